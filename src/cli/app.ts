@@ -1,0 +1,64 @@
+import yargs, { type Argv } from 'yargs';
+import { UserError, errorMessage } from '../util/errors.js';
+import { toolVersion } from '../util/version.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { rulesCommand } from './commands/rules.js';
+import { scanCommand } from './commands/scan.js';
+
+/** Commands set `code`; yargs itself reports usage errors through `fail`. */
+export interface CommandResult {
+  code: number;
+}
+
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+class UsageError extends UserError {}
+
+/** Run the CLI with the given arguments; returns the exit code (never calls process.exit). */
+export async function run(args: string[]): Promise<number> {
+  const done: CommandResult = { code: EXIT.ok };
+  const debug = args.includes('--debug');
+  let parser: Argv = yargs(args)
+    .scriptName('awsaudit')
+    .usage('$0 <command> [options]\n\nAudit AWS accounts for security and cost problems, the way a linter audits code.')
+    .version(toolVersion())
+    .option('debug', { type: 'boolean', describe: 'Print stack traces for errors' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress display or notices on stderr' })
+    .epilogue(
+      'Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the tool could not do its job.\n' +
+        'Docs: README.md; rule reference: docs/rules.md',
+    )
+    .example('$0 scan --demo', 'Audit the bundled demo account (no credentials needed)')
+    .example('$0 rules list', 'List every rule')
+    .strict()
+    .demandCommand(1, 'choose a command (see --help)')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message, 'run `awsaudit --help` for usage');
+    });
+  parser = scanCommand(parser, done);
+  parser = evaluateCommand(parser, done);
+  parser = rulesCommand(parser, done);
+  try {
+    await parser.parseAsync();
+    return done.code;
+  } catch (error) {
+    reportError(error, debug);
+    return EXIT.error;
+  }
+}
+
+function reportError(error: unknown, debug: boolean): void {
+  if (error instanceof UserError) {
+    process.stderr.write(`awsaudit: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+    return;
+  }
+  process.stderr.write(`awsaudit: internal error: ${errorMessage(error)}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('  run again with --debug for details; please report this as a bug\n');
+}

@@ -1,0 +1,21 @@
+import type { Argv } from 'yargs';
+import { readSnapshot } from '../../snapshot/read.js';
+import { evaluationOptions } from '../options.js';
+import { evaluateAndReport } from '../run-evaluation.js';
+import type { CommandResult } from '../app.js';
+
+export function evaluateCommand(y: Argv, done: CommandResult) {
+  return y.command(
+    'evaluate',
+    'Evaluate rules over a snapshot file written by `awsaudit collect` (no AWS calls)',
+    (c) =>
+      evaluationOptions(c)
+        .option('snapshot', { alias: 's', type: 'string', demandOption: true, describe: 'Snapshot file to evaluate' })
+        .example('$0 evaluate --snapshot snap.json', 'Evaluate all rules; text on stdout, JSON in reports/')
+        .example('$0 evaluate -s snap.json --only s3-bucket-public-acl --format json --output json=-', 'One rule, JSON to stdout')
+        .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock'),
+    async (argv) => {
+      done.code = await evaluateAndReport(argv, () => readSnapshot(argv.snapshot));
+    },
+  );
+}

@@ -1,0 +1,100 @@
+import type { Argv } from 'yargs';
+import { RESOURCE_TYPES } from '../../resources/types.js';
+import { BUILTIN_RULES_DIR, loadRuleFiles } from '../../ruleset/load.js';
+import { loadAllRules } from '../../ruleset/select.js';
+import { testRule } from '../../ruleset/tester.js';
+import { UserError } from '../../util/errors.js';
+import type { CommandResult } from '../app.js';
+
+export function rulesCommand(y: Argv, done: CommandResult) {
+  return y.command('rules', 'List, validate and test rules', (r) =>
+    r
+      .command(
+        'list',
+        'List the rules (built-in plus --rules folders)',
+        (c) =>
+          c
+            .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'Extra rule directory (repeatable)' })
+            .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' })
+            .example('$0 rules list', 'Every rule with its severity, kind and resource type')
+            .example('$0 rules list --format json', 'Rule metadata as JSON'),
+        async (argv) => {
+          const rules = await loadAllRules(argv.rules);
+          if (argv.format === 'json') {
+            const meta = rules.map(({ definition: d }) => ({
+              id: d.id, title: d.title, severity: d.severity, kind: d.kind, resource: d.resource, source: d.source, description: d.description,
+            }));
+            process.stdout.write(JSON.stringify(meta, null, 2) + '\n');
+          } else {
+            const idWidth = Math.max(...rules.map((r) => r.definition.id.length), 2);
+            for (const { definition: d } of rules) {
+              process.stdout.write(`${d.id.padEnd(idWidth)}  ${d.severity.padEnd(8)}  ${d.kind.padEnd(10)}  ${d.resource.padEnd(26)}  ${d.title}\n`);
+            }
+            process.stdout.write(`${rules.length} rule(s)\n`);
+          }
+          done.code = 0;
+        },
+      )
+      .command(
+        'validate [dirs..]',
+        'Check rule files against rules.schema.json and semantically; lists every problem',
+        (c) =>
+          c
+            .positional('dirs', { type: 'string', array: true, describe: 'Rule folders or files (default: the built-in rules)' })
+            .example('$0 rules validate', 'Check the built-in rules')
+            .example('$0 rules validate ./my-rules', 'Check your own rules before using them with --rules'),
+        async (argv) => {
+          const dirs = argv.dirs?.length ? argv.dirs : [BUILTIN_RULES_DIR];
+          const { rules, problems } = await loadRuleFiles(dirs);
+          if (problems.length) {
+            process.stderr.write(problems.join('\n') + '\n');
+            process.stderr.write(`${problems.length} problem(s); ${rules.length} rule file(s) valid\n`);
+            done.code = 2;
+            return;
+          }
+          process.stdout.write(`${rules.length} rule file(s) valid\n`);
+          done.code = 0;
+        },
+      )
+      .command(
+        'test',
+        "Run every rule's own must-fail and must-pass cases",
+        (c) =>
+          c
+            .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'Extra rule directory (repeatable)' })
+            .example('$0 rules test', 'Test the built-in rules')
+            .example('$0 rules test --rules ./my-rules', 'Test your own rules too'),
+        async (argv) => {
+          const rules = await loadAllRules(argv.rules);
+          let failed = 0;
+          let passed = 0;
+          for (const rule of rules) {
+            for (const result of testRule(rule)) {
+              if (result.ok) passed++;
+              else {
+                failed++;
+                process.stdout.write(`FAIL ${result.ruleId} [${result.expect}] ${result.name}: ${result.reason}\n`);
+              }
+            }
+          }
+          process.stdout.write(`rule cases: ${passed} passed, ${failed} failed (${rules.length} rules)\n`);
+          done.code = failed ? 1 : 0;
+        },
+      )
+      .command(
+        'types',
+        'List the resource types a rule can target',
+        (c) => c,
+        () => {
+          for (const [type, info] of Object.entries(RESOURCE_TYPES)) {
+            process.stdout.write(`${type.padEnd(36)} ${info.scope.padEnd(8)} id=${info.id.padEnd(22)} ${info.title}\n`);
+          }
+          done.code = 0;
+        },
+      )
+      .demandCommand(1, 'choose a subcommand: list, validate, test or types')
+      .strict(),
+  () => {
+    throw new UserError('choose a subcommand: awsaudit rules list|validate|test|types');
+  });
+}

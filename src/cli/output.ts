@@ -1,0 +1,85 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Evaluation } from '../engine/findings.js';
+import { atLeast, isSeverity, type Severity } from '../model/severity.js';
+import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
+import type { CompiledRule } from '../ruleset/types.js';
+import { UserError } from '../util/errors.js';
+import { displayPath } from '../util/paths.js';
+
+export interface OutputOptions {
+  formats: FormatName[];
+  outputDir: string;
+  /** Per-format destinations from --output FORMAT=PATH ("-" is stdout). */
+  outputs: Partial<Record<FormatName, string>>;
+  color: boolean;
+}
+
+/** Parse --format (comma lists, repeatable) into known format names. */
+export function parseFormats(values: readonly string[]): FormatName[] {
+  const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const bad = names.filter((n) => !isFormatName(n));
+  if (bad.length) throw new UserError(`unknown format(s): ${bad.join(', ')}`, `choose from: ${Object.keys(FORMATS).join(', ')}`);
+  return [...new Set(names)] as FormatName[];
+}
+
+/** Parse --output FORMAT=PATH pairs. */
+export function parseOutputs(values: readonly string[]): Partial<Record<FormatName, string>> {
+  const out: Partial<Record<FormatName, string>> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const name = value.slice(0, eq);
+    if (eq < 1 || !isFormatName(name) || eq === value.length - 1) {
+      throw new UserError(`--output ${value}: expected FORMAT=PATH, e.g. --output sarif=results.sarif (formats: ${Object.keys(FORMATS).join(', ')})`);
+    }
+    out[name] = value.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * Write every requested report. Text goes to stdout unless given a path; the others go to
+ * their --output path or to <output-dir>/awsaudit.<ext>. Files are written before the text
+ * summary so it can list them.
+ */
+export async function writeReports(evaluation: Evaluation, rules: readonly CompiledRule[], options: OutputOptions): Promise<void> {
+  const written: string[] = [];
+  const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
+  const toStdout: FormatName[] = [];
+  for (const name of formats) {
+    const explicit = options.outputs[name];
+    if (explicit === '-' || (name === 'text' && explicit === undefined)) {
+      toStdout.push(name);
+      continue;
+    }
+    const file = explicit ?? path.join(options.outputDir, `awsaudit.${FORMATS[name].extension}`);
+    const body = FORMATS[name].formatter({ evaluation, rules, color: false });
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(file, body);
+    written.push(displayPath(path.resolve(file)));
+  }
+  for (const name of toStdout) {
+    const body = FORMATS[name].formatter({ evaluation, rules, color: name === 'text' && options.color, written });
+    process.stdout.write(body);
+  }
+}
+
+export type FailOn = Severity | 'none';
+
+export function parseFailOn(value: string): FailOn {
+  if (value === 'none' || isSeverity(value)) return value;
+  throw new UserError(`--fail-on ${value}: expected one of critical, high, medium, low, info, none`);
+}
+
+/** 0: nothing at or above the threshold; 1: findings at or above it. */
+export function exitCodeFor(evaluation: Evaluation, failOn: FailOn): number {
+  if (failOn === 'none') return 0;
+  return evaluation.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
+}
+
+/** Colour on a TTY only and never with NO_COLOR; --color/--no-color override TTY detection. */
+export function useColor(flag: boolean | undefined): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (flag !== undefined) return flag;
+  return Boolean(process.stdout.isTTY);
+}

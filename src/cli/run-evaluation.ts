@@ -1,0 +1,42 @@
+import { loadConfig } from '../config/config.js';
+import { evaluate } from '../engine/evaluate.js';
+import { selectRules } from '../ruleset/select.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { UserError } from '../util/errors.js';
+import { exitCodeFor, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
+import { splitList } from './options.js';
+
+export interface EvaluationArgs {
+  rules: string[];
+  only: string[];
+  skip: string[];
+  config?: string | undefined;
+  format: string[];
+  outputDir: string;
+  output: string[];
+  failOn?: string | undefined;
+  now?: string | undefined;
+  color?: boolean | undefined;
+}
+
+export function parseNow(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UserError(`--now ${value}: not a date (use ISO 8601, e.g. 2026-01-31T00:00:00Z)`);
+  return date;
+}
+
+/** Everything after the snapshot exists: select rules, evaluate, write reports, decide the exit code. */
+export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | (() => Promise<Snapshot>)): Promise<number> {
+  // Parse every flag before any work, so a typo fails fast with exit 2.
+  const formats = parseFormats(args.format);
+  const outputs = parseOutputs(args.output);
+  const now = parseNow(args.now);
+  const config = await loadConfig(args.config);
+  const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
+  const rules = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
+  const snap = typeof snapshot === 'function' ? await snapshot() : snapshot;
+  const evaluation = evaluate(snap, rules, { now });
+  await writeReports(evaluation, rules, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
+  return exitCodeFor(evaluation, failOn);
+}

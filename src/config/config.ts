@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Severity } from '../model/severity.js';
+import type { RuleSettings } from '../ruleset/types.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { displayPath } from '../util/paths.js';
+import { describeAjvErrors, formatProblems, packagedValidator, parseJson } from '../util/schema.js';
+
+export const DEFAULT_CONFIG_FILE = '.awsaudit.json';
+
+export interface Config {
+  /** Where the config came from ("" when none). */
+  file: string;
+  ruleDirs: string[];
+  failOn?: Severity | 'none';
+  rules: Record<string, RuleSettings>;
+}
+
+/** Load the config file named by --config, or .awsaudit.json in the working directory if present. */
+export async function loadConfig(explicit: string | undefined): Promise<Config> {
+  const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!file) return { file: '', ruleDirs: [], rules: {} };
+  const label = displayPath(path.resolve(file));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read config file ${label}: ${errorMessage(error)}`);
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new UserError(`${label}: ${parsed.problem.message}`);
+  const validate = packagedValidator('schemas/config.schema.json');
+  if (!validate(parsed.value)) {
+    throw new UserError(`invalid config file:\n${formatProblems(label, describeAjvErrors(validate.errors)).join('\n')}`);
+  }
+  const value = parsed.value as { ruleDirs?: string[]; failOn?: Severity | 'none'; rules?: Record<string, RuleSettings> };
+  const base = path.dirname(path.resolve(file));
+  const config: Config = {
+    file: label,
+    ruleDirs: (value.ruleDirs ?? []).map((d) => path.resolve(base, d)),
+    rules: value.rules ?? {},
+  };
+  if (value.failOn) config.failOn = value.failOn;
+  return config;
+}

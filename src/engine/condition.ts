@@ -1,0 +1,209 @@
+import { compilePath } from './path.js';
+import { OPERATORS, checkOperatorValue, isOperator, type OperatorContext } from './operators.js';
+import type { Problem } from '../util/schema.js';
+import { isPlainObject } from '../util/json.js';
+
+/** One value that made a condition true (or, under `not`, that the negated test looked at). */
+export interface Evidence {
+  path: string;
+  op: string;
+  expected?: unknown;
+  actual: unknown;
+  negated?: boolean;
+}
+
+export interface Match {
+  path: string;
+  value: unknown;
+}
+
+export interface ExplainState {
+  evidence: Evidence[];
+  matches: Match[];
+}
+
+/**
+ * A compiled condition. `test` is the hot path (no allocation beyond what paths need);
+ * `explain` runs only for resources that failed, to collect the evidence.
+ */
+export interface CompiledCondition {
+  test(value: unknown, ctx: OperatorContext): boolean;
+  explain(value: unknown, ctx: OperatorContext, prefix: string, state: ExplainState): boolean;
+  /** Record what the leaves see, whatever the outcome (used under `not`). */
+  observe(value: unknown, prefix: string, state: ExplainState): void;
+}
+
+export type OptionValues = Readonly<Record<string, unknown>>;
+
+function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (path === '@') return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+const NEVER: CompiledCondition = { test: () => false, explain: () => false, observe: () => undefined };
+
+/**
+ * Compile a schema-valid condition node. Semantic problems (bad JMESPath, bad regex,
+ * wrong value for the operator, undeclared option) are pushed to `problems` with the
+ * JSON pointer of the mistake; the returned condition is then not to be used.
+ */
+export function compileCondition(node: unknown, pointer: string, options: OptionValues, problems: Problem[]): CompiledCondition {
+  if (!isPlainObject(node)) {
+    problems.push({ pointer, message: 'must be a condition object' });
+    return NEVER;
+  }
+  if (Array.isArray(node.all)) {
+    const children = node.all.map((child, i) => compileCondition(child, `${pointer}/all/${i}`, options, problems));
+    return {
+      test: (v, ctx) => children.every((c) => c.test(v, ctx)),
+      explain: (v, ctx, prefix, state) => {
+        const mark = state.evidence.length;
+        const matchMark = state.matches.length;
+        for (const c of children) {
+          if (!c.explain(v, ctx, prefix, state)) {
+            state.evidence.length = mark;
+            state.matches.length = matchMark;
+            return false;
+          }
+        }
+        return true;
+      },
+      observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
+    };
+  }
+  if (Array.isArray(node.any)) {
+    const children = node.any.map((child, i) => compileCondition(child, `${pointer}/any/${i}`, options, problems));
+    return {
+      test: (v, ctx) => children.some((c) => c.test(v, ctx)),
+      explain: (v, ctx, prefix, state) => children.some((c) => c.explain(v, ctx, prefix, state)),
+      observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
+    };
+  }
+  if ('not' in node) {
+    const child = compileCondition(node.not, `${pointer}/not`, options, problems);
+    return {
+      test: (v, ctx) => !child.test(v, ctx),
+      explain: (v, ctx, prefix, state) => {
+        if (child.test(v, ctx)) return false;
+        const mark = state.evidence.length;
+        child.observe(v, prefix, state);
+        for (let i = mark; i < state.evidence.length; i++) state.evidence[i]!.negated = !state.evidence[i]!.negated;
+        return true;
+      },
+      observe: (v, prefix, state) => child.observe(v, prefix, state),
+    };
+  }
+  const quantifier = typeof node.some === 'string' ? 'some' : typeof node.every === 'string' ? 'every' : undefined;
+  if (quantifier) {
+    const listPath = node[quantifier] as string;
+    const get = compileGetter(listPath, `${pointer}/${quantifier}`, problems);
+    const where = compileCondition(node.where, `${pointer}/where`, options, problems);
+    if (quantifier === 'some') {
+      return {
+        test: (v, ctx) => asList(get(v)).some((item) => where.test(item, ctx)),
+        explain: (v, ctx, prefix, state) => {
+          const list = asList(get(v));
+          for (let i = 0; i < list.length; i++) {
+            const itemPath = `${joinPath(prefix, listPath)}[${i}]`;
+            const matchMark = state.matches.length;
+            state.matches.push({ path: itemPath, value: list[i] });
+            if (where.explain(list[i], ctx, itemPath, state)) return true;
+            state.matches.length = matchMark;
+          }
+          return false;
+        },
+        observe: (v, prefix, state) => {
+          state.evidence.push({ path: joinPath(prefix, listPath), op: 'some', actual: `${asList(get(v)).length} item(s)` });
+        },
+      };
+    }
+    return {
+      test: (v, ctx) => {
+        const list = asList(get(v));
+        return list.length > 0 && list.every((item) => where.test(item, ctx));
+      },
+      explain: (v, ctx, prefix, state) => {
+        const list = asList(get(v));
+        if (list.length === 0) return false;
+        const mark = state.evidence.length;
+        for (let i = 0; i < list.length; i++) {
+          if (!where.explain(list[i], ctx, `${joinPath(prefix, listPath)}[${i}]`, state)) {
+            state.evidence.length = mark;
+            return false;
+          }
+        }
+        return true;
+      },
+      observe: (v, prefix, state) => {
+        state.evidence.push({ path: joinPath(prefix, listPath), op: 'every', actual: `${asList(get(v)).length} item(s)` });
+      },
+    };
+  }
+  return compileLeaf(node, pointer, options, problems);
+}
+
+function compileGetter(path: string, pointer: string, problems: Problem[]): (v: unknown) => unknown {
+  try {
+    return compilePath(path);
+  } catch (error) {
+    problems.push({ pointer, message: `invalid JMESPath expression ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}` });
+    return () => null;
+  }
+}
+
+function compileLeaf(node: Record<string, unknown>, pointer: string, options: OptionValues, problems: Problem[]): CompiledCondition {
+  const path = node.path as string;
+  const opName = node.op as string;
+  if (!isOperator(opName)) {
+    problems.push({ pointer: `${pointer}/op`, message: `unknown operator "${opName}"` });
+    return NEVER;
+  }
+  const get = compileGetter(path, `${pointer}/path`, problems);
+  const hasValue = 'value' in node;
+  let expected: unknown = node.value;
+  let valuePointer = `${pointer}/value`;
+  if (isPlainObject(expected) && typeof expected.$option === 'string') {
+    const name = expected.$option;
+    valuePointer = `${pointer}/value/$option`;
+    if (!Object.hasOwn(options, name)) {
+      problems.push({ pointer: valuePointer, message: `option "${name}" is not declared in "options"` });
+      return NEVER;
+    }
+    expected = options[name];
+  }
+  const valueProblem = checkOperatorValue(opName, expected, hasValue);
+  if (valueProblem) {
+    problems.push({ pointer: hasValue ? valuePointer : pointer, message: valueProblem });
+    return NEVER;
+  }
+  const operator = OPERATORS[opName] as (typeof OPERATORS)[keyof typeof OPERATORS] & {
+    prepare?: (e: unknown) => unknown;
+  };
+  const prepared = operator.prepare ? operator.prepare(expected) : expected;
+  const test = operator.test as (a: unknown, e: unknown, ctx: OperatorContext) => boolean;
+  const evidenceExpected = hasValue ? expected : undefined;
+  return {
+    test: (v, ctx) => test(get(v), prepared, ctx),
+    explain: (v, ctx, prefix, state) => {
+      const actual = get(v);
+      if (!test(actual, prepared, ctx)) return false;
+      state.evidence.push(makeEvidence(joinPath(prefix, path), opName, evidenceExpected, actual));
+      return true;
+    },
+    observe: (v, prefix, state) => {
+      state.evidence.push(makeEvidence(joinPath(prefix, path), opName, evidenceExpected, get(v)));
+    },
+  };
+}
+
+function makeEvidence(path: string, op: string, expected: unknown, actual: unknown): Evidence {
+  const evidence: Evidence = { path, op, actual: actual ?? null };
+  if (expected !== undefined) evidence.expected = expected;
+  return evidence;
+}

@@ -1,0 +1,57 @@
+import type { Kind, Severity } from '../model/severity.js';
+import type { CoverageGap, SnapshotMeta } from '../snapshot/types.js';
+import type { Evidence } from './condition.js';
+
+export interface FindingResource {
+  type: string;
+  id: string;
+  arn?: string;
+  account: string;
+  region: string;
+  name?: string;
+}
+
+export interface Finding {
+  /** Stable across runs for the same rule and resource: sha256 of rule, account, region, type, id. */
+  fingerprint: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** Why the severity differs from the rule's (a matched severity override). */
+  severityReason?: string;
+  kind: Kind;
+  resource: FindingResource;
+  message: string;
+  evidence: Evidence[];
+  remediation: { text: string; cli?: string };
+  costMonthlyUsd?: number;
+  location?: { path: string; line?: number; column?: number };
+}
+
+export type RuleStatus = 'fail' | 'pass' | 'not-checked';
+
+export interface RuleResult {
+  ruleId: string;
+  resource: string;
+  severity: Severity;
+  kind: Kind;
+  /** Resources of the rule's type that were evaluated. */
+  evaluated: number;
+  failed: number;
+  passed: number;
+  /** fail: at least one finding; pass: none, and the type was collected; not-checked: the type was not collected at all. */
+  status: RuleStatus;
+  /** False when a coverage gap touches the rule's resource type: a pass is then not a clean bill. */
+  complete: boolean;
+  /** Regions/operations that could not be read for this rule's type. */
+  gaps: Array<{ region: string; operation: string; errorCode: string }>;
+}
+
+export interface Evaluation {
+  meta: SnapshotMeta;
+  evaluatedAt: string;
+  findings: Finding[];
+  rules: RuleResult[];
+  gaps: CoverageGap[];
+  resourceCount: number;
+}

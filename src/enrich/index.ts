@@ -1,0 +1,39 @@
+import type { Resource } from '../snapshot/types.js';
+import { iamAccessKeyEnricher } from './iam-access-key.js';
+import { s3BucketEnricher } from './s3-bucket.js';
+import { securityGroupEnricher } from './ec2-security-group.js';
+import type { EnrichContext, Enricher } from './types.js';
+
+/** Every enricher, by the resource type it computes facts for. */
+export const ENRICHERS: readonly Enricher[] = [s3BucketEnricher, iamAccessKeyEnricher, securityGroupEnricher];
+
+const byType = new Map<string, Enricher[]>();
+for (const enricher of ENRICHERS) {
+  const list = byType.get(enricher.type) ?? [];
+  list.push(enricher);
+  byType.set(enricher.type, list);
+}
+
+export function enrichersFor(type: string): readonly Enricher[] {
+  return byType.get(type) ?? [];
+}
+
+/** A resource as rules see it: snapshot facts with computed facts merged over them. */
+export type EnrichedResource = Resource;
+
+/**
+ * Compute the facts of one resource (pure: same snapshot and clock, same facts).
+ * A resource without an enricher is passed through as it is (no copy: on large
+ * snapshots the allocation is what costs).
+ */
+export function enrichResource(resource: Resource, ctx: EnrichContext): EnrichedResource {
+  const enrichers = enrichersFor(resource.type);
+  if (enrichers.length === 0) return resource;
+  let facts = enrichers.length === 1 ? enrichers[0]!.enrich(resource, ctx) : {};
+  if (enrichers.length > 1) for (const enricher of enrichers) Object.assign(facts, enricher.enrich(resource, ctx));
+  if (resource.facts) facts = { ...resource.facts, ...facts };
+  const view: EnrichedResource = { type: resource.type, id: resource.id, account: resource.account, region: resource.region, data: resource.data, facts };
+  if (resource.arn !== undefined) view.arn = resource.arn;
+  if (resource.location !== undefined) view.location = resource.location;
+  return view;
+}

@@ -1,0 +1,33 @@
+import { TOOL_NAME, toolVersion } from '../util/version.js';
+import { stableStringify } from '../util/json.js';
+import { summarize } from './summary.js';
+import type { Formatter } from './types.js';
+
+export const REPORT_FORMAT = 'awsaudit-report';
+export const REPORT_VERSION = 1;
+
+/** The findings model, for scripts and for --baseline. Keys are sorted so equal input gives equal bytes. */
+export const formatJson: Formatter = ({ evaluation, rules }) => {
+  const titles = new Map(rules.map((r) => [r.id, r.definition.title]));
+  const { meta } = evaluation;
+  return (
+    stableStringify({
+      format: REPORT_FORMAT,
+      version: REPORT_VERSION,
+      tool: { name: TOOL_NAME, version: toolVersion() },
+      scan: {
+        accounts: meta.accounts,
+        regions: meta.regions,
+        source: meta.source,
+        collectedAt: meta.collectedAt,
+        evaluatedAt: evaluation.evaluatedAt,
+        resourceCount: evaluation.resourceCount,
+        notes: meta.notes ?? [],
+      },
+      summary: summarize(evaluation),
+      rules: evaluation.rules.map((r) => ({ ...r, title: titles.get(r.ruleId) ?? r.ruleId })),
+      findings: evaluation.findings,
+      gaps: evaluation.gaps,
+    }) + '\n'
+  );
+};

@@ -1,0 +1,81 @@
+import type { Finding } from '../engine/findings.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import { summarize } from './summary.js';
+import type { Formatter } from './types.js';
+
+const COLORS: Record<Severity | 'dim' | 'bold' | 'ok' | 'warn', string> = {
+  critical: '\x1b[1;97;41m',
+  high: '\x1b[1;31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  ok: '\x1b[32m',
+  warn: '\x1b[1;33m',
+};
+const RESET = '\x1b[0m';
+
+export function usd(amount: number): string {
+  return `$${amount.toFixed(2)}`;
+}
+
+function formatEvidenceValue(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
+export const formatText: Formatter = ({ evaluation, color, written }) => {
+  const paint = (style: keyof typeof COLORS, text: string) => (color ? `${COLORS[style]}${text}${RESET}` : text);
+  const lines: string[] = [];
+  const { meta } = evaluation;
+  const summary = summarize(evaluation);
+  lines.push(
+    paint('bold', `awsaudit — account ${meta.accounts.join(', ') || '(none)'}`) +
+      ` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · evaluated ${evaluation.evaluatedAt}`,
+  );
+  lines.push('');
+  const byRule = new Map<string, Finding[]>();
+  for (const f of evaluation.findings) {
+    const list = byRule.get(f.ruleId) ?? [];
+    list.push(f);
+    byRule.set(f.ruleId, list);
+  }
+  for (const f of evaluation.findings) {
+    const where = `${f.resource.type} ${f.resource.id}${f.resource.region ? ` (${f.resource.account}/${f.resource.region})` : ''}`;
+    const loc = f.location ? ` ${f.location.path}${f.location.line ? `:${f.location.line}` : ''}${f.location.column ? `:${f.location.column}` : ''}` : '';
+    lines.push(`${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${paint('dim', where + loc)}`);
+    lines.push(`         ${f.message}${f.costMonthlyUsd !== undefined ? paint('warn', `  (~${usd(f.costMonthlyUsd)}/month)`) : ''}`);
+    if (f.severityReason) lines.push(`         ${paint('dim', `severity: ${f.severityReason}`)}`);
+    for (const e of f.evidence.slice(0, 4)) {
+      lines.push(`         ${paint('dim', `evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`)}`);
+    }
+    if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${f.remediation.cli}`);
+  }
+  if (evaluation.findings.length) lines.push('');
+
+  const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked');
+  const incomplete = evaluation.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
+  if (evaluation.gaps.length) {
+    lines.push(paint('warn', `Coverage gaps (${evaluation.gaps.length}): these could not be read, so results for them are incomplete:`));
+    for (const g of evaluation.gaps) lines.push(`  ${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`);
+    lines.push('');
+  }
+  if (incomplete.length) {
+    lines.push(paint('warn', `Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId).join(', ')}`));
+  }
+  if (notChecked.length) {
+    lines.push(paint('warn', `Not checked (resource type not collected): ${notChecked.map((r) => `${r.ruleId} [${r.resource}]`).join(', ')}`));
+  }
+  const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
+  const cleanRules = evaluation.rules.filter((r) => r.status === 'pass' && r.complete).length;
+  lines.push(
+    `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ` +
+      `${summary.rules.total} rule(s): ${summary.rules.failed} failed, ${cleanRules} passed` +
+      `${incomplete.length ? `, ${incomplete.length} incomplete` : ''}${notChecked.length ? `, ${notChecked.length} not checked` : ''}` +
+      (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : ''),
+  );
+  for (const file of written ?? []) lines.push(`report: ${file}`);
+  return lines.join('\n') + '\n';
+};

@@ -1,0 +1,216 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { compileCondition } from '../engine/condition.js';
+import { compilePath } from '../engine/path.js';
+import { compileTemplate } from '../engine/template.js';
+import { isResourceType } from '../resources/types.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { isPlainObject, pointerToken } from '../util/json.js';
+import { displayPath, fromRoot } from '../util/paths.js';
+import { describeAjvErrors, formatProblems, packagedValidator, parseJson, type Problem } from '../util/schema.js';
+import type { CompiledRule, OptionDefinition, RuleDefinition, RuleSettings } from './types.js';
+import { WARNING_IDS } from './warnings.js';
+
+export const BUILTIN_RULES_DIR = fromRoot('rules');
+export const RULE_SCHEMA = 'rules.schema.json';
+
+export interface RuleFile {
+  file: string;
+  definition: RuleDefinition;
+}
+
+export interface LoadResult {
+  rules: RuleFile[];
+  /** Every problem found, as `file: /pointer: message` lines. */
+  problems: string[];
+}
+
+/** List rule files (*.json) under a directory, recursively, in a stable order. */
+export async function listRuleFiles(dir: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    throw new UserError(`cannot read rules directory ${displayPath(dir)}: ${errorMessage(error)}`);
+  }
+  if (info.isFile()) return [dir];
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listRuleFiles(full)));
+    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * Read, schema-check and semantically check every rule file in the given directories.
+ * Problems are collected, never thrown, so a user sees all of them at once.
+ */
+export async function loadRuleFiles(dirs: string[]): Promise<LoadResult> {
+  const rules: RuleFile[] = [];
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const file of await listRuleFiles(dir)) {
+      const label = displayPath(file);
+      const fileProblems: Problem[] = [];
+      const definition = await readRuleFile(file, fileProblems);
+      if (definition) {
+        const previous = seen.get(definition.id);
+        if (previous) fileProblems.push({ pointer: '/id', message: `duplicate rule id "${definition.id}" (also in ${previous})` });
+        else seen.set(definition.id, label);
+        if (fileProblems.length === 0) rules.push({ file, definition });
+      }
+      problems.push(...formatProblems(label, fileProblems));
+    }
+  }
+  return { rules, problems };
+}
+
+async function readRuleFile(file: string, problems: Problem[]): Promise<RuleDefinition | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    problems.push({ pointer: '', message: `cannot read: ${errorMessage(error)}` });
+    return undefined;
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    problems.push(parsed.problem);
+    return undefined;
+  }
+  const validate = packagedValidator(RULE_SCHEMA);
+  const schemaProblems = validate(parsed.value) ? [] : describeAjvErrors(validate.errors);
+  problems.push(...schemaProblems);
+  if (!isPlainObject(parsed.value)) return undefined;
+  const definition = parsed.value as unknown as RuleDefinition;
+  // Semantic checks still run on what is there, so every mistake is listed at once;
+  // a place the schema already faulted is not reported twice.
+  const faulted = new Set(schemaProblems.map((p) => p.pointer));
+  problems.push(...checkSemantics(definition, file).filter((p) => !faulted.has(p.pointer)));
+  return definition;
+}
+
+/** Checks that JSON Schema cannot express. Tolerates a definition that failed the schema. */
+export function checkSemantics(definition: RuleDefinition, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const expectedId = path.basename(file, '.json');
+  if (typeof definition.id === 'string' && definition.id !== expectedId) {
+    problems.push({ pointer: '/id', message: `id "${definition.id}" differs from the file name "${expectedId}"` });
+  }
+  if (typeof definition.resource === 'string' && !isResourceType(definition.resource)) {
+    problems.push({ pointer: '/resource', message: `unknown resource type "${definition.resource}" (see \`awsaudit rules types\`)` });
+  }
+  if (Array.isArray(definition.source)) {
+    definition.source.forEach((id, i) => {
+      if (typeof id === 'string' && !(WARNING_IDS as readonly string[]).includes(id)) {
+        problems.push({ pointer: `/source/${i}`, message: `"${id}" is not a warning id in WARNINGS.md` });
+      }
+    });
+  }
+  const options = optionDefaults(definition, problems);
+  compileParts(definition, options, problems);
+  if (definition.cost && definition.kind !== 'cost') {
+    problems.push({ pointer: '/cost', message: 'only rules of kind "cost" carry a cost estimate' });
+  }
+  return problems;
+}
+
+function optionDefaults(definition: RuleDefinition, problems: Problem[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  if (!isPlainObject(definition.options)) return values;
+  for (const [name, option] of Object.entries(definition.options as Record<string, OptionDefinition>)) {
+    if (!isPlainObject(option)) continue;
+    const problem = checkOptionValue(option, option.default);
+    if (problem) problems.push({ pointer: `/options/${pointerToken(name)}/default`, message: problem });
+    values[name] = option.default;
+  }
+  return values;
+}
+
+export function checkOptionValue(option: OptionDefinition, value: unknown): string | undefined {
+  const ok =
+    option.type === 'array' ? Array.isArray(value)
+    : option.type === 'integer' ? Number.isInteger(value)
+    : typeof value === option.type;
+  return ok ? undefined : `must be of type ${option.type}, got ${JSON.stringify(value)}`;
+}
+
+type Compiled = Omit<CompiledRule, 'id' | 'file' | 'definition' | 'severity' | 'options'>;
+
+function compileParts(definition: RuleDefinition, options: Record<string, unknown>, problems: Problem[]): Compiled {
+  const condition = compileCondition(definition.condition, '/condition', options, problems);
+  const overrides = (Array.isArray(definition.severityOverrides) ? definition.severityOverrides : []).map((o, i) => ({
+    when: compileCondition(o.when, `/severityOverrides/${i}/when`, options, problems),
+    severity: o.severity,
+    reason: o.reason,
+  }));
+  const template = (text: unknown, pointer: string) => {
+    if (typeof text !== 'string') return undefined;
+    try {
+      return compileTemplate(text);
+    } catch (error) {
+      problems.push({ pointer, message: errorMessage(error) });
+      return undefined;
+    }
+  };
+  const message = template(definition.message, '/message') ?? (() => '');
+  const remediationCli = template(definition.remediation?.cli, '/remediation/cli');
+  let cost: Compiled['cost'];
+  const monthly: unknown = definition.cost?.monthlyUsd;
+  if (typeof monthly === 'number') cost = () => monthly;
+  else if (isPlainObject(monthly) && typeof monthly.$option === 'string') {
+    const name = monthly.$option;
+    if (!Object.hasOwn(options, name)) problems.push({ pointer: '/cost/monthlyUsd/$option', message: `option "${name}" is not declared in "options"` });
+    else if (typeof options[name] !== 'number') problems.push({ pointer: '/cost/monthlyUsd/$option', message: `option "${name}" must be a number` });
+    const value = options[name] as number;
+    cost = () => value;
+  } else if (isPlainObject(monthly) && typeof monthly.path === 'string') {
+    try {
+      const get = compilePath(monthly.path);
+      cost = (ctx) => {
+        const v = get(ctx);
+        return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+      };
+    } catch (error) {
+      problems.push({ pointer: '/cost/monthlyUsd/path', message: `invalid JMESPath expression: ${errorMessage(error)}` });
+    }
+  }
+  const compiled: Compiled = { condition, overrides, message };
+  if (remediationCli) compiled.remediationCli = remediationCli;
+  if (cost) compiled.cost = cost;
+  return compiled;
+}
+
+/**
+ * Compile a loaded rule with config settings applied (options merged over defaults).
+ * Problems in the settings are reported against `settingsLabel`.
+ */
+export function compileRule(rule: RuleFile, settings: RuleSettings | undefined, settingsLabel: string): { rule?: CompiledRule; problems: string[] } {
+  const { definition, file } = rule;
+  const problems: Problem[] = [];
+  const options = optionDefaults(definition, []);
+  for (const [name, value] of Object.entries(settings?.options ?? {})) {
+    const declared = definition.options?.[name];
+    const pointer = `/rules/${pointerToken(definition.id)}/options/${pointerToken(name)}`;
+    if (!declared) {
+      problems.push({ pointer, message: `rule "${definition.id}" has no option "${name}" (it has: ${Object.keys(definition.options ?? {}).join(', ') || 'none'})` });
+      continue;
+    }
+    const problem = checkOptionValue(declared, value);
+    if (problem) problems.push({ pointer, message: problem });
+    options[name] = value;
+  }
+  if (problems.length) return { problems: formatProblems(settingsLabel, problems) };
+  const ruleProblems: Problem[] = [];
+  const parts = compileParts(definition, options, ruleProblems);
+  if (ruleProblems.length) return { problems: formatProblems(displayPath(file), ruleProblems) };
+  return {
+    rule: { id: definition.id, file, definition, severity: settings?.severity ?? definition.severity, options, ...parts },
+    problems: [],
+  };
+}

@@ -1,0 +1,67 @@
+import type { Kind, Severity } from '../model/severity.js';
+import type { CompiledCondition } from '../engine/condition.js';
+import type { Template } from '../engine/template.js';
+import type { JsonObject } from '../util/json.js';
+
+export interface OptionDefinition {
+  type: 'number' | 'integer' | 'string' | 'boolean' | 'array';
+  default: unknown;
+  description: string;
+}
+
+export interface RuleCase {
+  name: string;
+  id?: string;
+  region?: string;
+  account?: string;
+  data: JsonObject;
+  facts?: JsonObject;
+  context?: Array<{ type: string; id: string; region?: string; data: JsonObject }>;
+  now?: string;
+  options?: Record<string, unknown>;
+  severity?: Severity;
+}
+
+/** A rule file as written (after schema validation). */
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  description: string;
+  resource: string;
+  kind: Kind;
+  severity: Severity;
+  source: string[];
+  options?: Record<string, OptionDefinition>;
+  condition: unknown;
+  severityOverrides?: Array<{ when: unknown; severity: Severity; reason: string }>;
+  message: string;
+  remediation: { text: string; cli?: string; console?: string };
+  references?: string[];
+  compliance?: { cis?: string[]; fsbp?: string[] };
+  cost?: { monthlyUsd: number | { $option: string } | { path: string }; basis: string };
+  tags?: string[];
+  tests: { fail: RuleCase[]; pass: RuleCase[] };
+}
+
+/** Per-rule settings from the config file. */
+export interface RuleSettings {
+  enabled?: boolean;
+  severity?: Severity;
+  options?: Record<string, unknown>;
+}
+
+/** A rule ready to evaluate: validated, with its options resolved and everything compiled. */
+export interface CompiledRule {
+  id: string;
+  file: string;
+  definition: RuleDefinition;
+  /** Effective severity (config may change it). */
+  severity: Severity;
+  options: Record<string, unknown>;
+  condition: CompiledCondition;
+  overrides: Array<{ when: CompiledCondition; severity: Severity; reason: string }>;
+  message: Template;
+  remediationCli?: Template;
+  /** Monthly cost estimate for a failing resource, if the rule has one. */
+  cost?: (templateContext: unknown) => number | undefined;
+}

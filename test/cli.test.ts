@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/cli.js';
+
+const outDir = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-cli-'));
+const DEMO = path.join(ROOT, 'demo', 'demo-account.snapshot.json');
+
+describe('awsaudit scan --demo (the quick start)', async () => {
+  const dir = outDir();
+  const result = await runCli(['scan', '--demo', '--fail-on', 'none', '--output-dir', dir]);
+  const report = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8'));
+
+  it('exits 0 with --fail-on none and prints findings for each headline rule', () => {
+    expect(result.code).toBe(0);
+    for (const id of ['ec2-security-group-admin-ports-open', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old']) {
+      expect(result.stdout).toContain(id);
+    }
+    expect(result.stdout).toContain('estimated waste $3.65/month');
+  });
+
+  it('writes a JSON report with exactly the demo account findings', () => {
+    const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
+    expect(got).toEqual([
+      'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
+      'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
+      'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
+      'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
+      'iam-user-full-access-policy django-board',
+      'rds-instance-not-multi-az django-board-db',
+      's3-bucket-public-acl ciw0707-web-site-s3',
+    ]);
+  });
+
+  it('counts passes: compliant twins are evaluated and pass', () => {
+    const byRule = Object.fromEntries(report.rules.map((r: { ruleId: string }) => [r.ruleId, r]));
+    expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
+    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 5, failed: 1, passed: 4 });
+    expect(report.summary.costMonthlyUsd).toBe(3.65);
+  });
+
+  it('every finding carries evidence, a message and a remediation', () => {
+    for (const f of report.findings) {
+      expect(f.evidence.length).toBeGreaterThan(0);
+      expect(f.message).not.toMatch(/unknown/);
+      expect(f.remediation.text.length).toBeGreaterThan(10);
+      expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+});
+
+describe('exit codes and --fail-on', () => {
+  it('1 when findings are at or above the threshold, 0 when none are', async () => {
+    const dir = outDir();
+    expect((await runCli(['scan', '--demo', '--output-dir', dir])).code).toBe(1);
+    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
+    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(0);
+  });
+  it('2 for a bad flag value, an unknown rule id, a missing snapshot; one line, no stack', async () => {
+    for (const args of [['scan', '--demo', '--fail-on', 'severe'], ['scan', '--demo', '--only', 'no-such-rule'], ['evaluate', '--snapshot', 'missing.json'], ['scan', '--frobnicate'], ['scan', '--demo', '--format', 'pdf']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^awsaudit: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+  it('2 for a snapshot that fails its schema, naming the pointer', async () => {
+    const r = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'bad-snapshot.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/resources/0: missing required property "account"');
+  });
+});
+
+describe('selection and output', () => {
+  it('--only runs one rule; --format json --output json=- prints JSON to stdout', async () => {
+    const r = await runCli(['evaluate', '--snapshot', DEMO, '--only', 'rds-instance-not-multi-az', '--format', 'json', '--output', 'json=-', '--now', '2026-11-21T09:00:00Z']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.rules.map((x: { ruleId: string }) => x.ruleId)).toEqual(['rds-instance-not-multi-az']);
+    expect(report.findings).toHaveLength(1);
+  });
+  it('a rule whose resource type was not collected is "not checked", never a clean pass', async () => {
+    const r = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'no-rds-snapshot.json'), '--format', 'json', '--output', 'json=-', '--only', 'rds-instance-not-multi-az']);
+    const report = JSON.parse(r.stdout);
+    expect(report.rules[0]).toMatchObject({ status: 'not-checked', complete: false, evaluated: 0 });
+    const text = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'no-rds-snapshot.json'), '--only', 'rds-instance-not-multi-az']);
+    expect(text.stdout).toContain('Not checked (resource type not collected): rds-instance-not-multi-az');
+    expect(text.stdout).toMatch(/0 passed/);
+  });
+  it('evaluation is deterministic: same snapshot and clock give byte-identical JSON', async () => {
+    const args = ['evaluate', '--snapshot', DEMO, '--now', '2026-11-21T09:00:00Z', '--format', 'json', '--output', 'json=-'];
+    const a = await runCli(args);
+    const b = await runCli(args);
+    expect(a.stdout.length).toBeGreaterThan(1000);
+    expect(a.stdout).toBe(b.stdout);
+  });
+  it('the clock is an input: a later --now makes a young key old', async () => {
+    const args = (now: string) => ['evaluate', '--snapshot', DEMO, '--only', 'iam-access-key-too-old', '--now', now, '--format', 'json', '--output', 'json=-'];
+    const early = JSON.parse((await runCli(args('2026-11-21T09:00:00Z'))).stdout);
+    const late = JSON.parse((await runCli(args('2027-06-01T00:00:00Z'))).stdout);
+    expect(early.findings).toHaveLength(1);
+    expect(late.findings).toHaveLength(2);
+  });
+  it('config file: options, severity and disabling, validated', async () => {
+    const cfg = path.join('test', 'fixtures', 'config', 'strict.awsaudit.json');
+    const r = await runCli(['evaluate', '--snapshot', DEMO, '--config', cfg, '--now', '2026-11-21T09:00:00Z', '--format', 'json', '--output', 'json=-']);
+    const report = JSON.parse(r.stdout);
+    const keys = report.findings.filter((f: { ruleId: string }) => f.ruleId === 'iam-access-key-too-old');
+    expect(keys).toHaveLength(2);
+    expect(keys[0].severity).toBe('high');
+    expect(report.rules.find((x: { ruleId: string }) => x.ruleId === 'rds-instance-not-multi-az')).toBeUndefined();
+    const bad = await runCli(['evaluate', '--snapshot', DEMO, '--config', path.join('test', 'fixtures', 'config', 'bad.awsaudit.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('/rules/iam-access-key-too-old/options/maxAge: rule "iam-access-key-too-old" has no option "maxAge"');
+  });
+  it('--help shows commands, examples and exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('Exit codes');
+    const scan = await runCli(['scan', '--help']);
+    expect(scan.stdout).toContain('--fail-on');
+    expect(scan.stdout).toContain('awsaudit scan --demo');
+  });
+  it('colour only when forced and never with NO_COLOR', async () => {
+    const plain = await runCli(['scan', '--demo', '--fail-on', 'none', '--format', 'text']);
+    expect(plain.stdout).not.toContain('\x1b[');
+    const forced = await runCli(['scan', '--demo', '--fail-on', 'none', '--format', 'text', '--color'], { env: { NO_COLOR: undefined } });
+    expect(forced.stdout).toContain('\x1b[');
+    const denied = await runCli(['scan', '--demo', '--fail-on', 'none', '--format', 'text', '--color'], { env: { NO_COLOR: '1' } });
+    expect(denied.stdout).not.toContain('\x1b[');
+  });
+  it('rules list and rules test', async () => {
+    const list = await runCli(['rules', 'list']);
+    expect(list.stdout).toContain('s3-bucket-public-acl');
+    const test = await runCli(['rules', 'test']);
+    expect(test.code).toBe(0);
+    expect(test.stdout).toMatch(/rule cases: \d+ passed, 0 failed/);
+  });
+});
