@@ -63,10 +63,12 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const collected = new Set(snapshot.meta.resourceTypes);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
+    const needed = [type, ...(rule.definition.requires ?? [])];
     const gaps = snapshot.gaps
-      .filter((g) => g.resourceTypes.includes(type))
+      .filter((g) => g.resourceTypes.some((t) => needed.includes(t)))
       .map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
-    const seen = collected.has(type) || evaluated[i]! > 0;
+    // Every type the rule reads must have been collected, or its "pass" would be a guess.
+    const seen = (collected.has(type) || evaluated[i]! > 0) && (rule.definition.requires ?? []).every((t) => collected.has(t));
     return {
       ruleId: rule.id,
       resource: type,

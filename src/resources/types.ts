@@ -12,6 +12,7 @@ export interface ResourceTypeInfo {
 }
 
 export const RESOURCE_TYPES = {
+  'aws.account': { service: 'account', scope: 'global', title: 'AWS account (account-wide settings and derived facts)', id: 'account id' },
   'aws.iam.user': { service: 'iam', scope: 'global', title: 'IAM user', id: 'UserName' },
   'aws.iam.access-key': { service: 'iam', scope: 'global', title: 'IAM access key', id: 'AccessKeyId' },
   'aws.iam.group': { service: 'iam', scope: 'global', title: 'IAM group', id: 'GroupName' },

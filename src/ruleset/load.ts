@@ -105,6 +105,11 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   if (typeof definition.resource === 'string' && !isResourceType(definition.resource)) {
     problems.push({ pointer: '/resource', message: `unknown resource type "${definition.resource}" (see \`awsaudit rules types\`)` });
   }
+  if (Array.isArray(definition.requires)) {
+    definition.requires.forEach((type, i) => {
+      if (typeof type === 'string' && !isResourceType(type)) problems.push({ pointer: `/requires/${i}`, message: `unknown resource type "${type}"` });
+    });
+  }
   if (Array.isArray(definition.source)) {
     definition.source.forEach((id, i) => {
       if (typeof id === 'string' && !(WARNING_IDS as readonly string[]).includes(id)) {

@@ -28,6 +28,7 @@ export interface RuleDefinition {
   title: string;
   description: string;
   resource: string;
+  requires?: string[];
   kind: Kind;
   severity: Severity;
   source: string[];
