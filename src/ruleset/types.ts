@@ -29,6 +29,8 @@ export interface RuleDefinition {
   description: string;
   resource: string;
   requires?: string[];
+  /** false: opt-in rule. */
+  enabled?: boolean;
   kind: Kind;
   severity: Severity;
   source: string[];
