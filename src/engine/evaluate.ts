@@ -36,8 +36,13 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const ctx = { now };
   const enrichContext = { now, index: new SnapshotIndex(snapshot) };
   // Rule indexes by resource type; counts kept in flat arrays (this loop is the hot path).
+  const collected = new Set(snapshot.meta.resourceTypes);
   const rulesByType = new Map<string, number[]>();
   rules.forEach((rule, i) => {
+    // A rule whose facts come from a type that was not collected is not evaluated at all:
+    // its facts would describe an empty world (no trails, no recorders) and its findings
+    // would be guesses. It is reported as not checked below.
+    if (!(rule.definition.requires ?? []).every((t) => collected.has(t))) return;
     const list = rulesByType.get(rule.definition.resource) ?? [];
     list.push(i);
     rulesByType.set(rule.definition.resource, list);
@@ -60,7 +65,6 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   }
 
   findings.sort(compareFindings);
-  const collected = new Set(snapshot.meta.resourceTypes);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
     const needed = [type, ...(rule.definition.requires ?? [])];

@@ -1,11 +1,28 @@
 import type { Resource } from '../snapshot/types.js';
-import { iamAccessKeyEnricher } from './iam-access-key.js';
-import { s3BucketEnricher } from './s3-bucket.js';
+import { accountEnricher } from './account.js';
+import { elasticIpEnricher } from './ec2-elastic-ip.js';
+import { natGatewayEnricher } from './ec2-nat-gateway.js';
 import { securityGroupEnricher } from './ec2-security-group.js';
+import { ec2VolumeEnricher } from './ec2-volume.js';
+import { iamAccessKeyEnricher } from './iam-access-key.js';
+import { iamRootUserEnricher, iamUserCredentialsEnricher } from './iam-credentials.js';
+import { iamPolicyDocumentEnrichers } from './iam-policy-documents.js';
+import { s3BucketEnricher } from './s3-bucket.js';
 import type { EnrichContext, Enricher } from './types.js';
 
 /** Every enricher, by the resource type it computes facts for. */
-export const ENRICHERS: readonly Enricher[] = [s3BucketEnricher, iamAccessKeyEnricher, securityGroupEnricher];
+export const ENRICHERS: readonly Enricher[] = [
+  s3BucketEnricher,
+  iamAccessKeyEnricher,
+  securityGroupEnricher,
+  accountEnricher,
+  elasticIpEnricher,
+  natGatewayEnricher,
+  ec2VolumeEnricher,
+  iamRootUserEnricher,
+  iamUserCredentialsEnricher,
+  ...iamPolicyDocumentEnrichers,
+];
 
 const byType = new Map<string, Enricher[]>();
 for (const enricher of ENRICHERS) {

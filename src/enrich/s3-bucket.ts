@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../util/json.js';
 import { isPlainObject } from '../util/json.js';
 import type { Enricher } from './types.js';
+import { derived, wasCollected } from './types.js';
 
 const BPA_FIELDS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
@@ -59,6 +60,48 @@ function parsePolicy(policy: unknown): { Statement?: unknown } | undefined {
   return isPlainObject(policy) ? policy : undefined;
 }
 
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+function isFalse(value: unknown): boolean {
+  return value === false || (typeof value === 'string' && value.toLowerCase() === 'false');
+}
+
+/**
+ * Does the bucket policy refuse plain-HTTP requests? That takes a Deny statement for
+ * everyone (Principal "*") on every S3 action ("s3:*" or "*") with the condition
+ * `Bool`/`BoolIfExists` `aws:SecureTransport = false` — the form AWS documents and
+ * Security Hub S3.5 checks. An Allow conditioned on SecureTransport "true" does not count:
+ * other grants (IAM policies, ACLs) would still work over HTTP.
+ */
+export function deniesInsecureTransport(statements: unknown): boolean {
+  return asList(statements).some((st) => {
+    if (!isPlainObject(st) || st.Effect !== 'Deny' || !isWildcardPrincipal(st.Principal)) return false;
+    const actions = asList(st.Action).filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase());
+    if (!actions.includes('s3:*') && !actions.includes('*')) return false;
+    if (!isPlainObject(st.Condition)) return false;
+    return Object.entries(st.Condition).some(
+      ([operator, block]) =>
+        /^bool(ifexists)?$/i.test(operator) &&
+        isPlainObject(block) &&
+        Object.entries(block).some(([key, value]) => key.toLowerCase() === 'aws:securetransport' && asList(value).some(isFalse)),
+    );
+  });
+}
+
+/** Bucket names that CloudTrail trails deliver to (any account in the snapshot: bucket names are global). */
+function trailBuckets(index: Parameters<Enricher['enrich']>[1]['index']): Map<string, string[]> {
+  return derived(index, 'cloudtrail-buckets', () => {
+    const map = new Map<string, string[]>();
+    for (const trail of index.ofType('aws.cloudtrail.trail')) {
+      const bucket = trail.data.S3BucketName;
+      if (typeof bucket === 'string') map.set(bucket, [...(map.get(bucket) ?? []), trail.id]);
+    }
+    return map;
+  });
+}
+
 export const s3BucketEnricher: Enricher = {
   type: 'aws.s3.bucket',
   enrich(resource, ctx) {
@@ -84,7 +127,13 @@ export const s3BucketEnricher: Enricher = {
     const reasons: string[] = [];
     if (publicViaAcl) reasons.push(...aclPublicGrants.map((g) => `ACL grants ${(g as JsonObject).permission} to ${(g as JsonObject).group}`));
     if (publicViaPolicy) reasons.push(`bucket policy allows Principal "*" without a restricting condition (${policyPublicStatements.length} statement(s))`);
+    // Unknown (null) when trails were not collected: a bucket cannot be told apart as a trail bucket then.
+    const trailsCollected = wasCollected(ctx.index, 'aws.cloudtrail.trail');
+    const trails = trailsCollected ? (trailBuckets(ctx.index).get(resource.id) ?? []) : [];
     return {
+      cloudTrailLogBucket: trailsCollected ? trails.length > 0 : null,
+      cloudTrailTrails: trails,
+      secureTransportEnforced: deniesInsecureTransport(statements),
       publicAccessBlock: block,
       aclPublicGrants,
       policyPublicStatements,

@@ -21,3 +21,29 @@ export function daysSince(value: unknown, now: number): number | null {
   const t = Date.parse(value);
   return Number.isNaN(t) ? null : Math.floor((now - t) / DAY_MS);
 }
+
+const derivedValues = new WeakMap<SnapshotIndex, Map<string, unknown>>();
+
+/**
+ * A value derived from the whole snapshot (e.g. "trail bucket names"), computed once per
+ * evaluation and shared by every resource an enricher visits.
+ */
+export function derived<T>(index: SnapshotIndex, key: string, compute: () => T): T {
+  let values = derivedValues.get(index);
+  if (!values) {
+    values = new Map();
+    derivedValues.set(index, values);
+  }
+  if (!values.has(key)) values.set(key, compute());
+  return values.get(key) as T;
+}
+
+/** Was this resource type collected (attempted) for the snapshot? Facts about an uncollected type are unknown, not empty. */
+export function wasCollected(index: SnapshotIndex, type: string): boolean {
+  return derived(index, 'collected-types', () => new Set(index.snapshot.meta.resourceTypes)).has(type);
+}
+
+/** The coverage gaps that leave a resource type incomplete. */
+export function gapsOf(index: SnapshotIndex, type: string): SnapshotIndex['snapshot']['gaps'] {
+  return index.snapshot.gaps.filter((g) => g.resourceTypes.includes(type));
+}

@@ -17,7 +17,7 @@ export interface CaseResult {
   reason?: string;
 }
 
-function caseSnapshot(type: string, c: RuleCase, index: number): Snapshot {
+function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, index: number): Snapshot {
   const scope = resourceTypeInfo(type)?.scope;
   const defaultRegion = scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1';
   const account = c.account ?? CASE_ACCOUNT;
@@ -30,10 +30,14 @@ function caseSnapshot(type: string, c: RuleCase, index: number): Snapshot {
     region: r.region ?? (resourceTypeInfo(r.type)?.scope === 'global' ? 'global' : 'us-east-1'),
     data: r.data,
   }));
+  // A case describes a collection that read the rule's type, the types it requires and the
+  // types of its context resources (a rule whose required types were not collected is not
+  // evaluated at all, so its cases assume they were).
+  const resourceTypes = [...new Set([type, ...requires, ...context.map((r) => r.type)])];
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
-    meta: { accounts: [account], regions: ['us-east-1'], collectedAt: CASE_DEFAULT_NOW, tool: { name: 'awsaudit', version: 'test' }, source: 'rule-case', resourceTypes: [type] },
+    meta: { accounts: [account], regions: ['us-east-1'], collectedAt: CASE_DEFAULT_NOW, tool: { name: 'awsaudit', version: 'test' }, source: 'rule-case', resourceTypes },
     resources: [resource, ...context],
     gaps: [],
   };
@@ -48,7 +52,7 @@ export function testRule(rule: RuleFile): CaseResult[] {
     // Case facts are set directly (over computed ones), so the snapshot resource keeps them.
     const compiled = compileRule(rule, c.options ? { options: c.options } : undefined, `${definition.id} case "${c.name}"`);
     if (!compiled.rule) return { ...base, ok: false, reason: compiled.problems.join('; ') };
-    const snapshot = caseSnapshot(definition.resource, c, i);
+    const snapshot = caseSnapshot(definition.resource, definition.requires ?? [], c, i);
     const evaluation = evaluate(snapshot, [compiled.rule], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
     const found = evaluation.findings.filter((f) => f.resource.id === snapshot.resources[0]!.id);
     if (expect === 'pass') {
