@@ -27,9 +27,13 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
+      'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
       'rds-instance-not-multi-az django-board-db',
+      's3-bucket-acls-enabled ciw0707-web-site-s3',
       's3-bucket-public-acl ciw0707-web-site-s3',
+      's3-bucket-versioning-disabled ciw0707-web-site-s3',
+      's3-bucket-website-enabled ciw0707-web-site-s3',
     ]);
   });
 
