@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { RESOURCE_TYPES } from '../../resources/types.js';
+import { renderRulesMarkdown } from '../../ruleset/docs.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles } from '../../ruleset/load.js';
 import { loadAllRules } from '../../ruleset/select.js';
 import { testRule } from '../../ruleset/tester.js';
@@ -7,7 +8,7 @@ import { UserError } from '../../util/errors.js';
 import type { CommandResult } from '../app.js';
 
 export function rulesCommand(y: Argv, done: CommandResult) {
-  return y.command('rules', 'List, validate and test rules', (r) =>
+  return y.command('rules', 'List, validate, test and document rules', (r) =>
     r
       .command(
         'list',
@@ -82,6 +83,19 @@ export function rulesCommand(y: Argv, done: CommandResult) {
         },
       )
       .command(
+        'docs',
+        'Print the rule reference as Markdown (what docs/rules.md holds)',
+        (c) =>
+          c
+            .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'Extra rule directory (repeatable)' })
+            .example('$0 rules docs > docs/rules.md', 'Regenerate the rule reference after changing a rule')
+            .example('$0 rules docs --rules ./my-rules > my-rules.md', 'Document your own rules alongside the built-in ones'),
+        async (argv) => {
+          process.stdout.write(renderRulesMarkdown(await loadAllRules(argv.rules)));
+          done.code = 0;
+        },
+      )
+      .command(
         'types',
         'List the resource types a rule can target',
         (c) => c,
@@ -92,9 +106,9 @@ export function rulesCommand(y: Argv, done: CommandResult) {
           done.code = 0;
         },
       )
-      .demandCommand(1, 'choose a subcommand: list, validate, test or types')
+      .demandCommand(1, 'choose a subcommand: list, validate, test, docs or types')
       .strict(),
   () => {
-    throw new UserError('choose a subcommand: awsaudit rules list|validate|test|types');
+    throw new UserError('choose a subcommand: awsaudit rules list|validate|test|docs|types');
   });
 }
