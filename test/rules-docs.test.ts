@@ -25,4 +25,10 @@ describe('docs/rules.md', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(committed);
   });
+  it('`awsaudit rules list` marks opt-in rules', async () => {
+    const r = await runCli(['rules', 'list']);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('lambda-function-tracing-disabled '));
+    expect(line).toMatch(/\(opt-in\)$/);
+    expect(r.stdout).toMatch(/\d+ rule\(s\), \d+ opt-in/);
+  });
 });

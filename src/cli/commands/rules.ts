@@ -23,15 +23,16 @@ export function rulesCommand(y: Argv, done: CommandResult) {
           const rules = await loadAllRules(argv.rules);
           if (argv.format === 'json') {
             const meta = rules.map(({ definition: d }) => ({
-              id: d.id, title: d.title, severity: d.severity, kind: d.kind, resource: d.resource, source: d.source, description: d.description,
+              id: d.id, title: d.title, severity: d.severity, kind: d.kind, resource: d.resource, source: d.source, enabled: d.enabled ?? true, description: d.description,
             }));
             process.stdout.write(JSON.stringify(meta, null, 2) + '\n');
           } else {
             const idWidth = Math.max(...rules.map((r) => r.definition.id.length), 2);
             for (const { definition: d } of rules) {
-              process.stdout.write(`${d.id.padEnd(idWidth)}  ${d.severity.padEnd(8)}  ${d.kind.padEnd(10)}  ${d.resource.padEnd(26)}  ${d.title}\n`);
+              process.stdout.write(`${d.id.padEnd(idWidth)}  ${d.severity.padEnd(8)}  ${d.kind.padEnd(10)}  ${d.resource.padEnd(34)}  ${d.title}${d.enabled === false ? ' (opt-in)' : ''}\n`);
             }
-            process.stdout.write(`${rules.length} rule(s)\n`);
+            const optIn = rules.filter((r) => r.definition.enabled === false).length;
+            process.stdout.write(`${rules.length} rule(s)${optIn ? `, ${optIn} opt-in (run only when the config file enables them or --only names them)` : ''}\n`);
           }
           done.code = 0;
         },
