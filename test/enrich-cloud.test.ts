@@ -199,6 +199,11 @@ describe('S3 bucket: trail bucket and TLS-only policy', () => {
     expect(deniesInsecureTransport([{ ...deny, Condition: { Bool: { 'aws:SecureTransport': 'true' } } }])).toBe(false);
     expect(deniesInsecureTransport(undefined)).toBe(false);
   });
+  it('TLS-only fact: null when the policy was not read (absent), false when there is none (null)', () => {
+    expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b' })], ['aws.s3.bucket']).secureTransportEnforced).toBeNull();
+    expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b', Policy: null })], ['aws.s3.bucket']).secureTransportEnforced).toBe(false);
+    expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b', Policy: JSON.stringify({ Statement: [deny] }) })], ['aws.s3.bucket']).secureTransportEnforced).toBe(true);
+  });
   it('trail bucket: null when trails were not collected, else whether a trail (of any account) delivers to it', () => {
     const bucket = res('aws.s3.bucket', 'logs', { Name: 'logs' });
     const trail = res('aws.cloudtrail.trail', 'org', { Name: 'org', S3BucketName: 'logs' }, { account: '999999999999' });
@@ -231,5 +236,24 @@ describe('a rule whose required types were not collected', () => {
     const snap = snapshot([res('aws.iam.user', 'u', { UserName: 'u', UserPolicyList: [] }, { region: 'global' })], ['aws.iam.user']);
     const view = enrichResource(snap.resources[0]!, { now: 0, index: new SnapshotIndex(snap) });
     expect(view.facts).toMatchObject({ adminStatements: [], serviceWildcardStatements: [], activeAccessKeyCount: null });
+  });
+});
+
+describe('finding order', () => {
+  it('is compareFindings order (severity, rule, account, region, type, id), overrides included', async () => {
+    const { compareFindings } = await import('../src/engine/evaluate.js');
+    const { loadRuleFiles, BUILTIN_RULES_DIR } = await import('../src/ruleset/load.js');
+    const { rules: files } = await loadRuleFiles([BUILTIN_RULES_DIR]);
+    const rules = files.filter((f) => ['ec2-security-group-admin-ports-open', 'ec2-security-group-all-traffic-open', 'iam-policy-grants-full-admin'].includes(f.definition.id)).map((f) => compileRule(f, undefined, 'test').rule!);
+    const resources: Resource[] = [];
+    for (let i = 0; i < 60; i++) {
+      const region = ['us-east-1', 'eu-west-1', 'ap-northeast-2'][i % 3]!;
+      resources.push(res('aws.ec2.security-group', `sg-${(i * 7919) % 97}`, { GroupId: `sg-${i}`, GroupName: `g${i}`, IpPermissions: [{ IpProtocol: i % 2 ? '-1' : 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }, { region, account: i % 4 ? ACCOUNT : '999999999999' }));
+      resources.push(res('aws.iam.policy', `arn:p${(i * 31) % 53}`, { Arn: `arn:p${i}`, PolicyName: `p${i}`, AttachmentCount: i % 3, Document: { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } } }, { region: 'global' }));
+    }
+    const result = evaluate(snapshot(resources, ['aws.ec2.security-group', 'aws.iam.policy']), rules, { now: new Date('2026-06-01T00:00:00Z') });
+    expect(result.findings.length).toBeGreaterThan(100);
+    expect(new Set(result.findings.map((f) => f.severity)).size).toBeGreaterThan(1);
+    expect(result.findings).toEqual([...result.findings].sort(compareFindings));
   });
 });

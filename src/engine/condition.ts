@@ -1,4 +1,4 @@
-import { compilePath } from './path.js';
+import { compilePath, compileScratchPath } from './path.js';
 import { OPERATORS, checkOperatorValue, isOperator, type OperatorContext } from './operators.js';
 import type { Problem } from '../util/schema.js';
 import { isPlainObject } from '../util/json.js';
@@ -61,7 +61,12 @@ export function compileCondition(node: unknown, pointer: string, options: Option
   if (Array.isArray(node.all)) {
     const children = node.all.map((child, i) => compileCondition(child, `${pointer}/all/${i}`, options, problems));
     return {
-      test: (v, ctx) => children.every((c) => c.test(v, ctx)),
+      // Plain loops in the test paths: they run for every resource and rule, and a closure
+      // per call is garbage the collector must chase on large snapshots.
+      test: (v, ctx) => {
+        for (let i = 0; i < children.length; i++) if (!children[i]!.test(v, ctx)) return false;
+        return true;
+      },
       explain: (v, ctx, prefix, state) => {
         const mark = state.evidence.length;
         const matchMark = state.matches.length;
@@ -80,7 +85,10 @@ export function compileCondition(node: unknown, pointer: string, options: Option
   if (Array.isArray(node.any)) {
     const children = node.any.map((child, i) => compileCondition(child, `${pointer}/any/${i}`, options, problems));
     return {
-      test: (v, ctx) => children.some((c) => c.test(v, ctx)),
+      test: (v, ctx) => {
+        for (let i = 0; i < children.length; i++) if (children[i]!.test(v, ctx)) return true;
+        return false;
+      },
       explain: (v, ctx, prefix, state) => children.some((c) => c.explain(v, ctx, prefix, state)),
       observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
     };
@@ -106,7 +114,11 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     const where = compileCondition(node.where, `${pointer}/where`, options, problems);
     if (quantifier === 'some') {
       return {
-        test: (v, ctx) => asList(get(v)).some((item) => where.test(item, ctx)),
+        test: (v, ctx) => {
+          const list = asList(get(v));
+          for (let i = 0; i < list.length; i++) if (where.test(list[i], ctx)) return true;
+          return false;
+        },
         explain: (v, ctx, prefix, state) => {
           const list = asList(get(v));
           for (let i = 0; i < list.length; i++) {
@@ -126,7 +138,9 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     return {
       test: (v, ctx) => {
         const list = asList(get(v));
-        return list.length > 0 && list.every((item) => where.test(item, ctx));
+        if (list.length === 0) return false;
+        for (let i = 0; i < list.length; i++) if (!where.test(list[i], ctx)) return false;
+        return true;
       },
       explain: (v, ctx, prefix, state) => {
         const list = asList(get(v));
@@ -165,6 +179,8 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
     return NEVER;
   }
   const get = compileGetter(path, `${pointer}/path`, problems);
+  // Tests may read a [a, b] path into one reused array: operators never keep their input.
+  const testGet = problems.length ? get : (compileScratchPath(path) ?? get);
   const hasValue = 'value' in node;
   let expected: unknown = node.value;
   let valuePointer = `${pointer}/value`;
@@ -189,7 +205,7 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
   const test = operator.test as (a: unknown, e: unknown, ctx: OperatorContext) => boolean;
   const evidenceExpected = hasValue ? expected : undefined;
   return {
-    test: (v, ctx) => test(get(v), prepared, ctx),
+    test: (v, ctx) => test(testGet(v), prepared, ctx),
     explain: (v, ctx, prefix, state) => {
       const actual = get(v);
       if (!test(actual, prepared, ctx)) return false;

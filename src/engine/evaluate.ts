@@ -14,7 +14,8 @@ export interface EvaluateOptions {
 }
 
 export function fingerprintOf(ruleId: string, resource: { account: string; region: string; type: string; id: string }): string {
-  return hash('sha256', [ruleId, resource.account, resource.region, resource.type, resource.id].join('\u0000'), 'hex').slice(0, 32);
+  const key = ruleId + '\u0000' + resource.account + '\u0000' + resource.region + '\u0000' + resource.type + '\u0000' + resource.id;
+  return hash('sha256', key, 'hex').slice(0, 32);
 }
 
 function displayName(resource: EnrichedResource): string | undefined {
@@ -64,7 +65,7 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
     }
   }
 
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
     const needed = [type, ...(rule.definition.requires ?? [])];
@@ -122,7 +123,7 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
     facts: resource.facts ?? {},
     options: rule.options,
     match: state.matches[0]?.value ?? null,
-    matches: state.matches.map((m) => m.value),
+    matches: state.matches.length === 0 ? NO_MATCHES : state.matches.map((m) => m.value),
   };
   const finding: Finding = {
     fingerprint: fingerprintOf(rule.id, resource),
@@ -130,16 +131,11 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
     title: rule.definition.title,
     severity,
     kind: rule.definition.kind,
-    resource: {
-      type: resource.type,
-      id: resource.id,
-      account: resource.account,
-      region: resource.region,
-      ...(resource.arn ? { arn: resource.arn } : {}),
-      ...(name ? { name } : {}),
-    },
+    resource: findingResource(resource, name),
     message: rule.message(templateContext),
-    evidence: state.evidence,
+    // A copy of exactly the right length: the working array has spare capacity, and
+    // findings are kept for the whole run.
+    evidence: state.evidence.slice(),
     remediation: { text: rule.definition.remediation.text },
   };
   if (severityReason) finding.severityReason = severityReason;
@@ -148,6 +144,75 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;
   return finding;
+}
+
+const NO_MATCHES: readonly unknown[] = Object.freeze([]);
+
+function findingResource(resource: EnrichedResource, name: string | undefined): Finding['resource'] {
+  const out: Finding['resource'] = { type: resource.type, id: resource.id, account: resource.account, region: resource.region };
+  if (resource.arn) out.arn = resource.arn;
+  if (name) out.name = name;
+  return out;
+}
+
+/**
+ * Sort in place into `compareFindings` order, faster: group by rule and severity first — the
+ * leading keys — then sort each group by the resource keys only. Same order as
+ * `findings.sort(compareFindings)` (both sorts are stable).
+ */
+function sortFindings(findings: Finding[]): void {
+  // rule id (the rule's own string object, so look-ups hash it once) -> severity -> findings
+  const byRule = new Map<string, Map<Severity, Finding[]>>();
+  for (const f of findings) {
+    let bySeverity = byRule.get(f.ruleId);
+    if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map()));
+    const group = bySeverity.get(f.severity);
+    if (group) group.push(f);
+    else bySeverity.set(f.severity, [f]);
+  }
+  const groups: Finding[][] = [];
+  for (const bySeverity of byRule.values()) for (const group of bySeverity.values()) groups.push(group);
+  groups.sort((a, b) => SEVERITY_RANK[b[0]!.severity] - SEVERITY_RANK[a[0]!.severity] || cmp(a[0]!.ruleId, b[0]!.ruleId));
+  let i = 0;
+  for (const group of groups) {
+    if (group.length === 1) findings[i++] = group[0]!;
+    else i = placeByResource(group, findings, i);
+  }
+}
+
+/**
+ * Write a group into `out` from `start` in (account, region, type, id, line) order: nested
+ * maps settle the first three keys (few distinct values, each string hashed once), so the
+ * sort compares ids only. Returns the next free index.
+ */
+function placeByResource(group: readonly Finding[], out: Finding[], start: number): number {
+  const tree = new Map<string, Map<string, Map<string, Finding[]>>>();
+  for (const f of group) {
+    let regions = tree.get(f.resource.account);
+    if (!regions) tree.set(f.resource.account, (regions = new Map()));
+    let types = regions.get(f.resource.region);
+    if (!types) regions.set(f.resource.region, (types = new Map()));
+    const list = types.get(f.resource.type);
+    if (list) list.push(f);
+    else types.set(f.resource.type, [f]);
+  }
+  let i = start;
+  for (const account of [...tree.keys()].sort(cmp)) {
+    const regions = tree.get(account)!;
+    for (const region of [...regions.keys()].sort(cmp)) {
+      const types = regions.get(region)!;
+      for (const type of [...types.keys()].sort(cmp)) {
+        const list = types.get(type)!;
+        if (list.length > 1) list.sort(compareIdAndLine);
+        for (let j = 0; j < list.length; j++) out[i++] = list[j]!;
+      }
+    }
+  }
+  return i;
+}
+
+function compareIdAndLine(a: Finding, b: Finding): number {
+  return cmp(a.resource.id, b.resource.id) || (a.location?.line ?? 0) - (b.location?.line ?? 0);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -60,6 +60,29 @@ function cidrContains(outer: Cidr, inner: Cidr): boolean {
 
 const PUBLIC_RANGES = new Set(['unicast']);
 
+/** A list for `in`/`notIn`: its primitive values in a Set (one lookup per test), the rest compared as JSON. */
+interface PreparedList {
+  primitives: Set<unknown>;
+  others: unknown[];
+}
+
+function prepareList(e: unknown): PreparedList {
+  const primitives = new Set<unknown>();
+  const others: unknown[] = [];
+  for (const x of e as unknown[]) {
+    if (x !== null && typeof x === 'object') others.push(x);
+    else primitives.add(x);
+  }
+  return { primitives, others };
+}
+
+function inList(list: PreparedList, value: unknown): boolean {
+  // Primitives are equal as JSON exactly when they are ===, which is what a Set compares.
+  if (value === null || typeof value !== 'object') return list.primitives.has(value);
+  for (let i = 0; i < list.others.length; i++) if (jsonEqual(value, list.others[i])) return true;
+  return false;
+}
+
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -72,8 +95,8 @@ export const OPERATORS = {
   notEmpty: { value: 'none', description: 'not empty', test: (a) => !isEmpty(a) },
   eq: { value: 'any', description: 'equal (JSON equality)', test: (a, e) => jsonEqual(a, e) },
   ne: { value: 'any', description: 'not equal (a missing value is not equal)', test: (a, e) => !jsonEqual(a, e) },
-  in: { value: 'array', description: 'equal to one of the listed values', test: (a, e) => (e as unknown[]).some((x) => jsonEqual(a, x)) },
-  notIn: { value: 'array', description: 'equal to none of the listed values', test: (a, e) => !(e as unknown[]).some((x) => jsonEqual(a, x)) },
+  in: { value: 'array', description: 'equal to one of the listed values', prepare: prepareList, test: (a, e) => inList(e as PreparedList, a) },
+  notIn: { value: 'array', description: 'equal to none of the listed values', prepare: prepareList, test: (a, e) => !inList(e as PreparedList, a) },
   contains: {
     value: 'any',
     description: 'a list holding the value, or a string holding the substring',
@@ -176,18 +199,23 @@ export const OPERATORS = {
       if (!Array.isArray(a) || a.length !== 2) return false;
       const from = num(a[0]) === undefined || a[0] === -1 ? 0 : (a[0] as number);
       const to = num(a[1]) === undefined || a[1] === -1 ? 65535 : (a[1] as number);
-      return (e as number[]).some((n) => n >= from && n <= to);
+      const list = e as number[];
+      for (let i = 0; i < list.length; i++) if (list[i]! >= from && list[i]! <= to) return true;
+      return false;
     },
   },
   rangeIncludesOtherThan: {
     value: 'numberArray',
     description: 'a [from, to] pair that includes at least one number not listed (e.g. a port other than 80 and 443)',
+    // The listed numbers, de-duplicated once per rule rather than once per test.
+    prepare: (e) => [...new Set(e as number[])],
     test: (a, e) => {
       if (!Array.isArray(a) || a.length !== 2) return false;
       const from = num(a[0]) === undefined || a[0] === -1 ? 0 : (a[0] as number);
       const to = num(a[1]) === undefined || a[1] === -1 ? 65535 : (a[1] as number);
-      const allowed = new Set(e as number[]);
-      const inside = [...allowed].filter((n) => n >= from && n <= to).length;
+      let inside = 0;
+      const list = e as number[];
+      for (let i = 0; i < list.length; i++) if (list[i]! >= from && list[i]! <= to) inside++;
       return to - from + 1 > inside;
     },
   },

@@ -20,7 +20,15 @@ export function compileTemplate(text: string): Template {
     last = m.index + m[0].length;
   }
   parts.push(text.slice(last));
-  return (context) => parts.map((p) => (typeof p === 'string' ? p : formatValue(p(context)))).join('');
+  // One reused array per template (rendering never nests), joined into a flat string.
+  const pieces = new Array<string>(parts.length);
+  return (context) => {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      pieces[i] = typeof p === 'string' ? p : formatValue(p(context));
+    }
+    return pieces.join('');
+  };
 }
 
 export function formatValue(value: unknown): string {

@@ -5,12 +5,42 @@ import type { Enricher } from './types.js';
 const PROTOCOLS: Record<string, string> = { '-1': 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 
 function normalizeProtocol(value: unknown): string {
+  if (typeof value === 'string') {
+    const known = PROTOCOLS[value];
+    if (known) return known;
+    if (value === 'tcp' || value === 'udp' || value === 'icmp' || value === 'icmpv6') return value;
+  }
   const text = String(value ?? '-1').toLowerCase();
   return PROTOCOLS[text] ?? text;
 }
 
 function isInternet(cidr: string): boolean {
   return cidr === '0.0.0.0/0' || cidr === '::/0' || /^0+(\.0+){3}\/0$/.test(cidr) || /^(0*:){2,7}0*\/0$/.test(cidr);
+}
+
+/**
+ * "tcp/22", "udp/1000-2000", "all ports": the same few strings for thousands of groups, so
+ * they are made once (bounded, so a pathological account cannot grow it without limit).
+ */
+const portsLabels = new Map<string, Map<number, string>>();
+function portsLabel(protocol: string, fromPort: number, toPort: number): string {
+  if (protocol === 'all') return 'all ports';
+  let byRange = portsLabels.get(protocol);
+  if (!byRange) {
+    byRange = new Map();
+    if (portsLabels.size < 64) portsLabels.set(protocol, byRange);
+  }
+  const key = fromPort * 65536 + toPort;
+  let label = byRange.get(key);
+  if (label === undefined) {
+    label = fromPort === toPort ? `${protocol}/${fromPort}` : `${protocol}/${fromPort}-${toPort}`;
+    if (byRange.size < 10_000) byRange.set(key, label);
+  }
+  return label;
+}
+
+function entry(protocol: string, fromPort: number, toPort: number, ports: string, source: string, sourceKind: string, description: unknown): JsonObject {
+  return { protocol, fromPort, toPort, ports, source, sourceKind, internet: (sourceKind === 'ipv4' || sourceKind === 'ipv6') && isInternet(source), description: typeof description === 'string' ? description : null };
 }
 
 /**
@@ -21,26 +51,25 @@ function isInternet(cidr: string): boolean {
  */
 export function flattenIngress(permissions: unknown): JsonObject[] {
   const out: JsonObject[] = [];
-  for (const perm of Array.isArray(permissions) ? permissions : []) {
+  if (!Array.isArray(permissions)) return out;
+  for (const perm of permissions) {
     if (!isPlainObject(perm)) continue;
     const protocol = normalizeProtocol(perm.IpProtocol);
     const allPorts = protocol === 'all' || typeof perm.FromPort !== 'number' || perm.FromPort === -1;
     const fromPort = allPorts ? 0 : (perm.FromPort as number);
     const toPort = allPorts ? 65535 : typeof perm.ToPort === 'number' && perm.ToPort !== -1 ? perm.ToPort : 65535;
-    const ports = protocol === 'all' ? 'all ports' : fromPort === toPort ? `${protocol}/${fromPort}` : `${protocol}/${fromPort}-${toPort}`;
-    const add = (source: string, sourceKind: string, description: unknown) =>
-      out.push({ protocol, fromPort, toPort, ports, source, sourceKind, internet: sourceKind.startsWith('ip') && isInternet(source), description: typeof description === 'string' ? description : null });
-    for (const r of Array.isArray(perm.IpRanges) ? perm.IpRanges : []) {
-      if (isPlainObject(r) && typeof r.CidrIp === 'string') add(r.CidrIp, 'ipv4', r.Description);
+    const ports = portsLabel(protocol, fromPort, toPort);
+    if (Array.isArray(perm.IpRanges)) {
+      for (const r of perm.IpRanges) if (isPlainObject(r) && typeof r.CidrIp === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIp, 'ipv4', r.Description));
     }
-    for (const r of Array.isArray(perm.Ipv6Ranges) ? perm.Ipv6Ranges : []) {
-      if (isPlainObject(r) && typeof r.CidrIpv6 === 'string') add(r.CidrIpv6, 'ipv6', r.Description);
+    if (Array.isArray(perm.Ipv6Ranges)) {
+      for (const r of perm.Ipv6Ranges) if (isPlainObject(r) && typeof r.CidrIpv6 === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIpv6, 'ipv6', r.Description));
     }
-    for (const r of Array.isArray(perm.PrefixListIds) ? perm.PrefixListIds : []) {
-      if (isPlainObject(r) && typeof r.PrefixListId === 'string') add(r.PrefixListId, 'prefix-list', r.Description);
+    if (Array.isArray(perm.PrefixListIds)) {
+      for (const r of perm.PrefixListIds) if (isPlainObject(r) && typeof r.PrefixListId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.PrefixListId, 'prefix-list', r.Description));
     }
-    for (const r of Array.isArray(perm.UserIdGroupPairs) ? perm.UserIdGroupPairs : []) {
-      if (isPlainObject(r) && typeof r.GroupId === 'string') add(r.GroupId, 'security-group', r.Description);
+    if (Array.isArray(perm.UserIdGroupPairs)) {
+      for (const r of perm.UserIdGroupPairs) if (isPlainObject(r) && typeof r.GroupId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.GroupId, 'security-group', r.Description));
     }
   }
   return out;

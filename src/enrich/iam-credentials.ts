@@ -46,20 +46,27 @@ export const iamRootUserEnricher: Enricher = {
  * preferred when it was collected; otherwise the credential report row, which AWS may have
  * generated up to four hours earlier. Neither: unknown (null), never zero.
  */
+const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
+
 export const iamUserCredentialsEnricher: Enricher = {
   type: 'aws.iam.user',
   enrich(resource, ctx) {
     if (wasCollected(ctx.index, 'aws.iam.access-key')) {
-      const byUser = derived(ctx.index, 'active-keys-by-user', () => {
-        const map = new Map<string, string[]>();
+      // account -> user name -> active key ids, built once per evaluation.
+      const byAccount = derived(ctx.index, 'active-keys-by-user', () => {
+        const map = new Map<string, Map<string, string[]>>();
         for (const key of ctx.index.ofType('aws.iam.access-key')) {
-          if (key.data.Status !== 'Active' || typeof key.data.UserName !== 'string') continue;
-          const k = `${key.account}\u0000${key.data.UserName}`;
-          map.set(k, [...(map.get(k) ?? []), key.id]);
+          const user = key.data.UserName;
+          if (key.data.Status !== 'Active' || typeof user !== 'string') continue;
+          let users = map.get(key.account);
+          if (!users) map.set(key.account, (users = new Map()));
+          const ids = users.get(user);
+          if (ids) ids.push(key.id);
+          else users.set(user, [key.id]);
         }
         return map;
       });
-      const ids = byUser.get(`${resource.account}\u0000${resource.id}`) ?? [];
+      const ids = byAccount.get(resource.account)?.get(resource.id) ?? NO_KEYS;
       return { activeAccessKeyIds: ids as JsonValue[], activeAccessKeyCount: ids.length, activeAccessKeySource: 'access key list' };
     }
     const report = reportOf(resource);

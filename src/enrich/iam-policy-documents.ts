@@ -125,6 +125,13 @@ export function wildcardFacts(documents: readonly NamedDocument[]): JsonObject {
   return { adminStatements, serviceWildcardStatements };
 }
 
+/** Facts of a principal with no inline policy (most of them): one shared, frozen object. */
+const NO_WILDCARDS: JsonObject = Object.freeze({ adminStatements: Object.freeze([]) as unknown as JsonValue[], serviceWildcardStatements: Object.freeze([]) as unknown as JsonValue[] }) as JsonObject;
+
+function inlineFacts(list: unknown): JsonObject {
+  return Array.isArray(list) && list.length > 0 ? wildcardFacts(inlineDocuments(list)) : NO_WILDCARDS;
+}
+
 function inlineDocuments(list: unknown): NamedDocument[] {
   if (!Array.isArray(list)) return [];
   return list.filter(isPlainObject).map((p) => ({ policy: typeof p.PolicyName === 'string' ? p.PolicyName : '(unnamed)', document: p.PolicyDocument }));
@@ -136,9 +143,9 @@ function inlineDocuments(list: unknown): NamedDocument[] {
  * cover its default version's document.
  */
 export const iamPolicyDocumentEnrichers: readonly Enricher[] = [
-  { type: 'aws.iam.user', enrich: (r) => wildcardFacts(inlineDocuments(r.data.UserPolicyList)) },
-  { type: 'aws.iam.role', enrich: (r) => wildcardFacts(inlineDocuments(r.data.RolePolicyList)) },
-  { type: 'aws.iam.group', enrich: (r) => wildcardFacts(inlineDocuments(r.data.GroupPolicyList)) },
+  { type: 'aws.iam.user', enrich: (r) => inlineFacts(r.data.UserPolicyList) },
+  { type: 'aws.iam.role', enrich: (r) => inlineFacts(r.data.RolePolicyList) },
+  { type: 'aws.iam.group', enrich: (r) => inlineFacts(r.data.GroupPolicyList) },
   {
     type: 'aws.iam.policy',
     enrich: (r) => wildcardFacts([{ policy: typeof r.data.PolicyName === 'string' ? r.data.PolicyName : r.id, document: r.data.Document }]),

@@ -133,7 +133,8 @@ export const s3BucketEnricher: Enricher = {
     return {
       cloudTrailLogBucket: trailsCollected ? trails.length > 0 : null,
       cloudTrailTrails: trails,
-      secureTransportEnforced: deniesInsecureTransport(statements),
+      // null when the policy could not be read (the field is absent): unknown, not "no".
+      secureTransportEnforced: 'Policy' in resource.data ? deniesInsecureTransport(statements) : null,
       publicAccessBlock: block,
       aclPublicGrants,
       policyPublicStatements,

@@ -26,7 +26,8 @@ const derivedValues = new WeakMap<SnapshotIndex, Map<string, unknown>>();
 
 /**
  * A value derived from the whole snapshot (e.g. "trail bucket names"), computed once per
- * evaluation and shared by every resource an enricher visits.
+ * evaluation and shared by every resource an enricher visits. `compute` must not return
+ * undefined.
  */
 export function derived<T>(index: SnapshotIndex, key: string, compute: () => T): T {
   let values = derivedValues.get(index);
@@ -34,8 +35,12 @@ export function derived<T>(index: SnapshotIndex, key: string, compute: () => T):
     values = new Map();
     derivedValues.set(index, values);
   }
-  if (!values.has(key)) values.set(key, compute());
-  return values.get(key) as T;
+  let value = values.get(key) as T | undefined;
+  if (value === undefined) {
+    value = compute();
+    values.set(key, value);
+  }
+  return value;
 }
 
 /** Was this resource type collected (attempted) for the snapshot? Facts about an uncollected type are unknown, not empty. */

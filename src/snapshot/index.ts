@@ -1,23 +1,30 @@
 import type { Resource, Snapshot } from './types.js';
 
+const NONE: readonly Resource[] = Object.freeze([]);
+
 /**
  * Look-ups over a snapshot's resources for enrichers that relate resources. Built lazily,
- * one resource type at a time: most evaluations touch only a few types, and indexing
- * every resource up front costs more than the rules themselves on large snapshots.
+ * on the first look-up: an evaluation whose enrichers relate nothing never pays for it.
  */
 export class SnapshotIndex {
   private readonly byType = new Map<string, Resource[]>();
   private readonly byId = new Map<string, Map<string, Resource>>();
+  private grouped = false;
 
   constructor(readonly snapshot: Snapshot) {}
 
   ofType(type: string): readonly Resource[] {
-    let list = this.byType.get(type);
-    if (!list) {
-      list = this.snapshot.resources.filter((r) => r.type === type);
-      this.byType.set(type, list);
+    if (!this.grouped) {
+      // One pass groups every type: enrichers ask for several (account settings, keys,
+      // trails, instances), and one pass costs less than a filter over everything per type.
+      for (const r of this.snapshot.resources) {
+        const list = this.byType.get(r.type);
+        if (list) list.push(r);
+        else this.byType.set(r.type, [r]);
+      }
+      this.grouped = true;
     }
-    return list;
+    return this.byType.get(type) ?? NONE;
   }
 
   get(type: string, account: string, region: string, id: string): Resource | undefined {
