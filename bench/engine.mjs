@@ -58,6 +58,9 @@ for (const [share, make] of makers) {
   const n = Math.round(TOTAL * share);
   for (let i = 0; i < n; i++) resources.push(make(i, REGIONS[i % REGIONS.length]));
 }
+// The account-level S3 Block Public Access settings (none set): the public-bucket rules need
+// them collected to give a verdict.
+resources.push({ type: 'aws.s3.account-public-access-block', id: ACCOUNT, account: ACCOUNT, region: 'global', data: {} });
 const snapshot = {
   format: 'awsaudit-snapshot', version: 1,
   meta: { accounts: [ACCOUNT], regions: REGIONS, collectedAt: '2026-11-21T00:00:00Z', tool: { name: 'awsaudit', version: 'bench' }, source: 'bench', resourceTypes: [...new Set(resources.map((r) => r.type))] },

@@ -70,8 +70,8 @@ export function compileCondition(node: unknown, pointer: string, options: Option
       explain: (v, ctx, prefix, state) => {
         const mark = state.evidence.length;
         const matchMark = state.matches.length;
-        for (const c of children) {
-          if (!c.explain(v, ctx, prefix, state)) {
+        for (let i = 0; i < children.length; i++) {
+          if (!children[i]!.explain(v, ctx, prefix, state)) {
             state.evidence.length = mark;
             state.matches.length = matchMark;
             return false;
@@ -122,6 +122,8 @@ export function compileCondition(node: unknown, pointer: string, options: Option
         explain: (v, ctx, prefix, state) => {
           const list = asList(get(v));
           for (let i = 0; i < list.length; i++) {
+            // Explaining (paths, evidence) only the elements that match: the test is cheap.
+            if (!where.test(list[i], ctx)) continue;
             const itemPath = `${joinPath(prefix, listPath)}[${i}]`;
             const matchMark = state.matches.length;
             state.matches.push({ path: itemPath, value: list[i] });

@@ -14,14 +14,14 @@ export interface EvaluateOptions {
 }
 
 export function fingerprintOf(ruleId: string, resource: { account: string; region: string; type: string; id: string }): string {
-  const key = ruleId + '\u0000' + resource.account + '\u0000' + resource.region + '\u0000' + resource.type + '\u0000' + resource.id;
-  return hash('sha256', key, 'hex').slice(0, 32);
+  return hash('sha256', [ruleId, resource.account, resource.region, resource.type, resource.id].join('\u0000'), 'hex').slice(0, 32);
 }
 
 function displayName(resource: EnrichedResource): string | undefined {
   const tags = resource.data.Tags ?? resource.data.TagList;
   if (Array.isArray(tags)) {
-    for (const tag of tags) {
+    for (let i = 0; i < tags.length; i++) {
+      const tag: unknown = tags[i];
       if (isPlainObject(tag) && tag.Key === 'Name' && typeof tag.Value === 'string') return tag.Value;
     }
   }
@@ -52,11 +52,14 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const failed = new Array<number>(rules.length).fill(0);
   const findings: Finding[] = [];
 
-  for (const raw of snapshot.resources) {
+  const all = snapshot.resources;
+  for (let r = 0; r < all.length; r++) {
+    const raw = all[r]!;
     const indexes = rulesByType.get(raw.type);
     if (!indexes) continue;
     const resource = enrichResource(raw, enrichContext);
-    for (const i of indexes) {
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k]!;
       const rule = rules[i]!;
       evaluated[i]!++;
       if (!rule.condition.test(resource, ctx)) continue;
@@ -65,6 +68,10 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
     }
   }
 
+  // Let go of the last resource the scratch objects saw.
+  scratchState.evidence.length = 0;
+  scratchState.matches.length = 0;
+  Object.assign(scratchContext, { data: null, facts: null, options: null, match: null, matches: NO_MATCHES });
   sortFindings(findings);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
@@ -99,12 +106,28 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   };
 }
 
+const NO_MATCHES: readonly unknown[] = Object.freeze([]);
+const NO_FACTS = Object.freeze({});
+
+/**
+ * Working state for one finding at a time, reused: explaining and rendering never nest, and
+ * nothing keeps these objects (the evidence is copied out, templates return strings).
+ */
+const scratchState: ExplainState = { evidence: [], matches: [] };
+const scratchContext = {
+  id: '', arn: null as string | null, type: '', account: '', region: '', name: '',
+  data: {} as unknown, facts: {} as unknown, options: {} as unknown, match: null as unknown, matches: NO_MATCHES,
+};
+
 function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now: number }): Finding {
-  const state: ExplainState = { evidence: [], matches: [] };
+  const state = scratchState;
+  state.evidence.length = 0;
+  state.matches.length = 0;
   rule.condition.explain(resource, ctx, '', state);
   let severity: Severity = rule.severity;
   let severityReason: string | undefined;
-  for (const override of rule.overrides) {
+  for (let k = 0; k < rule.overrides.length; k++) {
+    const override = rule.overrides[k]!;
     if (override.when.test(resource, ctx)) {
       severity = override.severity;
       severityReason = override.reason;
@@ -112,19 +135,18 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
     }
   }
   const name = displayName(resource);
-  const templateContext = {
-    id: resource.id,
-    arn: resource.arn ?? null,
-    type: resource.type,
-    account: resource.account,
-    region: resource.region,
-    name: name ?? resource.id,
-    data: resource.data,
-    facts: resource.facts ?? {},
-    options: rule.options,
-    match: state.matches[0]?.value ?? null,
-    matches: state.matches.length === 0 ? NO_MATCHES : state.matches.map((m) => m.value),
-  };
+  const templateContext = scratchContext;
+  templateContext.id = resource.id;
+  templateContext.arn = resource.arn ?? null;
+  templateContext.type = resource.type;
+  templateContext.account = resource.account;
+  templateContext.region = resource.region;
+  templateContext.name = name ?? resource.id;
+  templateContext.data = resource.data;
+  templateContext.facts = resource.facts ?? NO_FACTS;
+  templateContext.options = rule.options;
+  templateContext.match = state.matches[0]?.value ?? null;
+  templateContext.matches = state.matches.length === 0 ? NO_MATCHES : state.matches.map((m) => m.value);
   const finding: Finding = {
     fingerprint: fingerprintOf(rule.id, resource),
     ruleId: rule.id,
@@ -146,7 +168,6 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
   return finding;
 }
 
-const NO_MATCHES: readonly unknown[] = Object.freeze([]);
 
 function findingResource(resource: EnrichedResource, name: string | undefined): Finding['resource'] {
   const out: Finding['resource'] = { type: resource.type, id: resource.id, account: resource.account, region: resource.region };
@@ -163,7 +184,8 @@ function findingResource(resource: EnrichedResource, name: string | undefined): 
 function sortFindings(findings: Finding[]): void {
   // rule id (the rule's own string object, so look-ups hash it once) -> severity -> findings
   const byRule = new Map<string, Map<Severity, Finding[]>>();
-  for (const f of findings) {
+  for (let k = 0; k < findings.length; k++) {
+    const f = findings[k]!;
     let bySeverity = byRule.get(f.ruleId);
     if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map()));
     const group = bySeverity.get(f.severity);
@@ -187,7 +209,8 @@ function sortFindings(findings: Finding[]): void {
  */
 function placeByResource(group: readonly Finding[], out: Finding[], start: number): number {
   const tree = new Map<string, Map<string, Map<string, Finding[]>>>();
-  for (const f of group) {
+  for (let k = 0; k < group.length; k++) {
+    const f = group[k]!;
     let regions = tree.get(f.resource.account);
     if (!regions) tree.set(f.resource.account, (regions = new Map()));
     let types = regions.get(f.resource.region);

@@ -52,7 +52,8 @@ function entry(protocol: string, fromPort: number, toPort: number, ports: string
 export function flattenIngress(permissions: unknown): JsonObject[] {
   const out: JsonObject[] = [];
   if (!Array.isArray(permissions)) return out;
-  for (const perm of permissions) {
+  for (let p = 0; p < permissions.length; p++) {
+    const perm: unknown = permissions[p];
     if (!isPlainObject(perm)) continue;
     const protocol = normalizeProtocol(perm.IpProtocol);
     const allPorts = protocol === 'all' || typeof perm.FromPort !== 'number' || perm.FromPort === -1;
@@ -60,16 +61,32 @@ export function flattenIngress(permissions: unknown): JsonObject[] {
     const toPort = allPorts ? 65535 : typeof perm.ToPort === 'number' && perm.ToPort !== -1 ? perm.ToPort : 65535;
     const ports = portsLabel(protocol, fromPort, toPort);
     if (Array.isArray(perm.IpRanges)) {
-      for (const r of perm.IpRanges) if (isPlainObject(r) && typeof r.CidrIp === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIp, 'ipv4', r.Description));
+      const list: unknown[] = perm.IpRanges;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (isPlainObject(r) && typeof r.CidrIp === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIp, 'ipv4', r.Description));
+      }
     }
     if (Array.isArray(perm.Ipv6Ranges)) {
-      for (const r of perm.Ipv6Ranges) if (isPlainObject(r) && typeof r.CidrIpv6 === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIpv6, 'ipv6', r.Description));
+      const list: unknown[] = perm.Ipv6Ranges;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (isPlainObject(r) && typeof r.CidrIpv6 === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIpv6, 'ipv6', r.Description));
+      }
     }
     if (Array.isArray(perm.PrefixListIds)) {
-      for (const r of perm.PrefixListIds) if (isPlainObject(r) && typeof r.PrefixListId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.PrefixListId, 'prefix-list', r.Description));
+      const list: unknown[] = perm.PrefixListIds;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (isPlainObject(r) && typeof r.PrefixListId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.PrefixListId, 'prefix-list', r.Description));
+      }
     }
     if (Array.isArray(perm.UserIdGroupPairs)) {
-      for (const r of perm.UserIdGroupPairs) if (isPlainObject(r) && typeof r.GroupId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.GroupId, 'security-group', r.Description));
+      const list: unknown[] = perm.UserIdGroupPairs;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (isPlainObject(r) && typeof r.GroupId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.GroupId, 'security-group', r.Description));
+      }
     }
   }
   return out;
@@ -79,6 +96,8 @@ export const securityGroupEnricher: Enricher = {
   type: 'aws.ec2.security-group',
   enrich(resource) {
     const ingress = flattenIngress(resource.data.IpPermissions);
-    return { ingress, internetIngress: ingress.filter((e) => e.internet === true) };
+    const internetIngress: JsonObject[] = [];
+    for (let i = 0; i < ingress.length; i++) if (ingress[i]!.internet === true) internetIngress.push(ingress[i]!);
+    return { ingress, internetIngress };
   },
 };

@@ -47,7 +47,7 @@ export function enrichResource(resource: Resource, ctx: EnrichContext): Enriched
   const enrichers = enrichersFor(resource.type);
   if (enrichers.length === 0) return resource;
   let facts = enrichers.length === 1 ? enrichers[0]!.enrich(resource, ctx) : {};
-  if (enrichers.length > 1) for (const enricher of enrichers) Object.assign(facts, enricher.enrich(resource, ctx));
+  if (enrichers.length > 1) for (let i = 0; i < enrichers.length; i++) Object.assign(facts, enrichers[i]!.enrich(resource, ctx));
   if (resource.facts) facts = { ...resource.facts, ...facts };
   const view: EnrichedResource = { type: resource.type, id: resource.id, account: resource.account, region: resource.region, data: resource.data, facts };
   if (resource.arn !== undefined) view.arn = resource.arn;

@@ -26,12 +26,15 @@ const RESTRICTING_KEYS = new Set(
 /** Effective Block Public Access: a setting is on when either the account or the bucket turns it on. */
 function effectiveBlock(bucket: unknown, account: unknown): JsonObject {
   const out: JsonObject = {};
-  for (const field of BPA_FIELDS) {
+  for (let i = 0; i < BPA_FIELDS.length; i++) {
+    const field = BPA_FIELDS[i]!;
     const b = isPlainObject(bucket) && bucket[field] === true;
     const a = isPlainObject(account) && account[field] === true;
     out[field] = a || b;
   }
-  out.source = isPlainObject(account) || isPlainObject(bucket) ? [isPlainObject(account) ? 'account' : '', isPlainObject(bucket) ? 'bucket' : ''].filter(Boolean).join('+') : 'none';
+  const fromAccount = isPlainObject(account);
+  const fromBucket = isPlainObject(bucket);
+  out.source = fromAccount && fromBucket ? 'account+bucket' : fromAccount ? 'account' : fromBucket ? 'bucket' : 'none';
   return out;
 }
 
@@ -102,6 +105,8 @@ function trailBuckets(index: Parameters<Enricher['enrich']>[1]['index']): Map<st
   });
 }
 
+const NO_TRAILS: string[] = Object.freeze([]) as unknown as string[];
+
 export const s3BucketEnricher: Enricher = {
   type: 'aws.s3.bucket',
   enrich(resource, ctx) {
@@ -109,7 +114,8 @@ export const s3BucketEnricher: Enricher = {
     const block = effectiveBlock(resource.data.PublicAccessBlock, account?.data);
     const grants = isPlainObject(resource.data.Acl) && Array.isArray(resource.data.Acl.Grants) ? resource.data.Acl.Grants : [];
     const aclPublicGrants: JsonValue[] = [];
-    for (const grant of grants) {
+    for (let i = 0; i < grants.length; i++) {
+      const grant: unknown = grants[i];
       const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
       if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
         aclPublicGrants.push({ group: PUBLIC_GROUPS[uri]!, permission: (grant.Permission as string) ?? 'unknown' });
@@ -117,7 +123,9 @@ export const s3BucketEnricher: Enricher = {
     }
     const statements = parsePolicy(resource.data.Policy)?.Statement;
     const policyPublicStatements: JsonValue[] = [];
-    for (const [i, st] of (Array.isArray(statements) ? statements : statements ? [statements] : []).entries()) {
+    const statementList: unknown[] = Array.isArray(statements) ? statements : statements ? [statements] : [];
+    for (let i = 0; i < statementList.length; i++) {
+      const st = statementList[i];
       if (isPlainObject(st) && st.Effect === 'Allow' && isWildcardPrincipal(st.Principal) && !hasRestrictingCondition(st.Condition)) {
         policyPublicStatements.push({ index: i, sid: typeof st.Sid === 'string' ? st.Sid : null, action: (st.Action as JsonValue) ?? null });
       }
@@ -129,7 +137,7 @@ export const s3BucketEnricher: Enricher = {
     if (publicViaPolicy) reasons.push(`bucket policy allows Principal "*" without a restricting condition (${policyPublicStatements.length} statement(s))`);
     // Unknown (null) when trails were not collected: a bucket cannot be told apart as a trail bucket then.
     const trailsCollected = wasCollected(ctx.index, 'aws.cloudtrail.trail');
-    const trails = trailsCollected ? (trailBuckets(ctx.index).get(resource.id) ?? []) : [];
+    const trails = trailsCollected ? (trailBuckets(ctx.index).get(resource.id) ?? NO_TRAILS) : NO_TRAILS;
     return {
       cloudTrailLogBucket: trailsCollected ? trails.length > 0 : null,
       cloudTrailTrails: trails,
