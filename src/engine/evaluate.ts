@@ -58,13 +58,16 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
     const indexes = rulesByType.get(raw.type);
     if (!indexes) continue;
     const resource = enrichResource(raw, enrichContext);
+    // The finding's view of the resource, made once and shared by all of its findings.
+    let identity: ResourceIdentity | undefined;
     for (let k = 0; k < indexes.length; k++) {
       const i = indexes[k]!;
       const rule = rules[i]!;
       evaluated[i]!++;
       if (!rule.condition.test(resource, ctx)) continue;
       failed[i]!++;
-      findings.push(makeFinding(rule, resource, ctx));
+      identity ??= resourceIdentity(resource);
+      findings.push(makeFinding(rule, resource, identity, ctx));
     }
   }
 
@@ -119,7 +122,17 @@ const scratchContext = {
   data: {} as unknown, facts: {} as unknown, options: {} as unknown, match: null as unknown, matches: NO_MATCHES,
 };
 
-function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now: number }): Finding {
+interface ResourceIdentity {
+  name: string | undefined;
+  resource: Finding['resource'];
+}
+
+function resourceIdentity(resource: EnrichedResource): ResourceIdentity {
+  const name = displayName(resource);
+  return { name, resource: findingResource(resource, name) };
+}
+
+function makeFinding(rule: CompiledRule, resource: EnrichedResource, identity: ResourceIdentity, ctx: { now: number }): Finding {
   const state = scratchState;
   state.evidence.length = 0;
   state.matches.length = 0;
@@ -134,7 +147,7 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
       break;
     }
   }
-  const name = displayName(resource);
+  const name = identity.name;
   const templateContext = scratchContext;
   templateContext.id = resource.id;
   templateContext.arn = resource.arn ?? null;
@@ -153,7 +166,7 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
     title: rule.definition.title,
     severity,
     kind: rule.definition.kind,
-    resource: findingResource(resource, name),
+    resource: identity.resource,
     message: rule.message(templateContext),
     // A copy of exactly the right length: the working array has spare capacity, and
     // findings are kept for the whole run.

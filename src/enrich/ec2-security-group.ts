@@ -40,7 +40,14 @@ function portsLabel(protocol: string, fromPort: number, toPort: number): string 
 }
 
 function entry(protocol: string, fromPort: number, toPort: number, ports: string, source: string, sourceKind: string, description: unknown): JsonObject {
-  return { protocol, fromPort, toPort, ports, source, sourceKind, internet: (sourceKind === 'ipv4' || sourceKind === 'ipv6') && isInternet(source), description: typeof description === 'string' ? description : null };
+  return {
+    protocol, fromPort, toPort, ports,
+    // Every port of the protocol (0-65535, which "all" protocols always are).
+    allPorts: fromPort === 0 && toPort === 65535,
+    source, sourceKind,
+    internet: (sourceKind === 'ipv4' || sourceKind === 'ipv6') && isInternet(source),
+    description: typeof description === 'string' ? description : null,
+  };
 }
 
 /**
