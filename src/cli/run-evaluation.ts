@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/config.js';
 import { evaluate } from '../engine/evaluate.js';
 import { selectRules } from '../ruleset/select.js';
+import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { exitCodeFor, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
@@ -27,14 +28,20 @@ export function parseNow(value: string | undefined): Date {
 }
 
 /** Everything after the snapshot exists: select rules, evaluate, write reports, decide the exit code. */
-export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | (() => Promise<Snapshot>)): Promise<number> {
+export interface EvaluationChoices {
+  /** Keep only some of the selected rules (e.g. file rules for a scan of files alone). */
+  ruleFilter?: (rule: CompiledRule) => boolean;
+}
+
+export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | (() => Promise<Snapshot>), choices: EvaluationChoices = {}): Promise<number> {
   // Parse every flag before any work, so a typo fails fast with exit 2.
   const formats = parseFormats(args.format);
   const outputs = parseOutputs(args.output);
   const now = parseNow(args.now);
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
-  const rules = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
+  const selected = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
+  const rules = choices.ruleFilter ? selected.filter(choices.ruleFilter) : selected;
   const snap = typeof snapshot === 'function' ? await snapshot() : snapshot;
   const evaluation = evaluate(snap, rules, { now });
   await writeReports(evaluation, rules, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });

@@ -1,11 +1,13 @@
 import type { Resource } from '../snapshot/types.js';
+import { fileAccessKeyEnricher } from './file-access-key.js';
+import { filePrivateKeyEnricher } from './file-private-key.js';
 import { iamAccessKeyEnricher } from './iam-access-key.js';
 import { s3BucketEnricher } from './s3-bucket.js';
 import { securityGroupEnricher } from './ec2-security-group.js';
 import type { EnrichContext, Enricher } from './types.js';
 
 /** Every enricher, by the resource type it computes facts for. */
-export const ENRICHERS: readonly Enricher[] = [s3BucketEnricher, iamAccessKeyEnricher, securityGroupEnricher];
+export const ENRICHERS: readonly Enricher[] = [s3BucketEnricher, iamAccessKeyEnricher, securityGroupEnricher, fileAccessKeyEnricher, filePrivateKeyEnricher];
 
 const byType = new Map<string, Enricher[]>();
 for (const enricher of ENRICHERS) {

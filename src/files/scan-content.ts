@@ -1,0 +1,162 @@
+import type { FileHandle } from 'node:fs/promises';
+import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
+import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
+import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { classifyLine, type TextContext } from './text-context.js';
+
+/** A key id found in a file. `keyId` lives in memory only: it is never written to a snapshot or report. */
+export interface KeyIdHit {
+  keyId: string;
+  line: number;
+  column: number;
+  context: TextContext;
+  /** Where the 40-character secret next to it sits, if there is one (the secret itself is not kept). */
+  secret: { line: number; context: TextContext } | null;
+}
+
+export interface PrivateKeyHit extends PrivateKeyInfo {
+  line: number;
+  column: number;
+}
+
+export interface ContentResult {
+  binary: boolean;
+  bytes: number;
+  keyIds: KeyIdHit[];
+  /** Documented example keys and placeholders that were seen and deliberately not reported. */
+  placeholders: number;
+  privateKeys: PrivateKeyHit[];
+}
+
+/** Bytes read at a time; files up to this size are scanned in one piece. */
+export const CHUNK_BYTES = 1 << 20;
+/** Bytes kept around a candidate across chunk boundaries: the lines looked at for its secret. */
+const CONTEXT_BYTES = 16 << 10;
+/** Like git: a NUL byte in the first 8000 bytes means binary. */
+const SNIFF_BYTES = 8000;
+/** Lines looked at around a key id for its secret: two before, three after (credentials files, JSON objects, transcripts). */
+const LINES_BEFORE = 2;
+const LINES_AFTER = 3;
+
+// One precompiled pattern finds every candidate; nothing else runs on text without one.
+// Group 1 is a key id; groups 2-3 belong to the private key header.
+const CANDIDATES = new RegExp(`(${ACCESS_KEY_ID_SOURCE})|${PRIVATE_KEY_HEADER_SOURCE}`, 'g');
+const SECRET = new RegExp(SECRET_KEY_SOURCE, 'g');
+const NL = 10;
+
+function countNewlines(buffer: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = buffer.indexOf(NL, from); i !== -1 && i < to; i = buffer.indexOf(NL, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Scans files for key ids and private keys with bounded memory: each scanner owns one buffer
+ * (reused for every file), large files are read chunk by chunk, and text is split into lines
+ * only around a candidate. Text is matched as latin1 (one char per byte), so offsets are byte
+ * offsets; columns are counted in UTF-16 code units of the decoded line, as SARIF expects.
+ */
+export class ContentScanner {
+  private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES + 2 * CONTEXT_BYTES);
+
+  async scan(handle: FileHandle, filePath: string): Promise<ContentResult> {
+    const buffer = this.buffer;
+    const result: ContentResult = { binary: false, bytes: 0, keyIds: [], placeholders: 0, privateKeys: [] };
+    let filled = 0; // bytes of the window in the buffer
+    let pendingFrom = 0; // candidates starting before this offset were handled in an earlier window
+    let linesBefore = 0; // newlines before the window's first byte
+    let first = true;
+    for (;;) {
+      const want = buffer.length - filled;
+      const { bytesRead } = await handle.read(buffer, filled, want, null);
+      filled += bytesRead;
+      result.bytes += bytesRead;
+      // A regular file returns fewer bytes than asked only at its end.
+      const eof = bytesRead < want;
+      if (first) {
+        first = false;
+        if (buffer.subarray(0, Math.min(filled, SNIFF_BYTES)).includes(0)) {
+          result.binary = true;
+          return result;
+        }
+      }
+      const text = buffer.toString('latin1', 0, filled);
+      const limit = eof ? filled : filled - CONTEXT_BYTES;
+      CANDIDATES.lastIndex = pendingFrom;
+      let countedTo = 0;
+      let countedLines = linesBefore;
+      for (let m = CANDIDATES.exec(text); m !== null && m.index < limit; m = CANDIDATES.exec(text)) {
+        countedLines += countNewlines(buffer, countedTo, m.index);
+        countedTo = m.index;
+        const line = countedLines + 1;
+        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+        const column = buffer.toString('utf8', lineStart, m.index).length + 1;
+        if (m[1] !== undefined) this.keyId(m[1], text, m.index, lineStart, line, column, filePath, result);
+        else this.privateKey(m, text, line, column, result);
+      }
+      if (eof) return result;
+      const keepFrom = Math.max(0, limit - CONTEXT_BYTES);
+      linesBefore += countNewlines(buffer, 0, keepFrom);
+      buffer.copy(buffer, 0, keepFrom, filled);
+      filled -= keepFrom;
+      pendingFrom = limit - keepFrom;
+    }
+  }
+
+  private keyId(keyId: string, text: string, index: number, lineStart: number, line: number, column: number, filePath: string, result: ContentResult): void {
+    if (isPlaceholderKeyId(keyId)) {
+      result.placeholders++;
+      return;
+    }
+    const lines = surroundingLines(text, lineStart, line);
+    const own = lines.find((l) => l.line === line)!;
+    let secret: KeyIdHit['secret'] = null;
+    // Nearest first: the rest of the key's own line, then the lines after it, then before it.
+    const order = [...lines.filter((l) => l.line >= line), ...lines.filter((l) => l.line < line).reverse()];
+    for (const l of order) {
+      const from = l.line === line ? index - lineStart + keyId.length : 0;
+      if (hasSecret(l.text, from)) {
+        secret = { line: l.line, context: classifyLine(l.text, filePath) };
+        break;
+      }
+    }
+    result.keyIds.push({ keyId, line, column, context: classifyLine(own.text, filePath), secret });
+  }
+
+  private privateKey(m: RegExpExecArray, text: string, line: number, column: number, result: ContentResult): void {
+    const after = m.index + m[0].length;
+    const info = describePrivateKey(m, text.slice(after, after + 1024).replace(/^[^\n]*\n/, ''));
+    if (info) result.privateKeys.push({ ...info, line, column });
+  }
+}
+
+function hasSecret(lineText: string, from: number): boolean {
+  SECRET.lastIndex = from;
+  for (let m = SECRET.exec(lineText); m !== null; m = SECRET.exec(lineText)) {
+    if (isPlausibleSecretKey(m[0])) return true;
+  }
+  return false;
+}
+
+/** The key's line and its neighbours within the window, as text with line numbers. */
+function surroundingLines(text: string, lineStart: number, line: number): Array<{ line: number; text: string }> {
+  const lineEnd = (from: number) => {
+    const end = text.indexOf('\n', from);
+    return end === -1 ? text.length : end;
+  };
+  const out = [{ line, text: text.slice(lineStart, lineEnd(lineStart)) }];
+  let start = lineStart;
+  for (let i = 1; i <= LINES_BEFORE && start > 0; i++) {
+    const prevEnd = start - 1; // the newline that ends the previous line
+    const prevStart = prevEnd === 0 ? 0 : text.lastIndexOf('\n', prevEnd - 1) + 1;
+    out.unshift({ line: line - i, text: text.slice(prevStart, prevEnd) });
+    start = prevStart;
+  }
+  let end = lineEnd(lineStart);
+  for (let i = 1; i <= LINES_AFTER && end < text.length; i++) {
+    const next = lineEnd(end + 1);
+    out.push({ line: line + i, text: text.slice(end + 1, next) });
+    end = next;
+  }
+  return out;
+}
