@@ -5,8 +5,8 @@
  * it, so documentation and code that merely mention "BEGIN RSA PRIVATE KEY" are not findings.
  */
 
-/** Matches the start of a private key; group 1: the words before PRIVATE KEY; group 2: PuTTY's key algorithm. */
-export const PRIVATE_KEY_HEADER_SOURCE = '-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-[0-9]+: *([A-Za-z0-9@.-]+)';
+/** Matches the start of a private key; group `pemWords`: the words before PRIVATE KEY; group `putty`: PuTTY's key algorithm. */
+export const PRIVATE_KEY_HEADER_SOURCE = '-----BEGIN (?<pemWords>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-[0-9]+: *(?<putty>[A-Za-z0-9@.-]+)';
 
 export interface PrivateKeyInfo {
   /** RSA, EC, DSA, OpenSSH, PKCS8, PGP, PuTTY (or the PEM label's words). */
@@ -45,13 +45,13 @@ function openSshEncrypted(body: string): boolean | null {
  */
 export function describePrivateKey(match: RegExpExecArray | RegExpMatchArray, following: string): PrivateKeyInfo | undefined {
   const lines = following.split(/\r?\n/).slice(0, 6);
-  if (match[2] !== undefined) {
+  if (match.groups?.putty !== undefined) {
     // PuTTY: "Encryption: none" or a cipher name, then "Comment:", "Public-Lines:", ...
     const enc = lines.find((l) => l.startsWith('Encryption:'));
     if (!enc) return undefined;
     return { keyType: 'PuTTY', encrypted: !/^Encryption:\s*none\s*$/.test(enc) };
   }
-  const words = match[1] ?? '';
+  const words = match.groups?.pemWords ?? '';
   const procType = lines.some((l) => /^Proc-Type:\s*4,ENCRYPTED/.test(l));
   const firstData = lines.find((l) => BASE64_LINE.test(l));
   if (!procType && firstData === undefined) return undefined;

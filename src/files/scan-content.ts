@@ -31,7 +31,7 @@ export interface ContentResult {
 /** Bytes read at a time; files up to this size are scanned in one piece. */
 export const CHUNK_BYTES = 1 << 20;
 /** Bytes kept around a candidate across chunk boundaries: the lines looked at for its secret. */
-const CONTEXT_BYTES = 16 << 10;
+export const CONTEXT_BYTES = 16 << 10;
 /** Like git: a NUL byte in the first 8000 bytes means binary. */
 const SNIFF_BYTES = 8000;
 /** Lines looked at around a key id for its secret: two before, three after (credentials files, JSON objects, transcripts). */
@@ -39,8 +39,8 @@ const LINES_BEFORE = 2;
 const LINES_AFTER = 3;
 
 // One precompiled pattern finds every candidate; nothing else runs on text without one.
-// Group 1 is a key id; groups 2-3 belong to the private key header.
-const CANDIDATES = new RegExp(`(${ACCESS_KEY_ID_SOURCE})|${PRIVATE_KEY_HEADER_SOURCE}`, 'g');
+// Group `keyId` is a key id; the other named groups belong to the private key header.
+const CANDIDATES = new RegExp(`(?<keyId>${ACCESS_KEY_ID_SOURCE})|${PRIVATE_KEY_HEADER_SOURCE}`, 'g');
 const SECRET = new RegExp(SECRET_KEY_SOURCE, 'g');
 const NL = 10;
 
@@ -91,7 +91,8 @@ export class ContentScanner {
         const line = countedLines + 1;
         const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
         const column = buffer.toString('utf8', lineStart, m.index).length + 1;
-        if (m[1] !== undefined) this.keyId(m[1], text, m.index, lineStart, line, column, filePath, result);
+        const keyId = m.groups?.keyId;
+        if (keyId !== undefined) this.keyId(keyId, text, m.index, lineStart, line, column, filePath, result);
         else this.privateKey(m, text, line, column, result);
       }
       if (eof) return result;

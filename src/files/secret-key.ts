@@ -4,10 +4,15 @@
  * key's secret unless it is a documented example or an obvious placeholder.
  */
 
-/** Exactly 40 characters; a 39- or 41-character run is not a secret key. `=` counts as part of a run (base64 padding). */
-export const SECRET_KEY_SOURCE = '(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])';
+/**
+ * Exactly 40 characters; a 39- or 41-character run is not a secret key. A following `=` makes
+ * it part of a longer base64 value (padding); a preceding one is an assignment (`KEY=...`).
+ */
+export const SECRET_KEY_SOURCE = '(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])';
 
-const PLACEHOLDER = /EXAMPLE|SAMPLE|PLACEHOLDER|REDACTED|CHANGEME|DUMMY|FAKE|YOUR|SECRET|xxxx|XXXX|abcdefgh|ABCDEFGH|12345678|(.)\1{5}/;
+// Words are matched in any case: a random secret holds a given 4-letter word with odds of about 1 in 30,000.
+const PLACEHOLDER_WORDS = /example|sample|placeholder|redacted|changeme|dummy|fake|your|secret|xxxx|abcdefgh|12345678/i;
+const RUN = /(.)\1{5}/;
 
 /** Shannon entropy in bits per character. */
 export function entropy(text: string): number {
@@ -30,7 +35,7 @@ export function entropy(text: string): number {
 export function isPlausibleSecretKey(candidate: string): boolean {
   if (candidate.length !== 40) return false;
   if (!/[a-z]/.test(candidate) || !/[A-Z]/.test(candidate)) return false;
-  if (PLACEHOLDER.test(candidate)) return false;
+  if (PLACEHOLDER_WORDS.test(candidate) || RUN.test(candidate)) return false;
   return entropy(candidate) >= 4;
 }
 
