@@ -61,14 +61,17 @@ async function readIgnoreFile(base: string, file: string): Promise<IgnoreFile | 
   }
 }
 
-/** The ignore files that apply inside `dir` from its work tree's root down to (not including) `dir` itself. */
-async function ignoreFilesAbove(repoRoot: string, dir: string): Promise<IgnoreFile[]> {
+/**
+ * The ignore files that apply inside `dir`, from its work tree's root down to `dir` (its own
+ * .gitignore only with `includeOwn`: the walk reads that one when it lists the folder).
+ */
+async function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boolean): Promise<IgnoreFile[]> {
   const files: IgnoreFile[] = [];
   const exclude = await readIgnoreFile(repoRoot, path.join(repoRoot, '.git', 'info', 'exclude'));
   if (exclude) files.push(exclude);
   const rel = path.relative(repoRoot, dir);
   const parts = rel === '' ? [] : rel.split(path.sep);
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < parts.length + (includeOwn ? 1 : 0); i++) {
     const base = path.join(repoRoot, ...parts.slice(0, i));
     const file = await readIgnoreFile(base, path.join(base, '.gitignore'));
     if (file) files.push(file);
@@ -100,7 +103,7 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
     const dir = root.isDirectory ? root.absPath : path.dirname(root.absPath);
     const repoRoot = await findRepositoryRoot(dir);
     const repository = repoRoot ? new Repository(repoRoot) : null;
-    const ignoreFiles = repoRoot ? await ignoreFilesAbove(repoRoot, dir) : [];
+    const ignoreFiles = repoRoot ? await ignoreFilesAbove(repoRoot, dir, !root.isDirectory) : [];
     if (!root.isDirectory) {
       // A file named on the command line is scanned even if ignored; the flag is kept for rules.
       yield { absPath: root.absPath, repository, ignored: ignoreFiles.length > 0 && isIgnored(ignoreFiles, root.absPath, false) };
