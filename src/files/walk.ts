@@ -81,23 +81,28 @@ async function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boole
 
 type EntryKind = 'file' | 'directory' | 'symlink' | 'special';
 
-async function kindOf(entry: Dirent, absPath: string): Promise<EntryKind> {
+function kindOf(entry: Dirent): EntryKind | undefined {
   if (entry.isFile()) return 'file';
   if (entry.isDirectory()) return 'directory';
   if (entry.isSymbolicLink()) return 'symlink';
   if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice()) return 'special';
-  // Some file systems do not report the type in the directory listing.
+  return undefined;
+}
+
+/** Some file systems do not report the type in the directory listing. */
+async function kindFromStat(absPath: string): Promise<EntryKind> {
   const info = await lstat(absPath);
   return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symlink' : 'special';
 }
 
 /**
- * Every file under the roots, depth first. Inside a git work tree, .gitignore (and
+ * Every file under the roots, depth first, in batches (one per folder: cheaper to hand out
+ * than one file at a time). Inside a git work tree, .gitignore (and
  * .git/info/exclude) decide as git would, except that files git tracks are always walked.
  * `.git` folders are skipped. Symbolic links are not followed: a target inside the roots is
  * walked at its own place, a target outside them is out of scope; so there are no loops.
  */
-export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirectory: boolean }>, options: WalkOptions): AsyncGenerator<WalkedFile> {
+export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirectory: boolean }>, options: WalkOptions): AsyncGenerator<WalkedFile[]> {
   const { stats } = options;
   for (const root of roots) {
     const dir = root.isDirectory ? root.absPath : path.dirname(root.absPath);
@@ -106,7 +111,7 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
     const ignoreFiles = repoRoot ? await ignoreFilesAbove(repoRoot, dir, !root.isDirectory) : [];
     if (!root.isDirectory) {
       // A file named on the command line is scanned even if ignored; the flag is kept for rules.
-      yield { absPath: root.absPath, repository, ignored: ignoreFiles.length > 0 && isIgnored(ignoreFiles, root.absPath, false) };
+      yield [{ absPath: root.absPath, repository, ignored: ignoreFiles.length > 0 && isIgnored(ignoreFiles, root.absPath, false) }];
       continue;
     }
     const stack: Folder[] = [{ absPath: root.absPath, repository, ignoreFiles, ignored: false }];
@@ -133,15 +138,18 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
         if (file) ignores = [...ignores, file];
       }
       const subfolders: Folder[] = [];
+      const batch: WalkedFile[] = [];
       for (const entry of entries) {
         if (entry.name === '.git') continue;
         const absPath = path.join(folder.absPath, entry.name);
-        let kind: EntryKind;
-        try {
-          kind = await kindOf(entry, absPath);
-        } catch (error) {
-          options.onError(absPath, 'read', error);
-          continue;
+        let kind = kindOf(entry);
+        if (kind === undefined) {
+          try {
+            kind = await kindFromStat(absPath);
+          } catch (error) {
+            options.onError(absPath, 'read', error);
+            continue;
+          }
         }
         if (kind === 'symlink') {
           stats.symlinks++;
@@ -163,8 +171,9 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
           if (!isDirectory) ignored = false;
         }
         if (isDirectory) subfolders.push({ absPath, repository: repo, ignoreFiles: ignores, ignored });
-        else yield { absPath, repository: repo, ignored };
+        else batch.push({ absPath, repository: repo, ignored });
       }
+      if (batch.length) yield batch;
       // Depth first, in name order.
       for (let i = subfolders.length - 1; i >= 0; i--) stack.push(subfolders[i]!);
     }
