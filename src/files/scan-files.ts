@@ -54,7 +54,8 @@ export interface FileScan {
 /** A path for resources and reports: relative to `cwd` when inside it, `/`-separated. */
 export function displayFilePath(absPath: string, cwd: string): string {
   const rel = path.relative(cwd, absPath);
-  const shown = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absPath;
+  if (rel === '') return '.';
+  const shown = !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absPath;
   return shown.split(path.sep).join('/');
 }
 
@@ -233,7 +234,7 @@ function privateKeyResource(filePath: string, absPath: string, mode: number, con
 
 function scanNotes(roots: string[], stats: FileScanStats): string[] {
   const mb = (stats.bytes / 1e6).toFixed(1);
-  const notes = [`files: scanned ${stats.files} file(s), ${mb} MB, in ${stats.directories} folder(s) under ${roots.join(', ')}`];
+  const notes = [`files: scanned ${stats.files - stats.binary} text file(s), ${mb} MB read, in ${stats.directories} folder(s) under ${roots.join(', ')}`];
   const skipped: string[] = [];
   if (stats.ignored) skipped.push(`${stats.ignored} ignored by .gitignore (scan them with --include-ignored)`);
   if (stats.binary) skipped.push(`${stats.binary} binary`);

@@ -62,6 +62,8 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     for (const g of evaluation.gaps) lines.push(`  ${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`);
     lines.push('');
   }
+  // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
+  for (const note of meta.notes ?? []) lines.push(paint('dim', `note: ${note}`));
   if (incomplete.length) {
     lines.push(paint('warn', `Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId).join(', ')}`));
   }
