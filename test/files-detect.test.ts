@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountFromKeyId, isPlaceholderKeyId, maskKeyId, NON_CREDENTIAL_ID_PREFIXES } from '../src/files/access-key-id.js';
-import { CHUNK_BYTES, CONTEXT_BYTES } from '../src/files/scan-content.js';
+import { CHUNK_BYTES, CONTEXT_BYTES, scanText } from '../src/files/scan-content.js';
 import { scanFiles, type FileScan } from '../src/files/scan-files.js';
 import { entropy, isPlausibleSecretKey } from '../src/files/secret-key.js';
 import { ROOT } from './support/cli.js';
@@ -274,3 +274,13 @@ function hasSshKeygen(): boolean {
     return (error as { code?: string }).code !== 'ENOENT';
   }
 }
+
+describe('scanText: the same detection over text in memory (for Lambda variables, EC2 user data)', () => {
+  it('finds a pair in user data and a key id alone in a variable value, and nothing in an example', () => {
+    const id = keyIdFor(randomAccount());
+    const userData = scanText(`#!/bin/bash\nexport AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY=${randomSecret()}\naws s3 sync s3://b /srv\n`, 'user-data');
+    expect(userData.keyIds.map((k) => [k.keyId, k.line, k.column, k.context, k.secret?.line])).toEqual([[id, 2, 'export AWS_ACCESS_KEY_ID='.length + 1, 'env', 3]]);
+    expect(scanText(id).keyIds.map((k) => [k.line, k.secret])).toEqual([[1, null]]);
+    expect(scanText('AKIAIOSFODNN7EXAMPLE').keyIds).toEqual([]);
+  });
+});

@@ -81,21 +81,8 @@ export class ContentScanner {
           return result;
         }
       }
-      const text = buffer.toString('latin1', 0, filled);
       const limit = eof ? filled : filled - CONTEXT_BYTES;
-      CANDIDATES.lastIndex = pendingFrom;
-      let countedTo = 0;
-      let countedLines = linesBefore;
-      for (let m = CANDIDATES.exec(text); m !== null && m.index < limit; m = CANDIDATES.exec(text)) {
-        countedLines += countNewlines(buffer, countedTo, m.index);
-        countedTo = m.index;
-        const line = countedLines + 1;
-        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-        const column = buffer.toString('utf8', lineStart, m.index).length + 1;
-        const keyId = m.groups?.keyId;
-        if (keyId !== undefined) this.keyId(keyId, text, m.index, lineStart, line, column, filePath, result);
-        else this.privateKey(m, text, line, column, result);
-      }
+      scanWindow(buffer.subarray(0, filled), pendingFrom, limit, linesBefore, filePath, result);
       if (eof) return result;
       const keepFrom = Math.max(0, limit - CONTEXT_BYTES);
       linesBefore += countNewlines(buffer, 0, keepFrom);
@@ -104,32 +91,65 @@ export class ContentScanner {
       pendingFrom = limit - keepFrom;
     }
   }
+}
 
-  private keyId(keyId: string, text: string, index: number, lineStart: number, line: number, column: number, filePath: string, result: ContentResult): void {
-    if (isPlaceholderKeyId(keyId)) {
-      result.placeholders++;
-      return;
-    }
-    const lines = surroundingLines(text, lineStart, line);
-    const own = lines.find((l) => l.line === line)!;
-    let secret: KeyIdHit['secret'] = null;
-    // Nearest first: the rest of the key's own line, then the lines after it, then before it.
-    const order = [...lines.filter((l) => l.line >= line), ...lines.filter((l) => l.line < line).reverse()];
-    for (const l of order) {
-      const from = l.line === line ? index - lineStart + keyId.length : 0;
-      if (hasSecret(l.text, from)) {
-        secret = { line: l.line, context: classifyLine(l.text, filePath) };
-        break;
-      }
-    }
-    result.keyIds.push({ keyId, line, column, context: classifyLine(own.text, filePath), secret });
+/**
+ * Find the candidates that start in [from, limit) of one window of bytes (offsets are byte
+ * offsets; `linesBefore` newlines precede the window in the file).
+ */
+function scanWindow(bytes: Buffer, from: number, limit: number, linesBefore: number, filePath: string, result: ContentResult): void {
+  const text = bytes.toString('latin1');
+  CANDIDATES.lastIndex = from;
+  let countedTo = 0;
+  let countedLines = linesBefore;
+  for (let m = CANDIDATES.exec(text); m !== null && m.index < limit; m = CANDIDATES.exec(text)) {
+    countedLines += countNewlines(bytes, countedTo, m.index);
+    countedTo = m.index;
+    const line = countedLines + 1;
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    const column = bytes.toString('utf8', lineStart, m.index).length + 1;
+    const keyId = m.groups?.keyId;
+    if (keyId !== undefined) keyIdHit(keyId, text, m.index, lineStart, line, column, filePath, result);
+    else privateKeyHit(m, text, line, column, result);
   }
+}
 
-  private privateKey(m: RegExpExecArray, text: string, line: number, column: number, result: ContentResult): void {
-    const after = m.index + m[0].length;
-    const info = describePrivateKey(m, text.slice(after, after + 1024).replace(/^[^\n]*\n/, ''));
-    if (info) result.privateKeys.push({ ...info, line, column });
+/**
+ * The same detection over a string held in memory (a Lambda environment value, decoded EC2
+ * user data): key ids with or without a secret next to them, and private keys. `name` is used
+ * like a file name to tell the context (".env", "credentials", ...).
+ */
+export function scanText(text: string, name = ''): ContentResult {
+  const bytes = Buffer.from(text, 'utf8');
+  const result: ContentResult = { binary: false, bytes: bytes.length, keyIds: [], placeholders: 0, privateKeys: [] };
+  scanWindow(bytes, 0, bytes.length, 0, name, result);
+  return result;
+}
+
+function keyIdHit(keyId: string, text: string, index: number, lineStart: number, line: number, column: number, filePath: string, result: ContentResult): void {
+  if (isPlaceholderKeyId(keyId)) {
+    result.placeholders++;
+    return;
   }
+  const lines = surroundingLines(text, lineStart, line);
+  const own = lines.find((l) => l.line === line)!;
+  let secret: KeyIdHit['secret'] = null;
+  // Nearest first: the rest of the key's own line, then the lines after it, then before it.
+  const order = [...lines.filter((l) => l.line >= line), ...lines.filter((l) => l.line < line).reverse()];
+  for (const l of order) {
+    const from = l.line === line ? index - lineStart + keyId.length : 0;
+    if (hasSecret(l.text, from)) {
+      secret = { line: l.line, context: classifyLine(l.text, filePath) };
+      break;
+    }
+  }
+  result.keyIds.push({ keyId, line, column, context: classifyLine(own.text, filePath), secret });
+}
+
+function privateKeyHit(m: RegExpExecArray, text: string, line: number, column: number, result: ContentResult): void {
+  const after = m.index + m[0].length;
+  const info = describePrivateKey(m, text.slice(after, after + 1024).replace(/^[^\n]*\n/, ''));
+  if (info) result.privateKeys.push({ ...info, line, column });
 }
 
 // The callback API: fs/promises' FileHandle costs about twice as much per small file.
