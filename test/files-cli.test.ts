@@ -148,7 +148,7 @@ describe('no output holds a secret (acceptance 5)', () => {
   it('every report format, stdout, stderr and the snapshot: no secret (not even 8 characters of one), no full key id, no key material', async () => {
     const dir = tmp();
     const account = randomAccount();
-    const ids = Array.from({ length: 5 }, () => keyIdFor(account));
+    const ids = Array.from({ length: 6 }, () => keyIdFor(account));
     const secrets = Array.from({ length: 5 }, () => randomSecret());
     const pem = rsaPem();
     writeFileSync(path.join(dir, 'transcript.txt'), `$ aws configure\nAWS Access Key ID [None]: ${ids[0]}\nAWS Secret Access Key [None]: ${secrets[0]}\n`);
@@ -156,6 +156,8 @@ describe('no output holds a secret (acceptance 5)', () => {
     writeFileSync(path.join(dir, 'key.json'), JSON.stringify({ AccessKey: { AccessKeyId: ids[2], SecretAccessKey: secrets[2] } }, null, 2));
     writeFileSync(path.join(dir, 'ci.yml'), `env:\n  key: ${ids[3]}\n  secret: ${secrets[3]}\n`);
     writeFileSync(path.join(dir, '.env'), `AWS_ACCESS_KEY_ID=${ids[4]}\nAWS_SECRET_ACCESS_KEY=${secrets[4]}\n`);
+    // A build file's command is quoted in its finding: with the key id masked.
+    writeFileSync(path.join(dir, 'Dockerfile'), `FROM python:3.12\nCMD AWS_ACCESS_KEY_ID=${ids[5]} python manage.py runserver 0.0.0.0:8000\n`);
     writeFileSync(path.join(dir, 'server.pem'), pem);
     chmodSync(path.join(dir, 'server.pem'), 0o644);
 
@@ -178,6 +180,7 @@ describe('no output holds a secret (acceptance 5)', () => {
     const all = outputs.join('\n');
     // The scan did find them all (so the check below is not vacuous).
     expect(all).toContain('files-aws-access-key-pair');
+    expect(all).toContain('files-dev-server-in-container-command');
     expect(scan.resources.filter((r) => r.data.hasSecret === true)).toHaveLength(5);
     expect(scan.resources.filter((r) => r.type === 'file.private-key')).toHaveLength(1);
     for (const id of ids) {

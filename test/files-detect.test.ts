@@ -284,3 +284,45 @@ describe('scanText: the same detection over text in memory (for Lambda variables
     expect(scanText('AKIAIOSFODNN7EXAMPLE').keyIds).toEqual([]);
   });
 });
+
+describe('build and deploy files (file.text)', () => {
+  const texts = (scan: FileScan) => Object.fromEntries(scan.resources.filter((r) => r.type === 'file.text').map((r) => [r.data.path, r.data]));
+
+  it('a development server started on all interfaces from a container or process command', async () => {
+    const scan = await scanTexts({
+      Dockerfile: 'FROM python:3.12\nRUN python manage.py runserver --help\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
+      'docker-compose.yml': 'services:\n  web:\n    command: python manage.py runserver 0:8000\n  api:\n    command: flask run --host=0.0.0.0\n',
+      Procfile: 'web: gunicorn app.wsgi --bind 0.0.0.0:$PORT\n',
+      'Dockerfile.dev': 'CMD python manage.py runserver 127.0.0.1:8000\n',
+      'notes.txt': 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
+    });
+    const found = texts(scan);
+    expect(Object.keys(found).sort()).toEqual(['Dockerfile', 'Dockerfile.dev', 'Procfile', 'docker-compose.yml']);
+    const cmd = 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]';
+    expect(found.Dockerfile!.devServers).toEqual([{ line: 3, column: cmd.indexOf('runserver') + 1, framework: 'Django runserver', bindsAllInterfaces: true, command: 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]' }]);
+    expect((found['docker-compose.yml']!.devServers as Array<{ framework: string; bindsAllInterfaces: boolean; line: number }>).map((d) => [d.line, d.framework, d.bindsAllInterfaces])).toEqual([
+      [3, 'Django runserver', true],
+      [5, 'Flask development server', true],
+    ]);
+    expect(found.Procfile!.devServers).toEqual([]);
+    expect((found['Dockerfile.dev']!.devServers as Array<{ bindsAllInterfaces: boolean }>)[0]!.bindsAllInterfaces).toBe(false);
+    expect(scan.resources.find((r) => r.id === 'Dockerfile')!.location).toEqual({ path: 'Dockerfile', line: 3, column: cmd.indexOf('runserver') + 1 });
+  });
+
+  it('account ids in ECR hosts, ARNs and ACCOUNT_ID settings; documentation examples left out', async () => {
+    const account = randomAccount();
+    const push = `      - docker push ${account}.dkr.ecr.ap-northeast-2.amazonaws.com/app:latest`;
+    const update = `      - aws ecs update-service --cluster arn:aws:ecs:ap-northeast-2:${account}:cluster/main`;
+    const scan = await scanTexts({
+      'buildspec.yml': `phases:\n  build:\n    commands:\n${push}\n${update}\n      - echo 123456789012.dkr.ecr.us-east-1.amazonaws.com\n`,
+      'deploy.sh': `AWS_ACCOUNT_ID=${account}\n`,
+    });
+    const found = texts(scan);
+    expect(found['buildspec.yml']!.accountIds).toEqual([
+      { line: 4, column: push.indexOf(account) + 1, accountId: account, context: 'ecr-registry' },
+      { line: 5, column: update.indexOf(account) + 1, accountId: account, context: 'arn' },
+    ]);
+    expect(found['buildspec.yml']!.distinctAccountIds).toEqual([account]);
+    expect(found['deploy.sh']!.accountIds).toEqual([{ line: 1, column: 16, accountId: account, context: 'assignment' }]);
+  });
+});

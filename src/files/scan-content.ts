@@ -26,6 +26,8 @@ export interface ContentResult {
   /** Documented example keys and placeholders that were seen and deliberately not reported. */
   placeholders: number;
   privateKeys: PrivateKeyHit[];
+  /** The whole text, when asked for and the file fits in one piece. */
+  text?: string;
 }
 
 /** Bytes read at a time; files up to this size are scanned in one piece. */
@@ -59,8 +61,8 @@ function countNewlines(buffer: Buffer, from: number, to: number): number {
 export class ContentScanner {
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES + 2 * CONTEXT_BYTES);
 
-  /** Scan an open file descriptor (read from its current position to its end). */
-  async scan(fd: number, filePath: string): Promise<ContentResult> {
+  /** Scan an open file descriptor (read from its current position to its end); `keepText` returns the text of a file that fits in one piece. */
+  async scan(fd: number, filePath: string, keepText = false): Promise<ContentResult> {
     const buffer = this.buffer;
     const result: ContentResult = { binary: false, bytes: 0, keyIds: [], placeholders: 0, privateKeys: [] };
     let filled = 0; // bytes of the window in the buffer
@@ -83,7 +85,10 @@ export class ContentScanner {
       }
       const limit = eof ? filled : filled - CONTEXT_BYTES;
       scanWindow(buffer.subarray(0, filled), pendingFrom, limit, linesBefore, filePath, result);
-      if (eof) return result;
+      if (eof) {
+        if (keepText && linesBefore === 0 && pendingFrom === 0) result.text = buffer.toString('utf8', 0, filled);
+        return result;
+      }
       const keepFrom = Math.max(0, limit - CONTEXT_BYTES);
       linesBefore += countNewlines(buffer, 0, keepFrom);
       buffer.copy(buffer, 0, keepFrom, filled);

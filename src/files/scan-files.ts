@@ -5,6 +5,7 @@ import type { CoverageGap, Resource } from '../snapshot/types.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
 import { accountFromKeyId, keyKindOf, maskKeyId } from './access-key-id.js';
+import { analyzeBuildFile, buildFileKind, type BuildFileKind } from './build-files.js';
 import { nameLooksLikePrivateKey } from './private-key.js';
 import { ContentScanner, type ContentResult } from './scan-content.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
@@ -15,7 +16,7 @@ const statFd = promisify(fstat);
 const closeFile = promisify(close);
 
 /** The resource types the file scanner produces (a scan of files "collects" all of them). */
-export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key'] as const;
+export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.text'] as const;
 
 export interface FileScanOptions {
   /** Also scan files that .gitignore ignores. */
@@ -126,7 +127,9 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       return;
     }
     try {
-      const content = await scanner.scan(fd, file.absPath);
+      const filePath = displayFilePath(file.absPath, cwd);
+      const kind = buildFileKind(filePath);
+      const content = await scanner.scan(fd, file.absPath, kind !== undefined);
       stats.files++;
       stats.bytes += content.bytes;
       if (content.binary) {
@@ -134,9 +137,9 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
         return;
       }
       stats.placeholders += content.placeholders;
+      if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
       if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
       const mode = content.privateKeys.length ? (await statFd(fd)).mode : 0;
-      const filePath = displayFilePath(file.absPath, cwd);
       const tracked = file.repository ? await file.repository.isTracked(file.absPath) : null;
       const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
       addKeyResources(filePath, content, repository, resources, keyIds);
@@ -230,6 +233,21 @@ function privateKeyResource(filePath: string, absPath: string, mode: number, con
     ...repository,
   };
   return { type: 'file.private-key', id: filePath, account: 'local', region: 'local', data, location: { path: filePath, line: first.line, column: first.column } };
+}
+
+function buildFileResource(filePath: string, kind: BuildFileKind, text: string): Resource {
+  const { devServers, accountIds } = analyzeBuildFile(kind, text);
+  const first = devServers[0] ?? accountIds[0];
+  const data: JsonObject = {
+    path: filePath,
+    fileName: path.posix.basename(filePath),
+    fileKind: kind,
+    devServers: devServers.map((d) => ({ ...d })),
+    accountIds: accountIds.map((a) => ({ ...a })),
+    distinctAccountIds: [...new Set(accountIds.map((a) => a.accountId))],
+  };
+  const location = first ? { path: filePath, line: first.line, column: first.column } : { path: filePath };
+  return { type: 'file.text', id: filePath, account: 'local', region: 'local', data, location };
 }
 
 function scanNotes(roots: string[], stats: FileScanStats): string[] {
