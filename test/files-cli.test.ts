@@ -202,4 +202,10 @@ describe('usage errors', () => {
     expect(result.stderr).toMatch(/^awsaudit: --files: .*no such file/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('--files with no path: exit 2 (not a silent fallback to the demo)', async () => {
+    const result = await runCli(['scan', '--files']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^awsaudit: --files needs at least one file or folder/);
+  });
 });

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { addFileScan, filesSnapshot } from '../../files/file-snapshot.js';
 import { scanFiles } from '../../files/scan-files.js';
 import { readSnapshot } from '../../snapshot/read.js';
+import { UserError } from '../../util/errors.js';
 import { fromRoot } from '../../util/paths.js';
 import { evaluationOptions } from '../options.js';
 import { evaluateAndReport } from '../run-evaluation.js';
@@ -29,6 +30,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example('$0 scan --files . --include-ignored', 'Scan a repository, including files .gitignore leaves out'),
     async (argv) => {
       const roots = argv.files ?? [];
+      if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
       const fileScan = roots.length ? () => scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
       if (fileScan && !argv.demo) {
         // Files alone: only the file rules run, and nothing talks to AWS.
