@@ -1,19 +1,14 @@
-import { close, fstat, open } from 'node:fs';
-import { promisify } from 'node:util';
 import path from 'node:path';
 import type { CoverageGap, Resource } from '../snapshot/types.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
 import { accountFromKeyId, keyKindOf, maskKeyId } from './access-key-id.js';
-import { analyzeBuildFile, buildFileKind, type BuildFileKind } from './build-files.js';
+import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
 import { nameLooksLikePrivateKey } from './private-key.js';
-import { ContentScanner, type ContentResult } from './scan-content.js';
+import type { ContentResult, FileRead } from './scan-content.js';
+import { MAX_BATCH, ScanPool } from './scan-pool.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
 
-// The callback API, promisified: fs/promises' FileHandle costs about twice as much per small file.
-const openFile = promisify(open);
-const statFd = promisify(fstat);
-const closeFile = promisify(close);
 
 /** The resource types the file scanner produces (a scan of files "collects" all of them). */
 export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.text'] as const;
@@ -21,10 +16,12 @@ export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file
 export interface FileScanOptions {
   /** Also scan files that .gitignore ignores. */
   includeIgnored?: boolean;
-  /** Files read at the same time (default 8). */
-  concurrency?: number;
   /** Paths in resources are relative to this folder when inside it (default: the working directory). */
   cwd?: string;
+  /** Worker threads that read and scan a large tree (default: one per core beyond the first, at least 1, at most 4; 0: the main thread only). */
+  workers?: number;
+  /** Files scanned on the main thread before workers start (default 2000). */
+  startWorkersAfter?: number;
   /** At most this many unreadable files are listed one by one as gaps (default 100); the rest are counted in one. */
   maxGaps?: number;
 }
@@ -36,6 +33,8 @@ export interface FileScanStats extends WalkStats {
   unreadable: number;
   /** Documented example keys and placeholders seen and not reported. */
   placeholders: number;
+  /** Worker threads the scan used (0: all on the main thread). */
+  workers: number;
 }
 
 export interface FileScan {
@@ -80,7 +79,7 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   } catch (error) {
     throw new UserError(`--files: ${errorMessage(error)}`, 'give existing files or folders');
   }
-  const stats: FileScanStats = { files: 0, bytes: 0, binary: 0, unreadable: 0, placeholders: 0, directories: 0, ignored: 0, symlinks: 0, special: 0 };
+  const stats: FileScanStats = { files: 0, bytes: 0, binary: 0, unreadable: 0, placeholders: 0, workers: 0, directories: 0, ignored: 0, symlinks: 0, special: 0 };
   const gaps: CoverageGap[] = [];
   const maxGaps = options.maxGaps ?? 100;
   const addGap = (absPath: string, operation: 'list' | 'read', error: unknown) => {
@@ -93,65 +92,46 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   const keyIds = new WeakMap<Resource, string>();
   const resources: Resource[] = [];
   const batches = walkFiles(normalized, { includeIgnored: options.includeIgnored ?? false, onError: addGap, stats });
-  // Workers share the walk: they take files from the current batch, and the first to find it
-  // empty fetches the next one while the others wait for the same fetch.
-  let batch: WalkedFile[] = [];
-  let taken = 0;
-  let walked = false;
-  let fetching: Promise<void> | undefined;
-  const next = async (): Promise<WalkedFile | undefined> => {
-    for (;;) {
-      if (taken < batch.length) return batch[taken++];
-      if (walked) return undefined;
-      fetching ??= batches.next().then((item) => {
-        if (item.done) walked = true;
-        else [batch, taken] = [item.value, 0];
-        fetching = undefined;
-      });
-      await fetching;
-    }
-  };
-  const worker = async () => {
-    const scanner = new ContentScanner();
-    for (let file = await next(); file !== undefined; file = await next()) {
-      await scanOne(file, scanner);
-    }
-  };
+  const pool = new ScanPool(options.workers, options.startWorkersAfter);
 
-  const scanOne = async (file: WalkedFile, scanner: ContentScanner) => {
-    let fd: number;
-    try {
-      fd = await openFile(file.absPath, 'r');
-    } catch (error) {
-      addGap(file.absPath, 'read', error);
+  /** Turn what a worker read into gaps and resources (on the main thread: git, key ids). */
+  const consume = async (file: WalkedFile, kind: BuildFileKind | undefined, read: FileRead) => {
+    const content = read.content;
+    if (read.error || !content) {
+      addGap(file.absPath, 'read', read.error ?? new Error('not read'));
       return;
     }
-    try {
-      const filePath = displayFilePath(file.absPath, cwd);
-      const kind = buildFileKind(filePath);
-      const content = await scanner.scan(fd, file.absPath, kind !== undefined);
-      stats.files++;
-      stats.bytes += content.bytes;
-      if (content.binary) {
-        stats.binary++;
-        return;
-      }
-      stats.placeholders += content.placeholders;
-      if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
-      if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
-      const mode = content.privateKeys.length ? (await statFd(fd)).mode : 0;
-      const tracked = file.repository ? await file.repository.isTracked(file.absPath) : null;
-      const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
-      addKeyResources(filePath, content, repository, resources, keyIds);
-      if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, mode, content, repository));
-    } catch (error) {
-      addGap(file.absPath, 'read', error);
-    } finally {
-      await closeFile(fd);
-    }
+    const filePath = displayFilePath(file.absPath, cwd);
+    if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
+    if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
+    const tracked = file.repository ? await file.repository.isTracked(file.absPath) : null;
+    const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
+    addKeyResources(filePath, content, repository, resources, keyIds);
+    if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, read.mode ?? 0, content, repository));
   };
 
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  const handled: Array<Promise<void>> = [];
+  try {
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.length; i += MAX_BATCH) {
+        const files = batch.slice(i, i + MAX_BATCH);
+        const { result } = await pool.submit(files.map((f) => f.absPath));
+        handled.push(
+          result.then(async (r) => {
+            stats.files += r.files;
+            stats.bytes += r.bytes;
+            stats.binary += r.binary;
+            stats.placeholders += r.placeholders;
+            for (const { index, kind, read } of r.notable) await consume(files[index]!, kind, read);
+          }),
+        );
+      }
+    }
+    await Promise.all(handled);
+    stats.workers = pool.parallel;
+  } finally {
+    await pool.close();
+  }
 
   if (stats.unreadable > gaps.length) {
     gaps.push({
@@ -163,6 +143,7 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       message: `${stats.unreadable - gaps.length} more file(s) or folder(s) could not be read`,
     });
   }
+  gaps.sort((a, b) => compareText(a.operation, b.operation));
   resources.sort((a, b) => compareText(a.location!.path, b.location!.path) || (a.location!.line ?? 0) - (b.location!.line ?? 0) || (a.location!.column ?? 0) - (b.location!.column ?? 0) || compareText(a.type, b.type));
   const shownRoots = normalized.map((r) => displayFilePath(r.absPath, cwd));
   return { roots: shownRoots, resources, gaps, stats, notes: scanNotes(shownRoots, stats), keyIdOf: (r) => keyIds.get(r) };

@@ -1,5 +1,6 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../util/errors.js';
 import { Repository, findRepositoryRoot, isIgnored, parseIgnoreFile, type IgnoreFile } from './git-repository.js';
@@ -53,9 +54,9 @@ export async function normalizeRoots(roots: readonly string[]): Promise<Array<{ 
     .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
 }
 
-async function readIgnoreFile(base: string, file: string): Promise<IgnoreFile | undefined> {
+function readIgnoreFile(base: string, file: string): IgnoreFile | undefined {
   try {
-    return parseIgnoreFile(base, await readFile(file, 'utf8'));
+    return parseIgnoreFile(base, readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
@@ -67,13 +68,13 @@ async function readIgnoreFile(base: string, file: string): Promise<IgnoreFile | 
  */
 async function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boolean): Promise<IgnoreFile[]> {
   const files: IgnoreFile[] = [];
-  const exclude = await readIgnoreFile(repoRoot, path.join(repoRoot, '.git', 'info', 'exclude'));
+  const exclude = readIgnoreFile(repoRoot, path.join(repoRoot, '.git', 'info', 'exclude'));
   if (exclude) files.push(exclude);
   const rel = path.relative(repoRoot, dir);
   const parts = rel === '' ? [] : rel.split(path.sep);
   for (let i = 0; i < parts.length + (includeOwn ? 1 : 0); i++) {
     const base = path.join(repoRoot, ...parts.slice(0, i));
-    const file = await readIgnoreFile(base, path.join(base, '.gitignore'));
+    const file = readIgnoreFile(base, path.join(base, '.gitignore'));
     if (file) files.push(file);
   }
   return files;
@@ -90,14 +91,15 @@ function kindOf(entry: Dirent): EntryKind | undefined {
 }
 
 /** Some file systems do not report the type in the directory listing. */
-async function kindFromStat(absPath: string): Promise<EntryKind> {
-  const info = await lstat(absPath);
+function kindFromStat(absPath: string): EntryKind {
+  const info = lstatSync(absPath);
   return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symlink' : 'special';
 }
 
 /**
  * Every file under the roots, depth first, in batches (one per folder: cheaper to hand out
- * than one file at a time). Inside a git work tree, .gitignore (and
+ * than one file at a time). Folders are listed synchronously, like files are read (see
+ * scan-content.ts); the scan yields to the event loop between batches and files. Inside a git work tree, .gitignore (and
  * .git/info/exclude) decide as git would, except that files git tracks are always walked.
  * `.git` folders are skipped. Symbolic links are not followed: a target inside the roots is
  * walked at its own place, a target outside them is out of scope; so there are no loops.
@@ -119,7 +121,7 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
       const folder = stack.pop()!;
       let entries: Dirent[];
       try {
-        entries = await readdir(folder.absPath, { withFileTypes: true });
+        entries = readdirSync(folder.absPath, { withFileTypes: true });
       } catch (error) {
         options.onError(folder.absPath, 'list', error);
         continue;
@@ -130,11 +132,11 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
       if (names.has('.git') && repo?.root !== folder.absPath) {
         // A nested work tree: its own ignore files apply inside it, not its parent's.
         repo = new Repository(folder.absPath);
-        const exclude = await readIgnoreFile(folder.absPath, path.join(folder.absPath, '.git', 'info', 'exclude'));
+        const exclude = readIgnoreFile(folder.absPath, path.join(folder.absPath, '.git', 'info', 'exclude'));
         ignores = exclude ? [exclude] : [];
       }
       if (repo && names.has('.gitignore')) {
-        const file = await readIgnoreFile(folder.absPath, path.join(folder.absPath, '.gitignore'));
+        const file = readIgnoreFile(folder.absPath, path.join(folder.absPath, '.gitignore'));
         if (file) ignores = [...ignores, file];
       }
       const subfolders: Folder[] = [];
@@ -145,7 +147,7 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
         let kind = kindOf(entry);
         if (kind === undefined) {
           try {
-            kind = await kindFromStat(absPath);
+            kind = kindFromStat(absPath);
           } catch (error) {
             options.onError(absPath, 'read', error);
             continue;
@@ -180,7 +182,8 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
   }
 }
 
+/** Code and message of an error, or of the `{ code, message }` a worker thread sent back. */
 export function describeWalkError(error: unknown): { code: string; message: string } {
-  const code = (error as { code?: unknown }).code;
-  return { code: typeof code === 'string' ? code : 'Error', message: errorMessage(error) };
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return { code: typeof code === 'string' ? code : 'Error', message: typeof message === 'string' ? message : errorMessage(error) };
 }
