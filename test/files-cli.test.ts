@@ -2,18 +2,18 @@
 // and proof that no output holds a secret.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addFileScan, filesSnapshot } from '../src/files/file-snapshot.js';
 import { scanFiles } from '../src/files/scan-files.js';
 import { FORMATS } from '../src/report/index.js';
 import { readSnapshot } from '../src/snapshot/read.js';
+import { tempDirs } from './support/temp.js';
 import { ROOT, runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-files-cli-'));
+const tmp = tempDirs('awsaudit-files-cli-');
 const SEEDS = 'test/fixtures/seeds';
 const NOTES_001 = `${SEEDS}/001_6f5d27e9f513bd9b.txt`;
 

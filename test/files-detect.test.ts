@@ -1,18 +1,18 @@
 // What the file scanner finds in text, and what it must leave alone.
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountFromKeyId, isPlaceholderKeyId, maskKeyId, NON_CREDENTIAL_ID_PREFIXES } from '../src/files/access-key-id.js';
 import { CHUNK_BYTES, CONTEXT_BYTES, scanText } from '../src/files/scan-content.js';
 import { scanFiles, type FileScan } from '../src/files/scan-files.js';
 import { entropy, isPlausibleSecretKey } from '../src/files/secret-key.js';
+import { tempDirs } from './support/temp.js';
 import { ROOT } from './support/cli.js';
 import { join, keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-files-'));
+const tmp = tempDirs('awsaudit-files-');
 
 /** Write files into a fresh folder and scan it. */
 async function scanTexts(files: Record<string, string | Buffer>, options: { includeIgnored?: boolean } = {}): Promise<FileScan & { dir: string }> {

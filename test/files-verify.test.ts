@@ -1,7 +1,6 @@
 // Keys found in files, checked against the scanned account's IAM access keys (never by using
 // the secret): pure cases, then against moto with keys created through the real SDK.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand, UpdateAccessKeyCommand, DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -14,12 +13,13 @@ import { verifyKeys } from '../src/files/verify-keys.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
 import type { CompiledRule } from '../src/ruleset/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../src/snapshot/types.js';
+import { tempDirs } from './support/temp.js';
 import { keyIdFor, randomSecret } from './support/keys.js';
 import { runCli } from './support/cli.js';
 import { sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 
 const ACCOUNT = '123456789012';
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-verify-'));
+const tmp = tempDirs('awsaudit-verify-');
 
 function accountSnapshot(accessKeys: Resource[], gaps: Snapshot['gaps'] = []): Snapshot {
   return {

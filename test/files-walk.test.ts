@@ -1,15 +1,15 @@
 // How the file scanner walks folders: .gitignore, tracked files, nested repositories,
 // symbolic links, overlapping roots and files it cannot read.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanFiles } from '../src/files/scan-files.js';
 import { CLI } from './support/cli.js';
+import { tempDirs } from './support/temp.js';
 import { keyIdFor, randomAccount } from './support/keys.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-walk-'));
+const tmp = tempDirs('awsaudit-walk-');
 
 /** Write files (paths with `/` make folders) under `dir`. */
 function writeTree(dir: string, files: Record<string, string>): void {

@@ -1,19 +1,21 @@
 // The file scan on worker threads gives exactly what the scan on the main thread gives.
 // Runs the compiled scanner (dist/, built by `npm test`): the worker script exists only there.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FileScanOptions, FileScan } from '../src/files/scan-files.js';
 import { ROOT } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
+import { tempDirs } from './support/temp.js';
+
+const tmp = tempDirs('awsaudit-workers-');
 
 const { scanFiles } = (await import(path.join(ROOT, 'dist', 'files', 'scan-files.js'))) as { scanFiles: (roots: string[], options?: FileScanOptions) => Promise<FileScan> };
 
 describe('worker threads', () => {
   it('a tree scanned by 2 workers gives the same resources, stats and key ids as on the main thread', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-workers-'));
+    const dir = tmp();
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
     const planted: string[] = [];
     for (let i = 0; i < 900; i++) {
