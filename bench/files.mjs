@@ -12,7 +12,7 @@
 //     (how Node reads files by default);
 //   - scan: `scanFiles(root)` from dist/ with its defaults — walking, .gitignore, binary
 //     sniffing, candidate search, lines around candidates, resources (worker threads once the
-//     tree passes 2,000 files).
+//     tree passes 2,000 files, on 4 cores or more).
 // Prints MB/s (best round of each), the ratio of the scan to the FASTER plain read (target
 // >= 0.5), and the same ratio in CPU time of the whole process, which swings much less than
 // wall time when other work shares the machine. Build first (`npm run build`);

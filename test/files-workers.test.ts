@@ -14,6 +14,11 @@ const tmp = tempDirs('awsaudit-workers-');
 const { scanFiles } = (await import(path.join(ROOT, 'dist', 'files', 'scan-files.js'))) as { scanFiles: (roots: string[], options?: FileScanOptions) => Promise<FileScan> };
 
 describe('worker threads', () => {
+  it('are used on 4 cores or more (one per core beyond the first, at most 4), not on 1-2', async () => {
+    const { defaultWorkers } = (await import(path.join(ROOT, 'dist', 'files', 'scan-pool.js'))) as { defaultWorkers: (cores: number) => number };
+    expect([1, 2, 3, 4, 8, 64].map((n) => defaultWorkers(n))).toEqual([0, 0, 0, 3, 4, 4]);
+  });
+
   it('a tree scanned by 2 workers gives the same resources, stats and key ids as on the main thread', async () => {
     const dir = tmp();
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();

@@ -9,7 +9,6 @@ import type { ContentResult, FileRead } from './scan-content.js';
 import { MAX_BATCH, ScanPool } from './scan-pool.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
 
-
 /** The resource types the file scanner produces (a scan of files "collects" all of them). */
 export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.text'] as const;
 
@@ -18,7 +17,7 @@ export interface FileScanOptions {
   includeIgnored?: boolean;
   /** Paths in resources are relative to this folder when inside it (default: the working directory). */
   cwd?: string;
-  /** Worker threads that read and scan a large tree (default: one per core beyond the first, at least 1, at most 4; 0: the main thread only). */
+  /** Worker threads that read and scan a large tree (default: one per core beyond the first, at most 4, none on 1-2 cores; 0: the main thread only). */
   workers?: number;
   /** Files scanned on the main thread before workers start (default 2000). */
   startWorkersAfter?: number;
@@ -116,15 +115,16 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       for (let i = 0; i < batch.length; i += MAX_BATCH) {
         const files = batch.slice(i, i + MAX_BATCH);
         const { result } = await pool.submit(files.map((f) => f.absPath));
-        handled.push(
-          result.then(async (r) => {
-            stats.files += r.files;
-            stats.bytes += r.bytes;
-            stats.binary += r.binary;
-            stats.placeholders += r.placeholders;
-            for (const { index, kind, read } of r.notable) await consume(files[index]!, kind, read);
-          }),
-        );
+        const done = result.then(async (r) => {
+          stats.files += r.files;
+          stats.bytes += r.bytes;
+          stats.binary += r.binary;
+          stats.placeholders += r.placeholders;
+          for (const { index, kind, read } of r.notable) await consume(files[index]!, kind, read);
+        });
+        // Awaited below with the others; until then a failure must not count as unhandled.
+        done.catch(() => undefined);
+        handled.push(done);
       }
     }
     await Promise.all(handled);

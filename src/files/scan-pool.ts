@@ -13,6 +13,15 @@ const IN_FLIGHT = 2;
 /** Workers start only once a scan has this many files: for a small tree their start-up costs more than they save. */
 export const START_WORKERS_AFTER = 2000;
 
+/**
+ * One worker per core beyond the main thread's, at most 4; none on 1-2 cores, where (measured
+ * with bench/files.mjs on 2 cores) a worker added about half again the CPU time of the scan
+ * and no speed: its start-up and the messages cost more than the parallelism gives back.
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return cores >= 4 ? Math.min(4, cores - 1) : 0;
+}
+
 interface Slot {
   worker: Worker;
   pending: number;
@@ -20,8 +29,8 @@ interface Slot {
 
 /**
  * Reads and scans batches of files. Small scans run on the main thread; once a scan proves
- * large, worker threads take over (one per core beyond the main thread's, at least one, at
- * most 4), so scanning runs in parallel while the main thread walks folders. Without the
+ * large, worker threads take over (see defaultWorkers), so scanning runs in parallel while
+ * the main thread walks folders. Without the
  * compiled worker script (running from sources) or with `workers: 0`, everything stays on the
  * main thread.
  */
@@ -37,7 +46,7 @@ export class ScanPool {
   private submitted = 0;
 
   constructor(
-    workers = Math.min(4, Math.max(1, availableParallelism() - 1)),
+    workers = defaultWorkers(),
     private readonly startAfter = START_WORKERS_AFTER,
   ) {
     this.wanted = existsSync(this.script) ? workers : 0;
