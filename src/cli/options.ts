@@ -1,12 +1,17 @@
 import type { Argv } from 'yargs';
 
-/** Options shared by every command that evaluates rules (scan, evaluate). */
-export function evaluationOptions<T>(y: Argv<T>) {
+/** Which rules run (scan, evaluate), or which rules the collection is for (collect, permissions). */
+export function ruleSelectionOptions<T>(y: Argv<T>) {
   return y
     .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'Extra rule directory (repeatable)', group: 'Rules:' })
     .option('only', { type: 'string', array: true, default: [] as string[], describe: 'Run only these rule ids (comma-separated or repeated)', group: 'Rules:' })
     .option('skip', { type: 'string', array: true, default: [] as string[], describe: 'Skip these rule ids', group: 'Rules:' })
-    .option('config', { type: 'string', describe: 'Config file (default: .awsaudit.json if present)', group: 'Rules:' })
+    .option('config', { type: 'string', describe: 'Config file (default: .awsaudit.json if present)', group: 'Rules:' });
+}
+
+/** Options shared by every command that evaluates rules (scan, evaluate). */
+export function evaluationOptions<T>(y: Argv<T>) {
+  return ruleSelectionOptions(y)
     .option('format', { alias: 'f', type: 'string', array: true, default: ['text', 'json'], describe: 'Output formats: text, json (comma-separated)', group: 'Output:' })
     .option('output-dir', { alias: 'o', type: 'string', default: 'reports', describe: 'Folder for report files (awsaudit.<ext>)', group: 'Output:' })
     .option('output', { type: 'string', array: true, default: [] as string[], describe: 'Per-format destination FORMAT=PATH ("-" for stdout)', group: 'Output:' })

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/config.js';
 import { evaluate } from '../engine/evaluate.js';
 import { selectRules } from '../ruleset/select.js';
+import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { exitCodeFor, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
@@ -26,8 +27,11 @@ export function parseNow(value: string | undefined): Date {
   return date;
 }
 
-/** Everything after the snapshot exists: select rules, evaluate, write reports, decide the exit code. */
-export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | (() => Promise<Snapshot>)): Promise<number> {
+/**
+ * Select rules, get the snapshot (given, or read or collected for the selected rules),
+ * evaluate, write reports, decide the exit code.
+ */
+export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | ((rules: readonly CompiledRule[]) => Promise<Snapshot>)): Promise<number> {
   // Parse every flag before any work, so a typo fails fast with exit 2.
   const formats = parseFormats(args.format);
   const outputs = parseOutputs(args.output);
@@ -35,7 +39,7 @@ export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
   const rules = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
-  const snap = typeof snapshot === 'function' ? await snapshot() : snapshot;
+  const snap = typeof snapshot === 'function' ? await snapshot(rules) : snapshot;
   const evaluation = evaluate(snap, rules, { now });
   await writeReports(evaluation, rules, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
   return exitCodeFor(evaluation, failOn);

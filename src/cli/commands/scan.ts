@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { readSnapshot } from '../../snapshot/read.js';
 import { fromRoot } from '../../util/paths.js';
+import { awsOptions, collectOptionsFrom } from '../aws-options.js';
+import { collectForRules } from '../collection.js';
 import { evaluationOptions } from '../options.js';
 import { evaluateAndReport } from '../run-evaluation.js';
 import type { CommandResult } from '../app.js';
@@ -10,19 +12,25 @@ export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
 export function scanCommand(y: Argv, done: CommandResult) {
   return y.command(
     'scan',
-    'Scan an account and report what is wrong',
+    'Scan an account (read-only) and report what is wrong',
     (c) =>
-      evaluationOptions(c)
+      awsOptions(evaluationOptions(c))
         .option('demo', { type: 'boolean', default: false, describe: 'Scan the bundled demo account (no AWS credentials needed)' })
         .example('$0 scan --demo', 'Audit the bundled demo account; text on stdout, JSON in reports/')
-        .example('$0 scan --demo --format text,json --fail-on high', 'Exit 1 only for high or critical findings'),
+        .example('$0 scan --profile prod --regions us-east-1,eu-west-1', 'Audit two regions of the account behind a profile')
+        .example('$0 scan --all-regions --fail-on high', 'Every enabled region; exit 1 only for high or critical findings')
+        .example('$0 scan --only s3-bucket-public-acl', 'One rule: only the calls that rule needs are made')
+        .example('$0 scan --endpoint-url http://127.0.0.1:5000 --region us-east-1', 'Scan an emulator (moto, LocalStack)'),
     async (argv) => {
-      if (!argv.demo) {
-        process.stderr.write('awsaudit: live collection is not available in this build yet; scanning the bundled demo account (--demo).\n');
+      if (argv.demo) {
+        const snapshot = await readSnapshot(DEMO_SNAPSHOT);
+        // The demo is a recording: evaluate it at the time it was "collected", so its results do not drift with the calendar.
+        done.code = await evaluateAndReport({ ...argv, now: argv.now ?? snapshot.meta.collectedAt }, snapshot);
+        return;
       }
-      const snapshot = await readSnapshot(DEMO_SNAPSHOT);
-      // The demo is a recording: evaluate it at the time it was "collected", so its results do not drift with the calendar.
-      done.code = await evaluateAndReport({ ...argv, now: argv.now ?? snapshot.meta.collectedAt }, snapshot);
+      // Check the AWS flags before loading rules or calling anything.
+      collectOptionsFrom(argv);
+      done.code = await evaluateAndReport(argv, async (rules) => (await collectForRules(argv, rules)).snapshot);
     },
   );
 }

@@ -1,0 +1,295 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { ResourceType } from '../resources/types.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../snapshot/types.js';
+import { UserError } from '../util/errors.js';
+import { TOOL_NAME, toolVersion } from '../util/version.js';
+import { ClientPool, ReadOnlyViolation, type AnyClient, type AwsSettings } from './clients.js';
+import { errorCode, isMissingCredentials, isNetworkError, isRejectedCredentials, shortMessage } from './errors.js';
+import { GapRecorder } from './gaps.js';
+import { commandsOf, planCollection, type CollectionPlan } from './plan.js';
+import { createProgress } from './progress.js';
+import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
+import type { CallResult, Collector, CollectorContext, ServiceName } from './types.js';
+
+export interface CollectOptions {
+  /** Resource types to collect (from the selected rules; see `typesNeeded`). */
+  types: Iterable<string>;
+  profile?: string | undefined;
+  /** `--region`: the single region to scan, and where global calls start. */
+  region?: string | undefined;
+  /** `--regions a,b`. */
+  regions?: readonly string[] | undefined;
+  allRegions?: boolean | undefined;
+  endpoint?: string | undefined;
+  maxConcurrency: number;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+  /** Show progress on stderr (it is shown only when stderr is a terminal). */
+  progress: boolean;
+  /** Extra instrumentation for every SDK client (tests intercept commands with it). */
+  instrument?: (client: AnyClient, service: ServiceName, region: string) => void;
+}
+
+export interface CollectStats {
+  /** Commands sent, by SDK command class name. */
+  commands: Record<string, number>;
+  /** HTTP requests, retries included. */
+  requests: number;
+  durationMs: number;
+}
+
+export interface CollectResult {
+  snapshot: Snapshot;
+  stats: CollectStats;
+  plan: CollectionPlan;
+}
+
+const CREDENTIALS_HINT =
+  'set AWS_PROFILE or pass --profile NAME (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or container role is available; `awsaudit scan --demo` needs none';
+
+/** Thrown by ctx.call for errors that must stop the scan rather than become a gap. */
+function isFatal(error: unknown): boolean {
+  return error instanceof ReadOnlyViolation || error instanceof UndeclaredCommand;
+}
+
+class UndeclaredCommand extends Error {
+  constructor(collector: string, command: string) {
+    super(`collector ${collector} sent ${command}, which its descriptor does not declare for the wanted types`);
+    this.name = 'UndeclaredCommand';
+  }
+}
+
+/** The region global calls start from before the partition is known. */
+async function startRegion(options: CollectOptions): Promise<string> {
+  if (options.region) return options.region;
+  try {
+    // The SDK's own resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
+    const probe = new STSClient(options.profile ? { profile: options.profile } : {});
+    const region = await probe.config.region();
+    probe.destroy();
+    if (region) return region;
+  } catch {
+    // no region configured anywhere
+  }
+  if (options.regions?.length) return options.regions[0]!;
+  if (options.allRegions) return 'us-east-1';
+  throw new UserError(
+    'no AWS region: pass --region REGION, --regions a,b or --all-regions',
+    'or set AWS_REGION, or a `region` in your AWS profile',
+  );
+}
+
+async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined): Promise<{ account: string; partition: string }> {
+  try {
+    const id = await pool.get('sts', region).send(new GetCallerIdentityCommand({}));
+    if (!id.Account) throw new UserError('GetCallerIdentity returned no account id');
+    return { account: id.Account, partition: partitionOfArn(id.Arn) ?? partitionOfRegion(region) };
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if (isMissingCredentials(error)) throw new UserError('no AWS credentials found', CREDENTIALS_HINT);
+    if (isRejectedCredentials(error)) {
+      throw new UserError(`AWS rejected the credentials (${errorCode(error)}): ${shortMessage(error)}`, 'check the profile or keys, or log in again (`aws sso login`)');
+    }
+    if (isNetworkError(error)) {
+      throw new UserError(`cannot reach AWS${endpoint ? ` at ${endpoint}` : ''} (${errorCode(error)}): ${shortMessage(error)}`);
+    }
+    throw new UserError(`cannot identify the account (sts GetCallerIdentity: ${errorCode(error)}): ${shortMessage(error)}`);
+  }
+}
+
+async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string): Promise<string[]> {
+  if (options.regions?.length) return [...options.regions];
+  if (!options.allRegions) return [home];
+  try {
+    const answer = await pool.get('ec2', home).send(new DescribeRegionsCommand({ AllRegions: false }));
+    const regions = enabledRegions(answer.Regions ?? [], partition);
+    if (regions.length === 0) throw new UserError(`--all-regions: DescribeRegions listed no enabled region in partition ${partition}`);
+    return regions;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`--all-regions: cannot list the account's regions (ec2 DescribeRegions: ${errorCode(error)}): ${shortMessage(error)}`, 'pass the regions with --regions a,b instead');
+  }
+}
+
+/**
+ * Read an AWS account into a snapshot: identify the account, settle the regions, run the
+ * planned collectors (regional ones once per region, the others once) in parallel, each
+ * call bounded per service and region, and turn every failure into a coverage gap. Throws
+ * a UserError (exit 2) only when nothing at all could be read.
+ */
+export async function collectSnapshot(options: CollectOptions): Promise<CollectResult> {
+  // The SDK warns on stderr about its own future Node.js support; that is for developers
+  // of awsaudit, not for the people running it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const started = Date.now();
+  const plan = planCollection(options.types);
+  const settings: AwsSettings = {
+    profile: options.profile,
+    endpoint: options.endpoint,
+    maxAttempts: options.maxAttempts,
+    retryMode: options.retryMode,
+    maxConcurrency: options.maxConcurrency,
+    // One chain for every client, so SSO, assume-role or instance credentials are resolved once.
+    credentials: defaultProvider(options.profile ? { profile: options.profile } : {}),
+  };
+  const pool = new ClientPool(settings, options.instrument);
+  try {
+    const start = await startRegion(options);
+    const { account, partition } = await whoAmI(pool, start, options.endpoint);
+    const home = options.region ?? (partitionOfRegion(start) === partition ? start : globalRegionOf(partition));
+    const regions = await scanRegions(options, pool, home, partition);
+    const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
+
+    const resources: Resource[] = [];
+    const gaps = new GapRecorder();
+    let okCalls = 0;
+    const tasks: Array<{ planned: (typeof plan.collectors)[number]; region: string }> = [];
+    for (const planned of plan.collectors) {
+      if (planned.collector.descriptor.scope === 'regional') for (const region of regions) tasks.push({ planned, region });
+      else tasks.push({ planned, region: globalRegion });
+    }
+    let tasksDone = 0;
+    const progress = createProgress(process.stderr, options.progress, () => ({
+      tasksDone,
+      tasksTotal: tasks.length,
+      calls: pool.stats.requests,
+      resources: resources.length,
+      gaps: gaps.size,
+    }));
+
+    const allowed = new Map<Collector, Set<string>>();
+    for (const cmd of commandsOf(plan)) {
+      const planned = plan.collectors.find((p) => p.collector.descriptor.id === cmd.collector);
+      if (!planned) continue;
+      let set = allowed.get(planned.collector);
+      if (!set) allowed.set(planned.collector, (set = new Set()));
+      set.add(`${cmd.service}:${cmd.command}`);
+    }
+
+    const contextFor = (collector: Collector, wanted: ReadonlySet<ResourceType>, region: string): CollectorContext => {
+      const mine = allowed.get(collector) ?? new Set<string>();
+      const { descriptor } = collector;
+      return {
+        account,
+        partition,
+        region,
+        regions,
+        wanted,
+        wants: (type) => wanted.has(type),
+        client(service, clientRegion) {
+          const client = pool.get(service, clientRegion ?? region);
+          // The collector may send only what its descriptor declares for the wanted types.
+          return new Proxy(client, {
+            get(target, prop, receiver) {
+              if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
+              return (command: object, ...rest: unknown[]) => {
+                const name = command.constructor.name;
+                if (!mine.has(`${service}:${name}`)) return Promise.reject(new UndeclaredCommand(descriptor.id, `${service} ${name}`));
+                return (target.send as (c: object, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
+              };
+            },
+          });
+        },
+        add(resource) {
+          const r: Resource = { type: resource.type, id: resource.id, account, region: resource.region ?? region, data: resource.data };
+          if (resource.arn) r.arn = resource.arn;
+          if (resource.facts) r.facts = resource.facts;
+          resources.push(r);
+          progress.update();
+        },
+        async call<T>(operation: string, types: readonly ResourceType[], fn: () => Promise<T>, callOptions: { region?: string; subject?: string; absent?: readonly string[] } = {}): Promise<CallResult<T>> {
+          try {
+            const value = await fn();
+            okCalls++;
+            return { status: 'ok', value };
+          } catch (error) {
+            if (isFatal(error)) throw error;
+            const code = errorCode(error);
+            if (callOptions.absent?.includes(code)) {
+              okCalls++;
+              return { status: 'absent', code };
+            }
+            gaps.record({
+              service: descriptor.service,
+              region: callOptions.region ?? (descriptor.scope === 'account' ? 'global' : region),
+              operation,
+              errorCode: code,
+              message: shortMessage(error),
+              resourceTypes: types,
+              subject: callOptions.subject,
+            });
+            return { status: 'failed', code };
+          } finally {
+            progress.update();
+          }
+        },
+      };
+    };
+
+    await Promise.all(
+      tasks.map(async ({ planned, region }) => {
+        const { descriptor } = planned.collector;
+        try {
+          await planned.collector.collect(contextFor(planned.collector, planned.wanted, region));
+        } catch (error) {
+          if (isFatal(error)) throw error;
+          // A bug in one collector (an answer shaped in a way it did not expect) must not
+          // lose the rest of the scan; it is reported like any other thing not seen.
+          gaps.record({
+            service: descriptor.service,
+            region: descriptor.scope === 'account' ? 'global' : region,
+            operation: `(${descriptor.id} collector)`,
+            errorCode: 'InternalError',
+            message: `awsaudit could not process the answer: ${shortMessage(error)}`,
+            resourceTypes: [...planned.wanted],
+          });
+        }
+        tasksDone++;
+        progress.update();
+      }),
+    );
+
+    if (!resources.some((r) => r.type === 'aws.account')) {
+      resources.push({ type: 'aws.account', id: account, account, region: 'global', data: { AccountId: account, Partition: partition, Regions: regions } });
+    }
+    const gapList = gaps.list();
+    if (okCalls === 0 && gapList.length > 0) {
+      const first = gapList[0]!;
+      throw new UserError(
+        `nothing could be collected: all ${gapList.length} kind(s) of call failed, e.g. ${first.service} ${first.operation} in ${first.region}: ${first.errorCode} — ${first.message}`,
+        'check that the credentials allow the read-only actions listed by `awsaudit permissions`',
+      );
+    }
+    resources.sort((a, b) => cmp(a.type, b.type) || cmp(a.region, b.region) || cmp(a.id, b.id));
+    const durationMs = Date.now() - started;
+    progress.finish(
+      `collected ${resources.length} resource(s) from ${regions.length} region(s) with ${pool.stats.requests} API call(s) in ${(durationMs / 1000).toFixed(1)}s` +
+        (gapList.length ? `; ${gapList.length} coverage gap(s)` : ''),
+    );
+    const snapshot: Snapshot = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      meta: {
+        accounts: [account],
+        regions,
+        collectedAt: new Date().toISOString(),
+        tool: { name: TOOL_NAME, version: toolVersion() },
+        source: 'aws',
+        resourceTypes: plan.types,
+        partition,
+        ...(options.endpoint ? { notes: [`collected through the endpoint ${options.endpoint}`] } : {}),
+      },
+      resources,
+      gaps: gapList,
+    };
+    return { snapshot, stats: { commands: Object.fromEntries([...pool.stats.commands].sort()), requests: pool.stats.requests, durationMs }, plan };
+  } finally {
+    pool.destroy();
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
