@@ -87,7 +87,11 @@ export class ClientPool {
     private readonly settings: AwsSettings,
     /** Extra instrumentation for each new client (tests add their own middleware here). */
     private readonly instrument?: (client: AnyClient, service: ServiceName, region: string) => void,
-  ) {}
+  ) {
+    // The SDK warns on stderr about its own future Node.js support; that is for the
+    // developers of awsaudit, not for the people running it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  }
 
   get<S extends ServiceName>(service: S, region: string): ServiceClients[S] {
     const key = `${service}\u0000${region}`;

@@ -120,9 +120,6 @@ async function scanRegions(options: CollectOptions, pool: ClientPool, home: stri
  * a UserError (exit 2) only when nothing at all could be read.
  */
 export async function collectSnapshot(options: CollectOptions): Promise<CollectResult> {
-  // The SDK warns on stderr about its own future Node.js support; that is for developers
-  // of awsaudit, not for the people running it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const started = Date.now();
   const plan = planCollection(options.types);
   const settings: AwsSettings = {

@@ -26,7 +26,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateListenerCommand, CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  AddUserToGroupCommand,
   AttachUserPolicyCommand,
+  CreateGroupCommand,
   CreateAccessKeyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
@@ -40,6 +42,9 @@ import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client, type Bucket
 import { sdkConfig } from './moto.js';
 
 export const AMI = 'ami-12c6146b';
+
+// The SDK's notice about its future Node.js support is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export interface RegionIds {
   region: string;
@@ -208,6 +213,8 @@ export async function seedNotesScenario(endpoint: string, regions: readonly stri
   await iam.send(new AttachUserPolicyCommand({ UserName: 'deployer', PolicyArn: deployPolicy.Policy!.Arn! }));
   const deployerKey = (await iam.send(new CreateAccessKeyCommand({ UserName: 'deployer' }))).AccessKey!.AccessKeyId!;
   await iam.send(new UpdateAccessKeyCommand({ UserName: 'deployer', AccessKeyId: deployerKey, Status: 'Inactive' }));
+  await iam.send(new CreateGroupCommand({ GroupName: 'deployers' }));
+  await iam.send(new AddUserToGroupCommand({ GroupName: 'deployers', UserName: 'deployer' }));
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: 'django-board-lambda',
