@@ -294,10 +294,16 @@ describe('exit code 2', () => {
       env: { ...MOTO_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_WEB_IDENTITY_TOKEN_FILE: undefined },
     });
     expect(r.code).toBe(2);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toBe('awsaudit: no AWS credentials found');
-    expect(lines[1]).toMatch(/--profile.*AWS_ACCESS_KEY_ID/);
-    expect(lines).toHaveLength(2);
+    expect(r.stderr).toMatch(/^awsaudit: no AWS credentials found: pass --profile NAME or set AWS_PROFILE .*export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*\n$/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('when a named profile does not exist: the SDK\'s reason, in one line', async () => {
+    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1', '--profile', 'no-such-profile'], {
+      env: { ...MOTO_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^awsaudit: no AWS credentials for profile no-such-profile: .+\n$/);
   });
 
   it('when the region is missing, or the flags contradict each other', async () => {

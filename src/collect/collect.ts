@@ -46,8 +46,8 @@ export interface CollectResult {
   plan: CollectionPlan;
 }
 
-const CREDENTIALS_HINT =
-  'set AWS_PROFILE or pass --profile NAME (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or container role is available; `awsaudit scan --demo` needs none';
+const NO_CREDENTIALS =
+  'no AWS credentials found: pass --profile NAME or set AWS_PROFILE (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or container role (`awsaudit scan --demo` needs none)';
 
 /** Thrown by ctx.call for errors that must stop the scan rather than become a gap. */
 function isFatal(error: unknown): boolean {
@@ -73,7 +73,8 @@ async function startRegion(options: CollectOptions): Promise<string> {
   } catch {
     // no region configured anywhere
   }
-  if (options.regions?.length) return options.regions[0]!;
+  // Not a listed region itself: one of them may not be enabled, and identity must not fail for that.
+  if (options.regions?.length) return globalRegionOf(partitionOfRegion(options.regions[0]!));
   if (options.allRegions) return 'us-east-1';
   throw new UserError(
     'no AWS region: pass --region REGION, --regions a,b or --all-regions',
@@ -81,14 +82,21 @@ async function startRegion(options: CollectOptions): Promise<string> {
   );
 }
 
-async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined): Promise<{ account: string; partition: string }> {
+async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined): Promise<{ account: string; partition: string }> {
   try {
     const id = await pool.get('sts', region).send(new GetCallerIdentityCommand({}));
     if (!id.Account) throw new UserError('GetCallerIdentity returned no account id');
     return { account: id.Account, partition: partitionOfArn(id.Arn) ?? partitionOfRegion(region) };
   } catch (error) {
     if (error instanceof UserError) throw error;
-    if (isMissingCredentials(error)) throw new UserError('no AWS credentials found', CREDENTIALS_HINT);
+    if (isMissingCredentials(error)) {
+      if (profile) {
+        throw new UserError(
+          `no AWS credentials for profile ${profile}: it is not in the AWS config or credentials file, or it yields no credentials (for an SSO profile, run \`aws sso login --profile ${profile}\`)`,
+        );
+      }
+      throw new UserError(NO_CREDENTIALS);
+    }
     if (isRejectedCredentials(error)) {
       throw new UserError(`AWS rejected the credentials (${errorCode(error)}): ${shortMessage(error)}`, 'check the profile or keys, or log in again (`aws sso login`)');
     }
@@ -134,7 +142,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
   const pool = new ClientPool(settings, options.instrument);
   try {
     const start = await startRegion(options);
-    const { account, partition } = await whoAmI(pool, start, options.endpoint);
+    const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile);
     const home = options.region ?? (partitionOfRegion(start) === partition ? start : globalRegionOf(partition));
     const regions = await scanRegions(options, pool, home, partition);
     const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
