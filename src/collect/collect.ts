@@ -1,17 +1,15 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { ResourceType } from '../resources/types.js';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../snapshot/types.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
-import { ClientPool, ReadOnlyViolation, type AnyClient, type AwsSettings } from './clients.js';
+import { ClientPool, type AnyClient, type AwsSettings } from './clients.js';
 import { errorCode, isMissingCredentials, isNetworkError, isRejectedCredentials, shortMessage } from './errors.js';
-import { GapRecorder } from './gaps.js';
-import { commandsOf, planCollection, type CollectionPlan } from './plan.js';
-import { createProgress } from './progress.js';
+import { planCollection, type CollectionPlan } from './plan.js';
 import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
-import type { CallResult, Collector, CollectorContext, ServiceName } from './types.js';
+import { CollectionRun } from './run.js';
+import type { ServiceName } from './types.js';
 
 export interface CollectOptions {
   /** Resource types to collect (from the selected rules; see `typesNeeded`). */
@@ -48,18 +46,6 @@ export interface CollectResult {
 
 const NO_CREDENTIALS =
   'no AWS credentials found: pass --profile NAME or set AWS_PROFILE (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or container role (`awsaudit scan --demo` needs none)';
-
-/** Thrown by ctx.call for errors that must stop the scan rather than become a gap. */
-function isFatal(error: unknown): boolean {
-  return error instanceof ReadOnlyViolation || error instanceof UndeclaredCommand;
-}
-
-class UndeclaredCommand extends Error {
-  constructor(collector: string, command: string) {
-    super(`collector ${collector} sent ${command}, which its descriptor does not declare for the wanted types`);
-    this.name = 'UndeclaredCommand';
-  }
-}
 
 /** The region global calls start from before the partition is known. */
 async function startRegion(options: CollectOptions): Promise<string> {
@@ -147,132 +133,27 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     const regions = await scanRegions(options, pool, home, partition);
     const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
 
-    const resources: Resource[] = [];
-    const gaps = new GapRecorder();
-    let okCalls = 0;
-    const tasks: Array<{ planned: (typeof plan.collectors)[number]; region: string }> = [];
-    for (const planned of plan.collectors) {
-      if (planned.collector.descriptor.scope === 'regional') for (const region of regions) tasks.push({ planned, region });
-      else tasks.push({ planned, region: globalRegion });
-    }
-    let tasksDone = 0;
-    const progress = createProgress(process.stderr, options.progress, () => ({
-      tasksDone,
-      tasksTotal: tasks.length,
-      calls: pool.stats.requests,
-      resources: resources.length,
-      gaps: gaps.size,
-    }));
+    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress);
+    await run.runAll();
 
-    const allowed = new Map<Collector, Set<string>>();
-    for (const cmd of commandsOf(plan)) {
-      const planned = plan.collectors.find((p) => p.collector.descriptor.id === cmd.collector);
-      if (!planned) continue;
-      let set = allowed.get(planned.collector);
-      if (!set) allowed.set(planned.collector, (set = new Set()));
-      set.add(`${cmd.service}:${cmd.command}`);
-    }
-
-    const contextFor = (collector: Collector, wanted: ReadonlySet<ResourceType>, region: string): CollectorContext => {
-      const mine = allowed.get(collector) ?? new Set<string>();
-      const { descriptor } = collector;
-      return {
-        account,
-        partition,
-        region,
-        regions,
-        wanted,
-        wants: (type) => wanted.has(type),
-        client(service, clientRegion) {
-          const client = pool.get(service, clientRegion ?? region);
-          // The collector may send only what its descriptor declares for the wanted types.
-          return new Proxy(client, {
-            get(target, prop, receiver) {
-              if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
-              return (command: object, ...rest: unknown[]) => {
-                const name = command.constructor.name;
-                if (!mine.has(`${service}:${name}`)) return Promise.reject(new UndeclaredCommand(descriptor.id, `${service} ${name}`));
-                return (target.send as (c: object, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
-              };
-            },
-          });
-        },
-        add(resource) {
-          const r: Resource = { type: resource.type, id: resource.id, account, region: resource.region ?? region, data: resource.data };
-          if (resource.arn) r.arn = resource.arn;
-          if (resource.facts) r.facts = resource.facts;
-          resources.push(r);
-          progress.update();
-        },
-        async call<T>(operation: string, types: readonly ResourceType[], fn: () => Promise<T>, callOptions: { region?: string; subject?: string; absent?: readonly string[] } = {}): Promise<CallResult<T>> {
-          try {
-            const value = await fn();
-            okCalls++;
-            return { status: 'ok', value };
-          } catch (error) {
-            if (isFatal(error)) throw error;
-            const code = errorCode(error);
-            if (callOptions.absent?.includes(code)) {
-              okCalls++;
-              return { status: 'absent', code };
-            }
-            gaps.record({
-              service: descriptor.service,
-              region: callOptions.region ?? (descriptor.scope === 'account' ? 'global' : region),
-              operation,
-              errorCode: code,
-              message: shortMessage(error),
-              resourceTypes: types,
-              subject: callOptions.subject,
-            });
-            return { status: 'failed', code };
-          } finally {
-            progress.update();
-          }
-        },
-      };
-    };
-
-    await Promise.all(
-      tasks.map(async ({ planned, region }) => {
-        const { descriptor } = planned.collector;
-        try {
-          await planned.collector.collect(contextFor(planned.collector, planned.wanted, region));
-        } catch (error) {
-          if (isFatal(error)) throw error;
-          // A bug in one collector (an answer shaped in a way it did not expect) must not
-          // lose the rest of the scan; it is reported like any other thing not seen.
-          gaps.record({
-            service: descriptor.service,
-            region: descriptor.scope === 'account' ? 'global' : region,
-            operation: `(${descriptor.id} collector)`,
-            errorCode: 'InternalError',
-            message: `awsaudit could not process the answer: ${shortMessage(error)}`,
-            resourceTypes: [...planned.wanted],
-          });
-        }
-        tasksDone++;
-        progress.update();
-      }),
-    );
-
+    const { resources } = run;
     if (!resources.some((r) => r.type === 'aws.account')) {
       resources.push({ type: 'aws.account', id: account, account, region: 'global', data: { AccountId: account, Partition: partition, Regions: regions } });
     }
-    const gapList = gaps.list();
-    if (okCalls === 0 && gapList.length > 0) {
+    resources.sort((a, b) => cmp(a.type, b.type) || cmp(a.region, b.region) || cmp(a.id, b.id));
+    const gapList = run.gaps.list();
+    const durationMs = Date.now() - started;
+    run.progress.finish(
+      `collected ${resources.length} resource(s) from ${regions.length} region(s) with ${pool.stats.requests} API call(s) in ${(durationMs / 1000).toFixed(1)}s` +
+        (gapList.length ? `; ${gapList.length} coverage gap(s)` : ''),
+    );
+    if (run.answered === 0 && gapList.length > 0) {
       const first = gapList[0]!;
       throw new UserError(
         `nothing could be collected: all ${gapList.length} kind(s) of call failed, e.g. ${first.service} ${first.operation} in ${first.region}: ${first.errorCode} — ${first.message}`,
         'check that the credentials allow the read-only actions listed by `awsaudit permissions`',
       );
     }
-    resources.sort((a, b) => cmp(a.type, b.type) || cmp(a.region, b.region) || cmp(a.id, b.id));
-    const durationMs = Date.now() - started;
-    progress.finish(
-      `collected ${resources.length} resource(s) from ${regions.length} region(s) with ${pool.stats.requests} API call(s) in ${(durationMs / 1000).toFixed(1)}s` +
-        (gapList.length ? `; ${gapList.length} coverage gap(s)` : ''),
-    );
     const snapshot: Snapshot = {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
