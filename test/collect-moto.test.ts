@@ -38,6 +38,8 @@ const MOTO_ENV = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
+const MOTO_ENV_DEFINED = Object.fromEntries(Object.entries(MOTO_ENV).filter(([, v]) => v !== undefined)) as Record<string, string>;
+
 interface ReportFinding {
   ruleId: string;
   severity: string;
@@ -209,6 +211,27 @@ describe('awsaudit collect', () => {
   });
 });
 
+describe('progress display', () => {
+  // `script` (util-linux) runs the CLI on a pseudo-terminal, as a person would see it.
+  const run = async (quiet: boolean) => {
+    const { execFile } = await import('node:child_process');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'awsaudit-tty-')), 'snap.json');
+    const cli = ['node', path.join(__dirname, '..', 'dist', 'cli', 'main.js'), 'collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--only', 'rds-instance-not-multi-az', '--out', file, ...(quiet ? ['--quiet'] : [])];
+    return new Promise<string>((resolve, reject) =>
+      execFile('script', ['-qec', cli.join(' '), '/dev/null'], { env: { ...process.env, ...MOTO_ENV_DEFINED } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+  };
+
+  it('on a terminal: one line redrawn in place, then a summary; nothing with --quiet', async () => {
+    const shown = await run(false);
+    expect(shown).toMatch(/\r\x1b\[Kcollecting: \d\/2 service-regions · \d+ API calls · \d+ resources/);
+    expect(shown).toMatch(/collected 5 resource\(s\) from 2 region\(s\) with \d+ API call\(s\) in [\d.]+s/);
+    const quiet = await run(true);
+    expect(quiet).not.toContain('collecting');
+    expect(quiet.trim()).toBe('');
+  });
+});
+
 describe('--only one rule makes only that rule\'s calls', () => {
   it('collect --only rds-instance-not-multi-az attempts only the account and DB instances', async () => {
     const r = await runCli(['collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--only', 'rds-instance-not-multi-az', '--out=-'], { env: MOTO_ENV });
@@ -352,6 +375,14 @@ describe('read-only proof', () => {
       // The action is the call's own read action in the service's IAM namespace.
       expect(c.action, c.command).toMatch(/^[a-z0-9-]+:(Describe|List|Get|Generate)[A-Za-z]+$/);
     }
+  });
+
+  it('permissions follows the rule selection: one RDS rule needs three actions', async () => {
+    const r = await runCli(['permissions', '--only', 'rds-instance-not-multi-az']);
+    expect(JSON.parse(r.stdout).Statement[0].Action).toEqual(['ec2:DescribeRegions', 'rds:DescribeDBInstances', 'sts:GetCallerIdentity']);
+    const all = await runCli(['permissions']);
+    const actions = JSON.parse(all.stdout).Statement[0].Action as string[];
+    expect(actions).toEqual(expect.arrayContaining(['ec2:DescribeSecurityGroups', 'ec2:DescribeInstances', 'ec2:DescribeRouteTables', 's3:GetBucketAcl', 's3:GetAccountPublicAccessBlock', 'iam:GetAccountAuthorizationDetails']));
   });
 
   it('the permissions policy holds exactly the declared actions, and no write action', () => {

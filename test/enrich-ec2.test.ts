@@ -65,3 +65,20 @@ describe('EC2 reachability facts', () => {
     expect(facts('sg-1')).toMatchObject({ attachedInstances: ['i-1'], reachableInstances: [] });
   });
 });
+
+describe('gaps on the types facts are computed from', () => {
+  it('a gap on instances makes security-group rules incomplete (their severity may depend on instances), not a clean pass', async () => {
+    const { evaluate } = await import('../src/engine/evaluate.js');
+    const { selectRules } = await import('../src/ruleset/select.js');
+    const rules = await selectRules({ only: ['ec2-security-group-admin-ports-open', 'rds-instance-not-multi-az'] }, { file: '', ruleDirs: [], rules: {} });
+    const snapshot = {
+      format: 'awsaudit-snapshot', version: 1,
+      meta: { accounts: [A], regions: [R], collectedAt: '2026-01-01T00:00:00Z', tool: { name: 'awsaudit', version: 't' }, source: 'test', resourceTypes: ['aws.ec2.security-group', 'aws.ec2.instance', 'aws.ec2.route-table', 'aws.rds.db-instance'] },
+      resources: [res('aws.ec2.security-group', 'sg-1', { GroupId: 'sg-1', IpPermissions: [] })],
+      gaps: [{ service: 'ec2', region: R, operation: 'DescribeInstances', resourceTypes: ['aws.ec2.instance'], errorCode: 'UnauthorizedOperation', message: 'denied' }],
+    } as Snapshot;
+    const byRule = Object.fromEntries(evaluate(snapshot, rules, { now: new Date('2026-01-01T00:00:00Z') }).rules.map((r) => [r.ruleId, r]));
+    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ status: 'pass', complete: false, gaps: [{ operation: 'DescribeInstances' }] });
+    expect(byRule['rds-instance-not-multi-az']).toMatchObject({ complete: true });
+  });
+});
