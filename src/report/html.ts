@@ -1,0 +1,2 @@
+import type { Formatter } from './types.js';
+export const formatHtml: Formatter = () => '';
