@@ -37,7 +37,7 @@ export function globToRegExp(pattern: string): RegExp {
   for (const ch of pattern) {
     if (ch === '*') source += '[\\s\\S]*';
     else if (ch === '?') source += '[\\s\\S]';
-    else source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'u');
 }

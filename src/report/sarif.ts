@@ -111,6 +111,9 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
       else hi = mid - 1;
     }
     log = keepTop(lo);
+    if (gzipSize(log) > limits.gzipBytes) {
+      ctx.notice?.(`SARIF: even without results the file is larger than ${limits.gzipBytes / 1024 / 1024} MB gzipped; GitHub will reject it.`);
+    }
   }
 
   for (const run of log.runs) {
