@@ -169,4 +169,17 @@ describe('GitHub limits', () => {
     expect(cut.runs[0]!.properties).toMatchObject({ truncated: true, resultsOmitted: dropped.length });
     expect(notices.join('\n')).toContain('left out');
   });
+
+  it('more than 20 accounts in one file: GitHub would reject it, so stderr and the log properties say so', async () => {
+    const snapshot = await readSnapshot(DEMO);
+    const rules = await selectRules({}, await loadConfig(path.join(ROOT, 'test', 'fixtures', 'config', 'empty.awsaudit.json')));
+    const now = new Date(DEMO_NOW);
+    const accounts = Array.from({ length: 21 }, (_, i) => String(100000000000 + i));
+    const evaluation = reviewFindings(evaluate({ ...snapshot, meta: { ...snapshot.meta, accounts } }, rules, { now }), { now });
+    const notices: string[] = [];
+    const log = buildSarif({ evaluation, rules, color: false, baseDir: ROOT, notice: (m) => notices.push(m) });
+    expect(log.runs).toHaveLength(22); // 21 scanned accounts (empty runs close fixed alerts) + the demo's own account
+    expect(notices.join('\n')).toMatch(/GitHub code scanning accepts at most 20 per upload/);
+    expect(log.properties?.warnings).toHaveLength(1);
+  });
 });
