@@ -12,7 +12,9 @@ export function ruleSelectionOptions<T>(y: Argv<T>) {
 /** Options shared by every command that evaluates rules (scan, evaluate). */
 export function evaluationOptions<T>(y: Argv<T>) {
   return ruleSelectionOptions(y)
-    .option('format', { alias: 'f', type: 'string', array: true, default: ['text', 'json'], describe: 'Output formats: text, json (comma-separated)', group: 'Output:' })
+    .option('ignore-file', { type: 'string', describe: 'Suppressions file (default: .awsaudit-ignore.json if present)', group: 'Rules:' })
+    .option('baseline', { type: 'string', describe: 'JSON report of an earlier run: mark findings new/unchanged, list fixed ones; only new findings count for the exit code', group: 'Rules:' })
+    .option('format', { alias: 'f', type: 'string', array: true, default: ['text', 'json'], describe: 'Output formats: text, json, sarif, html (comma-separated)', group: 'Output:' })
     .option('output-dir', { alias: 'o', type: 'string', default: 'reports', describe: 'Folder for report files (awsaudit.<ext>)', group: 'Output:' })
     .option('output', { type: 'string', array: true, default: [] as string[], describe: 'Per-format destination FORMAT=PATH ("-" for stdout)', group: 'Output:' })
     .option('fail-on', { type: 'string', describe: 'Exit 1 when a finding is at or above this severity (critical|high|medium|low|info|none) [default: low]', group: 'Output:' })

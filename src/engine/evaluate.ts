@@ -140,7 +140,8 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
     remediation: { text: rule.definition.remediation.text },
   };
   if (severityReason) finding.severityReason = severityReason;
-  if (rule.remediationCli) finding.remediation.cli = rule.remediationCli(templateContext);
+  const cli = rule.remediationCli?.(templateContext);
+  if (cli !== undefined) finding.remediation.cli = cli;
   const cost = rule.cost?.(templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;

@@ -20,7 +20,10 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example('$0 scan --profile prod --regions us-east-1,eu-west-1', 'Audit two regions of the account behind a profile')
         .example('$0 scan --all-regions --fail-on high', 'Every enabled region; exit 1 only for high or critical findings')
         .example('$0 scan --only s3-bucket-public-acl', 'One rule: only the calls that rule needs are made')
-        .example('$0 scan --endpoint-url http://127.0.0.1:5000 --region us-east-1', 'Scan an emulator (moto, LocalStack)'),
+        .example('$0 scan --endpoint-url http://127.0.0.1:5000 --region us-east-1', 'Scan an emulator (moto, LocalStack)')
+        .example('$0 scan --demo --format sarif,html,json,text --output-dir reports', 'Every report in one run: reports/awsaudit.{sarif,html,json}')
+        .example('$0 scan --demo --baseline last-week.json', 'Mark findings new/unchanged/fixed; only new ones fail the run')
+        .example('$0 scan --demo --ignore-file accepted.json', 'Suppress accepted findings (reason and expiry in the file)'),
     async (argv) => {
       if (argv.demo) {
         const snapshot = await readSnapshot(DEMO_SNAPSHOT);
