@@ -1,4 +1,5 @@
 import { paginateDescribeListeners, paginateDescribeLoadBalancers } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { isPlainObject, type JsonObject } from '../../util/json.js';
 import { allItems } from '../pages.js';
 import { toJsonObject } from '../sdk-json.js';
 import type { Collector, CollectorDescriptor } from '../types.js';
@@ -41,12 +42,12 @@ export const elbv2Collector: Collector = {
           data.Listeners = listeners.value.map((l) => toJsonObject(l));
           if (ctx.wants(LISTENER)) {
             for (const listener of data.Listeners) {
-              if (typeof listener !== 'object' || listener === null || Array.isArray(listener) || typeof listener.ListenerArn !== 'string') continue;
+              if (!isPlainObject(listener) || typeof listener.ListenerArn !== 'string') continue;
               ctx.add({
                 type: LISTENER,
                 id: listener.ListenerArn,
                 arn: listener.ListenerArn,
-                data: { ...listener, LoadBalancerName: name, LoadBalancerType: data.Type ?? null, Scheme: data.Scheme ?? null },
+                data: { ...(listener as JsonObject), LoadBalancerName: name, LoadBalancerType: data.Type ?? null, Scheme: data.Scheme ?? null },
               });
             }
           }
