@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { sarifProblems } from './support/sarif.js';
 import { startDenyProxy, type DenyProxy } from './support/deny-proxy.js';
 import { startMoto, type MotoServer } from './support/moto.js';
 import { seedNotesScenario, type Scenario } from './support/notes-scenario.js';
@@ -127,6 +128,22 @@ describe('awsaudit scan against a seeded account (moto)', () => {
   it('prints no progress or notice on stderr when stderr is not a terminal', () => {
     expect(result.stderr).toBe('');
   });
+});
+
+describe('reports of the moto scan are accepted by their consumers', () => {
+  it('SARIF for every rule (cloud findings in two regions) passes the multitool with GitHub rules; HTML is written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-moto-reports-'));
+    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--now', LATER, '--format', 'sarif,html,json', '--output-dir', dir], { env: MOTO_ENV });
+    expect(r.code, r.stderr).toBe(1);
+    const sarifFile = path.join(dir, 'awsaudit.sarif');
+    expect(sarifProblems(sarifFile)).toEqual([]);
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as { runs: Array<{ automationDetails: { id: string }; results: Array<{ locations: unknown[] }> }> };
+    expect(sarif.runs).toHaveLength(1);
+    expect(sarif.runs[0]!.automationDetails.id).toBe(`awsaudit/${scenario.account}/`);
+    const json = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8')) as Report;
+    expect(sarif.runs[0]!.results.length).toBe(json.findings.length);
+    expect(readFileSync(path.join(dir, 'awsaudit.html'), 'utf8')).toContain(scenario.regions[0]!.publicBucket);
+  }, 180_000);
 });
 
 describe('awsaudit collect', () => {
