@@ -91,7 +91,7 @@ describe('private key files (acceptance 3)', () => {
     const finding = open.report.findings[0]!;
     expect(finding.message).toContain('has mode 0664');
     expect(finding.location).toEqual({ path: file, line: 1, column: 1 });
-    expect(finding.remediation.cli).toBe(`chmod 600 ${file}`);
+    expect(finding.remediation.cli).toBe(`chmod 600 -- ${file}`);
 
     execFileSync('sh', ['-c', finding.remediation.cli!]);
     expect((await scanJson(['--files', dir])).report.findings).toEqual([]);

@@ -1,9 +1,6 @@
-// The facts enrichers compute for file resources: one sentence on what is known of a key,
-// and a path quoted for the shell.
-import { execFileSync } from 'node:child_process';
+// The facts the enricher computes for keys found in files: one sentence on what is known of a key.
 import { describe, expect, it } from 'vitest';
 import { fileAccessKeyEnricher } from '../src/enrich/file-access-key.js';
-import { shellQuote } from '../src/enrich/file-private-key.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 import type { JsonObject } from '../src/util/json.js';
@@ -27,17 +24,5 @@ describe('file.access-key verification summary', () => {
     expect(summary(data, { ...scanned, verification: 'not-found', status: 'NotFound' })).toMatch(/no IAM user there has it \(deleted, or a root user key\)/);
     expect(summary({ ...data, ownerAccount: '210987654321' }, { ...scanned, verification: 'other-account' })).toBe('belongs to account 210987654321, not to the scanned account 123456789012');
     expect(summary({ ...data, keyKind: 'temporary' }, { ...scanned, verification: 'not-listed' })).toMatch(/^a temporary key of the scanned account 123456789012; IAM does not list these/);
-  });
-});
-
-describe('shellQuote', () => {
-  it('leaves plain paths alone and quotes the rest so that sh reads back the same word', () => {
-    expect(shellQuote('keys/django-board.pem')).toBe('keys/django-board.pem');
-    expect(shellQuote('/home/me/.ssh/id_rsa')).toBe('/home/me/.ssh/id_rsa');
-    for (const p of ["bob's keys/id rsa.pem", 'a b', '$(rm -rf /)', '`x`', 'x;y', '~/key.pem', 'new\nline']) {
-      const echoed = execFileSync('sh', ['-c', `printf %s ${shellQuote(p)}`], { encoding: 'utf8' });
-      expect(echoed).toBe(p);
-    }
-    expect(shellQuote('-rf.pem')).toBe('./-rf.pem');
   });
 });

@@ -148,11 +148,21 @@ describe('against moto: a key created in the account and written into a file (ac
 });
 
 describe('awsaudit scan --files with a live account scan (acceptance 4, CLI level)', () => {
-  // Skipped on the `files` branch: `scan` has no live collection here (issue 3 builds it), so
-  // there is no --endpoint-url and no aws.iam.access-key to verify against. The library-level
-  // test above covers the same path; once collection is merged, drop `.skip` (and adjust the
-  // flag names if collection chose others).
-  it.skip('needs live collection (issue 3): key in moto written into a file → critical, Active, owner; then Inactive → medium', async () => {
+  /** Credentials moto accepts, and nothing from the machine's own AWS setup. */
+  const MOTO_ENV = {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_REGION: undefined,
+    AWS_DEFAULT_REGION: undefined,
+    AWS_ENDPOINT_URL: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
+  it('a key created in moto and written into a file: critical, Active, its owner; after UpdateAccessKey Inactive: medium, Inactive', async () => {
     const server = await startMoto();
     try {
       const config = sdkConfig(server.endpoint, 'us-east-1');
@@ -161,21 +171,27 @@ describe('awsaudit scan --files with a live account scan (acceptance 4, CLI leve
       const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: 'django-board' }));
       const file = path.join(tmp(), 'notes.txt');
       writeFileSync(file, `AWS Access Key ID [None]: ${AccessKey!.AccessKeyId}\nAWS Secret Access Key [None]: ${AccessKey!.SecretAccessKey}\n`);
-      const env = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
       const scanReport = async () => {
         const out = tmp();
-        const result = await runCli(['scan', '--files', file, '--endpoint-url', server.endpoint, '--format', 'json', '--output-dir', out, '--fail-on', 'none'], { env });
+        // Only the file key rules: collection then lists exactly what they read, the account's access keys.
+        const args = ['scan', '--files', file, '--endpoint-url', server.endpoint, '--region', 'us-east-1', '--only', 'files-aws-access-key-pair,files-aws-access-key-id'];
+        const result = await runCli([...args, '--format', 'text,json', '--output-dir', out, '--fail-on', 'none', '--quiet'], { env: MOTO_ENV });
         expect(result.code, result.stderr).toBe(0);
-        const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as { findings: Array<{ ruleId: string; severity: string; message: string }> };
-        return report.findings.filter((f) => f.ruleId.startsWith('files-'));
+        expect(result.stdout + result.stderr).not.toContain(AccessKey!.AccessKeyId!);
+        const text = readFileSync(path.join(out, 'awsaudit.json'), 'utf8');
+        expect(text).not.toContain(AccessKey!.AccessKeyId!);
+        expect(text).not.toContain(AccessKey!.SecretAccessKey!);
+        const report = JSON.parse(text) as { scan: { source: string }; findings: Array<{ ruleId: string; severity: string; message: string }> };
+        expect(report.scan.source).not.toBe('files');
+        return report.findings;
       };
       const active = await scanReport();
       expect(active.map((f) => [f.ruleId, f.severity])).toEqual([['files-aws-access-key-pair', 'critical']]);
-      expect(active[0]!.message).toMatch(/Active key of IAM user django-board in the scanned account \d{12}/);
+      expect(active[0]!.message).toContain('Active key of IAM user django-board in the scanned account 123456789012');
       await client.send(new UpdateAccessKeyCommand({ UserName: 'django-board', AccessKeyId: AccessKey!.AccessKeyId!, Status: 'Inactive' }));
       const inactive = await scanReport();
       expect(inactive.map((f) => [f.ruleId, f.severity])).toEqual([['files-aws-access-key-pair', 'medium']]);
-      expect(inactive[0]!.message).toContain('Inactive key of IAM user django-board');
+      expect(inactive[0]!.message).toContain('Inactive key of IAM user django-board in the scanned account 123456789012');
     } finally {
       await server.stop();
     }

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { enrichResource, type EnrichedResource } from '../enrich/index.js';
+import { enrichResource, factSources, type EnrichedResource } from '../enrich/index.js';
 import { SnapshotIndex } from '../snapshot/index.js';
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
@@ -63,7 +63,8 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const collected = new Set(snapshot.meta.resourceTypes);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
-    const needed = [type, ...(rule.definition.requires ?? [])];
+    // A gap on a type the facts are computed from also leaves the rule's answer unsure.
+    const needed = [type, ...(rule.definition.requires ?? []), ...factSources(type)];
     const gaps = snapshot.gaps
       .filter((g) => g.resourceTypes.some((t) => needed.includes(t)))
       .map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
@@ -139,7 +140,8 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now:
     remediation: { text: rule.definition.remediation.text },
   };
   if (severityReason) finding.severityReason = severityReason;
-  if (rule.remediationCli) finding.remediation.cli = rule.remediationCli(templateContext);
+  const cli = rule.remediationCli?.(templateContext);
+  if (cli !== undefined) finding.remediation.cli = cli;
   const cost = rule.cost?.(templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;

@@ -10,6 +10,10 @@ function accountText(ownerAccount: unknown): string {
  */
 export const fileAccessKeyEnricher: Enricher = {
   type: 'file.access-key',
+  // The verification facts come from the account's access keys (set when the scan adds the
+  // files to the account's snapshot): collection lists them, and a gap on them makes the
+  // file key rules incomplete.
+  reads: ['aws.iam.access-key'],
   enrich(resource) {
     const d = resource.data;
     const f = resource.facts ?? {};

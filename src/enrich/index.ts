@@ -1,13 +1,13 @@
 import type { Resource } from '../snapshot/types.js';
 import { fileAccessKeyEnricher } from './file-access-key.js';
-import { filePrivateKeyEnricher } from './file-private-key.js';
 import { iamAccessKeyEnricher } from './iam-access-key.js';
 import { s3BucketEnricher } from './s3-bucket.js';
+import { ec2InstanceEnricher } from './ec2-instance.js';
 import { securityGroupEnricher } from './ec2-security-group.js';
 import type { EnrichContext, Enricher } from './types.js';
 
 /** Every enricher, by the resource type it computes facts for. */
-export const ENRICHERS: readonly Enricher[] = [s3BucketEnricher, iamAccessKeyEnricher, securityGroupEnricher, fileAccessKeyEnricher, filePrivateKeyEnricher];
+export const ENRICHERS: readonly Enricher[] = [s3BucketEnricher, iamAccessKeyEnricher, securityGroupEnricher, ec2InstanceEnricher, fileAccessKeyEnricher];
 
 const byType = new Map<string, Enricher[]>();
 for (const enricher of ENRICHERS) {
@@ -18,6 +18,24 @@ for (const enricher of ENRICHERS) {
 
 export function enrichersFor(type: string): readonly Enricher[] {
   return byType.get(type) ?? [];
+}
+
+/** The other resource types the facts of a type are computed from (see `Enricher.reads`). */
+export function enricherReads(type: string): string[] {
+  return [...new Set(enrichersFor(type).flatMap((e) => e.reads ?? []))];
+}
+
+/** `enricherReads`, followed transitively (a group's facts read instances, whose facts read route tables). */
+export function factSources(type: string): string[] {
+  const seen = new Set<string>();
+  const queue = enricherReads(type);
+  while (queue.length) {
+    const t = queue.pop()!;
+    if (t === type || seen.has(t)) continue;
+    seen.add(t);
+    queue.push(...enricherReads(t));
+  }
+  return [...seen].sort();
 }
 
 /** A resource as rules see it: snapshot facts with computed facts merged over them. */

@@ -34,7 +34,8 @@ export async function selectRules(selection: Selection, config: Config): Promise
   for (const file of files) {
     const id = file.definition.id;
     const settings = config.rules[id];
-    if (only ? !only.has(id) : settings?.enabled === false) continue;
+    // --only names rules outright; otherwise the config decides, then the rule's own default (opt-in rules are off).
+    if (only ? !only.has(id) : !(settings?.enabled ?? file.definition.enabled ?? true)) continue;
     if (skip.has(id)) continue;
     const result = compileRule(file, settings, config.file || 'config');
     if (result.rule) compiled.push(result.rule);

@@ -13,7 +13,8 @@ export function evaluateCommand(y: Argv, done: CommandResult) {
         .option('snapshot', { alias: 's', type: 'string', demandOption: true, describe: 'Snapshot file to evaluate' })
         .example('$0 evaluate --snapshot snap.json', 'Evaluate all rules; text on stdout, JSON in reports/')
         .example('$0 evaluate -s snap.json --only s3-bucket-public-acl --format json --output json=-', 'One rule, JSON to stdout')
-        .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock'),
+        .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock')
+        .example('$0 evaluate -s snap.json -f sarif --output sarif=results.sarif', 'SARIF for GitHub code scanning'),
     async (argv) => {
       done.code = await evaluateAndReport(argv, () => readSnapshot(argv.snapshot));
     },
