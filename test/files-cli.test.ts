@@ -168,11 +168,15 @@ describe('no output holds a secret (acceptance 5)', () => {
       const result = await runCli(['scan', ...extra, '--files', dir, '--format', formats.join(','), '--output-dir', out, '--fail-on', 'none'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       outputs.push(result.stdout, result.stderr);
-      const written = readdirSync(out);
+      const written = readdirSync(out).filter((name) => name !== 'snap');
       expect(written.length).toBe(formats.filter((f) => f !== 'text').length);
       for (const name of written) outputs.push(readFileSync(path.join(out, name), 'utf8'));
     }
-    // The snapshot a scan of these files makes, alone and merged into an account's.
+    // The snapshot `collect --files` writes, and the ones a scan makes in memory, alone and merged into an account's.
+    const snap = path.join(out, 'snap', 'files.snapshot.json');
+    const collected = await runCli(['collect', '--files', dir, '--out', snap], { cwd: dir });
+    expect(collected.code, collected.stderr).toBe(0);
+    outputs.push(readFileSync(snap, 'utf8'), collected.stdout, collected.stderr);
     const scan = await scanFiles([dir], { cwd: dir });
     outputs.push(JSON.stringify(filesSnapshot(scan, new Date())));
     outputs.push(JSON.stringify(addFileScan(await readSnapshot(path.join(ROOT, 'demo', 'demo-account.snapshot.json')), scan)));
@@ -192,6 +196,27 @@ describe('no output holds a secret (acceptance 5)', () => {
       for (let i = 0; i + 8 <= secret.length; i++) expect(all.includes(secret.slice(i, i + 8)), `part of a secret: ${i}`).toBe(false);
     }
     for (const line of pem.split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l))) expect(all).not.toContain(line);
+  });
+});
+
+describe('collect --files, then evaluate', () => {
+  it('writes a snapshot of the files (no AWS call) that evaluate turns into the same findings as scan', async () => {
+    const out = tmp();
+    const snap = path.join(out, 'notes.snapshot.json');
+    const collected = await runCli(['collect', '--files', SEEDS, '--out', snap]);
+    expect(collected.code, collected.stderr).toBe(0);
+    const snapshot = JSON.parse(readFileSync(snap, 'utf8'));
+    expect(snapshot.meta.source).toBe('files');
+    expect(snapshot.resources.map((r: { type: string; location: { line: number } }) => [r.type, r.location.line])).toEqual([
+      ['file.access-key', 7],
+      ['file.access-key', 18],
+    ]);
+    const evaluated = await runCli(['evaluate', '--snapshot', snap, '--only', 'files-aws-access-key-id,files-aws-access-key-pair', '--format', 'json', '--output', 'json=-']);
+    const report = JSON.parse(evaluated.stdout);
+    expect(report.findings.map((f: ReportFinding) => [f.ruleId, f.location?.line])).toEqual([
+      ['files-aws-access-key-id', 7],
+      ['files-aws-access-key-id', 18],
+    ]);
   });
 });
 

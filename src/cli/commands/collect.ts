@@ -7,7 +7,8 @@ import { checkSnapshot } from '../../snapshot/read.js';
 import { errorMessage, UserError } from '../../util/errors.js';
 import { displayPath } from '../../util/paths.js';
 import { awsOptions, collectOptionsFrom } from '../aws-options.js';
-import { collectForRules, parseExtraTypes } from '../collection.js';
+import { parseExtraTypes } from '../collection.js';
+import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
 import type { CommandResult } from '../app.js';
 
@@ -16,17 +17,22 @@ export function collectCommand(y: Argv, done: CommandResult) {
     'collect',
     'Read the account (read-only) into a snapshot file, for `awsaudit evaluate` later',
     (c) =>
-      awsOptions(ruleSelectionOptions(c))
+      fileOptions(awsOptions(ruleSelectionOptions(c)))
         .option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (--out=- for stdout)', group: 'Output:' })
         .option('types', { type: 'string', array: true, describe: 'Also collect these resource types (comma-separated), or "all"', group: 'Rules:' })
         .example('$0 collect --out snap.json', 'Collect what the built-in rules need, in the default region')
         .example('$0 collect --out snap.json --all-regions --types all', 'Everything awsaudit can collect, in every enabled region')
+        .example('$0 collect --out snap.json --files ~/notes', 'The account and the notes (key ids masked, secrets never written)')
         .example('$0 evaluate --snapshot snap.json', 'Then evaluate it, as often as needed, with no AWS calls'),
     async (argv) => {
-      collectOptionsFrom(argv);
+      const fileScan = fileScanOf(argv);
+      const account = fileScan === undefined || wantsAccount(argv);
+      if (account) collectOptionsFrom(argv);
       const extra = parseExtraTypes(argv.types);
-      const rules = await selectRules({ ruleDirs: argv.rules, only: splitList(argv.only), skip: splitList(argv.skip) }, await loadConfig(argv.config));
-      const { snapshot } = await collectForRules(argv, rules, extra);
+      const only = splitList(argv.only);
+      const selected = await selectRules({ ruleDirs: argv.rules, only, skip: splitList(argv.skip) }, await loadConfig(argv.config));
+      const keep = rulesForSources(only, { files: fileScan !== undefined, account });
+      const snapshot = await readSources(argv, keep ? selected.filter(keep) : selected, fileScan, extra);
       // The file must be something `evaluate` accepts: check it against the schema before writing.
       checkSnapshot(JSON.parse(JSON.stringify(snapshot)), 'collected snapshot');
       const text = JSON.stringify(snapshot, null, 2) + '\n';
