@@ -1,12 +1,17 @@
+import { isCloudTrailRule } from '../cloudtrail/pipeline.js';
+import { eventsOnlyEvaluation, findingResourceKeys, mergeEvents } from '../cloudtrail/merge.js';
 import { loadConfig } from '../config/config.js';
 import { evaluate } from '../engine/evaluate.js';
+import type { Evaluation } from '../engine/findings.js';
 import { selectRules } from '../ruleset/select.js';
+import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
+import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
 import { exitCodeFor, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
 
-export interface EvaluationArgs {
+export interface EvaluationArgs extends CloudTrailArgs {
   rules: string[];
   only: string[];
   skip: string[];
@@ -26,17 +31,40 @@ export function parseNow(value: string | undefined): Date {
   return date;
 }
 
-/** Everything after the snapshot exists: select rules, evaluate, write reports, decide the exit code. */
-export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | (() => Promise<Snapshot>)): Promise<number> {
+/**
+ * Everything after the snapshot exists: select rules, evaluate, read CloudTrail events when
+ * --cloudtrail is given, write reports, decide the exit code. `snapshot` undefined means an
+ * events-only run (--cloudtrail and no account): only the CloudTrail rules are evaluated.
+ */
+export async function evaluateAndReport(
+  args: EvaluationArgs,
+  snapshot: Snapshot | (() => Promise<Snapshot>) | undefined,
+  options: { allowApi?: boolean } = {},
+): Promise<number> {
   // Parse every flag before any work, so a typo fails fast with exit 2.
   const formats = parseFormats(args.format);
   const outputs = parseOutputs(args.output);
   const now = parseNow(args.now);
+  const cloudtrail = prepareCloudTrail(args, now, { allowApi: options.allowApi ?? false });
+  if (!snapshot && !cloudtrail) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
   const rules = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
   const snap = typeof snapshot === 'function' ? await snapshot() : snapshot;
-  const evaluation = evaluate(snap, rules, { now });
-  await writeReports(evaluation, rules, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
+  let evaluation: Evaluation;
+  let reported: readonly CompiledRule[] = rules;
+  if (!cloudtrail) {
+    evaluation = evaluate(snap!, rules, { now });
+  } else if (snap) {
+    // Resources first: their findings say which resources need the name of their last change.
+    const base = evaluate(snap, rules.filter((r) => !isCloudTrailRule(r)), { now });
+    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(base.findings) });
+    evaluation = mergeEvents(base, events, cloudtrail.window);
+  } else {
+    reported = rules.filter(isCloudTrailRule);
+    const events = await runCloudTrail(cloudtrail, reported, now, { mode: 'off' });
+    evaluation = eventsOnlyEvaluation(events, cloudtrail.window, now);
+  }
+  await writeReports(evaluation, reported, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
   return exitCodeFor(evaluation, failOn);
 }

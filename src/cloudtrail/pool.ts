@@ -83,7 +83,8 @@ export class WorkerPool implements ChunkProcessor {
     while (this.inFlight >= this.maxInFlight && !this.failure) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.failure) throw this.failure;
     this.inFlight++;
-    const task: WorkerTask = { ...chunk, bytes: ownBuffer(chunk.bytes), id: this.nextId++ };
+    // Only the chunk itself crosses to the worker (a SourceItem also carries closures).
+    const task: WorkerTask = { kind: chunk.kind, label: chunk.label, bytes: ownBuffer(chunk.bytes), id: this.nextId++ };
     const result = new Promise<ChunkResult>((resolve, reject) => this.pending.set(task.id, { resolve, reject }));
     this.queue.push(task);
     this.pump();

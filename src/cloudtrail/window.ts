@@ -51,7 +51,8 @@ export function cloudTrailTime(date: Date): string {
 }
 
 export function describeWindow(window: TimeWindow): string {
-  const since = window.since ? cloudTrailTime(window.since) : 'the beginning';
-  const until = window.until ? cloudTrailTime(window.until) : 'the end';
-  return `${since} to ${until}`;
+  if (!window.since && !window.until) return 'any time (no --since/--until)';
+  if (!window.until) return `since ${cloudTrailTime(window.since!)}`;
+  if (!window.since) return `before ${cloudTrailTime(window.until)}`;
+  return `${cloudTrailTime(window.since)} to ${cloudTrailTime(window.until)}`;
 }

@@ -1,4 +1,4 @@
-import type { Finding } from '../engine/findings.js';
+import type { Attribution, Finding } from '../engine/findings.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { summarize } from './summary.js';
 import type { Formatter } from './types.js';
@@ -23,6 +23,12 @@ export function usd(amount: number): string {
 function formatEvidenceValue(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** "PutBucketAcl at 2023-07-10T12:00:00Z by arn:… from 198.51.100.7 (aws-cli/2.15…)": who changed the resource last. */
+export function describeAttribution(a: Attribution): string {
+  const agent = a.userAgent ? ` (${a.userAgent.length > 60 ? `${a.userAgent.slice(0, 57)}...` : a.userAgent})` : '';
+  return `${a.eventName} at ${a.eventTime} by ${a.principalArn ?? 'an unknown principal'}${a.sourceIPAddress ? ` from ${a.sourceIPAddress}` : ''}${agent} [event ${a.eventID}]`;
 }
 
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
@@ -51,10 +57,19 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     for (const e of f.evidence.slice(0, 4)) {
       lines.push(`         ${paint('dim', `evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`)}`);
     }
+    if (f.attribution) lines.push(`         ${paint('dim', 'last change:')} ${describeAttribution(f.attribution)}`);
     if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${f.remediation.cli}`);
   }
   if (evaluation.findings.length) lines.push('');
 
+  if (evaluation.cloudtrail) {
+    const ct = evaluation.cloudtrail;
+    lines.push(
+      `CloudTrail: ${ct.events} event(s) ${ct.since || ct.until ? `from ${ct.since ?? 'any time'} to ${ct.until ?? 'now'}` : 'at any time'} (${ct.records} record(s) read in ${ct.chunks} file(s)/object(s)/page(s) from ${ct.sources.join('; ')})`,
+    );
+    for (const note of evaluation.meta.notes ?? []) lines.push(`  ${paint('warn', 'note:')} ${note}`);
+    lines.push('');
+  }
   const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked');
   const incomplete = evaluation.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
   if (evaluation.gaps.length) {
