@@ -94,6 +94,8 @@ describe('the stream splitter (files too large to parse whole)', () => {
     splitter.push(Buffer.from(text.slice(0, Math.floor(text.length * 0.6))));
     expect(problemOf(() => splitter.end()).code).toBe('TruncatedFile');
     expect(splitter.count).toBeGreaterThan(5);
+    const salvaged = splitter.salvage().flatMap((b) => parseRecordBatch(b).records);
+    expect(salvaged).toEqual(sample.slice(0, splitter.count));
   });
 });
 

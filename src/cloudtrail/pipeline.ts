@@ -202,6 +202,8 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
       } catch (error) {
         const problem = streamProblem(error, splitter.count);
         if (!problem) throw error;
+        // Records read before the cut are still evaluated.
+        for (const batch of splitter.salvage()) await send(batch);
         addGap({ region, operation: label, errorCode: problem.code, message: problem.message });
       }
     },

@@ -63,11 +63,17 @@ export class RecordSplitter {
       this.detect(all);
       this.scan(all, out);
     }
-    if (this.batchCount) out.push(this.flush());
+    // Complete records stay in the batch for salvage() when the input was cut.
     if (this.recording || this.inString) {
       throw new FileProblem('TruncatedFile', `the file ends inside a record (truncated); ${this.count} record(s) before it were read`);
     }
+    if (this.batchCount) out.push(this.flush());
     return out;
+  }
+
+  /** After a read error: the complete records not yet sent (the record being read is dropped). */
+  salvage(): Buffer[] {
+    return this.batchCount ? [this.flush()] : [];
   }
 
   private detect(head: Buffer): void {
