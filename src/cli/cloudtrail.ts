@@ -31,11 +31,12 @@ export function cloudTrailOptions<T>(y: Argv<T>) {
 
 export interface CloudTrailArgs {
   cloudtrail?: string[] | undefined;
-  since?: string | undefined;
-  until?: string | undefined;
+  /** yargs makes a repeated single-value flag an array: the last one wins. */
+  since?: string | string[] | undefined;
+  until?: string | string[] | undefined;
   maxEvents?: number | undefined;
   region?: string[] | undefined;
-  endpointUrl?: string | undefined;
+  endpointUrl?: string | string[] | undefined;
   leakedKeyId?: string[] | undefined;
   workers?: number | undefined;
   quiet?: boolean | undefined;
@@ -56,7 +57,12 @@ const KEY_ID = /^A[KS]IA[A-Z0-9]{16}$/;
  * Check the CloudTrail flags and open the sources (no I/O yet); undefined when no --cloudtrail was
  * given. `allowApi` is false for `evaluate`, which makes no calls to the account itself.
  */
-export function prepareCloudTrail(args: CloudTrailArgs, now: Date, options: { allowApi: boolean }): CloudTrailRun | undefined {
+function last<T>(value: T | T[] | undefined): T | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { allowApi: boolean }): CloudTrailRun | undefined {
+  const args = { ...raw, since: last(raw.since), until: last(raw.until), endpointUrl: last(raw.endpointUrl) };
   const specs = args.cloudtrail ?? [];
   if (specs.length === 0) {
     for (const [flag, value] of [['--since', args.since], ['--until', args.until], ['--max-events', args.maxEvents]] as const) {

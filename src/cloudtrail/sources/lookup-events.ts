@@ -70,6 +70,13 @@ export function lookupEventsSource(options: LookupEventsOptions): EventSource {
 async function readRegion(region: string, since: Date, until: Date, ctx: SourceContext, options: LookupEventsOptions, clock: Clock): Promise<void> {
   const client = new CloudTrailClient({ region, maxAttempts: 1, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   const limiter = new RateLimiter(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_INTERVAL_MS, clock);
+  // Wait for the limiter in the innermost step, right before the HTTP request goes out: credential
+  // and endpoint resolution before it can take a variable time (the first call especially), which
+  // would otherwise let requests taken 1 s apart reach AWS closer together.
+  client.middlewareStack.add((next) => async (args) => {
+    await limiter.acquire();
+    return next(args);
+  }, { step: 'deserialize', name: 'awsauditLookupEventsRateLimit', priority: 'low' });
   const maxAttempts = options.maxAttempts ?? 8;
   let token: string | undefined;
   let page = 0;
@@ -85,7 +92,6 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
     for (;;) {
       let response: LookupEventsCommandOutput | undefined;
       for (let attempt = 0; !response; attempt++) {
-        await limiter.acquire();
         try {
           response = await client.send(new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
         } catch (error) {
