@@ -21,12 +21,24 @@ export function resourceKey(type: string, account: string, region: string, id: s
 
 const READ_ONLY_NAME = /^(Get|List|Describe|Head|Lookup|Search|Select|BatchGet|Check|Decrypt|Encrypt|GenerateDataKey|AssumeRole|ConsoleLogin)/;
 
+/** Verdicts of READ_ONLY_NAME by event name (a few hundred names in practice; bounded all the same). */
+const readOnlyNames = new Map<string, boolean>();
+
+function isReadOnlyName(name: string): boolean {
+  let verdict = readOnlyNames.get(name);
+  if (verdict === undefined) {
+    verdict = READ_ONLY_NAME.test(name);
+    if (readOnlyNames.size < 10_000) readOnlyNames.set(name, verdict);
+  }
+  return verdict;
+}
+
 /** A successful management event that changes something (not a read, not a data event, no errorCode). */
 export function isSuccessfulWrite(record: CloudTrailRecord): boolean {
   if (record.errorCode !== undefined && record.errorCode !== null) return false;
-  if (record.managementEvent === false || record.eventCategory === 'Data') return false;
+  if (record.readOnly === true || record.managementEvent === false || record.eventCategory === 'Data') return false;
   // readOnly is missing on old records, and false on sign-ins and role assumptions: the name decides too.
-  return record.readOnly !== true && !READ_ONLY_NAME.test(record.eventName);
+  return !isReadOnlyName(record.eventName);
 }
 
 function str(value: unknown): string | undefined {

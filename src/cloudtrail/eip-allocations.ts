@@ -19,7 +19,11 @@ export interface AddressEvent {
   userAgent?: string;
 }
 
-const KINDS: Record<string, AddressEvent['kind']> = { AllocateAddress: 'allocate', AssociateAddress: 'associate', ReleaseAddress: 'release' };
+const KINDS = new Map<string, AddressEvent['kind']>([
+  ['AllocateAddress', 'allocate'],
+  ['AssociateAddress', 'associate'],
+  ['ReleaseAddress', 'release'],
+]);
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -27,7 +31,7 @@ function str(value: unknown): string | undefined {
 
 /** The address event of a successful AllocateAddress / AssociateAddress / ReleaseAddress record, else undefined. */
 export function addressEventOf(record: CloudTrailRecord, account: string, region: string): AddressEvent | undefined {
-  const kind = KINDS[record.eventName];
+  const kind = KINDS.get(record.eventName);
   if (!kind || record.eventSource !== 'ec2.amazonaws.com' || (record.errorCode !== undefined && record.errorCode !== null)) return undefined;
   const rp = isPlainObject(record.requestParameters) ? record.requestParameters : {};
   const re = isPlainObject(record.responseElements) ? record.responseElements : {};
