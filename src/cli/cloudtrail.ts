@@ -22,7 +22,7 @@ export function cloudTrailOptions<T>(y: Argv<T>) {
     })
     .option('since', { type: 'string', describe: 'Start of the event window: ISO date/time or a duration before now (7d, 12h) [default for api and s3://: 7d; files: all]', group: GROUP })
     .option('until', { type: 'string', describe: 'End of the event window (exclusive; a date alone means the end of that day) [default for api and s3://: now]', group: GROUP })
-    .option('max-events', { type: 'number', describe: 'LookupEvents: stop each region after this many events (a note says where the window was cut)', group: GROUP })
+    .option('max-events', { type: 'number', describe: 'LookupEvents: stop each region after the page that reaches this many events (a note says where the window was cut)', group: GROUP })
     .option('region', { type: 'string', array: true, default: [] as string[], describe: 'Regions LookupEvents reads (comma-separated or repeated) [default: AWS_REGION]', group: GROUP })
     .option('endpoint-url', { type: 'string', describe: 'Call this AWS endpoint instead of the default one (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured', group: GROUP })
     .option('leaked-key-id', { type: 'string', array: true, default: [] as string[], describe: 'An access key id known to be leaked: every call signed with it is a finding (repeatable)', group: GROUP })
