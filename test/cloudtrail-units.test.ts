@@ -167,13 +167,37 @@ describe('the rate limiter', () => {
     const times: number[] = [];
     await Promise.all(Array.from({ length: 3 }, async () => {
       for (let i = 0; i < 4; i++) {
-        await limiter.acquire();
+        const release = await limiter.acquire();
         times.push(clock.now());
+        release();
       }
     }));
     times.sort((a, b) => a - b);
     expect(times).toEqual([0, 0, 1000, 1000, 2000, 2000, 3000, 3000, 4000, 4000, 5000, 5000]);
     for (const t of times) expect(times.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(2);
+  });
+  it('counts a call from when it finished: a slow call holds its slot, then a full second', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(2, 1000, clock);
+    const starts: number[] = [];
+    const slow = await limiter.acquire(); // finishes at 700
+    starts.push(clock.now());
+    const fast = await limiter.acquire(); // finishes at 0
+    starts.push(clock.now());
+    fast();
+    const third = limiter.acquire().then((release) => {
+      starts.push(clock.now());
+      release();
+    });
+    await clock.sleep(700);
+    slow();
+    await third;
+    // The third call waits for the fast one's second (0 + 1000), not for the slow one's.
+    expect(starts).toEqual([0, 0, 1000]);
+    // Finished: the third at 1000, the slow one at 1700: the next may start at 2000.
+    const fourth = await limiter.acquire();
+    expect(clock.now()).toBe(2000);
+    fourth();
   });
   it('backoff doubles per attempt, with jitter in its upper half, capped', () => {
     expect(backoffDelay(0, 500, 20_000, () => 0)).toBe(250);

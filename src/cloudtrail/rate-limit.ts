@@ -11,14 +11,21 @@ export const realClock: Clock = {
 };
 
 /**
- * At most `limit` acquisitions in any window of `intervalMs` (a sliding-window log, which —
- * unlike a token bucket with a burst — never lets `limit + 1` calls into one window). Waiters
- * are served in arrival order. Written here because it is a dozen lines and must be exact for
- * CloudTrail's LookupEvents quota (2 requests per second per region per account).
+ * At most `limit` calls in any window of `intervalMs`, counted from when each call *finished*: a
+ * call may start only when fewer than `limit` calls are in flight or finished within the last
+ * `intervalMs`. Counting from the end (not the start) makes the bound hold where the calls
+ * arrive, whatever the delays between taking a turn and the request leaving (event-loop lag,
+ * credential resolution, the network): a request arrives before its response comes back, and
+ * the next one leaves after that. A sliding window, unlike a token bucket with a burst, never
+ * lets `limit + 1` calls into one window. Waiters are served in arrival order. Written here
+ * because it is short and must be exact for CloudTrail's LookupEvents quota (2 requests per
+ * second per region per account).
  */
 export class RateLimiter {
-  private readonly times: number[] = [];
-  private tail: Promise<void> = Promise.resolve();
+  private readonly finished: number[] = [];
+  private inFlight = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+  private wake: Array<() => void> = [];
 
   constructor(
     readonly limit: number,
@@ -28,22 +35,35 @@ export class RateLimiter {
     if (!(limit >= 1) || !(intervalMs > 0)) throw new Error('RateLimiter needs limit >= 1 and intervalMs > 0');
   }
 
-  /** Resolves when a call may be made now; the call is counted from that moment. */
-  acquire(): Promise<void> {
+  /** Resolves when a call may start; call the returned `release` when it has finished (success or not). */
+  acquire(): Promise<() => void> {
     const turn = this.tail.then(() => this.wait());
     this.tail = turn;
     return turn;
   }
 
-  private async wait(): Promise<void> {
+  private async wait(): Promise<() => void> {
     for (;;) {
       const now = this.clock.now();
-      while (this.times.length && this.times[0]! <= now - this.intervalMs) this.times.shift();
-      if (this.times.length < this.limit) {
-        this.times.push(now);
-        return;
+      while (this.finished.length && this.finished[0]! <= now - this.intervalMs) this.finished.shift();
+      if (this.inFlight + this.finished.length < this.limit) {
+        this.inFlight++;
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          this.inFlight--;
+          this.finished.push(this.clock.now());
+          for (const w of this.wake.splice(0)) w();
+        };
       }
-      await this.clock.sleep(this.times[0]! + this.intervalMs - now);
+      if (this.inFlight < this.limit) {
+        // A slot frees when the oldest finished call leaves the window.
+        await this.clock.sleep(this.finished[0]! + this.intervalMs - now);
+      } else {
+        // Every slot is a call still in flight: wait for one to finish.
+        await new Promise<void>((resolve) => this.wake.push(resolve));
+      }
     }
   }
 }

@@ -10,10 +10,10 @@ import { cloudTrailTime } from '../window.js';
 /** LookupEvents quota: 2 requests per second per account per region. */
 export const LOOKUP_EVENTS_PER_SECOND = 2;
 /**
- * The limiter's window is a little longer than a second: AWS counts requests when they arrive,
- * and network jitter can bring two requests sent 1000 ms apart closer than that.
+ * The limiter counts from each response, so a full second already holds where requests arrive;
+ * the small margin covers clock granularity on AWS's side.
  */
-export const LOOKUP_EVENTS_INTERVAL_MS = 1050;
+export const LOOKUP_EVENTS_INTERVAL_MS = 1010;
 /** How far back the API goes. */
 export const LOOKUP_EVENTS_RETENTION_DAYS = 90;
 const PAGE_SIZE = 50;
@@ -70,13 +70,19 @@ export function lookupEventsSource(options: LookupEventsOptions): EventSource {
 async function readRegion(region: string, since: Date, until: Date, ctx: SourceContext, options: LookupEventsOptions, clock: Clock): Promise<void> {
   const client = new CloudTrailClient({ region, maxAttempts: 1, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   const limiter = new RateLimiter(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_INTERVAL_MS, clock);
-  // Wait for the limiter in the innermost step, right before the HTTP request goes out: credential
-  // and endpoint resolution before it can take a variable time (the first call especially), which
-  // would otherwise let requests taken 1 s apart reach AWS closer together.
-  client.middlewareStack.add((next) => async (args) => {
-    await limiter.acquire();
-    return next(args);
-  }, { step: 'deserialize', name: 'awsauditLookupEventsRateLimit', priority: 'low' });
+  // The limiter wraps the innermost step, the HTTP exchange itself (every attempt, since the SDK's
+  // own retries are off), and counts each request from when its response came back.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const release = await limiter.acquire();
+      try {
+        return await next(args);
+      } finally {
+        release();
+      }
+    },
+    { step: 'deserialize', name: 'awsauditLookupEventsRateLimit', priority: 'low' },
+  );
   const maxAttempts = options.maxAttempts ?? 8;
   let token: string | undefined;
   let page = 0;
