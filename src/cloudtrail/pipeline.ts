@@ -273,6 +273,8 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     .sort(compareFindings);
   ruleResults.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
   gaps.sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
+  // Sources that run in parallel (LookupEvents regions) add notes in any order.
+  notes.sort();
   stats.accounts = [...accounts].sort();
   stats.regions = [...regions].sort();
   return { findings, ruleResults, gaps, notes, lastChangeByResource: changes, allocations, stats };

@@ -51,6 +51,8 @@ export function daysOf(window: TimeWindow, now: Date): string[] {
   return days;
 }
 
+/** Objects listed but not yet downloaded, at most. */
+const MAX_QUEUED_DOWNLOADS = 256;
 const ACCOUNT = /^\d{12}$/;
 const ORG = /^o-[a-z0-9]{10,32}$/;
 const LOG_KEY = /\.json(\.gz)?$/i;
@@ -74,17 +76,25 @@ export function s3Source(url: string, options: S3SourceOptions = {}): EventSourc
           ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
           followRegionRedirects: true,
         });
-      // Downloads start as soon as a day folder is listed; at most `concurrency` at once.
+      // Downloads start as soon as a day folder is listed; at most `concurrency` at once, and
+      // listing pauses while many are waiting, so memory does not grow with the archive.
       const limit = pLimit(options.concurrency ?? 8);
-      const downloads: Array<Promise<void>> = [];
-      const reader: ArchiveReader = new ArchiveReader(client, location, ctx, options.regions, (o) => downloads.push(limit(() => reader.read(o))));
+      const active = new Set<Promise<void>>();
+      let objects = 0;
+      const schedule = async (o: ObjectRef) => {
+        while (active.size >= MAX_QUEUED_DOWNLOADS) await Promise.race(active);
+        objects++;
+        const download: Promise<void> = limit(() => reader.read(o)).finally(() => active.delete(download));
+        active.add(download);
+      };
+      const reader: ArchiveReader = new ArchiveReader(client, location, ctx, options.regions, schedule);
       try {
         await reader.walk();
-        await Promise.all(downloads);
+        await Promise.all(active);
       } finally {
         if (!options.client) client.destroy();
       }
-      if (downloads.length === 0) ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
+      if (objects === 0) ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
     },
   };
 }
@@ -95,7 +105,7 @@ class ArchiveReader {
     private readonly location: S3Location,
     private readonly ctx: SourceContext,
     private readonly regions: string[] | undefined,
-    private readonly found: (o: ObjectRef) => void,
+    private readonly found: (o: ObjectRef) => Promise<void>,
   ) {}
 
   private url(key: string): string {
@@ -150,7 +160,7 @@ class ArchiveReader {
       const listing = await this.list(prefix, false);
       for (const o of listing?.objects ?? []) {
         const day = /\/(\d{4}\/\d{2}\/\d{2}\/)[^/]+$/.exec(o.key)?.[1];
-        if (LOG_KEY.test(o.key) && (!day || days.has(day))) this.found({ ...o, region });
+        if (LOG_KEY.test(o.key) && (!day || days.has(day))) await this.found({ ...o, region });
       }
       return;
     }
@@ -184,7 +194,7 @@ class ArchiveReader {
     const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
     for (const day of daysOf(this.ctx.window, this.ctx.now)) {
       const listing = await this.list(`${base}${day}`, false);
-      for (const o of listing?.objects ?? []) if (LOG_KEY.test(o.key)) this.found({ ...o, region });
+      for (const o of listing?.objects ?? []) if (LOG_KEY.test(o.key)) await this.found({ ...o, region });
     }
   }
 
