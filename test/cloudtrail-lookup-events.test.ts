@@ -99,7 +99,7 @@ async function lookup(regions: string, extra: string[] = []) {
   seen = [];
   const started = performance.now();
   const r = await runCli(
-    ['scan', '--cloudtrail', 'api', '--region', regions, '--since', '2023-07-01', '--until', '2024-12-31', '--now', '2025-01-15T00:00:00Z', '--endpoint-url', endpoint, '--format', 'json', '--output', 'json=-', '--fail-on', 'none', ...extra],
+    ['scan', '--cloudtrail', 'api', '--regions', regions, '--since', '2023-07-01', '--until', '2024-12-31', '--now', '2025-01-15T00:00:00Z', '--endpoint-url', endpoint, '--format', 'json', '--output', 'json=-', '--fail-on', 'none', ...extra],
     { env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined } },
   );
   if (r.code !== 0) throw new Error(`scan failed (${r.code}): ${r.stderr}`);

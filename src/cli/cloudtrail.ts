@@ -23,7 +23,7 @@ export function cloudTrailOptions<T>(y: Argv<T>) {
     .option('since', { type: 'string', describe: 'Start of the event window: ISO date/time or a duration before now (7d, 12h) [default for api and s3://: 7d; files: all]', group: GROUP })
     .option('until', { type: 'string', describe: 'End of the event window (exclusive; a date alone means the end of that day) [default for api and s3://: now]', group: GROUP })
     .option('max-events', { type: 'number', describe: 'LookupEvents: stop each region after the page that reaches this many events (a note says where the window was cut)', group: GROUP })
-    .option('region', { type: 'string', array: true, default: [] as string[], describe: 'Regions LookupEvents reads (comma-separated or repeated) [default: AWS_REGION]', group: GROUP })
+    .option('regions', { type: 'string', array: true, default: [] as string[], describe: 'Regions LookupEvents reads, and the S3 archive\'s regions to read (comma-separated or repeated) [default: api: AWS_REGION; s3://: every region in the archive]', group: GROUP })
     .option('endpoint-url', { type: 'string', describe: 'Call this AWS endpoint instead of the default one (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured', group: GROUP })
     .option('leaked-key-id', { type: 'string', array: true, default: [] as string[], describe: 'An access key id known to be leaked: every call signed with it is a finding (repeatable)', group: GROUP })
     .option('workers', { type: 'number', describe: 'Threads that parse events and run event rules [default: one per CPU; 0: none]', group: GROUP });
@@ -35,7 +35,7 @@ export interface CloudTrailArgs {
   since?: string | string[] | undefined;
   until?: string | string[] | undefined;
   maxEvents?: number | undefined;
-  region?: string[] | undefined;
+  regions?: string[] | undefined;
   endpointUrl?: string | string[] | undefined;
   leakedKeyId?: string[] | undefined;
   workers?: number | undefined;
@@ -82,12 +82,12 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   // The API and the archive need a window; local files are read whole unless one is given.
   const remote = kinds.has('api') || kinds.has('s3');
   const window = resolveWindow(args, now, remote ? 7 : undefined);
-  const regions = splitList(args.region);
+  const regions = splitList(args.regions);
   const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const endpoint = args.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const sources = openSources(specs, {
     ...(endpoint ? { endpoint } : {}),
-    ...(regions.length ? { regions } : kinds.has('api') && envRegion ? { regions: [envRegion] } : {}),
+    ...(regions.length ? { regions, archiveRegions: regions } : envRegion ? { regions: [envRegion] } : {}),
     ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
   });
   const run: CloudTrailRun = { sources, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet) };

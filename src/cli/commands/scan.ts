@@ -19,7 +19,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example('$0 scan --demo --format text,json --fail-on high', 'Exit 1 only for high or critical findings')
         .example('$0 scan --cloudtrail ./logs', 'Event rules over local CloudTrail logs (no AWS calls)')
         .example('$0 scan --cloudtrail s3://my-trail-bucket --since 2023-07-01 --until 2023-07-31', 'Event rules over a month of the trail\'s S3 archive')
-        .example('$0 scan --cloudtrail api --region us-east-1,eu-west-1 --since 24h', 'Event rules over LookupEvents (90-day history), 2 requests/s per region'),
+        .example('$0 scan --cloudtrail api --regions us-east-1,eu-west-1 --since 24h', 'Event rules over LookupEvents (90-day history), 2 requests/s per region'),
     async (argv) => {
       if (!argv.demo && argv.cloudtrail.length) {
         // Events only: no account snapshot (live collection comes with the collectors).

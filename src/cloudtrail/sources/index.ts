@@ -9,6 +9,8 @@ export interface SourceOptions {
   endpoint?: string;
   /** Regions LookupEvents reads (the scanned regions). */
   regions?: string[];
+  /** Regions of the S3 archive to read (default: every region found in it). */
+  archiveRegions?: string[];
   /** LookupEvents budget per region (--max-events). */
   maxEvents?: number;
 }
@@ -32,7 +34,7 @@ export function openSources(specs: readonly string[], options: SourceOptions = {
     const kind = sourceKind(spec);
     if (kind === 'api') {
       if (!options.regions?.length) {
-        throw new UserError('--cloudtrail api needs the regions to read', 'name them with --region us-east-1,eu-west-1 (or set AWS_REGION)');
+        throw new UserError('--cloudtrail api needs the regions to read', 'name them with --regions us-east-1,eu-west-1 (or set AWS_REGION)');
       }
       sources.push(
         lookupEventsSource({
@@ -42,7 +44,7 @@ export function openSources(specs: readonly string[], options: SourceOptions = {
         }),
       );
     } else if (kind === 's3') {
-      sources.push(s3Source(spec, { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.regions?.length ? { regions: options.regions } : {}) }));
+      sources.push(s3Source(spec, { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}) }));
     } else {
       paths.push(spec);
     }
