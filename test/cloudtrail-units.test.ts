@@ -296,3 +296,56 @@ describe('the event evaluator', async () => {
     expect(ids(capHits([...hits].reverse(), 2, 2))).toEqual(['b', 'c', 'd']);
   });
 });
+
+describe('the raw fast path for files as CloudTrail delivers them', async () => {
+  const { scanDeliveredFile } = await import('../src/cloudtrail/delivered-file.js');
+  const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
+  const specs = rules
+    .filter((r) => r.definition.resource === 'aws.cloudtrail.event')
+    .map((r) => ({ file: r.file, definition: r.definition, severity: r.definition.severity, options: Object.fromEntries(Object.entries(r.definition.options ?? {}).map(([k, o]) => [k, o.default])) }));
+  const invictusRecords = allRecords(invictus);
+  // A root sign-in and a call with a given key, so the text patterns have something to find.
+  const root = { ...invictusRecords.find((r) => r.eventName === 'ConsoleLogin')!, eventID: 'f00d0000-0000-4000-8000-000000000001' };
+  (root as Record<string, unknown>).userIdentity = { type: 'Root', principalId: '123837392027', arn: 'arn:aws:iam::123837392027:root', accountId: '123837392027' };
+  const records = [...invictusRecords, root];
+  const delivered = JSON.stringify({ Records: records });
+
+  it('finds every record of the real files, with the fields the parser reads', () => {
+    const found = scanDeliveredFile(delivered)!;
+    expect(found).toHaveLength(records.length);
+    found.forEach((r, i) => {
+      const record = records[i]!;
+      expect(JSON.parse(delivered.slice(r.start, r.end))).toEqual(record);
+      expect([r.eventTime, r.eventName, r.awsRegion, r.recipientAccountId]).toEqual([record.eventTime, record.eventName, record.awsRegion, record.recipientAccountId]);
+    });
+  });
+
+  it('refuses what it cannot read exactly: another key order glued in, a nested record, pretty-printing', () => {
+    const sorted = Object.fromEntries(Object.entries(invictusRecords[0]!).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(scanDeliveredFile(JSON.stringify({ Records: [invictusRecords[0], sorted, invictusRecords[1]] }))).toBeUndefined();
+    const nested = { ...invictusRecords[0]!, requestParameters: { copy: invictusRecords[1] } };
+    expect(scanDeliveredFile(JSON.stringify({ Records: [invictusRecords[0], nested] }))).toBeUndefined();
+    expect(scanDeliveredFile(JSON.stringify({ Records: invictusRecords.slice(0, 3) }, null, 1))).toBeUndefined();
+    expect(scanDeliveredFile(JSON.stringify(invictusRecords.slice(0, 3)))).toBeUndefined();
+  });
+
+  const modes = {
+    'no attribution': { mode: 'off' },
+    'attribution of every change': { mode: 'all' },
+    'attribution of a few resources': { mode: 'targets', keys: ['aws.s3.bucket\u0000123837392027\u0000*\u0000stratus-red-team-ctes-bucket-qyxyekjbtk', 'aws.ec2.security-group\u0000123837392027\u0000us-east-1\u0000sg-04cfb7a4712d75b00'] },
+  } as const;
+  for (const [name, attribution] of Object.entries(modes)) {
+    for (const leakedKeyIds of [[], ['AKIATFQR7NSC8Q4X20BJ']]) {
+      it(`gives the same result as parsing everything (${name}; ${leakedKeyIds.length ? 'a leaked key' : 'no leaked key'}; a window)`, () => {
+        const config = { rules: specs, now: 0, leakedKeyIds, attribution, maxFindingsPerRule: 1000, since: '2023-07-10T11:50:00Z', until: '2023-07-10T12:30:00Z' };
+        const viaRaw = new EventEvaluator(config).processBytes('f', gzipSync(delivered));
+        const viaParser = new EventEvaluator(config).processRecords('f', JSON.parse(delivered).Records);
+        expect(viaRaw).toEqual(viaParser);
+        expect(viaRaw.events).toBeGreaterThan(1000);
+        expect(viaRaw.hits.length).toBeGreaterThan(10);
+        if (leakedKeyIds.length) expect(viaRaw.hits.filter((h) => h.finding.ruleId === 'cloudtrail-leaked-access-key-used').length).toBeGreaterThan(100);
+        expect(viaRaw.hits.some((h) => h.finding.ruleId === 'cloudtrail-root-user-activity')).toBe(true);
+      });
+    }
+  }
+});

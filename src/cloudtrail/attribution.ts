@@ -24,7 +24,8 @@ const READ_ONLY_NAME = /^(Get|List|Describe|Head|Lookup|Search|Select|BatchGet|C
 /** Verdicts of READ_ONLY_NAME by event name (a few hundred names in practice; bounded all the same). */
 const readOnlyNames = new Map<string, boolean>();
 
-function isReadOnlyName(name: string): boolean {
+/** Does the name say the call only reads (Get…, List…, Describe…)? Cached per name. */
+export function isReadOnlyName(name: string): boolean {
   let verdict = readOnlyNames.get(name);
   if (verdict === undefined) {
     verdict = READ_ONLY_NAME.test(name);

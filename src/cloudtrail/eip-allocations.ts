@@ -25,6 +25,9 @@ const KINDS = new Map<string, AddressEvent['kind']>([
   ['ReleaseAddress', 'release'],
 ]);
 
+/** The event names the correlation reads. */
+export const ADDRESS_EVENT_NAMES: readonly string[] = [...KINDS.keys()];
+
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -4,11 +4,12 @@ import { makeFinding } from '../engine/evaluate.js';
 import type { Attribution, Finding } from '../engine/findings.js';
 import { compileRule } from '../ruleset/load.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
-import { attributionOf, isSuccessfulWrite, recordChange, resourceKey, touchedResources } from './attribution.js';
-import { addressEventOf, type AddressEvent } from './eip-allocations.js';
+import { attributionOf, isReadOnlyName, isSuccessfulWrite, recordChange, resourceKey, touchedResources } from './attribution.js';
+import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { eventFacts, type EventFactsContext } from './event-facts.js';
-import { eventNamesOf } from './event-names.js';
-import { FileProblem, parseRecordBatch, parseRecordsBytes, type CloudTrailRecord, type FileProblemCode, type ParsedRecords } from './records.js';
+import { escapeRegExp, eventNamesOf, requiredTextOf } from './event-names.js';
+import { scanDeliveredFile, recordAt } from './delivered-file.js';
+import { FileProblem, decodeBytes, isCloudTrailRecord, parseRecordBatch, parseRecordsText, type CloudTrailRecord, type FileProblemCode, type ParsedRecords } from './records.js';
 
 export const EVENT_TYPE = 'aws.cloudtrail.event';
 
@@ -84,6 +85,15 @@ export class EventEvaluator {
   private readonly ctx: { now: number };
   private readonly sinceMs: number;
   private readonly untilMs: number;
+  /**
+   * The raw fast path's filter: patterns, one pass each over a delivered file, marking the
+   * records that must be parsed besides those named by parseNames. Undefined when some rule could
+   * match any event (then every record is parsed).
+   */
+  private readonly rawFilter: RegExp[] | undefined;
+  private readonly parseNames: Set<string>;
+  /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
+  private readonly attributeWrites: boolean;
 
   constructor(private readonly config: EvaluatorConfig) {
     this.rules = compileEventRules(config.rules);
@@ -97,13 +107,31 @@ export class EventEvaluator {
     this.ctx = { now: config.now };
     this.sinceMs = config.since ? Date.parse(config.since) : -Infinity;
     this.untilMs = config.until ? Date.parse(config.until) : Infinity;
+    this.parseNames = new Set([...this.byName.keys(), ...ADDRESS_EVENT_NAMES]);
+    const patterns: string[] = [];
+    let filterable = true;
+    for (const i of this.always) {
+      const rule = this.rules[i]!;
+      const required = requiredTextOf(rule.definition.condition, rule.options, config.leakedKeyIds);
+      if (required === 'any') filterable = false;
+      else if (required !== 'never') patterns.push(...required);
+    }
+    // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
+    const ids = config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
+    const searchable = ids.length <= 64 && ids.every((id) => id !== '' && !/["\\\u0000-\u001f]/.test(id));
+    this.attributeWrites = config.attribution.mode === 'all' || (config.attribution.mode === 'targets' && !searchable);
+    if (config.attribution.mode === 'targets' && searchable) patterns.push(...ids.map(escapeRegExp));
+    this.rawFilter = filterable ? patterns.map((p) => new RegExp(p, 'g')) : undefined;
   }
 
   /** A whole file or object: gunzip when gzip, then any of the three layouts. */
   processBytes(label: string, bytes: Uint8Array): ChunkResult {
     let parsed: ParsedRecords;
     try {
-      parsed = parseRecordsBytes(bytes);
+      const text = decodeBytes(bytes).toString('utf8');
+      const delivered = this.processDelivered(label, text);
+      if (delivered) return delivered;
+      parsed = parseRecordsText(text);
     } catch (error) {
       if (error instanceof FileProblem) return this.empty(label, error);
       throw error;
@@ -118,57 +146,93 @@ export class EventEvaluator {
   }
 
   processRecords(label: string, records: readonly CloudTrailRecord[], problem?: FileProblem): ChunkResult {
-    const result = this.empty(label, problem);
-    result.records = records.length;
-    const failed = result.failed;
-    const hits = result.hits;
-    const changes = this.config.attribution.mode === 'off' ? undefined : new Map<string, Attribution>();
-    const accounts = new Set<string>();
-    const regions = new Set<string>();
-    const { since, until } = this.config;
-    let first: string | undefined;
-    let last: string | undefined;
-    // One view object reused for every record: conditions only read it, and a finding copies what it keeps.
-    const view: EnrichedResource = { type: EVENT_TYPE, id: '', account: '', region: '', data: {}, facts: {} };
-    for (const record of records) {
-      const time = record.eventTime;
-      if (!this.inWindow(time, since, until)) continue;
-      result.events++;
-      if (first === undefined || time < first) first = time;
-      if (last === undefined || time > last) last = time;
-      const identity = record.userIdentity as { accountId?: unknown } | undefined;
-      const account = str(record.recipientAccountId) ?? str(identity?.accountId) ?? 'unknown';
-      const region = str(record.awsRegion) ?? 'unknown';
-      accounts.add(account);
-      regions.add(region);
-      view.id = str(record.eventID) ?? `${time}/${record.eventName}`;
-      view.account = account;
-      view.region = region;
-      view.data = record as EnrichedResource['data'];
-      view.facts = eventFacts(record, this.factsContext);
-      for (const i of this.always) this.test(i, view, time, failed, hits);
-      const named = this.byName.get(record.eventName);
-      if (named) for (const i of named) this.test(i, view, time, failed, hits);
-      if (changes && isSuccessfulWrite(record)) {
-        const touched = touchedResources(record);
-        if (touched.length) {
-          const change = attributionOf(record);
-          for (const ref of touched) {
-            const key = resourceKey(ref.type, account, region, ref.id);
-            if (!this.targets || this.targets.has(key)) recordChange(changes, key, change);
-          }
+    const chunk = new ChunkState(this, label, problem);
+    chunk.result.records = records.length;
+    for (const record of records) chunk.add(record);
+    return chunk.finish();
+  }
+
+  /**
+   * A file exactly as CloudTrail delivers it: every record is counted from its raw fields and
+   * only those a rule, the attribution or the EIP correlation could use are parsed (see
+   * delivered-file.ts). Undefined when the text is not in that form: the caller parses it all.
+   */
+  processDelivered(label: string, text: string): ChunkResult | undefined {
+    if (!this.rawFilter) return undefined;
+    const records = scanDeliveredFile(text);
+    if (!records) return undefined;
+    // Records the text patterns point at (one pass of one regular expression over the file).
+    const marked = new Uint8Array(records.length);
+    for (const pattern of this.rawFilter) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 1;
+    }
+    const chunk = new ChunkState(this, label);
+    chunk.result.records = records.length;
+    let invalid = 0;
+    records.forEach((r, i) => {
+      const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined;
+      if (!parseAnyway) {
+        if (!chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!)) return;
+        if (!marked[i] && !this.mayMatterByName(r.eventName)) return;
+      }
+      let record: unknown;
+      try {
+        record = JSON.parse(text.slice(r.start, r.end));
+      } catch {
+        invalid++;
+        return;
+      }
+      if (!isCloudTrailRecord(record)) invalid++;
+      else if (parseAnyway) chunk.add(record);
+      else chunk.evaluate(record, record.eventTime, r.recipientAccountId!, r.awsRegion!);
+    });
+    if (invalid) chunk.problem(new FileProblem('InvalidRecords', `${invalid} of ${records.length} record(s) are not valid JSON records and were skipped`));
+    return chunk.finish();
+  }
+
+  /** Could a rule (by event name), the EIP correlation or the attribution use an event of this name? */
+  private mayMatterByName(eventName: string): boolean {
+    if (this.parseNames.has(eventName)) return true;
+    // `all` attribution (or too many targets to search for): every event that may change something.
+    return this.attributeWrites && !isReadOnlyName(eventName);
+  }
+
+  /** Per-event work shared by both paths: the rules, the attribution, the EIP correlation. */
+  evaluateRecord(chunk: ChunkState, view: EnrichedResource, record: CloudTrailRecord, time: string, account: string, region: string): void {
+    view.id = str(record.eventID) ?? `${time}/${record.eventName}`;
+    view.account = account;
+    view.region = region;
+    view.data = record as EnrichedResource['data'];
+    view.facts = eventFacts(record, this.factsContext);
+    const { failed, hits } = chunk.result;
+    for (const i of this.always) this.test(i, view, time, failed, hits);
+    const named = this.byName.get(record.eventName);
+    if (named) for (const i of named) this.test(i, view, time, failed, hits);
+    if (chunk.changes && isSuccessfulWrite(record)) {
+      const touched = touchedResources(record);
+      if (touched.length) {
+        const change = attributionOf(record);
+        for (const ref of touched) {
+          const key = resourceKey(ref.type, account, region, ref.id);
+          if (!this.targets || this.targets.has(key)) recordChange(chunk.changes, key, change);
         }
       }
-      const address = addressEventOf(record, account, region);
-      if (address) result.addresses.push(address);
     }
-    result.hits = capHits(hits, this.rules.length, this.config.maxFindingsPerRule);
-    if (changes) result.changes = [...changes];
-    result.accounts = [...accounts];
-    result.regions = [...regions];
-    if (first !== undefined) result.firstEventTime = first;
-    if (last !== undefined) result.lastEventTime = last;
-    return result;
+    const address = addressEventOf(record, account, region);
+    if (address) chunk.result.addresses.push(address);
+  }
+
+  get ruleCount(): number {
+    return this.rules.length;
+  }
+
+  get maxFindingsPerRule(): number {
+    return this.config.maxFindingsPerRule;
+  }
+
+  get attributing(): boolean {
+    return this.config.attribution.mode !== 'off';
   }
 
   private test(i: number, view: EnrichedResource, time: string, failed: number[], hits: RuleHit[]): void {
@@ -180,7 +244,8 @@ export class EventEvaluator {
   }
 
   /** CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`, which orders as text; anything else is parsed. */
-  private inWindow(time: string, since: string | undefined, until: string | undefined): boolean {
+  inWindow(time: string): boolean {
+    const { since, until } = this.config;
     if (since === undefined && until === undefined) return true;
     if (time.length === 20 && time.charCodeAt(19) === 90 /* Z */) {
       return (since === undefined || time >= since) && (until === undefined || time < until);
@@ -189,7 +254,7 @@ export class EventEvaluator {
     return !Number.isNaN(t) && t >= this.sinceMs && t < this.untilMs;
   }
 
-  private empty(label: string, problem?: FileProblem): ChunkResult {
+  empty(label: string, problem?: FileProblem): ChunkResult {
     const result: ChunkResult = {
       label,
       records: 0,
@@ -232,4 +297,64 @@ export function capHits(hits: RuleHit[], ruleCount: number, max: number): RuleHi
     }
   }
   return kept;
+}
+
+/** The running counts of one chunk; both paths (parsed, raw) feed it the same way. */
+class ChunkState {
+  readonly result: ChunkResult;
+  readonly changes: Map<string, Attribution> | undefined;
+  private readonly accounts = new Set<string>();
+  private readonly regions = new Set<string>();
+  private first: string | undefined;
+  private last: string | undefined;
+  // One view object reused for every record: conditions only read it, and a finding copies what it keeps.
+  private readonly view: EnrichedResource = { type: EVENT_TYPE, id: '', account: '', region: '', data: {}, facts: {} };
+
+  constructor(
+    private readonly evaluator: EventEvaluator,
+    label: string,
+    problem?: FileProblem,
+  ) {
+    this.result = evaluator.empty(label, problem);
+    this.changes = evaluator.attributing ? new Map() : undefined;
+  }
+
+  problem(problem: FileProblem): void {
+    this.result.problem = { code: problem.code, message: problem.message };
+  }
+
+  /** Count an event when it is inside the window; false when it is not. */
+  count(time: string, account: string, region: string): boolean {
+    if (!this.evaluator.inWindow(time)) return false;
+    this.result.events++;
+    if (this.first === undefined || time < this.first) this.first = time;
+    if (this.last === undefined || time > this.last) this.last = time;
+    this.accounts.add(account);
+    this.regions.add(region);
+    return true;
+  }
+
+  /** A parsed record: count it, and evaluate it when it is inside the window. */
+  add(record: CloudTrailRecord): void {
+    const time = record.eventTime;
+    const identity = record.userIdentity as { accountId?: unknown } | undefined;
+    const account = str(record.recipientAccountId) ?? str(identity?.accountId) ?? 'unknown';
+    const region = str(record.awsRegion) ?? 'unknown';
+    if (this.count(time, account, region)) this.evaluate(record, time, account, region);
+  }
+
+  evaluate(record: CloudTrailRecord, time: string, account: string, region: string): void {
+    this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
+  }
+
+  finish(): ChunkResult {
+    const result = this.result;
+    result.hits = capHits(result.hits, this.evaluator.ruleCount, this.evaluator.maxFindingsPerRule);
+    if (this.changes) result.changes = [...this.changes];
+    result.accounts = [...this.accounts];
+    result.regions = [...this.regions];
+    if (this.first !== undefined) result.firstEventTime = this.first;
+    if (this.last !== undefined) result.lastEventTime = this.last;
+    return result;
+  }
 }

@@ -38,3 +38,57 @@ export function eventNamesOf(condition: unknown, options: Readonly<Record<string
   if (condition.op === 'in' && Array.isArray(value) && value.every((v) => typeof v === 'string')) return new Set(value as string[]);
   return null;
 }
+
+/** What a record's raw JSON text must contain for a condition to hold: nothing can match, anything can, or one of these patterns. */
+export type RequiredText = 'never' | 'any' | string[];
+
+/** Strings CloudTrail writes as they are (no JSON escapes), so their raw text is predictable. */
+const PLAIN = /^[A-Za-z0-9 _.:@+=,-]+$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Regular-expression sources, one of which a record's raw JSON must match for `condition` to
+ * hold (read like eventNamesOf): a `data.….key` leaf `eq` / `in` plain strings needs
+ * `"key" : "value"`; the leaked-key fact needs one of the leaked key ids in quotes (none: the rule
+ * cannot match); `all` takes its narrowest constrained child, `any` the union of its children.
+ * Assumes plain ASCII strings are written without escapes, as CloudTrail writes them.
+ */
+export function requiredTextOf(condition: unknown, options: Readonly<Record<string, unknown>>, leakedKeyIds: readonly string[]): RequiredText {
+  if (!isPlainObject(condition)) return 'any';
+  if (Array.isArray(condition.all)) {
+    let best: RequiredText = 'any';
+    for (const child of condition.all) {
+      const r = requiredTextOf(child, options, leakedKeyIds);
+      if (r === 'never') return 'never';
+      if (r !== 'any' && (best === 'any' || r.length < best.length)) best = r;
+    }
+    return best;
+  }
+  if (Array.isArray(condition.any)) {
+    const union: string[] = [];
+    let never = true;
+    for (const child of condition.any) {
+      const r = requiredTextOf(child, options, leakedKeyIds);
+      if (r === 'any') return 'any';
+      if (r === 'never') continue;
+      never = false;
+      union.push(...r);
+    }
+    return never ? 'never' : union;
+  }
+  if (condition.path === 'facts.leakedAccessKey' && condition.op === 'eq' && condition.value === true) {
+    return leakedKeyIds.length === 0 ? 'never' : leakedKeyIds.map((k) => escapeRegExp(JSON.stringify(k)));
+  }
+  if (typeof condition.path !== 'string' || !condition.path.startsWith('data.')) return 'any';
+  const key = condition.path.slice(condition.path.lastIndexOf('.') + 1);
+  if (!KEY.test(key) || !/^[A-Za-z0-9_.]+$/.test(condition.path)) return 'any';
+  let value = condition.value;
+  if (isPlainObject(value) && typeof value.$option === 'string') value = options[value.$option];
+  const values = condition.op === 'eq' ? [value] : condition.op === 'in' && Array.isArray(value) ? value : undefined;
+  if (!values || values.length === 0 || !values.every((v) => typeof v === 'string' && PLAIN.test(v))) return 'any';
+  return (values as string[]).map((v) => `"${key}"\\s*:\\s*"${escapeRegExp(v)}"`);
+}
