@@ -316,7 +316,7 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
     found.forEach((r, i) => {
       const record = records[i]!;
       expect(JSON.parse(delivered.slice(r.start, r.end))).toEqual(record);
-      expect([r.eventTime, r.eventName, r.awsRegion, r.recipientAccountId]).toEqual([record.eventTime, record.eventName, record.awsRegion, record.recipientAccountId]);
+      expect([r.eventTime, r.eventName, r.eventSource, r.awsRegion, r.recipientAccountId]).toEqual([record.eventTime, record.eventName, record.eventSource, record.awsRegion, record.recipientAccountId]);
     });
   });
 

@@ -78,6 +78,18 @@ function loadBalancerName(arn: string | undefined): string | undefined {
 const IAM_POLICY_EVENTS = new Set(['CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicy', 'TagPolicy', 'UntagPolicy']);
 const ACCOUNT_BPA_EVENTS = new Set(['PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock']);
 
+/** The event sources whose events touchedResources maps to resources (every other source touches none). */
+export const ATTRIBUTED_SOURCES: ReadonlySet<string> = new Set([
+  's3.amazonaws.com',
+  'ec2.amazonaws.com',
+  'rds.amazonaws.com',
+  'iam.amazonaws.com',
+  'cloudtrail.amazonaws.com',
+  'config.amazonaws.com',
+  'lambda.amazonaws.com',
+  'elasticloadbalancing.amazonaws.com',
+]);
+
 /**
  * The resources a successful write event changed, by the request (and response) fields that
  * name them. Covers the types awsaudit collects; an event naming none returns [].
@@ -89,6 +101,7 @@ export function touchedResources(record: CloudTrailRecord): ResourceRef[] {
   const add = (type: string, id: string | undefined) => {
     if (id && !out.some((r) => r.type === type && r.id === id)) out.push({ type, id });
   };
+  if (typeof record.eventSource !== 'string' || !ATTRIBUTED_SOURCES.has(record.eventSource)) return out;
   switch (record.eventSource) {
     case 's3.amazonaws.com':
       if (str(rp.bucketName)) add('aws.s3.bucket', str(rp.bucketName));

@@ -19,6 +19,8 @@ export interface DeliveredRecord {
   end: number;
   eventTime: string;
   eventName: string;
+  /** Read only where CloudTrail puts it (between eventTime and eventName); else undefined. */
+  eventSource: string | undefined;
   /** Undefined when not found where expected: the record is then parsed. */
   awsRegion: string | undefined;
   recipientAccountId: string | undefined;
@@ -29,6 +31,7 @@ const START = '{"eventVersion":"';
 const TIME = '"eventTime":"';
 const NAME = '"eventName":"';
 const REGION = '"awsRegion":"';
+const SOURCE = '","eventSource":"';
 const ACCOUNT = '"recipientAccountId":"';
 
 function value(text: string, from: number, limit: number): string | undefined {
@@ -78,7 +81,9 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
     const awsRegion = r >= 0 && r < stop ? value(text, r + REGION.length, stop) : undefined;
     const a = text.lastIndexOf(ACCOUNT, stop);
     const recipientAccountId = a >= start ? value(text, a + ACCOUNT.length, stop) : undefined;
-    out.push({ start, end: stop, eventTime, eventName, awsRegion, recipientAccountId });
+    const afterTime = t + TIME.length + eventTime.length;
+    const eventSource = n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2) ? value(text, afterTime + SOURCE.length, n) : undefined;
+    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { makeFinding } from '../engine/evaluate.js';
 import type { Attribution, Finding } from '../engine/findings.js';
 import { compileRule } from '../ruleset/load.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
-import { attributionOf, isReadOnlyName, isSuccessfulWrite, recordChange, resourceKey, touchedResources } from './attribution.js';
+import { ATTRIBUTED_SOURCES, attributionOf, isReadOnlyName, isSuccessfulWrite, recordChange, resourceKey, touchedResources } from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { eventFacts, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './event-names.js';
@@ -174,7 +174,7 @@ export class EventEvaluator {
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined;
       if (!parseAnyway) {
         if (!chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!)) return;
-        if (!marked[i] && !this.mayMatterByName(r.eventName)) return;
+        if (!marked[i] && !this.mayMatterByName(r.eventName, r.eventSource)) return;
       }
       let record: unknown;
       try {
@@ -192,10 +192,10 @@ export class EventEvaluator {
   }
 
   /** Could a rule (by event name), the EIP correlation or the attribution use an event of this name? */
-  private mayMatterByName(eventName: string): boolean {
+  private mayMatterByName(eventName: string, eventSource: string | undefined): boolean {
     if (this.parseNames.has(eventName)) return true;
-    // `all` attribution (or too many targets to search for): every event that may change something.
-    return this.attributeWrites && !isReadOnlyName(eventName);
+    // `all` attribution (or too many targets to search for): every event that may change a resource awsaudit knows.
+    return this.attributeWrites && !isReadOnlyName(eventName) && (eventSource === undefined || ATTRIBUTED_SOURCES.has(eventSource));
   }
 
   /** Per-event work shared by both paths: the rules, the attribution, the EIP correlation. */
