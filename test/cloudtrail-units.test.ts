@@ -5,7 +5,7 @@ import { attributeFindings, isSuccessfulWrite, resourceKey, touchedResources } f
 import { AllocationTracker, addressEventOf, type AddressEvent } from '../src/cloudtrail/eip-allocations.js';
 import { eventFacts, maskKeyId } from '../src/cloudtrail/event-facts.js';
 import { EventEvaluator, capHits, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
-import { eventNamesOf } from '../src/cloudtrail/event-names.js';
+import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
 import { FileProblem, parseRecordBatch, parseRecordsBytes, type CloudTrailRecord } from '../src/cloudtrail/records.js';
 import { RecordSplitter } from '../src/cloudtrail/split.js';

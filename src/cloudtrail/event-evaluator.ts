@@ -7,7 +7,7 @@ import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { ATTRIBUTED_SOURCES, attributionOf, isReadOnlyName, isSuccessfulWrite, recordChange, resourceKey, touchedResources } from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { eventFacts, type EventFactsContext } from './event-facts.js';
-import { escapeRegExp, eventNamesOf, requiredTextOf } from './event-names.js';
+import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
 import { FileProblem, decodeBytes, isCloudTrailRecord, parseRecordBatch, parseRecordsText, type CloudTrailRecord, type FileProblemCode, type ParsedRecords } from './records.js';
 

@@ -1,3 +1,8 @@
+/**
+ * What a rule needs of an event before its condition is worth running: the event names it can
+ * match (eventNamesOf) and texts one of which the raw record must hold (requiredTextOf). Both are
+ * read from the rule file and are sound: an event that fails them cannot match the rule.
+ */
 import { isPlainObject } from '../util/json.js';
 
 const EVENT_NAME_PATH = 'data.eventName';
