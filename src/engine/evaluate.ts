@@ -95,7 +95,8 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   };
 }
 
-function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now: number }): Finding {
+/** The finding for one resource that failed a rule (evidence, severity overrides, templates). */
+export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now: number }): Finding {
   const state: ExplainState = { evidence: [], matches: [] };
   rule.condition.explain(resource, ctx, '', state);
   let severity: Severity = rule.severity;

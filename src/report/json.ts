@@ -27,6 +27,7 @@ export const formatJson: Formatter = ({ evaluation, rules }) => {
         evaluatedAt: evaluation.evaluatedAt,
         resourceCount: evaluation.resourceCount,
         notes: meta.notes ?? [],
+        ...(evaluation.cloudtrail ? { cloudtrail: evaluation.cloudtrail } : {}),
       },
       summary: summarize(evaluation),
       rules: evaluation.rules.map((r) => ({ ...r, title: titles.get(r.ruleId) ?? r.ruleId })),

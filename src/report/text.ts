@@ -1,3 +1,4 @@
+import type { Attribution } from '../engine/findings.js';
 import type { ReviewedFinding } from '../findings/review.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { summarize } from './summary.js';
@@ -35,6 +36,12 @@ export function printable(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** "PutBucketAcl at 2023-07-10T12:00:00Z by arn:… from 198.51.100.7 (aws-cli/2.15…)": who changed the resource last. */
+export function describeAttribution(a: Attribution): string {
+  const agent = a.userAgent ? ` (${a.userAgent.length > 60 ? `${a.userAgent.slice(0, 57)}...` : a.userAgent})` : '';
+  return printable(`${a.eventName} at ${a.eventTime} by ${a.principalArn ?? 'an unknown principal'}${a.sourceIPAddress ? ` from ${a.sourceIPAddress}` : ''}${agent} [event ${a.eventID}]`);
+}
+
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
 export const formatText: Formatter = ({ evaluation, color, written }) => {
   const paint = (style: keyof typeof COLORS, text: string) => (color ? `${COLORS[style]}${text}${RESET}` : text);
@@ -56,10 +63,18 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     for (const e of f.evidence.slice(0, 4)) {
       lines.push(`         ${paint('dim', printable(`evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`))}`);
     }
+    if (f.attribution) lines.push(`         ${paint('dim', 'last change:')} ${describeAttribution(f.attribution)}`);
     if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${printable(f.remediation.cli)}`);
   }
   if (evaluation.findings.length) lines.push('');
 
+  if (evaluation.cloudtrail) {
+    const ct = evaluation.cloudtrail;
+    lines.push(
+      `CloudTrail: ${ct.events} event(s) ${ct.since || ct.until ? `from ${ct.since ?? 'any time'} to ${ct.until ?? 'now'}` : 'at any time'} (${ct.records} record(s) read in ${ct.chunks} file(s)/object(s)/page(s) from ${ct.sources.join('; ')})`,
+    );
+    lines.push('');
+  }
   const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked');
   const incomplete = evaluation.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
   const baseline = evaluation.baseline;
@@ -86,7 +101,7 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     lines.push('');
   }
   // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
-  for (const note of meta.notes ?? []) lines.push(paint('dim', `note: ${note}`));
+  for (const note of meta.notes ?? []) lines.push(paint('dim', printable(`note: ${note}`)));
   if (incomplete.length) {
     lines.push(paint('warn', `Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId).join(', ')}`));
   }
