@@ -178,6 +178,7 @@ function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined): SafeH
 <td class="res">${resourceCell(f)}</td>
 <td>
 <div>${f.message}</div>
+${f.attribution ? html`<p class="attribution"><small>Last change: <code>${f.attribution.eventName}</code> at ${f.attribution.eventTime} by <code>${f.attribution.principalArn ?? 'an unknown principal'}</code>${f.attribution.sourceIPAddress ? html` from ${f.attribution.sourceIPAddress}` : ''}${f.attribution.userAgent ? html` (${f.attribution.userAgent})` : ''}, event <code>${f.attribution.eventID}</code></small></p>` : ''}
 ${f.baselineState === 'new' ? html`<span class="tag new">new</span>` : ''}${f.baselineState === 'unchanged' ? html`<span class="tag">unchanged</span>` : ''}${f.suppression ? html`<span class="tag suppressed">suppressed</span>` : ''}
 ${f.suppression ? html`<p><small>Suppressed: ${f.suppression.reason} (<code>${f.suppression.source}</code>${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})</small></p>` : ''}
 <details><summary>Evidence, why it matters, how to fix</summary><div class="body">

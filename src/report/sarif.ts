@@ -6,6 +6,7 @@ import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
+import { describeAttribution } from './text.js';
 import type { Formatter, ReportContext } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -260,11 +261,13 @@ function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: str
   if (f.severityReason) properties.severityReason = f.severityReason;
   if (f.remediation.cli) properties.remediationCli = f.remediation.cli;
   if (f.costMonthlyUsd !== undefined) properties.costMonthlyUsd = f.costMonthlyUsd;
+  if (f.attribution) properties.attribution = { ...f.attribution };
+  const text = [f.message, ...(f.attribution ? [`Last change: ${describeAttribution(f.attribution)}`] : []), ...(f.remediation.cli ? [`Fix: ${f.remediation.cli}`] : [])].join('\n');
   const out: Sarif.Result = {
     ruleId: f.ruleId,
     level: LEVEL[f.severity],
     kind: 'fail',
-    message: { text: f.remediation.cli ? `${f.message}\nFix: ${f.remediation.cli}` : f.message },
+    message: { text },
     locations: [location],
     // The engine's fingerprint hashes rule, account, region, type and id (never a line or a
     // value that changes), so an alert keeps its identity across scans. GitHub reads
