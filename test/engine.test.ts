@@ -136,3 +136,20 @@ describe('message templates', () => {
     expect(() => compileTemplate('{{ a[ }}')).toThrow(/placeholder/);
   });
 });
+
+describe('remediation command templates', async () => {
+  const { compileShellTemplate } = await import('../src/engine/template.js');
+  it('insert safe values as they are', () => {
+    expect(compileShellTemplate('aws s3api x --bucket {{id}}')({ id: 'my-bucket.logs' })).toBe('aws s3api x --bucket my-bucket.logs');
+  });
+  it('single-quote unsafe values outside quotes, so they stay one argument', () => {
+    expect(compileShellTemplate('chmod 600 {{p}}')({ p: "keys/a b; rm -rf ~'x" })).toBe(`chmod 600 'keys/a b; rm -rf ~'\\''x'`);
+  });
+  it('refuse to render when an unsafe value sits inside a quoted part of the template', () => {
+    expect(compileShellTemplate(`aws x --json '{"g":"{{id}}"}'`)({ id: "a'; touch /tmp/pwned; '" })).toBeUndefined();
+    expect(compileShellTemplate(`aws x --json '{"g":"{{id}}"}'`)({ id: 'sg-123' })).toBe(`aws x --json '{"g":"sg-123"}'`);
+  });
+  it('refuse control characters anywhere', () => {
+    expect(compileShellTemplate('echo {{v}}')({ v: 'a\nb' })).toBeUndefined();
+  });
+});

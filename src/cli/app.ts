@@ -1,7 +1,9 @@
 import yargs, { type Argv } from 'yargs';
 import { UserError, errorMessage } from '../util/errors.js';
 import { toolVersion } from '../util/version.js';
+import { collectCommand } from './commands/collect.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { permissionsCommand } from './commands/permissions.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 
@@ -29,6 +31,9 @@ export async function run(args: string[]): Promise<number> {
         'Docs: README.md; rule reference: docs/rules.md',
     )
     .example('$0 scan --demo', 'Audit the bundled demo account (no credentials needed)')
+    .example('$0 scan --profile prod --all-regions', 'Audit every enabled region of an account, read-only')
+    .example('$0 collect --out snap.json && $0 evaluate -s snap.json', 'Collect once, evaluate as often as needed')
+    .example('$0 permissions', 'The read-only IAM policy awsaudit needs')
     .example('$0 rules list', 'List every rule')
     .strict()
     .demandCommand(1, 'choose a command (see --help)')
@@ -40,7 +45,9 @@ export async function run(args: string[]): Promise<number> {
       throw new UsageError(message, 'run `awsaudit --help` for usage');
     });
   parser = scanCommand(parser, done);
+  parser = collectCommand(parser, done);
   parser = evaluateCommand(parser, done);
+  parser = permissionsCommand(parser, done);
   parser = rulesCommand(parser, done);
   try {
     await parser.parseAsync();

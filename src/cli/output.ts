@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Evaluation } from '../engine/findings.js';
-import { atLeast, isSeverity, type Severity } from '../model/severity.js';
+import type { Review } from '../findings/review.js';
+import { isSeverity, type Severity } from '../model/severity.js';
 import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
@@ -42,8 +42,9 @@ export function parseOutputs(values: readonly string[]): Partial<Record<FormatNa
  * their --output path or to <output-dir>/awsaudit.<ext>. Files are written before the text
  * summary so it can list them.
  */
-export async function writeReports(evaluation: Evaluation, rules: readonly CompiledRule[], options: OutputOptions): Promise<void> {
+export async function writeReports(evaluation: Review, rules: readonly CompiledRule[], options: OutputOptions): Promise<void> {
   const written: string[] = [];
+  const base = { evaluation, rules, baseDir: process.cwd(), notice: (message: string) => process.stderr.write(`awsaudit: ${message}\n`) };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];
   for (const name of formats) {
@@ -53,13 +54,13 @@ export async function writeReports(evaluation: Evaluation, rules: readonly Compi
       continue;
     }
     const file = explicit ?? path.join(options.outputDir, `awsaudit.${FORMATS[name].extension}`);
-    const body = FORMATS[name].formatter({ evaluation, rules, color: false });
+    const body = FORMATS[name].formatter({ ...base, color: false });
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     await writeFile(file, body);
     written.push(displayPath(path.resolve(file)));
   }
   for (const name of toStdout) {
-    const body = FORMATS[name].formatter({ evaluation, rules, color: name === 'text' && options.color, written });
+    const body = FORMATS[name].formatter({ ...base, color: name === 'text' && options.color, written });
     process.stdout.write(body);
   }
 }
@@ -69,12 +70,6 @@ export type FailOn = Severity | 'none';
 export function parseFailOn(value: string): FailOn {
   if (value === 'none' || isSeverity(value)) return value;
   throw new UserError(`--fail-on ${value}: expected one of critical, high, medium, low, info, none`);
-}
-
-/** 0: nothing at or above the threshold; 1: findings at or above it. */
-export function exitCodeFor(evaluation: Evaluation, failOn: FailOn): number {
-  if (failOn === 'none') return 0;
-  return evaluation.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
 }
 
 /** Colour on a TTY only and never with NO_COLOR; --color/--no-color override TTY detection. */

@@ -1,16 +1,26 @@
+import { isCloudTrailRule } from '../cloudtrail/pipeline.js';
+import { eventsOnlyEvaluation, findingResourceKeys, mergeEvents } from '../cloudtrail/merge.js';
 import { loadConfig } from '../config/config.js';
 import { evaluate } from '../engine/evaluate.js';
+import { readBaseline } from '../findings/baseline.js';
+import { exitCodeFor, reviewFindings } from '../findings/review.js';
+import { loadIgnoreFile } from '../findings/suppressions.js';
+import type { Evaluation } from '../engine/findings.js';
 import { selectRules } from '../ruleset/select.js';
+import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
-import { exitCodeFor, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
+import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
+import { parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
 
-export interface EvaluationArgs {
+export interface EvaluationArgs extends CloudTrailArgs {
   rules: string[];
   only: string[];
   skip: string[];
   config?: string | undefined;
+  ignoreFile?: string | undefined;
+  baseline?: string | undefined;
   format: string[];
   outputDir: string;
   output: string[];
@@ -26,17 +36,58 @@ export function parseNow(value: string | undefined): Date {
   return date;
 }
 
-/** Everything after the snapshot exists: select rules, evaluate, write reports, decide the exit code. */
-export async function evaluateAndReport(args: EvaluationArgs, snapshot: Snapshot | (() => Promise<Snapshot>)): Promise<number> {
+export interface EvaluationChoices {
+  /** Keep only some of the selected rules (e.g. file rules for a scan of files alone). */
+  ruleFilter?: (rule: CompiledRule) => boolean;
+  /** --cloudtrail api may call LookupEvents (a live scan); otherwise only files and S3 archives. */
+  allowApi?: boolean;
+}
+
+/**
+ * Select rules, get the snapshot (given, or read or collected for the selected rules),
+ * evaluate, read CloudTrail events when --cloudtrail is given, apply suppressions and
+ * baseline, write reports, decide the exit code. `snapshot` undefined means an events-only
+ * run (--cloudtrail and no account): only the CloudTrail rules are evaluated.
+ */
+export async function evaluateAndReport(
+  args: EvaluationArgs,
+  snapshot: Snapshot | ((rules: readonly CompiledRule[]) => Promise<Snapshot>) | undefined,
+  choices: EvaluationChoices = {},
+): Promise<number> {
   // Parse every flag before any work, so a typo fails fast with exit 2.
   const formats = parseFormats(args.format);
   const outputs = parseOutputs(args.output);
   const now = parseNow(args.now);
+  const cloudtrail = prepareCloudTrail(args, now, { allowApi: choices.allowApi ?? false });
+  if (!snapshot && !cloudtrail) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
-  const rules = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
-  const snap = typeof snapshot === 'function' ? await snapshot() : snapshot;
-  const evaluation = evaluate(snap, rules, { now });
-  await writeReports(evaluation, rules, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
-  return exitCodeFor(evaluation, failOn);
+  const suppressions = [...config.suppressions, ...(await loadIgnoreFile(args.ignoreFile))];
+  const baseline = args.baseline === undefined ? undefined : await readBaseline(args.baseline);
+  const selected = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
+  const rules = choices.ruleFilter ? selected.filter(choices.ruleFilter) : selected;
+  let evaluation: Evaluation;
+  let reported: readonly CompiledRule[] = rules;
+  if (!cloudtrail) {
+    const snap = typeof snapshot === 'function' ? await snapshot(rules) : snapshot;
+    evaluation = evaluate(snap!, rules, { now });
+  } else if (snapshot) {
+    const resourceRules = rules.filter((r) => !isCloudTrailRule(r));
+    const snap = typeof snapshot === 'function' ? await snapshot(resourceRules) : snapshot;
+    // Resources first: their findings say which resources need the name of their last change.
+    const base = evaluate(snap, resourceRules, { now });
+    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(base.findings) });
+    evaluation = mergeEvents(base, events, cloudtrail.window);
+  } else {
+    reported = rules.filter(isCloudTrailRule);
+    const events = await runCloudTrail(cloudtrail, reported, now, { mode: 'off' });
+    evaluation = eventsOnlyEvaluation(events, cloudtrail.window, now);
+  }
+  // Suppressions and the baseline are applied after the (pure) engine, with the same clock.
+  const review = reviewFindings(evaluation, { suppressions, ...(baseline ? { baseline } : {}), now });
+  for (const x of review.expiredSuppressions ?? []) {
+    process.stderr.write(`awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`);
+  }
+  await writeReports(review, reported, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
+  return exitCodeFor(review, failOn);
 }

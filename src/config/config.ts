@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compileSuppressions, suppressionProblems, type Suppression, type SuppressionEntry } from '../findings/suppressions.js';
 import type { Severity } from '../model/severity.js';
 import type { RuleSettings } from '../ruleset/types.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
-import { describeAjvErrors, formatProblems, packagedValidator, parseJson } from '../util/schema.js';
+import { describeAjvErrors, packagedValidator, parseJson } from '../util/schema.js';
 
 export const DEFAULT_CONFIG_FILE = '.awsaudit.json';
 
@@ -15,12 +16,14 @@ export interface Config {
   ruleDirs: string[];
   failOn?: Severity | 'none';
   rules: Record<string, RuleSettings>;
+  /** The config file's `suppressions`, compiled (same entries as .awsaudit-ignore.json). */
+  suppressions: Suppression[];
 }
 
 /** Load the config file named by --config, or .awsaudit.json in the working directory if present. */
 export async function loadConfig(explicit: string | undefined): Promise<Config> {
   const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  if (!file) return { file: '', ruleDirs: [], rules: {} };
+  if (!file) return { file: '', ruleDirs: [], rules: {}, suppressions: [] };
   const label = displayPath(path.resolve(file));
   let text: string;
   try {
@@ -32,14 +35,15 @@ export async function loadConfig(explicit: string | undefined): Promise<Config> 
   if (!parsed.ok) throw new UserError(`${label}: ${parsed.problem.message}`);
   const validate = packagedValidator('schemas/config.schema.json');
   if (!validate(parsed.value)) {
-    throw new UserError(`invalid config file:\n${formatProblems(label, describeAjvErrors(validate.errors)).join('\n')}`);
+    throw new UserError(`invalid config file:\n${suppressionProblems(label, describeAjvErrors(validate.errors)).join('\n')}`);
   }
-  const value = parsed.value as { ruleDirs?: string[]; failOn?: Severity | 'none'; rules?: Record<string, RuleSettings> };
+  const value = parsed.value as { ruleDirs?: string[]; failOn?: Severity | 'none'; rules?: Record<string, RuleSettings>; suppressions?: SuppressionEntry[] };
   const base = path.dirname(path.resolve(file));
   const config: Config = {
     file: label,
     ruleDirs: (value.ruleDirs ?? []).map((d) => path.resolve(base, d)),
     rules: value.rules ?? {},
+    suppressions: compileSuppressions(value.suppressions ?? [], label),
   };
   if (value.failOn) config.failOn = value.failOn;
   return config;

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { enrichResource, type EnrichedResource } from '../enrich/index.js';
+import { enrichResource, factSources, type EnrichedResource } from '../enrich/index.js';
 import { SnapshotIndex } from '../snapshot/index.js';
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
@@ -67,7 +67,7 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
       if (!rule.condition.test(resource, ctx)) continue;
       failed[i]!++;
       identity ??= resourceIdentity(resource);
-      findings.push(makeFinding(rule, resource, identity, ctx));
+      findings.push(makeFinding(rule, resource, ctx, identity));
     }
   }
 
@@ -78,7 +78,8 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   sortFindings(findings);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
-    const needed = [type, ...(rule.definition.requires ?? [])];
+    // A gap on a type the facts are computed from also leaves the rule's answer unsure.
+    const needed = [type, ...(rule.definition.requires ?? []), ...factSources(type)];
     const gaps = snapshot.gaps
       .filter((g) => g.resourceTypes.some((t) => needed.includes(t)))
       .map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
@@ -132,7 +133,8 @@ function resourceIdentity(resource: EnrichedResource): ResourceIdentity {
   return { name, resource: findingResource(resource, name) };
 }
 
-function makeFinding(rule: CompiledRule, resource: EnrichedResource, identity: ResourceIdentity, ctx: { now: number }): Finding {
+/** The finding for one resource that failed a rule (evidence, severity overrides, templates). */
+export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now: number }, identity: ResourceIdentity = resourceIdentity(resource)): Finding {
   const state = scratchState;
   state.evidence.length = 0;
   state.matches.length = 0;
@@ -174,7 +176,8 @@ function makeFinding(rule: CompiledRule, resource: EnrichedResource, identity: R
     remediation: { text: rule.definition.remediation.text },
   };
   if (severityReason) finding.severityReason = severityReason;
-  if (rule.remediationCli) finding.remediation.cli = rule.remediationCli(templateContext);
+  const cli = rule.remediationCli?.(templateContext);
+  if (cli !== undefined) finding.remediation.cli = cli;
   const cost = rule.cost?.(templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;

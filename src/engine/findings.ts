@@ -11,6 +11,21 @@ export interface FindingResource {
   name?: string;
 }
 
+/**
+ * The most recent successful CloudTrail event that changed a finding's resource: who did it,
+ * when, from where. Filled after evaluation when events were read (src/cloudtrail/attribution.ts).
+ */
+export interface Attribution {
+  eventName: string;
+  eventTime: string;
+  eventID: string;
+  eventSource: string;
+  /** `userIdentity.arn`; for AWS services acting on their own, `userIdentity.invokedBy`. */
+  principalArn?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+}
+
 export interface Finding {
   /** Stable across runs for the same rule and resource: sha256 of rule, account, region, type, id. */
   fingerprint: string;
@@ -26,6 +41,8 @@ export interface Finding {
   remediation: { text: string; cli?: string };
   costMonthlyUsd?: number;
   location?: { path: string; line?: number; column?: number };
+  /** The last event that changed the resource, when CloudTrail events were read. */
+  attribution?: Attribution;
 }
 
 export type RuleStatus = 'fail' | 'pass' | 'not-checked';
@@ -47,6 +64,22 @@ export interface RuleResult {
   gaps: Array<{ region: string; operation: string; errorCode: string }>;
 }
 
+/** What was read from CloudTrail in this run (absent when no --cloudtrail source was given). */
+export interface CloudTrailSummary {
+  /** The sources, as given: files, s3://…, LookupEvents (regions). */
+  sources: string[];
+  /** The window read (ISO 8601); an end is absent when open. */
+  since?: string;
+  until?: string;
+  /** Files, objects and API pages read. */
+  chunks: number;
+  /** Valid records read, and those inside the window (each evaluated by every event rule). */
+  records: number;
+  events: number;
+  firstEventTime?: string;
+  lastEventTime?: string;
+}
+
 export interface Evaluation {
   meta: SnapshotMeta;
   evaluatedAt: string;
@@ -54,4 +87,5 @@ export interface Evaluation {
   rules: RuleResult[];
   gaps: CoverageGap[];
   resourceCount: number;
+  cloudtrail?: CloudTrailSummary;
 }

@@ -38,3 +38,69 @@ export function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatValue).join(', ');
   return JSON.stringify(value);
 }
+
+/** A command template: returns undefined when a value cannot be placed in the command safely. */
+export type ShellTemplate = (context: unknown) => string | undefined;
+
+const SHELL_SAFE = /^[A-Za-z0-9_.:/=@,+%-]+$/;
+
+/**
+ * Compile a remediation command template. Values come from AWS or from files and are
+ * untrusted: a bucket tag or a file name must not turn a copied fix into another command.
+ * A value made only of shell-safe characters is inserted as it is. Otherwise, outside any
+ * quotes it is single-quoted; inside a quoted part of the template (e.g. JSON in '…') it
+ * cannot be quoted again, so the command is not rendered at all.
+ */
+export function compileShellTemplate(text: string): ShellTemplate {
+  const render = compileTemplateParts(text);
+  return (context) => {
+    let out = '';
+    for (const part of render(context)) {
+      if (part.literal) {
+        out += part.text;
+        continue;
+      }
+      const value = part.text;
+      if (SHELL_SAFE.test(value)) out += value;
+      else if (part.quoted || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
+      else out += `'${value.replace(/'/g, `'\\''`)}'`;
+    }
+    return out;
+  };
+}
+
+interface RenderedPart {
+  literal: boolean;
+  text: string;
+  /** For a value: whether the template text before it left a quote open. */
+  quoted: boolean;
+}
+
+function compileTemplateParts(text: string): (context: unknown) => RenderedPart[] {
+  const parts: Array<{ literal: string } | { getter: PathGetter; quoted: boolean }> = [];
+  let last = 0;
+  let single = false;
+  let double = false;
+  const track = (literal: string) => {
+    for (const ch of literal) {
+      if (ch === "'" && !double) single = !single;
+      else if (ch === '"' && !single) double = !double;
+    }
+  };
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const literal = text.slice(last, m.index);
+    parts.push({ literal });
+    track(literal);
+    let getter: PathGetter;
+    try {
+      getter = compilePath(m[1]!);
+    } catch (error) {
+      throw new Error(`placeholder {{${m[1]}}}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    parts.push({ getter, quoted: single || double });
+    last = m.index + m[0].length;
+  }
+  parts.push({ literal: text.slice(last) });
+  return (context) =>
+    parts.map((p) => ('literal' in p ? { literal: true, text: p.literal, quoted: false } : { literal: false, text: formatValue(p.getter(context)), quoted: p.quoted }));
+}

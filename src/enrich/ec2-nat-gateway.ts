@@ -20,6 +20,7 @@ function vpcKey(r: Resource, vpcId: unknown): string {
  */
 export const natGatewayEnricher: Enricher = {
   type: 'aws.ec2.nat-gateway',
+  reads: ['aws.ec2.subnet'],
   enrich(resource, ctx) {
     const unknown = { natSingleAz: null, vpcNatGatewayAzs: null, vpcSubnetAzs: null };
     if (!wasCollected(ctx.index, 'aws.ec2.subnet')) return unknown;

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../util/json.js';
 import { isPlainObject } from '../util/json.js';
+import { ec2Network } from './ec2-network.js';
 import type { Enricher } from './types.js';
 
 const PROTOCOLS: Record<string, string> = { '-1': 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
@@ -99,12 +100,27 @@ export function flattenIngress(permissions: unknown): JsonObject[] {
   return out;
 }
 
+/**
+ * Ingress flattened (above), and who uses the group: `attachedInstances` (running or
+ * stopped instances that list it) and `reachableInstances` (those of them with a public
+ * address and a route to an internet gateway, so whatever this group admits from the
+ * internet actually reaches them).
+ */
 export const securityGroupEnricher: Enricher = {
   type: 'aws.ec2.security-group',
-  enrich(resource) {
+  reads: ['aws.ec2.instance', 'aws.ec2.route-table'],
+  enrich(resource, ctx) {
     const ingress = flattenIngress(resource.data.IpPermissions);
     const internetIngress: JsonObject[] = [];
     for (let i = 0; i < ingress.length; i++) if (ingress[i]!.internet === true) internetIngress.push(ingress[i]!);
-    return { ingress, internetIngress };
+    const network = ec2Network(ctx.index);
+    const groupId = typeof resource.data.GroupId === 'string' ? resource.data.GroupId : resource.id;
+    const users = network.instancesUsing(resource.account, resource.region, groupId);
+    return {
+      ingress,
+      internetIngress,
+      attachedInstances: users.map((i) => i.id),
+      reachableInstances: users.filter((i) => network.exposed(i)).map((i) => i.id),
+    };
   },
 };

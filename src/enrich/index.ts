@@ -1,7 +1,9 @@
 import type { Resource } from '../snapshot/types.js';
 import { accountEnricher } from './account.js';
 import { elasticIpEnricher } from './ec2-elastic-ip.js';
+import { ec2InstanceEnricher } from './ec2-instance.js';
 import { natGatewayEnricher } from './ec2-nat-gateway.js';
+import { fileAccessKeyEnricher } from './file-access-key.js';
 import { securityGroupEnricher } from './ec2-security-group.js';
 import { ec2VolumeEnricher } from './ec2-volume.js';
 import { iamAccessKeyEnricher } from './iam-access-key.js';
@@ -15,6 +17,8 @@ export const ENRICHERS: readonly Enricher[] = [
   s3BucketEnricher,
   iamAccessKeyEnricher,
   securityGroupEnricher,
+  ec2InstanceEnricher,
+  fileAccessKeyEnricher,
   accountEnricher,
   elasticIpEnricher,
   natGatewayEnricher,
@@ -33,6 +37,24 @@ for (const enricher of ENRICHERS) {
 
 export function enrichersFor(type: string): readonly Enricher[] {
   return byType.get(type) ?? [];
+}
+
+/** The other resource types the facts of a type are computed from (see `Enricher.reads`). */
+export function enricherReads(type: string): string[] {
+  return [...new Set(enrichersFor(type).flatMap((e) => e.reads ?? []))];
+}
+
+/** `enricherReads`, followed transitively (a group's facts read instances, whose facts read route tables). */
+export function factSources(type: string): string[] {
+  const seen = new Set<string>();
+  const queue = enricherReads(type);
+  while (queue.length) {
+    const t = queue.pop()!;
+    if (t === type || seen.has(t)) continue;
+    seen.add(t);
+    queue.push(...enricherReads(t));
+  }
+  return [...seen].sort();
 }
 
 /** A resource as rules see it: snapshot facts with computed facts merged over them. */

@@ -109,6 +109,7 @@ const NO_TRAILS: string[] = Object.freeze([]) as unknown as string[];
 
 export const s3BucketEnricher: Enricher = {
   type: 'aws.s3.bucket',
+  reads: ['aws.s3.account-public-access-block'],
   enrich(resource, ctx) {
     const account = ctx.index.accountLevel('aws.s3.account-public-access-block', resource.account);
     const block = effectiveBlock(resource.data.PublicAccessBlock, account?.data);

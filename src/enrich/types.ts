@@ -11,6 +11,11 @@ export interface EnrichContext {
 /** Computes facts for one resource type. Pure: reads the resource, the index and the clock. */
 export interface Enricher {
   type: string;
+  /**
+   * Other resource types the facts are computed from. Collection gathers them whenever this
+   * type is collected, and a coverage gap on one of them makes rules over this type incomplete.
+   */
+  reads?: readonly string[];
   enrich(resource: Resource, ctx: EnrichContext): JsonObject;
 }
 

@@ -1,4 +1,6 @@
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
 import type { Formatter } from './types.js';
 
@@ -6,6 +8,8 @@ import type { Formatter } from './types.js';
 export const FORMATS = {
   text: { formatter: formatText, extension: 'txt' },
   json: { formatter: formatJson, extension: 'json' },
+  sarif: { formatter: formatSarif, extension: 'sarif' },
+  html: { formatter: formatHtml, extension: 'html' },
 } as const satisfies Record<string, { formatter: Formatter; extension: string }>;
 
 export type FormatName = keyof typeof FORMATS;

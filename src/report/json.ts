@@ -6,7 +6,11 @@ import type { Formatter } from './types.js';
 export const REPORT_FORMAT = 'awsaudit-report';
 export const REPORT_VERSION = 1;
 
-/** The findings model, for scripts and for --baseline. Keys are sorted so equal input gives equal bytes. */
+/**
+ * The findings model, for scripts and for --baseline. Keys are sorted so equal input gives
+ * equal bytes. Suppressed findings stay in `findings` with their `suppression`; with a
+ * baseline each finding has `baselineState` and `baseline` lists what is gone.
+ */
 export const formatJson: Formatter = ({ evaluation, rules }) => {
   const titles = new Map(rules.map((r) => [r.id, r.definition.title]));
   const { meta } = evaluation;
@@ -23,11 +27,14 @@ export const formatJson: Formatter = ({ evaluation, rules }) => {
         evaluatedAt: evaluation.evaluatedAt,
         resourceCount: evaluation.resourceCount,
         notes: meta.notes ?? [],
+        ...(evaluation.cloudtrail ? { cloudtrail: evaluation.cloudtrail } : {}),
       },
       summary: summarize(evaluation),
       rules: evaluation.rules.map((r) => ({ ...r, title: titles.get(r.ruleId) ?? r.ruleId })),
       findings: evaluation.findings,
       gaps: evaluation.gaps,
+      expiredSuppressions: evaluation.expiredSuppressions ?? [],
+      ...(evaluation.baseline ? { baseline: evaluation.baseline } : {}),
     }) + '\n'
   );
 };

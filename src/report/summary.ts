@@ -1,30 +1,43 @@
-import type { Evaluation } from '../engine/findings.js';
+import type { Review } from '../findings/review.js';
 import { KINDS, SEVERITIES, type Kind, type Severity } from '../model/severity.js';
 
 export interface Summary {
+  /** Open findings: every finding that is not suppressed. */
   findings: number;
   bySeverity: Record<Severity, number>;
   byKind: Record<Kind, number>;
-  /** Sum of the cost estimates of cost findings, USD per month. */
+  /** Sum of the cost estimates of open cost findings, USD per month. */
   costMonthlyUsd: number;
+  /** Findings matched by a suppression (reported, not counted above). */
+  suppressed: number;
+  /** With --baseline only. */
+  baseline?: { new: number; unchanged: number; fixed: number; notRechecked: number };
   rules: { total: number; failed: number; passed: number; notChecked: number; incomplete: number };
 }
 
-export function summarize(evaluation: Evaluation): Summary {
+export function summarize(review: Review): Summary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
   let cost = 0;
-  for (const f of evaluation.findings) {
+  let open = 0;
+  let suppressed = 0;
+  for (const f of review.findings) {
+    if (f.suppression) {
+      suppressed++;
+      continue;
+    }
+    open++;
     bySeverity[f.severity]++;
     byKind[f.kind]++;
     cost += f.costMonthlyUsd ?? 0;
   }
-  const rules = evaluation.rules;
-  return {
-    findings: evaluation.findings.length,
+  const rules = review.rules;
+  const summary: Summary = {
+    findings: open,
     bySeverity,
     byKind,
     costMonthlyUsd: Math.round(cost * 100) / 100,
+    suppressed,
     rules: {
       total: rules.length,
       failed: rules.filter((r) => r.status === 'fail').length,
@@ -33,4 +46,9 @@ export function summarize(evaluation: Evaluation): Summary {
       incomplete: rules.filter((r) => r.status !== 'not-checked' && !r.complete).length,
     },
   };
+  if (review.baseline) {
+    const b = review.baseline;
+    summary.baseline = { new: b.new, unchanged: b.unchanged, fixed: b.fixed.length, notRechecked: b.notRechecked.length };
+  }
+  return summary;
 }

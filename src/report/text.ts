@@ -1,4 +1,5 @@
-import type { Finding } from '../engine/findings.js';
+import type { Attribution } from '../engine/findings.js';
+import type { ReviewedFinding } from '../findings/review.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { summarize } from './summary.js';
 import type { Formatter } from './types.js';
@@ -25,6 +26,22 @@ function formatEvidenceValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * Values from AWS or from files may hold terminal escape sequences (a tag value is any
+ * string): show control characters as \uXXXX so they cannot move the cursor or recolour
+ * the terminal.
+ */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** "PutBucketAcl at 2023-07-10T12:00:00Z by arn:… from 198.51.100.7 (aws-cli/2.15…)": who changed the resource last. */
+export function describeAttribution(a: Attribution): string {
+  const agent = a.userAgent ? ` (${a.userAgent.length > 60 ? `${a.userAgent.slice(0, 57)}...` : a.userAgent})` : '';
+  return printable(`${a.eventName} at ${a.eventTime} by ${a.principalArn ?? 'an unknown principal'}${a.sourceIPAddress ? ` from ${a.sourceIPAddress}` : ''}${agent} [event ${a.eventID}]`);
+}
+
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
 export const formatText: Formatter = ({ evaluation, color, written }) => {
   const paint = (style: keyof typeof COLORS, text: string) => (color ? `${COLORS[style]}${text}${RESET}` : text);
@@ -36,32 +53,55 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
       ` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · evaluated ${evaluation.evaluatedAt}`,
   );
   lines.push('');
-  const byRule = new Map<string, Finding[]>();
-  for (const f of evaluation.findings) {
-    const list = byRule.get(f.ruleId) ?? [];
-    list.push(f);
-    byRule.set(f.ruleId, list);
-  }
   for (const f of evaluation.findings) {
     const where = `${f.resource.type} ${f.resource.id}${f.resource.region ? ` (${f.resource.account}/${f.resource.region})` : ''}`;
     const loc = f.location ? ` ${f.location.path}${f.location.line ? `:${f.location.line}` : ''}${f.location.column ? `:${f.location.column}` : ''}` : '';
-    lines.push(`${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${paint('dim', where + loc)}`);
-    lines.push(`         ${f.message}${f.costMonthlyUsd !== undefined ? paint('warn', `  (~${usd(f.costMonthlyUsd)}/month)`) : ''}`);
+    lines.push(`${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${paint('dim', printable(where + loc))}${stateLabel(f, paint)}`);
+    lines.push(`         ${printable(f.message)}${f.costMonthlyUsd !== undefined ? paint('warn', `  (~${usd(f.costMonthlyUsd)}/month)`) : ''}`);
+    if (f.suppression) lines.push(`         ${paint('dim', `suppressed: ${printable(f.suppression.reason)} (${printable(f.suppression.source)}${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})`)}`);
     if (f.severityReason) lines.push(`         ${paint('dim', `severity: ${f.severityReason}`)}`);
     for (const e of f.evidence.slice(0, 4)) {
-      lines.push(`         ${paint('dim', `evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`)}`);
+      lines.push(`         ${paint('dim', printable(`evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`))}`);
     }
-    if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${f.remediation.cli}`);
+    if (f.attribution) lines.push(`         ${paint('dim', 'last change:')} ${describeAttribution(f.attribution)}`);
+    if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${printable(f.remediation.cli)}`);
   }
   if (evaluation.findings.length) lines.push('');
 
-  const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked');
-  const incomplete = evaluation.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
-  if (evaluation.gaps.length) {
-    lines.push(paint('warn', `Coverage gaps (${evaluation.gaps.length}): these could not be read, so results for them are incomplete:`));
-    for (const g of evaluation.gaps) lines.push(`  ${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`);
+  if (evaluation.cloudtrail) {
+    const ct = evaluation.cloudtrail;
+    lines.push(
+      `CloudTrail: ${ct.events} event(s) ${ct.since || ct.until ? `from ${ct.since ?? 'any time'} to ${ct.until ?? 'now'}` : 'at any time'} (${ct.records} record(s) read in ${ct.chunks} file(s)/object(s)/page(s) from ${ct.sources.join('; ')})`,
+    );
     lines.push('');
   }
+  const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked');
+  const incomplete = evaluation.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
+  const baseline = evaluation.baseline;
+  if (baseline && (baseline.fixed.length || baseline.notRechecked.length)) {
+    if (baseline.fixed.length) {
+      lines.push(paint('ok', `Fixed since the baseline ${baseline.file} (${baseline.fixed.length}):`));
+      for (const f of baseline.fixed) lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId}  ${printable(`${f.resource.type} ${f.resource.id}`)}`);
+    }
+    if (baseline.notRechecked.length) {
+      lines.push(paint('warn', `In the baseline but not re-checked in this scan (not a fix) (${baseline.notRechecked.length}):`));
+      for (const f of baseline.notRechecked) lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId}  ${printable(`${f.resource.type} ${f.resource.id}`)}: ${f.reason ?? ''}`);
+    }
+    lines.push('');
+  }
+  const expired = evaluation.expiredSuppressions ?? [];
+  if (expired.length) {
+    lines.push(paint('warn', `Expired suppressions (${expired.length}): no longer applied; their findings are reported again:`));
+    for (const x of expired) lines.push(`  ${printable(x.source)} expired ${x.expires}: ${printable(x.reason)} (${x.matched} finding(s) in this scan)`);
+    lines.push('');
+  }
+  if (evaluation.gaps.length) {
+    lines.push(paint('warn', `Coverage gaps (${evaluation.gaps.length}): these could not be read, so results for them are incomplete:`));
+    for (const g of evaluation.gaps) lines.push(printable(`  ${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`));
+    lines.push('');
+  }
+  // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
+  for (const note of meta.notes ?? []) lines.push(paint('dim', printable(`note: ${note}`)));
   if (incomplete.length) {
     lines.push(paint('warn', `Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId).join(', ')}`));
   }
@@ -74,8 +114,17 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ` +
       `${summary.rules.total} rule(s): ${summary.rules.failed} failed, ${cleanRules} passed` +
       `${incomplete.length ? `, ${incomplete.length} incomplete` : ''}${notChecked.length ? `, ${notChecked.length} not checked` : ''}` +
-      (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : ''),
+      (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : '') +
+      (summary.suppressed ? ` · ${summary.suppressed} suppressed` : '') +
+      (summary.baseline ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed` : ''),
   );
   for (const file of written ?? []) lines.push(`report: ${file}`);
   return lines.join('\n') + '\n';
 };
+
+function stateLabel(f: ReviewedFinding, paint: (style: keyof typeof COLORS, text: string) => string): string {
+  const labels: string[] = [];
+  if (f.baselineState === 'new') labels.push(paint('warn', '[new]'));
+  if (f.suppression) labels.push(paint('dim', '[suppressed]'));
+  return labels.length ? `  ${labels.join(' ')}` : '';
+}

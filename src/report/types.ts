@@ -1,14 +1,19 @@
-import type { Evaluation } from '../engine/findings.js';
+import type { Review } from '../findings/review.js';
 import type { CompiledRule } from '../ruleset/types.js';
 
 export interface ReportContext {
-  evaluation: Evaluation;
+  /** The evaluation with suppressions and baseline applied (a plain Evaluation is a Review without them). */
+  evaluation: Review;
   /** The rules that ran (for descriptors, help and remediation). */
   rules: readonly CompiledRule[];
   /** Colour escapes allowed (text only). */
   color: boolean;
   /** Where the other reports of this run were written, for the text summary to point at. */
   written?: string[];
+  /** Paths of file findings are made relative to this folder (the working directory). */
+  baseDir?: string;
+  /** Something the user should know about this report (e.g. results left out to fit a limit): goes to stderr. */
+  notice?: (message: string) => void;
 }
 
 /** A formatter turns one evaluation into the bytes of one report. */

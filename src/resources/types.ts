@@ -41,8 +41,14 @@ export const RESOURCE_TYPES = {
   'aws.lambda.function': { service: 'lambda', scope: 'regional', title: 'Lambda function', id: 'FunctionName' },
   'aws.cloudtrail.trail': { service: 'cloudtrail', scope: 'regional', title: 'CloudTrail trail', id: 'Name' },
   'aws.cloudtrail.event': { service: 'cloudtrail', scope: 'regional', title: 'CloudTrail event record', id: 'eventID' },
+  'aws.cloudtrail.eip-allocation': {
+    service: 'cloudtrail',
+    scope: 'regional',
+    title: 'Elastic IP allocation seen in CloudTrail, with what followed it',
+    id: 'allocationId',
+  },
   'aws.config.recorder': { service: 'config', scope: 'regional', title: 'AWS Config configuration recorder', id: 'name' },
-  'file.access-key': { service: 'files', scope: 'local', title: 'AWS access key found in a local file', id: 'path:line:column' },
+  'file.access-key': { service: 'files', scope: 'local', title: 'AWS access key found in a local file', id: 'path#masked key id (#n for its n-th occurrence in the file)' },
   'file.private-key': { service: 'files', scope: 'local', title: 'Private key found in a local file', id: 'path' },
   'file.text': { service: 'files', scope: 'local', title: 'Local text file (build/deploy files)', id: 'path' },
 } as const satisfies Record<string, ResourceTypeInfo>;

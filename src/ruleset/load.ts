@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compileCondition } from '../engine/condition.js';
 import { compilePath } from '../engine/path.js';
-import { compileTemplate } from '../engine/template.js';
+import { compileShellTemplate, compileTemplate } from '../engine/template.js';
 import { isResourceType } from '../resources/types.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { isPlainObject, pointerToken } from '../util/json.js';
@@ -154,17 +154,17 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
     severity: o.severity,
     reason: o.reason,
   }));
-  const template = (text: unknown, pointer: string) => {
+  const template = <T>(text: unknown, pointer: string, compile: (t: string) => T): T | undefined => {
     if (typeof text !== 'string') return undefined;
     try {
-      return compileTemplate(text);
+      return compile(text);
     } catch (error) {
       problems.push({ pointer, message: errorMessage(error) });
       return undefined;
     }
   };
-  const message = template(definition.message, '/message') ?? (() => '');
-  const remediationCli = template(definition.remediation?.cli, '/remediation/cli');
+  const message = template(definition.message, '/message', compileTemplate) ?? (() => '');
+  const remediationCli = template(definition.remediation?.cli, '/remediation/cli', compileShellTemplate);
   let cost: Compiled['cost'];
   const monthly: unknown = definition.cost?.monthlyUsd;
   if (typeof monthly === 'number') cost = () => monthly;

@@ -1,6 +1,6 @@
 import type { Kind, Severity } from '../model/severity.js';
 import type { CompiledCondition } from '../engine/condition.js';
-import type { Template } from '../engine/template.js';
+import type { ShellTemplate, Template } from '../engine/template.js';
 import type { JsonObject } from '../util/json.js';
 
 export interface OptionDefinition {
@@ -64,7 +64,8 @@ export interface CompiledRule {
   condition: CompiledCondition;
   overrides: Array<{ when: CompiledCondition; severity: Severity; reason: string }>;
   message: Template;
-  remediationCli?: Template;
+  /** The fix as a command; undefined for a resource whose values cannot be quoted safely. */
+  remediationCli?: ShellTemplate;
   /** Monthly cost estimate for a failing resource, if the rule has one. */
   cost?: (templateContext: unknown) => number | undefined;
 }

@@ -12,12 +12,23 @@ export interface Problem {
 const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
 const compiled = new Map<string, ValidateFunction>();
 
+/**
+ * Schemas that others reference by `$id` (the config file embeds the suppression entries
+ * of the ignore file); registered before the first compile so `$ref`s resolve.
+ */
+const SHARED_SCHEMAS = ['schemas/ignore.schema.json'];
+let sharedAdded = false;
+
 /** Compile (once) a schema shipped in the package, by its path relative to the package root. */
 export function packagedValidator(relativePath: string): ValidateFunction {
   let validate = compiled.get(relativePath);
   if (!validate) {
-    const schema = JSON.parse(readFileSync(fromRoot(relativePath), 'utf8')) as object;
-    validate = ajv.compile(schema);
+    if (!sharedAdded) {
+      for (const shared of SHARED_SCHEMAS) ajv.addSchema(JSON.parse(readFileSync(fromRoot(shared), 'utf8')) as object);
+      sharedAdded = true;
+    }
+    const schema = JSON.parse(readFileSync(fromRoot(relativePath), 'utf8')) as { $id?: string };
+    validate = (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
     compiled.set(relativePath, validate);
   }
   return validate;

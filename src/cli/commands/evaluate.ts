@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
+import { isCloudTrailRule } from '../../cloudtrail/pipeline.js';
+import type { CompiledRule } from '../../ruleset/types.js';
 import { readSnapshot } from '../../snapshot/read.js';
+import { cloudTrailOptions, cloudTrailTargetOptions } from '../cloudtrail.js';
 import { evaluationOptions } from '../options.js';
 import { evaluateAndReport } from '../run-evaluation.js';
 import type { CommandResult } from '../app.js';
@@ -9,13 +12,17 @@ export function evaluateCommand(y: Argv, done: CommandResult) {
     'evaluate',
     'Evaluate rules over a snapshot file written by `awsaudit collect` (no AWS calls)',
     (c) =>
-      evaluationOptions(c)
+      cloudTrailTargetOptions(cloudTrailOptions(evaluationOptions(c)))
         .option('snapshot', { alias: 's', type: 'string', demandOption: true, describe: 'Snapshot file to evaluate' })
         .example('$0 evaluate --snapshot snap.json', 'Evaluate all rules; text on stdout, JSON in reports/')
         .example('$0 evaluate -s snap.json --only s3-bucket-public-acl --format json --output json=-', 'One rule, JSON to stdout')
-        .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock'),
+        .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock')
+        .example('$0 evaluate -s snap.json -f sarif --output sarif=results.sarif', 'SARIF for GitHub code scanning')
+        .example('$0 evaluate -s snap.json --cloudtrail s3://my-trail-bucket --since 30d', 'Add the trail archive: event rules, and who last changed each resource with a finding'),
     async (argv) => {
-      done.code = await evaluateAndReport(argv, () => readSnapshot(argv.snapshot));
+      // Event rules read events, not snapshots: they run when --cloudtrail is given (or --only names them).
+      const ruleFilter = argv.cloudtrail.length || argv.only.length ? undefined : (rule: CompiledRule) => !isCloudTrailRule(rule);
+      done.code = await evaluateAndReport(argv, () => readSnapshot(argv.snapshot), ruleFilter ? { ruleFilter } : {});
     },
   );
 }

@@ -1,6 +1,13 @@
 import type { Argv } from 'yargs';
+import { addFileScan } from '../../files/file-snapshot.js';
 import { readSnapshot } from '../../snapshot/read.js';
 import { fromRoot } from '../../util/paths.js';
+import { isCloudTrailRule } from '../../cloudtrail/pipeline.js';
+import { filesSnapshot } from '../../files/file-snapshot.js';
+import type { CompiledRule } from '../../ruleset/types.js';
+import { awsOptions, collectOptionsFrom } from '../aws-options.js';
+import { cloudTrailOptions } from '../cloudtrail.js';
+import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
 import { evaluateAndReport } from '../run-evaluation.js';
 import type { CommandResult } from '../app.js';
@@ -10,19 +17,55 @@ export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
 export function scanCommand(y: Argv, done: CommandResult) {
   return y.command(
     'scan',
-    'Scan an account and report what is wrong',
+    'Scan an account (read-only) and local files, and report what is wrong',
     (c) =>
-      evaluationOptions(c)
+      cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c))))
         .option('demo', { type: 'boolean', default: false, describe: 'Scan the bundled demo account (no AWS credentials needed)' })
         .example('$0 scan --demo', 'Audit the bundled demo account; text on stdout, JSON in reports/')
-        .example('$0 scan --demo --format text,json --fail-on high', 'Exit 1 only for high or critical findings'),
+        .example('$0 scan --profile prod --regions us-east-1,eu-west-1', 'Audit two regions of the account behind a profile')
+        .example('$0 scan --all-regions --fail-on high', 'Every enabled region; exit 1 only for high or critical findings')
+        .example('$0 scan --only s3-bucket-public-acl', 'One rule: only the calls that rule needs are made')
+        .example('$0 scan --endpoint-url http://127.0.0.1:5000 --region us-east-1', 'Scan an emulator (moto, LocalStack)')
+        .example('$0 scan --files ~/notes ~/.ssh', 'Look for leaked access keys and badly protected private keys (no AWS credentials needed)')
+        .example('$0 scan --files . --include-ignored', 'Scan a repository, including files .gitignore leaves out')
+        .example('$0 scan --profile prod --files ~/notes', 'The account and the notes: keys found are checked against the account (Active? whose?)')
+        .example('$0 scan --demo --format sarif,html,json,text --output-dir reports', 'Every report in one run: reports/awsaudit.{sarif,html,json}')
+        .example('$0 scan --demo --baseline last-week.json', 'Mark findings new/unchanged/fixed; only new ones fail the run')
+        .example('$0 scan --demo --ignore-file accepted.json', 'Suppress accepted findings (reason and expiry in the file)')
+        .example('$0 scan --cloudtrail ./logs', 'Event rules over local CloudTrail logs (no AWS calls)')
+        .example('$0 scan --cloudtrail s3://my-trail-bucket --since 2023-07-01 --until 2023-07-31', 'Event rules over a month of the trail\'s S3 archive')
+        .example('$0 scan --cloudtrail api --regions us-east-1,eu-west-1 --since 24h', 'Event rules over LookupEvents (90-day history), 2 requests/s per region')
+        .example('$0 scan --account --profile prod --cloudtrail api --since 30d', 'The account and its events: findings name the last change to each resource'),
     async (argv) => {
-      if (!argv.demo) {
-        process.stderr.write('awsaudit: live collection is not available in this build yet; scanning the bundled demo account (--demo).\n');
+      const fileScan = fileScanOf(argv);
+      const files = fileScan !== undefined;
+      const events = argv.cloudtrail.length > 0;
+      if (argv.demo) {
+        const demo = await readSnapshot(DEMO_SNAPSHOT);
+        const snapshot = fileScan ? async () => addFileScan(demo, await fileScan()) : demo;
+        const ruleFilter = forSources(argv.only, { files, account: true, events });
+        // The demo is a recording: evaluate it at the time it was "collected", so its results do not drift with the calendar.
+        done.code = await evaluateAndReport({ ...argv, now: argv.now ?? demo.meta.collectedAt }, snapshot, ruleFilter ? { ruleFilter } : {});
+        return;
       }
-      const snapshot = await readSnapshot(DEMO_SNAPSHOT);
-      // The demo is a recording: evaluate it at the time it was "collected", so its results do not drift with the calendar.
-      done.code = await evaluateAndReport({ ...argv, now: argv.now ?? snapshot.meta.collectedAt }, snapshot);
+      // With --files or --cloudtrail, the account is read only when asked for (--account, or for
+      // files any AWS option); a plain `scan` reads the account. AWS options alone also serve the
+      // CloudTrail sources (S3 archive, LookupEvents), so with events only --account asks for it.
+      const account = events ? argv.account : !files || wantsAccount(argv);
+      // Check the AWS flags before loading rules or calling anything.
+      if (account) collectOptionsFrom(argv);
+      const ruleFilter = forSources(argv.only, { files, account, events });
+      const choices = { allowApi: true, ...(ruleFilter ? { ruleFilter } : {}) };
+      if (account) done.code = await evaluateAndReport(argv, (rules) => readSources(argv, rules, fileScan), choices);
+      else if (fileScan) done.code = await evaluateAndReport(argv, async () => filesSnapshot(await fileScan(), new Date()), choices);
+      else done.code = await evaluateAndReport(argv, undefined, choices);
     },
   );
+}
+
+/** The rules a scan's sources can answer; event rules only when events are read (unless --only names rules). */
+function forSources(only: readonly string[], sources: { files: boolean; account: boolean; events: boolean }): ((rule: CompiledRule) => boolean) | undefined {
+  const base = rulesForSources(only, sources);
+  if (only.length > 0) return undefined;
+  return (rule) => (isCloudTrailRule(rule) ? sources.events : (base?.(rule) ?? true));
 }

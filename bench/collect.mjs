@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// Collection benchmark (issue 3): seeds a large account in moto_server, collects every
+// resource type awsaudit knows from it, and prints wall time, the API calls made and how
+// they compare with the fewest calls the APIs allow.
+//
+//   npm run build && node bench/collect.mjs [securityGroupsPerRegion=1000] [eips=300] [buckets=300] [users=300]
+//
+// "API calls" are HTTP requests, retries included (counted by a middleware inside the SDK's
+// retry loop). The minimum is computed from what was collected, per API:
+//   - a paginated listing needs ceil(items / largest page size the API accepts) calls, and at
+//     least one (an empty answer is still one call): DescribeSecurityGroups/Instances/Vpcs/
+//     Subnets/InternetGateways/NatGateways 1,000 per page, DescribeRouteTables 100,
+//     DescribeVolumes 500, DescribeDBInstances 100, DescribeLoadBalancers and DescribeListeners
+//     400, ListFunctions 50, GetAccountAuthorizationDetails 1,000 entities, ListPolicies 1,000;
+//     unpaginated calls (DescribeAddresses, DescribeTrails, the Config calls) need one per region;
+//   - calls per item where no batch API exists count once per item: the nine settings of each
+//     S3 bucket (ACL, policy, public access block, ownership, encryption, versioning, website,
+//     logging, tags), ListAccessKeys per IAM user, DescribeListeners per load balancer,
+//     GetPolicyVersion per attached AWS-managed policy, GetTrailStatus and GetEventSelectors
+//     per trail;
+//   - one-off calls count once: GetCallerIdentity, ListAccountAliases, GetAccountSummary, the
+//     account's S3 Block Public Access, ListBuckets per region (filtered by region, so no
+//     GetBucketLocation per bucket), GenerateCredentialReport + GetCredentialReport.
+//   - GetAccessKeyLastUsed counts zero: the credential report says when each key was last
+//     used, so any such call (for a key the report cannot place) counts against the ratio.
+// Target: calls / minimum <= 1.2.
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
+import { EC2Client, CreateSecurityGroupCommand, AuthorizeSecurityGroupIngressCommand, AllocateAddressCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { S3Client, CreateBucketCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, AttachUserPolicyCommand } from '@aws-sdk/client-iam';
+import { collectSnapshot } from '../dist/collect/collect.js';
+import { collectableTypes } from '../dist/collect/plan.js';
+import { importTs } from './support/load-ts.mjs';
+
+const [SG_PER_REGION = 1000, EIPS = 300, BUCKETS = 300, USERS = 300] = process.argv.slice(2).map(Number);
+const REGIONS = ['us-east-1', 'eu-west-1'];
+const SEED_CONCURRENCY = 8;
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const { startMoto } = await importTs(fileURLToPath(new URL('../test/support/moto.ts', import.meta.url)));
+
+const cfg = (endpoint, region) => ({ endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, forcePathStyle: true, maxAttempts: 5 });
+
+async function seed(endpoint) {
+  const limit = pLimit(SEED_CONCURRENCY);
+  const jobs = [];
+  for (const [r, region] of REGIONS.entries()) {
+    const ec2 = new EC2Client(cfg(endpoint, region));
+    const s3 = new S3Client(cfg(endpoint, region));
+    const vpc = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs[0].VpcId;
+    for (let i = 0; i < SG_PER_REGION; i++) {
+      jobs.push(limit(async () => {
+        const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `bench-${i}`, Description: 'bench', VpcId: vpc }));
+        if (i % 10 === 0) {
+          await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: i % 20 === 0 ? '0.0.0.0/0' : '10.0.0.0/8' }] }] }));
+        }
+      }));
+    }
+    const eips = Math.floor(EIPS / REGIONS.length) + (r < EIPS % REGIONS.length ? 1 : 0);
+    for (let i = 0; i < eips; i++) jobs.push(limit(() => ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))));
+    const buckets = Math.floor(BUCKETS / REGIONS.length) + (r < BUCKETS % REGIONS.length ? 1 : 0);
+    for (let i = 0; i < buckets; i++) {
+      const Bucket = `bench-${region}-${i}`;
+      jobs.push(limit(async () => {
+        await s3.send(new CreateBucketCommand({ Bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }), ...(i % 25 === 0 ? { ACL: 'public-read' } : {}) }));
+        if (i % 2 === 0) {
+          await s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+        }
+      }));
+    }
+  }
+  const iam = new IAMClient(cfg(endpoint, 'us-east-1'));
+  for (let i = 0; i < USERS; i++) {
+    jobs.push(limit(async () => {
+      const UserName = `bench-user-${i}`;
+      await iam.send(new CreateUserCommand({ UserName }));
+      await iam.send(new CreateAccessKeyCommand({ UserName }));
+      if (i % 30 === 0) await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn: 'arn:aws:iam::aws:policy/AmazonEC2FullAccess' }));
+    }));
+  }
+  await Promise.all(jobs);
+}
+
+const pages = (items, pageSize) => Math.max(1, Math.ceil(items / pageSize));
+
+/** The fewest calls that can return what was collected (see the header for the rules). */
+function minimumCalls(snapshot) {
+  const count = (type, region) => snapshot.resources.filter((r) => r.type === type && (region === undefined || r.region === region)).length;
+  const min = {};
+  const add = (op, n) => (min[op] = (min[op] ?? 0) + n);
+  for (const region of snapshot.meta.regions) {
+    add('DescribeSecurityGroups', pages(count('aws.ec2.security-group', region), 1000));
+    add('DescribeInstances', pages(count('aws.ec2.instance', region), 1000));
+    add('DescribeAddresses', 1);
+    add('DescribeVpcs', pages(count('aws.ec2.vpc', region), 1000));
+    add('DescribeSubnets', pages(count('aws.ec2.subnet', region), 1000));
+    add('DescribeRouteTables', pages(count('aws.ec2.route-table', region), 100));
+    add('DescribeInternetGateways', pages(count('aws.ec2.internet-gateway', region), 1000));
+    add('DescribeVolumes', pages(count('aws.ec2.volume', region), 500));
+    add('DescribeNatGateways', pages(count('aws.ec2.nat-gateway', region), 1000));
+    add('ListBuckets', 1);
+    add('DescribeDBInstances', pages(count('aws.rds.db-instance', region), 100));
+    const lbs = snapshot.resources.filter((r) => r.type === 'aws.elbv2.load-balancer' && r.region === region);
+    add('DescribeLoadBalancers', pages(lbs.length, 400));
+    add('DescribeListeners', lbs.reduce((n, lb) => n + pages((lb.data.Listeners ?? []).length, 400), 0));
+    add('ListFunctions', pages(count('aws.lambda.function', region), 50));
+    add('DescribeConfigurationRecorders', 1);
+    add('DescribeConfigurationRecorderStatus', 1);
+    add('DescribeTrails', 1);
+  }
+  const buckets = count('aws.s3.bucket');
+  for (const op of ['GetBucketAcl', 'GetBucketPolicy', 'GetPublicAccessBlock', 'GetBucketOwnershipControls', 'GetBucketEncryption', 'GetBucketVersioning', 'GetBucketWebsite', 'GetBucketLogging', 'GetBucketTagging']) add(op, buckets);
+  add('GetPublicAccessBlock', 1); // the account's, through S3 Control
+  const users = count('aws.iam.user');
+  const localPolicies = snapshot.resources.filter((r) => r.type === 'aws.iam.policy' && !r.id.includes(':iam::aws:policy/')).length;
+  const awsPolicies = count('aws.iam.policy') - localPolicies;
+  add('GetCallerIdentity', 1);
+  add('ListAccountAliases', 1);
+  add('GetAccountAuthorizationDetails', pages(users + count('aws.iam.group') + count('aws.iam.role') + localPolicies, 1000));
+  add('GenerateCredentialReport', 1);
+  add('GetCredentialReport', 1);
+  add('GetAccountSummary', 1);
+  add('ListAccessKeys', users);
+  add('GetAccessKeyLastUsed', 0);
+  add('ListPolicies', pages(awsPolicies, 1000));
+  add('GetPolicyVersion', awsPolicies);
+  const trails = count('aws.cloudtrail.trail');
+  add('GetTrailStatus', trails);
+  add('GetEventSelectors', trails);
+  return min;
+}
+
+const moto = await startMoto();
+try {
+  console.log(`collection benchmark: ${REGIONS.length} regions × ${SG_PER_REGION} security groups, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} IAM users (moto_server)`);
+  let t = performance.now();
+  await seed(moto.endpoint);
+  console.log(`seeding (concurrency ${SEED_CONCURRENCY}): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' });
+  t = performance.now();
+  const { snapshot, stats } = await collectSnapshot({
+    types: collectableTypes(),
+    regions: REGIONS,
+    endpoint: moto.endpoint,
+    maxConcurrency: 8,
+    maxAttempts: 5,
+    retryMode: 'standard',
+    progress: false,
+  });
+  const wall = (performance.now() - t) / 1000;
+  const min = minimumCalls(snapshot);
+  const minimum = Object.values(min).reduce((a, b) => a + b, 0);
+  const commandsSent = Object.values(stats.commands).reduce((a, b) => a + b, 0);
+
+  console.log(`collected: ${snapshot.resources.length} resources, ${snapshot.gaps.length} gaps`);
+  console.log('calls by operation (sent / minimum):');
+  const ops = [...new Set([...Object.keys(stats.commands).map((c) => c.replace(/Command$/, '')), ...Object.keys(min)])].sort();
+  for (const op of ops) {
+    const sent = stats.commands[`${op}Command`] ?? 0;
+    if (op === 'GetPublicAccessBlock') console.log(`  ${op.padEnd(38)} ${String(sent).padStart(6)} / ${String(min[op]).padStart(6)}   (buckets + the account)`);
+    else console.log(`  ${op.padEnd(38)} ${String(sent).padStart(6)} / ${String(min[op] ?? 0).padStart(6)}`);
+  }
+  const under = ops.filter((op) => (stats.commands[`${op}Command`] ?? 0) < (min[op] ?? 0));
+  if (under.length) {
+    console.log(`  (fewer than the minimum for ${under.join(', ')}: moto ignores page sizes and returns a whole listing in one answer, where AWS would need the pages counted)`);
+  }
+  console.log(`wall time: ${wall.toFixed(2)} s`);
+  console.log(`API calls: ${stats.requests} HTTP requests (${commandsSent} commands; the difference is retries)`);
+  console.log(`minimum:   ${minimum} calls`);
+  console.log(`ratio calls / minimum: ${(stats.requests / minimum).toFixed(3)} (target <= 1.2)`);
+  if (snapshot.gaps.length) console.log('gaps:', JSON.stringify(snapshot.gaps, null, 2));
+} finally {
+  await moto.stop();
+}

@@ -1,0 +1,63 @@
+import type { Argv } from 'yargs';
+import type { CollectOptions } from '../collect/collect.js';
+import { checkRegionNames } from '../collect/regions.js';
+import { UserError } from '../util/errors.js';
+import { splitList } from './options.js';
+
+/** How to reach AWS (scan, collect). */
+export function awsOptions<T>(y: Argv<T>) {
+  return y
+    .option('profile', { type: 'string', describe: 'AWS profile to use (default: the SDK default chain: env, AWS_PROFILE, SSO, instance/container role)', group: 'AWS:' })
+    .option('region', { type: 'string', describe: 'Region to scan (default: AWS_REGION or the profile\'s region); global services are called from it', group: 'AWS:' })
+    .option('regions', { type: 'string', array: true, describe: 'Scan these regions (comma-separated or repeated)', group: 'AWS:' })
+    .option('all-regions', { type: 'boolean', default: false, describe: 'Scan every region enabled in the account (EC2 DescribeRegions)', group: 'AWS:' })
+    .option('endpoint-url', { type: 'string', describe: 'Send every call to this endpoint (an emulator or proxy; default: AWS_ENDPOINT_URL)', group: 'AWS:' })
+    .option('max-concurrency', { type: 'number', default: 8, describe: 'Concurrent requests per service and region', group: 'AWS:' })
+    .option('max-attempts', { type: 'number', default: 5, describe: 'Attempts per call, with backoff on throttling and transient errors', group: 'AWS:' })
+    .option('retry-mode', { type: 'string', choices: ['standard', 'adaptive'], default: 'standard', describe: 'SDK retry mode (adaptive also rate-limits the client)', group: 'AWS:' });
+}
+
+export interface AwsArgs {
+  profile?: string | undefined;
+  region?: string | undefined;
+  regions?: string[] | undefined;
+  allRegions: boolean;
+  endpointUrl?: string | undefined;
+  maxConcurrency: number;
+  maxAttempts: number;
+  retryMode: string;
+  quiet?: boolean | undefined;
+}
+
+function positiveInteger(value: number, flag: string, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new UserError(`${flag} ${value}: expected a whole number from 1 to ${max}`);
+  return value;
+}
+
+/** Check the AWS flags and turn them into collection options (everything except the types). */
+export function collectOptionsFrom(argv: AwsArgs): Omit<CollectOptions, 'types'> {
+  const regions = argv.regions ? checkRegionNames(splitList(argv.regions), '--regions') : undefined;
+  if (regions && argv.allRegions) throw new UserError('--regions and --all-regions cannot be used together');
+  if (argv.region !== undefined) checkRegionNames([argv.region], '--region');
+  const endpoint = argv.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new UserError(`--endpoint-url ${endpoint}: not a URL (e.g. http://127.0.0.1:5000)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--endpoint-url ${endpoint}: expected an http:// or https:// URL`);
+  }
+  return {
+    profile: argv.profile,
+    region: argv.region,
+    regions,
+    allRegions: argv.allRegions,
+    endpoint,
+    maxConcurrency: positiveInteger(argv.maxConcurrency, '--max-concurrency', 256),
+    maxAttempts: positiveInteger(argv.maxAttempts, '--max-attempts', 20),
+    retryMode: argv.retryMode === 'adaptive' ? 'adaptive' : 'standard',
+    progress: !argv.quiet,
+  };
+}

@@ -1,0 +1,56 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { loadConfig } from '../../config/config.js';
+import { selectRules } from '../../ruleset/select.js';
+import { checkSnapshot } from '../../snapshot/read.js';
+import { errorMessage, UserError } from '../../util/errors.js';
+import { displayPath } from '../../util/paths.js';
+import { awsOptions, collectOptionsFrom } from '../aws-options.js';
+import { parseExtraTypes } from '../collection.js';
+import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
+import { ruleSelectionOptions, splitList } from '../options.js';
+import type { CommandResult } from '../app.js';
+
+export function collectCommand(y: Argv, done: CommandResult) {
+  return y.command(
+    'collect',
+    'Read the account (read-only) into a snapshot file, for `awsaudit evaluate` later',
+    (c) =>
+      fileOptions(awsOptions(ruleSelectionOptions(c)))
+        .option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (--out=- for stdout)', group: 'Output:' })
+        .option('types', { type: 'string', array: true, describe: 'Also collect these resource types (comma-separated), or "all"', group: 'Rules:' })
+        .example('$0 collect --out snap.json', 'Collect what the built-in rules need, in the default region')
+        .example('$0 collect --out snap.json --all-regions --types all', 'Everything awsaudit can collect, in every enabled region')
+        .example('$0 collect --out snap.json --files ~/notes', 'The account and the notes (key ids masked, secrets never written)')
+        .example('$0 evaluate --snapshot snap.json', 'Then evaluate it, as often as needed, with no AWS calls'),
+    async (argv) => {
+      const fileScan = fileScanOf(argv);
+      const account = fileScan === undefined || wantsAccount(argv);
+      if (account) collectOptionsFrom(argv);
+      const extra = parseExtraTypes(argv.types);
+      const only = splitList(argv.only);
+      const selected = await selectRules({ ruleDirs: argv.rules, only, skip: splitList(argv.skip) }, await loadConfig(argv.config));
+      const keep = rulesForSources(only, { files: fileScan !== undefined, account });
+      const snapshot = await readSources(argv, keep ? selected.filter(keep) : selected, fileScan, extra);
+      // The file must be something `evaluate` accepts: check it against the schema before writing.
+      checkSnapshot(JSON.parse(JSON.stringify(snapshot)), 'collected snapshot');
+      const text = JSON.stringify(snapshot, null, 2) + '\n';
+      if (argv.out === '-') process.stdout.write(text);
+      else {
+        try {
+          await mkdir(path.dirname(path.resolve(argv.out)), { recursive: true });
+          await writeFile(argv.out, text);
+        } catch (error) {
+          throw new UserError(`cannot write ${argv.out}: ${errorMessage(error)}`);
+        }
+        if (!argv.quiet) {
+          process.stderr.write(
+            `wrote ${displayPath(path.resolve(argv.out))}: ${snapshot.resources.length} resource(s), ${snapshot.meta.regions.length} region(s), ${snapshot.gaps.length} coverage gap(s)\n`,
+          );
+        }
+      }
+      done.code = 0;
+    },
+  );
+}

@@ -1,0 +1,71 @@
+import type { Argv } from 'yargs';
+import { addFileScan, filesSnapshot } from '../files/file-snapshot.js';
+import { scanFiles, type FileScan } from '../files/scan-files.js';
+import type { CompiledRule } from '../ruleset/types.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { UserError } from '../util/errors.js';
+import type { AwsArgs } from './aws-options.js';
+import { collectForRules } from './collection.js';
+
+/** --files and its companions (scan, collect). */
+export function fileOptions<T>(y: Argv<T>) {
+  return y
+    .option('files', {
+      type: 'string',
+      array: true,
+      describe: 'Scan these files and folders for AWS access keys, private keys and build files; alone, no AWS call is made',
+      group: 'Local files:',
+    })
+    .option('include-ignored', { type: 'boolean', default: false, describe: 'With --files: also scan files that .gitignore ignores', group: 'Local files:' })
+    .option('account', {
+      type: 'boolean',
+      default: false,
+      describe: 'With --files: also read the AWS account (implied by --profile, --region(s), --all-regions, --endpoint-url); keys found are checked against it',
+      group: 'Local files:',
+    });
+}
+
+export interface FileArgs {
+  files?: string[] | undefined;
+  includeIgnored: boolean;
+  account: boolean;
+}
+
+/** The file scan asked for, to run later; undefined without --files. */
+export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefined {
+  const roots = argv.files ?? [];
+  if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
+  return roots.length ? () => scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
+}
+
+/** With --files, the account is read too when asked with --account or any AWS option. */
+export function wantsAccount(argv: AwsArgs & FileArgs): boolean {
+  return argv.account || argv.profile !== undefined || argv.region !== undefined || argv.regions !== undefined || argv.allRegions || argv.endpointUrl !== undefined;
+}
+
+const isFileRule = (rule: CompiledRule) => rule.definition.resource.startsWith('file.');
+
+/**
+ * The rules a run's sources can answer: without files the file rules are left out, and with
+ * files alone the account's are, unless --only names rules explicitly (they then stay, and
+ * read "not checked" when their source was not read).
+ */
+export function rulesForSources(only: readonly string[], sources: { files: boolean; account: boolean }): ((rule: CompiledRule) => boolean) | undefined {
+  if (only.length > 0) return undefined;
+  if (!sources.files) return (rule) => !isFileRule(rule);
+  if (!sources.account) return isFileRule;
+  return undefined;
+}
+
+/**
+ * Read what the rules need: the account (collected for them), the files, or both. With both,
+ * the files are scanned while the account is collected, and the keys found are checked
+ * against the account's access keys once both are in (the file rules make collection list them).
+ */
+export async function readSources(argv: AwsArgs & FileArgs, rules: readonly CompiledRule[], fileScan: (() => Promise<FileScan>) | undefined, extraTypes: readonly string[] = []): Promise<Snapshot> {
+  if (fileScan && !wantsAccount(argv)) return filesSnapshot(await fileScan(), new Date());
+  const files = fileScan?.();
+  files?.catch(() => undefined); // awaited below; a collection error must not leave it unhandled
+  const collected = (await collectForRules(argv, rules, extraTypes)).snapshot;
+  return files ? addFileScan(collected, await files) : collected;
+}

@@ -1,0 +1,101 @@
+/**
+ * The fast path for files exactly as CloudTrail delivers them (compact `{"Records":[{"eventVersion":…`):
+ * find each record's bounds and its few top-level fields in the raw text with native string
+ * search, so that records no rule can match are counted without being parsed. JSON.parse is
+ * most of the cost of reading CloudTrail, and most records (reads) concern no rule.
+ *
+ * Why the bounds and fields are exact:
+ * - a record starts with `{"eventVersion":"`, which cannot occur inside a JSON string (its
+ *   quotes would be escaped there); a boundary between records is `},` before it, whereas the
+ *   first nested occurrence inside a record would follow `:` or `[` — so any other context
+ *   means nesting, and the whole file goes to the ordinary parser;
+ * - every record has exactly one top-level `eventTime` and `eventName`; when the file holds as
+ *   many raw `"eventTime"` and `"eventName"` as records and each record's span has one, each has
+ *   exactly one (a record of another key order glued to the previous one, a nested key or such
+ *   a string value makes the counts differ, and the file goes to the ordinary parser).
+ */
+export interface DeliveredRecord {
+  start: number;
+  end: number;
+  eventTime: string;
+  eventName: string;
+  /** Read only where CloudTrail puts it (between eventTime and eventName); else undefined. */
+  eventSource: string | undefined;
+  /** Undefined when not found where expected: the record is then parsed. */
+  awsRegion: string | undefined;
+  recipientAccountId: string | undefined;
+}
+
+const HEAD = '{"Records":[';
+const START = '{"eventVersion":"';
+const TIME = '"eventTime":"';
+const NAME = '"eventName":"';
+const REGION = '"awsRegion":"';
+const SOURCE = '","eventSource":"';
+const ACCOUNT = '"recipientAccountId":"';
+
+function value(text: string, from: number, limit: number): string | undefined {
+  const close = text.indexOf('"', from);
+  if (close < 0 || close >= limit) return undefined;
+  const v = text.slice(from, close);
+  return v.includes('\\') ? undefined : v;
+}
+
+/** Every raw `"eventTime"` / `"eventName"`: a key (or such a string value, which only makes a count differ). */
+const KEYS = /"event(Time|Name)"/g;
+
+/** The records of a delivered file, or undefined when the text is not exactly in that form. */
+export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
+  if (!text.startsWith(HEAD + START)) return undefined;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) <= 0x20) end--;
+  if (!text.startsWith(']}', end - 2)) return undefined;
+  end -= 2;
+  const starts: number[] = [HEAD.length];
+  for (let p = text.indexOf(START, HEAD.length + 1); p >= 0; p = text.indexOf(START, p + 1)) {
+    if (p >= end || text.charCodeAt(p - 1) !== 0x2c /* , */ || text.charCodeAt(p - 2) !== 0x7d /* } */) return undefined;
+    starts.push(p);
+  }
+  // One pass over the file: where each record's eventTime and eventName keys are, and that each has one of each.
+  const times = new Array<number>(starts.length).fill(-1);
+  const names = new Array<number>(starts.length).fill(-1);
+  let record = 0;
+  KEYS.lastIndex = HEAD.length;
+  for (let m = KEYS.exec(text); m; m = KEYS.exec(text)) {
+    while (record + 1 < starts.length && starts[record + 1]! <= m.index) record++;
+    const slots = m[1] === 'Time' ? times : names;
+    if (slots[record] !== -1) return undefined;
+    slots[record] = m.index;
+  }
+  const out: DeliveredRecord[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const stop = i + 1 < starts.length ? starts[i + 1]! - 1 : end;
+    const t = times[i]!;
+    const n = names[i]!;
+    if (text.charCodeAt(stop - 1) !== 0x7d /* } */ || t < 0 || n < 0 || !text.startsWith(TIME, t) || !text.startsWith(NAME, n)) return undefined;
+    const eventTime = value(text, t + TIME.length, stop);
+    const eventName = value(text, n + NAME.length, stop);
+    if (eventTime === undefined || eventName === undefined) return undefined;
+    const r = text.indexOf(REGION, n);
+    const awsRegion = r >= 0 && r < stop ? value(text, r + REGION.length, stop) : undefined;
+    const a = text.lastIndexOf(ACCOUNT, stop);
+    const recipientAccountId = a >= start ? value(text, a + ACCOUNT.length, stop) : undefined;
+    const afterTime = t + TIME.length + eventTime.length;
+    const eventSource = n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2) ? value(text, afterTime + SOURCE.length, n) : undefined;
+    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId });
+  }
+  return out;
+}
+
+/** Index of the record whose span holds `position` (records sorted by start). */
+export function recordAt(records: readonly DeliveredRecord[], position: number): number {
+  let lo = 0;
+  let hi = records.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (records[mid]!.start <= position) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

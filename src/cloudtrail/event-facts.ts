@@ -1,0 +1,28 @@
+import type { JsonObject } from '../util/json.js';
+import type { CloudTrailRecord } from './records.js';
+
+/**
+ * Facts of one event, computed per run (the record itself stays as delivered, in `data`).
+ * `leakedAccessKey`: the call was signed with an access key id found leaked in local files
+ * (the run's list, from `--leaked-key-id` and the file scanner). Rules read the fact, never
+ * the list, so no report repeats the leaked ids: findings show `accessKeyIdMasked`.
+ */
+export interface EventFactsContext {
+  leakedKeyIds: ReadonlySet<string>;
+}
+
+const NOT_LEAKED: JsonObject = Object.freeze({ leakedAccessKey: false }) as JsonObject;
+
+export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject {
+  if (ctx.leakedKeyIds.size === 0) return NOT_LEAKED;
+  const identity = record.userIdentity as { accessKeyId?: unknown } | undefined;
+  const keyId = identity?.accessKeyId;
+  if (typeof keyId !== 'string' || !ctx.leakedKeyIds.has(keyId)) return NOT_LEAKED;
+  return { leakedAccessKey: true, accessKeyIdMasked: maskKeyId(keyId) };
+}
+
+/** `AKIAIOSFODNN7EXAMPLE` → `AKIA************MPLE`: the kind of key and enough to tell keys apart. */
+export function maskKeyId(keyId: string): string {
+  if (keyId.length <= 8) return '*'.repeat(keyId.length);
+  return `${keyId.slice(0, 4)}${'*'.repeat(keyId.length - 8)}${keyId.slice(-4)}`;
+}

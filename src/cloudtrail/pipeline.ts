@@ -1,0 +1,329 @@
+import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { compareFindings, evaluate } from '../engine/evaluate.js';
+import type { Attribution, Finding, RuleResult } from '../engine/findings.js';
+import type { CompiledRule } from '../ruleset/types.js';
+import type { CoverageGap, Resource } from '../snapshot/types.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../snapshot/types.js';
+import { TOOL_NAME, toolVersion } from '../util/version.js';
+import { recordChange } from './attribution.js';
+import { AllocationTracker, EIP_ALLOCATION_TYPE } from './eip-allocations.js';
+import { EVENT_TYPE, capHits, type AttributionMode, type ChunkResult, type EvaluatorConfig, type RuleHit } from './event-evaluator.js';
+import { InlineProcessor, WorkerPool, type Chunk, type ChunkProcessor } from './pool.js';
+import { FileProblem, isGzip } from './records.js';
+import { RecordSplitter } from './split.js';
+import { cloudTrailTime, type TimeWindow } from './window.js';
+
+/** The resource types whose rules CloudTrail events feed. */
+export const CLOUDTRAIL_TYPES = [EVENT_TYPE, EIP_ALLOCATION_TYPE] as const;
+
+export function isCloudTrailRule(rule: CompiledRule): boolean {
+  return (CLOUDTRAIL_TYPES as readonly string[]).includes(rule.definition.resource);
+}
+
+/** A chunk plus where it came from, and how to read it again as a stream if it is too large to parse whole. */
+export interface SourceItem extends Chunk {
+  region: string;
+  reopen?: () => Promise<Readable>;
+}
+
+/** What a source can do while it reads: hand over chunks (waiting while the workers are full), report gaps and notes. */
+export interface SourceContext {
+  readonly window: TimeWindow;
+  readonly now: Date;
+  dispatch(item: SourceItem): Promise<void>;
+  /** Read a large input as a stream: gunzip and split into record batches on this thread, parse in the workers. */
+  stream(readable: Readable, label: string, region: string): Promise<void>;
+  gap(gap: Omit<CoverageGap, 'service' | 'resourceTypes'>): void;
+  note(text: string): void;
+}
+
+/** Where events come from: local files, an S3 archive, the LookupEvents API. */
+export interface EventSource {
+  readonly description: string;
+  run(ctx: SourceContext): Promise<void>;
+}
+
+export interface EventProgress {
+  chunks: number;
+  records: number;
+  events: number;
+}
+
+export interface EvaluateEventsOptions {
+  now: Date;
+  window: TimeWindow;
+  /** Worker threads; default os.availableParallelism(); 0 evaluates on this thread. */
+  workers?: number;
+  /** Access key ids found leaked (from --leaked-key-id and the file scanner): events signed with them are findings. */
+  leakedKeyIds?: string[];
+  /**
+   * Which resources to keep the last change of: `targets` (keys from attribution.resourceKey, e.g.
+   * the resources that have findings), `all` (bounded by maxChanges) or `off`. Default `all`.
+   */
+  attribution?: AttributionMode;
+  /** Findings kept per event rule (the most recent); counts stay exact. Default 1000. */
+  maxFindingsPerRule?: number;
+  /** Bound on the attribution map in `all` mode. Default 100,000. */
+  maxChanges?: number;
+  /** Bound on the coverage gaps listed one by one. Default 1,000. */
+  maxGaps?: number;
+  progress?: (p: EventProgress) => void;
+}
+
+export interface EventsStats {
+  sources: string[];
+  chunks: number;
+  records: number;
+  events: number;
+  accounts: string[];
+  regions: string[];
+  firstEventTime?: string;
+  lastEventTime?: string;
+}
+
+export interface EventsResult {
+  findings: Finding[];
+  /** One per CloudTrail rule (event rules and the EIP-allocation rule), sorted by rule id. */
+  ruleResults: RuleResult[];
+  gaps: CoverageGap[];
+  notes: string[];
+  /** Last successful change per resource, keyed by attribution.resourceKey. */
+  lastChangeByResource: Map<string, Attribution>;
+  /** The synthetic I8 resources (one per Elastic IP allocation seen). */
+  allocations: Resource[];
+  stats: EventsStats;
+}
+
+const MAX_LISTED = 1000;
+
+/**
+ * Read every source, evaluate the CloudTrail rules over the events in the window, and return
+ * findings, per-rule counts, gaps and the last change of each resource. Events are never all in
+ * memory: sources hand over chunks, at most a few are in flight, and workers return counts and
+ * findings only. Deterministic: the result does not depend on which chunk finished first.
+ */
+export async function evaluateEvents(sources: readonly EventSource[], rules: readonly CompiledRule[], options: EvaluateEventsOptions): Promise<EventsResult> {
+  const eventRules = rules.filter((r) => r.definition.resource === EVENT_TYPE);
+  const allocationRules = rules.filter((r) => r.definition.resource === EIP_ALLOCATION_TYPE);
+  const maxFindings = options.maxFindingsPerRule ?? 1000;
+  const maxChanges = options.maxChanges ?? 100_000;
+  const maxGaps = options.maxGaps ?? 1000;
+  const attribution = options.attribution ?? { mode: 'all' };
+  const config: EvaluatorConfig = {
+    rules: eventRules.map((r) => ({ file: r.file, definition: r.definition, severity: r.severity, options: r.options })),
+    now: options.now.getTime(),
+    leakedKeyIds: options.leakedKeyIds ?? [],
+    attribution,
+    maxFindingsPerRule: maxFindings,
+  };
+  if (options.window.since) config.since = cloudTrailTime(options.window.since);
+  if (options.window.until) config.until = cloudTrailTime(options.window.until);
+  const workers = options.workers ?? availableParallelism();
+  const processor: ChunkProcessor = workers > 0 ? new WorkerPool(config, workers) : new InlineProcessor(config);
+
+  const failed = new Array<number>(eventRules.length).fill(0);
+  let hits: RuleHit[] = [];
+  const changes = new Map<string, Attribution>();
+  let changesDropped = 0;
+  const tracker = new AllocationTracker();
+  const accounts = new Set<string>();
+  const regions = new Set<string>();
+  const gaps: CoverageGap[] = [];
+  let gapsDropped = 0;
+  const notes: string[] = [];
+  const stats: EventsStats = { sources: sources.map((s) => s.description), chunks: 0, records: 0, events: 0, accounts: [], regions: [] };
+  const pending = new Set<Promise<void>>();
+  let failure: unknown;
+
+  const addGap = (gap: Omit<CoverageGap, 'service' | 'resourceTypes'>) => {
+    if (gaps.length >= maxGaps) {
+      gapsDropped++;
+      return;
+    }
+    gaps.push({ service: 'cloudtrail', resourceTypes: [...CLOUDTRAIL_TYPES], ...gap });
+  };
+
+  const merge = (r: ChunkResult, item: SourceItem) => {
+    stats.chunks++;
+    stats.records += r.records;
+    stats.events += r.events;
+    r.failed.forEach((n, i) => (failed[i]! += n));
+    if (r.hits.length) {
+      hits.push(...r.hits);
+      if (hits.length > 2 * maxFindings * Math.max(1, eventRules.length)) hits = capHits(hits, eventRules.length, maxFindings);
+    }
+    for (const [key, change] of r.changes) {
+      if (!changes.has(key) && attribution.mode === 'all' && changes.size >= maxChanges) changesDropped++;
+      else recordChange(changes, key, change);
+    }
+    for (const address of r.addresses) tracker.add(address);
+    for (const a of r.accounts) if (accounts.size < MAX_LISTED) accounts.add(a);
+    for (const g of r.regions) if (regions.size < MAX_LISTED) regions.add(g);
+    if (r.firstEventTime && (!stats.firstEventTime || r.firstEventTime < stats.firstEventTime)) stats.firstEventTime = r.firstEventTime;
+    if (r.lastEventTime && (!stats.lastEventTime || r.lastEventTime > stats.lastEventTime)) stats.lastEventTime = r.lastEventTime;
+    if (r.problem) addGap({ region: item.region, operation: item.label, errorCode: r.problem.code, message: r.problem.message });
+    options.progress?.({ chunks: stats.chunks, records: stats.records, events: stats.events });
+  };
+
+  const track = (promise: Promise<void>) => {
+    const p = promise.catch((error: unknown) => {
+      failure ??= error;
+    });
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const ctx: SourceContext = {
+    window: options.window,
+    now: options.now,
+    async dispatch(item) {
+      if (failure) throw failure;
+      const { result } = await processor.submit(item);
+      track(
+        result.then(async (r) => {
+          // Too large to parse whole (a concatenated export, not a delivery file): read it again as a stream.
+          if (r.problem?.code === 'FileTooLarge' && item.reopen) {
+            await ctx.stream(await item.reopen(), item.label, item.region);
+            return;
+          }
+          merge(r, item);
+        }),
+      );
+    },
+    async stream(readable, label, region) {
+      const splitter = new RecordSplitter();
+      let part = 0;
+      const send = async (batch: Buffer) => ctx.dispatch({ kind: 'batch', label: `${label}#${++part}`, bytes: batch, region });
+      try {
+        for await (const chunk of decompressed(readable)) for (const batch of splitter.push(chunk)) await send(batch);
+        for (const batch of splitter.end()) await send(batch);
+      } catch (error) {
+        const problem = streamProblem(error, splitter.count);
+        if (!problem) throw error;
+        // Records read before the cut are still evaluated.
+        for (const batch of splitter.salvage()) await send(batch);
+        addGap({ region, operation: label, errorCode: problem.code, message: problem.message });
+      }
+    },
+    gap: addGap,
+    note(text) {
+      notes.push(text);
+    },
+  };
+
+  try {
+    for (const source of sources) {
+      await source.run(ctx);
+      if (failure) throw failure;
+    }
+    while (pending.size) await Promise.all([...pending]);
+    if (failure) throw failure;
+  } finally {
+    await processor.close();
+  }
+
+  // Event rules: counts from every chunk; findings capped per rule, most recent kept.
+  hits = capHits(hits, eventRules.length, maxFindings);
+  const gapRefs = gaps.map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
+  const complete = gaps.length === 0 && gapsDropped === 0;
+  const ruleResults: RuleResult[] = eventRules.map((rule, i) => ({
+    ruleId: rule.id,
+    resource: EVENT_TYPE,
+    severity: rule.severity,
+    kind: rule.definition.kind,
+    evaluated: stats.events,
+    failed: failed[i]!,
+    passed: stats.events - failed[i]!,
+    status: failed[i]! > 0 ? 'fail' : 'pass',
+    complete,
+    gaps: gapRefs,
+  }));
+  eventRules.forEach((rule, i) => {
+    if (failed[i]! > maxFindings) notes.push(`${rule.id}: ${failed[i]} matching events; the report lists the ${maxFindings} most recent`);
+  });
+
+  // I8: allocations correlated over the whole stream, evaluated as resources by the engine.
+  const observedUntil = options.window.until ? cloudTrailTime(options.window.until) : (stats.lastEventTime ?? cloudTrailTime(options.now));
+  const allocations = tracker.resources(observedUntil);
+  const allocationFindings: Finding[] = [];
+  if (allocationRules.length) {
+    const evaluation = evaluate(
+      {
+        format: SNAPSHOT_FORMAT,
+        version: SNAPSHOT_VERSION,
+        meta: { accounts: [], regions: [], collectedAt: options.now.toISOString(), tool: { name: TOOL_NAME, version: toolVersion() }, source: 'cloudtrail', resourceTypes: [EIP_ALLOCATION_TYPE] },
+        resources: allocations,
+        gaps: [],
+      },
+      allocationRules,
+      { now: options.now },
+    );
+    for (const f of evaluation.findings) allocationFindings.push(withAllocationAttribution(f, allocations));
+    for (const r of evaluation.rules) ruleResults.push({ ...r, complete: complete && !tracker.truncated, gaps: gapRefs });
+  }
+  if (tracker.truncated) notes.push('Elastic IP allocations: more address events than the tracker keeps; some allocations were not correlated');
+  if (changesDropped) notes.push(`attribution: more changed resources than the ${maxChanges} kept; ${changesDropped} later ones are not attributed`);
+  if (gapsDropped) notes.push(`${gapsDropped} more unreadable file(s)/object(s) are not listed one by one`);
+
+  const seen = new Set<string>();
+  const findings = [...hits.map((h) => h.finding), ...allocationFindings]
+    .filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true)))
+    .sort(compareFindings);
+  ruleResults.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  gaps.sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
+  // Sources that run in parallel (LookupEvents regions) add notes in any order.
+  notes.sort();
+  stats.accounts = [...accounts].sort();
+  stats.regions = [...regions].sort();
+  return { findings, ruleResults, gaps, notes, lastChangeByResource: changes, allocations, stats };
+}
+
+/** An allocation finding names its own AllocateAddress event as the change that left the address running. */
+function withAllocationAttribution(finding: Finding, allocations: readonly Resource[]): Finding {
+  const resource = allocations.find((r) => r.id === finding.resource.id && r.account === finding.resource.account && r.region === finding.resource.region);
+  if (!resource) return finding;
+  const d = resource.data as Record<string, string | null>;
+  const attribution: Attribution = { eventName: 'AllocateAddress', eventTime: d.allocatedAt!, eventID: d.allocateEventID ?? '', eventSource: 'ec2.amazonaws.com' };
+  if (d.allocatedBy) attribution.principalArn = d.allocatedBy;
+  if (d.sourceIPAddress) attribution.sourceIPAddress = d.sourceIPAddress;
+  if (d.userAgent) attribution.userAgent = d.userAgent;
+  return { ...finding, attribution };
+}
+
+/** The bytes of a stream, gunzipped when they start with the gzip magic number. */
+async function* decompressed(readable: Readable): AsyncGenerator<Buffer> {
+  const iterator = readable[Symbol.asyncIterator]() as AsyncIterator<Buffer | Uint8Array>;
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = Buffer.from(first.value);
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.from(next.value);
+    }
+  }
+  if (!isGzip(head)) {
+    yield* all();
+    return;
+  }
+  const gunzip = createGunzip();
+  const input = Readable.from(all());
+  input.on('error', (error) => gunzip.destroy(error));
+  input.pipe(gunzip);
+  for await (const chunk of gunzip) yield chunk as Buffer;
+}
+
+function streamProblem(error: unknown, records: number): FileProblem | undefined {
+  if (error instanceof FileProblem) return error;
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
+    return new FileProblem('TruncatedFile', `gzip stream ends early (truncated file); ${records} record(s) before the cut were read`);
+  }
+  if (typeof code === 'string' && code.startsWith('Z_')) return new FileProblem('InvalidFile', `not a valid gzip stream: ${message}`);
+  return undefined;
+}

@@ -1,0 +1,21 @@
+// Worker thread entry: compiles the event rules once, then turns each chunk it is sent (a whole
+// file's bytes, or a batch of record texts) into counts and findings. Records never leave the
+// worker; the bytes arrive transferred (not copied).
+import { parentPort, workerData } from 'node:worker_threads';
+import { EventEvaluator, type EvaluatorConfig } from './event-evaluator.js';
+import type { WorkerReply, WorkerTask } from './pool.js';
+
+const port = parentPort;
+if (!port) throw new Error('cloudtrail/worker.js must run in a worker thread');
+const evaluator = new EventEvaluator(workerData as EvaluatorConfig);
+
+port.on('message', (task: WorkerTask) => {
+  let reply: WorkerReply;
+  try {
+    const result = task.kind === 'bytes' ? evaluator.processBytes(task.label, task.bytes) : evaluator.processBatch(task.label, task.bytes);
+    reply = { id: task.id, result };
+  } catch (error) {
+    reply = { id: task.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };
+  }
+  port.postMessage(reply);
+});

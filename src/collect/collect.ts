@@ -1,0 +1,181 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
+import { UserError } from '../util/errors.js';
+import { TOOL_NAME, toolVersion } from '../util/version.js';
+import { ClientPool, type AnyClient, type AwsSettings } from './clients.js';
+import { errorCode, isMissingCredentials, isNetworkError, isRejectedCredentials, shortMessage } from './errors.js';
+import { planCollection, type CollectionPlan } from './plan.js';
+import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
+import { CollectionRun } from './run.js';
+import type { ServiceName } from './types.js';
+
+export interface CollectOptions {
+  /** Resource types to collect (from the selected rules; see `typesNeeded`). */
+  types: Iterable<string>;
+  profile?: string | undefined;
+  /** `--region`: the single region to scan, and where global calls start. */
+  region?: string | undefined;
+  /** `--regions a,b`. */
+  regions?: readonly string[] | undefined;
+  allRegions?: boolean | undefined;
+  endpoint?: string | undefined;
+  maxConcurrency: number;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+  /** Show progress on stderr (it is shown only when stderr is a terminal). */
+  progress: boolean;
+  /** Extra instrumentation for every SDK client (tests intercept commands with it). */
+  instrument?: (client: AnyClient, service: ServiceName, region: string) => void;
+}
+
+export interface CollectStats {
+  /** Commands sent, by SDK command class name. */
+  commands: Record<string, number>;
+  /** HTTP requests, retries included. */
+  requests: number;
+  durationMs: number;
+}
+
+export interface CollectResult {
+  snapshot: Snapshot;
+  stats: CollectStats;
+  plan: CollectionPlan;
+}
+
+const NO_CREDENTIALS =
+  'no AWS credentials found: pass --profile NAME or set AWS_PROFILE (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or container role (`awsaudit scan --demo` needs none)';
+
+/** The region global calls start from before the partition is known. */
+async function startRegion(options: CollectOptions): Promise<string> {
+  if (options.region) return options.region;
+  try {
+    // The SDK's own resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
+    const probe = new STSClient(options.profile ? { profile: options.profile } : {});
+    const region = await probe.config.region();
+    probe.destroy();
+    if (region) return region;
+  } catch {
+    // no region configured anywhere
+  }
+  // Not a listed region itself: one of them may not be enabled, and identity must not fail for that.
+  if (options.regions?.length) return globalRegionOf(partitionOfRegion(options.regions[0]!));
+  if (options.allRegions) return 'us-east-1';
+  throw new UserError(
+    'no AWS region: pass --region REGION, --regions a,b or --all-regions',
+    'or set AWS_REGION, or a `region` in your AWS profile',
+  );
+}
+
+async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined): Promise<{ account: string; partition: string }> {
+  try {
+    const id = await pool.get('sts', region).send(new GetCallerIdentityCommand({}));
+    if (!id.Account) throw new UserError('GetCallerIdentity returned no account id');
+    return { account: id.Account, partition: partitionOfArn(id.Arn) ?? partitionOfRegion(region) };
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if (isMissingCredentials(error)) {
+      if (profile) {
+        throw new UserError(
+          `no AWS credentials for profile ${profile}: it is not in the AWS config or credentials file, or it yields no credentials (for an SSO profile, run \`aws sso login --profile ${profile}\`)`,
+        );
+      }
+      throw new UserError(NO_CREDENTIALS);
+    }
+    if (isRejectedCredentials(error)) {
+      throw new UserError(`AWS rejected the credentials (${errorCode(error)}): ${shortMessage(error)}`, 'check the profile or keys, or log in again (`aws sso login`)');
+    }
+    if (isNetworkError(error)) {
+      throw new UserError(`cannot reach AWS${endpoint ? ` at ${endpoint}` : ''} (${errorCode(error)}): ${shortMessage(error)}`);
+    }
+    throw new UserError(`cannot identify the account (sts GetCallerIdentity: ${errorCode(error)}): ${shortMessage(error)}`);
+  }
+}
+
+async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string): Promise<string[]> {
+  if (options.regions?.length) return [...options.regions];
+  if (!options.allRegions) return [home];
+  try {
+    const answer = await pool.get('ec2', home).send(new DescribeRegionsCommand({ AllRegions: false }));
+    const regions = enabledRegions(answer.Regions ?? [], partition);
+    if (regions.length === 0) throw new UserError(`--all-regions: DescribeRegions listed no enabled region in partition ${partition}`);
+    return regions;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`--all-regions: cannot list the account's regions (ec2 DescribeRegions: ${errorCode(error)}): ${shortMessage(error)}`, 'pass the regions with --regions a,b instead');
+  }
+}
+
+/**
+ * Read an AWS account into a snapshot: identify the account, settle the regions, run the
+ * planned collectors (regional ones once per region, the others once) in parallel, each
+ * call bounded per service and region, and turn every failure into a coverage gap. Throws
+ * a UserError (exit 2) only when nothing at all could be read.
+ */
+export async function collectSnapshot(options: CollectOptions): Promise<CollectResult> {
+  const started = Date.now();
+  const plan = planCollection(options.types);
+  const settings: AwsSettings = {
+    profile: options.profile,
+    endpoint: options.endpoint,
+    maxAttempts: options.maxAttempts,
+    retryMode: options.retryMode,
+    maxConcurrency: options.maxConcurrency,
+    // One chain for every client, so SSO, assume-role or instance credentials are resolved once.
+    credentials: defaultProvider(options.profile ? { profile: options.profile } : {}),
+  };
+  const pool = new ClientPool(settings, options.instrument);
+  try {
+    const start = await startRegion(options);
+    const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile);
+    const home = options.region ?? (partitionOfRegion(start) === partition ? start : globalRegionOf(partition));
+    const regions = await scanRegions(options, pool, home, partition);
+    const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
+
+    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress);
+    await run.runAll();
+
+    const { resources } = run;
+    if (!resources.some((r) => r.type === 'aws.account')) {
+      resources.push({ type: 'aws.account', id: account, account, region: 'global', data: { AccountId: account, Partition: partition, Regions: regions } });
+    }
+    resources.sort((a, b) => cmp(a.type, b.type) || cmp(a.region, b.region) || cmp(a.id, b.id));
+    const gapList = run.gaps.list();
+    const durationMs = Date.now() - started;
+    run.progress.finish(
+      `collected ${resources.length} resource(s) from ${regions.length} region(s) with ${pool.stats.requests} API call(s) in ${(durationMs / 1000).toFixed(1)}s` +
+        (gapList.length ? `; ${gapList.length} coverage gap(s)` : ''),
+    );
+    if (run.answered === 0 && gapList.length > 0) {
+      const first = gapList[0]!;
+      throw new UserError(
+        `nothing could be collected: all ${gapList.length} kind(s) of call failed, e.g. ${first.service} ${first.operation} in ${first.region}: ${first.errorCode} — ${first.message}`,
+        'check that the credentials allow the read-only actions listed by `awsaudit permissions`',
+      );
+    }
+    const snapshot: Snapshot = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      meta: {
+        accounts: [account],
+        regions,
+        collectedAt: new Date().toISOString(),
+        tool: { name: TOOL_NAME, version: toolVersion() },
+        source: 'aws',
+        resourceTypes: plan.types,
+        partition,
+        ...(options.endpoint ? { notes: [`collected through the endpoint ${options.endpoint}`] } : {}),
+      },
+      resources,
+      gaps: gapList,
+    };
+    return { snapshot, stats: { commands: Object.fromEntries([...pool.stats.commands].sort()), requests: pool.stats.requests, durationMs }, plan };
+  } finally {
+    pool.destroy();
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

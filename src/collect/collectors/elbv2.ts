@@ -1,0 +1,59 @@
+import { paginateDescribeListeners, paginateDescribeLoadBalancers } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { isPlainObject, type JsonObject } from '../../util/json.js';
+import { allItems } from '../pages.js';
+import { toJsonObject } from '../sdk-json.js';
+import type { Collector, CollectorDescriptor } from '../types.js';
+
+const LB = 'aws.elbv2.load-balancer';
+const LISTENER = 'aws.elbv2.listener';
+
+export const elbv2Descriptor = {
+  id: 'elbv2',
+  service: 'elbv2',
+  scope: 'regional',
+  produces: [LB, LISTENER],
+  commands: [
+    { command: 'DescribeLoadBalancersCommand', action: 'elasticloadbalancing:DescribeLoadBalancers', for: [LB, LISTENER] },
+    // Listeners can only be listed per load balancer.
+    { command: 'DescribeListenersCommand', action: 'elasticloadbalancing:DescribeListeners', for: [LB, LISTENER] },
+  ],
+} as const satisfies CollectorDescriptor;
+
+/**
+ * Application and network load balancers of a region (400 per page, the maximum) and their
+ * listeners (one paginated call per load balancer). A load balancer carries its listeners
+ * under `Listeners`; each listener is also a resource of its own.
+ */
+export const elbv2Collector: Collector = {
+  descriptor: elbv2Descriptor,
+  async collect(ctx) {
+    const client = ctx.client('elbv2');
+    const both = [LB, LISTENER] as const;
+    const lbs = await ctx.call('DescribeLoadBalancers', both, () => allItems(paginateDescribeLoadBalancers({ client, pageSize: 400 }, {}), (p) => p.LoadBalancers));
+    if (lbs.status !== 'ok') return;
+    await Promise.all(
+      lbs.value.map(async (lb) => {
+        const data = toJsonObject(lb);
+        const name = data.LoadBalancerName;
+        if (typeof name !== 'string' || typeof lb.LoadBalancerArn !== 'string') return;
+        const LoadBalancerArn = lb.LoadBalancerArn;
+        const listeners = await ctx.call('DescribeListeners', both, () => allItems(paginateDescribeListeners({ client, pageSize: 400 }, { LoadBalancerArn }), (p) => p.Listeners), { subject: name });
+        if (listeners.status === 'ok') {
+          data.Listeners = listeners.value.map((l) => toJsonObject(l));
+          if (ctx.wants(LISTENER)) {
+            for (const listener of data.Listeners) {
+              if (!isPlainObject(listener) || typeof listener.ListenerArn !== 'string') continue;
+              ctx.add({
+                type: LISTENER,
+                id: listener.ListenerArn,
+                arn: listener.ListenerArn,
+                data: { ...(listener as JsonObject), LoadBalancerName: name, LoadBalancerType: data.Type ?? null, Scheme: data.Scheme ?? null },
+              });
+            }
+          }
+        }
+        if (ctx.wants(LB)) ctx.add({ type: LB, id: name, arn: LoadBalancerArn, data });
+      }),
+    );
+  },
+};

@@ -1,0 +1,37 @@
+import { buildFileKind, type BuildFileKind } from './build-files.js';
+import { scanFile, timeToYield, yieldToEventLoop, type ContentScanner, type FileRead } from './scan-content.js';
+
+/** What a batch of files gave: totals for all, details only for the files that matter. */
+export interface BatchResult {
+  files: number;
+  bytes: number;
+  binary: number;
+  placeholders: number;
+  /** Files that could not be read, hold a key or a private key, or are build/deploy files (with their text). */
+  notable: Array<{ index: number; kind: BuildFileKind | undefined; read: FileRead }>;
+}
+
+/**
+ * Read and scan a batch of files. Runs in a worker thread (or the main one); it sends back
+ * details only for the few files that matter, so passing results between threads stays cheap.
+ */
+export async function scanBatch(scanner: ContentScanner, paths: readonly string[]): Promise<BatchResult> {
+  const result: BatchResult = { files: 0, bytes: 0, binary: 0, placeholders: 0, notable: [] };
+  for (let index = 0; index < paths.length; index++) {
+    const absPath = paths[index]!;
+    const kind = buildFileKind(process.platform === 'win32' ? absPath.replaceAll('\\', '/') : absPath);
+    const read = await scanFile(scanner, absPath, kind !== undefined);
+    const content = read.content;
+    if (content) {
+      result.files++;
+      result.bytes += content.bytes;
+      if (content.binary) result.binary++;
+      result.placeholders += content.placeholders;
+    }
+    if (!content || (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))) {
+      result.notable.push({ index, kind, read });
+    }
+    if (timeToYield()) await yieldToEventLoop();
+  }
+  return result;
+}

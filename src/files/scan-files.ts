@@ -1,0 +1,246 @@
+import path from 'node:path';
+import type { CoverageGap, Resource } from '../snapshot/types.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import type { JsonObject } from '../util/json.js';
+import { accountFromKeyId, keyKindOf, maskKeyId } from './access-key-id.js';
+import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
+import { nameLooksLikePrivateKey } from './private-key.js';
+import type { ContentResult, FileRead } from './scan-content.js';
+import { MAX_BATCH, ScanPool } from './scan-pool.js';
+import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
+
+/** The resource types the file scanner produces (a scan of files "collects" all of them). */
+export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.text'] as const;
+
+export interface FileScanOptions {
+  /** Also scan files that .gitignore ignores. */
+  includeIgnored?: boolean;
+  /** Paths in resources are relative to this folder when inside it (default: the working directory). */
+  cwd?: string;
+  /** Worker threads that read and scan a large tree (default: one per core beyond the first, at most 4, none on 1-2 cores; 0: the main thread only). */
+  workers?: number;
+  /** Files scanned on the main thread before workers start (default 2000). */
+  startWorkersAfter?: number;
+  /** At most this many unreadable files are listed one by one as gaps (default 100); the rest are counted in one. */
+  maxGaps?: number;
+}
+
+export interface FileScanStats extends WalkStats {
+  files: number;
+  bytes: number;
+  binary: number;
+  unreadable: number;
+  /** Documented example keys and placeholders seen and not reported. */
+  placeholders: number;
+  /** Worker threads the scan used (0: all on the main thread). */
+  workers: number;
+}
+
+export interface FileScan {
+  roots: string[];
+  resources: Resource[];
+  gaps: CoverageGap[];
+  stats: FileScanStats;
+  /** Plain-language notes for the snapshot's meta (what was skipped and why). */
+  notes: string[];
+  /**
+   * The full key id behind a file.access-key resource, for verification in this process only
+   * (it is never written anywhere). Undefined for other resources.
+   */
+  keyIdOf(resource: Resource): string | undefined;
+}
+
+/** A path for resources and reports: relative to `cwd` when inside it, `/`-separated. */
+export function displayFilePath(absPath: string, cwd: string): string {
+  const rel = path.relative(cwd, absPath);
+  if (rel === '') return '.';
+  const shown = !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absPath;
+  return shown.split(path.sep).join('/');
+}
+
+/** `0664`-style octal of the permission bits. */
+export function octalMode(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+/**
+ * Scan files and folders for AWS access keys and private keys. Usable alone (no AWS calls);
+ * an account scan can then verify the keys it found with `verifyKeys`. Unreadable files and
+ * folders become coverage gaps. Never stores a secret: key ids are masked in resources and
+ * kept in full only in memory (`keyIdOf`); secret keys are only noted as present.
+ */
+export async function scanFiles(roots: readonly string[], options: FileScanOptions = {}): Promise<FileScan> {
+  if (roots.length === 0) throw new UserError('--files needs at least one file or folder');
+  const cwd = options.cwd ?? process.cwd();
+  let normalized: Awaited<ReturnType<typeof normalizeRoots>>;
+  try {
+    normalized = await normalizeRoots(roots.map((r) => path.resolve(cwd, r)));
+  } catch (error) {
+    throw new UserError(`--files: ${errorMessage(error)}`, 'give existing files or folders');
+  }
+  const stats: FileScanStats = { files: 0, bytes: 0, binary: 0, unreadable: 0, placeholders: 0, workers: 0, directories: 0, ignored: 0, symlinks: 0, special: 0 };
+  const gaps: CoverageGap[] = [];
+  const maxGaps = options.maxGaps ?? 100;
+  const addGap = (absPath: string, operation: 'list' | 'read', error: unknown) => {
+    stats.unreadable++;
+    if (gaps.length >= maxGaps) return;
+    const { code, message } = describeWalkError(error);
+    gaps.push({ service: 'files', region: 'local', operation: `${operation} ${displayFilePath(absPath, cwd)}`, resourceTypes: [...FILE_RESOURCE_TYPES], errorCode: code, message });
+  };
+
+  const keyIds = new WeakMap<Resource, string>();
+  const resources: Resource[] = [];
+  const batches = walkFiles(normalized, { includeIgnored: options.includeIgnored ?? false, onError: addGap, stats });
+  const pool = new ScanPool(options.workers, options.startWorkersAfter);
+
+  /** Turn what a worker read into gaps and resources (on the main thread: git, key ids). */
+  const consume = async (file: WalkedFile, kind: BuildFileKind | undefined, read: FileRead) => {
+    const content = read.content;
+    if (read.error || !content) {
+      addGap(file.absPath, 'read', read.error ?? new Error('not read'));
+      return;
+    }
+    const filePath = displayFilePath(file.absPath, cwd);
+    if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
+    if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
+    const tracked = file.repository ? await file.repository.isTracked(file.absPath) : null;
+    const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
+    addKeyResources(filePath, content, repository, resources, keyIds);
+    if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, read.mode ?? 0, content, repository));
+  };
+
+  const handled: Array<Promise<void>> = [];
+  try {
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.length; i += MAX_BATCH) {
+        const files = batch.slice(i, i + MAX_BATCH);
+        const { result } = await pool.submit(files.map((f) => f.absPath));
+        const done = result.then(async (r) => {
+          stats.files += r.files;
+          stats.bytes += r.bytes;
+          stats.binary += r.binary;
+          stats.placeholders += r.placeholders;
+          for (const { index, kind, read } of r.notable) await consume(files[index]!, kind, read);
+        });
+        // Awaited below with the others; until then a failure must not count as unhandled.
+        done.catch(() => undefined);
+        handled.push(done);
+      }
+    }
+    await Promise.all(handled);
+    stats.workers = pool.parallel;
+  } finally {
+    await pool.close();
+  }
+
+  if (stats.unreadable > gaps.length) {
+    gaps.push({
+      service: 'files',
+      region: 'local',
+      operation: 'read (more files)',
+      resourceTypes: [...FILE_RESOURCE_TYPES],
+      errorCode: 'Unreadable',
+      message: `${stats.unreadable - gaps.length} more file(s) or folder(s) could not be read`,
+    });
+  }
+  gaps.sort((a, b) => compareText(a.operation, b.operation));
+  resources.sort((a, b) => compareText(a.location!.path, b.location!.path) || (a.location!.line ?? 0) - (b.location!.line ?? 0) || (a.location!.column ?? 0) - (b.location!.column ?? 0) || compareText(a.type, b.type));
+  const shownRoots = normalized.map((r) => displayFilePath(r.absPath, cwd));
+  return { roots: shownRoots, resources, gaps, stats, notes: scanNotes(shownRoots, stats), keyIdOf: (r) => keyIds.get(r) };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface RepositoryFacts {
+  inRepository: boolean;
+  gitIgnored: boolean;
+  gitTracked: boolean | null;
+}
+
+function addKeyResources(filePath: string, content: ContentResult, repository: RepositoryFacts, out: Resource[], keyIds: WeakMap<Resource, string>): void {
+  const seen = new Map<string, number>();
+  for (const hit of content.keyIds) {
+    const masked = maskKeyId(hit.keyId);
+    // The id names the masked key and its occurrence in the file, not the line, so it (and the
+    // finding's fingerprint) stays the same when lines are added above it.
+    const n = (seen.get(masked) ?? 0) + 1;
+    seen.set(masked, n);
+    const ownerAccount = accountFromKeyId(hit.keyId);
+    const data: JsonObject = {
+      path: filePath,
+      line: hit.line,
+      column: hit.column,
+      keyIdMasked: masked,
+      keyPrefix: hit.keyId.slice(0, 4),
+      keyKind: keyKindOf(hit.keyId) ?? 'unknown',
+      ownerAccount,
+      context: hit.context,
+      hasSecret: hit.secret !== null,
+      secretContext: hit.secret?.context ?? null,
+      secretLine: hit.secret?.line ?? null,
+      ...repository,
+    };
+    const resource: Resource = {
+      type: 'file.access-key',
+      id: n === 1 ? `${filePath}#${masked}` : `${filePath}#${masked}#${n}`,
+      account: ownerAccount ?? 'local',
+      region: 'local',
+      data,
+      location: { path: filePath, line: hit.line, column: hit.column },
+    };
+    keyIds.set(resource, hit.keyId);
+    out.push(resource);
+  }
+}
+
+function privateKeyResource(filePath: string, absPath: string, mode: number, content: ContentResult, repository: RepositoryFacts): Resource {
+  const first = content.privateKeys[0]!;
+  const posix = process.platform !== 'win32';
+  const data: JsonObject = {
+    path: filePath,
+    fileName: path.basename(absPath),
+    line: first.line,
+    column: first.column,
+    keyType: first.keyType,
+    keyTypes: [...new Set(content.privateKeys.map((k) => k.keyType))],
+    keyCount: content.privateKeys.length,
+    encrypted: content.privateKeys.every((k) => k.encrypted === true) ? true : content.privateKeys.some((k) => k.encrypted === false) ? false : null,
+    nameLooksLikeKey: nameLooksLikePrivateKey(path.basename(absPath)),
+    // POSIX permission bits; Windows has no such bits (ACLs), so nothing is claimed there.
+    mode: posix ? octalMode(mode) : null,
+    groupOrOtherAccess: posix ? (mode & 0o077) !== 0 : null,
+    ...repository,
+  };
+  return { type: 'file.private-key', id: filePath, account: 'local', region: 'local', data, location: { path: filePath, line: first.line, column: first.column } };
+}
+
+function buildFileResource(filePath: string, kind: BuildFileKind, text: string): Resource {
+  const { devServers, accountIds } = analyzeBuildFile(kind, text);
+  const first = devServers[0] ?? accountIds[0];
+  const data: JsonObject = {
+    path: filePath,
+    fileName: path.posix.basename(filePath),
+    fileKind: kind,
+    devServers: devServers.map((d) => ({ ...d })),
+    accountIds: accountIds.map((a) => ({ ...a })),
+    distinctAccountIds: [...new Set(accountIds.map((a) => a.accountId))],
+  };
+  const location = first ? { path: filePath, line: first.line, column: first.column } : { path: filePath };
+  return { type: 'file.text', id: filePath, account: 'local', region: 'local', data, location };
+}
+
+function scanNotes(roots: string[], stats: FileScanStats): string[] {
+  const mb = (stats.bytes / 1e6).toFixed(1);
+  const notes = [`files: scanned ${stats.files - stats.binary} text file(s), ${mb} MB read, in ${stats.directories} folder(s) under ${roots.join(', ')}`];
+  const skipped: string[] = [];
+  if (stats.ignored) skipped.push(`${stats.ignored} ignored by .gitignore (scan them with --include-ignored)`);
+  if (stats.binary) skipped.push(`${stats.binary} binary`);
+  if (stats.symlinks) skipped.push(`${stats.symlinks} symbolic link(s) not followed`);
+  if (stats.special) skipped.push(`${stats.special} special file(s)`);
+  if (stats.unreadable) skipped.push(`${stats.unreadable} unreadable (see coverage gaps)`);
+  if (skipped.length) notes.push(`files skipped: ${skipped.join('; ')}`);
+  if (stats.placeholders) notes.push(`files: ${stats.placeholders} documented example key id(s) or placeholder(s) not reported`);
+  return notes;
+}

@@ -1,0 +1,23 @@
+/**
+ * A worker thread of the file scan: it receives batches of paths, reads and scans each file
+ * (synchronous reads: no hand-off to libuv's pool per call) and sends back what it found.
+ * Found key ids travel back in memory only, like everything else the scan keeps.
+ */
+import { parentPort } from 'node:worker_threads';
+import { scanBatch, type BatchResult } from './scan-batch.js';
+import { ContentScanner } from './scan-content.js';
+
+export interface ScanRequest {
+  batch: number;
+  paths: string[];
+}
+
+export interface ScanReply {
+  batch: number;
+  result: BatchResult;
+}
+
+const scanner = new ContentScanner();
+parentPort?.on('message', (request: ScanRequest) => {
+  void scanBatch(scanner, request.paths).then((result) => parentPort!.postMessage({ batch: request.batch, result } satisfies ScanReply));
+});

@@ -1,0 +1,110 @@
+/**
+ * The HTML report's inline style and script. They are constants (never built from data), so
+ * the page's Content-Security-Policy can allow exactly them by hash and nothing else.
+ */
+
+export const REPORT_CSS = `
+:root{--bg:#fff;--fg:#1d2330;--muted:#5b6474;--line:#dde1e7;--card:#f6f7f9;--accent:#1f5fbf;
+--critical:#8b0000;--high:#c2410c;--medium:#a16207;--low:#0e7490;--info:#52525b;--ok:#15803d}
+@media (prefers-color-scheme: dark){:root{--bg:#12151b;--fg:#e4e7ec;--muted:#9aa3b2;--line:#2a303a;--card:#1a1f27;--accent:#7fb0ff;
+--critical:#ff6b6b;--high:#fb923c;--medium:#facc15;--low:#22d3ee;--info:#a1a1aa;--ok:#4ade80}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+main{max-width:1280px;margin:0 auto;padding:20px 24px 48px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}h3{font-size:13px;margin:12px 0 4px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
+.meta{color:var(--muted);margin:0}.meta b{color:var(--fg);font-weight:600}
+code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+pre{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 10px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
+a{color:var(--accent)}
+.cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:14px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:118px;text-align:left;color:inherit;font:inherit}
+.card .n{display:block;font-size:22px;font-weight:650}.card .l{color:var(--muted);font-size:12px}
+button.card{cursor:pointer}button.card:hover{border-color:var(--accent)}
+.sev-critical .n,.sev.critical{color:var(--critical)}.sev-high .n,.sev.high{color:var(--high)}.sev-medium .n,.sev.medium{color:var(--medium)}
+.sev-low .n,.sev.low{color:var(--low)}.sev-info .n,.sev.info{color:var(--info)}.ok{color:var(--ok)}
+.sev{font-weight:700;text-transform:uppercase;font-size:11.5px;letter-spacing:.04em}
+.notice{border-left:4px solid var(--medium);background:var(--card);padding:8px 12px;margin:8px 0;border-radius:0 6px 6px 0}
+.notice.good{border-color:var(--ok)}
+.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;position:sticky;top:0;background:var(--bg);padding:8px 0;z-index:1;border-bottom:1px solid var(--line)}
+.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
+.filters select,.filters input,.filters button{font:inherit;padding:5px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+.filters input{width:260px}
+#count{margin-left:auto;color:var(--muted)}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid var(--line);padding:7px 8px;text-align:left;vertical-align:top}
+th{font-size:12px;color:var(--muted);font-weight:600;white-space:nowrap}
+th[data-sort]{cursor:pointer}th[data-sort]:hover{color:var(--fg)}
+th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
+td.res{overflow-wrap:anywhere;min-width:190px;max-width:300px}td.rule{min-width:170px;overflow-wrap:anywhere}td.res small,td small{color:var(--muted)}
+td.num{text-align:right;white-space:nowrap}
+.tag{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 7px;font-size:11.5px;margin:2px 4px 0 0;color:var(--muted)}
+.tag.new{border-color:var(--high);color:var(--high)}.tag.suppressed{border-style:dashed}
+tbody.finding.is-suppressed{opacity:.72}
+details summary{cursor:pointer}
+details .body{padding:4px 0 6px}
+.ev td,.ev th{padding:3px 6px;font-size:12.5px}
+.ev td code{word-break:break-all}
+footer{margin-top:36px;color:var(--muted);font-size:12px}
+@media print{.filters{position:static}details{display:block}}
+`;
+
+export const REPORT_SCRIPT = `
+(function () {
+  'use strict';
+  var byId = function (id) { return document.getElementById(id); };
+  var table = byId('findings-table');
+  if (!table) return;
+  var rows = Array.prototype.slice.call(table.querySelectorAll('tbody.finding'));
+  var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+  var selects = ['f-severity', 'f-service', 'f-kind', 'f-rule', 'f-state'].map(byId);
+  var search = byId('f-q');
+  function hasToken(list, token) { return (' ' + (list || '') + ' ').indexOf(' ' + token + ' ') >= 0; }
+  function apply() {
+    var needle = search.value.trim().toLowerCase();
+    var shown = 0;
+    rows.forEach(function (row, i) {
+      var ok = selects.every(function (s) { return !s.value || hasToken(row.getAttribute('data-' + s.name), s.value); }) &&
+        (!needle || texts[i].indexOf(needle) >= 0);
+      row.hidden = !ok;
+      if (ok) shown++;
+    });
+    byId('count').textContent = 'Showing ' + shown + ' of ' + rows.length + ' finding' + (rows.length === 1 ? '' : 's');
+    byId('no-match').hidden = shown !== 0 || rows.length === 0;
+  }
+  selects.forEach(function (s) { s.addEventListener('change', apply); });
+  search.addEventListener('input', apply);
+  byId('f-reset').addEventListener('click', function () {
+    selects.forEach(function (s) { s.value = ''; });
+    search.value = '';
+    apply();
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-filter-severity]'), function (button) {
+    button.addEventListener('click', function () {
+      byId('f-severity').value = button.getAttribute('data-filter-severity');
+      apply();
+      byId('findings').scrollIntoView();
+    });
+  });
+  Array.prototype.forEach.call(table.querySelectorAll('th[data-sort]'), function (th) {
+    th.addEventListener('click', function () {
+      var key = th.getAttribute('data-sort');
+      var numeric = th.hasAttribute('data-numeric');
+      var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : -1;
+      if (!th.hasAttribute('aria-sort')) dir = numeric ? -1 : 1;
+      Array.prototype.forEach.call(table.querySelectorAll('th[data-sort]'), function (other) { other.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+      var order = rows.map(function (row, i) { return { row: row, text: texts[i], i: i }; });
+      order.sort(function (a, b) {
+        var x = a.row.getAttribute('data-sort-' + key) || '';
+        var y = b.row.getAttribute('data-sort-' + key) || '';
+        var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+        return c * dir || a.i - b.i;
+      });
+      rows = order.map(function (o) { return o.row; });
+      texts = order.map(function (o) { return o.text; });
+      rows.forEach(function (row) { table.appendChild(row); });
+    });
+  });
+  apply();
+})();
+`;

@@ -1,0 +1,412 @@
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type * as Sarif from 'sarif';
+import type { AbsentFinding, ReviewedFinding, Review } from '../findings/review.js';
+import { SEVERITY_RANK, type Severity } from '../model/severity.js';
+import { resourceTypeInfo } from '../resources/types.js';
+import type { CompiledRule } from '../ruleset/types.js';
+import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
+import { describeAttribution } from './text.js';
+import type { Formatter, ReportContext } from './types.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/**
+ * GitHub code scanning's hard limits on an upload
+ * (docs.github.com: "SARIF results exceed one or more limits", "SARIF file is too large").
+ * Past them the whole upload is rejected, so the formatter stays inside them.
+ */
+export const GITHUB_LIMITS = {
+  resultsPerRun: 25_000,
+  runsPerFile: 20,
+  /** The upload is gzipped; GitHub rejects more than 10 MB compressed. */
+  gzipBytes: 10 * 1024 * 1024,
+  /** GitHub accepts 20 tags per rule and displays 10. */
+  tagsPerRule: 10,
+};
+export type SarifLimits = typeof GITHUB_LIMITS;
+
+/**
+ * `security-severity` is a CVSS-like score; GitHub shows > 9.0 as critical, 7.0–8.9 high,
+ * 4.0–6.9 medium, 0.1–3.9 low. Each of our severities maps to a score inside its band
+ * (info has no band of its own and shows as low).
+ */
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** CodeQL's property for non-security alerts: error, warning or recommendation. */
+const PROBLEM_SEVERITY: Record<Severity, string> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'recommendation',
+  info: 'recommendation',
+};
+
+/** Files outside the working directory are expressed relative to the file system root through this base id. */
+const ROOT_BASE_ID = 'ROOT';
+
+/** SARIF 2.1.0 that GitHub code scanning accepts: one run per account, every rule that ran, a location on every result. */
+export const formatSarif: Formatter = (ctx) => JSON.stringify(buildSarif(ctx), null, 2) + '\n';
+
+export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMITS): Sarif.Log {
+  const review = ctx.evaluation;
+  const rules = [...ctx.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const driver: Sarif.ToolComponent = {
+    name: TOOL_NAME,
+    version: toolVersion(),
+    semanticVersion: toolVersion(),
+    informationUri: TOOL_URI,
+    rules: rules.map((r) => ruleDescriptor(r, limits)),
+  };
+  const baseDir = ctx.baseDir ?? process.cwd();
+
+  const drafts = runAccounts(review).map((account) => {
+    const findings = review.findings.filter((f) => f.resource.account === account);
+    // Most severe first, open before suppressed: what survives a cut is what matters most.
+    const ordered = findings
+      .map((finding, order) => ({ finding, order }))
+      .sort((a, b) => priority(b.finding) - priority(a.finding) || a.order - b.order)
+      .map((x) => x.finding);
+    return { account, findings: ordered };
+  });
+
+  const build = (keep: (account: string) => number): Sarif.Log => ({
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.account, d.findings, keep(d.account), baseDir)),
+  });
+
+  // 1. Results per run.
+  const perRun = new Map(drafts.map((d) => [d.account, Math.min(d.findings.length, limits.resultsPerRun)]));
+  let log = build((a) => perRun.get(a)!);
+  // 2. The compressed size of the whole file: drop the least severe results across runs until it fits.
+  if (gzipSize(log) > limits.gzipBytes) {
+    const pool = drafts
+      .flatMap((d) => d.findings.slice(0, perRun.get(d.account)).map((finding, i) => ({ account: d.account, i, rank: priority(finding) })))
+      .sort((a, b) => b.rank - a.rank || a.i - b.i);
+    const keepTop = (k: number) => {
+      const counts = new Map(drafts.map((d) => [d.account, 0]));
+      for (const x of pool.slice(0, k)) counts.set(x.account, counts.get(x.account)! + 1);
+      return build((a) => counts.get(a)!);
+    };
+    let lo = 0;
+    let hi = pool.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (gzipSize(keepTop(mid)) <= limits.gzipBytes) lo = mid;
+      else hi = mid - 1;
+    }
+    log = keepTop(lo);
+    if (gzipSize(log) > limits.gzipBytes) {
+      ctx.notice?.(`SARIF: even without results the file is larger than ${limits.gzipBytes / 1024 / 1024} MB gzipped; GitHub will reject it.`);
+    }
+  }
+
+  for (const run of log.runs) {
+    const omitted = run.properties?.resultsOmitted;
+    if (typeof omitted === 'number' && omitted > 0) {
+      ctx.notice?.(
+        `SARIF: ${omitted} result(s) of account ${String(run.properties?.account)} left out to stay inside GitHub's limits ` +
+          `(${limits.resultsPerRun.toLocaleString('en-US')} results per run, ${limits.gzipBytes / 1024 / 1024} MB gzipped); the most severe were kept. ` +
+          'The JSON and HTML reports have every finding.',
+      );
+    }
+  }
+  if (log.runs.length > limits.runsPerFile) {
+    const message = `SARIF: ${log.runs.length} runs (one per account) in one file, but GitHub code scanning accepts at most ${limits.runsPerFile} per upload: scan and upload accounts separately (one category each).`;
+    ctx.notice?.(message);
+    log.properties = { warnings: [message] };
+  }
+  return log;
+}
+
+function priority(f: ReviewedFinding): number {
+  return SEVERITY_RANK[f.severity] * 2 + (f.suppression ? 0 : 1);
+}
+
+function gzipSize(log: Sarif.Log): number {
+  return gzipSync(JSON.stringify(log, null, 2) + '\n').length;
+}
+
+/** Scanned accounts first (even with no findings: an empty run closes fixed alerts), then any other account a finding names. */
+function runAccounts(review: Review): string[] {
+  const accounts = [...review.meta.accounts];
+  for (const f of review.findings) if (!accounts.includes(f.resource.account)) accounts.push(f.resource.account);
+  return accounts.length ? accounts : ['local'];
+}
+
+function buildRun(
+  review: Review,
+  driver: Sarif.ToolComponent,
+  ruleIndex: Map<string, number>,
+  account: string,
+  findings: ReviewedFinding[],
+  keep: number,
+  baseDir: string,
+): Sarif.Run {
+  const kept = findings.slice(0, keep);
+  const results = kept.map((f) => result(f, ruleIndex, baseDir));
+  const usesRoot = results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === ROOT_BASE_ID);
+  const omitted = findings.length - kept.length;
+  const properties: Sarif.PropertyBag = {
+    account,
+    scan: {
+      accounts: review.meta.accounts,
+      regions: review.meta.regions,
+      source: review.meta.source,
+      collectedAt: review.meta.collectedAt,
+      evaluatedAt: review.evaluatedAt,
+      resourceCount: review.resourceCount,
+    },
+    notCheckedRules: review.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId),
+    incompleteRules: review.rules.filter((r) => r.status !== 'not-checked' && !r.complete).map((r) => r.ruleId),
+    suppressed: findings.filter((f) => f.suppression).length,
+  };
+  if (omitted > 0) {
+    const bySeverity: Partial<Record<Severity, number>> = {};
+    for (const f of findings.slice(keep)) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    Object.assign(properties, {
+      truncated: true,
+      resultsOmitted: omitted,
+      resultsOmittedBySeverity: bySeverity,
+      truncationReason: 'GitHub code scanning limits (results per run, gzipped file size); the most severe results were kept',
+    });
+  }
+  if (review.baseline) {
+    const mine = (f: AbsentFinding) => f.resource.account === account;
+    properties.baseline = {
+      file: review.baseline.file,
+      // Fixed findings are not emitted as results with baselineState "absent": code scanning would
+      // store them as alerts. A result that is no longer reported is how GitHub closes an alert.
+      fixed: review.baseline.fixed.filter(mine).map(absentSummary),
+      notRechecked: review.baseline.notRechecked.filter(mine).map((f) => ({ ...absentSummary(f), reason: f.reason })),
+    };
+  }
+  if (review.expiredSuppressions?.length) properties.expiredSuppressions = review.expiredSuppressions;
+
+  const run: Sarif.Run = {
+    tool: { driver },
+    automationDetails: { id: `${TOOL_NAME}/${categorySafe(account)}/` },
+    columnKind: 'utf16CodeUnits',
+    invocations: [invocation(review, ruleIndex)],
+    results,
+    properties,
+  };
+  if (usesRoot) run.originalUriBaseIds = { [ROOT_BASE_ID]: { uri: 'file:///' } };
+  return run;
+}
+
+function absentSummary(f: AbsentFinding) {
+  return { fingerprint: f.fingerprint, ruleId: f.ruleId, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id, region: f.resource.region };
+}
+
+function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invocation {
+  const inv: Sarif.Invocation = { executionSuccessful: true, endTimeUtc: review.evaluatedAt };
+  if (review.gaps.length) {
+    inv.toolExecutionNotifications = review.gaps.map((g) => ({
+      level: 'warning',
+      message: {
+        text: `Could not read ${g.service} ${g.operation} in ${g.region} (${g.errorCode}: ${g.message}). Results for ${g.resourceTypes.join(', ') || 'this source'} are incomplete.`,
+      },
+    }));
+  }
+  const notChecked = review.rules.filter((r) => r.status === 'not-checked' || !r.complete);
+  if (notChecked.length) {
+    inv.toolConfigurationNotifications = notChecked.map((r) => {
+      const notification: Sarif.Notification = {
+        level: 'warning',
+        message: {
+          text:
+            r.status === 'not-checked'
+              ? `Rule ${r.ruleId} was not checked: resource type ${r.resource} was not collected. This is not a pass.`
+              : `Rule ${r.ruleId} is incomplete: a coverage gap touches resource type ${r.resource}. This is not a clean pass.`,
+        },
+      };
+      const index = ruleIndex.get(r.ruleId);
+      if (index !== undefined) notification.associatedRule = { id: r.ruleId, index };
+      return notification;
+    });
+  }
+  return inv;
+}
+
+function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: string): Sarif.Result {
+  const location: Sarif.Location = f.location ? fileLocation(f.location, baseDir) : cloudLocation(f);
+  const properties: Sarif.PropertyBag = {
+    severity: f.severity,
+    kind: f.kind,
+    resourceType: f.resource.type,
+    resourceId: f.resource.id,
+    account: f.resource.account,
+    region: f.resource.region,
+    evidence: f.evidence,
+  };
+  if (f.resource.arn) properties.arn = f.resource.arn;
+  if (f.resource.name) properties.resourceName = f.resource.name;
+  if (f.severityReason) properties.severityReason = f.severityReason;
+  if (f.remediation.cli) properties.remediationCli = f.remediation.cli;
+  if (f.costMonthlyUsd !== undefined) properties.costMonthlyUsd = f.costMonthlyUsd;
+  if (f.attribution) properties.attribution = { ...f.attribution };
+  const text = [f.message, ...(f.attribution ? [`Last change: ${describeAttribution(f.attribution)}`] : []), ...(f.remediation.cli ? [`Fix: ${f.remediation.cli}`] : [])].join('\n');
+  const out: Sarif.Result = {
+    ruleId: f.ruleId,
+    level: LEVEL[f.severity],
+    kind: 'fail',
+    message: { text },
+    locations: [location],
+    // The engine's fingerprint hashes rule, account, region, type and id (never a line or a
+    // value that changes), so an alert keeps its identity across scans. GitHub reads
+    // primaryLocationLineHash; supplying it stops upload-sarif from hashing a file that,
+    // for cloud resources, does not exist.
+    partialFingerprints: { primaryLocationLineHash: f.fingerprint, 'awsaudit/v1': f.fingerprint },
+    properties,
+  };
+  const index = ruleIndex.get(f.ruleId);
+  if (index !== undefined) out.ruleIndex = index;
+  if (f.baselineState) out.baselineState = f.baselineState;
+  if (f.suppression) {
+    out.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: f.suppression.reason,
+        properties: { source: f.suppression.source, ...(f.suppression.expires ? { expires: f.suppression.expires } : {}) },
+      },
+    ];
+  }
+  return out;
+}
+
+/** A percent-encoded path segment that keeps ids readable (`:` and `@` are legal in a segment) and never forms `.` or `..`. */
+function segment(value: string, keepColon: boolean): string {
+  let enc = encodeURIComponent(value);
+  if (keepColon) enc = enc.replace(/%3A/gi, ':').replace(/%40/g, '@');
+  if (enc === '') return '-';
+  if (enc === '.') return '%2E';
+  if (enc === '..') return '%2E%2E';
+  return enc;
+}
+
+/** `aws/<account>/<region>/<service>/<resource-id>`: stable, readable, a valid relative URI. */
+export function cloudUri(resource: { type: string; account: string; region: string; id: string }): string {
+  const service = resourceTypeInfo(resource.type)?.service ?? resource.type.split('.')[1] ?? 'unknown';
+  const provider = resource.type.split('.')[0] || 'aws';
+  return [provider, resource.account, resource.region, service, resource.id].map((s, i) => segment(s, i > 0)).join('/');
+}
+
+function cloudLocation(f: ReviewedFinding): Sarif.Location {
+  return {
+    physicalLocation: { artifactLocation: { uri: cloudUri(f.resource) }, region: { startLine: 1 } },
+    logicalLocations: [
+      {
+        name: f.resource.id,
+        fullyQualifiedName: f.resource.arn ?? `${f.resource.type}/${f.resource.account}/${f.resource.region}/${f.resource.id}`,
+        kind: 'resource',
+      },
+    ],
+  };
+}
+
+/** File findings point at the file and line; the path is relative to the working directory (what GitHub expects: repository-relative). */
+function fileLocation(location: NonNullable<ReviewedFinding['location']>, baseDir: string): Sarif.Location {
+  const absolute = path.resolve(baseDir, location.path);
+  const relative = path.relative(baseDir, absolute);
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  const parts = (inside ? relative : absolute.replace(/^\/+/, '')).split(path.sep).filter(Boolean);
+  const artifactLocation: Sarif.ArtifactLocation = { uri: parts.map((p) => segment(p, false)).join('/') };
+  if (!inside) artifactLocation.uriBaseId = ROOT_BASE_ID;
+  const region: Sarif.Region = { startLine: location.line ?? 1 };
+  if (location.column !== undefined) region.startColumn = location.column;
+  return { physicalLocation: { artifactLocation, region } };
+}
+
+function categorySafe(account: string): string {
+  return account.replace(/[^A-Za-z0-9._-]/g, '_') || 'unknown';
+}
+
+/** `s3-bucket-public-acl` → `S3BucketPublicAcl` (SARIF's friendly name must differ from the id). */
+function pascal(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** Templates in rule-level help show their placeholders as <expression>. */
+function templateText(template: string): string {
+  return template.replace(/\{\{\s*(.+?)\s*\}\}/g, '<$1>');
+}
+
+function ruleDescriptor(rule: CompiledRule, limits: SarifLimits): Sarif.ReportingDescriptor {
+  const d = rule.definition;
+  const service = resourceTypeInfo(d.resource)?.service ?? d.resource.split('.')[1] ?? 'unknown';
+  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...(d.tags ?? [])])].slice(0, limits.tagsPerRule);
+  const references = (d.references ?? []).filter((r) => /^https?:\/\//.test(r));
+  const compliance = [
+    ...(d.compliance?.cis ?? []).map((c) => `CIS AWS Foundations ${c}`),
+    ...(d.compliance?.fsbp ?? []).map((c) => `AWS FSBP ${c}`),
+  ];
+  const cli = d.remediation.cli ? templateText(d.remediation.cli) : undefined;
+
+  const text = [
+    d.description,
+    '',
+    `How to fix: ${d.remediation.text}`,
+    ...(cli ? [`CLI: ${cli}`] : []),
+    ...(d.remediation.console ? [`Console: ${d.remediation.console}`] : []),
+    ...(d.cost ? [`Cost estimate: ${d.cost.basis}`] : []),
+    ...(compliance.length ? [`Compliance: ${compliance.join('; ')}`] : []),
+    ...(references.length ? ['References:', ...references.map((r) => `- ${r}`)] : []),
+  ].join('\n');
+  const markdown = [
+    `**${d.title}** (${rule.severity}, ${d.kind}; resource \`${d.resource}\`)`,
+    '',
+    d.description,
+    '',
+    '## How to fix',
+    '',
+    d.remediation.text,
+    ...(cli ? ['', '```sh', cli, '```'] : []),
+    ...(d.remediation.console ? ['', `Console: ${d.remediation.console}`] : []),
+    ...(d.cost ? ['', `**Cost estimate:** ${d.cost.basis}`] : []),
+    ...(compliance.length ? ['', `**Compliance:** ${compliance.join('; ')}`] : []),
+    ...(references.length ? ['', '## References', '', ...references.map((r) => `- <${r}>`)] : []),
+  ].join('\n');
+
+  const descriptor: Sarif.ReportingDescriptor = {
+    id: rule.id,
+    name: pascal(rule.id),
+    shortDescription: { text: d.title },
+    fullDescription: { text: d.description },
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    help: { text, markdown },
+    properties: {
+      tags,
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[rule.severity],
+      'problem.severity': PROBLEM_SEVERITY[rule.severity],
+      severity: rule.severity,
+      kind: d.kind,
+      resourceType: d.resource,
+      source: d.source,
+    },
+  };
+  if (references[0]) descriptor.helpUri = references[0];
+  return descriptor;
+}

@@ -1,0 +1,351 @@
+// The CloudTrail building blocks, each against real records where there are any.
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { attributeFindings, isSuccessfulWrite, resourceKey, touchedResources } from '../src/cloudtrail/attribution.js';
+import { AllocationTracker, addressEventOf, type AddressEvent } from '../src/cloudtrail/eip-allocations.js';
+import { eventFacts, maskKeyId } from '../src/cloudtrail/event-facts.js';
+import { EventEvaluator, capHits, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
+import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
+import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
+import { FileProblem, parseRecordBatch, parseRecordsBytes, type CloudTrailRecord } from '../src/cloudtrail/records.js';
+import { RecordSplitter } from '../src/cloudtrail/split.js';
+import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
+import { daysOf, parseS3Url } from '../src/cloudtrail/sources/s3.js';
+import type { Finding } from '../src/engine/findings.js';
+import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
+import { allRecords, invictusFiles, stratusFiles, type RawRecord } from './support/cloudtrail.js';
+
+const invictus = invictusFiles();
+const stratus = stratusFiles();
+const records = [...allRecords(invictus), ...allRecords(stratus)];
+const biggest = [...invictus].sort((a, b) => b.records.length - a.records.length)[0]!;
+const byId = (id: string) => records.find((r) => r.eventID === id)!;
+
+function problemOf(fn: () => unknown): FileProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof FileProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a FileProblem');
+}
+
+describe('reading records: three layouts, gzip or not', () => {
+  const layouts = {
+    'Records object': JSON.stringify({ Records: biggest.records }),
+    'pretty Records object': JSON.stringify({ Records: biggest.records }, null, 2),
+    'JSON array': JSON.stringify(biggest.records),
+    'one record per line': biggest.records.map((r) => JSON.stringify(r)).join('\n') + '\n',
+  };
+  for (const [name, text] of Object.entries(layouts)) {
+    it(`${name}, plain and gzipped, gives every record of the real file`, () => {
+      for (const bytes of [Buffer.from(text), gzipSync(text)]) {
+        const parsed = parseRecordsBytes(bytes);
+        expect(parsed.problem).toBeUndefined();
+        expect(parsed.records.map((r) => r.eventID)).toEqual(biggest.records.map((r) => r.eventID));
+      }
+    });
+  }
+
+  it('a truncated gzip file, a file that is not gzip or JSON, and JSON that is not CloudTrail are told apart', () => {
+    const gz = gzipSync(JSON.stringify({ Records: biggest.records }));
+    expect(problemOf(() => parseRecordsBytes(gz.subarray(0, gz.length / 2))).code).toBe('TruncatedFile');
+    expect(problemOf(() => parseRecordsBytes(Buffer.from('PK\u0003\u0004 this is a zip, not a log'))).code).toBe('InvalidFile');
+    expect(problemOf(() => parseRecordsBytes(Buffer.from('{"awsAccountId":"123456789012","digestStartTime":"2023-07-10T11:00:00Z"}'))).code).toBe('NotCloudTrail');
+    expect(problemOf(() => parseRecordsBytes(Buffer.from(JSON.stringify({ Records: biggest.records }).slice(0, 5000)))).code).toBe('TruncatedFile');
+    expect(problemOf(() => parseRecordsBytes(Buffer.from('  \n'))).code).toBe('NotCloudTrail');
+  });
+
+  it('keeps what it can: JSON lines cut in the last line, and arrays with items that are not records', () => {
+    const lines = biggest.records.slice(0, 5).map((r) => JSON.stringify(r));
+    const cut = parseRecordsBytes(Buffer.from(lines.join('\n').slice(0, -40)));
+    expect(cut.records).toHaveLength(4);
+    expect(cut.problem?.code).toBe('TruncatedFile');
+    const mixed = parseRecordsBytes(Buffer.from(JSON.stringify([biggest.records[0], { hello: 'world' }, 42])));
+    expect(mixed.records).toHaveLength(1);
+    expect(mixed.problem?.code).toBe('InvalidRecords');
+  });
+});
+
+describe('the stream splitter (files too large to parse whole)', () => {
+  const tricky: CloudTrailRecord = { eventName: 'Odd', eventTime: '2023-07-10T00:00:00Z', eventID: 'x', note: 'braces } { ] [ and "quotes" and a backslash \\ and \u001f' };
+  const sample = [...biggest.records.slice(0, 40), tricky];
+  const split = (text: string, size: number) => {
+    const splitter = new RecordSplitter(2000);
+    const batches: Buffer[] = [];
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += size) batches.push(...splitter.push(bytes.subarray(i, i + size)));
+    batches.push(...splitter.end());
+    return batches.flatMap((b) => parseRecordBatch(b).records);
+  };
+  for (const [name, text] of Object.entries({
+    'Records object (pretty-printed: records span lines)': JSON.stringify({ Records: sample }, null, 2),
+    'JSON array': JSON.stringify(sample),
+    'JSON lines': sample.map((r) => JSON.stringify(r)).join('\n'),
+  })) {
+    it(`${name}: the same records whatever the chunk size`, () => {
+      for (const size of [1, 7, 1000, 1 << 20]) expect(split(text, size)).toEqual(sample);
+    });
+  }
+  it('a stream cut inside a record is a TruncatedFile, after the records before it', () => {
+    const text = JSON.stringify({ Records: sample });
+    const splitter = new RecordSplitter(1 << 30);
+    splitter.push(Buffer.from(text.slice(0, Math.floor(text.length * 0.6))));
+    expect(problemOf(() => splitter.end()).code).toBe('TruncatedFile');
+    expect(splitter.count).toBeGreaterThan(5);
+    const salvaged = splitter.salvage().flatMap((b) => parseRecordBatch(b).records);
+    expect(salvaged).toEqual(sample.slice(0, splitter.count));
+  });
+});
+
+describe('the time window', () => {
+  const now = new Date('2023-07-31T12:00:00Z');
+  it('ISO dates and times, relative durations; a date alone as --until is the end of that day', () => {
+    expect(parseTimeArg('2023-07-01', now, '--since').toISOString()).toBe('2023-07-01T00:00:00.000Z');
+    expect(parseTimeArg('2023-07-31', now, '--until').toISOString()).toBe('2023-08-01T00:00:00.000Z');
+    expect(parseTimeArg('2023-07-10T12:30:00Z', now, '--since').toISOString()).toBe('2023-07-10T12:30:00.000Z');
+    expect(parseTimeArg('7d', now, '--since').toISOString()).toBe('2023-07-24T12:00:00.000Z');
+    expect(parseTimeArg('12h', now, '--since').toISOString()).toBe('2023-07-31T00:00:00.000Z');
+    expect(() => parseTimeArg('last tuesday', now, '--since')).toThrow(/not a date or a duration/);
+  });
+  it('defaults to the last 7 days for remote sources, open for files; since must precede until', () => {
+    expect(resolveWindow({}, now, 7)).toEqual({ since: new Date('2023-07-24T12:00:00Z'), until: now });
+    expect(resolveWindow({}, now)).toEqual({});
+    expect(() => resolveWindow({ since: '2023-08-01', until: '2023-07-01' }, now)).toThrow(/not before/);
+  });
+  it('S3: lists the day folders of the window, and the day after it (delivery follows the event)', () => {
+    expect(daysOf({ since: new Date('2023-07-09T23:00:00Z'), until: new Date('2023-07-11T00:00:00Z') }, now)).toEqual(['2023/07/09/', '2023/07/10/', '2023/07/11/']);
+    expect(parseS3Url('s3://my-trail-bucket/some/prefix')).toEqual({ bucket: 'my-trail-bucket', prefix: 'some/prefix/' });
+    expect(parseS3Url('s3://my-trail-bucket')).toEqual({ bucket: 'my-trail-bucket', prefix: '' });
+    expect(() => parseS3Url('s3://')).toThrow(/not an S3 location/);
+  });
+});
+
+describe('the event-name prefilter', async () => {
+  it('reads eq/in leaves, intersects under all, unites under any, gives up elsewhere', () => {
+    expect(eventNamesOf({ path: 'data.eventName', op: 'eq', value: 'A' })).toEqual(new Set(['A']));
+    expect(eventNamesOf({ all: [{ path: 'data.eventName', op: 'in', value: ['A', 'B'] }, { path: 'data.eventName', op: 'in', value: ['B', 'C'] }] })).toEqual(new Set(['B']));
+    expect(eventNamesOf({ any: [{ path: 'data.eventName', op: 'eq', value: 'A' }, { path: 'data.eventName', op: 'eq', value: 'B' }] })).toEqual(new Set(['A', 'B']));
+    expect(eventNamesOf({ any: [{ path: 'data.eventName', op: 'eq', value: 'A' }, { path: 'data.userIdentity.type', op: 'eq', value: 'Root' }] })).toBeNull();
+    expect(eventNamesOf({ not: { path: 'data.eventName', op: 'eq', value: 'A' } })).toBeNull();
+    expect(eventNamesOf({ path: 'data.eventName', op: 'in', value: { $option: 'names' } }, { names: ['X'] })).toEqual(new Set(['X']));
+  });
+
+  const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
+  const eventRules = rules.filter((r) => r.definition.resource === 'aws.cloudtrail.event').map((r) => compileRule(r, undefined, 'test').rule!);
+  it('is sound for every shipped event rule over every real record: a record it skips never matches', () => {
+    expect(eventRules.length).toBeGreaterThanOrEqual(9);
+    let skipped = 0;
+    for (const rule of eventRules) {
+      const names = eventNamesOf(rule.definition.condition, rule.options);
+      for (const r of records) {
+        if (names === null || names.has(r.eventName)) continue;
+        skipped++;
+        const view = { type: 'aws.cloudtrail.event', id: r.eventID, account: 'a', region: 'r', data: r as never, facts: { leakedAccessKey: true } };
+        expect(rule.condition.test(view, { now: 0 }), `${rule.id} on ${r.eventName}`).toBe(false);
+      }
+    }
+    expect(skipped).toBeGreaterThan(20_000);
+  });
+});
+
+describe('the rate limiter', () => {
+  function fakeClock(): Clock & { t: number } {
+    const clock = {
+      t: 0,
+      now: () => clock.t,
+      sleep: async (ms: number) => {
+        clock.t += ms;
+      },
+    };
+    return clock;
+  }
+  it('never lets more than 2 calls into any 1-second window, and is not slower than that', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(2, 1000, clock);
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 3 }, async () => {
+      for (let i = 0; i < 4; i++) {
+        const release = await limiter.acquire();
+        times.push(clock.now());
+        release();
+      }
+    }));
+    times.sort((a, b) => a - b);
+    expect(times).toEqual([0, 0, 1000, 1000, 2000, 2000, 3000, 3000, 4000, 4000, 5000, 5000]);
+    for (const t of times) expect(times.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(2);
+  });
+  it('counts a call from when it finished: a slow call holds its slot, then a full second', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(2, 1000, clock);
+    const starts: number[] = [];
+    const slow = await limiter.acquire(); // finishes at 700
+    starts.push(clock.now());
+    const fast = await limiter.acquire(); // finishes at 0
+    starts.push(clock.now());
+    fast();
+    const third = limiter.acquire().then((release) => {
+      starts.push(clock.now());
+      release();
+    });
+    await clock.sleep(700);
+    slow();
+    await third;
+    // The third call waits for the fast one's second (0 + 1000), not for the slow one's.
+    expect(starts).toEqual([0, 0, 1000]);
+    // Finished: the third at 1000, the slow one at 1700: the next may start at 2000.
+    const fourth = await limiter.acquire();
+    expect(clock.now()).toBe(2000);
+    fourth();
+  });
+  it('backoff doubles per attempt, with jitter in its upper half, capped', () => {
+    expect(backoffDelay(0, 500, 20_000, () => 0)).toBe(250);
+    expect(backoffDelay(3, 500, 20_000, () => 1)).toBe(4000);
+    expect(backoffDelay(10, 500, 20_000, () => 1)).toBe(20_000);
+  });
+});
+
+describe('attribution: which resources a real event changed, and the last change of each', () => {
+  const find = (name: string, pred: (r: RawRecord) => boolean = () => true) => records.find((r) => r.eventName === name && pred(r))!;
+  it('maps real write events to the resources they touched', () => {
+    expect(touchedResources(find('PutBucketPolicy'))).toEqual([{ type: 'aws.s3.bucket', id: 'stratus-red-team-ctes-bucket-qyxyekjbtk' }]);
+    expect(touchedResources(find('AuthorizeSecurityGroupIngress'))).toContainEqual({ type: 'aws.ec2.security-group', id: 'sg-04cfb7a4712d75b00' });
+    expect(touchedResources(byId('8c282c0b-00d1-4369-95b7-cb50b6eee620'))).toEqual([
+      { type: 'aws.iam.user', id: 'malicious-iam-user' },
+      { type: 'aws.iam.access-key', id: 'AKIATFQR7NSCQLA2F4OD' },
+    ]);
+    expect(touchedResources(find('DeleteTrail', (r) => r.errorCode === undefined))).toEqual([{ type: 'aws.cloudtrail.trail', id: 'stratus-red-team-ctes-trail-qyxyekjbtk' }]);
+    expect(touchedResources(find('AllocateAddress'))).toEqual([{ type: 'aws.ec2.elastic-ip', id: 'eipalloc-08a083beb7e83dbc0' }]);
+    expect(touchedResources(find('CreateDBInstance'))).toEqual([{ type: 'aws.rds.db-instance', id: 'terraform-20230710121504061500000001' }]);
+  });
+  it('reads, failed calls and data events are not changes', () => {
+    expect(isSuccessfulWrite(find('DescribeSecurityGroups'))).toBe(false);
+    expect(isSuccessfulWrite(find('StopLogging'))).toBe(false); // TrailNotFoundException
+    expect(isSuccessfulWrite(find('ConsoleLogin'))).toBe(false);
+    expect(isSuccessfulWrite(find('PutBucketPolicy'))).toBe(true);
+    const writes = records.filter((r) => isSuccessfulWrite(r as CloudTrailRecord));
+    expect(writes.every((r) => !/^(Get|List|Describe)/.test(r.eventName) && r.errorCode === undefined)).toBe(true);
+  });
+  it('a finding is attributed to the latest change of its resource; event findings and untouched resources are not', () => {
+    const finding = (type: string, id: string): Finding => ({
+      fingerprint: id, ruleId: 'r', title: 't', severity: 'high', kind: 'security', resource: { type, id, account: '123456789012', region: 'eu-west-1' }, message: 'm', evidence: [], remediation: { text: 't' },
+    });
+    const early = { eventName: 'PutBucketAcl', eventTime: '2023-07-10T10:00:00Z', eventID: 'a', eventSource: 's3.amazonaws.com' };
+    const late = { ...early, eventName: 'PutBucketPolicy', eventTime: '2023-07-10T11:00:00Z', eventID: 'b' };
+    const key = resourceKey('aws.s3.bucket', '123456789012', 'us-east-1', 'web'); // bucket events may come from another region's endpoint
+    const out = attributeFindings([finding('aws.s3.bucket', 'web'), finding('aws.s3.bucket', 'other'), finding('aws.cloudtrail.event', 'web')], new Map([[key, late]]));
+    expect(out[0]!.attribution).toEqual(late);
+    expect(out[1]!.attribution).toBeUndefined();
+    expect(out[2]!.attribution).toBeUndefined();
+    expect(early.eventTime < late.eventTime).toBe(true);
+  });
+});
+
+describe('event facts: leaked key ids', () => {
+  it('flags a call signed with a leaked key and masks the id', () => {
+    const record = byId('f4923a37-92d5-4dfd-9786-6caef2b5f33c') as CloudTrailRecord;
+    expect(eventFacts(record, { leakedKeyIds: new Set() })).toEqual({ leakedAccessKey: false });
+    expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) })).toEqual({ leakedAccessKey: true, accessKeyIdMasked: 'AKIA************20BJ' });
+    expect(maskKeyId('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA************MPLE');
+  });
+});
+
+describe('Elastic IP allocations correlated over the stream', () => {
+  const events = records
+    .map((r) => addressEventOf(r as CloudTrailRecord, String(r.recipientAccountId), String(r.awsRegion)))
+    .filter((e): e is AddressEvent => e !== undefined);
+  it('the real data allocates 3 addresses and releases all 3: nothing is left, in any order', () => {
+    expect(events.map((e) => e.kind).sort()).toEqual(['allocate', 'allocate', 'allocate', 'release', 'release', 'release']);
+    for (const order of [events, [...events].reverse()]) {
+      const tracker = new AllocationTracker();
+      order.forEach((e) => tracker.add(e));
+      const resources = tracker.resources('2023-07-31T00:00:00Z');
+      expect(resources).toHaveLength(3);
+      expect(resources.every((r) => r.data.releasedAt !== null && r.data.associatedAt === null)).toBe(true);
+    }
+  });
+  it('without its release, an allocation stays unassociated; a release before the allocation does not count', () => {
+    const tracker = new AllocationTracker();
+    const alloc = events.find((e) => e.kind === 'allocate')!;
+    tracker.add(alloc);
+    tracker.add({ ...alloc, kind: 'release', eventTime: '2023-07-01T00:00:00Z', eventID: 'earlier' });
+    const [resource] = tracker.resources('2023-07-10T13:55:08Z');
+    expect(resource!.data).toMatchObject({ allocationId: alloc.allocationId, releasedAt: null, associatedAt: null, hoursSinceAllocation: 2 });
+  });
+});
+
+describe('the event evaluator', async () => {
+  const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
+  const specs = rules
+    .filter((r) => r.definition.resource === 'aws.cloudtrail.event')
+    .map((r) => ({ file: r.file, definition: r.definition, severity: r.definition.severity, options: {} }));
+  it('evaluates only the events inside the window', () => {
+    const evaluator = new EventEvaluator({ rules: specs, since: '2023-07-10T12:00:00Z', until: '2023-07-10T12:10:00Z', now: 0, leakedKeyIds: [], attribution: { mode: 'off' }, maxFindingsPerRule: 100 });
+    const all = allRecords(invictus) as CloudTrailRecord[];
+    const result = evaluator.processRecords('x', all);
+    expect(result.records).toBe(all.length);
+    expect(result.events).toBe(all.filter((r) => r.eventTime >= '2023-07-10T12:00:00Z' && r.eventTime < '2023-07-10T12:10:00Z').length);
+    expect(result.events).toBeLessThan(all.length);
+  });
+  it('keeps the most recent findings per rule, the same whatever the input order', () => {
+    const hit = (rule: number, t: string, id: string): RuleHit => ({ rule, eventTime: t, finding: { resource: { id } } as Finding });
+    const hits = [hit(0, '2023-01-01T00:00:01Z', 'a'), hit(0, '2023-01-01T00:00:03Z', 'b'), hit(0, '2023-01-01T00:00:02Z', 'c'), hit(1, '2023-01-01T00:00:00Z', 'd')];
+    const ids = (h: RuleHit[]) => h.map((x) => x.finding.resource.id).sort();
+    expect(ids(capHits(hits, 2, 2))).toEqual(['b', 'c', 'd']);
+    expect(ids(capHits([...hits].reverse(), 2, 2))).toEqual(['b', 'c', 'd']);
+  });
+});
+
+describe('the raw fast path for files as CloudTrail delivers them', async () => {
+  const { scanDeliveredFile } = await import('../src/cloudtrail/delivered-file.js');
+  const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
+  const specs = rules
+    .filter((r) => r.definition.resource === 'aws.cloudtrail.event')
+    .map((r) => ({ file: r.file, definition: r.definition, severity: r.definition.severity, options: Object.fromEntries(Object.entries(r.definition.options ?? {}).map(([k, o]) => [k, o.default])) }));
+  const invictusRecords = allRecords(invictus);
+  // A root sign-in and a call with a given key, so the text patterns have something to find.
+  const root = { ...invictusRecords.find((r) => r.eventName === 'ConsoleLogin')!, eventID: 'f00d0000-0000-4000-8000-000000000001' };
+  (root as Record<string, unknown>).userIdentity = { type: 'Root', principalId: '123837392027', arn: 'arn:aws:iam::123837392027:root', accountId: '123837392027' };
+  const records = [...invictusRecords, root];
+  const delivered = JSON.stringify({ Records: records });
+
+  it('finds every record of the real files, with the fields the parser reads', () => {
+    const found = scanDeliveredFile(delivered)!;
+    expect(found).toHaveLength(records.length);
+    found.forEach((r, i) => {
+      const record = records[i]!;
+      expect(JSON.parse(delivered.slice(r.start, r.end))).toEqual(record);
+      expect([r.eventTime, r.eventName, r.eventSource, r.awsRegion, r.recipientAccountId]).toEqual([record.eventTime, record.eventName, record.eventSource, record.awsRegion, record.recipientAccountId]);
+    });
+  });
+
+  it('refuses what it cannot read exactly: another key order glued in, a nested record, pretty-printing', () => {
+    const sorted = Object.fromEntries(Object.entries(invictusRecords[0]!).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(scanDeliveredFile(JSON.stringify({ Records: [invictusRecords[0], sorted, invictusRecords[1]] }))).toBeUndefined();
+    const nested = { ...invictusRecords[0]!, requestParameters: { copy: invictusRecords[1] } };
+    expect(scanDeliveredFile(JSON.stringify({ Records: [invictusRecords[0], nested] }))).toBeUndefined();
+    expect(scanDeliveredFile(JSON.stringify({ Records: invictusRecords.slice(0, 3) }, null, 1))).toBeUndefined();
+    expect(scanDeliveredFile(JSON.stringify(invictusRecords.slice(0, 3)))).toBeUndefined();
+  });
+
+  const modes = {
+    'no attribution': { mode: 'off' },
+    'attribution of every change': { mode: 'all' },
+    'attribution of a few resources': { mode: 'targets', keys: ['aws.s3.bucket\u0000123837392027\u0000*\u0000stratus-red-team-ctes-bucket-qyxyekjbtk', 'aws.ec2.security-group\u0000123837392027\u0000us-east-1\u0000sg-04cfb7a4712d75b00'] },
+  } as const;
+  for (const [name, attribution] of Object.entries(modes)) {
+    for (const leakedKeyIds of [[], ['AKIATFQR7NSC8Q4X20BJ']]) {
+      it(`gives the same result as parsing everything (${name}; ${leakedKeyIds.length ? 'a leaked key' : 'no leaked key'}; a window)`, () => {
+        const config = { rules: specs, now: 0, leakedKeyIds, attribution, maxFindingsPerRule: 1000, since: '2023-07-10T11:50:00Z', until: '2023-07-10T12:30:00Z' };
+        const viaRaw = new EventEvaluator(config).processBytes('f', gzipSync(delivered));
+        const viaParser = new EventEvaluator(config).processRecords('f', JSON.parse(delivered).Records);
+        expect(viaRaw).toEqual(viaParser);
+        expect(viaRaw.events).toBeGreaterThan(1000);
+        expect(viaRaw.hits.length).toBeGreaterThan(10);
+        if (leakedKeyIds.length) expect(viaRaw.hits.filter((h) => h.finding.ruleId === 'cloudtrail-leaked-access-key-used').length).toBeGreaterThan(100);
+        expect(viaRaw.hits.some((h) => h.finding.ruleId === 'cloudtrail-root-user-activity')).toBe(true);
+      });
+    }
+  }
+});

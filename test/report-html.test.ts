@@ -1,0 +1,229 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/cli.js';
+import { DEMO_NOW, FILE_RULES, HOSTILE, tempDir } from './support/snapshots.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.join(ROOT, 'reports', 'screenshots');
+
+/** The test command installs Debian's Chromium when it is missing (the machine has apt and root). */
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  process.stdout.write(`Chromium is not installed at ${CHROMIUM}: installing it with apt-get (apt-get update && apt-get install -y chromium)...\n`);
+  const r = spawnSync('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium'], {
+    stdio: 'inherit',
+    timeout: 900_000,
+  });
+  if (r.status !== 0 || !existsSync(CHROMIUM)) {
+    throw new Error(`could not install Chromium (exit ${r.status}); install it with \`apt-get install -y chromium\` and run the tests again`);
+  }
+}
+
+interface Watched {
+  page: Page;
+  dialogs: string[];
+  requests: string[];
+  errors: string[];
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureChromium();
+  // Every host name resolves nowhere: even a request that slipped through could not leave the machine.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(file: string): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const watched: Watched = { page, dialogs: [], requests: [], errors: [] };
+  page.on('dialog', (d) => {
+    watched.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss().catch(() => undefined);
+  });
+  page.on('request', (r) => {
+    if (!/^(file|data|about|blob):/.test(r.url())) watched.requests.push(r.url());
+  });
+  page.on('pageerror', (e) => watched.errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') watched.errors.push(m.text());
+  });
+  await page.goto(pathToFileURL(file).href);
+  return watched;
+}
+
+const visibleRows = (page: Page) => page.locator('tbody.finding:visible');
+const visibleRules = (page: Page) => page.locator('tbody.finding:visible').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')));
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  process.stdout.write(`screenshot: ${file}\n`);
+  return file;
+}
+
+describe('HTML report of the demo account in headless Chromium', () => {
+  let w: Watched;
+  beforeAll(async () => {
+    const file = path.join(tempDir(), 'demo.html');
+    // The notes' headline rules only: the counts below test the page, not the rule set,
+    // which grows (every other rule is covered by the rule tests).
+    const headline = ['ec2-security-group-admin-ports-open', 'ec2-security-group-nonweb-port-open', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old', 'iam-user-full-access-policy'];
+    const r = await runCli(['scan', '--demo', '--only', headline.join(','), '--fail-on', 'none', '--format', 'html', '--output', `html=${file}`]);
+    expect(r.code).toBe(0);
+    w = await open(file);
+  });
+
+  it('shows the account summary, severity counts, the waste estimate and coverage', async () => {
+    const { page } = w;
+    await expect(page.locator('h1').textContent()).resolves.toContain('123456789012');
+    await expect(page.locator('[data-filter-severity="critical"] .n').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-filter-severity="high"] .n').textContent()).resolves.toBe('2');
+    await expect(page.locator('[data-filter-severity="medium"] .n').textContent()).resolves.toBe('4');
+    await expect(page.locator('section[aria-label="Summary"]').textContent()).resolves.toContain('$3.65');
+    await expect(page.locator('#coverage').textContent()).resolves.toContain('no coverage gaps');
+    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 7 of 7 findings');
+  });
+
+  it('filters to one severity and shows exactly those rows', async () => {
+    const { page } = w;
+    await page.selectOption('#f-severity', 'high');
+    expect((await visibleRules(page)).sort()).toEqual(['ec2-security-group-admin-ports-open', 'iam-user-full-access-policy']);
+    for (const sev of await visibleRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity')))) expect(sev).toBe('high');
+    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 2 of 7 findings');
+    // The summary cards filter too.
+    await page.click('[data-filter-severity="medium"]');
+    await expect(visibleRows(page).count()).resolves.toBe(4);
+    await page.click('#f-reset');
+    await expect(visibleRows(page).count()).resolves.toBe(7);
+  });
+
+  it('filters by service, kind and rule together', async () => {
+    const { page } = w;
+    await page.selectOption('#f-service', 'ec2');
+    await expect(visibleRows(page).count()).resolves.toBe(3);
+    await page.selectOption('#f-kind', 'cost');
+    expect(await visibleRules(page)).toEqual(['ec2-elastic-ip-unattached']);
+    await page.click('#f-reset');
+    await page.selectOption('#f-rule', 'rds-instance-not-multi-az');
+    expect(await visibleRules(page)).toEqual(['rds-instance-not-multi-az']);
+    await page.click('#f-reset');
+  });
+
+  it('searches for a resource by name and by ARN (the ARN sits in the collapsed evidence)', async () => {
+    const { page } = w;
+    await page.locator('#f-q').pressSequentially('django-board-db', { delay: 5 });
+    expect(await visibleRules(page)).toEqual(['rds-instance-not-multi-az']);
+    await page.fill('#f-q', 'arn:aws:s3:::ciw0707');
+    expect(await visibleRules(page)).toEqual(['s3-bucket-public-acl']);
+    await page.fill('#f-q', 'no-such-resource');
+    await expect(visibleRows(page).count()).resolves.toBe(0);
+    await expect(page.locator('#no-match').isVisible()).resolves.toBe(true);
+    await page.click('#f-reset');
+  });
+
+  it('each finding opens to its evidence, why it matters and how to fix (the CLI command)', async () => {
+    const { page } = w;
+    const bucket = page.locator('tbody.finding[data-rule="s3-bucket-public-acl"]');
+    await bucket.locator('summary').click();
+    const body = await bucket.locator('details .body').innerText();
+    expect(body).toContain('facts.publicViaAcl');
+    expect(body).toMatch(/WHY IT MATTERS\s+The bucket's access control list grants access to everyone/i);
+    await expect(bucket.locator('pre code').innerText()).resolves.toContain('aws s3api put-public-access-block --bucket ciw0707-web-site-s3');
+  });
+
+  it('sorts by cost', async () => {
+    const { page } = w;
+    await page.click('th[data-sort="cost"]');
+    expect((await visibleRules(page))[0]).toBe('ec2-elastic-ip-unattached');
+    await page.click('th[data-sort="rank"]');
+  });
+
+  it('made no network request, raised no dialog and no script error; screenshot saved', async () => {
+    expect(w.requests).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+    expect(w.errors).toEqual([]);
+    expect(existsSync(await screenshot(w.page, 'demo-report.png'))).toBe(true);
+  });
+});
+
+describe('HTML report with hostile names, tags, messages and file paths', () => {
+  let w: Watched;
+  let html: string;
+  beforeAll(async () => {
+    const file = path.join(tempDir(), 'hostile.html');
+    const r = await runCli(['evaluate', '--snapshot', HOSTILE, '--rules', FILE_RULES, '--now', DEMO_NOW, '--format', 'html', '--output', `html=${file}`]);
+    expect(r.code).toBe(1);
+    html = readFileSync(file, 'utf8');
+    w = await open(file);
+    // Open every finding so nothing hostile stays unrendered.
+    for (const summary of await w.page.locator('details summary').all()) await summary.click();
+    await w.page.waitForTimeout(200);
+  });
+
+  it('runs no injected script: no dialog, no flag set, no extra element', async () => {
+    const { page } = w;
+    expect(w.dialogs).toEqual([]);
+    await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined();
+    await expect(page.evaluate(() => document.querySelectorAll('img, svg, iframe, object, embed, script:not(:last-of-type)').length)).resolves.toBe(0);
+    await expect(page.evaluate(() => document.scripts.length)).resolves.toBe(1);
+    await expect(page.evaluate(() => document.querySelectorAll('style').length)).resolves.toBe(1);
+    await expect(page.locator('body').isVisible()).resolves.toBe(true);
+    expect(w.errors).toEqual([]);
+    expect(w.requests).toEqual([]);
+  });
+
+  it('renders every hostile value as text', async () => {
+    const { page } = w;
+    const text = await page.locator('main').innerText();
+    for (const value of [
+      'ciw0707-<img src=x onerror="window.__xss=1;alert(1)">',
+      '</script><script>window.__xss=1;alert(2)</script>',
+      `launch-wizard-1"><svg onload="window.__xss=1">'`,
+      '</style><style>body{display:none}</style>--><!--',
+      'ap-northeast-2a<script>window.__xss=1</script>',
+      'keys/<img src=x onerror="window.__xss=1;alert(1)">.pem',
+      'notes/evil"name <b>.txt:4:7',
+    ]) {
+      expect(text, value).toContain(value);
+    }
+    // And never as markup in the file itself.
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('<svg');
+    expect(html.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('shows the coverage gap and file findings, and the filters still work on hostile rows', async () => {
+    const { page } = w;
+    await expect(page.locator('#coverage').innerText()).resolves.toContain('ListFunctions');
+    await page.selectOption('#f-service', 'files');
+    // The fixture rules' 3 findings, and the built-in files-aws-access-key-pair on the hostile key (it has a secret).
+    await expect(visibleRows(page).count()).resolves.toBe(4);
+    await page.click('#f-reset');
+    await page.fill('#f-q', '<svg onload');
+    const rows = await visibleRows(page).allInnerTexts();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toContain('<svg onload');
+    await page.click('#f-reset');
+    expect(existsSync(await screenshot(page, 'hostile-report.png'))).toBe(true);
+    expect(w.dialogs).toEqual([]);
+  });
+
+  it('carries a strict Content-Security-Policy: no network source, scripts and styles only by hash', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!.replace(/&#39;/g, "'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(csp).not.toContain('unsafe-inline');
+  });
+});
