@@ -221,7 +221,6 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
 }
 
 function makeEvidence(path: string, op: string, expected: unknown, actual: unknown): Evidence {
-  const evidence: Evidence = { path, op, actual: actual ?? null };
-  if (expected !== undefined) evidence.expected = expected;
-  return evidence;
+  // Built whole (same key order as before): a property added later costs a backing store.
+  return expected !== undefined ? { path, op, actual: actual ?? null, expected } : { path, op, actual: actual ?? null };
 }

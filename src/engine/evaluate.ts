@@ -14,7 +14,16 @@ export interface EvaluateOptions {
 }
 
 export function fingerprintOf(ruleId: string, resource: { account: string; region: string; type: string; id: string }): string {
-  return hash('sha256', [ruleId, resource.account, resource.region, resource.type, resource.id].join('\u0000'), 'hex').slice(0, 32);
+  return fingerprintWithKey(ruleId, resourceKey(resource));
+}
+
+/** account, region, type and id joined: the resource's part of every fingerprint on it. */
+function resourceKey(resource: { account: string; region: string; type: string; id: string }): string {
+  return [resource.account, resource.region, resource.type, resource.id].join('\u0000');
+}
+
+function fingerprintWithKey(ruleId: string, key: string): string {
+  return hash('sha256', ruleId + '\u0000' + key, 'hex').slice(0, 32);
 }
 
 function displayName(resource: EnrichedResource): string | undefined {
@@ -51,6 +60,7 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const evaluated = new Array<number>(rules.length).fill(0);
   const failed = new Array<number>(rules.length).fill(0);
   const findings: Finding[] = [];
+  const findingKeys: string[] = [];
 
   const all = snapshot.resources;
   for (let r = 0; r < all.length; r++) {
@@ -68,14 +78,15 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
       failed[i]!++;
       identity ??= resourceIdentity(resource);
       findings.push(makeFinding(rule, resource, ctx, identity));
+      findingKeys.push(identity.key);
     }
   }
 
   // Let go of the last resource the scratch objects saw.
   scratchState.evidence.length = 0;
   scratchState.matches.length = 0;
-  Object.assign(scratchContext, { data: null, facts: null, options: null, match: null, matches: NO_MATCHES });
-  sortFindings(findings);
+  Object.assign(scratchContext, { data: null, facts: null, options: null, match: null });
+  sortFindings(findings, findingKeys);
   const ruleResults: RuleResult[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
     // A gap on a type the facts are computed from also leaves the rule's answer unsure.
@@ -120,17 +131,22 @@ const NO_FACTS = Object.freeze({});
 const scratchState: ExplainState = { evidence: [], matches: [] };
 const scratchContext = {
   id: '', arn: null as string | null, type: '', account: '', region: '', name: '',
-  data: {} as unknown, facts: {} as unknown, options: {} as unknown, match: null as unknown, matches: NO_MATCHES,
+  data: {} as unknown, facts: {} as unknown, options: {} as unknown, match: null as unknown,
+  /** Every list element the `some` quantifiers matched; built only when a template asks. */
+  get matches(): readonly unknown[] {
+    return scratchState.matches.length === 0 ? NO_MATCHES : scratchState.matches.map((m) => m.value);
+  },
 };
 
 interface ResourceIdentity {
   name: string | undefined;
   resource: Finding['resource'];
+  key: string;
 }
 
 function resourceIdentity(resource: EnrichedResource): ResourceIdentity {
   const name = displayName(resource);
-  return { name, resource: findingResource(resource, name) };
+  return { name, resource: findingResource(resource, name), key: resourceKey(resource) };
 }
 
 /** The finding for one resource that failed a rule (evidence, severity overrides, templates). */
@@ -161,9 +177,9 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
   templateContext.facts = resource.facts ?? NO_FACTS;
   templateContext.options = rule.options;
   templateContext.match = state.matches[0]?.value ?? null;
-  templateContext.matches = state.matches.length === 0 ? NO_MATCHES : state.matches.map((m) => m.value);
+  const cli = rule.remediationCli?.(templateContext);
   const finding: Finding = {
-    fingerprint: fingerprintOf(rule.id, resource),
+    fingerprint: fingerprintWithKey(rule.id, identity.key),
     ruleId: rule.id,
     title: rule.definition.title,
     severity,
@@ -173,11 +189,10 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
     // A copy of exactly the right length: the working array has spare capacity, and
     // findings are kept for the whole run.
     evidence: state.evidence.slice(),
-    remediation: { text: rule.definition.remediation.text },
+    // Built whole: a property added later costs every finding an extra backing store.
+    remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : { text: rule.definition.remediation.text },
   };
   if (severityReason) finding.severityReason = severityReason;
-  const cli = rule.remediationCli?.(templateContext);
-  if (cli !== undefined) finding.remediation.cli = cli;
   const cost = rule.cost?.(templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;
@@ -194,64 +209,33 @@ function findingResource(resource: EnrichedResource, name: string | undefined): 
 
 /**
  * Sort in place into `compareFindings` order, faster: group by rule and severity first — the
- * leading keys — then sort each group by the resource keys only. Same order as
- * `findings.sort(compareFindings)` (both sorts are stable).
+ * leading keys — then sort each group by its resources' keys (`account\0region\0type\0id`,
+ * whose string order is the order of those four fields, as no field holds "\0"), one string
+ * comparison instead of four. Same order as `findings.sort(compareFindings)` (both stable).
  */
-function sortFindings(findings: Finding[]): void {
-  // rule id (the rule's own string object, so look-ups hash it once) -> severity -> findings
-  const byRule = new Map<string, Map<Severity, Finding[]>>();
+function sortFindings(findings: Finding[], keys: readonly string[]): void {
+  // rule id (the rule's own string object, so look-ups hash it once) -> severity -> indexes
+  const byRule = new Map<string, Map<Severity, number[]>>();
   for (let k = 0; k < findings.length; k++) {
     const f = findings[k]!;
     let bySeverity = byRule.get(f.ruleId);
     if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map()));
     const group = bySeverity.get(f.severity);
-    if (group) group.push(f);
-    else bySeverity.set(f.severity, [f]);
+    if (group) group.push(k);
+    else bySeverity.set(f.severity, [k]);
   }
-  const groups: Finding[][] = [];
+  const groups: number[][] = [];
   for (const bySeverity of byRule.values()) for (const group of bySeverity.values()) groups.push(group);
-  groups.sort((a, b) => SEVERITY_RANK[b[0]!.severity] - SEVERITY_RANK[a[0]!.severity] || cmp(a[0]!.ruleId, b[0]!.ruleId));
+  const first = (g: number[]) => findings[g[0]!]!;
+  groups.sort((a, b) => SEVERITY_RANK[first(b).severity] - SEVERITY_RANK[first(a).severity] || cmp(first(a).ruleId, first(b).ruleId));
+  const byResource = (x: number, y: number) => cmp(keys[x]!, keys[y]!) || (findings[x]!.location?.line ?? 0) - (findings[y]!.location?.line ?? 0);
+  const sorted = new Array<Finding>(findings.length);
   let i = 0;
   for (const group of groups) {
-    if (group.length === 1) findings[i++] = group[0]!;
-    else i = placeByResource(group, findings, i);
+    if (group.length > 1) group.sort(byResource);
+    for (let j = 0; j < group.length; j++) sorted[i++] = findings[group[j]!]!;
   }
-}
-
-/**
- * Write a group into `out` from `start` in (account, region, type, id, line) order: nested
- * maps settle the first three keys (few distinct values, each string hashed once), so the
- * sort compares ids only. Returns the next free index.
- */
-function placeByResource(group: readonly Finding[], out: Finding[], start: number): number {
-  const tree = new Map<string, Map<string, Map<string, Finding[]>>>();
-  for (let k = 0; k < group.length; k++) {
-    const f = group[k]!;
-    let regions = tree.get(f.resource.account);
-    if (!regions) tree.set(f.resource.account, (regions = new Map()));
-    let types = regions.get(f.resource.region);
-    if (!types) regions.set(f.resource.region, (types = new Map()));
-    const list = types.get(f.resource.type);
-    if (list) list.push(f);
-    else types.set(f.resource.type, [f]);
-  }
-  let i = start;
-  for (const account of [...tree.keys()].sort(cmp)) {
-    const regions = tree.get(account)!;
-    for (const region of [...regions.keys()].sort(cmp)) {
-      const types = regions.get(region)!;
-      for (const type of [...types.keys()].sort(cmp)) {
-        const list = types.get(type)!;
-        if (list.length > 1) list.sort(compareIdAndLine);
-        for (let j = 0; j < list.length; j++) out[i++] = list[j]!;
-      }
-    }
-  }
-  return i;
-}
-
-function compareIdAndLine(a: Finding, b: Finding): number {
-  return cmp(a.resource.id, b.resource.id) || (a.location?.line ?? 0) - (b.location?.line ?? 0);
+  for (let k = 0; k < sorted.length; k++) findings[k] = sorted[k]!;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -130,9 +130,11 @@ export class Ec2Network {
         }
       }
     }
-    return this.groupUsers.get(`${account}\u0000${region}\u0000${groupId}`) ?? [];
+    return this.groupUsers.get(`${account}\u0000${region}\u0000${groupId}`) ?? NO_RESOURCES;
   }
 }
+
+const NO_RESOURCES: readonly Resource[] = Object.freeze([]);
 
 const networks = new WeakMap<SnapshotIndex, Ec2Network>();
 

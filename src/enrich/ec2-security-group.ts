@@ -106,6 +106,8 @@ export function flattenIngress(permissions: unknown): JsonObject[] {
  * address and a route to an internet gateway, so whatever this group admits from the
  * internet actually reaches them).
  */
+const NO_INSTANCES: string[] = Object.freeze([]) as unknown as string[];
+
 export const securityGroupEnricher: Enricher = {
   type: 'aws.ec2.security-group',
   reads: ['aws.ec2.instance', 'aws.ec2.route-table'],
@@ -116,6 +118,8 @@ export const securityGroupEnricher: Enricher = {
     const network = ec2Network(ctx.index);
     const groupId = typeof resource.data.GroupId === 'string' ? resource.data.GroupId : resource.id;
     const users = network.instancesUsing(resource.account, resource.region, groupId);
+    // Most groups in a large account have no instance: no need for fresh empty lists then.
+    if (users.length === 0) return { ingress, internetIngress, attachedInstances: NO_INSTANCES, reachableInstances: NO_INSTANCES };
     return {
       ingress,
       internetIngress,
