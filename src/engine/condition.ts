@@ -35,6 +35,36 @@ export interface CompiledCondition {
 
 export type OptionValues = Readonly<Record<string, unknown>>;
 
+/**
+ * Evidence paths ("facts.internetIngress[1].protocol") are the same few strings for every
+ * finding of a rule: made once per (node, prefix) and shared, rather than concatenated again
+ * and kept by every finding. Bounded, for pathological inputs.
+ */
+function pathCache(join: (prefix: string) => string): (prefix: string) => string {
+  const cache = new Map<string, string>();
+  return (prefix) => {
+    let joined = cache.get(prefix);
+    if (joined === undefined) {
+      joined = join(prefix);
+      if (cache.size < 1000) cache.set(prefix, joined);
+    }
+    return joined;
+  };
+}
+
+function itemPathCache(listPath: string): (prefix: string, i: number) => string {
+  const lists = pathCache((prefix) => joinPath(prefix, listPath));
+  const items = new Map<string, string[]>();
+  return (prefix, i) => {
+    let paths = items.get(prefix);
+    if (!paths) {
+      paths = [];
+      if (items.size < 1000) items.set(prefix, paths);
+    }
+    return (paths[i] ??= `${lists(prefix)}[${i}]`);
+  };
+}
+
 function joinPath(prefix: string, path: string): string {
   if (!prefix) return path;
   if (path === '@') return prefix;
@@ -112,6 +142,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     const listPath = node[quantifier] as string;
     const get = compileGetter(listPath, `${pointer}/${quantifier}`, problems);
     const where = compileCondition(node.where, `${pointer}/where`, options, problems);
+    const itemPathOf = itemPathCache(listPath);
     if (quantifier === 'some') {
       return {
         test: (v, ctx) => {
@@ -124,7 +155,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
           for (let i = 0; i < list.length; i++) {
             // Explaining (paths, evidence) only the elements that match: the test is cheap.
             if (!where.test(list[i], ctx)) continue;
-            const itemPath = `${joinPath(prefix, listPath)}[${i}]`;
+            const itemPath = itemPathOf(prefix, i);
             const matchMark = state.matches.length;
             state.matches.push({ path: itemPath, value: list[i] });
             if (where.explain(list[i], ctx, itemPath, state)) return true;
@@ -149,7 +180,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
         if (list.length === 0) return false;
         const mark = state.evidence.length;
         for (let i = 0; i < list.length; i++) {
-          if (!where.explain(list[i], ctx, `${joinPath(prefix, listPath)}[${i}]`, state)) {
+          if (!where.explain(list[i], ctx, itemPathOf(prefix, i), state)) {
             state.evidence.length = mark;
             return false;
           }
@@ -206,16 +237,17 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
   const prepared = operator.prepare ? operator.prepare(expected) : expected;
   const test = operator.test as (a: unknown, e: unknown, ctx: OperatorContext) => boolean;
   const evidenceExpected = hasValue ? expected : undefined;
+  const evidencePath = pathCache((prefix) => joinPath(prefix, path));
   return {
     test: (v, ctx) => test(testGet(v), prepared, ctx),
     explain: (v, ctx, prefix, state) => {
       const actual = get(v);
       if (!test(actual, prepared, ctx)) return false;
-      state.evidence.push(makeEvidence(joinPath(prefix, path), opName, evidenceExpected, actual));
+      state.evidence.push(makeEvidence(evidencePath(prefix), opName, evidenceExpected, actual));
       return true;
     },
     observe: (v, prefix, state) => {
-      state.evidence.push(makeEvidence(joinPath(prefix, path), opName, evidenceExpected, get(v)));
+      state.evidence.push(makeEvidence(evidencePath(prefix), opName, evidenceExpected, get(v)));
     },
   };
 }
