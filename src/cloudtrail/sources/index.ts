@@ -2,7 +2,7 @@ import { UserError } from '../../util/errors.js';
 import type { EventSource } from '../pipeline.js';
 import { fileSource } from './files.js';
 import { lookupEventsSource } from './lookup-events.js';
-import { s3Source } from './s3.js';
+import { parseS3Url, s3Source } from './s3.js';
 
 export interface SourceOptions {
   /** --endpoint-url, else AWS_ENDPOINT_URL. */
@@ -51,4 +51,50 @@ export function openSources(specs: readonly string[], options: SourceOptions = {
   }
   if (paths.length) sources.push(fileSource(paths));
   return sources;
+}
+
+/** An SDK call a CloudTrail source can send, and the IAM action it needs. */
+export interface SourceCommand {
+  readonly command: string;
+  readonly action: string;
+}
+
+/**
+ * Every SDK command the CloudTrail sources can send, by source kind (local files send none).
+ * `awsaudit permissions --cloudtrail` and the read-only test read this table.
+ */
+export const SOURCE_COMMANDS: { readonly [K in SourceKind]: readonly SourceCommand[] } = {
+  api: [{ command: 'LookupEventsCommand', action: 'cloudtrail:LookupEvents' }],
+  s3: [
+    { command: 'ListObjectsV2Command', action: 's3:ListBucket' },
+    { command: 'GetObjectCommand', action: 's3:GetObject' },
+  ],
+  files: [],
+};
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string | string[];
+}
+
+/**
+ * IAM statements for reading the given `--cloudtrail` sources: LookupEvents (which has no
+ * resource-level permissions) and, for each archive, listing its bucket and reading the
+ * objects under its prefix only.
+ */
+export function sourceStatements(specs: readonly string[], partition = 'aws'): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  const kinds = new Set(specs.map(sourceKind));
+  if (kinds.has('api')) {
+    statements.push({ Sid: 'AwsauditCloudTrailEventHistory', Effect: 'Allow', Action: SOURCE_COMMANDS.api.map((c) => c.action), Resource: '*' });
+  }
+  const archives = [...new Set(specs.filter((s) => sourceKind(s) === 's3'))].map(parseS3Url);
+  archives.forEach((location, i) => {
+    const sid = `AwsauditCloudTrailArchive${archives.length > 1 ? i + 1 : ''}`;
+    statements.push({ Sid: `${sid}List`, Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:${partition}:s3:::${location.bucket}` });
+    statements.push({ Sid: `${sid}Read`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:${partition}:s3:::${location.bucket}/${location.prefix}*` });
+  });
+  return statements;
 }
