@@ -62,4 +62,18 @@ describe('the rule tester itself', () => {
     const results = testRule(swapped);
     expect(results.filter((r) => !r.ok).length).toBe(results.length);
   });
+
+  it('reports an undecided case that passes or fails, and a must-pass case the rule leaves undecided', () => {
+    const base = rules.find((r) => r.definition.id === 'ec2-instance-reachable-from-internet')!;
+    const { fail, pass, unknown = [] } = base.definition.tests;
+    expect(unknown.length).toBeGreaterThan(0);
+    const swapped = { ...base, definition: { ...base.definition, tests: { fail, pass: unknown, unknown: [...pass, ...fail] } } };
+    const results = testRule(swapped);
+    const wrong = results.filter((r) => !r.ok);
+    expect(wrong.map((r) => r.reason)).toEqual([
+      ...unknown.map(() => 'expected a pass, the rule left it undecided (unknownWhen matched)'),
+      ...pass.map(() => 'expected undecided, the rule passed it (unknownWhen did not match)'),
+      ...fail.map((c) => expect.stringMatching(/^expected no finding, got: /) as unknown as string),
+    ]);
+  });
 });

@@ -236,6 +236,9 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     evaluated: stats.events,
     failed: failed[i]!,
     passed: stats.events - failed[i]!,
+    // Event rules have no `unknownWhen` (rule loading refuses it): every event is decided.
+    undecided: 0,
+    undecidedResources: [],
     status: failed[i]! > 0 ? 'fail' : 'pass',
     complete,
     gaps: gapRefs,

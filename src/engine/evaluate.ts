@@ -59,6 +59,8 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   });
   const evaluated = new Array<number>(rules.length).fill(0);
   const failed = new Array<number>(rules.length).fill(0);
+  const undecided = new Array<number>(rules.length).fill(0);
+  const undecidedIds: string[][] = rules.map(() => []);
   const findings: Finding[] = [];
   const findingKeys: string[] = [];
 
@@ -74,7 +76,14 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
       const i = indexes[k]!;
       const rule = rules[i]!;
       evaluated[i]!++;
-      if (!rule.condition.test(resource, ctx)) continue;
+      if (!rule.condition.test(resource, ctx)) {
+        // Not a finding; but a resource whose facts are unknown is not a pass either.
+        if (rule.unknown?.test(resource, ctx)) {
+          undecided[i]!++;
+          if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+        }
+        continue;
+      }
       failed[i]!++;
       identity ??= resourceIdentity(resource);
       findings.push(makeFinding(rule, resource, ctx, identity));
@@ -103,9 +112,11 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
       kind: rule.definition.kind,
       evaluated: evaluated[i]!,
       failed: failed[i]!,
-      passed: evaluated[i]! - failed[i]!,
+      passed: evaluated[i]! - failed[i]! - undecided[i]!,
+      undecided: undecided[i]!,
+      undecidedResources: undecidedIds[i]!,
       status: failed[i]! > 0 ? 'fail' : seen ? 'pass' : 'not-checked',
-      complete: seen && gaps.length === 0,
+      complete: seen && gaps.length === 0 && undecided[i] === 0,
       gaps,
     };
   });
@@ -120,6 +131,9 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
     resourceCount: snapshot.resources.length,
   };
 }
+
+/** How many undecided resources a rule result names (the count is always exact). */
+const UNDECIDED_EXAMPLES = 10;
 
 const NO_MATCHES: readonly unknown[] = Object.freeze([]);
 const NO_FACTS = Object.freeze({});

@@ -55,10 +55,15 @@ export interface RuleResult {
   /** Resources of the rule's type that were evaluated. */
   evaluated: number;
   failed: number;
+  /** Evaluated, no finding, and not undecided. */
   passed: number;
+  /** Resources the rule could not decide (its `unknownWhen` matched): neither failed nor passed. */
+  undecided: number;
+  /** The first few undecided resource ids. */
+  undecidedResources: string[];
   /** fail: at least one finding; pass: none, and the type was collected; not-checked: the type was not collected at all. */
   status: RuleStatus;
-  /** False when a coverage gap touches the rule's resource type: a pass is then not a clean bill. */
+  /** False when a coverage gap touches the rule's resource type, or a resource was undecided: a pass is then not a clean bill. */
   complete: boolean;
   /** Regions/operations that could not be read for this rule's type. */
   gaps: Array<{ region: string; operation: string; errorCode: string }>;

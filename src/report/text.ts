@@ -103,7 +103,8 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
   // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
   for (const note of meta.notes ?? []) lines.push(paint('dim', printable(`note: ${note}`)));
   if (incomplete.length) {
-    lines.push(paint('warn', `Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId).join(', ')}`));
+    const why = (r: (typeof incomplete)[number]) => (r.undecided ? ` (${r.undecided} undecided: ${r.undecidedResources.join(', ')}${r.undecided > r.undecidedResources.length ? ', …' : ''})` : '');
+    lines.push(paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + why(r)).join(', ')}`)));
   }
   if (notChecked.length) {
     lines.push(paint('warn', `Not checked (resource type not collected): ${notChecked.map((r) => `${r.ruleId} [${r.resource}]`).join(', ')}`));

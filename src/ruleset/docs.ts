@@ -52,6 +52,9 @@ function ruleSection(d: RuleDefinition): string[] {
     out.push('');
   }
   out.push('<details><summary>Condition</summary>', '', '```json', describeCondition(d.condition), '```', '', '</details>', '');
+  if (d.unknownWhen !== undefined) {
+    out.push('<details><summary>Undecided when (neither a finding nor a pass; the rule is then incomplete)</summary>', '', '```json', describeCondition(d.unknownWhen), '```', '', '</details>', '');
+  }
   if (d.references?.length) {
     out.push('References:', '');
     for (const ref of d.references) out.push(`- <${ref}>`);

@@ -122,6 +122,13 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   if (definition.cost && definition.kind !== 'cost') {
     problems.push({ pointer: '/cost', message: 'only rules of kind "cost" carry a cost estimate' });
   }
+  // A rule that can leave resources undecided proves it with cases, and only such a rule has them.
+  const unknownCases = isPlainObject(definition.tests) && definition.tests.unknown !== undefined;
+  if (definition.unknownWhen !== undefined && !unknownCases) problems.push({ pointer: '/tests', message: 'a rule with "unknownWhen" needs "unknown" cases' });
+  if (definition.unknownWhen !== undefined && definition.resource === 'aws.cloudtrail.event') {
+    problems.push({ pointer: '/unknownWhen', message: 'event rules decide every event: "unknownWhen" is for resource rules' });
+  }
+  if (definition.unknownWhen === undefined && unknownCases) problems.push({ pointer: '/tests/unknown', message: '"unknown" cases need "unknownWhen"' });
   return problems;
 }
 
@@ -149,6 +156,7 @@ type Compiled = Omit<CompiledRule, 'id' | 'file' | 'definition' | 'severity' | '
 
 function compileParts(definition: RuleDefinition, options: Record<string, unknown>, problems: Problem[]): Compiled {
   const condition = compileCondition(definition.condition, '/condition', options, problems);
+  const unknown = definition.unknownWhen === undefined ? undefined : compileCondition(definition.unknownWhen, '/unknownWhen', options, problems);
   const overrides = (Array.isArray(definition.severityOverrides) ? definition.severityOverrides : []).map((o, i) => ({
     when: compileCondition(o.when, `/severityOverrides/${i}/when`, options, problems),
     severity: o.severity,
@@ -186,6 +194,7 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
     }
   }
   const compiled: Compiled = { condition, overrides, message };
+  if (unknown) compiled.unknown = unknown;
   if (remediationCli) compiled.remediationCli = remediationCli;
   if (cost) compiled.cost = cost;
   return compiled;

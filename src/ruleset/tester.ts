@@ -10,7 +10,7 @@ const CASE_ACCOUNT = '123456789012';
 
 export interface CaseResult {
   ruleId: string;
-  expect: 'fail' | 'pass';
+  expect: 'fail' | 'pass' | 'unknown';
   name: string;
   ok: boolean;
   /** Why the case did not behave as declared. */
@@ -43,11 +43,11 @@ function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, in
   };
 }
 
-/** Run one rule's own must-fail and must-pass cases. */
+/** Run one rule's own must-fail, must-pass and must-stay-undecided cases. */
 export function testRule(rule: RuleFile): CaseResult[] {
   const results: CaseResult[] = [];
   const { definition } = rule;
-  const run = (expect: 'fail' | 'pass', c: RuleCase, i: number): CaseResult => {
+  const run = (expect: CaseResult['expect'], c: RuleCase, i: number): CaseResult => {
     const base = { ruleId: definition.id, expect, name: c.name };
     // Case facts are set directly (over computed ones), so the snapshot resource keeps them.
     const compiled = compileRule(rule, c.options ? { options: c.options } : undefined, `${definition.id} case "${c.name}"`);
@@ -55,8 +55,13 @@ export function testRule(rule: RuleFile): CaseResult[] {
     const snapshot = caseSnapshot(definition.resource, definition.requires ?? [], c, i);
     const evaluation = evaluate(snapshot, [compiled.rule], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
     const found = evaluation.findings.filter((f) => f.resource.id === snapshot.resources[0]!.id);
-    if (expect === 'pass') {
-      return found.length === 0 ? { ...base, ok: true } : { ...base, ok: false, reason: `expected no finding, got: ${found[0]!.message}` };
+    const undecided = evaluation.rules[0]!.undecidedResources.includes(snapshot.resources[0]!.id);
+    if (expect === 'pass' || expect === 'unknown') {
+      if (found.length > 0) return { ...base, ok: false, reason: `expected no finding, got: ${found[0]!.message}` };
+      // A pass must be decided; an unknown case must be neither a finding nor a pass.
+      if (expect === 'pass' && undecided) return { ...base, ok: false, reason: 'expected a pass, the rule left it undecided (unknownWhen matched)' };
+      if (expect === 'unknown' && !undecided) return { ...base, ok: false, reason: 'expected undecided, the rule passed it (unknownWhen did not match)' };
+      return { ...base, ok: true };
     }
     if (found.length !== 1) return { ...base, ok: false, reason: 'expected a finding, got none' };
     const finding = found[0]!;
@@ -71,5 +76,6 @@ export function testRule(rule: RuleFile): CaseResult[] {
   };
   definition.tests.fail.forEach((c, i) => results.push(run('fail', c, i)));
   definition.tests.pass.forEach((c, i) => results.push(run('pass', c, i)));
+  (definition.tests.unknown ?? []).forEach((c, i) => results.push(run('unknown', c, i)));
   return results;
 }

@@ -36,6 +36,8 @@ export interface RuleDefinition {
   source: string[];
   options?: Record<string, OptionDefinition>;
   condition: unknown;
+  /** Resources the rule cannot decide (checked when `condition` does not match): undecided, never passed. */
+  unknownWhen?: unknown;
   severityOverrides?: Array<{ when: unknown; severity: Severity; reason: string }>;
   message: string;
   remediation: { text: string; cli?: string; console?: string };
@@ -43,7 +45,7 @@ export interface RuleDefinition {
   compliance?: { cis?: string[]; fsbp?: string[] };
   cost?: { monthlyUsd: number | { $option: string } | { path: string }; basis: string };
   tags?: string[];
-  tests: { fail: RuleCase[]; pass: RuleCase[] };
+  tests: { fail: RuleCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
 }
 
 /** Per-rule settings from the config file. */
@@ -62,6 +64,8 @@ export interface CompiledRule {
   severity: Severity;
   options: Record<string, unknown>;
   condition: CompiledCondition;
+  /** From `unknownWhen`: a resource that does not fail and matches this is undecided. */
+  unknown?: CompiledCondition;
   overrides: Array<{ when: CompiledCondition; severity: Severity; reason: string }>;
   message: Template;
   /** The fix as a command; undefined for a resource whose values cannot be quoted safely. */
