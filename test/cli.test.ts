@@ -14,16 +14,19 @@ describe('awsaudit scan --demo (the quick start)', async () => {
 
   it('exits 0 with --fail-on none and prints findings for each headline rule', () => {
     expect(result.code).toBe(0);
-    for (const id of ['ec2-security-group-admin-ports-open', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old']) {
+    for (const id of ['ec2-security-group-admin-ports-open', 'ec2-instance-reachable-from-internet', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old']) {
       expect(result.stdout).toContain(id);
     }
-    expect(result.stdout).toContain('estimated waste $3.65/month');
+    // The unattached Elastic IP and the worker's public IP in the private subnet.
+    expect(result.stdout).toContain('estimated waste $7.30/month');
   });
 
   it('writes a JSON report with exactly the demo account findings', () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
+      'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
+      'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
@@ -41,7 +44,13 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     const byRule = Object.fromEntries(report.rules.map((r: { ruleId: string }) => [r.ruleId, r]));
     expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
     expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 5, failed: 1, passed: 4 });
-    expect(report.summary.costMonthlyUsd).toBe(3.65);
+    // The notes' server fails; the bastion (SSH from one address), the private app server and the worker pass.
+    expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
+    // The worker fails; the two instances in the public subnet and the app server without a public IP pass.
+    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
+    // The bastion holding the other Elastic IP is running.
+    expect(byRule['ec2-elastic-ip-on-stopped-instance']).toMatchObject({ evaluated: 2, failed: 0, passed: 2, status: 'pass', complete: true });
+    expect(report.summary.costMonthlyUsd).toBe(7.3);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {
@@ -59,7 +68,9 @@ describe('exit codes and --fail-on', () => {
     const dir = outDir();
     expect((await runCli(['scan', '--demo', '--output-dir', dir])).code).toBe(1);
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
-    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(0);
+    // Two critical findings: the public bucket, and SSH open on the group of the reachable instance.
+    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
+    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl,ec2-security-group-admin-ports-open', '--output-dir', dir])).code).toBe(0);
   });
   it('2 for a bad flag value, an unknown rule id, a missing snapshot; one line, no stack', async () => {
     for (const args of [['scan', '--demo', '--fail-on', 'severe'], ['scan', '--demo', '--only', 'no-such-rule'], ['evaluate', '--snapshot', 'missing.json'], ['scan', '--frobnicate'], ['scan', '--demo', '--format', 'pdf']]) {

@@ -14,6 +14,8 @@ interface Report {
 }
 
 const PUBLIC_BUCKET = { rule: 's3-bucket-public-acl', resource: 'ciw0707-*', reason: 'static website; content is public by design (TICKET-12)' };
+// The demo's other critical finding: SSH open on the group of an instance reachable from the internet.
+const OPEN_SSH = { rule: 'ec2-security-group-admin-ports-open', resource: 'sg-0a11c0ffee0000001', reason: 'instance retired this sprint (TICKET-31)' };
 
 /** A working directory holding the given files; the demo scan runs there (so .awsaudit-ignore.json is the default). */
 function workdir(files: Record<string, unknown>): string {
@@ -36,22 +38,23 @@ async function scanIn(dir: string, extra: string[] = []) {
 
 describe('suppressions', () => {
   it('.awsaudit-ignore.json in the working directory: the finding stays in every report, marked suppressed, and does not count for the exit code', async () => {
-    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [PUBLIC_BUCKET] } });
+    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [PUBLIC_BUCKET, OPEN_SSH] } });
     const r = await scanIn(dir, ['--fail-on', 'critical']);
     expect(r.code).toBe(0);
     const bucket = r.json.findings.find((f) => f.ruleId === 's3-bucket-public-acl')!;
     expect(bucket.suppression).toEqual({ reason: PUBLIC_BUCKET.reason, source: '.awsaudit-ignore.json#/suppressions/0' });
-    // Every demo finding stays in the report; the suppressed one no longer counts.
+    expect(r.json.findings.find((f) => f.ruleId === OPEN_SSH.rule)!.suppression).toEqual({ reason: OPEN_SSH.reason, source: '.awsaudit-ignore.json#/suppressions/1' });
+    // Every demo finding stays in the report; the suppressed ones no longer count.
     const total = r.json.findings.length;
-    expect(total).toBeGreaterThanOrEqual(7);
-    expect(r.json.summary).toMatchObject({ findings: total - 1, suppressed: 1, bySeverity: { critical: 0 } });
+    expect(total).toBe(13);
+    expect(r.json.summary).toMatchObject({ findings: total - 2, suppressed: 2, bySeverity: { critical: 0 } });
     expect(r.stdout).toMatch(/s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/);
-    expect(r.stdout).toContain('· 1 suppressed');
+    expect(r.stdout).toContain('· 2 suppressed');
     const result = r.sarif.runs[0]!.results!.find((x) => x.ruleId === 's3-bucket-public-acl')!;
     expect(result.suppressions).toEqual([
       { kind: 'external', status: 'accepted', justification: PUBLIC_BUCKET.reason, properties: { source: '.awsaudit-ignore.json#/suppressions/0' } },
     ]);
-    expect(r.sarif.runs[0]!.results!.filter((x) => x.suppressions)).toHaveLength(1);
+    expect(r.sarif.runs[0]!.results!.filter((x) => x.suppressions).map((x) => x.ruleId).sort()).toEqual([OPEN_SSH.rule, PUBLIC_BUCKET.rule]);
     expect(sarifProblems(r.sarifFile)).toEqual([]);
     expect(r.html).toMatch(/<tbody class="finding is-suppressed" data-severity="critical"[^>]*data-state="suppressed"/);
     expect(r.html).toContain('Suppressed: static website; content is public by design (TICKET-12)');
@@ -60,7 +63,7 @@ describe('suppressions', () => {
   });
 
   it('an expired suppression stops applying, is reported on stderr and in the reports; the evaluation clock decides', async () => {
-    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [{ ...PUBLIC_BUCKET, expires: '2026-11-21' }] } });
+    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [{ ...PUBLIC_BUCKET, expires: '2026-11-21' }, OPEN_SSH] } });
     // The demo is evaluated at 2026-11-21T09:00Z: a suppression that expires that day (00:00 UTC) no longer applies.
     const expired = await scanIn(dir, ['--fail-on', 'critical']);
     expect(expired.code).toBe(1);
