@@ -128,22 +128,29 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
       }
       stats.directories++;
       let { repository: repo, ignoreFiles: ignores } = folder;
-      const names = new Set(entries.map((e) => e.name));
-      if (names.has('.git') && repo?.root !== folder.absPath) {
+      let hasGit = false;
+      let hasGitignore = false;
+      for (const entry of entries) {
+        if (entry.name === '.git') hasGit = true;
+        else if (entry.name === '.gitignore') hasGitignore = true;
+      }
+      if (hasGit && repo?.root !== folder.absPath) {
         // A nested work tree: its own ignore files apply inside it, not its parent's.
         repo = new Repository(folder.absPath);
         const exclude = readIgnoreFile(folder.absPath, path.join(folder.absPath, '.git', 'info', 'exclude'));
         ignores = exclude ? [exclude] : [];
       }
-      if (repo && names.has('.gitignore')) {
+      if (repo && hasGitignore) {
         const file = readIgnoreFile(folder.absPath, path.join(folder.absPath, '.gitignore'));
         if (file) ignores = [...ignores, file];
       }
       const subfolders: Folder[] = [];
       const batch: WalkedFile[] = [];
+      // Names from a listing are single path segments: joining is concatenating (path.join would normalize each).
+      const prefix = folder.absPath.endsWith(path.sep) ? folder.absPath : folder.absPath + path.sep;
       for (const entry of entries) {
         if (entry.name === '.git') continue;
-        const absPath = path.join(folder.absPath, entry.name);
+        const absPath = prefix + entry.name;
         let kind = kindOf(entry);
         if (kind === undefined) {
           try {
