@@ -5,8 +5,22 @@
  * it, so documentation and code that merely mention "BEGIN RSA PRIVATE KEY" are not findings.
  */
 
+/**
+ * The headers that start a private key: each begins with a fixed `literal`, and `rest` is the
+ * pattern after it. `needle` is a part of the literal that is rare in ordinary text: the file
+ * scanner searches the bytes for it (a native search) and runs the pattern only where the
+ * whole literal is found (scan-content.ts), so a header added here is searched for too.
+ */
+export const PRIVATE_KEY_HEADERS = [
+  { literal: '-----BEGIN ', needle: 'BEGIN', rest: '(?<pemWords>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----' },
+  { literal: 'PuTTY-User-Key-File-', needle: 'User-Key-File-', rest: '[0-9]+: *(?<putty>[A-Za-z0-9@.-]+)' },
+] as const;
+
+// `-` is left alone: special only inside a class, and `\-` is an error under the `u` flag.
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /** Matches the start of a private key; group `pemWords`: the words before PRIVATE KEY; group `putty`: PuTTY's key algorithm. */
-export const PRIVATE_KEY_HEADER_SOURCE = '-----BEGIN (?<pemWords>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-[0-9]+: *(?<putty>[A-Za-z0-9@.-]+)';
+export const PRIVATE_KEY_HEADER_SOURCE = PRIVATE_KEY_HEADERS.map((h) => escapeRegExp(h.literal) + h.rest).join('|');
 
 export interface PrivateKeyInfo {
   /** RSA, EC, DSA, OpenSSH, PKCS8, PGP, PuTTY (or the PEM label's words). */

@@ -20,7 +20,8 @@ export async function scanBatch(scanner: ContentScanner, paths: readonly string[
   for (let index = 0; index < paths.length; index++) {
     const absPath = paths[index]!;
     const kind = buildFileKind(process.platform === 'win32' ? absPath.replaceAll('\\', '/') : absPath);
-    const read = await scanFile(scanner, absPath, kind !== undefined);
+    let read = scanFile(scanner, absPath, kind !== undefined);
+    if (read instanceof Promise) read = await read;
     const content = read.content;
     if (content) {
       result.files++;

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
-import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
+import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
+import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
 import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
 import { classifyLine, type TextContext } from './text-context.js';
 
@@ -39,64 +39,250 @@ const SNIFF_BYTES = 8000;
 /** Lines looked at around a key id for its secret: two before, three after (credentials files, JSON objects, transcripts). */
 const LINES_BEFORE = 2;
 const LINES_AFTER = 3;
+/** Bytes after a private key header handed to describePrivateKey (its first lines). */
+const AFTER_HEADER = 1024;
 
-// One precompiled pattern finds every candidate; nothing else runs on text without one.
-// Group `keyId` is a key id; the other named groups belong to the private key header.
-const CANDIDATES = new RegExp(`(?<keyId>${ACCESS_KEY_ID_SOURCE})|${PRIVATE_KEY_HEADER_SOURCE}`, 'g');
+// The detectors' own patterns judge every candidate, anchored where the byte search found it.
+const KEY_ID_AT = new RegExp(ACCESS_KEY_ID_SOURCE, 'y');
+const HEADER_AT = new RegExp(PRIVATE_KEY_HEADER_SOURCE, 'y');
 const SECRET = new RegExp(SECRET_KEY_SOURCE, 'g');
 const NL = 10;
 
-function countNewlines(buffer: Buffer, from: number, to: number): number {
+/** 1 for the bytes a key id is made of (A-Z, 0-9), 0 for the others. */
+const KEY_ID_BYTE = new Uint8Array(256);
+for (let c = 0x30; c <= 0x39; c++) KEY_ID_BYTE[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) KEY_ID_BYTE[c] = 1;
+const KEY_ID_LENGTH = ACCESS_KEY_ID_LENGTH;
+// Offsets looked at around a sampled byte (5, 10, 15 for a length of 20): see findKeyIdRuns.
+const Q1 = KEY_ID_LENGTH >> 2;
+const Q2 = KEY_ID_LENGTH >> 1;
+const Q3 = Q1 + Q2;
+
+const HEADERS = PRIVATE_KEY_HEADERS.map((h) => ({ literal: Buffer.from(h.literal, 'latin1'), needle: Buffer.from(h.needle, 'latin1'), at: h.literal.indexOf(h.needle) }));
+
+/** Kinds of candidate: a key id, or a private key header (the two share one list, in file order). */
+const KEY_ID = 0;
+const HEADER = 1;
+
+function countNewlines(bytes: Buffer, from: number, to: number): number {
   let n = 0;
-  for (let i = buffer.indexOf(NL, from); i !== -1 && i < to; i = buffer.indexOf(NL, i + 1)) n++;
+  for (let i = bytes.indexOf(NL, from); i !== -1 && i < to; i = bytes.indexOf(NL, i + 1)) n++;
   return n;
 }
 
 /**
+ * Where a key id may start in [from, limit) of `bytes`: the starts of runs of exactly
+ * KEY_ID_LENGTH (20) key-id bytes (A-Z0-9), appended to `out` in order.
+ *
+ * Every such run holds one of the bytes at from + 19, from + 39, ... so only those are looked
+ * at ("p"). A run of 20 that holds p also holds p - k or p + m whenever k + m <= 20; so p goes
+ * further only if p and one of p ± 10 are key-id bytes, then only if one of p - 5, p + 15 and
+ * one of p - 15, p + 5 are too (short upper-case words and numbers fail there), and only then
+ * are the run's ends looked for: in text, about one p in 80. The tests are branch-free within
+ * each stage: a branch per byte mispredicts too often on text.
+ */
+export function findKeyIdRuns(bytes: Uint8Array, from: number, limit: number, out: number[]): void {
+  const filled = bytes.length;
+  const end = Math.min(filled, limit + KEY_ID_LENGTH - 1);
+  const T = KEY_ID_BYTE;
+  let p = from + KEY_ID_LENGTH - 1;
+  // Where p + Q3 is still inside the bytes; the last few p take the plain path below.
+  const sure = Math.min(end, filled - Q3);
+  for (; p < sure; p += KEY_ID_LENGTH) {
+    if ((T[bytes[p]!]! & (T[bytes[p - Q2]!]! | T[bytes[p + Q2]!]!)) === 0) continue;
+    if (((T[bytes[p - Q1]!]! | T[bytes[p + Q3]!]!) & (T[bytes[p - Q3]!]! | T[bytes[p + Q1]!]!)) === 0) continue;
+    p = keyIdRunAt(bytes, p, from, limit, out);
+  }
+  for (; p < end; p += KEY_ID_LENGTH) {
+    if (T[bytes[p]!] === 1) p = keyIdRunAt(bytes, p, from, limit, out);
+  }
+}
+
+/**
+ * The run of key-id bytes around `p`: its start goes to `out` if it is KEY_ID_LENGTH long and
+ * starts in [from, limit). Returns where the run stops: the next run starts after it, and the
+ * byte KEY_ID_LENGTH further on lies in any run of that length that starts in between.
+ */
+function keyIdRunAt(bytes: Uint8Array, p: number, from: number, limit: number, out: number[]): number {
+  const T = KEY_ID_BYTE;
+  let start = p;
+  while (start > 0 && T[bytes[start - 1]!] === 1) start--;
+  let stop = p + 1;
+  while (stop < bytes.length && T[bytes[stop]!] === 1) stop++;
+  if (stop - start === KEY_ID_LENGTH && start >= from && start < limit) out.push(start);
+  return stop;
+}
+
+/**
  * Scans files for key ids and private keys with bounded memory: the scanner owns one buffer
- * (reused for every file), large files are read chunk by chunk, and text is split into lines
- * only around a candidate. Text is matched as latin1 (one char per byte), so offsets are byte
- * offsets; columns are counted in UTF-16 code units of the decoded line, as SARIF expects.
+ * (reused for every file), and large files are read chunk by chunk. Most text holds no
+ * candidate, so the bytes are searched as they are read (key-id runs, header literals; see
+ * findKeyIdRuns) and only the few candidates found are decoded (as latin1, one char per
+ * byte, so offsets are byte offsets) and judged by the detectors' patterns. Lines are counted
+ * only up to a candidate; columns are counted in UTF-16 code units of the decoded line, as
+ * SARIF expects.
  */
 export class ContentScanner {
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES + 2 * CONTEXT_BYTES);
+  /** For counting the lines of chunks already let go, when a candidate turns up further on (rare). */
+  private recount: Buffer | undefined;
+  private readonly candidates: number[] = [];
+  private readonly lines: LineCount = { fd: -1, base: 0, countedTo: 0, lines: 0 };
 
-  /** Scan an open file descriptor (read from its current position to its end); `keepText` returns the text of a file that fits in one piece. */
-  async scan(fd: number, filePath: string, keepText = false): Promise<ContentResult> {
+  /**
+   * Scan a file opened for reading, from its start to its end (lines far into it are counted
+   * by reading again from the start: see lineAt); `keepText`
+   * returns the text of a file that fits in one piece. Synchronous for such a file (most
+   * files); a larger one gives the event loop back between chunks when it is time.
+   */
+  scan(fd: number, filePath: string, keepText = false): ContentResult | Promise<ContentResult> {
     const buffer = this.buffer;
     const result: ContentResult = { binary: false, bytes: 0, keyIds: [], placeholders: 0, privateKeys: [] };
-    let filled = 0; // bytes of the window in the buffer
+    const filled = readSync(fd, buffer, 0, buffer.length, null);
+    result.bytes = filled;
+    const bytes = buffer.subarray(0, filled);
+    const nul = bytes.indexOf(0);
+    if (nul !== -1 && nul < SNIFF_BYTES) {
+      result.binary = true;
+      return result;
+    }
+    const lines = this.lines;
+    lines.fd = fd;
+    lines.base = 0;
+    lines.countedTo = 0;
+    lines.lines = 0;
+    // A regular file returns fewer bytes than asked only at its end.
+    if (filled < buffer.length) {
+      this.scanWindow(bytes, 0, filled, filePath, result);
+      if (keepText) result.text = bytes.toString('utf8');
+      return result;
+    }
+    return this.scanChunks(fd, filled, filePath, result);
+  }
+
+  private async scanChunks(fd: number, filled: number, filePath: string, result: ContentResult): Promise<ContentResult> {
+    const buffer = this.buffer;
+    const lines = this.lines;
     let pendingFrom = 0; // candidates starting before this offset were handled in an earlier window
-    let linesBefore = 0; // newlines before the window's first byte
-    let first = true;
     for (;;) {
+      const limit = filled - CONTEXT_BYTES;
+      this.scanWindow(buffer.subarray(0, filled), pendingFrom, limit, filePath, result);
+      const keepFrom = limit - CONTEXT_BYTES;
+      buffer.copy(buffer, 0, keepFrom, filled);
+      lines.base += keepFrom;
+      filled -= keepFrom;
+      pendingFrom = limit - keepFrom;
+      if (timeToYield()) await yieldToEventLoop();
       const want = buffer.length - filled;
       const bytesRead = readSync(fd, buffer, filled, want, null);
       filled += bytesRead;
       result.bytes += bytesRead;
-      // A regular file returns fewer bytes than asked only at its end.
-      const eof = bytesRead < want;
-      if (first) {
-        first = false;
-        if (buffer.subarray(0, Math.min(filled, SNIFF_BYTES)).includes(0)) {
-          result.binary = true;
-          return result;
-        }
-      }
-      const limit = eof ? filled : filled - CONTEXT_BYTES;
-      scanWindow(buffer.subarray(0, filled), pendingFrom, limit, linesBefore, filePath, result);
-      if (eof) {
-        if (keepText && linesBefore === 0 && pendingFrom === 0) result.text = buffer.toString('utf8', 0, filled);
+      if (bytesRead < want) {
+        this.scanWindow(buffer.subarray(0, filled), pendingFrom, filled, filePath, result);
         return result;
       }
-      const keepFrom = Math.max(0, limit - CONTEXT_BYTES);
-      linesBefore += countNewlines(buffer, 0, keepFrom);
-      buffer.copy(buffer, 0, keepFrom, filled);
-      filled -= keepFrom;
-      pendingFrom = limit - keepFrom;
-      if (timeToYield()) await yieldToEventLoop();
     }
   }
+
+  /** Find and judge the candidates that start in [from, limit) of one window of a file. */
+  private scanWindow(bytes: Buffer, from: number, limit: number, filePath: string, result: ContentResult): void {
+    const found = this.candidates;
+    found.length = 0;
+    findKeyIdRuns(bytes, from, limit, found);
+    const keyIds = found.length;
+    for (let h = 0; h < HEADERS.length; h++) {
+      const { literal, needle, at } = HEADERS[h]!;
+      for (let i = bytes.indexOf(needle, from + at); i !== -1; i = bytes.indexOf(needle, i + 1)) {
+        const start = i - at;
+        if (start >= limit) break;
+        if (bytes.compare(literal, 0, literal.length, start, Math.min(start + literal.length, bytes.length)) === 0) found.push(-start - 1);
+      }
+    }
+    if (found.length === 0) return;
+    // Key ids are kept as offsets, headers as -offset - 1; in file order (headers are rare).
+    if (found.length > keyIds) found.sort((a, b) => (a < 0 ? -a - 1 : a) - (b < 0 ? -b - 1 : b));
+    judgeCandidates(bytes, found, limit, this.lines, this, filePath, result);
+  }
+
+  /** Newlines in [from, to) of the file, read again (chunks before the one in the buffer). */
+  countNewlinesIn(fd: number, from: number, to: number): number {
+    const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    let n = 0;
+    for (let at = from; at < to; ) {
+      const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
+      if (got === 0) break;
+      n += countNewlines(got === scratch.length ? scratch : scratch.subarray(0, got), 0, got);
+      at += got;
+    }
+    return n;
+  }
+}
+
+/** How far lines are counted in the file being scanned: `lines` newlines before file offset `countedTo`; `base`: the file offset of the buffer's first byte. */
+interface LineCount {
+  fd: number;
+  base: number;
+  countedTo: number;
+  lines: number;
+}
+
+/** The 1-based line of window offset `at`, counting on from where the count stopped. */
+function lineAt(bytes: Buffer, at: number, count: LineCount, scanner: ContentScanner | undefined): number {
+  let from = count.countedTo - count.base;
+  if (from < 0) {
+    // The count stopped in a chunk already let go: count the rest of it from the file.
+    count.lines += scanner!.countNewlinesIn(count.fd, count.countedTo, count.base);
+    from = 0;
+  }
+  count.lines += countNewlines(bytes, from, at);
+  count.countedTo = count.base + at;
+  return count.lines + 1;
+}
+
+function judgeCandidates(bytes: Buffer, found: readonly number[], limit: number, count: LineCount, scanner: ContentScanner | undefined, filePath: string, result: ContentResult): void {
+  let matchedTo = 0; // a candidate inside an earlier match is part of it (the patterns do not overlap)
+  for (const candidate of found) {
+    const kind = candidate < 0 ? HEADER : KEY_ID;
+    const at = candidate < 0 ? -candidate - 1 : candidate;
+    if (at < matchedTo || at >= limit) continue;
+    if (kind === KEY_ID) {
+      // One byte before for the pattern's look-behind, one after for its look-ahead.
+      const sliceFrom = at > 0 ? at - 1 : 0;
+      const text = bytes.toString('latin1', sliceFrom, Math.min(bytes.length, at + KEY_ID_LENGTH + 1));
+      KEY_ID_AT.lastIndex = at - sliceFrom;
+      const m = KEY_ID_AT.exec(text);
+      if (m === null) continue;
+      matchedTo = at + KEY_ID_LENGTH;
+      const line = lineAt(bytes, at, count, scanner);
+      keyIdHit(bytes, m[0], at, line, filePath, result);
+    } else {
+      // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
+      const eol = lineEnd(bytes, at);
+      const text = bytes.toString('latin1', at, Math.min(bytes.length, eol + AFTER_HEADER));
+      HEADER_AT.lastIndex = 0;
+      const m = HEADER_AT.exec(text);
+      if (m === null) continue;
+      matchedTo = at + m[0].length;
+      const line = lineAt(bytes, at, count, scanner);
+      const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\n]*\n/, ''));
+      if (info) result.privateKeys.push({ ...info, line, column: columnAt(bytes, at) });
+    }
+  }
+}
+
+/** The offset of the newline that ends the line holding `at`, or the window's end. */
+function lineEnd(bytes: Buffer, at: number): number {
+  const end = bytes.indexOf(NL, at);
+  return end === -1 ? bytes.length : end;
+}
+
+function lineStart(bytes: Buffer, at: number): number {
+  return at === 0 ? 0 : bytes.lastIndexOf(NL, at - 1) + 1;
+}
+
+/** 1-based column of `at` in UTF-16 code units of its decoded line. */
+function columnAt(bytes: Buffer, at: number): number {
+  return bytes.toString('utf8', lineStart(bytes, at), at).length + 1;
 }
 
 /** What reading one file gave: its content, its mode when it holds a private key, or why it could not be read. */
@@ -106,16 +292,31 @@ export interface FileRead {
   error?: { code: string; message: string };
 }
 
-/** Open, scan and close one file (synchronously, see below; in a worker thread or in the main one). */
-export async function scanFile(scanner: ContentScanner, absPath: string, keepText: boolean): Promise<FileRead> {
+/**
+ * Open, scan and close one file (synchronously, see below; in a worker thread or in the main
+ * one). Synchronous for a file that fits in one read; a promise for a larger one.
+ */
+export function scanFile(scanner: ContentScanner, absPath: string, keepText: boolean): FileRead | Promise<FileRead> {
   let fd: number;
   try {
     fd = openSync(absPath, 'r');
   } catch (error) {
     return { error: errorInfo(error) };
   }
+  let scanned: ContentResult | Promise<ContentResult>;
   try {
-    const content = await scanner.scan(fd, absPath, keepText);
+    scanned = scanner.scan(fd, absPath, keepText);
+  } catch (error) {
+    closeSync(fd);
+    return { error: errorInfo(error) };
+  }
+  if (scanned instanceof Promise) return scanned.then((content) => finishFile(fd, content), (error: unknown) => (closeSync(fd), { error: errorInfo(error) }));
+  return finishFile(fd, scanned);
+}
+
+/** The mode of a file with a private key (one fstat, only for those), then close it. */
+function finishFile(fd: number, content: ContentResult): FileRead {
+  try {
     return content.privateKeys.length ? { content, mode: fstatSync(fd).mode } : { content };
   } catch (error) {
     return { error: errorInfo(error) };
@@ -130,27 +331,6 @@ function errorInfo(error: unknown): { code: string; message: string } {
 }
 
 /**
- * Find the candidates that start in [from, limit) of one window of bytes (offsets are byte
- * offsets; `linesBefore` newlines precede the window in the file).
- */
-function scanWindow(bytes: Buffer, from: number, limit: number, linesBefore: number, filePath: string, result: ContentResult): void {
-  const text = bytes.toString('latin1');
-  CANDIDATES.lastIndex = from;
-  let countedTo = 0;
-  let countedLines = linesBefore;
-  for (let m = CANDIDATES.exec(text); m !== null && m.index < limit; m = CANDIDATES.exec(text)) {
-    countedLines += countNewlines(bytes, countedTo, m.index);
-    countedTo = m.index;
-    const line = countedLines + 1;
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-    const column = bytes.toString('utf8', lineStart, m.index).length + 1;
-    const keyId = m.groups?.keyId;
-    if (keyId !== undefined) keyIdHit(keyId, text, m.index, lineStart, line, column, filePath, result);
-    else privateKeyHit(m, text, line, column, result);
-  }
-}
-
-/**
  * The same detection over a string held in memory (a Lambda environment value, decoded EC2
  * user data): key ids with or without a secret next to them, and private keys. `name` is used
  * like a file name to tell the context (".env", "credentials", ...).
@@ -158,34 +338,43 @@ function scanWindow(bytes: Buffer, from: number, limit: number, linesBefore: num
 export function scanText(text: string, name = ''): ContentResult {
   const bytes = Buffer.from(text, 'utf8');
   const result: ContentResult = { binary: false, bytes: bytes.length, keyIds: [], placeholders: 0, privateKeys: [] };
-  scanWindow(bytes, 0, bytes.length, 0, name, result);
+  const found: number[] = [];
+  findKeyIdRuns(bytes, 0, bytes.length, found);
+  for (const { literal } of HEADERS) {
+    for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(-i - 1);
+  }
+  found.sort((a, b) => (a < 0 ? -a - 1 : a) - (b < 0 ? -b - 1 : b));
+  judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0 }, undefined, name, result);
   return result;
 }
 
-function keyIdHit(keyId: string, text: string, index: number, lineStart: number, line: number, column: number, filePath: string, result: ContentResult): void {
+/** A key id at window offset `at`: a finding unless a placeholder, with the secret next to it if there is one. */
+function keyIdHit(bytes: Buffer, keyId: string, at: number, line: number, filePath: string, result: ContentResult): void {
   if (isPlaceholderKeyId(keyId)) {
     result.placeholders++;
     return;
   }
-  const lines = surroundingLines(text, lineStart, line);
-  const own = lines.find((l) => l.line === line)!;
+  // Decode only the lines looked at: the key's own, LINES_BEFORE before it and LINES_AFTER after it (within the window).
+  const own = lineStart(bytes, at);
+  let from = own;
+  for (let i = 1; i <= LINES_BEFORE && from > 0; i++) from = from === 1 ? 0 : bytes.lastIndexOf(NL, from - 2) + 1;
+  let to = lineEnd(bytes, at);
+  for (let i = 1; i <= LINES_AFTER && to < bytes.length; i++) to = lineEnd(bytes, to + 1);
+  const text = bytes.toString('latin1', from, to);
+  const lineStartInText = own - from;
+  const lines = surroundingLines(text, lineStartInText, line);
+  const ownLine = lines.find((l) => l.line === line)!;
   let secret: KeyIdHit['secret'] = null;
   // Nearest first: the rest of the key's own line, then the lines after it, then before it.
   const order = [...lines.filter((l) => l.line >= line), ...lines.filter((l) => l.line < line).reverse()];
   for (const l of order) {
-    const from = l.line === line ? index - lineStart + keyId.length : 0;
-    if (hasSecret(l.text, from)) {
+    const after = l.line === line ? at - own + keyId.length : 0;
+    if (hasSecret(l.text, after)) {
       secret = { line: l.line, context: classifyLine(l.text, filePath) };
       break;
     }
   }
-  result.keyIds.push({ keyId, line, column, context: classifyLine(own.text, filePath), secret });
-}
-
-function privateKeyHit(m: RegExpExecArray, text: string, line: number, column: number, result: ContentResult): void {
-  const after = m.index + m[0].length;
-  const info = describePrivateKey(m, text.slice(after, after + 1024).replace(/^[^\n]*\n/, ''));
-  if (info) result.privateKeys.push({ ...info, line, column });
+  result.keyIds.push({ keyId, line, column: columnAt(bytes, at), context: classifyLine(ownLine.text, filePath), secret });
 }
 
 /**
