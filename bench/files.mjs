@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // File-scan throughput as a ratio to a plain read of the same files, measured in one run.
 //
-//   node bench/files.mjs [--mb 200] [--files 20000] [--rounds 5] [--concurrency 8] [--keep]
+//   node bench/files.mjs [--mb 200] [--files 20000] [--rounds 9] [--concurrency 8] [--keep]
 //
 // Generates a tree (default: 20,000 files, at least 200 MB: mostly small text files, some
 // medium ones, a few large logs, some binaries; AWS key pairs and private keys sprinkled in),
@@ -13,10 +13,11 @@
 //   - scan: `scanFiles(root)` from dist/ with its defaults — walking, .gitignore, binary
 //     sniffing, candidate search, lines around candidates, resources (worker threads once the
 //     tree passes 2,000 files, on 4 cores or more).
-// Prints MB/s (best round of each), the ratio of the scan to the FASTER plain read (target
-// >= 0.5), and the same ratio in CPU time of the whole process, which swings much less than
-// wall time when other work shares the machine. Build first (`npm run build`);
-// `npm run bench:files` does both.
+// Prints, for each, the median and the best round in MB/s and CPU time; the ratio of the scan
+// to the FASTER plain read (target >= 0.5) in wall time (of the medians, of the bests, and per
+// round: median and worst), and the same in CPU time of the whole process, which swings much
+// less than wall time when other work shares the machine; and the load average. Build first
+// (`npm run build`); `npm run bench:files` does both.
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { close, closeSync, open, openSync, read, readSync } from 'node:fs';
@@ -30,7 +31,7 @@ const { values: args } = parseArgs({
   options: {
     mb: { type: 'string', default: '200' },
     files: { type: 'string', default: '20000' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '9' },
     concurrency: { type: 'string', default: '8' },
     keep: { type: 'boolean', default: false },
   },
@@ -176,16 +177,27 @@ const time = async (fn) => {
   return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
 };
 
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const best = (values) => Math.min(...values);
+const worst = (values) => Math.max(...values);
+
 const root = mkdtempSync(path.join(tmpdir(), 'awsaudit-bench-files-'));
 try {
   const gen = await time(() => generate(root));
   const { list, total, keys } = gen.result;
   console.log(`generated ${list.length} files, ${(total / 1e6).toFixed(1)} MB (${keys} key pairs) in ${gen.seconds.toFixed(1)} s: ${root}`);
   plainReadSync(list); // warm the page cache; untimed
+  const loadBefore = loadavg()[0];
 
-  const best = { sync: Infinity, pool: Infinity, scan: Infinity };
-  const bestCpu = { sync: Infinity, pool: Infinity, scan: Infinity };
+  // Every round times all three, one after the other, so each ratio compares passes made under the same load.
+  const runs = { sync: [], pool: [], scan: [] };
+  const roundRatios = { wall: [], cpu: [] };
   const mbps = (seconds) => (total / 1e6 / seconds).toFixed(0);
+  const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`;
   let found;
   for (let round = 1; round <= ROUNDS; round++) {
     const sync = await time(() => plainReadSync(list));
@@ -193,25 +205,33 @@ try {
     for (const r of [sync, pool]) if (r.result !== total) throw new Error(`plain read saw ${r.result} bytes, expected ${total}`);
     const scan = await time(() => scanFiles([root], { cwd: root }));
     found = scan.result;
-    best.sync = Math.min(best.sync, sync.seconds);
-    best.pool = Math.min(best.pool, pool.seconds);
-    best.scan = Math.min(best.scan, scan.seconds);
-    bestCpu.sync = Math.min(bestCpu.sync, sync.cpuSeconds);
-    bestCpu.pool = Math.min(bestCpu.pool, pool.cpuSeconds);
-    bestCpu.scan = Math.min(bestCpu.scan, scan.cpuSeconds);
-    const ms = (r) => `${(r.seconds * 1000).toFixed(0)} ms (cpu ${(r.cpuSeconds * 1000).toFixed(0)} ms)`;
-    console.log(`round ${round}: plain read sync ${mbps(sync.seconds)} MB/s ${ms(sync)}, thread pool ${mbps(pool.seconds)} MB/s ${ms(pool)}; scan ${mbps(scan.seconds)} MB/s ${ms(scan)}`);
+    runs.sync.push(sync);
+    runs.pool.push(pool);
+    runs.scan.push(scan);
+    roundRatios.wall.push(Math.min(sync.seconds, pool.seconds) / scan.seconds);
+    roundRatios.cpu.push(Math.min(sync.cpuSeconds, pool.cpuSeconds) / scan.cpuSeconds);
+    const show = (r) => `${mbps(r.seconds)} MB/s ${ms(r.seconds)} (cpu ${ms(r.cpuSeconds)})`;
+    console.log(`round ${round}: plain read sync ${show(sync)}, thread pool ${show(pool)}; scan ${show(scan)}; ratio ${roundRatios.wall.at(-1).toFixed(2)} (cpu ${roundRatios.cpu.at(-1).toFixed(2)})`);
   }
   const pairs = found.resources.filter((r) => r.type === 'file.access-key' && r.data.hasSecret).length;
   const pems = found.resources.filter((r) => r.type === 'file.private-key').length;
   if (pairs !== keys) throw new Error(`scan found ${pairs} key pairs, ${keys} were planted`);
-  const plainBest = Math.min(best.sync, best.pool);
   console.log(`found: ${pairs} key pairs, ${pems} private key files; ${found.stats.binary} binary files sniffed and skipped (scan read ${(found.stats.bytes / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB); MB/s are over the whole tree for all`);
-  console.log(`plain read: ${mbps(best.sync)} MB/s synchronous, ${mbps(best.pool)} MB/s thread pool x${CONCURRENCY} (best of ${ROUNDS})`);
-  console.log(`file scan:  ${mbps(best.scan)} MB/s (best of ${ROUNDS})`);
-  console.log(`ratio scan / faster plain read: ${(plainBest / best.scan).toFixed(2)} (target >= 0.5)`);
-  // Wall time on a shared machine swings with other load; CPU time does much less.
-  console.log(`cpu time ratio, plain read (faster) / scan: ${(Math.min(bestCpu.sync, bestCpu.pool) / bestCpu.scan).toFixed(2)}; machine: ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)}`);
+
+  const wall = (name) => runs[name].map((r) => r.seconds);
+  const cpu = (name) => runs[name].map((r) => r.cpuSeconds);
+  const line = (label, name) =>
+    `${label} wall median ${mbps(median(wall(name)))} MB/s ${ms(median(wall(name)))}, best ${mbps(best(wall(name)))} MB/s ${ms(best(wall(name)))}; cpu median ${ms(median(cpu(name)))}, best ${ms(best(cpu(name)))}`;
+  console.log(line('plain read, synchronous:  ', 'sync'));
+  console.log(line(`plain read, thread pool x${CONCURRENCY}:`, 'pool'));
+  console.log(line('file scan:                ', 'scan'));
+  // The faster plain read is the baseline: the synchronous one on every machine measured so far.
+  const plainWall = (f) => Math.min(f(wall('sync')), f(wall('pool')));
+  const plainCpu = (f) => Math.min(f(cpu('sync')), f(cpu('pool')));
+  console.log(`ratio scan / faster plain read, wall time: median ${(plainWall(median) / median(wall('scan'))).toFixed(2)}, best ${(plainWall(best) / best(wall('scan'))).toFixed(2)}; per round: median ${median(roundRatios.wall).toFixed(2)}, worst ${Math.min(...roundRatios.wall).toFixed(2)} (target >= 0.5)`);
+  // Wall time on a shared machine swings with other load; CPU time (all threads of the process) does much less.
+  console.log(`ratio in cpu time: median ${(plainCpu(median) / median(cpu('scan'))).toFixed(2)}, best ${(plainCpu(best) / best(cpu('scan'))).toFixed(2)}; per round: median ${median(roundRatios.cpu).toFixed(2)}, worst ${Math.min(...roundRatios.cpu).toFixed(2)}`);
+  console.log(`machine: ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} before the rounds, ${loadavg()[0].toFixed(1)} after; scan used ${found.stats.workers} worker thread(s)`);
 } finally {
   if (args.keep) console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
