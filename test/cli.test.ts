@@ -17,22 +17,33 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     for (const id of ['ec2-security-group-admin-ports-open', 'ec2-instance-reachable-from-internet', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old']) {
       expect(result.stdout).toContain(id);
     }
-    // The unattached Elastic IP and the worker's public IP in the private subnet.
-    expect(result.stdout).toContain('estimated waste $7.30/month');
+    // The unattached Elastic IP, the worker's public IP in the private subnet and the left-behind 30 GiB gp2 volume.
+    expect(result.stdout).toContain('estimated waste $10.30/month');
+    // Every shipped rule that runs by default is checked on the demo: none is left "not checked".
+    expect(result.stdout).not.toContain('Not checked');
   });
 
   it('writes a JSON report with exactly the demo account findings', () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
+      'cloudtrail-trail-without-cloudwatch-logs management-events',
+      'config-recorder-missing 123456789012',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
       'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
       'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
+      'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
+      'ec2-volume-unattached vol-0a11c0ffee0000009',
+      'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
+      'elbv2-load-balancer-without-https django-board-alb',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
+      'iam-role-full-access-policy django-board-ec2',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
+      'lambda-function-secrets-in-environment django-board-thumbnailer',
       'rds-instance-not-multi-az django-board-db',
+      's3-account-block-public-access-off 123456789012',
       's3-bucket-acls-enabled ciw0707-web-site-s3',
       's3-bucket-public-acl ciw0707-web-site-s3',
       's3-bucket-versioning-disabled ciw0707-web-site-s3',
@@ -48,9 +59,19 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
     // The worker fails; the two instances in the public subnet and the app server without a public IP pass.
     expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
-    // The bastion holding the other Elastic IP is running.
-    expect(byRule['ec2-elastic-ip-on-stopped-instance']).toMatchObject({ evaluated: 2, failed: 0, passed: 2, status: 'pass', complete: true });
-    expect(report.summary.costMonthlyUsd).toBe(7.3);
+    // The bastion holding an Elastic IP is running; the NAT gateway holds the third.
+    expect(byRule['ec2-elastic-ip-on-stopped-instance']).toMatchObject({ evaluated: 3, failed: 0, passed: 3, status: 'pass', complete: true });
+    // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes).
+    expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 3, failed: 1, passed: 2 });
+    // The notes' ALB (port 80 forwards) fails; the internal NLB passes.
+    expect(byRule['elbv2-listener-http-not-redirecting']).toMatchObject({ evaluated: 2, failed: 1, passed: 1 });
+    // The root user (MFA on, no keys, last used in 2024) and the multi-region trail to a private bucket pass.
+    for (const id of ['iam-root-access-keys-exist', 'iam-root-mfa-disabled', 'iam-root-used-recently', 'cloudtrail-no-multi-region-trail', 'cloudtrail-trail-not-logging', 's3-bucket-cloudtrail-logs-public']) {
+      expect(byRule[id], id).toMatchObject({ failed: 0, status: 'pass', complete: true });
+      expect(byRule[id].evaluated, id).toBeGreaterThan(0);
+    }
+    expect(report.summary.rules).toEqual({ total: 46, failed: 22, passed: 24, incomplete: 0, notChecked: 0 });
+    expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {
