@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { startDenyProxy, type DenyProxy } from './support/deny-proxy.js';
-import { startMoto, type MotoServer } from './support/moto.js';
+import { MOTO_CLI_ENV, startMoto, type MotoServer } from './support/moto.js';
 import { seedNotesScenario, type Scenario } from './support/notes-scenario.js';
 
 const REGIONS = ['us-east-1', 'ap-northeast-2'];
@@ -25,19 +25,7 @@ const NOTES_RULES = [
 // 200 days on: the keys created by the seeding are then past the 90-day rotation period.
 const LATER = new Date(Date.now() + 200 * 86_400_000).toISOString();
 
-/** Credentials moto accepts, and nothing from the machine's own AWS setup. */
-const MOTO_ENV = {
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_REGION: undefined,
-  AWS_DEFAULT_REGION: undefined,
-  AWS_ENDPOINT_URL: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
+const MOTO_ENV = MOTO_CLI_ENV;
 
 const MOTO_ENV_DEFINED = Object.fromEntries(Object.entries(MOTO_ENV).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
@@ -178,9 +166,10 @@ describe('awsaudit collect', () => {
     const fn = ofType('aws.lambda.function').find((r) => r.id === scenario.lambda.name)!;
     expect(fn.data.EnvironmentVariableNames).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'LOG_LEVEL']);
     expect(fn.data.Environment).toBeUndefined();
-    const masked = `${scenario.lambda.keyId.slice(0, 4)}************${scenario.lambda.keyId.slice(-4)}`;
+    // Masked as everywhere else (the file scanner, CloudTrail): prefix, an ellipsis, the last four.
+    const masked = `${scenario.lambda.keyId.slice(0, 4)}…${scenario.lambda.keyId.slice(-4)}`;
     expect(fn.facts?.environmentSecrets).toEqual([
-      { variable: 'AWS_ACCESS_KEY_ID', kind: 'aws-access-key-id', keyIdMasked: masked, keyPrefix: 'AKIA', keyKind: 'long-term' },
+      { variable: 'AWS_ACCESS_KEY_ID', kind: 'aws-access-key-id', keyIdMasked: masked, keyPrefix: 'AKIA', keyKind: 'access-key' },
       { variable: 'AWS_SECRET_ACCESS_KEY', kind: 'aws-secret-access-key' },
       { variable: 'DB_PASSWORD', kind: 'secret-named-variable' },
     ]);

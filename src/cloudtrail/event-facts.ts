@@ -1,3 +1,4 @@
+import { maskKeyId } from '../secrets/detect.js';
 import type { JsonObject } from '../util/json.js';
 import type { CloudTrailRecord } from './records.js';
 
@@ -21,8 +22,5 @@ export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext): Js
   return { leakedAccessKey: true, accessKeyIdMasked: maskKeyId(keyId) };
 }
 
-/** `AKIAIOSFODNN7EXAMPLE` → `AKIA************MPLE`: the kind of key and enough to tell keys apart. */
-export function maskKeyId(keyId: string): string {
-  if (keyId.length <= 8) return '*'.repeat(keyId.length);
-  return `${keyId.slice(0, 4)}${'*'.repeat(keyId.length - 8)}${keyId.slice(-4)}`;
-}
+/** The same mask as everywhere else: `AKIAIOSFODNN7EXAMPLE` → `AKIA…MPLE`. */
+export { maskKeyId };

@@ -21,6 +21,12 @@ export const RESOURCE_TYPES = {
   'aws.iam.root-user': { service: 'iam', scope: 'global', title: 'Root user of the account', id: 'account id' },
   'aws.ec2.security-group': { service: 'ec2', scope: 'regional', title: 'EC2 security group', id: 'GroupId' },
   'aws.ec2.instance': { service: 'ec2', scope: 'regional', title: 'EC2 instance', id: 'InstanceId' },
+  'aws.ec2.instance-user-data': {
+    service: 'ec2',
+    scope: 'regional',
+    title: 'User data of an EC2 instance (scanned for secrets when read, never stored)',
+    id: 'InstanceId',
+  },
   'aws.ec2.elastic-ip': { service: 'ec2', scope: 'regional', title: 'Elastic IP address', id: 'AllocationId' },
   'aws.ec2.vpc': { service: 'ec2', scope: 'regional', title: 'VPC', id: 'VpcId' },
   'aws.ec2.subnet': { service: 'ec2', scope: 'regional', title: 'VPC subnet', id: 'SubnetId' },

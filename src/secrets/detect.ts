@@ -1,103 +1,154 @@
 /**
  * Finding credentials in text that awsaudit must never store: Lambda environment variable
- * values today, local files and EC2 user data next. Callers keep only what `maskKeyId`
- * returns and the kinds found; raw key ids and secrets stay in memory for the time of
- * the scan (a file scanner may compare a raw key id with the account's keys, then drop it).
+ * values and decoded EC2 user data (the file scanner, src/files, uses the same primitives).
+ * Callers keep only what is returned here: kinds, names, line numbers and key ids masked by
+ * `maskKeyId`. Raw key ids and secrets stay in memory for the time of the scan.
+ *
+ * One definition of a key id, a secret access key, a placeholder and a mask serves every
+ * path: the file scanner's (src/files/access-key-id.ts, src/files/secret-key.ts). AWS's
+ * documented example keys (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY) and
+ * obvious placeholders are not findings anywhere, and a masked id reads `AKIA…MPLE` everywhere.
  */
+import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId, keyKindOf, maskKeyId, type AccessKeyKind, type AccessKeyPrefix } from '../files/access-key-id.js';
+import { scanText } from '../files/scan-content.js';
+import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from '../files/secret-key.js';
 
-export type SecretKind = 'aws-access-key-id' | 'aws-secret-access-key' | 'secret-named-variable';
+export { isPlaceholderKeyId, maskKeyId, type AccessKeyKind };
 
-/** AKIA: a long-term key of an IAM user (or root); ASIA: temporary STS credentials. */
-export type AccessKeyKind = 'long-term' | 'temporary';
+export type SecretKind = 'aws-access-key-id' | 'aws-secret-access-key' | 'private-key' | 'secret-named-variable';
 
 export interface AccessKeyIdMatch {
   /** The raw key id. Never write it anywhere: mask it with `maskKeyId`. */
   keyId: string;
-  keyPrefix: 'AKIA' | 'ASIA';
+  keyPrefix: AccessKeyPrefix;
   keyKind: AccessKeyKind;
   /** Offset of the match in the text. */
   index: number;
 }
 
-// Key ids are 20 characters: a 4-letter prefix and 16 upper-case letters or digits.
-const ACCESS_KEY_ID = /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g;
-// A secret access key is 40 characters of base64 (without padding). Git SHA-1s and other
-// hex digests are 40 characters too, so a candidate must mix upper case, lower case and a
-// digit or / or +, which a random 40-character base64 string does with near certainty.
-const SECRET_ACCESS_KEY = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+const ACCESS_KEY_ID = new RegExp(ACCESS_KEY_ID_SOURCE, 'g');
+const SECRET_ACCESS_KEY = new RegExp(SECRET_KEY_SOURCE, 'g');
 
 /** Names of variables that hold a secret by convention (DB_PASSWORD, GITHUB_TOKEN, STRIPE_API_KEY...). */
 const SECRET_NAME = /SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 // ...unless the name says the value only points at a secret (its ARN, name, path, file) or describes it.
 const REFERENCE_NAME = /(_ARN|_NAME|_ID|_URL|_URI|_PATH|_FILE|_PARAM|_PARAMETER|_TTL|_EXPIRY|_EXPIRES|_LENGTH|_ENDPOINT|_REGION|_HEADER)$/i;
-// ...or the value is a reference to a secret store rather than the secret itself.
-const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\/aws\/reference\/|ssm:|secretsmanager:)/i;
+// ...or the value is a reference to a secret store, or (in a script) a variable or command
+// substitution that fetches it at run time, rather than the secret itself.
+const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\/aws\/reference\/|ssm:|secretsmanager:|\$)/i;
 
-function keyKind(prefix: string): AccessKeyKind {
-  return prefix === 'ASIA' ? 'temporary' : 'long-term';
-}
-
-/** Every AWS access key id (AKIA/ASIA) in a text. */
+/** Every credential key id (AKIA, ASIA, ABIA, ACCA) in a text, documented examples and placeholders left out. */
 export function findAccessKeyIds(text: string): AccessKeyIdMatch[] {
   const out: AccessKeyIdMatch[] = [];
   for (const m of text.matchAll(ACCESS_KEY_ID)) {
-    const prefix = m[1] as 'AKIA' | 'ASIA';
-    out.push({ keyId: m[0], keyPrefix: prefix, keyKind: keyKind(prefix), index: m.index });
+    if (isPlaceholderKeyId(m[0])) continue;
+    const prefix = m[0].slice(0, 4) as AccessKeyPrefix;
+    out.push({ keyId: m[0], keyPrefix: prefix, keyKind: keyKindOf(m[0])!, index: m.index });
   }
   return out;
 }
 
-/** Offsets of strings shaped like an AWS secret access key. */
+/** Offsets of strings that could be a real AWS secret access key (not a digest, an example or a placeholder). */
 export function findSecretAccessKeys(text: string): number[] {
   const out: number[] = [];
-  for (const m of text.matchAll(SECRET_ACCESS_KEY)) {
-    const s = m[0];
-    if (/[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s)) out.push(m.index);
-  }
+  for (const m of text.matchAll(SECRET_ACCESS_KEY)) if (isPlausibleSecretKey(m[0])) out.push(m.index);
   return out;
 }
 
-/**
- * The masked form of a key id, safe to store and print: the prefix (which says what kind of
- * key it is) and the last four characters (which tell keys apart), e.g. AKIA************MPLE.
- */
-export function maskKeyId(keyId: string): string {
-  if (keyId.length <= 8) return '*'.repeat(keyId.length);
-  return `${keyId.slice(0, 4)}${'*'.repeat(keyId.length - 8)}${keyId.slice(-4)}`;
+/** A value that is shaped like a key or a secret but is a documented example or a placeholder. */
+function isPlaceholderCredential(value: string): boolean {
+  for (const m of value.matchAll(ACCESS_KEY_ID)) if (isPlaceholderKeyId(m[0])) return true;
+  for (const m of value.matchAll(SECRET_ACCESS_KEY)) if (!isPlausibleSecretKey(m[0])) return true;
+  return false;
 }
 
 /** Whether a variable of this name with this value holds a secret by naming convention. */
 export function isSecretNamedVariable(name: string, value: string): boolean {
-  if (value.trim() === '') return false;
+  const v = value.trim();
+  if (v === '') return false;
   if (!SECRET_NAME.test(name) || REFERENCE_NAME.test(name)) return false;
-  return !REFERENCE_VALUE.test(value.trim());
+  return !REFERENCE_VALUE.test(v) && !isPlaceholderCredential(v);
 }
 
-/** What was found in one variable. Holds no part of the value except a masked key id. */
-export interface VariableSecret {
-  variable: string;
+/** What was found. Holds no part of a secret: a kind, where, and for key ids the masked id. */
+export interface DetectedSecret {
   kind: SecretKind;
+  /** The environment variable, or the name assigned in a script line. */
+  variable?: string;
+  /** 1-based line in the text (user data). */
+  line?: number;
   keyIdMasked?: string;
   keyPrefix?: string;
   keyKind?: AccessKeyKind;
+  /** For private keys: RSA, EC, OPENSSH, PuTTY, ... */
+  keyType?: string;
+}
+
+function keyIdEntry(keyId: string, where: Pick<DetectedSecret, 'variable' | 'line'>): DetectedSecret {
+  return { ...where, kind: 'aws-access-key-id', keyIdMasked: maskKeyId(keyId), keyPrefix: keyId.slice(0, 4), keyKind: keyKindOf(keyId)! };
 }
 
 /**
  * Scan name=value pairs (environment variables) for credentials. Each variable gives at most
- * one entry per kind; the values themselves are not returned.
+ * one entry per kind and key id; the values themselves are not returned.
  */
-export function detectVariableSecrets(variables: Readonly<Record<string, string>>): VariableSecret[] {
-  const out: VariableSecret[] = [];
+export function detectVariableSecrets(variables: Readonly<Record<string, string>>): DetectedSecret[] {
+  const out: DetectedSecret[] = [];
   for (const name of Object.keys(variables).sort()) {
     const value = variables[name] ?? '';
     const seenIds = new Set<string>();
     for (const key of findAccessKeyIds(value)) {
       if (seenIds.has(key.keyId)) continue;
       seenIds.add(key.keyId);
-      out.push({ variable: name, kind: 'aws-access-key-id', keyIdMasked: maskKeyId(key.keyId), keyPrefix: key.keyPrefix, keyKind: key.keyKind });
+      out.push(keyIdEntry(key.keyId, { variable: name }));
     }
     if (findSecretAccessKeys(value).length > 0) out.push({ variable: name, kind: 'aws-secret-access-key' });
     else if (seenIds.size === 0 && isSecretNamedVariable(name, value)) out.push({ variable: name, kind: 'secret-named-variable' });
   }
   return out;
+}
+
+// `NAME=value`, `export NAME="value"`, `NAME: value` (YAML, cloud-config), `"NAME": "value"` (JSON).
+const ASSIGNMENT = /^\s*(?:export\s+|set\s+|setx\s+|\$env:)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
+
+function unquote(value: string): string {
+  const m = /^(["'])(.*)\1$/.exec(value);
+  return m ? m[2]! : value;
+}
+
+/**
+ * Scan a text (decoded EC2 user data: a shell script, cloud-config, ...) for credentials:
+ * key ids (and the secret access key next to one), as the file scanner finds them, private
+ * keys, and assignments to secret-named variables (`export DB_PASSWORD=...`). Each entry
+ * says which line; no part of a value is returned.
+ */
+export function detectTextSecrets(text: string): DetectedSecret[] {
+  const out: DetectedSecret[] = [];
+  const scanned = scanText(text);
+  const keyLines = new Set<number>();
+  const seen = new Set<string>();
+  for (const hit of scanned.keyIds) {
+    const key = `${hit.keyId}\u0000${hit.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(keyIdEntry(hit.keyId, { line: hit.line }));
+    keyLines.add(hit.line);
+    if (hit.secret) {
+      out.push({ line: hit.secret.line, kind: 'aws-secret-access-key' });
+      keyLines.add(hit.secret.line);
+    }
+  }
+  for (const k of scanned.privateKeys) out.push({ line: k.line, kind: 'private-key', keyType: k.keyType });
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = i + 1;
+    if (keyLines.has(line)) continue;
+    const m = ASSIGNMENT.exec(lines[i]!);
+    if (!m) continue;
+    const value = unquote(m[2]!);
+    // A plausible secret access key assigned on its own line (aws_secret_access_key = ...).
+    if (findSecretAccessKeys(value).length > 0 && /secret|key/i.test(m[1]!)) out.push({ line, variable: m[1]!, kind: 'aws-secret-access-key' });
+    else if (isSecretNamedVariable(m[1]!.replace(/[.-]/g, '_'), value)) out.push({ line, variable: m[1]!, kind: 'secret-named-variable' });
+  }
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.kind.localeCompare(b.kind));
 }

@@ -6,7 +6,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 
 export interface DenyProxy {
   endpoint: string;
-  /** Requests answered with AccessDenied, by signing service name. */
+  /** Requests answered with AccessDenied, by signing service name (and for EC2 also by "ec2:Action"). */
   denied: Map<string, number>;
   stop(): Promise<void>;
 }
@@ -36,31 +36,46 @@ function denial(service: string, req: IncomingMessage): { status: number; header
   return { status: 403, headers: xml, body: `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>denied</RequestId></ErrorResponse>` };
 }
 
+/** The API action of a request: `Action=` of a query-protocol body (EC2, IAM, ...) or the X-Amz-Target operation. */
+function actionOf(req: IncomingMessage, body: Buffer): string | undefined {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop();
+  return new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
+}
+
 /**
- * Start a proxy to `target` on a free 127.0.0.1 port. `deny(service)` decides, per request,
- * whether to answer AccessDenied (S3 Control signs as "s3", so denying "s3" denies both).
+ * Start a proxy to `target` on a free 127.0.0.1 port. `deny(service, action)` decides, per
+ * request, whether to answer AccessDenied (S3 Control signs as "s3", so denying "s3" denies
+ * both; `action` is known for query and JSON protocols, e.g. "DescribeInstanceAttribute").
  */
-export async function startDenyProxy(target: string, deny: (service: string) => boolean): Promise<DenyProxy> {
+export async function startDenyProxy(target: string, deny: (service: string, action: string | undefined) => boolean): Promise<DenyProxy> {
   const upstream = new URL(target);
   const denied = new Map<string, number>();
   const server: Server = createServer((req, res) => {
-    const service = signingService(req);
-    if (service !== undefined && deny(service)) {
-      denied.set(service, (denied.get(service) ?? 0) + 1);
-      req.resume();
-      const d = denial(service, req);
-      res.writeHead(d.status, d.headers).end(d.body);
-      return;
-    }
-    const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', (error) => res.writeHead(502).end(String(error)));
-    req.pipe(forward);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const service = signingService(req);
+      const action = actionOf(req, body);
+      if (service !== undefined && deny(service, action)) {
+        const key = action && service === 'ec2' ? `${service}:${action}` : service;
+        denied.set(service, (denied.get(service) ?? 0) + 1);
+        if (key !== service) denied.set(key, (denied.get(key) ?? 0) + 1);
+        const d = denial(service, req);
+        res.writeHead(d.status, d.headers).end(d.body);
+        return;
+      }
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', (error) => res.writeHead(502).end(String(error)));
+      forward.end(body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -21,6 +21,20 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+/** Environment for the CLI against moto: credentials moto accepts, and nothing from the machine's own AWS setup. */
+export const MOTO_CLI_ENV = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_REGION: undefined,
+  AWS_DEFAULT_REGION: undefined,
+  AWS_ENDPOINT_URL: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
 /** Client config for any SDK v3 client; extra keys (forcePathStyle) are ignored by non-S3 clients. */
 export interface MotoClientConfig {
   endpoint: string;

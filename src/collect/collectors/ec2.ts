@@ -13,7 +13,8 @@ import {
 import type { ResourceType } from '../../resources/types.js';
 import { allItems } from '../pages.js';
 import { toJsonObject } from '../sdk-json.js';
-import type { Collector, CollectorDescriptor } from '../types.js';
+import type { Collector, CollectorContext, CollectorDescriptor } from '../types.js';
+import { USER_DATA_TYPE, collectUserData } from './ec2-user-data.js';
 
 /**
  * EC2 and VPC resources: one collector per type, each one paginated Describe call per
@@ -27,6 +28,12 @@ interface Ec2Listing {
   arnKind: string;
   idField: string;
   list(client: EC2Client): Promise<object[]>;
+  /** A further type read item by item from the listing (instances' user data), only when wanted. */
+  details?: {
+    type: ResourceType;
+    operation: string;
+    collect(ctx: CollectorContext, client: EC2Client, items: object[]): Promise<void>;
+  };
 }
 
 const LISTINGS: readonly Ec2Listing[] = [
@@ -38,6 +45,8 @@ const LISTINGS: readonly Ec2Listing[] = [
     type: 'aws.ec2.instance', operation: 'DescribeInstances', arnKind: 'instance', idField: 'InstanceId',
     // Instances come grouped in reservations; the resource is the instance.
     list: async (client) => (await allItems(paginateDescribeInstances({ client, pageSize: 1000 }, {}), (p) => p.Reservations)).flatMap((r) => r.Instances ?? []),
+    // User data comes from the same listing, so a scan that wants both lists instances once.
+    details: { type: USER_DATA_TYPE, operation: 'DescribeInstanceAttribute', collect: collectUserData },
   },
   {
     type: 'aws.ec2.elastic-ip', operation: 'DescribeAddresses', arnKind: 'elastic-ip', idField: 'AllocationId',
@@ -71,18 +80,27 @@ const LISTINGS: readonly Ec2Listing[] = [
 ];
 
 function ec2Collector(listing: Ec2Listing): Collector {
+  const { details } = listing;
+  const types: ResourceType[] = details ? [listing.type, details.type] : [listing.type];
   const descriptor = {
     id: listing.type,
     service: 'ec2',
     scope: 'regional',
-    produces: [listing.type],
-    commands: [{ command: `${listing.operation}Command`, action: `ec2:${listing.operation}`, for: [listing.type] }],
-  } as const satisfies CollectorDescriptor;
+    produces: types,
+    commands: [
+      { command: `${listing.operation}Command`, action: `ec2:${listing.operation}`, for: types },
+      ...(details ? [{ command: `${details.operation}Command`, action: `ec2:${details.operation}`, for: [details.type] }] : []),
+    ],
+  } satisfies CollectorDescriptor;
   return {
     descriptor,
     async collect(ctx) {
-      const result = await ctx.call(listing.operation, [listing.type], () => listing.list(ctx.client('ec2')));
+      const client = ctx.client('ec2');
+      const wanted = types.filter((t) => ctx.wants(t));
+      const result = await ctx.call(listing.operation, wanted, () => listing.list(client));
       if (result.status !== 'ok') return;
+      if (details && ctx.wants(details.type)) await details.collect(ctx, client, result.value);
+      if (!ctx.wants(listing.type)) return;
       for (const item of result.value) {
         const data = toJsonObject(item);
         const id = data[listing.idField];
