@@ -17,7 +17,8 @@
 //     S3 bucket (ACL, policy, public access block, ownership, encryption, versioning, website,
 //     logging, tags), ListAccessKeys per IAM user, DescribeListeners per load balancer,
 //     GetPolicyVersion per attached AWS-managed policy, GetTrailStatus and GetEventSelectors
-//     per trail;
+//     per trail, DescribeInstanceAttribute (user data) per instance that is not terminated or
+//     shutting down, and only when user data was collected (a selected rule needs it);
 //   - one-off calls count once: GetCallerIdentity, ListAccountAliases, GetAccountSummary, the
 //     account's S3 Block Public Access, ListBuckets per region (filtered by region, so no
 //     GetBucketLocation per bucket), GenerateCredentialReport + GetCredentialReport.
@@ -109,6 +110,10 @@ function minimumCalls(snapshot) {
     add('DescribeConfigurationRecorders', 1);
     add('DescribeConfigurationRecorderStatus', 1);
     add('DescribeTrails', 1);
+    if (snapshot.meta.resourceTypes.includes('aws.ec2.instance-user-data')) {
+      const live = snapshot.resources.filter((r) => r.type === 'aws.ec2.instance' && r.region === region && !['terminated', 'shutting-down'].includes(r.data.State?.Name));
+      add('DescribeInstanceAttribute', live.length);
+    }
   }
   const buckets = count('aws.s3.bucket');
   for (const op of ['GetBucketAcl', 'GetBucketPolicy', 'GetPublicAccessBlock', 'GetBucketOwnershipControls', 'GetBucketEncryption', 'GetBucketVersioning', 'GetBucketWebsite', 'GetBucketLogging', 'GetBucketTagging']) add(op, buckets);
