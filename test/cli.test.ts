@@ -31,6 +31,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
       'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
       'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
+      'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
@@ -70,7 +71,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       expect(byRule[id], id).toMatchObject({ failed: 0, status: 'pass', complete: true });
       expect(byRule[id].evaluated, id).toBeGreaterThan(0);
     }
-    expect(report.summary.rules).toEqual({ total: 46, failed: 22, passed: 24, incomplete: 0, notChecked: 0 });
+    // The notes' server exports its secrets in user data; the bastion (none), the app server (Parameter Store) and the worker pass.
+    expect(byRule['ec2-instance-secrets-in-user-data']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
+    expect(report.summary.rules).toEqual({ total: 47, failed: 23, passed: 24, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 

@@ -46,7 +46,7 @@ describe('suppressions', () => {
     expect(r.json.findings.find((f) => f.ruleId === OPEN_SSH.rule)!.suppression).toEqual({ reason: OPEN_SSH.reason, source: '.awsaudit-ignore.json#/suppressions/1' });
     // Every demo finding stays in the report; the suppressed ones no longer count.
     const total = r.json.findings.length;
-    expect(total).toBe(22);
+    expect(total).toBe(23);
     expect(r.json.summary).toMatchObject({ findings: total - 2, suppressed: 2, bySeverity: { critical: 0 } });
     expect(r.stdout).toMatch(/s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/);
     expect(r.stdout).toContain('· 2 suppressed');
