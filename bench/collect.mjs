@@ -3,7 +3,10 @@
 // resource type awsaudit knows from it, and prints wall time, the API calls made and how
 // they compare with the fewest calls the APIs allow.
 //
-//   npm run build && node bench/collect.mjs [securityGroupsPerRegion=1000] [eips=300] [buckets=300] [users=300]
+//   npm run build && node bench/collect.mjs [securityGroupsPerRegion=1000] [eips=300] [buckets=300] [users=300] [instances=200]
+//
+// Instances (split over the regions, launched in batches with small user data, 1 in 10 stopped)
+// make the per-instance user-data reads part of the measurement.
 //
 // "API calls" are HTTP requests, retries included (counted by a middleware inside the SDK's
 // retry loop). The minimum is computed from what was collected, per API:
@@ -28,14 +31,15 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
-import { EC2Client, CreateSecurityGroupCommand, AuthorizeSecurityGroupIngressCommand, AllocateAddressCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, CreateSecurityGroupCommand, AuthorizeSecurityGroupIngressCommand, AllocateAddressCommand, DescribeVpcsCommand, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { S3Client, CreateBucketCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, AttachUserPolicyCommand } from '@aws-sdk/client-iam';
 import { collectSnapshot } from '../dist/collect/collect.js';
 import { collectableTypes } from '../dist/collect/plan.js';
 import { importTs } from './support/load-ts.mjs';
 
-const [SG_PER_REGION = 1000, EIPS = 300, BUCKETS = 300, USERS = 300] = process.argv.slice(2).map(Number);
+const [SG_PER_REGION = 1000, EIPS = 300, BUCKETS = 300, USERS = 300, INSTANCES = 200] = process.argv.slice(2).map(Number);
+const AMI = 'ami-12c6146b'; // one of the images moto knows in every region
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const SEED_CONCURRENCY = 8;
 
@@ -61,6 +65,16 @@ async function seed(endpoint) {
     }
     const eips = Math.floor(EIPS / REGIONS.length) + (r < EIPS % REGIONS.length ? 1 : 0);
     for (let i = 0; i < eips; i++) jobs.push(limit(() => ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))));
+    const instances = Math.floor(INSTANCES / REGIONS.length) + (r < INSTANCES % REGIONS.length ? 1 : 0);
+    for (let done = 0; done < instances; done += 50) {
+      const n = Math.min(50, instances - done);
+      const UserData = Buffer.from(`#!/bin/bash\necho bench ${region} ${done}\n`).toString('base64');
+      jobs.push(limit(async () => {
+        const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: 't3.micro', MinCount: n, MaxCount: n, UserData }));
+        const stop = Instances.filter((_, i) => i % 10 === 0).map((i) => i.InstanceId);
+        if (stop.length) await ec2.send(new StopInstancesCommand({ InstanceIds: stop }));
+      }));
+    }
     const buckets = Math.floor(BUCKETS / REGIONS.length) + (r < BUCKETS % REGIONS.length ? 1 : 0);
     for (let i = 0; i < buckets; i++) {
       const Bucket = `bench-${region}-${i}`;
@@ -139,7 +153,7 @@ function minimumCalls(snapshot) {
 
 const moto = await startMoto();
 try {
-  console.log(`collection benchmark: ${REGIONS.length} regions × ${SG_PER_REGION} security groups, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} IAM users (moto_server)`);
+  console.log(`collection benchmark: ${REGIONS.length} regions × ${SG_PER_REGION} security groups, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} IAM users, ${INSTANCES} instances with user data (moto_server)`);
   let t = performance.now();
   await seed(moto.endpoint);
   console.log(`seeding (concurrency ${SEED_CONCURRENCY}): ${((performance.now() - t) / 1000).toFixed(1)} s`);
