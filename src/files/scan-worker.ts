@@ -18,6 +18,9 @@ export interface ScanReply {
 }
 
 const scanner = new ContentScanner();
+// One batch at a time: a batch gives the event loop back now and then, and the next request
+// (the pool keeps two in flight) must not use the scanner's buffer meanwhile.
+let queue = Promise.resolve();
 parentPort?.on('message', (request: ScanRequest) => {
-  void scanBatch(scanner, request.paths).then((result) => parentPort!.postMessage({ batch: request.batch, result } satisfies ScanReply));
+  queue = queue.then(async () => parentPort!.postMessage({ batch: request.batch, result: await scanBatch(scanner, request.paths) } satisfies ScanReply));
 });
