@@ -1,13 +1,18 @@
 // The file scanner searches bytes for candidates before it decodes anything (scan-content.ts):
-// key-id runs by sampling every 20th byte, private key headers by a native search for a part
-// of their literal. These tests hold it to the detectors' own patterns run over the whole text.
+// key-id runs by sampling every 20th byte (key-id-runs.wat), private key headers by a native
+// search for a part of their literal. These tests hold it to the detectors' own patterns run
+// over the whole text.
 import { generateKeyPairSync } from 'node:crypto';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from '../src/files/access-key-id.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE } from '../src/files/private-key.js';
-import { CHUNK_BYTES, CONTEXT_BYTES, ContentScanner, findKeyIdRuns, type ContentResult } from '../src/files/scan-content.js';
+import { KeyIdRunFinder } from '../src/files/key-id-runs.js';
+import { CHUNK_BYTES, CONTEXT_BYTES, ContentScanner, type ContentResult } from '../src/files/scan-content.js';
+import { scanFiles } from '../src/files/scan-files.js';
+import { compileKeyIdRuns } from '../scripts/build-wasm.mjs';
+import { ROOT } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 import { tempDirs } from './support/temp.js';
 
@@ -43,6 +48,16 @@ function reference(body: Buffer): { keyIds: Array<{ keyId: string; line: number;
   return { keyIds, headers };
 }
 
+/** The starts of key-id runs in [from, limit) of `bytes`; key-id bytes follow them in the finder's memory (as a previous file's may). */
+function keyIdRuns(bytes: Buffer, from = 0, limit = bytes.length): number[] {
+  const finder = new KeyIdRunFinder(bytes.length + 64);
+  bytes.copy(finder.bytes);
+  finder.bytes.fill('Q', bytes.length);
+  const out: number[] = [];
+  finder.find(from, limit, bytes.length, out);
+  return out;
+}
+
 /** A small deterministic generator, so a failure can be replayed. */
 function prng(seed: number): () => number {
   let s = seed;
@@ -55,25 +70,32 @@ describe('the key-id run search', () => {
     for (let at = 0; at < 2 * ACCESS_KEY_ID_LENGTH + 3; at++) {
       for (const [length, expected] of [[ACCESS_KEY_ID_LENGTH, [at]], [ACCESS_KEY_ID_LENGTH - 1, []], [ACCESS_KEY_ID_LENGTH + 1, []]] as const) {
         const bytes = Buffer.from(`${'x y-'.repeat(20).slice(0, at)}${run(length)}${' z,'.repeat(30)}`, 'latin1');
-        const out: number[] = [];
-        findKeyIdRuns(bytes, 0, bytes.length, out);
-        expect({ at, length, out }).toEqual({ at, length, out: expected });
+        expect({ at, length, out: keyIdRuns(bytes) }).toEqual({ at, length, out: expected });
+        // At the very end of the bytes too (the search reads a little past them, and must not count that).
+        const atEnd = bytes.subarray(0, at + length);
+        expect({ at, length, out: keyIdRuns(atEnd) }).toEqual({ at, length, out: expected });
       }
     }
   });
 
   it('reports a run only if it starts in [from, limit), even when it ends past limit', () => {
     const bytes = Buffer.from(`.. ${'B'.repeat(20)} .. ${'C'.repeat(20)} ..`, 'latin1');
-    const find = (from: number, limit: number) => {
-      const out: number[] = [];
-      findKeyIdRuns(bytes, from, limit, out);
-      return out;
-    };
+    const find = (from: number, limit: number) => keyIdRuns(bytes, from, limit);
     expect(find(0, bytes.length)).toEqual([3, 27]);
     expect(find(4, bytes.length)).toEqual([27]);
     expect(find(0, 4)).toEqual([3]);
     expect(find(0, 3)).toEqual([]);
     expect(find(0, 28)).toEqual([3, 27]);
+  });
+
+  it('finds every run when there are more than the starts it hands back at a time (1024)', () => {
+    const body = Buffer.from(Array.from({ length: 2500 }, (_, i) => `ASIA${String(i).padStart(16, '7')}`).join(' '), 'latin1');
+    expect(keyIdRuns(body)).toEqual(Array.from({ length: 2500 }, (_, i) => i * 21));
+  });
+
+  it('runs on the bytes of key-id-runs.wat as compiled (scripts/build-wasm.mjs)', async () => {
+    const embedded = /const WASM = '([^']*)'/.exec(readFileSync(path.join(ROOT, 'src', 'files', 'key-id-runs.ts'), 'utf8'))?.[1];
+    expect(embedded).toBe(await compileKeyIdRuns());
   });
 
   it('the patterns it feeds are the detectors own: a key id is 20 key-id bytes, prefix included', () => {
@@ -189,5 +211,86 @@ describe('the byte search finds what the patterns find over the whole text', () 
     expect(result.keyIds.map(({ keyId, line, column }) => ({ keyId, line, column }))).toEqual(expected.keyIds);
     // Every header planted here has key data after it, so each is a private key.
     expect(result.privateKeys.map(({ line, column }) => ({ line, column }))).toEqual(expected.headers);
+  });
+});
+
+describe('small files are read into one buffer and searched together', () => {
+  it('each file is judged on its own: nothing spans two files, binary is per file, lines count from each file', async () => {
+    const dir = tmp();
+    const id = () => keyIdFor(randomAccount());
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+    const files: Record<string, string | Buffer> = {};
+    const expected: Array<[string, number, number]> = [];
+    for (let i = 0; i < 300; i++) {
+      const name = `f${String(i).padStart(3, '0')}.txt`;
+      if (i % 50 === 1) {
+        files[name] = Buffer.concat([Buffer.from([0x89, 0x50, 0, 0]), Buffer.from(`${id()}\n`)]); // binary: its key is not looked at
+      } else if (i % 50 === 2) {
+        const key = id(); // a key as the whole file, no newline after it
+        files[name] = key;
+        expected.push([name, 1, 1]);
+      } else if (i % 50 === 3) {
+        const key = id(); // split over this file's end and the next one's start: no key
+        files[name] = `line\n${key.slice(0, 12)}`;
+        files[`f${String(i + 1).padStart(3, '0')}.txt`] = `${key.slice(12)}\nmore\n`;
+        i++;
+      } else if (i % 50 === 5) {
+        files[name] = `notes\n${pem.split('\n')[0]}`; // a header at the very end, its key data in the next file
+        files[`f${String(i + 1).padStart(3, '0')}.txt`] = pem.split('\n').slice(1).join('\n');
+        i++;
+      } else if (i % 50 === 7) {
+        const key = id(); // a NUL after the first 8000 bytes: text
+        files[name] = Buffer.concat([Buffer.from('x'.repeat(8100) + '\n'), Buffer.from([0]), Buffer.from(`\nk ${key}\n`)]);
+        expected.push([name, 3, 3]);
+      } else {
+        files[name] = `plain text ${i}\n`.repeat(1 + (i % 40));
+      }
+    }
+    // Larger than the room left after the small files before it: scanned alone, then packing goes on.
+    const big = id();
+    files['f150-big.log'] = `${'y'.repeat(99)}\n`.repeat(10_000) + `tail ${big}\n`;
+    expected.push(['f150-big.log', 10_001, 6]);
+    for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dir, name), body);
+    const scan = await scanFiles([dir], { cwd: dir });
+    const found = scan.resources.filter((r) => r.type === 'file.access-key').map((r) => [r.data.path, r.data.line, r.data.column]);
+    expect(found).toEqual(expected.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    expect(scan.resources.filter((r) => r.type === 'file.private-key')).toEqual([]);
+    expect(scan.stats.binary).toBe(6);
+    expect(scan.stats.files).toBe(Object.keys(files).length);
+    expect(scan.stats.bytes).toBe(Object.values(files).reduce((n, body) => n + Buffer.byteLength(body), 0));
+  });
+});
+
+describe('a file larger than the room left after packed files', () => {
+  it('is scanned alone after them, from the start of the buffer, then packing goes on', async () => {
+    const dir = tmp();
+    const ids = Array.from({ length: 5 }, () => keyIdFor(randomAccount()));
+    const bodies = [
+      `a ${ids[0]}\n`.repeat(1) + 'x\n'.repeat(20_000), // 40 KiB of small files first
+      'y\n'.repeat(5_000) + `b ${ids[1]}\n`, // 10 KiB: 50 KiB packed, under PACK_BYTES
+      '', // below
+      `d ${ids[3]}\n`,
+      // Larger than the buffer: chunk by chunk.
+      `${'v'.repeat(99)}\n`.repeat((CHUNK_BYTES + 2 * C) / 50) + `e ${ids[4]}\n`,
+    ];
+    // Fits the whole buffer, not the room left after the two above: read in part (its key id
+    // straddles the end of that part), then moved to the buffer's start and read on.
+    const room = CHUNK_BYTES + 2 * C - (bodies[0]!.length + 1) - (bodies[1]!.length + 1) - 1;
+    const lead = `${'w'.repeat(99)}\n`.repeat(Math.floor((room - 20) / 100));
+    bodies[2] = lead + 'u'.repeat(room - 10 - lead.length - 2) + `c ${ids[2]}\n` + `${'t'.repeat(99)}\n`.repeat(200);
+    expect(bodies[2].indexOf(ids[2]!)).toBe(room - 10);
+    const paths = bodies.map((body, i) => {
+      const file = path.join(dir, `f${i}`);
+      writeFileSync(file, body);
+      return file;
+    });
+    const reads: Array<[number, number, number, number]> = [];
+    await new ContentScanner().scanFiles(paths, () => false, (index, read) => {
+      const key = read.content!.keyIds[0]!;
+      reads.push([index, read.content!.bytes, key.line, key.column]);
+    });
+    const lineOf = (body: string, id: string) => body.slice(0, body.indexOf(id)).split('\n').length;
+    const columnOf = (body: string, id: string) => body.indexOf(id) - body.lastIndexOf('\n', body.indexOf(id)) ;
+    expect(reads.sort((a, b) => a[0] - b[0])).toEqual(bodies.map((body, i) => [i, body.length, lineOf(body, ids[i]!), columnOf(body, ids[i]!)]));
   });
 });

@@ -25,14 +25,16 @@ export const NON_CREDENTIAL_ID_PREFIXES = ['AIDA', 'AROA', 'AGPA', 'AIPA', 'ANPA
 
 /** Characters in a key id, prefix included. */
 export const ACCESS_KEY_ID_LENGTH = 20;
+/** The characters a key id is made of, prefix included (a regular-expression class body). */
+export const ACCESS_KEY_ID_CHARS = 'A-Z0-9';
 
 /**
  * A key id as it appears in text: a prefix and 16 upper-case letters or digits, not part of a
  * longer word. (AWS uses base32 letters A-Z2-7, but emulators and old keys use 0-9 as well.)
  * So in bytes a key id is a run of exactly ACCESS_KEY_ID_LENGTH bytes of A-Z0-9, which is what
- * the file scanner looks for before it runs this pattern (scan-content.ts).
+ * the file scanner looks for before it runs this pattern (key-id-runs.ts).
  */
-export const ACCESS_KEY_ID_SOURCE = `(?<![A-Za-z0-9])(?:${ACCESS_KEY_PREFIXES.join('|')})[A-Z0-9]{${ACCESS_KEY_ID_LENGTH - 4}}(?![A-Za-z0-9])`;
+export const ACCESS_KEY_ID_SOURCE = `(?<![A-Za-z0-9])(?:${ACCESS_KEY_PREFIXES.join('|')})[${ACCESS_KEY_ID_CHARS}]{${ACCESS_KEY_ID_LENGTH - 4}}(?![A-Za-z0-9])`;
 
 export function isAccessKeyId(text: string): boolean {
   return new RegExp(`^${ACCESS_KEY_ID_SOURCE}$`).test(text);

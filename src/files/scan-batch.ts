@@ -1,5 +1,5 @@
 import { buildFileKind, type BuildFileKind } from './build-files.js';
-import { scanFile, timeToYield, yieldToEventLoop, type ContentScanner, type FileRead } from './scan-content.js';
+import type { ContentScanner, FileRead } from './scan-content.js';
 
 /** What a batch of files gave: totals for all, details only for the files that matter. */
 export interface BatchResult {
@@ -17,22 +17,25 @@ export interface BatchResult {
  */
 export async function scanBatch(scanner: ContentScanner, paths: readonly string[]): Promise<BatchResult> {
   const result: BatchResult = { files: 0, bytes: 0, binary: 0, placeholders: 0, notable: [] };
-  for (let index = 0; index < paths.length; index++) {
-    const absPath = paths[index]!;
-    const kind = buildFileKind(process.platform === 'win32' ? absPath.replaceAll('\\', '/') : absPath);
-    let read = scanFile(scanner, absPath, kind !== undefined);
-    if (read instanceof Promise) read = await read;
-    const content = read.content;
-    if (content) {
-      result.files++;
-      result.bytes += content.bytes;
-      if (content.binary) result.binary++;
-      result.placeholders += content.placeholders;
-    }
-    if (!content || (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))) {
-      result.notable.push({ index, kind, read });
-    }
-    if (timeToYield()) await yieldToEventLoop();
-  }
+  const kinds = paths.map((absPath) => buildFileKind(process.platform === 'win32' ? absPath.replaceAll('\\', '/') : absPath));
+  await scanner.scanFiles(
+    paths,
+    (index) => kinds[index] !== undefined,
+    (index, read) => {
+      const content = read.content;
+      const kind = kinds[index];
+      if (content) {
+        result.files++;
+        result.bytes += content.bytes;
+        if (content.binary) result.binary++;
+        result.placeholders += content.placeholders;
+      }
+      if (!content || (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))) {
+        result.notable.push({ index, kind, read });
+      }
+    },
+  );
+  // Packed files are reported when scanned, after files read alone that came later.
+  result.notable.sort((a, b) => a.index - b.index);
   return result;
 }

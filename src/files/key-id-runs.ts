@@ -1,0 +1,57 @@
+/**
+ * The byte search behind the file scan's key ids: where runs of exactly ACCESS_KEY_ID_LENGTH
+ * key-id bytes start (see key-id-runs.wat for how). It is WebAssembly because it is the scan's
+ * own hot loop and no library does it: written in TypeScript, the same loop over a Buffer took
+ * about twice the time (measured with bench/files.mjs: some 30 ms of a 150 ms scan), most of it
+ * bounds checks on each byte read, which WebAssembly's linear memory does without.
+ */
+import { ACCESS_KEY_ID_CHARS, ACCESS_KEY_ID_LENGTH } from './access-key-id.js';
+
+// The bytes of key-id-runs.wat compiled by scripts/build-wasm.mjs.
+// wasm:begin
+const WASM = 'AGFzbQEAAAABDAFgB39/f39/f38BfwIPAQNlbnYGbWVtb3J5AgABAwIBAAcIAQRydW5zAAAKrwIBrAIBCH8gBkEBdiENIAZBAnYhDCAMIA1qIQ4gAiAGakEBayEIIAggA0sEQCADIQgLIAEgBmpBAWshBwJAA0AgByAITw0BIActAAAtAAAgByANay0AAC0AACAHIA1qLQAALQAAcnEEQCAHIAxrLQAALQAAIAcgDmotAAAtAAByIAcgDmstAAAtAAAgByAMai0AAC0AAHJxBEAgByEJAkADQCAJIABNDQEgCUEBay0AAC0AAEUNASAJQQFrIQkMAAsLIAdBAWohCgJAA0AgCiADTw0BIAotAAAtAABFDQEgCkEBaiEKDAALCyAKIAlrIAZGIAkgAU8gCSACSXFxBEAgBCALQQJ0aiAJNgIAIAtBAWohCyALIAVPDQQLIAohBwsLIAcgBmohBwwACwsgCws=';
+// wasm:end
+
+const module = new WebAssembly.Module(Buffer.from(WASM, 'base64'));
+
+/** Memory layout: the table of key-id bytes, the starts found, then the bytes searched. */
+const TABLE_AT = 0;
+const OUT_AT = 256;
+const OUT_ROOM = 1024;
+const BYTES_AT = OUT_AT + 4 * OUT_ROOM;
+const PAGE = 64 << 10;
+
+interface Exports {
+  runs(first: number, from: number, limit: number, filled: number, out: number, room: number, length: number): number;
+}
+
+/**
+ * A buffer (`bytes`, in WebAssembly memory) and the search over it. Each ContentScanner has
+ * one, and reads files straight into `bytes`.
+ */
+export class KeyIdRunFinder {
+  readonly bytes: Buffer;
+  private readonly out: Uint32Array;
+  private readonly exports: Exports;
+
+  constructor(size: number) {
+    // After the bytes, room for the reads past `filled` that a sample may make.
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((BYTES_AT + size + ACCESS_KEY_ID_LENGTH) / PAGE) });
+    this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    const table = new Uint8Array(memory.buffer, TABLE_AT, 256);
+    const keyIdChar = new RegExp(`[${ACCESS_KEY_ID_CHARS}]`);
+    for (let c = 0; c < 256; c++) table[c] = keyIdChar.test(String.fromCharCode(c)) ? 1 : 0;
+    this.out = new Uint32Array(memory.buffer, OUT_AT, OUT_ROOM);
+    this.bytes = Buffer.from(memory.buffer, BYTES_AT, size);
+  }
+
+  /** The starts in [from, limit) of runs of exactly ACCESS_KEY_ID_LENGTH key-id bytes within bytes[0, filled), appended to `out` in order. */
+  find(from: number, limit: number, filled: number, out: number[]): void {
+    for (;;) {
+      const n = this.exports.runs(BYTES_AT, BYTES_AT + from, BYTES_AT + limit, BYTES_AT + filled, OUT_AT, OUT_ROOM, ACCESS_KEY_ID_LENGTH);
+      for (let i = 0; i < n; i++) out.push(this.out[i]! - BYTES_AT);
+      if (n < OUT_ROOM) return;
+      from = out[out.length - 1]! + 1;
+    }
+  }
+}
