@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { accountFromKeyId, isPlaceholderKeyId, maskKeyId, NON_CREDENTIAL_ID_PREFIXES } from '../src/files/access-key-id.js';
 import { CHUNK_BYTES, CONTEXT_BYTES, scanText } from '../src/files/scan-content.js';
 import { scanFiles, type FileScan } from '../src/files/scan-files.js';
+import { BUILD_FILE_KINDS, buildFileKind, type BuildFileKind } from '../src/files/build-files.js';
 import { entropy, isPlausibleSecretKey } from '../src/files/secret-key.js';
 import { tempDirs } from './support/temp.js';
 import { ROOT } from './support/cli.js';
@@ -286,6 +287,18 @@ describe('scanText: the same detection over text in memory (for Lambda variables
 });
 
 describe('build and deploy files (file.text)', () => {
+  it('are told by name, every kind (a quick test on the name turns the other files away first)', () => {
+    const names: Record<string, BuildFileKind> = {
+      '/r/Dockerfile': 'dockerfile', '/r/Dockerfile-dev': 'dockerfile', '/r/app.dockerfile': 'dockerfile', '/r/Containerfile': 'dockerfile',
+      '/r/docker-compose.yml': 'compose', '/r/compose.prod.yaml': 'compose', '/r/buildspec.yml': 'buildspec', '/r/appspec.yaml': 'appspec',
+      '/r/Procfile': 'procfile', '/r/.github/workflows/ci.yml': 'ci', '/r/.gitlab-ci.yml': 'ci', '/r/Jenkinsfile': 'ci', '/r/.circleci/config.yml': 'ci',
+      '/r/deploy-prod.sh': 'deploy-script', 'Dockerfile': 'dockerfile',
+    };
+    expect(new Set(Object.values(names))).toEqual(new Set(BUILD_FILE_KINDS));
+    for (const [name, kind] of Object.entries(names)) expect([name, buildFileKind(name)]).toEqual([name, kind]);
+    for (const name of ['/r/notes.md', '/r/file.txt', '/r/profile', '/r/config.json', '/r/dockerfile/x.txt']) expect([name, buildFileKind(name)]).toEqual([name, undefined]);
+  });
+
   const texts = (scan: FileScan) => Object.fromEntries(scan.resources.filter((r) => r.type === 'file.text').map((r) => [r.data.path, r.data]));
 
   it('a development server started on all interfaces from a container or process command', async () => {

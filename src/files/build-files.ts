@@ -13,8 +13,15 @@ import { ACCESS_KEY_ID_SOURCE, maskKeyId } from './access-key-id.js';
 export const BUILD_FILE_KINDS = ['dockerfile', 'compose', 'buildspec', 'appspec', 'procfile', 'ci', 'deploy-script'] as const;
 export type BuildFileKind = (typeof BUILD_FILE_KINDS)[number];
 
+/**
+ * Every build/deploy file name ends in one of these (or starts with dockerfile/containerfile):
+ * one test turns away the other files of a scan (nearly all) before the patterns below run.
+ */
+const MAYBE_BUILD_FILE = /(?:\.ya?ml|\.sh|file|\/(?:dockerfile|containerfile)[^/]*)$/i;
+
 /** The kind of build/deploy file a path is, from its name; undefined for other files. */
 export function buildFileKind(filePath: string): BuildFileKind | undefined {
+  if (!MAYBE_BUILD_FILE.test(filePath.includes('/') ? filePath : `/${filePath}`)) return undefined;
   const name = path.posix.basename(filePath);
   const lower = name.toLowerCase();
   if (/^(dockerfile|containerfile)([.-][\w.-]+)?$/.test(lower) || lower.endsWith('.dockerfile')) return 'dockerfile';
