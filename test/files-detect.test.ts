@@ -289,7 +289,7 @@ describe('scanText: the same detection over text in memory (for Lambda variables
 describe('build and deploy files (file.text)', () => {
   it('are told by name, every kind (a quick test on the name turns the other files away first)', () => {
     const names: Record<string, BuildFileKind> = {
-      '/r/Dockerfile': 'dockerfile', '/r/Dockerfile-dev': 'dockerfile', '/r/app.dockerfile': 'dockerfile', '/r/Containerfile': 'dockerfile',
+      '/r/Dockerfile': 'dockerfile', '/r/Dockerfile-dev': 'dockerfile', '/r/app.dockerfile': 'dockerfile', '/r/Containerfile': 'dockerfile', '/r/Containerfile.arm64': 'dockerfile',
       '/r/docker-compose.yml': 'compose', '/r/compose.prod.yaml': 'compose', '/r/buildspec.yml': 'buildspec', '/r/appspec.yaml': 'appspec',
       '/r/Procfile': 'procfile', '/r/.github/workflows/ci.yml': 'ci', '/r/.gitlab-ci.yml': 'ci', '/r/Jenkinsfile': 'ci', '/r/.circleci/config.yml': 'ci',
       '/r/deploy-prod.sh': 'deploy-script', 'Dockerfile': 'dockerfile',
