@@ -110,11 +110,15 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     lines.push(paint('warn', `Not checked (resource type not collected): ${notChecked.map((r) => `${r.ruleId} [${r.resource}]`).join(', ')}`));
   }
   const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
+  // Each rule is counted once, so the parts add up to the total: failed (of which some may also
+  // be incomplete), passed (complete and clean), incomplete without a finding, not checked.
   const cleanRules = evaluation.rules.filter((r) => r.status === 'pass' && r.complete).length;
+  const failedIncomplete = incomplete.filter((r) => r.status === 'fail').length;
+  const openIncomplete = incomplete.length - failedIncomplete;
   lines.push(
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ` +
-      `${summary.rules.total} rule(s): ${summary.rules.failed} failed, ${cleanRules} passed` +
-      `${incomplete.length ? `, ${incomplete.length} incomplete` : ''}${notChecked.length ? `, ${notChecked.length} not checked` : ''}` +
+      `${summary.rules.total} rule(s): ${summary.rules.failed} failed${failedIncomplete ? ` (${failedIncomplete} incomplete)` : ''}, ${cleanRules} passed` +
+      `${openIncomplete ? `, ${openIncomplete} incomplete` : ''}${notChecked.length ? `, ${notChecked.length} not checked` : ''}` +
       (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : '') +
       (summary.suppressed ? ` · ${summary.suppressed} suppressed` : '') +
       (summary.baseline ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed` : ''),
