@@ -16,7 +16,7 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from 
 import { tempDirs } from './support/temp.js';
 import { keyIdFor, randomSecret } from './support/keys.js';
 import { runCli } from './support/cli.js';
-import { sdkConfig, startMoto, type MotoServer } from './support/moto.js';
+import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 
 const ACCOUNT = '123456789012';
 const tmp = tempDirs('awsaudit-verify-');
@@ -148,19 +148,7 @@ describe('against moto: a key created in the account and written into a file (ac
 });
 
 describe('awsaudit scan --files with a live account scan (acceptance 4, CLI level)', () => {
-  /** Credentials moto accepts, and nothing from the machine's own AWS setup. */
-  const MOTO_ENV = {
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-    AWS_REGION: undefined,
-    AWS_DEFAULT_REGION: undefined,
-    AWS_ENDPOINT_URL: undefined,
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  const MOTO_ENV = MOTO_CLI_ENV;
 
   it('a key created in moto and written into a file: critical, Active, its owner; after UpdateAccessKey Inactive: medium, Inactive', async () => {
     const server = await startMoto();
