@@ -52,15 +52,17 @@ const SHELL_SAFE = /^[A-Za-z0-9_.:/=@,+%-]+$/;
  * cannot be quoted again, so the command is not rendered at all.
  */
 export function compileShellTemplate(text: string): ShellTemplate {
-  const render = compileTemplateParts(text);
+  const parts = compileTemplateParts(text);
+  // No intermediate list per render: this runs once per finding.
   return (context) => {
     let out = '';
-    for (const part of render(context)) {
-      if (part.literal) {
-        out += part.text;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if ('literal' in part) {
+        out += part.literal;
         continue;
       }
-      const value = part.text;
+      const value = formatValue(part.getter(context));
       if (SHELL_SAFE.test(value)) out += value;
       else if (part.quoted || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
       else out += `'${value.replace(/'/g, `'\\''`)}'`;
@@ -69,15 +71,11 @@ export function compileShellTemplate(text: string): ShellTemplate {
   };
 }
 
-interface RenderedPart {
-  literal: boolean;
-  text: string;
-  /** For a value: whether the template text before it left a quote open. */
-  quoted: boolean;
-}
+type ShellPart = { literal: string } | { getter: PathGetter; quoted: boolean };
 
-function compileTemplateParts(text: string): (context: unknown) => RenderedPart[] {
-  const parts: Array<{ literal: string } | { getter: PathGetter; quoted: boolean }> = [];
+/** A command template's literal text and values, each value knowing whether the text before it left a quote open. */
+function compileTemplateParts(text: string): ShellPart[] {
+  const parts: ShellPart[] = [];
   let last = 0;
   let single = false;
   let double = false;
@@ -101,6 +99,5 @@ function compileTemplateParts(text: string): (context: unknown) => RenderedPart[
     last = m.index + m[0].length;
   }
   parts.push({ literal: text.slice(last) });
-  return (context) =>
-    parts.map((p) => ('literal' in p ? { literal: true, text: p.literal, quoted: false } : { literal: false, text: formatValue(p.getter(context)), quoted: p.quoted }));
+  return parts;
 }
