@@ -53,21 +53,22 @@ const SHELL_SAFE = /^[A-Za-z0-9_.:/=@,+%-]+$/;
  */
 export function compileShellTemplate(text: string): ShellTemplate {
   const parts = compileTemplateParts(text);
-  // No intermediate list per render: this runs once per finding.
+  // One reused array per template (rendering never nests), joined into a flat string: a
+  // command kept by every finding should not be a chain of concatenations.
+  const pieces = new Array<string>(parts.length);
   return (context) => {
-    let out = '';
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       if ('literal' in part) {
-        out += part.literal;
+        pieces[i] = part.literal;
         continue;
       }
       const value = formatValue(part.getter(context));
-      if (SHELL_SAFE.test(value)) out += value;
+      if (SHELL_SAFE.test(value)) pieces[i] = value;
       else if (part.quoted || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
-      else out += `'${value.replace(/'/g, `'\\''`)}'`;
+      else pieces[i] = `'${value.replace(/'/g, `'\\''`)}'`;
     }
-    return out;
+    return pieces.join('');
   };
 }
 
