@@ -76,6 +76,22 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/**
+ * A function made from `body` with `bindings` in scope, compiled anew for every call: each
+ * condition node gets test code of its own, so the calls in it (a child's test, a path, an
+ * operator) always reach the same functions and the engine can inline them. One closure
+ * shared by every node would see every rule's children at the same call site instead
+ * (megamorphic: no inlining, an indirect call each), and tests run for every (resource, rule).
+ * The bodies are fixed code written here; no rule text is placed in them.
+ */
+function specialize<F>(bindings: Record<string, unknown>, body: string): F {
+  const names = Object.keys(bindings);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function(...names, body)(...names.map((n) => bindings[n])) as F;
+}
+
+type Test = CompiledCondition['test'];
+
 const NEVER: CompiledCondition = { test: () => false, explain: () => false, observe: () => undefined };
 
 /**
@@ -90,13 +106,10 @@ export function compileCondition(node: unknown, pointer: string, options: Option
   }
   if (Array.isArray(node.all)) {
     const children = node.all.map((child, i) => compileCondition(child, `${pointer}/all/${i}`, options, problems));
+    const tests = Object.fromEntries(children.map((c, i) => [`t${i}`, c.test]));
     return {
-      // Plain loops in the test paths: they run for every resource and rule, and a closure
-      // per call is garbage the collector must chase on large snapshots.
-      test: (v, ctx) => {
-        for (let i = 0; i < children.length; i++) if (!children[i]!.test(v, ctx)) return false;
-        return true;
-      },
+      // `t0(v, ctx) && t1(v, ctx) && ...`: no loop, no closure per call (see `specialize`).
+      test: specialize<Test>(tests, `return (v, ctx) => ${children.map((_, i) => `t${i}(v, ctx)`).join(' && ') || 'true'};`),
       explain: (v, ctx, prefix, state) => {
         const mark = state.evidence.length;
         const matchMark = state.matches.length;
@@ -114,11 +127,9 @@ export function compileCondition(node: unknown, pointer: string, options: Option
   }
   if (Array.isArray(node.any)) {
     const children = node.any.map((child, i) => compileCondition(child, `${pointer}/any/${i}`, options, problems));
+    const tests = Object.fromEntries(children.map((c, i) => [`t${i}`, c.test]));
     return {
-      test: (v, ctx) => {
-        for (let i = 0; i < children.length; i++) if (children[i]!.test(v, ctx)) return true;
-        return false;
-      },
+      test: specialize<Test>(tests, `return (v, ctx) => ${children.map((_, i) => `t${i}(v, ctx)`).join(' || ') || 'false'};`),
       explain: (v, ctx, prefix, state) => children.some((c) => c.explain(v, ctx, prefix, state)),
       observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
     };
@@ -145,11 +156,14 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     const itemPathOf = itemPathCache(listPath);
     if (quantifier === 'some') {
       return {
-        test: (v, ctx) => {
-          const list = asList(get(v));
-          for (let i = 0; i < list.length; i++) if (where.test(list[i], ctx)) return true;
-          return false;
-        },
+        test: specialize<Test>(
+          { asList, get, where: where.test },
+          `return (v, ctx) => {
+            const list = asList(get(v));
+            for (let i = 0; i < list.length; i++) if (where(list[i], ctx)) return true;
+            return false;
+          };`,
+        ),
         explain: (v, ctx, prefix, state) => {
           const list = asList(get(v));
           for (let i = 0; i < list.length; i++) {
@@ -169,12 +183,15 @@ export function compileCondition(node: unknown, pointer: string, options: Option
       };
     }
     return {
-      test: (v, ctx) => {
-        const list = asList(get(v));
-        if (list.length === 0) return false;
-        for (let i = 0; i < list.length; i++) if (!where.test(list[i], ctx)) return false;
-        return true;
-      },
+      test: specialize<Test>(
+        { asList, get, where: where.test },
+        `return (v, ctx) => {
+          const list = asList(get(v));
+          if (list.length === 0) return false;
+          for (let i = 0; i < list.length; i++) if (!where(list[i], ctx)) return false;
+          return true;
+        };`,
+      ),
       explain: (v, ctx, prefix, state) => {
         const list = asList(get(v));
         if (list.length === 0) return false;
@@ -239,7 +256,7 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
   const evidenceExpected = hasValue ? expected : undefined;
   const evidencePath = pathCache((prefix) => joinPath(prefix, path));
   return {
-    test: (v, ctx) => test(testGet(v), prepared, ctx),
+    test: specialize<Test>({ test, get: testGet, prepared }, 'return (v, ctx) => test(get(v), prepared, ctx);'),
     explain: (v, ctx, prefix, state) => {
       const actual = get(v);
       if (!test(actual, prepared, ctx)) return false;

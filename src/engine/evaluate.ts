@@ -26,6 +26,17 @@ function fingerprintWithKey(ruleId: string, key: string): string {
   return hash('sha256', ruleId + '\u0000' + key, 'hex').slice(0, 32);
 }
 
+/**
+ * The remediation of a finding without a command: the same for every finding of the rule,
+ * so one frozen object per rule instead of one per finding (findings are kept for the run).
+ */
+const textOnlyRemediations = new WeakMap<CompiledRule, Finding['remediation']>();
+function textOnlyRemediation(rule: CompiledRule): Finding['remediation'] {
+  let remediation = textOnlyRemediations.get(rule);
+  if (!remediation) textOnlyRemediations.set(rule, (remediation = Object.freeze({ text: rule.definition.remediation.text })));
+  return remediation;
+}
+
 function displayName(resource: EnrichedResource): string | undefined {
   const tags = resource.data.Tags ?? resource.data.TagList;
   if (Array.isArray(tags)) {
@@ -64,30 +75,34 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const findings: Finding[] = [];
   const findingKeys: string[] = [];
 
-  const all = snapshot.resources;
-  for (let r = 0; r < all.length; r++) {
-    const raw = all[r]!;
-    const indexes = rulesByType.get(raw.type);
-    if (!indexes) continue;
-    const resource = enrichResource(raw, enrichContext);
-    // The finding's view of the resource, made once and shared by all of its findings.
-    let identity: ResourceIdentity | undefined;
-    for (let k = 0; k < indexes.length; k++) {
-      const i = indexes[k]!;
-      const rule = rules[i]!;
-      evaluated[i]!++;
-      if (!rule.condition.test(resource, ctx)) {
-        // Not a finding; but a resource whose facts are unknown is not a pass either.
-        if (rule.unknown?.test(resource, ctx)) {
-          undecided[i]!++;
-          if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+  // Resources are visited type by type, from the index's one grouping pass (which the
+  // enrichers need anyway): the snapshot is read once to group it, not once more to look up
+  // each resource's rules, and a run of one type keeps the same enricher and rules hot. The
+  // order changes nothing: a rule reads one type, whose resources keep their snapshot order
+  // (so do its findings, undecided examples and counts), and findings are sorted below.
+  for (const [type, indexes] of rulesByType) {
+    const ofType = enrichContext.index.ofType(type);
+    for (let r = 0; r < ofType.length; r++) {
+      const resource = enrichResource(ofType[r]!, enrichContext);
+      // The finding's view of the resource, made once and shared by all of its findings.
+      let identity: ResourceIdentity | undefined;
+      for (let k = 0; k < indexes.length; k++) {
+        const i = indexes[k]!;
+        const rule = rules[i]!;
+        evaluated[i]!++;
+        if (!rule.condition.test(resource, ctx)) {
+          // Not a finding; but a resource whose facts are unknown is not a pass either.
+          if (rule.unknown?.test(resource, ctx)) {
+            undecided[i]!++;
+            if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+          }
+          continue;
         }
-        continue;
+        failed[i]!++;
+        identity ??= resourceIdentity(resource);
+        findings.push(makeFinding(rule, resource, ctx, identity));
+        findingKeys.push(identity.key);
       }
-      failed[i]!++;
-      identity ??= resourceIdentity(resource);
-      findings.push(makeFinding(rule, resource, ctx, identity));
-      findingKeys.push(identity.key);
     }
   }
 
@@ -204,7 +219,7 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
     // findings are kept for the whole run.
     evidence: state.evidence.slice(),
     // Built whole: a property added later costs every finding an extra backing store.
-    remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : { text: rule.definition.remediation.text },
+    remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : textOnlyRemediation(rule),
   };
   if (severityReason) finding.severityReason = severityReason;
   const cost = rule.cost?.(templateContext);
@@ -265,5 +280,6 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  // One ordering comparison in the common cases (distinct keys), not two.
+  return a < b ? -1 : a === b ? 0 : 1;
 }

@@ -63,7 +63,13 @@ export function compileShellTemplate(text: string): ShellTemplate {
         pieces[i] = part.literal;
         continue;
       }
-      const value = formatValue(part.getter(context));
+      const raw = part.getter(context);
+      // A number's text ("22", "-1", "1e+21", "NaN") is always shell-safe: no test needed.
+      if (typeof raw === 'number') {
+        pieces[i] = String(raw);
+        continue;
+      }
+      const value = formatValue(raw);
       if (SHELL_SAFE.test(value)) pieces[i] = value;
       else if (part.quoted || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
       else pieces[i] = `'${value.replace(/'/g, `'\\''`)}'`;

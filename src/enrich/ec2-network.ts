@@ -118,19 +118,24 @@ export class Ec2Network {
   /** Active instances that use a security group (same account and region). */
   instancesUsing(account: string, region: string, groupId: string): readonly Resource[] {
     if (!this.groupUsers) {
+      // Keyed by group id alone (the snapshot's own string, whose hash is kept): a look-up
+      // per group then builds no key string, and most groups of a large account have no
+      // instance at all. Account and region are checked on the few instances found.
       this.groupUsers = new Map();
       for (const instance of this.index.ofType('aws.ec2.instance')) {
         const p = this.placement(instance);
         if (!p.active) continue;
         for (const id of p.securityGroupIds) {
-          const key = `${instance.account}\u0000${instance.region}\u0000${id}`;
-          const users = this.groupUsers.get(key);
+          const users = this.groupUsers.get(id);
           if (users) users.push(instance);
-          else this.groupUsers.set(key, [instance]);
+          else this.groupUsers.set(id, [instance]);
         }
       }
     }
-    return this.groupUsers.get(`${account}\u0000${region}\u0000${groupId}`) ?? NO_RESOURCES;
+    const users = this.groupUsers.get(groupId);
+    if (!users) return NO_RESOURCES;
+    const same = users.filter((i) => i.account === account && i.region === region);
+    return same.length > 0 ? same : NO_RESOURCES;
   }
 }
 

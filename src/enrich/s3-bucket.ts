@@ -106,6 +106,8 @@ function trailBuckets(index: Parameters<Enricher['enrich']>[1]['index']): Map<st
 }
 
 const NO_TRAILS: string[] = Object.freeze([]) as unknown as string[];
+/** Most buckets have no public grant, statement or reason: one shared, frozen empty list. */
+const NO_ITEMS: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
 
 export const s3BucketEnricher: Enricher = {
   type: 'aws.s3.bucket',
@@ -145,12 +147,12 @@ export const s3BucketEnricher: Enricher = {
       // null when the policy could not be read (the field is absent): unknown, not "no".
       secureTransportEnforced: 'Policy' in resource.data ? deniesInsecureTransport(statements) : null,
       publicAccessBlock: block,
-      aclPublicGrants,
-      policyPublicStatements,
+      aclPublicGrants: aclPublicGrants.length > 0 ? aclPublicGrants : NO_ITEMS,
+      policyPublicStatements: policyPublicStatements.length > 0 ? policyPublicStatements : NO_ITEMS,
       publicViaAcl,
       publicViaPolicy,
       public: publicViaAcl || publicViaPolicy,
-      publicReasons: reasons,
+      publicReasons: reasons.length > 0 ? reasons : NO_ITEMS,
     };
   },
 };
