@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { enrichResource, factSources, type EnrichedResource } from '../enrich/index.js';
+import { enrichResource, enrichersFor, factSources, type EnrichedResource } from '../enrich/index.js';
 import { SnapshotIndex } from '../snapshot/index.js';
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
@@ -82,8 +82,9 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   // (so do its findings, undecided examples and counts), and findings are sorted below.
   for (const [type, indexes] of rulesByType) {
     const ofType = enrichContext.index.ofType(type);
+    const enrichers = enrichersFor(type);
     for (let r = 0; r < ofType.length; r++) {
-      const resource = enrichResource(ofType[r]!, enrichContext);
+      const resource = enrichResource(ofType[r]!, enrichContext, enrichers);
       // The finding's view of the resource, made once and shared by all of its findings.
       let identity: ResourceIdentity | undefined;
       for (let k = 0; k < indexes.length; k++) {

@@ -63,10 +63,10 @@ export type EnrichedResource = Resource;
 /**
  * Compute the facts of one resource (pure: same snapshot and clock, same facts).
  * A resource without an enricher is passed through as it is (no copy: on large
- * snapshots the allocation is what costs).
+ * snapshots the allocation is what costs). `enrichers` are those of the resource's type (a
+ * caller visiting many resources of one type looks them up once).
  */
-export function enrichResource(resource: Resource, ctx: EnrichContext): EnrichedResource {
-  const enrichers = enrichersFor(resource.type);
+export function enrichResource(resource: Resource, ctx: EnrichContext, enrichers: readonly Enricher[] = enrichersFor(resource.type)): EnrichedResource {
   if (enrichers.length === 0) return resource;
   let facts = enrichers.length === 1 ? enrichers[0]!.enrich(resource, ctx) : {};
   if (enrichers.length > 1) for (let i = 0; i < enrichers.length; i++) Object.assign(facts, enrichers[i]!.enrich(resource, ctx));

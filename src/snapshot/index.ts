@@ -17,10 +17,21 @@ export class SnapshotIndex {
     if (!this.grouped) {
       // One pass groups every type: enrichers ask for several (account settings, keys,
       // trails, instances), and one pass costs less than a filter over everything per type.
+      // Snapshots hold each type's resources together (collectors add them type by type): a
+      // resource of the same type as the one before goes to the same list without a look-up.
+      let lastType: string | undefined;
+      let lastList: Resource[] | undefined;
       for (const r of this.snapshot.resources) {
-        const list = this.byType.get(r.type);
-        if (list) list.push(r);
-        else this.byType.set(r.type, [r]);
+        const type = r.type;
+        if (type === lastType) {
+          lastList!.push(r);
+          continue;
+        }
+        let list = this.byType.get(type);
+        if (!list) this.byType.set(type, (list = []));
+        list.push(r);
+        lastType = type;
+        lastList = list;
       }
       this.grouped = true;
     }
