@@ -7,16 +7,23 @@ const PROTOCOLS: Record<string, string> = { '-1': 'all', '6': 'tcp', '17': 'udp'
 
 function normalizeProtocol(value: unknown): string {
   if (typeof value === 'string') {
+    // The names first, returned as this module's own strings (not the snapshot's copy): the
+    // label cache, the rules' `in` sets and comparisons then meet a string whose hash is known.
+    if (value === 'tcp') return 'tcp';
+    if (value === 'udp') return 'udp';
+    if (value === 'icmp') return 'icmp';
+    if (value === 'icmpv6') return 'icmpv6';
     const known = PROTOCOLS[value];
     if (known) return known;
-    if (value === 'tcp' || value === 'udp' || value === 'icmp' || value === 'icmpv6') return value;
   }
   const text = String(value ?? '-1').toLowerCase();
   return PROTOCOLS[text] ?? text;
 }
 
 function isInternet(cidr: string): boolean {
-  return cidr === '0.0.0.0/0' || cidr === '::/0' || /^0+(\.0+){3}\/0$/.test(cidr) || /^(0*:){2,7}0*\/0$/.test(cidr);
+  if (cidr === '0.0.0.0/0' || cidr === '::/0') return true;
+  // Both spelled-out forms end in "/0": any other source is settled without a regex.
+  return cidr.endsWith('/0') && (/^0+(\.0+){3}\/0$/.test(cidr) || /^(0*:){2,7}0*\/0$/.test(cidr));
 }
 
 /**

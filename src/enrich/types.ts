@@ -27,19 +27,15 @@ export function daysSince(value: unknown, now: number): number | null {
   return Number.isNaN(t) ? null : Math.floor((now - t) / DAY_MS);
 }
 
-const derivedValues = new WeakMap<SnapshotIndex, Map<string, unknown>>();
-
 /**
  * A value derived from the whole snapshot (e.g. "trail bucket names"), computed once per
  * evaluation and shared by every resource an enricher visits. `compute` must not return
  * undefined.
  */
 export function derived<T>(index: SnapshotIndex, key: string, compute: () => T): T {
-  let values = derivedValues.get(index);
-  if (!values) {
-    values = new Map();
-    derivedValues.set(index, values);
-  }
+  // Kept on the index itself: this runs for most resources, and a property read costs less
+  // than a WeakMap look-up.
+  const values = index.derived;
   let value = values.get(key) as T | undefined;
   if (value === undefined) {
     value = compute();

@@ -10,6 +10,8 @@ export class SnapshotIndex {
   private readonly byType = new Map<string, Resource[]>();
   private readonly byId = new Map<string, Map<string, Resource>>();
   private grouped = false;
+  /** Values derived from the whole snapshot by enrichers (see `derived` in enrich/types.ts), kept with the index they describe. */
+  readonly derived = new Map<string, unknown>();
 
   constructor(readonly snapshot: Snapshot) {}
 
