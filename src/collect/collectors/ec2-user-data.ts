@@ -134,10 +134,15 @@ export async function collectUserData(ctx: CollectorContext, client: EC2Client, 
           // Enough of the instance to name it in reports; nothing of the user data itself.
           const data: JsonObject = { InstanceId: id, State: item.State ?? null, Tags: item.Tags ?? [] };
           const add = (facts: JsonObject) => ctx.add({ type: USER_DATA_TYPE, id, arn: arn(id), data, facts });
+          // Reading and decoding are one step: user data that cannot be decoded (a corrupt gzip
+          // stream) is as unknown as user data that cannot be read, and becomes the same gap.
           const result = await ctx.call(
             'DescribeInstanceAttribute',
             [USER_DATA_TYPE],
-            () => client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' })),
+            async () => {
+              const value = (await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' }))).UserData?.Value;
+              return typeof value === 'string' && value !== '' ? decodeUserData(value) : null;
+            },
             { subject: id },
           );
           if (result.status !== 'ok') {
@@ -145,19 +150,11 @@ export async function collectUserData(ctx: CollectorContext, client: EC2Client, 
             add({ userDataSecrets: null });
             return;
           }
-          const value = result.value.UserData?.Value;
-          data.UserDataPresent = typeof value === 'string' && value !== '';
-          if (!data.UserDataPresent) return add({ userDataSecrets: [] });
-          try {
-            const decoded = await decodeUserData(value!);
-            Object.assign(data, { UserDataBytes: decoded.bytes, UserDataEncoding: decoded.encoding, UserDataTruncated: decoded.truncated });
-            add({ userDataSecrets: userDataSecrets(decoded).map((s) => toJsonObject(s) as JsonValue) });
-          } catch (error) {
-            // A corrupt gzip stream: what it holds is unknown, which the scan reports as a gap.
-            const failed = await ctx.call('DescribeInstanceAttribute', [USER_DATA_TYPE], () => Promise.reject(error), { subject: id });
-            data.UserDataError = failed.status === 'failed' ? failed.code : 'DecodeError';
-            add({ userDataSecrets: null });
-          }
+          const decoded = result.value;
+          data.UserDataPresent = decoded !== null;
+          if (!decoded) return add({ userDataSecrets: [] });
+          Object.assign(data, { UserDataBytes: decoded.bytes, UserDataEncoding: decoded.encoding, UserDataTruncated: decoded.truncated });
+          add({ userDataSecrets: userDataSecrets(decoded).map((s) => toJsonObject(s) as JsonValue) });
         }),
       ),
   );
