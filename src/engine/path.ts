@@ -89,34 +89,18 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ak.length === Object.keys(bo).length && ak.every((k) => Object.hasOwn(bo, k) && deepEqual((a as Record<string, unknown>)[k], bo[k]));
 }
 
-/**
- * `value.key` for one field name. One function per name, generated, not one closure shared
- * by every name: the property load in a shared closure sees every shape of every resource
- * type and rule (megamorphic, a hash look-up per read), while a load of its own sees the
- * few shapes that carry that name. Same result as `(isObject(value) ? value[key] : null) ?? null`;
- * the name is written as a JSON string literal (valid JavaScript for any string).
- */
-const fieldGetters = new Map<string, PathGetter>();
-function fieldGetter(key: string): PathGetter {
-  let getter = fieldGetters.get(key);
-  if (!getter) {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const make = new Function('isObject', `return (value) => (isObject(value) ? value[${JSON.stringify(key)}] : null) ?? null;`) as (isObject: (value: unknown) => boolean) => PathGetter;
-    getter = make(isObject);
-    if (fieldGetters.size < 10_000) fieldGetters.set(key, getter);
-  }
-  return getter;
-}
-
 function fieldNames(node: AstNode): string[] {
   return node.type === 'Field' ? [node.name!] : [...fieldNames(node.left!), ...fieldNames(node.right!)];
 }
 
 /**
- * `a.b.c` of plain fields as one generated function with its own property loads (see
- * `fieldGetter`): each step is the Field closure's `(isObject(x) ? x[key] : null) ?? null`
- * (an own-property check for names that Object.prototype has), and a null step ends the
- * path with null, as the Subexpression closure does.
+ * `a` or `a.b.c` of plain fields as one generated function with property loads of its own
+ * (one function per path), not one shared closure per step: a load in a shared closure sees
+ * every shape of every resource type and rule (megamorphic, a hash look-up per read), while a
+ * load of its own sees the few shapes that carry that name. Each step is
+ * `(isObject(x) ? x[key] : null) ?? null` (with an own-property check for names that
+ * Object.prototype has), and a null step ends the path with null, as the Subexpression
+ * closure does. Names are written as JSON string literals (valid JavaScript for any string).
  */
 const fieldChains = new Map<string, PathGetter>();
 function fieldChainGetter(names: readonly string[]): PathGetter {
@@ -147,13 +131,8 @@ function fieldChainGetter(names: readonly string[]): PathGetter {
 function compileDirect(node: AstNode): PathGetter {
   const sub = (n: AstNode | undefined) => (n ? compileDirect(n) : undefined);
   switch (node.type) {
-    case 'Field': {
-      const key = node.name!;
-      // Only names that Object.prototype also has ("constructor", "toString", ...) need the
-      // own-property check; every other name is one property read.
-      if (key in Object.prototype) return (value) => (isObject(value) && Object.hasOwn(value, key) ? value[key] : null) ?? null;
-      return fieldGetter(key);
-    }
+    case 'Field':
+      return fieldChainGetter([node.name!]);
     case 'Current':
       return (value) => value ?? null;
     case 'Literal': {
