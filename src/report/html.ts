@@ -7,7 +7,7 @@ import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { html, safeHref, SafeHtml } from './html-escape.js';
-import { summarize } from './summary.js';
+import { summarize, undecidedNote } from './summary.js';
 import { usd } from './text.js';
 import type { Formatter } from './types.js';
 
@@ -112,7 +112,7 @@ ${review.gaps.map((g) => html`<tr><td>${g.service}</td><td>${g.region}</td><td>$
     : ''
 }
 ${notChecked.length ? html`<div class="notice"><b>Not checked</b> (resource type not collected, so no result either way): ${notChecked.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> [${r.resource}]`)}</div>` : ''}
-${incomplete.length ? html`<div class="notice"><b>Incomplete</b> (a gap touches the rule's resources, or some resources could not be decided; a pass is not a clean bill): ${incomplete.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code>${r.undecided ? ` (${r.undecided} undecided: ${r.undecidedResources.join(', ')}${r.undecided > r.undecidedResources.length ? ', …' : ''})` : ''}`)}</div>` : ''}
+${incomplete.length ? html`<div class="notice"><b>Incomplete</b> (a gap touches the rule's resources, or some resources could not be decided; a pass is not a clean bill): ${incomplete.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code>${undecidedNote(r)}`)}</div>` : ''}
 ${
   expired.length
     ? html`<div class="notice"><b>${expired.length} expired suppression(s)</b> no longer apply; their findings are reported again:

@@ -1,4 +1,5 @@
 import type { Review } from '../findings/review.js';
+import type { RuleResult } from '../engine/findings.js';
 import { KINDS, SEVERITIES, type Kind, type Severity } from '../model/severity.js';
 
 export interface Summary {
@@ -51,4 +52,10 @@ export function summarize(review: Review): Summary {
     summary.baseline = { new: b.new, unchanged: b.unchanged, fixed: b.fixed.length, notRechecked: b.notRechecked.length };
   }
   return summary;
+}
+
+/** Why a rule is incomplete beyond its gaps, for reports: " (3 undecided: i-1, i-2, i-3)", or "" when none was undecided. */
+export function undecidedNote(r: Pick<RuleResult, 'undecided' | 'undecidedResources'>): string {
+  if (!r.undecided) return '';
+  return ` (${r.undecided} undecided: ${r.undecidedResources.join(', ')}${r.undecided > r.undecidedResources.length ? ', …' : ''})`;
 }

@@ -1,7 +1,7 @@
 import type { Attribution } from '../engine/findings.js';
 import type { ReviewedFinding } from '../findings/review.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { summarize } from './summary.js';
+import { summarize, undecidedNote } from './summary.js';
 import type { Formatter } from './types.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok' | 'warn', string> = {
@@ -103,8 +103,7 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
   // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
   for (const note of meta.notes ?? []) lines.push(paint('dim', printable(`note: ${note}`)));
   if (incomplete.length) {
-    const why = (r: (typeof incomplete)[number]) => (r.undecided ? ` (${r.undecided} undecided: ${r.undecidedResources.join(', ')}${r.undecided > r.undecidedResources.length ? ', …' : ''})` : '');
-    lines.push(paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + why(r)).join(', ')}`)));
+    lines.push(paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + undecidedNote(r)).join(', ')}`)));
   }
   if (notChecked.length) {
     lines.push(paint('warn', `Not checked (resource type not collected): ${notChecked.map((r) => `${r.ruleId} [${r.resource}]`).join(', ')}`));
