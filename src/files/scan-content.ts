@@ -457,11 +457,11 @@ function keyIdHit(bytes: Buffer, keyId: string, at: number, line: number, filePa
 const YIELD_MS = 20;
 let lastYield = performance.now();
 
-export function timeToYield(): boolean {
+function timeToYield(): boolean {
   return performance.now() - lastYield > YIELD_MS;
 }
 
-export async function yieldToEventLoop(): Promise<void> {
+async function yieldToEventLoop(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   lastYield = performance.now();
 }
