@@ -4,11 +4,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { ROOT, runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { startDenyProxy, type DenyProxy } from './support/deny-proxy.js';
 import { MOTO_CLI_ENV, startMoto, type MotoServer } from './support/moto.js';
 import { seedNotesScenario, type Scenario } from './support/notes-scenario.js';
+import { expectedFingerprint, type FingerprintedFinding } from './support/fingerprints.js';
 
 const REGIONS = ['us-east-1', 'ap-northeast-2'];
 // The notes' rules. New rules are covered by their own cases; listing these keeps this
@@ -131,6 +132,39 @@ describe('reports of the moto scan are accepted by their consumers', () => {
     const json = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8')) as Report;
     expect(sarif.runs[0]!.results.length).toBe(json.findings.length);
     expect(readFileSync(path.join(dir, 'awsaudit.html'), 'utf8')).toContain(scenario.regions[0]!.publicBucket);
+  }, 180_000);
+});
+
+/**
+ * Ids moto makes up (and the scenario's random suffix) differ from run to run: each known one is
+ * named by where the scenario keeps it, any other AWS-style id by its prefix.
+ */
+function scenarioNames(s: Scenario): (id: string) => string {
+  const names: Array<[string, string]> = [];
+  const visit = (value: unknown, at: string): void => {
+    if (typeof value === 'string' && value.length > 3) names.push([value, `<${at}>`]);
+    else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${at}[${i}]`));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, at ? `${at}.${k}` : k);
+  };
+  visit({ ...s, account: undefined }, '');
+  names.sort((a, b) => b[0].length - a[0].length);
+  return (id) => {
+    for (const [value, name] of names) id = id.split(value).join(name);
+    return id.replace(/\b([a-z]+)-[0-9a-f]{8,17}\b/g, '<$1>');
+  };
+}
+
+describe('fingerprints of the moto scenario (every default rule)', () => {
+  it('are computed as they always were, on the same findings as in the committed list', async () => {
+    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--now', LATER, '--format', 'json', '--output', 'json=-', '--quiet'], { env: MOTO_ENV });
+    expect(r.code, r.stderr).toBe(1);
+    const findings = (JSON.parse(r.stdout) as { findings: FingerprintedFinding[] }).findings;
+    for (const f of findings) expect(f.fingerprint, `${f.ruleId} ${f.resource.id}`).toBe(expectedFingerprint(f));
+    const rename = scenarioNames(scenario);
+    const lines = findings.map((f) => [f.ruleId, f.resource.type, f.resource.account, f.resource.region, rename(f.resource.id)].join(' ')).sort();
+    const committed = readFileSync(path.join(ROOT, 'test', 'fixtures', 'fingerprints', 'moto-scenario.txt'), 'utf8').split('\n').filter(Boolean);
+    if (process.env.AWSAUDIT_PRINT_MOTO_FINGERPRINTS) console.log(lines.join('\n'));
+    expect(lines).toEqual(committed);
   }, 180_000);
 });
 

@@ -73,6 +73,8 @@ export interface Scenario {
   /** Only in the first region. */
   lambda: { name: string; secretValues: string[]; keyId: string };
   trailArn: string;
+  /** The random part of bucket names, so that runs against one moto do not collide. */
+  suffix: string;
 }
 
 /** A key-shaped id and secret, made at run time so no real-looking pair sits in the repository. */
@@ -227,5 +229,5 @@ export async function seedNotesScenario(endpoint: string, regions: readonly stri
 
   const seeded = await Promise.all(regions.map((region, i) => seedRegion(endpoint, region, suffix, i === 0)));
   const extras = await seedExtras(endpoint, regions[0]!, suffix, role.Role!.Arn!);
-  return { account: '123456789012', regions: seeded, djangoKeys, deployerKey, ...extras };
+  return { account: '123456789012', regions: seeded, djangoKeys, deployerKey, ...extras, suffix };
 }
