@@ -22,6 +22,14 @@ export interface RuleCase {
   severity?: Severity;
 }
 
+/** A must-fail case may pin what the finding says. */
+export interface FailCase extends RuleCase {
+  /** The finding's message: the exact text, or `/regex/`. */
+  message?: string;
+  /** The rendered fix command: the exact text, `/regex/`, or null for "no command" (a value that cannot be quoted safely). */
+  cli?: string | null;
+}
+
 /** A rule file as written (after schema validation). */
 export interface RuleDefinition {
   id: string;
@@ -45,7 +53,7 @@ export interface RuleDefinition {
   compliance?: { cis?: string[]; fsbp?: string[] };
   cost?: { monthlyUsd: number | { $option: string } | { path: string }; basis: string };
   tags?: string[];
-  tests: { fail: RuleCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
+  tests: { fail: FailCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
 }
 
 /** Per-rule settings from the config file. */
