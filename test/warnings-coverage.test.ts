@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULES_DIR, loadRuleFiles } from '../src/ruleset/load.js';
-import { WARNING_IDS } from '../src/ruleset/warnings.js';
+import { WARNING_IDS } from './support/warnings.js';
 import { ROOT } from './support/cli.js';
 
 const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);

@@ -47,11 +47,40 @@ function portsLabel(protocol: string, fromPort: number, toPort: number): string 
   return label;
 }
 
+/**
+ * The well-known remote-administration and database ports (the defaults of the rules
+ * ec2-security-group-admin-ports-open and ec2-security-group-database-ports-open; a meta-test
+ * keeps them equal). Each ingress entry lists those it admits, so a message can name them
+ * without computing anything.
+ */
+export const ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389]);
+export const DATABASE_PORTS: readonly number[] = Object.freeze([1433, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001, 8086, 9042, 9200, 9300, 11211, 27017, 27018, 28015]);
+
+const NO_PORTS: number[] = Object.freeze([]) as unknown as number[];
+/** Ports of `list` inside [from, to]: the same few lists for every group, made once (bounded). */
+const portsInRange = new Map<readonly number[], Map<number, number[]>>();
+function portsIn(list: readonly number[], fromPort: number, toPort: number): number[] {
+  let byRange = portsInRange.get(list);
+  if (!byRange) portsInRange.set(list, (byRange = new Map()));
+  const key = fromPort * 65536 + toPort;
+  let ports = byRange.get(key);
+  if (ports === undefined) {
+    const inside = list.filter((p) => p >= fromPort && p <= toPort);
+    ports = inside.length === 0 ? NO_PORTS : (Object.freeze(inside) as number[]);
+    if (byRange.size < 10_000) byRange.set(key, ports);
+  }
+  return ports;
+}
+
 function entry(protocol: string, fromPort: number, toPort: number, ports: string, source: string, sourceKind: string, description: unknown): JsonObject {
+  const portless = protocol !== 'all' && protocol !== 'tcp' && protocol !== 'udp';
   return {
     protocol, fromPort, toPort, ports,
     // Every port of the protocol (0-65535, which "all" protocols always are).
     allPorts: fromPort === 0 && toPort === 65535,
+    // ICMP and other protocols have no ports: their "range" is a type and code.
+    adminPorts: portless ? NO_PORTS : portsIn(ADMIN_PORTS, fromPort, toPort),
+    databasePorts: portless ? NO_PORTS : portsIn(DATABASE_PORTS, fromPort, toPort),
     source, sourceKind,
     internet: (sourceKind === 'ipv4' || sourceKind === 'ipv6') && isInternet(source),
     description: typeof description === 'string' ? description : null,

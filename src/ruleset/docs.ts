@@ -1,5 +1,6 @@
 import { resourceTypeInfo } from '../resources/types.js';
-import type { RuleFile } from './load.js';
+import path from 'node:path';
+import { BUILTIN_RULES_DIR, type RuleFile } from './load.js';
 import type { RuleDefinition } from './types.js';
 
 /** A table cell: one line, pipes escaped. */
@@ -20,12 +21,31 @@ function severityLine(d: RuleDefinition): string {
   return overrides.length ? `${d.severity} (${overrides.join('; ')})` : d.severity;
 }
 
+/** How the two frameworks of the built-in rules are named; any other framework goes by its own key. */
+const FRAMEWORK_NAMES: Record<string, string> = { cis: 'CIS', fsbp: 'Security Hub' };
+
 function complianceLine(d: RuleDefinition): string | undefined {
-  const parts = [...(d.compliance?.cis ?? []).map((id) => `CIS ${id}`), ...(d.compliance?.fsbp ?? []).map((id) => `Security Hub ${id}`)];
+  const frameworks = Object.keys(d.compliance ?? {}).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const parts = frameworks.flatMap((name) => (d.compliance?.[name] ?? []).map((id) => `${FRAMEWORK_NAMES[name] ?? name} ${id}`));
   return parts.length ? parts.join(' · ') : undefined;
 }
 
-function ruleSection(d: RuleDefinition): string[] {
+/** cis, then fsbp, then the others by name. */
+function rank(framework: string): number {
+  return framework === 'cis' ? 0 : framework === 'fsbp' ? 1 : 2;
+}
+
+function isBuiltin(file: string): boolean {
+  return path.resolve(file).startsWith(path.resolve(BUILTIN_RULES_DIR) + path.sep);
+}
+
+/** A built-in rule's source names warnings of WARNINGS.md (linked); a user's rule, ids of their own. */
+function sourceLine(d: RuleDefinition, builtin: boolean): string | undefined {
+  if (!d.source?.length) return undefined;
+  return builtin ? `- Warnings: ${d.source.map((id) => `[${id}](WARNINGS.md)`).join(', ')}` : `- Source: ${d.source.map(cell).join(', ')}`;
+}
+
+function ruleSection(d: RuleDefinition, builtin: boolean): string[] {
   const out: string[] = [`### ${d.id}`, '', `**${d.title}**`, ''];
   const facts: string[] = [
     `- Severity: ${severityLine(d)}`,
@@ -34,7 +54,8 @@ function ruleSection(d: RuleDefinition): string[] {
   ];
   if (d.requires?.length) facts.push(`- Requires: ${d.requires.map(code).join(', ')} collected in the same snapshot (otherwise the rule is not checked)`);
   if (d.enabled === false) facts.push('- Opt-in: off unless the config file enables it or `--only` names it');
-  facts.push(`- Warnings: ${d.source.map((id) => `[${id}](WARNINGS.md)`).join(', ')}`);
+  const source = sourceLine(d, builtin);
+  if (source) facts.push(source);
   const compliance = complianceLine(d);
   if (compliance) facts.push(`- Compliance: ${compliance}`);
   if (d.cost) {
@@ -68,7 +89,8 @@ function ruleSection(d: RuleDefinition): string[] {
  * drifts from them: `awsaudit rules docs > docs/rules.md`.
  */
 export function renderRulesMarkdown(rules: readonly RuleFile[]): string {
-  const defs = rules.map((r) => r.definition).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = [...rules].sort((a, b) => (a.definition.id < b.definition.id ? -1 : a.definition.id > b.definition.id ? 1 : 0));
+  const defs = sorted.map((r) => r.definition);
   const out: string[] = [
     '# Rule reference',
     '',
@@ -76,16 +98,16 @@ export function renderRulesMarkdown(rules: readonly RuleFile[]): string {
     '',
     `${defs.length} rules. Each lives in \`rules/<service>/<id>.json\` (format: [README, "Writing a rule"](../README.md#writing-a-rule)). ` +
       'Severity is the default; a config file can change it, and a rule\'s severity overrides raise or lower it for exposure. ' +
-      'Warnings are the ids of [WARNINGS.md](WARNINGS.md) the rule comes from; [WARNINGS-coverage.md](WARNINGS-coverage.md) maps every warning to its rules. ' +
+      'The source of a built-in rule names the warnings of [WARNINGS.md](WARNINGS.md) it comes from; [WARNINGS-coverage.md](WARNINGS-coverage.md) maps every warning to its rules. ' +
       'Compliance ids: CIS AWS Foundations Benchmark v3.0.0 items, and AWS Security Hub control ids (the numbering of the Foundational Security Best Practices standard, shared by Security Hub\'s other standards).',
     '',
-    '| rule | severity | kind | resource | warnings | title |',
+    '| rule | severity | kind | resource | source | title |',
     '|---|---|---|---|---|---|',
   ];
   for (const d of defs) {
-    out.push(`| [${d.id}](#${d.id})${d.enabled === false ? ' (opt-in)' : ''} | ${d.severity} | ${d.kind} | ${code(d.resource)} | ${d.source.join(', ')} | ${cell(d.title)} |`);
+    out.push(`| [${d.id}](#${d.id})${d.enabled === false ? ' (opt-in)' : ''} | ${d.severity} | ${d.kind} | ${code(d.resource)} | ${cell((d.source ?? []).join(', '))} | ${cell(d.title)} |`);
   }
   out.push('', '## Rules', '');
-  for (const d of defs) out.push(...ruleSection(d));
+  for (const r of sorted) out.push(...ruleSection(r.definition, isBuiltin(r.file)));
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }

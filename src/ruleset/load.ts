@@ -2,14 +2,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compileCondition } from '../engine/condition.js';
 import { compilePath } from '../engine/path.js';
+import { regexProblem } from '../engine/regex-safety.js';
 import { compileShellTemplate, compileTemplate } from '../engine/template.js';
 import { isResourceType } from '../resources/types.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { isPlainObject, pointerToken } from '../util/json.js';
 import { displayPath, fromRoot } from '../util/paths.js';
 import { describeAjvErrors, formatProblems, packagedValidator, parseJson, type Problem } from '../util/schema.js';
-import type { CompiledRule, OptionDefinition, RuleDefinition, RuleSettings } from './types.js';
-import { WARNING_IDS } from './warnings.js';
+import type { CompiledRule, FailCase, OptionDefinition, RuleDefinition, RuleSettings } from './types.js';
 
 export const BUILTIN_RULES_DIR = fromRoot('rules');
 export const RULE_SCHEMA = 'rules.schema.json';
@@ -46,22 +46,48 @@ export async function listRuleFiles(dir: string): Promise<string[]> {
 }
 
 /**
+ * The ids of the built-in rules, by file (a built-in rule's id is its file name, which the
+ * loader checks): what a user's rule may not be called.
+ */
+export async function builtinRuleIds(): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const file of await listRuleFiles(BUILTIN_RULES_DIR)) ids.set(path.basename(file, '.json'), file);
+  return ids;
+}
+
+export interface LoadOptions {
+  /**
+   * Ids taken by rules that are not being loaded (the built-in ones, when a user's folder is
+   * checked on its own): a rule file with one of them is a duplicate, unless it is that file.
+   */
+  reservedIds?: ReadonlyMap<string, string>;
+}
+
+/**
  * Read, schema-check and semantically check every rule file in the given directories.
  * Problems are collected, never thrown, so a user sees all of them at once.
  */
-export async function loadRuleFiles(dirs: string[]): Promise<LoadResult> {
+export async function loadRuleFiles(dirs: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const rules: RuleFile[] = [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
+  const builtin = (file: string) => path.resolve(file).startsWith(path.resolve(BUILTIN_RULES_DIR) + path.sep);
   for (const dir of dirs) {
     for (const file of await listRuleFiles(dir)) {
       const label = displayPath(file);
       const fileProblems: Problem[] = [];
       const definition = await readRuleFile(file, fileProblems);
       if (definition) {
-        const previous = seen.get(definition.id);
-        if (previous) fileProblems.push({ pointer: '/id', message: `duplicate rule id "${definition.id}" (also in ${previous})` });
-        else seen.set(definition.id, label);
+        const reserved = options.reservedIds?.get(definition.id);
+        const previous = seen.get(definition.id) ?? (reserved !== undefined && path.resolve(reserved) !== path.resolve(file) ? reserved : undefined);
+        if (previous !== undefined) {
+          fileProblems.push({
+            pointer: '/id',
+            message: builtin(previous)
+              ? `rule id "${definition.id}" is taken by the built-in rule ${displayPath(previous)}: give this rule an id of its own (to change the built-in rule, set its options or severity in the config file, or turn it off there)`
+              : `duplicate rule id "${definition.id}" (also in ${displayPath(previous)})`,
+          });
+        } else seen.set(definition.id, file);
         if (fileProblems.length === 0) rules.push({ file, definition });
       }
       problems.push(...formatProblems(label, fileProblems));
@@ -110,13 +136,7 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
       if (typeof type === 'string' && !isResourceType(type)) problems.push({ pointer: `/requires/${i}`, message: `unknown resource type "${type}"` });
     });
   }
-  if (Array.isArray(definition.source)) {
-    definition.source.forEach((id, i) => {
-      if (typeof id === 'string' && !(WARNING_IDS as readonly string[]).includes(id)) {
-        problems.push({ pointer: `/source/${i}`, message: `"${id}" is not a warning id in WARNINGS.md` });
-      }
-    });
-  }
+  checkPinnedPatterns(definition, problems);
   const options = optionDefaults(definition, problems);
   compileParts(definition, options, problems);
   if (definition.cost && definition.kind !== 'cost') {
@@ -130,6 +150,22 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   }
   if (definition.unknownWhen === undefined && unknownCases) problems.push({ pointer: '/tests/unknown', message: '"unknown" cases need "unknownWhen"' });
   return problems;
+}
+
+/** A fail case's `message` or `cli` written as /regex/ must compile and be safe to run, like a rule's own. */
+function checkPinnedPatterns(definition: RuleDefinition, problems: Problem[]): void {
+  const fail: unknown = isPlainObject(definition.tests) ? definition.tests.fail : undefined;
+  if (!Array.isArray(fail)) return;
+  (fail as unknown[]).forEach((c, i) => {
+    if (!isPlainObject(c)) return;
+    for (const key of ['message', 'cli'] as const) {
+      const pin = (c as Partial<FailCase>)[key];
+      if (typeof pin !== 'string') continue;
+      const body = /^\/(.*)\/$/s.exec(pin)?.[1];
+      const problem = body === undefined ? undefined : regexProblem(body);
+      if (problem) problems.push({ pointer: `/tests/fail/${i}/${key}`, message: problem });
+    }
+  });
 }
 
 function optionDefaults(definition: RuleDefinition, problems: Problem[]): Record<string, unknown> {

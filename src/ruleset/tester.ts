@@ -2,7 +2,8 @@ import { evaluate } from '../engine/evaluate.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../snapshot/types.js';
 import { compileRule, type RuleFile } from './load.js';
-import type { RuleCase } from './types.js';
+import type { Finding } from '../engine/findings.js';
+import type { FailCase, RuleCase } from './types.js';
 
 /** The clock for rule cases that do not set `now`, so cases with dates are reproducible. */
 export const CASE_DEFAULT_NOW = '2026-06-01T00:00:00Z';
@@ -43,6 +44,47 @@ function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, in
   };
 }
 
+/** What one case produced: the findings on its resource, and whether the rule left it undecided. */
+export interface CaseOutcome {
+  findings: Finding[];
+  undecided: boolean;
+}
+
+/** Evaluate one case of a rule (with the case's options); problems in those options come back as text. */
+export function runCase(rule: RuleFile, c: RuleCase, index: number): CaseOutcome | { problems: string[] } {
+  const { definition } = rule;
+  const compiled = compileRule(rule, c.options ? { options: c.options } : undefined, `${definition.id} case "${c.name}"`);
+  if (!compiled.rule) return { problems: compiled.problems };
+  const snapshot = caseSnapshot(definition.resource, definition.requires ?? [], c, index);
+  const evaluation = evaluate(snapshot, [compiled.rule], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
+  const id = snapshot.resources[0]!.id;
+  return { findings: evaluation.findings.filter((f) => f.resource.id === id), undecided: evaluation.rules[0]!.undecidedResources.includes(id) };
+}
+
+/**
+ * A pinned text: `/…/` is a regular expression (JavaScript syntax) that must match somewhere
+ * in the text, anything else the exact text.
+ */
+export function pinnedPattern(pin: string): RegExp | undefined {
+  const m = /^\/(.*)\/$/s.exec(pin);
+  return m ? new RegExp(m[1]!, 'u') : undefined;
+}
+
+/**
+ * Why `actual` differs from what a case pinned, or undefined when it does not: the two texts
+ * one under the other, and a caret under the first character that differs.
+ */
+export function pinMismatch(what: string, pin: string | null, actual: string | undefined): string | undefined {
+  if (pin === null) return actual === undefined ? undefined : `expected no ${what}, got:\n    ${actual}`;
+  if (actual === undefined) return `expected a ${what}, the rule rendered none (a value that cannot be quoted safely?)`;
+  const pattern = pinnedPattern(pin);
+  if (pattern) return pattern.test(actual) ? undefined : `${what} does not match ${pin}:\n    actual:   ${actual}`;
+  if (pin === actual) return undefined;
+  let at = 0;
+  while (at < pin.length && at < actual.length && pin[at] === actual[at]) at++;
+  return `${what} differs at character ${at + 1}:\n    expected: ${pin}\n    actual:   ${actual}\n              ${' '.repeat(at)}^`;
+}
+
 /** Run one rule's own must-fail, must-pass and must-stay-undecided cases. */
 export function testRule(rule: RuleFile): CaseResult[] {
   const results: CaseResult[] = [];
@@ -50,12 +92,9 @@ export function testRule(rule: RuleFile): CaseResult[] {
   const run = (expect: CaseResult['expect'], c: RuleCase, i: number): CaseResult => {
     const base = { ruleId: definition.id, expect, name: c.name };
     // Case facts are set directly (over computed ones), so the snapshot resource keeps them.
-    const compiled = compileRule(rule, c.options ? { options: c.options } : undefined, `${definition.id} case "${c.name}"`);
-    if (!compiled.rule) return { ...base, ok: false, reason: compiled.problems.join('; ') };
-    const snapshot = caseSnapshot(definition.resource, definition.requires ?? [], c, i);
-    const evaluation = evaluate(snapshot, [compiled.rule], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
-    const found = evaluation.findings.filter((f) => f.resource.id === snapshot.resources[0]!.id);
-    const undecided = evaluation.rules[0]!.undecidedResources.includes(snapshot.resources[0]!.id);
+    const outcome = runCase(rule, c, i);
+    if ('problems' in outcome) return { ...base, ok: false, reason: outcome.problems.join('; ') };
+    const { findings: found, undecided } = outcome;
     if (expect === 'pass' || expect === 'unknown') {
       if (found.length > 0) return { ...base, ok: false, reason: `expected no finding, got: ${found[0]!.message}` };
       // A pass must be decided; an unknown case must be neither a finding nor a pass.
@@ -72,6 +111,11 @@ export function testRule(rule: RuleFile): CaseResult[] {
       return { ...base, ok: false, reason: `message has an unresolved placeholder: "${finding.message}"` };
     }
     if (finding.evidence.length === 0) return { ...base, ok: false, reason: 'finding carries no evidence' };
+    const fail = c as FailCase;
+    const wrong =
+      (fail.message !== undefined ? pinMismatch('message', fail.message, finding.message) : undefined) ??
+      (fail.cli !== undefined ? pinMismatch('command', fail.cli, finding.remediation.cli) : undefined);
+    if (wrong) return { ...base, ok: false, reason: wrong };
     return { ...base, ok: true };
   };
   definition.tests.fail.forEach((c, i) => results.push(run('fail', c, i)));

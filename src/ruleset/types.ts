@@ -22,6 +22,14 @@ export interface RuleCase {
   severity?: Severity;
 }
 
+/** A must-fail case may pin what the finding says. */
+export interface FailCase extends RuleCase {
+  /** The finding's message: the exact text, or `/regex/`. */
+  message?: string;
+  /** The rendered fix command: the exact text, `/regex/`, or null for "no command" (a value that cannot be quoted safely). */
+  cli?: string | null;
+}
+
 /** A rule file as written (after schema validation). */
 export interface RuleDefinition {
   id: string;
@@ -33,7 +41,8 @@ export interface RuleDefinition {
   enabled?: boolean;
   kind: Kind;
   severity: Severity;
-  source: string[];
+  /** Where the rule comes from: free text for a user's rules; the built-in rules name warnings of docs/WARNINGS.md. */
+  source?: string[];
   options?: Record<string, OptionDefinition>;
   condition: unknown;
   /** Resources the rule cannot decide (checked when `condition` does not match): undecided, never passed. */
@@ -42,10 +51,11 @@ export interface RuleDefinition {
   message: string;
   remediation: { text: string; cli?: string; console?: string };
   references?: string[];
-  compliance?: { cis?: string[]; fsbp?: string[] };
+  /** Control ids by framework: `cis` and `fsbp` for the built-in rules, any other name for a user's own. */
+  compliance?: { cis?: string[]; fsbp?: string[]; [framework: string]: string[] | undefined };
   cost?: { monthlyUsd: number | { $option: string } | { path: string }; basis: string };
   tags?: string[];
-  tests: { fail: RuleCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
+  tests: { fail: FailCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
 }
 
 /** Per-rule settings from the config file. */

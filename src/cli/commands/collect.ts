@@ -22,7 +22,7 @@ export function collectCommand(y: Argv, done: CommandResult) {
         .option('types', { type: 'string', array: true, describe: 'Also collect these resource types (comma-separated), or "all"', group: 'Rules:' })
         .example('$0 collect --out snap.json', 'Collect what the built-in rules need, in the default region')
         .example('$0 collect --out snap.json --all-regions --types all', 'Everything awsaudit can collect, in every enabled region')
-        .example('$0 collect --out snap.json --files ~/notes', 'The account and the notes (key ids masked, secrets never written)')
+        .example('$0 collect --out snap.json --files ~/notes', 'The account and your notes folder (key ids masked, secrets never written)')
         .example('$0 evaluate --snapshot snap.json', 'Then evaluate it, as often as needed, with no AWS calls'),
     async (argv) => {
       const fileScan = fileScanOf(argv);

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { RESOURCE_TYPES } from '../../resources/types.js';
 import { renderRulesMarkdown } from '../../ruleset/docs.js';
-import { BUILTIN_RULES_DIR, loadRuleFiles } from '../../ruleset/load.js';
+import { BUILTIN_RULES_DIR, builtinRuleIds, loadRuleFiles } from '../../ruleset/load.js';
 import { loadAllRules } from '../../ruleset/select.js';
 import { testRule } from '../../ruleset/tester.js';
 import { UserError } from '../../util/errors.js';
@@ -39,7 +39,7 @@ export function rulesCommand(y: Argv, done: CommandResult) {
       )
       .command(
         'validate [dirs..]',
-        'Check rule files against rules.schema.json and semantically; lists every problem',
+        'Check rule files against rules.schema.json and semantically (ids the built-in rules use, regexes that could stall a run); lists every problem',
         (c) =>
           c
             .positional('dirs', { type: 'string', array: true, describe: 'Rule folders or files (default: the built-in rules)' })
@@ -47,7 +47,9 @@ export function rulesCommand(y: Argv, done: CommandResult) {
             .example('$0 rules validate ./my-rules', 'Check your own rules before using them with --rules'),
         async (argv) => {
           const dirs = argv.dirs?.length ? argv.dirs : [BUILTIN_RULES_DIR];
-          const { rules, problems } = await loadRuleFiles(dirs);
+          // A user's folder is checked as `--rules` would load it: next to the built-in rules,
+          // whose ids it may not reuse.
+          const { rules, problems } = await loadRuleFiles(dirs, { reservedIds: await builtinRuleIds() });
           if (problems.length) {
             process.stderr.write(problems.join('\n') + '\n');
             process.stderr.write(`${problems.length} problem(s); ${rules.length} rule file(s) valid\n`);

@@ -28,7 +28,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example('$0 scan --endpoint-url http://127.0.0.1:5000 --region us-east-1', 'Scan an emulator (moto, LocalStack)')
         .example('$0 scan --files ~/notes ~/.ssh', 'Look for leaked access keys and badly protected private keys (no AWS credentials needed)')
         .example('$0 scan --files . --include-ignored', 'Scan a repository, including files .gitignore leaves out')
-        .example('$0 scan --profile prod --files ~/notes', 'The account and the notes: keys found are checked against the account (Active? whose?)')
+        .example('$0 scan --profile prod --files ~/notes', 'The account and your notes folder: keys found are checked against the account (Active? whose?)')
         .example('$0 scan --demo --format sarif,html,json,text --output-dir reports', 'Every report in one run: reports/awsaudit.{sarif,html,json}')
         .example('$0 scan --demo --baseline last-week.json', 'Mark findings new/unchanged/fixed; only new ones fail the run')
         .example('$0 scan --demo --ignore-file accepted.json', 'Suppress accepted findings (reason and expiry in the file)')
