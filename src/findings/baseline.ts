@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../engine/findings.js';
-import { REPORT_FORMAT, REPORT_VERSION } from '../report/json.js';
+import { REPORT_FORMAT, REPORT_VERSION } from './report-format.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import { displayPath } from '../util/paths.js';
