@@ -136,7 +136,7 @@ describe('undecided resources (rules with unknownWhen)', () => {
     const text = formatText({ evaluation, rules, color: false });
     expect(text).toContain('Incomplete (not a clean result): ec2-instance-public-ip-in-private-subnet (1 undecided: i-no-route), ec2-instance-reachable-from-internet (2 undecided: i-missing-group, i-no-route)');
     // Each rule counted once: the failed one is also incomplete, the other is incomplete with no finding.
-    expect(text).toMatch(/2 rule\(s\): 1 failed \(1 incomplete\), 0 passed, 1 incomplete(?: ·|$)/m);
+    expect(text).toMatch(/2 rules: 1 failed \(1 of them incomplete\), 0 passed, 1 incomplete(?: ·|$)/m);
     const sarif = JSON.parse(formatSarif({ evaluation, rules, color: false })) as { runs: Array<{ invocations: Array<{ toolConfigurationNotifications: Array<{ message: { text: string } }> }> }> };
     expect(sarif.runs[0]!.invocations[0]!.toolConfigurationNotifications.map((n) => n.message.text)).toContain(
       'Rule ec2-instance-reachable-from-internet is incomplete: 2 resource(s) could not be decided (i-missing-group, i-no-route), a fact it needs is unknown. This is not a clean pass.',
