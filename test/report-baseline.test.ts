@@ -4,7 +4,7 @@ import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
-import { DEMO, DEMO_NOW, demoVariant, readJson, resourceById, tempDir } from './support/snapshots.js';
+import { DEMO, DEMO_NOW, demoVariant, mixedCoverageVariant, readJson, resourceById, tempDir } from './support/snapshots.js';
 
 interface Finding {
   ruleId: string;
@@ -116,6 +116,16 @@ describe('fingerprints are stable across scans', async () => {
     expect(r.json.baseline!.notRechecked).toHaveLength(count - 1);
     expect(r.json.baseline!.notRechecked[0]!.reason).toBe('its rule did not run in this scan');
     expect(r.stdout).toContain(`In the baseline but not re-checked in this scan (not a fix) (${count - 1})`);
+  });
+
+  it('a baseline finding whose type was not collected this time is "not re-checked", naming the type', async () => {
+    const dir = tempDir();
+    const baseline = path.join(dir, 'baseline.json');
+    writeFileSync(baseline, JSON.stringify(first.json));
+    const r = await evaluateTo(dir, mixedCoverageVariant(), ['--baseline', baseline]);
+    const trail = r.json.baseline!.notRechecked.find((f) => f.ruleId === 'cloudtrail-trail-without-cloudwatch-logs')!;
+    expect(trail.reason).toBe('aws.cloudtrail.trail was not collected in this scan');
+    expect(r.json.baseline!.fixed.map((f) => f.ruleId)).not.toContain('cloudtrail-trail-without-cloudwatch-logs');
   });
 
   it('a report of the previous format (version 1) is still read as a baseline; a version this release does not know is refused', async () => {
