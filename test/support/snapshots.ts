@@ -51,7 +51,7 @@ export function readJson<T = unknown>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-/** A day after the demo's collection plus 40: far enough for the reports to show the age. */
+/** 40 days after the demo's collection: the reports show how old its data was when judged. */
 export const MIXED_NOW = '2026-12-31T09:00:00Z';
 
 /**
