@@ -60,6 +60,7 @@ async function floor(dir) {
 // ---------------------------------------------------------------- child: the awsaudit pipeline
 async function pipeline(dir, attributionMode) {
   const { evaluateEvents } = await import('../dist/cloudtrail/pipeline.js');
+  const { buildResults } = await import('../dist/engine/results.js');
   const { fileSource } = await import('../dist/cloudtrail/sources/files.js');
   const { compileRule } = await import('../dist/ruleset/load.js');
   const { loadAllRules } = await import('../dist/ruleset/select.js');
@@ -76,11 +77,12 @@ async function pipeline(dir, attributionMode) {
   });
   const ms = performance.now() - started;
   clearInterval(sampler);
+  const built = buildResults([result.results]);
   return {
     records: result.stats.records,
     events: result.stats.events,
-    findings: result.findings.length,
-    failed: Object.fromEntries(result.ruleResults.filter((r) => r.failed).map((r) => [r.ruleId, r.failed])),
+    findings: built.findings.length,
+    failed: Object.fromEntries(built.rules.filter((r) => r.failed).map((r) => [r.ruleId, r.failed])),
     rules: cloudtrailRules.length,
     workers: availableParallelism(),
     gaps: result.gaps.length,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     }
     // The notes' server exports its secrets in user data; the bastion (none), the app server (Parameter Store) and the worker pass.
     expect(byRule['ec2-instance-secrets-in-user-data']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
-    expect(report.summary.rules).toEqual({ total: 47, failed: 23, passed: 24, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 
@@ -122,9 +122,9 @@ describe('selection and output', () => {
   it('a rule whose resource type was not collected is "not checked", never a clean pass', async () => {
     const r = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'no-rds-snapshot.json'), '--format', 'json', '--output', 'json=-', '--only', 'rds-instance-not-multi-az']);
     const report = JSON.parse(r.stdout);
-    expect(report.rules[0]).toMatchObject({ status: 'not-checked', complete: false, evaluated: 0 });
+    expect(report.rules[0]).toMatchObject({ status: 'not-checked', complete: false, evaluated: 0, missingTypes: ['aws.rds.db-instance'] });
     const text = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'no-rds-snapshot.json'), '--only', 'rds-instance-not-multi-az']);
-    expect(text.stdout).toContain('Not checked (resource type not collected): rds-instance-not-multi-az');
+    expect(text.stdout).toContain('Not checked (a resource type it reads was not collected): rds-instance-not-multi-az [aws.rds.db-instance]');
     expect(text.stdout).toMatch(/0 passed/);
   });
   it('evaluation is deterministic: same snapshot and clock give byte-identical JSON', async () => {
@@ -176,5 +176,34 @@ describe('selection and output', () => {
     const test = await runCli(['rules', 'test']);
     expect(test.code).toBe(0);
     expect(test.stdout).toMatch(/rule cases: \d+ passed, 0 failed/);
+  });
+});
+
+describe('evaluate of an old snapshot says which clock judges it', async () => {
+  const dir = outDir();
+  const snapshotAt = (collectedAt: string) => {
+    const file = path.join(dir, `${collectedAt.slice(0, 10)}.snapshot.json`);
+    const snapshot = JSON.parse(readFileSync(DEMO, 'utf8'));
+    snapshot.meta.collectedAt = collectedAt;
+    writeFileSync(file, JSON.stringify(snapshot));
+    return file;
+  };
+  const run = (file: string, extra: string[] = []) => runCli(['evaluate', '--snapshot', file, '--only', 'iam-access-key-too-old', '--fail-on', 'none', '--format', 'json', '--output', 'json=-', ...extra]);
+
+  it('collected more than 7 days before the clock: names the current time as the clock and suggests --now', async () => {
+    const r = await run(snapshotAt('2020-01-05T09:00:00Z'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^awsaudit: note: the snapshot was collected 2020-01-05T09:00:00\.000Z, \d+ days before the clock this evaluation uses \(the current time, \d{4}-\d\d-\d\dT[\d:.]+Z\)/m);
+    expect(r.stderr).toContain('add --now 2020-01-05T09:00:00.000Z');
+    // The report (stdout) stays clean JSON.
+    expect(JSON.parse(r.stdout).format).toBe('awsaudit-report');
+  });
+
+  it('no note with --now (the clock was chosen), with --quiet, or for a snapshot of yesterday', async () => {
+    const old = snapshotAt('2020-01-05T09:00:00Z');
+    expect((await run(old, ['--now', '2026-06-01T00:00:00Z'])).stderr).not.toContain('note:');
+    expect((await run(old, ['--quiet'])).stderr).not.toContain('note:');
+    const fresh = await run(snapshotAt(new Date(Date.now() - 86_400_000).toISOString()));
+    expect(fresh.stderr).not.toContain('note:');
   });
 });

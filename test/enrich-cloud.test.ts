@@ -241,7 +241,7 @@ describe('a rule whose required types were not collected', () => {
 
 describe('finding order', () => {
   it('is compareFindings order (severity, rule, account, region, type, id), overrides included', async () => {
-    const { compareFindings } = await import('../src/engine/evaluate.js');
+    const { compareFindings } = await import('../src/engine/results.js');
     const { loadRuleFiles, BUILTIN_RULES_DIR } = await import('../src/ruleset/load.js');
     const { rules: files } = await loadRuleFiles([BUILTIN_RULES_DIR]);
     const rules = files.filter((f) => ['ec2-security-group-admin-ports-open', 'ec2-security-group-all-traffic-open', 'iam-policy-grants-full-admin'].includes(f.definition.id)).map((f) => compileRule(f, undefined, 'test').rule!);

@@ -129,14 +129,14 @@ describe('undecided resources (rules with unknownWhen)', () => {
     expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
       status: 'fail', evaluated: 3, failed: 1, passed: 0, undecided: 2, undecidedResources: ['i-missing-group', 'i-no-route'], complete: false, gaps: [],
     });
-    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({ status: 'pass', evaluated: 3, failed: 0, passed: 2, undecided: 1, undecidedResources: ['i-no-route'], complete: false });
+    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({ status: 'incomplete', evaluated: 3, failed: 0, passed: 2, undecided: 1, undecidedResources: ['i-no-route'], complete: false });
     // The reports say which resources were undecided, never "passed".
     const { formatText } = await import('../src/report/text.js');
     const { formatSarif } = await import('../src/report/sarif.js');
     const text = formatText({ evaluation, rules, color: false });
     expect(text).toContain('Incomplete (not a clean result): ec2-instance-public-ip-in-private-subnet (1 undecided: i-no-route), ec2-instance-reachable-from-internet (2 undecided: i-missing-group, i-no-route)');
     // Each rule counted once: the failed one is also incomplete, the other is incomplete with no finding.
-    expect(text).toMatch(/2 rule\(s\): 1 failed \(1 incomplete\), 0 passed, 1 incomplete(?: ·|$)/m);
+    expect(text).toMatch(/2 rules: 1 failed \(1 of them incomplete\), 0 passed, 1 incomplete(?: ·|$)/m);
     const sarif = JSON.parse(formatSarif({ evaluation, rules, color: false })) as { runs: Array<{ invocations: Array<{ toolConfigurationNotifications: Array<{ message: { text: string } }> }> }> };
     expect(sarif.runs[0]!.invocations[0]!.toolConfigurationNotifications.map((n) => n.message.text)).toContain(
       'Rule ec2-instance-reachable-from-internet is incomplete: 2 resource(s) could not be decided (i-missing-group, i-no-route), a fact it needs is unknown. This is not a clean pass.',
@@ -156,7 +156,7 @@ describe('gaps on the types facts are computed from', () => {
       gaps: [{ service: 'ec2', region: R, operation: 'DescribeInstances', resourceTypes: ['aws.ec2.instance'], errorCode: 'UnauthorizedOperation', message: 'denied' }],
     } as Snapshot;
     const byRule = Object.fromEntries(evaluate(snapshot, rules, { now: new Date('2026-01-01T00:00:00Z') }).rules.map((r) => [r.ruleId, r]));
-    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ status: 'pass', complete: false, gaps: [{ operation: 'DescribeInstances' }] });
+    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ status: 'incomplete', complete: false, gaps: [{ operation: 'DescribeInstances' }] });
     expect(byRule['rds-instance-not-multi-az']).toMatchObject({ complete: true });
   });
 });

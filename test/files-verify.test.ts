@@ -6,10 +6,11 @@ import { CreateAccessKeyCommand, CreateUserCommand, GetAccessKeyLastUsedCommand,
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/engine/evaluate.js';
+import { enrichResource } from '../src/enrich/index.js';
+import { SnapshotIndex } from '../src/snapshot/index.js';
 import { accountFromKeyId } from '../src/files/access-key-id.js';
-import { addFileScan } from '../src/files/file-snapshot.js';
+import { addFileScan, filesSnapshot } from '../src/files/file-snapshot.js';
 import { scanFiles } from '../src/files/scan-files.js';
-import { verifyKeys } from '../src/files/verify-keys.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
 import type { CompiledRule } from '../src/ruleset/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../src/snapshot/types.js';
@@ -48,7 +49,13 @@ async function scanAgainst(dir: string, snapshot: Snapshot) {
   return { merged, findings: evaluation.findings };
 }
 
-describe('verifyKeys (pure)', () => {
+/** The facts the enricher computes for each key found in files (what rules read). */
+function keyFacts(snapshot: Snapshot) {
+  const index = new SnapshotIndex(snapshot);
+  return snapshot.resources.filter((r) => r.type === 'file.access-key').map((r) => enrichResource(r, { now: 0, index }).facts!);
+}
+
+describe('key verification: recorded as data at scan time, facts from the enricher', () => {
   it('matched, not found, another account, temporary, and an incomplete listing', async () => {
     const active = keyIdFor(ACCOUNT);
     const deleted = keyIdFor(ACCOUNT);
@@ -58,16 +65,29 @@ describe('verifyKeys (pure)', () => {
     writeFileSync(path.join(dir, 'keys.txt'), [active, deleted, foreign, temporary].map((k) => `${k}\n\n\n\n`).join(''));
     const scan = await scanFiles([dir], { cwd: dir });
     const keys = [accessKey({ UserName: 'django-board', AccessKeyId: active, Status: 'Active', CreateDate: '2025-11-13T00:00:00Z', LastUsedDate: '2026-05-30T10:00:00Z' })];
-    expect(verifyKeys(scan.resources, scan.keyIdOf, { accounts: [ACCOUNT], accessKeys: keys, complete: true })).toBe(4);
-    expect(scan.resources.map((r) => [r.facts?.verification, r.facts?.belongsToScannedAccount, r.facts?.status, r.facts?.owner])).toEqual([
+    const merged = addFileScan(accountSnapshot(keys), scan);
+    const facts = keyFacts(merged);
+    expect(facts.map((f) => [f.verification, f.belongsToScannedAccount, f.status, f.owner])).toEqual([
       ['matched', true, 'Active', 'django-board'],
       ['not-found', true, 'NotFound', null],
       ['other-account', false, null, null],
       ['not-listed', true, null, null],
     ]);
-    expect(scan.resources[0]!.facts).toMatchObject({ lastUsedDate: '2026-05-30T10:00:00Z', createDate: '2025-11-13T00:00:00Z' });
-    verifyKeys(scan.resources, scan.keyIdOf, { accounts: [ACCOUNT], accessKeys: [], complete: false });
-    expect(scan.resources[1]!.facts).toMatchObject({ verification: 'unknown', status: null });
+    expect(facts[0]).toMatchObject({ lastUsedDate: '2026-05-30T10:00:00Z', createDate: '2025-11-13T00:00:00Z', scannedAccounts: [ACCOUNT] });
+    // The scan's own resources are left as they were: no facts, nothing recorded.
+    expect(scan.resources.map((r) => [r.facts, r.data.scannedAccountKey])).toEqual(scan.resources.map(() => [undefined, undefined]));
+    // What is recorded is which of the account's keys it is, never a key id.
+    const files = merged.resources.filter((r) => r.type === 'file.access-key');
+    expect(files.map((r) => r.data.scannedAccountKey)).toEqual([{ UserName: 'django-board', Status: 'Active', CreateDate: '2025-11-13T00:00:00Z', LastUsedDate: '2026-05-30T10:00:00Z' }, null, null, null]);
+    for (const id of [active, deleted, foreign, temporary]) expect(JSON.stringify(files)).not.toContain(id);
+    // A snapshot written to a file and evaluated later gives the same facts.
+    expect(keyFacts(JSON.parse(JSON.stringify(merged)) as Snapshot)).toEqual(facts);
+
+    const gap = { service: 'iam', region: 'global', operation: 'ListAccessKeys', resourceTypes: ['aws.iam.access-key'], errorCode: 'AccessDenied', message: 'denied' };
+    expect(keyFacts(addFileScan(accountSnapshot([], [gap]), scan))[1]).toMatchObject({ verification: 'unknown', status: null });
+    // No account scanned: nothing is claimed about the account.
+    expect(keyFacts(filesSnapshot(scan, new Date()))[0]).toMatchObject({ verified: false, verificationSummary: expect.stringContaining('not checked against an account') });
+    expect(keyFacts(filesSnapshot(scan, new Date()))[0]!.verification).toBeUndefined();
   });
 
   it('an account snapshot whose key listing has a gap does not call a key "not found"', async () => {

@@ -4,7 +4,7 @@ import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
-import { DEMO, DEMO_NOW, demoVariant, readJson, resourceById, tempDir } from './support/snapshots.js';
+import { DEMO, DEMO_NOW, demoVariant, mixedCoverageVariant, readJson, resourceById, tempDir } from './support/snapshots.js';
 
 interface Finding {
   ruleId: string;
@@ -116,6 +116,33 @@ describe('fingerprints are stable across scans', async () => {
     expect(r.json.baseline!.notRechecked).toHaveLength(count - 1);
     expect(r.json.baseline!.notRechecked[0]!.reason).toBe('its rule did not run in this scan');
     expect(r.stdout).toContain(`In the baseline but not re-checked in this scan (not a fix) (${count - 1})`);
+  });
+
+  it('a baseline finding whose type was not collected this time is "not re-checked", naming the type', async () => {
+    const dir = tempDir();
+    const baseline = path.join(dir, 'baseline.json');
+    writeFileSync(baseline, JSON.stringify(first.json));
+    const r = await evaluateTo(dir, mixedCoverageVariant(), ['--baseline', baseline]);
+    const trail = r.json.baseline!.notRechecked.find((f) => f.ruleId === 'cloudtrail-trail-without-cloudwatch-logs')!;
+    expect(trail.reason).toBe('aws.cloudtrail.trail was not collected in this scan');
+    expect(r.json.baseline!.fixed.map((f) => f.ruleId)).not.toContain('cloudtrail-trail-without-cloudwatch-logs');
+  });
+
+  it('a report of the previous format (version 1) is still read as a baseline; a version this release does not know is refused', async () => {
+    const dir = tempDir();
+    // Version 1 had no "incomplete" status, no missingTypes, and counted rules differently; its findings are the same.
+    const v1 = { ...first.json, version: 1, summary: { ...first.json.summary, rules: { total: 47, failed: 23, passed: 24, notChecked: 0, incomplete: 0 } } } as Record<string, unknown>;
+    v1.rules = (first.json as unknown as { rules: Array<Record<string, unknown>> }).rules.map(({ missingTypes: _, ...r }) => ({ ...r, status: r.status === 'incomplete' ? 'pass' : r.status }));
+    const old = path.join(dir, 'v1.json');
+    writeFileSync(old, JSON.stringify(v1));
+    const again = await evaluateTo(dir, DEMO, ['--baseline', old, '--fail-on', 'low']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.summary.baseline).toEqual({ new: 0, unchanged: count, fixed: 0, notRechecked: 0 });
+    const future = path.join(dir, 'v3.json');
+    writeFileSync(future, JSON.stringify({ ...first.json, version: 3 }));
+    const r = await runCli(['evaluate', '--snapshot', DEMO, '--baseline', future]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is report version 3; this awsaudit reads versions 1 and 2/);
   });
 
   it('a file that is not a JSON report is refused with exit 2 and one line', async () => {

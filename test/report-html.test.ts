@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './support/cli.js';
-import { DEMO_NOW, FILE_RULES, HOSTILE, tempDir } from './support/snapshots.js';
+import { DEMO_NOW, FILE_RULES, HOSTILE, MIXED_NOW, mixedCoverageVariant, readJson, tempDir } from './support/snapshots.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, 'reports', 'screenshots');
@@ -227,5 +227,51 @@ describe('HTML report with hostile names, tags, messages and file paths', () => 
     expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
     expect(csp).not.toContain('unsafe-inline');
+  });
+});
+
+describe('HTML report of a run with gaps, undecided and not-checked rules, in headless Chromium', () => {
+  let w: Watched;
+  let json: { summary: { rules: { total: number; failed: number; failedIncomplete: number; passed: number; incomplete: number; notChecked: number } } };
+  beforeAll(async () => {
+    const dir = tempDir();
+    const r = await runCli(['evaluate', '--snapshot', mixedCoverageVariant(), '--now', MIXED_NOW, '--fail-on', 'none', '--format', 'html,json', '--output-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    json = readJson(path.join(dir, 'awsaudit.json'));
+    w = await open(path.join(dir, 'awsaudit.html'));
+  });
+
+  it('the header reads collected → evaluated, and how many days apart', async () => {
+    await expect(w.page.locator('#times').innerText()).resolves.toBe('collected 2026-11-21T09:00:00Z → evaluated 2026-12-31T09:00:00.000Z (40 days later)');
+  });
+
+  it('long snapshot notes fold away behind one line and open on a click', async () => {
+    const { page } = w;
+    const note = page.getByText('LookupEvents us-east-1: the window was cut');
+    await expect(page.locator('header details.notes summary').innerText()).resolves.toBe('4 notes on what this scan read and left out');
+    await expect(note.isVisible()).resolves.toBe(false);
+    await page.locator('header details.notes summary').click();
+    await expect(note.isVisible()).resolves.toBe(true);
+  });
+
+  it('states the rule counts the JSON report has, each rule counted once', async () => {
+    const c = json.summary.rules;
+    await expect(w.page.locator('#rule-counts').innerText()).resolves.toBe(
+      `${c.total} rules: ${c.failed} failed (${c.failedIncomplete} of them incomplete), ${c.passed} passed, ${c.incomplete} incomplete, ${c.notChecked} not checked`,
+    );
+    const statuses = await w.page.locator('#rules td.status').allInnerTexts();
+    expect(statuses).toHaveLength(c.total);
+    expect(statuses.filter((s) => s.toLowerCase() === 'pass')).toHaveLength(c.passed);
+    expect(statuses.filter((s) => s.toLowerCase() === 'incomplete')).toHaveLength(c.incomplete);
+  });
+
+  it('a rule that is not checked names the type that was missing (coverage and rules table)', async () => {
+    const { page } = w;
+    await expect(page.locator('#not-checked').innerText()).resolves.toContain('cloudtrail-no-multi-region-trail [aws.cloudtrail.trail]');
+    await expect(page.locator('#rules tr[data-rule="cloudtrail-no-multi-region-trail"] td.status').innerText()).resolves.toMatch(/^not checked: aws\.cloudtrail\.trail not collected$/i);
+    await expect(page.locator('#rules tr[data-rule="ec2-security-group-all-traffic-open"] td.status').innerText()).resolves.toMatch(/^incomplete$/i);
+    expect(existsSync(await screenshot(page, 'coverage-report.png'))).toBe(true);
+    expect(w.errors).toEqual([]);
+    expect(w.requests).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { selectRules } from '../src/ruleset/select.js';
 import { readSnapshot } from '../src/snapshot/read.js';
 import { ROOT, runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
-import { DEMO, DEMO_NOW, FILE_RULES, HOSTILE, readDemo, readJson, tempDir } from './support/snapshots.js';
+import { DEMO, DEMO_NOW, FILE_RULES, HOSTILE, MIXED_NOW, mixedCoverageVariant, readDemo, readJson, tempDir } from './support/snapshots.js';
 
 interface JsonReport {
   rules: Array<{ ruleId: string }>;
@@ -181,5 +181,30 @@ describe('GitHub limits', () => {
     expect(log.runs).toHaveLength(22); // 21 scanned accounts (empty runs close fixed alerts) + the demo's own account
     expect(notices.join('\n')).toMatch(/GitHub code scanning accepts at most 20 per upload/);
     expect(log.properties?.warnings).toHaveLength(1);
+  });
+});
+
+describe('SARIF of a run with gaps, undecided and not-checked rules', async () => {
+  const dir = tempDir();
+  const scan = await runCli(['evaluate', '--snapshot', mixedCoverageVariant(), '--now', MIXED_NOW, '--fail-on', 'none', '--format', 'sarif,json', '--output-dir', dir]);
+  const sarifFile = path.join(dir, 'awsaudit.sarif');
+  const log = readJson<Sarif.Log>(sarifFile);
+  const report = readJson<{ rules: Array<{ ruleId: string; status: string; complete: boolean }> }>(path.join(dir, 'awsaudit.json'));
+
+  it('validates with no error or warning', () => {
+    expect(scan.code, scan.stderr).toBe(0);
+    expect(sarifProblems(sarifFile)).toEqual([]);
+  });
+
+  it('lists the same not-checked and incomplete rules as the JSON report', () => {
+    const run = log.runs[0]!;
+    expect(run.properties?.notCheckedRules).toEqual(report.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId));
+    expect(run.properties?.incompleteRules).toEqual(report.rules.filter((r) => r.status === 'fail' || r.status === 'incomplete').filter((r) => !r.complete).map((r) => r.ruleId));
+  });
+
+  it('a not-checked rule\'s notification names the type that was missing, not the rule\'s own', () => {
+    const notes = log.runs[0]!.invocations![0]!.toolConfigurationNotifications!;
+    const trail = notes.find((n) => n.associatedRule?.id === 'cloudtrail-no-multi-region-trail')!;
+    expect(trail.message.text).toBe('Rule cloudtrail-no-multi-region-trail was not checked: resource type aws.cloudtrail.trail was not collected. This is not a pass.');
   });
 });

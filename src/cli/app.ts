@@ -1,16 +1,13 @@
 import yargs, { type Argv } from 'yargs';
 import { UserError, errorMessage } from '../util/errors.js';
 import { toolVersion } from '../util/version.js';
+import type { CommandResult } from './command-result.js';
 import { collectCommand } from './commands/collect.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { permissionsCommand } from './commands/permissions.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 
-/** Commands set `code`; yargs itself reports usage errors through `fail`. */
-export interface CommandResult {
-  code: number;
-}
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 

@@ -1,7 +1,7 @@
 import { isCloudTrailRule } from '../cloudtrail/pipeline.js';
-import { eventsOnlyEvaluation, findingResourceKeys, mergeEvents } from '../cloudtrail/merge.js';
+import { evaluationWithEvents, findingResourceKeys } from '../cloudtrail/merge.js';
 import { loadConfig } from '../config/config.js';
-import { evaluate } from '../engine/evaluate.js';
+import { evaluate, evaluateResources } from '../engine/evaluate.js';
 import { readBaseline } from '../findings/baseline.js';
 import { exitCodeFor, reviewFindings } from '../findings/review.js';
 import { loadIgnoreFile } from '../findings/suppressions.js';
@@ -34,6 +34,26 @@ export function parseNow(value: string | undefined): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new UserError(`--now ${value}: not a date (use ISO 8601, e.g. 2026-01-31T00:00:00Z)`);
   return date;
+}
+
+/** A snapshot older than this, judged by the current time, gets a note naming the clock. */
+const STALE_DAYS = 7;
+
+/**
+ * Rules judge ages ("key older than 90 days", "not used for 45 days") against the evaluation
+ * clock, which is the current time unless --now is given: a snapshot read weeks later is judged
+ * as of today, not as of its collection. Say so on stderr, with the flag that changes it.
+ */
+function noteClock(snapshot: Snapshot, now: Date, args: EvaluationArgs): void {
+  if (args.now !== undefined || args.quiet) return;
+  const collected = Date.parse(snapshot.meta.collectedAt);
+  const days = Math.floor((now.getTime() - collected) / 86_400_000);
+  if (!(days > STALE_DAYS)) return;
+  const at = new Date(collected).toISOString();
+  process.stderr.write(
+    `awsaudit: note: the snapshot was collected ${at}, ${days} days before the clock this evaluation uses (the current time, ${now.toISOString()}); ages and "days since" are counted to that clock.\n` +
+      `  to judge the snapshot as of its collection, add --now ${at}\n`,
+  );
 }
 
 export interface EvaluationChoices {
@@ -70,18 +90,20 @@ export async function evaluateAndReport(
   let reported: readonly CompiledRule[] = rules;
   if (!cloudtrail) {
     const snap = typeof snapshot === 'function' ? await snapshot(rules) : snapshot;
+    noteClock(snap!, now, args);
     evaluation = evaluate(snap!, rules, { now });
   } else if (snapshot) {
     const resourceRules = rules.filter((r) => !isCloudTrailRule(r));
     const snap = typeof snapshot === 'function' ? await snapshot(resourceRules) : snapshot;
+    noteClock(snap, now, args);
     // Resources first: their findings say which resources need the name of their last change.
-    const base = evaluate(snap, resourceRules, { now });
-    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(base.findings) });
-    evaluation = mergeEvents(base, events, cloudtrail.window);
+    const results = evaluateResources(snap, resourceRules, { now });
+    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(results.findings) });
+    evaluation = evaluationWithEvents(events, cloudtrail.window, now, { snapshot: snap, results });
   } else {
     reported = rules.filter(isCloudTrailRule);
     const events = await runCloudTrail(cloudtrail, reported, now, { mode: 'off' });
-    evaluation = eventsOnlyEvaluation(events, cloudtrail.window, now);
+    evaluation = evaluationWithEvents(events, cloudtrail.window, now);
   }
   // Suppressions and the baseline are applied after the (pure) engine, with the same clock.
   const review = reviewFindings(evaluation, { suppressions, ...(baseline ? { baseline } : {}), now });

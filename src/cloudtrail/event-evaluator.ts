@@ -283,16 +283,21 @@ export function compareHits(a: RuleHit, b: RuleHit): number {
   return x > y ? -1 : x < y ? 1 : 0;
 }
 
-/** Keep at most `max` hits per rule: the most recent. */
+/**
+ * Keep the hits of the `max` most recent events of each rule, with every copy of them: an event
+ * read twice (two sources, overlapping files) is one finding, and the results model counts its
+ * copies once only when it sees them all.
+ */
 export function capHits(hits: RuleHit[], ruleCount: number, max: number): RuleHit[] {
   const counts = new Array<number>(ruleCount).fill(0);
   for (const h of hits) counts[h.rule]!++;
   if (counts.every((c) => c <= max)) return hits;
   const kept: RuleHit[] = [];
-  const seen = new Array<number>(ruleCount).fill(0);
+  const keptEvents = Array.from({ length: ruleCount }, () => new Set<string>());
   for (const h of [...hits].sort(compareHits)) {
-    if (seen[h.rule]! < max) {
-      seen[h.rule]!++;
+    const events = keptEvents[h.rule]!;
+    if (events.size < max || events.has(h.finding.fingerprint)) {
+      events.add(h.finding.fingerprint);
       kept.push(h);
     }
   }

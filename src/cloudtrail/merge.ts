@@ -1,5 +1,6 @@
-import { compareFindings } from '../engine/evaluate.js';
 import type { CloudTrailSummary, Evaluation, Finding } from '../engine/findings.js';
+import { buildResults, type SourceResults } from '../engine/results.js';
+import type { Snapshot, SnapshotMeta } from '../snapshot/types.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { attributeFindings, resourceKey } from './attribution.js';
 import { CLOUDTRAIL_TYPES, type EventsResult } from './pipeline.js';
@@ -14,46 +15,40 @@ function summary(events: EventsResult, window: TimeWindow): CloudTrailSummary {
   return s;
 }
 
-function dedupeSorted(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true))).sort(compareFindings);
-}
-
 /** The attribution keys of the resources that have findings: the only resources whose last change a report needs. */
 export function findingResourceKeys(findings: readonly Finding[]): string[] {
   return [...new Set(findings.map((f) => resourceKey(f.resource.type, f.resource.account, f.resource.region, f.resource.id)))].sort();
 }
 
-/**
- * One evaluation from a resource evaluation and the CloudTrail result (pure): resource findings
- * get their attribution, event findings and the CloudTrail rules' results are added, gaps and
- * notes are joined. The resource evaluation must not contain the CloudTrail rules (they would
- * be "not checked" there).
- */
-export function mergeEvents(evaluation: Evaluation, events: EventsResult, window: TimeWindow): Evaluation {
-  const findings = dedupeSorted([...attributeFindings(evaluation.findings, events.lastChangeByResource), ...events.findings]);
-  const replaced = new Set(events.ruleResults.map((r) => r.ruleId));
-  const rules = [...evaluation.rules.filter((r) => !replaced.has(r.ruleId)), ...events.ruleResults].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
-  const meta = {
-    ...evaluation.meta,
-    resourceTypes: [...new Set([...evaluation.meta.resourceTypes, ...CLOUDTRAIL_TYPES])],
-    notes: [...(evaluation.meta.notes ?? []), ...events.notes],
-  };
-  return {
-    ...evaluation,
-    meta,
-    findings,
-    rules,
-    gaps: [...evaluation.gaps, ...events.gaps],
-    resourceCount: evaluation.resourceCount + events.allocations.length,
-    cloudtrail: summary(events, window),
-  };
+/** A snapshot's part of a run: the snapshot and what its rules gave (src/engine/evaluate.ts `evaluateResources`). */
+export interface ResourcePart {
+  snapshot: Snapshot;
+  results: SourceResults;
 }
 
-/** The evaluation of a run with CloudTrail sources and no account snapshot: only the CloudTrail rules. */
-export function eventsOnlyEvaluation(events: EventsResult, window: TimeWindow, now: Date): Evaluation {
-  return {
-    meta: {
+/**
+ * The evaluation of a run that read CloudTrail events (pure). With a snapshot's part, its findings
+ * get the last change of their resource, and its meta, gaps and notes are joined with the events';
+ * without one, only the CloudTrail rules ran. The rules of the two parts must not overlap (a
+ * CloudTrail rule in the snapshot's part would be "not checked" there).
+ */
+export function evaluationWithEvents(events: EventsResult, window: TimeWindow, now: Date, resources?: ResourcePart): Evaluation {
+  const parts: SourceResults[] = [events.results];
+  let meta: SnapshotMeta;
+  let gaps = events.gaps;
+  let resourceCount = events.allocations.length;
+  if (resources) {
+    const { snapshot, results } = resources;
+    parts.unshift({ tallies: results.tallies, findings: attributeFindings(results.findings, events.lastChangeByResource) });
+    meta = {
+      ...snapshot.meta,
+      resourceTypes: [...new Set([...snapshot.meta.resourceTypes, ...CLOUDTRAIL_TYPES])],
+      notes: [...(snapshot.meta.notes ?? []), ...events.notes],
+    };
+    gaps = [...snapshot.gaps, ...gaps];
+    resourceCount += snapshot.resources.length;
+  } else {
+    meta = {
       accounts: events.stats.accounts,
       regions: events.stats.regions,
       collectedAt: now.toISOString(),
@@ -61,12 +56,7 @@ export function eventsOnlyEvaluation(events: EventsResult, window: TimeWindow, n
       source: 'cloudtrail',
       resourceTypes: [...CLOUDTRAIL_TYPES],
       notes: events.notes,
-    },
-    evaluatedAt: now.toISOString(),
-    findings: dedupeSorted([...events.findings]),
-    rules: [...events.ruleResults],
-    gaps: [...events.gaps],
-    resourceCount: events.allocations.length,
-    cloudtrail: summary(events, window),
-  };
+    };
+  }
+  return { meta, evaluatedAt: now.toISOString(), ...buildResults(parts), gaps, resourceCount, cloudtrail: summary(events, window) };
 }

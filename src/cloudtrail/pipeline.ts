@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { compareFindings, evaluate } from '../engine/evaluate.js';
-import type { Attribution, Finding, RuleResult } from '../engine/findings.js';
+import { evaluateResources } from '../engine/evaluate.js';
+import type { Attribution, Finding } from '../engine/findings.js';
+import type { RuleTally, SourceResults } from '../engine/results.js';
 import type { CompiledRule } from '../ruleset/types.js';
-import type { CoverageGap, Resource } from '../snapshot/types.js';
+import type { CoverageGap, Resource, Snapshot } from '../snapshot/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../snapshot/types.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { recordChange } from './attribution.js';
@@ -84,9 +85,11 @@ export interface EventsStats {
 }
 
 export interface EventsResult {
-  findings: Finding[];
-  /** One per CloudTrail rule (event rules and the EIP-allocation rule), sorted by rule id. */
-  ruleResults: RuleResult[];
+  /**
+   * A tally per CloudTrail rule (event rules and the EIP-allocation rule) and their findings, for
+   * the results model (src/engine/results.ts), which counts an event read twice once.
+   */
+  results: SourceResults;
   gaps: CoverageGap[];
   notes: string[];
   /** Last successful change per resource, keyed by attribution.resourceKey. */
@@ -102,7 +105,8 @@ const MAX_LISTED = 1000;
  * Read every source, evaluate the CloudTrail rules over the events in the window, and return
  * findings, per-rule counts, gaps and the last change of each resource. Events are never all in
  * memory: sources hand over chunks, at most a few are in flight, and workers return counts and
- * findings only. Deterministic: the result does not depend on which chunk finished first.
+ * findings only. Deterministic once built into results (src/engine/results.ts sorts and deduplicates
+ * the findings): which findings and counts come out does not depend on which chunk finished first.
  */
 export async function evaluateEvents(sources: readonly EventSource[], rules: readonly CompiledRule[], options: EvaluateEventsOptions): Promise<EventsResult> {
   const eventRules = rules.filter((r) => r.definition.resource === EVENT_TYPE);
@@ -227,60 +231,51 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   // Event rules: counts from every chunk; findings capped per rule, most recent kept.
   hits = capHits(hits, eventRules.length, maxFindings);
   const gapRefs = gaps.map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
-  const complete = gaps.length === 0 && gapsDropped === 0;
-  const ruleResults: RuleResult[] = eventRules.map((rule, i) => ({
-    ruleId: rule.id,
-    resource: EVENT_TYPE,
-    severity: rule.severity,
-    kind: rule.definition.kind,
+  const tallies: RuleTally[] = eventRules.map((rule, i) => ({
+    rule,
     evaluated: stats.events,
     failed: failed[i]!,
-    passed: stats.events - failed[i]!,
     // Event rules have no `unknownWhen` (rule loading refuses it): every event is decided.
     undecided: 0,
     undecidedResources: [],
-    status: failed[i]! > 0 ? 'fail' : 'pass',
-    complete,
+    missingTypes: [],
     gaps: gapRefs,
+    partial: gapsDropped > 0,
   }));
+  const kept = new Array<number>(eventRules.length).fill(0);
+  for (const h of hits) kept[h.rule]!++;
   eventRules.forEach((rule, i) => {
-    if (failed[i]! > maxFindings) notes.push(`${rule.id}: ${failed[i]} matching events; the report lists the ${maxFindings} most recent`);
+    // capHits keeps every copy of the events it keeps: fewer hits than failures means events were left out.
+    if (failed[i]! > kept[i]!) notes.push(`${rule.id}: more than ${maxFindings} matching events; the report lists the ${maxFindings} most recent`);
   });
 
   // I8: allocations correlated over the whole stream, evaluated as resources by the engine.
   const observedUntil = options.window.until ? cloudTrailTime(options.window.until) : (stats.lastEventTime ?? cloudTrailTime(options.now));
   const allocations = tracker.resources(observedUntil);
-  const allocationFindings: Finding[] = [];
+  const findings = hits.map((h) => h.finding);
   if (allocationRules.length) {
-    const evaluation = evaluate(
-      {
-        format: SNAPSHOT_FORMAT,
-        version: SNAPSHOT_VERSION,
-        meta: { accounts: [], regions: [], collectedAt: options.now.toISOString(), tool: { name: TOOL_NAME, version: toolVersion() }, source: 'cloudtrail', resourceTypes: [EIP_ALLOCATION_TYPE] },
-        resources: allocations,
-        gaps: [],
-      },
-      allocationRules,
-      { now: options.now },
-    );
-    for (const f of evaluation.findings) allocationFindings.push(withAllocationAttribution(f, allocations));
-    for (const r of evaluation.rules) ruleResults.push({ ...r, complete: complete && !tracker.truncated, gaps: gapRefs });
+    const snapshot: Snapshot = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      meta: { accounts: [], regions: [], collectedAt: options.now.toISOString(), tool: { name: TOOL_NAME, version: toolVersion() }, source: 'cloudtrail', resourceTypes: [EIP_ALLOCATION_TYPE] },
+      resources: allocations,
+      gaps: [],
+    };
+    const part = evaluateResources(snapshot, allocationRules, { now: options.now });
+    for (const f of part.findings) findings.push(withAllocationAttribution(f, allocations));
+    // What could not be read leaves the correlation as unsure as the event rules; so does a tracker past its bound.
+    for (const t of part.tallies) tallies.push({ ...t, gaps: gapRefs, partial: gapsDropped > 0 || tracker.truncated });
   }
   if (tracker.truncated) notes.push('Elastic IP allocations: more address events than the tracker keeps; some allocations were not correlated');
   if (changesDropped) notes.push(`attribution: more changed resources than the ${maxChanges} kept; ${changesDropped} later ones are not attributed`);
   if (gapsDropped) notes.push(`${gapsDropped} more unreadable file(s)/object(s) are not listed one by one`);
 
-  const seen = new Set<string>();
-  const findings = [...hits.map((h) => h.finding), ...allocationFindings]
-    .filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true)))
-    .sort(compareFindings);
-  ruleResults.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
   gaps.sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
   // Sources that run in parallel (LookupEvents regions) add notes in any order.
   notes.sort();
   stats.accounts = [...accounts].sort();
   stats.regions = [...regions].sort();
-  return { findings, ruleResults, gaps, notes, lastChangeByResource: changes, allocations, stats };
+  return { results: { tallies, findings }, gaps, notes, lastChangeByResource: changes, allocations, stats };
 }
 
 /** An allocation finding names its own AllocateAddress event as the change that left the address running. */

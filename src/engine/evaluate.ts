@@ -1,12 +1,13 @@
 import { hash } from 'node:crypto';
 import { enrichResource, enrichersFor, factSources, type EnrichedResource } from '../enrich/index.js';
 import { SnapshotIndex } from '../snapshot/index.js';
-import { SEVERITY_RANK, type Severity } from '../model/severity.js';
+import type { Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
-import type { Evaluation, Finding, RuleResult } from './findings.js';
+import type { Evaluation, Finding } from './findings.js';
+import { buildResults, resourceKey, type RuleTally, type SourceResults } from './results.js';
 
 export interface EvaluateOptions {
   /** The clock: rules never read the time themselves, so results are reproducible. */
@@ -15,11 +16,6 @@ export interface EvaluateOptions {
 
 export function fingerprintOf(ruleId: string, resource: { account: string; region: string; type: string; id: string }): string {
   return fingerprintWithKey(ruleId, resourceKey(resource));
-}
-
-/** account, region, type and id joined: the resource's part of every fingerprint on it. */
-function resourceKey(resource: { account: string; region: string; type: string; id: string }): string {
-  return [resource.account, resource.region, resource.type, resource.id].join('\u0000');
 }
 
 function fingerprintWithKey(ruleId: string, key: string): string {
@@ -53,6 +49,20 @@ function displayName(resource: EnrichedResource): string | undefined {
  * same findings in the same order.
  */
 export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], options: EvaluateOptions): Evaluation {
+  return {
+    meta: snapshot.meta,
+    evaluatedAt: options.now.toISOString(),
+    ...buildResults([evaluateResources(snapshot, rules, options)]),
+    gaps: snapshot.gaps,
+    resourceCount: snapshot.resources.length,
+  };
+}
+
+/**
+ * The snapshot's part of a run: a tally per rule and the findings, unsorted, for the results
+ * model (src/engine/results.ts), which a run may join with other sources (CloudTrail events).
+ */
+export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRule[], options: EvaluateOptions): SourceResults {
   const now = options.now.getTime();
   const ctx = { now };
   const enrichContext = { now, index: new SnapshotIndex(snapshot) };
@@ -62,7 +72,7 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   rules.forEach((rule, i) => {
     // A rule whose facts come from a type that was not collected is not evaluated at all:
     // its facts would describe an empty world (no trails, no recorders) and its findings
-    // would be guesses. It is reported as not checked below.
+    // would be guesses. It is reported as not checked.
     if (!(rule.definition.requires ?? []).every((t) => collected.has(t))) return;
     const list = rulesByType.get(rule.definition.resource) ?? [];
     list.push(i);
@@ -73,13 +83,13 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const undecided = new Array<number>(rules.length).fill(0);
   const undecidedIds: string[][] = rules.map(() => []);
   const findings: Finding[] = [];
-  const findingKeys: string[] = [];
 
   // Resources are visited type by type, from the index's one grouping pass (which the
   // enrichers need anyway): the snapshot is read once to group it, not once more to look up
   // each resource's rules, and a run of one type keeps the same enricher and rules hot. The
   // order changes nothing: a rule reads one type, whose resources keep their snapshot order
-  // (so do its findings, undecided examples and counts), and findings are sorted below.
+  // (so do its findings, undecided examples and counts), and findings are sorted by the
+  // results model.
   for (const [type, indexes] of rulesByType) {
     const ofType = enrichContext.index.ofType(type);
     const enrichers = enrichersFor(type);
@@ -102,7 +112,6 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
         failed[i]!++;
         identity ??= resourceIdentity(resource);
         findings.push(makeFinding(rule, resource, ctx, identity));
-        findingKeys.push(identity.key);
       }
     }
   }
@@ -111,41 +120,28 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   scratchState.evidence.length = 0;
   scratchState.matches.length = 0;
   Object.assign(scratchContext, { data: null, facts: null, options: null, match: null });
-  sortFindings(findings, findingKeys);
-  const ruleResults: RuleResult[] = rules.map((rule, i) => {
+  const tallies: RuleTally[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
+    const requires = rule.definition.requires ?? [];
     // A gap on a type the facts are computed from also leaves the rule's answer unsure.
-    const needed = [type, ...(rule.definition.requires ?? []), ...factSources(type)];
+    const needed = [type, ...requires, ...factSources(type)];
     const gaps = snapshot.gaps
       .filter((g) => g.resourceTypes.some((t) => needed.includes(t)))
       .map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
-    // Every type the rule reads must have been collected, or its "pass" would be a guess.
-    const seen = (collected.has(type) || evaluated[i]! > 0) && (rule.definition.requires ?? []).every((t) => collected.has(t));
+    // Every type the rule reads must have been collected, or its "pass" would be a guess
+    // (resources of a type the snapshot does not list as collected still count as seen).
+    const missingTypes = [...(collected.has(type) || evaluated[i]! > 0 ? [] : [type]), ...requires.filter((t) => !collected.has(t))];
     return {
-      ruleId: rule.id,
-      resource: type,
-      severity: rule.severity,
-      kind: rule.definition.kind,
+      rule,
       evaluated: evaluated[i]!,
       failed: failed[i]!,
-      passed: evaluated[i]! - failed[i]! - undecided[i]!,
       undecided: undecided[i]!,
       undecidedResources: undecidedIds[i]!,
-      status: failed[i]! > 0 ? 'fail' : seen ? 'pass' : 'not-checked',
-      complete: seen && gaps.length === 0 && undecided[i] === 0,
+      missingTypes: [...new Set(missingTypes)],
       gaps,
     };
   });
-  ruleResults.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
-
-  return {
-    meta: snapshot.meta,
-    evaluatedAt: options.now.toISOString(),
-    findings,
-    rules: ruleResults,
-    gaps: snapshot.gaps,
-    resourceCount: snapshot.resources.length,
-  };
+  return { tallies, findings };
 }
 
 /** How many undecided resources a rule result names (the count is always exact). */
@@ -235,52 +231,4 @@ function findingResource(resource: EnrichedResource, name: string | undefined): 
   if (resource.arn) out.arn = resource.arn;
   if (name) out.name = name;
   return out;
-}
-
-/**
- * Sort in place into `compareFindings` order, faster: group by rule and severity first — the
- * leading keys — then sort each group by its resources' keys (`account\0region\0type\0id`,
- * whose string order is the order of those four fields, as no field holds "\0"), one string
- * comparison instead of four. Same order as `findings.sort(compareFindings)` (both stable).
- */
-function sortFindings(findings: Finding[], keys: readonly string[]): void {
-  // rule id (the rule's own string object, so look-ups hash it once) -> severity -> indexes
-  const byRule = new Map<string, Map<Severity, number[]>>();
-  for (let k = 0; k < findings.length; k++) {
-    const f = findings[k]!;
-    let bySeverity = byRule.get(f.ruleId);
-    if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map()));
-    const group = bySeverity.get(f.severity);
-    if (group) group.push(k);
-    else bySeverity.set(f.severity, [k]);
-  }
-  const groups: number[][] = [];
-  for (const bySeverity of byRule.values()) for (const group of bySeverity.values()) groups.push(group);
-  const first = (g: number[]) => findings[g[0]!]!;
-  groups.sort((a, b) => SEVERITY_RANK[first(b).severity] - SEVERITY_RANK[first(a).severity] || cmp(first(a).ruleId, first(b).ruleId));
-  const byResource = (x: number, y: number) => cmp(keys[x]!, keys[y]!) || (findings[x]!.location?.line ?? 0) - (findings[y]!.location?.line ?? 0);
-  const sorted = new Array<Finding>(findings.length);
-  let i = 0;
-  for (const group of groups) {
-    if (group.length > 1) group.sort(byResource);
-    for (let j = 0; j < group.length; j++) sorted[i++] = findings[group[j]!]!;
-  }
-  for (let k = 0; k < sorted.length; k++) findings[k] = sorted[k]!;
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(a.resource.account, b.resource.account) ||
-    cmp(a.resource.region, b.resource.region) ||
-    cmp(a.resource.type, b.resource.type) ||
-    cmp(a.resource.id, b.resource.id) ||
-    (a.location?.line ?? 0) - (b.location?.line ?? 0)
-  );
-}
-
-function cmp(a: string, b: string): number {
-  // One ordering comparison in the common cases (distinct keys), not two.
-  return a < b ? -1 : a === b ? 0 : 1;
 }

@@ -45,7 +45,19 @@ export interface Finding {
   attribution?: Attribution;
 }
 
-export type RuleStatus = 'fail' | 'pass' | 'not-checked';
+/**
+ * fail: at least one finding. pass: none, and the rule saw everything it reads (a clean bill).
+ * incomplete: none, but a coverage gap touches what the rule reads or some resources could not
+ * be decided — not a pass. not-checked: a type the rule reads was not collected at all.
+ */
+export type RuleStatus = 'fail' | 'pass' | 'incomplete' | 'not-checked';
+
+/** A coverage gap as a rule result names it. */
+export interface RuleGap {
+  region: string;
+  operation: string;
+  errorCode: string;
+}
 
 export interface RuleResult {
   ruleId: string;
@@ -61,12 +73,13 @@ export interface RuleResult {
   undecided: number;
   /** The first few undecided resource ids. */
   undecidedResources: string[];
-  /** fail: at least one finding; pass: none, and the type was collected; not-checked: the type was not collected at all. */
   status: RuleStatus;
-  /** False when a coverage gap touches the rule's resource type, or a resource was undecided: a pass is then not a clean bill. */
+  /** False when a coverage gap touches what the rule reads, a resource was undecided, or a type was not collected: a failing rule can be incomplete too. */
   complete: boolean;
-  /** Regions/operations that could not be read for this rule's type. */
-  gaps: Array<{ region: string; operation: string; errorCode: string }>;
+  /** The resource types the rule reads that were not collected (the rule's own type, or one it requires); empty unless the rule is not checked. */
+  missingTypes: string[];
+  /** Regions/operations that could not be read for what this rule reads. */
+  gaps: RuleGap[];
 }
 
 /** What was read from CloudTrail in this run (absent when no --cloudtrail source was given). */

@@ -1,22 +1,24 @@
-import type { Enricher } from './types.js';
+import { keyVerificationFacts } from '../files/verify-keys.js';
+import { gapsOf, type Enricher } from './types.js';
 
 function accountText(ownerAccount: unknown): string {
   return typeof ownerAccount === 'string' ? `account ${ownerAccount}` : 'an account the old-format key id does not name';
 }
 
 /**
- * One readable sentence about what is known of a key found in a file, from the verification
- * facts the scan set (see src/files/verify-keys.ts), so rule messages need no conditionals.
+ * How a key found in a file relates to the scanned account (src/files/verify-keys.ts), and one
+ * readable sentence about it, so rule messages need no conditionals.
  */
 export const fileAccessKeyEnricher: Enricher = {
   type: 'file.access-key',
-  // The verification facts come from the account's access keys (set when the scan adds the
+  // The verification comes from the account's access keys (recorded when the scan adds the
   // files to the account's snapshot): collection lists them, and a gap on them makes the
   // file key rules incomplete.
   reads: ['aws.iam.access-key'],
-  enrich(resource) {
+  enrich(resource, ctx) {
     const d = resource.data;
-    const f = resource.facts ?? {};
+    // Facts given with the resource stand when nothing was recorded: a rule case's, or a snapshot written before the check was recorded as data.
+    const f = keyVerificationFacts(d, { accounts: ctx.index.snapshot.meta.accounts, complete: gapsOf(ctx.index, 'aws.iam.access-key').length === 0 }) ?? resource.facts ?? {};
     const scanned = Array.isArray(f.scannedAccounts) ? f.scannedAccounts.join(', ') : '';
     let summary: string;
     switch (f.verification) {
@@ -40,6 +42,6 @@ export const fileAccessKeyEnricher: Enricher = {
       default:
         summary = `belongs to ${accountText(d.ownerAccount)}; not checked against an account (no account was scanned)`;
     }
-    return { verificationSummary: summary, verified: f.verification === 'matched' || f.verification === 'not-found' };
+    return { ...f, verificationSummary: summary, verified: f.verification === 'matched' || f.verification === 'not-found' };
   },
 };

@@ -1,7 +1,7 @@
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { FILE_RESOURCE_TYPES, type FileScan } from './scan-files.js';
-import { verifyKeys } from './verify-keys.js';
+import { recordAccountKeys } from './verify-keys.js';
 
 /** A snapshot of a scan of local files only (`awsaudit scan --files` without an account). */
 export function filesSnapshot(scan: FileScan, collectedAt: Date): Snapshot {
@@ -23,24 +23,19 @@ export function filesSnapshot(scan: FileScan, collectedAt: Date): Snapshot {
 }
 
 /**
- * Add a file scan to an account snapshot (live or demo) and check the keys found against the
- * account's IAM access keys while the full key ids are still in memory. Returns the snapshot
- * with file resources, gaps and notes added (the input is not modified).
+ * Add a file scan to an account snapshot (live or demo), recording for each key found which of
+ * the account's IAM access keys it is while the full key ids are still in memory (the
+ * file-access-key enricher turns that into facts). Returns the snapshot with file resources,
+ * gaps and notes added (the inputs are not modified).
  */
 export function addFileScan(snapshot: Snapshot, scan: FileScan): Snapshot {
   const listed = snapshot.meta.resourceTypes.includes('aws.iam.access-key');
-  if (listed) {
-    verifyKeys(scan.resources, scan.keyIdOf, {
-      accounts: snapshot.meta.accounts,
-      accessKeys: snapshot.resources.filter((r) => r.type === 'aws.iam.access-key'),
-      complete: !snapshot.gaps.some((g) => g.resourceTypes.includes('aws.iam.access-key')),
-    });
-  }
+  const files = listed ? recordAccountKeys(scan.resources, scan.keyIdOf, snapshot.resources.filter((r) => r.type === 'aws.iam.access-key')) : scan.resources;
   const types = new Set([...snapshot.meta.resourceTypes, ...FILE_RESOURCE_TYPES]);
   return {
     ...snapshot,
     meta: { ...snapshot.meta, resourceTypes: [...types], notes: [...(snapshot.meta.notes ?? []), ...scan.notes] },
-    resources: [...snapshot.resources, ...scan.resources],
+    resources: [...snapshot.resources, ...files],
     gaps: [...snapshot.gaps, ...scan.gaps],
   };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../engine/findings.js';
-import { REPORT_FORMAT, REPORT_VERSION } from '../report/json.js';
+import { BASELINE_REPORT_VERSIONS, REPORT_FORMAT } from './report-format.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import { displayPath } from '../util/paths.js';
@@ -34,8 +34,8 @@ export async function readBaseline(file: string): Promise<Baseline> {
   if (!isPlainObject(report) || report.format !== REPORT_FORMAT) {
     throw new UserError(`baseline ${label} is not an awsaudit JSON report`, hint);
   }
-  if (report.version !== REPORT_VERSION) {
-    throw new UserError(`baseline ${label} is report version ${JSON.stringify(report.version)}; this awsaudit reads version ${REPORT_VERSION}`, hint);
+  if (typeof report.version !== 'number' || !BASELINE_REPORT_VERSIONS.includes(report.version)) {
+    throw new UserError(`baseline ${label} is report version ${JSON.stringify(report.version)}; this awsaudit reads versions ${BASELINE_REPORT_VERSIONS.join(' and ')}`, hint);
   }
   const findings = report.findings;
   if (!Array.isArray(findings)) throw new UserError(`baseline ${label}: /findings must be an array`, hint);

@@ -128,7 +128,7 @@ function compareWithBaseline(evaluation: Evaluation, findings: ReviewedFinding[]
     const rule = rules.get(old.ruleId);
     let reason: string | undefined;
     if (!rule) reason = 'its rule did not run in this scan';
-    else if (rule.status === 'not-checked') reason = 'its resource type was not collected in this scan';
+    else if (rule.status === 'not-checked') reason = `${rule.missingTypes.join(', ')} was not collected in this scan`;
     else if (!rule.complete) reason = 'a coverage gap touches its rule in this scan';
     else if (!accounts.has(old.resource.account) && !isLocal(old.resource.region)) reason = `account ${old.resource.account} was not scanned`;
     if (reason) notRechecked.push({ ...absent, reason });

@@ -42,6 +42,7 @@ td.num{text-align:right;white-space:nowrap}
 tbody.finding.is-suppressed{opacity:.72}
 details summary{cursor:pointer}
 details .body{padding:4px 0 6px}
+details.notes{margin:2px 0}details.notes ul{margin:4px 0 0;padding-left:18px}
 .ev td,.ev th{padding:3px 6px;font-size:12.5px}
 .ev td code{word-break:break-all}
 footer{margin-top:36px;color:var(--muted);font-size:12px}

@@ -7,7 +7,7 @@ import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { html, safeHref, SafeHtml } from './html-escape.js';
-import { summarize, undecidedNote } from './summary.js';
+import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import { usd } from './text.js';
 import type { Formatter } from './types.js';
 
@@ -69,9 +69,29 @@ function header(review: Review): SafeHtml {
   const m = review.meta;
   return html`<header>
 <h1>awsaudit report — account ${m.accounts.join(', ') || '(none)'}</h1>
-<p class="meta"><b>${m.source}</b> snapshot · regions <b>${m.regions.join(', ') || '(none)'}</b> · ${review.resourceCount} resource(s) · collected <b>${m.collectedAt}</b> · evaluated <b>${review.evaluatedAt}</b> · ${TOOL_NAME} ${toolVersion()}</p>
-${(m.notes ?? []).map((n) => html`<p class="meta">${n}</p>`)}
+<p class="meta"><b>${m.source}</b> snapshot · regions <b>${m.regions.join(', ') || '(none)'}</b> · ${review.resourceCount} resource(s) · ${TOOL_NAME} ${toolVersion()}</p>
+<p class="meta" id="times">collected <time datetime="${m.collectedAt}"><b>${m.collectedAt}</b></time> → evaluated <time datetime="${review.evaluatedAt}"><b>${review.evaluatedAt}</b></time>${age(m.collectedAt, review.evaluatedAt)}</p>
+${notes(m.notes ?? [])}
 </header>`;
+}
+
+/** " (40 days later)": how old the data was when the rules judged it (ages and "days since" count to the evaluation time). */
+function age(collectedAt: string, evaluatedAt: string): string {
+  const days = Math.floor((Date.parse(evaluatedAt) - Date.parse(collectedAt)) / 86_400_000);
+  if (!Number.isFinite(days) || days === 0) return '';
+  return days > 0 ? ` (${days} day${days === 1 ? '' : 's'} later)` : ` (${-days} day${days === -1 ? '' : 's'} before collection)`;
+}
+
+/** Up to this much note text shows as it is; more folds away behind one line, so the summary stays on screen. */
+const NOTES_SHOWN_CHARS = 300;
+
+/** What the scan left out on purpose (ignored files, a cut event window): short notes shown, long ones folded. */
+function notes(list: readonly string[]): SafeHtml {
+  if (!list.length) return html``;
+  const total = list.reduce((n, note) => n + note.length, 0);
+  if (list.length <= 2 && total <= NOTES_SHOWN_CHARS) return html`${list.map((n) => html`<p class="meta note">${n}</p>`)}`;
+  return html`<details class="notes"><summary class="meta">${list.length} note${list.length === 1 ? '' : 's'} on what this scan read and left out</summary>
+<ul class="meta">${list.map((n) => html`<li class="note">${n}</li>`)}</ul></details>`;
 }
 
 function summaryCards(review: Review, summary: ReturnType<typeof summarize>): SafeHtml {
@@ -91,13 +111,13 @@ ${
     : ''
 }
 </div>
-<p class="meta">By kind: ${kinds.length ? kinds.map((k, i) => html`${i ? ', ' : ''}<b>${summary.byKind[k]}</b> ${k}`) : 'none'} · rules: ${summary.rules.total} ran, ${summary.rules.failed} failed, ${summary.rules.passed} passed${summary.rules.notChecked ? `, ${summary.rules.notChecked} not checked` : ''}${summary.rules.incomplete ? `, ${summary.rules.incomplete} incomplete` : ''}${review.baseline ? html` · baseline <code>${review.baseline.file}</code>${review.baseline.evaluatedAt ? ` (evaluated ${review.baseline.evaluatedAt})` : ''}` : ''}</p>
+<p class="meta">By kind: ${kinds.length ? kinds.map((k, i) => html`${i ? ', ' : ''}<b>${summary.byKind[k]}</b> ${k}`) : 'none'} · <span id="rule-counts">${describeRuleCounts(summary.rules)}</span>${review.baseline ? html` · baseline <code>${review.baseline.file}</code>${review.baseline.evaluatedAt ? ` (evaluated ${review.baseline.evaluatedAt})` : ''}` : ''}</p>
 </section>`;
 }
 
 function coverage(review: Review): SafeHtml {
-  const notChecked = review.rules.filter((r) => r.status === 'not-checked');
-  const incomplete = review.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
+  const notChecked = notCheckedRules(review.rules);
+  const incomplete = incompleteRules(review.rules);
   const expired = review.expiredSuppressions ?? [];
   const clean = !review.gaps.length && !notChecked.length && !incomplete.length;
   return html`<section id="coverage" aria-label="Coverage">
@@ -111,7 +131,7 @@ ${review.gaps.map((g) => html`<tr><td>${g.service}</td><td>${g.region}</td><td>$
 </tbody></table></div>`
     : ''
 }
-${notChecked.length ? html`<div class="notice"><b>Not checked</b> (resource type not collected, so no result either way): ${notChecked.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> [${r.resource}]`)}</div>` : ''}
+${notChecked.length ? html`<div class="notice" id="not-checked"><b>Not checked</b> (a resource type the rule reads was not collected, so no result either way): ${notChecked.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> [${r.missing}]`)}</div>` : ''}
 ${incomplete.length ? html`<div class="notice"><b>Incomplete</b> (a gap touches the rule's resources, or some resources could not be decided; a pass is not a clean bill): ${incomplete.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code>${undecidedNote(r)}`)}</div>` : ''}
 ${
   expired.length
@@ -230,17 +250,18 @@ ${b.notRechecked.length ? html`<h3>In the baseline, not re-checked in this scan 
 }
 
 function rulesSection(review: Review, definitions: Map<string, CompiledRule>): SafeHtml {
-  const status = (r: Review['rules'][number]) => (r.status === 'not-checked' ? 'not checked' : r.status === 'pass' && !r.complete ? 'incomplete' : r.status);
+  const status = (r: Review['rules'][number]) =>
+    r.status === 'not-checked' ? `not checked: ${r.missingTypes.join(', ')} not collected` : r.status === 'fail' && !r.complete ? 'fail (incomplete)' : r.status;
   return html`<section id="rules" aria-label="Rules">
-<h2>Rules that ran</h2>
+<h2>Rules</h2>
 <table class="ev"><thead><tr><th>rule</th><th>severity</th><th>kind</th><th>resource type</th><th>evaluated</th><th>failed</th><th>passed</th><th>status</th></tr></thead><tbody>
 ${review.rules.map(
-  (r) => html`<tr><td><code>${r.ruleId}</code><br><small>${definitions.get(r.ruleId)?.definition.title ?? ''}</small></td><td><span class="sev ${r.severity}">${r.severity}</span></td><td>${r.kind}</td><td><code>${r.resource}</code></td><td class="num">${r.evaluated}</td><td class="num">${r.failed}</td><td class="num">${r.passed}</td><td class="${statusClass(r.status, r.complete)}">${status(r)}</td></tr>`,
+  (r) => html`<tr data-rule="${r.ruleId}"><td><code>${r.ruleId}</code><br><small>${definitions.get(r.ruleId)?.definition.title ?? ''}</small></td><td><span class="sev ${r.severity}">${r.severity}</span></td><td>${r.kind}</td><td><code>${r.resource}</code></td><td class="num">${r.evaluated}</td><td class="num">${r.failed}</td><td class="num">${r.passed}</td><td class="status ${statusClass(r.status)}">${status(r)}</td></tr>`,
 )}
 </tbody></table>
 </section>`;
 }
 
-function statusClass(status: string, complete: boolean): string {
-  return status === 'pass' && complete ? 'ok' : status === 'fail' ? 'sev high' : 'sev medium';
+function statusClass(status: Review['rules'][number]['status']): string {
+  return status === 'pass' ? 'ok' : status === 'fail' ? 'sev high' : 'sev medium';
 }

@@ -1,10 +1,9 @@
+import { REPORT_FORMAT, REPORT_VERSION } from '../findings/report-format.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { stableStringify } from '../util/json.js';
 import { summarize } from './summary.js';
 import type { Formatter } from './types.js';
 
-export const REPORT_FORMAT = 'awsaudit-report';
-export const REPORT_VERSION = 1;
 
 /**
  * The findings model, for scripts and for --baseline. Keys are sorted so equal input gives

@@ -233,7 +233,7 @@ function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invoc
         message: {
           text:
             r.status === 'not-checked'
-              ? `Rule ${r.ruleId} was not checked: resource type ${r.resource} was not collected. This is not a pass.`
+              ? `Rule ${r.ruleId} was not checked: resource type ${r.missingTypes.join(', ')} was not collected. This is not a pass.`
               : r.gaps.length
                 ? `Rule ${r.ruleId} is incomplete: a coverage gap touches resource type ${r.resource}. This is not a clean pass.`
                 : `Rule ${r.ruleId} is incomplete: ${r.undecided} resource(s) could not be decided (${r.undecidedResources.join(', ')}), a fact it needs is unknown. This is not a clean pass.`,

@@ -13,7 +13,21 @@ export interface Summary {
   suppressed: number;
   /** With --baseline only. */
   baseline?: { new: number; unchanged: number; fixed: number; notRechecked: number };
-  rules: { total: number; failed: number; passed: number; notChecked: number; incomplete: number };
+  rules: RuleCounts;
+}
+
+/** Each rule counted once, by its status: failed + passed + incomplete + notChecked = total. */
+export interface RuleCounts {
+  total: number;
+  failed: number;
+  /** Of the failed rules, those that are incomplete too (a gap or undecided resources: there may be more findings). */
+  failedIncomplete: number;
+  /** No finding, and everything the rule reads was read: a clean bill. */
+  passed: number;
+  /** No finding, but not a clean bill: a coverage gap touches the rule, or some resources could not be decided. */
+  incomplete: number;
+  /** A resource type the rule reads was not collected: no result either way. */
+  notChecked: number;
 }
 
 export function summarize(review: Review): Summary {
@@ -39,19 +53,44 @@ export function summarize(review: Review): Summary {
     byKind,
     costMonthlyUsd: Math.round(cost * 100) / 100,
     suppressed,
-    rules: {
-      total: rules.length,
-      failed: rules.filter((r) => r.status === 'fail').length,
-      passed: rules.filter((r) => r.status === 'pass').length,
-      notChecked: rules.filter((r) => r.status === 'not-checked').length,
-      incomplete: rules.filter((r) => r.status !== 'not-checked' && !r.complete).length,
-    },
+    rules: countRules(rules),
   };
   if (review.baseline) {
     const b = review.baseline;
     summary.baseline = { new: b.new, unchanged: b.unchanged, fixed: b.fixed.length, notRechecked: b.notRechecked.length };
   }
   return summary;
+}
+
+function countRules(rules: readonly RuleResult[]): RuleCounts {
+  const counts: RuleCounts = { total: rules.length, failed: 0, failedIncomplete: 0, passed: 0, incomplete: 0, notChecked: 0 };
+  for (const r of rules) {
+    if (r.status === 'fail') {
+      counts.failed++;
+      if (!r.complete) counts.failedIncomplete++;
+    } else if (r.status === 'pass') counts.passed++;
+    else if (r.status === 'incomplete') counts.incomplete++;
+    else counts.notChecked++;
+  }
+  return counts;
+}
+
+/** The rule counts as every report words them: "53 rules: 14 failed (3 of them incomplete), 16 passed, 8 incomplete, 15 not checked". */
+export function describeRuleCounts(c: RuleCounts): string {
+  const parts = [`${c.failed} failed${c.failedIncomplete ? ` (${c.failedIncomplete} of them incomplete)` : ''}`, `${c.passed} passed`];
+  if (c.incomplete) parts.push(`${c.incomplete} incomplete`);
+  if (c.notChecked) parts.push(`${c.notChecked} not checked`);
+  return `${c.total} rule${c.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/** The rules a report lists as not checked, each with the types that were missing: "rule-id [aws.cloudtrail.trail]". */
+export function notCheckedRules(rules: readonly RuleResult[]): Array<{ ruleId: string; missing: string }> {
+  return rules.filter((r) => r.status === 'not-checked').map((r) => ({ ruleId: r.ruleId, missing: r.missingTypes.join(', ') }));
+}
+
+/** Rules whose answer is partial (a gap, undecided resources), failing or not. */
+export function incompleteRules(rules: readonly RuleResult[]): RuleResult[] {
+  return rules.filter((r) => r.status !== 'not-checked' && !r.complete);
 }
 
 /** Why a rule is incomplete beyond its gaps, for reports: " (3 undecided: i-1, i-2, i-3)", or "" when none was undecided. */

@@ -1,7 +1,7 @@
 import type { Attribution } from '../engine/findings.js';
 import type { ReviewedFinding } from '../findings/review.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { summarize, undecidedNote } from './summary.js';
+import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import type { Formatter } from './types.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok' | 'warn', string> = {
@@ -50,7 +50,7 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
   const summary = summarize(evaluation);
   lines.push(
     paint('bold', `awsaudit — account ${meta.accounts.join(', ') || '(none)'}`) +
-      ` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · evaluated ${evaluation.evaluatedAt}`,
+      printable(` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · collected ${meta.collectedAt} → evaluated ${evaluation.evaluatedAt}`),
   );
   lines.push('');
   for (const f of evaluation.findings) {
@@ -75,8 +75,8 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     );
     lines.push('');
   }
-  const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked');
-  const incomplete = evaluation.rules.filter((r) => r.status !== 'not-checked' && !r.complete);
+  const notChecked = notCheckedRules(evaluation.rules);
+  const incomplete = incompleteRules(evaluation.rules);
   const baseline = evaluation.baseline;
   if (baseline && (baseline.fixed.length || baseline.notRechecked.length)) {
     if (baseline.fixed.length) {
@@ -106,18 +106,11 @@ export const formatText: Formatter = ({ evaluation, color, written }) => {
     lines.push(paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + undecidedNote(r)).join(', ')}`)));
   }
   if (notChecked.length) {
-    lines.push(paint('warn', `Not checked (resource type not collected): ${notChecked.map((r) => `${r.ruleId} [${r.resource}]`).join(', ')}`));
+    lines.push(paint('warn', `Not checked (a resource type it reads was not collected): ${notChecked.map((r) => `${r.ruleId} [${r.missing}]`).join(', ')}`));
   }
   const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
-  // Each rule is counted once, so the parts add up to the total: failed (of which some may also
-  // be incomplete), passed (complete and clean), incomplete without a finding, not checked.
-  const cleanRules = evaluation.rules.filter((r) => r.status === 'pass' && r.complete).length;
-  const failedIncomplete = incomplete.filter((r) => r.status === 'fail').length;
-  const openIncomplete = incomplete.length - failedIncomplete;
   lines.push(
-    `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ` +
-      `${summary.rules.total} rule(s): ${summary.rules.failed} failed${failedIncomplete ? ` (${failedIncomplete} incomplete)` : ''}, ${cleanRules} passed` +
-      `${openIncomplete ? `, ${openIncomplete} incomplete` : ''}${notChecked.length ? `, ${notChecked.length} not checked` : ''}` +
+    `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ${describeRuleCounts(summary.rules)}` +
       (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : '') +
       (summary.suppressed ? ` · ${summary.suppressed} suppressed` : '') +
       (summary.baseline ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed` : ''),

@@ -10,7 +10,7 @@ import { awsOptions, collectOptionsFrom } from '../aws-options.js';
 import { parseExtraTypes } from '../collection.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
-import type { CommandResult } from '../app.js';
+import type { CommandResult } from '../command-result.js';
 
 export function collectCommand(y: Argv, done: CommandResult) {
   return y.command(

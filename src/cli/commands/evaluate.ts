@@ -5,7 +5,7 @@ import { readSnapshot } from '../../snapshot/read.js';
 import { cloudTrailOptions, cloudTrailTargetOptions } from '../cloudtrail.js';
 import { evaluationOptions } from '../options.js';
 import { evaluateAndReport } from '../run-evaluation.js';
-import type { CommandResult } from '../app.js';
+import type { CommandResult } from '../command-result.js';
 
 export function evaluateCommand(y: Argv, done: CommandResult) {
   return y.command(

@@ -5,7 +5,7 @@ import { sourceStatements } from '../../cloudtrail/sources/index.js';
 import { selectRules } from '../../ruleset/select.js';
 import { parseExtraTypes, typesForRules } from '../collection.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
-import type { CommandResult } from '../app.js';
+import type { CommandResult } from '../command-result.js';
 
 export function permissionsCommand(y: Argv, done: CommandResult) {
   return y.command(

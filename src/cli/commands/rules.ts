@@ -5,7 +5,7 @@ import { BUILTIN_RULES_DIR, builtinRuleIds, loadRuleFiles } from '../../ruleset/
 import { loadAllRules } from '../../ruleset/select.js';
 import { testRule } from '../../ruleset/tester.js';
 import { UserError } from '../../util/errors.js';
-import type { CommandResult } from '../app.js';
+import type { CommandResult } from '../command-result.js';
 
 export function rulesCommand(y: Argv, done: CommandResult) {
   return y.command('rules', 'List, validate, test and document rules', (r) =>

@@ -10,7 +10,7 @@ import { cloudTrailOptions } from '../cloudtrail.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
 import { evaluateAndReport } from '../run-evaluation.js';
-import type { CommandResult } from '../app.js';
+import type { CommandResult } from '../command-result.js';
 
 export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
 
