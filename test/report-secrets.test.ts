@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Review } from '../src/findings/review.js';
 import { FORMATS } from '../src/report/index.js';
-import { maskKeyId } from '../src/secrets/detect.js';
+import { PRIVATE_KEY_REMOVED, SECRET_KEY_REMOVED, maskKeyId, maskSecrets } from '../src/secrets/detect.js';
 import { ROOT, runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 import { tempDirs } from './support/temp.js';
@@ -99,8 +99,9 @@ describe('secrets from every source are kept out of every report (CLI, all four 
         expect(body).not.toContain(p.keyId);
       }
       expect(body).not.toContain(keyBody);
-      // Each source is still reported, masked: the tag (the resource's name), the gap, the note.
-      expect(body).toContain(maskKeyId(inTag.keyId));
+      // Each source is still reported, masked: the tag (the resource's name; not in the text
+      // report, which names resources by id), the gap, the note (not in SARIF, which has no notes).
+      if (format !== 'text') expect(body).toContain(maskKeyId(inTag.keyId));
       expect(body).toContain(maskKeyId(inGap.keyId));
       if (format !== 'sarif') expect(body).toContain(maskKeyId(inNote.keyId));
       expect(body).toContain('[secret access key removed]');
@@ -133,7 +134,7 @@ describe('the sanitiser is applied by every formatter (an evaluation built in me
         severity: 'low',
         kind: 'cost',
         resource: { type: 'aws.ec2.volume', id: 'vol-1', account: '123456789012', region: 'us-east-1', name: `vol ${secret}` },
-        message: `Volume tagged ${keyId}/${secret}`,
+        message: `Volume tagged ${keyId}:${secret}`,
         evidence: [{ path: 'data.Tags', op: 'present', actual: [{ Key: keyId, Value: secret }] }],
         remediation: { text: `rotate ${keyId}`, cli: `aws ec2 delete-volume --volume-id vol-1 # ${secret}` },
       },
@@ -153,7 +154,7 @@ describe('the sanitiser is applied by every formatter (an evaluation built in me
 
   it('leaves the evaluation it was given unchanged (a copy is sanitised)', () => {
     FORMATS.json.formatter({ evaluation: review, rules: [], color: false });
-    expect(review.findings[0]!.message).toBe(`Volume tagged ${keyId}/${secret}`);
+    expect(review.findings[0]!.message).toBe(`Volume tagged ${keyId}:${secret}`);
   });
 
   it('keeps whole the key ids of the scanned account’s own IAM access keys (the fix command needs them)', () => {
@@ -177,5 +178,25 @@ describe('the sanitiser is applied by every formatter (an evaluation built in me
     expect(json.findings[0]!.resource.id).toBe(own);
     expect(json.findings[0]!.remediation.cli).toContain(`--access-key-id ${own} `);
     expect(json.findings[0]!.message).toBe(`Access key ${own} of user ci is 400 days old; ${maskKeyId(other)} was seen with it`);
+  });
+});
+
+describe('maskSecrets (the detector as reports use it)', () => {
+  it('masks key ids, removes secrets, and leaves documented examples, placeholders and digests alone', () => {
+    const { keyId, secret } = pair();
+    expect(maskSecrets(`id=${keyId} secret=${secret}`)).toBe(`id=${maskKeyId(keyId)} secret=${SECRET_KEY_REMOVED}`);
+    const examples = 'AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY AKIAXXXXXXXXXXXXXXXX';
+    expect(maskSecrets(examples)).toBe(examples);
+    const digest = 'commit 3f786850e387550fdab836ed7e6dc881de23001b';
+    expect(maskSecrets(digest)).toBe(digest);
+  });
+
+  it('removes a private key from its header to its footer, and leaves a mere mention', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+    expect(maskSecrets(`before\n${pem}after`)).toBe(`before\n${PRIVATE_KEY_REMOVED}\nafter`);
+    const cut = pem.slice(0, 80);
+    expect(maskSecrets(`start ${cut}`)).toBe(`start ${PRIVATE_KEY_REMOVED}`);
+    const mention = 'grep for "-----BEGIN RSA PRIVATE KEY-----" in your repository';
+    expect(maskSecrets(mention)).toBe(mention);
   });
 });
