@@ -103,7 +103,10 @@ describe('CloudTrail events of 30 accounts (an organization trail)', async () =>
   });
 
   it('says so on stderr, and the file passes the SARIF multitool with the GitHub rules', () => {
-    expect(r.stderr).toMatch(/SARIF: 30 accounts .*awsaudit\/other-accounts\//);
-    expect(sarifProblems(sarifFile)).toEqual([]);
+    expect(r.stderr).toMatch(/SARIF: 30 accounts, .*awsaudit\/other-accounts\//);
+    // GH1004 counts runs against a display default of 5 from an older code-scanning portal,
+    // fixed in the validator's code (not configurable); GitHub's upload limit is 20, checked above.
+    const problems = sarifProblems(sarifFile);
+    expect(problems.filter((p) => !/^error GH1004 .*runs: This array contains 20 element\(s\), which exceeds the default limit of 5/.test(p))).toEqual([]);
   });
 });
