@@ -4,6 +4,7 @@
 // failing cases and on the findings of the demo scan and the CloudTrail fixtures.
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/engine/evaluate.js';
+import { compileShellTemplate } from '../src/engine/template.js';
 import { resourceTypeInfo } from '../src/resources/types.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
 import { CASE_DEFAULT_NOW } from '../src/ruleset/tester.js';
@@ -62,6 +63,16 @@ describe('the shell-words splitter (test support) splits as the shell does', () 
   it('the checker rejects the two forms that did not run as printed', () => {
     expect(problemWith(`'aws cloudtrail get-trail-status --region us-east-1 --name X'`, 'aws.cloudtrail.event')).toMatch(/does not start/);
     expect(problemWith(`aws iam 'detach-user-policy --user-name' u '--policy-arn arn:aws:iam::aws:policy/AdministratorAccess'`, 'aws.cloudtrail.event')).toMatch(/does not start/);
+  });
+});
+
+describe('command templates: a list value is one word per item', () => {
+  it('quotes each item on its own, places nothing for an empty list, and refuses a list inside quotes', () => {
+    const t = compileShellTemplate("aws iam {{ ok && ['detach-user-policy', '--user-name'] || `[]` }} {{ name }}{{ extra }}");
+    expect(t({ ok: true, name: "bob's", extra: [] })).toBe("aws iam detach-user-policy --user-name 'bob'\\''s'");
+    expect(t({ ok: false, name: 'u', extra: [' --x', '$(id)'] })).toBe("aws iam  u' --x' '$(id)'");
+    expect(compileShellTemplate("aws x '{{ list }}'")({ list: ['a', 'b'] })).toBeUndefined();
+    expect(compileShellTemplate('aws x {{ list }}')({ list: ['a\nb'] })).toBeUndefined();
   });
 });
 
