@@ -17,8 +17,7 @@ const DEMO = path.join(ROOT, 'demo', 'demo-account.snapshot.json');
 function review(overrides: { evidence?: unknown; id?: string; message?: string; account?: string; gap?: string; note?: string }): Review {
   return {
     meta: {
-      format: 'awsaudit-snapshot',
-      version: 1,
+      tool: { name: 'awsaudit', version: 'test' },
       accounts: [overrides.account ?? '123456789012'],
       regions: ['us-east-1'],
       source: 'test',

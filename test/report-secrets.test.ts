@@ -123,7 +123,7 @@ describe('secrets from every source are kept out of every report (CLI, all four 
 describe('the sanitiser is applied by every formatter (an evaluation built in memory)', () => {
   const { keyId, secret } = pair();
   const review: Review = {
-    meta: { format: 'awsaudit-snapshot', version: 1, accounts: ['123456789012'], regions: ['us-east-1'], source: 'test', collectedAt: '2026-01-01T00:00:00Z', notes: [`note ${keyId}`] },
+    meta: { accounts: ['123456789012'], regions: ['us-east-1'], source: 'test', collectedAt: '2026-01-01T00:00:00Z', tool: { name: 'awsaudit', version: 'test' }, resourceTypes: ['aws.ec2.volume'], notes: [`note ${keyId}`] },
     evaluatedAt: '2026-01-01T00:00:00.000Z',
     resourceCount: 1,
     findings: [
