@@ -170,7 +170,7 @@ describe('GitHub limits', () => {
     expect(notices.join('\n')).toContain('left out');
   });
 
-  it('more than 20 accounts in one file: GitHub would reject it, so stderr and the log properties say so', async () => {
+  it('more than 20 accounts in one file: the accounts that do not fit share the last run, and stderr and the log properties say so', async () => {
     const snapshot = await readSnapshot(DEMO);
     const rules = await selectRules({}, await loadConfig(path.join(ROOT, 'test', 'fixtures', 'config', 'empty.awsaudit.json')));
     const now = new Date(DEMO_NOW);
@@ -178,8 +178,13 @@ describe('GitHub limits', () => {
     const evaluation = reviewFindings(evaluate({ ...snapshot, meta: { ...snapshot.meta, accounts } }, rules, { now }), { now });
     const notices: string[] = [];
     const log = buildSarif({ evaluation, rules, color: false, baseDir: ROOT, notice: (m) => notices.push(m) });
-    expect(log.runs).toHaveLength(22); // 21 scanned accounts (empty runs close fixed alerts) + the demo's own account
-    expect(notices.join('\n')).toMatch(/GitHub code scanning accepts at most 20 per upload/);
+    // 21 scanned accounts (empty runs close fixed alerts) + the demo's own account: 19 runs of their own, 3 in the shared one.
+    expect(log.runs).toHaveLength(20);
+    expect(log.runs.slice(0, 19).map((r) => r.automationDetails?.id)).toEqual(accounts.slice(0, 19).map((a) => `awsaudit/${a}/`));
+    expect(log.runs[19]!.automationDetails?.id).toBe('awsaudit/other-accounts/');
+    expect(log.runs[19]!.properties).toMatchObject({ account: 'other-accounts', accounts: [...accounts.slice(19), '123456789012'] });
+    expect(log.runs[19]!.results!.length).toBe(evaluation.findings.length);
+    expect(notices.join('\n')).toMatch(/GitHub code scanning accepts at most 20 runs \(categories\) per upload/);
     expect(log.properties?.warnings).toHaveLength(1);
   });
 });

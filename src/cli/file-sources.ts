@@ -35,6 +35,8 @@ export interface FileArgs {
 export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefined {
   const roots = argv.files ?? [];
   if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
+  // An empty argument (an unset variable in `--files "$DIR"`) would resolve to the working directory: never scan that unasked.
+  if (roots.some((root) => root.trim() === '')) throw new UserError('--files: an empty path was given', 'name a file or folder; for the working directory, write --files .');
   return roots.length ? () => scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
 }
 

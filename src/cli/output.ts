@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Review } from '../findings/review.js';
 import { isSeverity, type Severity } from '../model/severity.js';
@@ -6,6 +5,7 @@ import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
+import { writeFileAtomic } from './write-file.js';
 
 export interface OutputOptions {
   formats: FormatName[];
@@ -55,8 +55,7 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     }
     const file = explicit ?? path.join(options.outputDir, `awsaudit.${FORMATS[name].extension}`);
     const body = FORMATS[name].formatter({ ...base, color: false });
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await writeFile(file, body);
+    await writeFileAtomic(file, body);
     written.push(displayPath(path.resolve(file)));
   }
   for (const name of toStdout) {

@@ -50,6 +50,11 @@ const SHELL_SAFE = /^[A-Za-z0-9_.:/=@,+%-]+$/;
  * A value made only of shell-safe characters is inserted as it is. Otherwise, outside any
  * quotes it is single-quoted; inside a quoted part of the template (e.g. JSON in '…') it
  * cannot be quoted again, so the command is not rendered at all.
+ *
+ * A list value is placed as words, one per item, each quoted on its own (an empty list places
+ * nothing): a template that picks a subcommand and its flags, or a whole optional
+ * `--name value` pair, writes `{{cond && ['detach-user-policy', '--user-name'] || …}}`, which a
+ * single string with spaces could not do (it would be quoted as one word and not run).
  */
 export function compileShellTemplate(text: string): ShellTemplate {
   const parts = compileTemplateParts(text);
@@ -69,13 +74,36 @@ export function compileShellTemplate(text: string): ShellTemplate {
         pieces[i] = String(raw);
         continue;
       }
+      if (Array.isArray(raw)) {
+        // Words cannot be placed inside a quoted part: it would make them one word again.
+        if (part.quoted) return undefined;
+        const words: string[] = [];
+        for (const item of raw as unknown[]) {
+          const word = shellWord(typeof item === 'number' ? String(item) : formatValue(item));
+          if (word === undefined) return undefined;
+          words.push(word);
+        }
+        pieces[i] = words.join(' ');
+        continue;
+      }
       const value = formatValue(raw);
       if (SHELL_SAFE.test(value)) pieces[i] = value;
-      else if (part.quoted || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
-      else pieces[i] = `'${value.replace(/'/g, `'\\''`)}'`;
+      else if (part.quoted) return undefined;
+      else {
+        const word = shellWord(value);
+        if (word === undefined) return undefined;
+        pieces[i] = word;
+      }
     }
     return pieces.join('');
   };
+}
+
+/** One shell word for a value: as it is when shell-safe, else single-quoted; undefined for control characters. */
+function shellWord(value: string): string | undefined {
+  if (SHELL_SAFE.test(value)) return value;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return undefined;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 type ShellPart = { literal: string } | { getter: PathGetter; quoted: boolean };

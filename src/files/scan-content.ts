@@ -78,8 +78,10 @@ export class ContentScanner {
   private readonly buffer = this.runs.bytes;
   /** For counting the lines of chunks already let go, when a candidate turns up further on (rare). */
   private recount: Buffer | undefined;
+  /** The last count of a long line's start (utf16UnitsIn). */
+  private readonly unitsMemo = { fd: -1, from: -1, to: -1, units: 0 };
   private readonly candidates: number[] = [];
-  private readonly lines: LineCount = { fd: -1, base: 0, countedTo: 0, lines: 0 };
+  private readonly lines: LineCount = { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 };
   /** Small files read into the buffer one after another and not scanned yet (see scanFiles). */
   private packed: PackedFile[] = [];
   /** Bytes of the buffer they take (each is followed by a newline). */
@@ -163,7 +165,7 @@ export class ContentScanner {
         if (next > first) {
           // Offsets within the file, as if it had been scanned alone.
           const own = found.slice(first, next).map((c) => (c < 0 ? c + file.start : c - file.start));
-          judgeCandidates(buffer.subarray(file.start, file.end), own, file.end - file.start, { fd: -1, base: 0, countedTo: 0, lines: 0 }, undefined, file.absPath, result);
+          judgeCandidates(buffer.subarray(file.start, file.end), own, file.end - file.start, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, file.absPath, result);
         }
         if (file.keepText) result.text = buffer.toString('utf8', file.start, file.end);
       }
@@ -202,6 +204,8 @@ export class ContentScanner {
     lines.base = 0;
     lines.countedTo = 0;
     lines.lines = 0;
+    lines.lineStart = 0;
+    this.unitsMemo.fd = -1; // a new file may have the last one's descriptor number
     if (bytesRead < want) {
       this.scanWindow(bytes, 0, filled, filePath, result);
       if (keepText) result.text = bytes.toString('utf8');
@@ -223,6 +227,9 @@ export class ContentScanner {
       const limit = filled - CONTEXT_BYTES;
       this.scanWindow(buffer.subarray(0, filled), pendingFrom, limit, filePath, result);
       const keepFrom = limit - CONTEXT_BYTES;
+      // Where the line that runs on into the bytes kept starts, for the columns of what a later window finds on it.
+      const newline = buffer.lastIndexOf(NL, keepFrom - 1);
+      if (newline !== -1) lines.lineStart = lines.base + newline + 1;
       buffer.copy(buffer, 0, keepFrom, filled);
       lines.base += keepFrom;
       filled -= keepFrom;
@@ -262,6 +269,23 @@ export class ContentScanner {
     // Headers are rare: sort only when there are some.
     if (found.length > keyIds) found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
     return found;
+  }
+
+  /** UTF-16 code units of [from, to) of the file, read again (the start of a line longer than the buffer holds). */
+  utf16UnitsIn(fd: number, from: number, to: number): number {
+    // Keys on one long line share the count of its start: read it once.
+    const memo = this.unitsMemo;
+    if (memo.fd === fd && memo.from === from && memo.to === to) return memo.units;
+    const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    let n = 0;
+    for (let at = from; at < to; ) {
+      const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
+      if (got === 0) break;
+      n += utf16Units(scratch, 0, got);
+      at += got;
+    }
+    Object.assign(memo, { fd, from, to, units: n });
+    return n;
   }
 
   /** Newlines in [from, to) of the file, read again (chunks before the one in the buffer). */
@@ -308,12 +332,18 @@ function modeOf(absPath: string, content: ContentResult): FileRead {
   }
 }
 
-/** How far lines are counted in the file being scanned: `lines` newlines before file offset `countedTo`; `base`: the file offset of the buffer's first byte. */
+/**
+ * How far lines are counted in the file being scanned: `lines` newlines before file offset
+ * `countedTo`; `base`: the file offset of the buffer's first byte; `lineStart`: the file offset
+ * where the line holding the buffer's first byte starts (before `base` when that line is
+ * longer than what the buffer kept of it).
+ */
 interface LineCount {
   fd: number;
   base: number;
   countedTo: number;
   lines: number;
+  lineStart: number;
 }
 
 /** The 1-based line of window offset `at`, counting on from where the count stopped. */
@@ -344,7 +374,7 @@ function judgeCandidates(bytes: Buffer, found: readonly number[], limit: number,
       if (m === null) continue;
       matchedTo = at + KEY_ID_LENGTH;
       const line = lineAt(bytes, at, count, scanner);
-      keyIdHit(bytes, m[0], at, line, filePath, result);
+      keyIdHit(bytes, m[0], at, line, count, scanner, filePath, result);
     } else {
       // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
       const eol = lineEnd(bytes, at);
@@ -355,7 +385,7 @@ function judgeCandidates(bytes: Buffer, found: readonly number[], limit: number,
       matchedTo = at + m[0].length;
       const line = lineAt(bytes, at, count, scanner);
       const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\n]*\n/, ''));
-      if (info) result.privateKeys.push({ ...info, line, column: columnAt(bytes, at) });
+      if (info) result.privateKeys.push({ ...info, line, column: columnAt(bytes, at, count, scanner) });
     }
   }
 }
@@ -370,9 +400,30 @@ function lineStart(bytes: Buffer, at: number): number {
   return at === 0 ? 0 : bytes.lastIndexOf(NL, at - 1) + 1;
 }
 
-/** 1-based column of `at` in UTF-16 code units of its decoded line. */
-function columnAt(bytes: Buffer, at: number): number {
-  return bytes.toString('utf8', lineStart(bytes, at), at).length + 1;
+/**
+ * 1-based column of window offset `at` in UTF-16 code units of its decoded line. A line that
+ * started in a chunk already let go (a key more than a MiB into a minified file or a long
+ * log line) is counted from its start in the file, read again: rare, and only then.
+ */
+function columnAt(bytes: Buffer, at: number, count: LineCount, scanner: ContentScanner | undefined): number {
+  const start = lineStart(bytes, at);
+  const startsInWindow = start > 0 || bytes[0] === NL || count.lineStart >= count.base;
+  if (startsInWindow) return bytes.toString('utf8', start, at).length + 1;
+  return scanner!.utf16UnitsIn(count.fd, count.lineStart, count.base) + utf16Units(bytes, 0, at) + 1;
+}
+
+/**
+ * UTF-16 code units of UTF-8 bytes, counted per byte so that a range may start or end inside
+ * a character: a lead byte counts one unit (two for a 4-byte character, a surrogate pair), a
+ * continuation byte none.
+ */
+function utf16Units(bytes: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n;
 }
 
 /** What reading one file gave: its content, its mode when it holds a private key, or why it could not be read. */
@@ -414,12 +465,12 @@ export function scanText(text: string, name = ''): ContentResult {
     for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(-i - 1);
   }
   found.sort((a, b) => (a < 0 ? -a - 1 : a) - (b < 0 ? -b - 1 : b));
-  judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0 }, undefined, name, result);
+  judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
   return result;
 }
 
 /** A key id at window offset `at`: a finding unless a placeholder, with the secret next to it if there is one. */
-function keyIdHit(bytes: Buffer, keyId: string, at: number, line: number, filePath: string, result: ContentResult): void {
+function keyIdHit(bytes: Buffer, keyId: string, at: number, line: number, count: LineCount, scanner: ContentScanner | undefined, filePath: string, result: ContentResult): void {
   if (isPlaceholderKeyId(keyId)) {
     result.placeholders++;
     return;
@@ -444,7 +495,7 @@ function keyIdHit(bytes: Buffer, keyId: string, at: number, line: number, filePa
       break;
     }
   }
-  result.keyIds.push({ keyId, line, column: columnAt(bytes, at), context: classifyLine(ownLine.text, filePath), secret });
+  result.keyIds.push({ keyId, line, column: columnAt(bytes, at, count, scanner), context: classifyLine(ownLine.text, filePath), secret });
 }
 
 /**

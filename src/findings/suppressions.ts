@@ -42,14 +42,34 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'u');
 }
 
-/** The instant a suppression stops applying: a bare date is 00:00 UTC that day. */
+const EXPIRY = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+
+/**
+ * The instant a suppression stops applying: a bare date is 00:00 UTC that day; a date-time
+ * needs its zone (Z or ±hh:mm). Every field is checked against the calendar before anything
+ * is computed, because Date.parse rolls 2026-02-30 over to 2026-03-02 and accepts 24:00:
+ * a date that does not exist is refused rather than moved.
+ */
 export function parseExpiry(value: string): number | undefined {
-  const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const time = Date.parse(bareDate ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(time)) return undefined;
-  // Date.parse rolls 2026-02-30 over to 2026-03-02: refuse it rather than move the date.
-  if (new Date(time).toISOString().slice(0, 10) !== value.slice(0, 10) && (bareDate || value.endsWith('Z'))) return undefined;
-  return time;
+  const m = EXPIRY.exec(value);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (m[9] !== undefined) {
+    const [offsetHours, offsetMins] = [Number(m[10]), Number(m[11])];
+    if (offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  const millis = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
+function daysInMonth(year: number, month: number): number {
+  // Day 0 of the next month is the last day of this one.
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export function compileSuppression(entry: SuppressionEntry, source: string): Suppression {

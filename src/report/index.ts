@@ -1,15 +1,19 @@
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { sanitized } from './sanitize.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
 import type { Formatter } from './types.js';
 
-/** Every output format, with the file extension used under --output-dir. */
+/**
+ * Every output format, with the file extension used under --output-dir. Each formatter sees
+ * the evaluation only through the secret sanitiser (sanitize.ts): no format can leave it out.
+ */
 export const FORMATS = {
-  text: { formatter: formatText, extension: 'txt' },
-  json: { formatter: formatJson, extension: 'json' },
-  sarif: { formatter: formatSarif, extension: 'sarif' },
-  html: { formatter: formatHtml, extension: 'html' },
+  text: { formatter: sanitized(formatText), extension: 'txt' },
+  json: { formatter: sanitized(formatJson), extension: 'json' },
+  sarif: { formatter: sanitized(formatSarif), extension: 'sarif' },
+  html: { formatter: sanitized(formatHtml), extension: 'html' },
 } as const satisfies Record<string, { formatter: Formatter; extension: string }>;
 
 export type FormatName = keyof typeof FORMATS;

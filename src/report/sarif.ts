@@ -59,7 +59,7 @@ const PROBLEM_SEVERITY: Record<Severity, string> = {
 /** Files outside the working directory are expressed relative to the file system root through this base id. */
 const ROOT_BASE_ID = 'ROOT';
 
-/** SARIF 2.1.0 that GitHub code scanning accepts: one run per account, every rule that ran, a location on every result. */
+/** SARIF 2.1.0 that GitHub code scanning accepts: one run per account and one for local files (see runGroups), every rule that ran, a location on every result. */
 export const formatSarif: Formatter = (ctx) => JSON.stringify(buildSarif(ctx), null, 2) + '\n';
 
 export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMITS): Sarif.Log {
@@ -75,34 +75,34 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
   };
   const baseDir = ctx.baseDir ?? process.cwd();
 
-  const drafts = runAccounts(review).map((account) => {
-    const findings = review.findings.filter((f) => f.resource.account === account);
+  const drafts = runGroups(review, limits).map((group) => {
+    const findings = review.findings.filter((f) => group.holds(f.resource));
     // Most severe first, open before suppressed: what survives a cut is what matters most.
     const ordered = findings
       .map((finding, order) => ({ finding, order }))
       .sort((a, b) => priority(b.finding) - priority(a.finding) || a.order - b.order)
       .map((x) => x.finding);
-    return { account, findings: ordered };
+    return { group, findings: ordered };
   });
 
-  const build = (keep: (account: string) => number): Sarif.Log => ({
+  const build = (keep: (category: string) => number): Sarif.Log => ({
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.account, d.findings, keep(d.account), baseDir)),
+    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.group, d.findings, keep(d.group.category), baseDir)),
   });
 
   // 1. Results per run.
-  const perRun = new Map(drafts.map((d) => [d.account, Math.min(d.findings.length, limits.resultsPerRun)]));
-  let log = build((a) => perRun.get(a)!);
+  const perRun = new Map(drafts.map((d) => [d.group.category, Math.min(d.findings.length, limits.resultsPerRun)]));
+  let log = build((c) => perRun.get(c)!);
   // 2. The compressed size of the whole file: drop the least severe results across runs until it fits.
   if (gzipSize(log) > limits.gzipBytes) {
     const pool = drafts
-      .flatMap((d) => d.findings.slice(0, perRun.get(d.account)).map((finding, i) => ({ account: d.account, i, rank: priority(finding) })))
+      .flatMap((d) => d.findings.slice(0, perRun.get(d.group.category)).map((finding, i) => ({ category: d.group.category, i, rank: priority(finding) })))
       .sort((a, b) => b.rank - a.rank || a.i - b.i);
     const keepTop = (k: number) => {
-      const counts = new Map(drafts.map((d) => [d.account, 0]));
-      for (const x of pool.slice(0, k)) counts.set(x.account, counts.get(x.account)! + 1);
-      return build((a) => counts.get(a)!);
+      const counts = new Map(drafts.map((d) => [d.group.category, 0]));
+      for (const x of pool.slice(0, k)) counts.set(x.category, counts.get(x.category)! + 1);
+      return build((c) => counts.get(c)!);
     };
     let lo = 0;
     let hi = pool.length;
@@ -121,14 +121,19 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
     const omitted = run.properties?.resultsOmitted;
     if (typeof omitted === 'number' && omitted > 0) {
       ctx.notice?.(
-        `SARIF: ${omitted} result(s) of account ${String(run.properties?.account)} left out to stay inside GitHub's limits ` +
+        `SARIF: ${omitted} result(s) of ${describeRun(run)} left out to stay inside GitHub's limits ` +
           `(${limits.resultsPerRun.toLocaleString('en-US')} results per run, ${limits.gzipBytes / 1024 / 1024} MB gzipped); the most severe were kept. ` +
           'The JSON and HTML reports have every finding.',
       );
     }
   }
-  if (log.runs.length > limits.runsPerFile) {
-    const message = `SARIF: ${log.runs.length} runs (one per account) in one file, but GitHub code scanning accepts at most ${limits.runsPerFile} per upload: scan and upload accounts separately (one category each).`;
+  const shared = drafts.find((d) => d.group.category === OTHER_ACCOUNTS_CATEGORY);
+  if (shared) {
+    const accounts = shared.group.accounts.length + drafts.filter((d) => d.group.kind === 'account').length;
+    const message =
+      `SARIF: ${accounts} accounts, but GitHub code scanning accepts at most ${limits.runsPerFile} runs (categories) per upload: ` +
+      `${shared.group.accounts.length} of them share the last run, ${OTHER_ACCOUNTS_CATEGORY}, and their findings carry their account as a property. ` +
+      `For one category per account, scan and upload at most ${limits.runsPerFile - 1} accounts at a time (e.g. --shard).`;
     ctx.notice?.(message);
     log.properties = { warnings: [message] };
   }
@@ -143,18 +148,71 @@ function gzipSize(log: Sarif.Log): number {
   return gzipSync(JSON.stringify(log, null, 2) + '\n').length;
 }
 
-/** Scanned accounts first (even with no findings: an empty run closes fixed alerts), then any other account a finding names. */
-function runAccounts(review: Review): string[] {
+const LOCAL_CATEGORY = `${TOOL_NAME}/local/`;
+const OTHER_ACCOUNTS_CATEGORY = `${TOOL_NAME}/other-accounts/`;
+
+/** The findings one SARIF run holds, under one category (automationDetails.id). */
+interface RunGroup {
+  category: string;
+  kind: 'account' | 'local' | 'other-accounts';
+  /** The run's `account` property: the account, "local", or "other-accounts". */
+  label: string;
+  /** The accounts of a shared run (other-accounts). */
+  accounts: string[];
+  holds(resource: { account: string; region: string }): boolean;
+}
+
+/** Local files (keys, private keys, build files) are not in any AWS region, whichever account owns a key found in them. */
+function isLocalResource(resource: { region: string }): boolean {
+  return resource.region === 'local';
+}
+
+/**
+ * The runs of the log, within GitHub's limit on runs per upload:
+ * - one per account: the scanned accounts first (even with no findings: an empty run closes
+ *   fixed alerts), then any other account a cloud finding names (an organization trail's
+ *   events);
+ * - one for local files, `awsaudit/local/`, whatever accounts own the keys found in them (the
+ *   owner is a property of each result): a scan of notes holding 30 keys is one run, not 30;
+ * - when there are more accounts than runs allowed, the last run, `awsaudit/other-accounts/`,
+ *   holds the accounts that do not fit (their results say their account).
+ */
+function runGroups(review: Review, limits: SarifLimits): RunGroup[] {
   const accounts = [...review.meta.accounts];
-  for (const f of review.findings) if (!accounts.includes(f.resource.account)) accounts.push(f.resource.account);
-  return accounts.length ? accounts : ['local'];
+  let local = review.meta.resourceTypes.some((t) => t.startsWith('file.'));
+  for (const f of review.findings) {
+    if (isLocalResource(f.resource)) local = true;
+    else if (!accounts.includes(f.resource.account)) accounts.push(f.resource.account);
+  }
+  if (accounts.length === 0) local = true;
+  const room = limits.runsPerFile - (local ? 1 : 0);
+  const own = accounts.length > room ? accounts.slice(0, room - 1) : accounts;
+  const rest = accounts.slice(own.length);
+  const groups: RunGroup[] = own.map((account) => ({
+    category: `${TOOL_NAME}/${categorySafe(account)}/`,
+    kind: 'account',
+    label: account,
+    accounts: [],
+    holds: (r) => !isLocalResource(r) && r.account === account,
+  }));
+  if (rest.length) {
+    const shared = new Set(rest);
+    groups.push({ category: OTHER_ACCOUNTS_CATEGORY, kind: 'other-accounts', label: 'other-accounts', accounts: rest, holds: (r) => !isLocalResource(r) && shared.has(r.account) });
+  }
+  if (local) groups.push({ category: LOCAL_CATEGORY, kind: 'local', label: 'local', accounts: [], holds: isLocalResource });
+  return groups;
+}
+
+function describeRun(run: Sarif.Run): string {
+  const account = String(run.properties?.account);
+  return account === 'local' ? 'local files' : account === 'other-accounts' ? 'the other accounts' : `account ${account}`;
 }
 
 function buildRun(
   review: Review,
   driver: Sarif.ToolComponent,
   ruleIndex: Map<string, number>,
-  account: string,
+  group: RunGroup,
   findings: ReviewedFinding[],
   keep: number,
   baseDir: string,
@@ -164,7 +222,8 @@ function buildRun(
   const usesRoot = results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === ROOT_BASE_ID);
   const omitted = findings.length - kept.length;
   const properties: Sarif.PropertyBag = {
-    account,
+    account: group.label,
+    ...(group.accounts.length ? { accounts: group.accounts } : {}),
     scan: {
       accounts: review.meta.accounts,
       regions: review.meta.regions,
@@ -188,7 +247,7 @@ function buildRun(
     });
   }
   if (review.baseline) {
-    const mine = (f: AbsentFinding) => f.resource.account === account;
+    const mine = (f: AbsentFinding) => group.holds(f.resource);
     properties.baseline = {
       file: review.baseline.file,
       // Fixed findings are not emitted as results with baselineState "absent": code scanning would
@@ -201,7 +260,7 @@ function buildRun(
 
   const run: Sarif.Run = {
     tool: { driver },
-    automationDetails: { id: `${TOOL_NAME}/${categorySafe(account)}/` },
+    automationDetails: { id: group.category },
     columnKind: 'utf16CodeUnits',
     invocations: [invocation(review, ruleIndex)],
     results,

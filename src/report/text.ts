@@ -29,11 +29,27 @@ function formatEvidenceValue(value: unknown): string {
 /**
  * Values from AWS or from files may hold terminal escape sequences (a tag value is any
  * string): show control characters as \uXXXX so they cannot move the cursor or recolour
- * the terminal.
+ * the terminal. The same for the characters that change how text is shown without being
+ * seen (Trojan Source, CVE-2021-42574): bidi embeddings, overrides, isolates and marks
+ * (U+202A–202E, U+2066–2069, U+200E/200F, U+061C), the zero-width space, word joiners, the
+ * byte-order mark and interlinear annotations; a name could otherwise read as something it is
+ * not. The zero-width (non-)joiners stay: scripts and emoji need them, and they move nothing.
  */
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 export function printable(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Every string of a value through `printable` (object keys too), so no field of the report can be printed raw. */
+function printableDeep<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => printableDeep(item)) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, printable(key), { value: printableDeep(item), enumerable: true, writable: true, configurable: true });
+    return out as T;
+  }
+  return value;
 }
 
 /** "PutBucketAcl at 2023-07-10T12:00:00Z by arn:… from 198.51.100.7 (aws-cli/2.15…)": who changed the resource last. */
@@ -43,7 +59,10 @@ export function describeAttribution(a: Attribution): string {
 }
 
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
-export const formatText: Formatter = ({ evaluation, color, written }) => {
+export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
+  // Every value is escaped once here (the header's accounts and sources, the baseline's file, a
+  // severity reason...); printable() below is then a no-op, kept where a value is printed.
+  const evaluation = printableDeep(raw);
   const paint = (style: keyof typeof COLORS, text: string) => (color ? `${COLORS[style]}${text}${RESET}` : text);
   const lines: string[] = [];
   const { meta } = evaluation;

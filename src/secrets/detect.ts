@@ -10,6 +10,7 @@
  * obvious placeholders are not findings anywhere, and a masked id reads `AKIA…MPLE` everywhere.
  */
 import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId, keyKindOf, maskKeyId, type AccessKeyKind, type AccessKeyPrefix } from '../files/access-key-id.js';
+import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey } from '../files/private-key.js';
 import { scanText } from '../files/scan-content.js';
 import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from '../files/secret-key.js';
 
@@ -151,4 +152,49 @@ export function detectTextSecrets(text: string): DetectedSecret[] {
     else if (isSecretNamedVariable(m[1]!.replace(/[.-]/g, '_'), value)) out.push({ line, variable: m[1]!, kind: 'secret-named-variable' });
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.kind.localeCompare(b.kind));
+}
+
+/** What a report shows where a secret access key was: nothing of the secret itself. */
+export const SECRET_KEY_REMOVED = '[secret access key removed]';
+/** What a report shows where private key material was. */
+export const PRIVATE_KEY_REMOVED = '[private key removed]';
+
+const PRIVATE_KEY_HEADER = new RegExp(PRIVATE_KEY_HEADER_SOURCE, 'g');
+const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/g;
+const PUTTY_END = /^Private-MAC:[^\n]*$/gm;
+/** Nothing shorter holds a key id (20 characters), a secret (40) or a private key header. */
+const SHORTEST_SECRET = 20;
+
+/**
+ * A text as it may be shown in a report: every key id masked (`AKIA…WXYZ`, as for keys found
+ * in files) except those in `keepKeyIds`, every plausible secret access key and every private
+ * key (header to footer) replaced by a marker. Documented examples and placeholders stay as
+ * they are, as they are not findings anywhere.
+ */
+export function maskSecrets(text: string, keepKeyIds?: ReadonlySet<string>): string {
+  if (text.length < SHORTEST_SECRET) return text;
+  let out = text;
+  if (out.includes('PRIVATE KEY') || out.includes('PuTTY-User-Key-File-')) out = removePrivateKeys(out);
+  out = out.replace(SECRET_ACCESS_KEY, (m) => (isPlausibleSecretKey(m) ? SECRET_KEY_REMOVED : m));
+  out = out.replace(ACCESS_KEY_ID, (m) => (isPlaceholderKeyId(m) || keepKeyIds?.has(m) ? m : maskKeyId(m)));
+  return out;
+}
+
+function removePrivateKeys(text: string): string {
+  let out = '';
+  let from = 0;
+  PRIVATE_KEY_HEADER.lastIndex = 0;
+  for (let m = PRIVATE_KEY_HEADER.exec(text); m !== null; m = PRIVATE_KEY_HEADER.exec(text)) {
+    const afterHeader = m.index + m[0].length;
+    // A mention of a header ("BEGIN RSA PRIVATE KEY" in documentation) is not a key.
+    if (!describePrivateKey(m, text.slice(afterHeader, afterHeader + 1024).replace(/^[^\n]*\n/, ''))) continue;
+    const end = m.groups?.putty !== undefined ? PUTTY_END : PEM_END;
+    end.lastIndex = afterHeader;
+    const footer = end.exec(text);
+    const to = footer ? footer.index + footer[0].length : text.length;
+    out += text.slice(from, m.index) + PRIVATE_KEY_REMOVED;
+    from = to;
+    PRIVATE_KEY_HEADER.lastIndex = to;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }

@@ -1,16 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/config.js';
 import { selectRules } from '../../ruleset/select.js';
 import { checkSnapshot } from '../../snapshot/read.js';
-import { errorMessage, UserError } from '../../util/errors.js';
 import { displayPath } from '../../util/paths.js';
 import { awsOptions, collectOptionsFrom } from '../aws-options.js';
 import { parseExtraTypes } from '../collection.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
 import type { CommandResult } from '../command-result.js';
+import { writeFileAtomic } from '../write-file.js';
 
 export function collectCommand(y: Argv, done: CommandResult) {
   return y.command(
@@ -38,12 +37,7 @@ export function collectCommand(y: Argv, done: CommandResult) {
       const text = JSON.stringify(snapshot, null, 2) + '\n';
       if (argv.out === '-') process.stdout.write(text);
       else {
-        try {
-          await mkdir(path.dirname(path.resolve(argv.out)), { recursive: true });
-          await writeFile(argv.out, text);
-        } catch (error) {
-          throw new UserError(`cannot write ${argv.out}: ${errorMessage(error)}`);
-        }
+        await writeFileAtomic(argv.out, text);
         if (!argv.quiet) {
           process.stderr.write(
             `wrote ${displayPath(path.resolve(argv.out))}: ${snapshot.resources.length} resource(s), ${snapshot.meta.regions.length} region(s), ${snapshot.gaps.length} coverage gap(s)\n`,
