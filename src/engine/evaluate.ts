@@ -4,6 +4,7 @@ import { SnapshotIndex } from '../snapshot/index.js';
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
 import type { Evaluation, Finding, RuleResult } from './findings.js';
@@ -74,6 +75,15 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   const undecidedIds: string[][] = rules.map(() => []);
   const findings: Finding[] = [];
   const findingKeys: string[] = [];
+  /** Per rule: resources it could not evaluate, and the first one's reason (sparse: rarely any). */
+  const errors: number[] = [];
+  const errorExamples: string[] = [];
+  const undecidable = (i: number, id: string, error: unknown) => {
+    evaluated[i]!++;
+    undecided[i]!++;
+    if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(id);
+    if ((errors[i] = (errors[i] ?? 0) + 1) === 1) errorExamples[i] = `${id}: ${errorMessage(error)}`;
+  };
 
   // Resources are visited type by type, from the index's one grouping pass (which the
   // enrichers need anyway): the snapshot is read once to group it, not once more to look up
@@ -84,24 +94,41 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
     const ofType = enrichContext.index.ofType(type);
     const enrichers = enrichersFor(type);
     for (let r = 0; r < ofType.length; r++) {
-      const resource = enrichResource(ofType[r]!, enrichContext, enrichers);
+      let resource: EnrichedResource;
+      try {
+        resource = enrichResource(ofType[r]!, enrichContext, enrichers);
+      } catch (error) {
+        // Its facts could not be computed from what the snapshot holds: no rule can decide it.
+        for (const i of indexes) undecidable(i, ofType[r]!.id, error);
+        continue;
+      }
       // The finding's view of the resource, made once and shared by all of its findings.
       let identity: ResourceIdentity | undefined;
       for (let k = 0; k < indexes.length; k++) {
         const i = indexes[k]!;
         const rule = rules[i]!;
         evaluated[i]!++;
-        if (!rule.condition.test(resource, ctx)) {
-          // Not a finding; but a resource whose facts are unknown is not a pass either.
-          if (rule.unknown?.test(resource, ctx)) {
-            undecided[i]!++;
-            if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+        let finding: Finding;
+        try {
+          if (!rule.condition.test(resource, ctx)) {
+            // Not a finding; but a resource whose facts are unknown is not a pass either.
+            if (rule.unknown?.test(resource, ctx)) {
+              undecided[i]!++;
+              if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+            }
+            continue;
           }
+          identity ??= resourceIdentity(resource);
+          finding = makeFinding(rule, resource, ctx, identity);
+        } catch (error) {
+          // One of the rule's paths met a value of the wrong type (or nested too deep): the rule
+          // cannot decide this resource. It is undecided, never a pass, and the run goes on.
+          evaluated[i]!--;
+          undecidable(i, resource.id, error);
           continue;
         }
         failed[i]!++;
-        identity ??= resourceIdentity(resource);
-        findings.push(makeFinding(rule, resource, ctx, identity));
+        findings.push(finding);
         findingKeys.push(identity.key);
       }
     }
@@ -138,8 +165,9 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
   });
   ruleResults.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
 
+  const errorNotes = rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : []));
   return {
-    meta: snapshot.meta,
+    meta: errorNotes.length ? { ...snapshot.meta, notes: [...(snapshot.meta.notes ?? []), ...errorNotes] } : snapshot.meta,
     evaluatedAt: options.now.toISOString(),
     findings,
     rules: ruleResults,
