@@ -76,7 +76,7 @@ export class ReadProblems {
         const items = e.records + e.unreadable;
         const named = describePlaces(e.unreadableAt, e.unreadable);
         if (e.records === 0 && e.problems.length === 0) {
-          out.push({ ...base, errorCode: 'NotCloudTrail', message: `none of its ${items} item(s) is a CloudTrail record: ${named}` });
+          out.push({ ...base, errorCode: 'NotCloudTrail', message: `none of its ${items} item(s) could be read as a CloudTrail record: ${named}` });
         } else {
           out.push({ ...base, errorCode: 'InvalidRecords', message: `${e.unreadable} of ${items} record(s) could not be read and were skipped: ${named}` });
         }
