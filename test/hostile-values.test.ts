@@ -71,6 +71,24 @@ describe('CloudTrail records with a value of the wrong type', () => {
   }
 });
 
+describe('ports and flags written as text in request parameters are read as what they say', () => {
+  const ingress = (port: unknown, id: string) => {
+    const r = stratusRecord('AuthorizeSecurityGroupIngress');
+    r.eventID = id;
+    Object.assign(r.requestParameters as object, { fromPort: port, toPort: port });
+    const item = (r.responseElements as { securityGroupRuleSet: { items: Array<Record<string, unknown>> } }).securityGroupRuleSet.items[0]!;
+    Object.assign(item, { fromPort: port, toPort: port });
+    return r;
+  };
+  it('"443" is port 443 (not every port), "22" is SSH; multiAZ "false" turns Multi-AZ off', async () => {
+    const modify = { ...stratusRecord('StopLogging'), eventID: 'rds-1', eventName: 'ModifyDBInstance', eventSource: 'rds.amazonaws.com', requestParameters: { dBInstanceIdentifier: 'db-1', multiAZ: 'false', applyImmediately: 'true' }, responseElements: null };
+    const { code, report } = await scanEvents([ingress('443', 'sg-443'), ingress('22', 'sg-22'), ingress(443, 'sg-443-number'), modify]);
+    expect(code).toBe(0);
+    expect(report.findings.filter((f) => f.ruleId === 'cloudtrail-security-group-opened-to-internet').map((f) => f.resource.id)).toEqual(['sg-22']);
+    expect(report.findings.filter((f) => f.ruleId === 'cloudtrail-rds-multi-az-disabled').map((f) => f.resource.id)).toEqual(['rds-1']);
+  });
+});
+
 describe('a snapshot that passes the schema but holds a value of the wrong type', () => {
   it('ZoneName: 5 on a load balancer: the run goes on, the single-AZ finding keeps its evidence, the message shows a placeholder', async () => {
     const dir = tmp();
