@@ -200,7 +200,13 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
           // Too large to parse whole (a concatenated export, not a delivery file), or a gzip stream
           // cut or damaged: read it again as a stream, which keeps the records before the damage.
           if (r.reread) {
-            if (item.reopen) await ctx.stream(await item.reopen(), item.label, item.region);
+            let again: Readable | undefined;
+            try {
+              again = await item.reopen?.();
+            } catch {
+              // Gone or unreadable since it was read: the problem found in it stands.
+            }
+            if (again) await ctx.stream(again, item.label, item.region);
             else {
               stats.chunks++;
               readProblems.problem(item.label, item.region, r.reread);

@@ -1,4 +1,5 @@
 import type { CoverageGap } from '../snapshot/types.js';
+import { UserError } from '../util/errors.js';
 import { PLACES_NAMED, firstPlaces, type ChunkProblem, type ChunkResult, type PlaceNote } from './event-evaluator.js';
 
 type Gap = Omit<CoverageGap, 'service' | 'resourceTypes'>;
@@ -95,4 +96,19 @@ function describePlaces(notes: readonly PlaceNote[], total: number, between = ' 
   const shown = notes.slice(0, PLACES_NAMED).map((n) => `${n.unit} ${n.n}${between}${n.reason}${close}`);
   const more = total - shown.length;
   return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+}
+
+/**
+ * A CloudTrail run that could read no record at all, and met problems doing so (every file
+ * unreadable or corrupt, the archive or the API refused): like a live scan that collected
+ * nothing, the tool could not do its job. Undefined when something was read, or when there was
+ * simply nothing to read (an empty folder, a quiet window).
+ */
+export function nothingReadError(result: { stats: { records: number }; gaps: ReadonlyArray<Omit<CoverageGap, 'service' | 'resourceTypes'>> }): UserError | undefined {
+  if (result.stats.records > 0 || result.gaps.length === 0) return undefined;
+  const first = result.gaps[0]!;
+  return new UserError(
+    `nothing could be read from --cloudtrail: ${result.gaps.length} file(s)/object(s) could not be read, e.g. ${first.operation}: ${first.errorCode} — ${first.message}`,
+    'check the paths or the archive and their permissions, and that they hold CloudTrail logs (.json or .json.gz)',
+  );
 }
