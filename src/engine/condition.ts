@@ -103,6 +103,38 @@ const NEVER: CompiledCondition = { test: () => false, explain: () => false, obse
 export const MAX_CONDITION_DEPTH = 64;
 
 /**
+ * The first condition in a rule definition that nests deeper than MAX_CONDITION_DEPTH, as a
+ * located problem; undefined when none does. Walks with an explicit stack: it runs before the
+ * schema check, whose validator recurses once per level and would overflow the stack on a rule
+ * nested thousands deep (so such a rule is reported here, and not checked further).
+ */
+export function conditionDepthProblem(definition: unknown): Problem | undefined {
+  if (!isPlainObject(definition)) return undefined;
+  const roots: Array<[unknown, string]> = [
+    [definition.condition, '/condition'],
+    [definition.unknownWhen, '/unknownWhen'],
+    ...(Array.isArray(definition.severityOverrides) ? definition.severityOverrides.map((o, i): [unknown, string] => [isPlainObject(o) ? o.when : undefined, `/severityOverrides/${i}/when`]) : []),
+  ];
+  for (const [root, pointer] of roots) {
+    const stack: Array<[unknown, string, number]> = [[root, pointer, 0]];
+    while (stack.length) {
+      const [node, at, depth] = stack.pop()!;
+      if (!isPlainObject(node)) continue;
+      if (depth >= MAX_CONDITION_DEPTH) return { pointer: at, message: depthMessage };
+      for (const key of ['all', 'any'] as const) {
+        const list = node[key];
+        if (Array.isArray(list)) for (let i = list.length - 1; i >= 0; i--) stack.push([list[i], `${at}/${key}/${i}`, depth + 1]);
+      }
+      if ('not' in node) stack.push([node.not, `${at}/not`, depth + 1]);
+      if ('where' in node) stack.push([node.where, `${at}/where`, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+const depthMessage = `conditions nest more than ${MAX_CONDITION_DEPTH} levels deep here: flatten them (all/any take any number of children)`;
+
+/**
  * `all` / `any` with more children than this test them in a loop rather than in one generated
  * expression (see `specialize`): a generated function with 100,000 terms would not compile.
  */
@@ -144,7 +176,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     return NEVER;
   }
   if (depth >= MAX_CONDITION_DEPTH) {
-    problems.push({ pointer, message: `conditions nest more than ${MAX_CONDITION_DEPTH} levels deep here: flatten them (all/any take any number of children)` });
+    problems.push({ pointer, message: depthMessage });
     return NEVER;
   }
   const below = depth + 1;
