@@ -261,7 +261,9 @@ export class EventEvaluator {
    * the caller counts the record as not evaluated.
    */
   evaluateRecord(chunk: ChunkState, view: EnrichedResource, given: CloudTrailRecord, time: string, account: string, region: string): void {
-    const record = normalizeRequestParameters(given);
+    const named = this.byName.get(given.eventName);
+    // Only what the rules read is normalised (records parsed for the attribution alone are not).
+    const record = named || this.always.length ? normalizeRequestParameters(given) : given;
     view.id = str(record.eventID) ?? `${time}/${record.eventName}`;
     view.account = account;
     view.region = region;
@@ -270,7 +272,6 @@ export class EventEvaluator {
     const matched = this.matched;
     matched.length = 0;
     for (const i of this.always) this.test(i, view, matched);
-    const named = this.byName.get(record.eventName);
     if (named) for (const i of named) this.test(i, view, matched);
     const { failed, hits } = chunk.result;
     for (const hit of matched) {

@@ -217,7 +217,7 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
   let severityReason: string | undefined;
   for (let k = 0; k < rule.overrides.length; k++) {
     const override = rule.overrides[k]!;
-    if (override.when.test(resource, ctx)) {
+    if (overrideApplies(override.when, resource, ctx)) {
       severity = override.severity;
       severityReason = override.reason;
       break;
@@ -251,12 +251,30 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
     remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : textOnlyRemediation(rule),
   };
   if (severityReason) finding.severityReason = severityReason;
-  const cost = rule.cost?.(templateContext);
+  const cost = costOf(rule, templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;
   return finding;
 }
 
+
+/** Does a severity override apply? Not when its condition cannot be evaluated here: the finding keeps the rule's severity. */
+function overrideApplies(when: CompiledRule['overrides'][number]['when'], resource: EnrichedResource, ctx: { now: number }): boolean {
+  try {
+    return when.test(resource, ctx);
+  } catch {
+    return false;
+  }
+}
+
+/** The rule's cost estimate for this resource; none when its path meets a value of the wrong type (the finding stands). */
+function costOf(rule: CompiledRule, templateContext: unknown): number | undefined {
+  try {
+    return rule.cost?.(templateContext);
+  } catch {
+    return undefined;
+  }
+}
 
 function findingResource(resource: EnrichedResource, name: string | undefined): Finding['resource'] {
   const out: Finding['resource'] = { type: resource.type, id: resource.id, account: resource.account, region: resource.region };
