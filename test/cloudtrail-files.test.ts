@@ -84,8 +84,11 @@ describe('unreadable files are reported as gaps and skipped; the rest goes on', 
     expect(report.gaps.every((g) => g.service === 'cloudtrail')).toBe(true);
     expect(stdout).not.toContain('README.txt');
   });
-  it('still evaluates the good file, and no rule claims a clean result', () => {
-    expect(report.scan.cloudtrail).toMatchObject({ events: good.records.length, chunks: 4 });
+  it('still evaluates the good file and the records before the cut, and no rule claims a clean result', () => {
+    const cut = report.gaps.find((g) => g.errorCode === 'TruncatedFile')!;
+    const salvaged = Number(/; (\d+) record\(s\) before the cut were read$/.exec(cut.message)?.[1]);
+    expect(salvaged).toBeGreaterThan(0);
+    expect(report.scan.cloudtrail).toMatchObject({ events: good.records.length + salvaged, chunks: 4 });
     expect(byRule(report)['cloudtrail-security-group-opened-to-internet']).toBe(1);
     expect(report.rules.every((r) => r.complete === false)).toBe(true);
     expect(text.stdout).toContain('Coverage gaps (3)');

@@ -7,8 +7,8 @@ import { eventFacts, maskKeyId } from '../src/cloudtrail/event-facts.js';
 import { EventEvaluator, capHits, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
-import { FileProblem, parseRecordBatch, parseRecordsBytes, type CloudTrailRecord } from '../src/cloudtrail/records.js';
-import { RecordSplitter } from '../src/cloudtrail/split.js';
+import { FileProblem, decodeBytes, parseItems, type CloudTrailRecord } from '../src/cloudtrail/records.js';
+import { ItemSplitter, type SplitBatch } from '../src/cloudtrail/split.js';
 import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
 import { daysOf, parseS3Url } from '../src/cloudtrail/sources/s3.js';
 import type { Finding } from '../src/engine/findings.js';
@@ -34,71 +34,114 @@ function problemOf(fn: () => unknown): FileProblem {
   throw new Error('expected a FileProblem');
 }
 
+/** Read a whole file as the pipeline does when it is not one clean document: gunzip, split, parse each item. */
+function readAll(bytes: Uint8Array, chunkSize = 1 << 20) {
+  const decoded = decodeBytes(bytes);
+  const splitter = new ItemSplitter(2000);
+  const batches: SplitBatch[] = [];
+  for (let i = 0; i < decoded.length; i += chunkSize) batches.push(...splitter.push(decoded.subarray(i, i + chunkSize)));
+  batches.push(...splitter.end());
+  const items = batches.flatMap((b) => [...parseItems(b.bytes, b.layout)].map((item) => ({ ...item, unit: b.layout.unit })));
+  return {
+    records: items.flatMap((i) => ('record' in i ? [i.record] : [])),
+    unreadable: items.flatMap((i) => ('reason' in i ? [`${i.unit} ${i.n}: ${i.reason}${i.cut ? ' (cut)' : ''}`] : [])),
+    problem: splitter.problem,
+    count: splitter.count,
+  };
+}
+
 describe('reading records: three layouts, gzip or not', () => {
   const layouts = {
     'Records object': JSON.stringify({ Records: biggest.records }),
     'pretty Records object': JSON.stringify({ Records: biggest.records }, null, 2),
+    'Records after other keys': JSON.stringify({ digest: { a: [1, { b: '"Records"' }] }, Records: biggest.records, after: [] }),
     'JSON array': JSON.stringify(biggest.records),
     'one record per line': biggest.records.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    'one record per line, CRLF and blank lines': biggest.records.map((r) => JSON.stringify(r)).join('\r\n\r\n'),
   };
   for (const [name, text] of Object.entries(layouts)) {
     it(`${name}, plain and gzipped, gives every record of the real file`, () => {
       for (const bytes of [Buffer.from(text), gzipSync(text)]) {
-        const parsed = parseRecordsBytes(bytes);
-        expect(parsed.problem).toBeUndefined();
-        expect(parsed.records.map((r) => r.eventID)).toEqual(biggest.records.map((r) => r.eventID));
+        const read = readAll(bytes);
+        expect(read.problem).toBeUndefined();
+        expect(read.unreadable).toEqual([]);
+        expect(read.records.map((r) => r.eventID)).toEqual(biggest.records.map((r) => r.eventID));
       }
     });
   }
 
   it('a truncated gzip file, a file that is not gzip or JSON, and JSON that is not CloudTrail are told apart', () => {
     const gz = gzipSync(JSON.stringify({ Records: biggest.records }));
-    expect(problemOf(() => parseRecordsBytes(gz.subarray(0, gz.length / 2))).code).toBe('TruncatedFile');
-    expect(problemOf(() => parseRecordsBytes(Buffer.from('PK\u0003\u0004 this is a zip, not a log'))).code).toBe('InvalidFile');
-    expect(problemOf(() => parseRecordsBytes(Buffer.from('{"awsAccountId":"123456789012","digestStartTime":"2023-07-10T11:00:00Z"}'))).code).toBe('NotCloudTrail');
-    expect(problemOf(() => parseRecordsBytes(Buffer.from(JSON.stringify({ Records: biggest.records }).slice(0, 5000)))).code).toBe('TruncatedFile');
-    expect(problemOf(() => parseRecordsBytes(Buffer.from('  \n'))).code).toBe('NotCloudTrail');
+    expect(problemOf(() => decodeBytes(gz.subarray(0, gz.length / 2))).code).toBe('TruncatedFile');
+    expect(readAll(Buffer.from('PK\u0003\u0004 this is a zip, not a log')).problem?.code).toBe('InvalidFile');
+    const digest = readAll(Buffer.from('{"awsAccountId":"123456789012","digestStartTime":"2023-07-10T11:00:00Z"}'));
+    expect([digest.records.length, digest.unreadable, digest.problem]).toEqual([0, ['record 1: eventName missing or not text'], undefined]);
+    const cut = readAll(Buffer.from(JSON.stringify({ Records: biggest.records }).slice(0, 5000)));
+    expect(cut.problem?.code).toBe('TruncatedFile');
+    expect(cut.problem?.message).toBe(`the file ends inside record ${cut.records.length + 1} (truncated); ${cut.records.length} record(s) before it were read`);
+    expect(readAll(Buffer.from('  \n')).problem?.code).toBe('NotCloudTrail');
   });
 
-  it('keeps what it can: JSON lines cut in the last line, and arrays with items that are not records', () => {
+  it('keeps what it can, and names what it could not read by its place: a cut last line, items that are not records', () => {
     const lines = biggest.records.slice(0, 5).map((r) => JSON.stringify(r));
-    const cut = parseRecordsBytes(Buffer.from(lines.join('\n').slice(0, -40)));
+    const cut = readAll(Buffer.from(lines.join('\n').slice(0, -40)));
     expect(cut.records).toHaveLength(4);
-    expect(cut.problem?.code).toBe('TruncatedFile');
-    const mixed = parseRecordsBytes(Buffer.from(JSON.stringify([biggest.records[0], { hello: 'world' }, 42])));
+    expect(cut.unreadable).toEqual(['line 5: not valid JSON (cut)']);
+    const mixed = readAll(Buffer.from(JSON.stringify([biggest.records[0], { hello: 'world' }, 42, 'x', null, [biggest.records[1]], { ...biggest.records[2], eventTime: 'redacted' }])));
     expect(mixed.records).toHaveLength(1);
-    expect(mixed.problem?.code).toBe('InvalidRecords');
+    expect(mixed.unreadable).toEqual([
+      'record 2: eventName missing or not text',
+      'record 3: not a JSON object',
+      'record 4: not a JSON object',
+      'record 5: not a JSON object',
+      'record 6: not a JSON object',
+      'record 7: eventTime is not a date and time',
+    ]);
   });
 });
 
 describe('the stream splitter (files too large to parse whole)', () => {
-  const tricky: CloudTrailRecord = { eventName: 'Odd', eventTime: '2023-07-10T00:00:00Z', eventID: 'x', note: 'braces } { ] [ and "quotes" and a backslash \\ and \u001f' };
+  const tricky: CloudTrailRecord = { eventName: 'Odd', eventTime: '2023-07-10T00:00:00Z', eventID: 'x', note: 'braces } { ] [ and "quotes" and a backslash \\ and \u001f and \u001e' };
   const sample = [...biggest.records.slice(0, 40), tricky];
-  const split = (text: string, size: number) => {
-    const splitter = new RecordSplitter(2000);
-    const batches: Buffer[] = [];
-    const bytes = Buffer.from(text);
-    for (let i = 0; i < bytes.length; i += size) batches.push(...splitter.push(bytes.subarray(i, i + size)));
-    batches.push(...splitter.end());
-    return batches.flatMap((b) => parseRecordBatch(b).records);
-  };
   for (const [name, text] of Object.entries({
     'Records object (pretty-printed: records span lines)': JSON.stringify({ Records: sample }, null, 2),
     'JSON array': JSON.stringify(sample),
     'JSON lines': sample.map((r) => JSON.stringify(r)).join('\n'),
+    'JSON lines with a junk line': [...sample.slice(0, 3).map((r) => JSON.stringify(r)), '{"junk": [1, 2', ...sample.slice(3).map((r) => JSON.stringify(r))].join('\n'),
+    'Records of mixed values': JSON.stringify({ Records: [...sample.slice(0, 5), 1, 'two', [3], null, true, ...sample.slice(5)] }),
   })) {
-    it(`${name}: the same records whatever the chunk size`, () => {
-      for (const size of [1, 7, 1000, 1 << 20]) expect(split(text, size)).toEqual(sample);
+    it(`${name}: the same records and places whatever the chunk size`, () => {
+      const reference = readAll(Buffer.from(text), 1 << 30);
+      expect(reference.records).toEqual(sample);
+      for (const size of [1, 7, 1000]) expect(readAll(Buffer.from(text), size)).toEqual(reference);
     });
   }
   it('a stream cut inside a record is a TruncatedFile, after the records before it', () => {
     const text = JSON.stringify({ Records: sample });
-    const splitter = new RecordSplitter(1 << 30);
+    const splitter = new ItemSplitter(1 << 30);
     splitter.push(Buffer.from(text.slice(0, Math.floor(text.length * 0.6))));
-    expect(problemOf(() => splitter.end()).code).toBe('TruncatedFile');
+    splitter.end();
+    expect(splitter.problem?.code).toBe('TruncatedFile');
     expect(splitter.count).toBeGreaterThan(5);
-    const salvaged = splitter.salvage().flatMap((b) => parseRecordBatch(b).records);
-    expect(salvaged).toEqual(sample.slice(0, splitter.count));
+  });
+  it('content after the document is named as such, not as a cut file; the document itself is read', () => {
+    for (const [text, records] of [
+      [JSON.stringify({ Records: sample.slice(0, 3) }) + ' garbage', 3],
+      [JSON.stringify(sample.slice(0, 3)) + ']]', 3],
+      [JSON.stringify(sample[0], null, 2) + '\n' + JSON.stringify(sample[1], null, 2), 1],
+    ] as const) {
+      const read = readAll(Buffer.from(text));
+      expect(read.problem?.code).toBe('TrailingData');
+      expect(read.problem?.message).toMatch(/^unexpected content after the end of the JSON document \(at byte \d+\): it was not read$/);
+      expect(read.records).toHaveLength(records);
+    }
+  });
+  it('a record larger than the limit is counted as unreadable, and reading goes on after it', () => {
+    const text = JSON.stringify({ Records: [sample[0], { ...sample[1], big: 'x'.repeat(5000) }, sample[2]] });
+    const splitter = new ItemSplitter(1 << 20, 4000);
+    const batches = [...splitter.push(Buffer.from(text)), ...splitter.end()];
+    expect(batches.flatMap((b) => [...parseItems(b.bytes, b.layout)]).map((i) => i.n)).toEqual([1, 3]);
+    expect(splitter.takeSkipped()).toEqual([{ unit: 'record', n: 2, reason: expect.stringMatching(/^larger than /) }]);
   });
 });
 
@@ -287,6 +330,7 @@ describe('the event evaluator', async () => {
     const evaluator = new EventEvaluator({ rules: specs, since: '2023-07-10T12:00:00Z', until: '2023-07-10T12:10:00Z', now: 0, leakedKeyIds: [], attribution: { mode: 'off' }, maxFindingsPerRule: 100 });
     const all = allRecords(invictus) as CloudTrailRecord[];
     const result = evaluator.processRecords('x', all);
+    expect(result.unreadable).toBe(0);
     expect(result.records).toBe(all.length);
     expect(result.events).toBe(all.filter((r) => r.eventTime >= '2023-07-10T12:00:00Z' && r.eventTime < '2023-07-10T12:10:00Z').length);
     expect(result.events).toBeLessThan(all.length);

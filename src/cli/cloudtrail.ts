@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { stderrProgress } from '../cloudtrail/progress.js';
 import { evaluateEvents, type EventSource, type EventsResult } from '../cloudtrail/pipeline.js';
 import type { AttributionMode } from '../cloudtrail/event-evaluator.js';
+import { nothingReadError } from '../cloudtrail/read-problems.js';
 import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
@@ -119,6 +120,8 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
   } finally {
     progress?.done();
   }
+  const nothing = nothingReadError(result);
+  if (nothing) throw nothing;
   if (!run.quiet) {
     const s = result.stats;
     process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}\n`);

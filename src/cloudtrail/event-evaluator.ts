@@ -9,7 +9,9 @@ import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-al
 import { eventFacts, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
-import { FileProblem, decodeBytes, isCloudTrailRecord, parseRecordBatch, parseRecordsText, type CloudTrailRecord, type FileProblemCode, type ParsedRecords } from './records.js';
+import { normalizeRequestParameters } from './request-parameters.js';
+import { FileProblem, decodeBytes, isEventTime, notARecord, parseItems, wholeDocumentItems, type BatchLayout, type CloudTrailRecord, type FileProblemCode, type PlaceUnit } from './records.js';
+import { ItemSplitter } from './split.js';
 
 export const EVENT_TYPE = 'aws.cloudtrail.event';
 
@@ -59,8 +61,32 @@ export interface ChunkResult {
   regions: string[];
   firstEventTime?: string;
   lastEventTime?: string;
-  problem?: { code: FileProblemCode; message: string };
+  /** What is wrong with the file as a whole (cut, trailing bytes, not JSON…); at most a few. */
+  problems: ChunkProblem[];
+  /** Items that are not readable records, and the first few of them (file order). */
+  unreadable: number;
+  unreadableAt: PlaceNote[];
+  /** Records a rule could not evaluate (each one left out of every rule's counts), and the first few. */
+  unevaluated: number;
+  unevaluatedAt: PlaceNote[];
+  /** The whole-file path could not read the bytes as they are (a cut or damaged gzip stream, too large): read them again as a stream. */
+  reread?: ChunkProblem;
 }
+
+export interface ChunkProblem {
+  code: FileProblemCode;
+  message: string;
+}
+
+/** An item of a file, by its place (`record 12`, `line 40`), and what was wrong with it. */
+export interface PlaceNote {
+  unit: PlaceUnit;
+  n: number;
+  reason: string;
+}
+
+/** How many unreadable or unevaluated items a chunk (and a file's gap) names one by one; all are counted. */
+export const PLACES_NAMED = 5;
 
 /** Compile the event rules from their specs (each worker does this once: compiled rules hold functions). */
 export function compileEventRules(specs: readonly EventRuleSpec[]): CompiledRule[] {
@@ -124,43 +150,72 @@ export class EventEvaluator {
     this.rawFilter = filterable ? patterns.map((p) => new RegExp(p, 'g')) : undefined;
   }
 
-  /** A whole file or object: gunzip when gzip, then any of the three layouts. */
+  /**
+   * A whole file or object: gunzip when gzip; then, when it is one clean JSON document, read in
+   * one piece (the raw fast path for delivered files, else JSON.parse); otherwise split into
+   * items by the same splitter the stream path uses, so that a problem is named the same way
+   * whichever path read the file. A gzip stream that is cut or damaged, or a file too large to
+   * hold, comes back as `reread`: the caller reads it again as a stream.
+   */
   processBytes(label: string, bytes: Uint8Array): ChunkResult {
-    let parsed: ParsedRecords;
+    let text: string;
+    let decoded: Buffer;
     try {
-      const text = decodeBytes(bytes).toString('utf8');
-      const delivered = this.processDelivered(label, text);
-      if (delivered) return delivered;
-      parsed = parseRecordsText(text);
+      decoded = decodeBytes(bytes);
+      text = decoded.toString('utf8');
     } catch (error) {
-      if (error instanceof FileProblem) return this.empty(label, error);
-      throw error;
+      if (!(error instanceof FileProblem)) throw error;
+      const result = this.empty(label);
+      result.reread = { code: error.code, message: error.message };
+      return result;
     }
-    return this.processRecords(label, parsed.records, parsed.problem);
+    const delivered = this.processDelivered(label, text);
+    if (delivered) return delivered;
+    const items = wholeDocumentItems(text);
+    // One JSON document: its items are the splitter's items, numbered alike.
+    if (items) return this.processRecords(label, items);
+    return this.processSplit(label, decoded);
   }
 
-  /** A batch of record texts separated by RS (from the stream splitter or LookupEvents). */
-  processBatch(label: string, bytes: Uint8Array): ChunkResult {
-    const parsed = parseRecordBatch(bytes);
-    return this.processRecords(label, parsed.records, parsed.problem);
+  /** Parsed items, numbered from 1 as the records of a file (the fast path; tests): every record evaluated, every other item counted. */
+  processRecords(label: string, items: readonly unknown[]): ChunkResult {
+    const chunk = new ChunkState(this, label);
+    items.forEach((item, i) => {
+      const reason = notARecord(item);
+      if (reason === undefined) chunk.add(item as CloudTrailRecord, 'record', i + 1);
+      else chunk.unreadable('record', i + 1, reason);
+    });
+    return chunk.finish();
   }
 
-  processRecords(label: string, records: readonly CloudTrailRecord[], problem?: FileProblem): ChunkResult {
-    const chunk = new ChunkState(this, label, problem);
-    chunk.result.records = records.length;
-    for (const record of records) chunk.add(record);
+  /** Every item of a file that is not one clean JSON document, found by the splitter (as the stream path does). */
+  private processSplit(label: string, decoded: Buffer): ChunkResult {
+    const chunk = new ChunkState(this, label);
+    const splitter = new ItemSplitter();
+    for (const batch of [...splitter.push(decoded), ...splitter.end()]) chunk.addBatch(batch.bytes, batch.layout);
+    for (const s of splitter.takeSkipped()) chunk.unreadable(s.unit, s.n, s.reason);
+    if (splitter.problem) chunk.problem(splitter.problem);
+    return chunk.finish();
+  }
+
+  /** A batch of items: from the stream splitter (with their layout), or a LookupEvents page (texts separated by RS). */
+  processBatch(label: string, bytes: Uint8Array, layout?: BatchLayout): ChunkResult {
+    const chunk = new ChunkState(this, label);
+    chunk.addBatch(bytes, layout);
     return chunk.finish();
   }
 
   /**
    * A file exactly as CloudTrail delivers it: every record is counted from its raw fields and
    * only those a rule, the attribution or the EIP correlation could use are parsed (see
-   * delivered-file.ts). Undefined when the text is not in that form: the caller parses it all.
+   * delivered-file.ts). Undefined when the text is not in that form, or holds a record that is
+   * not readable: the caller reads it all.
    */
   processDelivered(label: string, text: string): ChunkResult | undefined {
     if (!this.rawFilter) return undefined;
     const records = scanDeliveredFile(text);
     if (!records) return undefined;
+    for (const r of records) if (!isEventTime(r.eventTime)) return undefined;
     // Records the text patterns point at (one pass of one regular expression over the file).
     const marked = new Uint8Array(records.length);
     for (const pattern of this.rawFilter) {
@@ -169,25 +224,26 @@ export class EventEvaluator {
     }
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
-    let invalid = 0;
-    records.forEach((r, i) => {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined;
       if (!parseAnyway) {
-        if (!chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!)) return;
-        if (!marked[i] && !this.mayMatterByName(r.eventName, r.eventSource)) return;
+        if (!this.inWindow(r.eventTime)) continue;
+        if (!marked[i] && !this.mayMatterByName(r.eventName, r.eventSource)) {
+          chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
+          continue;
+        }
       }
       let record: unknown;
       try {
         record = JSON.parse(text.slice(r.start, r.end));
       } catch {
-        invalid++;
-        return;
+        return undefined;
       }
-      if (!isCloudTrailRecord(record)) invalid++;
-      else if (parseAnyway) chunk.add(record);
-      else chunk.evaluate(record, record.eventTime, r.recipientAccountId!, r.awsRegion!);
-    });
-    if (invalid) chunk.problem(new FileProblem('InvalidRecords', `${invalid} of ${records.length} record(s) are not valid JSON records and were skipped`));
+      if (notARecord(record) !== undefined) return undefined;
+      if (parseAnyway) chunk.add(record as CloudTrailRecord, 'record', i + 1, false);
+      else chunk.evaluate(record as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1);
+    }
     return chunk.finish();
   }
 
@@ -198,17 +254,31 @@ export class EventEvaluator {
     return this.attributeWrites && !isReadOnlyName(eventName) && (eventSource === undefined || ATTRIBUTED_SOURCES.has(eventSource));
   }
 
-  /** Per-event work shared by both paths: the rules, the attribution, the EIP correlation. */
-  evaluateRecord(chunk: ChunkState, view: EnrichedResource, record: CloudTrailRecord, time: string, account: string, region: string): void {
+  /**
+   * Per-event work shared by both paths: the rules, the attribution, the EIP correlation. Throws
+   * when a rule cannot evaluate the record (a value of the wrong type for one of its paths); the
+   * rules' results for it are then left out (they are committed only when every rule ran), and
+   * the caller counts the record as not evaluated.
+   */
+  evaluateRecord(chunk: ChunkState, view: EnrichedResource, given: CloudTrailRecord, time: string, account: string, region: string): void {
+    const named = this.byName.get(given.eventName);
+    // Only what the rules read is normalised (records parsed for the attribution alone are not).
+    const record = named || this.always.length ? normalizeRequestParameters(given) : given;
     view.id = str(record.eventID) ?? `${time}/${record.eventName}`;
     view.account = account;
     view.region = region;
     view.data = record as EnrichedResource['data'];
     view.facts = eventFacts(record, this.factsContext);
+    const matched = this.matched;
+    matched.length = 0;
+    for (const i of this.always) this.test(i, view, matched);
+    if (named) for (const i of named) this.test(i, view, matched);
     const { failed, hits } = chunk.result;
-    for (const i of this.always) this.test(i, view, time, failed, hits);
-    const named = this.byName.get(record.eventName);
-    if (named) for (const i of named) this.test(i, view, time, failed, hits);
+    for (const hit of matched) {
+      failed[hit.rule]!++;
+      hits.push({ rule: hit.rule, eventTime: time, finding: hit.finding });
+    }
+    matched.length = 0;
     if (chunk.changes && isSuccessfulWrite(record)) {
       const touched = touchedResources(record);
       if (touched.length) {
@@ -235,12 +305,24 @@ export class EventEvaluator {
     return this.config.attribution.mode !== 'off';
   }
 
-  private test(i: number, view: EnrichedResource, time: string, failed: number[], hits: RuleHit[]): void {
+  /** The rules that matched the record being evaluated, with their findings (committed once every rule ran). */
+  private readonly matched: Array<{ rule: number; finding: Finding }> = [];
+
+  private test(i: number, view: EnrichedResource, matched: Array<{ rule: number; finding: Finding }>): void {
     const rule = this.rules[i]!;
-    if (!rule.condition.test(view, this.ctx)) return;
-    failed[i]!++;
-    // The finding must not share the reused view: give it a resource of its own.
-    hits.push({ rule: i, eventTime: time, finding: makeFinding(rule, { ...view }, this.ctx) });
+    let finding: Finding;
+    try {
+      if (!rule.condition.test(view, this.ctx)) return;
+      // The finding must not share the reused view: give it a resource of its own.
+      finding = makeFinding(rule, { ...view }, this.ctx);
+    } catch (error) {
+      throw new RuleError(rule.id, error);
+    }
+    matched.push({ rule: i, finding });
+  }
+
+  get ruleIds(): string[] {
+    return this.rules.map((r) => r.id);
   }
 
   /** CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`, which orders as text; anything else is parsed. */
@@ -254,7 +336,7 @@ export class EventEvaluator {
     return !Number.isNaN(t) && t >= this.sinceMs && t < this.untilMs;
   }
 
-  empty(label: string, problem?: FileProblem): ChunkResult {
+  empty(label: string): ChunkResult {
     const result: ChunkResult = {
       label,
       records: 0,
@@ -265,10 +347,30 @@ export class EventEvaluator {
       addresses: [],
       accounts: [],
       regions: [],
+      problems: [],
+      unreadable: 0,
+      unreadableAt: [],
+      unevaluated: 0,
+      unevaluatedAt: [],
     };
-    if (problem) result.problem = { code: problem.code, message: problem.message };
     return result;
   }
+}
+
+/** A rule could not evaluate a record: which rule, and why. */
+class RuleError extends Error {
+  constructor(
+    readonly ruleId: string,
+    cause: unknown,
+  ) {
+    super(`${ruleId}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** Keep the first PLACES_NAMED notes in file order (numbers are unique per unit within a file). */
+export function firstPlaces(notes: PlaceNote[]): PlaceNote[] {
+  if (notes.length <= PLACES_NAMED) return notes;
+  return notes.sort((a, b) => a.n - b.n).slice(0, PLACES_NAMED);
 }
 
 function str(value: unknown): string | undefined {
@@ -318,38 +420,63 @@ class ChunkState {
   constructor(
     private readonly evaluator: EventEvaluator,
     label: string,
-    problem?: FileProblem,
   ) {
-    this.result = evaluator.empty(label, problem);
+    this.result = evaluator.empty(label);
     this.changes = evaluator.attributing ? new Map() : undefined;
   }
 
   problem(problem: FileProblem): void {
-    this.result.problem = { code: problem.code, message: problem.message };
+    if (this.result.problems.length < 4) this.result.problems.push({ code: problem.code, message: problem.message });
   }
 
-  /** Count an event when it is inside the window; false when it is not. */
-  count(time: string, account: string, region: string): boolean {
-    if (!this.evaluator.inWindow(time)) return false;
+  unreadable(unit: PlaceUnit, n: number, reason: string): void {
+    this.result.unreadable++;
+    this.result.unreadableAt.push({ unit, n, reason });
+    if (this.result.unreadableAt.length > 4 * PLACES_NAMED) this.result.unreadableAt = firstPlaces(this.result.unreadableAt);
+  }
+
+  /** The items of a batch: each record is counted and evaluated, each other item counted as unreadable. */
+  addBatch(bytes: Uint8Array, layout: BatchLayout | undefined): void {
+    const unit = layout?.unit ?? 'record';
+    for (const item of parseItems(bytes, layout)) {
+      if ('record' in item) this.add(item.record, unit, item.n);
+      else if (item.cut) this.problem(new FileProblem('TruncatedFile', `the last line (line ${item.n}) is cut off (truncated file)`));
+      else this.unreadable(unit, item.n, item.reason);
+    }
+  }
+
+  /** Count an event inside the window. */
+  count(time: string, account: string, region: string): void {
     this.result.events++;
     if (this.first === undefined || time < this.first) this.first = time;
     if (this.last === undefined || time > this.last) this.last = time;
     this.accounts.add(account);
     this.regions.add(region);
-    return true;
   }
 
-  /** A parsed record: count it, and evaluate it when it is inside the window. */
-  add(record: CloudTrailRecord): void {
+  /** A readable record: counted, and evaluated when it is inside the window. */
+  add(record: CloudTrailRecord, unit: PlaceUnit, n: number, countRecord = true): void {
+    if (countRecord) this.result.records++;
     const time = record.eventTime;
+    if (!this.evaluator.inWindow(time)) return;
     const identity = record.userIdentity as { accountId?: unknown } | undefined;
     const account = str(record.recipientAccountId) ?? str(identity?.accountId) ?? 'unknown';
     const region = str(record.awsRegion) ?? 'unknown';
-    if (this.count(time, account, region)) this.evaluate(record, time, account, region);
+    this.evaluate(record, time, account, region, unit, n);
   }
 
-  evaluate(record: CloudTrailRecord, time: string, account: string, region: string): void {
-    this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
+  /** Evaluate a record inside the window and count it; a record a rule cannot evaluate is counted apart, with its place. */
+  evaluate(record: CloudTrailRecord, time: string, account: string, region: string, unit: PlaceUnit, n: number): void {
+    try {
+      this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
+    } catch (error) {
+      const result = this.result;
+      result.unevaluated++;
+      result.unevaluatedAt.push({ unit, n, reason: `(${record.eventName.slice(0, 64)}): ${error instanceof Error ? error.message : String(error)}`.slice(0, 300) });
+      if (result.unevaluatedAt.length > 4 * PLACES_NAMED) result.unevaluatedAt = firstPlaces(result.unevaluatedAt);
+      return;
+    }
+    this.count(time, account, region);
   }
 
   finish(): ChunkResult {
@@ -360,6 +487,8 @@ class ChunkState {
     result.regions = [...this.regions];
     if (this.first !== undefined) result.firstEventTime = this.first;
     if (this.last !== undefined) result.lastEventTime = this.last;
+    result.unreadableAt = firstPlaces(result.unreadableAt);
+    result.unevaluatedAt = firstPlaces(result.unevaluatedAt);
     return result;
   }
 }

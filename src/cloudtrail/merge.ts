@@ -43,7 +43,7 @@ export function evaluationWithEvents(events: EventsResult, window: TimeWindow, n
     meta = {
       ...snapshot.meta,
       resourceTypes: [...new Set([...snapshot.meta.resourceTypes, ...CLOUDTRAIL_TYPES])],
-      notes: [...(snapshot.meta.notes ?? []), ...events.notes],
+      notes: [...(snapshot.meta.notes ?? []), ...(results.notes ?? []), ...events.notes],
     };
     gaps = [...snapshot.gaps, ...gaps];
     resourceCount += snapshot.resources.length;

@@ -12,8 +12,9 @@ import { recordChange } from './attribution.js';
 import { AllocationTracker, EIP_ALLOCATION_TYPE } from './eip-allocations.js';
 import { EVENT_TYPE, capHits, type AttributionMode, type ChunkResult, type EvaluatorConfig, type RuleHit } from './event-evaluator.js';
 import { InlineProcessor, WorkerPool, type Chunk, type ChunkProcessor } from './pool.js';
-import { FileProblem, isGzip } from './records.js';
-import { RecordSplitter } from './split.js';
+import { ReadProblems } from './read-problems.js';
+import { gzipProblem, isGzip, type BatchLayout } from './records.js';
+import { ItemSplitter } from './split.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
 /** The resource types whose rules CloudTrail events feed. */
@@ -23,10 +24,16 @@ export function isCloudTrailRule(rule: CompiledRule): boolean {
   return (CLOUDTRAIL_TYPES as readonly string[]).includes(rule.definition.resource);
 }
 
-/** A chunk plus where it came from, and how to read it again as a stream if it is too large to parse whole. */
+/**
+ * A chunk plus where it came from, and how to read it again as a stream (a whole file that is
+ * too large, or whose gzip stream is cut or damaged, is read again that way: see processBytes).
+ */
 export interface SourceItem extends Chunk {
   region: string;
   reopen?: () => Promise<Readable>;
+  /** For a batch of a streamed file: that file (its problems are gathered under it, and it counts as one chunk). */
+  file?: string;
+  layout?: BatchLayout;
 }
 
 /** What a source can do while it reads: hand over chunks (waiting while the workers are full), report gaps and notes. */
@@ -75,9 +82,15 @@ export interface EvaluateEventsOptions {
 
 export interface EventsStats {
   sources: string[];
+  /** Files, objects and API pages read (a streamed file counts once). */
   chunks: number;
+  /** Readable records. */
   records: number;
   events: number;
+  /** Items that are not readable records (counted in the gaps, file by file). */
+  unreadable: number;
+  /** Readable records that a rule could not evaluate (counted in the gaps, file by file). */
+  unevaluated: number;
   accounts: string[];
   regions: string[];
   firstEventTime?: string;
@@ -137,7 +150,8 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   const gaps: CoverageGap[] = [];
   let gapsDropped = 0;
   const notes: string[] = [];
-  const stats: EventsStats = { sources: sources.map((s) => s.description), chunks: 0, records: 0, events: 0, accounts: [], regions: [] };
+  const stats: EventsStats = { sources: sources.map((s) => s.description), chunks: 0, records: 0, events: 0, unreadable: 0, unevaluated: 0, accounts: [], regions: [] };
+  const readProblems = new ReadProblems();
   const pending = new Set<Promise<void>>();
   let failure: unknown;
 
@@ -150,7 +164,7 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   };
 
   const merge = (r: ChunkResult, item: SourceItem) => {
-    stats.chunks++;
+    if (item.file === undefined) stats.chunks++;
     stats.records += r.records;
     stats.events += r.events;
     r.failed.forEach((n, i) => (failed[i]! += n));
@@ -167,7 +181,7 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     for (const g of r.regions) if (regions.size < MAX_LISTED) regions.add(g);
     if (r.firstEventTime && (!stats.firstEventTime || r.firstEventTime < stats.firstEventTime)) stats.firstEventTime = r.firstEventTime;
     if (r.lastEventTime && (!stats.lastEventTime || r.lastEventTime > stats.lastEventTime)) stats.lastEventTime = r.lastEventTime;
-    if (r.problem) addGap({ region: item.region, operation: item.label, errorCode: r.problem.code, message: r.problem.message });
+    readProblems.add(item.file ?? item.label, item.region, r);
     options.progress?.({ chunks: stats.chunks, records: stats.records, events: stats.events });
   };
 
@@ -187,9 +201,20 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
       const { result } = await processor.submit(item);
       track(
         result.then(async (r) => {
-          // Too large to parse whole (a concatenated export, not a delivery file): read it again as a stream.
-          if (r.problem?.code === 'FileTooLarge' && item.reopen) {
-            await ctx.stream(await item.reopen(), item.label, item.region);
+          // Too large to parse whole (a concatenated export, not a delivery file), or a gzip stream
+          // cut or damaged: read it again as a stream, which keeps the records before the damage.
+          if (r.reread) {
+            let again: Readable | undefined;
+            try {
+              again = await item.reopen?.();
+            } catch {
+              // Gone or unreadable since it was read: the problem found in it stands.
+            }
+            if (again) await ctx.stream(again, item.label, item.region);
+            else {
+              stats.chunks++;
+              readProblems.problem(item.label, item.region, r.reread);
+            }
             return;
           }
           merge(r, item);
@@ -197,19 +222,31 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
       );
     },
     async stream(readable, label, region) {
-      const splitter = new RecordSplitter();
+      stats.chunks++;
+      const splitter = new ItemSplitter();
       let part = 0;
-      const send = async (batch: Buffer) => ctx.dispatch({ kind: 'batch', label: `${label}#${++part}`, bytes: batch, region });
+      const send = async (batch: { bytes: Buffer; layout: BatchLayout }) => {
+        for (const s of splitter.takeSkipped()) readProblems.skipped(label, region, s);
+        await ctx.dispatch({ kind: 'batch', label: `${label}#${++part}`, bytes: batch.bytes, layout: batch.layout, file: label, region });
+      };
       try {
-        for await (const chunk of decompressed(readable)) for (const batch of splitter.push(chunk)) await send(batch);
+        for await (const chunk of decompressed(readable)) {
+          for (const batch of splitter.push(chunk)) await send(batch);
+          // Reading stops at a structural problem (the rest is not JSON the splitter can follow).
+          if (splitter.problem) break;
+        }
         for (const batch of splitter.end()) await send(batch);
       } catch (error) {
-        const problem = streamProblem(error, splitter.count);
+        const problem = gzipProblem(error, splitter.count);
         if (!problem) throw error;
         // Records read before the cut are still evaluated.
         for (const batch of splitter.salvage()) await send(batch);
-        addGap({ region, operation: label, errorCode: problem.code, message: problem.message });
+        readProblems.problem(label, region, problem);
+      } finally {
+        readable.destroy();
       }
+      for (const s of splitter.takeSkipped()) readProblems.skipped(label, region, s);
+      if (splitter.problem) readProblems.problem(label, region, splitter.problem);
     },
     gap: addGap,
     note(text) {
@@ -227,6 +264,10 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   } finally {
     await processor.close();
   }
+  // Unreadable and unevaluated records, file by file (a streamed file's batches gathered).
+  for (const gap of readProblems.gaps()) addGap(gap);
+  stats.unreadable = readProblems.unreadable;
+  stats.unevaluated = readProblems.unevaluated;
 
   // Event rules: counts from every chunk; findings capped per rule, most recent kept.
   hits = capHits(hits, eventRules.length, maxFindings);
@@ -265,6 +306,7 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     for (const f of part.findings) findings.push(withAllocationAttribution(f, allocations));
     // What could not be read leaves the correlation as unsure as the event rules; so does a tracker past its bound.
     for (const t of part.tallies) tallies.push({ ...t, gaps: gapRefs, partial: gapsDropped > 0 || tracker.truncated });
+    if (part.notes) notes.push(...part.notes);
   }
   if (tracker.truncated) notes.push('Elastic IP allocations: more address events than the tracker keeps; some allocations were not correlated');
   if (changesDropped) notes.push(`attribution: more changed resources than the ${maxChanges} kept; ${changesDropped} later ones are not attributed`);
@@ -290,12 +332,17 @@ function withAllocationAttribution(finding: Finding, allocations: readonly Resou
   return { ...finding, attribution };
 }
 
-/** The bytes of a stream, gunzipped when they start with the gzip magic number. */
+/** The bytes of a stream, gunzipped (every member) when they start with the gzip magic number. */
 async function* decompressed(readable: Readable): AsyncGenerator<Buffer> {
   const iterator = readable[Symbol.asyncIterator]() as AsyncIterator<Buffer | Uint8Array>;
-  const first = await iterator.next();
-  if (first.done) return;
-  const head = Buffer.from(first.value);
+  // The magic number is two bytes: a stream may hand over one byte first.
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = Buffer.concat([head, Buffer.from(next.value)]);
+  }
+  if (head.length === 0) return;
   async function* all(): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
@@ -313,15 +360,4 @@ async function* decompressed(readable: Readable): AsyncGenerator<Buffer> {
   input.on('error', (error) => gunzip.destroy(error));
   input.pipe(gunzip);
   for await (const chunk of gunzip) yield chunk as Buffer;
-}
-
-function streamProblem(error: unknown, records: number): FileProblem | undefined {
-  if (error instanceof FileProblem) return error;
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
-    return new FileProblem('TruncatedFile', `gzip stream ends early (truncated file); ${records} record(s) before the cut were read`);
-  }
-  if (typeof code === 'string' && code.startsWith('Z_')) return new FileProblem('InvalidFile', `not a valid gzip stream: ${message}`);
-  return undefined;
 }

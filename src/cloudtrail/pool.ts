@@ -2,12 +2,19 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromRoot } from '../util/paths.js';
 import { EventEvaluator, type ChunkResult, type EvaluatorConfig } from './event-evaluator.js';
+import type { BatchLayout } from './records.js';
 
-/** One unit of work: a whole file/object (`bytes`, maybe gzip) or a batch of record texts (`batch`). */
+/** One unit of work: a whole file/object (`bytes`, maybe gzip) or a batch of items (`batch`, laid out by `layout`, else RS-separated). */
 export interface Chunk {
   kind: 'bytes' | 'batch';
   label: string;
   bytes: Uint8Array;
+  layout?: BatchLayout;
+}
+
+/** Evaluate one chunk (on whichever thread holds the evaluator). */
+export function processChunk(evaluator: EventEvaluator, chunk: Chunk): ChunkResult {
+  return chunk.kind === 'bytes' ? evaluator.processBytes(chunk.label, chunk.bytes) : evaluator.processBatch(chunk.label, chunk.bytes, chunk.layout);
 }
 
 export interface WorkerTask extends Chunk {
@@ -85,6 +92,7 @@ export class WorkerPool implements ChunkProcessor {
     this.inFlight++;
     // Only the chunk itself crosses to the worker (a SourceItem also carries closures).
     const task: WorkerTask = { kind: chunk.kind, label: chunk.label, bytes: ownBuffer(chunk.bytes), id: this.nextId++ };
+    if (chunk.layout) task.layout = chunk.layout;
     const result = new Promise<ChunkResult>((resolve, reject) => this.pending.set(task.id, { resolve, reject }));
     this.queue.push(task);
     this.pump();
@@ -137,7 +145,7 @@ export class InlineProcessor implements ChunkProcessor {
   }
 
   async submit(chunk: Chunk): Promise<{ result: Promise<ChunkResult> }> {
-    const result = chunk.kind === 'bytes' ? this.evaluator.processBytes(chunk.label, chunk.bytes) : this.evaluator.processBatch(chunk.label, chunk.bytes);
+    const result = processChunk(this.evaluator, chunk);
     // Let I/O callbacks run between chunks.
     await new Promise<void>((resolve) => setImmediate(resolve));
     return { result: Promise.resolve(result) };

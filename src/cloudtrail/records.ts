@@ -4,8 +4,12 @@ import { isPlainObject } from '../util/json.js';
 /** One CloudTrail record, as delivered (AWS's field names). Only the two fields every record has are typed. */
 export type CloudTrailRecord = Record<string, unknown> & { eventName: string; eventTime: string };
 
-/** Why a file (or S3 object, or API page) was skipped in whole or in part. Reported as a coverage gap. */
-export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'FileTooLarge';
+/**
+ * Why a file (or S3 object, or API page) was read in part or not at all. Reported as a coverage gap.
+ * `InvalidRecords`: some items are not readable records; `RecordNotEvaluated`: a record could not
+ * be evaluated by a rule; `TrailingData`: bytes after the end of the JSON document.
+ */
+export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'RecordNotEvaluated' | 'TrailingData' | 'FileTooLarge';
 
 export class FileProblem extends Error {
   constructor(
@@ -17,16 +21,11 @@ export class FileProblem extends Error {
   }
 }
 
-export interface ParsedRecords {
-  /** Valid records, in file order. */
-  records: CloudTrailRecord[];
-  /** What was wrong with the file; records before the problem are still returned. */
-  problem?: FileProblem;
-}
-
 /**
  * Largest decompressed size the whole-file path accepts. A CloudTrail delivery file is a few
  * MB at most; a bigger one (a concatenated export, a gzip bomb) is sent back to be streamed.
+ * Also the largest single record (or line) the stream splitter keeps: no larger record can be
+ * read whole by either path, so both paths agree on what is too large.
  */
 export const MAX_DECOMPRESSED_BYTES = 128 * 1024 * 1024;
 
@@ -34,8 +33,39 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+const digit = (c: number) => c >= 0x30 && c <= 0x39;
+const two = (s: string, at: number) => (s.charCodeAt(at) - 0x30) * 10 + (s.charCodeAt(at + 1) - 0x30);
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Is this an event time the window, the ordering of events and the Elastic IP correlation can
+ * use: ISO 8601 with a date, a time and a zone? CloudTrail writes `2023-07-10T11:45:03Z`
+ * (checked character by character: this runs for every record); other ISO forms are parsed.
+ * Anything else ("redacted", a bare date, local time) makes the record unreadable, never an
+ * event silently left out of the window or counted as allocated at no time at all.
+ */
+export function isEventTime(time: string): boolean {
+  if (time.length === 20 && time.charCodeAt(19) === 0x5a /* Z */ && time.charCodeAt(10) === 0x54 /* T */) {
+    for (const at of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!digit(time.charCodeAt(at))) return false;
+    if (time.charCodeAt(4) !== 0x2d || time.charCodeAt(7) !== 0x2d || time.charCodeAt(13) !== 0x3a || time.charCodeAt(16) !== 0x3a) return false;
+    const month = two(time, 5);
+    const day = two(time, 8);
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 && two(time, 11) <= 23 && two(time, 14) <= 59 && two(time, 17) <= 60;
+  }
+  return ISO_TIME.test(time) && !Number.isNaN(Date.parse(time));
+}
+
+/** Why a parsed item is not a record this tool can read, or undefined when it is one. */
+export function notARecord(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return 'not a JSON object';
+  if (typeof value.eventName !== 'string') return 'eventName missing or not text';
+  if (typeof value.eventTime !== 'string') return 'eventTime missing or not text';
+  if (!isEventTime(value.eventTime)) return 'eventTime is not a date and time';
+  return undefined;
+}
+
 export function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
-  return isPlainObject(value) && typeof value.eventName === 'string' && typeof value.eventTime === 'string';
+  return notARecord(value) === undefined;
 }
 
 /**
@@ -49,7 +79,11 @@ function outputChunkSize(gz: Buffer, maxBytes: number): number {
   return Math.min(Math.max(declared + 1, 64 * 1024), maxBytes);
 }
 
-/** Gunzip when the bytes are gzip (by magic number, not by file name); throws FileProblem. */
+/**
+ * Gunzip when the bytes are gzip (by magic number, not by file name; every member of a
+ * multi-member file); throws FileProblem. A gzip stream that is cut or corrupt is read again
+ * as a stream by the caller, which keeps the records before the damage.
+ */
 export function decodeBytes(bytes: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES): Buffer {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!isGzip(buffer)) {
@@ -59,132 +93,107 @@ export function decodeBytes(bytes: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES
   try {
     return gunzipSync(buffer, { maxOutputLength: maxBytes, chunkSize: outputChunkSize(buffer, maxBytes) });
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw new FileProblem('FileTooLarge', `decompresses to more than ${maxBytes} bytes`);
-    const message = error instanceof Error ? error.message : String(error);
-    if (/unexpected end of file/i.test(message)) throw new FileProblem('TruncatedFile', 'gzip stream ends early (truncated file)');
-    throw new FileProblem('InvalidFile', `not a valid gzip stream: ${message}`);
+    throw gzipProblem(error) ?? new FileProblem('InvalidFile', `not a valid gzip stream: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** Parse decoded text in any of the three shapes: {"Records":[…]}, a JSON array, or one record per line. */
-export function parseRecordsText(text: string): ParsedRecords {
+/** What a zlib error means for the file (undefined: not a zlib error). */
+export function gzipProblem(error: unknown, recordsBefore?: number): FileProblem | undefined {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return new FileProblem('FileTooLarge', 'decompresses to more than the whole-file limit');
+  const read = recordsBefore === undefined ? '' : `; ${recordsBefore} record(s) before the cut were read`;
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) return new FileProblem('TruncatedFile', `gzip stream ends early (truncated file)${read}`);
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    const before = recordsBefore === undefined ? '' : `; ${recordsBefore} record(s) before the damage were read`;
+    return new FileProblem('InvalidFile', `not a valid gzip stream: ${message}${before}`);
+  }
+  return undefined;
+}
+
+/** Where an item sits in its file: its number in the file's array of records, or its line. */
+export type PlaceUnit = 'record' | 'line';
+
+/**
+ * How a batch of items is laid out: where each item ends in the batch's bytes and its number in
+ * its file. Items are delimited by offsets, not by a separator byte, because an item that is not
+ * valid JSON may hold any byte.
+ */
+export interface BatchLayout {
+  /** End (exclusive) of each item: item k spans [ends[k-1] (0 for the first), ends[k]). */
+  ends: Uint32Array;
+  /** Each item's record number (1-based position in the file's array) or line number. */
+  numbers: Uint32Array;
+  unit: PlaceUnit;
+  /** The last item is the file's last line, with no newline after it: if it does not parse, the file was cut there. */
+  lastCut?: boolean;
+}
+
+/** One item of a batch: a record, or why it is not one. */
+export type ParsedItem = { record: CloudTrailRecord; n: number } | { reason: string; n: number; cut?: boolean };
+
+/**
+ * The items of a batch, parsed. Without a layout (LookupEvents pages) the items are texts
+ * separated by ASCII RS (0x1e), which a JSON text cannot hold unescaped, numbered from 1.
+ */
+export function* parseItems(bytes: Uint8Array, layout?: BatchLayout): Generator<ParsedItem> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!layout) {
+    let n = 0;
+    for (const part of buffer.toString('utf8').split('\u001e')) {
+      if (part) yield parseItem(part, ++n);
+    }
+    return;
+  }
+  let start = 0;
+  const last = layout.ends.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const end = layout.ends[k]!;
+    const item = parseItem(buffer.toString('utf8', start, end), layout.numbers[k]!);
+    if (k === last && layout.lastCut && 'reason' in item && item.reason === NOT_JSON) item.cut = true;
+    yield item;
+    start = end;
+  }
+}
+
+const NOT_JSON = 'not valid JSON';
+
+function parseItem(text: string, n: number): ParsedItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { reason: NOT_JSON, n };
+  }
+  const reason = notARecord(value);
+  return reason === undefined ? { record: value as CloudTrailRecord, n } : { reason, n };
+}
+
+/**
+ * The items of a whole decoded file when it is one JSON document, parsed in one piece (the fast
+ * path): `{"Records": [...]}`, an array, or a single object. Undefined when the text is not one
+ * JSON document, or names `Records` more than once (JSON.parse keeps the last, the splitter
+ * the first): the caller then reads it with the splitter, which names what is wrong where.
+ */
+export function wholeDocumentItems(text: string): unknown[] | undefined {
   let start = 0;
   if (text.charCodeAt(0) === 0xfeff) start = 1;
   while (start < text.length && isSpace(text.charCodeAt(start))) start++;
-  if (start === text.length) throw new FileProblem('NotCloudTrail', 'empty file');
-  const first = text[start];
-  if (first !== '{' && first !== '[') throw new FileProblem('InvalidFile', 'not JSON (and not gzip)');
-  if (first === '{' && isJsonLines(text, start)) return parseJsonLines(text, start);
+  const first = text.charCodeAt(start);
+  if (first !== 0x7b && first !== 0x5b) return undefined;
+  const records = text.indexOf('"Records"');
+  if (records >= 0 && text.indexOf('"Records"', records + 1) >= 0) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(start ? text.slice(start) : text);
-  } catch (error) {
-    throw jsonProblem(error, text.length - start);
-  }
-  let items: unknown[];
-  if (Array.isArray(value)) items = value;
-  else if (isPlainObject(value) && Array.isArray(value.Records)) items = value.Records;
-  else if (isCloudTrailRecord(value)) items = [value];
-  else throw new FileProblem('NotCloudTrail', 'JSON, but neither {"Records": [...]}, an array of records nor a record');
-  return collect(items);
-}
-
-/** Decode (gunzip if needed) and parse one whole file or object. Throws FileProblem when nothing usable is in it. */
-export function parseRecordsBytes(bytes: Uint8Array, maxBytes?: number): ParsedRecords {
-  return parseRecordsText(decodeBytes(bytes, maxBytes).toString('utf8'));
-}
-
-function collect(items: unknown[]): ParsedRecords {
-  const records: CloudTrailRecord[] = [];
-  for (const item of items) if (isCloudTrailRecord(item)) records.push(item);
-  const invalid = items.length - records.length;
-  if (invalid === 0) return { records };
-  if (records.length === 0) throw new FileProblem('NotCloudTrail', `none of its ${items.length} item(s) is a CloudTrail record (eventName, eventTime)`);
-  return { records, problem: new FileProblem('InvalidRecords', `${invalid} of ${items.length} item(s) are not CloudTrail records and were skipped`) };
-}
-
-/** One record per line when the first line alone is a complete JSON object and more follows. */
-function isJsonLines(text: string, start: number): boolean {
-  const end = text.indexOf('\n', start);
-  if (end < 0) return false;
-  let rest = end + 1;
-  while (rest < text.length && isSpace(text.charCodeAt(rest))) rest++;
-  if (rest === text.length) return false;
-  try {
-    return isPlainObject(JSON.parse(text.slice(start, end)));
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-function parseJsonLines(text: string, start: number): ParsedRecords {
-  const records: CloudTrailRecord[] = [];
-  let invalid = 0;
-  let lines = 0;
-  let truncated = false;
-  let pos = start;
-  while (pos < text.length) {
-    let end = text.indexOf('\n', pos);
-    const last = end < 0;
-    if (last) end = text.length;
-    const line = text.slice(pos, end).trim();
-    pos = end + 1;
-    if (!line) continue;
-    lines++;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      // An unparsable last line with no newline after it is where the file was cut.
-      if (last) truncated = true;
-      else invalid++;
-      continue;
-    }
-    if (isCloudTrailRecord(value)) records.push(value);
-    else invalid++;
-  }
-  if (records.length === 0 && !truncated) throw new FileProblem('NotCloudTrail', `none of its ${lines} line(s) is a CloudTrail record`);
-  if (truncated) {
-    const also = invalid ? `; ${invalid} other line(s) were not CloudTrail records` : '';
-    return { records, problem: new FileProblem('TruncatedFile', `the last line is cut off (truncated file); ${records.length} record(s) before it were read${also}`) };
-  }
-  if (invalid) return { records, problem: new FileProblem('InvalidRecords', `${invalid} of ${lines} line(s) are not CloudTrail records and were skipped`) };
-  return { records };
-}
-
-function jsonProblem(error: unknown, length: number): FileProblem {
-  const message = error instanceof Error ? error.message : String(error);
-  const at = /position (\d+)/.exec(message);
-  // V8 reports where parsing stopped; stopping at the very end means the text was cut.
-  if (!at || Number(at[1]) >= length - 1) return new FileProblem('TruncatedFile', 'JSON ends early (truncated file)');
-  return new FileProblem('InvalidFile', `not valid JSON: ${message}`);
+  if (Array.isArray(value)) return value;
+  if (isPlainObject(value) && Array.isArray(value.Records)) return value.Records;
+  return [value];
 }
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/**
- * Parse a batch of record texts separated by ASCII RS (0x1e), as the stream splitter and the
- * LookupEvents reader send them. A text that is not a record is counted and skipped.
- */
-export function parseRecordBatch(bytes: Uint8Array): ParsedRecords {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const records: CloudTrailRecord[] = [];
-  let invalid = 0;
-  let total = 0;
-  for (const part of text.split('\u001e')) {
-    if (!part) continue;
-    total++;
-    try {
-      const value: unknown = JSON.parse(part);
-      if (isCloudTrailRecord(value)) records.push(value);
-      else invalid++;
-    } catch {
-      invalid++;
-    }
-  }
-  if (invalid === 0) return { records };
-  return { records, problem: new FileProblem('InvalidRecords', `${invalid} of ${total} record(s) are not valid CloudTrail records and were skipped`) };
 }

@@ -3,7 +3,7 @@
 // worker; the bytes arrive transferred (not copied).
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventEvaluator, type EvaluatorConfig } from './event-evaluator.js';
-import type { WorkerReply, WorkerTask } from './pool.js';
+import { processChunk, type WorkerReply, type WorkerTask } from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('cloudtrail/worker.js must run in a worker thread');
@@ -12,7 +12,7 @@ const evaluator = new EventEvaluator(workerData as EvaluatorConfig);
 port.on('message', (task: WorkerTask) => {
   let reply: WorkerReply;
   try {
-    const result = task.kind === 'bytes' ? evaluator.processBytes(task.label, task.bytes) : evaluator.processBatch(task.label, task.bytes);
+    const result = processChunk(evaluator, task);
     reply = { id: task.id, result };
   } catch (error) {
     reply = { id: task.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };

@@ -2,6 +2,7 @@ import { compilePath, compileScratchPath } from './path.js';
 import { OPERATORS, checkOperatorValue, isOperator, type OperatorContext } from './operators.js';
 import type { Problem } from '../util/schema.js';
 import { isPlainObject } from '../util/json.js';
+import { UNRENDERABLE } from './template.js';
 
 /** One value that made a condition true (or, under `not`, that the negated test looked at). */
 export interface Evidence {
@@ -95,21 +96,94 @@ type Test = CompiledCondition['test'];
 const NEVER: CompiledCondition = { test: () => false, explain: () => false, observe: () => undefined };
 
 /**
+ * How deep conditions may nest. Every level is a call when a condition runs (and when rule files
+ * are checked), so a rule nested thousands deep would overflow the stack at run time; no real rule
+ * needs more than a handful of levels.
+ */
+export const MAX_CONDITION_DEPTH = 64;
+
+/**
+ * The first condition in a rule definition that nests deeper than MAX_CONDITION_DEPTH, as a
+ * located problem; undefined when none does. Walks with an explicit stack: it runs before the
+ * schema check, whose validator recurses once per level and would overflow the stack on a rule
+ * nested thousands deep (so such a rule is reported here, and not checked further).
+ */
+export function conditionDepthProblem(definition: unknown): Problem | undefined {
+  if (!isPlainObject(definition)) return undefined;
+  const roots: Array<[unknown, string]> = [
+    [definition.condition, '/condition'],
+    [definition.unknownWhen, '/unknownWhen'],
+    ...(Array.isArray(definition.severityOverrides) ? definition.severityOverrides.map((o, i): [unknown, string] => [isPlainObject(o) ? o.when : undefined, `/severityOverrides/${i}/when`]) : []),
+  ];
+  for (const [root, pointer] of roots) {
+    const stack: Array<[unknown, string, number]> = [[root, pointer, 0]];
+    while (stack.length) {
+      const [node, at, depth] = stack.pop()!;
+      if (!isPlainObject(node)) continue;
+      if (depth >= MAX_CONDITION_DEPTH) return { pointer: at, message: depthMessage };
+      for (const key of ['all', 'any'] as const) {
+        const list = node[key];
+        if (Array.isArray(list)) for (let i = list.length - 1; i >= 0; i--) stack.push([list[i], `${at}/${key}/${i}`, depth + 1]);
+      }
+      if ('not' in node) stack.push([node.not, `${at}/not`, depth + 1]);
+      if ('where' in node) stack.push([node.where, `${at}/where`, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+const depthMessage = `conditions nest more than ${MAX_CONDITION_DEPTH} levels deep here: flatten them (all/any take any number of children)`;
+
+/**
+ * `all` / `any` with more children than this test them in a loop rather than in one generated
+ * expression (see `specialize`): a generated function with 100,000 terms would not compile.
+ */
+const MAX_SPECIALIZED_CHILDREN = 32;
+
+function allTest(children: readonly CompiledCondition[]): Test {
+  if (children.length > MAX_SPECIALIZED_CHILDREN) {
+    const tests = children.map((c) => c.test);
+    return (v, ctx) => {
+      for (let i = 0; i < tests.length; i++) if (!tests[i]!(v, ctx)) return false;
+      return true;
+    };
+  }
+  const tests = Object.fromEntries(children.map((c, i) => [`t${i}`, c.test]));
+  // `t0(v, ctx) && t1(v, ctx) && ...`: no loop, no closure per call (see `specialize`).
+  return specialize<Test>(tests, `return (v, ctx) => ${children.map((_, i) => `t${i}(v, ctx)`).join(' && ') || 'true'};`);
+}
+
+function anyTest(children: readonly CompiledCondition[]): Test {
+  if (children.length > MAX_SPECIALIZED_CHILDREN) {
+    const tests = children.map((c) => c.test);
+    return (v, ctx) => {
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(v, ctx)) return true;
+      return false;
+    };
+  }
+  const tests = Object.fromEntries(children.map((c, i) => [`t${i}`, c.test]));
+  return specialize<Test>(tests, `return (v, ctx) => ${children.map((_, i) => `t${i}(v, ctx)`).join(' || ') || 'false'};`);
+}
+
+/**
  * Compile a schema-valid condition node. Semantic problems (bad JMESPath, bad regex,
  * wrong value for the operator, undeclared option) are pushed to `problems` with the
  * JSON pointer of the mistake; the returned condition is then not to be used.
  */
-export function compileCondition(node: unknown, pointer: string, options: OptionValues, problems: Problem[]): CompiledCondition {
+export function compileCondition(node: unknown, pointer: string, options: OptionValues, problems: Problem[], depth = 0): CompiledCondition {
   if (!isPlainObject(node)) {
     problems.push({ pointer, message: 'must be a condition object' });
     return NEVER;
   }
+  if (depth >= MAX_CONDITION_DEPTH) {
+    problems.push({ pointer, message: depthMessage });
+    return NEVER;
+  }
+  const below = depth + 1;
   if (Array.isArray(node.all)) {
-    const children = node.all.map((child, i) => compileCondition(child, `${pointer}/all/${i}`, options, problems));
-    const tests = Object.fromEntries(children.map((c, i) => [`t${i}`, c.test]));
+    const children = node.all.map((child, i) => compileCondition(child, `${pointer}/all/${i}`, options, problems, below));
     return {
-      // `t0(v, ctx) && t1(v, ctx) && ...`: no loop, no closure per call (see `specialize`).
-      test: specialize<Test>(tests, `return (v, ctx) => ${children.map((_, i) => `t${i}(v, ctx)`).join(' && ') || 'true'};`),
+      test: allTest(children),
       explain: (v, ctx, prefix, state) => {
         const mark = state.evidence.length;
         const matchMark = state.matches.length;
@@ -126,16 +200,15 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     };
   }
   if (Array.isArray(node.any)) {
-    const children = node.any.map((child, i) => compileCondition(child, `${pointer}/any/${i}`, options, problems));
-    const tests = Object.fromEntries(children.map((c, i) => [`t${i}`, c.test]));
+    const children = node.any.map((child, i) => compileCondition(child, `${pointer}/any/${i}`, options, problems, below));
     return {
-      test: specialize<Test>(tests, `return (v, ctx) => ${children.map((_, i) => `t${i}(v, ctx)`).join(' || ') || 'false'};`),
+      test: anyTest(children),
       explain: (v, ctx, prefix, state) => children.some((c) => c.explain(v, ctx, prefix, state)),
       observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
     };
   }
   if ('not' in node) {
-    const child = compileCondition(node.not, `${pointer}/not`, options, problems);
+    const child = compileCondition(node.not, `${pointer}/not`, options, problems, below);
     return {
       test: (v, ctx) => !child.test(v, ctx),
       explain: (v, ctx, prefix, state) => {
@@ -152,7 +225,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
   if (quantifier) {
     const listPath = node[quantifier] as string;
     const get = compileGetter(listPath, `${pointer}/${quantifier}`, problems);
-    const where = compileCondition(node.where, `${pointer}/where`, options, problems);
+    const where = compileCondition(node.where, `${pointer}/where`, options, problems, below);
     const itemPathOf = itemPathCache(listPath);
     if (quantifier === 'some') {
       return {
@@ -178,7 +251,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
           return false;
         },
         observe: (v, prefix, state) => {
-          state.evidence.push({ path: joinPath(prefix, listPath), op: 'some', actual: `${asList(get(v)).length} item(s)` });
+          state.evidence.push({ path: joinPath(prefix, listPath), op: 'some', actual: itemCount(get, v) });
         },
       };
     }
@@ -205,7 +278,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
         return true;
       },
       observe: (v, prefix, state) => {
-        state.evidence.push({ path: joinPath(prefix, listPath), op: 'every', actual: `${asList(get(v)).length} item(s)` });
+        state.evidence.push({ path: joinPath(prefix, listPath), op: 'every', actual: itemCount(get, v) });
       },
     };
   }
@@ -264,12 +337,71 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
       return true;
     },
     observe: (v, prefix, state) => {
-      state.evidence.push(makeEvidence(evidencePath(prefix), opName, evidenceExpected, get(v)));
+      state.evidence.push(makeEvidence(evidencePath(prefix), opName, evidenceExpected, observed(get, v)));
     },
   };
 }
 
+/**
+ * What a leaf under `not` saw. The test never ran some of these leaves (it stopped at the first
+ * that decided), so one may meet a value of the wrong type for its path: the evidence says so
+ * rather than losing the finding.
+ */
+function observed(get: (v: unknown) => unknown, v: unknown): unknown {
+  try {
+    return get(v);
+  } catch {
+    return UNRENDERABLE;
+  }
+}
+
+function itemCount(get: (v: unknown) => unknown, v: unknown): string {
+  try {
+    return `${asList(get(v)).length} item(s)`;
+  } catch {
+    return UNRENDERABLE;
+  }
+}
+
 function makeEvidence(path: string, op: string, expected: unknown, actual: unknown): Evidence {
+  const value = boundedDepth(actual ?? null);
   // Built whole (same key order as before): a property added later costs a backing store.
-  return expected !== undefined ? { path, op, actual: actual ?? null, expected } : { path, op, actual: actual ?? null };
+  return expected !== undefined ? { path, op, actual: value, expected } : { path, op, actual: value };
+}
+
+/**
+ * Evidence is copied into every report and across threads, by code that recurses (JSON and
+ * structured cloning overflow the stack a few thousand levels down). A value nested deeper than
+ * this is kept down to this depth; below it, a marker says what was left out.
+ */
+export const MAX_EVIDENCE_DEPTH = 32;
+const TOO_DEEP = `(nested more than ${MAX_EVIDENCE_DEPTH} levels deep: not shown)`;
+
+/** The value itself when it nests at most MAX_EVIDENCE_DEPTH levels (nearly always), else a copy cut there. */
+export function boundedDepth(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || !nestsDeeperThan(value, MAX_EVIDENCE_DEPTH)) return value;
+  return cutAt(value, MAX_EVIDENCE_DEPTH);
+}
+
+/** Walks with an explicit stack (the value may nest deeper than the call stack allows), stopping at the limit. */
+function nestsDeeperThan(value: object, limit: number): boolean {
+  const stack: Array<[object, number]> = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child as object, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function cutAt(value: unknown, levels: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (levels === 0) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => cutAt(v, levels - 1));
+  const out: Record<string, unknown> = {};
+  // defineProperty: a key named "__proto__" stays a key (assignment would set the prototype).
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: cutAt(v, levels - 1), enumerable: true, writable: true, configurable: true });
+  return out;
 }

@@ -4,6 +4,7 @@ import { SnapshotIndex } from '../snapshot/index.js';
 import type { Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
 import type { Evaluation, Finding } from './findings.js';
@@ -49,10 +50,11 @@ function displayName(resource: EnrichedResource): string | undefined {
  * same findings in the same order.
  */
 export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], options: EvaluateOptions): Evaluation {
+  const part = evaluateResources(snapshot, rules, options);
   return {
-    meta: snapshot.meta,
+    meta: part.notes ? { ...snapshot.meta, notes: [...(snapshot.meta.notes ?? []), ...part.notes] } : snapshot.meta,
     evaluatedAt: options.now.toISOString(),
-    ...buildResults([evaluateResources(snapshot, rules, options)]),
+    ...buildResults([part]),
     gaps: snapshot.gaps,
     resourceCount: snapshot.resources.length,
   };
@@ -83,6 +85,15 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
   const undecided = new Array<number>(rules.length).fill(0);
   const undecidedIds: string[][] = rules.map(() => []);
   const findings: Finding[] = [];
+  /** Per rule: resources it could not evaluate, and the first one's reason (sparse: rarely any). */
+  const errors: number[] = [];
+  const errorExamples: string[] = [];
+  const undecidable = (i: number, id: string, error: unknown) => {
+    evaluated[i]!++;
+    undecided[i]!++;
+    if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(id);
+    if ((errors[i] = (errors[i] ?? 0) + 1) === 1) errorExamples[i] = `${id}: ${errorMessage(error)}`;
+  };
 
   // Resources are visited type by type, from the index's one grouping pass (which the
   // enrichers need anyway): the snapshot is read once to group it, not once more to look up
@@ -94,24 +105,41 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     const ofType = enrichContext.index.ofType(type);
     const enrichers = enrichersFor(type);
     for (let r = 0; r < ofType.length; r++) {
-      const resource = enrichResource(ofType[r]!, enrichContext, enrichers);
+      let resource: EnrichedResource;
+      try {
+        resource = enrichResource(ofType[r]!, enrichContext, enrichers);
+      } catch (error) {
+        // Its facts could not be computed from what the snapshot holds: no rule can decide it.
+        for (const i of indexes) undecidable(i, ofType[r]!.id, error);
+        continue;
+      }
       // The finding's view of the resource, made once and shared by all of its findings.
       let identity: ResourceIdentity | undefined;
       for (let k = 0; k < indexes.length; k++) {
         const i = indexes[k]!;
         const rule = rules[i]!;
         evaluated[i]!++;
-        if (!rule.condition.test(resource, ctx)) {
-          // Not a finding; but a resource whose facts are unknown is not a pass either.
-          if (rule.unknown?.test(resource, ctx)) {
-            undecided[i]!++;
-            if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+        let finding: Finding;
+        try {
+          if (!rule.condition.test(resource, ctx)) {
+            // Not a finding; but a resource whose facts are unknown is not a pass either.
+            if (rule.unknown?.test(resource, ctx)) {
+              undecided[i]!++;
+              if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+            }
+            continue;
           }
+          identity ??= resourceIdentity(resource);
+          finding = makeFinding(rule, resource, ctx, identity);
+        } catch (error) {
+          // One of the rule's paths met a value of the wrong type (or nested too deep): the rule
+          // cannot decide this resource. It is undecided, never a pass, and the run goes on.
+          evaluated[i]!--;
+          undecidable(i, resource.id, error);
           continue;
         }
         failed[i]!++;
-        identity ??= resourceIdentity(resource);
-        findings.push(makeFinding(rule, resource, ctx, identity));
+        findings.push(finding);
       }
     }
   }
@@ -141,7 +169,8 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
       gaps,
     };
   });
-  return { tallies, findings };
+  const notes = rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : []));
+  return notes.length ? { tallies, findings, notes } : { tallies, findings };
 }
 
 /** How many undecided resources a rule result names (the count is always exact). */
@@ -185,7 +214,7 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
   let severityReason: string | undefined;
   for (let k = 0; k < rule.overrides.length; k++) {
     const override = rule.overrides[k]!;
-    if (override.when.test(resource, ctx)) {
+    if (overrideApplies(override.when, resource, ctx)) {
       severity = override.severity;
       severityReason = override.reason;
       break;
@@ -219,12 +248,30 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
     remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : textOnlyRemediation(rule),
   };
   if (severityReason) finding.severityReason = severityReason;
-  const cost = rule.cost?.(templateContext);
+  const cost = costOf(rule, templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;
   return finding;
 }
 
+
+/** Does a severity override apply? Not when its condition cannot be evaluated here: the finding keeps the rule's severity. */
+function overrideApplies(when: CompiledRule['overrides'][number]['when'], resource: EnrichedResource, ctx: { now: number }): boolean {
+  try {
+    return when.test(resource, ctx);
+  } catch {
+    return false;
+  }
+}
+
+/** The rule's cost estimate for this resource; none when its path meets a value of the wrong type (the finding stands). */
+function costOf(rule: CompiledRule, templateContext: unknown): number | undefined {
+  try {
+    return rule.cost?.(templateContext);
+  } catch {
+    return undefined;
+  }
+}
 
 function findingResource(resource: EnrichedResource, name: string | undefined): Finding['resource'] {
   const out: Finding['resource'] = { type: resource.type, id: resource.id, account: resource.account, region: resource.region };

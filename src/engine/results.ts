@@ -32,6 +32,8 @@ export interface RuleTally {
 export interface SourceResults {
   tallies: RuleTally[];
   findings: Finding[];
+  /** What the source could not evaluate, for the report's notes (resources a rule could not decide). */
+  notes?: string[];
 }
 
 /**

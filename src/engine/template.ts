@@ -2,6 +2,22 @@ import { compilePath, type PathGetter } from './path.js';
 
 export type Template = (context: unknown) => string;
 
+/**
+ * What a placeholder shows when its expression cannot be rendered for this resource (a JMESPath
+ * function met a value of the wrong type, or a value nested too deep to print): the finding keeps
+ * its evidence, and one odd value in a record or snapshot never stops the run.
+ */
+export const UNRENDERABLE = '(value of an unexpected type)';
+
+/** The rendered value of one placeholder, or UNRENDERABLE when it cannot be rendered. */
+function renderPlaceholder(getter: PathGetter, context: unknown): string {
+  try {
+    return formatValue(getter(context));
+  } catch {
+    return UNRENDERABLE;
+  }
+}
+
 const PLACEHOLDER = /\{\{\s*(.+?)\s*\}\}/g;
 
 /** Compile a message template with {{ jmespath }} placeholders. Throws on an invalid expression. */
@@ -25,7 +41,7 @@ export function compileTemplate(text: string): Template {
   return (context) => {
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      pieces[i] = typeof p === 'string' ? p : formatValue(p(context));
+      pieces[i] = typeof p === 'string' ? p : renderPlaceholder(p, context);
     }
     return pieces.join('');
   };
@@ -68,7 +84,13 @@ export function compileShellTemplate(text: string): ShellTemplate {
         pieces[i] = part.literal;
         continue;
       }
-      const raw = part.getter(context);
+      let raw: unknown;
+      try {
+        raw = part.getter(context);
+      } catch {
+        // A value of the wrong type for the expression: no command rather than a wrong one.
+        return undefined;
+      }
       // A number's text ("22", "-1", "1e+21", "NaN") is always shell-safe: no test needed.
       if (typeof raw === 'number') {
         pieces[i] = String(raw);
@@ -79,14 +101,24 @@ export function compileShellTemplate(text: string): ShellTemplate {
         if (part.quoted) return undefined;
         const words: string[] = [];
         for (const item of raw as unknown[]) {
-          const word = shellWord(typeof item === 'number' ? String(item) : formatValue(item));
+          let word: string | undefined;
+          try {
+            word = shellWord(typeof item === 'number' ? String(item) : formatValue(item));
+          } catch {
+            return undefined;
+          }
           if (word === undefined) return undefined;
           words.push(word);
         }
         pieces[i] = words.join(' ');
         continue;
       }
-      const value = formatValue(raw);
+      let value: string;
+      try {
+        value = formatValue(raw);
+      } catch {
+        return undefined;
+      }
       if (SHELL_SAFE.test(value)) pieces[i] = value;
       else if (part.quoted) return undefined;
       else {

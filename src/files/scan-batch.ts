@@ -1,3 +1,4 @@
+import { nameText, type FsPath } from '../util/byte-paths.js';
 import { buildFileKind, type BuildFileKind } from './build-files.js';
 import type { ContentScanner, FileRead } from './scan-content.js';
 
@@ -7,7 +8,7 @@ export interface BatchResult {
   bytes: number;
   binary: number;
   placeholders: number;
-  /** Files that could not be read, hold a key or a private key, or are build/deploy files (with their text). */
+  /** Files that could not be read, hold a key or a private key, are build/deploy files (with their text), or hold text in a wide encoding. */
   notable: Array<{ index: number; kind: BuildFileKind | undefined; read: FileRead }>;
 }
 
@@ -15,9 +16,12 @@ export interface BatchResult {
  * Read and scan a batch of files. Runs in a worker thread (or the main one); it sends back
  * details only for the few files that matter, so passing results between threads stays cheap.
  */
-export async function scanBatch(scanner: ContentScanner, paths: readonly string[]): Promise<BatchResult> {
+export async function scanBatch(scanner: ContentScanner, paths: readonly FsPath[]): Promise<BatchResult> {
   const result: BatchResult = { files: 0, bytes: 0, binary: 0, placeholders: 0, notable: [] };
-  const kinds = paths.map((absPath) => buildFileKind(process.platform === 'win32' ? absPath.replaceAll('\\', '/') : absPath));
+  const kinds = paths.map((p) => {
+    const absPath = nameText(p);
+    return buildFileKind(process.platform === 'win32' ? absPath.replaceAll('\\', '/') : absPath);
+  });
   await scanner.scanFiles(
     paths,
     (index) => kinds[index] !== undefined,
@@ -30,7 +34,7 @@ export async function scanBatch(scanner: ContentScanner, paths: readonly string[
         if (content.binary) result.binary++;
         result.placeholders += content.placeholders;
       }
-      if (!content || (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))) {
+      if (!content || content.wideText || (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))) {
         result.notable.push({ index, kind, read });
       }
     },

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { nameText, type FsPath } from '../util/byte-paths.js';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
 import { KeyIdRunFinder } from './key-id-runs.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
@@ -29,6 +30,32 @@ export interface ContentResult {
   privateKeys: PrivateKeyHit[];
   /** The whole text, when asked for and the file fits in one piece. */
   text?: string;
+  /** A binary file that looks like text in a wide encoding: it is not scanned, and may hold keys. */
+  wideText?: WideEncoding;
+}
+
+export type WideEncoding = 'UTF-16LE' | 'UTF-16BE' | 'UTF-32LE' | 'UTF-32BE';
+
+/**
+ * Does a file taken for binary (a NUL early on) look like text in a wide encoding: a byte order
+ * mark, or in its first bytes a NUL in every other byte (ASCII text written as UTF-16)?
+ */
+export function wideTextEncoding(bytes: Buffer, start: number, end: number): WideEncoding | undefined {
+  const b = (i: number) => (start + i < end ? bytes[start + i] : -1);
+  if (b(0) === 0xff && b(1) === 0xfe) return b(2) === 0 && b(3) === 0 ? 'UTF-32LE' : 'UTF-16LE';
+  if (b(0) === 0 && b(1) === 0 && b(2) === 0xfe && b(3) === 0xff) return 'UTF-32BE';
+  if (b(0) === 0xfe && b(1) === 0xff) return 'UTF-16BE';
+  const pairs = Math.min(end - start, 4096) >> 1;
+  if (pairs < 8) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (bytes[start + 2 * i] === 0) evenZero++;
+    if (bytes[start + 2 * i + 1] === 0) oddZero++;
+  }
+  if (oddZero >= pairs * 0.9 && evenZero <= pairs * 0.1) return 'UTF-16LE';
+  if (evenZero >= pairs * 0.9 && oddZero <= pairs * 0.1) return 'UTF-16BE';
+  return undefined;
 }
 
 /** Bytes read at a time; files up to this size are scanned in one piece. */
@@ -96,7 +123,7 @@ export class ContentScanner {
    * file, whose fixed costs (native calls, views) outweigh searching a few kilobytes. A file
    * that does not fit is scanned alone, chunk by chunk if need be, after the ones before it.
    */
-  async scanFiles(paths: readonly string[], keepText: (index: number) => boolean, done: (index: number, read: FileRead) => void): Promise<void> {
+  async scanFiles(paths: readonly FsPath[], keepText: (index: number) => boolean, done: (index: number, read: FileRead) => void): Promise<void> {
     for (let index = 0; index < paths.length; index++) {
       if (this.used > PACK_BYTES) this.flush(done);
       let read = this.readFile(index, paths[index]!, keepText(index), done);
@@ -108,7 +135,7 @@ export class ContentScanner {
   }
 
   /** Read a file into the room left; undefined when it fit (it is scanned with the others), else what scanning it alone gave. */
-  private readFile(index: number, absPath: string, keepText: boolean, done: (index: number, read: FileRead) => void): FileRead | Promise<FileRead> | undefined {
+  private readFile(index: number, absPath: FsPath, keepText: boolean, done: (index: number, read: FileRead) => void): FileRead | Promise<FileRead> | undefined {
     let fd: number;
     try {
       fd = openSync(absPath, 'r');
@@ -134,7 +161,7 @@ export class ContentScanner {
         this.flush(done);
         buffer.copy(buffer, 0, start, start + bytesRead);
       }
-      scanned = this.scanOpen(fd, bytesRead, absPath, keepText);
+      scanned = this.scanOpen(fd, bytesRead, nameText(absPath), keepText);
     } catch (error) {
       closeSync(fd);
       return { error: errorInfo(error) };
@@ -159,13 +186,17 @@ export class ContentScanner {
     let next = 0; // the first candidate not handed to a file yet
     for (const file of packed) {
       const result: ContentResult = { binary: file.binary, bytes: file.end - file.start, keyIds: [], placeholders: 0, privateKeys: [] };
+      if (file.binary) {
+        const wide = wideTextEncoding(buffer, file.start, file.end);
+        if (wide) result.wideText = wide;
+      }
       const first = next;
       while (next < found.length && candidateOffset(found[next]!) < file.end) next++;
       if (!file.binary) {
         if (next > first) {
           // Offsets within the file, as if it had been scanned alone.
           const own = found.slice(first, next).map((c) => (c < 0 ? c + file.start : c - file.start));
-          judgeCandidates(buffer.subarray(file.start, file.end), own, file.end - file.start, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, file.absPath, result);
+          judgeCandidates(buffer.subarray(file.start, file.end), own, file.end - file.start, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, nameText(file.absPath), result);
         }
         if (file.keepText) result.text = buffer.toString('utf8', file.start, file.end);
       }
@@ -197,6 +228,8 @@ export class ContentScanner {
     const nul = bytes.indexOf(0);
     if (nul !== -1 && nul < SNIFF_BYTES) {
       result.binary = true;
+      const wide = wideTextEncoding(bytes, 0, filled);
+      if (wide) result.wideText = wide;
       return result;
     }
     const lines = this.lines;
@@ -311,7 +344,7 @@ const PACK_BYTES = 64 << 10;
 
 interface PackedFile {
   index: number;
-  absPath: string;
+  absPath: FsPath;
   keepText: boolean;
   /** Where the file's bytes sit in the buffer. */
   start: number;
@@ -324,7 +357,7 @@ function candidateOffset(candidate: number): number {
 }
 
 /** The mode of a file found to hold a private key (a packed file is closed by then: by path). */
-function modeOf(absPath: string, content: ContentResult): FileRead {
+function modeOf(absPath: FsPath, content: ContentResult): FileRead {
   try {
     return { content, mode: statSync(absPath).mode };
   } catch (error) {

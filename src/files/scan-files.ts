@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CoverageGap, Resource } from '../snapshot/types.js';
+import { showPath, type FsPath } from '../util/byte-paths.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
 import { accountFromKeyId, keyKindOf, maskKeyId } from './access-key-id.js';
@@ -29,6 +30,8 @@ export interface FileScanStats extends WalkStats {
   files: number;
   bytes: number;
   binary: number;
+  /** Binary files that look like text in another encoding (UTF-16, UTF-32): not scanned, so a coverage gap each. */
+  wideText: number;
   unreadable: number;
   /** Documented example keys and placeholders seen and not reported. */
   placeholders: number;
@@ -50,11 +53,12 @@ export interface FileScan {
   keyIdOf(resource: Resource): string | undefined;
 }
 
-/** A path for resources and reports: relative to `cwd` when inside it, `/`-separated. */
-export function displayFilePath(absPath: string, cwd: string): string {
-  const rel = path.relative(cwd, absPath);
+/** A path for resources and reports: relative to `cwd` when inside it, `/`-separated; bytes that are not UTF-8 shown as `\xNN`. */
+export function displayFilePath(absPath: FsPath, cwd: string): string {
+  const text = showPath(absPath);
+  const rel = path.relative(cwd, text);
   if (rel === '') return '.';
-  const shown = !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absPath;
+  const shown = !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : text;
   return shown.split(path.sep).join('/');
 }
 
@@ -78,19 +82,25 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   } catch (error) {
     throw new UserError(`--files: ${errorMessage(error)}`, 'give existing files or folders');
   }
-  const stats: FileScanStats = { files: 0, bytes: 0, binary: 0, unreadable: 0, placeholders: 0, workers: 0, directories: 0, ignored: 0, symlinks: 0, special: 0 };
+  const stats: FileScanStats = { files: 0, bytes: 0, binary: 0, wideText: 0, unreadable: 0, placeholders: 0, workers: 0, directories: 0, ignored: 0, symlinks: 0, special: 0 };
   const gaps: CoverageGap[] = [];
   const maxGaps = options.maxGaps ?? 100;
-  const addGap = (absPath: string, operation: 'list' | 'read', error: unknown) => {
-    stats.unreadable++;
-    if (gaps.length >= maxGaps) return;
-    const { code, message } = describeWalkError(error);
+  let listed = 0;
+  const listGap = (absPath: FsPath, operation: 'list' | 'read', code: string, message: string) => {
+    if (listed >= maxGaps) return;
+    listed++;
     gaps.push({ service: 'files', region: 'local', operation: `${operation} ${displayFilePath(absPath, cwd)}`, resourceTypes: [...FILE_RESOURCE_TYPES], errorCode: code, message });
   };
+  const addGap = (absPath: FsPath, operation: 'list' | 'read', error: unknown) => {
+    stats.unreadable++;
+    const { code, message } = describeWalkError(error);
+    listGap(absPath, operation, code, message);
+  };
+  for (const { absPath, error } of normalized.unreadable) addGap(absPath, 'read', error);
 
   const keyIds = new WeakMap<Resource, string>();
   const resources: Resource[] = [];
-  const batches = walkFiles(normalized, { includeIgnored: options.includeIgnored ?? false, onError: addGap, stats });
+  const batches = walkFiles(normalized.roots, { includeIgnored: options.includeIgnored ?? false, onError: addGap, stats });
   const pool = new ScanPool(options.workers, options.startWorkersAfter);
 
   /** Turn what a worker read into gaps and resources (on the main thread: git, key ids). */
@@ -100,10 +110,17 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       addGap(file.absPath, 'read', read.error ?? new Error('not read'));
       return;
     }
+    if (content.wideText) {
+      // It holds text this scan does not read: what it says was not checked.
+      stats.wideText++;
+      listGap(file.absPath, 'read', 'NotUtf8Text', `looks like ${content.wideText} text: not scanned (keys are searched for in UTF-8 and ASCII text); convert it to UTF-8 to scan it`);
+      return;
+    }
     const filePath = displayFilePath(file.absPath, cwd);
     if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
     if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
-    const tracked = file.repository ? await file.repository.isTracked(file.absPath) : null;
+    // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing.
+    const tracked = file.repository && typeof file.absPath === 'string' ? await file.repository.isTracked(file.absPath) : null;
     const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
     addKeyResources(filePath, content, repository, resources, keyIds);
     if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, read.mode ?? 0, content, repository));
@@ -133,19 +150,32 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     await pool.close();
   }
 
-  if (stats.unreadable > gaps.length) {
+  const shownRoots = [...normalized.roots.map((r) => displayFilePath(r.absPath, cwd)), ...normalized.unreadable.map((r) => displayFilePath(r.absPath, cwd))];
+  // Nothing at all could be read (an unreadable root, every file unreadable): the scan did not do its job.
+  if (stats.files === 0 && stats.unreadable > 0) {
+    const first = gaps[0];
+    throw new UserError(
+      `nothing could be read from --files ${shownRoots.join(' ')}: ${stats.unreadable} file(s) or folder(s) could not be read${first ? `, e.g. ${first.operation}: ${first.errorCode} — ${first.message}` : ''}`,
+      'check the paths and their permissions (run as a user who can read them)',
+    );
+  }
+  if (stats.unreadable + stats.wideText > gaps.length) {
     gaps.push({
       service: 'files',
       region: 'local',
       operation: 'read (more files)',
       resourceTypes: [...FILE_RESOURCE_TYPES],
       errorCode: 'Unreadable',
-      message: `${stats.unreadable - gaps.length} more file(s) or folder(s) could not be read`,
+      message: `${stats.unreadable + stats.wideText - gaps.length} more file(s) or folder(s) could not be read or scanned`,
     });
+  }
+  // Every file was skipped (binary, ignored, links): no rule may call that clean.
+  const skipped = skippedParts(stats);
+  if (stats.files - stats.binary === 0 && stats.unreadable === 0 && skipped.length) {
+    gaps.push({ service: 'files', region: 'local', operation: `scan ${shownRoots.join(' ')}`, resourceTypes: [...FILE_RESOURCE_TYPES], errorCode: 'NothingScanned', message: `no text file was scanned: ${skipped.join('; ')}` });
   }
   gaps.sort((a, b) => compareText(a.operation, b.operation));
   resources.sort((a, b) => compareText(a.location!.path, b.location!.path) || (a.location!.line ?? 0) - (b.location!.line ?? 0) || (a.location!.column ?? 0) - (b.location!.column ?? 0) || compareText(a.type, b.type));
-  const shownRoots = normalized.map((r) => displayFilePath(r.absPath, cwd));
   return { roots: shownRoots, resources, gaps, stats, notes: scanNotes(shownRoots, stats), keyIdOf: (r) => keyIds.get(r) };
 }
 
@@ -195,19 +225,20 @@ function addKeyResources(filePath: string, content: ContentResult, repository: R
   }
 }
 
-function privateKeyResource(filePath: string, absPath: string, mode: number, content: ContentResult, repository: RepositoryFacts): Resource {
+function privateKeyResource(filePath: string, absPath: FsPath, mode: number, content: ContentResult, repository: RepositoryFacts): Resource {
+  const fileName = path.basename(showPath(absPath));
   const first = content.privateKeys[0]!;
   const posix = process.platform !== 'win32';
   const data: JsonObject = {
     path: filePath,
-    fileName: path.basename(absPath),
+    fileName,
     line: first.line,
     column: first.column,
     keyType: first.keyType,
     keyTypes: [...new Set(content.privateKeys.map((k) => k.keyType))],
     keyCount: content.privateKeys.length,
     encrypted: content.privateKeys.every((k) => k.encrypted === true) ? true : content.privateKeys.some((k) => k.encrypted === false) ? false : null,
-    nameLooksLikeKey: nameLooksLikePrivateKey(path.basename(absPath)),
+    nameLooksLikeKey: nameLooksLikePrivateKey(fileName),
     // POSIX permission bits; Windows has no such bits (ACLs), so nothing is claimed there.
     mode: posix ? octalMode(mode) : null,
     groupOrOtherAccess: posix ? (mode & 0o077) !== 0 : null,
@@ -231,14 +262,21 @@ function buildFileResource(filePath: string, kind: BuildFileKind, text: string):
   return { type: 'file.text', id: filePath, account: 'local', region: 'local', data, location };
 }
 
+/** What a scan skipped, for its notes (and for the gap of a scan that skipped everything). */
+function skippedParts(stats: FileScanStats): string[] {
+  const skipped: string[] = [];
+  if (stats.ignored) skipped.push(`${stats.ignored} ignored by .gitignore (scan them with --include-ignored)`);
+  if (stats.binary - stats.wideText) skipped.push(`${stats.binary - stats.wideText} binary`);
+  if (stats.wideText) skipped.push(`${stats.wideText} in a text encoding other than UTF-8 (see coverage gaps)`);
+  if (stats.symlinks) skipped.push(`${stats.symlinks} symbolic link(s) not followed`);
+  if (stats.special) skipped.push(`${stats.special} special file(s)`);
+  return skipped;
+}
+
 function scanNotes(roots: string[], stats: FileScanStats): string[] {
   const mb = (stats.bytes / 1e6).toFixed(1);
   const notes = [`files: scanned ${stats.files - stats.binary} text file(s), ${mb} MB read, in ${stats.directories} folder(s) under ${roots.join(', ')}`];
-  const skipped: string[] = [];
-  if (stats.ignored) skipped.push(`${stats.ignored} ignored by .gitignore (scan them with --include-ignored)`);
-  if (stats.binary) skipped.push(`${stats.binary} binary`);
-  if (stats.symlinks) skipped.push(`${stats.symlinks} symbolic link(s) not followed`);
-  if (stats.special) skipped.push(`${stats.special} special file(s)`);
+  const skipped = skippedParts(stats);
   if (stats.unreadable) skipped.push(`${stats.unreadable} unreadable (see coverage gaps)`);
   if (skipped.length) notes.push(`files skipped: ${skipped.join('; ')}`);
   if (stats.placeholders) notes.push(`files: ${stats.placeholders} documented example key id(s) or placeholder(s) not reported`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { FsPath } from '../util/byte-paths.js';
 import { scanBatch, type BatchResult } from './scan-batch.js';
 import { ContentScanner } from './scan-content.js';
 import type { ScanReply, ScanRequest } from './scan-worker.js';
@@ -62,7 +63,7 @@ export class ScanPool {
    * room (so a fast walk cannot run ahead without bound; resolves when handed over). Either
    * way, `result` is the promise of what the batch gave.
    */
-  async submit(paths: string[]): Promise<{ result: Promise<BatchResult> }> {
+  async submit(paths: FsPath[]): Promise<{ result: Promise<BatchResult> }> {
     this.submitted += paths.length;
     if (this.workers.length === 0 && this.wanted > 0 && this.submitted > this.startAfter) this.start();
     if (this.workers.length === 0) return { result: Promise.resolve(await scanBatch(this.local, paths)) };

@@ -2,11 +2,13 @@ import type { Dirent } from 'node:fs';
 import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { joinName, nameText, type FsPath } from '../util/byte-paths.js';
 import { errorMessage } from '../util/errors.js';
 import { Repository, findRepositoryRoot, isIgnored, parseIgnoreFile, type IgnoreFile } from './git-repository.js';
 
 export interface WalkedFile {
-  absPath: string;
+  /** A string, or the bytes of a path whose names are not all valid UTF-8 (see byte-paths.ts). */
+  absPath: FsPath;
   /** The git work tree the file sits in, if any. */
   repository: Repository | null;
   /** Ignored by .gitignore (only walked with includeIgnored). */
@@ -26,32 +28,63 @@ export interface WalkStats {
 export interface WalkOptions {
   includeIgnored: boolean;
   /** A folder that could not be listed. */
-  onError(absPath: string, operation: 'list' | 'read', error: unknown): void;
+  onError(absPath: FsPath, operation: 'list' | 'read', error: unknown): void;
   stats: WalkStats;
 }
 
 interface Folder {
-  absPath: string;
+  absPath: FsPath;
   repository: Repository | null;
   ignoreFiles: readonly IgnoreFile[];
   /** Inside an ignored folder: only files git tracks anyway are walked (unless includeIgnored). */
   ignored: boolean;
+  /**
+   * Inside a folder named on the command line that its repository ignores: it was asked for, so
+   * it is walked; what is inside is skipped only when a pattern ignores it there (`*.log`; see
+   * rebasedIgnoreFiles), though git ignores all of it (the flag `ignored` still says so).
+   */
+  explicit: boolean;
 }
 
-/** Roots as real paths, without roots that sit inside another root (they would be walked twice). */
-export async function normalizeRoots(roots: readonly string[]): Promise<Array<{ absPath: string; isDirectory: boolean }>> {
-  const out: Array<{ absPath: string; isDirectory: boolean }> = [];
+export interface Roots {
+  roots: Array<{ absPath: string; isDirectory: boolean }>;
+  /** Roots that exist but cannot be read, or are not files or folders (a FIFO would block, a device may never end). */
+  unreadable: Array<{ absPath: string; error: unknown }>;
+}
+
+/**
+ * Roots as real paths, without roots that sit inside another root (they would be walked twice).
+ * A root that does not exist throws (a mistake in the command); one that cannot be read, or is
+ * not a regular file or folder, is returned as unreadable (a coverage gap).
+ */
+export async function normalizeRoots(roots: readonly string[]): Promise<Roots> {
+  const out: Roots['roots'] = [];
+  const unreadable: Roots['unreadable'] = [];
   for (const root of roots) {
-    const absPath = await realpath(path.resolve(root));
-    const info = await stat(absPath);
-    if (!info.isFile() && !info.isDirectory()) throw Object.assign(new Error(`${root} is neither a file nor a folder`), { code: 'ENOTREGULAR' });
+    const resolved = path.resolve(root);
+    let absPath: string;
+    let info;
+    try {
+      absPath = await realpath(resolved);
+      info = await stat(absPath);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw error;
+      unreadable.push({ absPath: resolved, error });
+      continue;
+    }
+    if (!info.isFile() && !info.isDirectory()) {
+      unreadable.push({ absPath, error: Object.assign(new Error('not a regular file or folder (a FIFO, socket or device): not read'), { code: 'NotAFile' }) });
+      continue;
+    }
     out.push({ absPath, isDirectory: info.isDirectory() });
   }
   const within = (child: string, parent: string) => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
   const unique = [...new Map(out.map((r) => [r.absPath, r])).values()];
-  return unique
-    .filter((r) => !unique.some((o) => o.isDirectory && within(r.absPath, o.absPath)))
-    .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+  return {
+    roots: unique.filter((r) => !unique.some((o) => o.isDirectory && within(r.absPath, o.absPath))).sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0)),
+    unreadable,
+  };
 }
 
 function readIgnoreFile(base: string, file: string): IgnoreFile | undefined {
@@ -60,6 +93,37 @@ function readIgnoreFile(base: string, file: string): IgnoreFile | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * For a folder named on the command line that its repository ignores: the patterns of the
+ * ignore files above it that can match what is inside it on its own (`*.log`, `node_modules/`:
+ * patterns without a slash but a trailing one), based at the folder. The folder itself was asked
+ * for, so the pattern that ignores it (or a parent) does not apply inside it; a pattern anchored
+ * to a folder above (`docs/*.md`) cannot be carried over, and is left out (so more is scanned,
+ * never less).
+ */
+function rebasedIgnoreFiles(repoRoot: string, dir: string): IgnoreFile[] {
+  const sources = [path.join(repoRoot, '.git', 'info', 'exclude')];
+  const rel = path.relative(repoRoot, dir);
+  const parts = rel === '' ? [] : rel.split(path.sep);
+  for (let i = 0; i < parts.length; i++) sources.push(path.join(repoRoot, ...parts.slice(0, i), '.gitignore'));
+  const kept: string[] = [];
+  for (const file of sources) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const pattern = line.trim();
+      if (!pattern || pattern.startsWith('#')) continue;
+      const body = (pattern.startsWith('!') ? pattern.slice(1) : pattern).replace(/\/$/, '');
+      if (!body.includes('/')) kept.push(pattern);
+    }
+  }
+  return kept.length ? [parseIgnoreFile(dir, kept.join('\n'))] : [];
 }
 
 /**
@@ -82,7 +146,10 @@ async function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boole
 
 type EntryKind = 'file' | 'directory' | 'symlink' | 'special';
 
-function kindOf(entry: Dirent): EntryKind | undefined {
+const GIT = Buffer.from('.git');
+const GITIGNORE = Buffer.from('.gitignore');
+
+function kindOf(entry: Dirent<Buffer>): EntryKind | undefined {
   if (entry.isFile()) return 'file';
   if (entry.isDirectory()) return 'directory';
   if (entry.isSymbolicLink()) return 'symlink';
@@ -91,7 +158,7 @@ function kindOf(entry: Dirent): EntryKind | undefined {
 }
 
 /** Some file systems do not report the type in the directory listing. */
-function kindFromStat(absPath: string): EntryKind {
+function kindFromStat(absPath: FsPath): EntryKind {
   const info = lstatSync(absPath);
   return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symlink' : 'special';
 }
@@ -116,12 +183,15 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
       yield [{ absPath: root.absPath, repository, ignored: ignoreFiles.length > 0 && isIgnored(ignoreFiles, root.absPath, false) }];
       continue;
     }
-    const stack: Folder[] = [{ absPath: root.absPath, repository, ignoreFiles, ignored: false }];
+    // A folder named on the command line is walked even if its repository ignores it (the flag is kept for rules).
+    const rootIgnored = repoRoot !== null && ignoreFiles.length > 0 && root.absPath !== repoRoot && isIgnored(ignoreFiles, root.absPath, true);
+    const stack: Folder[] = [{ absPath: root.absPath, repository, ignoreFiles: rootIgnored ? rebasedIgnoreFiles(repoRoot, root.absPath) : ignoreFiles, ignored: rootIgnored, explicit: rootIgnored }];
     while (stack.length) {
       const folder = stack.pop()!;
-      let entries: Dirent[];
+      let entries: Array<Dirent<Buffer>>;
       try {
-        entries = readdirSync(folder.absPath, { withFileTypes: true });
+        // Names as bytes: a name that is not valid UTF-8 is still a file to read (see byte-paths.ts).
+        entries = readdirSync(folder.absPath, { withFileTypes: true, encoding: 'buffer' });
       } catch (error) {
         options.onError(folder.absPath, 'list', error);
         continue;
@@ -131,26 +201,29 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
       let hasGit = false;
       let hasGitignore = false;
       for (const entry of entries) {
-        if (entry.name === '.git') hasGit = true;
-        else if (entry.name === '.gitignore') hasGitignore = true;
+        if (entry.name.equals(GIT)) hasGit = true;
+        else if (entry.name.equals(GITIGNORE)) hasGitignore = true;
       }
-      if (hasGit && repo?.root !== folder.absPath) {
+      // git metadata is read in folders whose path is text (a repository under a name that is not UTF-8 is walked as plain folders).
+      const folderText = typeof folder.absPath === 'string' ? folder.absPath : undefined;
+      let explicit = folder.explicit;
+      if (hasGit && folderText !== undefined && repo?.root !== folderText) {
         // A nested work tree: its own ignore files apply inside it, not its parent's.
-        repo = new Repository(folder.absPath);
-        const exclude = readIgnoreFile(folder.absPath, path.join(folder.absPath, '.git', 'info', 'exclude'));
+        repo = new Repository(folderText);
+        const exclude = readIgnoreFile(folderText, path.join(folderText, '.git', 'info', 'exclude'));
         ignores = exclude ? [exclude] : [];
+        explicit = false;
       }
-      if (repo && hasGitignore) {
-        const file = readIgnoreFile(folder.absPath, path.join(folder.absPath, '.gitignore'));
+      if (repo && hasGitignore && folderText !== undefined) {
+        const file = readIgnoreFile(folderText, path.join(folderText, '.gitignore'));
         if (file) ignores = [...ignores, file];
       }
       const subfolders: Folder[] = [];
       const batch: WalkedFile[] = [];
-      // Names from a listing are single path segments: joining is concatenating (path.join would normalize each).
-      const prefix = folder.absPath.endsWith(path.sep) ? folder.absPath : folder.absPath + path.sep;
       for (const entry of entries) {
-        if (entry.name === '.git') continue;
-        const absPath = prefix + entry.name;
+        if (entry.name.equals(GIT)) continue;
+        const absPath = joinName(folder.absPath, entry.name);
+        const text = nameText(absPath);
         let kind = kindOf(entry);
         if (kind === undefined) {
           try {
@@ -169,17 +242,19 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
           continue;
         }
         const isDirectory = kind === 'directory';
-        let ignored = folder.ignored || (repo !== null && ignores.length > 0 && isIgnored(ignores, absPath, isDirectory));
-        if (ignored && !options.includeIgnored) {
+        const matched = repo !== null && ignores.length > 0 && isIgnored(ignores, text, isDirectory);
+        let ignored = folder.ignored || matched;
+        if ((explicit ? matched : ignored) && !options.includeIgnored) {
           // Tracked files are never ignored by git, even inside an ignored folder (git add -f).
-          const keep = repo !== null && (isDirectory ? await repo.tracksUnder(absPath) : (await repo.isTracked(absPath)) === true);
+          // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing: no.
+          const keep = repo !== null && (isDirectory ? await repo.tracksUnder(text) : typeof absPath === 'string' && (await repo.isTracked(absPath)) === true);
           if (!keep) {
             stats.ignored++;
             continue;
           }
           if (!isDirectory) ignored = false;
         }
-        if (isDirectory) subfolders.push({ absPath, repository: repo, ignoreFiles: ignores, ignored });
+        if (isDirectory) subfolders.push({ absPath, repository: repo, ignoreFiles: ignores, ignored, explicit });
         else batch.push({ absPath, repository: repo, ignored });
       }
       if (batch.length) yield batch;

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compileCondition } from '../engine/condition.js';
+import { compileCondition, conditionDepthProblem } from '../engine/condition.js';
 import { compilePath } from '../engine/path.js';
 import { regexProblem } from '../engine/regex-safety.js';
 import { compileShellTemplate, compileTemplate } from '../engine/template.js';
@@ -107,6 +107,12 @@ async function readRuleFile(file: string, problems: Problem[]): Promise<RuleDefi
   const parsed = parseJson(text);
   if (!parsed.ok) {
     problems.push(parsed.problem);
+    return undefined;
+  }
+  // Before the schema check, which would overflow the stack on a rule nested thousands deep.
+  const tooDeep = conditionDepthProblem(parsed.value);
+  if (tooDeep) {
+    problems.push(tooDeep);
     return undefined;
   }
   const validate = packagedValidator(RULE_SCHEMA);
