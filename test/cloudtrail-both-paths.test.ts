@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { evaluateEvents, isCloudTrailRule, type EventsResult } from '../src/cloudtrail/pipeline.js';
+import { isCloudTrailRule } from '../src/cloudtrail/pipeline.js';
+import { evaluateEventsOutcome as evaluateEvents, type EventsOutcome as EventsResult } from './support/cloudtrail.js';
 import { WHOLE_FILE_MAX_BYTES, fileSource } from '../src/cloudtrail/sources/files.js';
 import { compileRule } from '../src/ruleset/load.js';
 import { loadAllRules } from '../src/ruleset/select.js';
@@ -84,7 +85,7 @@ describe('the whole-file path and the stream path read the same bytes the same w
       'NotCloudTrail: none of its 5 item(s) could be read as a CloudTrail record: record 1 (not a JSON object), record 2 (not a JSON object), record 3 (not a JSON object), record 4 (not a JSON object), record 5 (not a JSON object)',
     ]);
     expect(gapsOf('some-non-objects.json')).toEqual(['InvalidRecords: 2 of 102 record(s) could not be read and were skipped: record 51 (not a JSON object), record 52 (not a JSON object)']);
-    expect(variantsWhole.ruleResults.every((r) => !r.complete)).toBe(true);
+    expect(variantsWhole.rules.every((r) => !r.complete)).toBe(true);
   });
   it('bytes after a complete document are named as such, and the document is read', () => {
     expect(gapsOf('trailing-bytes.json')).toEqual([expect.stringMatching(/^TrailingData: unexpected content after the end of the JSON document \(at byte \d+\): it was not read$/)]);
@@ -134,7 +135,7 @@ describe('an eventTime that is not a time never turns the Elastic IP rule into a
   it('the allocation with its time redacted: a gap, and the rule is incomplete, not passed', async () => {
     const result = await whole(write([{ ...allocate, eventTime: 'redacted' }]));
     expect(result.gaps.map((g) => `${g.errorCode}: ${g.message}`)).toEqual(['NotCloudTrail: none of its 1 item(s) could be read as a CloudTrail record: record 1 (eventTime is not a date and time)']);
-    expect(result.ruleResults.find((r) => r.ruleId === eip)).toMatchObject({ complete: false });
+    expect(result.rules.find((r) => r.ruleId === eip)).toMatchObject({ complete: false });
   });
   it('an association with its time redacted is not an association: the allocation is still reported, with a gap', async () => {
     const result = await whole(write([allocate, associate]), { until: new Date(Date.parse(allocate.eventTime) + 2 * 86_400_000) });

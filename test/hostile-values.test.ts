@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateEvents } from '../src/cloudtrail/pipeline.js';
+import { evaluateEventsOutcome as evaluateEvents } from './support/cloudtrail.js';
 import { fileSource } from '../src/cloudtrail/sources/files.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { compileShellTemplate, compileTemplate } from '../src/engine/template.js';
@@ -174,7 +174,7 @@ describe('a rule whose path meets a value of the wrong type', () => {
       expect(result.gaps[0]!.operation).toMatch(/odd\.json$/);
       expect(result.gaps[0]!.message).toMatch(/^1 of 3 record\(s\) could not be evaluated: record 2 \(DeleteTrail\): custom-length: /);
       expect(result.stats.unevaluated).toBe(1);
-      expect(result.ruleResults[0]).toMatchObject({ evaluated: 2, failed: 2, passed: 0, complete: false });
+      expect(result.rules[0]).toMatchObject({ evaluated: 2, failed: 2, passed: 0, complete: false });
     }
   });
 });

@@ -2,6 +2,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './cli.js';
+import { evaluateEvents, type EventsResult } from '../../src/cloudtrail/pipeline.js';
+import type { Finding, RuleResult } from '../../src/engine/findings.js';
+import { buildResults } from '../../src/engine/results.js';
 
 export const CLOUDTRAIL_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cloudtrail');
 export const INVICTUS_DIR = path.join(CLOUDTRAIL_FIXTURES, 'invictus-ir-aws-dataset');
@@ -40,4 +43,12 @@ export const allRecords = (files: FixtureFile[]): RawRecord[] => files.flatMap((
 /** An independent count for the assertions: a plain filter over the raw records, no awsaudit code. */
 export function countWhere(records: RawRecord[], names: string[], opts: { successOnly?: boolean } = {}): number {
   return records.filter((r) => names.includes(r.eventName) && (!opts.successOnly || r.errorCode === undefined)).length;
+}
+
+/** What the CloudTrail pipeline gave, with its rule results and findings built by the results model as a run builds them. */
+export type EventsOutcome = EventsResult & { rules: RuleResult[]; findings: Finding[] };
+
+export async function evaluateEventsOutcome(...args: Parameters<typeof evaluateEvents>): Promise<EventsOutcome> {
+  const result = await evaluateEvents(...args);
+  return { ...result, ...buildResults([result.results]) };
 }
