@@ -6,7 +6,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, GetAccessKeyLastUsedCommand,
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/engine/evaluate.js';
-import { accountFromKeyId } from '../src/files/access-key-id.js';
+import { accountFromKeyId } from '../src/secrets/access-key-id.js';
 import { addFileScan } from '../src/files/file-snapshot.js';
 import { scanFiles } from '../src/files/scan-files.js';
 import { verifyKeys } from '../src/files/verify-keys.js';

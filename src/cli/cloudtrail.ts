@@ -1,11 +1,14 @@
 import type { Argv } from 'yargs';
+import { createPool, type ClientPool } from '../aws/pool.js';
 import { stderrProgress } from '../cloudtrail/progress.js';
 import { evaluateEvents, type EventSource, type EventsResult } from '../cloudtrail/pipeline.js';
 import type { AttributionMode } from '../cloudtrail/event-evaluator.js';
 import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
+import { parseS3Url } from '../cloudtrail/sources/s3-location.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
+import { AWS_DEFAULTS } from './aws-options.js';
 import { splitList } from './options.js';
 
 const GROUP = 'CloudTrail:';
@@ -48,15 +51,24 @@ export interface CloudTrailArgs {
   leakedKeyId?: string[] | undefined;
   workers?: number | undefined;
   quiet?: boolean | undefined;
+  /** The AWS flags, where the command has them (scan): they apply to the sources as to collection. */
+  profile?: string | undefined;
+  region?: string | undefined;
+  maxAttempts?: number | undefined;
+  retryMode?: string | undefined;
+  maxConcurrency?: number | undefined;
 }
 
 /** A parsed, checked CloudTrail request: what to read, over which window. */
 export interface CloudTrailRun {
-  sources: EventSource[];
+  /** The sources, opened when the run reads them (the S3 archive and LookupEvents may need the profile's region). */
+  open(): Promise<EventSource[]>;
   window: TimeWindow;
   leakedKeyIds: string[];
   workers?: number;
   quiet: boolean;
+  /** Close the AWS clients the run made for itself (a pool given by the caller stays open). */
+  close(): void;
 }
 
 const KEY_ID = /^A[KS]IA[A-Z0-9]{16}$/;
@@ -69,7 +81,7 @@ function last<T>(value: T | T[] | undefined): T | undefined {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { allowApi: boolean }): CloudTrailRun | undefined {
+export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { allowApi: boolean; aws?: ClientPool | undefined }): CloudTrailRun | undefined {
   const args = { ...raw, since: last(raw.since), until: last(raw.until), endpointUrl: last(raw.endpointUrl) };
   const specs = args.cloudtrail ?? [];
   if (specs.length === 0) {
@@ -90,15 +102,33 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   // The API and the archive need a window; local files are read whole unless one is given.
   const remote = kinds.has('api') || kinds.has('s3');
   const window = resolveWindow(args, now, remote ? 7 : undefined);
+  for (const spec of specs) if (sourceKind(spec) === 's3') parseS3Url(spec);
   const regions = splitList(args.regions);
-  const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const endpoint = args.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-  const sources = openSources(specs, {
-    ...(endpoint ? { endpoint } : {}),
-    ...(regions.length ? { regions, archiveRegions: regions } : envRegion ? { regions: [envRegion] } : {}),
-    ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
-  });
-  const run: CloudTrailRun = { sources, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet) };
+  const endpoint = args.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  // The same clients as collection (when the command collects too), else ones made from the same flags.
+  const aws =
+    options.aws ??
+    createPool({
+      profile: args.profile,
+      endpoint,
+      maxAttempts: args.maxAttempts ?? AWS_DEFAULTS.maxAttempts,
+      retryMode: args.retryMode === 'adaptive' ? 'adaptive' : 'standard',
+      maxConcurrency: args.maxConcurrency ?? AWS_DEFAULTS.maxConcurrency,
+    });
+  const open = async (): Promise<EventSource[]> => {
+    // Where the API is read and the archive's client starts: --regions, --region, else the SDK's
+    // own region (AWS_REGION, AWS_DEFAULT_REGION, the profile's region).
+    const region = args.region ?? regions[0] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (remote ? await aws.defaultRegion() : undefined);
+    const apiRegions = regions.length ? regions : region ? [region] : [];
+    return openSources(specs, {
+      aws,
+      region: region ?? 'us-east-1',
+      ...(apiRegions.length ? { regions: apiRegions } : {}),
+      ...(regions.length ? { archiveRegions: regions } : {}),
+      ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
+    });
+  };
+  const run: CloudTrailRun = { open, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet), close: () => (options.aws ? undefined : aws.destroy()) };
   if (args.workers !== undefined) run.workers = args.workers;
   return run;
 }
@@ -108,7 +138,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
   const progress = run.quiet ? undefined : stderrProgress();
   let result: EventsResult;
   try {
-    result = await evaluateEvents(run.sources, rules, {
+    result = await evaluateEvents(await run.open(), rules, {
       now,
       window: run.window,
       leakedKeyIds: run.leakedKeyIds,
@@ -118,6 +148,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
     });
   } finally {
     progress?.done();
+    run.close();
   }
   if (!run.quiet) {
     const s = result.stats;

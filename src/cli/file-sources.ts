@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import type { ClientPool } from '../aws/pool.js';
 import { addFileScan, filesSnapshot } from '../files/file-snapshot.js';
 import { scanFiles, type FileScan } from '../files/scan-files.js';
 import type { CompiledRule } from '../ruleset/types.js';
@@ -62,10 +63,16 @@ export function rulesForSources(only: readonly string[], sources: { files: boole
  * the files are scanned while the account is collected, and the keys found are checked
  * against the account's access keys once both are in (the file rules make collection list them).
  */
-export async function readSources(argv: AwsArgs & FileArgs, rules: readonly CompiledRule[], fileScan: (() => Promise<FileScan>) | undefined, extraTypes: readonly string[] = []): Promise<Snapshot> {
+export async function readSources(
+  argv: AwsArgs & FileArgs,
+  rules: readonly CompiledRule[],
+  fileScan: (() => Promise<FileScan>) | undefined,
+  extraTypes: readonly string[] = [],
+  pool?: ClientPool,
+): Promise<Snapshot> {
   if (fileScan && !wantsAccount(argv)) return filesSnapshot(await fileScan(), new Date());
   const files = fileScan?.();
   files?.catch(() => undefined); // awaited below; a collection error must not leave it unhandled
-  const collected = (await collectForRules(argv, rules, extraTypes)).snapshot;
+  const collected = (await collectForRules(argv, rules, extraTypes, pool)).snapshot;
   return files ? addFileScan(collected, await files) : collected;
 }

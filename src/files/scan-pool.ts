@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { scanBatch, type BatchResult } from './scan-batch.js';
-import { ContentScanner } from './scan-content.js';
+import { ContentScanner } from '../secrets/scan-content.js';
 import type { ScanReply, ScanRequest } from './scan-worker.js';
 
 /** Batches of files at most this long go to one worker (a folder with 100,000 files is split). */

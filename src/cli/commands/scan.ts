@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { createPool } from '../../aws/pool.js';
 import { addFileScan } from '../../files/file-snapshot.js';
 import { readSnapshot } from '../../snapshot/read.js';
 import { fromRoot } from '../../util/paths.js';
@@ -52,13 +53,18 @@ export function scanCommand(y: Argv, done: CommandResult) {
       // files any AWS option); a plain `scan` reads the account. AWS options alone also serve the
       // CloudTrail sources (S3 archive, LookupEvents), so with events only --account asks for it.
       const account = events ? argv.account : !files || wantsAccount(argv);
-      // Check the AWS flags before loading rules or calling anything.
-      if (account) collectOptionsFrom(argv);
+      // Check the AWS flags before loading rules or calling anything. One pool of clients serves
+      // collection and the CloudTrail sources: the same profile, endpoint, retries and guard.
+      const aws = account || events ? createPool(collectOptionsFrom(argv)) : undefined;
       const ruleFilter = forSources(argv.only, { files, account, events });
-      const choices = { allowApi: true, ...(ruleFilter ? { ruleFilter } : {}) };
-      if (account) done.code = await evaluateAndReport(argv, (rules) => readSources(argv, rules, fileScan), choices);
-      else if (fileScan) done.code = await evaluateAndReport(argv, async () => filesSnapshot(await fileScan(), new Date()), choices);
-      else done.code = await evaluateAndReport(argv, undefined, choices);
+      const choices = { allowApi: true, ...(ruleFilter ? { ruleFilter } : {}), ...(aws ? { aws } : {}) };
+      try {
+        if (account) done.code = await evaluateAndReport(argv, (rules) => readSources(argv, rules, fileScan, [], aws), choices);
+        else if (fileScan) done.code = await evaluateAndReport(argv, async () => filesSnapshot(await fileScan(), new Date()), choices);
+        else done.code = await evaluateAndReport(argv, undefined, choices);
+      } finally {
+        aws?.destroy();
+      }
     },
   );
 }
