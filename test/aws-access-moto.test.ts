@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutBucketAclCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { importsOf, sdkPackages } from './support/imports.js';
 import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 
 const ACCOUNT = '123456789012';
@@ -134,6 +135,18 @@ async function scan(args: string[]) {
   );
   return { ...r, report: r.code === 2 ? undefined : (JSON.parse(r.stdout) as Report), requests: [...signed] };
 }
+
+describe('a scan imports only the SDK clients its rules need', () => {
+  it('one RDS rule: STS (identity) and RDS; S3 rules: S3 and S3 Control', async () => {
+    const base = ['scan', '--profile', 'prod', '--endpoint-url', endpoint, '--format', 'json', '--output', 'json=-', '--quiet'];
+    const rds = await importsOf([...base, '--only', 'rds-instance-not-multi-az'], env);
+    expect(rds.code, rds.stderr).toBe(0);
+    expect(sdkPackages(rds.urls)).toEqual(['@aws-sdk/client-rds', '@aws-sdk/client-sts', '@aws-sdk/credential-provider-node']);
+    const s3 = await importsOf([...base, '--only', 's3-bucket-public-acl'], env);
+    expect(s3.code, s3.stderr).toBe(1);
+    expect(sdkPackages(s3.urls)).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-s3-control', '@aws-sdk/client-sts', '@aws-sdk/credential-provider-node']);
+  });
+});
 
 describe('--profile applies to the CloudTrail sources as to collection', () => {
   it('scan --account --profile prod --cloudtrail api: LookupEvents is signed with the profile, in its region', async () => {

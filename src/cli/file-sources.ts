@@ -1,12 +1,10 @@
 import type { Argv } from 'yargs';
 import type { ClientPool } from '../aws/pool.js';
-import { addFileScan, filesSnapshot } from '../files/file-snapshot.js';
-import { scanFiles, type FileScan } from '../files/scan-files.js';
+import type { FileScan } from '../files/scan-files.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import type { AwsArgs } from './aws-options.js';
-import { collectForRules } from './collection.js';
 
 /** --files and its companions (scan, collect). */
 export function fileOptions<T>(y: Argv<T>) {
@@ -36,7 +34,7 @@ export interface FileArgs {
 export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefined {
   const roots = argv.files ?? [];
   if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
-  return roots.length ? () => scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
+  return roots.length ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
 }
 
 /** With --files, the account is read too when asked with --account or any AWS option. */
@@ -70,9 +68,11 @@ export async function readSources(
   extraTypes: readonly string[] = [],
   pool?: ClientPool,
 ): Promise<Snapshot> {
+  const { addFileScan, filesSnapshot } = await import('../files/file-snapshot.js');
   if (fileScan && !wantsAccount(argv)) return filesSnapshot(await fileScan(), new Date());
   const files = fileScan?.();
   files?.catch(() => undefined); // awaited below; a collection error must not leave it unhandled
+  const { collectForRules } = await import('./collection.js');
   const collected = (await collectForRules(argv, rules, extraTypes, pool)).snapshot;
   return files ? addFileScan(collected, await files) : collected;
 }

@@ -2,7 +2,7 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/ty
 import { UserError } from '../util/errors.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { createPool, type AnyClient, type ClientPool } from '../aws/pool.js';
-import { loadCoreCalls } from '../services/account/index.js';
+import { loadIdentityCall, loadRegionsCall } from '../services/account/index.js';
 import { errorCode, isMissingCredentials, isNetworkError, isRejectedCredentials, shortMessage } from './errors.js';
 import { planCollection, type CollectionPlan } from './plan.js';
 import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
@@ -66,7 +66,7 @@ async function startRegion(options: CollectOptions, pool: ClientPool): Promise<s
 }
 
 async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined): Promise<{ account: string; partition: string }> {
-  const { callerIdentity } = await loadCoreCalls();
+  const { callerIdentity } = await loadIdentityCall();
   const sts = await pool.client('sts', region);
   try {
     const id = await callerIdentity(sts);
@@ -95,7 +95,7 @@ async function whoAmI(pool: ClientPool, region: string, endpoint: string | undef
 async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string): Promise<string[]> {
   if (options.regions?.length) return [...options.regions];
   if (!options.allRegions) return [home];
-  const { describeRegions } = await loadCoreCalls();
+  const { describeRegions } = await loadRegionsCall();
   const ec2 = await pool.client('ec2', home);
   try {
     const regions = enabledRegions(await describeRegions(ec2), partition);

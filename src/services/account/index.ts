@@ -38,8 +38,9 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   { command: 'DescribeRegionsCommand', service: 'ec2', action: 'ec2:DescribeRegions', for: [] },
 ];
 
-/** The code of the core calls (it imports the STS and EC2 SDK packages). */
-export const loadCoreCalls = () => import('./identity.js');
+/** The code of the core calls, each imported when it is made (with the SDK package it sends through). */
+export const loadIdentityCall = () => import('./identity.js');
+export const loadRegionsCall = () => import('./regions.js');
 
 /** The account itself: its id, partition and alias, and the account-wide facts computed from the rest of the snapshot. */
 export const account: Service<typeof TYPES, { sts: STSClient }> = {
