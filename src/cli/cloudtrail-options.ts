@@ -25,6 +25,6 @@ export function cloudTrailOptions<T>(y: Argv<T>) {
  */
 export function cloudTrailTargetOptions<T>(y: Argv<T>) {
   return y
-    .option('regions', { type: 'string', array: true, default: [] as string[], describe: 'Regions LookupEvents reads, and the S3 archive\'s regions to read (comma-separated or repeated) [default: api: AWS_REGION or the profile's region; s3://: every region in the archive]', group: GROUP })
+    .option('regions', { type: 'string', array: true, default: [] as string[], describe: 'Regions LookupEvents reads, and the S3 archive\'s regions to read (comma-separated or repeated) [default: api: AWS_REGION or the profile\'s region; s3://: every region in the archive]', group: GROUP })
     .option('endpoint-url', { type: 'string', describe: 'Call this AWS endpoint instead of the default one (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured', group: GROUP });
 }
