@@ -118,6 +118,8 @@ export class CollectionRun {
       wanted,
       wants: (type) => wanted.has(type),
       client: <S extends ServiceName>(service: S, clientRegion?: string): ServiceClients[S] => {
+        // A client none of whose commands is declared was not loaded for this scan: the same bug as an undeclared command.
+        if (![...mine].some((key) => key.startsWith(`${service}:`))) throw new UndeclaredCommand(descriptor.id, `a command of ${service}`);
         const client = this.pool.get(service, clientRegion ?? region);
         // The collector may send only what its descriptor declares for the wanted types.
         return new Proxy(client, {
