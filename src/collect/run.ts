@@ -136,7 +136,6 @@ export class CollectionRun {
       add: (resource) => {
         const r: Resource = { type: resource.type, id: resource.id, account, region: resource.region ?? region, data: resource.data };
         if (resource.arn) r.arn = resource.arn;
-        if (resource.facts) r.facts = resource.facts;
         this.resources.push(r);
         this.progress.update();
       },

@@ -30,8 +30,11 @@ export interface CollectorDescriptor {
   readonly commands: readonly CommandSpec[];
 }
 
-/** A resource as a collector hands it over; the account is filled in, the region defaults to the task's. */
-export type NewResource = Omit<Resource, 'account' | 'region'> & { type: ResourceType; region?: string };
+/**
+ * A resource as a collector hands it over; the account is filled in, the region defaults to the
+ * task's. It has no `facts`: those are computed by enrichers, from `data`.
+ */
+export type NewResource = Omit<Resource, 'account' | 'region' | 'facts'> & { type: ResourceType; region?: string };
 
 /** How one API call (or one paginated listing) ended. */
 export type CallResult<T> =
