@@ -4,6 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../src/collect/registry.js';
+import { evaluate } from '../src/engine/evaluate.js';
+import { selectRules } from '../src/ruleset/select.js';
+import type { Snapshot } from '../src/snapshot/types.js';
 import { ENRICHERS } from '../src/enrich/index.js';
 import { RESOURCE_TYPES } from '../src/resources/types.js';
 import { renderResourcesMarkdown } from '../src/services/docs.js';
@@ -52,5 +55,33 @@ describe('the services list', () => {
       const exported = Object.values((await import(factory.package)) as Record<string, unknown>);
       expect(exported, `${name}: ${factory.package}`).toContain(await factory.load());
     }
+  });
+});
+
+describe('secret scans: the collector stores masked results in data, an enricher makes them facts', () => {
+  const SECRETS = [
+    { type: 'aws.lambda.function', field: 'awsauditEnvironmentSecrets', fact: 'environmentSecrets', rule: 'lambda-function-secrets-in-environment' },
+    { type: 'aws.ec2.instance-user-data', field: 'awsauditUserDataSecrets', fact: 'userDataSecrets', rule: 'ec2-instance-secrets-in-user-data' },
+  ];
+  const demo = JSON.parse(readFileSync(path.join(ROOT, 'demo', 'demo-account.snapshot.json'), 'utf8')) as Snapshot;
+  /** The same account as a snapshot of the previous release wrote it: the scan results in `facts`. */
+  const legacy = structuredClone(demo);
+  for (const r of legacy.resources) {
+    const s = SECRETS.find((x) => x.type === r.type);
+    if (!s || !Object.hasOwn(r.data, s.field)) continue;
+    r.facts = { ...r.facts, [s.fact]: r.data[s.field]! };
+    delete r.data[s.field];
+  }
+
+  it('gives the same findings, messages and evidence from data as from the facts older snapshots hold', async () => {
+    const selected = await selectRules({ only: SECRETS.map((s) => s.rule) }, { file: '', ruleDirs: [], rules: {}, suppressions: [] });
+    expect(selected).toHaveLength(2);
+    const now = new Date(demo.meta.collectedAt);
+    const fromData = evaluate(demo, selected, { now });
+    expect(fromData.findings.map((f) => f.ruleId).sort()).toEqual(['ec2-instance-secrets-in-user-data', 'lambda-function-secrets-in-environment']);
+    expect(fromData.findings.map((f) => f.message).join('\n')).toMatch(/DB_PASSWORD/);
+    expect(evaluate(legacy, selected, { now })).toEqual(fromData);
+    // The demo holds the new shape: no collector-set facts left.
+    for (const r of demo.resources) if (SECRETS.some((s) => s.type === r.type)) expect(r.facts?.[SECRETS.find((s) => s.type === r.type)!.fact]).toBeUndefined();
   });
 });
