@@ -4,7 +4,7 @@
 // server behind a small proxy that notes who signed each request and answers LookupEvents
 // (which moto does not implement) with a recorded page in CloudTrail's wire shape.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,7 +64,7 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function lookupEvents(req: IncomingMessage, res: ServerResponse): void {
+function lookupEvents(res: ServerResponse): void {
   if (throttleLookups > 0) {
     throttleLookups--;
     return reply(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
@@ -85,7 +85,7 @@ beforeAll(async () => {
       const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\//.exec(String(req.headers.authorization));
       const target = req.headers['x-amz-target'] as string | undefined;
       signed.push({ keyId: scope?.[1] ?? '(unsigned)', region: scope?.[2] ?? '', service: scope?.[3] ?? '', target });
-      if (target === 'CloudTrail_20131101.LookupEvents') return lookupEvents(req, res);
+      if (target === 'CloudTrail_20131101.LookupEvents') return lookupEvents(res);
       const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
