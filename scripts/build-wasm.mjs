@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles src/files/key-id-runs.wat and embeds the bytes (base64) in src/files/key-id-runs.ts,
+// Compiles src/secrets/key-id-runs.wat and embeds the bytes (base64) in src/secrets/key-id-runs.ts,
 // between the `wasm:begin` and `wasm:end` lines. Run it after changing the .wat; a test checks
 // that the embedded bytes are the ones this gives.
 //   node scripts/build-wasm.mjs [--check]
@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const source = fileURLToPath(new URL('../src/files/key-id-runs.wat', import.meta.url));
-const target = fileURLToPath(new URL('../src/files/key-id-runs.ts', import.meta.url));
+const source = fileURLToPath(new URL('../src/secrets/key-id-runs.wat', import.meta.url));
+const target = fileURLToPath(new URL('../src/secrets/key-id-runs.ts', import.meta.url));
 
 export async function compileKeyIdRuns() {
   const wabt = await wabtInit();
@@ -27,7 +27,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const updated = ts.replace(/(\/\/ wasm:begin\n)[^]*?(\n\s*\/\/ wasm:end)/, `$1const WASM = '${base64}';$2`);
   if (process.argv.includes('--check')) {
     if (updated !== ts) {
-      console.error('src/files/key-id-runs.ts: the embedded WebAssembly is not key-id-runs.wat compiled; run node scripts/build-wasm.mjs');
+      console.error('src/secrets/key-id-runs.ts: the embedded WebAssembly is not key-id-runs.wat compiled; run node scripts/build-wasm.mjs');
       process.exit(1);
     }
   } else if (updated !== ts) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { READ_ONLY_COMMAND } from '../src/collect/clients.js';
+import { READ_ONLY_COMMAND } from '../src/aws/pool.js';
 import { SOURCE_COMMANDS, sourceStatements } from '../src/cloudtrail/sources/index.js';
 import { ROOT, runCli } from './support/cli.js';
 

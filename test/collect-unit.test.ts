@@ -1,10 +1,10 @@
 import { CLOUDTRAIL_TYPES } from '../src/cloudtrail/pipeline.js';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { ClientPool, ReadOnlyViolation } from '../src/collect/clients.js';
+import { ClientPool, ReadOnlyViolation } from '../src/aws/pool.js';
 import { errorCode, isAccessDenied, shortMessage } from '../src/collect/errors.js';
 import { GapRecorder } from '../src/collect/gaps.js';
-import { lastUseFromReport, parseCredentialReport } from '../src/collect/iam-credential-report.js';
+import { lastUseFromReport, parseCredentialReport } from '../src/services/iam/credential-report.js';
 import { collectableTypes, commandsOf, permissionsPolicy, planCollection, typesNeeded } from '../src/collect/plan.js';
 import { createProgress } from '../src/collect/progress.js';
 import { enabledRegions, partitionOfArn, partitionOfRegion } from '../src/collect/regions.js';
@@ -129,7 +129,7 @@ describe('SDK plumbing', () => {
   it('the client pool refuses a write command before it is signed or sent', async () => {
     // Port 9 on 127.0.0.1 answers nothing: had the command been sent, the error would be a network one.
     const pool = new ClientPool({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1, retryMode: 'standard', maxConcurrency: 1, credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
-    await expect(pool.get('s3', 'us-east-1').send(new CreateBucketCommand({ Bucket: 'x' }))).rejects.toBeInstanceOf(ReadOnlyViolation);
+    await expect((await pool.client('s3', 'us-east-1')).send(new CreateBucketCommand({ Bucket: 'x' }))).rejects.toBeInstanceOf(ReadOnlyViolation);
     expect(pool.stats.requests).toBe(0);
     pool.destroy();
   });

@@ -2,14 +2,14 @@
 // NAT gateway relations, account-wide trail/recorder facts, bucket trail/TLS facts; and the
 // engine's refusal to evaluate a rule whose required types were not collected.
 import { describe, expect, it } from 'vitest';
-import { accountEnricher, recordsAllManagementEvents } from '../src/enrich/account.js';
-import { elasticIpEnricher } from '../src/enrich/ec2-elastic-ip.js';
-import { natGatewayEnricher } from '../src/enrich/ec2-nat-gateway.js';
-import { ebsMonthlyCostUsd } from '../src/enrich/ec2-volume.js';
-import { iamRootUserEnricher, iamUserCredentialsEnricher, rootLastUsed } from '../src/enrich/iam-credentials.js';
-import { iamPolicyDocumentEnrichers, isAdminStatement, normaliseStatements, serviceWildcards } from '../src/enrich/iam-policy-documents.js';
+import { accountEnricher, recordsAllManagementEvents } from '../src/services/account/enrich.js';
+import { elasticIpEnricher } from '../src/services/ec2/enrich-elastic-ip.js';
+import { natGatewayEnricher } from '../src/services/ec2/enrich-nat-gateway.js';
+import { ebsMonthlyCostUsd } from '../src/services/ec2/enrich-volume.js';
+import { iamRootUserEnricher, iamUserCredentialsEnricher, rootLastUsed } from '../src/services/iam/enrich-credentials.js';
+import { iamPolicyDocumentEnrichers, isAdminStatement, normaliseStatements, serviceWildcards } from '../src/services/iam/enrich-policy-documents.js';
 import { enrichResource } from '../src/enrich/index.js';
-import { deniesInsecureTransport, s3BucketEnricher } from '../src/enrich/s3-bucket.js';
+import { deniesInsecureTransport, s3BucketEnricher } from '../src/services/s3/enrich-bucket.js';
 import type { Enricher } from '../src/enrich/types.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { compileRule } from '../src/ruleset/load.js';

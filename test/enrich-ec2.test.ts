@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ec2InstanceEnricher } from '../src/enrich/ec2-instance.js';
-import { securityGroupEnricher } from '../src/enrich/ec2-security-group.js';
+import { ec2InstanceEnricher } from '../src/services/ec2/enrich-instance.js';
+import { securityGroupEnricher } from '../src/services/ec2/enrich-security-group.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 

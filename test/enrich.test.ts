@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flattenIngress } from '../src/enrich/ec2-security-group.js';
-import { s3BucketEnricher } from '../src/enrich/s3-bucket.js';
+import { flattenIngress } from '../src/services/ec2/enrich-security-group.js';
+import { s3BucketEnricher } from '../src/services/s3/enrich-bucket.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 

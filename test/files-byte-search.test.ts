@@ -6,10 +6,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from '../src/files/access-key-id.js';
-import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE } from '../src/files/private-key.js';
-import { KeyIdRunFinder } from '../src/files/key-id-runs.js';
-import { CHUNK_BYTES, CONTEXT_BYTES, ContentScanner, type ContentResult } from '../src/files/scan-content.js';
+import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from '../src/secrets/access-key-id.js';
+import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE } from '../src/secrets/private-key.js';
+import { KeyIdRunFinder } from '../src/secrets/key-id-runs.js';
+import { CHUNK_BYTES, CONTEXT_BYTES, ContentScanner, type ContentResult } from '../src/secrets/scan-content.js';
 import { scanFiles } from '../src/files/scan-files.js';
 import { compileKeyIdRuns } from '../scripts/build-wasm.mjs';
 import { ROOT } from './support/cli.js';
@@ -94,7 +94,7 @@ describe('the key-id run search', () => {
   });
 
   it('runs on the bytes of key-id-runs.wat as compiled (scripts/build-wasm.mjs)', async () => {
-    const embedded = /const WASM = '([^']*)'/.exec(readFileSync(path.join(ROOT, 'src', 'files', 'key-id-runs.ts'), 'utf8'))?.[1];
+    const embedded = /const WASM = '([^']*)'/.exec(readFileSync(path.join(ROOT, 'src', 'secrets', 'key-id-runs.ts'), 'utf8'))?.[1];
     expect(embedded).toBe(await compileKeyIdRuns());
   });
 

@@ -1,6 +1,6 @@
 // The facts the enricher computes for keys found in files: one sentence on what is known of a key.
 import { describe, expect, it } from 'vitest';
-import { fileAccessKeyEnricher } from '../src/enrich/file-access-key.js';
+import { fileAccessKeyEnricher } from '../src/files/enrich-access-key.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 import type { JsonObject } from '../src/util/json.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/engine/evaluate.js';
 import { enrichResource } from '../src/enrich/index.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
-import { accountFromKeyId } from '../src/files/access-key-id.js';
+import { accountFromKeyId } from '../src/secrets/access-key-id.js';
 import { addFileScan, filesSnapshot } from '../src/files/file-snapshot.js';
 import { scanFiles } from '../src/files/scan-files.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeUserData, userDataSecrets, USER_DATA_MAX_BYTES } from '../src/collect/collectors/ec2-user-data.js';
-import { maskKeyId as maskInFiles } from '../src/files/access-key-id.js';
+import { decodeUserData, userDataSecrets, USER_DATA_MAX_BYTES } from '../src/services/ec2/user-data.js';
+import { maskKeyId as maskInFiles } from '../src/secrets/access-key-id.js';
 import { detectTextSecrets, detectVariableSecrets, findAccessKeyIds, findSecretAccessKeys, isSecretNamedVariable, maskKeyId } from '../src/secrets/detect.js';
 import { keyIdFor, randomSecret } from './support/keys.js';
 

@@ -4,6 +4,9 @@ import { checkRegionNames } from '../collect/regions.js';
 import { UserError } from '../util/errors.js';
 import { splitList } from './options.js';
 
+/** Defaults of the AWS flags; also what the CloudTrail readers of `evaluate` (which has no such flags) use. */
+export const AWS_DEFAULTS = { maxConcurrency: 8, maxAttempts: 5 } as const;
+
 /** How to reach AWS (scan, collect). */
 export function awsOptions<T>(y: Argv<T>) {
   return y
@@ -12,8 +15,8 @@ export function awsOptions<T>(y: Argv<T>) {
     .option('regions', { type: 'string', array: true, describe: 'Scan these regions (comma-separated or repeated)', group: 'AWS:' })
     .option('all-regions', { type: 'boolean', default: false, describe: 'Scan every region enabled in the account (EC2 DescribeRegions)', group: 'AWS:' })
     .option('endpoint-url', { type: 'string', describe: 'Send every call to this endpoint (an emulator or proxy; default: AWS_ENDPOINT_URL)', group: 'AWS:' })
-    .option('max-concurrency', { type: 'number', default: 8, describe: 'Concurrent requests per service and region', group: 'AWS:' })
-    .option('max-attempts', { type: 'number', default: 5, describe: 'Attempts per call, with backoff on throttling and transient errors', group: 'AWS:' })
+    .option('max-concurrency', { type: 'number', default: AWS_DEFAULTS.maxConcurrency, describe: 'Concurrent requests per service and region', group: 'AWS:' })
+    .option('max-attempts', { type: 'number', default: AWS_DEFAULTS.maxAttempts, describe: 'Attempts per call, with backoff on throttling and transient errors', group: 'AWS:' })
     .option('retry-mode', { type: 'string', choices: ['standard', 'adaptive'], default: 'standard', describe: 'SDK retry mode (adaptive also rate-limits the client)', group: 'AWS:' });
 }
 

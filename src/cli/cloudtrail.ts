@@ -1,42 +1,15 @@
-import type { Argv } from 'yargs';
+import { createPool, type ClientPool } from '../aws/pool.js';
 import { stderrProgress } from '../cloudtrail/progress.js';
 import { evaluateEvents, type EventSource, type EventsResult } from '../cloudtrail/pipeline.js';
 import type { AttributionMode } from '../cloudtrail/event-evaluator.js';
 import { nothingReadError } from '../cloudtrail/read-problems.js';
 import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
+import { parseS3Url } from '../cloudtrail/sources/s3-location.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
+import { AWS_DEFAULTS } from './aws-options.js';
 import { splitList } from './options.js';
-
-const GROUP = 'CloudTrail:';
-
-/** Options of the commands that can read CloudTrail events (scan, evaluate). */
-export function cloudTrailOptions<T>(y: Argv<T>) {
-  return y
-    .option('cloudtrail', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'Read CloudTrail events from: api (LookupEvents), s3://bucket/prefix (the trail\'s archive), or a file or folder (.json, .json.gz); repeatable',
-      group: GROUP,
-    })
-    .option('since', { type: 'string', describe: 'Start of the event window: ISO date/time or a duration before now (7d, 12h) [default for api and s3://: 7d; files: all]', group: GROUP })
-    .option('until', { type: 'string', describe: 'End of the event window (exclusive; a date alone means the end of that day) [default for api and s3://: now]', group: GROUP })
-    .option('max-events', { type: 'number', describe: 'LookupEvents: stop each region after the page that reaches this many events (a note says where the window was cut)', group: GROUP })
-    .option('leaked-key-id', { type: 'string', array: true, default: [] as string[], describe: 'An access key id known to be leaked: every call signed with it is a finding (repeatable)', group: GROUP })
-    .option('workers', { type: 'number', describe: 'Threads that parse events and run event rules [default: one per CPU; 0: none]', group: GROUP });
-}
-
-/**
- * Where CloudTrail sources are read, for commands without the account options (evaluate);
- * `scan` has the same flags from its AWS options.
- */
-export function cloudTrailTargetOptions<T>(y: Argv<T>) {
-  return y
-    .option('regions', { type: 'string', array: true, default: [] as string[], describe: 'Regions LookupEvents reads, and the S3 archive\'s regions to read (comma-separated or repeated) [default: api: AWS_REGION; s3://: every region in the archive]', group: GROUP })
-    .option('endpoint-url', { type: 'string', describe: 'Call this AWS endpoint instead of the default one (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured', group: GROUP });
-}
 
 export interface CloudTrailArgs {
   cloudtrail?: string[] | undefined;
@@ -49,15 +22,24 @@ export interface CloudTrailArgs {
   leakedKeyId?: string[] | undefined;
   workers?: number | undefined;
   quiet?: boolean | undefined;
+  /** The AWS flags, where the command has them (scan): they apply to the sources as to collection. */
+  profile?: string | undefined;
+  region?: string | undefined;
+  maxAttempts?: number | undefined;
+  retryMode?: string | undefined;
+  maxConcurrency?: number | undefined;
 }
 
 /** A parsed, checked CloudTrail request: what to read, over which window. */
 export interface CloudTrailRun {
-  sources: EventSource[];
+  /** The sources, opened when the run reads them (the S3 archive and LookupEvents may need the profile's region). */
+  open(): Promise<EventSource[]>;
   window: TimeWindow;
   leakedKeyIds: string[];
   workers?: number;
   quiet: boolean;
+  /** Close the AWS clients the run made for itself (a pool given by the caller stays open). */
+  close(): void;
 }
 
 const KEY_ID = /^A[KS]IA[A-Z0-9]{16}$/;
@@ -70,7 +52,7 @@ function last<T>(value: T | T[] | undefined): T | undefined {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { allowApi: boolean }): CloudTrailRun | undefined {
+export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { allowApi: boolean; aws?: ClientPool | undefined }): CloudTrailRun | undefined {
   const args = { ...raw, since: last(raw.since), until: last(raw.until), endpointUrl: last(raw.endpointUrl) };
   const specs = args.cloudtrail ?? [];
   if (specs.length === 0) {
@@ -91,15 +73,33 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   // The API and the archive need a window; local files are read whole unless one is given.
   const remote = kinds.has('api') || kinds.has('s3');
   const window = resolveWindow(args, now, remote ? 7 : undefined);
+  for (const spec of specs) if (sourceKind(spec) === 's3') parseS3Url(spec);
   const regions = splitList(args.regions);
-  const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const endpoint = args.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-  const sources = openSources(specs, {
-    ...(endpoint ? { endpoint } : {}),
-    ...(regions.length ? { regions, archiveRegions: regions } : envRegion ? { regions: [envRegion] } : {}),
-    ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
-  });
-  const run: CloudTrailRun = { sources, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet) };
+  const endpoint = args.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  // The same clients as collection (when the command collects too), else ones made from the same flags.
+  const aws =
+    options.aws ??
+    createPool({
+      profile: args.profile,
+      endpoint,
+      maxAttempts: args.maxAttempts ?? AWS_DEFAULTS.maxAttempts,
+      retryMode: args.retryMode === 'adaptive' ? 'adaptive' : 'standard',
+      maxConcurrency: args.maxConcurrency ?? AWS_DEFAULTS.maxConcurrency,
+    });
+  const open = async (): Promise<EventSource[]> => {
+    // Where the API is read and the archive's client starts: --regions, --region, else the SDK's
+    // own region (AWS_REGION, AWS_DEFAULT_REGION, the profile's region).
+    const region = args.region ?? regions[0] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (remote ? await aws.defaultRegion() : undefined);
+    const apiRegions = regions.length ? regions : region ? [region] : [];
+    return openSources(specs, {
+      aws,
+      region: region ?? 'us-east-1',
+      ...(apiRegions.length ? { regions: apiRegions } : {}),
+      ...(regions.length ? { archiveRegions: regions } : {}),
+      ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
+    });
+  };
+  const run: CloudTrailRun = { open, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet), close: () => (options.aws ? undefined : aws.destroy()) };
   if (args.workers !== undefined) run.workers = args.workers;
   return run;
 }
@@ -109,7 +109,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
   const progress = run.quiet ? undefined : stderrProgress();
   let result: EventsResult;
   try {
-    result = await evaluateEvents(run.sources, rules, {
+    result = await evaluateEvents(await run.open(), rules, {
       now,
       window: run.window,
       leakedKeyIds: run.leakedKeyIds,
@@ -119,6 +119,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
     });
   } finally {
     progress?.done();
+    run.close();
   }
   const nothing = nothingReadError(result);
   if (nothing) throw nothing;

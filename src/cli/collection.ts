@@ -1,3 +1,4 @@
+import type { ClientPool } from '../aws/pool.js';
 import { collectSnapshot, type CollectResult } from '../collect/collect.js';
 import { collectableTypes, typesNeeded } from '../collect/plan.js';
 import type { CompiledRule } from '../ruleset/types.js';
@@ -20,7 +21,7 @@ export function typesForRules(rules: readonly CompiledRule[], extra: readonly st
   return typesNeeded(rules.map((r) => r.definition), extra);
 }
 
-/** Collect what the selected rules need from the live account. */
-export function collectForRules(argv: AwsArgs, rules: readonly CompiledRule[], extra: readonly string[] = []): Promise<CollectResult> {
-  return collectSnapshot({ ...collectOptionsFrom(argv), types: typesForRules(rules, extra) });
+/** Collect what the selected rules need from the live account (through the run's client pool, when it has one). */
+export function collectForRules(argv: AwsArgs, rules: readonly CompiledRule[], extra: readonly string[] = [], pool?: ClientPool): Promise<CollectResult> {
+  return collectSnapshot({ ...collectOptionsFrom(argv), types: typesForRules(rules, extra), pool });
 }

@@ -1,11 +1,10 @@
 import type { Argv } from 'yargs';
-import { addFileScan, filesSnapshot } from '../files/file-snapshot.js';
-import { scanFiles, type FileScan } from '../files/scan-files.js';
+import type { ClientPool } from '../aws/pool.js';
+import type { FileScan } from '../files/scan-files.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import type { AwsArgs } from './aws-options.js';
-import { collectForRules } from './collection.js';
 
 /** --files and its companions (scan, collect). */
 export function fileOptions<T>(y: Argv<T>) {
@@ -37,7 +36,7 @@ export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefine
   if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
   // An empty argument (an unset variable in `--files "$DIR"`) would resolve to the working directory: never scan that unasked.
   if (roots.some((root) => root.trim() === '')) throw new UserError('--files: an empty path was given', 'name a file or folder; for the working directory, write --files .');
-  return roots.length ? () => scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
+  return roots.length ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
 }
 
 /** With --files, the account is read too when asked with --account or any AWS option. */
@@ -64,10 +63,18 @@ export function rulesForSources(only: readonly string[], sources: { files: boole
  * the files are scanned while the account is collected, and the keys found are checked
  * against the account's access keys once both are in (the file rules make collection list them).
  */
-export async function readSources(argv: AwsArgs & FileArgs, rules: readonly CompiledRule[], fileScan: (() => Promise<FileScan>) | undefined, extraTypes: readonly string[] = []): Promise<Snapshot> {
+export async function readSources(
+  argv: AwsArgs & FileArgs,
+  rules: readonly CompiledRule[],
+  fileScan: (() => Promise<FileScan>) | undefined,
+  extraTypes: readonly string[] = [],
+  pool?: ClientPool,
+): Promise<Snapshot> {
+  const { addFileScan, filesSnapshot } = await import('../files/file-snapshot.js');
   if (fileScan && !wantsAccount(argv)) return filesSnapshot(await fileScan(), new Date());
   const files = fileScan?.();
   files?.catch(() => undefined); // awaited below; a collection error must not leave it unhandled
-  const collected = (await collectForRules(argv, rules, extraTypes)).snapshot;
+  const { collectForRules } = await import('./collection.js');
+  const collected = (await collectForRules(argv, rules, extraTypes, pool)).snapshot;
   return files ? addFileScan(collected, await files) : collected;
 }

@@ -1,3 +1,4 @@
+import type { ClientPool } from '../aws/pool.js';
 import { isCloudTrailRule } from '../cloudtrail/pipeline.js';
 import { evaluationWithEvents, findingResourceKeys } from '../cloudtrail/merge.js';
 import { loadConfig } from '../config/config.js';
@@ -61,6 +62,8 @@ export interface EvaluationChoices {
   ruleFilter?: (rule: CompiledRule) => boolean;
   /** --cloudtrail api may call LookupEvents (a live scan); otherwise only files and S3 archives. */
   allowApi?: boolean;
+  /** The run's AWS clients, shared by collection and the CloudTrail sources (scan). */
+  aws?: ClientPool;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function evaluateAndReport(
   const formats = parseFormats(args.format);
   const outputs = parseOutputs(args.output);
   const now = parseNow(args.now);
-  const cloudtrail = prepareCloudTrail(args, now, { allowApi: choices.allowApi ?? false });
+  const cloudtrail = prepareCloudTrail(args, now, { allowApi: choices.allowApi ?? false, aws: choices.aws });
   if (!snapshot && !cloudtrail) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');

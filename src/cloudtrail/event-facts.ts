@@ -1,4 +1,4 @@
-import { maskKeyId } from '../secrets/detect.js';
+import { maskKeyId } from '../secrets/access-key-id.js';
 import type { JsonObject } from '../util/json.js';
 import type { CloudTrailRecord } from './records.js';
 

@@ -1,10 +1,8 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
-import { ClientPool, type AnyClient, type AwsSettings } from './clients.js';
+import { createPool, type AnyClient, type ClientPool } from '../aws/pool.js';
+import { loadIdentityCall, loadRegionsCall } from '../services/account/index.js';
 import { errorCode, isMissingCredentials, isNetworkError, isRejectedCredentials, shortMessage } from './errors.js';
 import { planCollection, type CollectionPlan } from './plan.js';
 import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
@@ -28,6 +26,11 @@ export interface CollectOptions {
   progress: boolean;
   /** Extra instrumentation for every SDK client (tests intercept commands with it). */
   instrument?: (client: AnyClient, service: ServiceName, region: string) => void;
+  /**
+   * The run's client pool, when the caller shares it with other AWS readers (the CloudTrail
+   * sources); it then stays open. Otherwise collection makes its own from the options above.
+   */
+  pool?: ClientPool | undefined;
 }
 
 export interface CollectStats {
@@ -48,17 +51,11 @@ const NO_CREDENTIALS =
   'no AWS credentials found: pass --profile NAME or set AWS_PROFILE (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or container role (`awsaudit scan --demo` needs none)';
 
 /** The region global calls start from before the partition is known. */
-async function startRegion(options: CollectOptions): Promise<string> {
+async function startRegion(options: CollectOptions, pool: ClientPool): Promise<string> {
   if (options.region) return options.region;
-  try {
-    // The SDK's own resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
-    const probe = new STSClient(options.profile ? { profile: options.profile } : {});
-    const region = await probe.config.region();
-    probe.destroy();
-    if (region) return region;
-  } catch {
-    // no region configured anywhere
-  }
+  // The SDK's own resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
+  const region = await pool.defaultRegion();
+  if (region) return region;
   // Not a listed region itself: one of them may not be enabled, and identity must not fail for that.
   if (options.regions?.length) return globalRegionOf(partitionOfRegion(options.regions[0]!));
   if (options.allRegions) return 'us-east-1';
@@ -69,10 +66,12 @@ async function startRegion(options: CollectOptions): Promise<string> {
 }
 
 async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined): Promise<{ account: string; partition: string }> {
+  const { callerIdentity } = await loadIdentityCall();
+  const sts = await pool.client('sts', region);
   try {
-    const id = await pool.get('sts', region).send(new GetCallerIdentityCommand({}));
-    if (!id.Account) throw new UserError('GetCallerIdentity returned no account id');
-    return { account: id.Account, partition: partitionOfArn(id.Arn) ?? partitionOfRegion(region) };
+    const id = await callerIdentity(sts);
+    if (!id.account) throw new UserError('GetCallerIdentity returned no account id');
+    return { account: id.account, partition: partitionOfArn(id.arn) ?? partitionOfRegion(region) };
   } catch (error) {
     if (error instanceof UserError) throw error;
     if (isMissingCredentials(error)) {
@@ -96,9 +95,10 @@ async function whoAmI(pool: ClientPool, region: string, endpoint: string | undef
 async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string): Promise<string[]> {
   if (options.regions?.length) return [...options.regions];
   if (!options.allRegions) return [home];
+  const { describeRegions } = await loadRegionsCall();
+  const ec2 = await pool.client('ec2', home);
   try {
-    const answer = await pool.get('ec2', home).send(new DescribeRegionsCommand({ AllRegions: false }));
-    const regions = enabledRegions(answer.Regions ?? [], partition);
+    const regions = enabledRegions(await describeRegions(ec2), partition);
     if (regions.length === 0) throw new UserError(`--all-regions: DescribeRegions listed no enabled region in partition ${partition}`);
     return regions;
   } catch (error) {
@@ -116,18 +116,9 @@ async function scanRegions(options: CollectOptions, pool: ClientPool, home: stri
 export async function collectSnapshot(options: CollectOptions): Promise<CollectResult> {
   const started = Date.now();
   const plan = planCollection(options.types);
-  const settings: AwsSettings = {
-    profile: options.profile,
-    endpoint: options.endpoint,
-    maxAttempts: options.maxAttempts,
-    retryMode: options.retryMode,
-    maxConcurrency: options.maxConcurrency,
-    // One chain for every client, so SSO, assume-role or instance credentials are resolved once.
-    credentials: defaultProvider(options.profile ? { profile: options.profile } : {}),
-  };
-  const pool = new ClientPool(settings, options.instrument);
+  const pool = options.pool ?? createPool(options, options.instrument);
   try {
-    const start = await startRegion(options);
+    const start = await startRegion(options, pool);
     const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile);
     const home = options.region ?? (partitionOfRegion(start) === partition ? start : globalRegionOf(partition));
     const regions = await scanRegions(options, pool, home, partition);
@@ -172,7 +163,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     };
     return { snapshot, stats: { commands: Object.fromEntries([...pool.stats.commands].sort()), requests: pool.stats.requests, durationMs }, plan };
   } finally {
-    pool.destroy();
+    if (!options.pool) pool.destroy();
   }
 }
 

@@ -1,11 +1,11 @@
 import type { ResourceType } from '../resources/types.js';
 import type { Resource } from '../snapshot/types.js';
-import { ReadOnlyViolation, type ClientPool } from './clients.js';
+import { ReadOnlyViolation, type ClientPool } from '../aws/pool.js';
 import { errorCode, shortMessage } from './errors.js';
 import { GapRecorder } from './gaps.js';
 import { commandsOf, type CollectionPlan, type PlannedCollector } from './plan.js';
 import { createProgress, type Progress } from './progress.js';
-import type { CallOptions, CallResult, Collector, CollectorContext, ServiceClients, ServiceName } from './types.js';
+import type { CallOptions, CallResult, CollectFunction, Collector, CollectorContext, ServiceClients, ServiceName } from './types.js';
 
 /** A collector sent a command its descriptor does not declare for the wanted types: a bug, so the scan stops. */
 export class UndeclaredCommand extends Error {
@@ -41,6 +41,9 @@ export class CollectionRun {
   private tasksDone = 0;
   private readonly tasks: Array<{ planned: PlannedCollector; region: string }> = [];
   private readonly allowed = new Map<Collector, Set<string>>();
+  /** The SDK clients the planned collectors send through. */
+  private readonly services = new Set<ServiceName>();
+  private readonly code = new Map<Collector, CollectFunction>();
   readonly progress: Progress;
 
   constructor(
@@ -59,6 +62,7 @@ export class CollectionRun {
       let set = this.allowed.get(planned.collector);
       if (!set) this.allowed.set(planned.collector, (set = new Set()));
       set.add(`${cmd.service}:${cmd.command}`);
+      this.services.add(cmd.service);
     }
     this.progress = createProgress(process.stderr, showProgress, () => ({
       tasksDone: this.tasksDone,
@@ -70,13 +74,20 @@ export class CollectionRun {
   }
 
   async runAll(): Promise<void> {
+    // Only now are the SDK packages and collector code of this scan imported: those its rules need.
+    await Promise.all([
+      this.pool.load(this.services),
+      ...[...new Set(this.tasks.map((t) => t.planned.collector))].map(async (collector) => void this.code.set(collector, await collector.load())),
+    ]);
     await Promise.all(this.tasks.map((task) => this.runTask(task.planned, task.region)));
   }
 
   private async runTask(planned: PlannedCollector, region: string): Promise<void> {
     const { descriptor } = planned.collector;
     try {
-      await planned.collector.collect(this.context(planned, region));
+      const collect = this.code.get(planned.collector);
+      if (!collect) throw new Error(`collector ${descriptor.id} was not loaded`);
+      await collect(this.context(planned, region));
     } catch (error) {
       if (isFatal(error)) throw error;
       // A bug in one collector (an answer shaped in a way it did not expect) must not lose
@@ -107,6 +118,8 @@ export class CollectionRun {
       wanted,
       wants: (type) => wanted.has(type),
       client: <S extends ServiceName>(service: S, clientRegion?: string): ServiceClients[S] => {
+        // A client none of whose commands is declared was not loaded for this scan: the same bug as an undeclared command.
+        if (![...mine].some((key) => key.startsWith(`${service}:`))) throw new UndeclaredCommand(descriptor.id, `a command of ${service}`);
         const client = this.pool.get(service, clientRegion ?? region);
         // The collector may send only what its descriptor declares for the wanted types.
         return new Proxy(client, {
@@ -123,7 +136,6 @@ export class CollectionRun {
       add: (resource) => {
         const r: Resource = { type: resource.type, id: resource.id, account, region: resource.region ?? region, data: resource.data };
         if (resource.arn) r.arn = resource.arn;
-        if (resource.facts) r.facts = resource.facts;
         this.resources.push(r);
         this.progress.update();
       },

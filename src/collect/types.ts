@@ -1,31 +1,8 @@
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3ControlClient } from '@aws-sdk/client-s3-control';
-import type { STSClient } from '@aws-sdk/client-sts';
 import type { ResourceType } from '../resources/types.js';
+import type { ServiceClients, ServiceName } from '../services/index.js';
 import type { Resource } from '../snapshot/types.js';
 
-/** The SDK clients collectors use, by the short name that gaps and progress show. */
-export interface ServiceClients {
-  sts: STSClient;
-  iam: IAMClient;
-  ec2: EC2Client;
-  s3: S3Client;
-  s3control: S3ControlClient;
-  rds: RDSClient;
-  elbv2: ElasticLoadBalancingV2Client;
-  lambda: LambdaClient;
-  cloudtrail: CloudTrailClient;
-  config: ConfigServiceClient;
-}
-
-export type ServiceName = keyof ServiceClients;
+export type { ServiceClients, ServiceName };
 
 /** One SDK command a collector may send, the IAM action it needs, and what it is sent for. */
 export interface CommandSpec {
@@ -53,8 +30,11 @@ export interface CollectorDescriptor {
   readonly commands: readonly CommandSpec[];
 }
 
-/** A resource as a collector hands it over; the account is filled in, the region defaults to the task's. */
-export type NewResource = Omit<Resource, 'account' | 'region'> & { type: ResourceType; region?: string };
+/**
+ * A resource as a collector hands it over; the account is filled in, the region defaults to the
+ * task's. It has no `facts`: those are computed by enrichers, from `data`.
+ */
+export type NewResource = Omit<Resource, 'account' | 'region' | 'facts'> & { type: ResourceType; region?: string };
 
 /** How one API call (or one paginated listing) ended. */
 export type CallResult<T> =
@@ -93,7 +73,14 @@ export interface CollectorContext {
   call<T>(operation: string, types: readonly ResourceType[], fn: () => Promise<T>, options?: CallOptions): Promise<CallResult<T>>;
 }
 
+/** A collector's code: reads the account through the context it is given. */
+export type CollectFunction = (ctx: CollectorContext) => Promise<void>;
+
+/**
+ * A collector: its descriptor (data, read by planning, `awsaudit permissions` and the read-only
+ * test) and its code, imported only when a scan plans it (the code imports the SDK).
+ */
 export interface Collector {
   readonly descriptor: CollectorDescriptor;
-  collect(ctx: CollectorContext): Promise<void>;
+  load(): Promise<CollectFunction>;
 }

@@ -1,32 +1,9 @@
 import type { Resource } from '../snapshot/types.js';
-import { accountEnricher } from './account.js';
-import { elasticIpEnricher } from './ec2-elastic-ip.js';
-import { ec2InstanceEnricher } from './ec2-instance.js';
-import { natGatewayEnricher } from './ec2-nat-gateway.js';
-import { fileAccessKeyEnricher } from './file-access-key.js';
-import { securityGroupEnricher } from './ec2-security-group.js';
-import { ec2VolumeEnricher } from './ec2-volume.js';
-import { iamAccessKeyEnricher } from './iam-access-key.js';
-import { iamRootUserEnricher, iamUserCredentialsEnricher } from './iam-credentials.js';
-import { iamPolicyDocumentEnrichers } from './iam-policy-documents.js';
-import { s3BucketEnricher } from './s3-bucket.js';
+import { SERVICES } from '../services/index.js';
 import type { EnrichContext, Enricher } from './types.js';
 
-/** Every enricher, by the resource type it computes facts for. */
-export const ENRICHERS: readonly Enricher[] = [
-  s3BucketEnricher,
-  iamAccessKeyEnricher,
-  securityGroupEnricher,
-  ec2InstanceEnricher,
-  fileAccessKeyEnricher,
-  accountEnricher,
-  elasticIpEnricher,
-  natGatewayEnricher,
-  ec2VolumeEnricher,
-  iamRootUserEnricher,
-  iamUserCredentialsEnricher,
-  ...iamPolicyDocumentEnrichers,
-];
+/** Every enricher, from the services list, by the resource type it computes facts for. */
+export const ENRICHERS: readonly Enricher[] = SERVICES.flatMap((service) => service.enrichers);
 
 const byType = new Map<string, Enricher[]>();
 for (const enricher of ENRICHERS) {

@@ -8,7 +8,7 @@
  *   assignment), which the notes later moved to Parameter Store: A7.
  */
 import path from 'node:path';
-import { ACCESS_KEY_ID_SOURCE, maskKeyId } from './access-key-id.js';
+import { ACCESS_KEY_ID_SOURCE, maskKeyId } from '../secrets/access-key-id.js';
 
 export const BUILD_FILE_KINDS = ['dockerfile', 'compose', 'buildspec', 'appspec', 'procfile', 'ci', 'deploy-script'] as const;
 export type BuildFileKind = (typeof BUILD_FILE_KINDS)[number];

@@ -1,6 +1,6 @@
 import { nameText, type FsPath } from '../util/byte-paths.js';
 import { buildFileKind, type BuildFileKind } from './build-files.js';
-import type { ContentScanner, FileRead } from './scan-content.js';
+import type { ContentScanner, FileRead } from '../secrets/scan-content.js';
 
 /** What a batch of files gave: totals for all, details only for the files that matter. */
 export interface BatchResult {

@@ -3,10 +3,10 @@ import type { CoverageGap, Resource } from '../snapshot/types.js';
 import { showPath, type FsPath } from '../util/byte-paths.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
-import { accountFromKeyId, keyKindOf, maskKeyId } from './access-key-id.js';
+import { accountFromKeyId, keyKindOf, maskKeyId } from '../secrets/access-key-id.js';
 import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
-import { nameLooksLikePrivateKey } from './private-key.js';
-import type { ContentResult, FileRead } from './scan-content.js';
+import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
+import type { ContentResult, FileRead } from '../secrets/scan-content.js';
 import { MAX_BATCH, ScanPool } from './scan-pool.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FsPath } from '../util/byte-paths.js';
 import { scanBatch, type BatchResult } from './scan-batch.js';
-import { ContentScanner } from './scan-content.js';
+import { ContentScanner } from '../secrets/scan-content.js';
 import type { ScanReply, ScanRequest } from './scan-worker.js';
 
 /** Batches of files at most this long go to one worker (a folder with 100,000 files is split). */

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { FsPath } from '../util/byte-paths.js';
 import { scanBatch, type BatchResult } from './scan-batch.js';
-import { ContentScanner } from './scan-content.js';
+import { ContentScanner } from '../secrets/scan-content.js';
 
 export interface ScanRequest {
   batch: number;

@@ -1,18 +1,19 @@
 /**
  * Finding credentials in text that awsaudit must never store: Lambda environment variable
- * values and decoded EC2 user data (the file scanner, src/files, uses the same primitives).
+ * values and decoded EC2 user data. The file scanner (src/files) runs the same detectors over
+ * files: this folder holds them all, so a collector never imports the file scanner.
  * Callers keep only what is returned here: kinds, names, line numbers and key ids masked by
  * `maskKeyId`. Raw key ids and secrets stay in memory for the time of the scan.
  *
  * One definition of a key id, a secret access key, a placeholder and a mask serves every
- * path: the file scanner's (src/files/access-key-id.ts, src/files/secret-key.ts). AWS's
+ * path (access-key-id.ts, secret-key.ts, private-key.ts, scan-content.ts here). AWS's
  * documented example keys (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY) and
  * obvious placeholders are not findings anywhere, and a masked id reads `AKIA…MPLE` everywhere.
  */
-import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId, keyKindOf, maskKeyId, type AccessKeyKind, type AccessKeyPrefix } from '../files/access-key-id.js';
-import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey } from '../files/private-key.js';
-import { scanText } from '../files/scan-content.js';
-import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from '../files/secret-key.js';
+import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId, keyKindOf, maskKeyId, type AccessKeyKind, type AccessKeyPrefix } from './access-key-id.js';
+import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey } from './private-key.js';
+import { scanText } from './scan-content.js';
+import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
 
 export { isPlaceholderKeyId, maskKeyId, type AccessKeyKind };
 

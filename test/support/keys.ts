@@ -1,7 +1,7 @@
 // Key-shaped strings for tests, assembled at run time so that no key id + secret pair is ever
 // committed as a literal (and so that a scan of this repository finds none).
 import { randomBytes, randomInt } from 'node:crypto';
-import { isPlausibleSecretKey } from '../../src/files/secret-key.js';
+import { isPlausibleSecretKey } from '../../src/secrets/secret-key.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

@@ -39,7 +39,7 @@ import {
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { isPlaceholderKeyId } from '../../src/files/access-key-id.js';
+import { isPlaceholderKeyId } from '../../src/secrets/access-key-id.js';
 import { keyIdFor, randomSecret } from './keys.js';
 import { sdkConfig } from './moto.js';
 

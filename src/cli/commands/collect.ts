@@ -1,11 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { loadConfig } from '../../config/config.js';
-import { selectRules } from '../../ruleset/select.js';
-import { checkSnapshot } from '../../snapshot/read.js';
 import { displayPath } from '../../util/paths.js';
 import { awsOptions, collectOptionsFrom } from '../aws-options.js';
-import { parseExtraTypes } from '../collection.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
 import type { CommandResult } from '../command-result.js';
@@ -24,6 +20,12 @@ export function collectCommand(y: Argv, done: CommandResult) {
         .example('$0 collect --out snap.json --files ~/notes', 'The account and your notes folder (key ids masked, secrets never written)')
         .example('$0 evaluate --snapshot snap.json', 'Then evaluate it, as often as needed, with no AWS calls'),
     async (argv) => {
+      const [{ loadConfig }, { selectRules }, { checkSnapshot }, { parseExtraTypes }] = await Promise.all([
+        import('../../config/config.js'),
+        import('../../ruleset/select.js'),
+        import('../../snapshot/read.js'),
+        import('../collection.js'),
+      ]);
       const fileScan = fileScanOf(argv);
       const account = fileScan === undefined || wantsAccount(argv);
       if (account) collectOptionsFrom(argv);

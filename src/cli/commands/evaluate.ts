@@ -1,10 +1,7 @@
 import type { Argv } from 'yargs';
-import { isCloudTrailRule } from '../../cloudtrail/pipeline.js';
 import type { CompiledRule } from '../../ruleset/types.js';
-import { readSnapshot } from '../../snapshot/read.js';
-import { cloudTrailOptions, cloudTrailTargetOptions } from '../cloudtrail.js';
+import { cloudTrailOptions, cloudTrailTargetOptions } from '../cloudtrail-options.js';
 import { evaluationOptions } from '../options.js';
-import { evaluateAndReport } from '../run-evaluation.js';
 import type { CommandResult } from '../command-result.js';
 
 export function evaluateCommand(y: Argv, done: CommandResult) {
@@ -20,6 +17,11 @@ export function evaluateCommand(y: Argv, done: CommandResult) {
         .example('$0 evaluate -s snap.json -f sarif --output sarif=results.sarif', 'SARIF for GitHub code scanning')
         .example('$0 evaluate -s snap.json --cloudtrail s3://my-trail-bucket --since 30d', 'Add the trail archive: event rules, and who last changed each resource with a finding'),
     async (argv) => {
+      const [{ evaluateAndReport }, { isCloudTrailRule }, { readSnapshot }] = await Promise.all([
+        import('../run-evaluation.js'),
+        import('../../cloudtrail/pipeline.js'),
+        import('../../snapshot/read.js'),
+      ]);
       // Event rules read events, not snapshots: they run when --cloudtrail is given (or --only names them).
       const ruleFilter = argv.cloudtrail.length || argv.only.length ? undefined : (rule: CompiledRule) => !isCloudTrailRule(rule);
       done.code = await evaluateAndReport(argv, () => readSnapshot(argv.snapshot), ruleFilter ? { ruleFilter } : {});

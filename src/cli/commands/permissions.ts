@@ -1,9 +1,4 @@
 import type { Argv } from 'yargs';
-import { loadConfig } from '../../config/config.js';
-import { permissionsPolicy, planCollection } from '../../collect/plan.js';
-import { sourceStatements } from '../../cloudtrail/sources/index.js';
-import { selectRules } from '../../ruleset/select.js';
-import { parseExtraTypes, typesForRules } from '../collection.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
 import type { CommandResult } from '../command-result.js';
 
@@ -25,6 +20,13 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
         .example('$0 permissions --cloudtrail api --cloudtrail s3://my-trail-bucket/org', 'Also read CloudTrail event history and the trail archive')
         .example('$0 permissions --only s3-bucket-public-acl', 'Only what one rule needs'),
     async (argv) => {
+      const [{ loadConfig }, { permissionsPolicy, planCollection }, { sourceStatements }, { selectRules }, { parseExtraTypes, typesForRules }] = await Promise.all([
+        import('../../config/config.js'),
+        import('../../collect/plan.js'),
+        import('../../cloudtrail/sources/index.js'),
+        import('../../ruleset/select.js'),
+        import('../collection.js'),
+      ]);
       const extra = parseExtraTypes(argv.types);
       const rules = await selectRules({ ruleDirs: argv.rules, only: splitList(argv.only), skip: splitList(argv.skip) }, await loadConfig(argv.config));
       const policy = permissionsPolicy(planCollection(typesForRules(rules, extra)));

@@ -1,10 +1,8 @@
 import type { Argv } from 'yargs';
-import { RESOURCE_TYPES } from '../../resources/types.js';
-import { renderRulesMarkdown } from '../../ruleset/docs.js';
-import { BUILTIN_RULES_DIR, builtinRuleIds, loadRuleFiles } from '../../ruleset/load.js';
-import { loadAllRules } from '../../ruleset/select.js';
-import { testRule } from '../../ruleset/tester.js';
 import { UserError } from '../../util/errors.js';
+
+// The rule loader, the engine and the type table are imported by each handler, when it runs.
+const loadAllRules = async (dirs: string[]) => (await import('../../ruleset/select.js')).loadAllRules(dirs);
 import type { CommandResult } from '../command-result.js';
 
 export function rulesCommand(y: Argv, done: CommandResult) {
@@ -46,6 +44,7 @@ export function rulesCommand(y: Argv, done: CommandResult) {
             .example('$0 rules validate', 'Check the built-in rules')
             .example('$0 rules validate ./my-rules', 'Check your own rules before using them with --rules'),
         async (argv) => {
+          const { BUILTIN_RULES_DIR, builtinRuleIds, loadRuleFiles } = await import('../../ruleset/load.js');
           const dirs = argv.dirs?.length ? argv.dirs : [BUILTIN_RULES_DIR];
           // A user's folder is checked as `--rules` would load it: next to the built-in rules,
           // whose ids it may not reuse.
@@ -69,7 +68,7 @@ export function rulesCommand(y: Argv, done: CommandResult) {
             .example('$0 rules test', 'Test the built-in rules')
             .example('$0 rules test --rules ./my-rules', 'Test your own rules too'),
         async (argv) => {
-          const rules = await loadAllRules(argv.rules);
+          const [rules, { testRule }] = await Promise.all([loadAllRules(argv.rules), import('../../ruleset/tester.js')]);
           let failed = 0;
           let passed = 0;
           for (const rule of rules) {
@@ -94,6 +93,7 @@ export function rulesCommand(y: Argv, done: CommandResult) {
             .example('$0 rules docs > docs/rules.md', 'Regenerate the rule reference after changing a rule')
             .example('$0 rules docs --rules ./my-rules > my-rules.md', 'Document your own rules alongside the built-in ones'),
         async (argv) => {
+          const { renderRulesMarkdown } = await import('../../ruleset/docs.js');
           process.stdout.write(renderRulesMarkdown(await loadAllRules(argv.rules)));
           done.code = 0;
         },
@@ -101,10 +101,19 @@ export function rulesCommand(y: Argv, done: CommandResult) {
       .command(
         'types',
         'List the resource types a rule can target',
-        (c) => c,
-        () => {
-          for (const [type, info] of Object.entries(RESOURCE_TYPES)) {
-            process.stdout.write(`${type.padEnd(36)} ${info.scope.padEnd(8)} id=${info.id.padEnd(22)} ${info.title}\n`);
+        (c) =>
+          c
+            .option('format', { type: 'string', choices: ['text', 'markdown'], default: 'text', describe: 'markdown: the reference of every type\'s data and facts (what docs/resources.md holds)' })
+            .example('$0 rules types', 'Every type with its scope, id and title')
+            .example('$0 rules types --format markdown > docs/resources.md', 'Regenerate the resource reference after changing a service'),
+        async (argv) => {
+          const { RESOURCE_TYPES } = await import('../../resources/types.js');
+          if (argv.format === 'markdown') {
+            process.stdout.write((await import('../../services/docs.js')).renderResourcesMarkdown());
+          } else {
+            for (const [type, info] of Object.entries(RESOURCE_TYPES)) {
+              process.stdout.write(`${type.padEnd(36)} ${info.scope.padEnd(8)} id=${info.id.padEnd(22)} ${info.title}\n`);
+            }
           }
           done.code = 0;
         },

@@ -1,15 +1,14 @@
+// The modules that do the work are imported by the handler, when the command runs: `--help`
+// and `--version` load only the option definitions (start-up time, see bench/startup.mjs).
+import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
-import { addFileScan } from '../../files/file-snapshot.js';
-import { readSnapshot } from '../../snapshot/read.js';
-import { fromRoot } from '../../util/paths.js';
-import { isCloudTrailRule } from '../../cloudtrail/pipeline.js';
-import { filesSnapshot } from '../../files/file-snapshot.js';
 import type { CompiledRule } from '../../ruleset/types.js';
+import type { Snapshot } from '../../snapshot/types.js';
+import { fromRoot } from '../../util/paths.js';
 import { awsOptions, collectOptionsFrom } from '../aws-options.js';
-import { cloudTrailOptions } from '../cloudtrail.js';
+import { cloudTrailOptions } from '../cloudtrail-options.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
-import { evaluateAndReport } from '../run-evaluation.js';
 import type { CommandResult } from '../command-result.js';
 
 export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
@@ -37,13 +36,16 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example('$0 scan --cloudtrail api --regions us-east-1,eu-west-1 --since 24h', 'Event rules over LookupEvents (90-day history), 2 requests/s per region')
         .example('$0 scan --account --profile prod --cloudtrail api --since 30d', 'The account and its events: findings name the last change to each resource'),
     async (argv) => {
+      const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([import('../run-evaluation.js'), import('../../cloudtrail/pipeline.js')]);
       const fileScan = fileScanOf(argv);
       const files = fileScan !== undefined;
       const events = argv.cloudtrail.length > 0;
       if (argv.demo) {
-        const demo = await readSnapshot(DEMO_SNAPSHOT);
-        const snapshot = fileScan ? async () => addFileScan(demo, await fileScan()) : demo;
-        const ruleFilter = forSources(argv.only, { files, account: true, events });
+        // The bundled demo is read without compiling the snapshot schema (a third of this
+        // command's start-up): test/startup.test.ts checks the file against the schema.
+        const demo = JSON.parse(await readFile(DEMO_SNAPSHOT, 'utf8')) as Snapshot;
+        const snapshot = fileScan ? async () => (await import('../../files/file-snapshot.js')).addFileScan(demo, await fileScan()) : demo;
+        const ruleFilter = forSources(argv.only, { files, account: true, events }, isCloudTrailRule);
         // The demo is a recording: evaluate it at the time it was "collected", so its results do not drift with the calendar.
         done.code = await evaluateAndReport({ ...argv, now: argv.now ?? demo.meta.collectedAt }, snapshot, ruleFilter ? { ruleFilter } : {});
         return;
@@ -52,19 +54,29 @@ export function scanCommand(y: Argv, done: CommandResult) {
       // files any AWS option); a plain `scan` reads the account. AWS options alone also serve the
       // CloudTrail sources (S3 archive, LookupEvents), so with events only --account asks for it.
       const account = events ? argv.account : !files || wantsAccount(argv);
-      // Check the AWS flags before loading rules or calling anything.
-      if (account) collectOptionsFrom(argv);
-      const ruleFilter = forSources(argv.only, { files, account, events });
-      const choices = { allowApi: true, ...(ruleFilter ? { ruleFilter } : {}) };
-      if (account) done.code = await evaluateAndReport(argv, (rules) => readSources(argv, rules, fileScan), choices);
-      else if (fileScan) done.code = await evaluateAndReport(argv, async () => filesSnapshot(await fileScan(), new Date()), choices);
-      else done.code = await evaluateAndReport(argv, undefined, choices);
+      // Check the AWS flags before loading rules or calling anything. One pool of clients serves
+      // collection and the CloudTrail sources: the same profile, endpoint, retries and guard.
+      const options = account || events ? collectOptionsFrom(argv) : undefined;
+      const aws = options ? (await import('../../aws/pool.js')).createPool(options) : undefined;
+      const ruleFilter = forSources(argv.only, { files, account, events }, isCloudTrailRule);
+      const choices = { allowApi: true, ...(ruleFilter ? { ruleFilter } : {}), ...(aws ? { aws } : {}) };
+      try {
+        if (account) done.code = await evaluateAndReport(argv, (rules) => readSources(argv, rules, fileScan, [], aws), choices);
+        else if (fileScan) done.code = await evaluateAndReport(argv, async () => (await import('../../files/file-snapshot.js')).filesSnapshot(await fileScan(), new Date()), choices);
+        else done.code = await evaluateAndReport(argv, undefined, choices);
+      } finally {
+        aws?.destroy();
+      }
     },
   );
 }
 
 /** The rules a scan's sources can answer; event rules only when events are read (unless --only names rules). */
-function forSources(only: readonly string[], sources: { files: boolean; account: boolean; events: boolean }): ((rule: CompiledRule) => boolean) | undefined {
+function forSources(
+  only: readonly string[],
+  sources: { files: boolean; account: boolean; events: boolean },
+  isCloudTrailRule: (rule: CompiledRule) => boolean,
+): ((rule: CompiledRule) => boolean) | undefined {
   const base = rulesForSources(only, sources);
   if (only.length > 0) return undefined;
   return (rule) => (isCloudTrailRule(rule) ? sources.events : (base?.(rule) ?? true));

@@ -1,18 +1,30 @@
+import type { ClientPool } from '../../aws/pool.js';
 import { UserError } from '../../util/errors.js';
-import type { EventSource } from '../pipeline.js';
+import type { EventSource, SourceContext } from '../pipeline.js';
 import { fileSource } from './files.js';
-import { lookupEventsSource } from './lookup-events.js';
-import { parseS3Url, s3Source } from './s3.js';
+import { parseS3Url } from './s3-location.js';
 
 export interface SourceOptions {
-  /** --endpoint-url, else AWS_ENDPOINT_URL. */
-  endpoint?: string;
-  /** Regions LookupEvents reads (the scanned regions). */
+  /** The run's AWS clients: credentials, endpoint, retries and the read-only guard (src/aws/pool.ts). */
+  aws: ClientPool;
+  /** Regions LookupEvents reads. */
   regions?: string[];
+  /** The region of the archive's S3 client (S3 follows a bucket's region on redirect). */
+  region: string;
   /** Regions of the S3 archive to read (default: every region found in it). */
   archiveRegions?: string[];
   /** LookupEvents budget per region (--max-events). */
   maxEvents?: number;
+}
+
+/** A source whose code (and with it the AWS SDK package it uses) is imported only when it is read. */
+function lazySource(description: string, load: () => Promise<EventSource>): EventSource {
+  return {
+    description,
+    async run(ctx: SourceContext) {
+      await (await load()).run(ctx);
+    },
+  };
 }
 
 export type SourceKind = 'api' | 's3' | 'files';
@@ -27,7 +39,7 @@ export function sourceKind(spec: string): SourceKind {
  * The sources of `--cloudtrail` values: `api` (LookupEvents), `s3://bucket/prefix` (the trail's
  * archive) and local paths (all paths are read as one source).
  */
-export function openSources(specs: readonly string[], options: SourceOptions = {}): EventSource[] {
+export function openSources(specs: readonly string[], options: SourceOptions): EventSource[] {
   const sources: EventSource[] = [];
   const paths: string[] = [];
   for (const spec of new Set(specs)) {
@@ -36,15 +48,23 @@ export function openSources(specs: readonly string[], options: SourceOptions = {
       if (!options.regions?.length) {
         throw new UserError('--cloudtrail api needs the regions to read', 'name them with --regions us-east-1,eu-west-1 (or set AWS_REGION)');
       }
+      const regions = options.regions;
       sources.push(
-        lookupEventsSource({
-          regions: options.regions,
-          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          ...(options.maxEvents !== undefined ? { maxEventsPerRegion: options.maxEvents } : {}),
-        }),
+        lazySource(`LookupEvents (${regions.join(', ')})`, async () =>
+          (await import('./lookup-events.js')).lookupEventsSource({
+            regions,
+            aws: options.aws,
+            ...(options.maxEvents !== undefined ? { maxEventsPerRegion: options.maxEvents } : {}),
+          }),
+        ),
       );
     } else if (kind === 's3') {
-      sources.push(s3Source(spec, { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}) }));
+      const location = parseS3Url(spec);
+      sources.push(
+        lazySource(`s3://${location.bucket}/${location.prefix}`, async () =>
+          (await import('./s3.js')).s3Source(spec, { aws: options.aws, region: options.region, ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}) }),
+        ),
+      );
     } else {
       paths.push(spec);
     }

@@ -1,6 +1,9 @@
 // Reads management events from CloudTrail's LookupEvents API (the console's 90-day event
-// history). The only CloudTrail code that calls the CloudTrail API; it calls LookupEvents only.
-import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+// history). The only CloudTrail code that calls the CloudTrail API; it calls LookupEvents only,
+// through clients of the run's pool (the same credentials, endpoint and read-only guard as the
+// collectors). sources/index.ts imports this module only when `--cloudtrail api` is read.
+import { LookupEventsCommand, type CloudTrailClient, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import type { ClientPool } from '../../aws/pool.js';
 import { UserError, errorMessage } from '../../util/errors.js';
 import type { EventSource, SourceContext } from '../pipeline.js';
 import { RECORD_SEPARATOR } from '../split.js';
@@ -22,10 +25,11 @@ const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequest
 
 export interface LookupEventsOptions {
   regions: string[];
-  endpoint?: string;
+  /** The run's AWS clients. */
+  aws: ClientPool;
   /** Stop a region after this many events (a budget); the rest of its window is then noted as cut. */
   maxEventsPerRegion?: number;
-  /** Attempts per page when throttled or on a server error (the first try included). */
+  /** Attempts per page when throttled or on a server error, the first try included (default: the run's --max-attempts). */
   maxAttempts?: number;
   /** First backoff delay; doubles per attempt, capped at `maxDelayMs`. */
   baseDelayMs?: number;
@@ -67,11 +71,20 @@ export function lookupEventsSource(options: LookupEventsOptions): EventSource {
   };
 }
 
-async function readRegion(region: string, since: Date, until: Date, ctx: SourceContext, options: LookupEventsOptions, clock: Clock): Promise<void> {
-  const client = new CloudTrailClient({ region, maxAttempts: 1, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+/** One limiter per client: a client is one region's, and the quota is per region. */
+const limiters = new WeakMap<CloudTrailClient, RateLimiter>();
+
+/**
+ * The region's client, with the SDK's own retries off (this reader retries, so that every
+ * attempt goes through the limiter and the backoff below) and the rate limiter installed once.
+ */
+async function regionClient(aws: ClientPool, region: string, clock: Clock): Promise<CloudTrailClient> {
+  const client = await aws.client('cloudtrail', region, { maxAttempts: 1 });
+  if (limiters.has(client)) return client;
   const limiter = new RateLimiter(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_INTERVAL_MS, clock);
-  // The limiter wraps the innermost step, the HTTP exchange itself (every attempt, since the SDK's
-  // own retries are off), and counts each request from when its response came back.
+  limiters.set(client, limiter);
+  // The limiter wraps the innermost step, the HTTP exchange itself (every attempt), and counts
+  // each request from when its response came back.
   client.middlewareStack.add(
     (next) => async (args) => {
       const release = await limiter.acquire();
@@ -83,7 +96,12 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
     },
     { step: 'deserialize', name: 'awsauditLookupEventsRateLimit', priority: 'low' },
   );
-  const maxAttempts = options.maxAttempts ?? 8;
+  return client;
+}
+
+async function readRegion(region: string, since: Date, until: Date, ctx: SourceContext, options: LookupEventsOptions, clock: Clock): Promise<void> {
+  const client = await regionClient(options.aws, region, clock);
+  const maxAttempts = options.maxAttempts ?? options.aws.settings.maxAttempts;
   let token: string | undefined;
   let page = 0;
   let read = 0;
@@ -94,44 +112,40 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
     ctx.note(text);
     ctx.gap({ region, operation: 'LookupEvents', errorCode, message: text });
   };
-  try {
-    for (;;) {
-      let response: LookupEventsCommandOutput | undefined;
-      for (let attempt = 0; !response; attempt++) {
-        try {
-          response = await client.send(new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
-        } catch (error) {
-          const name = errorName(error);
-          if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail api: no AWS credentials (${errorMessage(error)})`, 'configure credentials (AWS_PROFILE, environment, SSO) with cloudtrail:LookupEvents');
-          if (!isRetryable(error)) {
-            cut(`${name}: ${errorMessage(error)}`, name);
-            return;
-          }
-          if (attempt + 1 >= maxAttempts) {
-            cut(`still ${name} after ${maxAttempts} attempts`, name);
-            return;
-          }
-          await clock.sleep(backoffDelay(attempt, options.baseDelayMs ?? 500, options.maxDelayMs ?? 20_000, options.random));
+  for (;;) {
+    let response: LookupEventsCommandOutput | undefined;
+    for (let attempt = 0; !response; attempt++) {
+      try {
+        response = await client.send(new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
+      } catch (error) {
+        const name = errorName(error);
+        if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail api: no AWS credentials (${errorMessage(error)})`, 'configure credentials (--profile, AWS_PROFILE, environment, SSO) with cloudtrail:LookupEvents');
+        if (!isRetryable(error)) {
+          cut(`${name}: ${errorMessage(error)}`, name);
+          return;
         }
-      }
-      page++;
-      const texts: string[] = [];
-      for (const event of response.Events ?? []) {
-        if (event.CloudTrailEvent) texts.push(event.CloudTrailEvent);
-        if (event.EventTime) reachedBack = cloudTrailTime(event.EventTime);
-      }
-      read += texts.length;
-      if (texts.length) {
-        await ctx.dispatch({ kind: 'batch', label: `LookupEvents ${region} page ${page}`, bytes: Buffer.from(texts.join(String.fromCharCode(RECORD_SEPARATOR))), region });
-      }
-      token = response.NextToken;
-      if (!token) return;
-      if (options.maxEventsPerRegion !== undefined && read >= options.maxEventsPerRegion) {
-        cut(`--max-events ${options.maxEventsPerRegion} reached`, 'WindowCut');
-        return;
+        if (attempt + 1 >= maxAttempts) {
+          cut(`still ${name} after ${maxAttempts} attempts`, name);
+          return;
+        }
+        await clock.sleep(backoffDelay(attempt, options.baseDelayMs ?? 500, options.maxDelayMs ?? 20_000, options.random));
       }
     }
-  } finally {
-    client.destroy();
+    page++;
+    const texts: string[] = [];
+    for (const event of response.Events ?? []) {
+      if (event.CloudTrailEvent) texts.push(event.CloudTrailEvent);
+      if (event.EventTime) reachedBack = cloudTrailTime(event.EventTime);
+    }
+    read += texts.length;
+    if (texts.length) {
+      await ctx.dispatch({ kind: 'batch', label: `LookupEvents ${region} page ${page}`, bytes: Buffer.from(texts.join(String.fromCharCode(RECORD_SEPARATOR))), region });
+    }
+    token = response.NextToken;
+    if (!token) return;
+    if (options.maxEventsPerRegion !== undefined && read >= options.maxEventsPerRegion) {
+      cut(`--max-events ${options.maxEventsPerRegion} reached`, 'WindowCut');
+      return;
+    }
   }
 }

@@ -1,39 +1,28 @@
 // Reads a trail's S3 archive. This is the only CloudTrail code that talks to S3 (like a
-// collector); it uses ListObjectsV2 and GetObject only.
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+// collector); it uses ListObjectsV2 and GetObject only, through a client of the run's pool
+// (the same credentials, endpoint, retries and read-only guard as the collectors).
+// sources/index.ts imports this module only when an archive is read.
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { Readable } from 'node:stream';
+import type { ClientPool } from '../../aws/pool.js';
 import { UserError, errorMessage } from '../../util/errors.js';
 import type { EventSource, SourceContext } from '../pipeline.js';
 import { describeWindow, type TimeWindow } from '../window.js';
 import { WHOLE_FILE_MAX_BYTES } from './files.js';
+import { parseS3Url, type S3Location } from './s3-location.js';
 
-export interface S3Location {
-  bucket: string;
-  /** Key prefix without a leading slash; '' or ending in '/'. */
-  prefix: string;
-}
-
-export function parseS3Url(url: string): S3Location {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(m[1]!)) {
-    throw new UserError(`--cloudtrail ${url}: not an S3 location`, 'write it as s3://bucket or s3://bucket/prefix (the trail\'s bucket and key prefix)');
-  }
-  const rest = m[2]!.replace(/^\/+/, '');
-  return { bucket: m[1]!, prefix: rest && !rest.endsWith('/') ? `${rest}/` : rest };
-}
+export { parseS3Url, type S3Location };
 
 export interface S3SourceOptions {
-  /** Custom endpoint (--endpoint-url / AWS_ENDPOINT_URL), e.g. an emulator; path-style addressing then. */
-  endpoint?: string;
+  /** The run's AWS clients (the endpoint, path-style addressing for it, credentials: see src/aws/pool.ts). */
+  aws: ClientPool;
   /** Region for the client; S3 follows the bucket's region on redirect. */
-  region?: string;
+  region: string;
   /** Only these regions of the archive (default: every region found). */
   regions?: string[];
   /** Objects downloaded at once. */
   concurrency?: number;
-  /** For tests: a ready client. */
-  client?: S3Client;
 }
 
 /** The UTC days whose folders can hold events of the window: files are filed under their delivery time, which follows the event. */
@@ -64,18 +53,12 @@ interface ObjectRef {
 }
 
 /** `s3://bucket/prefix`: the trail's archive (`AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`, organisation trails too). */
-export function s3Source(url: string, options: S3SourceOptions = {}): EventSource {
+export function s3Source(url: string, options: S3SourceOptions): EventSource {
   const location = parseS3Url(url);
   return {
     description: `s3://${location.bucket}/${location.prefix}`,
     async run(ctx: SourceContext) {
-      const client =
-        options.client ??
-        new S3Client({
-          region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-          ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-          followRegionRedirects: true,
-        });
+      const client = await options.aws.client('s3', options.region, { followRegionRedirects: true });
       // Downloads start as soon as a day folder is listed; at most `concurrency` at once, and
       // listing pauses while many are waiting, so memory does not grow with the archive.
       const limit = pLimit(options.concurrency ?? 8);
@@ -88,12 +71,8 @@ export function s3Source(url: string, options: S3SourceOptions = {}): EventSourc
         active.add(download);
       };
       const reader: ArchiveReader = new ArchiveReader(client, location, ctx, options.regions, schedule);
-      try {
-        await reader.walk();
-        await Promise.all(active);
-      } finally {
-        if (!options.client) client.destroy();
-      }
+      await reader.walk();
+      await Promise.all(active);
       if (objects === 0) ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
     },
   };
@@ -126,7 +105,7 @@ class ArchiveReader {
       } catch (error) {
         const name = (error as { name?: string }).name ?? 'Error';
         if (name === 'NoSuchBucket') throw new UserError(`--cloudtrail s3://${this.location.bucket}: no such bucket`, 'give the bucket the trail delivers to (aws cloudtrail describe-trails shows S3BucketName)');
-        if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail s3://${this.location.bucket}: no AWS credentials (${errorMessage(error)})`, 'configure credentials (AWS_PROFILE, environment, SSO) with s3:ListBucket and s3:GetObject on the bucket');
+        if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail s3://${this.location.bucket}: no AWS credentials (${errorMessage(error)})`, 'configure credentials (--profile, AWS_PROFILE, environment, SSO) with s3:ListBucket and s3:GetObject on the bucket');
         this.ctx.gap({ region: 'global', operation: `ListObjectsV2 ${this.url(prefix)}`, errorCode: name, message: errorMessage(error) });
         return undefined;
       }

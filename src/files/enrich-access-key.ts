@@ -1,0 +1,47 @@
+import { gapsOf, type Enricher } from '../enrich/types.js';
+import { keyVerificationFacts } from './verify-keys.js';
+
+function accountText(ownerAccount: unknown): string {
+  return typeof ownerAccount === 'string' ? `account ${ownerAccount}` : 'an account the old-format key id does not name';
+}
+
+/**
+ * How a key found in a file relates to the scanned account (src/files/verify-keys.ts), and one
+ * readable sentence about it, so rule messages need no conditionals.
+ */
+export const fileAccessKeyEnricher: Enricher = {
+  type: 'file.access-key',
+  // The verification comes from the account's access keys (recorded when the scan adds the
+  // files to the account's snapshot): collection lists them, and a gap on them makes the
+  // file key rules incomplete.
+  reads: ['aws.iam.access-key'],
+  enrich(resource, ctx) {
+    const d = resource.data;
+    // Facts given with the resource stand when nothing was recorded: a rule case's, or a snapshot written before the check was recorded as data.
+    const f = keyVerificationFacts(d, { accounts: ctx.index.snapshot.meta.accounts, complete: gapsOf(ctx.index, 'aws.iam.access-key').length === 0 }) ?? resource.facts ?? {};
+    const scanned = Array.isArray(f.scannedAccounts) ? f.scannedAccounts.join(', ') : '';
+    let summary: string;
+    switch (f.verification) {
+      case 'matched':
+        summary =
+          `${String(f.status ?? '(status not listed)')} key of IAM user ${String(f.owner ?? '(no user name)')} in the scanned account ${scanned}` +
+          (typeof f.lastUsedDate === 'string' ? `, last used ${f.lastUsedDate}` : ', never used');
+        break;
+      case 'not-found':
+        summary = `the key id belongs to the scanned account ${String(d.ownerAccount)}, but no IAM user there has it (deleted, or a root user key)`;
+        break;
+      case 'other-account':
+        summary = `belongs to ${accountText(d.ownerAccount)}, not to the scanned account ${scanned}`;
+        break;
+      case 'not-listed':
+        summary = `a ${String(d.keyKind)} key of the scanned account ${String(d.ownerAccount)}; IAM does not list these, so whether it still works is not known`;
+        break;
+      case 'unknown':
+        summary = `belongs to ${accountText(d.ownerAccount)}; could not be checked against the scanned account ${scanned} (its access key listing was incomplete or does not have it)`;
+        break;
+      default:
+        summary = `belongs to ${accountText(d.ownerAccount)}; not checked against an account (no account was scanned)`;
+    }
+    return { ...f, verificationSummary: summary, verified: f.verification === 'matched' || f.verification === 'not-found' };
+  },
+};

@@ -1,0 +1,91 @@
+import type { JsonObject, JsonValue } from '../../util/json.js';
+import { isPlainObject } from '../../util/json.js';
+import type { Resource } from '../../snapshot/types.js';
+import type { EnrichContext, Enricher } from '../../enrich/types.js';
+import { gapsOf, wasCollected } from '../../enrich/types.js';
+
+const TRAIL = 'aws.cloudtrail.trail';
+const RECORDER = 'aws.config.recorder';
+
+/**
+ * Does a trail record every management event, reads and writes? true / false, or null when
+ * its event selectors were not read (the sub-call failed).
+ *
+ * - Basic selectors: one with `IncludeManagementEvents` (default true) and `ReadWriteType`
+ *   "All" (the default).
+ * - Advanced selectors: one selecting `eventCategory = Management` with no `readOnly` field
+ *   (a readOnly field narrows it to reads or to writes only).
+ * - Both `null` (nothing configured): a trail's default is all management events.
+ */
+export function recordsAllManagementEvents(trail: Record<string, unknown>): boolean | null {
+  if (!('EventSelectors' in trail) && !('AdvancedEventSelectors' in trail)) return null;
+  const basic = trail.EventSelectors;
+  const advanced = trail.AdvancedEventSelectors;
+  const hasBasic = Array.isArray(basic) && basic.length > 0;
+  const hasAdvanced = Array.isArray(advanced) && advanced.length > 0;
+  if (!hasBasic && !hasAdvanced) return true;
+  if (hasBasic) {
+    return basic.some((s) => isPlainObject(s) && s.IncludeManagementEvents !== false && (s.ReadWriteType ?? 'All') === 'All');
+  }
+  return (advanced as unknown[]).some((s) => {
+    if (!isPlainObject(s) || !Array.isArray(s.FieldSelectors)) return false;
+    const fields = s.FieldSelectors.filter(isPlainObject);
+    const management = fields.some((f) => f.Field === 'eventCategory' && Array.isArray(f.Equals) && f.Equals.includes('Management'));
+    return management && !fields.some((f) => f.Field === 'readOnly');
+  });
+}
+
+/**
+ * Is this trail a multi-region trail that is logging every management event?
+ * true / false, or null when its status or selectors were not read.
+ */
+export function isLoggingMultiRegionTrail(trail: Record<string, unknown>): boolean | null {
+  if (trail.IsMultiRegionTrail !== true) return false;
+  const logging = isPlainObject(trail.Status) ? trail.Status.IsLogging : undefined;
+  if (logging === false) return false;
+  const management = recordsAllManagementEvents(trail);
+  if (management === false) return false;
+  return logging === true && management === true ? true : null;
+}
+
+function trailFacts(account: Resource, ctx: EnrichContext): JsonObject {
+  if (!wasCollected(ctx.index, TRAIL)) return { multiRegionTrailLogging: null, multiRegionTrails: null, trailNames: null };
+  const trails = ctx.index.ofType(TRAIL).filter((t) => t.account === account.id);
+  const verdicts = trails.map((t) => isLoggingMultiRegionTrail(t.data));
+  const good = trails.filter((_, i) => verdicts[i] === true).map((t) => t.id);
+  // No good trail found, but a trail could not be judged or some region's trails could not
+  // be read: that is "unknown", never "no trail".
+  const unsure = verdicts.includes(null) || gapsOf(ctx.index, TRAIL).length > 0;
+  return {
+    multiRegionTrailLogging: good.length > 0 ? true : unsure ? null : false,
+    multiRegionTrails: good.sort() as JsonValue[],
+    trailNames: trails.map((t) => t.id).sort() as JsonValue[],
+  };
+}
+
+function recorderFacts(account: Resource, ctx: EnrichContext): JsonObject {
+  const regions = Array.isArray(account.data.Regions) ? account.data.Regions.filter((r): r is string => typeof r === 'string') : [];
+  if (!wasCollected(ctx.index, RECORDER)) return { regionsWithoutConfigRecorder: null, configRecorderRegionsUnknown: null };
+  const present = new Set(ctx.index.ofType(RECORDER).filter((r) => r.account === account.id).map((r) => r.region));
+  // A region whose recorders could not be read is unknown, not "without a recorder".
+  const gapRegions = new Set(gapsOf(ctx.index, RECORDER).map((g) => g.region));
+  const unknown = regions.filter((r) => gapRegions.has(r));
+  // A gap that names no scanned region (e.g. "global") leaves every region unknown.
+  const everywhereUnknown = [...gapRegions].some((r) => !regions.includes(r));
+  if (everywhereUnknown) return { regionsWithoutConfigRecorder: null, configRecorderRegionsUnknown: regions.sort() as JsonValue[] };
+  return {
+    regionsWithoutConfigRecorder: regions.filter((r) => !present.has(r) && !gapRegions.has(r)).sort() as JsonValue[],
+    configRecorderRegionsUnknown: unknown.sort() as JsonValue[],
+  };
+}
+
+/**
+ * Account-wide facts, computed from the other resources of the same account in the
+ * snapshot. Each fact is null when the resource type it depends on was not collected.
+ */
+export const accountEnricher: Enricher = {
+  type: 'aws.account',
+  enrich(resource, ctx) {
+    return { ...trailFacts(resource, ctx), ...recorderFacts(resource, ctx) };
+  },
+};

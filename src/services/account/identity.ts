@@ -1,0 +1,8 @@
+// The call every scan starts with, whatever rules run (CORE_COMMANDS declares it).
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+
+/** Who the credentials belong to. */
+export async function callerIdentity(sts: STSClient): Promise<{ account: string | undefined; arn: string | undefined }> {
+  const id = await sts.send(new GetCallerIdentityCommand({}));
+  return { account: id.Account, arn: id.Arn };
+}

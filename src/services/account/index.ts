@@ -1,0 +1,63 @@
+import type { STSClient } from '@aws-sdk/client-sts';
+import { sdkClient } from '../../aws/client.js';
+import type { CommandSpec } from '../../collect/types.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+import { accountEnricher } from './enrich.js';
+
+export const ACCOUNT = ['aws.account'] as const;
+
+const TYPES = {
+  'aws.account': {
+    scope: 'global',
+    title: 'AWS account (account-wide settings and derived facts)',
+    id: 'account id',
+    data:
+      '`{ AccountId, Partition, Regions: [scanned regions], Alias?: string\\|null }`. Always collected (from `sts:GetCallerIdentity`); `Alias` (from `ListAccountAliases`, `null` when none) is filled when a rule targets `aws.account`. Account-wide facts are computed from other resources by its enricher (rules over it declare `requires`).',
+    facts:
+      '`multiRegionTrailLogging` (a multi-region trail of this account is logging every management event, reads and writes: true/false, null when trails were not collected or a gap or an unreadable status leaves it open), `multiRegionTrails`, `trailNames`; `regionsWithoutConfigRecorder` (scanned regions with no recorder of this account; regions whose recorders could not be read are left out), `configRecorderRegionsUnknown`',
+    factsReadsNote: 'each rule over the account requires the type it needs: trails or recorders',
+    dataSchema: {
+      type: 'object',
+      required: ['AccountId', 'Partition', 'Regions'],
+      properties: { AccountId: { type: 'string' }, Partition: { type: 'string' }, Regions: { type: 'array', items: { type: 'string' } }, Alias: { type: ['string', 'null'] } },
+    },
+  },
+} as const satisfies ResourceTypeTable;
+
+const CLIENTS = {
+  // Identity (GetCallerIdentity) and the SDK's own region resolution.
+  sts: sdkClient('@aws-sdk/client-sts', async () => (await import('@aws-sdk/client-sts')).STSClient),
+};
+
+/**
+ * Calls a scan makes whatever rules run: who the credentials belong to (account id and
+ * partition), and, with --all-regions, which regions the account has enabled.
+ */
+export const CORE_COMMANDS: readonly CommandSpec[] = [
+  { command: 'GetCallerIdentityCommand', service: 'sts', action: 'sts:GetCallerIdentity', for: [] },
+  { command: 'DescribeRegionsCommand', service: 'ec2', action: 'ec2:DescribeRegions', for: [] },
+];
+
+/** The code of the core calls, each imported when it is made (with the SDK package it sends through). */
+export const loadIdentityCall = () => import('./identity.js');
+export const loadRegionsCall = () => import('./regions.js');
+
+/** The account itself: its id, partition and alias, and the account-wide facts computed from the rest of the snapshot. */
+export const account: Service<typeof TYPES, { sts: STSClient }> = {
+  name: 'account',
+  resourceTypes: TYPES,
+  clients: CLIENTS,
+  collectors: [
+    {
+      descriptor: {
+        id: 'aws.account',
+        service: 'iam',
+        scope: 'account',
+        produces: ACCOUNT,
+        commands: [{ command: 'ListAccountAliasesCommand', action: 'iam:ListAccountAliases', for: ACCOUNT }],
+      },
+      load: async () => (await import('./collect.js')).collectAccount,
+    },
+  ],
+  enrichers: [accountEnricher],
+};

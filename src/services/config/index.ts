@@ -1,0 +1,38 @@
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { sdkClient } from '../../aws/client.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+
+export const RECORDER = ['aws.config.recorder'] as const;
+
+const TYPES = {
+  'aws.config.recorder': {
+    scope: 'regional',
+    title: 'AWS Config configuration recorder',
+    id: 'name',
+    data: '`ConfigurationRecorders` item plus `Status` (`DescribeConfigurationRecorderStatus` item, `null` when it lists none for the recorder).',
+    dataSchema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, recordingGroup: { type: 'object' }, Status: { type: ['object', 'null'] } } },
+  },
+} as const satisfies ResourceTypeTable;
+
+/** AWS Config recorders. */
+export const config: Service<typeof TYPES, { config: ConfigServiceClient }> = {
+  name: 'config',
+  resourceTypes: TYPES,
+  clients: { config: sdkClient('@aws-sdk/client-config-service', async () => (await import('@aws-sdk/client-config-service')).ConfigServiceClient) },
+  collectors: [
+    {
+      descriptor: {
+        id: 'aws.config.recorder',
+        service: 'config',
+        scope: 'regional',
+        produces: RECORDER,
+        commands: [
+          { command: 'DescribeConfigurationRecordersCommand', action: 'config:DescribeConfigurationRecorders', for: RECORDER },
+          { command: 'DescribeConfigurationRecorderStatusCommand', action: 'config:DescribeConfigurationRecorderStatus', for: RECORDER },
+        ],
+      },
+      load: async () => (await import('./collect.js')).collectRecorders,
+    },
+  ],
+  enrichers: [],
+};

@@ -1,0 +1,57 @@
+import {
+  DescribeAddressesCommand,
+  paginateDescribeInstances,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVolumes,
+  paginateDescribeVpcs,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { allItems } from '../../collect/pages.js';
+import { toJsonObject } from '../../collect/sdk-json.js';
+import type { CollectFunction, CollectorContext } from '../../collect/types.js';
+import { listingTypes, type Ec2DetailsType, type Ec2Listing, type Ec2ListingType } from './index.js';
+import { collectUserData } from './user-data.js';
+
+/** How each listing of EC2_LISTINGS (index.ts) is read, at the largest page size the API accepts. */
+const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<object[]> } = {
+  'aws.ec2.security-group': (client) => allItems(paginateDescribeSecurityGroups({ client, pageSize: 1000 }, {}), (p) => p.SecurityGroups),
+  // Instances come grouped in reservations; the resource is the instance.
+  'aws.ec2.instance': async (client) => (await allItems(paginateDescribeInstances({ client, pageSize: 1000 }, {}), (p) => p.Reservations)).flatMap((r) => r.Instances ?? []),
+  // DescribeAddresses has no pagination: one call returns every address of the region.
+  'aws.ec2.elastic-ip': async (client) => (await client.send(new DescribeAddressesCommand({}))).Addresses ?? [],
+  'aws.ec2.vpc': (client) => allItems(paginateDescribeVpcs({ client, pageSize: 1000 }, {}), (p) => p.Vpcs),
+  'aws.ec2.subnet': (client) => allItems(paginateDescribeSubnets({ client, pageSize: 1000 }, {}), (p) => p.Subnets),
+  'aws.ec2.route-table': (client) => allItems(paginateDescribeRouteTables({ client, pageSize: 100 }, {}), (p) => p.RouteTables),
+  'aws.ec2.internet-gateway': (client) => allItems(paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
+  'aws.ec2.volume': (client) => allItems(paginateDescribeVolumes({ client, pageSize: 500 }, {}), (p) => p.Volumes),
+  'aws.ec2.nat-gateway': (client) => allItems(paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
+};
+
+/** How each further type is read item by item from its listing (instances' user data). */
+const DETAILS: { readonly [T in Ec2DetailsType]: (ctx: CollectorContext, client: EC2Client, items: object[]) => Promise<void> } = {
+  'aws.ec2.instance-user-data': collectUserData,
+};
+
+/** The collector of one listing: one paginated Describe call per region. */
+export function ec2Collector(listing: Ec2Listing): CollectFunction {
+  const types = listingTypes(listing);
+  const details = 'details' in listing ? listing.details : undefined;
+  return async (ctx) => {
+    const client = ctx.client('ec2');
+    const wanted = types.filter((t) => ctx.wants(t));
+    const result = await ctx.call(listing.operation, wanted, () => LIST[listing.type](client));
+    if (result.status !== 'ok') return;
+    if (details && ctx.wants(details.type)) await DETAILS[details.type](ctx, client, result.value);
+    if (!ctx.wants(listing.type)) return;
+    for (const item of result.value) {
+      const data = toJsonObject(item);
+      const id = data[listing.idField];
+      if (typeof id !== 'string' || id === '') continue;
+      ctx.add({ type: listing.type, id, arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:${listing.arnKind}/${id}`, data });
+    }
+  };
+}

@@ -1,0 +1,138 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { sdkClient } from '../../aws/client.js';
+import type { ResourceType } from '../../resources/types.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+import { elasticIpEnricher } from './enrich-elastic-ip.js';
+import { ec2InstanceEnricher } from './enrich-instance.js';
+import { natGatewayEnricher } from './enrich-nat-gateway.js';
+import { securityGroupEnricher } from './enrich-security-group.js';
+import { userDataEnricher } from './enrich-user-data.js';
+import { ec2VolumeEnricher } from './enrich-volume.js';
+
+/**
+ * EC2 and VPC resources: one collector per listing, each one paginated Describe call per
+ * region (collect.ts says how each is read).
+ */
+export const EC2_LISTINGS = [
+  { type: 'aws.ec2.security-group', operation: 'DescribeSecurityGroups', arnKind: 'security-group', idField: 'GroupId' },
+  {
+    type: 'aws.ec2.instance', operation: 'DescribeInstances', arnKind: 'instance', idField: 'InstanceId',
+    // User data comes from the same listing, so a scan that wants both lists instances once.
+    details: { type: 'aws.ec2.instance-user-data', operation: 'DescribeInstanceAttribute' },
+  },
+  { type: 'aws.ec2.elastic-ip', operation: 'DescribeAddresses', arnKind: 'elastic-ip', idField: 'AllocationId' },
+  { type: 'aws.ec2.vpc', operation: 'DescribeVpcs', arnKind: 'vpc', idField: 'VpcId' },
+  { type: 'aws.ec2.subnet', operation: 'DescribeSubnets', arnKind: 'subnet', idField: 'SubnetId' },
+  { type: 'aws.ec2.route-table', operation: 'DescribeRouteTables', arnKind: 'route-table', idField: 'RouteTableId' },
+  { type: 'aws.ec2.internet-gateway', operation: 'DescribeInternetGateways', arnKind: 'internet-gateway', idField: 'InternetGatewayId' },
+  { type: 'aws.ec2.volume', operation: 'DescribeVolumes', arnKind: 'volume', idField: 'VolumeId' },
+  { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
+] as const satisfies ReadonlyArray<{
+  type: ResourceType;
+  operation: string;
+  /** The ARN's resource kind: arn:aws:ec2:region:account:<kind>/<id>. */
+  arnKind: string;
+  idField: string;
+  /** A further type read item by item from the listing, only when wanted. */
+  details?: { type: ResourceType; operation: string };
+}>;
+
+export type Ec2Listing = (typeof EC2_LISTINGS)[number];
+export type Ec2ListingType = Ec2Listing['type'];
+export type Ec2DetailsType = NonNullable<Extract<Ec2Listing, { details: unknown }>['details']>['type'];
+
+/** The types one listing's collector produces: its own, and its details' type. */
+export function listingTypes(listing: Ec2Listing): ResourceType[] {
+  return 'details' in listing ? [listing.type, listing.details.type] : [listing.type];
+}
+
+/** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
+const DETECTED = '`[{ line, kind: "aws-access-key-id" \\| "aws-secret-access-key" \\| "private-key" \\| "secret-named-variable", keyIdMasked?, keyPrefix?, keyKind?, keyType?, variable?, part? }]`';
+
+const listedItem = (call: string) => `\`${call}\` item.`;
+
+const TYPES = {
+  'aws.ec2.security-group': {
+    scope: 'regional',
+    title: 'EC2 security group',
+    id: 'GroupId',
+    data: listedItem('DescribeSecurityGroups'),
+    facts:
+      '`ingress` (every inbound rule flattened to `{protocol, fromPort, toPort, ports, source, sourceKind, internet, description, allPorts}`; `allPorts`: the entry covers ports 0-65535; `adminPorts` / `databasePorts`: the administration (22, 3389) and database ports the entry opens), `internetIngress` (those with `internet: true`), `attachedInstances` (ids of instances, not terminated, that use the group), `reachableInstances` (those of them with a public address and a route to an internet gateway for it)',
+    dataSchema: { type: 'object', required: ['GroupId'], properties: { GroupId: { type: 'string' }, GroupName: { type: 'string' }, VpcId: { type: 'string' }, IpPermissions: { type: 'array' } } },
+  },
+  'aws.ec2.instance': {
+    scope: 'regional',
+    title: 'EC2 instance',
+    id: 'InstanceId',
+    data: '`DescribeInstances` instance item (not the reservation). User data is not stored.',
+    facts:
+      '`publicIp` (first public IPv4 or null), `publicIps`, `ipv6Addresses`, `routeTableId` (explicit subnet association, else the VPC\'s main table; null when unknown), `publicSubnet` (0.0.0.0/0 to an `igw-` that is not a blackhole; null when no route table is known), `ipv6PublicSubnet` (::/0 to an `igw-`; egress-only gateways do not count), `securityGroupIds` (from `SecurityGroups` and the network interfaces), `missingSecurityGroupIds` (of those, the groups not in the snapshot), `openPorts` (`internetIngress` entries of its groups, each with `groupId`), `active` (not terminated or shutting down), `internetReachable` (active, and a public address + an internet route + a group admitting the internet, for IPv4 or for IPv6; network ACLs are not considered; null when unknown: no route table known, or a missing group, unless what is known settles it), `exposedAddresses` / `exposedPorts` (the addresses and `openPorts` entries of the address families that are reachable)',
+    dataSchema: { type: 'object', required: ['InstanceId'], properties: { InstanceId: { type: 'string' }, State: { type: 'object' }, SubnetId: { type: 'string' }, VpcId: { type: 'string' }, SecurityGroups: { type: 'array' } } },
+  },
+  'aws.ec2.instance-user-data': {
+    scope: 'regional',
+    title: 'User data of an EC2 instance (scanned for secrets when read, never stored)',
+    id: 'InstanceId',
+    data: `Read only when a selected rule needs it: one \`DescribeInstanceAttribute\` (\`userData\`) per instance that is not terminated or shutting down (from the same \`DescribeInstances\` listing; at most 8 in flight per region). \`{ InstanceId, State, Tags, UserDataPresent, UserDataBytes (decoded size), UserDataEncoding: ["gzip"?, "mime"?, "text"?], UserDataTruncated (more than 4 MiB decoded: the rest was not read), UserDataError? (the error code when it could not be read or decoded; also a coverage gap), awsauditUserDataSecrets }\`. The user data itself is never stored: it is base64-decoded, gunzipped when gzip (1f 8b), split into parts when MIME multipart (base64 and gzip parts decoded), and scanned by \`src/secrets/detect.ts\` at collection time; \`awsauditUserDataSecrets\` (awsaudit's own field, not AWS's) holds what it found, masked: ${DETECTED}, or null when the user data could not be read.`,
+    facts: '`userDataSecrets`: `awsauditUserDataSecrets` of `data` (null when the user data could not be read)',
+    dataSchema: {
+      type: 'object',
+      required: ['InstanceId'],
+      properties: { InstanceId: { type: 'string' }, UserDataPresent: { type: 'boolean' }, UserDataError: { type: 'string' }, awsauditUserDataSecrets: { type: ['array', 'null'], items: { type: 'object' } } },
+    },
+  },
+  'aws.ec2.elastic-ip': {
+    scope: 'regional',
+    title: 'Elastic IP address',
+    id: 'AllocationId',
+    data: '`DescribeAddresses` item (association fields may be `""` on some endpoints: rules use `empty`).',
+    facts: '`instanceState` of the associated instance in the same snapshot (null when none, when instances were not collected, or when the instance is missing)',
+    factsReadsNote: 'instances when collected; `ec2-elastic-ip-on-stopped-instance` requires them',
+    dataSchema: { type: 'object', required: ['AllocationId'], properties: { AllocationId: { type: 'string' }, PublicIp: { type: 'string' }, InstanceId: { type: 'string' }, AssociationId: { type: 'string' } } },
+  },
+  'aws.ec2.vpc': { scope: 'regional', title: 'VPC', id: 'VpcId', data: listedItem('DescribeVpcs'), dataSchema: { type: 'object', required: ['VpcId'], properties: { VpcId: { type: 'string' } } } },
+  'aws.ec2.subnet': { scope: 'regional', title: 'VPC subnet', id: 'SubnetId', data: listedItem('DescribeSubnets'), dataSchema: { type: 'object', required: ['SubnetId'], properties: { SubnetId: { type: 'string' }, VpcId: { type: 'string' }, AvailabilityZone: { type: 'string' } } } },
+  'aws.ec2.route-table': { scope: 'regional', title: 'VPC route table', id: 'RouteTableId', data: listedItem('DescribeRouteTables'), dataSchema: { type: 'object', required: ['RouteTableId'], properties: { RouteTableId: { type: 'string' }, Routes: { type: 'array' }, Associations: { type: 'array' } } } },
+  'aws.ec2.internet-gateway': { scope: 'regional', title: 'Internet gateway', id: 'InternetGatewayId', data: listedItem('DescribeInternetGateways'), dataSchema: { type: 'object', required: ['InternetGatewayId'], properties: { InternetGatewayId: { type: 'string' } } } },
+  'aws.ec2.volume': {
+    scope: 'regional',
+    title: 'EBS volume',
+    id: 'VolumeId',
+    data: listedItem('DescribeVolumes'),
+    facts: '`monthlyCostUsd` at us-east-1 list prices (null for an unknown volume type)',
+    dataSchema: { type: 'object', required: ['VolumeId'], properties: { VolumeId: { type: 'string' }, VolumeType: { type: 'string' }, Size: { type: 'number' }, State: { type: 'string' } } },
+  },
+  'aws.ec2.nat-gateway': {
+    scope: 'regional',
+    title: 'NAT gateway',
+    id: 'NatGatewayId',
+    data: listedItem('DescribeNatGateways'),
+    facts: '`natSingleAz` (every public NAT gateway of the VPC in one AZ while its subnets span several; null when subnets were not collected or a NAT gateway\'s subnet is missing), `vpcNatGatewayAzs`, `vpcSubnetAzs`',
+    dataSchema: { type: 'object', required: ['NatGatewayId'], properties: { NatGatewayId: { type: 'string' }, VpcId: { type: 'string' }, SubnetId: { type: 'string' }, State: { type: 'string' } } },
+  },
+} as const satisfies ResourceTypeTable;
+
+/** EC2 and VPC: instances (and their user data), security groups, addresses, the network, volumes. */
+export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
+  name: 'ec2',
+  resourceTypes: TYPES,
+  clients: { ec2: sdkClient('@aws-sdk/client-ec2', async () => (await import('@aws-sdk/client-ec2')).EC2Client) },
+  collectors: EC2_LISTINGS.map((listing) => {
+    const types = listingTypes(listing);
+    return {
+      descriptor: {
+        id: listing.type,
+        service: 'ec2',
+        scope: 'regional',
+        produces: types,
+        commands: [
+          { command: `${listing.operation}Command`, action: `ec2:${listing.operation}`, for: types },
+          ...('details' in listing ? [{ command: `${listing.details.operation}Command`, action: `ec2:${listing.details.operation}`, for: [listing.details.type] }] : []),
+        ],
+      },
+      load: async () => (await import('./collect.js')).ec2Collector(listing),
+    };
+  }),
+  enrichers: [securityGroupEnricher, ec2InstanceEnricher, elasticIpEnricher, natGatewayEnricher, ec2VolumeEnricher, userDataEnricher],
+};

@@ -1,0 +1,108 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { sdkClient } from '../../aws/client.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+import { iamAccessKeyEnricher } from './enrich-access-key.js';
+import { iamRootUserEnricher, iamUserCredentialsEnricher } from './enrich-credentials.js';
+import { iamPolicyDocumentEnrichers } from './enrich-policy-documents.js';
+
+export const USER = 'aws.iam.user';
+export const KEY = 'aws.iam.access-key';
+export const GROUP = 'aws.iam.group';
+export const ROLE = 'aws.iam.role';
+export const POLICY = 'aws.iam.policy';
+export const ROOT = 'aws.iam.root-user';
+
+const INLINE_POLICY_FACTS =
+  '`adminStatements`, `serviceWildcardStatements`: Allow statements of the **inline** policies with `*` (or `service:*`) on `*` (or with NotResource), each `{ policy, statement, sid, actions, hasCondition, summary }`';
+
+const TYPES = {
+  [USER]: {
+    scope: 'global',
+    title: 'IAM user',
+    id: 'UserName',
+    data:
+      '`UserDetailList` item of `GetAccountAuthorizationDetails` (`UserName`, `UserId`, `Arn`, `Path`, `CreateDate`, `UserPolicyList[{PolicyName, PolicyDocument}]`, `GroupList[names]`, `AttachedManagedPolicies[{PolicyName, PolicyArn}]`, `PermissionsBoundary?`, `Tags`), policy documents URL-decoded and parsed to objects; plus `CredentialReport`: this user\'s row of the credential report as an object keyed by the CSV column names, with `true`/`false` for booleans and `null` for `N/A`, `not_supported`, `no_information` (`null` as a whole when the report has no row for the user, i.e. the user is newer than the report).',
+    facts: `${INLINE_POLICY_FACTS}; \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null)`,
+    factsReadsNote: 'access keys when they were collected',
+    dataSchema: { type: 'object', required: ['UserName'], properties: { UserName: { type: 'string' }, Arn: { type: 'string' }, UserPolicyList: { type: 'array' }, CredentialReport: { type: ['object', 'null'] } } },
+  },
+  [KEY]: {
+    scope: 'global',
+    title: 'IAM access key',
+    id: 'AccessKeyId',
+    data:
+      '`{ UserName, AccessKeyId, Status, CreateDate, LastUsedDate?, LastUsedServiceName?, LastUsedRegion? }` (`ListAccessKeys` + last use, taken from the credential report slot whose `last_rotated` equals the key\'s `CreateDate`, or from `GetAccessKeyLastUsed` when no slot matches). `LastUsedDate` absent: never used.',
+    facts: '`ageDays`, `lastUsedDaysAgo`, `neverUsed`',
+    dataSchema: {
+      type: 'object',
+      required: ['UserName', 'AccessKeyId', 'Status', 'CreateDate'],
+      properties: { UserName: { type: 'string' }, AccessKeyId: { type: 'string' }, Status: { type: ['string', 'null'] }, CreateDate: { type: ['string', 'null'] }, LastUsedDate: { type: 'string' } },
+    },
+  },
+  [GROUP]: {
+    scope: 'global',
+    title: 'IAM group',
+    id: 'GroupName',
+    data: '`GroupDetailList` item (`GroupPolicyList`, `AttachedManagedPolicies`, documents parsed).',
+    facts: INLINE_POLICY_FACTS,
+    dataSchema: { type: 'object', required: ['GroupName'], properties: { GroupName: { type: 'string' }, GroupPolicyList: { type: 'array' } } },
+  },
+  [ROLE]: {
+    scope: 'global',
+    title: 'IAM role',
+    id: 'RoleName',
+    data: '`RoleDetailList` item (`AssumeRolePolicyDocument` and `RolePolicyList` documents parsed, `AttachedManagedPolicies`, `RoleLastUsed`, `InstanceProfileList`).',
+    facts: INLINE_POLICY_FACTS,
+    dataSchema: { type: 'object', required: ['RoleName'], properties: { RoleName: { type: 'string' }, RolePolicyList: { type: 'array' } } },
+  },
+  [POLICY]: {
+    scope: 'global',
+    title: 'IAM managed policy',
+    id: 'Arn',
+    data: "`Policies` item for customer-managed policies (`GetAccountAuthorizationDetails`, without `PolicyVersionList`) and AWS-managed policies that are attached (`ListPolicies` item), with `Arn`, `PolicyName`, `AttachmentCount`, `DefaultVersionId`, plus `Document`: the default version's document, parsed.",
+    facts: "`adminStatements`, `serviceWildcardStatements` of the default version's document",
+    dataSchema: { type: 'object', required: ['Arn', 'PolicyName'], properties: { Arn: { type: 'string' }, PolicyName: { type: 'string' }, AttachmentCount: { type: 'integer' } } },
+  },
+  [ROOT]: {
+    scope: 'global',
+    title: 'Root user of the account',
+    id: 'account id',
+    data: '`{ AccountSummary: GetAccountSummary SummaryMap, CredentialReport: the <root_account> row as for users (null when the report has none) }`. Either field is absent when its call failed (a gap).',
+    facts: '`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`',
+    dataSchema: { type: 'object', properties: { AccountSummary: { type: 'object' }, CredentialReport: { type: ['object', 'null'] } } },
+  },
+} as const satisfies ResourceTypeTable;
+
+/** IAM users, access keys, groups, roles, policies and the root user. */
+export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
+  name: 'iam',
+  resourceTypes: TYPES,
+  clients: { iam: sdkClient('@aws-sdk/client-iam', async () => (await import('@aws-sdk/client-iam')).IAMClient) },
+  collectors: [
+    {
+      descriptor: {
+        id: 'iam',
+        service: 'iam',
+        scope: 'account',
+        produces: [USER, KEY, GROUP, ROLE, POLICY, ROOT],
+        commands: [
+          // Users, groups, roles and customer-managed policies with their documents, in one paginated call.
+          { command: 'GetAccountAuthorizationDetailsCommand', action: 'iam:GetAccountAuthorizationDetails', for: [USER, KEY, GROUP, ROLE, POLICY] },
+          // Password, MFA and key use of every user and of root, in one report.
+          { command: 'GenerateCredentialReportCommand', action: 'iam:GenerateCredentialReport', for: [USER, KEY, ROOT] },
+          { command: 'GetCredentialReportCommand', action: 'iam:GetCredentialReport', for: [USER, KEY, ROOT] },
+          { command: 'GetAccountSummaryCommand', action: 'iam:GetAccountSummary', for: [ROOT] },
+          // No batch API lists key ids: one call per user.
+          { command: 'ListAccessKeysCommand', action: 'iam:ListAccessKeys', for: [KEY] },
+          // Only for a key the credential report cannot be matched to.
+          { command: 'GetAccessKeyLastUsedCommand', action: 'iam:GetAccessKeyLastUsed', for: [KEY] },
+          // AWS-managed policies that are attached somewhere, and their default documents.
+          { command: 'ListPoliciesCommand', action: 'iam:ListPolicies', for: [POLICY] },
+          { command: 'GetPolicyVersionCommand', action: 'iam:GetPolicyVersion', for: [POLICY] },
+        ],
+      },
+      load: async () => (await import('./collect.js')).collectIam,
+    },
+  ],
+  enrichers: [iamAccessKeyEnricher, iamRootUserEnricher, iamUserCredentialsEnricher, ...iamPolicyDocumentEnrichers],
+};

@@ -1,0 +1,33 @@
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { sdkClient } from '../../aws/client.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+
+export const DB = ['aws.rds.db-instance'] as const;
+
+const TYPES = {
+  'aws.rds.db-instance': {
+    scope: 'regional',
+    title: 'RDS DB instance',
+    id: 'DBInstanceIdentifier',
+    data: '`DescribeDBInstances` item.',
+    dataSchema: {
+      type: 'object',
+      required: ['DBInstanceIdentifier'],
+      properties: { DBInstanceIdentifier: { type: 'string' }, DBInstanceArn: { type: 'string' }, MultiAZ: { type: 'boolean' }, PubliclyAccessible: { type: 'boolean' }, StorageEncrypted: { type: 'boolean' } },
+    },
+  },
+} as const satisfies ResourceTypeTable;
+
+/** RDS DB instances. */
+export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
+  name: 'rds',
+  resourceTypes: TYPES,
+  clients: { rds: sdkClient('@aws-sdk/client-rds', async () => (await import('@aws-sdk/client-rds')).RDSClient) },
+  collectors: [
+    {
+      descriptor: { id: 'aws.rds.db-instance', service: 'rds', scope: 'regional', produces: DB, commands: [{ command: 'DescribeDBInstancesCommand', action: 'rds:DescribeDBInstances', for: DB }] },
+      load: async () => (await import('./collect.js')).collectDbInstances,
+    },
+  ],
+  enrichers: [],
+};

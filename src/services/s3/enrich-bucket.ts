@@ -1,0 +1,158 @@
+import type { JsonObject, JsonValue } from '../../util/json.js';
+import { isPlainObject } from '../../util/json.js';
+import type { Enricher } from '../../enrich/types.js';
+import { derived, wasCollected } from '../../enrich/types.js';
+
+const BPA_FIELDS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
+
+export const PUBLIC_GROUPS: Record<string, string> = {
+  'http://acs.amazonaws.com/groups/global/AllUsers': 'AllUsers',
+  'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers',
+};
+
+/**
+ * Condition keys that, in an Allow statement with Principal "*", restrict who can use it
+ * to a known network, organisation or account, so the statement does not make the bucket public.
+ * (Same spirit as S3's own "public" evaluation for Block Public Access.)
+ */
+const RESTRICTING_KEYS = new Set(
+  [
+    'aws:SourceIp', 'aws:SourceVpc', 'aws:SourceVpce', 'aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOwner',
+    'aws:PrincipalOrgID', 'aws:PrincipalOrgPaths', 'aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:userid',
+    'aws:username', 's3:DataAccessPointAccount', 's3:DataAccessPointArn',
+  ].map((k) => k.toLowerCase()),
+);
+
+/** Effective Block Public Access: a setting is on when either the account or the bucket turns it on. */
+function effectiveBlock(bucket: unknown, account: unknown): JsonObject {
+  const out: JsonObject = {};
+  for (let i = 0; i < BPA_FIELDS.length; i++) {
+    const field = BPA_FIELDS[i]!;
+    const b = isPlainObject(bucket) && bucket[field] === true;
+    const a = isPlainObject(account) && account[field] === true;
+    out[field] = a || b;
+  }
+  const fromAccount = isPlainObject(account);
+  const fromBucket = isPlainObject(bucket);
+  out.source = fromAccount && fromBucket ? 'account+bucket' : fromAccount ? 'account' : fromBucket ? 'bucket' : 'none';
+  return out;
+}
+
+function isWildcardPrincipal(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (isPlainObject(principal)) {
+    const aws = principal.AWS;
+    return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+  }
+  return false;
+}
+
+function hasRestrictingCondition(condition: unknown): boolean {
+  if (!isPlainObject(condition)) return false;
+  return Object.values(condition).some((block) => isPlainObject(block) && Object.keys(block).some((k) => RESTRICTING_KEYS.has(k.toLowerCase())));
+}
+
+function parsePolicy(policy: unknown): { Statement?: unknown } | undefined {
+  if (typeof policy === 'string') {
+    try {
+      return JSON.parse(policy) as { Statement?: unknown };
+    } catch {
+      return undefined;
+    }
+  }
+  return isPlainObject(policy) ? policy : undefined;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+function isFalse(value: unknown): boolean {
+  return value === false || (typeof value === 'string' && value.toLowerCase() === 'false');
+}
+
+/**
+ * Does the bucket policy refuse plain-HTTP requests? That takes a Deny statement for
+ * everyone (Principal "*") on every S3 action ("s3:*" or "*") with the condition
+ * `Bool`/`BoolIfExists` `aws:SecureTransport = false` — the form AWS documents and
+ * Security Hub S3.5 checks. An Allow conditioned on SecureTransport "true" does not count:
+ * other grants (IAM policies, ACLs) would still work over HTTP.
+ */
+export function deniesInsecureTransport(statements: unknown): boolean {
+  return asList(statements).some((st) => {
+    if (!isPlainObject(st) || st.Effect !== 'Deny' || !isWildcardPrincipal(st.Principal)) return false;
+    const actions = asList(st.Action).filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase());
+    if (!actions.includes('s3:*') && !actions.includes('*')) return false;
+    if (!isPlainObject(st.Condition)) return false;
+    return Object.entries(st.Condition).some(
+      ([operator, block]) =>
+        /^bool(ifexists)?$/i.test(operator) &&
+        isPlainObject(block) &&
+        Object.entries(block).some(([key, value]) => key.toLowerCase() === 'aws:securetransport' && asList(value).some(isFalse)),
+    );
+  });
+}
+
+/** Bucket names that CloudTrail trails deliver to (any account in the snapshot: bucket names are global). */
+function trailBuckets(index: Parameters<Enricher['enrich']>[1]['index']): Map<string, string[]> {
+  return derived(index, 'cloudtrail-buckets', () => {
+    const map = new Map<string, string[]>();
+    for (const trail of index.ofType('aws.cloudtrail.trail')) {
+      const bucket = trail.data.S3BucketName;
+      if (typeof bucket === 'string') map.set(bucket, [...(map.get(bucket) ?? []), trail.id]);
+    }
+    return map;
+  });
+}
+
+const NO_TRAILS: string[] = Object.freeze([]) as unknown as string[];
+/** Most buckets have no public grant, statement or reason: one shared, frozen empty list. */
+const NO_ITEMS: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
+
+export const s3BucketEnricher: Enricher = {
+  type: 'aws.s3.bucket',
+  reads: ['aws.s3.account-public-access-block'],
+  enrich(resource, ctx) {
+    const account = ctx.index.accountLevel('aws.s3.account-public-access-block', resource.account);
+    const block = effectiveBlock(resource.data.PublicAccessBlock, account?.data);
+    const grants = isPlainObject(resource.data.Acl) && Array.isArray(resource.data.Acl.Grants) ? resource.data.Acl.Grants : [];
+    const aclPublicGrants: JsonValue[] = [];
+    for (let i = 0; i < grants.length; i++) {
+      const grant: unknown = grants[i];
+      const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
+      if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
+        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri]!, permission: (grant.Permission as string) ?? 'unknown' });
+      }
+    }
+    const statements = parsePolicy(resource.data.Policy)?.Statement;
+    const policyPublicStatements: JsonValue[] = [];
+    const statementList: unknown[] = Array.isArray(statements) ? statements : statements ? [statements] : [];
+    for (let i = 0; i < statementList.length; i++) {
+      const st = statementList[i];
+      if (isPlainObject(st) && st.Effect === 'Allow' && isWildcardPrincipal(st.Principal) && !hasRestrictingCondition(st.Condition)) {
+        policyPublicStatements.push({ index: i, sid: typeof st.Sid === 'string' ? st.Sid : null, action: (st.Action as JsonValue) ?? null });
+      }
+    }
+    const publicViaAcl = aclPublicGrants.length > 0 && block.IgnorePublicAcls !== true;
+    const publicViaPolicy = policyPublicStatements.length > 0 && block.RestrictPublicBuckets !== true;
+    const reasons: string[] = [];
+    if (publicViaAcl) reasons.push(...aclPublicGrants.map((g) => `ACL grants ${(g as JsonObject).permission} to ${(g as JsonObject).group}`));
+    if (publicViaPolicy) reasons.push(`bucket policy allows Principal "*" without a restricting condition (${policyPublicStatements.length} statement(s))`);
+    // Unknown (null) when trails were not collected: a bucket cannot be told apart as a trail bucket then.
+    const trailsCollected = wasCollected(ctx.index, 'aws.cloudtrail.trail');
+    const trails = trailsCollected ? (trailBuckets(ctx.index).get(resource.id) ?? NO_TRAILS) : NO_TRAILS;
+    return {
+      cloudTrailLogBucket: trailsCollected ? trails.length > 0 : null,
+      cloudTrailTrails: trails,
+      // null when the policy could not be read (the field is absent): unknown, not "no".
+      secureTransportEnforced: 'Policy' in resource.data ? deniesInsecureTransport(statements) : null,
+      publicAccessBlock: block,
+      aclPublicGrants: aclPublicGrants.length > 0 ? aclPublicGrants : NO_ITEMS,
+      policyPublicStatements: policyPublicStatements.length > 0 ? policyPublicStatements : NO_ITEMS,
+      publicViaAcl,
+      publicViaPolicy,
+      public: publicViaAcl || publicViaPolicy,
+      publicReasons: reasons.length > 0 ? reasons : NO_ITEMS,
+    };
+  },
+};

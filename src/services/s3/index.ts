@@ -1,0 +1,103 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { sdkClient } from '../../aws/client.js';
+import type { JsonValue } from '../../util/json.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+import { s3BucketEnricher } from './enrich-bucket.js';
+
+export const BUCKET = ['aws.s3.bucket'] as const;
+export const ACCOUNT_BPA = ['aws.s3.account-public-access-block'] as const;
+
+/**
+ * Per-bucket sub-calls. S3 has no call that describes many buckets at once, so each bucket
+ * costs one call per setting; `absent` lists the codes that mean "not configured" (stored as
+ * `null`, or `[]` for tags), which are answers, not failures. collect.ts says how each is read.
+ */
+export const BUCKET_PARTS = [
+  { field: 'Acl', operation: 'GetBucketAcl', action: 's3:GetBucketAcl', absent: [] },
+  { field: 'Policy', operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', absent: ['NoSuchBucketPolicy'] },
+  { field: 'PublicAccessBlock', operation: 'GetPublicAccessBlock', action: 's3:GetBucketPublicAccessBlock', absent: ['NoSuchPublicAccessBlockConfiguration'] },
+  { field: 'OwnershipControls', operation: 'GetBucketOwnershipControls', action: 's3:GetBucketOwnershipControls', absent: ['OwnershipControlsNotFoundError'] },
+  { field: 'Encryption', operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', absent: ['ServerSideEncryptionConfigurationNotFoundError'] },
+  { field: 'Versioning', operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning', absent: [] },
+  { field: 'Website', operation: 'GetBucketWebsite', action: 's3:GetBucketWebsite', absent: ['NoSuchWebsiteConfiguration'] },
+  { field: 'Logging', operation: 'GetBucketLogging', action: 's3:GetBucketLogging', absent: [] },
+  { field: 'Tags', operation: 'GetBucketTagging', action: 's3:GetBucketTagging', absent: ['NoSuchTagSet'], absentValue: [] as JsonValue },
+] as const satisfies ReadonlyArray<{ field: string; operation: string; action: string; absent: readonly string[]; absentValue?: JsonValue }>;
+
+export type BucketPartField = (typeof BUCKET_PARTS)[number]['field'];
+
+const TYPES = {
+  'aws.s3.bucket': {
+    scope: 'regional',
+    title: 'S3 bucket',
+    id: 'Name',
+    region: "the bucket's region",
+    data:
+      '`{ Name, CreationDate, BucketRegion, Acl: {Owner, Grants}, Policy: string\\|null (the policy JSON text), PublicAccessBlock: PublicAccessBlockConfiguration\\|null, OwnershipControls: {Rules}\\|null, Encryption: ServerSideEncryptionConfiguration\\|null, Versioning: {Status?, MFADelete?}, Website: {IndexDocument?, ErrorDocument?, RedirectAllRequestsTo?, RoutingRules?}\\|null, Logging: LoggingEnabled\\|null, Tags: [{Key, Value}] ([] when none) }`. Buckets are listed per scanned region (`ListBuckets` with `BucketRegion`); buckets in regions that are not scanned are not collected.',
+    facts:
+      '`publicAccessBlock` (effective, bucket OR account), `aclPublicGrants`, `policyPublicStatements`, `publicViaAcl`, `publicViaPolicy`, `public`, `publicReasons`; `secureTransportEnforced` (a Deny for everyone on `s3:*` when `aws:SecureTransport` is false; null when the policy could not be read), `cloudTrailLogBucket` (a trail delivers to it; null when trails were not collected), `cloudTrailTrails`',
+    factsReadsNote: 'trails when collected; `s3-bucket-cloudtrail-logs-public` requires them',
+    dataSchema: {
+      type: 'object',
+      required: ['Name', 'BucketRegion'],
+      properties: { Name: { type: 'string' }, BucketRegion: { type: 'string' }, Policy: { type: ['string', 'null'] }, Tags: { type: 'array' } },
+    },
+  },
+  'aws.s3.account-public-access-block': {
+    scope: 'global',
+    title: 'S3 Block Public Access settings of the account',
+    id: 'account id',
+    data: '`PublicAccessBlockConfiguration` from S3 Control (`{}` when none is set).',
+    dataSchema: {
+      type: 'object',
+      properties: {
+        BlockPublicAcls: { type: 'boolean' },
+        IgnorePublicAcls: { type: 'boolean' },
+        BlockPublicPolicy: { type: 'boolean' },
+        RestrictPublicBuckets: { type: 'boolean' },
+      },
+    },
+  },
+} as const satisfies ResourceTypeTable;
+
+const CLIENTS = {
+  // An overridden endpoint (an emulator, a proxy) has no bucket subdomains.
+  s3: sdkClient('@aws-sdk/client-s3', async () => (await import('@aws-sdk/client-s3')).S3Client, () => ({ forcePathStyle: true })),
+  // S3 Control's endpoint rules put the account id in front of the host name, which is no
+  // valid URL for an IP endpoint; a fixed provider sends every call to the endpoint as given.
+  s3control: sdkClient('@aws-sdk/client-s3-control', async () => (await import('@aws-sdk/client-s3-control')).S3ControlClient, (endpoint) => ({ endpointProvider: () => ({ url: new URL(endpoint) }) })),
+};
+
+/** S3 buckets with their settings, and the account's Block Public Access (S3 Control). */
+export const s3: Service<typeof TYPES, { s3: S3Client; s3control: S3ControlClient }> = {
+  name: 's3',
+  resourceTypes: TYPES,
+  clients: CLIENTS,
+  collectors: [
+    {
+      descriptor: {
+        id: 'aws.s3.bucket',
+        service: 's3',
+        scope: 'regional',
+        produces: BUCKET,
+        commands: [
+          { command: 'ListBucketsCommand', action: 's3:ListAllMyBuckets', for: BUCKET },
+          ...BUCKET_PARTS.map((p) => ({ command: `${p.operation}Command`, action: p.action, for: BUCKET })),
+        ],
+      },
+      load: async () => (await import('./collect.js')).collectBuckets,
+    },
+    {
+      descriptor: {
+        id: 'aws.s3.account-public-access-block',
+        service: 's3control',
+        scope: 'account',
+        produces: ACCOUNT_BPA,
+        commands: [{ command: 'GetPublicAccessBlockCommand', action: 's3:GetAccountPublicAccessBlock', for: ACCOUNT_BPA }],
+      },
+      load: async () => (await import('./collect.js')).collectAccountPublicAccessBlock,
+    },
+  ],
+  enrichers: [s3BucketEnricher],
+};
