@@ -223,7 +223,7 @@ describe('a closed stdout', () => {
   it('the same through a shell pipe into `head -1`', () => {
     const dir = tmp();
     copyFileSync(DEMO, path.join(dir, 'demo.json'));
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" evaluate --snapshot demo.json --format sarif --output sarif=- --fail-on none | head -1; echo "exit=\${PIPESTATUS[0]}"`], {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" evaluate --snapshot demo.json --now 2026-11-21T09:00:00Z --format sarif --output sarif=- --fail-on none | head -1; echo "exit=\${PIPESTATUS[0]}"`], {
       cwd: dir,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },

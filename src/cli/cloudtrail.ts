@@ -104,8 +104,13 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   return run;
 }
 
-/** Read the events and evaluate the CloudTrail rules, with progress and notes on stderr (unless --quiet). */
-export async function runCloudTrail(run: CloudTrailRun, rules: readonly CompiledRule[], now: Date, attribution: AttributionMode): Promise<EventsResult> {
+/**
+ * Read the events and evaluate the CloudTrail rules, with progress and notes on stderr (unless
+ * --quiet). When the events are the run's only source (`alone`), reading none of them because
+ * every file, object or page failed means the tool could not do its job; beside an account
+ * scan, the failures are gaps that leave the CloudTrail rules incomplete.
+ */
+export async function runCloudTrail(run: CloudTrailRun, rules: readonly CompiledRule[], now: Date, attribution: AttributionMode, alone: boolean): Promise<EventsResult> {
   const progress = run.quiet ? undefined : stderrProgress();
   let result: EventsResult;
   try {
@@ -121,7 +126,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
     progress?.done();
     run.close();
   }
-  const nothing = nothingReadError(result);
+  const nothing = alone ? nothingReadError(result) : undefined;
   if (nothing) throw nothing;
   if (!run.quiet) {
     const s = result.stats;
