@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flattenIngress } from '../src/enrich/ec2-security-group.js';
+import { flattenIngress } from '../src/services/ec2/enrich-security-group.js';
 import { regexProblem } from '../src/engine/regex-safety.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles, type RuleFile } from '../src/ruleset/load.js';
 import { pinMismatch, runCase, testRule } from '../src/ruleset/tester.js';
@@ -72,9 +72,9 @@ describe('a user\'s own rules', () => {
     expect(own.code).toBe(0);
   });
 
-  it('the README\'s "Writing a rule" example is a valid user rule whose cases pass', async () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const json = /### Writing a rule\n\n```json\n([\s\S]*?)\n```/.exec(readme)![1]!;
+  it('the example of docs/writing-rules.md is a valid user rule whose cases pass', async () => {
+    const page = readFileSync(path.join(ROOT, 'docs', 'writing-rules.md'), 'utf8');
+    const json = /^## Example\n[\s\S]*?```json\n([\s\S]*?)\n```/m.exec(page)![1]!;
     const d = JSON.parse(json) as RuleDefinition;
     expect(d.source).toEqual(['SEC-42']);
     const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-readme-rule-'));
