@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PORTS, DATABASE_PORTS } from '../src/enrich/ec2-security-group.js';
+import { ADMIN_PORTS, DATABASE_PORTS } from '../src/services/ec2/enrich-security-group.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles } from '../src/ruleset/load.js';
 import { testRule } from '../src/ruleset/tester.js';
 import type { RuleDefinition } from '../src/ruleset/types.js';
