@@ -104,10 +104,26 @@ describe('action.yml (composite action)', () => {
   });
 });
 
-describe('README', () => {
-  it('shows the workflow exactly as docs/github-workflow.yml and the action inputs', () => {
-    const readme = read(path.join(ROOT, 'README.md'));
-    expect(readme).toContain('```yaml\n' + read(WORKFLOW) + '```');
-    for (const input of ['args', 'format', 'output-dir', 'fail-on']) expect(readme).toMatch(new RegExp('\\| `' + input + '` \\|'));
+describe('docs/github-actions.md and the README', () => {
+  const action = YAML.parse(read(ACTION)) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown> };
+  const page = read(path.join(ROOT, 'docs', 'github-actions.md'));
+
+  it('docs/github-actions.md shows the workflow exactly as docs/github-workflow.yml', () => {
+    expect(page).toContain('```yaml\n' + read(WORKFLOW) + '```');
+  });
+
+  it('docs/github-actions.md lists every input of action.yml with its default, and every output', () => {
+    const rows = new Map([...page.matchAll(/^\| `([a-z-]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, String(input.default)])));
+    for (const output of Object.keys(action.outputs)) expect(page).toContain(`\`${output}\``);
+  });
+
+  it('the action snippets of the README and docs/github-actions.md use only inputs action.yml has', () => {
+    for (const text of [read(path.join(ROOT, 'README.md')), page]) {
+      const snippet = /```yaml\n(- uses: awsaudit\/awsaudit@[\s\S]*?)```/.exec(text)![1]!;
+      const withInputs = (YAML.parse(snippet) as Array<{ with: Record<string, string> }>)[0]!.with;
+      expect(Object.keys(withInputs).length).toBeGreaterThan(0);
+      for (const input of Object.keys(withInputs)) expect(Object.keys(action.inputs)).toContain(input);
+    }
   });
 });

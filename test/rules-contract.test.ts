@@ -72,9 +72,9 @@ describe('a user\'s own rules', () => {
     expect(own.code).toBe(0);
   });
 
-  it('the README\'s "Writing a rule" example is a valid user rule whose cases pass', async () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const json = /### Writing a rule\n\n```json\n([\s\S]*?)\n```/.exec(readme)![1]!;
+  it('the example of docs/writing-rules.md is a valid user rule whose cases pass', async () => {
+    const page = readFileSync(path.join(ROOT, 'docs', 'writing-rules.md'), 'utf8');
+    const json = /^## Example\n[\s\S]*?```json\n([\s\S]*?)\n```/m.exec(page)![1]!;
     const d = JSON.parse(json) as RuleDefinition;
     expect(d.source).toEqual(['SEC-42']);
     const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-readme-rule-'));
