@@ -58,8 +58,9 @@ export interface CallOptions {
 /**
  * What a collector reads the account through. `Types` are the resource types it produces and
  * `Clients` the SDK clients it sends through, so that it can add no other type and ask for no
- * other client. The functions are properties, not methods, so that TypeScript checks their
- * parameters strictly (a method's are bivariant, which would let any `Types` through).
+ * other client. The functions are properties, not methods: TypeScript checks a method's
+ * parameters both ways, which would let code that adds more types than its descriptor
+ * produces pass for that descriptor's collector.
  */
 export interface CollectorContext<Types extends string = string, Clients extends ClientTable = ClientTable> {
   readonly account: string;
