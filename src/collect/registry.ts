@@ -1,5 +1,4 @@
-import type { ResourceType, ServiceClients } from '../services/index.js';
-import { SERVICES } from '../services/index.js';
+import { SERVICES, type ResourceType, type ServiceClients } from '../services/index.js';
 import type { Collector } from './types.js';
 
 export { CORE_COMMANDS } from '../services/account/index.js';

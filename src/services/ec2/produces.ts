@@ -21,6 +21,7 @@ export const EC2_LISTINGS = [
   { type: 'aws.ec2.volume', operation: 'DescribeVolumes', arnKind: 'volume', idField: 'VolumeId' },
   { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
 ] as const satisfies ReadonlyArray<{
+  /** A type of the service's table (index.ts: its collectors must produce only those). */
   type: string;
   operation: string;
   /** The ARN's resource kind: arn:aws:ec2:region:account:<kind>/<id>. */
