@@ -23,6 +23,9 @@ export interface AwsClient {
   destroy(): void;
 }
 
+/** SDK clients by the short name that gaps and progress show (`{ ec2: EC2Client }`). */
+export type ClientTable = { readonly [name: string]: AwsClient };
+
 /**
  * How to make one kind of SDK client. `load` imports the `@aws-sdk/client-*` package with a
  * dynamic import(), so a command that calls no AWS service never loads it (the ten packages

@@ -7,7 +7,7 @@ import { errorCode, isMissingCredentials, isNetworkError, isRejectedCredentials,
 import { planCollection, type CollectionPlan } from './plan.js';
 import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
 import { CollectionRun } from './run.js';
-import type { ServiceName } from './types.js';
+import type { ServiceName } from '../services/index.js';
 
 export interface CollectOptions {
   /** Resource types to collect (from the selected rules; see `typesNeeded`). */

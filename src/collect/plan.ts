@@ -1,7 +1,8 @@
 import { factSources } from '../enrich/index.js';
 import { isResourceType, type ResourceType } from '../resources/types.js';
-import { COLLECTORS, CORE_COMMANDS } from './registry.js';
-import type { Collector, CommandSpec, ServiceName } from './types.js';
+import { COLLECTORS, CORE_COMMANDS, type RegisteredCollector } from './registry.js';
+import type { ServiceName } from '../services/index.js';
+import type { CommandSpec } from './types.js';
 
 /** What a rule tells collection: the type it evaluates and the other types it reads. */
 export interface RuleNeeds {
@@ -24,7 +25,7 @@ export function typesNeeded(rules: readonly RuleNeeds[], extra: readonly string[
 }
 
 export interface PlannedCollector {
-  collector: Collector;
+  collector: RegisteredCollector;
   /** The types wanted from it in this scan. */
   wanted: ReadonlySet<ResourceType>;
 }
@@ -60,7 +61,7 @@ export function collectableTypes(): ResourceType[] {
   return [...new Set(COLLECTORS.flatMap((c) => c.descriptor.produces))].sort();
 }
 
-export interface PlannedCommand extends CommandSpec {
+export interface PlannedCommand extends CommandSpec<ResourceType, ServiceName> {
   service: ServiceName;
   collector: string;
 }

@@ -5,7 +5,9 @@ import { errorCode, shortMessage } from './errors.js';
 import { GapRecorder } from './gaps.js';
 import { commandsOf, type CollectionPlan, type PlannedCollector } from './plan.js';
 import { createProgress, type Progress } from './progress.js';
-import type { CallOptions, CallResult, CollectFunction, Collector, CollectorContext, ServiceClients, ServiceName } from './types.js';
+import type { ServiceClients, ServiceName } from '../services/index.js';
+import type { RegisteredCollector } from './registry.js';
+import type { CallOptions, CallResult, CollectFunction, CollectorContext } from './types.js';
 
 /** A collector sent a command its descriptor does not declare for the wanted types: a bug, so the scan stops. */
 export class UndeclaredCommand extends Error {
@@ -40,10 +42,10 @@ export class CollectionRun {
   answered = 0;
   private tasksDone = 0;
   private readonly tasks: Array<{ planned: PlannedCollector; region: string }> = [];
-  private readonly allowed = new Map<Collector, Set<string>>();
+  private readonly allowed = new Map<RegisteredCollector, Set<string>>();
   /** The SDK clients the planned collectors send through. */
   private readonly services = new Set<ServiceName>();
-  private readonly code = new Map<Collector, CollectFunction>();
+  private readonly code = new Map<RegisteredCollector, CollectFunction<ResourceType, ServiceClients>>();
   readonly progress: Progress;
 
   constructor(
@@ -105,7 +107,7 @@ export class CollectionRun {
     this.progress.update();
   }
 
-  private context(planned: PlannedCollector, region: string): CollectorContext {
+  private context(planned: PlannedCollector, region: string): CollectorContext<ResourceType, ServiceClients> {
     const { collector, wanted } = planned;
     const { descriptor } = collector;
     const mine = this.allowed.get(collector) ?? new Set<string>();
@@ -115,7 +117,6 @@ export class CollectionRun {
       partition,
       region,
       regions,
-      wanted,
       wants: (type) => wanted.has(type),
       client: <S extends ServiceName>(service: S, clientRegion?: string): ServiceClients[S] => {
         // A client none of whose commands is declared was not loaded for this scan: the same bug as an undeclared command.

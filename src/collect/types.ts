@@ -1,19 +1,20 @@
-import type { ResourceType } from '../resources/types.js';
-import type { ServiceClients, ServiceName } from '../services/index.js';
+// The generic collection machinery's types. They know no service: a service types its
+// collectors with its own resource types and clients (`Types`, `Clients`), and the collector
+// registry (registry.ts), which reads the services list, checks those against every service's.
+// Importing the services list here would make every service import itself back.
+import type { ClientTable } from '../aws/client.js';
 import type { Resource } from '../snapshot/types.js';
 
-export type { ServiceClients, ServiceName };
-
 /** One SDK command a collector may send, the IAM action it needs, and what it is sent for. */
-export interface CommandSpec {
+export interface CommandSpec<Types extends string = string, ClientName extends string = string> {
   /** SDK command class name, e.g. "DescribeSecurityGroupsCommand". */
   readonly command: string;
   /** Client that sends it, when not the collector's own service. */
-  readonly service?: ServiceName;
+  readonly service?: ClientName;
   /** The IAM action the call needs, e.g. "ec2:DescribeSecurityGroups". */
   readonly action: string;
   /** Resource types the call is made for: it is sent only when one of them is wanted. */
-  readonly for: readonly ResourceType[];
+  readonly for: readonly Types[];
 }
 
 /**
@@ -21,20 +22,21 @@ export interface CommandSpec {
  * send and the IAM actions those need. `awsaudit permissions` and the read-only test read
  * these; at run time a collector can send no command that its descriptor does not declare.
  */
-export interface CollectorDescriptor {
+export interface CollectorDescriptor<Types extends string = string, ClientName extends string = string> {
   readonly id: string;
-  readonly service: ServiceName;
+  /** The client its commands are sent through (unless a command names another). */
+  readonly service: ClientName;
   /** regional: run once per scanned region; account: run once per account (global services, or its own walk over the regions). */
   readonly scope: 'regional' | 'account';
-  readonly produces: readonly ResourceType[];
-  readonly commands: readonly CommandSpec[];
+  readonly produces: readonly Types[];
+  readonly commands: readonly CommandSpec<Types, ClientName>[];
 }
 
 /**
  * A resource as a collector hands it over; the account is filled in, the region defaults to the
  * task's. It has no `facts`: those are computed by enrichers, from `data`.
  */
-export type NewResource = Omit<Resource, 'account' | 'region' | 'facts'> & { type: ResourceType; region?: string };
+export type NewResource<Types extends string = string> = Omit<Resource, 'account' | 'region' | 'facts'> & { type: Types; region?: string };
 
 /** How one API call (or one paginated listing) ended. */
 export type CallResult<T> =
@@ -53,34 +55,40 @@ export interface CallOptions {
   absent?: readonly string[];
 }
 
-export interface CollectorContext {
+/**
+ * What a collector reads the account through. `Types` are the resource types it produces and
+ * `Clients` the SDK clients it sends through, so that it can add no other type and ask for no
+ * other client. The functions are properties, not methods: TypeScript checks a method's
+ * parameters both ways, which would let code that adds more types than its descriptor
+ * produces pass for that descriptor's collector.
+ */
+export interface CollectorContext<Types extends string = string, Clients extends ClientTable = ClientTable> {
   readonly account: string;
   readonly partition: string;
   /** The region of this task; for account-scope collectors, the partition's home region. */
   readonly region: string;
   /** Every region the scan covers. */
   readonly regions: readonly string[];
-  /** The types wanted from this collector in this scan (a subset of what it produces). */
-  readonly wanted: ReadonlySet<ResourceType>;
-  wants(type: ResourceType): boolean;
+  /** Is this type wanted from this collector in this scan (one of what it produces)? */
+  readonly wants: (type: Types) => boolean;
   /** An SDK client for a service and region (default: the task's region). */
-  client<S extends ServiceName>(service: S, region?: string): ServiceClients[S];
-  add(resource: NewResource): void;
+  readonly client: <S extends keyof Clients & string>(service: S, region?: string) => Clients[S];
+  readonly add: (resource: NewResource<Types>) => void;
   /**
    * Run one API call or paginated listing. A failure becomes a coverage gap for `types` (the
    * scan goes on); codes listed in `options.absent` mean "nothing configured".
    */
-  call<T>(operation: string, types: readonly ResourceType[], fn: () => Promise<T>, options?: CallOptions): Promise<CallResult<T>>;
+  readonly call: <T>(operation: string, types: readonly Types[], fn: () => Promise<T>, options?: CallOptions) => Promise<CallResult<T>>;
 }
 
 /** A collector's code: reads the account through the context it is given. */
-export type CollectFunction = (ctx: CollectorContext) => Promise<void>;
+export type CollectFunction<Types extends string = string, Clients extends ClientTable = ClientTable> = (ctx: CollectorContext<Types, Clients>) => Promise<void>;
 
 /**
  * A collector: its descriptor (data, read by planning, `awsaudit permissions` and the read-only
  * test) and its code, imported only when a scan plans it (the code imports the SDK).
  */
-export interface Collector {
-  readonly descriptor: CollectorDescriptor;
-  load(): Promise<CollectFunction>;
+export interface Collector<Types extends string = string, Clients extends ClientTable = ClientTable> {
+  readonly descriptor: CollectorDescriptor<Types, keyof Clients & string>;
+  readonly load: () => Promise<CollectFunction<Types, Clients>>;
 }

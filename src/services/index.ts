@@ -14,7 +14,7 @@ import { iam } from './iam/index.js';
 import { lambda } from './lambda/index.js';
 import { rds } from './rds/index.js';
 import { s3 } from './s3/index.js';
-import type { ResourceTypeDefinition, Service } from './service.js';
+import type { ResourceTypeDefinition } from './service.js';
 
 export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, files] as const;
 
@@ -22,10 +22,12 @@ type AnyService = (typeof SERVICES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /** Every resource type awsaudit knows, from the services' own tables. */
-export type ResourceType = AnyService extends infer S ? (S extends Service<infer T> ? keyof T & string : never) : never;
+export type ResourceType = AnyService extends infer S ? (S extends { readonly resourceTypes: infer T } ? keyof T & string : never) : never;
 
-/** The SDK clients collectors and CloudTrail readers use, by the short name that gaps and progress show. */
-export type ServiceClients = UnionToIntersection<AnyService extends infer S ? (S extends Service<infer _T, infer C> ? C : never) : never>;
+/** The SDK clients collectors and CloudTrail readers use, by the short name that gaps and progress show (those the services declare). */
+export type ServiceClients = UnionToIntersection<
+  AnyService extends infer S ? (S extends { readonly clients: infer F } ? { [K in keyof F]: F[K] extends ClientFactory<infer C> ? C : never } : never) : never
+>;
 export type ServiceName = keyof ServiceClients & string;
 
 /** A resource type as the table lists it: its service's declaration, and the service it belongs to. */

@@ -2,7 +2,7 @@
 // other source of resources, such as local files), declared in one folder and registered by
 // one line in src/services/index.ts. Nothing here imports an AWS SDK package: a service's
 // client and collectors are imported only when a scan needs them.
-import type { AwsClient, ClientFactory } from '../aws/client.js';
+import type { ClientFactory, ClientTable } from '../aws/client.js';
 import type { Collector } from '../collect/types.js';
 import type { Enricher } from '../enrich/types.js';
 import type { JsonValue } from '../util/json.js';
@@ -50,15 +50,18 @@ export type ResourceTypeTable = { readonly [type: string]: ResourceTypeDefinitio
 /**
  * A service module. `Types` and `Clients` are the service's own tables (`typeof` them), so that
  * the resource-type union and the client types are derived from the list of services.
+ * `CollectorClients` are the clients its collectors send through: its own, unless one of them
+ * uses another service's (the account's alias is read through IAM); the collector registry
+ * checks that each is some service's client.
  */
-export interface Service<Types extends ResourceTypeTable = ResourceTypeTable, Clients extends { readonly [name: string]: AwsClient } = { readonly [name: string]: AwsClient }> {
+export interface Service<Types extends ResourceTypeTable = ResourceTypeTable, Clients extends ClientTable = ClientTable, CollectorClients extends ClientTable = Clients> {
   /** The folder name; also the `service` of its resource types and the folder of its rules under rules/. */
   readonly name: string;
   readonly resourceTypes: Types;
   /** SDK clients by the short name that gaps and progress show (each imports its package lazily). */
   readonly clients: { readonly [K in keyof Clients]: ClientFactory<Clients[K]> };
   /** Collectors of its resource types from the live account (descriptors as data, code loaded lazily). */
-  readonly collectors: readonly Collector[];
+  readonly collectors: readonly Collector<keyof Types & string, CollectorClients>[];
   /** Enrichers of its resource types. */
   readonly enrichers: readonly Enricher[];
 }

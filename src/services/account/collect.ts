@@ -1,12 +1,12 @@
-import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
+import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { CollectFunction } from '../../collect/types.js';
-import { ACCOUNT } from './index.js';
+import { ACCOUNT } from './produces.js';
 
 /**
  * The account itself: id and partition come from the caller identity every scan starts
  * with; this collector adds the alias (an account has at most one).
  */
-export const collectAccount: CollectFunction = async (ctx) => {
+export const collectAccount: CollectFunction<(typeof ACCOUNT)[number], { iam: IAMClient }> = async (ctx) => {
   const result = await ctx.call('ListAccountAliases', ACCOUNT, () => ctx.client('iam').send(new ListAccountAliasesCommand({})));
   ctx.add({
     type: 'aws.account',

@@ -1,10 +1,10 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { sdkClient } from '../../aws/client.js';
 import type { CommandSpec } from '../../collect/types.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { accountEnricher } from './enrich.js';
-
-export const ACCOUNT = ['aws.account'] as const;
+import { ACCOUNT } from './produces.js';
 
 const TYPES = {
   'aws.account': {
@@ -33,7 +33,7 @@ const CLIENTS = {
  * Calls a scan makes whatever rules run: who the credentials belong to (account id and
  * partition), and, with --all-regions, which regions the account has enabled.
  */
-export const CORE_COMMANDS: readonly CommandSpec[] = [
+export const CORE_COMMANDS: readonly CommandSpec<never, 'sts' | 'ec2'>[] = [
   { command: 'GetCallerIdentityCommand', service: 'sts', action: 'sts:GetCallerIdentity', for: [] },
   { command: 'DescribeRegionsCommand', service: 'ec2', action: 'ec2:DescribeRegions', for: [] },
 ];
@@ -42,8 +42,11 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
 export const loadIdentityCall = () => import('./identity.js');
 export const loadRegionsCall = () => import('./regions.js');
 
-/** The account itself: its id, partition and alias, and the account-wide facts computed from the rest of the snapshot. */
-export const account: Service<typeof TYPES, { sts: STSClient }> = {
+/**
+ * The account itself: its id, partition and alias, and the account-wide facts computed from the
+ * rest of the snapshot. Its collector reads the alias through the IAM service's client.
+ */
+export const account: Service<typeof TYPES, { sts: STSClient }, { iam: IAMClient }> = {
   name: 'account',
   resourceTypes: TYPES,
   clients: CLIENTS,

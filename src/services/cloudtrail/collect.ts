@@ -1,9 +1,9 @@
-import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type Trail } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type CloudTrailClient, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { JsonObject } from '../../util/json.js';
 import { toJson, toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { TRAIL } from './index.js';
+import { TRAIL } from './produces.js';
 
 /**
  * CloudTrail trails of the account. Every scanned region is asked (a multi-region or
@@ -11,7 +11,7 @@ import { TRAIL } from './index.js';
  * merged by TrailARN, and each trail's status and event selectors are read once, from its
  * home region when that region is scanned (a trail's ARN works from any region).
  */
-export const collectTrails: CollectFunction = async (ctx) => {
+export const collectTrails: CollectFunction<(typeof TRAIL)[number], { cloudtrail: CloudTrailClient }> = async (ctx) => {
   const seen = new Map<string, { trail: Trail; askRegion: string }>();
   await Promise.all(
     ctx.regions.map(async (region) => {

@@ -1,8 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-
-export const TRAIL = ['aws.cloudtrail.trail'] as const;
+import { TRAIL } from './produces.js';
 
 const TYPES = {
   'aws.cloudtrail.trail': {

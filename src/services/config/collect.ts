@@ -1,11 +1,11 @@
-import { DescribeConfigurationRecordersCommand, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
+import { DescribeConfigurationRecordersCommand, DescribeConfigurationRecorderStatusCommand, type ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { RECORDER } from './index.js';
+import { RECORDER } from './produces.js';
 
 /** AWS Config recorders of a region with their status (two calls; neither is paginated). */
-export const collectRecorders: CollectFunction = async (ctx) => {
+export const collectRecorders: CollectFunction<(typeof RECORDER)[number], { config: ConfigServiceClient }> = async (ctx) => {
   const client = ctx.client('config');
   const [recorders, statuses] = await Promise.all([
     ctx.call('DescribeConfigurationRecorders', RECORDER, () => client.send(new DescribeConfigurationRecordersCommand({}))),

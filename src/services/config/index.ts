@@ -1,8 +1,7 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { sdkClient } from '../../aws/client.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-
-export const RECORDER = ['aws.config.recorder'] as const;
+import { RECORDER } from './produces.js';
 
 const TYPES = {
   'aws.config.recorder': {

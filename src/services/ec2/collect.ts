@@ -13,10 +13,13 @@ import {
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
-import { listingTypes, type Ec2DetailsType, type Ec2Listing, type Ec2ListingType } from './index.js';
+import { listingTypes, type Ec2DetailsType, type Ec2Listing, type Ec2ListingType, type Ec2Type } from './produces.js';
 import { collectUserData } from './user-data.js';
 
-/** How each listing of EC2_LISTINGS (index.ts) is read, at the largest page size the API accepts. */
+/** What the EC2 collectors read the account through. */
+type Context = CollectorContext<Ec2Type, { ec2: EC2Client }>;
+
+/** How each listing of EC2_LISTINGS (produces.ts) is read, at the largest page size the API accepts. */
 const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<object[]> } = {
   'aws.ec2.security-group': (client) => allItems(paginateDescribeSecurityGroups({ client, pageSize: 1000 }, {}), (p) => p.SecurityGroups),
   // Instances come grouped in reservations; the resource is the instance.
@@ -32,12 +35,12 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<obj
 };
 
 /** How each further type is read item by item from its listing (instances' user data). */
-const DETAILS: { readonly [T in Ec2DetailsType]: (ctx: CollectorContext, client: EC2Client, items: object[]) => Promise<void> } = {
+const DETAILS: { readonly [T in Ec2DetailsType]: (ctx: Context, client: EC2Client, items: object[]) => Promise<void> } = {
   'aws.ec2.instance-user-data': collectUserData,
 };
 
 /** The collector of one listing: one paginated Describe call per region. */
-export function ec2Collector(listing: Ec2Listing): CollectFunction {
+export function ec2Collector(listing: Ec2Listing): CollectFunction<Ec2Type, { ec2: EC2Client }> {
   const types = listingTypes(listing);
   const details = 'details' in listing ? listing.details : undefined;
   return async (ctx) => {

@@ -1,6 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { sdkClient } from '../../aws/client.js';
-import type { ResourceType } from '../../resources/types.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { elasticIpEnricher } from './enrich-elastic-ip.js';
 import { ec2InstanceEnricher } from './enrich-instance.js';
@@ -8,43 +7,7 @@ import { natGatewayEnricher } from './enrich-nat-gateway.js';
 import { securityGroupEnricher } from './enrich-security-group.js';
 import { userDataEnricher } from './enrich-user-data.js';
 import { ec2VolumeEnricher } from './enrich-volume.js';
-
-/**
- * EC2 and VPC resources: one collector per listing, each one paginated Describe call per
- * region (collect.ts says how each is read).
- */
-export const EC2_LISTINGS = [
-  { type: 'aws.ec2.security-group', operation: 'DescribeSecurityGroups', arnKind: 'security-group', idField: 'GroupId' },
-  {
-    type: 'aws.ec2.instance', operation: 'DescribeInstances', arnKind: 'instance', idField: 'InstanceId',
-    // User data comes from the same listing, so a scan that wants both lists instances once.
-    details: { type: 'aws.ec2.instance-user-data', operation: 'DescribeInstanceAttribute' },
-  },
-  { type: 'aws.ec2.elastic-ip', operation: 'DescribeAddresses', arnKind: 'elastic-ip', idField: 'AllocationId' },
-  { type: 'aws.ec2.vpc', operation: 'DescribeVpcs', arnKind: 'vpc', idField: 'VpcId' },
-  { type: 'aws.ec2.subnet', operation: 'DescribeSubnets', arnKind: 'subnet', idField: 'SubnetId' },
-  { type: 'aws.ec2.route-table', operation: 'DescribeRouteTables', arnKind: 'route-table', idField: 'RouteTableId' },
-  { type: 'aws.ec2.internet-gateway', operation: 'DescribeInternetGateways', arnKind: 'internet-gateway', idField: 'InternetGatewayId' },
-  { type: 'aws.ec2.volume', operation: 'DescribeVolumes', arnKind: 'volume', idField: 'VolumeId' },
-  { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
-] as const satisfies ReadonlyArray<{
-  type: ResourceType;
-  operation: string;
-  /** The ARN's resource kind: arn:aws:ec2:region:account:<kind>/<id>. */
-  arnKind: string;
-  idField: string;
-  /** A further type read item by item from the listing, only when wanted. */
-  details?: { type: ResourceType; operation: string };
-}>;
-
-export type Ec2Listing = (typeof EC2_LISTINGS)[number];
-export type Ec2ListingType = Ec2Listing['type'];
-export type Ec2DetailsType = NonNullable<Extract<Ec2Listing, { details: unknown }>['details']>['type'];
-
-/** The types one listing's collector produces: its own, and its details' type. */
-export function listingTypes(listing: Ec2Listing): ResourceType[] {
-  return 'details' in listing ? [listing.type, listing.details.type] : [listing.type];
-}
+import { EC2_LISTINGS, listingTypes } from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
 const DETECTED = '`[{ line, kind: "aws-access-key-id" \\| "aws-secret-access-key" \\| "private-key" \\| "secret-named-variable", keyIdMasked?, keyPrefix?, keyKind?, keyType?, variable?, part? }]`';

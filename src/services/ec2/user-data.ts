@@ -122,7 +122,7 @@ const ACTIVE = new Set(['pending', 'running', 'stopping', 'stopped']);
  * instance whose user data could not be read (or decoded) is a coverage gap and a resource
  * with `awsauditUserDataSecrets: null`, never a clean one.
  */
-export async function collectUserData(ctx: CollectorContext, client: EC2Client, instances: readonly Instance[]): Promise<void> {
+export async function collectUserData(ctx: CollectorContext<typeof USER_DATA_TYPE, { ec2: EC2Client }>, client: EC2Client, instances: readonly Instance[]): Promise<void> {
   const limit = pLimit(IN_FLIGHT);
   const arn = (id: string) => `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:instance/${id}`;
   await Promise.all(

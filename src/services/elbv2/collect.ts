@@ -1,17 +1,17 @@
-import { paginateDescribeListeners, paginateDescribeLoadBalancers } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { paginateDescribeListeners, paginateDescribeLoadBalancers, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isPlainObject, type JsonObject } from '../../util/json.js';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { LB, LISTENER } from './index.js';
+import { LB, LISTENER } from './produces.js';
 
 /**
  * Application and network load balancers of a region (400 per page, the maximum) and their
  * listeners (one paginated call per load balancer). A load balancer carries its listeners
  * under `Listeners`; each listener is also a resource of its own.
  */
-export const collectLoadBalancers: CollectFunction = async (ctx) => {
+export const collectLoadBalancers: CollectFunction<typeof LB | typeof LISTENER, { elbv2: ElasticLoadBalancingV2Client }> = async (ctx) => {
   const client = ctx.client('elbv2');
   const both = [LB, LISTENER] as const;
   const lbs = await ctx.call('DescribeLoadBalancers', both, () => allItems(paginateDescribeLoadBalancers({ client, pageSize: 400 }, {}), (p) => p.LoadBalancers));

@@ -1,9 +1,7 @@
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { sdkClient } from '../../aws/client.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-
-export const LB = 'aws.elbv2.load-balancer';
-export const LISTENER = 'aws.elbv2.listener';
+import { LB, LISTENER } from './produces.js';
 
 const TYPES = {
   [LB]: {

@@ -11,14 +11,15 @@ import {
   type GetAccountAuthorizationDetailsCommandOutput,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import type { ResourceType } from '../../resources/types.js';
 import { isPlainObject, type JsonObject, type JsonValue } from '../../util/json.js';
 import { lastUseFromReport, parseCredentialReport, ROOT_ROW_USER } from './credential-report.js';
 import { allItems, allPages } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
-import { GROUP, KEY, POLICY, ROLE, ROOT, USER } from './index.js';
+import { GROUP, KEY, POLICY, ROLE, ROOT, USER, type IamType } from './produces.js';
 
+/** What the IAM collector reads the account through. */
+type Context = CollectorContext<IamType, { iam: IAMClient }>;
 
 /** IAM returns policy documents URL-encoded (some endpoints do not); parse them to objects. */
 export function parsePolicyDocument(document: JsonValue | undefined): JsonValue | undefined {
@@ -53,7 +54,7 @@ function parseAssumeRole(role: JsonObject): void {
   if (parsed !== undefined) role.AssumeRolePolicyDocument = parsed;
 }
 
-async function fetchCredentialReport(ctx: CollectorContext, client: IAMClient, types: readonly ResourceType[]): Promise<Map<string, JsonObject> | undefined> {
+async function fetchCredentialReport(ctx: Context, client: IAMClient, types: readonly IamType[]): Promise<Map<string, JsonObject> | undefined> {
   const generate = () => ctx.call('GenerateCredentialReport', types, () => client.send(new GenerateCredentialReportCommand({})));
   const started = await generate();
   if (started.status !== 'ok') return undefined;
@@ -78,7 +79,7 @@ async function fetchCredentialReport(ctx: CollectorContext, client: IAMClient, t
 
 type Details = GetAccountAuthorizationDetailsCommandOutput;
 
-async function collectAccessKeys(ctx: CollectorContext, client: IAMClient, users: readonly string[], report: Map<string, JsonObject> | undefined): Promise<void> {
+async function collectAccessKeys(ctx: Context, client: IAMClient, users: readonly string[], report: Map<string, JsonObject> | undefined): Promise<void> {
   await Promise.all(
     users.map(async (UserName) => {
       const listed = await ctx.call('ListAccessKeys', [KEY], () => allItems(paginateListAccessKeys({ client, pageSize: 1000 }, { UserName }), (p) => p.AccessKeyMetadata), { subject: UserName });
@@ -108,7 +109,7 @@ async function collectAccessKeys(ctx: CollectorContext, client: IAMClient, users
   );
 }
 
-async function collectAttachedAwsPolicies(ctx: CollectorContext, client: IAMClient): Promise<void> {
+async function collectAttachedAwsPolicies(ctx: Context, client: IAMClient): Promise<void> {
   const listed = await ctx.call('ListPolicies', [POLICY], () => allItems(paginateListPolicies({ client, pageSize: 1000 }, { Scope: 'AWS', OnlyAttached: true }), (p) => p.Policies));
   if (listed.status !== 'ok') return;
   await Promise.all(
@@ -130,7 +131,7 @@ async function collectAttachedAwsPolicies(ctx: CollectorContext, client: IAMClie
   );
 }
 
-function addDetails(ctx: CollectorContext, pages: readonly Details[], report: Map<string, JsonObject> | undefined): string[] {
+function addDetails(ctx: Context, pages: readonly Details[], report: Map<string, JsonObject> | undefined): string[] {
   const userNames: string[] = [];
   for (const page of pages) {
     for (const user of page.UserDetailList ?? []) {
@@ -180,7 +181,7 @@ function addDetails(ctx: CollectorContext, pages: readonly Details[], report: Ma
  * downloaded), the credential report for password/MFA/key use, one ListAccessKeys per user
  * (no batch API exists), and GetAccessKeyLastUsed only for a key the report cannot place.
  */
-export const collectIam: CollectFunction = async (ctx) => {
+export const collectIam: CollectFunction<IamType, { iam: IAMClient }> = async (ctx) => {
   const client = ctx.client('iam');
   const filter: EntityType[] = [];
   if (ctx.wants(USER) || ctx.wants(KEY)) filter.push('User');

@@ -4,13 +4,7 @@ import type { ResourceTypeTable, Service } from '../service.js';
 import { iamAccessKeyEnricher } from './enrich-access-key.js';
 import { iamRootUserEnricher, iamUserCredentialsEnricher } from './enrich-credentials.js';
 import { iamPolicyDocumentEnrichers } from './enrich-policy-documents.js';
-
-export const USER = 'aws.iam.user';
-export const KEY = 'aws.iam.access-key';
-export const GROUP = 'aws.iam.group';
-export const ROLE = 'aws.iam.role';
-export const POLICY = 'aws.iam.policy';
-export const ROOT = 'aws.iam.root-user';
+import { GROUP, KEY, POLICY, ROLE, ROOT, USER } from './produces.js';
 
 const INLINE_POLICY_FACTS =
   '`adminStatements`, `serviceWildcardStatements`: Allow statements of the **inline** policies with `*` (or `service:*`) on `*` (or with NotResource), each `{ policy, statement, sid, actions, hasCondition, summary }`';

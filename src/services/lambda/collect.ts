@@ -1,11 +1,11 @@
-import { paginateListFunctions } from '@aws-sdk/client-lambda';
+import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import { detectVariableSecrets } from '../../secrets/detect.js';
 import type { JsonValue } from '../../util/json.js';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { FN } from './index.js';
+import { FN } from './produces.js';
 
 /**
  * Lambda functions of a region (50 per page, the maximum). Environment variable values can
@@ -13,7 +13,7 @@ import { FN } from './index.js';
  * detector found in the values, with key ids masked, as `awsauditEnvironmentSecrets` (its
  * enricher makes it the `environmentSecrets` fact).
  */
-export const collectFunctions: CollectFunction = async (ctx) => {
+export const collectFunctions: CollectFunction<(typeof FN)[number], { lambda: LambdaClient }> = async (ctx) => {
   const client = ctx.client('lambda');
   const result = await ctx.call('ListFunctions', FN, () => allItems(paginateListFunctions({ client, pageSize: 50 }, {}), (p) => p.Functions));
   if (result.status !== 'ok') return;

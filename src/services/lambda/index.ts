@@ -2,8 +2,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { sdkClient } from '../../aws/client.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { lambdaFunctionEnricher } from './enrich.js';
-
-export const FN = ['aws.lambda.function'] as const;
+import { FN } from './produces.js';
 
 const TYPES = {
   'aws.lambda.function': {

@@ -1,12 +1,12 @@
-import { paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import { paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { DB } from './index.js';
+import { DB } from './produces.js';
 
 /** RDS DB instances of a region: one paginated call, 100 per page (the API's maximum). */
-export const collectDbInstances: CollectFunction = async (ctx) => {
+export const collectDbInstances: CollectFunction<(typeof DB)[number], { rds: RDSClient }> = async (ctx) => {
   const client = ctx.client('rds');
   const result = await ctx.call('DescribeDBInstances', DB, () => allItems(paginateDescribeDBInstances({ client, pageSize: 100 }, {}), (p) => p.DBInstances));
   if (result.status !== 'ok') return;

@@ -1,8 +1,7 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { sdkClient } from '../../aws/client.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-
-export const DB = ['aws.rds.db-instance'] as const;
+import { DB } from './produces.js';
 
 const TYPES = {
   'aws.rds.db-instance': {

@@ -11,14 +11,14 @@ import {
   paginateListBuckets,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { JsonObject, JsonValue } from '../../util/json.js';
 import { allItems } from '../../collect/pages.js';
 import { toJson, toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
-import { ACCOUNT_BPA, BUCKET, BUCKET_PARTS, type BucketPartField } from './index.js';
+import { ACCOUNT_BPA, BUCKET, BUCKET_PARTS, type BucketPartField } from './produces.js';
 
-/** How each per-bucket sub-call of BUCKET_PARTS (index.ts) reads its setting. */
+/** How each per-bucket sub-call of BUCKET_PARTS (produces.ts) reads its setting. */
 const GETTERS: { readonly [F in BucketPartField]: (client: S3Client, Bucket: string) => Promise<JsonValue> } = {
   Acl: async (c, Bucket) => {
     const out = await c.send(new GetBucketAclCommand({ Bucket }));
@@ -40,7 +40,7 @@ const GETTERS: { readonly [F in BucketPartField]: (client: S3Client, Bucket: str
 /** The bucket was deleted between the listing and the sub-call: it is simply gone. */
 const VANISHED = 'NoSuchBucket';
 
-async function collectBucket(ctx: CollectorContext, client: S3Client, name: string, listed: JsonObject): Promise<void> {
+async function collectBucket(ctx: CollectorContext<(typeof BUCKET)[number], { s3: S3Client }>, client: S3Client, name: string, listed: JsonObject): Promise<void> {
   const data: JsonObject = { Name: name, CreationDate: listed.CreationDate ?? null, BucketRegion: ctx.region };
   const results = await Promise.all(
     BUCKET_PARTS.map((part) =>
@@ -62,7 +62,7 @@ async function collectBucket(ctx: CollectorContext, client: S3Client, name: stri
  * requires), so no per-bucket GetBucketLocation is needed, then the settings of each bucket.
  * ListBuckets is sent without MaxBuckets: it then returns every bucket in one answer.
  */
-export const collectBuckets: CollectFunction = async (ctx) => {
+export const collectBuckets: CollectFunction<(typeof BUCKET)[number], { s3: S3Client }> = async (ctx) => {
   const client = ctx.client('s3');
   const listing = await ctx.call('ListBuckets', BUCKET, () => allItems(paginateListBuckets({ client }, { BucketRegion: ctx.region }), (p) => p.Buckets));
   if (listing.status !== 'ok') return;
@@ -74,7 +74,7 @@ export const collectBuckets: CollectFunction = async (ctx) => {
 };
 
 /** Account-level Block Public Access (S3 Control); `{}` when the account has none. */
-export const collectAccountPublicAccessBlock: CollectFunction = async (ctx) => {
+export const collectAccountPublicAccessBlock: CollectFunction<(typeof ACCOUNT_BPA)[number], { s3control: S3ControlClient }> = async (ctx) => {
   const client = ctx.client('s3control');
   const result = await ctx.call(
     'GetPublicAccessBlock',

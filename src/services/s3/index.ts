@@ -1,31 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { sdkClient } from '../../aws/client.js';
-import type { JsonValue } from '../../util/json.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { s3BucketEnricher } from './enrich-bucket.js';
-
-export const BUCKET = ['aws.s3.bucket'] as const;
-export const ACCOUNT_BPA = ['aws.s3.account-public-access-block'] as const;
-
-/**
- * Per-bucket sub-calls. S3 has no call that describes many buckets at once, so each bucket
- * costs one call per setting; `absent` lists the codes that mean "not configured" (stored as
- * `null`, or `[]` for tags), which are answers, not failures. collect.ts says how each is read.
- */
-export const BUCKET_PARTS = [
-  { field: 'Acl', operation: 'GetBucketAcl', action: 's3:GetBucketAcl', absent: [] },
-  { field: 'Policy', operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', absent: ['NoSuchBucketPolicy'] },
-  { field: 'PublicAccessBlock', operation: 'GetPublicAccessBlock', action: 's3:GetBucketPublicAccessBlock', absent: ['NoSuchPublicAccessBlockConfiguration'] },
-  { field: 'OwnershipControls', operation: 'GetBucketOwnershipControls', action: 's3:GetBucketOwnershipControls', absent: ['OwnershipControlsNotFoundError'] },
-  { field: 'Encryption', operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', absent: ['ServerSideEncryptionConfigurationNotFoundError'] },
-  { field: 'Versioning', operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning', absent: [] },
-  { field: 'Website', operation: 'GetBucketWebsite', action: 's3:GetBucketWebsite', absent: ['NoSuchWebsiteConfiguration'] },
-  { field: 'Logging', operation: 'GetBucketLogging', action: 's3:GetBucketLogging', absent: [] },
-  { field: 'Tags', operation: 'GetBucketTagging', action: 's3:GetBucketTagging', absent: ['NoSuchTagSet'], absentValue: [] as JsonValue },
-] as const satisfies ReadonlyArray<{ field: string; operation: string; action: string; absent: readonly string[]; absentValue?: JsonValue }>;
-
-export type BucketPartField = (typeof BUCKET_PARTS)[number]['field'];
+import { ACCOUNT_BPA, BUCKET, BUCKET_PARTS } from './produces.js';
 
 const TYPES = {
   'aws.s3.bucket': {
