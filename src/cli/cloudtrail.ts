@@ -6,6 +6,7 @@ import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
+import { parseCallTimeout } from './aws-options.js';
 import { splitList } from './options.js';
 
 const GROUP = 'CloudTrail:';
@@ -47,6 +48,8 @@ export interface CloudTrailArgs {
   endpointUrl?: string | string[] | undefined;
   leakedKeyId?: string[] | undefined;
   workers?: number | undefined;
+  /** `scan` has it from the AWS options (`evaluate` reads archives with the default). */
+  callTimeout?: string | string[] | undefined;
   quiet?: boolean | undefined;
 }
 
@@ -93,8 +96,10 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   const regions = splitList(args.regions);
   const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const endpoint = args.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  const callTimeoutMs = parseCallTimeout(args.callTimeout);
   const sources = openSources(specs, {
     ...(endpoint ? { endpoint } : {}),
+    ...(callTimeoutMs !== undefined ? { callTimeoutMs } : {}),
     ...(regions.length ? { regions, archiveRegions: regions } : envRegion ? { regions: [envRegion] } : {}),
     ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
   });

@@ -5,7 +5,7 @@ import { isPlainObject } from '../util/json.js';
 export type CloudTrailRecord = Record<string, unknown> & { eventName: string; eventTime: string };
 
 /** Why a file (or S3 object, or API page) was skipped in whole or in part. Reported as a coverage gap. */
-export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'FileTooLarge';
+export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'FileTooLarge' | 'DownloadInterrupted';
 
 export class FileProblem extends Error {
   constructor(

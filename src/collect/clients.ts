@@ -10,6 +10,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { defaultProvider } from '@aws-sdk/credential-provider-node';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { callTimeoutSettings, type CallTimeoutSettings } from './timeouts.js';
 import type { ServiceClients, ServiceName } from './types.js';
 
 /** A credentials provider, as the SDK's default chain returns it. */
@@ -26,6 +27,8 @@ export interface AwsSettings {
   /** Concurrent requests per service and region. */
   maxConcurrency: number;
   credentials: CredentialsProvider;
+  /** How long one attempt of a call may wait for an answer (`--call-timeout`); default DEFAULT_CALL_TIMEOUT_MS. */
+  callTimeoutMs?: number | undefined;
 }
 
 /** Calls made, for the progress display, the benchmark and the read-only cross-check. */
@@ -57,7 +60,7 @@ type ClientConfig = {
   endpoint?: string;
   forcePathStyle?: boolean;
   endpointProvider?: () => { url: URL };
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: CallTimeoutSettings;
 };
 
 const FACTORIES: { [S in ServiceName]: (config: ClientConfig) => ServiceClients[S] } = {
@@ -112,7 +115,7 @@ export class ClientPool {
       maxAttempts: this.settings.maxAttempts,
       retryMode: this.settings.retryMode,
       // Without timeouts a silent network drop would hang the scan forever.
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+      requestHandler: callTimeoutSettings(this.settings.callTimeoutMs),
     };
     if (profile !== undefined) config.profile = profile;
     if (endpoint !== undefined) {

@@ -24,6 +24,13 @@ export interface CollectOptions {
   maxConcurrency: number;
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
+  /** How long one attempt of a call may wait for an answer (`--call-timeout`). */
+  callTimeoutMs?: number | undefined;
+  /**
+   * When reading must stop (`--timeout`): what was collected by then is kept, the rest is a gap.
+   * `at` is a `Date.now()` time; `flag` says how it was given, for messages.
+   */
+  deadline?: { at: number; flag: string } | undefined;
   /** Show progress on stderr (it is shown only when stderr is a terminal). */
   progress: boolean;
   /** Extra instrumentation for every SDK client (tests intercept commands with it). */
@@ -68,13 +75,22 @@ async function startRegion(options: CollectOptions): Promise<string> {
   );
 }
 
-async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined): Promise<{ account: string; partition: string }> {
+/** Calls made before the collectors run, bounded by the run's deadline like theirs. */
+interface Before {
+  abortSignal?: AbortSignal;
+  /** Why nothing could be read when the deadline came first. */
+  expired(): UserError | undefined;
+}
+
+async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined, before: Before): Promise<{ account: string; partition: string }> {
   try {
-    const id = await pool.get('sts', region).send(new GetCallerIdentityCommand({}));
+    const id = await pool.get('sts', region).send(new GetCallerIdentityCommand({}), before);
     if (!id.Account) throw new UserError('GetCallerIdentity returned no account id');
     return { account: id.Account, partition: partitionOfArn(id.Arn) ?? partitionOfRegion(region) };
   } catch (error) {
     if (error instanceof UserError) throw error;
+    const expired = before.expired();
+    if (expired) throw expired;
     if (isMissingCredentials(error)) {
       if (profile) {
         throw new UserError(
@@ -93,16 +109,18 @@ async function whoAmI(pool: ClientPool, region: string, endpoint: string | undef
   }
 }
 
-async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string): Promise<string[]> {
+async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string, before: Before): Promise<string[]> {
   if (options.regions?.length) return [...options.regions];
   if (!options.allRegions) return [home];
   try {
-    const answer = await pool.get('ec2', home).send(new DescribeRegionsCommand({ AllRegions: false }));
+    const answer = await pool.get('ec2', home).send(new DescribeRegionsCommand({ AllRegions: false }), before);
     const regions = enabledRegions(answer.Regions ?? [], partition);
     if (regions.length === 0) throw new UserError(`--all-regions: DescribeRegions listed no enabled region in partition ${partition}`);
     return regions;
   } catch (error) {
     if (error instanceof UserError) throw error;
+    const expired = before.expired();
+    if (expired) throw expired;
     throw new UserError(`--all-regions: cannot list the account's regions (ec2 DescribeRegions: ${errorCode(error)}): ${shortMessage(error)}`, 'pass the regions with --regions a,b instead');
   }
 }
@@ -122,18 +140,32 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     maxAttempts: options.maxAttempts,
     retryMode: options.retryMode,
     maxConcurrency: options.maxConcurrency,
+    callTimeoutMs: options.callTimeoutMs,
     // One chain for every client, so SSO, assume-role or instance credentials are resolved once.
     credentials: defaultProvider(options.profile ? { profile: options.profile } : {}),
   };
   const pool = new ClientPool(settings, options.instrument);
+  const { deadline } = options;
+  const abortSignal = deadline ? AbortSignal.timeout(Math.max(0, deadline.at - Date.now())) : undefined;
+  const before: Before = {
+    ...(abortSignal ? { abortSignal } : {}),
+    expired: () =>
+      abortSignal?.aborted
+        ? new UserError(`nothing could be collected: ${deadline!.flag} expired before the account could be identified`, 'allow more time with --timeout, or find out why AWS does not answer (--call-timeout bounds each call)')
+        : undefined,
+  };
   try {
     const start = await startRegion(options);
-    const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile);
+    const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile, before);
     const home = options.region ?? (partitionOfRegion(start) === partition ? start : globalRegionOf(partition));
-    const regions = await scanRegions(options, pool, home, partition);
+    const regions = await scanRegions(options, pool, home, partition, before);
     const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
 
-    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress);
+    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress, {
+      deadline: abortSignal,
+      deadlineFlag: deadline?.flag,
+      callTimeoutMs: options.callTimeoutMs,
+    });
     await run.runAll();
 
     const { resources } = run;
@@ -145,7 +177,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     const durationMs = Date.now() - started;
     run.progress.finish(
       `collected ${resources.length} resource(s) from ${regions.length} region(s) with ${pool.stats.requests} API call(s) in ${(durationMs / 1000).toFixed(1)}s` +
-        (gapList.length ? `; ${gapList.length} coverage gap(s)` : ''),
+        (gapList.length ? `; ${gapList.length} coverage gap(s)` : '') +
+        (abortSignal?.aborted ? `; stopped by ${deadline!.flag}` : ''),
     );
     if (run.answered === 0 && gapList.length > 0) {
       const first = gapList[0]!;

@@ -13,6 +13,8 @@ export interface SourceOptions {
   archiveRegions?: string[];
   /** LookupEvents budget per region (--max-events). */
   maxEvents?: number;
+  /** How long one attempt of a call may wait for an answer (--call-timeout). */
+  callTimeoutMs?: number;
 }
 
 export type SourceKind = 'api' | 's3' | 'files';
@@ -41,10 +43,17 @@ export function openSources(specs: readonly string[], options: SourceOptions = {
           regions: options.regions,
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
           ...(options.maxEvents !== undefined ? { maxEventsPerRegion: options.maxEvents } : {}),
+          ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
         }),
       );
     } else if (kind === 's3') {
-      sources.push(s3Source(spec, { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}) }));
+      sources.push(
+        s3Source(spec, {
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}),
+          ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
+        }),
+      );
     } else {
       paths.push(spec);
     }

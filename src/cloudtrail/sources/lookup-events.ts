@@ -1,6 +1,7 @@
 // Reads management events from CloudTrail's LookupEvents API (the console's 90-day event
 // history). The only CloudTrail code that calls the CloudTrail API; it calls LookupEvents only.
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { callTimeoutSettings } from '../../collect/timeouts.js';
 import { UserError, errorMessage } from '../../util/errors.js';
 import type { EventSource, SourceContext } from '../pipeline.js';
 import { RECORD_SEPARATOR } from '../split.js';
@@ -25,7 +26,9 @@ export interface LookupEventsOptions {
   endpoint?: string;
   /** Stop a region after this many events (a budget); the rest of its window is then noted as cut. */
   maxEventsPerRegion?: number;
-  /** Attempts per page when throttled or on a server error (the first try included). */
+  /** How long one attempt may wait for an answer (`--call-timeout`). */
+  callTimeoutMs?: number;
+  /** Attempts per page when throttled, timed out or on a server error (the first try included). */
   maxAttempts?: number;
   /** First backoff delay; doubles per attempt, capped at `maxDelayMs`. */
   baseDelayMs?: number;
@@ -41,7 +44,8 @@ function errorName(error: unknown): string {
 
 function isRetryable(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return THROTTLING.has(errorName(error)) || status === 429 || (status !== undefined && status >= 500);
+  // A call that timed out (--call-timeout) is retried like a throttle.
+  return THROTTLING.has(errorName(error)) || errorName(error) === 'TimeoutError' || status === 429 || (status !== undefined && status >= 500);
 }
 
 /**
@@ -68,7 +72,7 @@ export function lookupEventsSource(options: LookupEventsOptions): EventSource {
 }
 
 async function readRegion(region: string, since: Date, until: Date, ctx: SourceContext, options: LookupEventsOptions, clock: Clock): Promise<void> {
-  const client = new CloudTrailClient({ region, maxAttempts: 1, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  const client = new CloudTrailClient({ region, maxAttempts: 1, requestHandler: callTimeoutSettings(options.callTimeoutMs), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   const limiter = new RateLimiter(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_INTERVAL_MS, clock);
   // The limiter wraps the innermost step, the HTTP exchange itself (every attempt, since the SDK's
   // own retries are off), and counts each request from when its response came back.

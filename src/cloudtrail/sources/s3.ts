@@ -3,8 +3,10 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { Readable } from 'node:stream';
+import { callTimeoutSettings } from '../../collect/timeouts.js';
 import { UserError, errorMessage } from '../../util/errors.js';
 import type { EventSource, SourceContext } from '../pipeline.js';
+import { FileProblem } from '../records.js';
 import { describeWindow, type TimeWindow } from '../window.js';
 import { WHOLE_FILE_MAX_BYTES } from './files.js';
 
@@ -32,6 +34,8 @@ export interface S3SourceOptions {
   regions?: string[];
   /** Objects downloaded at once. */
   concurrency?: number;
+  /** How long one attempt of a call may wait for an answer (`--call-timeout`). */
+  callTimeoutMs?: number;
   /** For tests: a ready client. */
   client?: S3Client;
 }
@@ -75,16 +79,22 @@ export function s3Source(url: string, options: S3SourceOptions = {}): EventSourc
           region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
           ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
           followRegionRedirects: true,
+          requestHandler: callTimeoutSettings(options.callTimeoutMs),
         });
       // Downloads start as soon as a day folder is listed; at most `concurrency` at once, and
       // listing pauses while many are waiting, so memory does not grow with the archive.
       const limit = pLimit(options.concurrency ?? 8);
       const active = new Set<Promise<void>>();
       let objects = 0;
+      // A download that fails while the listing goes on has no one awaiting it yet: keep its
+      // error for the end of the walk instead of leaving an unhandled rejection.
+      let failed: { error: unknown } | undefined;
       const schedule = async (o: ObjectRef) => {
         while (active.size >= MAX_QUEUED_DOWNLOADS) await Promise.race(active);
         objects++;
-        const download: Promise<void> = limit(() => reader.read(o)).finally(() => active.delete(download));
+        const download: Promise<void> = limit(() => reader.read(o))
+          .catch((error: unknown) => void (failed ??= { error }))
+          .finally(() => active.delete(download));
         active.add(download);
       };
       const reader: ArchiveReader = new ArchiveReader(client, location, ctx, options.regions, schedule);
@@ -94,6 +104,7 @@ export function s3Source(url: string, options: S3SourceOptions = {}): EventSourc
       } finally {
         if (!options.client) client.destroy();
       }
+      if (failed) throw failed.error;
       if (objects === 0) ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
     },
   };
@@ -198,24 +209,77 @@ class ArchiveReader {
     }
   }
 
-  /** Download one object and hand it over: whole when small (the usual delivery file), streamed when large. */
+  /**
+   * Download one object and hand it over: whole when small (the usual delivery file), streamed
+   * when large. The SDK retries a GetObject that fails; a body that breaks off after the answer
+   * began is read once more (a large one from where it broke), and a second break is a gap for
+   * that object, never an error of the run.
+   */
   async read(o: ObjectRef): Promise<void> {
     const label = this.url(o.key);
-    const get = async () => {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key }));
+    const get = async (from = 0, etag?: string) => {
+      const ranged = from > 0 ? { Range: `bytes=${from}-`, ...(etag ? { IfMatch: etag } : {}) } : {};
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key, ...ranged }));
       if (!response.Body) throw new Error('empty response body');
-      return response.Body;
+      return { body: response.Body, etag: response.ETag };
     };
-    let body: Awaited<ReturnType<typeof get>>;
-    let bytes: Uint8Array | undefined;
+    let first: Awaited<ReturnType<typeof get>>;
     try {
-      body = await get();
-      if (o.size <= WHOLE_FILE_MAX_BYTES) bytes = await body.transformToByteArray();
+      first = await get();
     } catch (error) {
       this.ctx.gap({ region: o.region, operation: `GetObject ${label}`, errorCode: (error as { name?: string }).name ?? 'Error', message: errorMessage(error) });
       return;
     }
-    if (bytes) await this.ctx.dispatch({ kind: 'bytes', label, bytes, region: o.region, reopen: async () => (await get()) as Readable });
-    else await this.ctx.stream(body as Readable, label, o.region);
+    const resumed = (start: typeof first) => resumable(start.body as Readable, (from) => get(from, start.etag).then((r) => r.body as Readable));
+    if (o.size > WHOLE_FILE_MAX_BYTES) {
+      await this.ctx.stream(resumed(first), label, o.region);
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await first.body.transformToByteArray();
+    } catch {
+      try {
+        bytes = await (await get()).body.transformToByteArray();
+      } catch (error) {
+        this.ctx.gap({ region: o.region, operation: `GetObject ${label}`, errorCode: DOWNLOAD_INTERRUPTED, message: `the download broke off, and again when tried once more: ${errorMessage(error)}` });
+        return;
+      }
+    }
+    await this.ctx.dispatch({ kind: 'bytes', label, bytes, region: o.region, reopen: async () => resumed(await get()) });
   }
+}
+
+const DOWNLOAD_INTERRUPTED = 'DownloadInterrupted';
+
+/**
+ * The bytes of `first`; if it breaks off, the rest comes from `from(offset)` (a Range request),
+ * once. A second break ends the stream with a FileProblem: the pipeline keeps the records read
+ * before it and reports the object as a gap.
+ */
+function resumable(first: Readable, from: (offset: number) => Promise<Readable>): Readable {
+  return Readable.from(
+    (async function* () {
+      let offset = 0;
+      let current = first;
+      for (let retried = false; ; retried = true) {
+        try {
+          for await (const chunk of current as AsyncIterable<Uint8Array>) {
+            offset += chunk.length;
+            yield chunk;
+          }
+          return;
+        } catch (error) {
+          const why = `the download broke off after ${offset} byte(s)`;
+          if (retried) throw new FileProblem(DOWNLOAD_INTERRUPTED, `${why}, also when read again from there: ${errorMessage(error)}`);
+          try {
+            current = await from(offset);
+          } catch (again) {
+            throw new FileProblem(DOWNLOAD_INTERRUPTED, `${why}, and reading the rest failed: ${errorMessage(again)}`);
+          }
+        }
+      }
+    })(),
+    { objectMode: false },
+  );
 }
