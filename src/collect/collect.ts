@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -146,7 +147,9 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
   };
   const pool = new ClientPool(settings, options.instrument);
   const { deadline } = options;
-  const abortSignal = deadline ? AbortSignal.timeout(Math.max(0, deadline.at - Date.now())) : undefined;
+  const abortSignal = deadline ? AbortSignal.timeout(Math.max(0, Math.round(deadline.at - Date.now()))) : undefined;
+  // Every call in flight listens to it: many listeners are expected here, not a leak.
+  if (abortSignal) setMaxListeners(0, abortSignal);
   const before: Before = {
     ...(abortSignal ? { abortSignal } : {}),
     expired: () =>
