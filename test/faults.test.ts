@@ -66,6 +66,8 @@ interface Outcome {
 interface MatrixRow {
   fault: string;
   identical: string;
+  /** Rules the gaps left complete have the clean run's findings. */
+  complete: string;
   gaps: number;
   code: number;
   ms: number;
@@ -75,6 +77,8 @@ interface MatrixRow {
 const matrix: MatrixRow[] = [];
 
 let moto: MotoServer;
+/** The CloudTrail archive's clean run, once it has been made. */
+let archiveClean: Report | undefined;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -86,9 +90,9 @@ afterAll(async () => {
   if (matrix.length === 0) return;
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const rows = [
-    line(['fault', 'findings identical', 'gaps', 'exit', 'wall time', 'requests', 'faults injected']),
-    line(['---', '---', '---:', '---:', '---:', '---:', '---:']),
-    ...matrix.map((r) => line([r.fault, r.identical, String(r.gaps), String(r.code), `${(r.ms / 1000).toFixed(1)} s`, String(r.requests), String(r.injected)])),
+    line(['fault', 'findings identical', 'complete rules exact', 'gaps', 'exit', 'wall time', 'requests', 'faults injected']),
+    line(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
+    ...matrix.map((r) => line([r.fault, r.identical, r.complete, String(r.gaps), String(r.code), `${(r.ms / 1000).toFixed(1)} s`, String(r.requests), String(r.injected)])),
   ];
   console.log(`fault matrix (seed ${SEED}):\n${rows.join('\n')}`);
 });
@@ -158,8 +162,15 @@ function expectCompleteRulesExact(report: Report, clean: Report): void {
 }
 
 function record(fault: string, o: Outcome, clean: Report | undefined): void {
-  const identical = o.report && clean ? (JSON.stringify(fingerprints(o.report)) === JSON.stringify(fingerprints(clean)) ? 'yes' : 'no') : 'no report';
-  matrix.push({ fault, identical, gaps: o.report?.gaps.length ?? NaN, code: o.code, ms: o.ms, requests: o.counts.seen, injected: o.failures });
+  let identical = '—';
+  let complete = '—';
+  if (!o.report) identical = complete = 'no report';
+  else if (clean) {
+    identical = JSON.stringify(fingerprints(o.report)) === JSON.stringify(fingerprints(clean)) ? 'yes' : 'no';
+    const byRule = (r: Report, id: string) => JSON.stringify(fingerprints(r).filter((f) => f.startsWith(`${id} `)));
+    complete = o.report.rules.every((rule) => !rule.complete || byRule(o.report!, rule.ruleId) === byRule(clean, rule.ruleId)) ? 'yes' : 'NO';
+  }
+  matrix.push({ fault, identical, complete, gaps: o.report?.gaps.length ?? 0, code: o.code, ms: o.ms, requests: o.counts.seen, injected: o.failures });
 }
 
 describe('the account scan under faults (notes scenario, 2 regions, every default rule)', () => {
@@ -314,17 +325,14 @@ const DAY = 'trail/AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/10';
 const BIG_KEY = `${DAY}/218007301253_CloudTrail_us-east-1_20230710T2359Z_big.json`;
 /** Above the 16 MB that are read whole: this object is streamed. */
 const BIG_BYTES = 17 * 1024 * 1024;
+const SMALL = invictusFiles().slice(0, 3);
 
-describe('CloudTrail S3 archive: a download cut in the middle', () => {
-  let clean: Outcome;
-  const small = invictusFiles().slice(0, 3);
-  const isBig = (r: { url: string }) => r.url.includes('_big.json');
-  const ctScan = ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1'];
-
-  beforeAll(async () => {
+let archive: Promise<void> | undefined;
+/** The archive: one large object (the records repeated, each copy with its own event ids) and a few small gzipped ones. */
+function seedArchive(): Promise<void> {
+  archive ??= (async () => {
     const s3 = new S3Client(sdkConfig(moto.endpoint, 'us-east-1'));
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    // One large object (records repeated with their own event ids) and a few small gzipped ones.
     const records = allRecords(invictusFiles());
     const big: unknown[] = [];
     let size = 0;
@@ -336,9 +344,22 @@ describe('CloudTrail S3 archive: a download cut in the middle', () => {
       }
     }
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: BIG_KEY, Body: JSON.stringify({ Records: big }) }));
-    for (const f of small) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${DAY}/${f.name}.gz`, Body: gzipSync(JSON.stringify({ Records: f.records })) }));
+    for (const f of SMALL) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${DAY}/${f.name}.gz`, Body: gzipSync(JSON.stringify({ Records: f.records })) }));
     s3.destroy();
+  })();
+  return archive;
+}
+
+describe('CloudTrail S3 archive: a download cut in the middle', () => {
+  let clean: Outcome;
+  const small = SMALL;
+  const isBig = (r: { url: string }) => r.url.includes('_big.json');
+  const ctScan = ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1'];
+
+  beforeAll(async () => {
+    await seedArchive();
     clean = await through([], ctScan);
+    archiveClean = clean.report;
     record('none (CloudTrail S3 archive, 17 MB object + 3 small)', clean, clean.report);
   }, 180_000);
 
@@ -387,4 +408,50 @@ describe('CloudTrail S3 archive: a download cut in the middle', () => {
     expect(always.report!.gaps).toEqual([expect.objectContaining({ operation: `GetObject s3://${BUCKET}/${DAY}/${small[0]!.name}.gz`, errorCode: 'DownloadInterrupted' })]);
     expect(always.report!.scan.cloudtrail!.events).toBe(clean.report!.scan.cloudtrail!.events - small[0]!.records.length);
   }, 90_000);
+});
+
+describe('CloudTrail readers: a call that never answers', () => {
+  beforeAll(() => seedArchive(), 120_000);
+
+  it('an S3 archive object that never answers (--call-timeout 1s) is a gap after the SDK\'s attempts; the other objects are read', async () => {
+    const hung = SMALL[1]!.name;
+    const o = await through(
+      [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(hung), fault: 'hang' }],
+      ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1', '--call-timeout', '1s'],
+      60_000,
+    );
+    record('S3 archive object never answers (--call-timeout 1s)', o, archiveClean);
+    expectNoCrash(o);
+    expect(o.code, o.stderr).toBe(0);
+    expect(o.counts.faults.hang).toBe(3); // the S3 client's three attempts
+    expect(o.report!.gaps).toEqual([expect.objectContaining({ operation: `GetObject s3://${BUCKET}/${DAY}/${hung}.gz`, errorCode: 'TimeoutError' })]);
+    expect(o.report!.scan.cloudtrail!.events).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('LookupEvents that never answers is retried like a throttle, then the region is a gap', async () => {
+    const { lookupEventsSource } = await import('../src/cloudtrail/sources/lookup-events.js');
+    const proxy = await startFaultProxy(moto.endpoint, { rules: [{ service: 'cloudtrail', action: 'LookupEvents', fault: 'hang' }] });
+    const gaps: Array<{ region: string; operation: string; errorCode: string; message: string }> = [];
+    const env = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    try {
+      const source = lookupEventsSource({ regions: ['us-east-1'], endpoint: proxy.endpoint, callTimeoutMs: 300, maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 });
+      const started = Date.now();
+      await source.run({
+        window: { since: new Date(Date.now() - 86_400_000) },
+        now: new Date(),
+        dispatch: () => Promise.reject(new Error('no page was answered')),
+        stream: () => Promise.reject(new Error('not streamed')),
+        gap: (g) => void gaps.push(g),
+        note: () => undefined,
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(proxy.counts.faults.hang).toBe(3);
+      expect(gaps).toEqual([expect.objectContaining({ region: 'us-east-1', operation: 'LookupEvents', errorCode: 'TimeoutError' })]);
+      expect(gaps[0]!.message).toContain('still TimeoutError after 3 attempts');
+    } finally {
+      process.env = env;
+      await proxy.stop();
+    }
+  }, 60_000);
 });
