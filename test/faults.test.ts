@@ -273,21 +273,24 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expect(o.report!.gaps[0]!.message).toContain('no answer within 2s (--call-timeout)');
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
-    expect(o.ms).toBeLessThan(30_000);
+    expect(o.ms).toBeLessThan(45_000);
   }, 90_000);
 
-  it('RDS never answers, default call timeout, --timeout 8s: the run ends within its timeout, RDS is a gap, the rest is reported', async () => {
-    const o = await through([{ service: 'rds', fault: 'hang' }], accountScan(['--timeout', '8s']), 60_000);
-    record('RDS never answers (--timeout 8s)', o, clean.report);
+  it('RDS never answers, default call timeout, --timeout: the run ends within its timeout, RDS is a gap, the rest is reported', async () => {
+    // Time enough for everything but RDS (twice the clean run, on a machine that may be busy), far below the 60 s call timeout.
+    const limit = Math.max(8, Math.ceil((2 * clean.ms) / 1000) + 2);
+    const o = await through([{ service: 'rds', fault: 'hang' }], accountScan(['--timeout', `${limit}s`]), 90_000);
+    record(`RDS never answers (--timeout ${limit}s)`, o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    // The deadline counts from the start of the process; then come a wind-down of at most 1 s, evaluation and the reports (the margin is for a loaded machine).
-    expect(o.ms).toBeLessThan(8_000 + 5_000);
+    // The deadline counts from the start of the process; then come a wind-down of at most 1 s,
+    // evaluation and the reports (the margin is for a loaded machine).
+    expect(o.ms).toBeLessThan((limit + 5) * 1000);
     expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(REGIONS.map((r) => `rds ${r} DescribeDBInstances RunTimeout`).sort());
-    expect(o.report!.gaps[0]!.message).toContain('--timeout 8s');
+    expect(o.report!.gaps[0]!.message).toBe(`no answer before --timeout ${limit}s expired`);
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
-  }, 90_000);
+  }, 120_000);
 
   it('no service but STS answers, --timeout 5s: nothing was collected, exit 2 with one clear line', async () => {
     const o = await through([{ fault: 'hang', when: (r) => r.service !== 'sts' }], accountScan(['--timeout', '5s']), 60_000);
@@ -454,4 +457,40 @@ describe('CloudTrail readers: a call that never answers', () => {
       await proxy.stop();
     }
   }, 60_000);
+});
+
+describe('the run deadline in the collection runner', () => {
+  it('cuts off a collector that does not stop when its calls are aborted: a RunTimeout gap for it, what others collected stands, nothing is added after', async () => {
+    const { CollectionRun } = await import('../src/collect/run.js');
+    const { ClientPool } = await import('../src/collect/clients.js');
+    type Ctx = import('../src/collect/types.js').CollectorContext;
+    const descriptor = (id: string) => ({ id, service: 'rds' as const, scope: 'regional' as const, produces: ['aws.rds.db-instance' as const], commands: [] });
+    let late: (() => void) | undefined;
+    const quick = { descriptor: descriptor('quick'), collect: async (ctx: Ctx) => ctx.add({ type: 'aws.rds.db-instance', id: 'db-1', data: {} }) };
+    const stuck = {
+      descriptor: descriptor('stuck'),
+      // Waits on something the deadline cannot abort, then adds a resource too late.
+      collect: async (ctx: Ctx) => {
+        await new Promise<void>((resolve) => (late = resolve));
+        ctx.add({ type: 'aws.rds.db-instance', id: 'db-late', data: {} });
+      },
+    };
+    const wanted = new Set(['aws.rds.db-instance' as const]);
+    const plan = { collectors: [{ collector: quick, wanted }, { collector: stuck, wanted }], types: [], notCollected: [] };
+    const pool = new ClientPool({ maxAttempts: 1, retryMode: 'standard', maxConcurrency: 1, credentials: async () => ({ accessKeyId: 'x', secretAccessKey: 'y' }) });
+    const run = new CollectionRun(plan, { account: '123456789012', partition: 'aws', regions: ['us-east-1'], globalRegion: 'us-east-1' }, pool, false, {
+      deadline: AbortSignal.timeout(300),
+      deadlineFlag: '--timeout 0.3s',
+    });
+    const started = Date.now();
+    await run.runAll();
+    expect(Date.now() - started).toBeLessThan(300 + 1_000 + 500);
+    late?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(run.resources.map((r) => r.id)).toEqual(['db-1']);
+    expect(run.gaps.list()).toEqual([
+      { service: 'rds', region: 'us-east-1', operation: '(stuck collector)', resourceTypes: ['aws.rds.db-instance'], errorCode: 'RunTimeout', message: 'not finished when --timeout 0.3s expired' },
+    ]);
+    pool.destroy();
+  });
 });
