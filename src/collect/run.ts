@@ -1,6 +1,7 @@
 import type { ResourceType } from '../resources/types.js';
 import type { Resource } from '../snapshot/types.js';
 import { ReadOnlyViolation, type ClientPool } from './clients.js';
+import { errorMessage } from '../util/errors.js';
 import { errorCode, shortMessage } from './errors.js';
 import { GapRecorder } from './gaps.js';
 import { commandsOf, type CollectionPlan, type PlannedCollector } from './plan.js';
@@ -37,17 +38,15 @@ export const RUN_TIMEOUT = 'RunTimeout';
 /** After the deadline, how long collectors get to wind down (their calls fail at once) before what is left is cut off. */
 const WIND_DOWN_MS = 1_000;
 
+/** Parser errors of an answer that came but could not be read (cut short, not the protocol's format). */
+const UNREADABLE_ANSWER = /XML parse error|in JSON at position|Unexpected (end of )?JSON|Unterminated string|Deserialization error/i;
+
 /** The code and message of a failed call as a gap says them. */
 function describeFailure(error: unknown, limits: RunLimits): { code: string; message: string } {
   const code = errorCode(error);
-  if (code === 'TimeoutError') {
-    return { code, message: `no answer within ${formatDuration(limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)} (--call-timeout), on every attempt` };
-  }
+  if (code === 'TimeoutError') return { code, message: `no answer within ${formatDuration(limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)} (--call-timeout)` };
   const message = shortMessage(error);
-  // An answer that came but could not be parsed (cut, truncated, not the protocol's format).
-  if ((code === 'Error' || code === 'SyntaxError') && /XML parse error|in JSON at position|Unexpected (end of )?JSON|Unterminated string|Deserialization error/i.test(message)) {
-    return { code: 'MalformedResponse', message };
-  }
+  if ((code === 'Error' || code === 'SyntaxError') && UNREADABLE_ANSWER.test(errorMessage(error))) return { code: 'MalformedResponse', message };
   return { code, message };
 }
 
@@ -221,7 +220,8 @@ export class CollectionRun {
             this.answered++;
             return { status: 'absent', code };
           }
-          const failure = this.expired
+          // Aborted by the deadline (AbortError), or timed out just as it came.
+          const failure = this.expired && (code === 'AbortError' || code === 'TimeoutError')
             ? { code: RUN_TIMEOUT, message: `no answer before ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired` }
             : describeFailure(error, this.limits);
           if (!this.closed) {
