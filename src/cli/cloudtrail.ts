@@ -8,7 +8,7 @@ import { parseS3Url } from '../cloudtrail/sources/s3-location.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
-import { AWS_DEFAULTS } from './aws-options.js';
+import { AWS_DEFAULTS, parseCallTimeout } from './aws-options.js';
 import { splitList } from './options.js';
 
 export interface CloudTrailArgs {
@@ -28,6 +28,8 @@ export interface CloudTrailArgs {
   maxAttempts?: number | undefined;
   retryMode?: string | undefined;
   maxConcurrency?: number | undefined;
+  /** `evaluate` has no --call-timeout: its archive reads use the default. */
+  callTimeout?: string | string[] | undefined;
 }
 
 /** A parsed, checked CloudTrail request: what to read, over which window. */
@@ -85,6 +87,7 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
       maxAttempts: args.maxAttempts ?? AWS_DEFAULTS.maxAttempts,
       retryMode: args.retryMode === 'adaptive' ? 'adaptive' : 'standard',
       maxConcurrency: args.maxConcurrency ?? AWS_DEFAULTS.maxConcurrency,
+      callTimeoutMs: parseCallTimeout(args.callTimeout),
     });
   const open = async (): Promise<EventSource[]> => {
     // Where the API is read and the archive's client starts: --regions, --region, else the SDK's

@@ -13,7 +13,7 @@ import { AllocationTracker, EIP_ALLOCATION_TYPE } from './eip-allocations.js';
 import { EVENT_TYPE, capHits, type AttributionMode, type ChunkResult, type EvaluatorConfig, type RuleHit } from './event-evaluator.js';
 import { InlineProcessor, WorkerPool, type Chunk, type ChunkProcessor } from './pool.js';
 import { ReadProblems } from './read-problems.js';
-import { gzipProblem, isGzip, type BatchLayout } from './records.js';
+import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js';
 import { ItemSplitter } from './split.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
@@ -237,7 +237,8 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
         }
         for (const batch of splitter.end()) await send(batch);
       } catch (error) {
-        const problem = gzipProblem(error, splitter.count);
+        // A FileProblem comes from the source itself (an S3 download that broke off for good).
+        const problem = error instanceof FileProblem ? error : gzipProblem(error, splitter.count);
         if (!problem) throw error;
         // Records read before the cut are still evaluated.
         for (const batch of splitter.salvage()) await send(batch);

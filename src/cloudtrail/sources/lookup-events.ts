@@ -29,7 +29,7 @@ export interface LookupEventsOptions {
   aws: ClientPool;
   /** Stop a region after this many events (a budget); the rest of its window is then noted as cut. */
   maxEventsPerRegion?: number;
-  /** Attempts per page when throttled or on a server error, the first try included (default: the run's --max-attempts). */
+  /** Attempts per page when throttled, timed out (--call-timeout) or on a server error, the first try included (default: the run's --max-attempts). */
   maxAttempts?: number;
   /** First backoff delay; doubles per attempt, capped at `maxDelayMs`. */
   baseDelayMs?: number;
@@ -45,7 +45,8 @@ function errorName(error: unknown): string {
 
 function isRetryable(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return THROTTLING.has(errorName(error)) || status === 429 || (status !== undefined && status >= 500);
+  // A call that timed out (--call-timeout, set on every client of the pool) is retried like a throttle.
+  return THROTTLING.has(errorName(error)) || errorName(error) === 'TimeoutError' || status === 429 || (status !== undefined && status >= 500);
 }
 
 /**
