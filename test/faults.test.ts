@@ -6,7 +6,7 @@
 // rejection left unhandled anywhere ends the process and fails the case.
 // The fault matrix (findings identical, gaps, wall time) is printed at the end.
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -313,6 +313,22 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expect(o.stderr).toMatch(/^awsaudit: nothing could be collected: --timeout 4s expired before the account could be identified\n/);
   }, 90_000);
 
+  it('--timeout bounds the CloudTrail archive read after the account: an archive that never answers is a gap beside the account\'s findings, not a failed run', async () => {
+    await seedArchive();
+    const limit = Math.max(8, Math.ceil((2 * clean.ms) / 1000) + 2);
+    const args = accountScan(['--account', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--workers', '1', '--timeout', `${limit}s`]);
+    const o = await through([{ service: 's3', when: isListing, fault: 'hang' }], args, 90_000);
+    record(`account + S3 archive whose listing never answers (--timeout ${limit}s)`, o, undefined);
+    expectNoCrash(o);
+    expect(o.code, o.stderr).toBe(1);
+    expect(o.ms).toBeLessThan((limit + 6) * 1000);
+    expect(o.counts.faults.hang).toBeGreaterThan(0);
+    expect(o.report!.gaps).toEqual([expect.objectContaining({ service: 'cloudtrail', operation: `s3://${BUCKET}/trail/`, errorCode: 'RunTimeout', message: `not read to the end: --timeout ${limit}s expired` })]);
+    expect(o.report!.findings.length).toBeGreaterThan(20);
+    expectGapsMarkIncomplete(o.report!, o.text);
+    expect(o.stderr).not.toContain('nothing could be read');
+  }, 120_000);
+
   it('--call-timeout and --timeout reject what is not a duration', async () => {
     const bad = await runCli(['scan', '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--call-timeout', 'soon'], { env: ENV });
     expect(bad.code).toBe(2);
@@ -332,6 +348,8 @@ const BIG_KEY = `${DAY}/218007301253_CloudTrail_us-east-1_20230710T2359Z_big.jso
 /** Above the 16 MB that are read whole: this object is streamed. */
 const BIG_BYTES = 17 * 1024 * 1024;
 const SMALL = invictusFiles().slice(0, 3);
+/** ListObjectsV2 (`GET /bucket?list-type=2`: S3's REST calls name no action the proxy can read, except with `x-id`). */
+const isListing = (r: { url: string }) => r.url.includes('list-type=2');
 
 let archive: Promise<void> | undefined;
 /** The archive: one large object (the records repeated, each copy with its own event ids) and a few small gzipped ones. */
@@ -435,6 +453,37 @@ describe('CloudTrail readers: a call that never answers', () => {
     expect(o.report!.scan.cloudtrail!.events).toBeGreaterThan(0);
   }, 90_000);
 
+  it('--timeout bounds the archive read: an object that never answers (default call timeout) stops the read at the deadline, what was read is reported, the archive is a gap', async () => {
+    const hung = SMALL[1]!.name;
+    const o = await through(
+      [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(hung), fault: 'hang' }],
+      ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1', '--timeout', '8s'],
+      60_000,
+    );
+    record('S3 archive object never answers (--timeout 8s)', o, archiveClean);
+    expectNoCrash(o);
+    expect(o.code, o.stderr).toBe(0);
+    expect(o.ms).toBeLessThan((8 + 6) * 1000);
+    expect(o.counts.faults.hang).toBe(1);
+    expect(o.report!.gaps).toEqual([expect.objectContaining({ service: 'cloudtrail', operation: `s3://${BUCKET}/trail/`, errorCode: 'RunTimeout', message: 'not read to the end: --timeout 8s expired' })]);
+    expect(o.report!.scan.cloudtrail!.events).toBeGreaterThan(0);
+    expect(o.report!.rules.every((r) => !r.complete)).toBe(true);
+    expect(o.stderr).toContain('stopped by --timeout 8s');
+  }, 90_000);
+
+  it('--timeout with only an archive whose listing never answers: nothing was read, exit 2 with one clear line', async () => {
+    const o = await through(
+      [{ service: 's3', when: isListing, fault: 'hang' }],
+      ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1', '--timeout', '4s'],
+      60_000,
+    );
+    record('S3 archive listing never answers, nothing else read (--timeout 4s)', o, archiveClean);
+    expectNoCrash(o);
+    expect(o.code).toBe(2);
+    expect(o.ms).toBeLessThan((4 + 6) * 1000);
+    expect(o.stderr).toMatch(new RegExp(`^awsaudit: nothing could be read from --cloudtrail: 1 file\\(s\\)/object\\(s\\) could not be read, e\\.g\\. s3://${BUCKET}/trail/: RunTimeout — not read to the end: --timeout 4s expired\n`));
+  }, 90_000);
+
   it('LookupEvents that never answers is retried like a throttle, then the region is a gap', async () => {
     const { lookupEventsSource } = await import('../src/cloudtrail/sources/lookup-events.js');
     const { createPool } = await import('../src/aws/pool.js');
@@ -459,6 +508,34 @@ describe('CloudTrail readers: a call that never answers', () => {
       expect(proxy.counts.faults.hang).toBe(3);
       expect(gaps).toEqual([expect.objectContaining({ region: 'us-east-1', operation: 'LookupEvents', errorCode: 'TimeoutError' })]);
       expect(gaps[0]!.message).toContain('still TimeoutError after 3 attempts');
+    } finally {
+      aws.destroy();
+      process.env = env;
+      await proxy.stop();
+    }
+  }, 60_000);
+  it('LookupEvents stops at the run\'s deadline, also in the middle of a backoff', async () => {
+    const { lookupEventsSource } = await import('../src/cloudtrail/sources/lookup-events.js');
+    const { createPool } = await import('../src/aws/pool.js');
+    const proxy = await startFaultProxy(moto.endpoint, { rules: [{ service: 'cloudtrail', action: 'LookupEvents', fault: 'throttle' }] });
+    const env = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    const aws = createPool({ endpoint: proxy.endpoint, maxAttempts: 5, retryMode: 'standard', maxConcurrency: 1 });
+    try {
+      // Throttled every time, with backoffs of 10 s and more: only the deadline can end this early.
+      const source = lookupEventsSource({ regions: ['us-east-1'], aws, baseDelayMs: 10_000, maxDelayMs: 20_000 });
+      const started = Date.now();
+      await source.run({
+        window: { since: new Date(Date.now() - 86_400_000) },
+        now: new Date(),
+        signal: AbortSignal.timeout(500),
+        dispatch: () => Promise.reject(new Error('no page was answered')),
+        stream: () => Promise.reject(new Error('not streamed')),
+        gap: () => undefined,
+        note: () => undefined,
+      });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(proxy.counts.faults.throttle).toBe(1);
     } finally {
       aws.destroy();
       process.env = env;
@@ -500,5 +577,70 @@ describe('the run deadline in the collection runner', () => {
       { service: 'rds', region: 'us-east-1', operation: '(stuck collector)', resourceTypes: ['aws.rds.db-instance'], errorCode: 'RunTimeout', message: 'not finished when --timeout 0.3s expired' },
     ]);
     pool.destroy();
+  });
+});
+
+describe('the run deadline in the CloudTrail pipeline and the file scanner', () => {
+  type Ctx = import('../src/cloudtrail/pipeline.js').SourceContext;
+  const records = allRecords(invictusFiles()).slice(0, 50);
+  const bytes = () => Buffer.from(JSON.stringify({ Records: records }));
+
+  it('stops the CloudTrail sources at the deadline: what was handed over is evaluated, the source cut off and the one never started are gaps, nothing is added after', async () => {
+    const { evaluateEvents, CLOUDTRAIL_TYPES } = await import('../src/cloudtrail/pipeline.js');
+    const options = { now: new Date(), window: {}, workers: 0 };
+    const reference = await evaluateEvents([{ description: 'reference', run: (ctx: Ctx) => ctx.dispatch({ kind: 'bytes', label: 'first.json', bytes: bytes(), region: 'us-east-1' }) }], [], options);
+    expect(reference.stats.events).toBeGreaterThan(0);
+    let late: unknown;
+    const stuck = {
+      description: 'stuck source',
+      async run(ctx: Ctx) {
+        await ctx.dispatch({ kind: 'bytes', label: 'first.json', bytes: bytes(), region: 'us-east-1' });
+        // Waits on something the deadline cannot abort, then tries to hand over more.
+        await new Promise((resolve) => setTimeout(resolve, 1_800));
+        ctx.gap({ region: 'us-east-1', operation: 'late gap', errorCode: 'Late', message: 'after the deadline' });
+        await ctx.dispatch({ kind: 'bytes', label: 'late.json', bytes: bytes(), region: 'us-east-1' }).catch((error: unknown) => (late = error));
+      },
+    };
+    const never = { description: 'next source', region: 'local', run: () => Promise.reject(new Error('never started')) };
+    const started = Date.now();
+    const result = await evaluateEvents([stuck, never], [], { ...options, deadline: { at: Date.now() + 300, flag: '--timeout 0.3s' } });
+    expect(Date.now() - started).toBeLessThan(300 + 1_000 + 500);
+    expect(result.stats.events).toBe(reference.stats.events);
+    expect(result.stats.stoppedBy).toBe('--timeout 0.3s');
+    const types = [...CLOUDTRAIL_TYPES];
+    expect(result.gaps).toEqual([
+      { service: 'cloudtrail', resourceTypes: types, region: 'local', operation: 'next source', errorCode: 'RunTimeout', message: 'not read: --timeout 0.3s expired before it was started' },
+      { service: 'cloudtrail', resourceTypes: types, region: 'global', operation: 'stuck source', errorCode: 'RunTimeout', message: 'not read to the end: --timeout 0.3s expired' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(String(late)).toContain('reading stopped: --timeout 0.3s expired');
+    expect(result.gaps).toHaveLength(2);
+    expect(result.stats.events).toBe(reference.stats.events);
+  });
+
+  it('stops the file scan at the deadline: the files scanned stand, the rest is a gap; before the first file, nothing could be read', async () => {
+    const { scanFiles } = await import('../src/files/scan-files.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-deadline-'));
+    mkdirSync(path.join(dir, 'later'));
+    writeFileSync(path.join(dir, 'first.txt'), 'notes\n');
+    writeFileSync(path.join(dir, 'later', 'second.txt'), 'more notes\n');
+    // The deadline passes between the first folder's files and the next folder's (read once per check).
+    let checks = 0;
+    const deadline = {
+      get at() {
+        return ++checks === 1 ? Number.POSITIVE_INFINITY : 0;
+      },
+      flag: '--timeout 1s',
+    };
+    const scan = await scanFiles([dir], { cwd: dir, workers: 0, deadline });
+    expect(scan.stats.files).toBe(1);
+    expect(scan.gaps).toEqual([
+      { service: 'files', region: 'local', operation: 'scan .', resourceTypes: ['file.access-key', 'file.private-key', 'file.text'], errorCode: 'RunTimeout', message: 'stopped when --timeout 1s expired: 1 file(s) were scanned, the rest were not read' },
+    ]);
+    await expect(scanFiles([dir], { cwd: dir, workers: 0, deadline: { at: 0, flag: '--timeout 1s' } })).rejects.toThrow(
+      'nothing could be read from --files .: --timeout 1s expired before any file was scanned',
+    );
+    // Without a deadline, both files are scanned.
+    expect((await scanFiles([dir], { cwd: dir, workers: 0 })).stats.files).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import type { CollectOptions } from '../collect/collect.js';
 import { checkRegionNames } from '../collect/regions.js';
 import { DEFAULT_CALL_TIMEOUT_MS, formatDuration } from '../aws/timeouts.js';
+import type { Deadline } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
 import { splitList } from './options.js';
 
@@ -27,7 +28,7 @@ export function awsOptions<T>(y: Argv<T>) {
     })
     .option('timeout', {
       type: 'string',
-      describe: 'Stop reading the account this long after the start (e.g. 10m): what was read is evaluated and reported, the rest is a coverage gap [default: no limit]',
+      describe: 'Stop reading this long after the start (e.g. 10m): the account, CloudTrail sources and --files; what was read is evaluated and reported, the rest is a coverage gap [default: no limit]',
       group: 'AWS:',
     });
 }
@@ -72,6 +73,16 @@ export function parseCallTimeout(value: string | string[] | undefined): number |
   return parseDuration(value, '--call-timeout', { min: 100, max: 3_600_000 });
 }
 
+/**
+ * `--timeout`: the run's deadline, for every source it reads (the account, CloudTrail, --files).
+ * Counted from the start of the process, so that the whole command ends in about that time
+ * (and every source that parses the flag gets the same point in time).
+ */
+export function runDeadline(argv: { timeout?: string | string[] | undefined }): Deadline | undefined {
+  const timeout = parseDuration(argv.timeout, '--timeout', { min: 1000, max: 7 * 86_400_000 });
+  return timeout === undefined ? undefined : { at: performance.timeOrigin + timeout, flag: `--timeout ${formatDuration(timeout)}` };
+}
+
 /** Check the AWS flags and turn them into collection options (everything except the types). */
 export function collectOptionsFrom(argv: AwsArgs): Omit<CollectOptions, 'types'> {
   const regions = argv.regions ? checkRegionNames(splitList(argv.regions), '--regions') : undefined;
@@ -87,7 +98,6 @@ export function collectOptionsFrom(argv: AwsArgs): Omit<CollectOptions, 'types'>
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--endpoint-url ${endpoint}: expected an http:// or https:// URL`);
   }
-  const timeout = parseDuration(argv.timeout, '--timeout', { min: 1000, max: 7 * 86_400_000 });
   return {
     profile: argv.profile,
     region: argv.region,
@@ -98,8 +108,7 @@ export function collectOptionsFrom(argv: AwsArgs): Omit<CollectOptions, 'types'>
     maxAttempts: positiveInteger(argv.maxAttempts, '--max-attempts', 20),
     retryMode: argv.retryMode === 'adaptive' ? 'adaptive' : 'standard',
     callTimeoutMs: parseCallTimeout(argv.callTimeout),
-    // Counted from the start of the process, so that the whole command ends in about that time.
-    deadline: timeout === undefined ? undefined : { at: performance.timeOrigin + timeout, flag: `--timeout ${formatDuration(timeout)}` },
+    deadline: runDeadline(argv),
     progress: !argv.quiet,
   };
 }

@@ -7,8 +7,9 @@ import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
 import { parseS3Url } from '../cloudtrail/sources/s3-location.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
+import type { Deadline } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
-import { AWS_DEFAULTS, parseCallTimeout } from './aws-options.js';
+import { AWS_DEFAULTS, parseCallTimeout, runDeadline } from './aws-options.js';
 import { splitList } from './options.js';
 
 export interface CloudTrailArgs {
@@ -30,6 +31,8 @@ export interface CloudTrailArgs {
   maxConcurrency?: number | undefined;
   /** `evaluate` has no --call-timeout: its archive reads use the default. */
   callTimeout?: string | string[] | undefined;
+  /** `--timeout` (scan): the run's deadline bounds the sources too. */
+  timeout?: string | string[] | undefined;
 }
 
 /** A parsed, checked CloudTrail request: what to read, over which window. */
@@ -39,6 +42,8 @@ export interface CloudTrailRun {
   window: TimeWindow;
   leakedKeyIds: string[];
   workers?: number;
+  /** `--timeout`: reading stops there; what was read is evaluated, the rest is a gap. */
+  deadline?: Deadline;
   quiet: boolean;
   /** Close the AWS clients the run made for itself (a pool given by the caller stays open). */
   close(): void;
@@ -104,11 +109,17 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   };
   const run: CloudTrailRun = { open, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet), close: () => (options.aws ? undefined : aws.destroy()) };
   if (args.workers !== undefined) run.workers = args.workers;
+  const deadline = runDeadline(args);
+  if (deadline) run.deadline = deadline;
   return run;
 }
 
-/** Read the events and evaluate the CloudTrail rules, with progress and notes on stderr (unless --quiet). */
-export async function runCloudTrail(run: CloudTrailRun, rules: readonly CompiledRule[], now: Date, attribution: AttributionMode): Promise<EventsResult> {
+/**
+ * Read the events and evaluate the CloudTrail rules, with progress and notes on stderr (unless
+ * --quiet). `alone`: the events are all the run reads (no snapshot), so reading nothing at all
+ * is the run's failure even when the deadline is why; beside an account, the events are then a gap.
+ */
+export async function runCloudTrail(run: CloudTrailRun, rules: readonly CompiledRule[], now: Date, attribution: AttributionMode, alone: boolean): Promise<EventsResult> {
   const progress = run.quiet ? undefined : stderrProgress();
   let result: EventsResult;
   try {
@@ -118,6 +129,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
       leakedKeyIds: run.leakedKeyIds,
       attribution,
       ...(run.workers !== undefined ? { workers: run.workers } : {}),
+      ...(run.deadline ? { deadline: run.deadline } : {}),
       ...(progress ? { progress: progress.update } : {}),
     });
   } finally {
@@ -125,10 +137,10 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
     run.close();
   }
   const nothing = nothingReadError(result);
-  if (nothing) throw nothing;
+  if (nothing && (alone || !result.stats.stoppedBy)) throw nothing;
   if (!run.quiet) {
     const s = result.stats;
-    process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}\n`);
+    process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}${s.stoppedBy ? `; stopped by ${s.stoppedBy}` : ''}\n`);
     for (const note of result.notes) process.stderr.write(`awsaudit: note: ${note}\n`);
   }
   return result;

@@ -101,11 +101,11 @@ export async function evaluateAndReport(
     noteClock(snap, now, args);
     // Resources first: their findings say which resources need the name of their last change.
     const results = evaluateResources(snap, resourceRules, { now });
-    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(results.findings) });
+    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(results.findings) }, false);
     evaluation = evaluationWithEvents(events, cloudtrail.window, now, { snapshot: snap, results });
   } else {
     reported = rules.filter(isCloudTrailRule);
-    const events = await runCloudTrail(cloudtrail, reported, now, { mode: 'off' });
+    const events = await runCloudTrail(cloudtrail, reported, now, { mode: 'off' }, true);
     evaluation = evaluationWithEvents(events, cloudtrail.window, now);
   }
   // Suppressions and the baseline are applied after the (pure) engine, with the same clock.

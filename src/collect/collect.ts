@@ -1,5 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
+import { deadlineSignal, type Deadline } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { createPool, type AnyClient, type ClientPool } from '../aws/pool.js';
@@ -25,11 +25,8 @@ export interface CollectOptions {
   retryMode: 'standard' | 'adaptive';
   /** How long one attempt of a call may wait for an answer (`--call-timeout`). */
   callTimeoutMs?: number | undefined;
-  /**
-   * When reading must stop (`--timeout`): what was collected by then is kept, the rest is a gap.
-   * `at` is a `Date.now()` time; `flag` says how it was given, for messages.
-   */
-  deadline?: { at: number; flag: string } | undefined;
+  /** When reading must stop (`--timeout`): what was collected by then is kept, the rest is a gap. */
+  deadline?: Deadline | undefined;
   /** Show progress on stderr (it is shown only when stderr is a terminal). */
   progress: boolean;
   /** Extra instrumentation for every SDK client (tests intercept commands with it). */
@@ -138,9 +135,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
   const plan = planCollection(options.types);
   const pool = options.pool ?? createPool(options, options.instrument);
   const { deadline } = options;
-  const abortSignal = deadline ? AbortSignal.timeout(Math.max(0, Math.round(deadline.at - Date.now()))) : undefined;
-  // Every call in flight listens to it: many listeners are expected here, not a leak.
-  if (abortSignal) setMaxListeners(0, abortSignal);
+  const abortSignal = deadline ? deadlineSignal(deadline) : undefined;
   const before: Before = {
     send: abortSignal ? { abortSignal } : {},
     expired: () =>

@@ -2,6 +2,7 @@ import type { ResourceType } from '../resources/types.js';
 import type { Resource } from '../snapshot/types.js';
 import { ReadOnlyViolation, type ClientPool } from '../aws/pool.js';
 import { DEFAULT_CALL_TIMEOUT_MS, formatDuration } from '../aws/timeouts.js';
+import { RUN_TIMEOUT, settlesWithin, whenAborted } from '../util/deadline.js';
 import { errorMessage } from '../util/errors.js';
 import { errorCode, shortMessage } from './errors.js';
 import { GapRecorder } from './gaps.js';
@@ -31,12 +32,6 @@ export interface RunLimits {
   /** `--call-timeout`, for gap messages. */
   callTimeoutMs?: number | undefined;
 }
-
-/** Error code of the gaps left by the run's deadline. */
-export const RUN_TIMEOUT = 'RunTimeout';
-
-/** After the deadline, how long collectors get to wind down (their calls fail at once) before what is left is cut off. */
-const WIND_DOWN_MS = 1_000;
 
 /** Parser errors of an answer that came but could not be read (cut short, not the protocol's format). */
 const UNREADABLE_ANSWER = /XML parse error|in JSON at position|Unexpected (end of )?JSON|Unterminated string|Deserialization error/i;
@@ -124,14 +119,9 @@ export class CollectionRun {
       await all;
       return;
     }
-    const expired = new Promise<void>((resolve) => {
-      if (deadline.aborted) resolve();
-      else deadline.addEventListener('abort', () => resolve(), { once: true });
-    });
-    if ((await Promise.race([all.then(() => 'done' as const), expired.then(() => 'expired' as const)])) === 'done') return;
-    let windDown: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((resolve) => (windDown = setTimeout(resolve, WIND_DOWN_MS)))]);
-    clearTimeout(windDown);
+    if ((await Promise.race([all.then(() => 'done' as const), whenAborted(deadline).then(() => 'expired' as const)])) === 'done') return;
+    // Collectors get a moment to wind down: their calls fail at once on the aborted signal.
+    await settlesWithin(all);
     if (finished.size === this.tasks.length) return;
     // The run is over: a fatal error from a task cut off here is of no use to anyone now.
     all.catch(() => undefined);

@@ -117,7 +117,11 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
     let response: LookupEventsCommandOutput | undefined;
     for (let attempt = 0; !response; attempt++) {
       try {
-        response = await client.send(new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
+        response = await client.send(
+          new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+          // Aborted at the run's deadline: the pipeline then reports the source as not read to the end.
+          ctx.signal ? { abortSignal: ctx.signal } : {},
+        );
       } catch (error) {
         const name = errorName(error);
         if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail api: no AWS credentials (${errorMessage(error)})`, 'configure credentials (--profile, AWS_PROFILE, environment, SSO) with cloudtrail:LookupEvents');
@@ -129,7 +133,7 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
           cut(`still ${name} after ${maxAttempts} attempts`, name);
           return;
         }
-        await clock.sleep(backoffDelay(attempt, options.baseDelayMs ?? 500, options.maxDelayMs ?? 20_000, options.random));
+        await clock.sleep(backoffDelay(attempt, options.baseDelayMs ?? 500, options.maxDelayMs ?? 20_000, options.random), ctx.signal);
       }
     }
     page++;

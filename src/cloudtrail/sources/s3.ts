@@ -94,6 +94,11 @@ class ArchiveReader {
     private readonly found: (o: ObjectRef) => Promise<void>,
   ) {}
 
+  /** Every call is aborted at the run's deadline. */
+  private get sendOptions(): { abortSignal?: AbortSignal } {
+    return this.ctx.signal ? { abortSignal: this.ctx.signal } : {};
+  }
+
   private url(key: string): string {
     return `s3://${this.location.bucket}/${key}`;
   }
@@ -104,10 +109,13 @@ class ArchiveReader {
     const objects: Array<{ key: string; size: number }> = [];
     let token: string | undefined;
     do {
+      // Past the run's deadline the walk stops (the pipeline reports the archive as not read to the end).
+      if (this.ctx.signal?.aborted) return undefined;
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(
           new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ...(delimiter ? { Delimiter: '/' } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+          this.sendOptions,
         );
       } catch (error) {
         const name = (error as { name?: string }).name ?? 'Error';
@@ -195,7 +203,7 @@ class ArchiveReader {
     const get = async (from = 0, etag?: string) => {
       // The rest of the same object: If-Match makes S3 refuse it if the object changed since.
       const ranged = from > 0 ? { Range: `bytes=${from}-`, ...(etag ? { IfMatch: etag } : {}) } : {};
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key, ...ranged }));
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key, ...ranged }), this.sendOptions);
       if (!response.Body) throw new Error('empty response body');
       return { body: response.Body, etag: response.ETag };
     };
