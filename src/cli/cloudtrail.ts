@@ -116,8 +116,9 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
 
 /**
  * Read the events and evaluate the CloudTrail rules, with progress and notes on stderr (unless
- * --quiet). `alone`: the events are all the run reads (no snapshot), so reading nothing at all
- * is the run's failure even when the deadline is why; beside an account, the events are then a gap.
+ * --quiet). When the events are the run's only source (`alone`), reading none of them because
+ * every file, object or page failed means the tool could not do its job; beside an account
+ * scan, the failures are gaps that leave the CloudTrail rules incomplete.
  */
 export async function runCloudTrail(run: CloudTrailRun, rules: readonly CompiledRule[], now: Date, attribution: AttributionMode, alone: boolean): Promise<EventsResult> {
   const progress = run.quiet ? undefined : stderrProgress();
@@ -136,8 +137,8 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
     progress?.done();
     run.close();
   }
-  const nothing = nothingReadError(result);
-  if (nothing && (alone || !result.stats.stoppedBy)) throw nothing;
+  const nothing = alone ? nothingReadError(result) : undefined;
+  if (nothing) throw nothing;
   if (!run.quiet) {
     const s = result.stats;
     process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}${s.stoppedBy ? `; stopped by ${s.stoppedBy}` : ''}\n`);
