@@ -1,4 +1,5 @@
 import type { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { CallTimeoutSettings } from './timeouts.js';
 
 /** A credentials provider, as the SDK's default chain returns it. */
 export type CredentialsProvider = ReturnType<typeof defaultProvider>;
@@ -14,7 +15,7 @@ export interface ClientConfig {
   forcePathStyle?: boolean;
   followRegionRedirects?: boolean;
   endpointProvider?: () => { url: URL };
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: CallTimeoutSettings;
 }
 
 /** What the pool needs of an SDK v3 client: its middleware stack (for the guards) and `destroy`. */

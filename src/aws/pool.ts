@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CLIENT_FACTORIES, type ServiceClients, type ServiceName } from '../services/index.js';
 import type { AwsClient, ClientConfig, CredentialsProvider } from './client.js';
+import { callTimeoutSettings } from './timeouts.js';
 
 export type { CredentialsProvider } from './client.js';
 
@@ -15,6 +16,8 @@ export interface AwsSettings {
   /** Concurrent requests per service and region. */
   maxConcurrency: number;
   credentials: CredentialsProvider;
+  /** How long one attempt of a call may wait for an answer (`--call-timeout`); default DEFAULT_CALL_TIMEOUT_MS. */
+  callTimeoutMs?: number | undefined;
 }
 
 /**
@@ -30,19 +33,20 @@ export function defaultCredentials(profile: string | undefined): CredentialsProv
   };
 }
 
-/** The flags that say how to reach AWS (`--profile`, `--endpoint-url`, `--max-attempts`, `--retry-mode`, `--max-concurrency`). */
+/** The flags that say how to reach AWS (`--profile`, `--endpoint-url`, `--max-attempts`, `--retry-mode`, `--max-concurrency`, `--call-timeout`). */
 export interface AwsAccessOptions {
   profile?: string | undefined;
   endpoint?: string | undefined;
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
   maxConcurrency: number;
+  callTimeoutMs?: number | undefined;
 }
 
 /** The pool of a run: collectors and CloudTrail readers take their clients from it. */
 export function createPool(options: AwsAccessOptions, instrument?: (client: AnyClient, service: ServiceName, region: string) => void): ClientPool {
-  const { profile, endpoint, maxAttempts, retryMode, maxConcurrency } = options;
-  return new ClientPool({ profile, endpoint, maxAttempts, retryMode, maxConcurrency, credentials: defaultCredentials(profile) }, instrument);
+  const { profile, endpoint, maxAttempts, retryMode, maxConcurrency, callTimeoutMs } = options;
+  return new ClientPool({ profile, endpoint, maxAttempts, retryMode, maxConcurrency, callTimeoutMs, credentials: defaultCredentials(profile) }, instrument);
 }
 
 /** Calls made, for the progress display, the benchmark and the read-only cross-check. */
@@ -88,8 +92,8 @@ export function clientConfig(service: ServiceName, region: string, settings: Aws
     credentials: settings.credentials,
     maxAttempts: options.maxAttempts ?? settings.maxAttempts,
     retryMode: settings.retryMode,
-    // Without timeouts a silent network drop would hang the scan forever.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+    // Without deadlines a call that is never answered would hang the scan forever (--call-timeout).
+    requestHandler: callTimeoutSettings(settings.callTimeoutMs),
   };
   if (profile !== undefined) config.profile = profile;
   if (options.followRegionRedirects) config.followRegionRedirects = true;

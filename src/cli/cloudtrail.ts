@@ -7,8 +7,9 @@ import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
 import { parseS3Url } from '../cloudtrail/sources/s3-location.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
 import type { CompiledRule } from '../ruleset/types.js';
+import type { Deadline } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
-import { AWS_DEFAULTS } from './aws-options.js';
+import { AWS_DEFAULTS, parseCallTimeout, runDeadline } from './aws-options.js';
 import { splitList } from './options.js';
 
 export interface CloudTrailArgs {
@@ -28,6 +29,10 @@ export interface CloudTrailArgs {
   maxAttempts?: number | undefined;
   retryMode?: string | undefined;
   maxConcurrency?: number | undefined;
+  /** `evaluate` has no --call-timeout: its archive reads use the default. */
+  callTimeout?: string | string[] | undefined;
+  /** `--timeout` (scan): the run's deadline bounds the sources too. */
+  timeout?: string | string[] | undefined;
 }
 
 /** A parsed, checked CloudTrail request: what to read, over which window. */
@@ -37,6 +42,8 @@ export interface CloudTrailRun {
   window: TimeWindow;
   leakedKeyIds: string[];
   workers?: number;
+  /** `--timeout`: reading stops there; what was read is evaluated, the rest is a gap. */
+  deadline?: Deadline;
   quiet: boolean;
   /** Close the AWS clients the run made for itself (a pool given by the caller stays open). */
   close(): void;
@@ -85,6 +92,7 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
       maxAttempts: args.maxAttempts ?? AWS_DEFAULTS.maxAttempts,
       retryMode: args.retryMode === 'adaptive' ? 'adaptive' : 'standard',
       maxConcurrency: args.maxConcurrency ?? AWS_DEFAULTS.maxConcurrency,
+      callTimeoutMs: parseCallTimeout(args.callTimeout),
     });
   const open = async (): Promise<EventSource[]> => {
     // Where the API is read and the archive's client starts: --regions, --region, else the SDK's
@@ -101,6 +109,8 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   };
   const run: CloudTrailRun = { open, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet), close: () => (options.aws ? undefined : aws.destroy()) };
   if (args.workers !== undefined) run.workers = args.workers;
+  const deadline = runDeadline(args);
+  if (deadline) run.deadline = deadline;
   return run;
 }
 
@@ -120,6 +130,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
       leakedKeyIds: run.leakedKeyIds,
       attribution,
       ...(run.workers !== undefined ? { workers: run.workers } : {}),
+      ...(run.deadline ? { deadline: run.deadline } : {}),
       ...(progress ? { progress: progress.update } : {}),
     });
   } finally {
@@ -130,7 +141,7 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
   if (nothing) throw nothing;
   if (!run.quiet) {
     const s = result.stats;
-    process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}\n`);
+    process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}${s.stoppedBy ? `; stopped by ${s.stoppedBy}` : ''}\n`);
     for (const note of result.notes) process.stderr.write(`awsaudit: note: ${note}\n`);
   }
   return result;

@@ -4,7 +4,7 @@ import type { FileScan } from '../files/scan-files.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
-import type { AwsArgs } from './aws-options.js';
+import { runDeadline, type AwsArgs } from './aws-options.js';
 
 /** --files and its companions (scan, collect). */
 export function fileOptions<T>(y: Argv<T>) {
@@ -28,6 +28,8 @@ export interface FileArgs {
   files?: string[] | undefined;
   includeIgnored: boolean;
   account: boolean;
+  /** `--timeout` (an AWS option of scan and collect): it bounds the file scan too. */
+  timeout?: string | string[] | undefined;
 }
 
 /** The file scan asked for, to run later; undefined without --files. */
@@ -36,7 +38,8 @@ export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefine
   if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
   // An empty argument (an unset variable in `--files "$DIR"`) would resolve to the working directory: never scan that unasked.
   if (roots.some((root) => root.trim() === '')) throw new UserError('--files: an empty path was given', 'name a file or folder; for the working directory, write --files .');
-  return roots.length ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored }) : undefined;
+  const deadline = runDeadline(argv);
+  return roots.length ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored, deadline }) : undefined;
 }
 
 /** With --files, the account is read too when asked with --account or any AWS option. */

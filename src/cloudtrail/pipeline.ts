@@ -7,13 +7,14 @@ import type { RuleTally, SourceResults } from '../engine/results.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { CoverageGap, Resource, Snapshot } from '../snapshot/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../snapshot/types.js';
+import { RUN_TIMEOUT, deadlineSignal, settlesWithin, whenAborted, type Deadline } from '../util/deadline.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { recordChange } from './attribution.js';
 import { AllocationTracker, EIP_ALLOCATION_TYPE } from './eip-allocations.js';
 import { EVENT_TYPE, capHits, type AttributionMode, type ChunkResult, type EvaluatorConfig, type RuleHit } from './event-evaluator.js';
 import { InlineProcessor, WorkerPool, type Chunk, type ChunkProcessor } from './pool.js';
 import { ReadProblems } from './read-problems.js';
-import { gzipProblem, isGzip, type BatchLayout } from './records.js';
+import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js';
 import { ItemSplitter } from './split.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
@@ -36,10 +37,16 @@ export interface SourceItem extends Chunk {
   layout?: BatchLayout;
 }
 
-/** What a source can do while it reads: hand over chunks (waiting while the workers are full), report gaps and notes. */
+/**
+ * What a source can do while it reads: hand over chunks (waiting while the workers are full),
+ * report gaps and notes. After the run's deadline, `dispatch` and `stream` throw (the source
+ * stops there) and gaps and notes are dropped: the source as a whole is then a gap.
+ */
 export interface SourceContext {
   readonly window: TimeWindow;
   readonly now: Date;
+  /** Aborted at the run's deadline (`--timeout`): sources pass it to their AWS calls. */
+  readonly signal?: AbortSignal;
   dispatch(item: SourceItem): Promise<void>;
   /** Read a large input as a stream: gunzip and split into record batches on this thread, parse in the workers. */
   stream(readable: Readable, label: string, region: string): Promise<void>;
@@ -50,6 +57,8 @@ export interface SourceContext {
 /** Where events come from: local files, an S3 archive, the LookupEvents API. */
 export interface EventSource {
   readonly description: string;
+  /** The region of a gap about the source as a whole (default `global`; local files: `local`). */
+  readonly region?: string;
   run(ctx: SourceContext): Promise<void>;
 }
 
@@ -77,6 +86,8 @@ export interface EvaluateEventsOptions {
   maxChanges?: number;
   /** Bound on the coverage gaps listed one by one. Default 1,000. */
   maxGaps?: number;
+  /** When to stop reading (`--timeout`): what was read by then is evaluated, the rest is a gap. */
+  deadline?: Deadline | undefined;
   progress?: (p: EventProgress) => void;
 }
 
@@ -95,6 +106,8 @@ export interface EventsStats {
   regions: string[];
   firstEventTime?: string;
   lastEventTime?: string;
+  /** The deadline that stopped reading before everything was read (`--timeout 5m`). */
+  stoppedBy?: string;
 }
 
 export interface EventsResult {
@@ -113,6 +126,14 @@ export interface EventsResult {
 }
 
 const MAX_LISTED = 1000;
+
+/** What `dispatch` and `stream` throw once the run's deadline has passed. */
+class ReadingStopped extends Error {
+  constructor(flag: string) {
+    super(`reading stopped: ${flag} expired`);
+    this.name = 'ReadingStopped';
+  }
+}
 
 /**
  * Read every source, evaluate the CloudTrail rules over the events in the window, and return
@@ -154,6 +175,12 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   const readProblems = new ReadProblems();
   const pending = new Set<Promise<void>>();
   let failure: unknown;
+  const { deadline } = options;
+  const signal = deadline ? deadlineSignal(deadline) : undefined;
+  /** The deadline has passed: sources can hand over nothing more, and what they report is dropped. */
+  const stopped = () => signal?.aborted ?? false;
+  /** The wind-down after the deadline is over: results that come later are dropped. */
+  let closed = false;
 
   const addGap = (gap: Omit<CoverageGap, 'service' | 'resourceTypes'>) => {
     if (gaps.length >= maxGaps) {
@@ -164,6 +191,7 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   };
 
   const merge = (r: ChunkResult, item: SourceItem) => {
+    if (closed) return;
     if (item.file === undefined) stats.chunks++;
     stats.records += r.records;
     stats.events += r.events;
@@ -187,7 +215,8 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
 
   const track = (promise: Promise<void>) => {
     const p = promise.catch((error: unknown) => {
-      failure ??= error;
+      // After the deadline, work cut off is reported as such (a RunTimeout gap), not as a failure.
+      if (!stopped()) failure ??= error;
     });
     pending.add(p);
     void p.finally(() => pending.delete(p));
@@ -196,11 +225,14 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   const ctx: SourceContext = {
     window: options.window,
     now: options.now,
+    ...(signal ? { signal } : {}),
     async dispatch(item) {
+      if (stopped()) throw new ReadingStopped(deadline!.flag);
       if (failure) throw failure;
       const { result } = await processor.submit(item);
       track(
         result.then(async (r) => {
+          if (closed) return;
           // Too large to parse whole (a concatenated export, not a delivery file), or a gzip stream
           // cut or damaged: read it again as a stream, which keeps the records before the damage.
           if (r.reread) {
@@ -222,6 +254,10 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
       );
     },
     async stream(readable, label, region) {
+      if (stopped()) {
+        readable.destroy();
+        throw new ReadingStopped(deadline!.flag);
+      }
       stats.chunks++;
       const splitter = new ItemSplitter();
       let part = 0;
@@ -237,7 +273,10 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
         }
         for (const batch of splitter.end()) await send(batch);
       } catch (error) {
-        const problem = gzipProblem(error, splitter.count);
+        // Cut off by the deadline: the source's RunTimeout gap says so.
+        if (stopped()) throw error;
+        // A FileProblem comes from the source itself (an S3 download that broke off for good).
+        const problem = error instanceof FileProblem ? error : gzipProblem(error, splitter.count);
         if (!problem) throw error;
         // Records read before the cut are still evaluated.
         for (const batch of splitter.salvage()) await send(batch);
@@ -248,19 +287,51 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
       for (const s of splitter.takeSkipped()) readProblems.skipped(label, region, s);
       if (splitter.problem) readProblems.problem(label, region, splitter.problem);
     },
-    gap: addGap,
+    gap(gap) {
+      if (!stopped()) addGap(gap);
+    },
     note(text) {
-      notes.push(text);
+      if (!stopped()) notes.push(text);
     },
   };
 
-  try {
+  let started = 0;
+  let finished = 0;
+  const readAll = async () => {
     for (const source of sources) {
+      started++;
       await source.run(ctx);
+      finished++;
       if (failure) throw failure;
     }
     while (pending.size) await Promise.all([...pending]);
     if (failure) throw failure;
+  };
+  try {
+    const reading = readAll();
+    if (!signal) await reading;
+    else {
+      const outcome = await Promise.race([reading.then(() => 'done' as const), whenAborted(signal).then(() => 'expired' as const)]).catch((error: unknown) => {
+        // A source that stopped on the deadline rejects (ReadingStopped, an aborted call).
+        if (stopped()) return 'expired' as const;
+        throw error;
+      });
+      if (outcome === 'expired') {
+        // The run is over: what the sources still throw is of no use to anyone now.
+        reading.catch(() => undefined);
+        // Chunks already handed over get a moment to come back; what has not by then is dropped.
+        const evaluated = await settlesWithin(Promise.all([...pending]));
+        closed = true;
+        const flag = deadline!.flag;
+        sources.forEach((source, i) => {
+          if (i < finished) return;
+          const message = i < started ? `not read to the end: ${flag} expired` : `not read: ${flag} expired before it was started`;
+          addGap({ region: source.region ?? 'global', operation: source.description, errorCode: RUN_TIMEOUT, message });
+        });
+        if (!evaluated) addGap({ region: 'global', operation: 'CloudTrail events', errorCode: RUN_TIMEOUT, message: `events read before ${flag} expired were not all evaluated in time` });
+        if (finished < sources.length || !evaluated) stats.stoppedBy = flag;
+      }
+    }
   } finally {
     await processor.close();
   }

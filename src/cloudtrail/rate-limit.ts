@@ -2,12 +2,23 @@ import { performance } from 'node:perf_hooks';
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Wait `ms`, or less when `signal` aborts (the run's deadline: a backoff must not outlive it). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 /**

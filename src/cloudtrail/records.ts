@@ -7,9 +7,10 @@ export type CloudTrailRecord = Record<string, unknown> & { eventName: string; ev
 /**
  * Why a file (or S3 object, or API page) was read in part or not at all. Reported as a coverage gap.
  * `InvalidRecords`: some items are not readable records; `RecordNotEvaluated`: a record could not
- * be evaluated by a rule; `TrailingData`: bytes after the end of the JSON document.
+ * be evaluated by a rule; `TrailingData`: bytes after the end of the JSON document;
+ * `DownloadInterrupted`: an S3 object whose download broke off, also when read again.
  */
-export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'RecordNotEvaluated' | 'TrailingData' | 'FileTooLarge';
+export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'RecordNotEvaluated' | 'TrailingData' | 'FileTooLarge' | 'DownloadInterrupted';
 
 export class FileProblem extends Error {
   constructor(

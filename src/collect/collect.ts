@@ -1,4 +1,5 @@
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
+import { deadlineSignal, type Deadline } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
 import { createPool, type AnyClient, type ClientPool } from '../aws/pool.js';
@@ -22,6 +23,10 @@ export interface CollectOptions {
   maxConcurrency: number;
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
+  /** How long one attempt of a call may wait for an answer (`--call-timeout`). */
+  callTimeoutMs?: number | undefined;
+  /** When reading must stop (`--timeout`): what was collected by then is kept, the rest is a gap. */
+  deadline?: Deadline | undefined;
   /** Show progress on stderr (it is shown only when stderr is a terminal). */
   progress: boolean;
   /** Extra instrumentation for every SDK client (tests intercept commands with it). */
@@ -65,15 +70,25 @@ async function startRegion(options: CollectOptions, pool: ClientPool): Promise<s
   );
 }
 
-async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined): Promise<{ account: string; partition: string }> {
+/** Calls made before the collectors run, bounded by the run's deadline like theirs. */
+interface Before {
+  /** The options of their `send`: the deadline's abort signal. */
+  send: { abortSignal?: AbortSignal };
+  /** Why nothing could be read when the deadline came first. */
+  expired(): UserError | undefined;
+}
+
+async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined, before: Before): Promise<{ account: string; partition: string }> {
   const { callerIdentity } = await loadIdentityCall();
   const sts = await pool.client('sts', region);
   try {
-    const id = await callerIdentity(sts);
+    const id = await callerIdentity(sts, before.send);
     if (!id.account) throw new UserError('GetCallerIdentity returned no account id');
     return { account: id.account, partition: partitionOfArn(id.arn) ?? partitionOfRegion(region) };
   } catch (error) {
     if (error instanceof UserError) throw error;
+    const expired = before.expired();
+    if (expired) throw expired;
     if (isMissingCredentials(error)) {
       if (profile) {
         throw new UserError(
@@ -92,17 +107,19 @@ async function whoAmI(pool: ClientPool, region: string, endpoint: string | undef
   }
 }
 
-async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string): Promise<string[]> {
+async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string, before: Before): Promise<string[]> {
   if (options.regions?.length) return [...options.regions];
   if (!options.allRegions) return [home];
   const { describeRegions } = await loadRegionsCall();
   const ec2 = await pool.client('ec2', home);
   try {
-    const regions = enabledRegions(await describeRegions(ec2), partition);
+    const regions = enabledRegions(await describeRegions(ec2, before.send), partition);
     if (regions.length === 0) throw new UserError(`--all-regions: DescribeRegions listed no enabled region in partition ${partition}`);
     return regions;
   } catch (error) {
     if (error instanceof UserError) throw error;
+    const expired = before.expired();
+    if (expired) throw expired;
     throw new UserError(`--all-regions: cannot list the account's regions (ec2 DescribeRegions: ${errorCode(error)}): ${shortMessage(error)}`, 'pass the regions with --regions a,b instead');
   }
 }
@@ -117,14 +134,28 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
   const started = Date.now();
   const plan = planCollection(options.types);
   const pool = options.pool ?? createPool(options, options.instrument);
+  const { deadline } = options;
+  const abortSignal = deadline ? deadlineSignal(deadline) : undefined;
+  const before: Before = {
+    send: abortSignal ? { abortSignal } : {},
+    expired: () =>
+      abortSignal?.aborted
+        ? new UserError(`nothing could be collected: ${deadline!.flag} expired before the account could be identified`, 'allow more time with --timeout, or find out why AWS does not answer (--call-timeout bounds each call)')
+        : undefined,
+  };
   try {
     const start = await startRegion(options, pool);
-    const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile);
+    const { account, partition } = await whoAmI(pool, start, options.endpoint, options.profile, before);
     const home = options.region ?? (partitionOfRegion(start) === partition ? start : globalRegionOf(partition));
-    const regions = await scanRegions(options, pool, home, partition);
+    const regions = await scanRegions(options, pool, home, partition, before);
     const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
 
-    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress);
+    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress, {
+      deadline: abortSignal,
+      deadlineFlag: deadline?.flag,
+      // The pool's own setting: a pool shared with the CloudTrail sources was made from the same flags.
+      callTimeoutMs: pool.settings.callTimeoutMs,
+    });
     await run.runAll();
 
     const { resources } = run;
@@ -136,7 +167,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     const durationMs = Date.now() - started;
     run.progress.finish(
       `collected ${resources.length} resource(s) from ${regions.length} region(s) with ${pool.stats.requests} API call(s) in ${(durationMs / 1000).toFixed(1)}s` +
-        (gapList.length ? `; ${gapList.length} coverage gap(s)` : ''),
+        (gapList.length ? `; ${gapList.length} coverage gap(s)` : '') +
+        (abortSignal?.aborted ? `; stopped by ${deadline!.flag}` : ''),
     );
     if (run.answered === 0 && gapList.length > 0) {
       const first = gapList[0]!;

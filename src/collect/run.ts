@@ -1,6 +1,9 @@
 import type { ResourceType } from '../resources/types.js';
 import type { Resource } from '../snapshot/types.js';
 import { ReadOnlyViolation, type ClientPool } from '../aws/pool.js';
+import { DEFAULT_CALL_TIMEOUT_MS, formatDuration } from '../aws/timeouts.js';
+import { RUN_TIMEOUT, settlesWithin, whenAborted } from '../util/deadline.js';
+import { errorMessage } from '../util/errors.js';
 import { errorCode, shortMessage } from './errors.js';
 import { GapRecorder } from './gaps.js';
 import { commandsOf, type CollectionPlan, type PlannedCollector } from './plan.js';
@@ -20,6 +23,28 @@ export class UndeclaredCommand extends Error {
 /** Errors that must stop the scan rather than become a coverage gap. */
 function isFatal(error: unknown): boolean {
   return error instanceof ReadOnlyViolation || error instanceof UndeclaredCommand;
+}
+
+/** Bounds on a collection's time. */
+export interface RunLimits {
+  /** Aborted when the run's `--timeout` expires: calls in flight are abandoned and the rest is a gap. */
+  deadline?: AbortSignal | undefined;
+  /** How the deadline was given, for gap messages ("--timeout 5m"). */
+  deadlineFlag?: string | undefined;
+  /** `--call-timeout`, for gap messages. */
+  callTimeoutMs?: number | undefined;
+}
+
+/** Parser errors of an answer that came but could not be read (cut short, not the protocol's format). */
+const UNREADABLE_ANSWER = /XML parse error|in JSON at position|Unexpected (end of )?JSON|Unterminated string|Deserialization error/i;
+
+/** The code and message of a failed call as a gap says them. */
+function describeFailure(error: unknown, limits: RunLimits): { code: string; message: string } {
+  const code = errorCode(error);
+  if (code === 'TimeoutError') return { code, message: `no answer within ${formatDuration(limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)} (--call-timeout)` };
+  const message = shortMessage(error);
+  if ((code === 'Error' || code === 'SyntaxError') && UNREADABLE_ANSWER.test(errorMessage(error))) return { code: 'MalformedResponse', message };
+  return { code, message };
 }
 
 export interface RunScope {
@@ -46,6 +71,8 @@ export class CollectionRun {
   /** The SDK clients the planned collectors send through. */
   private readonly services = new Set<ServiceName>();
   private readonly code = new Map<RegisteredCollector, CollectFunction<ResourceType, ServiceClients>>();
+  /** Set when the deadline cut the run short: what collectors still report after that is dropped. */
+  private closed = false;
   readonly progress: Progress;
 
   constructor(
@@ -53,6 +80,7 @@ export class CollectionRun {
     private readonly scope: RunScope,
     private readonly pool: ClientPool,
     showProgress: boolean,
+    private readonly limits: RunLimits = {},
   ) {
     for (const planned of plan.collectors) {
       if (planned.collector.descriptor.scope === 'regional') for (const region of scope.regions) this.tasks.push({ planned, region });
@@ -75,13 +103,47 @@ export class CollectionRun {
     }));
   }
 
+  /**
+   * Run every task. When the deadline expires first, calls in flight are aborted (their
+   * collectors record gaps and finish), and after a short wind-down every task still running
+   * is a gap of its own; what was collected until then stands.
+   */
   async runAll(): Promise<void> {
     // Only now are the SDK packages and collector code of this scan imported: those its rules need.
     await Promise.all([
       this.pool.load(this.services),
       ...[...new Set(this.tasks.map((t) => t.planned.collector))].map(async (collector) => void this.code.set(collector, await collector.load())),
     ]);
-    await Promise.all(this.tasks.map((task) => this.runTask(task.planned, task.region)));
+    const finished = new Set<number>();
+    const all = Promise.all(this.tasks.map((task, i) => this.runTask(task.planned, task.region).then(() => void finished.add(i))));
+    const { deadline } = this.limits;
+    if (!deadline) {
+      await all;
+      return;
+    }
+    if ((await Promise.race([all.then(() => 'done' as const), whenAborted(deadline).then(() => 'expired' as const)])) === 'done') return;
+    // Collectors get a moment to wind down: their calls fail at once on the aborted signal.
+    await settlesWithin(all);
+    if (finished.size === this.tasks.length) return;
+    // The run is over: a fatal error from a task cut off here is of no use to anyone now.
+    all.catch(() => undefined);
+    this.tasks.forEach((task, i) => {
+      if (finished.has(i)) return;
+      const { descriptor } = task.planned.collector;
+      this.gaps.record({
+        service: descriptor.service,
+        region: descriptor.scope === 'account' ? 'global' : task.region,
+        operation: `(${descriptor.id} collector)`,
+        errorCode: RUN_TIMEOUT,
+        message: `not finished when ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired`,
+        resourceTypes: [...task.planned.wanted],
+      });
+    });
+    this.closed = true;
+  }
+
+  private get expired(): boolean {
+    return this.limits.deadline?.aborted ?? false;
   }
 
   private async runTask(planned: PlannedCollector, region: string): Promise<void> {
@@ -92,17 +154,20 @@ export class CollectionRun {
       await collect(this.context(planned, region));
     } catch (error) {
       if (isFatal(error)) throw error;
+      if (this.closed) return;
       // A bug in one collector (an answer shaped in a way it did not expect) must not lose
-      // the rest of the scan; it is reported like anything else that could not be seen.
+      // the rest of the scan; it is reported like anything else that could not be seen. After
+      // the deadline, a collector that stops on its aborted call is just cut off.
       this.gaps.record({
         service: descriptor.service,
         region: descriptor.scope === 'account' ? 'global' : region,
         operation: `(${descriptor.id} collector)`,
-        errorCode: 'InternalError',
-        message: `awsaudit could not process the answer: ${shortMessage(error)}`,
+        errorCode: this.expired ? RUN_TIMEOUT : 'InternalError',
+        message: this.expired ? `stopped when ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired` : `awsaudit could not process the answer: ${shortMessage(error)}`,
         resourceTypes: [...planned.wanted],
       });
     }
+    if (this.closed) return;
     this.tasksDone++;
     this.progress.update();
   }
@@ -112,6 +177,7 @@ export class CollectionRun {
     const { descriptor } = collector;
     const mine = this.allowed.get(collector) ?? new Set<string>();
     const { account, partition, regions } = this.scope;
+    const { deadline } = this.limits;
     return {
       account,
       partition,
@@ -126,15 +192,20 @@ export class CollectionRun {
         return new Proxy(client, {
           get(target, prop, receiver) {
             if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
-            return (command: object, ...rest: unknown[]) => {
+            return (command: object, ...args: unknown[]) => {
+              let rest = args;
               const name = command.constructor.name;
               if (!mine.has(`${service}:${name}`)) return Promise.reject(new UndeclaredCommand(descriptor.id, `${service} ${name}`));
+              // The run's deadline aborts the call wherever it is: waiting for a slot, for an answer, or between retries.
+              if (deadline && rest.length === 0) rest = [{ abortSignal: deadline }];
+              else if (deadline && isPlainOptions(rest[0])) rest = [{ abortSignal: deadline, ...rest[0] }, ...rest.slice(1)];
               return (target.send as (c: object, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
             };
           },
         });
       },
       add: (resource) => {
+        if (this.closed) return;
         const r: Resource = { type: resource.type, id: resource.id, account, region: resource.region ?? region, data: resource.data };
         if (resource.arn) r.arn = resource.arn;
         this.resources.push(r);
@@ -152,20 +223,31 @@ export class CollectionRun {
             this.answered++;
             return { status: 'absent', code };
           }
-          this.gaps.record({
-            service: descriptor.service,
-            region: options.region ?? (descriptor.scope === 'account' ? 'global' : region),
-            operation,
-            errorCode: code,
-            message: shortMessage(error),
-            resourceTypes: types,
-            subject: options.subject,
-          });
-          return { status: 'failed', code };
+          // Aborted by the deadline (AbortError), or timed out just as it came.
+          const failure = this.expired && (code === 'AbortError' || code === 'TimeoutError')
+            ? { code: RUN_TIMEOUT, message: `no answer before ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired` }
+            : describeFailure(error, this.limits);
+          if (!this.closed) {
+            this.gaps.record({
+              service: descriptor.service,
+              region: options.region ?? (descriptor.scope === 'account' ? 'global' : region),
+              operation,
+              errorCode: failure.code,
+              message: failure.message,
+              resourceTypes: types,
+              subject: options.subject,
+            });
+          }
+          return { status: 'failed', code: failure.code };
         } finally {
           this.progress.update();
         }
       },
     };
   }
+}
+
+/** The options argument of `client.send(command, options)` (not a callback). */
+function isPlainOptions(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !('abortSignal' in value);
 }

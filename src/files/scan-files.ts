@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CoverageGap, Resource } from '../snapshot/types.js';
 import { showPath, type FsPath } from '../util/byte-paths.js';
+import { RUN_TIMEOUT, type Deadline } from '../util/deadline.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
 import { accountFromKeyId, keyKindOf, maskKeyId } from '../secrets/access-key-id.js';
@@ -24,6 +25,8 @@ export interface FileScanOptions {
   startWorkersAfter?: number;
   /** At most this many unreadable files are listed one by one as gaps (default 100); the rest are counted in one. */
   maxGaps?: number;
+  /** When to stop (`--timeout`): what was scanned by then stands, the rest is a gap. */
+  deadline?: Deadline | undefined;
 }
 
 export interface FileScanStats extends WalkStats {
@@ -127,9 +130,16 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   };
 
   const handled: Array<Promise<void>> = [];
+  const { deadline } = options;
+  let stopped = false;
   try {
-    for await (const batch of batches) {
+    walk: for await (const batch of batches) {
       for (let i = 0; i < batch.length; i += MAX_BATCH) {
+        // The clock itself, not a timer: a walk of cached folders may not give timers a turn.
+        if (deadline && Date.now() >= deadline.at) {
+          stopped = true;
+          break walk;
+        }
         const files = batch.slice(i, i + MAX_BATCH);
         const { result } = await pool.submit(files.map((f) => f.absPath));
         const done = result.then(async (r) => {
@@ -151,6 +161,20 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   }
 
   const shownRoots = [...normalized.roots.map((r) => displayFilePath(r.absPath, cwd)), ...normalized.unreadable.map((r) => displayFilePath(r.absPath, cwd))];
+  if (stopped) {
+    // What was handed to the scanner before the deadline was scanned; the rest was not read.
+    if (stats.files === 0) {
+      throw new UserError(`nothing could be read from --files ${shownRoots.join(' ')}: ${deadline!.flag} expired before any file was scanned`, 'allow more time with --timeout');
+    }
+    gaps.push({
+      service: 'files',
+      region: 'local',
+      operation: `scan ${shownRoots.join(' ')}`,
+      resourceTypes: [...FILE_RESOURCE_TYPES],
+      errorCode: RUN_TIMEOUT,
+      message: `stopped when ${deadline!.flag} expired: ${stats.files} file(s) were scanned, the rest were not read`,
+    });
+  }
   // Nothing at all could be read (an unreadable root, every file unreadable): the scan did not do its job.
   if (stats.files === 0 && stats.unreadable > 0) {
     const first = gaps[0];

@@ -99,6 +99,7 @@ export function fileSource(paths: readonly string[], options: { wholeFileMaxByte
   const wholeMax = options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES;
   return {
     description: `files: ${paths.map((p) => displayPath(path.resolve(p))).join(', ')}`,
+    region: 'local',
     async run(ctx: SourceContext) {
       const lists = await Promise.all(paths.map((p) => listLogFiles(p)));
       for (const place of lists.flatMap((l) => l.unreadable)) ctx.gap({ region: 'local', operation: labelOf(place.path), errorCode: place.errorCode, message: place.message });

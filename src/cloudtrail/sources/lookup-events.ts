@@ -29,7 +29,7 @@ export interface LookupEventsOptions {
   aws: ClientPool;
   /** Stop a region after this many events (a budget); the rest of its window is then noted as cut. */
   maxEventsPerRegion?: number;
-  /** Attempts per page when throttled or on a server error, the first try included (default: the run's --max-attempts). */
+  /** Attempts per page when throttled, timed out (--call-timeout) or on a server error, the first try included (default: the run's --max-attempts). */
   maxAttempts?: number;
   /** First backoff delay; doubles per attempt, capped at `maxDelayMs`. */
   baseDelayMs?: number;
@@ -45,7 +45,8 @@ function errorName(error: unknown): string {
 
 function isRetryable(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return THROTTLING.has(errorName(error)) || status === 429 || (status !== undefined && status >= 500);
+  // A call that timed out (--call-timeout, set on every client of the pool) is retried like a throttle.
+  return THROTTLING.has(errorName(error)) || errorName(error) === 'TimeoutError' || status === 429 || (status !== undefined && status >= 500);
 }
 
 /**
@@ -116,7 +117,11 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
     let response: LookupEventsCommandOutput | undefined;
     for (let attempt = 0; !response; attempt++) {
       try {
-        response = await client.send(new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
+        response = await client.send(
+          new LookupEventsCommand({ StartTime: since, EndTime: until, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+          // Aborted at the run's deadline: the pipeline then reports the source as not read to the end.
+          ctx.signal ? { abortSignal: ctx.signal } : {},
+        );
       } catch (error) {
         const name = errorName(error);
         if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail api: no AWS credentials (${errorMessage(error)})`, 'configure credentials (--profile, AWS_PROFILE, environment, SSO) with cloudtrail:LookupEvents');
@@ -128,7 +133,7 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
           cut(`still ${name} after ${maxAttempts} attempts`, name);
           return;
         }
-        await clock.sleep(backoffDelay(attempt, options.baseDelayMs ?? 500, options.maxDelayMs ?? 20_000, options.random));
+        await clock.sleep(backoffDelay(attempt, options.baseDelayMs ?? 500, options.maxDelayMs ?? 20_000, options.random), ctx.signal);
       }
     }
     page++;

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import type { ClientPool } from '../../aws/pool.js';
 import { UserError, errorMessage } from '../../util/errors.js';
 import type { EventSource, SourceContext } from '../pipeline.js';
+import { FileProblem } from '../records.js';
 import { describeWindow, type TimeWindow } from '../window.js';
 import { WHOLE_FILE_MAX_BYTES } from './files.js';
 import { parseS3Url, type S3Location } from './s3-location.js';
@@ -64,15 +65,21 @@ export function s3Source(url: string, options: S3SourceOptions): EventSource {
       const limit = pLimit(options.concurrency ?? 8);
       const active = new Set<Promise<void>>();
       let objects = 0;
+      // A download that fails while the listing goes on has no one awaiting it yet: keep its
+      // error for the end of the walk instead of leaving an unhandled rejection.
+      let failed: { error: unknown } | undefined;
       const schedule = async (o: ObjectRef) => {
         while (active.size >= MAX_QUEUED_DOWNLOADS) await Promise.race(active);
         objects++;
-        const download: Promise<void> = limit(() => reader.read(o)).finally(() => active.delete(download));
+        const download: Promise<void> = limit(() => reader.read(o))
+          .catch((error: unknown) => void (failed ??= { error }))
+          .finally(() => active.delete(download));
         active.add(download);
       };
       const reader: ArchiveReader = new ArchiveReader(client, location, ctx, options.regions, schedule);
       await reader.walk();
       await Promise.all(active);
+      if (failed) throw failed.error;
       if (objects === 0) ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
     },
   };
@@ -87,6 +94,11 @@ class ArchiveReader {
     private readonly found: (o: ObjectRef) => Promise<void>,
   ) {}
 
+  /** Every call is aborted at the run's deadline. */
+  private get sendOptions(): { abortSignal?: AbortSignal } {
+    return this.ctx.signal ? { abortSignal: this.ctx.signal } : {};
+  }
+
   private url(key: string): string {
     return `s3://${this.location.bucket}/${key}`;
   }
@@ -97,10 +109,13 @@ class ArchiveReader {
     const objects: Array<{ key: string; size: number }> = [];
     let token: string | undefined;
     do {
+      // Past the run's deadline the walk stops (the pipeline reports the archive as not read to the end).
+      if (this.ctx.signal?.aborted) return undefined;
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(
           new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ...(delimiter ? { Delimiter: '/' } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+          this.sendOptions,
         );
       } catch (error) {
         const name = (error as { name?: string }).name ?? 'Error';
@@ -177,24 +192,78 @@ class ArchiveReader {
     }
   }
 
-  /** Download one object and hand it over: whole when small (the usual delivery file), streamed when large. */
+  /**
+   * Download one object and hand it over: whole when small (the usual delivery file), streamed
+   * when large. The SDK retries a GetObject that fails; a body that breaks off after the answer
+   * began is read once more (a large one from where it broke), and a second break is a gap for
+   * that object, never an error of the run.
+   */
   async read(o: ObjectRef): Promise<void> {
     const label = this.url(o.key);
-    const get = async () => {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key }));
+    const get = async (from = 0, etag?: string) => {
+      // The rest of the same object: If-Match makes S3 refuse it if the object changed since.
+      const ranged = from > 0 ? { Range: `bytes=${from}-`, ...(etag ? { IfMatch: etag } : {}) } : {};
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key, ...ranged }), this.sendOptions);
       if (!response.Body) throw new Error('empty response body');
-      return response.Body;
+      return { body: response.Body, etag: response.ETag };
     };
-    let body: Awaited<ReturnType<typeof get>>;
-    let bytes: Uint8Array | undefined;
+    let first: Awaited<ReturnType<typeof get>>;
     try {
-      body = await get();
-      if (o.size <= WHOLE_FILE_MAX_BYTES) bytes = await body.transformToByteArray();
+      first = await get();
     } catch (error) {
       this.ctx.gap({ region: o.region, operation: `GetObject ${label}`, errorCode: (error as { name?: string }).name ?? 'Error', message: errorMessage(error) });
       return;
     }
-    if (bytes) await this.ctx.dispatch({ kind: 'bytes', label, bytes, region: o.region, reopen: async () => (await get()) as Readable });
-    else await this.ctx.stream(body as Readable, label, o.region);
+    const resumed = (start: typeof first) => resumable(start.body as Readable, (from) => get(from, start.etag).then((r) => r.body as Readable));
+    if (o.size > WHOLE_FILE_MAX_BYTES) {
+      await this.ctx.stream(resumed(first), label, o.region);
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await first.body.transformToByteArray();
+    } catch {
+      try {
+        bytes = await (await get()).body.transformToByteArray();
+      } catch (error) {
+        this.ctx.gap({ region: o.region, operation: `GetObject ${label}`, errorCode: DOWNLOAD_INTERRUPTED, message: `the download broke off, and again when tried once more: ${errorMessage(error)}` });
+        return;
+      }
+    }
+    await this.ctx.dispatch({ kind: 'bytes', label, bytes, region: o.region, reopen: async () => resumed(await get()) });
   }
+}
+
+const DOWNLOAD_INTERRUPTED = 'DownloadInterrupted';
+
+/**
+ * The bytes of `first`; if it breaks off, the rest comes from `from(offset)` (a Range request),
+ * once. A second break ends the stream with a FileProblem: the pipeline keeps the records read
+ * before it and reports the object as a gap.
+ */
+function resumable(first: Readable, from: (offset: number) => Promise<Readable>): Readable {
+  return Readable.from(
+    (async function* () {
+      let offset = 0;
+      let current = first;
+      for (let retried = false; ; retried = true) {
+        try {
+          for await (const chunk of current as AsyncIterable<Uint8Array>) {
+            offset += chunk.length;
+            yield chunk;
+          }
+          return;
+        } catch (error) {
+          const why = `the download broke off after ${offset} byte(s)`;
+          if (retried) throw new FileProblem(DOWNLOAD_INTERRUPTED, `${why}, also when read again from there: ${errorMessage(error)}`);
+          try {
+            current = await from(offset);
+          } catch (again) {
+            throw new FileProblem(DOWNLOAD_INTERRUPTED, `${why}, and reading the rest failed: ${errorMessage(again)}`);
+          }
+        }
+      }
+    })(),
+    { objectMode: false },
+  );
 }
