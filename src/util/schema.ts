@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { fromRoot } from './paths.js';
 
 export interface Problem {
@@ -9,29 +10,52 @@ export interface Problem {
 }
 
 // verbose: errors carry the offending value, so messages can say what was found.
-const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
+export const AJV_OPTIONS: Options = { strict: true, allErrors: true, allowUnionTypes: true, verbose: true };
+let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 /**
  * Schemas that others reference by `$id` (the config file embeds the suppression entries
  * of the ignore file); registered before the first compile so `$ref`s resolve.
  */
-const SHARED_SCHEMAS = ['schemas/ignore.schema.json'];
-let sharedAdded = false;
+export const SHARED_SCHEMAS = ['schemas/ignore.schema.json'];
 
-/** Compile (once) a schema shipped in the package, by its path relative to the package root. */
-export function packagedValidator(relativePath: string): ValidateFunction {
-  let validate = compiled.get(relativePath);
+/** The schemas the package ships; the build compiles each into a module (scripts/build-validators.mjs). */
+export const PACKAGED_SCHEMAS = ['rules.schema.json', 'schemas/snapshot.schema.json', 'schemas/config.schema.json', 'schemas/ignore.schema.json'];
+
+/** The file name of a schema's compiled module under dist/validators/. */
+export function validatorModuleName(relativePath: string): string {
+  return relativePath.replace(/[/\\]/g, '__').replace(/\.json$/, '.cjs');
+}
+
+const requireValidator = createRequire(import.meta.url);
+
+/**
+ * The validator of a schema shipped in the package, by its path relative to the package root:
+ * the module the build compiled it into, or (when that is missing, as in a checkout that was
+ * not built by `npm run build`) compiled now, once.
+ */
+export function packagedValidator(relativePath: string, options: { precompiled?: boolean } = {}): ValidateFunction {
+  let validate = options.precompiled === undefined ? compiled.get(relativePath) : undefined;
   if (!validate) {
-    if (!sharedAdded) {
-      for (const shared of SHARED_SCHEMAS) ajv.addSchema(JSON.parse(readFileSync(fromRoot(shared), 'utf8')) as object);
-      sharedAdded = true;
+    const module = fromRoot('dist', 'validators', validatorModuleName(relativePath));
+    if (options.precompiled !== false && PACKAGED_SCHEMAS.includes(relativePath) && existsSync(module)) {
+      validate = (requireValidator(module) as { default: ValidateFunction }).default;
+    } else {
+      validate = runtimeValidator(relativePath);
     }
-    const schema = JSON.parse(readFileSync(fromRoot(relativePath), 'utf8')) as { $id?: string };
-    validate = (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
-    compiled.set(relativePath, validate);
+    if (options.precompiled === undefined) compiled.set(relativePath, validate);
   }
   return validate;
+}
+
+function runtimeValidator(relativePath: string): ValidateFunction {
+  if (!ajv) {
+    ajv = new Ajv(AJV_OPTIONS);
+    for (const shared of SHARED_SCHEMAS) ajv.addSchema(JSON.parse(readFileSync(fromRoot(shared), 'utf8')) as object);
+  }
+  const schema = JSON.parse(readFileSync(fromRoot(relativePath), 'utf8')) as { $id?: string };
+  return (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
 }
 
 /**
