@@ -18,9 +18,7 @@ describe('a run in the test process gives what the binary gives', () => {
     { args: ['--version'] },
     // yargs prints help with console.log, and wraps it to the terminal's width (none: a pipe).
     { args: ['scan', '--help'] },
-    // Findings: exit 1; the text report on stdout.
-    { args: ['evaluate', '--snapshot', DEMO, '--now', NOW, '--format', 'text'] },
-    // Colour forced on.
+    // Findings (exit 1), the text report on stdout, colour forced on.
     { args: ['evaluate', '--snapshot', DEMO, '--now', NOW, '--format', 'text', '--color', '--only', 's3-bucket-public-acl'], env: { NO_COLOR: undefined } },
     // A usage error: exit 2, one line on stderr.
     { args: ['scan', '--no-such-flag'] },
