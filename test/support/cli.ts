@@ -62,10 +62,16 @@ let turn: Promise<unknown> = Promise.resolve();
  * Runs are serialised; everything is restored afterwards.
  *
  * What only a process shows is not covered here: main.ts's signal and EPIPE handling, the
- * exit code it derives, start-up imports, Node's own warnings (printed once per process).
- * Tests of those use `spawnCli`.
+ * exit code it derives, start-up imports, Node's own warnings (printed once per process),
+ * what the AWS SDK caches per process (the config and credentials files it has read), and
+ * timing against a server in the test process. Tests of those use `spawnCli`.
  */
 export function runCliInProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  // `--timeout` counts from the start of the process (performance.timeOrigin): in the test
+  // process that is long before the run, so the run would get less time than it asked for.
+  if (args.some((a) => a === '--timeout' || a.startsWith('--timeout='))) {
+    return Promise.reject(new Error('runCliInProcess: --timeout counts from the start of the process; run it with spawnCli'));
+  }
   const result = turn.then(() => runInProcess(args, options));
   turn = result.catch(() => undefined);
   if (options.timeoutMs === undefined) return result;
