@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The whole test suite, as `npm test` runs it on a fresh clone:
-//   1. compile the TypeScript (the CLI tests run the built app, as users do), and meanwhile
+//   1. build (`npm run build`: the CLI tests run the built app, as users do), and meanwhile
 //      install what the tests need from outside npm if it is missing (moto_server, Chromium),
-//      once, before the test files that use them run two at a time;
+//      once, before the test files that use them run side by side (one per core);
 //   2. run vitest (test files that need moto_server or Chromium start them themselves, and
 //      install them when run on their own);
 //   3. print the time taken, then one plain closing line, "tests: N passed, N failed".
@@ -59,7 +59,8 @@ async function prerequisites() {
 
 const buildStarted = performance.now();
 const [build] = await Promise.all([
-  run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']).then((code) => ({ code, ms: performance.now() - buildStarted })),
+  // The package's own build (`npm run build`): whatever it makes, the tests get the same dist/.
+  run('npm', ['run', 'build', '--silent']).then((code) => ({ code, ms: performance.now() - buildStarted })),
   prerequisites(),
 ]);
 if (build.code !== 0) {
