@@ -11,7 +11,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutBucketAclCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+// A process of its own per run: profile and credential resolution is under test, and the SDK keeps what it read of the config files per process.
+import { spawnCli as runCli } from './support/cli.js';
 import { importsOf, sdkPackages } from './support/imports.js';
 import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-cli-'));
 const DEMO = path.join(ROOT, 'demo', 'demo-account.snapshot.json');

@@ -11,7 +11,7 @@ import { evaluateEventsOutcome as evaluateEvents, type EventsOutcome as EventsRe
 import { WHOLE_FILE_MAX_BYTES, fileSource } from '../src/cloudtrail/sources/files.js';
 import { compileRule } from '../src/ruleset/load.js';
 import { loadAllRules } from '../src/ruleset/select.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { CLOUDTRAIL_FIXTURES, invictusFiles, stratusFiles, type RawRecord } from './support/cloudtrail.js';
 import { tempDirs } from './support/temp.js';
 

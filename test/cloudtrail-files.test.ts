@@ -10,7 +10,7 @@ import { buildResults } from '../src/engine/results.js';
 import { fileSource } from '../src/cloudtrail/sources/files.js';
 import { compileRule } from '../src/ruleset/load.js';
 import { loadAllRules } from '../src/ruleset/select.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { CLOUDTRAIL_FIXTURES, INVICTUS_DIR, STRATUS_DIR, allRecords, countWhere, invictusFiles, stratusFiles } from './support/cloudtrail.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-ct-'));

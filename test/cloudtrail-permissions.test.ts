@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READ_ONLY_COMMAND } from '../src/aws/pool.js';
 import { SOURCE_COMMANDS, sourceStatements } from '../src/cloudtrail/sources/index.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 
 // The CloudTrail sources read the account too (LookupEvents, the trail's S3 archive): their
 // calls are reads, declared, and covered by `awsaudit permissions --cloudtrail`.

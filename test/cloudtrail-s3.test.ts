@@ -3,7 +3,7 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { allRecords, countWhere, invictusFiles } from './support/cloudtrail.js';
 import { sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_FACTORIES, type ServiceName } from '../src/services/index.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli, spawnCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { startDenyProxy, type DenyProxy } from './support/deny-proxy.js';
 import { MOTO_CLI_ENV, startMoto, type MotoServer } from './support/moto.js';
@@ -355,8 +355,9 @@ describe('exit code 2', () => {
     }
   });
 
+  // Credential resolution in a process of its own: the SDK keeps what it read of the config files per process.
   it('when no credentials can be found: one clear line on how to provide them', async () => {
-    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1'], {
+    const r = await spawnCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1'], {
       env: { ...MOTO_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_WEB_IDENTITY_TOKEN_FILE: undefined },
     });
     expect(r.code).toBe(2);
@@ -365,7 +366,7 @@ describe('exit code 2', () => {
   });
 
   it('when a named profile does not exist: the SDK\'s reason, in one line', async () => {
-    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1', '--profile', 'no-such-profile'], {
+    const r = await spawnCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1', '--profile', 'no-such-profile'], {
       env: { ...MOTO_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
     });
     expect(r.code).toBe(2);

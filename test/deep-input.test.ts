@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSnapshot } from '../src/snapshot/read.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { DEMO, DEMO_NOW, demoVariant } from './support/snapshots.js';
 import { tempDirs } from './support/temp.js';
 

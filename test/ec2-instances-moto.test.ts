@@ -21,7 +21,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { startDenyProxy } from './support/deny-proxy.js';
 import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 import { AMI, fakeAwsKeyPair } from './support/notes-scenario.js';

@@ -10,7 +10,7 @@ import { scanFiles } from '../src/files/scan-files.js';
 import { FORMATS } from '../src/report/index.js';
 import { readSnapshot } from '../src/snapshot/read.js';
 import { tempDirs } from './support/temp.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 
 const tmp = tempDirs('awsaudit-files-cli-');

@@ -16,7 +16,7 @@ import type { CompiledRule } from '../src/ruleset/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../src/snapshot/types.js';
 import { tempDirs } from './support/temp.js';
 import { keyIdFor, randomSecret } from './support/keys.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 
 const ACCOUNT = '123456789012';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { expectedFingerprint, fingerprintLines, type FingerprintedFinding } from './support/fingerprints.js';
 
 const SCANS: Record<string, string[]> = {

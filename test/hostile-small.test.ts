@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExpiry } from '../src/findings/suppressions.js';
 import type { Review } from '../src/findings/review.js';
 import { FORMATS } from '../src/report/index.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 import { tempDirs } from './support/temp.js';
 

@@ -12,7 +12,7 @@ import { compileShellTemplate, compileTemplate } from '../src/engine/template.js
 import { compileRule } from '../src/ruleset/load.js';
 import type { RuleDefinition } from '../src/ruleset/types.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { stratusFiles, type RawRecord } from './support/cloudtrail.js';
 import { DEMO_NOW, demoVariant, readDemo } from './support/snapshots.js';
 import { tempDirs } from './support/temp.js';

@@ -9,7 +9,7 @@ import { resourceTypeInfo } from '../src/resources/types.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
 import { CASE_DEFAULT_NOW } from '../src/ruleset/tester.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { ShellSyntaxError, shellWords, simpleCommands } from './support/shell-words.js';
 
 /** Local commands that file rules print (they fix a file, not an account). */

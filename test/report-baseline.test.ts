@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { DEMO, DEMO_NOW, demoVariant, mixedCoverageVariant, readJson, resourceById, tempDir } from './support/snapshots.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { DEMO_NOW, FILE_RULES, HOSTILE, MIXED_NOW, mixedCoverageVariant, readJson, tempDir } from './support/snapshots.js';
 
 const CHROMIUM = '/usr/bin/chromium';

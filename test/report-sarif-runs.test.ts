@@ -6,7 +6,7 @@ import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { GITHUB_LIMITS } from '../src/report/sarif.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 import { sarifProblems } from './support/sarif.js';
 import { tempDirs } from './support/temp.js';

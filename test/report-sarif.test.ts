@@ -9,7 +9,7 @@ import { SEVERITY_RANK, type Severity } from '../src/model/severity.js';
 import { buildSarif, cloudUri, GITHUB_LIMITS } from '../src/report/sarif.js';
 import { selectRules } from '../src/ruleset/select.js';
 import { readSnapshot } from '../src/snapshot/read.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { DEMO, DEMO_NOW, FILE_RULES, HOSTILE, MIXED_NOW, mixedCoverageVariant, readDemo, readJson, tempDir } from './support/snapshots.js';
 

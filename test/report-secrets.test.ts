@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Review } from '../src/findings/review.js';
 import { FORMATS } from '../src/report/index.js';
 import { PRIVATE_KEY_REMOVED, SECRET_KEY_REMOVED, maskKeyId, maskSecrets } from '../src/secrets/detect.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 import { tempDirs } from './support/temp.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { globToRegExp, parseExpiry } from '../src/findings/suppressions.js';
-import { runCli } from './support/cli.js';
+import { runCliInProcess as runCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { readJson, tempDir } from './support/snapshots.js';
 

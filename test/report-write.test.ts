@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, runCli } from './support/cli.js';
+import { CLI, ROOT, runCliInProcess as runCli } from './support/cli.js';
 import { tempDirs } from './support/temp.js';
 
 const tmp = tempDirs('awsaudit-write-');

@@ -9,7 +9,7 @@ import { regexProblem } from '../src/engine/regex-safety.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles, type RuleFile } from '../src/ruleset/load.js';
 import { pinMismatch, runCase, testRule } from '../src/ruleset/tester.js';
 import type { FailCase, RuleDefinition } from '../src/ruleset/types.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 
 const USER_RULES = path.join('test', 'fixtures', 'user-rules');
 const { rules: builtin } = await loadRuleFiles([BUILTIN_RULES_DIR]);

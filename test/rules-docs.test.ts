@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderRulesMarkdown } from '../src/ruleset/docs.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles } from '../src/ruleset/load.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 
 const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
 const committed = readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf8');

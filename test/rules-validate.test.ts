@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 
 const dir = path.join('test', 'fixtures', 'broken-rules');
 const at = (file: string) => `${path.join(dir, file)}: `;

@@ -11,7 +11,7 @@ import { ENRICHERS } from '../src/enrich/index.js';
 import { RESOURCE_TYPES } from '../src/resources/types.js';
 import { renderResourcesMarkdown } from '../src/services/docs.js';
 import { CLIENT_FACTORIES, SERVICES } from '../src/services/index.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 
 const committed = readFileSync(path.join(ROOT, 'docs', 'resources.md'), 'utf8');
 

@@ -13,7 +13,7 @@ import { fileSource } from '../src/cloudtrail/sources/files.js';
 import { scanFiles } from '../src/files/scan-files.js';
 import { compileRule } from '../src/ruleset/load.js';
 import { loadAllRules } from '../src/ruleset/select.js';
-import { CLI, runCli } from './support/cli.js';
+import { CLI, runCliInProcess as runCli } from './support/cli.js';
 import { keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 import { tempDirs } from './support/temp.js';
 
