@@ -310,11 +310,14 @@ export function ruleReads(rule: RuleExpressions): PathReads {
 }
 
 /**
- * The top-level fields of `data` a rule's decision reads; undefined when it reads `data` as a
- * whole (or in a way this analysis does not follow), so no field list can stand for it.
+ * The top-level fields of `data` a rule decides on, when it decides on `data` alone. Undefined
+ * when its decision also reads facts (their enrichers say "unknown" themselves when the data
+ * they need is missing, and the rule's `unknownWhen` makes that undecided), or reads `data` as a
+ * whole or in a way this analysis does not follow (no field list can stand for it then).
  */
 export function decisionDataFields(rule: RuleExpressions): string[] | undefined {
   const reads = decisionReads(rule);
+  if (reads.locations.some((l) => l[0] === 'facts')) return undefined;
   if (reads.whole.some((l) => l.length === 0 || (l.length === 1 && l[0] === 'data'))) return undefined;
   const fields = new Set<string>();
   for (const l of reads.locations) if (l[0] === 'data' && l.length >= 2 && l[1] !== ITEM && l[1] !== ANY_MEMBER) fields.add(l[1]!);

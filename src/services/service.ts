@@ -38,10 +38,10 @@ export interface ResourceTypeDefinition {
   /** docs/resources.md: said after the types the enrichers read (e.g. which of them are read only when collected). */
   readonly factsReadsNote?: string;
   /**
-   * The shape of `data`. Not checked yet: the slot is here so that each type's fields are
-   * declared next to the code that fills them.
+   * The shape of `data`: the fields its rules and enrichers read, with their types (other fields
+   * are allowed). A resource whose data does not match it is not evaluated (src/snapshot/check-data.ts).
    */
-  readonly dataSchema?: JsonSchema;
+  readonly dataSchema: JsonSchema;
 }
 
 /** The resource types of a service, by type name (`aws.<service>.<kind>`, `file.<kind>`). */

@@ -1,5 +1,6 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
+import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 
 export const TRAIL = ['aws.cloudtrail.trail'] as const;
@@ -11,11 +12,22 @@ const TYPES = {
     id: 'Name',
     region: 'home region',
     data: '`DescribeTrails` item (every scanned region is asked; copies merged by `TrailARN`, so a multi-region trail is one resource) plus `Status` (`GetTrailStatus` output), `EventSelectors`, `AdvancedEventSelectors` (`GetEventSelectors`).',
-    dataSchema: {
-      type: 'object',
-      required: ['Name', 'TrailARN'],
-      properties: { Name: { type: 'string' }, TrailARN: { type: 'string' }, IsMultiRegionTrail: { type: 'boolean' }, S3BucketName: { type: 'string' }, Status: { type: 'object' }, EventSelectors: { type: 'array' } },
-    },
+    // Status, EventSelectors and AdvancedEventSelectors are absent when their call failed (a gap).
+    dataSchema: object(
+      {
+        Name: string,
+        TrailARN: string,
+        HomeRegion: string,
+        IsMultiRegionTrail: boolean,
+        S3BucketName: string,
+        LogFileValidationEnabled: boolean,
+        CloudWatchLogsLogGroupArn: string,
+        Status: object({ IsLogging: boolean, StopLoggingTime: string }),
+        EventSelectors: orNull(listOf(object({ IncludeManagementEvents: boolean, ReadWriteType: string }))),
+        AdvancedEventSelectors: orNull(listOf(object({ FieldSelectors: listOf(object({ Field: string, Equals: listOf(string) })) }))),
+      },
+      ['Name', 'TrailARN'],
+    ),
   },
   // Read from events (`--cloudtrail`), not collected: src/cloudtrail reads and evaluates them.
   'aws.cloudtrail.event': {
@@ -24,7 +36,26 @@ const TYPES = {
     id: 'eventID',
     region: 'awsRegion',
     data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by `src/cloudtrail/event-facts.ts`): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was).',
-    dataSchema: { type: 'object', required: ['eventID', 'eventName', 'eventSource', 'eventTime'], properties: { eventID: { type: 'string' }, eventName: { type: 'string' }, eventSource: { type: 'string' }, eventTime: { type: 'string' }, awsRegion: { type: 'string' } } },
+    // The fields of a record that rules read. Within requestParameters and responseElements,
+    // each API has its own shape (AWS documents them per event); rules read them defensively.
+    dataSchema: object(
+      {
+        eventID: string,
+        eventName: string,
+        eventSource: string,
+        eventTime: string,
+        awsRegion: string,
+        recipientAccountId: string,
+        sourceIPAddress: string,
+        userAgent: string,
+        errorCode: string,
+        userIdentity: object({ type: string, arn: string, userName: string, invokedBy: string, accessKeyId: string }),
+        requestParameters: orNull(anyObject),
+        responseElements: orNull(anyObject),
+        additionalEventData: orNull(anyObject),
+      },
+      ['eventID', 'eventName', 'eventSource', 'eventTime'],
+    ),
   },
   'aws.cloudtrail.eip-allocation': {
     scope: 'regional',
@@ -32,7 +63,22 @@ const TYPES = {
     id: 'allocationId',
     region: 'awsRegion',
     data: 'synthetic, from correlating the whole event stream (`src/cloudtrail/eip-allocations.ts`): `{ allocationId, publicIp, allocatedAt, allocateEventID, allocatedBy, sourceIPAddress, userAgent, associatedAt: string\\|null, releasedAt: string\\|null, observedUntil, hoursSinceAllocation }` — an `AllocateAddress` and the time of the latest `AssociateAddress` / `ReleaseAddress` of the same allocation id (or public IP) that came after it, if any, up to the end of the window read.',
-    dataSchema: { type: 'object', required: ['allocationId', 'allocatedAt'], properties: { allocationId: { type: 'string' }, publicIp: { type: 'string' }, allocatedAt: { type: 'string' }, associatedAt: { type: ['string', 'null'] }, releasedAt: { type: ['string', 'null'] }, hoursSinceAllocation: { type: 'number' } } },
+    dataSchema: object(
+      {
+        allocationId: string,
+        publicIp: string,
+        allocatedAt: string,
+        allocateEventID: string,
+        allocatedBy: string,
+        sourceIPAddress: string,
+        userAgent: string,
+        associatedAt: orNull(string),
+        releasedAt: orNull(string),
+        observedUntil: string,
+        hoursSinceAllocation: number,
+      },
+      ['allocationId', 'allocatedAt'],
+    ),
   },
 } as const satisfies ResourceTypeTable;
 
