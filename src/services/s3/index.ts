@@ -46,7 +46,6 @@ const TYPES = {
     dataSchema: object(
       {
         Name: string,
-        BucketRegion: string,
         Acl: object({ Grants: listOf(object({ Grantee: object({ Type: string, URI: string }), Permission: string })) }),
         // The policy's JSON text as S3 returns it (an already parsed object is read too).
         Policy: { type: ['string', 'object', 'null'] },
@@ -57,7 +56,7 @@ const TYPES = {
         Website: orNull(object({ IndexDocument: object({ Suffix: string }), RedirectAllRequestsTo: object({ HostName: string, Protocol: string }) })),
         Tags: tags,
       },
-      ['Name', 'BucketRegion'],
+      ['Name'],
     ),
   },
   'aws.s3.account-public-access-block': {
