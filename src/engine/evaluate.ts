@@ -207,7 +207,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     ...invalidDataNotes(snapshot, invalidByType, rules),
     ...rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : [])),
     ...rules.flatMap((rule, i) =>
-      lacking[i] ? [`${rule.id}: ${lacking[i]} resource(s) have none of the fields it reads (${decisionFields[i]!.join(', ')}), so they are undecided, not passed, e.g. ${lackingExamples[i]}`] : [],
+      lacking[i] ? [`${rule.id}: ${lacking[i]} resource(s) have none of the data fields the rule decides on (${decisionFields[i]!.join(', ')}): undecided, not passed, e.g. ${lackingExamples[i]}`] : [],
     ),
   ];
   return notes.length ? { tallies, findings, notes } : { tallies, findings };

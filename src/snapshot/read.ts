@@ -103,7 +103,10 @@ export function checkResourceTypes(snapshot: Snapshot, label: string): void {
     );
   }
   for (const [type, { count, malformed, first }] of byType) {
-    if (malformed === count && first) lines.push(`${count === 1 ? `the one ${type}` : `none of the ${count} ${type} resources`} has the shape of its type: ${describeInvalid(first)}`);
+    if (malformed === count && first) {
+      const which = count === 1 ? `its one ${type} resource does not` : `none of its ${count} ${type} resources`;
+      lines.push(`${which} have the shape of that type's data, e.g. ${describeInvalid(first)}`);
+    }
   }
   if (lines.length === 0) return;
   throw new UserError(
