@@ -1,9 +1,64 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
 import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
-import type { ResourceTypeTable, Service } from '../service.js';
+import type { JsonSchema, ResourceTypeTable, Service } from '../service.js';
 
 export const TRAIL = ['aws.cloudtrail.trail'] as const;
+
+/**
+ * Ports and flags as CloudTrail records them: usually numbers and booleans, as text from some
+ * callers and log shippers (the event rules read both: src/cloudtrail/request-parameters.ts).
+ */
+const port: JsonSchema = { type: ['integer', 'string'] };
+const flag: JsonSchema = { type: ['boolean', 'string'] };
+/** XML-derived parameters hold one item as an object and several as a list. */
+const oneOrMore = (item: JsonSchema): JsonSchema => ({ type: ['array', 'object'], items: item, ...(item.properties ? { properties: item.properties } : {}) });
+
+/** An IP range as AuthorizeSecurityGroupIngress records it (`ipRanges.items`, `ipv6Ranges.items`). */
+const IP_PERMISSION_ITEM = object({
+  ipProtocol: string,
+  fromPort: port,
+  toPort: port,
+  ipRanges: object({ items: listOf(object({ cidrIp: string })) }),
+  ipv6Ranges: object({ items: listOf(object({ cidrIpv6: string })) }),
+});
+
+const SECURITY_GROUP_RULE = object({ ipProtocol: string, fromPort: port, toPort: port, cidrIpv4: string, cidrIpv6: string });
+
+/** The request parameters the event rules read (IAM, CloudTrail, Config, EC2, RDS, S3 calls). */
+const REQUEST_PARAMETERS = object({
+  // IAM
+  userName: string,
+  roleName: string,
+  groupName: string,
+  policyArn: string,
+  policyName: string,
+  policyDocument: string,
+  // CloudTrail, Config, VPC flow logs
+  name: string,
+  trailName: string,
+  eventSelectors: listOf(object({ readWriteType: string, includeManagementEvents: flag })),
+  configurationRecorderName: string,
+  deliveryChannelName: string,
+  DeleteFlowLogsRequest: object({ FlowLogId: oneOrMore(object({ content: string })) }),
+  flowLogIds: { type: ['array', 'object', 'string'] },
+  // EC2 security groups
+  groupId: string,
+  ipProtocol: string,
+  fromPort: port,
+  toPort: port,
+  cidrIp: string,
+  ipPermissions: object({ items: listOf(IP_PERMISSION_ITEM) }),
+  // RDS
+  dBInstanceIdentifier: string,
+  multiAZ: flag,
+  // S3
+  bucketName: string,
+  'x-amz-acl': { type: ['array', 'string'], items: string },
+  AccessControlPolicy: object({ AccessControlList: object({ Grant: oneOrMore(object({ Grantee: object({ URI: string }) })) }) }),
+  bucketPolicy: object({ Statement: oneOrMore(object({ Effect: string, Principal: { type: ['string', 'object'], properties: { AWS: { type: ['string', 'array'] } } }, Condition: anyObject })) }),
+  PublicAccessBlockConfiguration: object({ BlockPublicAcls: flag, IgnorePublicAcls: flag, BlockPublicPolicy: flag, RestrictPublicBuckets: flag }),
+});
 
 const TYPES = {
   'aws.cloudtrail.trail': {
@@ -36,8 +91,8 @@ const TYPES = {
     id: 'eventID',
     region: 'awsRegion',
     data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by `src/cloudtrail/event-facts.ts`): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was).',
-    // The fields of a record that rules read. Within requestParameters and responseElements,
-    // each API has its own shape (AWS documents them per event); rules read them defensively.
+    // The fields of a record that rules read. Request parameters and response elements are each
+    // API's own; those below are the ones the event rules read, as CloudTrail writes them.
     dataSchema: object(
       {
         eventID: string,
@@ -50,9 +105,9 @@ const TYPES = {
         userAgent: string,
         errorCode: string,
         userIdentity: object({ type: string, arn: string, userName: string, invokedBy: string, accessKeyId: string }),
-        requestParameters: orNull(anyObject),
-        responseElements: orNull(anyObject),
-        additionalEventData: orNull(anyObject),
+        requestParameters: orNull(REQUEST_PARAMETERS),
+        responseElements: orNull(object({ ConsoleLogin: string, securityGroupRuleSet: object({ items: listOf(SECURITY_GROUP_RULE) }) })),
+        additionalEventData: orNull(object({ MFAUsed: string })),
       },
       ['eventID', 'eventName', 'eventSource', 'eventTime'],
     ),
