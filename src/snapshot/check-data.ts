@@ -129,11 +129,14 @@ export function describeInvalid(invalid: InvalidResource): string {
 /** Known resource types within this edit distance of an unknown one are suggested. */
 const SUGGEST_DISTANCE = 3;
 
-/** The known resource type closest to a misspelled one, if any is close. */
+/** The known resource type closest to a misspelled one, if any is close (those of the same service first). */
 export function closestType(type: string): string | undefined {
+  const service = type.slice(0, type.indexOf('.', type.indexOf('.') + 1) + 1);
+  const all = Object.keys(RESOURCE_TYPES);
+  const sameService = service ? all.filter((t) => t.startsWith(service)) : [];
   let best: string | undefined;
   let bestDistance = SUGGEST_DISTANCE + 1;
-  for (const known of Object.keys(RESOURCE_TYPES)) {
+  for (const known of sameService.length ? sameService : all) {
     const d = editDistance(type, known, bestDistance);
     if (d < bestDistance) [best, bestDistance] = [known, d];
   }
