@@ -12,7 +12,7 @@ import { INVALID_DATA, evaluate } from '../src/engine/evaluate.js';
 import { checkSemantics, compileRule } from '../src/ruleset/load.js';
 import { testRule } from '../src/ruleset/tester.js';
 import type { CompiledRule, RuleDefinition } from '../src/ruleset/types.js';
-import { selectRules } from '../src/ruleset/select.js';
+import { loadAllRules, selectRules } from '../src/ruleset/select.js';
 import { readSnapshot } from '../src/snapshot/read.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { runCli } from './support/cli.js';
@@ -233,8 +233,8 @@ describe('the snapshot written by a user can be fixed from the message alone', (
 });
 
 const builtins = new Map<string, RuleDefinition>();
-const all = await selectRules({}, { ruleDirs: [], rules: {}, suppressions: [] } as never);
-for (const r of all) builtins.set(r.id, r.definition);
+// Every built-in rule, opt-in ones too.
+for (const r of await loadAllRules([])) builtins.set(r.definition.id, r.definition);
 
 function def(id: string): RuleDefinition {
   const d = builtins.get(id);
