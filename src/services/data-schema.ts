@@ -2,14 +2,28 @@
 // JSON types AWS gives its fields, written once. A data schema declares the fields rules and
 // enrichers read, with their types; other fields are allowed (AWS adds fields), and a field a
 // collector may leave out is not required.
-import type { JsonSchema } from './service.js';
+import type { JsonValue } from '../util/json.js';
+
+/**
+ * JSON Schema of a resource's `data`: the fields rules and enrichers read, with their types. The
+ * keywords are those draft-07 and 2020-12 share (test/data-schemas.test.ts compiles both ways).
+ */
+export interface JsonSchema {
+  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | ReadonlyArray<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
+  description?: string;
+  properties?: { readonly [field: string]: JsonSchema };
+  required?: readonly string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  enum?: readonly JsonValue[];
+  anyOf?: readonly JsonSchema[];
+}
 
 export const string: JsonSchema = { type: 'string' };
 export const integer: JsonSchema = { type: 'integer' };
 export const number: JsonSchema = { type: 'number' };
 export const boolean: JsonSchema = { type: 'boolean' };
 export const anyObject: JsonSchema = { type: 'object' };
-export const anyList: JsonSchema = { type: 'array' };
 
 /** The same schema, or null: how collectors record "not configured" (or a value AWS reports as N/A). */
 export function orNull(schema: JsonSchema): JsonSchema {

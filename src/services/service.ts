@@ -5,20 +5,10 @@
 import type { AwsClient, ClientFactory } from '../aws/client.js';
 import type { Collector } from '../collect/types.js';
 import type { Enricher } from '../enrich/types.js';
-import type { JsonValue } from '../util/json.js';
+import type { JsonSchema } from './data-schema.js';
 
-/** JSON Schema (draft 2020-12) of a resource's `data`: the fields rules and enrichers read, with their types. */
-export interface JsonSchema {
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | ReadonlyArray<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
-  description?: string;
-  properties?: { readonly [field: string]: JsonSchema };
-  required?: readonly string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  enum?: readonly JsonValue[];
-  anyOf?: readonly JsonSchema[];
-  format?: string;
-}
+export type { JsonSchema };
+
 
 /** Where resources of a type live: one region, the account as a whole ("global"), or the local machine. */
 export type ResourceScope = 'regional' | 'global' | 'local';

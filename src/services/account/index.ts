@@ -17,7 +17,8 @@ const TYPES = {
     facts:
       '`multiRegionTrailLogging` (a multi-region trail of this account is logging every management event, reads and writes: true/false, null when trails were not collected or a gap or an unreadable status leaves it open), `multiRegionTrails`, `trailNames`; `regionsWithoutConfigRecorder` (scanned regions with no recorder of this account; regions whose recorders could not be read are left out), `configRecorderRegionsUnknown`',
     factsReadsNote: 'each rule over the account requires the type it needs: trails or recorders',
-    dataSchema: object({ AccountId: string, Partition: string, Regions: listOf(string), Alias: orNull(string) }, ['AccountId', 'Partition', 'Regions']),
+    // Regions is required: the recorder facts are about these regions, and none is not "all covered".
+    dataSchema: object({ AccountId: string, Regions: listOf(string), Alias: orNull(string) }, ['AccountId', 'Regions']),
   },
 } as const satisfies ResourceTypeTable;
 
