@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flattenIngress } from '../src/enrich/ec2-security-group.js';
+import { flattenIngress } from '../src/services/ec2/enrich-security-group.js';
 import { regexProblem } from '../src/engine/regex-safety.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles, type RuleFile } from '../src/ruleset/load.js';
 import { pinMismatch, runCase, testRule } from '../src/ruleset/tester.js';

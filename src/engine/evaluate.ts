@@ -85,8 +85,14 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
   // Resources whose data does not have the shape of their type (src/snapshot/check-data.ts):
   // the rules of their type leave them undecided, and rules whose facts or required types read
   // them are incomplete. Checked once per type, for the types the rules read.
+  const read = new Set<string>();
+  for (const [type, indexes] of rulesByType) {
+    read.add(type);
+    for (const t of factSources(type)) read.add(t);
+    for (const i of indexes) for (const t of rules[i]!.definition.requires ?? []) read.add(t);
+  }
   const invalidByType = new Map<string, Map<Resource, DataProblem>>();
-  for (const type of new Set([...rulesByType.keys()].flatMap((t) => [t, ...factSources(t), ...rules.flatMap((r) => (r.definition.resource === t ? (r.definition.requires ?? []) : []))]))) {
+  for (const type of read) {
     const invalid = invalidOfType(type, enrichContext.index.ofType(type));
     if (invalid) invalidByType.set(type, invalid);
   }
@@ -204,7 +210,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     };
   });
   const notes = [
-    ...invalidDataNotes(snapshot, invalidByType, rules),
+    ...invalidDataNotes(snapshot, invalidByType, rulesByType),
     ...rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : [])),
     ...rules.flatMap((rule, i) =>
       lacking[i] ? [`${rule.id}: ${lacking[i]} resource(s) have none of the data fields the rule decides on (${decisionFields[i]!.join(', ')}): undecided, not passed, e.g. ${lackingExamples[i]}`] : [],
@@ -220,11 +226,11 @@ export const INVALID_DATA = 'InvalidResourceData';
 const INVALID_EXAMPLES = 5;
 
 /** One note per type with malformed resources: how many, which rules set them aside, and where the first few go wrong. */
-function invalidDataNotes(snapshot: Snapshot, invalidByType: ReadonlyMap<string, ReadonlyMap<Resource, DataProblem>>, rules: readonly CompiledRule[]): string[] {
+function invalidDataNotes(snapshot: Snapshot, invalidByType: ReadonlyMap<string, ReadonlyMap<Resource, DataProblem>>, rulesByType: ReadonlyMap<string, readonly number[]>): string[] {
   const notes: string[] = [];
   for (const [type, invalid] of invalidByType) {
     const examples = [...invalid].slice(0, INVALID_EXAMPLES).map(([resource, problem]) => describeInvalid({ resource, problem, index: snapshot.resources.indexOf(resource) }));
-    const ruleCount = rules.filter((r) => r.definition.resource === type).length;
+    const ruleCount = rulesByType.get(type)?.length ?? 0;
     const effect = ruleCount > 0 ? `undecided for the ${ruleCount} rule(s) over ${type}, not passed` : 'the rules whose facts read them are incomplete';
     const more = invalid.size > examples.length ? `; and ${invalid.size - examples.length} more` : '';
     notes.push(`${invalid.size} ${type} resource(s) do not have the shape of their type and were not evaluated (${effect}): ${examples.join('; ')}${more}`);
