@@ -12,7 +12,9 @@ import { ANY_MEMBER, ITEM, ruleReads, type Location } from '../src/engine/data-p
 import { RESOURCE_TYPES } from '../src/resources/types.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles } from '../src/ruleset/load.js';
 import type { JsonSchema } from '../src/services/service.js';
-import { dataProblem } from '../src/snapshot/check-data.js';
+import { DATA_VALIDATOR_OPTIONS, dataProblem, precompiledValidator } from '../src/snapshot/check-data.js';
+// @ts-expect-error: a plain script of the project, without type declarations
+import { generateDataValidators } from '../scripts/build-data-validators.mjs';
 import { checkResourceTypes } from '../src/snapshot/read.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { ROOT } from './support/cli.js';
@@ -36,6 +38,54 @@ describe('every resource type declares the shape of its data', () => {
       const ajv = new AjvClass({ strict: true, allErrors: true, allowUnionTypes: true });
       for (const [type, info] of TYPES) expect(() => ajv.compile(info.dataSchema), type).not.toThrow();
     }
+  });
+
+  it('compiled ahead of time into src/snapshot/data-validators.generated.ts, which is current (node scripts/build-data-validators.mjs)', () => {
+    const committed = readFileSync(path.join(ROOT, 'src', 'snapshot', 'data-validators.generated.ts'), 'utf8');
+    const generated = (generateDataValidators as (types: unknown, options: unknown) => string)(RESOURCE_TYPES, DATA_VALIDATOR_OPTIONS);
+    expect(committed === generated, 'src/snapshot/data-validators.generated.ts is out of date: npx tsc -p tsconfig.json && node scripts/build-data-validators.mjs').toBe(true);
+    for (const [type] of TYPES) expect(precompiledValidator(type), type).toBeDefined();
+  });
+
+  it('and a schema changed since is compiled when it is needed, with the same results', async () => {
+    const { RESOURCE_TYPES: types } = await import('../src/resources/types.js');
+    const info = types['aws.rds.db-instance'] as { dataSchema: JsonSchema };
+    const original = info.dataSchema;
+    try {
+      // As if a field were added to the schema and the file not generated again.
+      (info as { dataSchema: JsonSchema }).dataSchema = { ...original, properties: { ...original.properties, Iops: { type: 'integer' } } };
+      expect(precompiledValidator('aws.rds.db-instance')).toBeUndefined();
+    } finally {
+      (info as { dataSchema: JsonSchema }).dataSchema = original;
+    }
+    expect(precompiledValidator('aws.rds.db-instance')).toBeDefined();
+  });
+
+  it('the ready-made validators and ajv compiling the schema now agree, on good data and on every single-field mutation of it', () => {
+    const ajv = new Ajv(DATA_VALIDATOR_OPTIONS);
+    const compiled = new Map(TYPES.map(([type, info]) => [type, ajv.compile(info.dataSchema)]));
+    const verdict = (validate: ReturnType<Ajv['compile']>, data: unknown) => (validate(data) ? 'valid' : `${validate.errors?.[0]?.instancePath} ${validate.errors?.[0]?.keyword}`);
+    let compared = 0;
+    const differ: string[] = [];
+    for (const r of readDemo().resources) {
+      const mutations: unknown[] = [r.data];
+      for (const key of Object.keys(r.data)) {
+        for (const value of [undefined, null, 5, 'x', true, {}, [], [5], { a: 1 }]) {
+          const copy: Record<string, unknown> = { ...r.data };
+          if (value === undefined) delete copy[key];
+          else copy[key] = value;
+          mutations.push(copy);
+        }
+      }
+      for (const data of mutations) {
+        compared++;
+        const a = verdict(precompiledValidator(r.type)!, data);
+        const b = verdict(compiled.get(r.type)!, data);
+        if (a !== b) differ.push(`${r.type} ${JSON.stringify(data).slice(0, 80)}: ${a} / ${b}`);
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
+    expect(differ).toEqual([]);
   });
 
   it('whose required fields are declared fields', () => {

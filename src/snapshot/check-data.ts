@@ -1,6 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { hash } from 'node:crypto';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { RESOURCE_TYPES, isResourceType } from '../resources/types.js';
 import { pointerToken } from '../util/json.js';
+import { PRECOMPILED } from './data-validators.generated.js';
 import type { Resource } from './types.js';
 
 /**
@@ -25,20 +27,33 @@ export interface DataProblem {
 }
 
 /**
- * The data schemas are compiled the first time a resource of their type is checked, one
- * validator per type, by an instance of their own. It stops at the first mismatch (one is
- * enough to set a resource aside, and it is the cheap path); the schemas themselves are checked
- * against the JSON Schema meta-schema by the test suite, not at every start.
+ * How the data schemas are compiled: one validator per type, stopping at the first mismatch (one
+ * is enough to set a resource aside, and it is the cheap path). The schemas themselves are
+ * checked against the JSON Schema meta-schema by the test suite, not at every start.
  */
+export const DATA_VALIDATOR_OPTIONS = { allErrors: false, allowUnionTypes: true, verbose: false, messages: false, validateSchema: false, code: { optimize: false } } as const satisfies Options;
+
+/**
+ * The validators ajv compiled ahead of time (scripts/build-data-validators.mjs): compiling ~30
+ * schemas at start-up costs about 60 ms of `scan --demo`. One whose schema has changed since is
+ * not used; that schema is compiled here, the first time a resource of its type is checked.
+ */
+const PRECOMPILED_VALIDATORS = PRECOMPILED as unknown as { readonly [type: string]: { schema: string; validate: ValidateFunction } | undefined };
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
+
+/** The ready-made validator of a type, if it was made from the type's schema as it is now. */
+export function precompiledValidator(type: string): ValidateFunction | undefined {
+  const precompiled = PRECOMPILED_VALIDATORS[type];
+  if (!precompiled || !isResourceType(type)) return undefined;
+  return precompiled.schema === hash('sha256', JSON.stringify(RESOURCE_TYPES[type].dataSchema), 'hex').slice(0, 32) ? precompiled.validate : undefined;
+}
 
 function validatorOf(type: string): ValidateFunction | undefined {
   let validate = validators.get(type);
   if (validate) return validate;
   if (!isResourceType(type)) return undefined;
-  ajv ??= new Ajv({ allErrors: false, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } });
-  validate = ajv.compile(RESOURCE_TYPES[type].dataSchema);
+  validate = precompiledValidator(type) ?? (ajv ??= new Ajv(DATA_VALIDATOR_OPTIONS)).compile(RESOURCE_TYPES[type].dataSchema);
   validators.set(type, validate);
   return validate;
 }
@@ -77,6 +92,16 @@ function kindOf(value: unknown): string {
 
 const TYPE_WORDS: Readonly<Record<string, string>> = { object: 'an object', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'null' };
 
+/** The value a JSON pointer names inside `data`. */
+function valueAt(data: unknown, pointer: string): unknown {
+  let value = data;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
 function describe(error: ErrorObject | undefined, data: unknown): DataProblem {
   if (!error) return { pointer: '', message: 'does not match its type', shape: true };
   const pointer = error.instancePath;
@@ -88,9 +113,9 @@ function describe(error: ErrorObject | undefined, data: unknown): DataProblem {
   }
   if (error.keyword === 'type') {
     const expected = (Array.isArray(p.type) ? p.type : String(p.type).split(',')).map((t) => TYPE_WORDS[String(t)] ?? String(t));
-    return { pointer, message: `must be ${expected.join(' or ')}, not ${kindOf(error.data)}`, shape: depth <= 1 };
+    return { pointer, message: `must be ${expected.join(' or ')}, not ${kindOf(valueAt(data, pointer))}`, shape: depth <= 1 };
   }
-  return { pointer, message: error.message ?? error.keyword, shape: depth <= 1 };
+  return { pointer, message: `does not match the "${error.keyword}" of its type`, shape: depth <= 1 };
 }
 
 /**
