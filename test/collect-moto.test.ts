@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_FACTORIES, type ServiceName } from '../src/services/index.js';
+import { dataProblem } from '../src/snapshot/check-data.js';
 import { ROOT, runCliInProcess as runCli, spawnCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { startDenyProxy, type DenyProxy } from './support/deny-proxy.js';
@@ -194,6 +195,15 @@ describe('awsaudit collect', () => {
     expect(evaluated.code).toBe(1);
     const report = JSON.parse(evaluated.stdout) as Report;
     expect(report.findings.map(key).sort()).toEqual(expectedFindings(scenario));
+  });
+
+  it('collects data in the shape each type declares (src/services/<service>/index.ts `dataSchema`)', () => {
+    const problems = snapshot.resources.flatMap((r, i) => {
+      const p = dataProblem(r.type, r.data);
+      return p ? [`/resources/${i}/data${p.pointer} (${r.type} ${r.id}): ${p.message}`] : [];
+    });
+    expect(snapshot.resources.length).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
   });
 
   it('never stores a Lambda environment value; names and masked detections only', () => {

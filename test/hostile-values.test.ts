@@ -89,8 +89,8 @@ describe('ports and flags written as text in request parameters are read as what
   });
 });
 
-describe('a snapshot that passes the schema but holds a value of the wrong type', () => {
-  it('ZoneName: 5 on a load balancer: the run goes on, the single-AZ finding keeps its evidence, the message shows a placeholder', async () => {
+describe('a snapshot that holds a value of the wrong type where its type declares another', () => {
+  it('ZoneName: 5 on a load balancer: the run goes on, the load balancers are undecided (not passed) and a note names each and the field', async () => {
     const dir = tmp();
     const file = demoVariant((s) => {
       for (const r of s.resources) if (r.type === 'aws.elbv2.load-balancer') (r.data as { AvailabilityZones: unknown }).AvailabilityZones = [{ ZoneName: 5, SubnetId: 'subnet-1' }];
@@ -98,16 +98,17 @@ describe('a snapshot that passes the schema but holds a value of the wrong type'
     const r = await runCli(['evaluate', '--snapshot', file, '--now', DEMO_NOW, '--format', 'json', '--output', 'json=-', '--fail-on', 'none']);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as Report;
-    const singleAz = report.findings.filter((f) => f.ruleId === 'elbv2-load-balancer-single-az');
-    expect(singleAz.length).toBe(2);
-    for (const f of singleAz) {
-      expect(f.message).toContain('(value of an unexpected type)');
-      expect(f.evidence.length).toBeGreaterThan(0);
+    const report = JSON.parse(r.stdout) as Report & { scan: { notes: string[] } };
+    for (const id of ['elbv2-load-balancer-single-az', 'elbv2-load-balancer-without-https']) {
+      expect(report.findings.filter((f) => f.ruleId === id)).toEqual([]);
+      expect(report.rules.find((x) => x.ruleId === id)).toMatchObject({ status: 'incomplete', complete: false, undecided: 2 });
     }
+    const note = report.scan.notes.find((n) => n.includes('aws.elbv2.load-balancer'));
+    expect(note).toMatch(/"django-board-alb" at \/resources\/\d+\/data\/AvailabilityZones\/0\/ZoneName: must be text, not 5/);
+    expect(note).toMatch(/"django-board-internal-nlb" at \/resources\/\d+\/data\/AvailabilityZones\/0\/ZoneName/);
     // Every other rule was evaluated as usual: the demo's other findings are all there.
     const clean = JSON.parse((await runCli(['evaluate', '--snapshot', demoVariant(() => undefined, tmp()), '--now', DEMO_NOW, '--format', 'json', '--output', 'json=-', '--fail-on', 'none'])).stdout) as Report;
-    const others = (rep: Report) => rep.findings.filter((f) => f.ruleId !== 'elbv2-load-balancer-single-az').map((f) => `${f.ruleId} ${f.resource.id} ${f.message}`);
+    const others = (rep: Report) => rep.findings.filter((f) => !f.ruleId.startsWith('elbv2-load-balancer-')).map((f) => `${f.ruleId} ${f.resource.id} ${f.message}`);
     expect(others(report)).toEqual(others(clean));
   });
 });

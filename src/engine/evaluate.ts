@@ -1,12 +1,14 @@
 import { hash } from 'node:crypto';
 import { enrichResource, enrichersFor, factSources, type EnrichedResource } from '../enrich/index.js';
 import { SnapshotIndex } from '../snapshot/index.js';
+import { describeInvalid, invalidOfType, type DataProblem } from '../snapshot/check-data.js';
 import type { Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
-import type { Snapshot } from '../snapshot/types.js';
+import type { Resource, Snapshot } from '../snapshot/types.js';
 import { errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
+import { decisionDataFields } from './data-paths.js';
 import type { Evaluation, Finding } from './findings.js';
 import { buildResults, resourceKey, type RuleTally, type SourceResults } from './results.js';
 
@@ -80,6 +82,24 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     list.push(i);
     rulesByType.set(rule.definition.resource, list);
   });
+  // Resources whose data does not have the shape of their type (src/snapshot/check-data.ts):
+  // the rules of their type leave them undecided, and rules whose facts or required types read
+  // them are incomplete. Checked once per type, for the types the rules read.
+  const read = new Set<string>();
+  for (const [type, indexes] of rulesByType) {
+    read.add(type);
+    for (const t of factSources(type)) read.add(t);
+    for (const i of indexes) for (const t of rules[i]!.definition.requires ?? []) read.add(t);
+  }
+  const invalidByType = new Map<string, Map<Resource, DataProblem>>();
+  for (const type of read) {
+    const invalid = invalidOfType(type, enrichContext.index.ofType(type));
+    if (invalid) invalidByType.set(type, invalid);
+  }
+  const decisionFields = rules.map(decisionFieldsOf);
+  /** Per rule: resources that have none of the data fields its decision reads (sparse: rarely any), and the first one. */
+  const lacking: number[] = [];
+  const lackingExamples: string[] = [];
   const evaluated = new Array<number>(rules.length).fill(0);
   const failed = new Array<number>(rules.length).fill(0);
   const undecided = new Array<number>(rules.length).fill(0);
@@ -104,7 +124,17 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
   for (const [type, indexes] of rulesByType) {
     const ofType = enrichContext.index.ofType(type);
     const enrichers = enrichersFor(type);
+    const invalid = invalidByType.get(type);
     for (let r = 0; r < ofType.length; r++) {
+      if (invalid?.has(ofType[r]!)) {
+        // Not evaluated: a rule would read values it cannot interpret, and pass the resource.
+        for (const i of indexes) {
+          evaluated[i]!++;
+          undecided[i]!++;
+          if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(ofType[r]!.id);
+        }
+        continue;
+      }
       let resource: EnrichedResource;
       try {
         resource = enrichResource(ofType[r]!, enrichContext, enrichers);
@@ -122,10 +152,14 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
         let finding: Finding;
         try {
           if (!rule.condition.test(resource, ctx)) {
-            // Not a finding; but a resource whose facts are unknown is not a pass either.
-            if (rule.unknown?.test(resource, ctx)) {
+            // Not a finding; but a resource whose facts are unknown is not a pass either, nor
+            // one whose data has none of the fields the rule decides on.
+            const fields = decisionFields[i];
+            const lacks = fields !== undefined && lacksEvery(resource.data, fields);
+            if (lacks || rule.unknown?.test(resource, ctx)) {
               undecided[i]!++;
               if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+              if (lacks && (lacking[i] = (lacking[i] ?? 0) + 1) === 1) lackingExamples[i] = resource.id;
             }
             continue;
           }
@@ -156,6 +190,12 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     const gaps = snapshot.gaps
       .filter((g) => g.resourceTypes.some((t) => needed.includes(t)))
       .map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
+    // Malformed resources of a type the facts or required types come from: as unsure as a gap.
+    for (const t of needed.slice(1)) {
+      const invalid = invalidByType.get(t);
+      if (!invalid) continue;
+      for (const region of new Set([...invalid.keys()].map((r) => r.region))) gaps.push({ region, operation: `${t} data`, errorCode: INVALID_DATA });
+    }
     // Every type the rule reads must have been collected, or its "pass" would be a guess
     // (resources of a type the snapshot does not list as collected still count as seen).
     const missingTypes = [...(collected.has(type) || evaluated[i]! > 0 ? [] : [type]), ...requires.filter((t) => !collected.has(t))];
@@ -169,8 +209,49 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
       gaps,
     };
   });
-  const notes = rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : []));
+  const notes = [
+    ...invalidDataNotes(snapshot, invalidByType, rulesByType),
+    ...rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : [])),
+    ...rules.flatMap((rule, i) =>
+      lacking[i] ? [`${rule.id}: ${lacking[i]} resource(s) have none of the data fields the rule decides on (${decisionFields[i]!.join(', ')}): undecided, not passed, e.g. ${lackingExamples[i]}`] : [],
+    ),
+  ];
   return notes.length ? { tallies, findings, notes } : { tallies, findings };
+}
+
+/** The error code of a rule gap left by resources whose data does not have their type's shape. */
+export const INVALID_DATA = 'InvalidResourceData';
+
+/** How many malformed resources a note names per type (the count is always exact). */
+const INVALID_EXAMPLES = 5;
+
+/** One note per type with malformed resources: how many, which rules set them aside, and where the first few go wrong. */
+function invalidDataNotes(snapshot: Snapshot, invalidByType: ReadonlyMap<string, ReadonlyMap<Resource, DataProblem>>, rulesByType: ReadonlyMap<string, readonly number[]>): string[] {
+  const notes: string[] = [];
+  for (const [type, invalid] of invalidByType) {
+    const examples = [...invalid].slice(0, INVALID_EXAMPLES).map(([resource, problem]) => describeInvalid({ resource, problem, index: snapshot.resources.indexOf(resource) }));
+    const ruleCount = rulesByType.get(type)?.length ?? 0;
+    const effect = ruleCount > 0 ? `undecided for the ${ruleCount} rule(s) over ${type}, not passed` : 'the rules whose facts read them are incomplete';
+    const more = invalid.size > examples.length ? `; and ${invalid.size - examples.length} more` : '';
+    notes.push(`${invalid.size} ${type} resource(s) do not have the shape of their type and were not evaluated (${effect}): ${examples.join('; ')}${more}`);
+  }
+  return notes;
+}
+
+/** The top-level data fields each rule decides on, worked out once per rule (see `decisionDataFields`). */
+const decisionFieldCache = new WeakMap<CompiledRule, readonly string[] | undefined>();
+function decisionFieldsOf(rule: CompiledRule): readonly string[] | undefined {
+  if (decisionFieldCache.has(rule)) return decisionFieldCache.get(rule);
+  const fields = decisionDataFields(rule.definition);
+  // A rule that decides on facts alone (or on `data` as a whole) has no field list to check.
+  const list = fields && fields.length > 0 ? fields : undefined;
+  decisionFieldCache.set(rule, list);
+  return list;
+}
+
+function lacksEvery(data: object, fields: readonly string[]): boolean {
+  for (let i = 0; i < fields.length; i++) if (Object.hasOwn(data, fields[i]!)) return false;
+  return true;
 }
 
 /** How many undecided resources a rule result names (the count is always exact). */

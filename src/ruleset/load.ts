@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compileCondition, conditionDepthProblem } from '../engine/condition.js';
+import { decisionDataFields } from '../engine/data-paths.js';
 import { compilePath } from '../engine/path.js';
 import { regexProblem } from '../engine/regex-safety.js';
 import { compileShellTemplate, compileTemplate } from '../engine/template.js';
@@ -154,7 +155,10 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   if (definition.unknownWhen !== undefined && definition.resource === 'aws.cloudtrail.event') {
     problems.push({ pointer: '/unknownWhen', message: 'event rules decide every event: "unknownWhen" is for resource rules' });
   }
-  if (definition.unknownWhen === undefined && unknownCases) problems.push({ pointer: '/tests/unknown', message: '"unknown" cases need "unknownWhen"' });
+  // A rule that decides on data alone leaves undecided a resource with none of those fields (src/engine/evaluate.ts).
+  if (definition.unknownWhen === undefined && unknownCases && !decisionDataFields(definition)?.length) {
+    problems.push({ pointer: '/tests/unknown', message: '"unknown" cases need "unknownWhen" (or a condition over data fields alone, which leaves a resource with none of them undecided)' });
+  }
   return problems;
 }
 

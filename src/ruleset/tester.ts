@@ -1,5 +1,6 @@
 import { evaluate } from '../engine/evaluate.js';
 import { resourceTypeInfo } from '../resources/types.js';
+import { dataProblem } from '../snapshot/check-data.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../snapshot/types.js';
 import { compileRule, type RuleFile } from './load.js';
 import type { Finding } from '../engine/findings.js';
@@ -85,12 +86,25 @@ export function pinMismatch(what: string, pin: string | null, actual: string | u
   return `${what} differs at character ${at + 1}:\n    expected: ${pin}\n    actual:   ${actual}\n              ${' '.repeat(at)}^`;
 }
 
+/** Where a case's resource (or one of its context resources) does not have the shape of its type's data. */
+function caseDataProblem(type: string, c: RuleCase): string | undefined {
+  for (const [resourceType, data, where] of [[type, c.data, 'data'], ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}].data`] as const)] as const) {
+    const problem = dataProblem(resourceType, data);
+    if (problem) return `${where}${problem.pointer}: ${problem.message} (the shape of ${resourceType} data: docs/resources.md)`;
+  }
+  return undefined;
+}
+
 /** Run one rule's own must-fail, must-pass and must-stay-undecided cases. */
 export function testRule(rule: RuleFile): CaseResult[] {
   const results: CaseResult[] = [];
   const { definition } = rule;
   const run = (expect: CaseResult['expect'], c: RuleCase, i: number): CaseResult => {
     const base = { ruleId: definition.id, expect, name: c.name };
+    // A case resource is data as a collector would write it: one that does not have its type's
+    // shape would only be set aside by the engine, and the case would test nothing.
+    const malformed = caseDataProblem(definition.resource, c);
+    if (malformed) return { ...base, ok: false, reason: malformed };
     // Case facts are set directly (over computed ones), so the snapshot resource keeps them.
     const outcome = runCase(rule, c, i);
     if ('problems' in outcome) return { ...base, ok: false, reason: outcome.problems.join('; ') };
@@ -98,7 +112,7 @@ export function testRule(rule: RuleFile): CaseResult[] {
     if (expect === 'pass' || expect === 'unknown') {
       if (found.length > 0) return { ...base, ok: false, reason: `expected no finding, got: ${found[0]!.message}` };
       // A pass must be decided; an unknown case must be neither a finding nor a pass.
-      if (expect === 'pass' && undecided) return { ...base, ok: false, reason: 'expected a pass, the rule left it undecided (unknownWhen matched)' };
+      if (expect === 'pass' && undecided) return { ...base, ok: false, reason: 'expected a pass, the rule left it undecided (unknownWhen matched, or the data has none of the fields the rule decides on)' };
       if (expect === 'unknown' && !undecided) return { ...base, ok: false, reason: 'expected undecided, the rule passed it (unknownWhen did not match)' };
       return { ...base, ok: true };
     }

@@ -1,8 +1,24 @@
 import { enricherReads } from '../enrich/index.js';
 import { SERVICES } from './index.js';
-import type { ResourceTypeDefinition } from './service.js';
+import type { JsonSchema, ResourceTypeDefinition } from './service.js';
 
 const code = (text: string) => `\`${text}\``;
+
+/** A data schema as a compact type: `{ Name: string, Policy?: string\|object\|null, Tags?: [{ Key?: string }] }` (`?`: may be absent). */
+export function schemaText(schema: JsonSchema): string {
+  if (schema.anyOf) return schema.anyOf.map(schemaText).join('\\|');
+  const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : [...schema.type];
+  const parts = types.map((t) => {
+    if (t === 'object' && schema.properties) {
+      const required = new Set(schema.required ?? []);
+      const fields = Object.entries(schema.properties).map(([name, s]) => `${/^[A-Za-z_][\w]*$/.test(name) ? name : JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${schemaText(s)}`);
+      return `{ ${fields.join(', ')} }`;
+    }
+    if (t === 'array' && schema.items) return `[${schemaText(schema.items)}]`;
+    return t === 'array' ? 'list' : t;
+  });
+  return parts.join('\\|') || 'any';
+}
 
 function regionCell(info: ResourceTypeDefinition): string {
   if (info.region !== undefined) return info.region;
@@ -56,5 +72,30 @@ export function renderResourcesMarkdown(): string {
     const reads = enricherReads(type).map(code).join(', ') || '—';
     out.push(`| ${code(type)} | ${info.facts} | ${reads}${info.factsReadsNote ? ` (${info.factsReadsNote})` : ''} |`);
   }
+  out.push(
+    '',
+    '## The shape of `data`, as awsaudit checks it',
+    '',
+    'Each type declares the fields of `data` that its rules and enrichers read, with their JSON',
+    'types (`dataSchema` in its service module; `?` marks a field that may be absent). Other',
+    'fields are allowed: AWS adds fields. When a snapshot is evaluated, each resource is checked',
+    'against its type:',
+    '',
+    '- a resource whose data does not match is not evaluated: it is *undecided* (never passed) for',
+    '  every rule of its type, rules whose facts or `requires` read its type are incomplete, and the',
+    "  report's notes name it, its place in the snapshot and the field (`aws.ec2.instance",
+    '  "i-0abc" at /resources/12/data/State/Name: must be text, not 5`);',
+    '- `evaluate` refuses a snapshot file (exit 2, with the same details) that has a resource type',
+    '  awsaudit does not know (a misspelling), or a type none of whose resources has its shape (every',
+    '  instance still wrapped in its reservation, every credential report left as CSV text): such a',
+    "  file was not written the way awsaudit reads it. One malformed resource among good ones does",
+    '  not stop the audit;',
+    '- a rule that decides on `data` alone does not pass a resource whose data has none of the',
+    '  fields it decides on (a bucket whose settings could not be read): that resource is undecided.',
+    '',
+    '| type | checked fields |',
+    '|---|---|',
+    ...types.map(([type, info]) => `| ${code(type)} | ${code(schemaText(info.dataSchema))} |`),
+  );
   return out.join('\n') + '\n';
 }

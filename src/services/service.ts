@@ -5,20 +5,10 @@
 import type { ClientFactory, ClientTable } from '../aws/client.js';
 import type { Collector } from '../collect/types.js';
 import type { Enricher } from '../enrich/types.js';
-import type { JsonValue } from '../util/json.js';
+import type { JsonSchema } from './data-schema.js';
 
-/** JSON Schema (draft 2020-12) of a resource's `data`: the fields rules and enrichers read, with their types. */
-export interface JsonSchema {
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | ReadonlyArray<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
-  description?: string;
-  properties?: { readonly [field: string]: JsonSchema };
-  required?: readonly string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  enum?: readonly JsonValue[];
-  anyOf?: readonly JsonSchema[];
-  format?: string;
-}
+export type { JsonSchema };
+
 
 /** Where resources of a type live: one region, the account as a whole ("global"), or the local machine. */
 export type ResourceScope = 'regional' | 'global' | 'local';
@@ -38,10 +28,10 @@ export interface ResourceTypeDefinition {
   /** docs/resources.md: said after the types the enrichers read (e.g. which of them are read only when collected). */
   readonly factsReadsNote?: string;
   /**
-   * The shape of `data`. Not checked yet: the slot is here so that each type's fields are
-   * declared next to the code that fills them.
+   * The shape of `data`: the fields its rules and enrichers read, with their types (other fields
+   * are allowed). A resource whose data does not match it is not evaluated (src/snapshot/check-data.ts).
    */
-  readonly dataSchema?: JsonSchema;
+  readonly dataSchema: JsonSchema;
 }
 
 /** The resource types of a service, by type name (`aws.<service>.<kind>`, `file.<kind>`). */

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { UserError, errorMessage } from '../util/errors.js';
 import { describeAjvErrors, formatProblems, packagedValidator, parseJson } from '../util/schema.js';
 import { displayPath } from '../util/paths.js';
+import { closestType, dataChecker, describeInvalid, type InvalidResource } from './check-data.js';
 import type { Snapshot } from './types.js';
 
 export const SNAPSHOT_SCHEMA = 'schemas/snapshot.schema.json';
@@ -51,5 +52,65 @@ export async function readSnapshot(file: string, options: { maxBytes?: number } 
   }
   const parsed = parseJson(text);
   if (!parsed.ok) throw new UserError(`${label}: ${parsed.problem.message}`);
-  return checkSnapshot(parsed.value, label);
+  const snapshot = checkSnapshot(parsed.value, label);
+  checkResourceTypes(snapshot, label);
+  return snapshot;
+}
+
+/**
+ * The resources of a snapshot file, against the types awsaudit knows and their data schemas.
+ * Throws a UserError when the file as a whole was not written the way awsaudit reads it:
+ *
+ * - a resource type awsaudit does not know (a misspelling, e.g. `aws.ec2.instances`): its rules
+ *   would see no resource of the type they read, and pass;
+ * - a type none of whose resources has the shape of its data (every instance still wrapped in
+ *   its reservation, every credential report left as CSV text).
+ *
+ * Fewer malformed resources are not an error: the engine sets each one aside as undecided for
+ * the rules of its type, and the report's notes name it (src/engine/evaluate.ts), so one bad
+ * resource among thousands does not stop the audit.
+ */
+export function checkResourceTypes(snapshot: Snapshot, label: string): void {
+  const unknown = new Map<string, { count: number; index: number }>();
+  const byType = new Map<string, { count: number; malformed: number; first?: InvalidResource }>();
+  const checkers = new Map<string, ReturnType<typeof dataChecker>>();
+  const { resources } = snapshot;
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index]!;
+    const { type } = resource;
+    let check = checkers.get(type);
+    if (!checkers.has(type)) checkers.set(type, (check = dataChecker(type)));
+    if (!check) {
+      const seen = unknown.get(type);
+      if (seen) seen.count++;
+      else unknown.set(type, { count: 1, index });
+      continue;
+    }
+    let tally = byType.get(type);
+    if (!tally) byType.set(type, (tally = { count: 0, malformed: 0 }));
+    tally.count++;
+    const problem = check(resource.data);
+    if (problem?.shape) {
+      tally.malformed++;
+      tally.first ??= { resource, index, problem };
+    }
+  }
+  const lines: string[] = [];
+  for (const [type, { count, index }] of unknown) {
+    const near = closestType(type);
+    lines.push(
+      `/resources/${index}/type: ${JSON.stringify(type)} is not a resource type awsaudit knows${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${count} resource(s) have it`,
+    );
+  }
+  for (const [type, { count, malformed, first }] of byType) {
+    if (malformed === count && first) {
+      const which = count === 1 ? `its one ${type} resource does not` : `none of its ${count} ${type} resources`;
+      lines.push(`${which} have the shape of that type's data, e.g. ${describeInvalid(first)}`);
+    }
+  }
+  if (lines.length === 0) return;
+  throw new UserError(
+    `${label} cannot be evaluated as it is:\n${lines.map((l) => `  ${l}`).join('\n')}`,
+    "each resource's type is one that `awsaudit rules types` lists, and its data is one item of the AWS call the type names, as `awsaudit collect` writes it (docs/resources.md)",
+  );
 }

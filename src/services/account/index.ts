@@ -2,6 +2,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { sdkClient } from '../../aws/client.js';
 import type { CommandSpec } from '../../collect/types.js';
+import { listOf, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { accountEnricher } from './enrich.js';
 import { ACCOUNT } from './produces.js';
@@ -16,11 +17,8 @@ const TYPES = {
     facts:
       '`multiRegionTrailLogging` (a multi-region trail of this account is logging every management event, reads and writes: true/false, null when trails were not collected or a gap or an unreadable status leaves it open), `multiRegionTrails`, `trailNames`; `regionsWithoutConfigRecorder` (scanned regions with no recorder of this account; regions whose recorders could not be read are left out), `configRecorderRegionsUnknown`',
     factsReadsNote: 'each rule over the account requires the type it needs: trails or recorders',
-    dataSchema: {
-      type: 'object',
-      required: ['AccountId', 'Partition', 'Regions'],
-      properties: { AccountId: { type: 'string' }, Partition: { type: 'string' }, Regions: { type: 'array', items: { type: 'string' } }, Alias: { type: ['string', 'null'] } },
-    },
+    // Regions is required: the recorder facts are about these regions, and none is not "all covered".
+    dataSchema: object({ AccountId: string, Regions: listOf(string), Alias: orNull(string) }, ['AccountId', 'Regions']),
   },
 } as const satisfies ResourceTypeTable;
 

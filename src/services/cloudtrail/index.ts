@@ -1,7 +1,63 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
-import type { ResourceTypeTable, Service } from '../service.js';
+import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
+import type { JsonSchema, ResourceTypeTable, Service } from '../service.js';
 import { TRAIL } from './produces.js';
+
+/**
+ * Ports and flags as CloudTrail records them: usually numbers and booleans, as text from some
+ * callers and log shippers (the event rules read both: src/cloudtrail/request-parameters.ts).
+ */
+const port: JsonSchema = { type: ['integer', 'string'] };
+const flag: JsonSchema = { type: ['boolean', 'string'] };
+/** XML-derived parameters hold one item as an object and several as a list. */
+const oneOrMore = (item: JsonSchema): JsonSchema => ({ type: ['array', 'object'], items: item, ...(item.properties ? { properties: item.properties } : {}) });
+
+/** An IP range as AuthorizeSecurityGroupIngress records it (`ipRanges.items`, `ipv6Ranges.items`). */
+const IP_PERMISSION_ITEM = object({
+  ipProtocol: string,
+  fromPort: port,
+  toPort: port,
+  ipRanges: object({ items: listOf(object({ cidrIp: string })) }),
+  ipv6Ranges: object({ items: listOf(object({ cidrIpv6: string })) }),
+});
+
+const SECURITY_GROUP_RULE = object({ ipProtocol: string, fromPort: port, toPort: port, cidrIpv4: string, cidrIpv6: string });
+
+/** The request parameters the event rules read (IAM, CloudTrail, Config, EC2, RDS, S3 calls). */
+const REQUEST_PARAMETERS = object({
+  // IAM
+  userName: string,
+  roleName: string,
+  groupName: string,
+  policyArn: string,
+  policyName: string,
+  policyDocument: string,
+  // CloudTrail, Config, VPC flow logs
+  name: string,
+  trailName: string,
+  eventSelectors: listOf(object({ readWriteType: string, includeManagementEvents: flag })),
+  configurationRecorderName: string,
+  deliveryChannelName: string,
+  DeleteFlowLogsRequest: object({ FlowLogId: oneOrMore(object({ content: string })) }),
+  flowLogIds: { type: ['array', 'object', 'string'] },
+  // EC2 security groups
+  groupId: string,
+  ipProtocol: string,
+  fromPort: port,
+  toPort: port,
+  cidrIp: string,
+  ipPermissions: object({ items: listOf(IP_PERMISSION_ITEM) }),
+  // RDS
+  dBInstanceIdentifier: string,
+  multiAZ: flag,
+  // S3
+  bucketName: string,
+  'x-amz-acl': { type: ['array', 'string'], items: string },
+  AccessControlPolicy: object({ AccessControlList: object({ Grant: oneOrMore(object({ Grantee: object({ URI: string }) })) }) }),
+  bucketPolicy: object({ Statement: oneOrMore(object({ Effect: string, Principal: { type: ['string', 'object'], properties: { AWS: { type: ['string', 'array'] } } }, Condition: anyObject })) }),
+  PublicAccessBlockConfiguration: object({ BlockPublicAcls: flag, IgnorePublicAcls: flag, BlockPublicPolicy: flag, RestrictPublicBuckets: flag }),
+});
 
 const TYPES = {
   'aws.cloudtrail.trail': {
@@ -10,11 +66,22 @@ const TYPES = {
     id: 'Name',
     region: 'home region',
     data: '`DescribeTrails` item (every scanned region is asked; copies merged by `TrailARN`, so a multi-region trail is one resource) plus `Status` (`GetTrailStatus` output), `EventSelectors`, `AdvancedEventSelectors` (`GetEventSelectors`).',
-    dataSchema: {
-      type: 'object',
-      required: ['Name', 'TrailARN'],
-      properties: { Name: { type: 'string' }, TrailARN: { type: 'string' }, IsMultiRegionTrail: { type: 'boolean' }, S3BucketName: { type: 'string' }, Status: { type: 'object' }, EventSelectors: { type: 'array' } },
-    },
+    // Status, EventSelectors and AdvancedEventSelectors are absent when their call failed (a gap).
+    dataSchema: object(
+      {
+        Name: string,
+        TrailARN: string,
+        HomeRegion: string,
+        IsMultiRegionTrail: boolean,
+        S3BucketName: string,
+        LogFileValidationEnabled: boolean,
+        CloudWatchLogsLogGroupArn: string,
+        Status: object({ IsLogging: boolean, StopLoggingTime: string }),
+        EventSelectors: orNull(listOf(object({ IncludeManagementEvents: boolean, ReadWriteType: string }))),
+        AdvancedEventSelectors: orNull(listOf(object({ FieldSelectors: listOf(object({ Field: string, Equals: listOf(string) })) }))),
+      },
+      ['Name', 'TrailARN'],
+    ),
   },
   // Read from events (`--cloudtrail`), not collected: src/cloudtrail reads and evaluates them.
   'aws.cloudtrail.event': {
@@ -23,7 +90,26 @@ const TYPES = {
     id: 'eventID',
     region: 'awsRegion',
     data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by `src/cloudtrail/event-facts.ts`): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was).',
-    dataSchema: { type: 'object', required: ['eventID', 'eventName', 'eventSource', 'eventTime'], properties: { eventID: { type: 'string' }, eventName: { type: 'string' }, eventSource: { type: 'string' }, eventTime: { type: 'string' }, awsRegion: { type: 'string' } } },
+    // The fields of a record that rules read. Request parameters and response elements are each
+    // API's own; those below are the ones the event rules read, as CloudTrail writes them.
+    dataSchema: object(
+      {
+        eventID: string,
+        eventName: string,
+        eventSource: string,
+        eventTime: string,
+        awsRegion: string,
+        recipientAccountId: string,
+        sourceIPAddress: string,
+        userAgent: string,
+        errorCode: string,
+        userIdentity: object({ type: string, arn: string, userName: string, invokedBy: string, accessKeyId: string }),
+        requestParameters: orNull(REQUEST_PARAMETERS),
+        responseElements: orNull(object({ ConsoleLogin: string, securityGroupRuleSet: object({ items: listOf(SECURITY_GROUP_RULE) }) })),
+        additionalEventData: orNull(object({ MFAUsed: string })),
+      },
+      ['eventID', 'eventName', 'eventSource', 'eventTime'],
+    ),
   },
   'aws.cloudtrail.eip-allocation': {
     scope: 'regional',
@@ -31,7 +117,22 @@ const TYPES = {
     id: 'allocationId',
     region: 'awsRegion',
     data: 'synthetic, from correlating the whole event stream (`src/cloudtrail/eip-allocations.ts`): `{ allocationId, publicIp, allocatedAt, allocateEventID, allocatedBy, sourceIPAddress, userAgent, associatedAt: string\\|null, releasedAt: string\\|null, observedUntil, hoursSinceAllocation }` — an `AllocateAddress` and the time of the latest `AssociateAddress` / `ReleaseAddress` of the same allocation id (or public IP) that came after it, if any, up to the end of the window read.',
-    dataSchema: { type: 'object', required: ['allocationId', 'allocatedAt'], properties: { allocationId: { type: 'string' }, publicIp: { type: 'string' }, allocatedAt: { type: 'string' }, associatedAt: { type: ['string', 'null'] }, releasedAt: { type: ['string', 'null'] }, hoursSinceAllocation: { type: 'number' } } },
+    dataSchema: object(
+      {
+        allocationId: string,
+        publicIp: string,
+        allocatedAt: string,
+        allocateEventID: string,
+        allocatedBy: string,
+        sourceIPAddress: string,
+        userAgent: string,
+        associatedAt: orNull(string),
+        releasedAt: orNull(string),
+        observedUntil: string,
+        hoursSinceAllocation: number,
+      },
+      ['allocationId', 'allocatedAt'],
+    ),
   },
 } as const satisfies ResourceTypeTable;
 

@@ -1,5 +1,6 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { sdkClient } from '../../aws/client.js';
+import { anyObject, boolean, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { RECORDER } from './produces.js';
 
@@ -9,7 +10,8 @@ const TYPES = {
     title: 'AWS Config configuration recorder',
     id: 'name',
     data: '`ConfigurationRecorders` item plus `Status` (`DescribeConfigurationRecorderStatus` item, `null` when it lists none for the recorder).',
-    dataSchema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, recordingGroup: { type: 'object' }, Status: { type: ['object', 'null'] } } },
+    // Status is absent when its call failed (a gap), null when it lists none for the recorder.
+    dataSchema: object({ name: string, recordingGroup: anyObject, Status: orNull(object({ recording: boolean, lastStatus: string, lastStopTime: string })) }, ['name']),
   },
 } as const satisfies ResourceTypeTable;
 

@@ -1,5 +1,6 @@
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { sdkClient } from '../../aws/client.js';
+import { integer, listOf, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { LB, LISTENER } from './produces.js';
 
@@ -9,18 +10,36 @@ const TYPES = {
     title: 'Application/Network load balancer',
     id: 'LoadBalancerName',
     data: '`DescribeLoadBalancers` item plus `Listeners: [DescribeListeners items]`.',
-    dataSchema: { type: 'object', required: ['LoadBalancerName'], properties: { LoadBalancerName: { type: 'string' }, Type: { type: 'string' }, Scheme: { type: 'string' }, Listeners: { type: 'array' } } },
+    // Listeners is absent when they could not be listed (a gap).
+    dataSchema: object(
+      {
+        LoadBalancerName: string,
+        LoadBalancerArn: string,
+        Type: string,
+        Scheme: string,
+        AvailabilityZones: listOf(object({ ZoneName: string, SubnetId: string })),
+        Listeners: listOf(object({ Port: integer, Protocol: string })),
+      },
+      ['LoadBalancerName'],
+    ),
   },
   [LISTENER]: {
     scope: 'regional',
     title: 'Load balancer listener',
     id: 'ListenerArn',
     data: "`DescribeListeners` item plus `LoadBalancerName`, `LoadBalancerType` (the load balancer's `Type`), `Scheme`.",
-    dataSchema: {
-      type: 'object',
-      required: ['ListenerArn', 'LoadBalancerName'],
-      properties: { ListenerArn: { type: 'string' }, Protocol: { type: 'string' }, Port: { type: 'integer' }, DefaultActions: { type: 'array' }, LoadBalancerName: { type: 'string' } },
-    },
+    dataSchema: object(
+      {
+        ListenerArn: string,
+        Protocol: string,
+        Port: integer,
+        DefaultActions: listOf(object({ Type: string, RedirectConfig: object({ Protocol: string }) })),
+        LoadBalancerName: string,
+        LoadBalancerType: orNull(string),
+        Scheme: orNull(string),
+      },
+      ['ListenerArn', 'LoadBalancerName'],
+    ),
   },
 } as const satisfies ResourceTypeTable;
 

@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { sdkClient } from '../../aws/client.js';
+import { attachedPolicies, boolean, inlinePolicies, integer, object, orNull, policyDocument, string, tags } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { iamAccessKeyEnricher } from './enrich-access-key.js';
 import { iamRootUserEnricher, iamUserCredentialsEnricher } from './enrich-credentials.js';
@@ -8,6 +9,23 @@ import { GROUP, KEY, POLICY, ROLE, ROOT, USER } from './produces.js';
 
 const INLINE_POLICY_FACTS =
   '`adminStatements`, `serviceWildcardStatements`: Allow statements of the **inline** policies with `*` (or `service:*`) on `*` (or with NotResource), each `{ policy, statement, sid, actions, hasCondition, summary }`';
+
+/**
+ * A row of the credential report as the collector stores it (src/services/iam/credential-report.ts):
+ * "true"/"false" as booleans, N/A and the like as null, other cells as text.
+ */
+const CREDENTIAL_REPORT_ROW = object({
+  user: string,
+  password_enabled: orNull(boolean),
+  password_last_used: orNull(string),
+  mfa_active: boolean,
+  access_key_1_active: boolean,
+  access_key_1_last_rotated: orNull(string),
+  access_key_1_last_used_date: orNull(string),
+  access_key_2_active: boolean,
+  access_key_2_last_rotated: orNull(string),
+  access_key_2_last_used_date: orNull(string),
+});
 
 const TYPES = {
   [USER]: {
@@ -18,7 +36,11 @@ const TYPES = {
       '`UserDetailList` item of `GetAccountAuthorizationDetails` (`UserName`, `UserId`, `Arn`, `Path`, `CreateDate`, `UserPolicyList[{PolicyName, PolicyDocument}]`, `GroupList[names]`, `AttachedManagedPolicies[{PolicyName, PolicyArn}]`, `PermissionsBoundary?`, `Tags`), policy documents URL-decoded and parsed to objects; plus `CredentialReport`: this user\'s row of the credential report as an object keyed by the CSV column names, with `true`/`false` for booleans and `null` for `N/A`, `not_supported`, `no_information` (`null` as a whole when the report has no row for the user, i.e. the user is newer than the report).',
     facts: `${INLINE_POLICY_FACTS}; \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null)`,
     factsReadsNote: 'access keys when they were collected',
-    dataSchema: { type: 'object', required: ['UserName'], properties: { UserName: { type: 'string' }, Arn: { type: 'string' }, UserPolicyList: { type: 'array' }, CredentialReport: { type: ['object', 'null'] } } },
+    // CredentialReport is absent when the report could not be read (a gap).
+    dataSchema: object(
+      { UserName: string, Arn: string, UserPolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies, CredentialReport: orNull(CREDENTIAL_REPORT_ROW), Tags: tags },
+      ['UserName'],
+    ),
   },
   [KEY]: {
     scope: 'global',
@@ -27,11 +49,10 @@ const TYPES = {
     data:
       '`{ UserName, AccessKeyId, Status, CreateDate, LastUsedDate?, LastUsedServiceName?, LastUsedRegion? }` (`ListAccessKeys` + last use, taken from the credential report slot whose `last_rotated` equals the key\'s `CreateDate`, or from `GetAccessKeyLastUsed` when no slot matches). `LastUsedDate` absent: never used.',
     facts: '`ageDays`, `lastUsedDaysAgo`, `neverUsed`',
-    dataSchema: {
-      type: 'object',
-      required: ['UserName', 'AccessKeyId', 'Status', 'CreateDate'],
-      properties: { UserName: { type: 'string' }, AccessKeyId: { type: 'string' }, Status: { type: ['string', 'null'] }, CreateDate: { type: ['string', 'null'] }, LastUsedDate: { type: 'string' } },
-    },
+    dataSchema: object(
+      { UserName: string, AccessKeyId: string, Status: orNull(string), CreateDate: orNull(string), LastUsedDate: orNull(string) },
+      ['UserName', 'AccessKeyId', 'Status', 'CreateDate'],
+    ),
   },
   [GROUP]: {
     scope: 'global',
@@ -39,7 +60,7 @@ const TYPES = {
     id: 'GroupName',
     data: '`GroupDetailList` item (`GroupPolicyList`, `AttachedManagedPolicies`, documents parsed).',
     facts: INLINE_POLICY_FACTS,
-    dataSchema: { type: 'object', required: ['GroupName'], properties: { GroupName: { type: 'string' }, GroupPolicyList: { type: 'array' } } },
+    dataSchema: object({ GroupName: string, GroupPolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies }, ['GroupName']),
   },
   [ROLE]: {
     scope: 'global',
@@ -47,7 +68,7 @@ const TYPES = {
     id: 'RoleName',
     data: '`RoleDetailList` item (`AssumeRolePolicyDocument` and `RolePolicyList` documents parsed, `AttachedManagedPolicies`, `RoleLastUsed`, `InstanceProfileList`).',
     facts: INLINE_POLICY_FACTS,
-    dataSchema: { type: 'object', required: ['RoleName'], properties: { RoleName: { type: 'string' }, RolePolicyList: { type: 'array' } } },
+    dataSchema: object({ RoleName: string, Path: string, RolePolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies, Tags: tags }, ['RoleName']),
   },
   [POLICY]: {
     scope: 'global',
@@ -55,7 +76,8 @@ const TYPES = {
     id: 'Arn',
     data: "`Policies` item for customer-managed policies (`GetAccountAuthorizationDetails`, without `PolicyVersionList`) and AWS-managed policies that are attached (`ListPolicies` item), with `Arn`, `PolicyName`, `AttachmentCount`, `DefaultVersionId`, plus `Document`: the default version's document, parsed.",
     facts: "`adminStatements`, `serviceWildcardStatements` of the default version's document",
-    dataSchema: { type: 'object', required: ['Arn', 'PolicyName'], properties: { Arn: { type: 'string' }, PolicyName: { type: 'string' }, AttachmentCount: { type: 'integer' } } },
+    // Document is null when the default version's document could not be parsed.
+    dataSchema: object({ Arn: string, PolicyName: string, AttachmentCount: integer, Document: orNull(policyDocument) }, ['Arn', 'PolicyName']),
   },
   [ROOT]: {
     scope: 'global',
@@ -63,7 +85,7 @@ const TYPES = {
     id: 'account id',
     data: '`{ AccountSummary: GetAccountSummary SummaryMap, CredentialReport: the <root_account> row as for users (null when the report has none) }`. Either field is absent when its call failed (a gap).',
     facts: '`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`',
-    dataSchema: { type: 'object', properties: { AccountSummary: { type: 'object' }, CredentialReport: { type: ['object', 'null'] } } },
+    dataSchema: object({ AccountSummary: object({ AccountMFAEnabled: integer, AccountAccessKeysPresent: integer }), CredentialReport: orNull(CREDENTIAL_REPORT_ROW) }),
   },
 } as const satisfies ResourceTypeTable;
 

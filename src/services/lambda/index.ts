@@ -1,5 +1,6 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { sdkClient } from '../../aws/client.js';
+import { listOf, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { lambdaFunctionEnricher } from './enrich.js';
 import { FN } from './produces.js';
@@ -12,17 +13,17 @@ const TYPES = {
     data:
       '`ListFunctions` item without `Environment` (kept only as `{Error}` when AWS reports one), plus `EnvironmentVariableNames: [names, sorted]` at the top of `data`. The values are never stored: they are scanned by `src/secrets/detect.ts` at collection time, and `awsauditEnvironmentSecrets` (awsaudit\'s own field, not AWS\'s) holds what it found: `[{ variable, kind: "aws-access-key-id" \\| "aws-secret-access-key" \\| "secret-named-variable", keyIdMasked?, keyPrefix?, keyKind? }]`. Key ids are masked and AWS\'s documented example keys and placeholders skipped exactly as by the file scanner (`AKIA…MPLE`; `keyKind` `access-key`, `temporary`, ...).',
     facts: '`environmentSecrets`: `awsauditEnvironmentSecrets` of `data`',
-    dataSchema: {
-      type: 'object',
-      required: ['FunctionName'],
-      properties: {
-        FunctionName: { type: 'string' },
-        FunctionArn: { type: 'string' },
-        Runtime: { type: 'string' },
-        EnvironmentVariableNames: { type: 'array', items: { type: 'string' } },
-        awsauditEnvironmentSecrets: { type: 'array', items: { type: 'object' } },
+    dataSchema: object(
+      {
+        FunctionName: string,
+        FunctionArn: string,
+        VpcConfig: object({ VpcId: string }),
+        TracingConfig: object({ Mode: string }),
+        EnvironmentVariableNames: listOf(string),
+        awsauditEnvironmentSecrets: orNull(listOf(object({ variable: string, kind: string, keyIdMasked: string, keyPrefix: string, keyKind: string }))),
       },
-    },
+      ['FunctionName'],
+    ),
   },
 } as const satisfies ResourceTypeTable;
 

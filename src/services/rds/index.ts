@@ -1,5 +1,6 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { sdkClient } from '../../aws/client.js';
+import { boolean, object, string, tags } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { DB } from './produces.js';
 
@@ -9,11 +10,10 @@ const TYPES = {
     title: 'RDS DB instance',
     id: 'DBInstanceIdentifier',
     data: '`DescribeDBInstances` item.',
-    dataSchema: {
-      type: 'object',
-      required: ['DBInstanceIdentifier'],
-      properties: { DBInstanceIdentifier: { type: 'string' }, DBInstanceArn: { type: 'string' }, MultiAZ: { type: 'boolean' }, PubliclyAccessible: { type: 'boolean' }, StorageEncrypted: { type: 'boolean' } },
-    },
+    dataSchema: object(
+      { DBInstanceIdentifier: string, DBInstanceArn: string, Engine: string, DBInstanceClass: string, AvailabilityZone: string, MultiAZ: boolean, TagList: tags },
+      ['DBInstanceIdentifier'],
+    ),
   },
 } as const satisfies ResourceTypeTable;
 

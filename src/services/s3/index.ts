@@ -1,9 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { sdkClient } from '../../aws/client.js';
+import { boolean, listOf, object, orNull, string, tags } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { s3BucketEnricher } from './enrich-bucket.js';
 import { ACCOUNT_BPA, BUCKET, BUCKET_PARTS } from './produces.js';
+
+/** S3 Block Public Access settings (of a bucket, or of the account). */
+const BLOCK_PUBLIC_ACCESS = object({ BlockPublicAcls: boolean, IgnorePublicAcls: boolean, BlockPublicPolicy: boolean, RestrictPublicBuckets: boolean });
 
 const TYPES = {
   'aws.s3.bucket': {
@@ -16,26 +20,30 @@ const TYPES = {
     facts:
       '`publicAccessBlock` (effective, bucket OR account), `aclPublicGrants`, `policyPublicStatements`, `publicViaAcl`, `publicViaPolicy`, `public`, `publicReasons`; `secureTransportEnforced` (a Deny for everyone on `s3:*` when `aws:SecureTransport` is false; null when the policy could not be read), `cloudTrailLogBucket` (a trail delivers to it; null when trails were not collected), `cloudTrailTrails`',
     factsReadsNote: 'trails when collected; `s3-bucket-cloudtrail-logs-public` requires them',
-    dataSchema: {
-      type: 'object',
-      required: ['Name', 'BucketRegion'],
-      properties: { Name: { type: 'string' }, BucketRegion: { type: 'string' }, Policy: { type: ['string', 'null'] }, Tags: { type: 'array' } },
-    },
+    // A setting is null when not configured, absent when its call failed (a gap).
+    dataSchema: object(
+      {
+        Name: string,
+        Acl: object({ Grants: listOf(object({ Grantee: object({ Type: string, URI: string }), Permission: string })) }),
+        // The policy's JSON text as S3 returns it (an already parsed object is read too).
+        Policy: { type: ['string', 'object', 'null'] },
+        PublicAccessBlock: orNull(BLOCK_PUBLIC_ACCESS),
+        OwnershipControls: orNull(object({ Rules: listOf(object({ ObjectOwnership: string })) })),
+        Encryption: orNull(object({ Rules: listOf(object({ ApplyServerSideEncryptionByDefault: object({ SSEAlgorithm: string }) })) })),
+        Versioning: object({ Status: string }),
+        Website: orNull(object({ IndexDocument: object({ Suffix: string }), RedirectAllRequestsTo: object({ HostName: string, Protocol: string }) })),
+        Tags: tags,
+      },
+      ['Name'],
+    ),
   },
   'aws.s3.account-public-access-block': {
     scope: 'global',
     title: 'S3 Block Public Access settings of the account',
     id: 'account id',
     data: '`PublicAccessBlockConfiguration` from S3 Control (`{}` when none is set).',
-    dataSchema: {
-      type: 'object',
-      properties: {
-        BlockPublicAcls: { type: 'boolean' },
-        IgnorePublicAcls: { type: 'boolean' },
-        BlockPublicPolicy: { type: 'boolean' },
-        RestrictPublicBuckets: { type: 'boolean' },
-      },
-    },
+    // {} when none is set.
+    dataSchema: BLOCK_PUBLIC_ACCESS,
   },
 } as const satisfies ResourceTypeTable;
 

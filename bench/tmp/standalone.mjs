@@ -1,0 +1,10 @@
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { RESOURCE_TYPES } from '../../dist/resources/types.js';
+import fs from 'node:fs';
+const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, verbose: false, messages: false, code: { source: true, esm: true, optimize: true } });
+const refs = {};
+Object.entries(RESOURCE_TYPES).forEach(([t, info], i) => { ajv.addSchema(info.dataSchema, t); refs['v' + i] = t; });
+const code = (standaloneCode.default ?? standaloneCode)(ajv, refs);
+fs.writeFileSync('bench/tmp/validators.mjs', code);
+console.log(code.length, 'chars', (code.match(/require\(/g) || []).length, 'requires', (code.match(/^import /mg) || []).length, 'imports');
