@@ -35,7 +35,10 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cloudtrail');
 const gzipAsync = promisify(gzip);
 
 function logFiles(dir) {
-  return readdirSync(dir).filter((n) => n.endsWith('.json.gz')).sort().map((n) => path.join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json.gz'))
+    .sort()
+    .map((n) => path.join(dir, n));
 }
 
 /** CPU time of the whole process so far (every thread), ms. */
@@ -96,7 +99,7 @@ async function pipeline(dir, attributionMode) {
 
 // ---------------------------------------------------------------- the generated archive
 let seed = 20230710;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 0x100000000);
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 0x100000000;
 const hex = (n) => {
   let s = '';
   for (let i = 0; i < n; i++) s += Math.floor(rand() * 16).toString(16);
@@ -110,7 +113,35 @@ const SPAN = 7 * 86_400_000;
 
 // CloudTrail writes a record's top-level fields in this order; the Stratus Red Team logs were
 // re-serialised with sorted keys, so their records are put back in delivery order.
-const DELIVERY_ORDER = ['eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent', 'errorCode', 'errorMessage', 'requestParameters', 'responseElements', 'additionalEventData', 'requestID', 'eventID', 'readOnly', 'resources', 'eventType', 'apiVersion', 'managementEvent', 'recipientAccountId', 'sharedEventID', 'vpcEndpointId', 'serviceEventDetails', 'eventCategory', 'tlsDetails', 'sessionCredentialFromConsole'];
+const DELIVERY_ORDER = [
+  'eventVersion',
+  'userIdentity',
+  'eventTime',
+  'eventSource',
+  'eventName',
+  'awsRegion',
+  'sourceIPAddress',
+  'userAgent',
+  'errorCode',
+  'errorMessage',
+  'requestParameters',
+  'responseElements',
+  'additionalEventData',
+  'requestID',
+  'eventID',
+  'readOnly',
+  'resources',
+  'eventType',
+  'apiVersion',
+  'managementEvent',
+  'recipientAccountId',
+  'sharedEventID',
+  'vpcEndpointId',
+  'serviceEventDetails',
+  'eventCategory',
+  'tlsDetails',
+  'sessionCredentialFromConsole',
+];
 
 function inDeliveryOrder(record) {
   const out = {};
@@ -172,7 +203,10 @@ function time16(ms) {
 }
 
 function child(mode, dir, ...extra) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--${mode}`, dir, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--${mode}`, dir, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -197,7 +231,9 @@ if (flag === '--floor') {
   }
   const files = logFiles(dir);
   const bytes = files.reduce((n, f) => n + readFileSync(f).length, 0);
-  console.log(`archive: ${dir}\n  ${files.length} gzipped files, ${(bytes / 1048576).toFixed(0)} MB, ${total.toLocaleString('en-US')} records (${perFile} per file)`);
+  console.log(
+    `archive: ${dir}\n  ${files.length} gzipped files, ${(bytes / 1048576).toFixed(0)} MB, ${total.toLocaleString('en-US')} records (${perFile} per file)`,
+  );
   const floors = [];
   const pipes = [];
   const attributed = [];
@@ -214,13 +250,24 @@ if (flag === '--floor') {
   const rate = (x) => (x.records / x.ms) * 1000;
   const maxRss = Math.max(...pipes.map((x) => x.maxRssMb), ...attributed.map((x) => x.maxRssMb));
   const runs = (xs) => xs.map((x) => (x.ms / 1000).toFixed(2)).join(', ');
-  const line = (label, x, xs) => console.log(`${label.padEnd(58)} ${(x.ms / 1000).toFixed(2)} s  ${Math.round(rate(x)).toLocaleString('en-US').padStart(9)} events/s  ${(rate(x) / rate(f)).toFixed(2)}x  CPU ${(x.cpuMs / 1000).toFixed(2)} s  peak RSS ${x.maxRssMb.toFixed(0)} MB   [runs: ${runs(xs)} s]`);
+  const line = (label, x, xs) =>
+    console.log(
+      `${label.padEnd(58)} ${(x.ms / 1000).toFixed(2)} s  ${Math.round(rate(x)).toLocaleString('en-US').padStart(9)} events/s  ${(rate(x) / rate(f)).toFixed(2)}x  CPU ${(x.cpuMs / 1000).toFixed(2)} s  peak RSS ${x.maxRssMb.toFixed(0)} MB   [runs: ${runs(xs)} s]`,
+    );
   line('floor: 1 thread, gunzip + JSON.parse', f, floors);
   line(`pipeline: ${p.workers} workers, ${p.rules} CloudTrail rules (as scan --cloudtrail)`, p, pipes);
   line('pipeline + attribution of every changed resource', a, attributed);
-  console.log(`  findings kept: ${p.findings}; matching events per rule: ${JSON.stringify(p.failed)}; resources attributed (second pipeline): ${a.attributed}; gaps: ${p.gaps}`);
-  console.log(`  peak RSS: process.resourceUsage().maxRSS of each child process, which covers all its threads (the workers are threads); machine load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs`);
+  console.log(
+    `  findings kept: ${p.findings}; matching events per rule: ${JSON.stringify(p.failed)}; resources attributed (second pipeline): ${a.attributed}; gaps: ${p.gaps}`,
+  );
+  console.log(
+    `  peak RSS: process.resourceUsage().maxRSS of each child process, which covers all its threads (the workers are threads); machine load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${availableParallelism()} CPUs`,
+  );
   const ratio = rate(p) / rate(f);
-  console.log(`ratio pipeline / floor: ${ratio.toFixed(2)}x (target >= 1.5x); with attribution ${(rate(a) / rate(f)).toFixed(2)}x; peak RSS ${maxRss.toFixed(0)} MB (target < 512 MB)`);
+  console.log(
+    `ratio pipeline / floor: ${ratio.toFixed(2)}x (target >= 1.5x); with attribution ${(rate(a) / rate(f)).toFixed(2)}x; peak RSS ${maxRss.toFixed(0)} MB (target < 512 MB)`,
+  );
   console.log(ratio >= 1.5 && maxRss < 512 ? 'PASS' : 'BELOW TARGET');
 }

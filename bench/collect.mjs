@@ -31,7 +31,15 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
-import { EC2Client, CreateSecurityGroupCommand, AuthorizeSecurityGroupIngressCommand, AllocateAddressCommand, DescribeVpcsCommand, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  CreateSecurityGroupCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  AllocateAddressCommand,
+  DescribeVpcsCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { S3Client, CreateBucketCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, AttachUserPolicyCommand } from '@aws-sdk/client-iam';
 import { collectSnapshot } from '../dist/collect/collect.js';
@@ -46,7 +54,13 @@ const SEED_CONCURRENCY = 8;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { startMoto } = await importTs(fileURLToPath(new URL('../test/support/moto.ts', import.meta.url)));
 
-const cfg = (endpoint, region) => ({ endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, forcePathStyle: true, maxAttempts: 5 });
+const cfg = (endpoint, region) => ({
+  endpoint,
+  region,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  forcePathStyle: true,
+  maxAttempts: 5,
+});
 
 async function seed(endpoint) {
   const limit = pLimit(SEED_CONCURRENCY);
@@ -56,12 +70,21 @@ async function seed(endpoint) {
     const s3 = new S3Client(cfg(endpoint, region));
     const vpc = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs[0].VpcId;
     for (let i = 0; i < SG_PER_REGION; i++) {
-      jobs.push(limit(async () => {
-        const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `bench-${i}`, Description: 'bench', VpcId: vpc }));
-        if (i % 10 === 0) {
-          await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: i % 20 === 0 ? '0.0.0.0/0' : '10.0.0.0/8' }] }] }));
-        }
-      }));
+      jobs.push(
+        limit(async () => {
+          const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `bench-${i}`, Description: 'bench', VpcId: vpc }));
+          if (i % 10 === 0) {
+            await ec2.send(
+              new AuthorizeSecurityGroupIngressCommand({
+                GroupId,
+                IpPermissions: [
+                  { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: i % 20 === 0 ? '0.0.0.0/0' : '10.0.0.0/8' }] },
+                ],
+              }),
+            );
+          }
+        }),
+      );
     }
     const eips = Math.floor(EIPS / REGIONS.length) + (r < EIPS % REGIONS.length ? 1 : 0);
     for (let i = 0; i < eips; i++) jobs.push(limit(() => ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))));
@@ -69,31 +92,56 @@ async function seed(endpoint) {
     for (let done = 0; done < instances; done += 50) {
       const n = Math.min(50, instances - done);
       const UserData = Buffer.from(`#!/bin/bash\necho bench ${region} ${done}\n`).toString('base64');
-      jobs.push(limit(async () => {
-        const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: 't3.micro', MinCount: n, MaxCount: n, UserData }));
-        const stop = Instances.filter((_, i) => i % 10 === 0).map((i) => i.InstanceId);
-        if (stop.length) await ec2.send(new StopInstancesCommand({ InstanceIds: stop }));
-      }));
+      jobs.push(
+        limit(async () => {
+          const { Instances } = await ec2.send(
+            new RunInstancesCommand({ ImageId: AMI, InstanceType: 't3.micro', MinCount: n, MaxCount: n, UserData }),
+          );
+          const stop = Instances.filter((_, i) => i % 10 === 0).map((i) => i.InstanceId);
+          if (stop.length) await ec2.send(new StopInstancesCommand({ InstanceIds: stop }));
+        }),
+      );
     }
     const buckets = Math.floor(BUCKETS / REGIONS.length) + (r < BUCKETS % REGIONS.length ? 1 : 0);
     for (let i = 0; i < buckets; i++) {
       const Bucket = `bench-${region}-${i}`;
-      jobs.push(limit(async () => {
-        await s3.send(new CreateBucketCommand({ Bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }), ...(i % 25 === 0 ? { ACL: 'public-read' } : {}) }));
-        if (i % 2 === 0) {
-          await s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
-        }
-      }));
+      jobs.push(
+        limit(async () => {
+          await s3.send(
+            new CreateBucketCommand({
+              Bucket,
+              ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }),
+              ...(i % 25 === 0 ? { ACL: 'public-read' } : {}),
+            }),
+          );
+          if (i % 2 === 0) {
+            await s3.send(
+              new PutPublicAccessBlockCommand({
+                Bucket,
+                PublicAccessBlockConfiguration: {
+                  BlockPublicAcls: true,
+                  IgnorePublicAcls: true,
+                  BlockPublicPolicy: true,
+                  RestrictPublicBuckets: true,
+                },
+              }),
+            );
+          }
+        }),
+      );
     }
   }
   const iam = new IAMClient(cfg(endpoint, 'us-east-1'));
   for (let i = 0; i < USERS; i++) {
-    jobs.push(limit(async () => {
-      const UserName = `bench-user-${i}`;
-      await iam.send(new CreateUserCommand({ UserName }));
-      await iam.send(new CreateAccessKeyCommand({ UserName }));
-      if (i % 30 === 0) await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn: 'arn:aws:iam::aws:policy/AmazonEC2FullAccess' }));
-    }));
+    jobs.push(
+      limit(async () => {
+        const UserName = `bench-user-${i}`;
+        await iam.send(new CreateUserCommand({ UserName }));
+        await iam.send(new CreateAccessKeyCommand({ UserName }));
+        if (i % 30 === 0)
+          await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn: 'arn:aws:iam::aws:policy/AmazonEC2FullAccess' }));
+      }),
+    );
   }
   await Promise.all(jobs);
 }
@@ -119,18 +167,34 @@ function minimumCalls(snapshot) {
     add('DescribeDBInstances', pages(count('aws.rds.db-instance', region), 100));
     const lbs = snapshot.resources.filter((r) => r.type === 'aws.elbv2.load-balancer' && r.region === region);
     add('DescribeLoadBalancers', pages(lbs.length, 400));
-    add('DescribeListeners', lbs.reduce((n, lb) => n + pages((lb.data.Listeners ?? []).length, 400), 0));
+    add(
+      'DescribeListeners',
+      lbs.reduce((n, lb) => n + pages((lb.data.Listeners ?? []).length, 400), 0),
+    );
     add('ListFunctions', pages(count('aws.lambda.function', region), 50));
     add('DescribeConfigurationRecorders', 1);
     add('DescribeConfigurationRecorderStatus', 1);
     add('DescribeTrails', 1);
     if (snapshot.meta.resourceTypes.includes('aws.ec2.instance-user-data')) {
-      const live = snapshot.resources.filter((r) => r.type === 'aws.ec2.instance' && r.region === region && !['terminated', 'shutting-down'].includes(r.data.State?.Name));
+      const live = snapshot.resources.filter(
+        (r) => r.type === 'aws.ec2.instance' && r.region === region && !['terminated', 'shutting-down'].includes(r.data.State?.Name),
+      );
       add('DescribeInstanceAttribute', live.length);
     }
   }
   const buckets = count('aws.s3.bucket');
-  for (const op of ['GetBucketAcl', 'GetBucketPolicy', 'GetPublicAccessBlock', 'GetBucketOwnershipControls', 'GetBucketEncryption', 'GetBucketVersioning', 'GetBucketWebsite', 'GetBucketLogging', 'GetBucketTagging']) add(op, buckets);
+  for (const op of [
+    'GetBucketAcl',
+    'GetBucketPolicy',
+    'GetPublicAccessBlock',
+    'GetBucketOwnershipControls',
+    'GetBucketEncryption',
+    'GetBucketVersioning',
+    'GetBucketWebsite',
+    'GetBucketLogging',
+    'GetBucketTagging',
+  ])
+    add(op, buckets);
   add('GetPublicAccessBlock', 1); // the account's, through S3 Control
   const users = count('aws.iam.user');
   const localPolicies = snapshot.resources.filter((r) => r.type === 'aws.iam.policy' && !r.id.includes(':iam::aws:policy/')).length;
@@ -153,7 +217,9 @@ function minimumCalls(snapshot) {
 
 const moto = await startMoto();
 try {
-  console.log(`collection benchmark: ${REGIONS.length} regions × ${SG_PER_REGION} security groups, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} IAM users, ${INSTANCES} instances with user data (moto_server)`);
+  console.log(
+    `collection benchmark: ${REGIONS.length} regions × ${SG_PER_REGION} security groups, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} IAM users, ${INSTANCES} instances with user data (moto_server)`,
+  );
   let t = performance.now();
   await seed(moto.endpoint);
   console.log(`seeding (concurrency ${SEED_CONCURRENCY}): ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -179,12 +245,15 @@ try {
   const ops = [...new Set([...Object.keys(stats.commands).map((c) => c.replace(/Command$/, '')), ...Object.keys(min)])].sort();
   for (const op of ops) {
     const sent = stats.commands[`${op}Command`] ?? 0;
-    if (op === 'GetPublicAccessBlock') console.log(`  ${op.padEnd(38)} ${String(sent).padStart(6)} / ${String(min[op]).padStart(6)}   (buckets + the account)`);
+    if (op === 'GetPublicAccessBlock')
+      console.log(`  ${op.padEnd(38)} ${String(sent).padStart(6)} / ${String(min[op]).padStart(6)}   (buckets + the account)`);
     else console.log(`  ${op.padEnd(38)} ${String(sent).padStart(6)} / ${String(min[op] ?? 0).padStart(6)}`);
   }
   const under = ops.filter((op) => (stats.commands[`${op}Command`] ?? 0) < (min[op] ?? 0));
   if (under.length) {
-    console.log(`  (fewer than the minimum for ${under.join(', ')}: moto ignores page sizes and returns a whole listing in one answer, where AWS would need the pages counted)`);
+    console.log(
+      `  (fewer than the minimum for ${under.join(', ')}: moto ignores page sizes and returns a whole listing in one answer, where AWS would need the pages counted)`,
+    );
   }
   console.log(`wall time: ${wall.toFixed(2)} s`);
   console.log(`API calls: ${stats.requests} HTTP requests (${commandsSent} commands; the difference is retries)`);

@@ -43,7 +43,7 @@ const CONCURRENCY = Number(args.concurrency);
 
 // A small deterministic PRNG, so every run generates the same tree shape.
 let seed = 0x2f6b1d3;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const pick = (list) => list[Math.floor(rand() * list.length)];
 
 // Text like the notes and configs the scanner is for, with look-alikes of key prefixes (AKIA-like,
@@ -144,7 +144,8 @@ function plainReadSync(files) {
 // Through libuv's thread pool (the callback API, one reused buffer per reader).
 const openFile = promisify(open);
 const closeFile = promisify(close);
-const readInto = (fd, buffer) => new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (e, n) => (e ? reject(e) : resolve(n))));
+const readInto = (fd, buffer) =>
+  new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (e, n) => (e ? reject(e) : resolve(n))));
 
 async function plainReadPool(files) {
   let next = 0;
@@ -211,12 +212,16 @@ try {
     roundRatios.wall.push(Math.min(sync.seconds, pool.seconds) / scan.seconds);
     roundRatios.cpu.push(Math.min(sync.cpuSeconds, pool.cpuSeconds) / scan.cpuSeconds);
     const show = (r) => `${mbps(r.seconds)} MB/s ${ms(r.seconds)} (cpu ${ms(r.cpuSeconds)})`;
-    console.log(`round ${round}: plain read sync ${show(sync)}, thread pool ${show(pool)}; scan ${show(scan)}; ratio ${roundRatios.wall.at(-1).toFixed(2)} (cpu ${roundRatios.cpu.at(-1).toFixed(2)})`);
+    console.log(
+      `round ${round}: plain read sync ${show(sync)}, thread pool ${show(pool)}; scan ${show(scan)}; ratio ${roundRatios.wall.at(-1).toFixed(2)} (cpu ${roundRatios.cpu.at(-1).toFixed(2)})`,
+    );
   }
   const pairs = found.resources.filter((r) => r.type === 'file.access-key' && r.data.hasSecret).length;
   const pems = found.resources.filter((r) => r.type === 'file.private-key').length;
   if (pairs !== keys) throw new Error(`scan found ${pairs} key pairs, ${keys} were planted`);
-  console.log(`found: ${pairs} key pairs, ${pems} private key files; ${found.stats.binary} binary files sniffed and skipped (scan read ${(found.stats.bytes / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB); MB/s are over the whole tree for all`);
+  console.log(
+    `found: ${pairs} key pairs, ${pems} private key files; ${found.stats.binary} binary files sniffed and skipped (scan read ${(found.stats.bytes / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB); MB/s are over the whole tree for all`,
+  );
 
   const wall = (name) => runs[name].map((r) => r.seconds);
   const cpu = (name) => runs[name].map((r) => r.cpuSeconds);
@@ -228,10 +233,16 @@ try {
   // The faster plain read is the baseline: the synchronous one on every machine measured so far.
   const plainWall = (f) => Math.min(f(wall('sync')), f(wall('pool')));
   const plainCpu = (f) => Math.min(f(cpu('sync')), f(cpu('pool')));
-  console.log(`ratio scan / faster plain read, wall time: median ${(plainWall(median) / median(wall('scan'))).toFixed(2)}, best ${(plainWall(best) / best(wall('scan'))).toFixed(2)}; per round: median ${median(roundRatios.wall).toFixed(2)}, worst ${Math.min(...roundRatios.wall).toFixed(2)} (target >= 0.5)`);
+  console.log(
+    `ratio scan / faster plain read, wall time: median ${(plainWall(median) / median(wall('scan'))).toFixed(2)}, best ${(plainWall(best) / best(wall('scan'))).toFixed(2)}; per round: median ${median(roundRatios.wall).toFixed(2)}, worst ${Math.min(...roundRatios.wall).toFixed(2)} (target >= 0.5)`,
+  );
   // Wall time on a shared machine swings with other load; CPU time (all threads of the process) does much less.
-  console.log(`ratio in cpu time: median ${(plainCpu(median) / median(cpu('scan'))).toFixed(2)}, best ${(plainCpu(best) / best(cpu('scan'))).toFixed(2)}; per round: median ${median(roundRatios.cpu).toFixed(2)}, worst ${Math.min(...roundRatios.cpu).toFixed(2)}`);
-  console.log(`machine: ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} before the rounds, ${loadavg()[0].toFixed(1)} after; scan used ${found.stats.workers} worker thread(s)`);
+  console.log(
+    `ratio in cpu time: median ${(plainCpu(median) / median(cpu('scan'))).toFixed(2)}, best ${(plainCpu(best) / best(cpu('scan'))).toFixed(2)}; per round: median ${median(roundRatios.cpu).toFixed(2)}, worst ${Math.min(...roundRatios.cpu).toFixed(2)}`,
+  );
+  console.log(
+    `machine: ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} before the rounds, ${loadavg()[0].toFixed(1)} after; scan used ${found.stats.workers} worker thread(s)`,
+  );
 } finally {
   if (args.keep) console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });

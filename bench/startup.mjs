@@ -23,12 +23,20 @@ const COMMANDS = [
   { name: 'node -e 0', args: ['-e', '0'], ok: [0] },
   { name: 'awsaudit --version', args: [CLI, '--version'], ok: [0], target: 150 },
   // Exit 1: the demo account has findings at or above the default --fail-on.
-  { name: 'awsaudit scan --demo --format json --output json=/dev/null', args: [CLI, 'scan', '--demo', '--format', 'json', '--output', 'json=/dev/null'], ok: [0, 1], target: 600 },
+  {
+    name: 'awsaudit scan --demo --format json --output json=/dev/null',
+    args: [CLI, 'scan', '--demo', '--format', 'json', '--output', 'json=/dev/null'],
+    ok: [0, 1],
+    target: 600,
+  },
 ];
 
 function time(command) {
   const started = performance.now();
-  const r = spawnSync(process.execPath, ['--import', CPU, ...command.args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', CPU, ...command.args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wall = performance.now() - started;
   if (!command.ok.includes(r.status)) throw new Error(`${command.name} exited ${r.status}: ${r.stderr}`);
   const cpu = Number(/awsaudit-bench-cpu-us (\d+)/.exec(String(r.stderr))?.[1]) / 1000;
@@ -41,7 +49,10 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const loadBefore = load();
 // One warm-up round: the first start reads every file from disk rather than the page cache.
 for (const c of COMMANDS) time(c);
@@ -62,6 +73,8 @@ COMMANDS.forEach((c, i) => {
   const margin = wall[i] - wall[0];
   const ok = margin <= c.target;
   if (!ok) missed++;
-  console.log(`  ${c.name.padEnd(60)} ${times}  (over node -e 0: wall +${margin.toFixed(0)} ms, target +${c.target} ms: ${ok ? 'met' : 'missed'}; cpu +${(cpu[i] - cpu[0]).toFixed(0)} ms)`);
+  console.log(
+    `  ${c.name.padEnd(60)} ${times}  (over node -e 0: wall +${margin.toFixed(0)} ms, target +${c.target} ms: ${ok ? 'met' : 'missed'}; cpu +${(cpu[i] - cpu[0]).toFixed(0)} ms)`,
+  );
 });
 process.exitCode = missed ? 1 : 0;

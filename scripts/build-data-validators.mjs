@@ -58,7 +58,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   if (process.argv.includes('--check')) {
     if (text !== current) {
-      console.error('src/snapshot/data-validators.generated.ts is not the data schemas compiled; run npx tsc -p tsconfig.json && node scripts/build-data-validators.mjs');
+      console.error(
+        'src/snapshot/data-validators.generated.ts is not the data schemas compiled; run npx tsc -p tsconfig.json && node scripts/build-data-validators.mjs',
+      );
       process.exit(1);
     }
   } else if (text !== current) {

@@ -27,7 +27,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const updated = ts.replace(/(\/\/ wasm:begin\n)[^]*?(\n\s*\/\/ wasm:end)/, `$1const WASM = '${base64}';$2`);
   if (process.argv.includes('--check')) {
     if (updated !== ts) {
-      console.error('src/secrets/key-id-runs.ts: the embedded WebAssembly is not key-id-runs.wat compiled; run node scripts/build-wasm.mjs');
+      console.error(
+        'src/secrets/key-id-runs.ts: the embedded WebAssembly is not key-id-runs.wat compiled; run node scripts/build-wasm.mjs',
+      );
       process.exit(1);
     }
   } else if (updated !== ts) {

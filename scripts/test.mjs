@@ -52,7 +52,9 @@ async function prerequisites() {
   }
   if (!existsSync('/usr/bin/chromium')) {
     console.log('tests: Chromium is missing: installing it (apt-get install chromium)');
-    installs.push(run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium']));
+    installs.push(
+      run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium']),
+    );
   }
   await Promise.all(installs);
 }
@@ -72,8 +74,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-test-'));
 const results = path.join(dir, 'results.json');
 const vitestStarted = performance.now();
 const vitest = await run(process.execPath, [
-  'node_modules/vitest/vitest.mjs', 'run',
-  '--reporter=default', '--reporter=json', `--outputFile.json=${results}`,
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${results}`,
   ...process.argv.slice(2),
 ]);
 const vitestMs = performance.now() - vitestStarted;

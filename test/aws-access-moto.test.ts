@@ -26,7 +26,13 @@ const ARCHIVE = 'trail-archive';
 function stopLogging(eventID: string, eventTime: string) {
   return {
     eventVersion: '1.08',
-    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEPRINCIPAL1', arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, accountId: ACCOUNT, userName: 'mallory' },
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEPRINCIPAL1',
+      arn: `arn:aws:iam::${ACCOUNT}:user/mallory`,
+      accountId: ACCOUNT,
+      userName: 'mallory',
+    },
     eventTime,
     eventSource: 'cloudtrail.amazonaws.com',
     eventName: 'StopLogging',
@@ -72,7 +78,18 @@ function lookupEvents(res: ServerResponse): void {
   }
   const record = stopLogging('5e1f0000-0000-4000-8000-000000000001', '2026-11-20T10:00:00Z');
   reply(res, 200, {
-    Events: [{ EventId: record.eventID, EventName: record.eventName, ReadOnly: 'false', EventTime: Date.parse(record.eventTime) / 1000, EventSource: record.eventSource, Username: 'mallory', Resources: [], CloudTrailEvent: JSON.stringify(record) }],
+    Events: [
+      {
+        EventId: record.eventID,
+        EventName: record.eventName,
+        ReadOnly: 'false',
+        EventTime: Date.parse(record.eventTime) / 1000,
+        EventSource: record.eventSource,
+        Username: 'mallory',
+        Resources: [],
+        CloudTrailEvent: JSON.stringify(record),
+      },
+    ],
   });
 }
 
@@ -87,10 +104,13 @@ beforeAll(async () => {
       const target = req.headers['x-amz-target'] as string | undefined;
       signed.push({ keyId: scope?.[1] ?? '(unsigned)', region: scope?.[2] ?? '', service: scope?.[3] ?? '', target });
       if (target === 'CloudTrail_20131101.LookupEvents') return lookupEvents(res);
-      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       forward.on('error', (error) => res.writeHead(502).end(String(error)));
       forward.end(Buffer.concat(chunks));
     });
@@ -104,14 +124,29 @@ beforeAll(async () => {
   await s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'public-read' }));
   await s3.send(new CreateBucketCommand({ Bucket: ARCHIVE, CreateBucketConfiguration: { LocationConstraint: REGION } }));
   const key = `AWSLogs/${ACCOUNT}/CloudTrail/${REGION}/2026/11/20/${ACCOUNT}_CloudTrail_${REGION}_20261120T1005Z_abcdefgh12345678.json.gz`;
-  await s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key, Body: gzipSync(JSON.stringify({ Records: [stopLogging('5e1f0000-0000-4000-8000-000000000002', '2026-11-20T10:01:00Z')] })) }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: ARCHIVE,
+      Key: key,
+      Body: gzipSync(JSON.stringify({ Records: [stopLogging('5e1f0000-0000-4000-8000-000000000002', '2026-11-20T10:01:00Z')] })),
+    }),
+  );
   s3.destroy();
 
   // A profile in files of its own: its keys and its region, and nothing in the environment.
   const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-profile-'));
   writeFileSync(path.join(dir, 'config'), `[profile prod]\nregion = ${REGION}\n`);
-  writeFileSync(path.join(dir, 'credentials'), `[prod]\naws_access_key_id = ${PROFILE_KEY_ID}\naws_secret_access_key = prodProfileSecretKeyForTheEmulatorOnly0001\n`);
-  env = { ...MOTO_CLI_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') };
+  writeFileSync(
+    path.join(dir, 'credentials'),
+    `[prod]\naws_access_key_id = ${PROFILE_KEY_ID}\naws_secret_access_key = prodProfileSecretKeyForTheEmulatorOnly0001\n`,
+  );
+  env = {
+    ...MOTO_CLI_ENV,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_CONFIG_FILE: path.join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+  };
 }, 180_000);
 
 afterAll(async () => {
@@ -131,7 +166,27 @@ interface Report {
 async function scan(args: string[]) {
   signed = [];
   const r = await runCli(
-    ['scan', '--profile', 'prod', '--endpoint-url', endpoint, '--only', 's3-bucket-public-acl,cloudtrail-logging-tampered', '--since', '2026-11-19', '--until', '2026-11-21', '--now', '2026-11-21T00:00:00Z', '--format', 'json', '--output', 'json=-', '--quiet', ...args],
+    [
+      'scan',
+      '--profile',
+      'prod',
+      '--endpoint-url',
+      endpoint,
+      '--only',
+      's3-bucket-public-acl,cloudtrail-logging-tampered',
+      '--since',
+      '2026-11-19',
+      '--until',
+      '2026-11-21',
+      '--now',
+      '2026-11-21T00:00:00Z',
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      '--quiet',
+      ...args,
+    ],
     { env },
   );
   return { ...r, report: r.code === 2 ? undefined : (JSON.parse(r.stdout) as Report), requests: [...signed] };
@@ -145,7 +200,12 @@ describe('a scan imports only the SDK clients its rules need', () => {
     expect(sdkPackages(rds.urls)).toEqual(['@aws-sdk/client-rds', '@aws-sdk/client-sts', '@aws-sdk/credential-provider-node']);
     const s3 = await importsOf([...base, '--only', 's3-bucket-public-acl'], env);
     expect(s3.code, s3.stderr).toBe(1);
-    expect(sdkPackages(s3.urls)).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-s3-control', '@aws-sdk/client-sts', '@aws-sdk/credential-provider-node']);
+    expect(sdkPackages(s3.urls)).toEqual([
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-s3-control',
+      '@aws-sdk/client-sts',
+      '@aws-sdk/credential-provider-node',
+    ]);
   });
 });
 
@@ -182,6 +242,8 @@ describe('--profile applies to the CloudTrail sources as to collection', () => {
     // The events were the scan's only source and none could be read: the tool could not do its job.
     expect(r.code, r.stderr).toBe(2);
     expect(r.requests.filter((s) => s.target === 'CloudTrail_20131101.LookupEvents')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^awsaudit: nothing could be read from --cloudtrail: .*LookupEvents: ThrottlingException .*still ThrottlingException after 1 attempts/);
+    expect(r.stderr).toMatch(
+      /^awsaudit: nothing could be read from --cloudtrail: .*LookupEvents: ThrottlingException .*still ThrottlingException after 1 attempts/,
+    );
   });
 });

@@ -19,13 +19,43 @@ describe('a run in the test process gives what the binary gives', () => {
     // yargs prints help with console.log, and wraps it to the terminal's width (none: a pipe).
     { args: ['scan', '--help'] },
     // Findings (exit 1), the text report on stdout, colour forced on.
-    { args: ['evaluate', '--snapshot', DEMO, '--now', NOW, '--format', 'text', '--color', '--only', 's3-bucket-public-acl'], env: { NO_COLOR: undefined } },
+    {
+      args: ['evaluate', '--snapshot', DEMO, '--now', NOW, '--format', 'text', '--color', '--only', 's3-bucket-public-acl'],
+      env: { NO_COLOR: undefined },
+    },
     // A usage error: exit 2, one line on stderr.
     { args: ['scan', '--no-such-flag'] },
     // A relative path resolved against the working directory given; a notice on stderr (no --now).
-    { args: ['evaluate', '--snapshot', 'demo-account.snapshot.json', '--format', 'json', '--output', 'json=-', '--only', 'rds-instance-not-multi-az'], cwd: path.join(ROOT, 'demo') },
+    {
+      args: [
+        'evaluate',
+        '--snapshot',
+        'demo-account.snapshot.json',
+        '--format',
+        'json',
+        '--output',
+        'json=-',
+        '--only',
+        'rds-instance-not-multi-az',
+      ],
+      cwd: path.join(ROOT, 'demo'),
+    },
     // File scan (worker threads) and CloudTrail (worker threads), from the working directory.
-    { args: ['scan', '--files', 'test/fixtures/seeds', '--only', 'files-aws-access-key-pair', '--format', 'sarif', '--output', 'sarif=-', '--fail-on', 'none'] },
+    {
+      args: [
+        'scan',
+        '--files',
+        'test/fixtures/seeds',
+        '--only',
+        'files-aws-access-key-pair',
+        '--format',
+        'sarif',
+        '--output',
+        'sarif=-',
+        '--fail-on',
+        'none',
+      ],
+    },
     { args: ['scan', '--cloudtrail', 'test/fixtures/cloudtrail', '--now', NOW, '--format', 'text', '--fail-on', 'none'] },
   ];
   for (const { args, cwd, env } of cases) {
@@ -34,7 +64,11 @@ describe('a run in the test process gives what the binary gives', () => {
       const [inProcess, spawned] = await Promise.all([runCliInProcess(args, options), spawnCli(args, options)]);
       // The "generated at" time of a report differs between two runs; everything else is the same.
       const stable = (s: string) => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME');
-      expect({ ...inProcess, stdout: stable(inProcess.stdout), stderr: stable(inProcess.stderr) }).toEqual({ ...spawned, stdout: stable(spawned.stdout), stderr: stable(spawned.stderr) });
+      expect({ ...inProcess, stdout: stable(inProcess.stdout), stderr: stable(inProcess.stderr) }).toEqual({
+        ...spawned,
+        stdout: stable(spawned.stdout),
+        stderr: stable(spawned.stderr),
+      });
       expect(inProcess.stdout.length + inProcess.stderr.length).toBeGreaterThan(0);
     });
   }
@@ -42,14 +76,29 @@ describe('a run in the test process gives what the binary gives', () => {
 
 describe('a run in the test process leaves the process as it found it', () => {
   it('environment, working directory, exit code, standard streams and console', async () => {
-    const before = { env: { ...process.env }, cwd: process.cwd(), exitCode: process.exitCode, write: process.stdout.write, log: console.log };
-    const r = await runCliInProcess(['evaluate', '--snapshot', 'demo-account.snapshot.json', '--format', 'json', '--output-dir', dir, '--fail-on', 'none'], {
-      cwd: path.join(ROOT, 'demo'),
-      env: { AWSAUDIT_TEST_ONLY: 'set', HOME: undefined },
-    });
+    const before = {
+      env: { ...process.env },
+      cwd: process.cwd(),
+      exitCode: process.exitCode,
+      write: process.stdout.write,
+      log: console.log,
+    };
+    const r = await runCliInProcess(
+      ['evaluate', '--snapshot', 'demo-account.snapshot.json', '--format', 'json', '--output-dir', dir, '--fail-on', 'none'],
+      {
+        cwd: path.join(ROOT, 'demo'),
+        env: { AWSAUDIT_TEST_ONLY: 'set', HOME: undefined },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8')).findings.length).toBeGreaterThan(0);
-    expect({ env: { ...process.env }, cwd: process.cwd(), exitCode: process.exitCode, write: process.stdout.write, log: console.log }).toEqual(before);
+    expect({
+      env: { ...process.env },
+      cwd: process.cwd(),
+      exitCode: process.exitCode,
+      write: process.stdout.write,
+      log: console.log,
+    }).toEqual(before);
   });
 
   it('runs started together take turns, each with its own environment', async () => {

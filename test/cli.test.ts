@@ -14,7 +14,14 @@ describe('awsaudit scan --demo (the quick start)', async () => {
 
   it('exits 0 with --fail-on none and prints findings for each headline rule', () => {
     expect(result.code).toBe(0);
-    for (const id of ['ec2-security-group-admin-ports-open', 'ec2-instance-reachable-from-internet', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old']) {
+    for (const id of [
+      'ec2-security-group-admin-ports-open',
+      'ec2-instance-reachable-from-internet',
+      'ec2-elastic-ip-unattached',
+      's3-bucket-public-acl',
+      'rds-instance-not-multi-az',
+      'iam-access-key-too-old',
+    ]) {
       expect(result.stdout).toContain(id);
     }
     // The unattached Elastic IP, the worker's public IP in the private subnet and the left-behind 30 GiB gp2 volume.
@@ -57,22 +64,56 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
     expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 5, failed: 1, passed: 4 });
     // The notes' server fails; the bastion (SSH from one address), the private app server and the worker pass.
-    expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
+    expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
+      evaluated: 4,
+      failed: 1,
+      passed: 3,
+      undecided: 0,
+      status: 'fail',
+      complete: true,
+    });
     // The worker fails; the two instances in the public subnet and the app server without a public IP pass.
-    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
+    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({
+      evaluated: 4,
+      failed: 1,
+      passed: 3,
+      undecided: 0,
+      status: 'fail',
+      complete: true,
+    });
     // The bastion holding an Elastic IP is running; the NAT gateway holds the third.
-    expect(byRule['ec2-elastic-ip-on-stopped-instance']).toMatchObject({ evaluated: 3, failed: 0, passed: 3, status: 'pass', complete: true });
+    expect(byRule['ec2-elastic-ip-on-stopped-instance']).toMatchObject({
+      evaluated: 3,
+      failed: 0,
+      passed: 3,
+      status: 'pass',
+      complete: true,
+    });
     // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes).
     expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 3, failed: 1, passed: 2 });
     // The notes' ALB (port 80 forwards) fails; the internal NLB passes.
     expect(byRule['elbv2-listener-http-not-redirecting']).toMatchObject({ evaluated: 2, failed: 1, passed: 1 });
     // The root user (MFA on, no keys, last used in 2024) and the multi-region trail to a private bucket pass.
-    for (const id of ['iam-root-access-keys-exist', 'iam-root-mfa-disabled', 'iam-root-used-recently', 'cloudtrail-no-multi-region-trail', 'cloudtrail-trail-not-logging', 's3-bucket-cloudtrail-logs-public']) {
+    for (const id of [
+      'iam-root-access-keys-exist',
+      'iam-root-mfa-disabled',
+      'iam-root-used-recently',
+      'cloudtrail-no-multi-region-trail',
+      'cloudtrail-trail-not-logging',
+      's3-bucket-cloudtrail-logs-public',
+    ]) {
       expect(byRule[id], id).toMatchObject({ failed: 0, status: 'pass', complete: true });
       expect(byRule[id].evaluated, id).toBeGreaterThan(0);
     }
     // The notes' server exports its secrets in user data; the bastion (none), the app server (Parameter Store) and the worker pass.
-    expect(byRule['ec2-instance-secrets-in-user-data']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, status: 'fail', complete: true });
+    expect(byRule['ec2-instance-secrets-in-user-data']).toMatchObject({
+      evaluated: 4,
+      failed: 1,
+      passed: 3,
+      undecided: 0,
+      status: 'fail',
+      complete: true,
+    });
     expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
@@ -94,10 +135,29 @@ describe('exit codes and --fail-on', () => {
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
     // Two critical findings: the public bucket, and SSH open on the group of the reachable instance.
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
-    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl,ec2-security-group-admin-ports-open', '--output-dir', dir])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'scan',
+          '--demo',
+          '--fail-on',
+          'critical',
+          '--skip',
+          's3-bucket-public-acl,ec2-security-group-admin-ports-open',
+          '--output-dir',
+          dir,
+        ])
+      ).code,
+    ).toBe(0);
   });
   it('2 for a bad flag value, an unknown rule id, a missing snapshot; one line, no stack', async () => {
-    for (const args of [['scan', '--demo', '--fail-on', 'severe'], ['scan', '--demo', '--only', 'no-such-rule'], ['evaluate', '--snapshot', 'missing.json'], ['scan', '--frobnicate'], ['scan', '--demo', '--format', 'pdf']]) {
+    for (const args of [
+      ['scan', '--demo', '--fail-on', 'severe'],
+      ['scan', '--demo', '--only', 'no-such-rule'],
+      ['evaluate', '--snapshot', 'missing.json'],
+      ['scan', '--frobnicate'],
+      ['scan', '--demo', '--format', 'pdf'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^awsaudit: /);
@@ -113,18 +173,48 @@ describe('exit codes and --fail-on', () => {
 
 describe('selection and output', () => {
   it('--only runs one rule; --format json --output json=- prints JSON to stdout', async () => {
-    const r = await runCli(['evaluate', '--snapshot', DEMO, '--only', 'rds-instance-not-multi-az', '--format', 'json', '--output', 'json=-', '--now', '2026-11-21T09:00:00Z']);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      DEMO,
+      '--only',
+      'rds-instance-not-multi-az',
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      '--now',
+      '2026-11-21T09:00:00Z',
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.rules.map((x: { ruleId: string }) => x.ruleId)).toEqual(['rds-instance-not-multi-az']);
     expect(report.findings).toHaveLength(1);
   });
   it('a rule whose resource type was not collected is "not checked", never a clean pass', async () => {
-    const r = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'no-rds-snapshot.json'), '--format', 'json', '--output', 'json=-', '--only', 'rds-instance-not-multi-az']);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      path.join('test', 'fixtures', 'no-rds-snapshot.json'),
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      '--only',
+      'rds-instance-not-multi-az',
+    ]);
     const report = JSON.parse(r.stdout);
     expect(report.rules[0]).toMatchObject({ status: 'not-checked', complete: false, evaluated: 0, missingTypes: ['aws.rds.db-instance'] });
-    const text = await runCli(['evaluate', '--snapshot', path.join('test', 'fixtures', 'no-rds-snapshot.json'), '--only', 'rds-instance-not-multi-az']);
-    expect(text.stdout).toContain('Not checked (a resource type it reads was not collected): rds-instance-not-multi-az [aws.rds.db-instance]');
+    const text = await runCli([
+      'evaluate',
+      '--snapshot',
+      path.join('test', 'fixtures', 'no-rds-snapshot.json'),
+      '--only',
+      'rds-instance-not-multi-az',
+    ]);
+    expect(text.stdout).toContain(
+      'Not checked (a resource type it reads was not collected): rds-instance-not-multi-az [aws.rds.db-instance]',
+    );
     expect(text.stdout).toMatch(/0 passed/);
   });
   it('evaluation is deterministic: same snapshot and clock give byte-identical JSON', async () => {
@@ -135,7 +225,19 @@ describe('selection and output', () => {
     expect(a.stdout).toBe(b.stdout);
   });
   it('the clock is an input: a later --now makes a young key old', async () => {
-    const args = (now: string) => ['evaluate', '--snapshot', DEMO, '--only', 'iam-access-key-too-old', '--now', now, '--format', 'json', '--output', 'json=-'];
+    const args = (now: string) => [
+      'evaluate',
+      '--snapshot',
+      DEMO,
+      '--only',
+      'iam-access-key-too-old',
+      '--now',
+      now,
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+    ];
     const early = JSON.parse((await runCli(args('2026-11-21T09:00:00Z'))).stdout);
     const late = JSON.parse((await runCli(args('2027-06-01T00:00:00Z'))).stdout);
     expect(early.findings).toHaveLength(1);
@@ -143,7 +245,19 @@ describe('selection and output', () => {
   });
   it('config file: options, severity and disabling, validated', async () => {
     const cfg = path.join('test', 'fixtures', 'config', 'strict.awsaudit.json');
-    const r = await runCli(['evaluate', '--snapshot', DEMO, '--config', cfg, '--now', '2026-11-21T09:00:00Z', '--format', 'json', '--output', 'json=-']);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      DEMO,
+      '--config',
+      cfg,
+      '--now',
+      '2026-11-21T09:00:00Z',
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+    ]);
     const report = JSON.parse(r.stdout);
     const keys = report.findings.filter((f: { ruleId: string }) => f.ruleId === 'iam-access-key-too-old');
     expect(keys).toHaveLength(2);
@@ -188,12 +302,28 @@ describe('evaluate of an old snapshot says which clock judges it', async () => {
     writeFileSync(file, JSON.stringify(snapshot));
     return file;
   };
-  const run = (file: string, extra: string[] = []) => runCli(['evaluate', '--snapshot', file, '--only', 'iam-access-key-too-old', '--fail-on', 'none', '--format', 'json', '--output', 'json=-', ...extra]);
+  const run = (file: string, extra: string[] = []) =>
+    runCli([
+      'evaluate',
+      '--snapshot',
+      file,
+      '--only',
+      'iam-access-key-too-old',
+      '--fail-on',
+      'none',
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      ...extra,
+    ]);
 
   it('collected more than 7 days before the clock: names the current time as the clock and suggests --now', async () => {
     const r = await run(snapshotAt('2020-01-05T09:00:00Z'));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^awsaudit: note: the snapshot was collected 2020-01-05T09:00:00\.000Z, \d+ days before the clock this evaluation uses \(the current time, \d{4}-\d\d-\d\dT[\d:.]+Z\)/m);
+    expect(r.stderr).toMatch(
+      /^awsaudit: note: the snapshot was collected 2020-01-05T09:00:00\.000Z, \d+ days before the clock this evaluation uses \(the current time, \d{4}-\d\d-\d\dT[\d:.]+Z\)/m,
+    );
     expect(r.stderr).toContain('add --now 2020-01-05T09:00:00.000Z');
     // The report (stdout) stays clean JSON.
     expect(JSON.parse(r.stdout).format).toBe('awsaudit-report');

@@ -29,7 +29,13 @@ const ENV = {
 function record(eventName: string, eventTime: string, eventID: string, requestParameters: Record<string, unknown>, userName: string) {
   return {
     eventVersion: '1.08',
-    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEPRINCIPAL1', arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`, accountId: ACCOUNT, userName },
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEPRINCIPAL1',
+      arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+      accountId: ACCOUNT,
+      userName,
+    },
     eventTime,
     eventSource: 's3.amazonaws.com',
     eventName,
@@ -60,15 +66,39 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: ARCHIVE }));
   const records = [
     record('CreateBucket', '2026-11-20T09:00:00Z', '0a7e0000-0000-4000-8000-000000000101', {}, 'deployer'),
-    record('PutBucketAcl', '2026-11-20T09:30:00Z', '0a7e0000-0000-4000-8000-000000000102', { acl: [''], 'x-amz-acl': ['public-read'] }, 'django-admin'),
+    record(
+      'PutBucketAcl',
+      '2026-11-20T09:30:00Z',
+      '0a7e0000-0000-4000-8000-000000000102',
+      { acl: [''], 'x-amz-acl': ['public-read'] },
+      'django-admin',
+    ),
   ];
   const key = `AWSLogs/${ACCOUNT}/CloudTrail/${REGION}/2026/11/20/${ACCOUNT}_CloudTrail_${REGION}_20261120T0935Z_abcdefgh12345678.json.gz`;
   await s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key, Body: gzipSync(JSON.stringify({ Records: records })) }));
   dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-attribution-'));
   scan = await runCli(
-    ['scan', '--account', '--endpoint-url', moto.endpoint, '--regions', REGION, '--only', 's3-bucket-public-acl',
-      '--cloudtrail', `s3://${ARCHIVE}`, '--since', '2026-11-19', '--until', '2026-11-21',
-      '--format', 'json,sarif,html', '--output-dir', dir, '--quiet'],
+    [
+      'scan',
+      '--account',
+      '--endpoint-url',
+      moto.endpoint,
+      '--regions',
+      REGION,
+      '--only',
+      's3-bucket-public-acl',
+      '--cloudtrail',
+      `s3://${ARCHIVE}`,
+      '--since',
+      '2026-11-19',
+      '--until',
+      '2026-11-21',
+      '--format',
+      'json,sarif,html',
+      '--output-dir',
+      dir,
+      '--quiet',
+    ],
     { env: ENV },
   );
 }, 180_000);
@@ -84,7 +114,9 @@ describe('attribution of a live finding to the event that caused it (moto + S3 a
 
   it('JSON: the finding names the PutBucketAcl, not the earlier CreateBucket', () => {
     const report = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8'));
-    const finding = report.findings.find((f: { ruleId: string; resource: { id: string } }) => f.ruleId === 's3-bucket-public-acl' && f.resource.id === BUCKET);
+    const finding = report.findings.find(
+      (f: { ruleId: string; resource: { id: string } }) => f.ruleId === 's3-bucket-public-acl' && f.resource.id === BUCKET,
+    );
     expect(finding).toBeDefined();
     expect(finding.attribution).toMatchObject({
       eventName: 'PutBucketAcl',
@@ -106,7 +138,9 @@ describe('attribution of a live finding to the event that caused it (moto + S3 a
 
   it('HTML: the finding row shows the last change', () => {
     const page = readFileSync(path.join(dir, 'awsaudit.html'), 'utf8');
-    expect(page).toMatch(/Last change: <code>PutBucketAcl<\/code> at 2026-11-20T09:30:00Z by <code>arn:aws:iam::123456789012:user\/django-admin<\/code>/);
+    expect(page).toMatch(
+      /Last change: <code>PutBucketAcl<\/code> at 2026-11-20T09:30:00Z by <code>arn:aws:iam::123456789012:user\/django-admin<\/code>/,
+    );
     expect(page).toContain('0a7e0000-0000-4000-8000-000000000102');
   });
 });

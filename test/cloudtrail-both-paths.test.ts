@@ -22,7 +22,8 @@ const NOW = new Date('2024-12-01T00:00:00Z');
 const run = (target: string, wholeFileMaxBytes: number, window = {}) =>
   evaluateEvents([fileSource([target], { wholeFileMaxBytes })], rules, { now: NOW, window, workers: 0, attribution: { mode: 'all' } });
 /** Everything a report is made of, as text, so two results compare byte for byte. */
-const comparable = (r: EventsResult) => JSON.stringify({ ...r, lastChangeByResource: [...r.lastChangeByResource].sort(([a], [b]) => (a < b ? -1 : 1)) });
+const comparable = (r: EventsResult) =>
+  JSON.stringify({ ...r, lastChangeByResource: [...r.lastChangeByResource].sort(([a], [b]) => (a < b ? -1 : 1)) });
 const whole = (target: string, window = {}) => run(target, 1 << 30, window);
 const streamed = (target: string, window = {}) => run(target, 0, window);
 
@@ -62,7 +63,12 @@ function variants(dir: string): Record<string, string> {
 describe('the whole-file path and the stream path read the same bytes the same way', async () => {
   const dir = tmp();
   const files = variants(dir);
-  const [fixturesWhole, fixturesStreamed, variantsWhole, variantsStreamed] = await Promise.all([whole(CLOUDTRAIL_FIXTURES), streamed(CLOUDTRAIL_FIXTURES), whole(dir), streamed(dir)]);
+  const [fixturesWhole, fixturesStreamed, variantsWhole, variantsStreamed] = await Promise.all([
+    whole(CLOUDTRAIL_FIXTURES),
+    streamed(CLOUDTRAIL_FIXTURES),
+    whole(dir),
+    streamed(dir),
+  ]);
 
   it('every fixture: identical findings, counts, attribution and gaps (none)', () => {
     expect(fixturesWhole.stats).toMatchObject({ chunks: 55 + 35, records: 3210, events: 3210, unreadable: 0, unevaluated: 0 });
@@ -75,25 +81,36 @@ describe('the whole-file path and the stream path read the same bytes the same w
     expect(comparable(variantsStreamed)).toBe(comparable(variantsWhole));
   });
 
-  const gapsOf = (name: string) => variantsWhole.gaps.filter((g) => g.operation.endsWith(`/${name}`)).map((g) => `${g.errorCode}: ${g.message}`);
+  const gapsOf = (name: string) =>
+    variantsWhole.gaps.filter((g) => g.operation.endsWith(`/${name}`)).map((g) => `${g.errorCode}: ${g.message}`);
 
   it('a junk line in JSON lines costs that line only, named by its number', () => {
-    expect(gapsOf('junk-line.jsonl')).toEqual([`InvalidRecords: 1 of ${biggest.length + 1} record(s) could not be read and were skipped: line 101 (not valid JSON)`]);
+    expect(gapsOf('junk-line.jsonl')).toEqual([
+      `InvalidRecords: 1 of ${biggest.length + 1} record(s) could not be read and were skipped: line 101 (not valid JSON)`,
+    ]);
   });
   it('a Records array of values that are not records is a gap, never "every rule passed"', () => {
     expect(gapsOf('non-objects.json')).toEqual([
       'NotCloudTrail: none of its 5 item(s) could be read as a CloudTrail record: record 1 (not a JSON object), record 2 (not a JSON object), record 3 (not a JSON object), record 4 (not a JSON object), record 5 (not a JSON object)',
     ]);
-    expect(gapsOf('some-non-objects.json')).toEqual(['InvalidRecords: 2 of 102 record(s) could not be read and were skipped: record 51 (not a JSON object), record 52 (not a JSON object)']);
+    expect(gapsOf('some-non-objects.json')).toEqual([
+      'InvalidRecords: 2 of 102 record(s) could not be read and were skipped: record 51 (not a JSON object), record 52 (not a JSON object)',
+    ]);
     expect(variantsWhole.rules.every((r) => !r.complete)).toBe(true);
   });
   it('bytes after a complete document are named as such, and the document is read', () => {
-    expect(gapsOf('trailing-bytes.json')).toEqual([expect.stringMatching(/^TrailingData: unexpected content after the end of the JSON document \(at byte \d+\): it was not read$/)]);
+    expect(gapsOf('trailing-bytes.json')).toEqual([
+      expect.stringMatching(/^TrailingData: unexpected content after the end of the JSON document \(at byte \d+\): it was not read$/),
+    ]);
     expect(gapsOf('pretty-concatenated.json')).toEqual([expect.stringMatching(/^TrailingData: /)]);
   });
   it('a cut file keeps the records before the cut, plain or gzipped; a cut last line is named', () => {
-    expect(gapsOf('cut.json')).toEqual([expect.stringMatching(/^TruncatedFile: the file ends inside record \d+ \(truncated\); \d+ record\(s\) before it were read$/)]);
-    expect(gapsOf('cut.json.gz')).toEqual([expect.stringMatching(/^TruncatedFile: gzip stream ends early \(truncated file\); [1-9]\d* record\(s\) before the cut were read$/)]);
+    expect(gapsOf('cut.json')).toEqual([
+      expect.stringMatching(/^TruncatedFile: the file ends inside record \d+ \(truncated\); \d+ record\(s\) before it were read$/),
+    ]);
+    expect(gapsOf('cut.json.gz')).toEqual([
+      expect.stringMatching(/^TruncatedFile: gzip stream ends early \(truncated file\); [1-9]\d* record\(s\) before the cut were read$/),
+    ]);
     expect(gapsOf('lines-cut-last.jsonl')).toEqual(['TruncatedFile: the last line (line 20) is cut off (truncated file)']);
   });
   it('multi-member gzip files are read whole, plain JSON or JSON lines', () => {
@@ -101,7 +118,9 @@ describe('the whole-file path and the stream path read the same bytes the same w
     expect(gapsOf('multi-member-lines.jsonl.gz')).toEqual([]);
   });
   it('a record whose eventTime is not a time is a gap, with its place', () => {
-    expect(gapsOf('redacted-time.json')).toEqual(['InvalidRecords: 1 of 30 record(s) could not be read and were skipped: record 8 (eventTime is not a date and time)']);
+    expect(gapsOf('redacted-time.json')).toEqual([
+      'InvalidRecords: 1 of 30 record(s) could not be read and were skipped: record 8 (eventTime is not a date and time)',
+    ]);
   });
   it('what is not JSON, or empty, is a gap', () => {
     expect(gapsOf('not-json.json')).toEqual(['InvalidFile: not JSON (and not gzip)']);
@@ -134,20 +153,26 @@ describe('an eventTime that is not a time never turns the Elastic IP rule into a
 
   it('the allocation with its time redacted: a gap, and the rule is incomplete, not passed', async () => {
     const result = await whole(write([{ ...allocate, eventTime: 'redacted' }]));
-    expect(result.gaps.map((g) => `${g.errorCode}: ${g.message}`)).toEqual(['NotCloudTrail: none of its 1 item(s) could be read as a CloudTrail record: record 1 (eventTime is not a date and time)']);
+    expect(result.gaps.map((g) => `${g.errorCode}: ${g.message}`)).toEqual([
+      'NotCloudTrail: none of its 1 item(s) could be read as a CloudTrail record: record 1 (eventTime is not a date and time)',
+    ]);
     expect(result.rules.find((r) => r.ruleId === eip)).toMatchObject({ complete: false });
   });
   it('an association with its time redacted is not an association: the allocation is still reported, with a gap', async () => {
     const result = await whole(write([allocate, associate]), { until: new Date(Date.parse(allocate.eventTime) + 2 * 86_400_000) });
     expect(result.findings.filter((f) => f.ruleId === eip).map((f) => f.resource.id)).toEqual([allocationId]);
-    expect(result.gaps.map((g) => g.message)).toEqual(['1 of 2 record(s) could not be read and were skipped: record 2 (eventTime is not a date and time)']);
+    expect(result.gaps.map((g) => g.message)).toEqual([
+      '1 of 2 record(s) could not be read and were skipped: record 2 (eventTime is not a date and time)',
+    ]);
   });
 });
 
 describe('--since never drops a record without counting it', () => {
   it('records outside the window are counted as read; a record whose time cannot be placed is a gap, not silently outside', async () => {
     const records = stratus.flatMap((f) => f.records).slice(0, 40);
-    const odd = records.slice(0, 3).map((r, i) => ({ ...r, eventID: `odd-${i}`, eventTime: ['2024-07-31 13:06:24', '1722431184', 'yesterday'][i] }));
+    const odd = records
+      .slice(0, 3)
+      .map((r, i) => ({ ...r, eventID: `odd-${i}`, eventTime: ['2024-07-31 13:06:24', '1722431184', 'yesterday'][i] }));
     const dir = tmp();
     writeFileSync(path.join(dir, 'events.json'), JSON.stringify({ Records: [...records, ...odd] }));
     const since = new Date('2024-07-31T12:50:00Z');
@@ -166,18 +191,28 @@ describe('--since never drops a record without counting it', () => {
 
 describe('a real file above 16 MB (streamed by the CLI) reads as the same content read whole', () => {
   it('JSON lines with one junk line: every other record is read, the line is a gap, the findings are the same', async () => {
-    const records = Array.from({ length: 5 }, (_, copy) => invictus.flatMap((f) => f.records).map((r) => ({ ...r, eventID: `${r.eventID}-${copy}` }))).flat();
+    const records = Array.from({ length: 5 }, (_, copy) =>
+      invictus.flatMap((f) => f.records).map((r) => ({ ...r, eventID: `${r.eventID}-${copy}` })),
+    ).flat();
     const text = lines(records).split('\n');
     text.splice(100, 0, 'junk: a line that is not JSON');
     const dir = tmp();
     const file = path.join(dir, 'export.jsonl');
     writeFileSync(file, text.join('\n'));
     expect(Buffer.byteLength(text.join('\n'))).toBeGreaterThan(WHOLE_FILE_MAX_BYTES);
-    const cli = await runCli(['scan', '--cloudtrail', file, '--format', 'json', '--output', 'json=-', '--fail-on', 'none'], { timeoutMs: 300_000 });
+    const cli = await runCli(['scan', '--cloudtrail', file, '--format', 'json', '--output', 'json=-', '--fail-on', 'none'], {
+      timeoutMs: 300_000,
+    });
     expect(cli.code, cli.stderr).toBe(0);
-    const report = JSON.parse(cli.stdout) as { findings: Array<{ fingerprint: string }>; gaps: Array<{ errorCode: string; message: string }>; scan: { cloudtrail: { records: number; events: number } } };
+    const report = JSON.parse(cli.stdout) as {
+      findings: Array<{ fingerprint: string }>;
+      gaps: Array<{ errorCode: string; message: string }>;
+      scan: { cloudtrail: { records: number; events: number } };
+    };
     expect(report.scan.cloudtrail).toMatchObject({ records: records.length, events: records.length });
-    expect(report.gaps.map((g) => `${g.errorCode}: ${g.message}`)).toEqual([`InvalidRecords: 1 of ${records.length + 1} record(s) could not be read and were skipped: line 101 (not valid JSON)`]);
+    expect(report.gaps.map((g) => `${g.errorCode}: ${g.message}`)).toEqual([
+      `InvalidRecords: 1 of ${records.length + 1} record(s) could not be read and were skipped: line 101 (not valid JSON)`,
+    ]);
     const inProcess = await whole(dir);
     expect(inProcess.findings.length).toBeGreaterThan(20);
     expect(report.findings.map((f) => f.fingerprint).sort()).toEqual(inProcess.findings.map((f) => f.fingerprint).sort());

@@ -11,11 +11,27 @@ import { fileSource } from '../src/cloudtrail/sources/files.js';
 import { compileRule } from '../src/ruleset/load.js';
 import { loadAllRules } from '../src/ruleset/select.js';
 import { ROOT, runCliInProcess as runCli } from './support/cli.js';
-import { CLOUDTRAIL_FIXTURES, INVICTUS_DIR, STRATUS_DIR, allRecords, countWhere, invictusFiles, stratusFiles } from './support/cloudtrail.js';
+import {
+  CLOUDTRAIL_FIXTURES,
+  INVICTUS_DIR,
+  STRATUS_DIR,
+  allRecords,
+  countWhere,
+  invictusFiles,
+  stratusFiles,
+} from './support/cloudtrail.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-ct-'));
 interface Report {
-  findings: Array<{ fingerprint: string; ruleId: string; severity: string; message: string; resource: { type: string; id: string; account: string }; attribution?: Record<string, string>; costMonthlyUsd?: number }>;
+  findings: Array<{
+    fingerprint: string;
+    ruleId: string;
+    severity: string;
+    message: string;
+    resource: { type: string; id: string; account: string };
+    attribution?: Record<string, string>;
+    costMonthlyUsd?: number;
+  }>;
   rules: Array<{ ruleId: string; evaluated: number; failed: number; passed: number; status: string; complete: boolean }>;
   gaps: Array<{ service: string; operation: string; errorCode: string; message: string }>;
   scan: { source: string; notes: string[]; cloudtrail?: { events: number; records: number; chunks: number } };
@@ -40,16 +56,33 @@ describe('the Stratus Red Team detonation logs, read from disk', async () => {
     expect(report.scan.cloudtrail).toMatchObject({ events: 310, records: 310, chunks: 35 });
     expect(report.gaps).toEqual([]);
     expect(report.rules.every((r) => r.ruleId.startsWith('cloudtrail-'))).toBe(true);
-    expect(report.rules.find((r) => r.ruleId === 'cloudtrail-logging-tampered')).toMatchObject({ evaluated: 310, status: 'fail', complete: true });
+    expect(report.rules.find((r) => r.ruleId === 'cloudtrail-logging-tampered')).toMatchObject({
+      evaluated: 310,
+      status: 'fail',
+      complete: true,
+    });
   });
 
   it('detects exactly the trail tampering, user/key/password creation, admin policies, SSH opened to the world and the console login without MFA in the files', () => {
     const expected = {
       'cloudtrail-logging-tampered': countWhere(records, ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'DeleteFlowLogs']),
-      'cloudtrail-iam-credentials-created': countWhere(records, ['CreateAccessKey', 'CreateUser', 'CreateLoginProfile'], { successOnly: true }),
-      'cloudtrail-admin-policy-attached': records.filter((r) => /^Attach(User|Role|Group)Policy$/.test(r.eventName) && /\/AdministratorAccess$/.test(String((r.requestParameters as { policyArn?: string }).policyArn))).length,
-      'cloudtrail-security-group-opened-to-internet': records.filter((r) => r.eventName === 'AuthorizeSecurityGroupIngress' && /\/0$/.test(String((r.requestParameters as { cidrIp?: string }).cidrIp)) && (r.requestParameters as { fromPort?: number }).fromPort === 22).length,
-      'cloudtrail-console-login-without-mfa': records.filter((r) => r.eventName === 'ConsoleLogin' && (r.additionalEventData as { MFAUsed?: string }).MFAUsed === 'No').length,
+      'cloudtrail-iam-credentials-created': countWhere(records, ['CreateAccessKey', 'CreateUser', 'CreateLoginProfile'], {
+        successOnly: true,
+      }),
+      'cloudtrail-admin-policy-attached': records.filter(
+        (r) =>
+          /^Attach(User|Role|Group)Policy$/.test(r.eventName) &&
+          /\/AdministratorAccess$/.test(String((r.requestParameters as { policyArn?: string }).policyArn)),
+      ).length,
+      'cloudtrail-security-group-opened-to-internet': records.filter(
+        (r) =>
+          r.eventName === 'AuthorizeSecurityGroupIngress' &&
+          /\/0$/.test(String((r.requestParameters as { cidrIp?: string }).cidrIp)) &&
+          (r.requestParameters as { fromPort?: number }).fromPort === 22,
+      ).length,
+      'cloudtrail-console-login-without-mfa': records.filter(
+        (r) => r.eventName === 'ConsoleLogin' && (r.additionalEventData as { MFAUsed?: string }).MFAUsed === 'No',
+      ).length,
     };
     // The same numbers, checked by hand in the files (one detonation per technique).
     expect(expected).toEqual({
@@ -60,20 +93,30 @@ describe('the Stratus Red Team detonation logs, read from disk', async () => {
       'cloudtrail-console-login-without-mfa': 1,
     });
     expect(byRule(report)).toEqual(expected);
-    const tampering = report.findings.filter((f) => f.ruleId === 'cloudtrail-logging-tampered').map((f) => f.message.split(' ')[0]).sort();
+    const tampering = report.findings
+      .filter((f) => f.ruleId === 'cloudtrail-logging-tampered')
+      .map((f) => f.message.split(' ')[0])
+      .sort();
     expect(tampering).toEqual(['DeleteFlowLogs', 'DeleteTrail', 'PutEventSelectors', 'StopLogging']);
   });
 });
 
 describe('unreadable files are reported as gaps and skipped; the rest goes on', async () => {
   const dir = tmp();
-  const good = invictusFiles().find((f) => f.records.some((r) => r.eventName === 'AuthorizeSecurityGroupIngress' && (r.requestParameters as { fromPort?: number }).fromPort === 22))!;
+  const good = invictusFiles().find((f) =>
+    f.records.some(
+      (r) => r.eventName === 'AuthorizeSecurityGroupIngress' && (r.requestParameters as { fromPort?: number }).fromPort === 22,
+    ),
+  )!;
   const goodText = JSON.stringify({ Records: good.records });
   writeFileSync(path.join(dir, 'good.json.gz'), gzipSync(goodText));
   const gz = gzipSync(JSON.stringify({ Records: invictusFiles()[0]!.records }));
   writeFileSync(path.join(dir, 'truncated.json.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
   writeFileSync(path.join(dir, 'not-gzip.json.gz'), 'this was never gzip, nor JSON\n');
-  writeFileSync(path.join(dir, 'digest.json'), JSON.stringify({ awsAccountId: '123456789012', digestStartTime: '2023-07-10T11:00:00Z', logFiles: [] }));
+  writeFileSync(
+    path.join(dir, 'digest.json'),
+    JSON.stringify({ awsAccountId: '123456789012', digestStartTime: '2023-07-10T11:00:00Z', logFiles: [] }),
+  );
   writeFileSync(path.join(dir, 'README.txt'), 'not a log file name: ignored in a folder');
   const { report, stdout } = await scanJson(['--cloudtrail', dir]);
   const text = await runCli(['scan', '--cloudtrail', dir, '--fail-on', 'none', '--output-dir', dir]);
@@ -106,7 +149,12 @@ describe('the worker threads and this thread give the same result', async () => 
       attribution: { mode: 'all' },
     });
   // The findings come in the order chunks finished; the results model sorts them.
-  const comparable = (r: EventsResult) => JSON.stringify({ ...r, results: buildResults([r.results]), lastChangeByResource: [...r.lastChangeByResource].sort(([a], [b]) => (a < b ? -1 : 1)) });
+  const comparable = (r: EventsResult) =>
+    JSON.stringify({
+      ...r,
+      results: buildResults([r.results]),
+      lastChangeByResource: [...r.lastChangeByResource].sort(([a], [b]) => (a < b ? -1 : 1)),
+    });
   const [threads, inline, streamed] = await Promise.all([run(2), run(0), run(2, 1)]);
 
   it('findings, counts and attribution are identical, byte for byte', () => {
@@ -149,7 +197,9 @@ describe('attribution: a finding on a resource names the last event that changed
       sourceIPAddress: '198.51.100.23',
       userAgent: '[aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/s3api.put-bucket-acl]',
     });
-    expect(text.stdout).toContain('last change: PutBucketAcl at 2026-11-20T09:30:00Z by arn:aws:iam::123456789012:user/django-admin from 198.51.100.23');
+    expect(text.stdout).toContain(
+      'last change: PutBucketAcl at 2026-11-20T09:30:00Z by arn:aws:iam::123456789012:user/django-admin from 198.51.100.23',
+    );
   });
   it('the open security group names the AuthorizeSecurityGroupIngress; resources no event touched have none', () => {
     for (const f of report.findings.filter((x) => x.resource.id === 'sg-0a11c0ffee0000001')) {
@@ -171,7 +221,10 @@ describe('the same events read twice (a copy of the archive, or two trails that 
   const copy = path.join(tmp(), 'copy');
   mkdirSync(copy);
   for (const f of stratusFiles()) copyFileSync(path.join(STRATUS_DIR, f.name), path.join(copy, f.name));
-  const [once, twice] = await Promise.all([scanJson(['--cloudtrail', STRATUS_DIR]), scanJson(['--cloudtrail', STRATUS_DIR, '--cloudtrail', copy])]);
+  const [once, twice] = await Promise.all([
+    scanJson(['--cloudtrail', STRATUS_DIR]),
+    scanJson(['--cloudtrail', STRATUS_DIR, '--cloudtrail', copy]),
+  ]);
 
   it('every record is read, and each event is one finding', () => {
     expect(twice.report.scan.cloudtrail).toMatchObject({ records: 620, events: 620 });
@@ -187,7 +240,11 @@ describe('the same events read twice (a copy of the archive, or two trails that 
       // A passing event read twice is two records evaluated; its id is never parsed (see delivered-file.ts).
       expect(r.passed, r.ruleId).toBe(2 * onceRules[r.ruleId]!.passed);
     }
-    expect(twice.report.rules.find((r) => r.ruleId === 'cloudtrail-logging-tampered')).toMatchObject({ evaluated: 616, failed: 4, passed: 612 });
+    expect(twice.report.rules.find((r) => r.ruleId === 'cloudtrail-logging-tampered')).toMatchObject({
+      evaluated: 616,
+      failed: 4,
+      passed: 612,
+    });
   });
 });
 
@@ -223,11 +280,18 @@ describe('Elastic IPs allocated and never associated (correlation over the whole
     copyFileSync(path.join(INVICTUS_DIR, release), path.join(dir, release));
     const both = await scanJson(['--cloudtrail', dir, '--until', '2023-07-10']);
     expect(byRule(both.report)['cloudtrail-elastic-ip-allocated-not-associated']).toBeUndefined();
-    expect(both.report.rules.find((r) => r.ruleId === 'cloudtrail-elastic-ip-allocated-not-associated')).toMatchObject({ evaluated: 1, failed: 0, status: 'pass' });
+    expect(both.report.rules.find((r) => r.ruleId === 'cloudtrail-elastic-ip-allocated-not-associated')).toMatchObject({
+      evaluated: 1,
+      failed: 0,
+      status: 'pass',
+    });
   });
   it('the whole invictus-ir set releases every address it allocates: no finding', async () => {
     const { report } = await scanJson(['--cloudtrail', INVICTUS_DIR, '--until', '2023-07-31']);
-    expect(report.rules.find((r) => r.ruleId === 'cloudtrail-elastic-ip-allocated-not-associated')).toMatchObject({ evaluated: 3, failed: 0 });
+    expect(report.rules.find((r) => r.ruleId === 'cloudtrail-elastic-ip-allocated-not-associated')).toMatchObject({
+      evaluated: 3,
+      failed: 0,
+    });
   });
 });
 
@@ -257,4 +321,3 @@ describe('CloudTrail flags: mistakes are exit 2 with one line', () => {
     expect(report.scan.cloudtrail).toMatchObject({ events: inside, records: 310 });
   });
 });
-

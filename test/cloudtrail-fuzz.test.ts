@@ -107,12 +107,23 @@ function readable(text: string): boolean {
   const value = JSON.parse(text) as unknown;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const { eventName, eventTime } = value as { eventName?: unknown; eventTime?: unknown };
-  return typeof eventName === 'string' && typeof eventTime === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(eventTime) && !Number.isNaN(Date.parse(eventTime));
+  return (
+    typeof eventName === 'string' &&
+    typeof eventTime === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(eventTime) &&
+    !Number.isNaN(Date.parse(eventTime))
+  );
 }
 
 describe('fuzz: every fixture record, mutated one field at a time', async () => {
   const rules = (await loadAllRules([])).map((f) => compileRule(f, undefined, 'test').rule!).filter(isCloudTrailRule);
-  const options = { now: new Date('2024-12-01T00:00:00Z'), window: {}, workers: 0, attribution: { mode: 'off' as const }, maxFindingsPerRule: 1_000_000 };
+  const options = {
+    now: new Date('2024-12-01T00:00:00Z'),
+    window: {},
+    workers: 0,
+    attribution: { mode: 'off' as const },
+    maxFindingsPerRule: 1_000_000,
+  };
   const fixtures: FixtureFile[] = [...invictusFiles(), ...stratusFiles()];
   const originals = fixtures.flatMap((f) => f.records);
   const originalIds = new Set(originals.map((r) => r.eventID));
@@ -149,7 +160,9 @@ describe('fuzz: every fixture record, mutated one field at a time', async () => 
   }
   const runMs = Date.now() - runStarted;
   // For the record of a run (npm test prints it): how many mutated records, how many crashes.
-  console.log(`fuzz: ${mutated} mutated records (seed ${SEED}), ${unreadable} unreadable by construction; ${crash ? 1 : 0} crash(es); generated in ${generationMs} ms, evaluated in ${runMs} ms`);
+  console.log(
+    `fuzz: ${mutated} mutated records (seed ${SEED}), ${unreadable} unreadable by construction; ${crash ? 1 : 0} crash(es); generated in ${generationMs} ms, evaluated in ${runMs} ms`,
+  );
 
   it(`mutates at least 10,000 records, and the run does not crash`, () => {
     expect(mutated).toBeGreaterThanOrEqual(10_000);
@@ -161,7 +174,9 @@ describe('fuzz: every fixture record, mutated one field at a time', async () => 
   it('every record that cannot be read is counted, and every other one is read', () => {
     expect(fuzzed!.stats.unreadable).toBe(unreadable);
     expect(fuzzed!.stats.records).toBe(originals.length + mutated - unreadable);
-    const counted = fuzzed!.gaps.filter((g) => g.errorCode === 'InvalidRecords' || g.errorCode === 'NotCloudTrail').map((g) => Number(/^(\d+) of |none of its (\d+)/.exec(g.message)!.slice(1).find(Boolean)));
+    const counted = fuzzed!.gaps
+      .filter((g) => g.errorCode === 'InvalidRecords' || g.errorCode === 'NotCloudTrail')
+      .map((g) => Number(/^(\d+) of |none of its (\d+)/.exec(g.message)!.slice(1).find(Boolean)));
     expect(counted.reduce((a, b) => a + b, 0)).toBe(unreadable);
     // A record no rule could evaluate would be counted too; with the shipped rules there is none.
     expect(fuzzed!.stats.unevaluated).toBe(0);
@@ -176,7 +191,8 @@ describe('fuzz: every fixture record, mutated one field at a time', async () => 
   });
 
   it("the unmutated records' findings are unchanged", () => {
-    const onOriginals = (r: EventsResult) => r.findings.filter((f) => f.resource.type === 'aws.cloudtrail.event' && originalIds.has(f.resource.id));
+    const onOriginals = (r: EventsResult) =>
+      r.findings.filter((f) => f.resource.type === 'aws.cloudtrail.event' && originalIds.has(f.resource.id));
     expect(onOriginals(baseline).length).toBeGreaterThan(30);
     expect(onOriginals(fuzzed!)).toEqual(onOriginals(baseline));
   });

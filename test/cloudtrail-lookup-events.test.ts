@@ -9,12 +9,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli as runCli } from './support/cli.js';
 import { allRecords, invictusFiles, stratusFiles, type RawRecord } from './support/cloudtrail.js';
 
-const INTERESTING = new Set(['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'DeleteFlowLogs', 'CreateAccessKey', 'CreateUser', 'CreateLoginProfile', 'AuthorizeSecurityGroupIngress', 'ConsoleLogin', 'AttachUserPolicy']);
+const INTERESTING = new Set([
+  'StopLogging',
+  'DeleteTrail',
+  'PutEventSelectors',
+  'DeleteFlowLogs',
+  'CreateAccessKey',
+  'CreateUser',
+  'CreateLoginProfile',
+  'AuthorizeSecurityGroupIngress',
+  'ConsoleLogin',
+  'AttachUserPolicy',
+]);
 
 /** What each region's event history holds, newest first (as LookupEvents returns it). */
 function history(records: RawRecord[], size: number, region: string): RawRecord[] {
-  const chosen = [...records.filter((r) => INTERESTING.has(r.eventName)), ...records.filter((r) => !INTERESTING.has(r.eventName))].slice(0, size);
-  return chosen.map((r) => ({ ...r, awsRegion: region })).sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : a.eventID < b.eventID ? 1 : -1));
+  const chosen = [...records.filter((r) => INTERESTING.has(r.eventName)), ...records.filter((r) => !INTERESTING.has(r.eventName))].slice(
+    0,
+    size,
+  );
+  return chosen
+    .map((r) => ({ ...r, awsRegion: region }))
+    .sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : a.eventID < b.eventID ? 1 : -1));
 }
 
 const HISTORY: Record<string, RawRecord[]> = {
@@ -69,8 +85,10 @@ beforeAll(async () => {
       // The 2nd, 5th, 8th… request of a region is throttled, as AWS does when a caller goes too fast.
       const throttled = mine % 3 === 1;
       seen.push({ region, at: performance.now(), throttled, body });
-      if (req.headers['x-amz-target'] !== 'CloudTrail_20131101.LookupEvents') return reply(res, 400, { __type: 'UnknownOperationException', message: String(req.headers['x-amz-target']) });
-      if (region === 'ap-south-1') return reply(res, 400, { __type: 'AccessDeniedException', message: 'User is not authorized to perform: cloudtrail:LookupEvents' });
+      if (req.headers['x-amz-target'] !== 'CloudTrail_20131101.LookupEvents')
+        return reply(res, 400, { __type: 'UnknownOperationException', message: String(req.headers['x-amz-target']) });
+      if (region === 'ap-south-1')
+        return reply(res, 400, { __type: 'AccessDeniedException', message: 'User is not authorized to perform: cloudtrail:LookupEvents' });
       if (throttled) return reply(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       const since = (body.StartTime ?? 0) * 1000;
       const until = (body.EndTime ?? Infinity) * 1000;
@@ -100,8 +118,37 @@ async function lookup(regions: string, extra: string[] = []) {
   seen = [];
   const started = performance.now();
   const r = await runCli(
-    ['scan', '--cloudtrail', 'api', '--regions', regions, '--since', '2023-07-01', '--until', '2024-12-31', '--now', '2025-01-15T00:00:00Z', '--endpoint-url', endpoint, '--format', 'json', '--output', 'json=-', '--fail-on', 'none', ...extra],
-    { env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined } },
+    [
+      'scan',
+      '--cloudtrail',
+      'api',
+      '--regions',
+      regions,
+      '--since',
+      '2023-07-01',
+      '--until',
+      '2024-12-31',
+      '--now',
+      '2025-01-15T00:00:00Z',
+      '--endpoint-url',
+      endpoint,
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      '--fail-on',
+      'none',
+      ...extra,
+    ],
+    {
+      env: {
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_REGION: 'us-east-1',
+        AWS_PROFILE: undefined,
+        AWS_ENDPOINT_URL: undefined,
+      },
+    },
   );
   if (r.code !== 0) throw new Error(`scan failed (${r.code}): ${r.stderr}`);
   return { report: JSON.parse(r.stdout) as Report, stderr: r.stderr, seconds: (performance.now() - started) / 1000, requests: [...seen] };
@@ -125,7 +172,11 @@ describe('--cloudtrail api (LookupEvents)', () => {
     expect(ok.filter((s) => s.region === 'us-east-1').map((s) => s.body.NextToken ?? null)).toEqual([null, 'page:50', 'page:100']);
     expect(ok.filter((s) => s.region === 'eu-west-1').map((s) => s.body.NextToken ?? null)).toEqual([null, 'page:50']);
     for (const s of full.requests) {
-      expect(s.body).toMatchObject({ StartTime: Date.parse('2023-07-01T00:00:00Z') / 1000, EndTime: Date.parse('2025-01-01T00:00:00Z') / 1000, MaxResults: 50 });
+      expect(s.body).toMatchObject({
+        StartTime: Date.parse('2023-07-01T00:00:00Z') / 1000,
+        EndTime: Date.parse('2025-01-01T00:00:00Z') / 1000,
+        MaxResults: 50,
+      });
     }
     expect(full.report.gaps).toEqual([]);
   });
@@ -148,7 +199,9 @@ describe('--cloudtrail api (LookupEvents)', () => {
   it('evaluates the events: tampering, credentials, SSH opened and the login without MFA, per region', () => {
     const records = [...HISTORY['us-east-1']!, ...HISTORY['eu-west-1']!];
     const count = (rule: string) => full.report.findings.filter((f) => f.ruleId === rule).length;
-    expect(count('cloudtrail-logging-tampered')).toBe(records.filter((r) => ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'DeleteFlowLogs'].includes(r.eventName)).length);
+    expect(count('cloudtrail-logging-tampered')).toBe(
+      records.filter((r) => ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'DeleteFlowLogs'].includes(r.eventName)).length,
+    );
     expect(count('cloudtrail-logging-tampered')).toBe(13);
     expect(count('cloudtrail-iam-credentials-created')).toBe(12);
     expect(count('cloudtrail-console-login-without-mfa')).toBe(2);
@@ -163,7 +216,9 @@ describe('--cloudtrail api (LookupEvents)', () => {
     const cut = await lookup('us-east-1', ['--max-events', '60']);
     expect(cut.report.scan.cloudtrail.events).toBe(100);
     const note = cut.report.scan.notes.find((n) => n.includes('window cut'));
-    expect(note).toMatch(/^LookupEvents us-east-1: window cut \(--max-events 60 reached\): read 100 event\(s\) back to 2023-07-10T\d\d:\d\d:\d\dZ; events from 2023-07-01T00:00:00Z to 2023-07-10T\d\d:\d\d:\d\dZ were not read$/);
+    expect(note).toMatch(
+      /^LookupEvents us-east-1: window cut \(--max-events 60 reached\): read 100 event\(s\) back to 2023-07-10T\d\d:\d\d:\d\dZ; events from 2023-07-01T00:00:00Z to 2023-07-10T\d\d:\d\d:\d\dZ were not read$/,
+    );
     expect(cut.stderr).toContain(`awsaudit: note: ${note}`);
     expect(cut.report.gaps).toEqual([expect.objectContaining({ region: 'us-east-1', operation: 'LookupEvents', errorCode: 'WindowCut' })]);
     expect(cut.report.rules.every((r) => !r.complete)).toBe(true);
@@ -172,7 +227,9 @@ describe('--cloudtrail api (LookupEvents)', () => {
   it('a region that refuses (AccessDenied) is a gap; the other regions are still read', async () => {
     const denied = await lookup('ap-south-1,eu-west-1');
     expect(denied.report.scan.cloudtrail.events).toBe(100);
-    expect(denied.report.gaps).toEqual([expect.objectContaining({ region: 'ap-south-1', operation: 'LookupEvents', errorCode: 'AccessDeniedException' })]);
+    expect(denied.report.gaps).toEqual([
+      expect.objectContaining({ region: 'ap-south-1', operation: 'LookupEvents', errorCode: 'AccessDeniedException' }),
+    ]);
     expect(denied.requests.filter((s) => s.region === 'ap-south-1')).toHaveLength(1);
   });
 });

@@ -18,7 +18,10 @@ describe('permissions for CloudTrail sources', () => {
       const source = readFileSync(path.join(dir, f), 'utf8');
       for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-[a-z0-9-]+'/g)) {
         for (const spec of m[1]!.split(',')) {
-          const name = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
+          const name = spec
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0]!;
           if (/Command$/.test(name)) used.add(name);
           if (/^paginate[A-Z]/.test(name)) used.add(`${name.slice('paginate'.length)}Command`);
         }
@@ -34,27 +37,46 @@ describe('permissions for CloudTrail sources', () => {
 
   it('api adds LookupEvents; an archive adds listing its bucket and reading objects under its prefix only; files add nothing', () => {
     expect(sourceStatements(['./logs'])).toEqual([]);
-    expect(sourceStatements(['api'])).toEqual([{ Sid: 'AwsauditCloudTrailEventHistory', Effect: 'Allow', Action: ['cloudtrail:LookupEvents'], Resource: '*' }]);
+    expect(sourceStatements(['api'])).toEqual([
+      { Sid: 'AwsauditCloudTrailEventHistory', Effect: 'Allow', Action: ['cloudtrail:LookupEvents'], Resource: '*' },
+    ]);
     expect(sourceStatements(['s3://trail-bucket/org/'])).toEqual([
       { Sid: 'AwsauditCloudTrailArchiveList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::trail-bucket' },
       { Sid: 'AwsauditCloudTrailArchiveRead', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::trail-bucket/org/*' },
     ]);
     const two = sourceStatements(['s3://a-bucket', 's3://b-bucket/x', 'api'], 'aws-cn');
-    expect(two.map((s) => s.Sid)).toEqual(['AwsauditCloudTrailEventHistory', 'AwsauditCloudTrailArchive1List', 'AwsauditCloudTrailArchive1Read', 'AwsauditCloudTrailArchive2List', 'AwsauditCloudTrailArchive2Read']);
+    expect(two.map((s) => s.Sid)).toEqual([
+      'AwsauditCloudTrailEventHistory',
+      'AwsauditCloudTrailArchive1List',
+      'AwsauditCloudTrailArchive1Read',
+      'AwsauditCloudTrailArchive2List',
+      'AwsauditCloudTrailArchive2Read',
+    ]);
     expect(two.at(-1)!.Resource).toBe('arn:aws-cn:s3:::b-bucket/x/*');
     // Every action a source kind declares is granted by its statements.
-    const actions = (specs: string[]) => sourceStatements(specs).flatMap((s) => s.Action).sort();
+    const actions = (specs: string[]) =>
+      sourceStatements(specs)
+        .flatMap((s) => s.Action)
+        .sort();
     expect(actions(['api'])).toEqual(SOURCE_COMMANDS.api.map((c) => c.action).sort());
     expect(actions(['s3://trail-bucket'])).toEqual(SOURCE_COMMANDS.s3.map((c) => c.action).sort());
   });
 
-  it('`awsaudit permissions --cloudtrail` prints the collection policy plus the sources\' statements', async () => {
+  it("`awsaudit permissions --cloudtrail` prints the collection policy plus the sources' statements", async () => {
     const plain = await runCli(['permissions', '--only', 'rds-instance-not-multi-az']);
     expect(plain.code, plain.stderr).toBe(0);
     const base = JSON.parse(plain.stdout) as Policy;
     expect(base.Statement).toHaveLength(1);
 
-    const r = await runCli(['permissions', '--only', 'rds-instance-not-multi-az', '--cloudtrail', 'api', '--cloudtrail', 's3://my-trail-bucket/org']);
+    const r = await runCli([
+      'permissions',
+      '--only',
+      'rds-instance-not-multi-az',
+      '--cloudtrail',
+      'api',
+      '--cloudtrail',
+      's3://my-trail-bucket/org',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const policy = JSON.parse(r.stdout) as Policy;
     expect(policy.Statement[0]).toEqual(base.Statement[0]);

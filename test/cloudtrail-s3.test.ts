@@ -24,9 +24,35 @@ interface Report {
 }
 
 async function scan(url: string, extra: string[] = []): Promise<{ code: number; report: Report; stderr: string }> {
-  const r = await runCli(['scan', '--cloudtrail', url, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', moto.endpoint, '--format', 'json', '--output', 'json=-', '--fail-on', 'none', ...extra], {
-    env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: undefined, AWS_PROFILE: undefined },
-  });
+  const r = await runCli(
+    [
+      'scan',
+      '--cloudtrail',
+      url,
+      '--since',
+      '2023-07-01',
+      '--until',
+      '2023-07-31',
+      '--endpoint-url',
+      moto.endpoint,
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      '--fail-on',
+      'none',
+      ...extra,
+    ],
+    {
+      env: {
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: undefined,
+        AWS_PROFILE: undefined,
+      },
+    },
+  );
   if (r.code !== 0) throw new Error(`scan failed (${r.code}): ${r.stderr}`);
   return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
 }
@@ -41,8 +67,14 @@ beforeAll(async () => {
   // The archive as CloudTrail writes it: one gzipped {"Records": [...]} object per delivery.
   for (const f of invictus) await put(`${ARCHIVE}/2023/07/10/${f.name}.gz`, gzipSync(JSON.stringify({ Records: f.records })));
   // Outside the window (its records would be counted if the day were listed) and beside the logs.
-  await put(`${ARCHIVE}/2023/06/10/218007301253_CloudTrail_us-east-1_20230610T0000Z_outside.json.gz`, gzipSync(JSON.stringify({ Records: invictus[0]!.records })));
-  await put('trail/AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10/digest.json.gz', gzipSync('{"awsAccountId":"218007301253"}'));
+  await put(
+    `${ARCHIVE}/2023/06/10/218007301253_CloudTrail_us-east-1_20230610T0000Z_outside.json.gz`,
+    gzipSync(JSON.stringify({ Records: invictus[0]!.records })),
+  );
+  await put(
+    'trail/AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10/digest.json.gz',
+    gzipSync('{"awsAccountId":"218007301253"}'),
+  );
   // An organisation trail: a third of the files, plus an object cut in half.
   for (const f of ORG_FILES) await put(`${ORG}/2023/07/20/${f.name}.gz`, gzipSync(JSON.stringify({ Records: f.records })));
   const gz = gzipSync(JSON.stringify({ Records: invictus[0]!.records }));
@@ -72,8 +104,14 @@ describe('--cloudtrail s3://bucket/prefix over the invictus-ir archive', () => {
       PutEventSelectors: countWhere(records, ['PutEventSelectors']),
       DeleteFlowLogs: countWhere(records, ['DeleteFlowLogs']),
       credentials: countWhere(records, ['CreateAccessKey', 'CreateUser', 'CreateLoginProfile'], { successOnly: true }),
-      ssh: records.filter((r) => r.eventName === 'AuthorizeSecurityGroupIngress' && JSON.stringify(r.requestParameters).includes('"cidrIp":"0.0.0.0/0"') && (r.requestParameters as { fromPort?: number }).fromPort === 22).length,
-      noMfa: records.filter((r) => r.eventName === 'ConsoleLogin' && (r.additionalEventData as { MFAUsed?: string }).MFAUsed === 'No').length,
+      ssh: records.filter(
+        (r) =>
+          r.eventName === 'AuthorizeSecurityGroupIngress' &&
+          JSON.stringify(r.requestParameters).includes('"cidrIp":"0.0.0.0/0"') &&
+          (r.requestParameters as { fromPort?: number }).fromPort === 22,
+      ).length,
+      noMfa: records.filter((r) => r.eventName === 'ConsoleLogin' && (r.additionalEventData as { MFAUsed?: string }).MFAUsed === 'No')
+        .length,
     };
     expect(expected).toEqual({ StopLogging: 3, DeleteTrail: 3, PutEventSelectors: 2, DeleteFlowLogs: 1, credentials: 8, ssh: 1, noMfa: 1 });
     const tampering = report.findings.filter((f) => f.ruleId === 'cloudtrail-logging-tampered').map((f) => f.message.split(' ')[0]!);
@@ -89,9 +127,26 @@ describe('--cloudtrail s3://bucket/prefix over the invictus-ir archive', () => {
   });
 
   it('a window that misses the day reads nothing, and says so', async () => {
-    const r = await runCli(['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-08-01', '--until', '2023-08-03', '--endpoint-url', moto.endpoint, '--format', 'json', '--output', 'json=-'], {
-      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' },
-    });
+    const r = await runCli(
+      [
+        'scan',
+        '--cloudtrail',
+        `s3://${BUCKET}/trail`,
+        '--since',
+        '2023-08-01',
+        '--until',
+        '2023-08-03',
+        '--endpoint-url',
+        moto.endpoint,
+        '--format',
+        'json',
+        '--output',
+        'json=-',
+      ],
+      {
+        env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' },
+      },
+    );
     const report = JSON.parse(r.stdout) as Report & { scan: { notes: string[] } };
     expect(report.scan.cloudtrail.events).toBe(0);
     expect(report.scan.notes.join('\n')).toMatch(/no CloudTrail log objects/);
@@ -103,13 +158,19 @@ describe('an organisation trail (AWSLogs/<org-id>/<account>/…) with a damaged 
     const { report } = await scan(`s3://${BUCKET}/org`);
     const orgRecords = allRecords(ORG_FILES);
     expect(report.gaps).toEqual([
-      expect.objectContaining({ operation: `s3://${BUCKET}/${ORG}/2023/07/20/218007301253_CloudTrail_us-east-1_20230720T0000Z_cut.json.gz`, errorCode: 'TruncatedFile', region: 'us-east-1' }),
+      expect.objectContaining({
+        operation: `s3://${BUCKET}/${ORG}/2023/07/20/218007301253_CloudTrail_us-east-1_20230720T0000Z_cut.json.gz`,
+        errorCode: 'TruncatedFile',
+        region: 'us-east-1',
+      }),
     ]);
     // The records before the cut are read too (the object is read again as a stream).
     const salvaged = Number(/; (\d+) record\(s\) before the cut were read$/.exec((report.gaps[0] as { message: string }).message)?.[1]);
     expect(salvaged).toBeGreaterThan(0);
     expect(report.scan.cloudtrail).toMatchObject({ events: orgRecords.length + salvaged, chunks: ORG_FILES.length + 1 });
-    expect(count(report, 'cloudtrail-logging-tampered')).toBe(countWhere(orgRecords, ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'DeleteFlowLogs']));
+    expect(count(report, 'cloudtrail-logging-tampered')).toBe(
+      countWhere(orgRecords, ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'DeleteFlowLogs']),
+    );
     expect(count(report, 'cloudtrail-logging-tampered')).toBeGreaterThan(0);
     expect(report.rules.every((r) => !r.complete)).toBe(true);
   });

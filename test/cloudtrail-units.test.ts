@@ -21,7 +21,11 @@ const records = [...allRecords(invictus), ...allRecords(stratus)];
 const biggest = [...invictus].sort((a, b) => b.records.length - a.records.length)[0]!;
 const byId = (id: string) => records.find((r) => r.eventID === id)!;
 /** A hit of one rule on one event (the fingerprint stands for account, region and event id). */
-const hit = (rule: number, t: string, id: string): RuleHit => ({ rule, eventTime: t, finding: { fingerprint: `${rule}/${id}`, resource: { id } } as Finding });
+const hit = (rule: number, t: string, id: string): RuleHit => ({
+  rule,
+  eventTime: t,
+  finding: { fingerprint: `${rule}/${id}`, resource: { id } } as Finding,
+});
 const hitIds = (h: RuleHit[]) => h.map((x) => x.finding.resource.id).sort();
 
 function problemOf(fn: () => unknown): FileProblem {
@@ -78,7 +82,9 @@ describe('reading records: three layouts, gzip or not', () => {
     expect([digest.records.length, digest.unreadable, digest.problem]).toEqual([0, ['record 1: eventName missing or not text'], undefined]);
     const cut = readAll(Buffer.from(JSON.stringify({ Records: biggest.records }).slice(0, 5000)));
     expect(cut.problem?.code).toBe('TruncatedFile');
-    expect(cut.problem?.message).toBe(`the file ends inside record ${cut.records.length + 1} (truncated); ${cut.records.length} record(s) before it were read`);
+    expect(cut.problem?.message).toBe(
+      `the file ends inside record ${cut.records.length + 1} (truncated); ${cut.records.length} record(s) before it were read`,
+    );
     expect(readAll(Buffer.from('  \n')).problem?.code).toBe('NotCloudTrail');
   });
 
@@ -87,7 +93,19 @@ describe('reading records: three layouts, gzip or not', () => {
     const cut = readAll(Buffer.from(lines.join('\n').slice(0, -40)));
     expect(cut.records).toHaveLength(4);
     expect(cut.unreadable).toEqual(['line 5: not valid JSON (cut)']);
-    const mixed = readAll(Buffer.from(JSON.stringify([biggest.records[0], { hello: 'world' }, 42, 'x', null, [biggest.records[1]], { ...biggest.records[2], eventTime: 'redacted' }])));
+    const mixed = readAll(
+      Buffer.from(
+        JSON.stringify([
+          biggest.records[0],
+          { hello: 'world' },
+          42,
+          'x',
+          null,
+          [biggest.records[1]],
+          { ...biggest.records[2], eventTime: 'redacted' },
+        ]),
+      ),
+    );
     expect(mixed.records).toHaveLength(1);
     expect(mixed.unreadable).toEqual([
       'record 2: eventName missing or not text',
@@ -101,13 +119,22 @@ describe('reading records: three layouts, gzip or not', () => {
 });
 
 describe('the stream splitter (files too large to parse whole)', () => {
-  const tricky: CloudTrailRecord = { eventName: 'Odd', eventTime: '2023-07-10T00:00:00Z', eventID: 'x', note: 'braces } { ] [ and "quotes" and a backslash \\ and \u001f and \u001e' };
+  const tricky: CloudTrailRecord = {
+    eventName: 'Odd',
+    eventTime: '2023-07-10T00:00:00Z',
+    eventID: 'x',
+    note: 'braces } { ] [ and "quotes" and a backslash \\ and \u001f and \u001e',
+  };
   const sample = [...biggest.records.slice(0, 40), tricky];
   for (const [name, text] of Object.entries({
     'Records object (pretty-printed: records span lines)': JSON.stringify({ Records: sample }, null, 2),
     'JSON array': JSON.stringify(sample),
     'JSON lines': sample.map((r) => JSON.stringify(r)).join('\n'),
-    'JSON lines with a junk line': [...sample.slice(0, 3).map((r) => JSON.stringify(r)), '{"junk": [1, 2', ...sample.slice(3).map((r) => JSON.stringify(r))].join('\n'),
+    'JSON lines with a junk line': [
+      ...sample.slice(0, 3).map((r) => JSON.stringify(r)),
+      '{"junk": [1, 2',
+      ...sample.slice(3).map((r) => JSON.stringify(r)),
+    ].join('\n'),
     'Records of mixed values': JSON.stringify({ Records: [...sample.slice(0, 5), 1, 'two', [3], null, true, ...sample.slice(5)] }),
   })) {
     it(`${name}: the same records and places whatever the chunk size`, () => {
@@ -161,7 +188,11 @@ describe('the time window', () => {
     expect(() => resolveWindow({ since: '2023-08-01', until: '2023-07-01' }, now)).toThrow(/not before/);
   });
   it('S3: lists the day folders of the window, and the day after it (delivery follows the event)', () => {
-    expect(daysOf({ since: new Date('2023-07-09T23:00:00Z'), until: new Date('2023-07-11T00:00:00Z') }, now)).toEqual(['2023/07/09/', '2023/07/10/', '2023/07/11/']);
+    expect(daysOf({ since: new Date('2023-07-09T23:00:00Z'), until: new Date('2023-07-11T00:00:00Z') }, now)).toEqual([
+      '2023/07/09/',
+      '2023/07/10/',
+      '2023/07/11/',
+    ]);
     expect(parseS3Url('s3://my-trail-bucket/some/prefix')).toEqual({ bucket: 'my-trail-bucket', prefix: 'some/prefix/' });
     expect(parseS3Url('s3://my-trail-bucket')).toEqual({ bucket: 'my-trail-bucket', prefix: '' });
     expect(() => parseS3Url('s3://')).toThrow(/not an S3 location/);
@@ -171,15 +202,38 @@ describe('the time window', () => {
 describe('the event-name prefilter', async () => {
   it('reads eq/in leaves, intersects under all, unites under any, gives up elsewhere', () => {
     expect(eventNamesOf({ path: 'data.eventName', op: 'eq', value: 'A' })).toEqual(new Set(['A']));
-    expect(eventNamesOf({ all: [{ path: 'data.eventName', op: 'in', value: ['A', 'B'] }, { path: 'data.eventName', op: 'in', value: ['B', 'C'] }] })).toEqual(new Set(['B']));
-    expect(eventNamesOf({ any: [{ path: 'data.eventName', op: 'eq', value: 'A' }, { path: 'data.eventName', op: 'eq', value: 'B' }] })).toEqual(new Set(['A', 'B']));
-    expect(eventNamesOf({ any: [{ path: 'data.eventName', op: 'eq', value: 'A' }, { path: 'data.userIdentity.type', op: 'eq', value: 'Root' }] })).toBeNull();
+    expect(
+      eventNamesOf({
+        all: [
+          { path: 'data.eventName', op: 'in', value: ['A', 'B'] },
+          { path: 'data.eventName', op: 'in', value: ['B', 'C'] },
+        ],
+      }),
+    ).toEqual(new Set(['B']));
+    expect(
+      eventNamesOf({
+        any: [
+          { path: 'data.eventName', op: 'eq', value: 'A' },
+          { path: 'data.eventName', op: 'eq', value: 'B' },
+        ],
+      }),
+    ).toEqual(new Set(['A', 'B']));
+    expect(
+      eventNamesOf({
+        any: [
+          { path: 'data.eventName', op: 'eq', value: 'A' },
+          { path: 'data.userIdentity.type', op: 'eq', value: 'Root' },
+        ],
+      }),
+    ).toBeNull();
     expect(eventNamesOf({ not: { path: 'data.eventName', op: 'eq', value: 'A' } })).toBeNull();
     expect(eventNamesOf({ path: 'data.eventName', op: 'in', value: { $option: 'names' } }, { names: ['X'] })).toEqual(new Set(['X']));
   });
 
   const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
-  const eventRules = rules.filter((r) => r.definition.resource === 'aws.cloudtrail.event').map((r) => compileRule(r, undefined, 'test').rule!);
+  const eventRules = rules
+    .filter((r) => r.definition.resource === 'aws.cloudtrail.event')
+    .map((r) => compileRule(r, undefined, 'test').rule!);
   it('is sound for every shipped event rule over every real record: a record it skips never matches', () => {
     expect(eventRules.length).toBeGreaterThanOrEqual(9);
     let skipped = 0;
@@ -188,7 +242,14 @@ describe('the event-name prefilter', async () => {
       for (const r of records) {
         if (names === null || names.has(r.eventName)) continue;
         skipped++;
-        const view = { type: 'aws.cloudtrail.event', id: r.eventID, account: 'a', region: 'r', data: r as never, facts: { leakedAccessKey: true } };
+        const view = {
+          type: 'aws.cloudtrail.event',
+          id: r.eventID,
+          account: 'a',
+          region: 'r',
+          data: r as never,
+          facts: { leakedAccessKey: true },
+        };
         expect(rule.condition.test(view, { now: 0 }), `${rule.id} on ${r.eventName}`).toBe(false);
       }
     }
@@ -211,13 +272,15 @@ describe('the rate limiter', () => {
     const clock = fakeClock();
     const limiter = new RateLimiter(2, 1000, clock);
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 3 }, async () => {
-      for (let i = 0; i < 4; i++) {
-        const release = await limiter.acquire();
-        times.push(clock.now());
-        release();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        for (let i = 0; i < 4; i++) {
+          const release = await limiter.acquire();
+          times.push(clock.now());
+          release();
+        }
+      }),
+    );
     times.sort((a, b) => a - b);
     expect(times).toEqual([0, 0, 1000, 1000, 2000, 2000, 3000, 3000, 4000, 4000, 5000, 5000]);
     for (const t of times) expect(times.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(2);
@@ -256,14 +319,21 @@ describe('attribution: which resources a real event changed, and the last change
   const find = (name: string, pred: (r: RawRecord) => boolean = () => true) => records.find((r) => r.eventName === name && pred(r))!;
   it('maps real write events to the resources they touched', () => {
     expect(touchedResources(find('PutBucketPolicy'))).toEqual([{ type: 'aws.s3.bucket', id: 'stratus-red-team-ctes-bucket-qyxyekjbtk' }]);
-    expect(touchedResources(find('AuthorizeSecurityGroupIngress'))).toContainEqual({ type: 'aws.ec2.security-group', id: 'sg-04cfb7a4712d75b00' });
+    expect(touchedResources(find('AuthorizeSecurityGroupIngress'))).toContainEqual({
+      type: 'aws.ec2.security-group',
+      id: 'sg-04cfb7a4712d75b00',
+    });
     expect(touchedResources(byId('8c282c0b-00d1-4369-95b7-cb50b6eee620'))).toEqual([
       { type: 'aws.iam.user', id: 'malicious-iam-user' },
       { type: 'aws.iam.access-key', id: 'AKIATFQR7NSCQLA2F4OD' },
     ]);
-    expect(touchedResources(find('DeleteTrail', (r) => r.errorCode === undefined))).toEqual([{ type: 'aws.cloudtrail.trail', id: 'stratus-red-team-ctes-trail-qyxyekjbtk' }]);
+    expect(touchedResources(find('DeleteTrail', (r) => r.errorCode === undefined))).toEqual([
+      { type: 'aws.cloudtrail.trail', id: 'stratus-red-team-ctes-trail-qyxyekjbtk' },
+    ]);
     expect(touchedResources(find('AllocateAddress'))).toEqual([{ type: 'aws.ec2.elastic-ip', id: 'eipalloc-08a083beb7e83dbc0' }]);
-    expect(touchedResources(find('CreateDBInstance'))).toEqual([{ type: 'aws.rds.db-instance', id: 'terraform-20230710121504061500000001' }]);
+    expect(touchedResources(find('CreateDBInstance'))).toEqual([
+      { type: 'aws.rds.db-instance', id: 'terraform-20230710121504061500000001' },
+    ]);
   });
   it('reads, failed calls and data events are not changes', () => {
     expect(isSuccessfulWrite(find('DescribeSecurityGroups'))).toBe(false);
@@ -275,12 +345,23 @@ describe('attribution: which resources a real event changed, and the last change
   });
   it('a finding is attributed to the latest change of its resource; event findings and untouched resources are not', () => {
     const finding = (type: string, id: string): Finding => ({
-      fingerprint: id, ruleId: 'r', title: 't', severity: 'high', kind: 'security', resource: { type, id, account: '123456789012', region: 'eu-west-1' }, message: 'm', evidence: [], remediation: { text: 't' },
+      fingerprint: id,
+      ruleId: 'r',
+      title: 't',
+      severity: 'high',
+      kind: 'security',
+      resource: { type, id, account: '123456789012', region: 'eu-west-1' },
+      message: 'm',
+      evidence: [],
+      remediation: { text: 't' },
     });
     const early = { eventName: 'PutBucketAcl', eventTime: '2023-07-10T10:00:00Z', eventID: 'a', eventSource: 's3.amazonaws.com' };
     const late = { ...early, eventName: 'PutBucketPolicy', eventTime: '2023-07-10T11:00:00Z', eventID: 'b' };
     const key = resourceKey('aws.s3.bucket', '123456789012', 'us-east-1', 'web'); // bucket events may come from another region's endpoint
-    const out = attributeFindings([finding('aws.s3.bucket', 'web'), finding('aws.s3.bucket', 'other'), finding('aws.cloudtrail.event', 'web')], new Map([[key, late]]));
+    const out = attributeFindings(
+      [finding('aws.s3.bucket', 'web'), finding('aws.s3.bucket', 'other'), finding('aws.cloudtrail.event', 'web')],
+      new Map([[key, late]]),
+    );
     expect(out[0]!.attribution).toEqual(late);
     expect(out[1]!.attribution).toBeUndefined();
     expect(out[2]!.attribution).toBeUndefined();
@@ -292,7 +373,10 @@ describe('event facts: leaked key ids', () => {
   it('flags a call signed with a leaked key and masks the id', () => {
     const record = byId('f4923a37-92d5-4dfd-9786-6caef2b5f33c') as CloudTrailRecord;
     expect(eventFacts(record, { leakedKeyIds: new Set() })).toEqual({ leakedAccessKey: false });
-    expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) })).toEqual({ leakedAccessKey: true, accessKeyIdMasked: 'AKIA…20BJ' });
+    expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) })).toEqual({
+      leakedAccessKey: true,
+      accessKeyIdMasked: 'AKIA…20BJ',
+    });
     expect(maskKeyId('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA…MPLE');
   });
 });
@@ -317,7 +401,12 @@ describe('Elastic IP allocations correlated over the stream', () => {
     tracker.add(alloc);
     tracker.add({ ...alloc, kind: 'release', eventTime: '2023-07-01T00:00:00Z', eventID: 'earlier' });
     const [resource] = tracker.resources('2023-07-10T13:55:08Z');
-    expect(resource!.data).toMatchObject({ allocationId: alloc.allocationId, releasedAt: null, associatedAt: null, hoursSinceAllocation: 2 });
+    expect(resource!.data).toMatchObject({
+      allocationId: alloc.allocationId,
+      releasedAt: null,
+      associatedAt: null,
+      hoursSinceAllocation: 2,
+    });
   });
 });
 
@@ -327,7 +416,15 @@ describe('the event evaluator', async () => {
     .filter((r) => r.definition.resource === 'aws.cloudtrail.event')
     .map((r) => ({ file: r.file, definition: r.definition, severity: r.definition.severity, options: {} }));
   it('evaluates only the events inside the window', () => {
-    const evaluator = new EventEvaluator({ rules: specs, since: '2023-07-10T12:00:00Z', until: '2023-07-10T12:10:00Z', now: 0, leakedKeyIds: [], attribution: { mode: 'off' }, maxFindingsPerRule: 100 });
+    const evaluator = new EventEvaluator({
+      rules: specs,
+      since: '2023-07-10T12:00:00Z',
+      until: '2023-07-10T12:10:00Z',
+      now: 0,
+      leakedKeyIds: [],
+      attribution: { mode: 'off' },
+      maxFindingsPerRule: 100,
+    });
     const all = allRecords(invictus) as CloudTrailRecord[];
     const result = evaluator.processRecords('x', all);
     expect(result.unreadable).toBe(0);
@@ -336,12 +433,22 @@ describe('the event evaluator', async () => {
     expect(result.events).toBeLessThan(all.length);
   });
   it('keeps the most recent findings per rule, the same whatever the input order', () => {
-    const hits = [hit(0, '2023-01-01T00:00:01Z', 'a'), hit(0, '2023-01-01T00:00:03Z', 'b'), hit(0, '2023-01-01T00:00:02Z', 'c'), hit(1, '2023-01-01T00:00:00Z', 'd')];
+    const hits = [
+      hit(0, '2023-01-01T00:00:01Z', 'a'),
+      hit(0, '2023-01-01T00:00:03Z', 'b'),
+      hit(0, '2023-01-01T00:00:02Z', 'c'),
+      hit(1, '2023-01-01T00:00:00Z', 'd'),
+    ];
     expect(hitIds(capHits(hits, 2, 2))).toEqual(['b', 'c', 'd']);
     expect(hitIds(capHits([...hits].reverse(), 2, 2))).toEqual(['b', 'c', 'd']);
   });
   it('an event read twice takes one place among those kept, and both copies are kept for the results model to count once', () => {
-    const hits = [hit(0, '2023-01-01T00:00:03Z', 'b'), hit(0, '2023-01-01T00:00:01Z', 'a'), hit(0, '2023-01-01T00:00:03Z', 'b'), hit(0, '2023-01-01T00:00:02Z', 'c')];
+    const hits = [
+      hit(0, '2023-01-01T00:00:03Z', 'b'),
+      hit(0, '2023-01-01T00:00:01Z', 'a'),
+      hit(0, '2023-01-01T00:00:03Z', 'b'),
+      hit(0, '2023-01-01T00:00:02Z', 'c'),
+    ];
     expect(hitIds(capHits(hits, 1, 2))).toEqual(['b', 'b', 'c']);
   });
 });
@@ -351,11 +458,21 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
   const { rules } = await loadRuleFiles([BUILTIN_RULES_DIR]);
   const specs = rules
     .filter((r) => r.definition.resource === 'aws.cloudtrail.event')
-    .map((r) => ({ file: r.file, definition: r.definition, severity: r.definition.severity, options: Object.fromEntries(Object.entries(r.definition.options ?? {}).map(([k, o]) => [k, o.default])) }));
+    .map((r) => ({
+      file: r.file,
+      definition: r.definition,
+      severity: r.definition.severity,
+      options: Object.fromEntries(Object.entries(r.definition.options ?? {}).map(([k, o]) => [k, o.default])),
+    }));
   const invictusRecords = allRecords(invictus);
   // A root sign-in and a call with a given key, so the text patterns have something to find.
   const root = { ...invictusRecords.find((r) => r.eventName === 'ConsoleLogin')!, eventID: 'f00d0000-0000-4000-8000-000000000001' };
-  (root as Record<string, unknown>).userIdentity = { type: 'Root', principalId: '123837392027', arn: 'arn:aws:iam::123837392027:root', accountId: '123837392027' };
+  (root as Record<string, unknown>).userIdentity = {
+    type: 'Root',
+    principalId: '123837392027',
+    arn: 'arn:aws:iam::123837392027:root',
+    accountId: '123837392027',
+  };
   const records = [...invictusRecords, root];
   const delivered = JSON.stringify({ Records: records });
 
@@ -365,7 +482,13 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
     found.forEach((r, i) => {
       const record = records[i]!;
       expect(JSON.parse(delivered.slice(r.start, r.end))).toEqual(record);
-      expect([r.eventTime, r.eventName, r.eventSource, r.awsRegion, r.recipientAccountId]).toEqual([record.eventTime, record.eventName, record.eventSource, record.awsRegion, record.recipientAccountId]);
+      expect([r.eventTime, r.eventName, r.eventSource, r.awsRegion, r.recipientAccountId]).toEqual([
+        record.eventTime,
+        record.eventName,
+        record.eventSource,
+        record.awsRegion,
+        record.recipientAccountId,
+      ]);
     });
   });
 
@@ -381,18 +504,33 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
   const modes = {
     'no attribution': { mode: 'off' },
     'attribution of every change': { mode: 'all' },
-    'attribution of a few resources': { mode: 'targets', keys: ['aws.s3.bucket\u0000123837392027\u0000*\u0000stratus-red-team-ctes-bucket-qyxyekjbtk', 'aws.ec2.security-group\u0000123837392027\u0000us-east-1\u0000sg-04cfb7a4712d75b00'] },
+    'attribution of a few resources': {
+      mode: 'targets',
+      keys: [
+        'aws.s3.bucket\u0000123837392027\u0000*\u0000stratus-red-team-ctes-bucket-qyxyekjbtk',
+        'aws.ec2.security-group\u0000123837392027\u0000us-east-1\u0000sg-04cfb7a4712d75b00',
+      ],
+    },
   } as const;
   for (const [name, attribution] of Object.entries(modes)) {
     for (const leakedKeyIds of [[], ['AKIATFQR7NSC8Q4X20BJ']]) {
       it(`gives the same result as parsing everything (${name}; ${leakedKeyIds.length ? 'a leaked key' : 'no leaked key'}; a window)`, () => {
-        const config = { rules: specs, now: 0, leakedKeyIds, attribution, maxFindingsPerRule: 1000, since: '2023-07-10T11:50:00Z', until: '2023-07-10T12:30:00Z' };
+        const config = {
+          rules: specs,
+          now: 0,
+          leakedKeyIds,
+          attribution,
+          maxFindingsPerRule: 1000,
+          since: '2023-07-10T11:50:00Z',
+          until: '2023-07-10T12:30:00Z',
+        };
         const viaRaw = new EventEvaluator(config).processBytes('f', gzipSync(delivered));
         const viaParser = new EventEvaluator(config).processRecords('f', JSON.parse(delivered).Records);
         expect(viaRaw).toEqual(viaParser);
         expect(viaRaw.events).toBeGreaterThan(1000);
         expect(viaRaw.hits.length).toBeGreaterThan(10);
-        if (leakedKeyIds.length) expect(viaRaw.hits.filter((h) => h.finding.ruleId === 'cloudtrail-leaked-access-key-used').length).toBeGreaterThan(100);
+        if (leakedKeyIds.length)
+          expect(viaRaw.hits.filter((h) => h.finding.ruleId === 'cloudtrail-leaked-access-key-used').length).toBeGreaterThan(100);
         expect(viaRaw.hits.some((h) => h.finding.ruleId === 'cloudtrail-root-user-activity')).toBe(true);
       });
     }

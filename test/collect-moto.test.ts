@@ -67,7 +67,20 @@ afterAll(async () => {
 
 const endpoint = () => moto!.endpoint;
 const scanArgs = (ep: string, extra: string[] = []) => [
-  'scan', '--endpoint-url', ep, '--regions', REGIONS.join(','), '--only', NOTES_RULES.join(','), '--now', LATER, '--format', 'json', '--output', 'json=-', ...extra,
+  'scan',
+  '--endpoint-url',
+  ep,
+  '--regions',
+  REGIONS.join(','),
+  '--only',
+  NOTES_RULES.join(','),
+  '--now',
+  LATER,
+  '--format',
+  'json',
+  '--output',
+  'json=-',
+  ...extra,
 ];
 const key = (f: ReportFinding) => `${f.ruleId} ${f.resource.region} ${f.resource.id}`;
 
@@ -93,7 +106,7 @@ describe('awsaudit scan against a seeded account (moto)', () => {
     report = JSON.parse(result.stdout) as Report;
   }, 120_000);
 
-  it('reports exactly the notes\' mistakes in both regions, and nothing for the compliant twins', () => {
+  it("reports exactly the notes' mistakes in both regions, and nothing for the compliant twins", () => {
     expect(result.code, result.stderr).toBe(1);
     expect(report.findings.map(key).sort()).toEqual(expectedFindings(scenario));
     expect(report.scan).toMatchObject({ accounts: [scenario.account], regions: REGIONS, source: 'aws' });
@@ -112,7 +125,10 @@ describe('awsaudit scan against a seeded account (moto)', () => {
     const ssh = report.findings.filter((f) => f.ruleId === 'ec2-security-group-admin-ports-open');
     const reachable = scenario.regions.find((r) => r.internetRoute)!;
     const isolated = scenario.regions.find((r) => !r.internetRoute)!;
-    expect(ssh.find((f) => f.resource.id === reachable.openGroup)).toMatchObject({ severity: 'critical', severityReason: expect.stringContaining('internet gateway') });
+    expect(ssh.find((f) => f.resource.id === reachable.openGroup)).toMatchObject({
+      severity: 'critical',
+      severityReason: expect.stringContaining('internet gateway'),
+    });
     expect(ssh.find((f) => f.resource.id === isolated.openGroup)).toMatchObject({ severity: 'high' });
   });
 
@@ -124,11 +140,28 @@ describe('awsaudit scan against a seeded account (moto)', () => {
 describe('reports of the moto scan are accepted by their consumers', () => {
   it('SARIF for every rule (cloud findings in two regions) passes the multitool with GitHub rules; HTML is written', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-moto-reports-'));
-    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--now', LATER, '--format', 'sarif,html,json', '--output-dir', dir], { env: MOTO_ENV });
+    const r = await runCli(
+      [
+        'scan',
+        '--endpoint-url',
+        endpoint(),
+        '--regions',
+        REGIONS.join(','),
+        '--now',
+        LATER,
+        '--format',
+        'sarif,html,json',
+        '--output-dir',
+        dir,
+      ],
+      { env: MOTO_ENV },
+    );
     expect(r.code, r.stderr).toBe(1);
     const sarifFile = path.join(dir, 'awsaudit.sarif');
     expect(sarifProblems(sarifFile)).toEqual([]);
-    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as { runs: Array<{ automationDetails: { id: string }; results: Array<{ locations: unknown[] }> }> };
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {
+      runs: Array<{ automationDetails: { id: string }; results: Array<{ locations: unknown[] }> }>;
+    };
     expect(sarif.runs).toHaveLength(1);
     expect(sarif.runs[0]!.automationDetails.id).toBe(`awsaudit/${scenario.account}/`);
     const json = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8')) as Report;
@@ -158,13 +191,33 @@ function scenarioNames(s: Scenario): (id: string) => string {
 
 describe('fingerprints of the moto scenario (every default rule)', () => {
   it('are computed as they always were, on the same findings as in the committed list', async () => {
-    const r = await runCli(['scan', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--now', LATER, '--format', 'json', '--output', 'json=-', '--quiet'], { env: MOTO_ENV });
+    const r = await runCli(
+      [
+        'scan',
+        '--endpoint-url',
+        endpoint(),
+        '--regions',
+        REGIONS.join(','),
+        '--now',
+        LATER,
+        '--format',
+        'json',
+        '--output',
+        'json=-',
+        '--quiet',
+      ],
+      { env: MOTO_ENV },
+    );
     expect(r.code, r.stderr).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: FingerprintedFinding[] }).findings;
     for (const f of findings) expect(f.fingerprint, `${f.ruleId} ${f.resource.id}`).toBe(expectedFingerprint(f));
     const rename = scenarioNames(scenario);
-    const lines = findings.map((f) => [f.ruleId, f.resource.type, f.resource.account, f.resource.region, rename(f.resource.id)].join(' ')).sort();
-    const committed = readFileSync(path.join(ROOT, 'test', 'fixtures', 'fingerprints', 'moto-scenario.txt'), 'utf8').split('\n').filter(Boolean);
+    const lines = findings
+      .map((f) => [f.ruleId, f.resource.type, f.resource.account, f.resource.region, rename(f.resource.id)].join(' '))
+      .sort();
+    const committed = readFileSync(path.join(ROOT, 'test', 'fixtures', 'fingerprints', 'moto-scenario.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     if (process.env.AWSAUDIT_PRINT_MOTO_FINGERPRINTS) console.log(lines.join('\n'));
     expect(lines).toEqual(committed);
   }, 180_000);
@@ -180,7 +233,9 @@ describe('awsaudit collect', () => {
   let file: string;
   beforeAll(async () => {
     file = path.join(mkdtempSync(path.join(tmpdir(), 'awsaudit-collect-')), 'snap.json');
-    const r = await runCli(['collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--types', 'all', '--out', file], { env: MOTO_ENV });
+    const r = await runCli(['collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--types', 'all', '--out', file], {
+      env: MOTO_ENV,
+    });
     expect(r.code, r.stderr).toBe(0);
     text = readFileSync(file, 'utf8');
     snapshot = JSON.parse(text) as typeof snapshot;
@@ -191,7 +246,19 @@ describe('awsaudit collect', () => {
     expect(snapshot.gaps).toEqual([]);
     for (const type of snapshot.meta.resourceTypes) expect(ofType(type).length, type).toBeGreaterThan(0);
     expect(snapshot.meta.resourceTypes).toContain('aws.lambda.function');
-    const evaluated = await runCli(['evaluate', '--snapshot', file, '--only', NOTES_RULES.join(','), '--now', LATER, '--format', 'json', '--output', 'json=-']);
+    const evaluated = await runCli([
+      'evaluate',
+      '--snapshot',
+      file,
+      '--only',
+      NOTES_RULES.join(','),
+      '--now',
+      LATER,
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+    ]);
     expect(evaluated.code).toBe(1);
     const report = JSON.parse(evaluated.stdout) as Report;
     expect(report.findings.map(key).sort()).toEqual(expectedFindings(scenario));
@@ -225,7 +292,11 @@ describe('awsaudit collect', () => {
   it('a multi-region trail is one resource in its home region, with status and event selectors', () => {
     const trails = ofType('aws.cloudtrail.trail');
     expect(trails).toHaveLength(1);
-    expect(trails[0]).toMatchObject({ id: 'account-trail', region: REGIONS[0], data: { TrailARN: scenario.trailArn, IsMultiRegionTrail: true, Status: { IsLogging: true }, EventSelectors: [] } });
+    expect(trails[0]).toMatchObject({
+      id: 'account-trail',
+      region: REGIONS[0],
+      data: { TrailARN: scenario.trailArn, IsMultiRegionTrail: true, Status: { IsLogging: true }, EventSelectors: [] },
+    });
   });
 
   it('IAM: users with their credential report row, keys with status, attached AWS-managed policies with documents, root', () => {
@@ -235,10 +306,14 @@ describe('awsaudit collect', () => {
     expect(keys[scenario.deployerKey]).toMatchObject({ UserName: 'deployer', Status: 'Inactive' });
     for (const k of scenario.djangoKeys) expect(keys[k]).toMatchObject({ UserName: 'django-board', Status: 'Active' });
     const policies = ofType('aws.iam.policy').map((p) => p.id);
-    expect(policies).toEqual(expect.arrayContaining(['arn:aws:iam::aws:policy/AmazonEC2FullAccess', 'arn:aws:iam::123456789012:policy/deploy-django-board']));
+    expect(policies).toEqual(
+      expect.arrayContaining(['arn:aws:iam::aws:policy/AmazonEC2FullAccess', 'arn:aws:iam::123456789012:policy/deploy-django-board']),
+    );
     const ec2Full = ofType('aws.iam.policy').find((p) => p.id.endsWith('/AmazonEC2FullAccess'))!;
     expect(ec2Full.data.Document).toMatchObject({ Statement: expect.any(Array) });
-    expect(ofType('aws.iam.role').find((r) => r.id === 'django-board-lambda')!.data.AssumeRolePolicyDocument).toMatchObject({ Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] });
+    expect(ofType('aws.iam.role').find((r) => r.id === 'django-board-lambda')!.data.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }],
+    });
     expect(ofType('aws.iam.root-user')[0]!.data).toHaveProperty('AccountSummary.Users', 2);
   });
 
@@ -249,9 +324,16 @@ describe('awsaudit collect', () => {
       expect(open.data).toMatchObject({ Policy: null, PublicAccessBlock: null, Website: null, Logging: null, Tags: [], Versioning: {} });
       expect(JSON.stringify(open.data.Acl)).toContain('http://acs.amazonaws.com/groups/global/AllUsers');
       const closed = ofType('aws.s3.bucket').find((b) => b.id === r.privateBucket)!;
-      expect(closed.data.PublicAccessBlock).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+      expect(closed.data.PublicAccessBlock).toEqual({
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      });
     }
-    expect(ofType('aws.s3.account-public-access-block')).toEqual([expect.objectContaining({ id: scenario.account, region: 'global', data: {} })]);
+    expect(ofType('aws.s3.account-public-access-block')).toEqual([
+      expect.objectContaining({ id: scenario.account, region: 'global', data: {} }),
+    ]);
   });
 
   it('ELBv2, Config, NAT, account: the other collectors', () => {
@@ -269,9 +351,24 @@ describe('progress display', () => {
   const run = async (quiet: boolean) => {
     const { execFile } = await import('node:child_process');
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'awsaudit-tty-')), 'snap.json');
-    const cli = ['node', path.join(__dirname, '..', 'dist', 'cli', 'main.js'), 'collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--only', 'rds-instance-not-multi-az', '--out', file, ...(quiet ? ['--quiet'] : [])];
+    const cli = [
+      'node',
+      path.join(__dirname, '..', 'dist', 'cli', 'main.js'),
+      'collect',
+      '--endpoint-url',
+      endpoint(),
+      '--regions',
+      REGIONS.join(','),
+      '--only',
+      'rds-instance-not-multi-az',
+      '--out',
+      file,
+      ...(quiet ? ['--quiet'] : []),
+    ];
     return new Promise<string>((resolve, reject) =>
-      execFile('script', ['-qec', cli.join(' '), '/dev/null'], { env: { ...process.env, ...MOTO_ENV_DEFINED } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      execFile('script', ['-qec', cli.join(' '), '/dev/null'], { env: { ...process.env, ...MOTO_ENV_DEFINED } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
     );
   };
 
@@ -285,9 +382,12 @@ describe('progress display', () => {
   });
 });
 
-describe('--only one rule makes only that rule\'s calls', () => {
+describe("--only one rule makes only that rule's calls", () => {
   it('collect --only rds-instance-not-multi-az attempts only the account and DB instances', async () => {
-    const r = await runCli(['collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--only', 'rds-instance-not-multi-az', '--out=-'], { env: MOTO_ENV });
+    const r = await runCli(
+      ['collect', '--endpoint-url', endpoint(), '--regions', REGIONS.join(','), '--only', 'rds-instance-not-multi-az', '--out=-'],
+      { env: MOTO_ENV },
+    );
     expect(r.code, r.stderr).toBe(0);
     const snap = JSON.parse(r.stdout) as { meta: { resourceTypes: string[] }; resources: Array<{ type: string }> };
     expect(snap.meta.resourceTypes).toEqual(['aws.account', 'aws.rds.db-instance']);
@@ -296,15 +396,34 @@ describe('--only one rule makes only that rule\'s calls', () => {
 });
 
 describe('--all-regions', () => {
-  it('scans the enabled regions of the account\'s partition only', async () => {
-    const r = await runCli(['collect', '--endpoint-url', endpoint(), '--region', 'us-east-1', '--all-regions', '--only', 'rds-instance-not-multi-az', '--out=-', '--quiet'], { env: MOTO_ENV });
+  it("scans the enabled regions of the account's partition only", async () => {
+    const r = await runCli(
+      [
+        'collect',
+        '--endpoint-url',
+        endpoint(),
+        '--region',
+        'us-east-1',
+        '--all-regions',
+        '--only',
+        'rds-instance-not-multi-az',
+        '--out=-',
+        '--quiet',
+      ],
+      { env: MOTO_ENV },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { meta, resources } = JSON.parse(r.stdout) as { meta: { regions: string[] }; resources: Array<{ type: string; region: string }> };
     expect(meta.regions).toEqual(expect.arrayContaining(['us-east-1', 'ap-northeast-2', 'eu-west-1']));
     // moto lists China and GovCloud regions too, and marks some opt-in regions not-opted-in.
     expect(meta.regions.filter((x) => /^(cn-|us-gov-)/.test(x))).toEqual([]);
     expect(meta.regions).not.toContain('ap-east-1');
-    expect(resources.filter((x) => x.type === 'aws.rds.db-instance').map((x) => x.region).sort()).toEqual(['ap-northeast-2', 'ap-northeast-2', 'us-east-1', 'us-east-1']);
+    expect(
+      resources
+        .filter((x) => x.type === 'aws.rds.db-instance')
+        .map((x) => x.region)
+        .sort(),
+    ).toEqual(['ap-northeast-2', 'ap-northeast-2', 'us-east-1', 'us-east-1']);
   });
 });
 
@@ -316,7 +435,9 @@ describe('coverage gaps: S3 answers AccessDenied', () => {
   beforeAll(async () => {
     proxy = await startDenyProxy(endpoint(), (service) => service === 's3');
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'awsaudit-gaps-')), 'report.json');
-    const r = await runCli([...scanArgs(proxy.endpoint).slice(0, -4), '--format', 'text,json', '--output', `json=${out}`], { env: MOTO_ENV });
+    const r = await runCli([...scanArgs(proxy.endpoint).slice(0, -4), '--format', 'text,json', '--output', `json=${out}`], {
+      env: MOTO_ENV,
+    });
     code = r.code;
     text = r.stdout;
     json = JSON.parse(readFileSync(out, 'utf8')) as Report;
@@ -325,7 +446,7 @@ describe('coverage gaps: S3 answers AccessDenied', () => {
     await proxy?.stop();
   });
 
-  it('the other services\' findings are still reported, with exit code 1 (not 2)', () => {
+  it("the other services' findings are still reported, with exit code 1 (not 2)", () => {
     expect(code).toBe(1);
     expect(proxy.denied.get('s3')).toBeGreaterThan(0);
     const expected = expectedFindings(scenario).filter((f) => !f.startsWith('s3-'));
@@ -334,9 +455,16 @@ describe('coverage gaps: S3 answers AccessDenied', () => {
 
   it('names the gaps in JSON: service, region, call, error', () => {
     const s3 = json.gaps.filter((g) => g.service === 's3');
-    expect(s3.map((g) => `${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(REGIONS.map((r) => `${r} ListBuckets AccessDenied`).sort());
+    expect(s3.map((g) => `${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
+      REGIONS.map((r) => `${r} ListBuckets AccessDenied`).sort(),
+    );
     expect(s3[0]!.resourceTypes).toEqual(['aws.s3.bucket']);
-    expect(json.gaps.find((g) => g.service === 's3control')).toMatchObject({ region: 'global', operation: 'GetPublicAccessBlock', errorCode: 'AccessDenied', resourceTypes: ['aws.s3.account-public-access-block'] });
+    expect(json.gaps.find((g) => g.service === 's3control')).toMatchObject({
+      region: 'global',
+      operation: 'GetPublicAccessBlock',
+      errorCode: 'AccessDenied',
+      resourceTypes: ['aws.s3.account-public-access-block'],
+    });
     expect(json.gaps.every((g) => g.service === 's3' || g.service === 's3control')).toBe(true);
   });
 
@@ -356,7 +484,9 @@ describe('exit code 2', () => {
   it('when nothing at all could be collected', async () => {
     const proxy = await startDenyProxy(endpoint(), (service) => service !== 'sts');
     try {
-      const r = await runCli(['scan', '--endpoint-url', proxy.endpoint, '--region', 'us-east-1', '--only', 's3-bucket-public-acl'], { env: MOTO_ENV });
+      const r = await runCli(['scan', '--endpoint-url', proxy.endpoint, '--region', 'us-east-1', '--only', 's3-bucket-public-acl'], {
+        env: MOTO_ENV,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^awsaudit: nothing could be collected: .*AccessDenied/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -368,14 +498,23 @@ describe('exit code 2', () => {
   // Credential resolution in a process of its own: the SDK keeps what it read of the config files per process.
   it('when no credentials can be found: one clear line on how to provide them', async () => {
     const r = await spawnCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1'], {
-      env: { ...MOTO_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_WEB_IDENTITY_TOKEN_FILE: undefined },
+      env: {
+        ...MOTO_ENV,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+      },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^awsaudit: no AWS credentials found: pass --profile NAME or set AWS_PROFILE .*export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*\n$/);
+    expect(r.stderr).toMatch(
+      /^awsaudit: no AWS credentials found: pass --profile NAME or set AWS_PROFILE .*export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*\n$/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('when a named profile does not exist: the SDK\'s reason, in one line', async () => {
+  it("when a named profile does not exist: the SDK's reason, in one line", async () => {
     const r = await spawnCli(['scan', '--endpoint-url', endpoint(), '--region', 'us-east-1', '--profile', 'no-such-profile'], {
       env: { ...MOTO_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
     });
@@ -406,7 +545,9 @@ describe('read-only proof', () => {
     const { COLLECTORS, CORE_COMMANDS } = await import('../src/collect/registry.js');
     declared = [
       ...CORE_COMMANDS.map((c) => ({ service: c.service!, command: c.command, action: c.action })),
-      ...COLLECTORS.flatMap((col) => col.descriptor.commands.map((c) => ({ service: c.service ?? col.descriptor.service, command: c.command, action: c.action }))),
+      ...COLLECTORS.flatMap((col) =>
+        col.descriptor.commands.map((c) => ({ service: c.service ?? col.descriptor.service, command: c.command, action: c.action })),
+      ),
     ];
     const r = await runCli(['permissions', '--types', 'all']);
     expect(r.code, r.stderr).toBe(0);
@@ -432,7 +573,16 @@ describe('read-only proof', () => {
     expect(JSON.parse(r.stdout).Statement[0].Action).toEqual(['ec2:DescribeRegions', 'rds:DescribeDBInstances', 'sts:GetCallerIdentity']);
     const all = await runCli(['permissions']);
     const actions = JSON.parse(all.stdout).Statement[0].Action as string[];
-    expect(actions).toEqual(expect.arrayContaining(['ec2:DescribeSecurityGroups', 'ec2:DescribeInstances', 'ec2:DescribeRouteTables', 's3:GetBucketAcl', 's3:GetAccountPublicAccessBlock', 'iam:GetAccountAuthorizationDetails']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeInstances',
+        'ec2:DescribeRouteTables',
+        's3:GetBucketAcl',
+        's3:GetAccountPublicAccessBlock',
+        'iam:GetAccountAuthorizationDetails',
+      ]),
+    );
   });
 
   it('the permissions policy holds exactly the declared actions, and no write action', () => {
@@ -449,7 +599,10 @@ describe('read-only proof', () => {
       const source = readFileSync(path.join(dir, f), 'utf8');
       for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-[a-z0-9-]+'/g)) {
         for (const spec of m[1]!.split(',')) {
-          const name = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
+          const name = spec
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0]!;
           if (/Command$/.test(name)) used.add(name);
           if (/^paginate[A-Z]/.test(name)) used.add(`${name.slice('paginate'.length)}Command`);
         }
@@ -465,7 +618,13 @@ describe('read-only proof', () => {
     const { collectableTypes } = await import('../src/collect/plan.js');
     const sent = new Set<string>();
     const env = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
     try {
       const { snapshot } = await collectSnapshot({
         types: collectableTypes(),

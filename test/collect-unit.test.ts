@@ -25,18 +25,33 @@ describe('credential report', () => {
   const rows = parseCredentialReport(csv);
 
   it('keys rows by user, with booleans and null for N/A, not_supported, no_information', () => {
-    expect(rows.get('<root_account>')).toMatchObject({ mfa_active: true, password_enabled: null, access_key_1_active: false, access_key_1_last_rotated: null });
-    expect(rows.get('django-board')).toMatchObject({ access_key_1_last_used_service: 'ec2', access_key_2_last_used_date: null, password_last_used: null });
+    expect(rows.get('<root_account>')).toMatchObject({
+      mfa_active: true,
+      password_enabled: null,
+      access_key_1_active: false,
+      access_key_1_last_rotated: null,
+    });
+    expect(rows.get('django-board')).toMatchObject({
+      access_key_1_last_used_service: 'ec2',
+      access_key_2_last_used_date: null,
+      password_last_used: null,
+    });
   });
 
   it('repairs an unquoted comma in a user name (it appears in both user and arn)', () => {
-    expect(rows.get('ops,team')).toMatchObject({ arn: 'arn:aws:iam::123456789012:user/ops,team', password_enabled: true, password_last_used: null });
+    expect(rows.get('ops,team')).toMatchObject({
+      arn: 'arn:aws:iam::123456789012:user/ops,team',
+      password_enabled: true,
+      password_last_used: null,
+    });
   });
 
   it('places a key on the report slot whose last_rotated is its creation time', () => {
     const row = rows.get('django-board');
     expect(lastUseFromReport(row, '2024-03-10T05:20:01.456Z', ['2024-03-10T05:20:01.456Z', '2025-01-02T00:00:00Z'])).toEqual({
-      LastUsedDate: '2026-05-30T10:00:00.000Z', LastUsedServiceName: 'ec2', LastUsedRegion: 'ap-northeast-2',
+      LastUsedDate: '2026-05-30T10:00:00.000Z',
+      LastUsedServiceName: 'ec2',
+      LastUsedRegion: 'ap-northeast-2',
     });
     expect(lastUseFromReport(row, '2025-01-02T00:00:00Z', ['2024-03-10T05:20:01Z', '2025-01-02T00:00:00Z'])).toEqual({});
     // No slot matches, or two keys created in the same second: ask GetAccessKeyLastUsed instead.
@@ -47,23 +62,44 @@ describe('credential report', () => {
 
 describe('planning: only what the rules need', () => {
   it('follows what enrichers read: security-group facts need instances and route tables; bucket facts need account Block Public Access', () => {
-    expect([...typesNeeded([{ resource: 'aws.ec2.security-group' }])].sort()).toEqual(['aws.ec2.instance', 'aws.ec2.route-table', 'aws.ec2.security-group']);
+    expect([...typesNeeded([{ resource: 'aws.ec2.security-group' }])].sort()).toEqual([
+      'aws.ec2.instance',
+      'aws.ec2.route-table',
+      'aws.ec2.security-group',
+    ]);
     expect([...typesNeeded([{ resource: 'aws.s3.bucket' }])].sort()).toEqual(['aws.s3.account-public-access-block', 'aws.s3.bucket']);
-    expect([...typesNeeded([{ resource: 'aws.account', requires: ['aws.iam.root-user'] }])].sort()).toEqual(['aws.account', 'aws.iam.root-user']);
+    expect([...typesNeeded([{ resource: 'aws.account', requires: ['aws.iam.root-user'] }])].sort()).toEqual([
+      'aws.account',
+      'aws.iam.root-user',
+    ]);
   });
 
   it('one RDS rule plans one collector, one call and three actions', () => {
     const plan = planCollection(typesNeeded([{ resource: 'aws.rds.db-instance' }]));
     expect(plan.collectors.map((c) => c.collector.descriptor.id)).toEqual(['aws.rds.db-instance']);
     expect(plan.types).toEqual(['aws.account', 'aws.rds.db-instance']);
-    expect(commandsOf(plan).map((c) => c.command)).toEqual(['GetCallerIdentityCommand', 'DescribeRegionsCommand', 'DescribeDBInstancesCommand']);
-    expect(permissionsPolicy(plan).Statement[0]!.Action).toEqual(['ec2:DescribeRegions', 'rds:DescribeDBInstances', 'sts:GetCallerIdentity']);
+    expect(commandsOf(plan).map((c) => c.command)).toEqual([
+      'GetCallerIdentityCommand',
+      'DescribeRegionsCommand',
+      'DescribeDBInstancesCommand',
+    ]);
+    expect(permissionsPolicy(plan).Statement[0]!.Action).toEqual([
+      'ec2:DescribeRegions',
+      'rds:DescribeDBInstances',
+      'sts:GetCallerIdentity',
+    ]);
   });
 
   it('IAM calls follow the wanted types: root needs no authorization details, access keys need no group or role', () => {
     const actions = (types: string[]) => permissionsPolicy(planCollection(types)).Statement[0]!.Action.filter((a) => a.startsWith('iam:'));
     expect(actions(['aws.iam.root-user'])).toEqual(['iam:GenerateCredentialReport', 'iam:GetAccountSummary', 'iam:GetCredentialReport']);
-    expect(actions(['aws.iam.access-key'])).toEqual(['iam:GenerateCredentialReport', 'iam:GetAccessKeyLastUsed', 'iam:GetAccountAuthorizationDetails', 'iam:GetCredentialReport', 'iam:ListAccessKeys']);
+    expect(actions(['aws.iam.access-key'])).toEqual([
+      'iam:GenerateCredentialReport',
+      'iam:GetAccessKeyLastUsed',
+      'iam:GetAccountAuthorizationDetails',
+      'iam:GetCredentialReport',
+      'iam:ListAccessKeys',
+    ]);
     expect(actions(['aws.iam.group'])).toEqual(['iam:GetAccountAuthorizationDetails']);
   });
 
@@ -83,11 +119,41 @@ describe('planning: only what the rules need', () => {
 describe('gaps and errors', () => {
   it('one gap per service, region, call and error, counting the calls and naming a few', () => {
     const gaps = new GapRecorder();
-    for (const b of ['a', 'b', 'c', 'd']) gaps.record({ service: 's3', region: 'us-east-1', operation: 'GetBucketPolicy', errorCode: 'AccessDenied', message: 'Access Denied', resourceTypes: ['aws.s3.bucket'], subject: b });
-    gaps.record({ service: 'ec2', region: 'eu-west-1', operation: 'DescribeInstances', errorCode: 'UnauthorizedOperation', message: 'not authorized', resourceTypes: ['aws.ec2.instance'] });
+    for (const b of ['a', 'b', 'c', 'd'])
+      gaps.record({
+        service: 's3',
+        region: 'us-east-1',
+        operation: 'GetBucketPolicy',
+        errorCode: 'AccessDenied',
+        message: 'Access Denied',
+        resourceTypes: ['aws.s3.bucket'],
+        subject: b,
+      });
+    gaps.record({
+      service: 'ec2',
+      region: 'eu-west-1',
+      operation: 'DescribeInstances',
+      errorCode: 'UnauthorizedOperation',
+      message: 'not authorized',
+      resourceTypes: ['aws.ec2.instance'],
+    });
     expect(gaps.list()).toEqual([
-      { service: 'ec2', region: 'eu-west-1', operation: 'DescribeInstances', resourceTypes: ['aws.ec2.instance'], errorCode: 'UnauthorizedOperation', message: 'not authorized' },
-      { service: 's3', region: 'us-east-1', operation: 'GetBucketPolicy', resourceTypes: ['aws.s3.bucket'], errorCode: 'AccessDenied', message: 'Access Denied (4 calls failed, e.g. for a, b, c)' },
+      {
+        service: 'ec2',
+        region: 'eu-west-1',
+        operation: 'DescribeInstances',
+        resourceTypes: ['aws.ec2.instance'],
+        errorCode: 'UnauthorizedOperation',
+        message: 'not authorized',
+      },
+      {
+        service: 's3',
+        region: 'us-east-1',
+        operation: 'GetBucketPolicy',
+        resourceTypes: ['aws.s3.bucket'],
+        errorCode: 'AccessDenied',
+        message: 'Access Denied (4 calls failed, e.g. for a, b, c)',
+      },
     ]);
   });
 
@@ -103,7 +169,12 @@ describe('gaps and errors', () => {
 
 describe('regions', () => {
   it('partitions from region names and ARNs', () => {
-    expect(['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-isob-east-1'].map(partitionOfRegion)).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b']);
+    expect(['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-isob-east-1'].map(partitionOfRegion)).toEqual([
+      'aws',
+      'aws-cn',
+      'aws-us-gov',
+      'aws-iso-b',
+    ]);
     expect(partitionOfArn('arn:aws-cn:iam::123456789012:user/x')).toBe('aws-cn');
   });
   it('enabled regions: opted in or needing no opt-in, same partition only', () => {
@@ -123,13 +194,29 @@ describe('regions', () => {
 
 describe('SDK plumbing', () => {
   it('SDK output becomes JSON: dates as ISO strings, no undefined, no $metadata', () => {
-    expect(toJson({ $metadata: { httpStatusCode: 200 }, A: new Date('2026-01-02T03:04:05Z'), B: undefined, C: [1, undefined, 'x'], D: new Uint8Array(2) })).toEqual({ A: '2026-01-02T03:04:05.000Z', C: [1, 'x'] });
+    expect(
+      toJson({
+        $metadata: { httpStatusCode: 200 },
+        A: new Date('2026-01-02T03:04:05Z'),
+        B: undefined,
+        C: [1, undefined, 'x'],
+        D: new Uint8Array(2),
+      }),
+    ).toEqual({ A: '2026-01-02T03:04:05.000Z', C: [1, 'x'] });
   });
 
   it('the client pool refuses a write command before it is signed or sent', async () => {
     // Port 9 on 127.0.0.1 answers nothing: had the command been sent, the error would be a network one.
-    const pool = new ClientPool({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1, retryMode: 'standard', maxConcurrency: 1, credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
-    await expect((await pool.client('s3', 'us-east-1')).send(new CreateBucketCommand({ Bucket: 'x' }))).rejects.toBeInstanceOf(ReadOnlyViolation);
+    const pool = new ClientPool({
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+      retryMode: 'standard',
+      maxConcurrency: 1,
+      credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
+    });
+    await expect((await pool.client('s3', 'us-east-1')).send(new CreateBucketCommand({ Bucket: 'x' }))).rejects.toBeInstanceOf(
+      ReadOnlyViolation,
+    );
     expect(pool.stats.requests).toBe(0);
     pool.destroy();
   });

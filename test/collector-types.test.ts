@@ -110,7 +110,9 @@ function compile(): Map<string, Array<{ line: number; text: string }>> {
   host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
   host.readFile = (f) => (files.has(f) ? HEADER + SNIPPETS[files.get(f)!] : readFile.call(host, f));
   host.getSourceFile = (f, version, onError, create) =>
-    files.has(f) ? ts.createSourceFile(f, HEADER + SNIPPETS[files.get(f)!], version) : getSourceFile.call(host, f, version, onError, create);
+    files.has(f)
+      ? ts.createSourceFile(f, HEADER + SNIPPETS[files.get(f)!], version)
+      : getSourceFile.call(host, f, version, onError, create);
   const program = ts.createProgram([...files.keys()], { ...options, noEmit: true }, host);
   const headerLines = HEADER.split('\n').length - 1;
   const out = new Map<string, Array<{ line: number; text: string }>>();

@@ -29,7 +29,10 @@ describe('every resource type declares the shape of its data', () => {
     for (const [type, info] of TYPES) {
       expect(info.dataSchema, type).toBeDefined();
       expect(info.dataSchema.type, type).toBe('object');
-      expect(Object.keys(info.dataSchema.properties ?? {}).length, `${type} declares the fields its rules and enrichers read`).toBeGreaterThan(0);
+      expect(
+        Object.keys(info.dataSchema.properties ?? {}).length,
+        `${type} declares the fields its rules and enrichers read`,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -43,7 +46,10 @@ describe('every resource type declares the shape of its data', () => {
   it('compiled ahead of time into src/snapshot/data-validators.generated.ts, which is current (node scripts/build-data-validators.mjs)', () => {
     const committed = readFileSync(path.join(ROOT, 'src', 'snapshot', 'data-validators.generated.ts'), 'utf8');
     const generated = (generateDataValidators as (types: unknown, options: unknown) => string)(RESOURCE_TYPES, DATA_VALIDATOR_OPTIONS);
-    expect(committed === generated, 'src/snapshot/data-validators.generated.ts is out of date: npx tsc -p tsconfig.json && node scripts/build-data-validators.mjs').toBe(true);
+    expect(
+      committed === generated,
+      'src/snapshot/data-validators.generated.ts is out of date: npx tsc -p tsconfig.json && node scripts/build-data-validators.mjs',
+    ).toBe(true);
     for (const [type] of TYPES) expect(precompiledValidator(type), type).toBeDefined();
   });
 
@@ -53,10 +59,10 @@ describe('every resource type declares the shape of its data', () => {
     const original = info.dataSchema;
     try {
       // As if a field were added to the schema and the file not generated again.
-      (info as { dataSchema: JsonSchema }).dataSchema = { ...original, properties: { ...original.properties, Iops: { type: 'integer' } } };
+      info.dataSchema = { ...original, properties: { ...original.properties, Iops: { type: 'integer' } } };
       expect(precompiledValidator('aws.rds.db-instance')).toBeUndefined();
     } finally {
-      (info as { dataSchema: JsonSchema }).dataSchema = original;
+      info.dataSchema = original;
     }
     expect(precompiledValidator('aws.rds.db-instance')).toBeDefined();
   });
@@ -64,7 +70,8 @@ describe('every resource type declares the shape of its data', () => {
   it('the ready-made validators and ajv compiling the schema now agree, on good data and on every single-field mutation of it', () => {
     const ajv = new Ajv(DATA_VALIDATOR_OPTIONS);
     const compiled = new Map(TYPES.map(([type, info]) => [type, ajv.compile(info.dataSchema)]));
-    const verdict = (validate: ReturnType<Ajv['compile']>, data: unknown) => (validate(data) ? 'valid' : `${validate.errors?.[0]?.instancePath} ${validate.errors?.[0]?.keyword}`);
+    const verdict = (validate: ReturnType<Ajv['compile']>, data: unknown) =>
+      validate(data) ? 'valid' : `${validate.errors?.[0]?.instancePath} ${validate.errors?.[0]?.keyword}`;
     let compared = 0;
     const differ: string[] = [];
     for (const r of readDemo().resources) {
@@ -112,7 +119,10 @@ describe('the data awsaudit ships has the shape of its type', () => {
     for (const { definition } of rules) {
       for (const [kind, cases] of Object.entries(definition.tests)) {
         for (const c of cases ?? []) {
-          for (const [type, data, where] of [[definition.resource, c.data, 'data'] as const, ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}]`] as const)]) {
+          for (const [type, data, where] of [
+            [definition.resource, c.data, 'data'] as const,
+            ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}]`] as const),
+          ]) {
             checked++;
             const p = dataProblem(type, data);
             if (p) problems.push(`${definition.id} ${kind} "${c.name}" ${where}${p.pointer}: ${p.message}`);
@@ -127,7 +137,10 @@ describe('the data awsaudit ships has the shape of its type', () => {
   it('every snapshot among the test fixtures that is meant to be read', () => {
     for (const name of ['hostile-snapshot.json', 'no-rds-snapshot.json']) {
       const snapshot = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', name), 'utf8')) as Snapshot;
-      expect(snapshot.resources.flatMap((r) => (dataProblem(r.type, r.data) ? [r.id] : [])), name).toEqual([]);
+      expect(
+        snapshot.resources.flatMap((r) => (dataProblem(r.type, r.data) ? [r.id] : [])),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -148,7 +161,7 @@ describe('the data awsaudit ships has the shape of its type', () => {
   });
 });
 
-describe('every data path a built-in rule reads is declared in its type\'s schema', () => {
+describe("every data path a built-in rule reads is declared in its type's schema", () => {
   it('in its condition, unknownWhen, severity overrides, message, fix command and cost', () => {
     let paths = 0;
     const undeclared: string[] = [];
@@ -168,7 +181,15 @@ describe('every data path a built-in rule reads is declared in its type\'s schem
     const reads = (rule: Parameters<typeof ruleReads>[0]) => ruleReads(rule).locations.map((l) => l.join('.'));
     expect(
       reads({
-        condition: { some: 'data.Listeners', where: { all: [{ path: 'Protocol', op: 'eq', value: 'HTTP' }, { path: 'length(DefaultActions)', op: 'gt', value: 0 }] } },
+        condition: {
+          some: 'data.Listeners',
+          where: {
+            all: [
+              { path: 'Protocol', op: 'eq', value: 'HTTP' },
+              { path: 'length(DefaultActions)', op: 'gt', value: 0 },
+            ],
+          },
+        },
         message: "{{match.Port}} {{join(', ', data.AvailabilityZones[].ZoneName)}} {{sort_by(data.Tags, &Key)[0].Value}}",
         remediation: { cli: "aws x --y {{data.Scheme || 'none'}}" },
         severityOverrides: [{ when: { path: "contains(keys(data), 'Website')", op: 'eq', value: true } }],
@@ -200,7 +221,9 @@ function declared(schema: JsonSchema | undefined, steps: Location): boolean {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 function recordsIn(file: string): unknown[] {
@@ -209,7 +232,11 @@ function recordsIn(file: string): unknown[] {
   const text = file.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
   try {
     const parsed = JSON.parse(text) as unknown;
-    const list = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { Records?: unknown }).Records) ? (parsed as { Records: unknown[] }).Records : [];
+    const list = Array.isArray(parsed)
+      ? parsed
+      : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { Records?: unknown }).Records)
+        ? (parsed as { Records: unknown[] }).Records
+        : [];
     return list.filter((r) => typeof r === 'object' && r !== null && 'eventName' in r);
   } catch {
     return text.split('\n').flatMap((line) => {

@@ -13,7 +13,15 @@ import { tempDirs } from './support/temp.js';
 const tmp = tempDirs('awsaudit-deep-');
 
 /** A rule file over S3 buckets with this condition; its test cases are left to the caller. */
-function ruleFile(dir: string, id: string, condition: unknown, tests: unknown = { fail: [{ name: 'has it', id: 'b', data: { Name: 'b', Deep: 1 } }], pass: [{ name: 'has not', id: 'c', data: { Name: 'c' } }] }): string {
+function ruleFile(
+  dir: string,
+  id: string,
+  condition: unknown,
+  tests: unknown = {
+    fail: [{ name: 'has it', id: 'b', data: { Name: 'b', Deep: 1 } }],
+    pass: [{ name: 'has not', id: 'c', data: { Name: 'c' } }],
+  },
+): string {
   const rules = path.join(dir, 'rules');
   mkdirSync(rules, { recursive: true });
   const definition = {
@@ -32,7 +40,10 @@ function ruleFile(dir: string, id: string, condition: unknown, tests: unknown = 
   };
   // Written by hand around a marker: JSON.stringify itself overflows on a condition this deep.
   const marker = '"__condition__"';
-  const text = JSON.stringify({ ...definition, condition: '__condition__' }, null, 2).replace(marker, typeof condition === 'string' ? condition : JSON.stringify(condition));
+  const text = JSON.stringify({ ...definition, condition: '__condition__' }, null, 2).replace(
+    marker,
+    typeof condition === 'string' ? condition : JSON.stringify(condition),
+  );
   writeFileSync(path.join(rules, `${id}.json`), text);
   return rules;
 }
@@ -70,12 +81,33 @@ describe('a value nested 5,000 deep that a rule reads', () => {
       snapshot.resources.find((x) => x.type === 'aws.s3.bucket')!.data.Deep = '__deep_value__';
     }, dir);
     // The deep value is written by hand (JSON.stringify overflows on it).
-    writeFileSync(snapshotFile, readFileSync(snapshotFile, 'utf8').replace('"__deep_value__"', '['.repeat(5000) + '"x"' + ']'.repeat(5000)));
+    writeFileSync(
+      snapshotFile,
+      readFileSync(snapshotFile, 'utf8').replace('"__deep_value__"', '['.repeat(5000) + '"x"' + ']'.repeat(5000)),
+    );
     const out = path.join(dir, 'out');
-    const r = await runCli(['evaluate', '--snapshot', snapshotFile, '--rules', rules, '--only', 'deep-value', '--now', DEMO_NOW, '--format', 'json,sarif,html,text', '--output-dir', out, '--fail-on', 'none']);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      snapshotFile,
+      '--rules',
+      rules,
+      '--only',
+      'deep-value',
+      '--now',
+      DEMO_NOW,
+      '--format',
+      'json,sarif,html,text',
+      '--output-dir',
+      out,
+      '--fail-on',
+      'none',
+    ]);
     expect(r.stderr).not.toMatch(/Maximum call stack|internal error/);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as { findings: Array<{ message: string; resource: { id: string }; evidence: Array<{ actual: unknown }> }> };
+    const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as {
+      findings: Array<{ message: string; resource: { id: string }; evidence: Array<{ actual: unknown }> }>;
+    };
     expect(report.findings).toHaveLength(1);
     const finding = report.findings[0]!;
     expect(finding.message).toBe(`Bucket ${finding.resource.id}: (value of an unexpected type).`);
@@ -96,8 +128,10 @@ describe('a snapshot too large to read in one piece', () => {
     expect(r.stderr).toMatch(/--regions|--only/);
   });
 
-  it('the limit is the reader\'s, and a test can set it', async () => {
-    await expect(readSnapshot(DEMO, { maxBytes: 1000 })).rejects.toThrow(/is 0\.\d\d MB: larger than awsaudit can read in one piece \(0 MB\)$/);
+  it("the limit is the reader's, and a test can set it", async () => {
+    await expect(readSnapshot(DEMO, { maxBytes: 1000 })).rejects.toThrow(
+      /is 0\.\d\d MB: larger than awsaudit can read in one piece \(0 MB\)$/,
+    );
     await expect(readSnapshot(DEMO)).resolves.toMatchObject({ format: 'awsaudit-snapshot' });
   });
 });

@@ -10,7 +10,9 @@ import { tempDirs } from './support/temp.js';
 const tmp = tempDirs('awsaudit-docs-');
 const read = (...parts: string[]) => readFileSync(path.join(ROOT, ...parts), 'utf8');
 const README = read('README.md');
-const DOCS = readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f));
+const DOCS = readdirSync(path.join(ROOT, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => path.join('docs', f));
 
 /** The text of a Markdown section: from its heading to the next heading of the same or a higher level. */
 function section(markdown: string, heading: string): string {
@@ -34,7 +36,10 @@ function anchors(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const result = new Set<string>();
   for (const [, text] of withoutCode(markdown).matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
-    const base = text!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     result.add(n ? `${base}-${n}` : base);
@@ -50,7 +55,9 @@ describe('README.md', () => {
   it('starts with two commands on a fresh clone: the demo and the test suite, which is what CI runs', () => {
     const commands = [...section(README, '## Quick start').matchAll(/```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]);
     expect(commands.slice(0, 2)).toEqual(['npm ci && npm run demo', 'npm ci && npm test']);
-    const ci = read('.ci', 'run').split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+    const ci = read('.ci', 'run')
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('#'));
     expect(ci.at(-1)).toBe(commands[1]);
   });
 
@@ -71,7 +78,18 @@ describe('README.md', () => {
 });
 
 describe('every option is documented', () => {
-  const COMMANDS = [[], ['scan'], ['collect'], ['evaluate'], ['permissions'], ['rules', 'list'], ['rules', 'validate'], ['rules', 'test'], ['rules', 'docs'], ['rules', 'types']];
+  const COMMANDS = [
+    [],
+    ['scan'],
+    ['collect'],
+    ['evaluate'],
+    ['permissions'],
+    ['rules', 'list'],
+    ['rules', 'validate'],
+    ['rules', 'test'],
+    ['rules', 'docs'],
+    ['rules', 'types'],
+  ];
   const docs = [README, ...DOCS.map((f) => read(f))].join('\n');
 
   it.each(COMMANDS.map((c) => [c.join(' ') || '(global)', c] as const))('awsaudit %s', async (_, command) => {
@@ -104,9 +122,12 @@ describe('links of the README and docs/', () => {
   }
 
   it('the link check finds a missing file and a missing heading', () => {
-    expect(anchors('# Usage\n## Config file\n```\n# not a heading\n```\n## Config file\n')).toEqual(new Set(['usage', 'config-file', 'config-file-1']));
+    expect(anchors('# Usage\n## Config file\n```\n# not a heading\n```\n## Config file\n')).toEqual(
+      new Set(['usage', 'config-file', 'config-file-1']),
+    );
     expect(anchors('## Rules, config, suppressions, baselines')).toEqual(new Set(['rules-config-suppressions-baselines']));
-    const page = '# Page\n[a](usage.md#config-file) [b](usage.md#no-such-heading) [c](no-such-page.md) [d](#page) [e](#nowhere) [f](https://example.com/x)\n';
+    const page =
+      '# Page\n[a](usage.md#config-file) [b](usage.md#no-such-heading) [c](no-such-page.md) [d](#page) [e](#nowhere) [f](https://example.com/x)\n';
     expect(brokenLinks(path.join('docs', 'page.md'), page)).toEqual(['usage.md#no-such-heading', 'no-such-page.md', '#nowhere']);
   });
 });

@@ -43,7 +43,16 @@ interface Finding {
 }
 interface Report {
   findings: Finding[];
-  rules: Array<{ ruleId: string; status: string; complete: boolean; evaluated: number; failed: number; passed: number; undecided: number; undecidedResources: string[] }>;
+  rules: Array<{
+    ruleId: string;
+    status: string;
+    complete: boolean;
+    evaluated: number;
+    failed: number;
+    passed: number;
+    undecided: number;
+    undecidedResources: string[];
+  }>;
   gaps: Array<{ service: string; region: string; operation: string; errorCode: string; resourceTypes: string[]; message: string }>;
 }
 
@@ -65,7 +74,8 @@ const masked = (id: string) => `${id.slice(0, 4)}…${id.slice(-4)}`;
 async function seed(endpoint: string): Promise<Seeded> {
   const ec2 = new EC2Client(sdkConfig(endpoint, REGION));
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc!.VpcId!;
-  const subnet = async (cidr: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: `${REGION}a` }))).Subnet!.SubnetId!;
+  const subnet = async (cidr: string) =>
+    (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: `${REGION}a` }))).Subnet!.SubnetId!;
   const publicSubnet = await subnet('10.7.1.0/24');
   const privateSubnet = await subnet('10.7.2.0/24');
   const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
@@ -79,7 +89,12 @@ async function seed(endpoint: string): Promise<Seeded> {
 
   const group = async (name: string, cidr: string, port: number) => {
     const id = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpc }))).GroupId!;
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] }] }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: id,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] }],
+      }),
+    );
     return id;
   };
   const openGroup = await group('web-open', '0.0.0.0/0', 22);
@@ -88,14 +103,25 @@ async function seed(endpoint: string): Promise<Seeded> {
   const keys = [fakeAwsKeyPair(), fakeAwsKeyPair()];
   const dbPassword = `pw-${keys[0]!.secret.slice(0, 6)}-${Date.now()}`;
   const script = (k: { id: string; secret: string }) =>
-    ['#!/bin/bash', `export AWS_ACCESS_KEY_ID=${k.id}`, `export AWS_SECRET_ACCESS_KEY=${k.secret}`, 'pip install -r requirements.txt', 'python manage.py runserver 0:8000', ''].join('\n');
+    [
+      '#!/bin/bash',
+      `export AWS_ACCESS_KEY_ID=${k.id}`,
+      `export AWS_SECRET_ACCESS_KEY=${k.secret}`,
+      'pip install -r requirements.txt',
+      'python manage.py runserver 0:8000',
+      '',
+    ].join('\n');
   const userData: string[] = [];
   const launch = async (subnetId: string, groupId: string, publicIp: boolean, ud: string) => {
     userData.push(ud);
     return (
       await ec2.send(
         new RunInstancesCommand({
-          ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', UserData: ud,
+          ImageId: AMI,
+          MinCount: 1,
+          MaxCount: 1,
+          InstanceType: 't3.micro',
+          UserData: ud,
           NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [groupId], AssociatePublicIpAddress: publicIp }],
         }),
       )
@@ -104,13 +130,25 @@ async function seed(endpoint: string): Promise<Seeded> {
   // Plain user data (base64 of the script), on the instance the internet reaches.
   const reachable = await launch(publicSubnet, openGroup, true, b64(script(keys[0]!)));
   // gzip + base64, on the instance with a public IP in the private subnet; a password too.
-  const privateWithIp = await launch(privateSubnet, closedGroup, true, b64(gzipSync(`${script(keys[1]!)}export DB_PASSWORD='${dbPassword}'\n`)));
+  const privateWithIp = await launch(
+    privateSubnet,
+    closedGroup,
+    true,
+    b64(gzipSync(`${script(keys[1]!)}export DB_PASSWORD='${dbPassword}'\n`)),
+  );
   // Compliant: no public IP, secrets fetched at boot, only AWS's documented example keys in a comment.
   const compliant = await launch(
     privateSubnet,
     closedGroup,
     false,
-    b64(['#!/bin/bash', `# aws configure example: ${EXAMPLE_ID} / ${EXAMPLE_SECRET}`, 'export DB_PASSWORD=$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)', ''].join('\n')),
+    b64(
+      [
+        '#!/bin/bash',
+        `# aws configure example: ${EXAMPLE_ID} / ${EXAMPLE_SECRET}`,
+        'export DB_PASSWORD=$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)',
+        '',
+      ].join('\n'),
+    ),
   );
   // Terminated: its user data is not read at all.
   const terminated = await launch(publicSubnet, openGroup, true, b64(script(fakeAwsKeyPair())));
@@ -131,7 +169,8 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const scan = (endpoint: string, extra: string[]) => runCli(['scan', '--endpoint-url', endpoint, '--region', REGION, '--only', RULES.join(','), ...extra], { env: MOTO_ENV });
+const scan = (endpoint: string, extra: string[]) =>
+  runCli(['scan', '--endpoint-url', endpoint, '--region', REGION, '--only', RULES.join(','), ...extra], { env: MOTO_ENV });
 const key = (f: Finding) => `${f.ruleId} ${f.resource.id}`;
 
 describe('instances and user data in moto, scanned by the CLI', () => {
@@ -156,15 +195,31 @@ describe('instances and user data in moto, scanned by the CLI', () => {
     );
     const byRule = Object.fromEntries(report.rules.map((r) => [r.ruleId, r]));
     // Three live instances and the terminated one are evaluated for reachability and addresses.
-    expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, complete: true });
-    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, undecided: 0, complete: true });
+    expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
+      evaluated: 4,
+      failed: 1,
+      passed: 3,
+      undecided: 0,
+      complete: true,
+    });
+    expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({
+      evaluated: 4,
+      failed: 1,
+      passed: 3,
+      undecided: 0,
+      complete: true,
+    });
     // User data is read for the three instances that are not terminated.
     expect(byRule['ec2-instance-secrets-in-user-data']).toMatchObject({ evaluated: 3, failed: 2, passed: 1, undecided: 0, complete: true });
   });
 
   it('messages: the open port and group, the billed address, and the masked key ids with their lines (plain and gzip alike)', () => {
     const find = (rule: string, id: string) => report.findings.find((f) => f.ruleId === rule && f.resource.id === id)!;
-    expect(find('ec2-instance-reachable-from-internet', s.reachable).message).toMatch(new RegExp(`reachable from the internet at [0-9.]+ \\(route table rtb-\\w+ routes to an internet gateway\\): tcp/22 from 0\\.0\\.0\\.0/0 in ${s.openGroup}\\.$`));
+    expect(find('ec2-instance-reachable-from-internet', s.reachable).message).toMatch(
+      new RegExp(
+        `reachable from the internet at [0-9.]+ \\(route table rtb-\\w+ routes to an internet gateway\\): tcp/22 from 0\\.0\\.0\\.0/0 in ${s.openGroup}\\.$`,
+      ),
+    );
     expect(find('ec2-instance-public-ip-in-private-subnet', s.privateWithIp)).toMatchObject({ severity: 'low', costMonthlyUsd: 3.65 });
     expect(find('ec2-instance-secrets-in-user-data', s.reachable)).toMatchObject({
       severity: 'high',
@@ -182,7 +237,9 @@ describe('no output holds any part of a secret', () => {
     const r = await scan(moto!.endpoint, ['--format', 'text,json,sarif,html', '--output-dir', dir]);
     expect(r.code, r.stderr).toBe(1);
     const snap = path.join(dir, 'snapshot.json');
-    const c = await runCli(['collect', '--endpoint-url', moto!.endpoint, '--region', REGION, '--only', RULES.join(','), '--out', snap], { env: MOTO_ENV });
+    const c = await runCli(['collect', '--endpoint-url', moto!.endpoint, '--region', REGION, '--only', RULES.join(','), '--out', snap], {
+      env: MOTO_ENV,
+    });
     expect(c.code, c.stderr).toBe(0);
     const outputs: Record<string, string> = { stdout: r.stdout, stderr: r.stderr + c.stderr };
     for (const file of readdirSync(dir)) outputs[file] = readFileSync(path.join(dir, file), 'utf8');
@@ -197,11 +254,18 @@ describe('no output holds any part of a secret', () => {
       for (const secret of secrets) expect(text.includes(secret), `${name} holds part of a secret`).toBe(false);
     }
     // The reports do say what was found, masked.
-    for (const name of ['stdout', 'awsaudit.json', 'awsaudit.sarif', 'awsaudit.html', 'snapshot.json']) expect(outputs[name], name).toContain(masked(s.keys[0]!.id));
-    const snapshot = JSON.parse(outputs['snapshot.json']!) as { resources: Array<{ type: string; id: string; data: Record<string, unknown> }> };
+    for (const name of ['stdout', 'awsaudit.json', 'awsaudit.sarif', 'awsaudit.html', 'snapshot.json'])
+      expect(outputs[name], name).toContain(masked(s.keys[0]!.id));
+    const snapshot = JSON.parse(outputs['snapshot.json']!) as {
+      resources: Array<{ type: string; id: string; data: Record<string, unknown> }>;
+    };
     const ud = snapshot.resources.filter((x) => x.type === 'aws.ec2.instance-user-data');
     expect(ud.map((x) => x.id).sort()).toEqual([s.reachable, s.privateWithIp, s.compliant].sort());
-    expect(ud.find((x) => x.id === s.privateWithIp)!.data).toMatchObject({ UserDataPresent: true, UserDataEncoding: ['gzip', 'text'], UserDataTruncated: false });
+    expect(ud.find((x) => x.id === s.privateWithIp)!.data).toMatchObject({
+      UserDataPresent: true,
+      UserDataEncoding: ['gzip', 'text'],
+      UserDataTruncated: false,
+    });
     expect(ud.find((x) => x.id === s.reachable)!.data).toMatchObject({ UserDataPresent: true, UserDataEncoding: ['text'] });
     // No user data field from the API survives.
     expect(outputs['snapshot.json']).not.toMatch(/"UserData"\s*:/);
@@ -217,13 +281,20 @@ describe('user data is read only when a selected rule needs it', () => {
       return false;
     });
     try {
-      const r = await runCli(['collect', '--endpoint-url', spy.endpoint, '--region', REGION, '--only', RULES.slice(0, 2).join(','), '--out=-'], { env: MOTO_ENV });
+      const r = await runCli(
+        ['collect', '--endpoint-url', spy.endpoint, '--region', REGION, '--only', RULES.slice(0, 2).join(','), '--out=-'],
+        { env: MOTO_ENV },
+      );
       expect(r.code, r.stderr).toBe(0);
-      expect((JSON.parse(r.stdout) as { meta: { resourceTypes: string[] } }).meta.resourceTypes).not.toContain('aws.ec2.instance-user-data');
+      expect((JSON.parse(r.stdout) as { meta: { resourceTypes: string[] } }).meta.resourceTypes).not.toContain(
+        'aws.ec2.instance-user-data',
+      );
       expect(seen).toContain('DescribeInstances');
       expect(seen).not.toContain('DescribeInstanceAttribute');
       seen.length = 0;
-      const u = await runCli(['collect', '--endpoint-url', spy.endpoint, '--region', REGION, '--only', RULES[2]!, '--out=-'], { env: MOTO_ENV });
+      const u = await runCli(['collect', '--endpoint-url', spy.endpoint, '--region', REGION, '--only', RULES[2]!, '--out=-'], {
+        env: MOTO_ENV,
+      });
       expect(u.code, u.stderr).toBe(0);
       // One listing, then one read per instance that is not terminated.
       expect(seen.filter((a) => a === 'DescribeInstances')).toHaveLength(1);
@@ -231,7 +302,8 @@ describe('user data is read only when a selected rule needs it', () => {
     } finally {
       await spy.stop();
     }
-    const without = JSON.parse((await runCli(['permissions', '--only', RULES.slice(0, 2).join(',')])).stdout).Statement[0].Action as string[];
+    const without = JSON.parse((await runCli(['permissions', '--only', RULES.slice(0, 2).join(',')])).stdout).Statement[0]
+      .Action as string[];
     const withUd = JSON.parse((await runCli(['permissions', '--only', RULES[2]!])).stdout).Statement[0].Action as string[];
     expect(without).not.toContain('ec2:DescribeInstanceAttribute');
     expect(withUd).toEqual(['ec2:DescribeInstanceAttribute', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'sts:GetCallerIdentity']);
@@ -259,7 +331,9 @@ describe('DescribeInstanceAttribute denied: a gap and undecided instances, no cl
       `ec2 ${REGION} DescribeInstanceAttribute UnauthorizedOperation aws.ec2.instance-user-data`,
     ]);
     expect(report.gaps[0]!.message).toContain('3 calls failed');
-    expect(report.findings.map(key).sort()).toEqual([`ec2-instance-public-ip-in-private-subnet ${s.privateWithIp}`, `ec2-instance-reachable-from-internet ${s.reachable}`].sort());
+    expect(report.findings.map(key).sort()).toEqual(
+      [`ec2-instance-public-ip-in-private-subnet ${s.privateWithIp}`, `ec2-instance-reachable-from-internet ${s.reachable}`].sort(),
+    );
     expect(report.rules.filter((r) => !r.complete).map((r) => r.ruleId)).toEqual(['ec2-instance-secrets-in-user-data']);
   });
 

@@ -98,12 +98,20 @@ describe('conditions', () => {
   });
 
   it('explain returns the evidence of the branch that made it true, with full paths', () => {
-    const c = compile({
-      all: [
-        { path: 'name', op: 'eq', value: 'x' },
-        { any: [{ path: 'missing', op: 'exists' }, { some: 'items', where: { path: 'n', op: 'gt', value: { $option: 'min' } } }] },
-      ],
-    }, { min: 2 });
+    const c = compile(
+      {
+        all: [
+          { path: 'name', op: 'eq', value: 'x' },
+          {
+            any: [
+              { path: 'missing', op: 'exists' },
+              { some: 'items', where: { path: 'n', op: 'gt', value: { $option: 'min' } } },
+            ],
+          },
+        ],
+      },
+      { min: 2 },
+    );
     const state: ExplainState = { evidence: [], matches: [] };
     expect(c.explain({ name: 'x', items: [{ n: 1 }, { n: 5 }] }, ctx, '', state)).toBe(true);
     expect(state.evidence).toEqual([
@@ -122,7 +130,18 @@ describe('conditions', () => {
 
   it('reports problems with JSON pointers instead of throwing', () => {
     const problems: Problem[] = [];
-    compileCondition({ any: [{ path: 'a[', op: 'exists' }, { path: 'b', op: 'gt', value: 'x' }, { path: 'c', op: 'eq', value: { $option: 'nope' } }] }, '/condition', {}, problems);
+    compileCondition(
+      {
+        any: [
+          { path: 'a[', op: 'exists' },
+          { path: 'b', op: 'gt', value: 'x' },
+          { path: 'c', op: 'eq', value: { $option: 'nope' } },
+        ],
+      },
+      '/condition',
+      {},
+      problems,
+    );
     expect(problems.map((p) => p.pointer)).toEqual(['/condition/any/0/path', '/condition/any/1/value', '/condition/any/2/value/$option']);
   });
 });

@@ -7,7 +7,12 @@ import { elasticIpEnricher } from '../src/services/ec2/enrich-elastic-ip.js';
 import { natGatewayEnricher } from '../src/services/ec2/enrich-nat-gateway.js';
 import { ebsMonthlyCostUsd } from '../src/services/ec2/enrich-volume.js';
 import { iamRootUserEnricher, iamUserCredentialsEnricher, rootLastUsed } from '../src/services/iam/enrich-credentials.js';
-import { iamPolicyDocumentEnrichers, isAdminStatement, normaliseStatements, serviceWildcards } from '../src/services/iam/enrich-policy-documents.js';
+import {
+  iamPolicyDocumentEnrichers,
+  isAdminStatement,
+  normaliseStatements,
+  serviceWildcards,
+} from '../src/services/iam/enrich-policy-documents.js';
 import { enrichResource } from '../src/enrich/index.js';
 import { deniesInsecureTransport, s3BucketEnricher } from '../src/services/s3/enrich-bucket.js';
 import type { Enricher } from '../src/enrich/types.js';
@@ -27,7 +32,14 @@ function snapshot(resources: Resource[], resourceTypes: string[], gaps: Coverage
   return {
     format: 'awsaudit-snapshot',
     version: 1,
-    meta: { accounts: [ACCOUNT], regions: ['us-east-1'], collectedAt: '2026-06-01T00:00:00Z', tool: { name: 'awsaudit', version: 'test' }, source: 'test', resourceTypes },
+    meta: {
+      accounts: [ACCOUNT],
+      regions: ['us-east-1'],
+      collectedAt: '2026-06-01T00:00:00Z',
+      tool: { name: 'awsaudit', version: 'test' },
+      source: 'test',
+      resourceTypes,
+    },
     resources,
     gaps,
   };
@@ -39,13 +51,26 @@ function factsOf(enricher: Enricher, resources: Resource[], collected: string[],
   return enricher.enrich(resources[0]!, { now: Date.parse('2026-06-01T00:00:00Z'), index: new SnapshotIndex(snap) });
 }
 
-const gap = (type: string, region: string): CoverageGap => ({ service: 'x', region, operation: 'Op', resourceTypes: [type], errorCode: 'AccessDenied', message: 'denied' });
+const gap = (type: string, region: string): CoverageGap => ({
+  service: 'x',
+  region,
+  operation: 'Op',
+  resourceTypes: [type],
+  errorCode: 'AccessDenied',
+  message: 'denied',
+});
 
 describe('IAM policy statements', () => {
   it('settles Statement object/list and Action/Resource string/list', () => {
     const one = normaliseStatements({ Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } });
-    expect(one).toMatchObject([{ index: 0, effect: 'Allow', actions: ['s3:*'], resources: ['*'], notActions: null, notResources: null, hasCondition: false }]);
-    const many = normaliseStatements({ Statement: [{ Sid: 'A', Effect: 'Deny', NotAction: 'iam:*', Resource: ['arn:x'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+    expect(one).toMatchObject([
+      { index: 0, effect: 'Allow', actions: ['s3:*'], resources: ['*'], notActions: null, notResources: null, hasCondition: false },
+    ]);
+    const many = normaliseStatements({
+      Statement: [
+        { Sid: 'A', Effect: 'Deny', NotAction: 'iam:*', Resource: ['arn:x'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ],
+    });
     expect(many[0]).toMatchObject({ sid: 'A', actions: [], notActions: ['iam:*'], resources: ['arn:x'], hasCondition: true });
   });
   it('reads documents left as JSON or URL-encoded JSON text, and tolerates garbage', () => {
@@ -67,37 +92,97 @@ describe('IAM policy statements', () => {
   });
   it('service wildcards: service:* on "*", case-insensitive; not prefixes, not already-admin statements', () => {
     const st = (s: object) => normaliseStatements({ Statement: s })[0]!;
-    expect(serviceWildcards(st({ Effect: 'Allow', Action: ['S3:*', 'ec2:Describe*', 'dynamodb:*'], Resource: '*' }))).toEqual(['S3:*', 'dynamodb:*']);
+    expect(serviceWildcards(st({ Effect: 'Allow', Action: ['S3:*', 'ec2:Describe*', 'dynamodb:*'], Resource: '*' }))).toEqual([
+      'S3:*',
+      'dynamodb:*',
+    ]);
     expect(serviceWildcards(st({ Effect: 'Allow', Action: ['*', 's3:*'], Resource: '*' }))).toEqual([]);
     expect(serviceWildcards(st({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }))).toEqual([]);
   });
   it('facts for users, roles and groups come from their inline policies; for a managed policy from its document', () => {
-    const inline = [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'S', Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] } }];
+    const inline = [
+      {
+        PolicyName: 'p',
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: '*', Resource: '*' },
+            { Sid: 'S', Effect: 'Allow', Action: 'sqs:*', Resource: '*' },
+          ],
+        },
+      },
+    ];
     const byType = Object.fromEntries(iamPolicyDocumentEnrichers.map((e) => [e.type, e]));
-    for (const [type, field] of [['aws.iam.user', 'UserPolicyList'], ['aws.iam.role', 'RolePolicyList'], ['aws.iam.group', 'GroupPolicyList']] as const) {
-      const facts = factsOf(byType[type]!, [res(type, 'x', { [field]: inline, AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] })], [type]);
+    for (const [type, field] of [
+      ['aws.iam.user', 'UserPolicyList'],
+      ['aws.iam.role', 'RolePolicyList'],
+      ['aws.iam.group', 'GroupPolicyList'],
+    ] as const) {
+      const facts = factsOf(
+        byType[type]!,
+        [
+          res(type, 'x', {
+            [field]: inline,
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+          }),
+        ],
+        [type],
+      );
       expect(facts.adminStatements).toMatchObject([{ policy: 'p', statement: 0, sid: null }]);
-      expect(facts.serviceWildcardStatements).toMatchObject([{ policy: 'p', statement: 1, sid: 'S', actions: ['sqs:*'], summary: 'policy p statement "S" allows sqs:* on every resource' }]);
+      expect(facts.serviceWildcardStatements).toMatchObject([
+        { policy: 'p', statement: 1, sid: 'S', actions: ['sqs:*'], summary: 'policy p statement "S" allows sqs:* on every resource' },
+      ]);
     }
-    const policy = factsOf(byType['aws.iam.policy']!, [res('aws.iam.policy', 'arn', { PolicyName: 'mp', Document: { Statement: { Effect: 'Allow', Action: 'iam:*', Resource: '*' } } })], ['aws.iam.policy']);
+    const policy = factsOf(
+      byType['aws.iam.policy']!,
+      [res('aws.iam.policy', 'arn', { PolicyName: 'mp', Document: { Statement: { Effect: 'Allow', Action: 'iam:*', Resource: '*' } } })],
+      ['aws.iam.policy'],
+    );
     expect(policy).toMatchObject({ adminStatements: [], serviceWildcardStatements: [{ policy: 'mp', actions: ['iam:*'] }] });
   });
 });
 
 describe('IAM credentials', () => {
   it('root: the most recent of console and key use; active key count from the report; null without a report', () => {
-    expect(rootLastUsed({ password_last_used: '2026-01-01T00:00:00Z', access_key_1_last_used_date: '2026-03-01T00:00:00Z', access_key_2_last_used_date: null })).toEqual({ at: '2026-03-01T00:00:00Z', via: 'access key 1' });
+    expect(
+      rootLastUsed({
+        password_last_used: '2026-01-01T00:00:00Z',
+        access_key_1_last_used_date: '2026-03-01T00:00:00Z',
+        access_key_2_last_used_date: null,
+      }),
+    ).toEqual({ at: '2026-03-01T00:00:00Z', via: 'access key 1' });
     expect(rootLastUsed({ password_last_used: null })).toBeNull();
     expect(rootLastUsed(undefined)).toBeNull();
-    expect(factsOf(iamRootUserEnricher, [res('aws.iam.root-user', ACCOUNT, { CredentialReport: { access_key_1_active: true, access_key_2_active: false } })], [])).toMatchObject({ activeAccessKeyCount: 1 });
-    expect(factsOf(iamRootUserEnricher, [res('aws.iam.root-user', ACCOUNT, { CredentialReport: null })], [])).toMatchObject({ activeAccessKeyCount: null, lastUsed: null });
+    expect(
+      factsOf(
+        iamRootUserEnricher,
+        [res('aws.iam.root-user', ACCOUNT, { CredentialReport: { access_key_1_active: true, access_key_2_active: false } })],
+        [],
+      ),
+    ).toMatchObject({ activeAccessKeyCount: 1 });
+    expect(factsOf(iamRootUserEnricher, [res('aws.iam.root-user', ACCOUNT, { CredentialReport: null })], [])).toMatchObject({
+      activeAccessKeyCount: null,
+      lastUsed: null,
+    });
   });
   it('user: the live key list when collected (per account), else the credential report, else unknown', () => {
-    const user = res('aws.iam.user', 'alice', { UserName: 'alice', CredentialReport: { access_key_1_active: true, access_key_2_active: true } }, { region: 'global' });
-    const key = (id: string, status: string, account = ACCOUNT) => res('aws.iam.access-key', id, { UserName: 'alice', AccessKeyId: id, Status: status }, { region: 'global', account });
-    const live = factsOf(iamUserCredentialsEnricher, [user, key('AKIA1', 'Active'), key('AKIA2', 'Inactive'), key('AKIA3', 'Active', '999999999999')], ['aws.iam.user', 'aws.iam.access-key']);
+    const user = res(
+      'aws.iam.user',
+      'alice',
+      { UserName: 'alice', CredentialReport: { access_key_1_active: true, access_key_2_active: true } },
+      { region: 'global' },
+    );
+    const key = (id: string, status: string, account = ACCOUNT) =>
+      res('aws.iam.access-key', id, { UserName: 'alice', AccessKeyId: id, Status: status }, { region: 'global', account });
+    const live = factsOf(
+      iamUserCredentialsEnricher,
+      [user, key('AKIA1', 'Active'), key('AKIA2', 'Inactive'), key('AKIA3', 'Active', '999999999999')],
+      ['aws.iam.user', 'aws.iam.access-key'],
+    );
     expect(live).toEqual({ activeAccessKeyIds: ['AKIA1'], activeAccessKeyCount: 1, activeAccessKeySource: 'access key list' });
-    expect(factsOf(iamUserCredentialsEnricher, [user], ['aws.iam.user'])).toMatchObject({ activeAccessKeyCount: 2, activeAccessKeySource: 'credential report' });
+    expect(factsOf(iamUserCredentialsEnricher, [user], ['aws.iam.user'])).toMatchObject({
+      activeAccessKeyCount: 2,
+      activeAccessKeySource: 'credential report',
+    });
     const bare = res('aws.iam.user', 'bob', { UserName: 'bob' }, { region: 'global' });
     expect(factsOf(iamUserCredentialsEnricher, [bare], ['aws.iam.user'])).toMatchObject({ activeAccessKeyCount: null });
   });
@@ -122,40 +207,76 @@ describe('EBS volume cost (us-east-1 list prices)', () => {
 describe('Elastic IP instance state', () => {
   const eip = res('aws.ec2.elastic-ip', 'eipalloc-1', { InstanceId: 'i-1' }, { region: 'ap-northeast-2' });
   it('reads the instance in the same account and region', () => {
-    const inst = (region: string, state: string) => res('aws.ec2.instance', 'i-1', { InstanceId: 'i-1', State: { Name: state } }, { region });
-    expect(factsOf(elasticIpEnricher, [eip, inst('us-east-1', 'stopped'), inst('ap-northeast-2', 'running')], ['aws.ec2.instance'])).toEqual({ instanceState: 'running' });
+    const inst = (region: string, state: string) =>
+      res('aws.ec2.instance', 'i-1', { InstanceId: 'i-1', State: { Name: state } }, { region });
+    expect(
+      factsOf(elasticIpEnricher, [eip, inst('us-east-1', 'stopped'), inst('ap-northeast-2', 'running')], ['aws.ec2.instance']),
+    ).toEqual({ instanceState: 'running' });
   });
   it('null when instances were not collected or the address has no instance', () => {
     expect(factsOf(elasticIpEnricher, [eip], [])).toEqual({ instanceState: null });
-    expect(factsOf(elasticIpEnricher, [res('aws.ec2.elastic-ip', 'e2', { InstanceId: '' })], ['aws.ec2.instance'])).toEqual({ instanceState: null });
+    expect(factsOf(elasticIpEnricher, [res('aws.ec2.elastic-ip', 'e2', { InstanceId: '' })], ['aws.ec2.instance'])).toEqual({
+      instanceState: null,
+    });
   });
 });
 
 describe('NAT gateway AZs', () => {
   const subnet = (id: string, vpc: string, az: string) => res('aws.ec2.subnet', id, { SubnetId: id, VpcId: vpc, AvailabilityZone: az });
-  const nat = (id: string, subnetId: string, vpc = 'vpc-1', extra = {}) => res('aws.ec2.nat-gateway', id, { NatGatewayId: id, SubnetId: subnetId, VpcId: vpc, State: 'available', ...extra });
+  const nat = (id: string, subnetId: string, vpc = 'vpc-1', extra = {}) =>
+    res('aws.ec2.nat-gateway', id, { NatGatewayId: id, SubnetId: subnetId, VpcId: vpc, State: 'available', ...extra });
   const collected = ['aws.ec2.nat-gateway', 'aws.ec2.subnet'];
   it('single AZ when every public NAT gateway of the VPC is in one AZ and the VPC spans more', () => {
-    expect(factsOf(natGatewayEnricher, [nat('n1', 's-a'), subnet('s-a', 'vpc-1', 'az-a'), subnet('s-b', 'vpc-1', 'az-b'), subnet('s-c', 'vpc-2', 'az-c')], collected)).toEqual({
-      natSingleAz: true, vpcNatGatewayAzs: ['az-a'], vpcSubnetAzs: ['az-a', 'az-b'],
+    expect(
+      factsOf(
+        natGatewayEnricher,
+        [nat('n1', 's-a'), subnet('s-a', 'vpc-1', 'az-a'), subnet('s-b', 'vpc-1', 'az-b'), subnet('s-c', 'vpc-2', 'az-c')],
+        collected,
+      ),
+    ).toEqual({
+      natSingleAz: true,
+      vpcNatGatewayAzs: ['az-a'],
+      vpcSubnetAzs: ['az-a', 'az-b'],
     });
   });
   it('not single AZ with a NAT gateway per AZ; private and deleted NAT gateways do not count', () => {
     const resources = [nat('n1', 's-a'), nat('n2', 's-b'), subnet('s-a', 'vpc-1', 'az-a'), subnet('s-b', 'vpc-1', 'az-b')];
     expect(factsOf(natGatewayEnricher, resources, collected).natSingleAz).toBe(false);
-    const others = [nat('n1', 's-a'), nat('n2', 's-b', 'vpc-1', { ConnectivityType: 'private' }), nat('n3', 's-b', 'vpc-1', { State: 'deleted' }), subnet('s-a', 'vpc-1', 'az-a'), subnet('s-b', 'vpc-1', 'az-b')];
+    const others = [
+      nat('n1', 's-a'),
+      nat('n2', 's-b', 'vpc-1', { ConnectivityType: 'private' }),
+      nat('n3', 's-b', 'vpc-1', { State: 'deleted' }),
+      subnet('s-a', 'vpc-1', 'az-a'),
+      subnet('s-b', 'vpc-1', 'az-b'),
+    ];
     expect(factsOf(natGatewayEnricher, others, collected).natSingleAz).toBe(true);
   });
   it('unknown (null) when subnets were not collected or a NAT gateway subnet is missing', () => {
     expect(factsOf(natGatewayEnricher, [nat('n1', 's-a'), subnet('s-a', 'vpc-1', 'az-a')], ['aws.ec2.nat-gateway']).natSingleAz).toBeNull();
-    expect(factsOf(natGatewayEnricher, [nat('n1', 's-a'), nat('n2', 's-missing'), subnet('s-a', 'vpc-1', 'az-a'), subnet('s-b', 'vpc-1', 'az-b')], collected).natSingleAz).toBeNull();
+    expect(
+      factsOf(
+        natGatewayEnricher,
+        [nat('n1', 's-a'), nat('n2', 's-missing'), subnet('s-a', 'vpc-1', 'az-a'), subnet('s-b', 'vpc-1', 'az-b')],
+        collected,
+      ).natSingleAz,
+    ).toBeNull();
   });
 });
 
 describe('account-wide facts', () => {
   const account = res('aws.account', ACCOUNT, { AccountId: ACCOUNT, Regions: ['us-east-1', 'eu-west-1'] }, { region: 'global' });
   const goodTrail = (extra: Partial<Resource> = {}) =>
-    res('aws.cloudtrail.trail', 'main', { Name: 'main', IsMultiRegionTrail: true, Status: { IsLogging: true }, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }, extra);
+    res(
+      'aws.cloudtrail.trail',
+      'main',
+      {
+        Name: 'main',
+        IsMultiRegionTrail: true,
+        Status: { IsLogging: true },
+        EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }],
+      },
+      extra,
+    );
   const TRAIL = 'aws.cloudtrail.trail';
   const RECORDER = 'aws.config.recorder';
 
@@ -163,13 +284,30 @@ describe('account-wide facts', () => {
     expect(recordsAllManagementEvents({ EventSelectors: [{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'All' }] })).toBe(true);
     expect(recordsAllManagementEvents({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: false }] })).toBe(false);
     expect(recordsAllManagementEvents({ EventSelectors: null, AdvancedEventSelectors: null })).toBe(true);
-    expect(recordsAllManagementEvents({ AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] }] })).toBe(false);
+    expect(
+      recordsAllManagementEvents({
+        AdvancedEventSelectors: [
+          {
+            FieldSelectors: [
+              { Field: 'eventCategory', Equals: ['Management'] },
+              { Field: 'readOnly', Equals: ['false'] },
+            ],
+          },
+        ],
+      }),
+    ).toBe(false);
     expect(recordsAllManagementEvents({})).toBeNull();
   });
   it('trails not collected: unknown; collected: true only for a logging multi-region trail of this account', () => {
     expect(factsOf(accountEnricher, [account, goodTrail()], [])).toMatchObject({ multiRegionTrailLogging: null });
-    expect(factsOf(accountEnricher, [account, goodTrail()], [TRAIL])).toMatchObject({ multiRegionTrailLogging: true, multiRegionTrails: ['main'] });
-    expect(factsOf(accountEnricher, [account, goodTrail({ account: '999999999999' })], [TRAIL])).toMatchObject({ multiRegionTrailLogging: false, trailNames: [] });
+    expect(factsOf(accountEnricher, [account, goodTrail()], [TRAIL])).toMatchObject({
+      multiRegionTrailLogging: true,
+      multiRegionTrails: ['main'],
+    });
+    expect(factsOf(accountEnricher, [account, goodTrail({ account: '999999999999' })], [TRAIL])).toMatchObject({
+      multiRegionTrailLogging: false,
+      trailNames: [],
+    });
     expect(factsOf(accountEnricher, [account], [TRAIL])).toMatchObject({ multiRegionTrailLogging: false });
   });
   it('no qualifying trail but a gap or an unreadable status: unknown, never "no trail"', () => {
@@ -181,8 +319,14 @@ describe('account-wide facts', () => {
   it('regions without a recorder: scanned regions minus recorders of this account, regions with gaps left out', () => {
     const recorder = (region: string, account = ACCOUNT) => res(RECORDER, 'default', { name: 'default' }, { region, account });
     expect(factsOf(accountEnricher, [account, recorder('us-east-1')], []).regionsWithoutConfigRecorder).toBeNull();
-    expect(factsOf(accountEnricher, [account, recorder('us-east-1'), recorder('eu-west-1', '999999999999')], [RECORDER]).regionsWithoutConfigRecorder).toEqual(['eu-west-1']);
-    expect(factsOf(accountEnricher, [account, recorder('us-east-1')], [RECORDER], [gap(RECORDER, 'eu-west-1')])).toMatchObject({ regionsWithoutConfigRecorder: [], configRecorderRegionsUnknown: ['eu-west-1'] });
+    expect(
+      factsOf(accountEnricher, [account, recorder('us-east-1'), recorder('eu-west-1', '999999999999')], [RECORDER])
+        .regionsWithoutConfigRecorder,
+    ).toEqual(['eu-west-1']);
+    expect(factsOf(accountEnricher, [account, recorder('us-east-1')], [RECORDER], [gap(RECORDER, 'eu-west-1')])).toMatchObject({
+      regionsWithoutConfigRecorder: [],
+      configRecorderRegionsUnknown: ['eu-west-1'],
+    });
     expect(factsOf(accountEnricher, [account], [RECORDER], [gap(RECORDER, 'global')]).regionsWithoutConfigRecorder).toBeNull();
   });
 });
@@ -192,7 +336,9 @@ describe('S3 bucket: trail bucket and TLS-only policy', () => {
   it('a Deny for everyone on s3:* or * with SecureTransport false (string, boolean or list)', () => {
     expect(deniesInsecureTransport([deny])).toBe(true);
     expect(deniesInsecureTransport(deny)).toBe(true);
-    expect(deniesInsecureTransport([{ ...deny, Action: ['*'], Condition: { BoolIfExists: { 'AWS:SecureTransport': [false] } } }])).toBe(true);
+    expect(deniesInsecureTransport([{ ...deny, Action: ['*'], Condition: { BoolIfExists: { 'AWS:SecureTransport': [false] } } }])).toBe(
+      true,
+    );
     expect(deniesInsecureTransport([{ ...deny, Effect: 'Allow' }])).toBe(false);
     expect(deniesInsecureTransport([{ ...deny, Action: 's3:PutObject' }])).toBe(false);
     expect(deniesInsecureTransport([{ ...deny, Principal: { AWS: 'arn:aws:iam::123456789012:root' } }])).toBe(false);
@@ -201,23 +347,49 @@ describe('S3 bucket: trail bucket and TLS-only policy', () => {
   });
   it('TLS-only fact: null when the policy was not read (absent), false when there is none (null)', () => {
     expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b' })], ['aws.s3.bucket']).secureTransportEnforced).toBeNull();
-    expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b', Policy: null })], ['aws.s3.bucket']).secureTransportEnforced).toBe(false);
-    expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b', Policy: JSON.stringify({ Statement: [deny] }) })], ['aws.s3.bucket']).secureTransportEnforced).toBe(true);
+    expect(
+      factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'b', { Name: 'b', Policy: null })], ['aws.s3.bucket']).secureTransportEnforced,
+    ).toBe(false);
+    expect(
+      factsOf(
+        s3BucketEnricher,
+        [res('aws.s3.bucket', 'b', { Name: 'b', Policy: JSON.stringify({ Statement: [deny] }) })],
+        ['aws.s3.bucket'],
+      ).secureTransportEnforced,
+    ).toBe(true);
   });
   it('trail bucket: null when trails were not collected, else whether a trail (of any account) delivers to it', () => {
     const bucket = res('aws.s3.bucket', 'logs', { Name: 'logs' });
     const trail = res('aws.cloudtrail.trail', 'org', { Name: 'org', S3BucketName: 'logs' }, { account: '999999999999' });
-    expect(factsOf(s3BucketEnricher, [bucket, trail], ['aws.s3.bucket'])).toMatchObject({ cloudTrailLogBucket: null, cloudTrailTrails: [] });
-    expect(factsOf(s3BucketEnricher, [bucket, trail], ['aws.s3.bucket', 'aws.cloudtrail.trail'])).toMatchObject({ cloudTrailLogBucket: true, cloudTrailTrails: ['org'] });
-    expect(factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'other', { Name: 'other' }), trail], ['aws.s3.bucket', 'aws.cloudtrail.trail']).cloudTrailLogBucket).toBe(false);
+    expect(factsOf(s3BucketEnricher, [bucket, trail], ['aws.s3.bucket'])).toMatchObject({
+      cloudTrailLogBucket: null,
+      cloudTrailTrails: [],
+    });
+    expect(factsOf(s3BucketEnricher, [bucket, trail], ['aws.s3.bucket', 'aws.cloudtrail.trail'])).toMatchObject({
+      cloudTrailLogBucket: true,
+      cloudTrailTrails: ['org'],
+    });
+    expect(
+      factsOf(s3BucketEnricher, [res('aws.s3.bucket', 'other', { Name: 'other' }), trail], ['aws.s3.bucket', 'aws.cloudtrail.trail'])
+        .cloudTrailLogBucket,
+    ).toBe(false);
   });
 });
 
 describe('a rule whose required types were not collected', () => {
   const definition = {
-    id: 'test-requires', title: 'test rule requiring trails', description: 'a rule over the account that needs trails', resource: 'aws.account', requires: ['aws.cloudtrail.trail'],
-    kind: 'security', severity: 'high', source: ['F1'], condition: { path: 'facts.multiRegionTrailLogging', op: 'ne', value: true },
-    message: 'no trail', remediation: { text: 'create one' }, tests: { fail: [], pass: [] },
+    id: 'test-requires',
+    title: 'test rule requiring trails',
+    description: 'a rule over the account that needs trails',
+    resource: 'aws.account',
+    requires: ['aws.cloudtrail.trail'],
+    kind: 'security',
+    severity: 'high',
+    source: ['F1'],
+    condition: { path: 'facts.multiRegionTrailLogging', op: 'ne', value: true },
+    message: 'no trail',
+    remediation: { text: 'create one' },
+    tests: { fail: [], pass: [] },
   } as unknown as RuleDefinition;
   const rule = compileRule({ file: 'test-requires.json', definition }, undefined, 'test').rule!;
   const account = res('aws.account', ACCOUNT, { AccountId: ACCOUNT, Regions: ['us-east-1'] }, { region: 'global' });
@@ -228,7 +400,9 @@ describe('a rule whose required types were not collected', () => {
     expect(result.rules[0]).toMatchObject({ status: 'not-checked', evaluated: 0, complete: false });
   });
   it('is evaluated once the required type was collected, even with no resources of it', () => {
-    const result = evaluate(snapshot([account], ['aws.account', 'aws.cloudtrail.trail']), [rule], { now: new Date('2026-06-01T00:00:00Z') });
+    const result = evaluate(snapshot([account], ['aws.account', 'aws.cloudtrail.trail']), [rule], {
+      now: new Date('2026-06-01T00:00:00Z'),
+    });
     expect(result.findings).toHaveLength(1);
     expect(result.rules[0]).toMatchObject({ status: 'fail', evaluated: 1, complete: true });
   });
@@ -244,14 +418,45 @@ describe('finding order', () => {
     const { compareFindings } = await import('../src/engine/results.js');
     const { loadRuleFiles, BUILTIN_RULES_DIR } = await import('../src/ruleset/load.js');
     const { rules: files } = await loadRuleFiles([BUILTIN_RULES_DIR]);
-    const rules = files.filter((f) => ['ec2-security-group-admin-ports-open', 'ec2-security-group-all-traffic-open', 'iam-policy-grants-full-admin'].includes(f.definition.id)).map((f) => compileRule(f, undefined, 'test').rule!);
+    const rules = files
+      .filter((f) =>
+        ['ec2-security-group-admin-ports-open', 'ec2-security-group-all-traffic-open', 'iam-policy-grants-full-admin'].includes(
+          f.definition.id,
+        ),
+      )
+      .map((f) => compileRule(f, undefined, 'test').rule!);
     const resources: Resource[] = [];
     for (let i = 0; i < 60; i++) {
       const region = ['us-east-1', 'eu-west-1', 'ap-northeast-2'][i % 3]!;
-      resources.push(res('aws.ec2.security-group', `sg-${(i * 7919) % 97}`, { GroupId: `sg-${i}`, GroupName: `g${i}`, IpPermissions: [{ IpProtocol: i % 2 ? '-1' : 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }, { region, account: i % 4 ? ACCOUNT : '999999999999' }));
-      resources.push(res('aws.iam.policy', `arn:p${(i * 31) % 53}`, { Arn: `arn:p${i}`, PolicyName: `p${i}`, AttachmentCount: i % 3, Document: { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } } }, { region: 'global' }));
+      resources.push(
+        res(
+          'aws.ec2.security-group',
+          `sg-${(i * 7919) % 97}`,
+          {
+            GroupId: `sg-${i}`,
+            GroupName: `g${i}`,
+            IpPermissions: [{ IpProtocol: i % 2 ? '-1' : 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+          },
+          { region, account: i % 4 ? ACCOUNT : '999999999999' },
+        ),
+      );
+      resources.push(
+        res(
+          'aws.iam.policy',
+          `arn:p${(i * 31) % 53}`,
+          {
+            Arn: `arn:p${i}`,
+            PolicyName: `p${i}`,
+            AttachmentCount: i % 3,
+            Document: { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } },
+          },
+          { region: 'global' },
+        ),
+      );
     }
-    const result = evaluate(snapshot(resources, ['aws.ec2.security-group', 'aws.iam.policy']), rules, { now: new Date('2026-06-01T00:00:00Z') });
+    const result = evaluate(snapshot(resources, ['aws.ec2.security-group', 'aws.iam.policy']), rules, {
+      now: new Date('2026-06-01T00:00:00Z'),
+    });
     expect(result.findings.length).toBeGreaterThan(100);
     expect(new Set(result.findings.map((f) => f.severity)).size).toBeGreaterThan(1);
     expect(result.findings).toEqual([...result.findings].sort(compareFindings));

@@ -9,7 +9,13 @@ describe('security group ingress flattening', () => {
     const flat = flattenIngress([
       { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
       { IpProtocol: '6', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
-      { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, PrefixListIds: [{ PrefixListId: 'pl-1' }], UserIdGroupPairs: [{ GroupId: 'sg-9' }] },
+      {
+        IpProtocol: 'tcp',
+        FromPort: 5432,
+        ToPort: 5432,
+        PrefixListIds: [{ PrefixListId: 'pl-1' }],
+        UserIdGroupPairs: [{ GroupId: 'sg-9' }],
+      },
     ]);
     expect(flat.map((e) => [e.protocol, e.ports, e.source, e.internet])).toEqual([
       ['all', 'all ports', '0.0.0.0/0', true],
@@ -26,12 +32,25 @@ describe('S3 bucket public facts', () => {
   const facts = (data: Resource['data'], accountBlock?: Resource['data']) => {
     const bucket: Resource = { type: 'aws.s3.bucket', id: 'b', account, region: 'us-east-1', data };
     const resources: Resource[] = [bucket];
-    if (accountBlock) resources.push({ type: 'aws.s3.account-public-access-block', id: account, account, region: 'global', data: accountBlock });
+    if (accountBlock)
+      resources.push({ type: 'aws.s3.account-public-access-block', id: account, account, region: 'global', data: accountBlock });
     const snapshot = { format: 'awsaudit-snapshot', version: 1, meta: {} as Snapshot['meta'], resources, gaps: [] } as Snapshot;
     return s3BucketEnricher.enrich(bucket, { now: 0, index: new SnapshotIndex(snapshot) });
   };
   const publicPolicy = (condition?: object) =>
-    JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', ...(condition ? { Condition: condition } : {}) }] });
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Public',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::b/*',
+          ...(condition ? { Condition: condition } : {}),
+        },
+      ],
+    });
 
   it('a policy with Principal "*" and no condition is public', () => {
     expect(facts({ Policy: publicPolicy() })).toMatchObject({ publicViaPolicy: true, public: true });
@@ -47,7 +66,12 @@ describe('S3 bucket public facts', () => {
     expect(facts({ Policy: publicPolicy() }, { RestrictPublicBuckets: true }).publicViaPolicy).toBe(false);
   });
   it('{"AWS": "*"} principal counts as everyone; a Deny statement does not', () => {
-    const p = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 's3:*' }, { Effect: 'Deny', Principal: '*', Action: 's3:*' }] });
+    const p = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 's3:*' },
+        { Effect: 'Deny', Principal: '*', Action: 's3:*' },
+      ],
+    });
     expect((facts({ Policy: p }).policyPublicStatements as unknown[]).length).toBe(1);
   });
 });

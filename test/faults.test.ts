@@ -92,7 +92,18 @@ afterAll(async () => {
   const rows = [
     line(['fault', 'findings identical', 'complete rules exact', 'gaps', 'exit', 'wall time', 'requests', 'faults injected']),
     line(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
-    ...matrix.map((r) => line([r.fault, r.identical, r.complete, String(r.gaps), String(r.code), `${(r.ms / 1000).toFixed(1)} s`, String(r.requests), String(r.injected)])),
+    ...matrix.map((r) =>
+      line([
+        r.fault,
+        r.identical,
+        r.complete,
+        String(r.gaps),
+        String(r.code),
+        `${(r.ms / 1000).toFixed(1)} s`,
+        String(r.requests),
+        String(r.injected),
+      ]),
+    ),
   ];
   console.log(`fault matrix (seed ${SEED}):\n${rows.join('\n')}`);
 });
@@ -105,10 +116,21 @@ async function through(rules: readonly FaultRule[], args: string[], timeoutMs = 
   const textFile = path.join(dir, 'awsaudit.txt');
   try {
     const started = Date.now();
-    const r = await runCli([...args.map((a) => a.replace('{endpoint}', proxy.endpoint)), '--format', 'json,text', '--output', `json=${json}`, '--output', `text=${textFile}`], {
-      env: ENV,
-      timeoutMs,
-    });
+    const r = await runCli(
+      [
+        ...args.map((a) => a.replace('{endpoint}', proxy.endpoint)),
+        '--format',
+        'json,text',
+        '--output',
+        `json=${json}`,
+        '--output',
+        `text=${textFile}`,
+      ],
+      {
+        env: ENV,
+        timeoutMs,
+      },
+    );
     const ms = Date.now() - started;
     let report: Report | undefined;
     let text = '';
@@ -124,9 +146,19 @@ async function through(rules: readonly FaultRule[], args: string[], timeoutMs = 
   }
 }
 
-const accountScan = (extra: string[] = []) => ['scan', '--endpoint-url', '{endpoint}', '--regions', REGIONS.join(','), '--now', LATER, ...extra];
+const accountScan = (extra: string[] = []) => [
+  'scan',
+  '--endpoint-url',
+  '{endpoint}',
+  '--regions',
+  REGIONS.join(','),
+  '--now',
+  LATER,
+  ...extra,
+];
 
-const fingerprints = (report: Report) => report.findings.map((f) => `${f.ruleId} ${f.resource.region} ${f.resource.id} ${f.severity} ${f.fingerprint}`).sort();
+const fingerprints = (report: Report) =>
+  report.findings.map((f) => `${f.ruleId} ${f.resource.region} ${f.resource.id} ${f.severity} ${f.fingerprint}`).sort();
 
 /** No crash: no stack trace, no "internal error", the process ended on its own. */
 function expectNoCrash(o: Outcome): void {
@@ -168,9 +200,20 @@ function record(fault: string, o: Outcome, clean: Report | undefined): void {
   else if (clean) {
     identical = JSON.stringify(fingerprints(o.report)) === JSON.stringify(fingerprints(clean)) ? 'yes' : 'no';
     const byRule = (r: Report, id: string) => JSON.stringify(fingerprints(r).filter((f) => f.startsWith(`${id} `)));
-    complete = o.report.rules.every((rule) => !rule.complete || byRule(o.report!, rule.ruleId) === byRule(clean, rule.ruleId)) ? 'yes' : 'NO';
+    complete = o.report.rules.every((rule) => !rule.complete || byRule(o.report!, rule.ruleId) === byRule(clean, rule.ruleId))
+      ? 'yes'
+      : 'NO';
   }
-  matrix.push({ fault, identical, complete, gaps: o.report?.gaps.length ?? 0, code: o.code, ms: o.ms, requests: o.counts.seen, injected: o.failures });
+  matrix.push({
+    fault,
+    identical,
+    complete,
+    gaps: o.report?.gaps.length ?? 0,
+    code: o.code,
+    ms: o.ms,
+    requests: o.counts.seen,
+    injected: o.failures,
+  });
 }
 
 describe('the account scan under faults (notes scenario, 2 regions, every default rule)', () => {
@@ -191,7 +234,10 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
   // The SDK's retries must outlast the faults: at most 3 in a row for any one request (at 30%, 4 in
   // a row happen to under 1% of requests), and 5 attempts per call.
   const recoverable: Array<[string, FaultRule[]]> = [
-    ['throttling, 30% of requests (ThrottlingException, Throttling, RequestLimitExceeded, SlowDown, TooManyRequests)', [{ fault: 'throttle', probability: 0.3, maxInARow: 3 }]],
+    [
+      'throttling, 30% of requests (ThrottlingException, Throttling, RequestLimitExceeded, SlowDown, TooManyRequests)',
+      [{ fault: 'throttle', probability: 0.3, maxInARow: 3 }],
+    ],
     ['HTTP 500, 30% of requests', [{ fault: 'http500', probability: 0.3, maxInARow: 3 }]],
     ['HTTP 503, 30% of requests', [{ fault: 'http503', probability: 0.3, maxInARow: 3 }]],
     ['connection cut mid-response, 30% of requests', [{ fault: 'cut', probability: 0.3, maxInARow: 3 }]],
@@ -222,7 +268,9 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     record('RDS: HTTP 500 on every attempt', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(REGIONS.map((r) => `rds ${r} DescribeDBInstances InternalError`).sort());
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
+      REGIONS.map((r) => `rds ${r} DescribeDBInstances InternalError`).sort(),
+    );
     expect(o.counts.faults.http500).toBe(2 * 3); // two regions, three attempts each
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(o.report!.rules.find((r) => r.ruleId === 'rds-instance-not-multi-az')).toMatchObject({ complete: false });
@@ -234,7 +282,10 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     record('RDS: malformed body (not XML)', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.operation} ${g.errorCode}`)).toEqual(['rds DescribeDBInstances MalformedResponse', 'rds DescribeDBInstances MalformedResponse']);
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.operation} ${g.errorCode}`)).toEqual([
+      'rds DescribeDBInstances MalformedResponse',
+      'rds DescribeDBInstances MalformedResponse',
+    ]);
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
   }, 90_000);
@@ -257,7 +308,9 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     record('S3 (and S3 Control) denied', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(new Set(o.report!.gaps.map((g) => `${g.service} ${g.errorCode}`))).toEqual(new Set(['s3 AccessDenied', 's3control AccessDenied']));
+    expect(new Set(o.report!.gaps.map((g) => `${g.service} ${g.errorCode}`))).toEqual(
+      new Set(['s3 AccessDenied', 's3control AccessDenied']),
+    );
     expectGapsMarkIncomplete(o.report!, o.text);
     const s3Rules = o.report!.rules.filter((r) => r.resource.startsWith('aws.s3.')).map((r) => r.ruleId);
     expect(fingerprints(o.report!)).toEqual(cleanWithout(s3Rules));
@@ -269,7 +322,9 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expectNoCrash(o);
     expect(o.code).toBe(1);
     expect(o.counts.faults.hang).toBe(2 * 2);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(REGIONS.map((r) => `rds ${r} DescribeDBInstances TimeoutError`).sort());
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
+      REGIONS.map((r) => `rds ${r} DescribeDBInstances TimeoutError`).sort(),
+    );
     expect(o.report!.gaps[0]!.message).toContain('no answer within 2s (--call-timeout)');
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
@@ -286,7 +341,9 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     // The deadline counts from the start of the process; then come a wind-down of at most 1 s,
     // evaluation and the reports (the margin is for a loaded machine).
     expect(o.ms).toBeLessThan((limit + 6) * 1000);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(REGIONS.map((r) => `rds ${r} DescribeDBInstances RunTimeout`).sort());
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
+      REGIONS.map((r) => `rds ${r} DescribeDBInstances RunTimeout`).sort(),
+    );
     expect(o.report!.gaps[0]!.message).toBe(`no answer before --timeout ${limit}s expired`);
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
@@ -301,7 +358,11 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expect(o.code).toBe(2);
     expect(o.ms).toBeLessThan((limit + 6) * 1000);
     expect(o.counts.faults.hang).toBeGreaterThan(0);
-    expect(o.stderr).toMatch(new RegExp(`^awsaudit: nothing could be collected: all \\d+ kind\\(s\\) of call failed, e\\.g\\. .*: RunTimeout — no answer before --timeout ${limit}s expired\n`));
+    expect(o.stderr).toMatch(
+      new RegExp(
+        `^awsaudit: nothing could be collected: all \\d+ kind\\(s\\) of call failed, e\\.g\\. .*: RunTimeout — no answer before --timeout ${limit}s expired\n`,
+      ),
+    );
   }, 90_000);
 
   it('STS never answers, --timeout 4s: the account cannot be identified, exit 2 with one clear line', async () => {
@@ -313,17 +374,36 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expect(o.stderr).toMatch(/^awsaudit: nothing could be collected: --timeout 4s expired before the account could be identified\n/);
   }, 90_000);
 
-  it('--timeout bounds the CloudTrail archive read after the account: an archive that never answers is a gap beside the account\'s findings, not a failed run', async () => {
+  it("--timeout bounds the CloudTrail archive read after the account: an archive that never answers is a gap beside the account's findings, not a failed run", async () => {
     await seedArchive();
     const limit = Math.max(8, Math.ceil((2 * clean.ms) / 1000) + 2);
-    const args = accountScan(['--account', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--workers', '1', '--timeout', `${limit}s`]);
+    const args = accountScan([
+      '--account',
+      '--cloudtrail',
+      `s3://${BUCKET}/trail`,
+      '--since',
+      '2023-07-01',
+      '--until',
+      '2023-07-31',
+      '--workers',
+      '1',
+      '--timeout',
+      `${limit}s`,
+    ]);
     const o = await through([{ service: 's3', when: isListing, fault: 'hang' }], args, 90_000);
     record(`account + S3 archive whose listing never answers (--timeout ${limit}s)`, o, undefined);
     expectNoCrash(o);
     expect(o.code, o.stderr).toBe(1);
     expect(o.ms).toBeLessThan((limit + 6) * 1000);
     expect(o.counts.faults.hang).toBeGreaterThan(0);
-    expect(o.report!.gaps).toEqual([expect.objectContaining({ service: 'cloudtrail', operation: `s3://${BUCKET}/trail/`, errorCode: 'RunTimeout', message: `not read to the end: --timeout ${limit}s expired` })]);
+    expect(o.report!.gaps).toEqual([
+      expect.objectContaining({
+        service: 'cloudtrail',
+        operation: `s3://${BUCKET}/trail/`,
+        errorCode: 'RunTimeout',
+        message: `not read to the end: --timeout ${limit}s expired`,
+      }),
+    ]);
     expect(o.report!.findings.length).toBeGreaterThan(20);
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(o.stderr).not.toContain('nothing could be read');
@@ -333,7 +413,9 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     const bad = await runCli(['scan', '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--call-timeout', 'soon'], { env: ENV });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--call-timeout soon: expected a duration from 100ms to 60m');
-    const zero = await runCli(['collect', '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--timeout', '0', '--out=-'], { env: ENV });
+    const zero = await runCli(['collect', '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--timeout', '0', '--out=-'], {
+      env: ENV,
+    });
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--timeout 0: expected a duration from 1s to');
   });
@@ -368,7 +450,10 @@ function seedArchive(): Promise<void> {
       }
     }
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: BIG_KEY, Body: JSON.stringify({ Records: big }) }));
-    for (const f of SMALL) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${DAY}/${f.name}.gz`, Body: gzipSync(JSON.stringify({ Records: f.records })) }));
+    for (const f of SMALL)
+      await s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `${DAY}/${f.name}.gz`, Body: gzipSync(JSON.stringify({ Records: f.records })) }),
+      );
     s3.destroy();
   })();
   return archive;
@@ -378,7 +463,21 @@ describe('CloudTrail S3 archive: a download cut in the middle', () => {
   let clean: Outcome;
   const small = SMALL;
   const isBig = (r: { url: string }) => r.url.includes('_big.json');
-  const ctScan = ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1'];
+  const ctScan = [
+    'scan',
+    '--cloudtrail',
+    `s3://${BUCKET}/trail`,
+    '--since',
+    '2023-07-01',
+    '--until',
+    '2023-07-31',
+    '--endpoint-url',
+    '{endpoint}',
+    '--fail-on',
+    'none',
+    '--workers',
+    '1',
+  ];
 
   beforeAll(async () => {
     await seedArchive();
@@ -425,11 +524,16 @@ describe('CloudTrail S3 archive: a download cut in the middle', () => {
     expectNoCrash(once);
     expect(once.report!.gaps).toEqual([]);
     expect(fingerprints(once.report!)).toEqual(fingerprints(clean.report!));
-    const always = await through([{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(small[0]!.name), fault: 'cut' }], ctScan);
+    const always = await through(
+      [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(small[0]!.name), fault: 'cut' }],
+      ctScan,
+    );
     record('small object cut on every read', always, clean.report);
     expectNoCrash(always);
     expect(always.code).toBe(0);
-    expect(always.report!.gaps).toEqual([expect.objectContaining({ operation: `GetObject s3://${BUCKET}/${DAY}/${small[0]!.name}.gz`, errorCode: 'DownloadInterrupted' })]);
+    expect(always.report!.gaps).toEqual([
+      expect.objectContaining({ operation: `GetObject s3://${BUCKET}/${DAY}/${small[0]!.name}.gz`, errorCode: 'DownloadInterrupted' }),
+    ]);
     expect(always.report!.scan.cloudtrail!.events).toBe(clean.report!.scan.cloudtrail!.events - small[0]!.records.length);
   }, 90_000);
 });
@@ -437,11 +541,29 @@ describe('CloudTrail S3 archive: a download cut in the middle', () => {
 describe('CloudTrail readers: a call that never answers', () => {
   beforeAll(() => seedArchive(), 120_000);
 
-  it('an S3 archive object that never answers (--call-timeout 1s) is a gap after the SDK\'s attempts; the other objects are read', async () => {
+  it("an S3 archive object that never answers (--call-timeout 1s) is a gap after the SDK's attempts; the other objects are read", async () => {
     const hung = SMALL[1]!.name;
     const o = await through(
       [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(hung), fault: 'hang' }],
-      ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1', '--call-timeout', '1s', '--max-attempts', '3'],
+      [
+        'scan',
+        '--cloudtrail',
+        `s3://${BUCKET}/trail`,
+        '--since',
+        '2023-07-01',
+        '--until',
+        '2023-07-31',
+        '--endpoint-url',
+        '{endpoint}',
+        '--fail-on',
+        'none',
+        '--workers',
+        '1',
+        '--call-timeout',
+        '1s',
+        '--max-attempts',
+        '3',
+      ],
       60_000,
     );
     record('S3 archive object never answers (--call-timeout 1s, 3 attempts)', o, archiveClean);
@@ -449,7 +571,9 @@ describe('CloudTrail readers: a call that never answers', () => {
     expect(o.code, o.stderr).toBe(0);
     // The archive's client is the run's pool's: --call-timeout and --max-attempts apply to it as to collection.
     expect(o.counts.faults.hang).toBe(3);
-    expect(o.report!.gaps).toEqual([expect.objectContaining({ operation: `GetObject s3://${BUCKET}/${DAY}/${hung}.gz`, errorCode: 'TimeoutError' })]);
+    expect(o.report!.gaps).toEqual([
+      expect.objectContaining({ operation: `GetObject s3://${BUCKET}/${DAY}/${hung}.gz`, errorCode: 'TimeoutError' }),
+    ]);
     expect(o.report!.scan.cloudtrail!.events).toBeGreaterThan(0);
   }, 90_000);
 
@@ -457,7 +581,23 @@ describe('CloudTrail readers: a call that never answers', () => {
     const hung = SMALL[1]!.name;
     const o = await through(
       [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(hung), fault: 'hang' }],
-      ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1', '--timeout', '8s'],
+      [
+        'scan',
+        '--cloudtrail',
+        `s3://${BUCKET}/trail`,
+        '--since',
+        '2023-07-01',
+        '--until',
+        '2023-07-31',
+        '--endpoint-url',
+        '{endpoint}',
+        '--fail-on',
+        'none',
+        '--workers',
+        '1',
+        '--timeout',
+        '8s',
+      ],
       60_000,
     );
     record('S3 archive object never answers (--timeout 8s)', o, archiveClean);
@@ -465,7 +605,14 @@ describe('CloudTrail readers: a call that never answers', () => {
     expect(o.code, o.stderr).toBe(0);
     expect(o.ms).toBeLessThan((8 + 6) * 1000);
     expect(o.counts.faults.hang).toBe(1);
-    expect(o.report!.gaps).toEqual([expect.objectContaining({ service: 'cloudtrail', operation: `s3://${BUCKET}/trail/`, errorCode: 'RunTimeout', message: 'not read to the end: --timeout 8s expired' })]);
+    expect(o.report!.gaps).toEqual([
+      expect.objectContaining({
+        service: 'cloudtrail',
+        operation: `s3://${BUCKET}/trail/`,
+        errorCode: 'RunTimeout',
+        message: 'not read to the end: --timeout 8s expired',
+      }),
+    ]);
     expect(o.report!.scan.cloudtrail!.events).toBeGreaterThan(0);
     expect(o.report!.rules.every((r) => !r.complete)).toBe(true);
     expect(o.stderr).toContain('stopped by --timeout 8s');
@@ -474,14 +621,34 @@ describe('CloudTrail readers: a call that never answers', () => {
   it('--timeout with only an archive whose listing never answers: nothing was read, exit 2 with one clear line', async () => {
     const o = await through(
       [{ service: 's3', when: isListing, fault: 'hang' }],
-      ['scan', '--cloudtrail', `s3://${BUCKET}/trail`, '--since', '2023-07-01', '--until', '2023-07-31', '--endpoint-url', '{endpoint}', '--fail-on', 'none', '--workers', '1', '--timeout', '4s'],
+      [
+        'scan',
+        '--cloudtrail',
+        `s3://${BUCKET}/trail`,
+        '--since',
+        '2023-07-01',
+        '--until',
+        '2023-07-31',
+        '--endpoint-url',
+        '{endpoint}',
+        '--fail-on',
+        'none',
+        '--workers',
+        '1',
+        '--timeout',
+        '4s',
+      ],
       60_000,
     );
     record('S3 archive listing never answers, nothing else read (--timeout 4s)', o, archiveClean);
     expectNoCrash(o);
     expect(o.code).toBe(2);
     expect(o.ms).toBeLessThan((4 + 6) * 1000);
-    expect(o.stderr).toMatch(new RegExp(`^awsaudit: nothing could be read from --cloudtrail: 1 file\\(s\\)/object\\(s\\) could not be read, e\\.g\\. s3://${BUCKET}/trail/: RunTimeout — not read to the end: --timeout 4s expired\n`));
+    expect(o.stderr).toMatch(
+      new RegExp(
+        `^awsaudit: nothing could be read from --cloudtrail: 1 file\\(s\\)/object\\(s\\) could not be read, e\\.g\\. s3://${BUCKET}/trail/: RunTimeout — not read to the end: --timeout 4s expired\n`,
+      ),
+    );
   }, 90_000);
 
   it('LookupEvents that never answers is retried like a throttle, then the region is a gap', async () => {
@@ -490,7 +657,12 @@ describe('CloudTrail readers: a call that never answers', () => {
     const proxy = await startFaultProxy(moto.endpoint, { rules: [{ service: 'cloudtrail', action: 'LookupEvents', fault: 'hang' }] });
     const gaps: Array<{ region: string; operation: string; errorCode: string; message: string }> = [];
     const env = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
     // The reader's client comes from the run's pool, which sets --call-timeout for every client.
     const aws = createPool({ endpoint: proxy.endpoint, maxAttempts: 3, retryMode: 'standard', maxConcurrency: 1, callTimeoutMs: 300 });
     try {
@@ -514,12 +686,17 @@ describe('CloudTrail readers: a call that never answers', () => {
       await proxy.stop();
     }
   }, 60_000);
-  it('LookupEvents stops at the run\'s deadline, also in the middle of a backoff', async () => {
+  it("LookupEvents stops at the run's deadline, also in the middle of a backoff", async () => {
     const { lookupEventsSource } = await import('../src/cloudtrail/sources/lookup-events.js');
     const { createPool } = await import('../src/aws/pool.js');
     const proxy = await startFaultProxy(moto.endpoint, { rules: [{ service: 'cloudtrail', action: 'LookupEvents', fault: 'throttle' }] });
     const env = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
     const aws = createPool({ endpoint: proxy.endpoint, maxAttempts: 5, retryMode: 'standard', maxConcurrency: 1 });
     try {
       // Throttled every time, with backoffs of 10 s and more: only the deadline can end this early.
@@ -549,9 +726,18 @@ describe('the run deadline in the collection runner', () => {
     const { CollectionRun } = await import('../src/collect/run.js');
     const { ClientPool } = await import('../src/aws/pool.js');
     type Ctx = import('../src/collect/types.js').CollectorContext;
-    const descriptor = (id: string) => ({ id, service: 'rds' as const, scope: 'regional' as const, produces: ['aws.rds.db-instance' as const], commands: [] });
+    const descriptor = (id: string) => ({
+      id,
+      service: 'rds' as const,
+      scope: 'regional' as const,
+      produces: ['aws.rds.db-instance' as const],
+      commands: [],
+    });
     let late: (() => void) | undefined;
-    const quick = { descriptor: descriptor('quick'), load: async () => async (ctx: Ctx) => ctx.add({ type: 'aws.rds.db-instance', id: 'db-1', data: {} }) };
+    const quick = {
+      descriptor: descriptor('quick'),
+      load: async () => async (ctx: Ctx) => ctx.add({ type: 'aws.rds.db-instance', id: 'db-1', data: {} }),
+    };
     const stuck = {
       descriptor: descriptor('stuck'),
       // Waits on something the deadline cannot abort, then adds a resource too late.
@@ -561,12 +747,30 @@ describe('the run deadline in the collection runner', () => {
       },
     };
     const wanted = new Set(['aws.rds.db-instance' as const]);
-    const plan = { collectors: [{ collector: quick, wanted }, { collector: stuck, wanted }], types: [], notCollected: [] };
-    const pool = new ClientPool({ maxAttempts: 1, retryMode: 'standard', maxConcurrency: 1, credentials: async () => ({ accessKeyId: 'x', secretAccessKey: 'y' }) });
-    const run = new CollectionRun(plan, { account: '123456789012', partition: 'aws', regions: ['us-east-1'], globalRegion: 'us-east-1' }, pool, false, {
-      deadline: AbortSignal.timeout(300),
-      deadlineFlag: '--timeout 0.3s',
+    const plan = {
+      collectors: [
+        { collector: quick, wanted },
+        { collector: stuck, wanted },
+      ],
+      types: [],
+      notCollected: [],
+    };
+    const pool = new ClientPool({
+      maxAttempts: 1,
+      retryMode: 'standard',
+      maxConcurrency: 1,
+      credentials: async () => ({ accessKeyId: 'x', secretAccessKey: 'y' }),
     });
+    const run = new CollectionRun(
+      plan,
+      { account: '123456789012', partition: 'aws', regions: ['us-east-1'], globalRegion: 'us-east-1' },
+      pool,
+      false,
+      {
+        deadline: AbortSignal.timeout(300),
+        deadlineFlag: '--timeout 0.3s',
+      },
+    );
     const started = Date.now();
     await run.runAll();
     expect(Date.now() - started).toBeLessThan(300 + 1_000 + 500);
@@ -574,7 +778,14 @@ describe('the run deadline in the collection runner', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(run.resources.map((r) => r.id)).toEqual(['db-1']);
     expect(run.gaps.list()).toEqual([
-      { service: 'rds', region: 'us-east-1', operation: '(stuck collector)', resourceTypes: ['aws.rds.db-instance'], errorCode: 'RunTimeout', message: 'not finished when --timeout 0.3s expired' },
+      {
+        service: 'rds',
+        region: 'us-east-1',
+        operation: '(stuck collector)',
+        resourceTypes: ['aws.rds.db-instance'],
+        errorCode: 'RunTimeout',
+        message: 'not finished when --timeout 0.3s expired',
+      },
     ]);
     pool.destroy();
   });
@@ -588,7 +799,16 @@ describe('the run deadline in the CloudTrail pipeline and the file scanner', () 
   it('stops the CloudTrail sources at the deadline: what was handed over is evaluated, the source cut off and the one never started are gaps, nothing is added after', async () => {
     const { evaluateEvents, CLOUDTRAIL_TYPES } = await import('../src/cloudtrail/pipeline.js');
     const options = { now: new Date(), window: {}, workers: 0 };
-    const reference = await evaluateEvents([{ description: 'reference', run: (ctx: Ctx) => ctx.dispatch({ kind: 'bytes', label: 'first.json', bytes: bytes(), region: 'us-east-1' }) }], [], options);
+    const reference = await evaluateEvents(
+      [
+        {
+          description: 'reference',
+          run: (ctx: Ctx) => ctx.dispatch({ kind: 'bytes', label: 'first.json', bytes: bytes(), region: 'us-east-1' }),
+        },
+      ],
+      [],
+      options,
+    );
     expect(reference.stats.events).toBeGreaterThan(0);
     let late: unknown;
     const stuck = {
@@ -598,7 +818,9 @@ describe('the run deadline in the CloudTrail pipeline and the file scanner', () 
         // Waits on something the deadline cannot abort, then tries to hand over more.
         await new Promise((resolve) => setTimeout(resolve, 1_800));
         ctx.gap({ region: 'us-east-1', operation: 'late gap', errorCode: 'Late', message: 'after the deadline' });
-        await ctx.dispatch({ kind: 'bytes', label: 'late.json', bytes: bytes(), region: 'us-east-1' }).catch((error: unknown) => (late = error));
+        await ctx
+          .dispatch({ kind: 'bytes', label: 'late.json', bytes: bytes(), region: 'us-east-1' })
+          .catch((error: unknown) => (late = error));
       },
     };
     const never = { description: 'next source', region: 'local', run: () => Promise.reject(new Error('never started')) };
@@ -609,8 +831,22 @@ describe('the run deadline in the CloudTrail pipeline and the file scanner', () 
     expect(result.stats.stoppedBy).toBe('--timeout 0.3s');
     const types = [...CLOUDTRAIL_TYPES];
     expect(result.gaps).toEqual([
-      { service: 'cloudtrail', resourceTypes: types, region: 'local', operation: 'next source', errorCode: 'RunTimeout', message: 'not read: --timeout 0.3s expired before it was started' },
-      { service: 'cloudtrail', resourceTypes: types, region: 'global', operation: 'stuck source', errorCode: 'RunTimeout', message: 'not read to the end: --timeout 0.3s expired' },
+      {
+        service: 'cloudtrail',
+        resourceTypes: types,
+        region: 'local',
+        operation: 'next source',
+        errorCode: 'RunTimeout',
+        message: 'not read: --timeout 0.3s expired before it was started',
+      },
+      {
+        service: 'cloudtrail',
+        resourceTypes: types,
+        region: 'global',
+        operation: 'stuck source',
+        errorCode: 'RunTimeout',
+        message: 'not read to the end: --timeout 0.3s expired',
+      },
     ]);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(String(late)).toContain('reading stopped: --timeout 0.3s expired');
@@ -635,7 +871,14 @@ describe('the run deadline in the CloudTrail pipeline and the file scanner', () 
     const scan = await scanFiles([dir], { cwd: dir, workers: 0, deadline });
     expect(scan.stats.files).toBe(1);
     expect(scan.gaps).toEqual([
-      { service: 'files', region: 'local', operation: 'scan .', resourceTypes: ['file.access-key', 'file.private-key', 'file.text'], errorCode: 'RunTimeout', message: 'stopped when --timeout 1s expired: 1 file(s) were scanned, the rest were not read' },
+      {
+        service: 'files',
+        region: 'local',
+        operation: 'scan .',
+        resourceTypes: ['file.access-key', 'file.private-key', 'file.text'],
+        errorCode: 'RunTimeout',
+        message: 'stopped when --timeout 1s expired: 1 file(s) were scanned, the rest were not read',
+      },
     ]);
     await expect(scanFiles([dir], { cwd: dir, workers: 0, deadline: { at: 0, flag: '--timeout 1s' } })).rejects.toThrow(
       'nothing could be read from --files .: --timeout 1s expired before any file was scanned',

@@ -32,7 +32,10 @@ async function scanBytes(body: Buffer | string, name = 'f.txt'): Promise<Content
 }
 
 /** What the patterns find over the whole text at once: key ids (not placeholders) and headers, with line and column. */
-function reference(body: Buffer): { keyIds: Array<{ keyId: string; line: number; column: number }>; headers: Array<{ line: number; column: number }> } {
+function reference(body: Buffer): {
+  keyIds: Array<{ keyId: string; line: number; column: number }>;
+  headers: Array<{ line: number; column: number }>;
+} {
   const text = body.toString('latin1');
   const all = new RegExp(`(?<keyId>${ACCESS_KEY_ID_SOURCE})|${PRIVATE_KEY_HEADER_SOURCE}`, 'g');
   const keyIds: Array<{ keyId: string; line: number; column: number }> = [];
@@ -68,7 +71,11 @@ describe('the key-id run search', () => {
   it('finds a run of exactly 20 key-id bytes at every offset against the sampled bytes, and nothing shorter or longer', () => {
     const run = (n: number) => 'AKIA' + 'Q7'.repeat(20).slice(0, n - 4);
     for (let at = 0; at < 2 * ACCESS_KEY_ID_LENGTH + 3; at++) {
-      for (const [length, expected] of [[ACCESS_KEY_ID_LENGTH, [at]], [ACCESS_KEY_ID_LENGTH - 1, []], [ACCESS_KEY_ID_LENGTH + 1, []]] as const) {
+      for (const [length, expected] of [
+        [ACCESS_KEY_ID_LENGTH, [at]],
+        [ACCESS_KEY_ID_LENGTH - 1, []],
+        [ACCESS_KEY_ID_LENGTH + 1, []],
+      ] as const) {
         const bytes = Buffer.from(`${'x y-'.repeat(20).slice(0, at)}${run(length)}${' z,'.repeat(30)}`, 'latin1');
         expect({ at, length, out: keyIdRuns(bytes) }).toEqual({ at, length, out: expected });
         // At the very end of the bytes too (the search reads a little past them, and must not count that).
@@ -107,7 +114,9 @@ describe('the key-id run search', () => {
 describe('private key headers', () => {
   it('each header is searched by a part of its literal, and every header the pattern matches starts with a literal', () => {
     for (const h of PRIVATE_KEY_HEADERS) expect(h.literal).toContain(h.needle);
-    const samples = ['RSA ', 'EC ', '', 'ENCRYPTED ', 'OPENSSH ', 'DSA ', 'PGP '].map((w) => `-----BEGIN ${w}PRIVATE KEY${w === 'PGP ' ? ' BLOCK' : ''}-----`);
+    const samples = ['RSA ', 'EC ', '', 'ENCRYPTED ', 'OPENSSH ', 'DSA ', 'PGP '].map(
+      (w) => `-----BEGIN ${w}PRIVATE KEY${w === 'PGP ' ? ' BLOCK' : ''}-----`,
+    );
     samples.push('PuTTY-User-Key-File-2: ssh-rsa', 'PuTTY-User-Key-File-3: ecdsa-sha2-nistp256');
     for (const sample of samples) {
       const m = new RegExp(PRIVATE_KEY_HEADER_SOURCE).exec(`x ${sample}\n`);
@@ -151,17 +160,24 @@ describe('line numbers are exact wherever a candidate sits', () => {
       const body = lines.join(eol) + eol;
       expect(body.length).toBeGreaterThan(4 * CHUNK_BYTES);
       const result = await scanBytes(body, 'big.log');
-      expect(result.keyIds.map((k) => [k.keyId, k.line, k.column])).toEqual(ids.map((id, k) => [id, at[k]! + 1, lines[at[k]!]!.indexOf(id) + 1]));
+      expect(result.keyIds.map((k) => [k.keyId, k.line, k.column])).toEqual(
+        ids.map((id, k) => [id, at[k]! + 1, lines[at[k]!]!.indexOf(id) + 1]),
+      );
       expect(result.bytes).toBe(body.length);
     }
   });
 
   it('a CRLF credentials file: the pair, its lines and columns, and a private key after it', async () => {
     const id = keyIdFor(randomAccount());
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replaceAll('\n', '\r\n');
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString()
+      .replaceAll('\n', '\r\n');
     const body = `[default]\r\naws_access_key_id = ${id}\r\naws_secret_access_key = ${randomSecret()}\r\n\r\n${pem}`;
     const result = await scanBytes(body, 'credentials');
-    expect(result.keyIds.map((k) => [k.line, k.column, k.context, k.secret?.line])).toEqual([[2, 'aws_access_key_id = '.length + 1, 'credentials file', 3]]);
+    expect(result.keyIds.map((k) => [k.line, k.column, k.context, k.secret?.line])).toEqual([
+      [2, 'aws_access_key_id = '.length + 1, 'credentials file', 3],
+    ]);
     expect(result.privateKeys.map((k) => [k.line, k.column, k.keyType, k.encrypted])).toEqual([[5, 1, 'PKCS8', false]]);
   });
 });
@@ -173,13 +189,39 @@ describe('the byte search finds what the patterns find over the whole text', () 
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
     const id = () => keyIdFor(randomAccount(), pick(['AKIA', 'ASIA', 'ABIA', 'ACCA']));
     const words = [
-      'the', 'deploy', 'AWS', 'ACCESS_KEY', 'ALLOWED_HOSTS', '0.0.0.0:8000', '123456789012', 'ap-northeast-2', '보안', 'café', 'AKIA-like',
-      'ASIA', 'ABCDEFGHIJKLMNOPQRST', 'ZZZZZZZZZZZZZZZZZZZZZZ', 'AIDAQ7Q7Q7Q7Q7Q7Q7Q7', '-----BEGIN CERTIFICATE-----', 'BEGIN', 'User-Key-File-',
+      'the',
+      'deploy',
+      'AWS',
+      'ACCESS_KEY',
+      'ALLOWED_HOSTS',
+      '0.0.0.0:8000',
+      '123456789012',
+      'ap-northeast-2',
+      '보안',
+      'café',
+      'AKIA-like',
+      'ASIA',
+      'ABCDEFGHIJKLMNOPQRST',
+      'ZZZZZZZZZZZZZZZZZZZZZZ',
+      'AIDAQ7Q7Q7Q7Q7Q7Q7Q7',
+      '-----BEGIN CERTIFICATE-----',
+      'BEGIN',
+      'User-Key-File-',
     ];
     // Key-shaped tokens: real ones, ones one byte too short or long or glued to a letter, and
     // one inside a header's words (part of the header's match, so not a key id of its own).
     const base64 = 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu';
-    const tokens = [() => id(), () => id().slice(0, 19), () => `${id()}Q`, () => `x${id()}`, () => `${id()}y`, () => `_${id()}_`, () => `"${id()}"`, () => `=${id()}\r`, () => `-----BEGIN ${id()} PRIVATE KEY-----\n${base64}\n`];
+    const tokens = [
+      () => id(),
+      () => id().slice(0, 19),
+      () => `${id()}Q`,
+      () => `x${id()}`,
+      () => `${id()}y`,
+      () => `_${id()}_`,
+      () => `"${id()}"`,
+      () => `=${id()}\r`,
+      () => `-----BEGIN ${id()} PRIVATE KEY-----\n${base64}\n`,
+    ];
     const chunks: string[] = [];
     let length = 0;
     const targets = [1, 2, 3].flatMap((k) => [k * CHUNK_BYTES, k * CHUNK_BYTES + C, k * CHUNK_BYTES + 2 * C]);
@@ -285,12 +327,18 @@ describe('a file larger than the room left after packed files', () => {
       return file;
     });
     const reads: Array<[number, number, number, number]> = [];
-    await new ContentScanner().scanFiles(paths, () => false, (index, read) => {
-      const key = read.content!.keyIds[0]!;
-      reads.push([index, read.content!.bytes, key.line, key.column]);
-    });
+    await new ContentScanner().scanFiles(
+      paths,
+      () => false,
+      (index, read) => {
+        const key = read.content!.keyIds[0]!;
+        reads.push([index, read.content!.bytes, key.line, key.column]);
+      },
+    );
     const lineOf = (body: string, id: string) => body.slice(0, body.indexOf(id)).split('\n').length;
-    const columnOf = (body: string, id: string) => body.indexOf(id) - body.lastIndexOf('\n', body.indexOf(id)) ;
-    expect(reads.sort((a, b) => a[0] - b[0])).toEqual(bodies.map((body, i) => [i, body.length, lineOf(body, ids[i]!), columnOf(body, ids[i]!)]));
+    const columnOf = (body: string, id: string) => body.indexOf(id) - body.lastIndexOf('\n', body.indexOf(id));
+    expect(reads.sort((a, b) => a[0] - b[0])).toEqual(
+      bodies.map((body, i) => [i, body.length, lineOf(body, ids[i]!), columnOf(body, ids[i]!)]),
+    );
   });
 });

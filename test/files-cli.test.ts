@@ -27,7 +27,15 @@ interface ReportFinding {
   remediation: { text: string; cli?: string };
 }
 
-async function scanJson(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string; report: { findings: ReportFinding[]; rules: Array<{ ruleId: string; status: string }>; scan: { source: string; notes: string[] } } }> {
+async function scanJson(
+  args: string[],
+  cwd = ROOT,
+): Promise<{
+  code: number;
+  stdout: string;
+  stderr: string;
+  report: { findings: ReportFinding[]; rules: Array<{ ruleId: string; status: string }>; scan: { source: string; notes: string[] } };
+}> {
   const out = tmp();
   const result = await runCli(['scan', ...args, '--format', 'text,json', '--output-dir', out], { cwd });
   const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8'));
@@ -53,7 +61,9 @@ describe('the origin notes (acceptance 1)', async () => {
 
   it('shows the key masked, with the account decoded from it, and never the whole key id', () => {
     const masked = `${keyIdInNotes.slice(0, 4)}…${keyIdInNotes.slice(-4)}`;
-    expect(report.findings[1]!.message).toContain(`Access key id ${masked} is in ${NOTES_001} (line 18, aws configure transcript; no secret key next to it)`);
+    expect(report.findings[1]!.message).toContain(
+      `Access key id ${masked} is in ${NOTES_001} (line 18, aws configure transcript; no secret key next to it)`,
+    );
     expect(report.findings[1]!.message).toMatch(/belongs to account \d{12}; not checked against an account \(no account was scanned\)/);
     expect(stdout + stderr + JSON.stringify(report)).not.toContain(keyIdInNotes);
   });
@@ -115,13 +125,16 @@ describe('private key files (acceptance 3)', () => {
 
   it('a repository holding a private key gets a finding (medium; high once git tracks it)', async () => {
     const dir = tmp();
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'ignore' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'ignore' });
     git('init', '-q');
     mkdirSync(path.join(dir, 'deploy'));
     writeFileSync(path.join(dir, 'deploy', 'server.pem'), rsaPem());
     chmodSync(path.join(dir, 'deploy', 'server.pem'), 0o600);
     const untracked = await scanJson(['--files', '.'], dir);
-    expect(untracked.report.findings.map((f) => [f.ruleId, f.severity, f.location?.path])).toEqual([['files-private-key-in-repository', 'medium', 'deploy/server.pem']]);
+    expect(untracked.report.findings.map((f) => [f.ruleId, f.severity, f.location?.path])).toEqual([
+      ['files-private-key-in-repository', 'medium', 'deploy/server.pem'],
+    ]);
     git('add', '.');
     git('commit', '-q', '-m', 'add key');
     const tracked = await scanJson(['--files', '.'], dir);
@@ -151,13 +164,19 @@ describe('no output holds a secret (acceptance 5)', () => {
     const ids = Array.from({ length: 6 }, () => keyIdFor(account));
     const secrets = Array.from({ length: 5 }, () => randomSecret());
     const pem = rsaPem();
-    writeFileSync(path.join(dir, 'transcript.txt'), `$ aws configure\nAWS Access Key ID [None]: ${ids[0]}\nAWS Secret Access Key [None]: ${secrets[0]}\n`);
+    writeFileSync(
+      path.join(dir, 'transcript.txt'),
+      `$ aws configure\nAWS Access Key ID [None]: ${ids[0]}\nAWS Secret Access Key [None]: ${secrets[0]}\n`,
+    );
     writeFileSync(path.join(dir, 'credentials'), `[default]\naws_access_key_id = ${ids[1]}\naws_secret_access_key = ${secrets[1]}\n`);
     writeFileSync(path.join(dir, 'key.json'), JSON.stringify({ AccessKey: { AccessKeyId: ids[2], SecretAccessKey: secrets[2] } }, null, 2));
     writeFileSync(path.join(dir, 'ci.yml'), `env:\n  key: ${ids[3]}\n  secret: ${secrets[3]}\n`);
     writeFileSync(path.join(dir, '.env'), `AWS_ACCESS_KEY_ID=${ids[4]}\nAWS_SECRET_ACCESS_KEY=${secrets[4]}\n`);
     // A build file's command is quoted in its finding: with the key id masked.
-    writeFileSync(path.join(dir, 'Dockerfile'), `FROM python:3.12\nCMD AWS_ACCESS_KEY_ID=${ids[5]} python manage.py runserver 0.0.0.0:8000\n`);
+    writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      `FROM python:3.12\nCMD AWS_ACCESS_KEY_ID=${ids[5]} python manage.py runserver 0.0.0.0:8000\n`,
+    );
     writeFileSync(path.join(dir, 'server.pem'), pem);
     chmodSync(path.join(dir, 'server.pem'), 0o644);
 
@@ -165,7 +184,10 @@ describe('no output holds a secret (acceptance 5)', () => {
     const formats = Object.keys(FORMATS);
     const outputs: string[] = [];
     for (const extra of [[], ['--demo']]) {
-      const result = await runCli(['scan', ...extra, '--files', dir, '--format', formats.join(','), '--output-dir', out, '--fail-on', 'none'], { cwd: dir });
+      const result = await runCli(
+        ['scan', ...extra, '--files', dir, '--format', formats.join(','), '--output-dir', out, '--fail-on', 'none'],
+        { cwd: dir },
+      );
       expect(result.code, result.stderr).toBe(0);
       outputs.push(result.stdout, result.stderr);
       const written = readdirSync(out).filter((name) => name !== 'snap');
@@ -211,7 +233,17 @@ describe('collect --files, then evaluate', () => {
       ['file.access-key', 7],
       ['file.access-key', 18],
     ]);
-    const evaluated = await runCli(['evaluate', '--snapshot', snap, '--only', 'files-aws-access-key-id,files-aws-access-key-pair', '--format', 'json', '--output', 'json=-']);
+    const evaluated = await runCli([
+      'evaluate',
+      '--snapshot',
+      snap,
+      '--only',
+      'files-aws-access-key-id,files-aws-access-key-pair',
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+    ]);
     const report = JSON.parse(evaluated.stdout);
     expect(report.findings.map((f: ReportFinding) => [f.ruleId, f.location?.line])).toEqual([
       ['files-aws-access-key-id', 7],
@@ -222,7 +254,9 @@ describe('collect --files, then evaluate', () => {
 
 describe('usage errors', () => {
   it('a root that does not exist: exit 2, one line, no stack', () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'main.js'), 'scan', '--files', '/nonexistent/awsaudit'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'main.js'), 'scan', '--files', '/nonexistent/awsaudit'], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^awsaudit: --files: .*no such file/);
     expect(result.stderr).not.toMatch(/\n\s+at /);

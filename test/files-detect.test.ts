@@ -16,7 +16,10 @@ import { join, keyIdFor, randomAccount, randomSecret } from './support/keys.js';
 const tmp = tempDirs('awsaudit-files-');
 
 /** Write files into a fresh folder and scan it. */
-async function scanTexts(files: Record<string, string | Buffer>, options: { includeIgnored?: boolean } = {}): Promise<FileScan & { dir: string }> {
+async function scanTexts(
+  files: Record<string, string | Buffer>,
+  options: { includeIgnored?: boolean } = {},
+): Promise<FileScan & { dir: string }> {
   const dir = tmp();
   for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dir, name), body);
   return { ...(await scanFiles([dir], { cwd: dir, ...options })), dir };
@@ -25,7 +28,7 @@ async function scanTexts(files: Record<string, string | Buffer>, options: { incl
 const keys = (scan: FileScan) => scan.resources.filter((r) => r.type === 'file.access-key');
 
 describe('the account inside a key id', () => {
-  it('decodes the published example (Aidan Steele, Tal Be\'ery): ASIAY34F… → 609629065308', () => {
+  it("decodes the published example (Aidan Steele, Tal Be'ery): ASIAY34F… → 609629065308", () => {
     expect(accountFromKeyId(join('ASIA', 'Y34FZKBOKMUTVV7A'))).toBe('609629065308');
   });
 
@@ -53,7 +56,14 @@ describe('the account inside a key id', () => {
   });
 
   it('treats documented examples and obvious placeholders as placeholders, random ids not', () => {
-    for (const id of ['AKIAIOSFODNN7EXAMPLE', 'AKIAI44QH8DHBEXAMPLE', 'AKIAXXXXXXXXXXXXXXXX', 'AKIA0000000000000000', 'AKIAYOURACCESSKEYID0', 'AKIAABCDEFGHIJKLMNOP']) {
+    for (const id of [
+      'AKIAIOSFODNN7EXAMPLE',
+      'AKIAI44QH8DHBEXAMPLE',
+      'AKIAXXXXXXXXXXXXXXXX',
+      'AKIA0000000000000000',
+      'AKIAYOURACCESSKEYID0',
+      'AKIAABCDEFGHIJKLMNOP',
+    ]) {
       expect(isPlaceholderKeyId(id), id).toBe(true);
     }
     for (let i = 0; i < 50; i++) expect(isPlaceholderKeyId(keyIdFor(randomAccount()))).toBe(false);
@@ -61,7 +71,7 @@ describe('the account inside a key id', () => {
 });
 
 describe('secret keys', () => {
-  it('random 40-character secrets are plausible; hex digests, placeholders and AWS\'s example are not', () => {
+  it("random 40-character secrets are plausible; hex digests, placeholders and AWS's example are not", () => {
     for (let i = 0; i < 200; i++) expect(isPlausibleSecretKey(randomSecret())).toBe(true);
     expect(isPlausibleSecretKey('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe(false);
     expect(isPlausibleSecretKey('da39a3ee5e6b4b0d3255bfef95601890afd80709')).toBe(false); // sha1 of ""
@@ -76,9 +86,24 @@ describe('key pairs in the usual places (assembled at run time)', () => {
   const id = keyIdFor(account);
   const secret = randomSecret();
   const cases: Array<[string, string, string, string]> = [
-    ['transcript.txt', `root@master:~# aws configure\nAWS Access Key ID [None]: ${id}\nAWS Secret Access Key [None]: ${secret}\nDefault region name [None]: ap-northeast-2\n`, 'aws configure transcript', 'aws configure transcript'],
-    ['credentials', `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\nregion = ap-northeast-2\n`, 'credentials file', 'credentials file'],
-    ['create-access-key.json', `{\n    "AccessKey": {\n        "UserName": "ci",\n        "AccessKeyId": "${id}",\n        "Status": "Active",\n        "SecretAccessKey": "${secret}",\n        "CreateDate": "2026-01-01T00:00:00Z"\n    }\n}\n`, 'json', 'json'],
+    [
+      'transcript.txt',
+      `root@master:~# aws configure\nAWS Access Key ID [None]: ${id}\nAWS Secret Access Key [None]: ${secret}\nDefault region name [None]: ap-northeast-2\n`,
+      'aws configure transcript',
+      'aws configure transcript',
+    ],
+    [
+      'credentials',
+      `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\nregion = ap-northeast-2\n`,
+      'credentials file',
+      'credentials file',
+    ],
+    [
+      'create-access-key.json',
+      `{\n    "AccessKey": {\n        "UserName": "ci",\n        "AccessKeyId": "${id}",\n        "Status": "Active",\n        "SecretAccessKey": "${secret}",\n        "CreateDate": "2026-01-01T00:00:00Z"\n    }\n}\n`,
+      'json',
+      'json',
+    ],
     ['deploy.yml', `deploy:\n  aws:\n    access_key_id: ${id}\n    secret_access_key: "${secret}"\n`, 'yaml', 'yaml'],
     ['.env', `DEBUG=1\nAWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`, 'env', 'env'],
     ['settings.py', `AWS = dict(key='${id}', secret='${secret}')\n`, 'code', 'code'],
@@ -90,7 +115,18 @@ describe('key pairs in the usual places (assembled at run time)', () => {
       const [key] = keys(scan);
       const line = body.split('\n').findIndex((l) => l.includes(id)) + 1;
       const column = body.split('\n')[line - 1]!.indexOf(id) + 1;
-      expect(key!.data).toMatchObject({ path: name, line, column, keyIdMasked: maskKeyId(id), keyPrefix: 'AKIA', keyKind: 'access-key', ownerAccount: account, hasSecret: true, context, secretContext });
+      expect(key!.data).toMatchObject({
+        path: name,
+        line,
+        column,
+        keyIdMasked: maskKeyId(id),
+        keyPrefix: 'AKIA',
+        keyKind: 'access-key',
+        ownerAccount: account,
+        hasSecret: true,
+        context,
+        secretContext,
+      });
       expect(key!.location).toEqual({ path: name, line, column });
       expect(key!.account).toBe(account);
       expect(scan.keyIdOf(key!)).toBe(id);
@@ -104,8 +140,13 @@ describe('key pairs in the usual places (assembled at run time)', () => {
 
   it('two profiles: two keys, each a pair', async () => {
     const other = keyIdFor(account);
-    const scan = await scanTexts({ credentials: `[a]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n\n[b]\naws_access_key_id = ${other}\naws_secret_access_key = ${randomSecret()}\n` });
-    expect(keys(scan).map((k) => [k.data.line, k.data.hasSecret])).toEqual([[2, true], [6, true]]);
+    const scan = await scanTexts({
+      credentials: `[a]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n\n[b]\naws_access_key_id = ${other}\naws_secret_access_key = ${randomSecret()}\n`,
+    });
+    expect(keys(scan).map((k) => [k.data.line, k.data.hasSecret])).toEqual([
+      [2, true],
+      [6, true],
+    ]);
   });
 
   it('a key id alone is a key without a secret', async () => {
@@ -130,18 +171,26 @@ describe('what is not a finding', () => {
   const secret = randomSecret();
 
   it("AWS's documented example keys (ending in EXAMPLE) are ignored, and counted as such", async () => {
-    const scan = await scanTexts({ 'README.md': '```\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n```\nAKIAI44QH8DHBEXAMPLE\n' });
+    const scan = await scanTexts({
+      'README.md':
+        '```\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n```\nAKIAI44QH8DHBEXAMPLE\n',
+    });
     expect(scan.resources).toEqual([]);
     expect(scan.stats.placeholders).toBe(2);
   });
 
   it('obvious placeholders are ignored', async () => {
-    const scan = await scanTexts({ '.env.example': 'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX\nAWS_ACCESS_KEY_ID=AKIA0000000000000000\nAWS_ACCESS_KEY_ID=AKIAYOURACCESSKEYID0\n' });
+    const scan = await scanTexts({
+      '.env.example':
+        'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX\nAWS_ACCESS_KEY_ID=AKIA0000000000000000\nAWS_ACCESS_KEY_ID=AKIAYOURACCESSKEYID0\n',
+    });
     expect(scan.resources).toEqual([]);
   });
 
-  it("a real key id next to the documented example secret is a key id alone", async () => {
-    const scan = await scanTexts({ credentials: `aws_access_key_id = ${id}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n` });
+  it('a real key id next to the documented example secret is a key id alone', async () => {
+    const scan = await scanTexts({
+      credentials: `aws_access_key_id = ${id}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n`,
+    });
     expect(keys(scan)[0]!.data.hasSecret).toBe(false);
   });
 
@@ -151,7 +200,11 @@ describe('what is not a finding', () => {
       'b.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}Q\n`,
       'c.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`,
     });
-    expect(keys(scan).map((k) => [k.data.path, k.data.hasSecret])).toEqual([['a.env', false], ['b.env', false], ['c.env', true]]);
+    expect(keys(scan).map((k) => [k.data.path, k.data.hasSecret])).toEqual([
+      ['a.env', false],
+      ['b.env', false],
+      ['c.env', true],
+    ]);
   });
 
   it('19- and 21-character near-miss key ids are not key ids', async () => {
@@ -160,7 +213,9 @@ describe('what is not a finding', () => {
   });
 
   it('lower-case and mixed-case look-alikes are not key ids', async () => {
-    const scan = await scanTexts({ 'x.txt': `${id.toLowerCase()}\nakia${id.slice(4)}\nAkia${id.slice(4)}\n${id.slice(0, 10)}${id.slice(10).toLowerCase()}\n` });
+    const scan = await scanTexts({
+      'x.txt': `${id.toLowerCase()}\nakia${id.slice(4)}\nAkia${id.slice(4)}\n${id.slice(0, 10)}${id.slice(10).toLowerCase()}\n`,
+    });
     expect(scan.resources).toEqual([]);
   });
 
@@ -204,11 +259,18 @@ describe('large files are streamed in chunks', () => {
       const start = body.length;
       body += id + '\n';
       if (i % 3 === 0) body += `\nsecret ${randomSecret()}\n`;
-      expected.push({ line: lineOf(start), column: start - body.lastIndexOf('\n', start - 1), keyIdMasked: maskKeyId(id), hasSecret: i % 3 !== 2 });
+      expected.push({
+        line: lineOf(start),
+        column: start - body.lastIndexOf('\n', start - 1),
+        keyIdMasked: maskKeyId(id),
+        hasSecret: i % 3 !== 2,
+      });
     });
     body += 'x'.repeat(99) + '\n';
     const scan = await scanTexts({ 'big.log': body });
-    expect(keys(scan).map((k) => ({ line: k.data.line, column: k.data.column, keyIdMasked: k.data.keyIdMasked, hasSecret: k.data.hasSecret }))).toEqual(expected);
+    expect(
+      keys(scan).map((k) => ({ line: k.data.line, column: k.data.column, keyIdMasked: k.data.keyIdMasked, hasSecret: k.data.hasSecret })),
+    ).toEqual(expected);
     expect(scan.stats.bytes).toBe(body.length);
   });
 });
@@ -222,7 +284,9 @@ describe('private keys', () => {
       'ec.key': ec.privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
       'pkcs8.pem': ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       'locked.pem': rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString(),
-      'locked-rsa.pem': rsa.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString(),
+      'locked-rsa.pem': rsa.privateKey
+        .export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' })
+        .toString(),
       'public.pem': rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     };
   };
@@ -237,7 +301,8 @@ describe('private keys', () => {
       'locked.pem': ['PKCS8', true],
       'locked-rsa.pem': ['RSA', true],
     });
-    for (const r of scan.resources) expect(r).toMatchObject({ type: 'file.private-key', id: r.data.path, location: { path: r.data.path, line: 1, column: 1 } });
+    for (const r of scan.resources)
+      expect(r).toMatchObject({ type: 'file.private-key', id: r.data.path, location: { path: r.data.path, line: 1, column: 1 } });
   });
 
   it.skipIf(!hasSshKeygen())('reads the cipher of OpenSSH keys (ssh-keygen): none vs a passphrase', async () => {
@@ -253,7 +318,8 @@ describe('private keys', () => {
     const key = pems()['rsa.pem'];
     const scan = await scanTexts({
       'notes.md': `# server\n\nthe key:\n\n${key}\n`,
-      'howto.md': 'A PEM file starts with `-----BEGIN RSA PRIVATE KEY-----` and ends with the END line.\n-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n',
+      'howto.md':
+        'A PEM file starts with `-----BEGIN RSA PRIVATE KEY-----` and ends with the END line.\n-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n',
     });
     expect(scan.resources.map((r) => [r.data.path, r.data.line, r.data.nameLooksLikeKey])).toEqual([['notes.md', 5, false]]);
   });
@@ -263,7 +329,10 @@ describe('private keys', () => {
       'a.ppk': 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me\nPublic-Lines: 2\n',
       'b.ppk': 'PuTTY-User-Key-File-2: ssh-rsa\nEncryption: aes256-cbc\nComment: me\n',
     });
-    expect(scan.resources.map((r) => [r.data.path, r.data.keyType, r.data.encrypted])).toEqual([['a.ppk', 'PuTTY', false], ['b.ppk', 'PuTTY', true]]);
+    expect(scan.resources.map((r) => [r.data.path, r.data.keyType, r.data.encrypted])).toEqual([
+      ['a.ppk', 'PuTTY', false],
+      ['b.ppk', 'PuTTY', true],
+    ]);
   });
 });
 
@@ -279,8 +348,13 @@ function hasSshKeygen(): boolean {
 describe('scanText: the same detection over text in memory (for Lambda variables, EC2 user data)', () => {
   it('finds a pair in user data and a key id alone in a variable value, and nothing in an example', () => {
     const id = keyIdFor(randomAccount());
-    const userData = scanText(`#!/bin/bash\nexport AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY=${randomSecret()}\naws s3 sync s3://b /srv\n`, 'user-data');
-    expect(userData.keyIds.map((k) => [k.keyId, k.line, k.column, k.context, k.secret?.line])).toEqual([[id, 2, 'export AWS_ACCESS_KEY_ID='.length + 1, 'env', 3]]);
+    const userData = scanText(
+      `#!/bin/bash\nexport AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY=${randomSecret()}\naws s3 sync s3://b /srv\n`,
+      'user-data',
+    );
+    expect(userData.keyIds.map((k) => [k.keyId, k.line, k.column, k.context, k.secret?.line])).toEqual([
+      [id, 2, 'export AWS_ACCESS_KEY_ID='.length + 1, 'env', 3],
+    ]);
     expect(scanText(id).keyIds.map((k) => [k.line, k.secret])).toEqual([[1, null]]);
     expect(scanText('AKIAIOSFODNN7EXAMPLE').keyIds).toEqual([]);
   });
@@ -289,22 +363,37 @@ describe('scanText: the same detection over text in memory (for Lambda variables
 describe('build and deploy files (file.text)', () => {
   it('are told by name, every kind (a quick test on the name turns the other files away first)', () => {
     const names: Record<string, BuildFileKind> = {
-      '/r/Dockerfile': 'dockerfile', '/r/Dockerfile-dev': 'dockerfile', '/r/app.dockerfile': 'dockerfile', '/r/Containerfile': 'dockerfile', '/r/Containerfile.arm64': 'dockerfile',
-      '/r/docker-compose.yml': 'compose', '/r/compose.prod.yaml': 'compose', '/r/buildspec.yml': 'buildspec', '/r/appspec.yaml': 'appspec',
-      '/r/Procfile': 'procfile', '/r/.github/workflows/ci.yml': 'ci', '/r/.gitlab-ci.yml': 'ci', '/r/Jenkinsfile': 'ci', '/r/.circleci/config.yml': 'ci',
-      '/r/deploy-prod.sh': 'deploy-script', 'Dockerfile': 'dockerfile',
+      '/r/Dockerfile': 'dockerfile',
+      '/r/Dockerfile-dev': 'dockerfile',
+      '/r/app.dockerfile': 'dockerfile',
+      '/r/Containerfile': 'dockerfile',
+      '/r/Containerfile.arm64': 'dockerfile',
+      '/r/docker-compose.yml': 'compose',
+      '/r/compose.prod.yaml': 'compose',
+      '/r/buildspec.yml': 'buildspec',
+      '/r/appspec.yaml': 'appspec',
+      '/r/Procfile': 'procfile',
+      '/r/.github/workflows/ci.yml': 'ci',
+      '/r/.gitlab-ci.yml': 'ci',
+      '/r/Jenkinsfile': 'ci',
+      '/r/.circleci/config.yml': 'ci',
+      '/r/deploy-prod.sh': 'deploy-script',
+      Dockerfile: 'dockerfile',
     };
     expect(new Set(Object.values(names))).toEqual(new Set(BUILD_FILE_KINDS));
     for (const [name, kind] of Object.entries(names)) expect([name, buildFileKind(name)]).toEqual([name, kind]);
-    for (const name of ['/r/notes.md', '/r/file.txt', '/r/profile', '/r/config.json', '/r/dockerfile/x.txt']) expect([name, buildFileKind(name)]).toEqual([name, undefined]);
+    for (const name of ['/r/notes.md', '/r/file.txt', '/r/profile', '/r/config.json', '/r/dockerfile/x.txt'])
+      expect([name, buildFileKind(name)]).toEqual([name, undefined]);
   });
 
-  const texts = (scan: FileScan) => Object.fromEntries(scan.resources.filter((r) => r.type === 'file.text').map((r) => [r.data.path, r.data]));
+  const texts = (scan: FileScan) =>
+    Object.fromEntries(scan.resources.filter((r) => r.type === 'file.text').map((r) => [r.data.path, r.data]));
 
   it('a development server started on all interfaces from a container or process command', async () => {
     const scan = await scanTexts({
       Dockerfile: 'FROM python:3.12\nRUN python manage.py runserver --help\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
-      'docker-compose.yml': 'services:\n  web:\n    command: python manage.py runserver 0:8000\n  api:\n    command: flask run --host=0.0.0.0\n',
+      'docker-compose.yml':
+        'services:\n  web:\n    command: python manage.py runserver 0:8000\n  api:\n    command: flask run --host=0.0.0.0\n',
       Procfile: 'web: gunicorn app.wsgi --bind 0.0.0.0:$PORT\n',
       'Dockerfile.dev': 'CMD python manage.py runserver 127.0.0.1:8000\n',
       'notes.txt': 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
@@ -312,14 +401,32 @@ describe('build and deploy files (file.text)', () => {
     const found = texts(scan);
     expect(Object.keys(found).sort()).toEqual(['Dockerfile', 'Dockerfile.dev', 'Procfile', 'docker-compose.yml']);
     const cmd = 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]';
-    expect(found.Dockerfile!.devServers).toEqual([{ line: 3, column: cmd.indexOf('runserver') + 1, framework: 'Django runserver', bindsAllInterfaces: true, command: 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]' }]);
-    expect((found['docker-compose.yml']!.devServers as Array<{ framework: string; bindsAllInterfaces: boolean; line: number }>).map((d) => [d.line, d.framework, d.bindsAllInterfaces])).toEqual([
+    expect(found.Dockerfile!.devServers).toEqual([
+      {
+        line: 3,
+        column: cmd.indexOf('runserver') + 1,
+        framework: 'Django runserver',
+        bindsAllInterfaces: true,
+        command: 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]',
+      },
+    ]);
+    expect(
+      (found['docker-compose.yml']!.devServers as Array<{ framework: string; bindsAllInterfaces: boolean; line: number }>).map((d) => [
+        d.line,
+        d.framework,
+        d.bindsAllInterfaces,
+      ]),
+    ).toEqual([
       [3, 'Django runserver', true],
       [5, 'Flask development server', true],
     ]);
     expect(found.Procfile!.devServers).toEqual([]);
     expect((found['Dockerfile.dev']!.devServers as Array<{ bindsAllInterfaces: boolean }>)[0]!.bindsAllInterfaces).toBe(false);
-    expect(scan.resources.find((r) => r.id === 'Dockerfile')!.location).toEqual({ path: 'Dockerfile', line: 3, column: cmd.indexOf('runserver') + 1 });
+    expect(scan.resources.find((r) => r.id === 'Dockerfile')!.location).toEqual({
+      path: 'Dockerfile',
+      line: 3,
+      column: cmd.indexOf('runserver') + 1,
+    });
   });
 
   it('account ids in ECR hosts, ARNs and ACCOUNT_ID settings; documentation examples left out', async () => {

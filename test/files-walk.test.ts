@@ -20,7 +20,10 @@ function writeTree(dir: string, files: Record<string, string>): void {
 }
 
 function git(dir: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, stdio: 'ignore' });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
 }
 
 const key = () => `AWS_ACCESS_KEY_ID=${keyIdFor(randomAccount())}\n`;
@@ -55,7 +58,12 @@ describe('.gitignore inside a git work tree', () => {
     const dir = repo();
     const scan = await scanFiles([dir], { cwd: dir, includeIgnored: true });
     expect(pathsOf(scan)).toEqual(['app.env', 'debug.log', 'secrets/prod.env', 'sub/keep.log']);
-    expect(Object.fromEntries(scan.resources.map((r) => [r.data.path, r.data.gitIgnored]))).toEqual({ 'app.env': false, 'debug.log': true, 'secrets/prod.env': true, 'sub/keep.log': false });
+    expect(Object.fromEntries(scan.resources.map((r) => [r.data.path, r.data.gitIgnored]))).toEqual({
+      'app.env': false,
+      'debug.log': true,
+      'secrets/prod.env': true,
+      'sub/keep.log': false,
+    });
   });
 
   it('files git tracks are scanned even inside an ignored folder (git add -f), and are marked tracked', async () => {
@@ -75,7 +83,7 @@ describe('.gitignore inside a git work tree', () => {
     expect(pathsOf(scan)).toEqual(['sub/b.txt']);
   });
 
-  it('a nested repository follows its own ignore files, not its parent\'s', async () => {
+  it("a nested repository follows its own ignore files, not its parent's", async () => {
     const dir = tmp();
     git(dir, 'init', '-q');
     mkdirSync(path.join(dir, 'inner'));
@@ -158,29 +166,42 @@ describe('files that cannot be read are coverage gaps, never a clean result', ()
   // (`mktemp -d` makes it 0700). The test is then skipped, and says so in the summary.
   const unprivilegedCanRunCli =
     !asRoot ||
-    spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(CLI)}, require('node:fs').constants.R_OK)`], { uid: 65534, gid: 65534 }).status === 0;
+    spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(CLI)}, require('node:fs').constants.R_OK)`], {
+      uid: 65534,
+      gid: 65534,
+    }).status === 0;
 
-  it.skipIf(process.platform === 'win32' || !unprivilegedCanRunCli)('an unreadable file and an unreadable folder become gaps; the file rules are "incomplete"', () => {
-    const dir = tmp();
-    chmodSync(dir, 0o777); // the unprivileged scan writes its report here
-    writeTree(dir, { 'ok.env': key(), 'locked.env': key(), 'closed/inner.env': key() });
-    chmodSync(path.join(dir, 'ok.env'), 0o644);
-    chmodSync(path.join(dir, 'locked.env'), 0o000);
-    chmodSync(path.join(dir, 'closed'), 0o000);
-    const out = path.join(dir, 'report.json');
-    const result = spawnSync(process.execPath, [CLI, 'scan', '--files', dir, '--format', 'json', '--output', `json=${out}`, '--fail-on', 'none'], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      encoding: 'utf8',
-    });
-    expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(out, 'utf8'));
-    expect(report.findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['ok.env']);
-    expect(report.gaps.map((g: { operation: string; errorCode: string }) => `${g.operation} ${g.errorCode}`).sort()).toEqual(['list closed EACCES', 'read locked.env EACCES']);
-    const keyRule = report.rules.find((r: { ruleId: string }) => r.ruleId === 'files-aws-access-key-id');
-    expect(keyRule).toMatchObject({ status: 'fail', complete: false });
-    const pemRule = report.rules.find((r: { ruleId: string }) => r.ruleId === 'files-private-key-open-permissions');
-    expect(pemRule).toMatchObject({ status: 'incomplete', complete: false });
-  });
+  it.skipIf(process.platform === 'win32' || !unprivilegedCanRunCli)(
+    'an unreadable file and an unreadable folder become gaps; the file rules are "incomplete"',
+    () => {
+      const dir = tmp();
+      chmodSync(dir, 0o777); // the unprivileged scan writes its report here
+      writeTree(dir, { 'ok.env': key(), 'locked.env': key(), 'closed/inner.env': key() });
+      chmodSync(path.join(dir, 'ok.env'), 0o644);
+      chmodSync(path.join(dir, 'locked.env'), 0o000);
+      chmodSync(path.join(dir, 'closed'), 0o000);
+      const out = path.join(dir, 'report.json');
+      const result = spawnSync(
+        process.execPath,
+        [CLI, 'scan', '--files', dir, '--format', 'json', '--output', `json=${out}`, '--fail-on', 'none'],
+        {
+          cwd: dir,
+          env: { ...process.env, NO_COLOR: '1' },
+          ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+          encoding: 'utf8',
+        },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['ok.env']);
+      expect(report.gaps.map((g: { operation: string; errorCode: string }) => `${g.operation} ${g.errorCode}`).sort()).toEqual([
+        'list closed EACCES',
+        'read locked.env EACCES',
+      ]);
+      const keyRule = report.rules.find((r: { ruleId: string }) => r.ruleId === 'files-aws-access-key-id');
+      expect(keyRule).toMatchObject({ status: 'fail', complete: false });
+      const pemRule = report.rules.find((r: { ruleId: string }) => r.ruleId === 'files-private-key-open-permissions');
+      expect(pemRule).toMatchObject({ status: 'incomplete', complete: false });
+    },
+  );
 });

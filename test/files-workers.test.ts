@@ -11,11 +11,15 @@ import { tempDirs } from './support/temp.js';
 
 const tmp = tempDirs('awsaudit-workers-');
 
-const { scanFiles } = (await import(path.join(ROOT, 'dist', 'files', 'scan-files.js'))) as { scanFiles: (roots: string[], options?: FileScanOptions) => Promise<FileScan> };
+const { scanFiles } = (await import(path.join(ROOT, 'dist', 'files', 'scan-files.js'))) as {
+  scanFiles: (roots: string[], options?: FileScanOptions) => Promise<FileScan>;
+};
 
 describe('worker threads', () => {
   it('are used on 4 cores or more (one per core beyond the first, at most 4), not on 1-2', async () => {
-    const { defaultWorkers } = (await import(path.join(ROOT, 'dist', 'files', 'scan-pool.js'))) as { defaultWorkers: (cores: number) => number };
+    const { defaultWorkers } = (await import(path.join(ROOT, 'dist', 'files', 'scan-pool.js'))) as {
+      defaultWorkers: (cores: number) => number;
+    };
     expect([1, 2, 3, 4, 8, 64].map((n) => defaultWorkers(n))).toEqual([0, 0, 0, 3, 4, 4]);
   });
 
@@ -49,7 +53,11 @@ describe('worker threads', () => {
     expect(main.resources.filter((r) => r.type === 'file.private-key')).toHaveLength(3);
     expect(main.resources.filter((r) => r.type === 'file.text')).toHaveLength(1);
     expect(main.stats.binary).toBe(1);
-    const ids = (scan: FileScan) => scan.resources.filter((r) => r.type === 'file.access-key').map((r) => scan.keyIdOf(r)).sort();
+    const ids = (scan: FileScan) =>
+      scan.resources
+        .filter((r) => r.type === 'file.access-key')
+        .map((r) => scan.keyIdOf(r))
+        .sort();
     expect(ids(threaded)).toEqual([...planted].sort());
     expect(ids(main)).toEqual([...planted].sort());
   });

@@ -16,7 +16,9 @@ const SCANS: Record<string, string[]> = {
 };
 
 const committed = (name: string) =>
-  readFileSync(path.join(ROOT, 'test', 'fixtures', 'fingerprints', `${name}.txt`), 'utf8').split('\n').filter(Boolean);
+  readFileSync(path.join(ROOT, 'test', 'fixtures', 'fingerprints', `${name}.txt`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
 
 describe('fingerprints are the same as in the committed lists', () => {
   for (const [name, args] of Object.entries(SCANS)) {

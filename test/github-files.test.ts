@@ -76,7 +76,11 @@ describe('docs/github-workflow.yml', () => {
 
 describe('action.yml (composite action)', () => {
   const source = read(ACTION);
-  const action = YAML.parse(source) as { runs: { using: string; steps: Step[] }; inputs: Record<string, unknown>; outputs: Record<string, unknown> };
+  const action = YAML.parse(source) as {
+    runs: { using: string; steps: Step[] };
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+  };
 
   it('is valid action metadata by the SchemaStore schema, and a broken copy is not', () => {
     const validate = schemaValidator('github-action.schema.json');
@@ -114,7 +118,9 @@ describe('docs/github-actions.md and the README', () => {
 
   it('docs/github-actions.md lists every input of action.yml with its default, and every output', () => {
     const rows = new Map([...page.matchAll(/^\| `([a-z-]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1]!, m[2]!]));
-    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, String(input.default)])));
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, String(input.default)])),
+    );
     for (const output of Object.keys(action.outputs)) expect(page).toContain(`\`${output}\``);
   });
 

@@ -34,20 +34,38 @@ function review(overrides: { evidence?: unknown; id?: string; message?: string; 
         title: 'Unattached volume',
         severity: 'low',
         kind: 'cost',
-        resource: { type: 'aws.ec2.volume', id: overrides.id ?? 'vol-1', account: overrides.account ?? '123456789012', region: 'us-east-1' },
+        resource: {
+          type: 'aws.ec2.volume',
+          id: overrides.id ?? 'vol-1',
+          account: overrides.account ?? '123456789012',
+          region: 'us-east-1',
+        },
         message: overrides.message ?? 'Volume vol-1 is not attached.',
         evidence: [{ path: 'data.Tags', op: 'present', actual: overrides.evidence ?? null }],
         remediation: { text: 'Delete it.', cli: 'aws ec2 delete-volume --volume-id vol-1' },
       },
     ],
     rules: [],
-    gaps: overrides.gap ? [{ service: 'ec2', region: 'us-east-1', operation: 'DescribeVolumes', resourceTypes: ['aws.ec2.volume'], errorCode: 'X', message: overrides.gap }] : [],
+    gaps: overrides.gap
+      ? [
+          {
+            service: 'ec2',
+            region: 'us-east-1',
+            operation: 'DescribeVolumes',
+            resourceTypes: ['aws.ec2.volume'],
+            errorCode: 'X',
+            message: overrides.gap,
+          },
+        ]
+      : [],
   } as unknown as Review;
 }
 
 describe('__proto__ keys in evidence', () => {
   // As JSON.parse makes it from a policy document or request parameters: an own key named __proto__.
-  const hostile = JSON.parse('{"Effect":"Allow","__proto__":{"polluted":"yes"},"nested":[{"__proto__":{"isAdmin":true},"k":"v"}]}') as unknown;
+  const hostile = JSON.parse(
+    '{"Effect":"Allow","__proto__":{"polluted":"yes"},"nested":[{"__proto__":{"isAdmin":true},"k":"v"}]}',
+  ) as unknown;
 
   for (const [name, format] of Object.entries(FORMATS)) {
     it(`${name}: dropped, the other keys kept`, () => {
@@ -72,7 +90,14 @@ describe('the text report escapes bidi overrides and other invisible controls', 
   const invisible = ['\u202e', '\u2066', '\u2069', '\u200f', '\u061c', '\ufeff', '\u200b', '\x1b'];
   const word = (s: string) => `safe${invisible.join('')}gpj.exe${s}`;
   const body = FORMATS.text.formatter({
-    evaluation: review({ id: word('id'), message: word('message'), account: word('account'), gap: word('gap'), note: word('note'), evidence: word('evidence') }),
+    evaluation: review({
+      id: word('id'),
+      message: word('message'),
+      account: word('account'),
+      gap: word('gap'),
+      note: word('note'),
+      evidence: word('evidence'),
+    }),
     rules: [],
     color: false,
   });
@@ -88,7 +113,14 @@ describe('the text report escapes bidi overrides and other invisible controls', 
 });
 
 describe('suppression dates that do not exist are located errors', () => {
-  it.each(['2026-02-30T00:00:00+09:00', '2026-02-29', '2026-04-31T12:00:00-05:00', '2026-01-01T24:00:00Z', '2026-01-01T23:60:00Z', '2026-01-01T10:00:00+24:00'])('%s', async (expires) => {
+  it.each([
+    '2026-02-30T00:00:00+09:00',
+    '2026-02-29',
+    '2026-04-31T12:00:00-05:00',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T23:60:00Z',
+    '2026-01-01T10:00:00+24:00',
+  ])('%s', async (expires) => {
     expect(parseExpiry(expires)).toBeUndefined();
     const dir = tmp();
     const ignore = path.join(dir, 'ignore.json');
@@ -122,7 +154,10 @@ describe('the column of a key far into a long line', () => {
   // Prefixes longer than the scanner's 1 MiB chunk, with characters of 2 and 4 bytes (1 and 2
   // UTF-16 code units, SARIF's column unit), so a column counted in bytes or from a chunk's
   // start is wrong.
-  for (const [name, units] of [['1.5 MiB', 1.5 * 1024 * 1024], ['3.2 MiB', 3.2 * 1024 * 1024]] as const) {
+  for (const [name, units] of [
+    ['1.5 MiB', 1.5 * 1024 * 1024],
+    ['3.2 MiB', 3.2 * 1024 * 1024],
+  ] as const) {
     it(`a key ${name} into its line is at the column of its UTF-16 offset`, async () => {
       const dir = tmp();
       const piece = 'abcé😀 ';
@@ -132,7 +167,9 @@ describe('the column of a key far into a long line', () => {
       const out = path.join(dir, 'out');
       const r = await runCli(['scan', '--files', 'long.txt', '--format', 'json', '--output-dir', out, '--fail-on', 'none'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
-      const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as { findings: Array<{ location?: { line?: number; column?: number } }> };
+      const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as {
+        findings: Array<{ location?: { line?: number; column?: number } }>;
+      };
       const located = report.findings.filter((f) => f.location);
       expect(located.length).toBeGreaterThan(0);
       for (const f of located) expect(f.location).toEqual({ path: 'long.txt', line: 2, column: prefix.length + 1 });

@@ -20,12 +20,24 @@ import { tempDirs } from './support/temp.js';
 const tmp = tempDirs('awsaudit-hostile-');
 
 interface Report {
-  findings: Array<{ ruleId: string; message: string; severity: string; evidence: unknown[]; remediation: { cli?: string }; resource: { id: string } }>;
+  findings: Array<{
+    ruleId: string;
+    message: string;
+    severity: string;
+    evidence: unknown[];
+    remediation: { cli?: string };
+    resource: { id: string };
+  }>;
   rules: Array<{ ruleId: string; status: string; complete: boolean; undecided: number }>;
   gaps: Array<{ operation: string; errorCode: string; message: string }>;
 }
 
-const stratusRecord = (name: string): RawRecord => structuredClone(stratusFiles().flatMap((f) => f.records).find((r) => r.eventName === name)!);
+const stratusRecord = (name: string): RawRecord =>
+  structuredClone(
+    stratusFiles()
+      .flatMap((f) => f.records)
+      .find((r) => r.eventName === name)!,
+  );
 
 async function scanEvents(records: unknown[]): Promise<{ code: number; report: Report; stderr: string }> {
   const file = path.join(tmp(), 'events.json');
@@ -81,10 +93,19 @@ describe('ports and flags written as text in request parameters are read as what
     return r;
   };
   it('"443" is port 443 (not every port), "22" is SSH; multiAZ "false" turns Multi-AZ off', async () => {
-    const modify = { ...stratusRecord('StopLogging'), eventID: 'rds-1', eventName: 'ModifyDBInstance', eventSource: 'rds.amazonaws.com', requestParameters: { dBInstanceIdentifier: 'db-1', multiAZ: 'false', applyImmediately: 'true' }, responseElements: null };
+    const modify = {
+      ...stratusRecord('StopLogging'),
+      eventID: 'rds-1',
+      eventName: 'ModifyDBInstance',
+      eventSource: 'rds.amazonaws.com',
+      requestParameters: { dBInstanceIdentifier: 'db-1', multiAZ: 'false', applyImmediately: 'true' },
+      responseElements: null,
+    };
     const { code, report } = await scanEvents([ingress('443', 'sg-443'), ingress('22', 'sg-22'), ingress(443, 'sg-443-number'), modify]);
     expect(code).toBe(0);
-    expect(report.findings.filter((f) => f.ruleId === 'cloudtrail-security-group-opened-to-internet').map((f) => f.resource.id)).toEqual(['sg-22']);
+    expect(report.findings.filter((f) => f.ruleId === 'cloudtrail-security-group-opened-to-internet').map((f) => f.resource.id)).toEqual([
+      'sg-22',
+    ]);
     expect(report.findings.filter((f) => f.ruleId === 'cloudtrail-rds-multi-az-disabled').map((f) => f.resource.id)).toEqual(['rds-1']);
   });
 });
@@ -93,9 +114,23 @@ describe('a snapshot that holds a value of the wrong type where its type declare
   it('ZoneName: 5 on a load balancer: the run goes on, the load balancers are undecided (not passed) and a note names each and the field', async () => {
     const dir = tmp();
     const file = demoVariant((s) => {
-      for (const r of s.resources) if (r.type === 'aws.elbv2.load-balancer') (r.data as { AvailabilityZones: unknown }).AvailabilityZones = [{ ZoneName: 5, SubnetId: 'subnet-1' }];
+      for (const r of s.resources)
+        if (r.type === 'aws.elbv2.load-balancer')
+          (r.data as { AvailabilityZones: unknown }).AvailabilityZones = [{ ZoneName: 5, SubnetId: 'subnet-1' }];
     }, dir);
-    const r = await runCli(['evaluate', '--snapshot', file, '--now', DEMO_NOW, '--format', 'json', '--output', 'json=-', '--fail-on', 'none']);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      file,
+      '--now',
+      DEMO_NOW,
+      '--format',
+      'json',
+      '--output',
+      'json=-',
+      '--fail-on',
+      'none',
+    ]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report & { scan: { notes: string[] } };
@@ -107,8 +142,25 @@ describe('a snapshot that holds a value of the wrong type where its type declare
     expect(note).toMatch(/"django-board-alb" at \/resources\/\d+\/data\/AvailabilityZones\/0\/ZoneName: must be text, not 5/);
     expect(note).toMatch(/"django-board-internal-nlb" at \/resources\/\d+\/data\/AvailabilityZones\/0\/ZoneName/);
     // Every other rule was evaluated as usual: the demo's other findings are all there.
-    const clean = JSON.parse((await runCli(['evaluate', '--snapshot', demoVariant(() => undefined, tmp()), '--now', DEMO_NOW, '--format', 'json', '--output', 'json=-', '--fail-on', 'none'])).stdout) as Report;
-    const others = (rep: Report) => rep.findings.filter((f) => !f.ruleId.startsWith('elbv2-load-balancer-')).map((f) => `${f.ruleId} ${f.resource.id} ${f.message}`);
+    const clean = JSON.parse(
+      (
+        await runCli([
+          'evaluate',
+          '--snapshot',
+          demoVariant(() => undefined, tmp()),
+          '--now',
+          DEMO_NOW,
+          '--format',
+          'json',
+          '--output',
+          'json=-',
+          '--fail-on',
+          'none',
+        ])
+      ).stdout,
+    ) as Report;
+    const others = (rep: Report) =>
+      rep.findings.filter((f) => !f.ruleId.startsWith('elbv2-load-balancer-')).map((f) => `${f.ruleId} ${f.resource.id} ${f.message}`);
     expect(others(report)).toEqual(others(clean));
   });
 });
@@ -168,7 +220,11 @@ describe('a rule whose path meets a value of the wrong type', () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'odd.json'), JSON.stringify({ Records: records }));
     for (const wholeFileMaxBytes of [undefined, 0]) {
-      const result = await evaluateEvents([fileSource([dir], wholeFileMaxBytes === undefined ? {} : { wholeFileMaxBytes })], [rule], { now: new Date(), window: {}, workers: 0 });
+      const result = await evaluateEvents([fileSource([dir], wholeFileMaxBytes === undefined ? {} : { wholeFileMaxBytes })], [rule], {
+        now: new Date(),
+        window: {},
+        workers: 0,
+      });
       expect(result.findings.map((f) => f.resource.id)).toEqual(['e0', 'e2']);
       expect(result.gaps).toHaveLength(1);
       expect(result.gaps[0]).toMatchObject({ errorCode: 'RecordNotEvaluated' });

@@ -5,21 +5,80 @@ import { describe, expect, it } from 'vitest';
 import { compilePath } from '../src/engine/path.js';
 
 const EXPRESSIONS = [
-  'a', 'a.b', 'a.b.c', '@', '`true`', "'text'", '`null`', '`[1, 2]`',
-  '[fromPort, toPort]', '[a.b, c]', 'a[0]', 'a[-1]', 'a[0].b', 'a[5]',
-  'a && b', 'a || b', '!a', 'a && b || c', "a == 'x'", 'a != `null`', 'a == b', 'n > `1`', 'n <= m', 'a < `1`',
-  'keys(a)', 'keys(@)', 'length(a)', "join(', ', a)", "join(', ', list)", 'to_string(n)', 'to_string(a)', 'to_string(s)',
-  "a.b && join('', ['x', s]) || 'none'", "a[0].b || 'ObjectWriter'",
+  'a',
+  'a.b',
+  'a.b.c',
+  '@',
+  '`true`',
+  "'text'",
+  '`null`',
+  '`[1, 2]`',
+  '[fromPort, toPort]',
+  '[a.b, c]',
+  'a[0]',
+  'a[-1]',
+  'a[0].b',
+  'a[5]',
+  'a && b',
+  'a || b',
+  '!a',
+  'a && b || c',
+  "a == 'x'",
+  'a != `null`',
+  'a == b',
+  'n > `1`',
+  'n <= m',
+  'a < `1`',
+  'keys(a)',
+  'keys(@)',
+  'length(a)',
+  "join(', ', a)",
+  "join(', ', list)",
+  'to_string(n)',
+  'to_string(a)',
+  'to_string(s)',
+  "a.b && join('', ['x', s]) || 'none'",
+  "a[0].b || 'ObjectWriter'",
   // supported nodes around interpreted ones, and type errors deep inside
-  "length(a) || 'none'", '[a, a[].b]', 'a && keys(@)', 'a.length(@)', "c && join('-', list) || to_string(n)",
-  "s || a[?b == 'first'].b", '[c, length(n)]', "b.join(', ', @)", 'a[0].keys(@)', '!a[].b',
+  "length(a) || 'none'",
+  '[a, a[].b]',
+  'a && keys(@)',
+  'a.length(@)',
+  "c && join('-', list) || to_string(n)",
+  "s || a[?b == 'first'].b",
+  '[c, length(n)]',
+  "b.join(', ', @)",
+  'a[0].keys(@)',
+  '!a[].b',
   // projections, flatten, filters
-  'a[].b', 'a[*].b', 'a[]', '[a, c][][]', '[a, list][]', "a[?b == 'second'].b", 'a[?b].b', 'c[?@ > `1`]', 'list[].length(@)',
-  "join(', ', a[].b)", 'a[0:1].b', 'a[*].y[].z', 'a.*.b', "[a[].b, list][][]",
-  "contains(keys(@), 'a')", "contains(keys(a), 'b')", "contains(keys(list), 'x')", "contains(list, 'x')", "contains(s, 'e')", 'contains(c, `2`)', "contains(n, 'x')",
+  'a[].b',
+  'a[*].b',
+  'a[]',
+  '[a, c][][]',
+  '[a, list][]',
+  "a[?b == 'second'].b",
+  'a[?b].b',
+  'c[?@ > `1`]',
+  'list[].length(@)',
+  "join(', ', a[].b)",
+  'a[0:1].b',
+  'a[*].y[].z',
+  'a.*.b',
+  '[a[].b, list][][]',
+  "contains(keys(@), 'a')",
+  "contains(keys(a), 'b')",
+  "contains(keys(list), 'x')",
+  "contains(list, 'x')",
+  "contains(s, 'e')",
+  'contains(c, `2`)',
+  "contains(n, 'x')",
 ];
 const INPUTS: unknown[] = [
-  null, {}, [], 'str', 3,
+  null,
+  {},
+  [],
+  'str',
+  3,
   { a: { b: { c: 1 } }, c: 2, fromPort: 22, toPort: 22, s: 'yes', n: 5, m: 5, list: ['x', 'y'] },
   { a: [{ b: 'first' }, { b: 'second' }], b: [], c: '', n: 'five', list: ['x', 3] },
   { a: '', b: 'B', c: 'C', fromPort: null, s: '' },
@@ -67,7 +126,10 @@ describe('operator fast paths', () => {
   it('in / notIn: primitives by identity, objects and lists as JSON', async () => {
     const { OPERATORS } = await import('../src/engine/operators.js');
     const op = (name: 'in' | 'notIn', actual: unknown, list: unknown[]) => {
-      const o = OPERATORS[name] as unknown as { prepare: (e: unknown) => unknown; test: (a: unknown, e: unknown, c: { now: number }) => boolean };
+      const o = OPERATORS[name] as unknown as {
+        prepare: (e: unknown) => unknown;
+        test: (a: unknown, e: unknown, c: { now: number }) => boolean;
+      };
       return o.test(actual, o.prepare(list), { now: 0 });
     };
     expect(op('in', 'tcp', ['all', 'tcp'])).toBe(true);

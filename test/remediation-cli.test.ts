@@ -40,7 +40,10 @@ function problemWith(cli: string, resourceType: string): string | undefined {
 
 describe('the shell-words splitter (test support) splits as the shell does', () => {
   it.each([
-    [`aws s3api put-bucket-encryption --bucket b --cfg '{"a":"b c"}'`, ['aws', 's3api', 'put-bucket-encryption', '--bucket', 'b', '--cfg', '{"a":"b c"}']],
+    [
+      `aws s3api put-bucket-encryption --bucket b --cfg '{"a":"b c"}'`,
+      ['aws', 's3api', 'put-bucket-encryption', '--bucket', 'b', '--cfg', '{"a":"b c"}'],
+    ],
     [`a "b \\"c\\" \\$d" 'e'\\''f' g\\ h ''`, ['a', 'b "c" $d', "e'f", 'g h', '']],
     ['aws ec2 x  # then: aws ec2 y', ['aws', 'ec2', 'x']],
     ['a#b c', ['a#b', 'c']],
@@ -62,7 +65,12 @@ describe('the shell-words splitter (test support) splits as the shell does', () 
 
   it('the checker rejects the two forms that did not run as printed', () => {
     expect(problemWith(`'aws cloudtrail get-trail-status --region us-east-1 --name X'`, 'aws.cloudtrail.event')).toMatch(/does not start/);
-    expect(problemWith(`aws iam 'detach-user-policy --user-name' u '--policy-arn arn:aws:iam::aws:policy/AdministratorAccess'`, 'aws.cloudtrail.event')).toMatch(/does not start/);
+    expect(
+      problemWith(
+        `aws iam 'detach-user-policy --user-name' u '--policy-arn arn:aws:iam::aws:policy/AdministratorAccess'`,
+        'aws.cloudtrail.event',
+      ),
+    ).toMatch(/does not start/);
   });
 });
 
@@ -101,15 +109,30 @@ describe('every rule’s failing cases print commands that run as printed', asyn
           data: c.data,
         };
         if (c.facts) resource.facts = c.facts;
-        const context: Resource[] = (c.context ?? []).map((r) => ({ type: r.type, id: r.id, account, region: r.region ?? (resourceTypeInfo(r.type)?.scope === 'global' ? 'global' : 'us-east-1'), data: r.data }));
+        const context: Resource[] = (c.context ?? []).map((r) => ({
+          type: r.type,
+          id: r.id,
+          account,
+          region: r.region ?? (resourceTypeInfo(r.type)?.scope === 'global' ? 'global' : 'us-east-1'),
+          data: r.data,
+        }));
         const snapshot: Snapshot = {
           format: 'awsaudit-snapshot',
           version: 1,
-          meta: { accounts: [account], regions: ['us-east-1'], collectedAt: CASE_DEFAULT_NOW, tool: { name: 'awsaudit', version: 'test' }, source: 'rule-case', resourceTypes: [...new Set([definition.resource, ...(definition.requires ?? []), ...context.map((r) => r.type)])] },
+          meta: {
+            accounts: [account],
+            regions: ['us-east-1'],
+            collectedAt: CASE_DEFAULT_NOW,
+            tool: { name: 'awsaudit', version: 'test' },
+            source: 'rule-case',
+            resourceTypes: [...new Set([definition.resource, ...(definition.requires ?? []), ...context.map((r) => r.type)])],
+          },
           resources: [resource, ...context],
           gaps: [],
         };
-        const evaluation = evaluate(snapshot, [c.options ? compileRule(rule, { options: c.options }, definition.id).rule! : compiled], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
+        const evaluation = evaluate(snapshot, [c.options ? compileRule(rule, { options: c.options }, definition.id).rule! : compiled], {
+          now: new Date(c.now ?? CASE_DEFAULT_NOW),
+        });
         for (const f of evaluation.findings) if (f.remediation.cli) rendered.push(f.remediation.cli);
       });
       expect(rendered.length, 'no failing case rendered its command').toBeGreaterThan(0);
@@ -126,10 +149,14 @@ describe('the commands in scan reports run as printed', () => {
     it(name, async () => {
       const r = await runCli(['scan', ...args, '--fail-on', 'none', '--quiet', '--format', 'json', '--output', 'json=-']);
       expect(r.code, r.stderr).toBe(0);
-      const findings = (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { type: string }; remediation: { cli?: string } }> }).findings;
+      const findings = (
+        JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { type: string }; remediation: { cli?: string } }> }
+      ).findings;
       const withCli = findings.filter((f) => f.remediation.cli);
       expect(withCli.length).toBeGreaterThan(3);
-      const wrong = withCli.map((f) => [f.ruleId, f.remediation.cli, problemWith(f.remediation.cli!, f.resource.type)]).filter(([, , problem]) => problem);
+      const wrong = withCli
+        .map((f) => [f.ruleId, f.remediation.cli, problemWith(f.remediation.cli!, f.resource.type)])
+        .filter(([, , problem]) => problem);
       expect(wrong).toEqual([]);
     });
   }

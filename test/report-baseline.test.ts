@@ -20,7 +20,18 @@ interface Report {
 
 /** Evaluate a snapshot at the demo clock; every format into `dir`. */
 async function evaluateTo(dir: string, snapshot: string, extra: string[] = []) {
-  const r = await runCli(['evaluate', '--snapshot', snapshot, '--now', DEMO_NOW, '--format', 'json,sarif,html,text', '--output-dir', dir, ...extra]);
+  const r = await runCli([
+    'evaluate',
+    '--snapshot',
+    snapshot,
+    '--now',
+    DEMO_NOW,
+    '--format',
+    'json,sarif,html,text',
+    '--output-dir',
+    dir,
+    ...extra,
+  ]);
   return {
     ...r,
     json: readJson<Report>(path.join(dir, 'awsaudit.json')),
@@ -30,8 +41,12 @@ async function evaluateTo(dir: string, snapshot: string, extra: string[] = []) {
   };
 }
 
-const fingerprints = (log: Sarif.Log) => log.runs.flatMap((run) => run.results!.map((r) => `${r.ruleId} ${r.partialFingerprints!.primaryLocationLineHash}`)).sort();
-const states = (log: Sarif.Log) => Object.fromEntries(log.runs.flatMap((run) => run.results!.map((r) => [r.partialFingerprints!.primaryLocationLineHash!, r.baselineState])));
+const fingerprints = (log: Sarif.Log) =>
+  log.runs.flatMap((run) => run.results!.map((r) => `${r.ruleId} ${r.partialFingerprints!.primaryLocationLineHash}`)).sort();
+const states = (log: Sarif.Log) =>
+  Object.fromEntries(
+    log.runs.flatMap((run) => run.results!.map((r) => [r.partialFingerprints!.primaryLocationLineHash!, r.baselineState])),
+  );
 
 describe('fingerprints are stable across scans', async () => {
   const first = await evaluateTo(tempDir(), DEMO);
@@ -69,11 +84,17 @@ describe('fingerprints are stable across scans', async () => {
     const bucketFp = first.json.findings.find((f) => f.ruleId === 's3-bucket-public-acl')!.fingerprint;
     const before = states(first.sarif);
     const now = states(after.sarif);
-    expect(Object.keys(now).sort()).toEqual(Object.keys(before).filter((fp) => fp !== bucketFp).sort());
+    expect(Object.keys(now).sort()).toEqual(
+      Object.keys(before)
+        .filter((fp) => fp !== bucketFp)
+        .sort(),
+    );
     expect(new Set(Object.values(now))).toEqual(new Set(['unchanged']));
     expect(after.json.baseline!.fixed.map((f) => f.fingerprint)).toEqual([bucketFp]);
     expect(after.sarif.runs[0]!.properties!.baseline).toMatchObject({ fixed: [{ fingerprint: bucketFp, ruleId: 's3-bucket-public-acl' }] });
-    expect(after.stdout).toMatch(/Fixed since the baseline .*\(1\):\n {2}critical +s3-bucket-public-acl +aws\.s3\.bucket ciw0707-web-site-s3/);
+    expect(after.stdout).toMatch(
+      /Fixed since the baseline .*\(1\):\n {2}critical +s3-bucket-public-acl +aws\.s3\.bucket ciw0707-web-site-s3/,
+    );
     expect(after.html).toContain('Fixed since the baseline');
     expect(after.code).toBe(0);
     expect(sarifProblems(after.sarifFile)).toEqual([]);
@@ -85,7 +106,17 @@ describe('fingerprints are stable across scans', async () => {
     writeFileSync(baseline, JSON.stringify(first.json));
     const variant = demoVariant((s) => {
       const sg = resourceById(s, 'sg-0a11c0ffee0000002');
-      sg.data.IpPermissions = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }];
+      sg.data.IpPermissions = [
+        {
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+      ];
     });
     const after = await evaluateTo(dir, variant, ['--baseline', baseline, '--fail-on', 'high']);
     const now = states(after.sarif);
@@ -99,9 +130,35 @@ describe('fingerprints are stable across scans', async () => {
     // The new finding is high: exit 1 at --fail-on high ...
     expect(after.code).toBe(1);
     // ... but not at --fail-on critical, although the (old) public bucket is critical.
-    const critical = await runCli(['evaluate', '--snapshot', variant, '--now', DEMO_NOW, '--baseline', baseline, '--fail-on', 'critical', '--format', 'json', '--output-dir', dir]);
+    const critical = await runCli([
+      'evaluate',
+      '--snapshot',
+      variant,
+      '--now',
+      DEMO_NOW,
+      '--baseline',
+      baseline,
+      '--fail-on',
+      'critical',
+      '--format',
+      'json',
+      '--output-dir',
+      dir,
+    ]);
     expect(critical.code).toBe(0);
-    const noBaseline = await runCli(['evaluate', '--snapshot', variant, '--now', DEMO_NOW, '--fail-on', 'critical', '--format', 'json', '--output-dir', dir]);
+    const noBaseline = await runCli([
+      'evaluate',
+      '--snapshot',
+      variant,
+      '--now',
+      DEMO_NOW,
+      '--fail-on',
+      'critical',
+      '--format',
+      'json',
+      '--output-dir',
+      dir,
+    ]);
     expect(noBaseline.code).toBe(1);
     expect(sarifProblems(after.sarifFile)).toEqual([]);
   });
@@ -131,8 +188,15 @@ describe('fingerprints are stable across scans', async () => {
   it('a report of the previous format (version 1) is still read as a baseline; a version this release does not know is refused', async () => {
     const dir = tempDir();
     // Version 1 had no "incomplete" status, no missingTypes, and counted rules differently; its findings are the same.
-    const v1 = { ...first.json, version: 1, summary: { ...first.json.summary, rules: { total: 47, failed: 23, passed: 24, notChecked: 0, incomplete: 0 } } } as Record<string, unknown>;
-    v1.rules = (first.json as unknown as { rules: Array<Record<string, unknown>> }).rules.map(({ missingTypes: _, ...r }) => ({ ...r, status: r.status === 'incomplete' ? 'pass' : r.status }));
+    const v1 = {
+      ...first.json,
+      version: 1,
+      summary: { ...first.json.summary, rules: { total: 47, failed: 23, passed: 24, notChecked: 0, incomplete: 0 } },
+    } as Record<string, unknown>;
+    v1.rules = (first.json as unknown as { rules: Array<Record<string, unknown>> }).rules.map(({ missingTypes: _, ...r }) => ({
+      ...r,
+      status: r.status === 'incomplete' ? 'pass' : r.status,
+    }));
     const old = path.join(dir, 'v1.json');
     writeFileSync(old, JSON.stringify(v1));
     const again = await evaluateTo(dir, DEMO, ['--baseline', old, '--fail-on', 'low']);

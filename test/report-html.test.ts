@@ -13,13 +13,21 @@ const SCREENSHOTS = path.join(ROOT, 'reports', 'screenshots');
 /** The test command installs Debian's Chromium when it is missing (the machine has apt and root). */
 function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
-  process.stdout.write(`Chromium is not installed at ${CHROMIUM}: installing it with apt-get (apt-get update && apt-get install -y chromium)...\n`);
-  const r = spawnSync('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium'], {
-    stdio: 'inherit',
-    timeout: 900_000,
-  });
+  process.stdout.write(
+    `Chromium is not installed at ${CHROMIUM}: installing it with apt-get (apt-get update && apt-get install -y chromium)...\n`,
+  );
+  const r = spawnSync(
+    'sh',
+    ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium'],
+    {
+      stdio: 'inherit',
+      timeout: 900_000,
+    },
+  );
   if (r.status !== 0 || !existsSync(CHROMIUM)) {
-    throw new Error(`could not install Chromium (exit ${r.status}); install it with \`apt-get install -y chromium\` and run the tests again`);
+    throw new Error(
+      `could not install Chromium (exit ${r.status}); install it with \`apt-get install -y chromium\` and run the tests again`,
+    );
   }
 }
 
@@ -62,7 +70,8 @@ async function open(file: string): Promise<Watched> {
 }
 
 const visibleRows = (page: Page) => page.locator('tbody.finding:visible');
-const visibleRules = (page: Page) => page.locator('tbody.finding:visible').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')));
+const visibleRules = (page: Page) =>
+  page.locator('tbody.finding:visible').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')));
 
 async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -78,8 +87,27 @@ describe('HTML report of the demo account in headless Chromium', () => {
     const file = path.join(tempDir(), 'demo.html');
     // The notes' headline rules only: the counts below test the page, not the rule set,
     // which grows (every other rule is covered by the rule tests).
-    const headline = ['ec2-security-group-admin-ports-open', 'ec2-security-group-nonweb-port-open', 'ec2-elastic-ip-unattached', 's3-bucket-public-acl', 'rds-instance-not-multi-az', 'iam-access-key-too-old', 'iam-user-full-access-policy'];
-    const r = await runCli(['scan', '--demo', '--only', headline.join(','), '--fail-on', 'none', '--format', 'html', '--output', `html=${file}`]);
+    const headline = [
+      'ec2-security-group-admin-ports-open',
+      'ec2-security-group-nonweb-port-open',
+      'ec2-elastic-ip-unattached',
+      's3-bucket-public-acl',
+      'rds-instance-not-multi-az',
+      'iam-access-key-too-old',
+      'iam-user-full-access-policy',
+    ];
+    const r = await runCli([
+      'scan',
+      '--demo',
+      '--only',
+      headline.join(','),
+      '--fail-on',
+      'none',
+      '--format',
+      'html',
+      '--output',
+      `html=${file}`,
+    ]);
     expect(r.code).toBe(0);
     w = await open(file);
   });
@@ -101,7 +129,8 @@ describe('HTML report of the demo account in headless Chromium', () => {
     await page.selectOption('#f-severity', 'high');
     // Port 8000 open to the world is high (not medium) because the instance using the group is reachable.
     expect((await visibleRules(page)).sort()).toEqual(['ec2-security-group-nonweb-port-open', 'iam-user-full-access-policy']);
-    for (const sev of await visibleRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity')))) expect(sev).toBe('high');
+    for (const sev of await visibleRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity'))))
+      expect(sev).toBe('high');
     await expect(page.locator('#count').textContent()).resolves.toBe('Showing 2 of 7 findings');
     // The summary cards filter too.
     await page.click('[data-filter-severity="medium"]');
@@ -141,7 +170,9 @@ describe('HTML report of the demo account in headless Chromium', () => {
     const body = await bucket.locator('details .body').innerText();
     expect(body).toContain('facts.publicViaAcl');
     expect(body).toMatch(/WHY IT MATTERS\s+The bucket's access control list grants access to everyone/i);
-    await expect(bucket.locator('pre code').innerText()).resolves.toContain('aws s3api put-public-access-block --bucket ciw0707-web-site-s3');
+    await expect(bucket.locator('pre code').innerText()).resolves.toContain(
+      'aws s3api put-public-access-block --bucket ciw0707-web-site-s3',
+    );
   });
 
   it('sorts by cost', async () => {
@@ -164,7 +195,19 @@ describe('HTML report with hostile names, tags, messages and file paths', () => 
   let html: string;
   beforeAll(async () => {
     const file = path.join(tempDir(), 'hostile.html');
-    const r = await runCli(['evaluate', '--snapshot', HOSTILE, '--rules', FILE_RULES, '--now', DEMO_NOW, '--format', 'html', '--output', `html=${file}`]);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      HOSTILE,
+      '--rules',
+      FILE_RULES,
+      '--now',
+      DEMO_NOW,
+      '--format',
+      'html',
+      '--output',
+      `html=${file}`,
+    ]);
     expect(r.code).toBe(1);
     html = readFileSync(file, 'utf8');
     w = await open(file);
@@ -177,7 +220,9 @@ describe('HTML report with hostile names, tags, messages and file paths', () => 
     const { page } = w;
     expect(w.dialogs).toEqual([]);
     await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined();
-    await expect(page.evaluate(() => document.querySelectorAll('img, svg, iframe, object, embed, script:not(:last-of-type)').length)).resolves.toBe(0);
+    await expect(
+      page.evaluate(() => document.querySelectorAll('img, svg, iframe, object, embed, script:not(:last-of-type)').length),
+    ).resolves.toBe(0);
     await expect(page.evaluate(() => document.scripts.length)).resolves.toBe(1);
     await expect(page.evaluate(() => document.querySelectorAll('style').length)).resolves.toBe(1);
     await expect(page.locator('body').isVisible()).resolves.toBe(true);
@@ -232,17 +277,33 @@ describe('HTML report with hostile names, tags, messages and file paths', () => 
 
 describe('HTML report of a run with gaps, undecided and not-checked rules, in headless Chromium', () => {
   let w: Watched;
-  let json: { summary: { rules: { total: number; failed: number; failedIncomplete: number; passed: number; incomplete: number; notChecked: number } } };
+  let json: {
+    summary: { rules: { total: number; failed: number; failedIncomplete: number; passed: number; incomplete: number; notChecked: number } };
+  };
   beforeAll(async () => {
     const dir = tempDir();
-    const r = await runCli(['evaluate', '--snapshot', mixedCoverageVariant(), '--now', MIXED_NOW, '--fail-on', 'none', '--format', 'html,json', '--output-dir', dir]);
+    const r = await runCli([
+      'evaluate',
+      '--snapshot',
+      mixedCoverageVariant(),
+      '--now',
+      MIXED_NOW,
+      '--fail-on',
+      'none',
+      '--format',
+      'html,json',
+      '--output-dir',
+      dir,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     json = readJson(path.join(dir, 'awsaudit.json'));
     w = await open(path.join(dir, 'awsaudit.html'));
   });
 
   it('the header reads collected → evaluated, and how many days apart', async () => {
-    await expect(w.page.locator('#times').innerText()).resolves.toBe('collected 2026-11-21T09:00:00Z → evaluated 2026-12-31T09:00:00.000Z (40 days later)');
+    await expect(w.page.locator('#times').innerText()).resolves.toBe(
+      'collected 2026-11-21T09:00:00Z → evaluated 2026-12-31T09:00:00.000Z (40 days later)',
+    );
   });
 
   it('long snapshot notes fold away behind one line and open on a click', async () => {
@@ -268,8 +329,12 @@ describe('HTML report of a run with gaps, undecided and not-checked rules, in he
   it('a rule that is not checked names the type that was missing (coverage and rules table)', async () => {
     const { page } = w;
     await expect(page.locator('#not-checked').innerText()).resolves.toContain('cloudtrail-no-multi-region-trail [aws.cloudtrail.trail]');
-    await expect(page.locator('#rules tr[data-rule="cloudtrail-no-multi-region-trail"] td.status').innerText()).resolves.toMatch(/^not checked: aws\.cloudtrail\.trail not collected$/i);
-    await expect(page.locator('#rules tr[data-rule="ec2-security-group-all-traffic-open"] td.status').innerText()).resolves.toMatch(/^incomplete$/i);
+    await expect(page.locator('#rules tr[data-rule="cloudtrail-no-multi-region-trail"] td.status').innerText()).resolves.toMatch(
+      /^not checked: aws\.cloudtrail\.trail not collected$/i,
+    );
+    await expect(page.locator('#rules tr[data-rule="ec2-security-group-all-traffic-open"] td.status').innerText()).resolves.toMatch(
+      /^incomplete$/i,
+    );
     expect(existsSync(await screenshot(page, 'coverage-report.png'))).toBe(true);
     expect(w.errors).toEqual([]);
     expect(w.requests).toEqual([]);

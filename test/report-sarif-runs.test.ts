@@ -28,12 +28,19 @@ describe('scan --files: 30 keys owned by 30 accounts', async () => {
   const notes = path.join(dir, 'notes');
   mkdirSync(notes);
   const owners = accounts(30);
-  owners.forEach((account, i) => writeFileSync(path.join(notes, `key-${i}.txt`), `aws_access_key_id = ${keyIdFor(account)}\naws_secret_access_key = ${randomSecret()}\n`));
+  owners.forEach((account, i) =>
+    writeFileSync(
+      path.join(notes, `key-${i}.txt`),
+      `aws_access_key_id = ${keyIdFor(account)}\naws_secret_access_key = ${randomSecret()}\n`,
+    ),
+  );
   const out = path.join(dir, 'reports');
   const r = await runCli(['scan', '--files', 'notes', '--format', 'sarif,json', '--output-dir', out, '--fail-on', 'none'], { cwd: dir });
   const sarifFile = path.join(out, 'awsaudit.sarif');
   const log = JSON.parse(readFileSync(sarifFile, 'utf8')) as Sarif.Log;
-  const json = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as { findings: Array<{ fingerprint: string; resource: { account: string } }> };
+  const json = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as {
+    findings: Array<{ fingerprint: string; resource: { account: string } }>;
+  };
 
   it('found every key, each attributed to its owner', () => {
     expect(r.code, r.stderr).toBe(0);
@@ -55,7 +62,9 @@ describe('scan --files: 30 keys owned by 30 accounts', async () => {
 
   it('with an account (the demo): the account’s run and the local run', async () => {
     const both = path.join(dir, 'both');
-    const r2 = await runCli(['scan', '--demo', '--files', 'notes', '--format', 'sarif', '--output-dir', both, '--fail-on', 'none'], { cwd: dir });
+    const r2 = await runCli(['scan', '--demo', '--files', 'notes', '--format', 'sarif', '--output-dir', both, '--fail-on', 'none'], {
+      cwd: dir,
+    });
     expect(r2.code, r2.stderr).toBe(0);
     const log2 = JSON.parse(readFileSync(path.join(both, 'awsaudit.sarif'), 'utf8')) as Sarif.Log;
     expect(log2.runs.map((run) => run.automationDetails?.id)).toEqual(['awsaudit/123456789012/', 'awsaudit/local/']);
@@ -84,7 +93,19 @@ describe('CloudTrail events of 30 accounts (an organization trail)', async () =>
   const events = path.join(dir, 'events.json');
   writeFileSync(events, JSON.stringify({ Records: records }));
   const sarifFile = path.join(dir, 'events.sarif');
-  const r = await runCli(['scan', '--cloudtrail', events, '--only', 'cloudtrail-root-user-activity', '--format', 'sarif', '--output', `sarif=${sarifFile}`, '--fail-on', 'none']);
+  const r = await runCli([
+    'scan',
+    '--cloudtrail',
+    events,
+    '--only',
+    'cloudtrail-root-user-activity',
+    '--format',
+    'sarif',
+    '--output',
+    `sarif=${sarifFile}`,
+    '--fail-on',
+    'none',
+  ]);
   const log = JSON.parse(readFileSync(sarifFile, 'utf8')) as Sarif.Log;
 
   it(`at most ${GITHUB_LIMITS.runsPerFile} runs, one category each, every finding exactly once`, () => {
@@ -107,6 +128,8 @@ describe('CloudTrail events of 30 accounts (an organization trail)', async () =>
     // GH1004 counts runs against a display default of 5 from an older code-scanning portal,
     // fixed in the validator's code (not configurable); GitHub's upload limit is 20, checked above.
     const problems = sarifProblems(sarifFile);
-    expect(problems.filter((p) => !/^error GH1004 .*runs: This array contains 20 element\(s\), which exceeds the default limit of 5/.test(p))).toEqual([]);
+    expect(
+      problems.filter((p) => !/^error GH1004 .*runs: This array contains 20 element\(s\), which exceeds the default limit of 5/.test(p)),
+    ).toEqual([]);
   });
 });

@@ -15,7 +15,12 @@ import { DEMO, DEMO_NOW, FILE_RULES, HOSTILE, MIXED_NOW, mixedCoverageVariant, r
 
 interface JsonReport {
   rules: Array<{ ruleId: string }>;
-  findings: Array<{ ruleId: string; fingerprint: string; severity: Severity; resource: { account: string; type: string; id: string; arn?: string } }>;
+  findings: Array<{
+    ruleId: string;
+    fingerprint: string;
+    severity: Severity;
+    resource: { account: string; type: string; id: string; arn?: string };
+  }>;
 }
 
 describe('SARIF of the demo account, validated with the SARIF multitool and the GitHub rules', async () => {
@@ -35,7 +40,11 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
     expect(log.runs).toHaveLength(1);
     const run = log.runs[0]!;
     expect(run.automationDetails?.id).toBe('awsaudit/123456789012/');
-    expect(run.tool.driver).toMatchObject({ name: 'awsaudit', version: expect.any(String), informationUri: expect.stringMatching(/^https:/) });
+    expect(run.tool.driver).toMatchObject({
+      name: 'awsaudit',
+      version: expect.any(String),
+      informationUri: expect.stringMatching(/^https:/),
+    });
     expect(run.tool.driver.rules!.map((r) => r.id).sort()).toEqual(report.rules.map((r) => r.ruleId).sort());
     for (const rule of run.tool.driver.rules!) {
       expect(rule.shortDescription?.text).toBeTruthy();
@@ -62,10 +71,14 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
       expect(['error', 'warning', 'note']).toContain(result.level);
       expect(run.tool.driver.rules![result.ruleIndex!]!.id).toBe(result.ruleId);
       const location = result.locations![0]!;
-      expect(location.physicalLocation!.artifactLocation!.uri).toMatch(/^aws\/123456789012\/(global|ap-northeast-2|us-east-1)\/(account|cloudtrail|config|ec2|elbv2|iam|lambda|rds|s3)\/[^/]+$/);
+      expect(location.physicalLocation!.artifactLocation!.uri).toMatch(
+        /^aws\/123456789012\/(global|ap-northeast-2|us-east-1)\/(account|cloudtrail|config|ec2|elbv2|iam|lambda|rds|s3)\/[^/]+$/,
+      );
       expect(location.physicalLocation!.region!.startLine).toBe(1);
       const finding = report.findings.find((f) => f.fingerprint === result.partialFingerprints!['awsaudit/v1']);
-      expect(location.logicalLocations![0]!.fullyQualifiedName).toBe(finding!.resource.arn ?? `${finding!.resource.type}/123456789012/global/${finding!.resource.id}`);
+      expect(location.logicalLocations![0]!.fullyQualifiedName).toBe(
+        finding!.resource.arn ?? `${finding!.resource.type}/123456789012/global/${finding!.resource.id}`,
+      );
       expect(finding?.ruleId).toBe(result.ruleId);
       expect(result.partialFingerprints!.primaryLocationLineHash).toBe(finding!.fingerprint);
     }
@@ -79,7 +92,19 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
 describe('SARIF with file findings and hostile values', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'hostile.sarif');
-  const result = await runCli(['evaluate', '--snapshot', HOSTILE, '--rules', FILE_RULES, '--now', DEMO_NOW, '--format', 'sarif', '--output', `sarif=${file}`]);
+  const result = await runCli([
+    'evaluate',
+    '--snapshot',
+    HOSTILE,
+    '--rules',
+    FILE_RULES,
+    '--now',
+    DEMO_NOW,
+    '--format',
+    'sarif',
+    '--output',
+    `sarif=${file}`,
+  ]);
   const log = readJson<Sarif.Log>(file);
 
   it('validates with no error or warning', () => {
@@ -90,7 +115,9 @@ describe('SARIF with file findings and hostile values', async () => {
   it('file findings sit in their own run with file, line and column; paths are relative URIs', () => {
     expect(log.runs.map((r) => r.automationDetails?.id)).toEqual(['awsaudit/123456789012/', 'awsaudit/local/']);
     const local = log.runs[1]!;
-    const byUri = Object.fromEntries(local.results!.map((r) => [r.locations![0]!.physicalLocation!.artifactLocation!.uri, r.locations![0]!.physicalLocation!]));
+    const byUri = Object.fromEntries(
+      local.results!.map((r) => [r.locations![0]!.physicalLocation!.artifactLocation!.uri, r.locations![0]!.physicalLocation!]),
+    );
     // A path inside the working directory is repository-relative, percent-encoded.
     expect(byUri['notes/evil%22name%20%3Cb%3E.txt']).toMatchObject({ region: { startLine: 4, startColumn: 7 } });
     // A path outside it is relative to a declared root, never an absolute URI GitHub would reject.
@@ -99,9 +126,9 @@ describe('SARIF with file findings and hostile values', async () => {
   });
 
   it('hostile ids become valid, readable relative URIs', () => {
-    expect(cloudUri({ type: 'aws.iam.policy', account: '123456789012', region: 'global', id: 'arn:aws:iam::aws:policy/Admin Access' })).toBe(
-      'aws/123456789012/global/iam/arn:aws:iam::aws:policy%2FAdmin%20Access',
-    );
+    expect(
+      cloudUri({ type: 'aws.iam.policy', account: '123456789012', region: 'global', id: 'arn:aws:iam::aws:policy/Admin Access' }),
+    ).toBe('aws/123456789012/global/iam/arn:aws:iam::aws:policy%2FAdmin%20Access');
     expect(cloudUri({ type: 'aws.s3.bucket', account: '1', region: 'r', id: '..' })).toBe('aws/1/r/s3/%2E%2E');
     const uris = log.runs[0]!.results!.map((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri!);
     for (const uri of uris) expect(uri).toMatch(/^aws\/[A-Za-z0-9%._~:@!$&'()*+,;=-]+(\/[A-Za-z0-9%._~:@!$&'()*+,;=-]+){3}$/);
@@ -123,7 +150,11 @@ describe('GitHub limits', () => {
       id,
       account: '123456789012',
       region: 'us-east-1',
-      data: { GroupId: id, GroupName: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
+      data: {
+        GroupId: id,
+        GroupName: id,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
     });
     snapshot.resources = [
       ...Array.from({ length: 25_000 }, (_, i) => group(`sg-${String(i).padStart(17, '0')}`, 8080)),
@@ -133,9 +164,19 @@ describe('GitHub limits', () => {
     writeFileSync(snapFile, JSON.stringify(snapshot));
     const sarifFile = path.join(dir, 'many.sarif');
     const r = await runCli([
-      'evaluate', '--snapshot', snapFile, '--now', DEMO_NOW,
-      '--only', 'ec2-security-group-admin-ports-open,ec2-security-group-nonweb-port-open',
-      '--format', 'sarif,json', '--output', `sarif=${sarifFile}`, '--output-dir', dir,
+      'evaluate',
+      '--snapshot',
+      snapFile,
+      '--now',
+      DEMO_NOW,
+      '--only',
+      'ec2-security-group-admin-ports-open,ec2-security-group-nonweb-port-open',
+      '--format',
+      'sarif,json',
+      '--output',
+      `sarif=${sarifFile}`,
+      '--output-dir',
+      dir,
     ]);
     expect(r.code).toBe(1);
     const report = readJson<JsonReport>(path.join(dir, 'awsaudit.json'));
@@ -164,7 +205,9 @@ describe('GitHub limits', () => {
     expect(kept.length).toBeGreaterThan(0);
     const rank = (r: Sarif.Result) => SEVERITY_RANK[r.properties!.severity as Severity];
     const keptMin = Math.min(...kept.map(rank));
-    const dropped = full.runs[0]!.results!.filter((r) => !kept.some((k) => k.partialFingerprints!['awsaudit/v1'] === r.partialFingerprints!['awsaudit/v1']));
+    const dropped = full.runs[0]!.results!.filter(
+      (r) => !kept.some((k) => k.partialFingerprints!['awsaudit/v1'] === r.partialFingerprints!['awsaudit/v1']),
+    );
     expect(Math.max(...dropped.map(rank))).toBeLessThanOrEqual(keptMin);
     expect(cut.runs[0]!.properties).toMatchObject({ truncated: true, resultsOmitted: dropped.length });
     expect(notices.join('\n')).toContain('left out');
@@ -191,7 +234,19 @@ describe('GitHub limits', () => {
 
 describe('SARIF of a run with gaps, undecided and not-checked rules', async () => {
   const dir = tempDir();
-  const scan = await runCli(['evaluate', '--snapshot', mixedCoverageVariant(), '--now', MIXED_NOW, '--fail-on', 'none', '--format', 'sarif,json', '--output-dir', dir]);
+  const scan = await runCli([
+    'evaluate',
+    '--snapshot',
+    mixedCoverageVariant(),
+    '--now',
+    MIXED_NOW,
+    '--fail-on',
+    'none',
+    '--format',
+    'sarif,json',
+    '--output-dir',
+    dir,
+  ]);
   const sarifFile = path.join(dir, 'awsaudit.sarif');
   const log = readJson<Sarif.Log>(sarifFile);
   const report = readJson<{ rules: Array<{ ruleId: string; status: string; complete: boolean }> }>(path.join(dir, 'awsaudit.json'));
@@ -204,12 +259,19 @@ describe('SARIF of a run with gaps, undecided and not-checked rules', async () =
   it('lists the same not-checked and incomplete rules as the JSON report', () => {
     const run = log.runs[0]!;
     expect(run.properties?.notCheckedRules).toEqual(report.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId));
-    expect(run.properties?.incompleteRules).toEqual(report.rules.filter((r) => r.status === 'fail' || r.status === 'incomplete').filter((r) => !r.complete).map((r) => r.ruleId));
+    expect(run.properties?.incompleteRules).toEqual(
+      report.rules
+        .filter((r) => r.status === 'fail' || r.status === 'incomplete')
+        .filter((r) => !r.complete)
+        .map((r) => r.ruleId),
+    );
   });
 
-  it('a not-checked rule\'s notification names the type that was missing, not the rule\'s own', () => {
+  it("a not-checked rule's notification names the type that was missing, not the rule's own", () => {
     const notes = log.runs[0]!.invocations![0]!.toolConfigurationNotifications!;
     const trail = notes.find((n) => n.associatedRule?.id === 'cloudtrail-no-multi-region-trail')!;
-    expect(trail.message.text).toBe('Rule cloudtrail-no-multi-region-trail was not checked: resource type aws.cloudtrail.trail was not collected. This is not a pass.');
+    expect(trail.message.text).toBe(
+      'Rule cloudtrail-no-multi-region-trail was not checked: resource type aws.cloudtrail.trail was not collected. This is not a pass.',
+    );
   });
 });

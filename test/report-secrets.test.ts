@@ -52,7 +52,14 @@ describe('secrets from every source are kept out of every report (CLI, all four 
 
   const policyDocument = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/ci-key': inPolicy.keyId, 'aws:PrincipalTag/ci-secret': inPolicy.secret } } }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalTag/ci-key': inPolicy.keyId, 'aws:PrincipalTag/ci-secret': inPolicy.secret } },
+      },
+    ],
   });
   const events = [
     {
@@ -75,7 +82,21 @@ describe('secrets from every source are kept out of every report (CLI, all four 
   writeFileSync(eventsFile, JSON.stringify({ Records: events }));
 
   const out = path.join(dir, 'reports');
-  const r = await runCli(['evaluate', '--snapshot', snapshotFile, '--cloudtrail', eventsFile, '--now', '2026-11-21T09:00:00Z', '--format', 'text,json,sarif,html', '--output-dir', out, '--fail-on', 'none']);
+  const r = await runCli([
+    'evaluate',
+    '--snapshot',
+    snapshotFile,
+    '--cloudtrail',
+    eventsFile,
+    '--now',
+    '2026-11-21T09:00:00Z',
+    '--format',
+    'text,json,sarif,html',
+    '--output-dir',
+    out,
+    '--fail-on',
+    'none',
+  ]);
   const reports: Record<string, string> = {
     text: r.stdout,
     json: readFileSync(path.join(out, 'awsaudit.json'), 'utf8'),
@@ -123,7 +144,15 @@ describe('secrets from every source are kept out of every report (CLI, all four 
 describe('the sanitiser is applied by every formatter (an evaluation built in memory)', () => {
   const { keyId, secret } = pair();
   const review: Review = {
-    meta: { accounts: ['123456789012'], regions: ['us-east-1'], source: 'test', collectedAt: '2026-01-01T00:00:00Z', tool: { name: 'awsaudit', version: 'test' }, resourceTypes: ['aws.ec2.volume'], notes: [`note ${keyId}`] },
+    meta: {
+      accounts: ['123456789012'],
+      regions: ['us-east-1'],
+      source: 'test',
+      collectedAt: '2026-01-01T00:00:00Z',
+      tool: { name: 'awsaudit', version: 'test' },
+      resourceTypes: ['aws.ec2.volume'],
+      notes: [`note ${keyId}`],
+    },
     evaluatedAt: '2026-01-01T00:00:00.000Z',
     resourceCount: 1,
     findings: [
@@ -140,7 +169,16 @@ describe('the sanitiser is applied by every formatter (an evaluation built in me
       },
     ],
     rules: [],
-    gaps: [{ service: 'ec2', region: 'us-east-1', operation: 'DescribeVolumes', resourceTypes: ['aws.ec2.volume'], errorCode: 'X', message: `${keyId} ${secret}` }],
+    gaps: [
+      {
+        service: 'ec2',
+        region: 'us-east-1',
+        operation: 'DescribeVolumes',
+        resourceTypes: ['aws.ec2.volume'],
+        errorCode: 'X',
+        message: `${keyId} ${secret}`,
+      },
+    ],
     expiredSuppressions: [{ source: 'f#/suppressions/0', reason: `accepted ${secret}`, expires: '2025-01-01', matched: 0 }],
   } as unknown as Review;
 
@@ -174,7 +212,9 @@ describe('the sanitiser is applied by every formatter (an evaluation built in me
       ],
       gaps: [],
     } as Review;
-    const json = JSON.parse(FORMATS.json.formatter({ evaluation: withKey, rules: [], color: false })) as { findings: Array<{ message: string; remediation: { cli: string }; resource: { id: string } }> };
+    const json = JSON.parse(FORMATS.json.formatter({ evaluation: withKey, rules: [], color: false })) as {
+      findings: Array<{ message: string; remediation: { cli: string }; resource: { id: string } }>;
+    };
     expect(json.findings[0]!.resource.id).toBe(own);
     expect(json.findings[0]!.remediation.cli).toContain(`--access-key-id ${own} `);
     expect(json.findings[0]!.message).toBe(`Access key ${own} of user ci is 400 days old; ${maskKeyId(other)} was seen with it`);

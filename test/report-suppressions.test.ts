@@ -8,19 +8,33 @@ import { sarifProblems } from './support/sarif.js';
 import { readJson, tempDir } from './support/snapshots.js';
 
 interface Report {
-  findings: Array<{ ruleId: string; severity: string; resource: { id: string }; suppression?: { reason: string; source: string; expires?: string } }>;
+  findings: Array<{
+    ruleId: string;
+    severity: string;
+    resource: { id: string };
+    suppression?: { reason: string; source: string; expires?: string };
+  }>;
   summary: { findings: number; suppressed: number; bySeverity: Record<string, number> };
   expiredSuppressions: Array<{ source: string; expires: string; matched: number; reason: string }>;
 }
 
-const PUBLIC_BUCKET = { rule: 's3-bucket-public-acl', resource: 'ciw0707-*', reason: 'static website; content is public by design (TICKET-12)' };
+const PUBLIC_BUCKET = {
+  rule: 's3-bucket-public-acl',
+  resource: 'ciw0707-*',
+  reason: 'static website; content is public by design (TICKET-12)',
+};
 // The demo's other critical finding: SSH open on the group of an instance reachable from the internet.
-const OPEN_SSH = { rule: 'ec2-security-group-admin-ports-open', resource: 'sg-0a11c0ffee0000001', reason: 'instance retired this sprint (TICKET-31)' };
+const OPEN_SSH = {
+  rule: 'ec2-security-group-admin-ports-open',
+  resource: 'sg-0a11c0ffee0000001',
+  reason: 'instance retired this sprint (TICKET-31)',
+};
 
 /** A working directory holding the given files; the demo scan runs there (so .awsaudit-ignore.json is the default). */
 function workdir(files: Record<string, unknown>): string {
   const dir = tempDir('awsaudit-suppress-');
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return dir;
 }
 
@@ -43,18 +57,32 @@ describe('suppressions', () => {
     expect(r.code).toBe(0);
     const bucket = r.json.findings.find((f) => f.ruleId === 's3-bucket-public-acl')!;
     expect(bucket.suppression).toEqual({ reason: PUBLIC_BUCKET.reason, source: '.awsaudit-ignore.json#/suppressions/0' });
-    expect(r.json.findings.find((f) => f.ruleId === OPEN_SSH.rule)!.suppression).toEqual({ reason: OPEN_SSH.reason, source: '.awsaudit-ignore.json#/suppressions/1' });
+    expect(r.json.findings.find((f) => f.ruleId === OPEN_SSH.rule)!.suppression).toEqual({
+      reason: OPEN_SSH.reason,
+      source: '.awsaudit-ignore.json#/suppressions/1',
+    });
     // Every demo finding stays in the report; the suppressed ones no longer count.
     const total = r.json.findings.length;
     expect(total).toBe(23);
     expect(r.json.summary).toMatchObject({ findings: total - 2, suppressed: 2, bySeverity: { critical: 0 } });
-    expect(r.stdout).toMatch(/s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/);
+    expect(r.stdout).toMatch(
+      /s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/,
+    );
     expect(r.stdout).toContain('· 2 suppressed');
     const result = r.sarif.runs[0]!.results!.find((x) => x.ruleId === 's3-bucket-public-acl')!;
     expect(result.suppressions).toEqual([
-      { kind: 'external', status: 'accepted', justification: PUBLIC_BUCKET.reason, properties: { source: '.awsaudit-ignore.json#/suppressions/0' } },
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: PUBLIC_BUCKET.reason,
+        properties: { source: '.awsaudit-ignore.json#/suppressions/0' },
+      },
     ]);
-    expect(r.sarif.runs[0]!.results!.filter((x) => x.suppressions).map((x) => x.ruleId).sort()).toEqual([OPEN_SSH.rule, PUBLIC_BUCKET.rule]);
+    expect(
+      r.sarif.runs[0]!.results!.filter((x) => x.suppressions)
+        .map((x) => x.ruleId)
+        .sort(),
+    ).toEqual([OPEN_SSH.rule, PUBLIC_BUCKET.rule]);
     expect(sarifProblems(r.sarifFile)).toEqual([]);
     expect(r.html).toMatch(/<tbody class="finding is-suppressed" data-severity="critical"[^>]*data-state="suppressed"/);
     expect(r.html).toContain('Suppressed: static website; content is public by design (TICKET-12)');
@@ -67,10 +95,19 @@ describe('suppressions', () => {
     // The demo is evaluated at 2026-11-21T09:00Z: a suppression that expires that day (00:00 UTC) no longer applies.
     const expired = await scanIn(dir, ['--fail-on', 'critical']);
     expect(expired.code).toBe(1);
-    expect(expired.stderr).toContain('awsaudit: suppression .awsaudit-ignore.json#/suppressions/0 expired 2026-11-21 and no longer applies (1 finding(s) reported again)');
+    expect(expired.stderr).toContain(
+      'awsaudit: suppression .awsaudit-ignore.json#/suppressions/0 expired 2026-11-21 and no longer applies (1 finding(s) reported again)',
+    );
     expect(expired.json.findings.find((f) => f.ruleId === 's3-bucket-public-acl')!.suppression).toBeUndefined();
     expect(expired.json.expiredSuppressions).toEqual([
-      { source: '.awsaudit-ignore.json#/suppressions/0', rule: PUBLIC_BUCKET.rule, resource: PUBLIC_BUCKET.resource, reason: PUBLIC_BUCKET.reason, expires: '2026-11-21', matched: 1 },
+      {
+        source: '.awsaudit-ignore.json#/suppressions/0',
+        rule: PUBLIC_BUCKET.rule,
+        resource: PUBLIC_BUCKET.resource,
+        reason: PUBLIC_BUCKET.reason,
+        expires: '2026-11-21',
+        matched: 1,
+      },
     ]);
     expect(expired.stdout).toContain('Expired suppressions (1)');
     expect(expired.html).toContain('expired suppression(s)');
@@ -84,7 +121,9 @@ describe('suppressions', () => {
 
   it('suppressions in the config file and in --ignore-file both apply; patterns match the ARN, account and region', async () => {
     const dir = workdir({
-      'audit.json': { suppressions: [{ rule: 'iam-*', resource: 'arn:aws:iam::123456789012:user/django-*', reason: 'tracked in TICKET-7' }] },
+      'audit.json': {
+        suppressions: [{ rule: 'iam-*', resource: 'arn:aws:iam::123456789012:user/django-*', reason: 'tracked in TICKET-7' }],
+      },
       'accepted.json': {
         suppressions: [
           { rule: 'rds-instance-not-multi-az', account: '1234567890??', region: 'ap-northeast-*', reason: 'dev database' },
@@ -103,11 +142,27 @@ describe('suppressions', () => {
 
   it('a suppression without a reason, one that would match everything, a bad date or a missing file: exit 2, naming the place', async () => {
     const cases: Array<[Record<string, unknown>, string[], RegExp]> = [
-      [{ '.awsaudit-ignore.json': { suppressions: [{ rule: 's3-*' }] } }, [], /\.awsaudit-ignore\.json: \/suppressions\/0: missing required property "reason"/],
-      [{ '.awsaudit-ignore.json': { suppressions: [{ region: 'us-east-1', reason: 'too broad' }] } }, [], /\/suppressions\/0: needs "rule" or "resource"/],
-      [{ '.awsaudit-ignore.json': { suppressions: [{ rule: 'x', reason: 'r', expires: '2026-02-30' }] } }, [], /\/suppressions\/0\/expires: "2026-02-30" is not a valid date/],
+      [
+        { '.awsaudit-ignore.json': { suppressions: [{ rule: 's3-*' }] } },
+        [],
+        /\.awsaudit-ignore\.json: \/suppressions\/0: missing required property "reason"/,
+      ],
+      [
+        { '.awsaudit-ignore.json': { suppressions: [{ region: 'us-east-1', reason: 'too broad' }] } },
+        [],
+        /\/suppressions\/0: needs "rule" or "resource"/,
+      ],
+      [
+        { '.awsaudit-ignore.json': { suppressions: [{ rule: 'x', reason: 'r', expires: '2026-02-30' }] } },
+        [],
+        /\/suppressions\/0\/expires: "2026-02-30" is not a valid date/,
+      ],
       [{ '.awsaudit-ignore.json': '{ "suppressions": [' }, [], /\.awsaudit-ignore\.json: not valid JSON/],
-      [{ 'c.json': { suppressions: [{ resource: 'x', reason: '' }] } }, ['--config', 'c.json'], /c\.json: \/suppressions\/0\/reason: must match the pattern/],
+      [
+        { 'c.json': { suppressions: [{ resource: 'x', reason: '' }] } },
+        ['--config', 'c.json'],
+        /c\.json: \/suppressions\/0\/reason: must match the pattern/,
+      ],
       [{}, ['--ignore-file', 'nope.json'], /cannot read ignore file nope\.json/],
     ];
     for (const [files, args, message] of cases) {
@@ -121,7 +176,10 @@ describe('suppressions', () => {
   it('with a baseline and a suppression, only new, unsuppressed findings count', async () => {
     const dir = workdir({});
     const first = await scanIn(dir, ['--fail-on', 'none']);
-    writeFileSync(path.join(dir, 'baseline.json'), JSON.stringify({ ...first.json, findings: first.json.findings.filter((f) => f.ruleId !== 's3-bucket-public-acl') }));
+    writeFileSync(
+      path.join(dir, 'baseline.json'),
+      JSON.stringify({ ...first.json, findings: first.json.findings.filter((f) => f.ruleId !== 's3-bucket-public-acl') }),
+    );
     // The public bucket is "new" against this baseline: it counts ...
     expect((await scanIn(dir, ['--baseline', 'baseline.json', '--fail-on', 'critical'])).code).toBe(1);
     // ... unless it is suppressed.

@@ -23,7 +23,19 @@ interface Report {
 
 describe('the text, JSON and HTML reports of one run agree (failed, incomplete and not-checked rules at once)', async () => {
   const dir = tempDir();
-  const r = await runCli(['evaluate', '--snapshot', mixedCoverageVariant(), '--now', MIXED_NOW, '--fail-on', 'none', '--format', 'text,json,html', '--output-dir', dir]);
+  const r = await runCli([
+    'evaluate',
+    '--snapshot',
+    mixedCoverageVariant(),
+    '--now',
+    MIXED_NOW,
+    '--fail-on',
+    'none',
+    '--format',
+    'text,json,html',
+    '--output-dir',
+    dir,
+  ]);
   const json = readJson<Report>(path.join(dir, 'awsaudit.json'));
   const html = readFileSync(path.join(dir, 'awsaudit.html'), 'utf8');
   const c = json.summary.rules;
@@ -46,7 +58,10 @@ describe('the text, JSON and HTML reports of one run agree (failed, incomplete a
   });
 
   it('an incomplete rule is never "pass" in JSON; a clean pass is complete', () => {
-    expect(json.rules.find((x) => x.ruleId === 'ec2-security-group-all-traffic-open')).toMatchObject({ status: 'incomplete', complete: false });
+    expect(json.rules.find((x) => x.ruleId === 'ec2-security-group-all-traffic-open')).toMatchObject({
+      status: 'incomplete',
+      complete: false,
+    });
     for (const x of json.rules) if (x.status === 'pass') expect(x.complete, x.ruleId).toBe(true);
   });
 
@@ -59,7 +74,9 @@ describe('the text, JSON and HTML reports of one run agree (failed, incomplete a
   it('a rule that is not checked names the type that was missing, not its own type', () => {
     const rule = json.rules.find((x) => x.ruleId === 'cloudtrail-no-multi-region-trail')!;
     expect(rule).toMatchObject({ resource: 'aws.account', status: 'not-checked', missingTypes: ['aws.cloudtrail.trail'] });
-    expect(r.stdout).toMatch(/^Not checked \(a resource type it reads was not collected\): .*cloudtrail-no-multi-region-trail \[aws\.cloudtrail\.trail\]/m);
+    expect(r.stdout).toMatch(
+      /^Not checked \(a resource type it reads was not collected\): .*cloudtrail-no-multi-region-trail \[aws\.cloudtrail\.trail\]/m,
+    );
     expect(r.stdout).not.toContain('cloudtrail-no-multi-region-trail [aws.account]');
     expect(html).toContain('<code>cloudtrail-no-multi-region-trail</code> [aws.cloudtrail.trail]');
   });

@@ -23,7 +23,19 @@ function bigSnapshot(dir: string): string {
 
 /** A small, valid earlier report to stand for last night's run. */
 async function previousReport(dir: string): Promise<Buffer> {
-  const r = await runCli(['evaluate', '--snapshot', DEMO, '--only', 's3-bucket-public-acl', '--format', 'json', '--output-dir', dir, '--fail-on', 'none']);
+  const r = await runCli([
+    'evaluate',
+    '--snapshot',
+    DEMO,
+    '--only',
+    's3-bucket-public-acl',
+    '--format',
+    'json',
+    '--output-dir',
+    dir,
+    '--fail-on',
+    'none',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   return readFileSync(path.join(dir, 'awsaudit.json'));
 }
@@ -32,9 +44,17 @@ async function previousReport(dir: string): Promise<Buffer> {
  * Run the CLI writing its report into `outDir`; as soon as anything changes in that folder
  * (the write has begun), freeze the process, look at the folder, send `signal`, and let it go on.
  */
-function interruptMidWrite(args: string[], outDir: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; seenAtStop: string[] }> {
+function interruptMidWrite(
+  args: string[],
+  outDir: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; seenAtStop: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let seenAtStop: string[] = [];
     let sent = false;
@@ -58,14 +78,21 @@ function interruptMidWrite(args: string[], outDir: string, signal: NodeJS.Signal
 }
 
 describe('a signal during a report write', () => {
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`${signal} mid-write leaves the previous report whole and no other file, exits ${code}`, async () => {
       const work = tmp();
       const out = path.join(work, 'reports');
       mkdirSync(out);
       const before = await previousReport(out);
       const snapshot = bigSnapshot(work);
-      const r = await interruptMidWrite(['evaluate', '--snapshot', snapshot, '--format', 'json', '--output-dir', out, '--fail-on', 'none'], out, signal);
+      const r = await interruptMidWrite(
+        ['evaluate', '--snapshot', snapshot, '--format', 'json', '--output-dir', out, '--fail-on', 'none'],
+        out,
+        signal,
+      );
       // The write had begun when the signal came (the folder changed), and the process was still there to handle it.
       expect(r.seenAtStop.length).toBeGreaterThan(0);
       expect({ code: r.code, signal: r.signal }).toEqual({ code, signal: null });
@@ -130,7 +157,11 @@ describe('a full disk', () => {
     expect(r.stderr).toMatch(/awsaudit: cannot write reports\/awsaudit\.(json|sarif): no space left on device/);
     expect(r.stderr).not.toContain('internal error');
     expect(r.stderr).not.toMatch(STACK_LINE);
-    const entries = r.stdout.split('\n').filter((l) => l.startsWith('entry=')).map((l) => l.slice(6)).filter((e) => e !== '.' && e !== '..');
+    const entries = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('entry='))
+      .map((l) => l.slice(6))
+      .filter((e) => e !== '.' && e !== '..');
     expect(entries).toEqual(['awsaudit.json']);
     expect(readFileSync(path.join(work, 'after.json')).equals(before)).toBe(true);
   });
@@ -156,7 +187,11 @@ describe('a full disk', () => {
     expect(r.stdout).toContain('exit=2');
     expect(r.stderr).toMatch(/awsaudit: cannot write \S*snap\.json: no space left on device/);
     expect(r.stderr).not.toContain('internal error');
-    const entries = r.stdout.split('\n').filter((l) => l.startsWith('entry=')).map((l) => l.slice(6)).filter((e) => e !== '.' && e !== '..');
+    const entries = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('entry='))
+      .map((l) => l.slice(6))
+      .filter((e) => e !== '.' && e !== '..');
     expect(entries).toEqual(['snap.json']);
     expect(readFileSync(path.join(work, 'after.json'), 'utf8')).toBe('{"previous": true}\n');
   });
@@ -223,11 +258,18 @@ describe('a closed stdout', () => {
   it('the same through a shell pipe into `head -1`', () => {
     const dir = tmp();
     copyFileSync(DEMO, path.join(dir, 'demo.json'));
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" evaluate --snapshot demo.json --now 2026-11-21T09:00:00Z --format sarif --output sarif=- --fail-on none | head -1; echo "exit=\${PIPESTATUS[0]}"`], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" evaluate --snapshot demo.json --now 2026-11-21T09:00:00Z --format sarif --output sarif=- --fail-on none | head -1; echo "exit=\${PIPESTATUS[0]}"`,
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     expect(r.stdout).toBe('{\nexit=0\n');
     expect(r.stderr).toBe('');
   });

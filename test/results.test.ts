@@ -11,13 +11,25 @@ const ACCOUNT = '123456789012';
 const NOW = { now: new Date('2026-06-01T00:00:00Z') };
 
 const { rules: files } = await loadRuleFiles([BUILTIN_RULES_DIR]);
-const rule = (id: string): CompiledRule => compileRule(files.find((f) => f.definition.id === id)!, undefined, 'test').rule!;
+const rule = (id: string): CompiledRule =>
+  compileRule(
+    files.find((f) => f.definition.id === id)!,
+    undefined,
+    'test',
+  ).rule!;
 
 function snapshot(resources: Resource[], resourceTypes: string[], gaps: CoverageGap[] = []): Snapshot {
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
-    meta: { accounts: [ACCOUNT], regions: ['us-east-1'], collectedAt: '2026-06-01T00:00:00Z', tool: { name: 'awsaudit', version: 'test' }, source: 'fixture', resourceTypes },
+    meta: {
+      accounts: [ACCOUNT],
+      regions: ['us-east-1'],
+      collectedAt: '2026-06-01T00:00:00Z',
+      tool: { name: 'awsaudit', version: 'test' },
+      source: 'fixture',
+      resourceTypes,
+    },
     resources,
     gaps,
   };
@@ -32,18 +44,46 @@ const db = (id: string, multiAz: boolean): Resource => ({
 });
 
 describe('rule status', () => {
-  it('not checked names the types that were missing: the required type, not the rule\'s own', () => {
-    const account: Resource = { type: 'aws.account', id: ACCOUNT, account: ACCOUNT, region: 'global', data: { AccountId: ACCOUNT, Regions: ['us-east-1'] } };
-    const result = evaluate(snapshot([account], ['aws.account']), [rule('cloudtrail-no-multi-region-trail'), rule('rds-instance-not-multi-az')], NOW);
+  it("not checked names the types that were missing: the required type, not the rule's own", () => {
+    const account: Resource = {
+      type: 'aws.account',
+      id: ACCOUNT,
+      account: ACCOUNT,
+      region: 'global',
+      data: { AccountId: ACCOUNT, Regions: ['us-east-1'] },
+    };
+    const result = evaluate(
+      snapshot([account], ['aws.account']),
+      [rule('cloudtrail-no-multi-region-trail'), rule('rds-instance-not-multi-az')],
+      NOW,
+    );
     const byId = Object.fromEntries(result.rules.map((r) => [r.ruleId, r]));
-    expect(byId['cloudtrail-no-multi-region-trail']).toMatchObject({ resource: 'aws.account', status: 'not-checked', missingTypes: ['aws.cloudtrail.trail'], complete: false });
+    expect(byId['cloudtrail-no-multi-region-trail']).toMatchObject({
+      resource: 'aws.account',
+      status: 'not-checked',
+      missingTypes: ['aws.cloudtrail.trail'],
+      complete: false,
+    });
     expect(byId['rds-instance-not-multi-az']).toMatchObject({ status: 'not-checked', missingTypes: ['aws.rds.db-instance'] });
   });
 
   it('no finding but a gap on the rule\'s type is "incomplete", not "pass"; with the type read whole it is "pass"', () => {
-    const gap: CoverageGap = { service: 'rds', region: 'eu-west-1', operation: 'DescribeDBInstances', resourceTypes: ['aws.rds.db-instance'], errorCode: 'AccessDenied', message: 'denied' };
+    const gap: CoverageGap = {
+      service: 'rds',
+      region: 'eu-west-1',
+      operation: 'DescribeDBInstances',
+      resourceTypes: ['aws.rds.db-instance'],
+      errorCode: 'AccessDenied',
+      message: 'denied',
+    };
     const withGap = evaluate(snapshot([db('a', true)], ['aws.rds.db-instance'], [gap]), [rule('rds-instance-not-multi-az')], NOW);
-    expect(withGap.rules[0]).toMatchObject({ status: 'incomplete', complete: false, passed: 1, missingTypes: [], gaps: [{ operation: 'DescribeDBInstances' }] });
+    expect(withGap.rules[0]).toMatchObject({
+      status: 'incomplete',
+      complete: false,
+      passed: 1,
+      missingTypes: [],
+      gaps: [{ operation: 'DescribeDBInstances' }],
+    });
     const whole = evaluate(snapshot([db('a', true)], ['aws.rds.db-instance']), [rule('rds-instance-not-multi-az')], NOW);
     expect(whole.rules[0]).toMatchObject({ status: 'pass', complete: true, passed: 1 });
     // A failing rule stays "fail" with a gap, and says it is incomplete.
@@ -54,7 +94,11 @@ describe('rule status', () => {
 
 describe('findings of a run', () => {
   it('a resource listed twice is one finding, and its rule counts it once', () => {
-    const result = evaluate(snapshot([db('b', false), db('a', true), db('b', false)], ['aws.rds.db-instance']), [rule('rds-instance-not-multi-az')], NOW);
+    const result = evaluate(
+      snapshot([db('b', false), db('a', true), db('b', false)], ['aws.rds.db-instance']),
+      [rule('rds-instance-not-multi-az')],
+      NOW,
+    );
     expect(result.findings.map((f) => f.resource.id)).toEqual(['b']);
     expect(result.rules[0]).toMatchObject({ evaluated: 2, failed: 1, passed: 1 });
   });
@@ -62,9 +106,24 @@ describe('findings of a run', () => {
   it('the parts of several sources are joined, deduplicated and sorted in one order', () => {
     const rds = rule('rds-instance-not-multi-az');
     const one = evaluateResources(snapshot([db('z', false), db('m', false)], ['aws.rds.db-instance']), [rds], NOW);
-    const other = evaluateResources(snapshot([db('a', false), db('m', false)], ['aws.rds.db-instance']), [rule('rds-instance-not-multi-az')], NOW);
-    const built = buildResults([one, { tallies: other.tallies.map((t) => ({ ...t, rule: { ...t.rule, id: 'copy-of-rds' } as CompiledRule })), findings: other.findings.map((f) => ({ ...f, ruleId: 'copy-of-rds', fingerprint: fingerprintOf('copy-of-rds', f.resource) })) }]);
-    expect(built.findings.map((f) => `${f.ruleId} ${f.resource.id}`)).toEqual(['copy-of-rds a', 'copy-of-rds m', 'rds-instance-not-multi-az m', 'rds-instance-not-multi-az z']);
+    const other = evaluateResources(
+      snapshot([db('a', false), db('m', false)], ['aws.rds.db-instance']),
+      [rule('rds-instance-not-multi-az')],
+      NOW,
+    );
+    const built = buildResults([
+      one,
+      {
+        tallies: other.tallies.map((t) => ({ ...t, rule: { ...t.rule, id: 'copy-of-rds' } })),
+        findings: other.findings.map((f) => ({ ...f, ruleId: 'copy-of-rds', fingerprint: fingerprintOf('copy-of-rds', f.resource) })),
+      },
+    ]);
+    expect(built.findings.map((f) => `${f.ruleId} ${f.resource.id}`)).toEqual([
+      'copy-of-rds a',
+      'copy-of-rds m',
+      'rds-instance-not-multi-az m',
+      'rds-instance-not-multi-az z',
+    ]);
     expect(built.findings).toEqual([...built.findings].sort(compareFindings));
     expect(built.rules.map((r) => r.ruleId)).toEqual(['copy-of-rds', 'rds-instance-not-multi-az']);
   });

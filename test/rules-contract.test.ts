@@ -14,9 +14,12 @@ import { ROOT, runCliInProcess as runCli } from './support/cli.js';
 const USER_RULES = path.join('test', 'fixtures', 'user-rules');
 const { rules: builtin } = await loadRuleFiles([BUILTIN_RULES_DIR]);
 const rule = (id: string): RuleFile => builtin.find((r) => r.definition.id === id)!;
-const withFail = (r: RuleFile, fail: FailCase[]): RuleFile => ({ ...r, definition: { ...r.definition, tests: { ...r.definition.tests, fail } } });
+const withFail = (r: RuleFile, fail: FailCase[]): RuleFile => ({
+  ...r,
+  definition: { ...r.definition, tests: { ...r.definition.tests, fail } },
+});
 
-describe('a user\'s own rules', () => {
+describe("a user's own rules", () => {
   it('take a free-form source and any compliance framework, and validate', async () => {
     const d = JSON.parse(readFileSync(path.join(ROOT, USER_RULES, 'network', 'net-ssh-from-internet.json'), 'utf8')) as RuleDefinition;
     expect(d.source).toEqual(['SEC-42']);
@@ -32,12 +35,18 @@ describe('a user\'s own rules', () => {
     const r = await runCli(['scan', '--demo', '--rules', USER_RULES, '--format', 'json,sarif', '--output-dir', out, '--fail-on', 'none']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as { findings: Array<{ ruleId: string; message: string; resource: { id: string } }> };
+    const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as {
+      findings: Array<{ ruleId: string; message: string; resource: { id: string } }>;
+    };
     const mine = report.findings.filter((f) => f.ruleId === 'net-ssh-from-internet');
-    expect(mine.map((f) => [f.resource.id, f.message])).toEqual([['sg-0a11c0ffee0000001', 'Security group launch-wizard-1 (sg-0a11c0ffee0000001) admits SSH from 0.0.0.0/0.']]);
+    expect(mine.map((f) => [f.resource.id, f.message])).toEqual([
+      ['sg-0a11c0ffee0000001', 'Security group launch-wizard-1 (sg-0a11c0ffee0000001) admits SSH from 0.0.0.0/0.'],
+    ]);
     // The built-in rules still ran beside it.
     expect(report.findings.some((f) => f.ruleId === 'ec2-security-group-admin-ports-open')).toBe(true);
-    const sarif = JSON.parse(readFileSync(path.join(out, 'awsaudit.sarif'), 'utf8')) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; properties: { source?: string[] } }> } } }> };
+    const sarif = JSON.parse(readFileSync(path.join(out, 'awsaudit.sarif'), 'utf8')) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string; properties: { source?: string[] } }> } } }>;
+    };
     const descriptor = sarif.runs[0]!.tool.driver.rules.find((d) => d.id === 'net-ssh-from-internet');
     expect(descriptor?.properties.source).toEqual(['SEC-42']);
   });
@@ -48,12 +57,17 @@ describe('a user\'s own rules', () => {
     const section = r.stdout.slice(r.stdout.indexOf('### net-ssh-from-internet'));
     expect(section).toContain('- Source: SEC-42\n');
     expect(section).toContain('- Compliance: internal NET-7\n');
-    expect(r.stdout).toMatch(/\| \[net-ssh-from-internet\]\(#net-ssh-from-internet\) \| high \| security \| `aws\.ec2\.security-group` \| SEC-42 \|/);
+    expect(r.stdout).toMatch(
+      /\| \[net-ssh-from-internet\]\(#net-ssh-from-internet\) \| high \| security \| `aws\.ec2\.security-group` \| SEC-42 \|/,
+    );
   });
 
   it('need no source at all', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-no-source-'));
-    const d = JSON.parse(readFileSync(path.join(ROOT, USER_RULES, 'network', 'net-ssh-from-internet.json'), 'utf8')) as Record<string, unknown>;
+    const d = JSON.parse(readFileSync(path.join(ROOT, USER_RULES, 'network', 'net-ssh-from-internet.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     delete d.source;
     writeFileSync(path.join(dir, 'net-ssh-from-internet.json'), JSON.stringify(d));
     const { rules, problems } = await loadRuleFiles([dir]);
@@ -105,11 +119,13 @@ describe('rule cases pin their output', () => {
   });
 
   it('a /regex/ pin matches anywhere in the text; a wrong command fails the case', () => {
-    const results = testRule(withFail(volume, [
-      { ...first, message: '/not attached to any instance; about \\$8\\/month/' },
-      { ...first, message: '/about \\$9\\/month/' },
-      { ...first, cli: first.cli!.replace('delete-volume', 'detach-volume') },
-    ]));
+    const results = testRule(
+      withFail(volume, [
+        { ...first, message: '/not attached to any instance; about \\$8\\/month/' },
+        { ...first, message: '/about \\$9\\/month/' },
+        { ...first, cli: first.cli!.replace('delete-volume', 'detach-volume') },
+      ]),
+    );
     expect(results.slice(0, 3).map((r) => r.ok)).toEqual([true, false, false]);
     expect(results[1]!.reason).toMatch(/^message does not match \/about \\\$9\\\/month\/:\n {4}actual: {3}EBS volume/);
     expect(results[2]!.reason).toMatch(/^command differs at character \d+:/);
@@ -125,8 +141,13 @@ describe('rule cases pin their output', () => {
     // The shape of the bug the pins catch: a message that reads a fact that is not there.
     const admin = rule('ec2-security-group-admin-ports-open');
     const range = admin.definition.tests.fail.find((c) => c.name.startsWith('a port range 20-30'))!;
-    expect(range.message).toBe('Security group range (case-4) allows tcp/20-30 from 0.0.0.0/0, a range that includes administration port(s) 22.');
-    const broken: RuleFile = { ...admin, definition: { ...admin.definition, message: admin.definition.message.replaceAll('match.adminPorts', 'match.missingPorts') } };
+    expect(range.message).toBe(
+      'Security group range (case-4) allows tcp/20-30 from 0.0.0.0/0, a range that includes administration port(s) 22.',
+    );
+    const broken: RuleFile = {
+      ...admin,
+      definition: { ...admin.definition, message: admin.definition.message.replaceAll('match.adminPorts', 'match.missingPorts') },
+    };
     const results = testRule(broken).filter((r) => r.expect === 'fail');
     expect(results.find((r) => r.name === range.name)!.ok).toBe(false);
   });
@@ -138,7 +159,10 @@ describe('rule cases pin their output', () => {
       { IpProtocol: 'icmp', FromPort: 3, ToPort: 4, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
       { IpProtocol: '6', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
     ]);
-    expect(all).toMatchObject({ adminPorts: [22, 3389], databasePorts: [1433, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001, 8086, 9042, 9200, 9300, 11211, 27017, 27018, 28015] });
+    expect(all).toMatchObject({
+      adminPorts: [22, 3389],
+      databasePorts: [1433, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001, 8086, 9042, 9200, 9300, 11211, 27017, 27018, 28015],
+    });
     expect(range).toMatchObject({ adminPorts: [22, 3389], databasePorts: [1433, 1521, 2483, 2484, 3306] });
     expect(icmp).toMatchObject({ adminPorts: [], databasePorts: [] });
     expect(single).toMatchObject({ adminPorts: [], databasePorts: [] });
@@ -165,7 +189,17 @@ describe('regular expressions cannot stall a run', () => {
   });
 
   it('accepts the everyday expressions', () => {
-    for (const re of ['^aurora', 'AKIA[0-9A-Z]{16}', '^\\d{1,3}(\\.\\d{1,3}){3}$', '(\\d{1,3}\\.){3}\\d{1,3}', '^.*foo', '^[^@]+@[^@]+$', 'prod|staging', '^(?:sg|vpc)-[0-9a-f]+$', '(FullAccess|^AdministratorAccess)$']) {
+    for (const re of [
+      '^aurora',
+      'AKIA[0-9A-Z]{16}',
+      '^\\d{1,3}(\\.\\d{1,3}){3}$',
+      '(\\d{1,3}\\.){3}\\d{1,3}',
+      '^.*foo',
+      '^[^@]+@[^@]+$',
+      'prod|staging',
+      '^(?:sg|vpc)-[0-9a-f]+$',
+      '(FullAccess|^AdministratorAccess)$',
+    ]) {
       expect(regexProblem(re), re).toBeUndefined();
     }
   });
@@ -174,7 +208,9 @@ describe('regular expressions cannot stall a run', () => {
     const dir = path.join('test', 'fixtures', 'redos-rules');
     const test = await runCli(['rules', 'test', '--rules', dir], { timeoutMs: 30_000 });
     expect(test.code).toBe(2);
-    expect(test.stderr).toContain(`${path.join(dir, 'tag-value-pattern.json')}: /condition/value: regular expression "^(a|aa)+$" can take exponential time`);
+    expect(test.stderr).toContain(
+      `${path.join(dir, 'tag-value-pattern.json')}: /condition/value: regular expression "^(a|aa)+$" can take exponential time`,
+    );
     const scan = await runCli(['scan', '--demo', '--rules', dir, '--format', 'json', '--output', 'json=/dev/null'], { timeoutMs: 30_000 });
     expect(scan.code).toBe(2);
     expect(scan.stderr).toContain('can take exponential time');
@@ -201,7 +237,8 @@ describe('regular expressions cannot stall a run', () => {
     const hostile = '"Action":['.repeat(48_000);
     const adminAtEnd = `${hostile}"Action": ["*"]`;
     expect(hostile.length).toBeGreaterThanOrEqual(480_000);
-    const outcome = (doc: string) => runCase(admin, { ...put, data: { ...put.data, requestParameters: { ...params, policyDocument: doc } } }, 0);
+    const outcome = (doc: string) =>
+      runCase(admin, { ...put, data: { ...put.data, requestParameters: { ...params, policyDocument: doc } } }, 0);
     expect(outcome(hostile)).toMatchObject({ findings: [] });
     const found = outcome(adminAtEnd);
     expect('findings' in found && found.findings.map((f) => f.severity)).toEqual(['critical']);

@@ -84,10 +84,16 @@ describe('shipped rules', () => {
       });
       it('pins the message of its first fail case, and its command in a fail case when it has one', () => {
         expect(d.tests.fail[0]!.message, 'the first fail case gives "message"').toBeTypeOf('string');
-        if (d.remediation.cli) expect(d.tests.fail.some((c) => typeof c.cli === 'string'), 'a fail case gives "cli"').toBe(true);
+        if (d.remediation.cli)
+          expect(
+            d.tests.fail.some((c) => typeof c.cli === 'string'),
+            'a fail case gives "cli"',
+          ).toBe(true);
       });
       it('speaks to the reader about their own account, not of where the rule came from', () => {
-        const found = ruleTexts(d).filter(([, text]) => originTalk(text)).map(([where, text]) => `${where}: ${text}`);
+        const found = ruleTexts(d)
+          .filter(([, text]) => originTalk(text))
+          .map(([where, text]) => `${where}: ${text}`);
         expect(found).toEqual([]);
       });
       it('has at least one must-fail and one must-pass case', () => {
@@ -123,13 +129,13 @@ describe('user docs, help texts and the demo', () => {
       expect(found).toEqual([]);
     });
   }
-  it('the demo snapshot\'s notes (shown in every report of `scan --demo`) do not either', () => {
+  it("the demo snapshot's notes (shown in every report of `scan --demo`) do not either", () => {
     const demo = JSON.parse(readFileSync(path.join(ROOT, 'demo', 'demo-account.snapshot.json'), 'utf8')) as { meta: { notes?: string[] } };
     expect(demo.meta.notes?.length).toBeGreaterThan(0);
     expect((demo.meta.notes ?? []).filter((n) => notesTalk(n))).toEqual([]);
   });
   it('the check itself finds origin talk', () => {
-    expect(originTalk("The notes opened SSH to the world")).toBeDefined();
+    expect(originTalk('The notes opened SSH to the world')).toBeDefined();
     expect(originTalk("as in the notes' Dockerfile")).toBeDefined();
     expect(originTalk('see warning B3')).toBeDefined();
     expect(originTalk('keys pasted into plain-text notes')).toBeUndefined();
@@ -157,7 +163,9 @@ describe('the rule tester itself', () => {
     const results = testRule(swapped);
     const wrong = results.filter((r) => !r.ok);
     expect(wrong.map((r) => r.reason)).toEqual([
-      ...unknown.map(() => 'expected a pass, the rule left it undecided (unknownWhen matched, or the data has none of the fields the rule decides on)'),
+      ...unknown.map(
+        () => 'expected a pass, the rule left it undecided (unknownWhen matched, or the data has none of the fields the rule decides on)',
+      ),
       ...pass.map(() => 'expected undecided, the rule passed it (unknownWhen did not match)'),
       ...fail.map((c) => expect.stringMatching(/^expected no finding, got: /) as unknown as string),
     ]);

@@ -27,7 +27,11 @@ describe('awsaudit rules validate on broken rules', async () => {
     ['empty-source.json', '/source/1', /must NOT have fewer than 1 characters/],
     ['slow-regex.json', '/condition/value', /"\^\(\\\\w\+\\\\s\?\)\*\$" can take exponential time/],
     ['bad-pin.json', '/tests/fail/0/message', /Invalid regular expression: \/\(unclosed\/u/],
-    ['ec2-volume-unattached.json', '/id', /rule id "ec2-volume-unattached" is taken by the built-in rule rules\/ec2\/ec2-volume-unattached\.json/],
+    [
+      'ec2-volume-unattached.json',
+      '/id',
+      /rule id "ec2-volume-unattached" is taken by the built-in rule rules\/ec2\/ec2-volume-unattached\.json/,
+    ],
     ['id-mismatch.json', '/id', /differs from the file name "id-mismatch"/],
     ['invalid-json.json', '/', /not valid JSON \(line 4, column 3\)/],
   ];

@@ -2,7 +2,14 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeUserData, userDataSecrets, USER_DATA_MAX_BYTES } from '../src/services/ec2/user-data.js';
 import { maskKeyId as maskInFiles } from '../src/secrets/access-key-id.js';
-import { detectTextSecrets, detectVariableSecrets, findAccessKeyIds, findSecretAccessKeys, isSecretNamedVariable, maskKeyId } from '../src/secrets/detect.js';
+import {
+  detectTextSecrets,
+  detectVariableSecrets,
+  findAccessKeyIds,
+  findSecretAccessKeys,
+  isSecretNamedVariable,
+  maskKeyId,
+} from '../src/secrets/detect.js';
 import { keyIdFor, randomSecret } from './support/keys.js';
 
 // AWS's documented example keys: placeholders, never findings. Real-shaped keys are made at run time.
@@ -15,7 +22,7 @@ describe('secret detection (one definition for Lambda, user data and files)', ()
   const tmp = keyIdFor(ACCOUNT, 'ASIA');
   const secret = randomSecret();
 
-  it('finds credential key ids (AKIA, ASIA, ...), not longer or lower-case look-alikes, and not AWS\'s documented examples', () => {
+  it("finds credential key ids (AKIA, ASIA, ...), not longer or lower-case look-alikes, and not AWS's documented examples", () => {
     const found = findAccessKeyIds(`id=${id} tmp ${tmp} x ${id}X ${id.toLowerCase()} ${EXAMPLE_ID} ASIAI44QH8DHBEXAMPLE`);
     expect(found.map((k) => [k.keyId, k.keyPrefix, k.keyKind])).toEqual([
       [id, 'AKIA', 'access-key'],
@@ -44,14 +51,24 @@ describe('secret detection (one definition for Lambda, user data and files)', ()
     expect(isSecretNamedVariable('DB_PASSWORD', '')).toBe(false);
     expect(isSecretNamedVariable('DB_PASSWORD_SECRET_ARN', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db')).toBe(false);
     expect(isSecretNamedVariable('DB_PASSWORD', 'arn:aws:ssm:us-east-1:123456789012:parameter/db')).toBe(false);
-    expect(isSecretNamedVariable('DB_PASSWORD', '$(aws ssm get-parameter --name /db --with-decryption --query Parameter.Value --output text)')).toBe(false);
+    expect(
+      isSecretNamedVariable('DB_PASSWORD', '$(aws ssm get-parameter --name /db --with-decryption --query Parameter.Value --output text)'),
+    ).toBe(false);
     expect(isSecretNamedVariable('AWS_SECRET_ACCESS_KEY', EXAMPLE_SECRET)).toBe(false);
     expect(isSecretNamedVariable('TOKEN_TTL', '3600')).toBe(false);
     expect(isSecretNamedVariable('LOG_LEVEL', 'debug')).toBe(false);
   });
 
   it('detectVariableSecrets (Lambda) reports kinds and masked ids, never a value; documented examples are not findings', () => {
-    const vars = { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret, DB_PASSWORD: 'hunter2', CONFIG: `key ${id}`, LOG_LEVEL: 'debug', EXAMPLE_KEY_ID: EXAMPLE_ID, EXAMPLE_SECRET_KEY: EXAMPLE_SECRET };
+    const vars = {
+      AWS_ACCESS_KEY_ID: id,
+      AWS_SECRET_ACCESS_KEY: secret,
+      DB_PASSWORD: 'hunter2',
+      CONFIG: `key ${id}`,
+      LOG_LEVEL: 'debug',
+      EXAMPLE_KEY_ID: EXAMPLE_ID,
+      EXAMPLE_SECRET_KEY: EXAMPLE_SECRET,
+    };
     const found = detectVariableSecrets(vars);
     const masked = `${id.slice(0, 4)}…${id.slice(-4)}`;
     expect(found).toEqual([
@@ -65,7 +82,11 @@ describe('secret detection (one definition for Lambda, user data and files)', ()
   });
 
   it('detectTextSecrets (user data): key id and its secret, private keys, secret-named assignments, each with its line; examples and references are not findings', () => {
-    const pem = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB', '-----END RSA PRIVATE KEY-----'];
+    const pem = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB',
+      '-----END RSA PRIVATE KEY-----',
+    ];
     const script = [
       '#!/bin/bash',
       `export AWS_ACCESS_KEY_ID=${id}`,
@@ -90,7 +111,9 @@ describe('secret detection (one definition for Lambda, user data and files)', ()
   });
 
   it('a secret access key on its own line of a credentials file or cloud-config is found without its key id', () => {
-    expect(detectTextSecrets(['[default]', `aws_secret_access_key = ${secret}`].join('\n'))).toEqual([{ line: 2, kind: 'aws-secret-access-key', variable: 'aws_secret_access_key' }]);
+    expect(detectTextSecrets(['[default]', `aws_secret_access_key = ${secret}`].join('\n'))).toEqual([
+      { line: 2, kind: 'aws-secret-access-key', variable: 'aws_secret_access_key' },
+    ]);
   });
 });
 

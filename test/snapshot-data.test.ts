@@ -23,16 +23,31 @@ const tmp = tempDirs('awsaudit-data-');
 
 interface Report {
   findings: Array<{ ruleId: string; resource: { id: string }; fingerprint: string }>;
-  rules: Array<{ ruleId: string; status: string; evaluated: number; failed: number; passed: number; undecided: number; undecidedResources: string[]; gaps: Array<{ operation: string; errorCode: string }> }>;
+  rules: Array<{
+    ruleId: string;
+    status: string;
+    evaluated: number;
+    failed: number;
+    passed: number;
+    undecided: number;
+    undecidedResources: string[];
+    gaps: Array<{ operation: string; errorCode: string }>;
+  }>;
   scan: { notes: string[] };
 }
 
-const evaluateFile = (file: string, ...more: string[]) => runCli(['evaluate', '--snapshot', file, '--now', DEMO_NOW, '--format', 'json', '--output', 'json=-', '--fail-on', 'none', ...more]);
+const evaluateFile = (file: string, ...more: string[]) =>
+  runCli(['evaluate', '--snapshot', file, '--now', DEMO_NOW, '--format', 'json', '--output', 'json=-', '--fail-on', 'none', ...more]);
 
 const indexOf = (s: SnapshotDoc, predicate: (r: SnapshotResource) => boolean) => s.resources.findIndex(predicate);
 
 /** An instance item wrapped back into the reservation DescribeInstances returns it in. */
-const reservation = (instance: Record<string, unknown>) => ({ ReservationId: 'r-0123456789abcdef0', OwnerId: '123456789012', Groups: [], Instances: [instance] });
+const reservation = (instance: Record<string, unknown>) => ({
+  ReservationId: 'r-0123456789abcdef0',
+  OwnerId: '123456789012',
+  Groups: [],
+  Instances: [instance],
+});
 
 const CREDENTIAL_REPORT_CSV =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active\n' +
@@ -77,7 +92,9 @@ describe('evaluate refuses a snapshot file that as a whole does not have the sha
     }, tmp());
     const r = await evaluateFile(file);
     expectUserError(r);
-    expect(r.stderr).toContain(`/resources/${at}/type: "aws.ec2.securitygroup" is not a resource type awsaudit knows (did you mean "aws.ec2.security-group"?); 5 resource(s) have it`);
+    expect(r.stderr).toContain(
+      `/resources/${at}/type: "aws.ec2.securitygroup" is not a resource type awsaudit knows (did you mean "aws.ec2.security-group"?); 5 resource(s) have it`,
+    );
     // Without the check, the security-group rules would see no group at all and report "pass".
   });
 
@@ -115,7 +132,9 @@ describe('one malformed resource among good ones does not stop the audit: it is 
       expect(rule.status, rule.ruleId).not.toBe('pass');
     }
     expect(report.scan.notes).toContainEqual(
-      expect.stringContaining(`1 aws.ec2.security-group resource(s) do not have the shape of their type and were not evaluated (undecided for the 4 rule(s) over aws.ec2.security-group, not passed): aws.ec2.security-group "sg-0a11c0ffee0000003" at /resources/${at}/data/GroupName: must be text, not 5`),
+      expect.stringContaining(
+        `1 aws.ec2.security-group resource(s) do not have the shape of their type and were not evaluated (undecided for the 4 rule(s) over aws.ec2.security-group, not passed): aws.ec2.security-group "sg-0a11c0ffee0000003" at /resources/${at}/data/GroupName: must be text, not 5`,
+      ),
     );
     // Every other resource is evaluated as before: the same findings, but for the set-aside group's.
     const others = (rep: Report) => rep.findings.filter((f) => f.resource.id !== 'sg-0a11c0ffee0000003').map((f) => f.fingerprint);
@@ -137,7 +156,9 @@ describe('one malformed resource among good ones does not stop the audit: it is 
     const group = rule('ec2-security-group-admin-ports-open');
     expect(group.gaps).toContainEqual({ region: 'ap-northeast-2', operation: 'aws.ec2.instance data', errorCode: INVALID_DATA });
     expect(group.status).not.toBe('pass');
-    expect(report.scan.notes.some((n) => n.includes('"i-0d1a2b3c4d5e60001" at /resources/') && n.includes('/data/InstanceId: missing'))).toBe(true);
+    expect(
+      report.scan.notes.some((n) => n.includes('"i-0d1a2b3c4d5e60001" at /resources/') && n.includes('/data/InstanceId: missing')),
+    ).toBe(true);
   });
 
   it('reading the file leaves such resources to the engine: a type that is not wholly malformed is no error', async () => {
@@ -155,8 +176,19 @@ describe('one malformed resource among good ones does not stop the audit: it is 
     db.data = { ...db.data, MultiAZ: 'false' };
     const result = evaluate(snapshot, rules, { now: new Date(DEMO_NOW) });
     expect(result.findings.map((f) => f.resource.id)).toEqual([]);
-    expect(result.rules[0]).toMatchObject({ status: 'incomplete', evaluated: 2, failed: 0, passed: 1, undecided: 1, undecidedResources: ['django-board-db'] });
-    expect(result.meta.notes).toContainEqual(expect.stringMatching(/aws\.rds\.db-instance "django-board-db" at \/resources\/\d+\/data\/MultiAZ: must be true or false, not text "false"/));
+    expect(result.rules[0]).toMatchObject({
+      status: 'incomplete',
+      evaluated: 2,
+      failed: 0,
+      passed: 1,
+      undecided: 1,
+      undecidedResources: ['django-board-db'],
+    });
+    expect(result.meta.notes).toContainEqual(
+      expect.stringMatching(
+        /aws\.rds\.db-instance "django-board-db" at \/resources\/\d+\/data\/MultiAZ: must be true or false, not text "false"/,
+      ),
+    );
   });
 });
 
@@ -166,7 +198,11 @@ describe('a resource whose data lacks every field a rule decides on is not count
       const b = s.resources.find((r) => r.id === 'django-board-static')!;
       b.data = { Name: b.data.Name };
     }, tmp());
-    const r = await evaluateFile(file, '--only', 's3-bucket-versioning-disabled,s3-bucket-website-enabled,s3-bucket-default-encryption-missing,s3-bucket-acls-enabled');
+    const r = await evaluateFile(
+      file,
+      '--only',
+      's3-bucket-versioning-disabled,s3-bucket-website-enabled,s3-bucket-default-encryption-missing,s3-bucket-acls-enabled',
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.rules).toHaveLength(4);
@@ -175,14 +211,28 @@ describe('a resource whose data lacks every field a rule decides on is not count
       expect(rule.passed + rule.failed + rule.undecided, rule.ruleId).toBe(rule.evaluated);
       expect(rule.status, rule.ruleId).not.toBe('pass');
     }
-    expect(report.scan.notes).toContain('s3-bucket-versioning-disabled: 1 resource(s) have none of the data fields the rule decides on (Versioning): undecided, not passed, e.g. django-board-static');
+    expect(report.scan.notes).toContain(
+      's3-bucket-versioning-disabled: 1 resource(s) have none of the data fields the rule decides on (Versioning): undecided, not passed, e.g. django-board-static',
+    );
   });
 
   it('an absence that is an answer stays one: an Elastic IP without InstanceId is unattached (a finding), a Lambda function without VpcConfig is outside a VPC', () => {
     const rules = (ids: string[]) => ids.map((id) => compiled(id));
     const snapshot = readDemo() as unknown as Snapshot;
-    snapshot.resources.push({ type: 'aws.ec2.elastic-ip', id: 'eipalloc-bare', account: '123456789012', region: 'us-east-1', data: { AllocationId: 'eipalloc-bare', PublicIp: '198.51.100.99' } });
-    snapshot.resources.push({ type: 'aws.lambda.function', id: 'bare', account: '123456789012', region: 'us-east-1', data: { FunctionName: 'bare' } });
+    snapshot.resources.push({
+      type: 'aws.ec2.elastic-ip',
+      id: 'eipalloc-bare',
+      account: '123456789012',
+      region: 'us-east-1',
+      data: { AllocationId: 'eipalloc-bare', PublicIp: '198.51.100.99' },
+    });
+    snapshot.resources.push({
+      type: 'aws.lambda.function',
+      id: 'bare',
+      account: '123456789012',
+      region: 'us-east-1',
+      data: { FunctionName: 'bare' },
+    });
     const result = evaluate(snapshot, rules(['ec2-elastic-ip-unattached', 'lambda-function-not-in-vpc']), { now: new Date(DEMO_NOW) });
     expect(result.findings.map((f) => f.resource.id)).toEqual(expect.arrayContaining(['eipalloc-bare', 'bare']));
     for (const rule of result.rules) expect(rule.undecided, rule.ruleId).toBe(0);
@@ -196,7 +246,16 @@ describe('a resource whose data lacks every field a rule decides on is not count
     expect(decisionDataFields(def('ec2-elastic-ip-on-stopped-instance'))).toBeUndefined();
     // A rule that reads data as a whole has no field list that could stand for it.
     expect(decisionDataFields({ condition: { path: 'length(keys(data))', op: 'gt', value: 3 } })).toBeUndefined();
-    expect(decisionDataFields({ condition: { any: [{ path: 'data.A.B', op: 'eq', value: 1 }, { some: 'data.C[?x]', where: { path: 'y', op: 'exists' } }] } })).toEqual(['A', 'C']);
+    expect(
+      decisionDataFields({
+        condition: {
+          any: [
+            { path: 'data.A.B', op: 'eq', value: 1 },
+            { some: 'data.C[?x]', where: { path: 'y', op: 'exists' } },
+          ],
+        },
+      }),
+    ).toEqual(['A', 'C']);
   });
 
   it('a rule that decides on data alone may prove it with "unknown" cases; a rule that decides on facts still needs unknownWhen for them', () => {
@@ -204,18 +263,22 @@ describe('a resource whose data lacks every field a rule decides on is not count
     expect(checkSemantics(base, 's3-bucket-versioning-disabled.json')).toEqual([]);
     const factsOnly = { ...def('ec2-instance-reachable-from-internet') };
     delete factsOnly.unknownWhen;
-    expect(checkSemantics(factsOnly, 'ec2-instance-reachable-from-internet.json')).toContainEqual(expect.objectContaining({ pointer: '/tests/unknown' }));
+    expect(checkSemantics(factsOnly, 'ec2-instance-reachable-from-internet.json')).toContainEqual(
+      expect.objectContaining({ pointer: '/tests/unknown' }),
+    );
   });
 });
 
 describe('rule cases are data as a collector writes it', () => {
-  it('a case resource that does not have its type\'s shape fails with the field named', () => {
+  it("a case resource that does not have its type's shape fails with the field named", () => {
     const definition = structuredClone(def('rds-instance-not-multi-az'));
     definition.tests.pass = [{ name: 'multiAZ as text', data: { DBInstanceIdentifier: 'db-1', Engine: 'mysql', MultiAZ: 'true' } }];
     const results = testRule({ file: 'rds-instance-not-multi-az.json', definition });
     const failed = results.find((x) => x.name === 'multiAZ as text')!;
     expect(failed.ok).toBe(false);
-    expect(failed.reason).toBe('data/MultiAZ: must be true or false, not text "true" (the shape of aws.rds.db-instance data: docs/resources.md)');
+    expect(failed.reason).toBe(
+      'data/MultiAZ: must be true or false, not text "true" (the shape of aws.rds.db-instance data: docs/resources.md)',
+    );
   });
 });
 
@@ -224,11 +287,21 @@ describe('the snapshot written by a user can be fixed from the message alone', (
     const dir = tmp();
     const file = path.join(dir, 'hand-made.json');
     const demo = readDemo();
-    demo.resources = [{ type: 'aws.ec2.instance', id: 'r-1', account: '123456789012', region: 'us-east-1', data: { Reservations: [reservation({ InstanceId: 'i-1' })] } }];
+    demo.resources = [
+      {
+        type: 'aws.ec2.instance',
+        id: 'r-1',
+        account: '123456789012',
+        region: 'us-east-1',
+        data: { Reservations: [reservation({ InstanceId: 'i-1' })] },
+      },
+    ];
     writeFileSync(file, JSON.stringify(demo));
     const r = await evaluateFile(file);
     expectUserError(r);
-    expect(r.stderr).toContain('its one aws.ec2.instance resource does not have the shape of that type\'s data, e.g. aws.ec2.instance "r-1" at /resources/0/data/InstanceId: missing');
+    expect(r.stderr).toContain(
+      'its one aws.ec2.instance resource does not have the shape of that type\'s data, e.g. aws.ec2.instance "r-1" at /resources/0/data/InstanceId: missing',
+    );
   });
 });
 

@@ -34,10 +34,19 @@ interface Report {
 const asRoot = process.getuid?.() === 0;
 const unprivilegedCanRunCli =
   process.platform !== 'win32' &&
-  (!asRoot || spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(CLI)}, require('node:fs').constants.R_OK)`], { uid: 65534, gid: 65534 }).status === 0);
+  (!asRoot ||
+    spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(CLI)}, require('node:fs').constants.R_OK)`], {
+      uid: 65534,
+      gid: 65534,
+    }).status === 0);
 
 function runUnprivileged(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    encoding: 'utf8',
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -73,7 +82,11 @@ describe('--cloudtrail: unreadable places are gaps', () => {
     const fifo = path.join(dir, 'events.json');
     mkfifo(fifo);
     writeFileSync(path.join(dir, 'good.json'), events());
-    const result = await evaluateEvents([fileSource([fifo, '/dev/null', path.join(dir, 'good.json')])], rules, { now: new Date(), window: {}, workers: 0 });
+    const result = await evaluateEvents([fileSource([fifo, '/dev/null', path.join(dir, 'good.json')])], rules, {
+      now: new Date(),
+      window: {},
+      workers: 0,
+    });
     expect(result.gaps.map((g) => `${g.operation} ${g.errorCode}`).sort()).toEqual(['/dev/null NotAFile', `${fifo} NotAFile`].sort());
     expect(result.stats.records).toBe(stop.records.length);
   });
@@ -155,7 +168,9 @@ describe('a source that read nothing says so', () => {
     writeFileSync(path.join(dir, 'b.json.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
     const r = await runCli(['scan', '--cloudtrail', dir, '--format', 'json', '--output', `json=${path.join(dir, 'r.json')}`]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/nothing could be read from --cloudtrail: 2 file\(s\)\/object\(s\) could not be read, e\.g\. .*a\.json: InvalidFile/);
+    expect(r.stderr).toMatch(
+      /nothing could be read from --cloudtrail: 2 file\(s\)\/object\(s\) could not be read, e\.g\. .*a\.json: InvalidFile/,
+    );
     expect(r.stderr).not.toMatch(/internal error/);
   });
 
@@ -190,7 +205,9 @@ describe('a scan that skipped its content never reports its rules as passed', ()
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.gaps.map((g) => g.errorCode)).toEqual(['NothingScanned']);
-    expect(report.gaps[0]!.message).toMatch(/no text file was scanned: 2 ignored by \.gitignore \(scan them with --include-ignored\); 1 binary/);
+    expect(report.gaps[0]!.message).toMatch(
+      /no text file was scanned: 2 ignored by \.gitignore \(scan them with --include-ignored\); 1 binary/,
+    );
     expect(report.rules.filter((x) => x.status === 'pass').every((x) => !x.complete)).toBe(true);
   });
 });
@@ -204,10 +221,17 @@ describe('a path named on the command line is scanned even when its repository i
     writeFileSync(path.join(dir, 'private', 'notes', 'aws.txt'), key());
     writeFileSync(path.join(dir, 'private', 'notes', 'sub', 'more.txt'), key());
     writeFileSync(path.join(dir, 'private', 'notes', 'debug.log'), key());
-    const r = await runCli(['scan', '--files', 'private/notes', '--format', 'json', '--output', 'json=-', '--fail-on', 'none'], { cwd: dir });
+    const r = await runCli(['scan', '--files', 'private/notes', '--format', 'json', '--output', 'json=-', '--fail-on', 'none'], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     // The folder itself was asked for; a pattern that ignores files inside it (*.log) still applies.
-    expect(report.findings.filter((f) => f.ruleId === 'files-aws-access-key-id').map((f) => f.location!.path).sort()).toEqual(['private/notes/aws.txt', 'private/notes/sub/more.txt']);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'files-aws-access-key-id')
+        .map((f) => f.location!.path)
+        .sort(),
+    ).toEqual(['private/notes/aws.txt', 'private/notes/sub/more.txt']);
   });
 });

@@ -22,14 +22,19 @@ const ruleFiles = (dir: string) =>
 
 const DOCUMENTS: Record<string, string[]> = {
   'rules.schema.json': [...ruleFiles('rules'), ...ruleFiles('test/fixtures/broken-rules')],
-  'schemas/snapshot.schema.json': ['demo/demo-account.snapshot.json', 'test/fixtures/bad-snapshot.json', 'test/fixtures/hostile-snapshot.json'],
+  'schemas/snapshot.schema.json': [
+    'demo/demo-account.snapshot.json',
+    'test/fixtures/bad-snapshot.json',
+    'test/fixtures/hostile-snapshot.json',
+  ],
   'schemas/config.schema.json': ruleFiles('test/fixtures/config').filter((f) => !f.includes('ignore')),
   'schemas/ignore.schema.json': ruleFiles('test/fixtures/config').filter((f) => f.includes('ignore')),
 };
 
 describe('precompiled schema validators', () => {
   it('the build wrote one module per shipped schema', () => {
-    for (const schema of PACKAGED_SCHEMAS) expect(existsSync(path.join(ROOT, 'dist', 'validators', validatorModuleName(schema))), schema).toBe(true);
+    for (const schema of PACKAGED_SCHEMAS)
+      expect(existsSync(path.join(ROOT, 'dist', 'validators', validatorModuleName(schema))), schema).toBe(true);
   });
 
   for (const schema of PACKAGED_SCHEMAS) {

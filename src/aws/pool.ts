@@ -44,9 +44,15 @@ export interface AwsAccessOptions {
 }
 
 /** The pool of a run: collectors and CloudTrail readers take their clients from it. */
-export function createPool(options: AwsAccessOptions, instrument?: (client: AnyClient, service: ServiceName, region: string) => void): ClientPool {
+export function createPool(
+  options: AwsAccessOptions,
+  instrument?: (client: AnyClient, service: ServiceName, region: string) => void,
+): ClientPool {
   const { profile, endpoint, maxAttempts, retryMode, maxConcurrency, callTimeoutMs } = options;
-  return new ClientPool({ profile, endpoint, maxAttempts, retryMode, maxConcurrency, callTimeoutMs, credentials: defaultCredentials(profile) }, instrument);
+  return new ClientPool(
+    { profile, endpoint, maxAttempts, retryMode, maxConcurrency, callTimeoutMs, credentials: defaultCredentials(profile) },
+    instrument,
+  );
 }
 
 /** Calls made, for the progress display, the benchmark and the read-only cross-check. */
@@ -177,7 +183,9 @@ export class ClientPool {
       await this.load(['sts']);
       const { profile } = this.settings;
       // A bare client: only its region resolution is used, nothing is sent.
-      const Probe = this.constructors.get('sts') as unknown as new (config: { profile?: string }) => AwsClient & { config: { region(): Promise<string> } };
+      const Probe = this.constructors.get('sts') as unknown as new (config: {
+        profile?: string;
+      }) => AwsClient & { config: { region(): Promise<string> } };
       const probe = new Probe(profile ? { profile } : {});
       try {
         return (await probe.config.region()) || undefined;

@@ -8,7 +8,6 @@ import { permissionsCommand } from './commands/permissions.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 
-
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 class UsageError extends UserError {}

@@ -12,23 +12,58 @@ export const AWS_DEFAULTS = { maxConcurrency: 8, maxAttempts: 5 } as const;
 /** How to reach AWS (scan, collect). */
 export function awsOptions<T>(y: Argv<T>) {
   return y
-    .option('profile', { type: 'string', describe: 'AWS profile to use (default: the SDK default chain: env, AWS_PROFILE, SSO, instance/container role)', group: 'AWS:' })
-    .option('region', { type: 'string', describe: 'Region to scan (default: AWS_REGION or the profile\'s region); global services are called from it', group: 'AWS:' })
+    .option('profile', {
+      type: 'string',
+      describe: 'AWS profile to use (default: the SDK default chain: env, AWS_PROFILE, SSO, instance/container role)',
+      group: 'AWS:',
+    })
+    .option('region', {
+      type: 'string',
+      describe: "Region to scan (default: AWS_REGION or the profile's region); global services are called from it",
+      group: 'AWS:',
+    })
     .option('regions', { type: 'string', array: true, describe: 'Scan these regions (comma-separated or repeated)', group: 'AWS:' })
-    .option('all-regions', { type: 'boolean', default: false, describe: 'Scan every region enabled in the account (EC2 DescribeRegions)', group: 'AWS:' })
-    .option('endpoint-url', { type: 'string', describe: 'Send every call to this endpoint (an emulator or proxy; default: AWS_ENDPOINT_URL)', group: 'AWS:' })
-    .option('max-concurrency', { type: 'number', default: AWS_DEFAULTS.maxConcurrency, describe: 'Concurrent requests per service and region', group: 'AWS:' })
-    .option('max-attempts', { type: 'number', default: AWS_DEFAULTS.maxAttempts, describe: 'Attempts per call, with backoff on throttling and transient errors', group: 'AWS:' })
-    .option('retry-mode', { type: 'string', choices: ['standard', 'adaptive'], default: 'standard', describe: 'SDK retry mode (adaptive also rate-limits the client)', group: 'AWS:' })
+    .option('all-regions', {
+      type: 'boolean',
+      default: false,
+      describe: 'Scan every region enabled in the account (EC2 DescribeRegions)',
+      group: 'AWS:',
+    })
+    .option('endpoint-url', {
+      type: 'string',
+      describe: 'Send every call to this endpoint (an emulator or proxy; default: AWS_ENDPOINT_URL)',
+      group: 'AWS:',
+    })
+    .option('max-concurrency', {
+      type: 'number',
+      default: AWS_DEFAULTS.maxConcurrency,
+      describe: 'Concurrent requests per service and region',
+      group: 'AWS:',
+    })
+    .option('max-attempts', {
+      type: 'number',
+      default: AWS_DEFAULTS.maxAttempts,
+      describe: 'Attempts per call, with backoff on throttling and transient errors',
+      group: 'AWS:',
+    })
+    .option('retry-mode', {
+      type: 'string',
+      choices: ['standard', 'adaptive'],
+      default: 'standard',
+      describe: 'SDK retry mode (adaptive also rate-limits the client)',
+      group: 'AWS:',
+    })
     .option('call-timeout', {
       type: 'string',
       default: formatDuration(DEFAULT_CALL_TIMEOUT_MS),
-      describe: 'How long one attempt of an AWS call may wait for an answer (e.g. 30s, 2m); a call that times out is retried, then reported as a coverage gap',
+      describe:
+        'How long one attempt of an AWS call may wait for an answer (e.g. 30s, 2m); a call that times out is retried, then reported as a coverage gap',
       group: 'AWS:',
     })
     .option('timeout', {
       type: 'string',
-      describe: 'Stop reading this long after the start (e.g. 10m): the account, CloudTrail sources and --files; what was read is evaluated and reported, the rest is a coverage gap [default: no limit]',
+      describe:
+        'Stop reading this long after the start (e.g. 10m): the account, CloudTrail sources and --files; what was read is evaluated and reported, the rest is a coverage gap [default: no limit]',
       group: 'AWS:',
     });
 }
@@ -48,7 +83,8 @@ export interface AwsArgs {
 }
 
 function positiveInteger(value: number, flag: string, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UserError(`${flag} ${value}: expected a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UserError(`${flag} ${value}: expected a whole number from 1 to ${max}`);
   return value;
 }
 
@@ -56,14 +92,21 @@ const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `--call-timeout 30s`, `--timeout 10m`: a number with ms, s, m or h (seconds when there is no unit). */
-export function parseDuration(value: string | string[] | undefined, flag: string, limits: { min: number; max: number }): number | undefined {
+export function parseDuration(
+  value: string | string[] | undefined,
+  flag: string,
+  limits: { min: number; max: number },
+): number | undefined {
   // yargs makes a repeated flag an array: the last one wins.
   const text = Array.isArray(value) ? value[value.length - 1] : value;
   if (text === undefined) return undefined;
   const m = DURATION.exec(text.trim());
   const ms = m ? Math.round(Number(m[1]) * DURATION_MS[(m[2] ?? 's').toLowerCase()]!) : NaN;
   if (!(ms >= limits.min && ms <= limits.max)) {
-    throw new UserError(`${flag} ${text}: expected a duration from ${formatDuration(limits.min)} to ${formatDuration(limits.max)}`, 'e.g. 90s, 5m or 1h (a number alone is seconds)');
+    throw new UserError(
+      `${flag} ${text}: expected a duration from ${formatDuration(limits.min)} to ${formatDuration(limits.max)}`,
+      'e.g. 90s, 5m or 1h (a number alone is seconds)',
+    );
   }
   return ms;
 }
@@ -96,7 +139,8 @@ export function collectOptionsFrom(argv: AwsArgs): Omit<CollectOptions, 'types'>
     } catch {
       throw new UserError(`--endpoint-url ${endpoint}: not a URL (e.g. http://127.0.0.1:5000)`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--endpoint-url ${endpoint}: expected an http:// or https:// URL`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UserError(`--endpoint-url ${endpoint}: expected an http:// or https:// URL`);
   }
   return {
     profile: argv.profile,

@@ -59,21 +59,34 @@ function last<T>(value: T | T[] | undefined): T | undefined {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { allowApi: boolean; aws?: ClientPool | undefined }): CloudTrailRun | undefined {
+export function prepareCloudTrail(
+  raw: CloudTrailArgs,
+  now: Date,
+  options: { allowApi: boolean; aws?: ClientPool | undefined },
+): CloudTrailRun | undefined {
   const args = { ...raw, since: last(raw.since), until: last(raw.until), endpointUrl: last(raw.endpointUrl) };
   const specs = args.cloudtrail ?? [];
   if (specs.length === 0) {
-    for (const [flag, value] of [['--since', args.since], ['--until', args.until], ['--max-events', args.maxEvents]] as const) {
+    for (const [flag, value] of [
+      ['--since', args.since],
+      ['--until', args.until],
+      ['--max-events', args.maxEvents],
+    ] as const) {
       if (value !== undefined) throw new UserError(`${flag} applies to CloudTrail events: add --cloudtrail SOURCE`);
     }
     return undefined;
   }
   const kinds = new Set(specs.map(sourceKind));
   if (kinds.has('api') && !options.allowApi) {
-    throw new UserError('--cloudtrail api reads the live account, which `evaluate` does not do', 'use `awsaudit scan --cloudtrail api`, or give the trail\'s archive (s3://bucket/prefix) or log files');
+    throw new UserError(
+      '--cloudtrail api reads the live account, which `evaluate` does not do',
+      "use `awsaudit scan --cloudtrail api`, or give the trail's archive (s3://bucket/prefix) or log files",
+    );
   }
-  if (args.maxEvents !== undefined && !(Number.isInteger(args.maxEvents) && args.maxEvents > 0)) throw new UserError(`--max-events ${args.maxEvents}: expected a positive whole number`);
-  if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 0 && args.workers <= 64)) throw new UserError(`--workers ${args.workers}: expected a whole number from 0 to 64`);
+  if (args.maxEvents !== undefined && !(Number.isInteger(args.maxEvents) && args.maxEvents > 0))
+    throw new UserError(`--max-events ${args.maxEvents}: expected a positive whole number`);
+  if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 0 && args.workers <= 64))
+    throw new UserError(`--workers ${args.workers}: expected a whole number from 0 to 64`);
   const leakedKeyIds = splitList(args.leakedKeyId);
   const bad = leakedKeyIds.filter((k) => !KEY_ID.test(k));
   if (bad.length) throw new UserError(`--leaked-key-id: ${bad.length} value(s) are not access key ids (AKIA… or ASIA…, 20 characters)`);
@@ -97,7 +110,12 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
   const open = async (): Promise<EventSource[]> => {
     // Where the API is read and the archive's client starts: --regions, --region, else the SDK's
     // own region (AWS_REGION, AWS_DEFAULT_REGION, the profile's region).
-    const region = args.region ?? regions[0] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (remote ? await aws.defaultRegion() : undefined);
+    const region =
+      args.region ??
+      regions[0] ??
+      process.env.AWS_REGION ??
+      process.env.AWS_DEFAULT_REGION ??
+      (remote ? await aws.defaultRegion() : undefined);
     const apiRegions = regions.length ? regions : region ? [region] : [];
     return openSources(specs, {
       aws,
@@ -107,7 +125,13 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
       ...(args.maxEvents !== undefined ? { maxEvents: args.maxEvents } : {}),
     });
   };
-  const run: CloudTrailRun = { open, window, leakedKeyIds: [...new Set(leakedKeyIds)], quiet: Boolean(args.quiet), close: () => (options.aws ? undefined : aws.destroy()) };
+  const run: CloudTrailRun = {
+    open,
+    window,
+    leakedKeyIds: [...new Set(leakedKeyIds)],
+    quiet: Boolean(args.quiet),
+    close: () => (options.aws ? undefined : aws.destroy()),
+  };
   if (args.workers !== undefined) run.workers = args.workers;
   const deadline = runDeadline(args);
   if (deadline) run.deadline = deadline;
@@ -120,7 +144,13 @@ export function prepareCloudTrail(raw: CloudTrailArgs, now: Date, options: { all
  * every file, object or page failed means the tool could not do its job; beside an account
  * scan, the failures are gaps that leave the CloudTrail rules incomplete.
  */
-export async function runCloudTrail(run: CloudTrailRun, rules: readonly CompiledRule[], now: Date, attribution: AttributionMode, alone: boolean): Promise<EventsResult> {
+export async function runCloudTrail(
+  run: CloudTrailRun,
+  rules: readonly CompiledRule[],
+  now: Date,
+  attribution: AttributionMode,
+  alone: boolean,
+): Promise<EventsResult> {
   const progress = run.quiet ? undefined : stderrProgress();
   let result: EventsResult;
   try {
@@ -141,7 +171,9 @@ export async function runCloudTrail(run: CloudTrailRun, rules: readonly Compiled
   if (nothing) throw nothing;
   if (!run.quiet) {
     const s = result.stats;
-    process.stderr.write(`awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}${s.stoppedBy ? `; stopped by ${s.stoppedBy}` : ''}\n`);
+    process.stderr.write(
+      `awsaudit: cloudtrail: ${s.events} event(s), ${describeWindow(run.window)}, from ${s.chunks} file(s)/object(s)/page(s)${result.gaps.length ? `; ${result.gaps.length} could not be read (see the report)` : ''}${s.stoppedBy ? `; stopped by ${s.stoppedBy}` : ''}\n`,
+    );
     for (const note of result.notes) process.stderr.write(`awsaudit: note: ${note}\n`);
   }
   return result;

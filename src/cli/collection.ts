@@ -12,16 +12,25 @@ export function parseExtraTypes(values: readonly string[] | undefined): string[]
   if (names.includes('all')) return collectableTypes();
   const known = new Set<string>(collectableTypes());
   const bad = names.filter((n) => !known.has(n));
-  if (bad.length) throw new UserError(`--types: not a type awsaudit collects: ${bad.join(', ')}`, `choose from: all, ${[...known].join(', ')}`);
+  if (bad.length)
+    throw new UserError(`--types: not a type awsaudit collects: ${bad.join(', ')}`, `choose from: all, ${[...known].join(', ')}`);
   return names;
 }
 
 /** The resource types to collect for these rules (plus any asked for with --types). */
 export function typesForRules(rules: readonly CompiledRule[], extra: readonly string[] = []): Set<string> {
-  return typesNeeded(rules.map((r) => r.definition), extra);
+  return typesNeeded(
+    rules.map((r) => r.definition),
+    extra,
+  );
 }
 
 /** Collect what the selected rules need from the live account (through the run's client pool, when it has one). */
-export function collectForRules(argv: AwsArgs, rules: readonly CompiledRule[], extra: readonly string[] = [], pool?: ClientPool): Promise<CollectResult> {
+export function collectForRules(
+  argv: AwsArgs,
+  rules: readonly CompiledRule[],
+  extra: readonly string[] = [],
+  pool?: ClientPool,
+): Promise<CollectResult> {
   return collectSnapshot({ ...collectOptionsFrom(argv), types: typesForRules(rules, extra), pool });
 }

@@ -15,11 +15,17 @@ export function fileOptions<T>(y: Argv<T>) {
       describe: 'Scan these files and folders for AWS access keys, private keys and build files; alone, no AWS call is made',
       group: 'Local files:',
     })
-    .option('include-ignored', { type: 'boolean', default: false, describe: 'With --files: also scan files that .gitignore ignores', group: 'Local files:' })
+    .option('include-ignored', {
+      type: 'boolean',
+      default: false,
+      describe: 'With --files: also scan files that .gitignore ignores',
+      group: 'Local files:',
+    })
     .option('account', {
       type: 'boolean',
       default: false,
-      describe: 'With --files: also read the AWS account (implied by --profile, --region(s), --all-regions, --endpoint-url); keys found are checked against it',
+      describe:
+        'With --files: also read the AWS account (implied by --profile, --region(s), --all-regions, --endpoint-url); keys found are checked against it',
       group: 'Local files:',
     });
 }
@@ -35,16 +41,27 @@ export interface FileArgs {
 /** The file scan asked for, to run later; undefined without --files. */
 export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefined {
   const roots = argv.files ?? [];
-  if (argv.files !== undefined && roots.length === 0) throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
+  if (argv.files !== undefined && roots.length === 0)
+    throw new UserError('--files needs at least one file or folder', 'e.g. awsaudit scan --files ~/notes');
   // An empty argument (an unset variable in `--files "$DIR"`) would resolve to the working directory: never scan that unasked.
-  if (roots.some((root) => root.trim() === '')) throw new UserError('--files: an empty path was given', 'name a file or folder; for the working directory, write --files .');
+  if (roots.some((root) => root.trim() === ''))
+    throw new UserError('--files: an empty path was given', 'name a file or folder; for the working directory, write --files .');
   const deadline = runDeadline(argv);
-  return roots.length ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored, deadline }) : undefined;
+  return roots.length
+    ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored, deadline })
+    : undefined;
 }
 
 /** With --files, the account is read too when asked with --account or any AWS option. */
 export function wantsAccount(argv: AwsArgs & FileArgs): boolean {
-  return argv.account || argv.profile !== undefined || argv.region !== undefined || argv.regions !== undefined || argv.allRegions || argv.endpointUrl !== undefined;
+  return (
+    argv.account ||
+    argv.profile !== undefined ||
+    argv.region !== undefined ||
+    argv.regions !== undefined ||
+    argv.allRegions ||
+    argv.endpointUrl !== undefined
+  );
 }
 
 const isFileRule = (rule: CompiledRule) => rule.definition.resource.startsWith('file.');
@@ -54,7 +71,10 @@ const isFileRule = (rule: CompiledRule) => rule.definition.resource.startsWith('
  * files alone the account's are, unless --only names rules explicitly (they then stay, and
  * read "not checked" when their source was not read).
  */
-export function rulesForSources(only: readonly string[], sources: { files: boolean; account: boolean }): ((rule: CompiledRule) => boolean) | undefined {
+export function rulesForSources(
+  only: readonly string[],
+  sources: { files: boolean; account: boolean },
+): ((rule: CompiledRule) => boolean) | undefined {
   if (only.length > 0) return undefined;
   if (!sources.files) return (rule) => !isFileRule(rule);
   if (!sources.account) return isFileRule;

@@ -15,7 +15,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     removeUnfinishedWrites();
     // On a terminal, clear a progress line first.
     const clear = process.stderr.isTTY ? '\r\x1b[K' : '';
-    process.stderr.write(`${clear}awsaudit: interrupted (${signal}); reports not yet written were not written, earlier files are unchanged\n`);
+    process.stderr.write(
+      `${clear}awsaudit: interrupted (${signal}); reports not yet written were not written, earlier files are unchanged\n`,
+    );
     process.exit(128 + constants.signals[signal]);
   });
 }
@@ -26,7 +28,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
  * write standard output or error (a full disk behind `> file`) means a report was lost: exit 2.
  */
 let outputLost = false;
-for (const [stream, name] of [[process.stdout, 'standard output'], [process.stderr, 'standard error']] as const) {
+for (const [stream, name] of [
+  [process.stdout, 'standard output'],
+  [process.stderr, 'standard error'],
+] as const) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return;
     outputLost = true;

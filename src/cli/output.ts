@@ -17,7 +17,10 @@ export interface OutputOptions {
 
 /** Parse --format (comma lists, repeatable) into known format names. */
 export function parseFormats(values: readonly string[]): FormatName[] {
-  const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !isFormatName(n));
   if (bad.length) throw new UserError(`unknown format(s): ${bad.join(', ')}`, `choose from: ${Object.keys(FORMATS).join(', ')}`);
   return [...new Set(names)] as FormatName[];
@@ -30,7 +33,9 @@ export function parseOutputs(values: readonly string[]): Partial<Record<FormatNa
     const eq = value.indexOf('=');
     const name = value.slice(0, eq);
     if (eq < 1 || !isFormatName(name) || eq === value.length - 1) {
-      throw new UserError(`--output ${value}: expected FORMAT=PATH, e.g. --output sarif=results.sarif (formats: ${Object.keys(FORMATS).join(', ')})`);
+      throw new UserError(
+        `--output ${value}: expected FORMAT=PATH, e.g. --output sarif=results.sarif (formats: ${Object.keys(FORMATS).join(', ')})`,
+      );
     }
     out[name] = value.slice(eq + 1);
   }

@@ -101,7 +101,13 @@ export async function evaluateAndReport(
     noteClock(snap, now, args);
     // Resources first: their findings say which resources need the name of their last change.
     const results = evaluateResources(snap, resourceRules, { now });
-    const events = await runCloudTrail(cloudtrail, rules.filter(isCloudTrailRule), now, { mode: 'targets', keys: findingResourceKeys(results.findings) }, false);
+    const events = await runCloudTrail(
+      cloudtrail,
+      rules.filter(isCloudTrailRule),
+      now,
+      { mode: 'targets', keys: findingResourceKeys(results.findings) },
+      false,
+    );
     evaluation = evaluationWithEvents(events, cloudtrail.window, now, { snapshot: snap, results });
   } else {
     reported = rules.filter(isCloudTrailRule);
@@ -111,7 +117,9 @@ export async function evaluateAndReport(
   // Suppressions and the baseline are applied after the (pure) engine, with the same clock.
   const review = reviewFindings(evaluation, { suppressions, ...(baseline ? { baseline } : {}), now });
   for (const x of review.expiredSuppressions ?? []) {
-    process.stderr.write(`awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`);
+    process.stderr.write(
+      `awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`,
+    );
   }
   await writeReports(review, reported, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
   return exitCodeFor(review, failOn);

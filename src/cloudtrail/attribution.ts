@@ -19,7 +19,8 @@ export function resourceKey(type: string, account: string, region: string, id: s
   return `${type}\u0000${account}\u0000${scope}\u0000${id}`;
 }
 
-const READ_ONLY_NAME = /^(Get|List|Describe|Head|Lookup|Search|Select|BatchGet|Check|Decrypt|Encrypt|GenerateDataKey|AssumeRole|ConsoleLogin)/;
+const READ_ONLY_NAME =
+  /^(Get|List|Describe|Head|Lookup|Search|Select|BatchGet|Check|Decrypt|Encrypt|GenerateDataKey|AssumeRole|ConsoleLogin)/;
 
 /** Verdicts of READ_ONLY_NAME by event name (a few hundred names in practice; bounded all the same). */
 const readOnlyNames = new Map<string, boolean>();
@@ -75,8 +76,20 @@ function loadBalancerName(arn: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-const IAM_POLICY_EVENTS = new Set(['CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicy', 'TagPolicy', 'UntagPolicy']);
-const ACCOUNT_BPA_EVENTS = new Set(['PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock']);
+const IAM_POLICY_EVENTS = new Set([
+  'CreatePolicyVersion',
+  'DeletePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'DeletePolicy',
+  'TagPolicy',
+  'UntagPolicy',
+]);
+const ACCOUNT_BPA_EVENTS = new Set([
+  'PutAccountPublicAccessBlock',
+  'DeleteAccountPublicAccessBlock',
+  'PutPublicAccessBlock',
+  'DeletePublicAccessBlock',
+]);
 
 /** The event sources whose events touchedResources maps to resources (every other source touches none). */
 export const ATTRIBUTED_SOURCES: ReadonlySet<string> = new Set([
@@ -125,7 +138,9 @@ export function touchedResources(record: CloudTrailRecord): ResourceRef[] {
     case 'iam.amazonaws.com': {
       const identity = obj(record.userIdentity);
       // CreateAccessKey and friends without userName act on the caller.
-      const userName = str(rp.userName) ?? (/AccessKey|LoginProfile/.test(record.eventName) && identity.type === 'IAMUser' ? str(identity.userName) : undefined);
+      const userName =
+        str(rp.userName) ??
+        (/AccessKey|LoginProfile/.test(record.eventName) && identity.type === 'IAMUser' ? str(identity.userName) : undefined);
       add('aws.iam.user', userName);
       add('aws.iam.access-key', str(rp.accessKeyId) ?? str(obj(re.accessKey).accessKeyId));
       add('aws.iam.role', str(rp.roleName));

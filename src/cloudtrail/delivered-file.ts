@@ -73,7 +73,8 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
     const stop = i + 1 < starts.length ? starts[i + 1]! - 1 : end;
     const t = times[i]!;
     const n = names[i]!;
-    if (text.charCodeAt(stop - 1) !== 0x7d /* } */ || t < 0 || n < 0 || !text.startsWith(TIME, t) || !text.startsWith(NAME, n)) return undefined;
+    if (text.charCodeAt(stop - 1) !== 0x7d /* } */ || t < 0 || n < 0 || !text.startsWith(TIME, t) || !text.startsWith(NAME, n))
+      return undefined;
     const eventTime = value(text, t + TIME.length, stop);
     const eventName = value(text, n + NAME.length, stop);
     if (eventTime === undefined || eventName === undefined) return undefined;
@@ -82,7 +83,10 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
     const a = text.lastIndexOf(ACCOUNT, stop);
     const recipientAccountId = a >= start ? value(text, a + ACCOUNT.length, stop) : undefined;
     const afterTime = t + TIME.length + eventTime.length;
-    const eventSource = n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2) ? value(text, afterTime + SOURCE.length, n) : undefined;
+    const eventSource =
+      n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2)
+        ? value(text, afterTime + SOURCE.length, n)
+        : undefined;
     out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId });
   }
   return out;

@@ -35,7 +35,8 @@ function str(value: unknown): string | undefined {
 /** The address event of a successful AllocateAddress / AssociateAddress / ReleaseAddress record, else undefined. */
 export function addressEventOf(record: CloudTrailRecord, account: string, region: string): AddressEvent | undefined {
   const kind = KINDS.get(record.eventName);
-  if (!kind || record.eventSource !== 'ec2.amazonaws.com' || (record.errorCode !== undefined && record.errorCode !== null)) return undefined;
+  if (!kind || record.eventSource !== 'ec2.amazonaws.com' || (record.errorCode !== undefined && record.errorCode !== null))
+    return undefined;
   const rp = isPlainObject(record.requestParameters) ? record.requestParameters : {};
   const re = isPlainObject(record.responseElements) ? record.responseElements : {};
   const source = kind === 'allocate' ? re : rp;
@@ -79,7 +80,10 @@ export class AllocationTracker {
   }
 
   add(event: AddressEvent): void {
-    const keys = [event.allocationId ? `id:${event.allocationId}` : undefined, event.publicIp ? `ip:${event.account}/${event.region}/${event.publicIp}` : undefined];
+    const keys = [
+      event.allocationId ? `id:${event.allocationId}` : undefined,
+      event.publicIp ? `ip:${event.account}/${event.region}/${event.publicIp}` : undefined,
+    ];
     const put = (map: Map<string, AddressEvent>, key: string) => {
       if (!map.has(key) && this.size >= this.maxEntries) {
         this.truncated = true;

@@ -4,13 +4,32 @@ import { makeFinding } from '../engine/evaluate.js';
 import type { Attribution, Finding } from '../engine/findings.js';
 import { compileRule } from '../ruleset/load.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
-import { ATTRIBUTED_SOURCES, attributionOf, isReadOnlyName, isSuccessfulWrite, recordChange, resourceKey, touchedResources } from './attribution.js';
+import {
+  ATTRIBUTED_SOURCES,
+  attributionOf,
+  isReadOnlyName,
+  isSuccessfulWrite,
+  recordChange,
+  resourceKey,
+  touchedResources,
+} from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { eventFacts, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
 import { normalizeRequestParameters } from './request-parameters.js';
-import { FileProblem, decodeBytes, isEventTime, notARecord, parseItems, wholeDocumentItems, type BatchLayout, type CloudTrailRecord, type FileProblemCode, type PlaceUnit } from './records.js';
+import {
+  FileProblem,
+  decodeBytes,
+  isEventTime,
+  notARecord,
+  parseItems,
+  wholeDocumentItems,
+  type BatchLayout,
+  type CloudTrailRecord,
+  type FileProblemCode,
+  type PlaceUnit,
+} from './records.js';
 import { ItemSplitter } from './split.js';
 
 export const EVENT_TYPE = 'aws.cloudtrail.event';
@@ -91,7 +110,11 @@ export const PLACES_NAMED = 5;
 /** Compile the event rules from their specs (each worker does this once: compiled rules hold functions). */
 export function compileEventRules(specs: readonly EventRuleSpec[]): CompiledRule[] {
   return specs.map((spec) => {
-    const result = compileRule({ file: spec.file, definition: spec.definition }, { severity: spec.severity, options: spec.options }, spec.file);
+    const result = compileRule(
+      { file: spec.file, definition: spec.definition },
+      { severity: spec.severity, options: spec.options },
+      spec.file,
+    );
     if (!result.rule) throw new Error(`event rule ${spec.definition.id} does not compile: ${result.problems.join('; ')}`);
     return result.rule;
   });
@@ -143,7 +166,8 @@ export class EventEvaluator {
       else if (required !== 'never') patterns.push(...required);
     }
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
-    const ids = config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
+    const ids =
+      config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
     const searchable = ids.length <= 64 && ids.every((id) => id !== '' && !/["\\\u0000-\u001f]/.test(id));
     this.attributeWrites = config.attribution.mode === 'all' || (config.attribution.mode === 'targets' && !searchable);
     if (config.attribution.mode === 'targets' && searchable) patterns.push(...ids.map(escapeRegExp));
@@ -472,7 +496,11 @@ class ChunkState {
     } catch (error) {
       const result = this.result;
       result.unevaluated++;
-      result.unevaluatedAt.push({ unit, n, reason: `(${record.eventName.slice(0, 64)}): ${error instanceof Error ? error.message : String(error)}`.slice(0, 300) });
+      result.unevaluatedAt.push({
+        unit,
+        n,
+        reason: `(${record.eventName.slice(0, 64)}): ${error instanceof Error ? error.message : String(error)}`.slice(0, 300),
+      });
       if (result.unevaluatedAt.length > 4 * PLACES_NAMED) result.unevaluatedAt = firstPlaces(result.unevaluatedAt);
       return;
     }

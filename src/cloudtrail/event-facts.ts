@@ -12,7 +12,7 @@ export interface EventFactsContext {
   leakedKeyIds: ReadonlySet<string>;
 }
 
-const NOT_LEAKED: JsonObject = Object.freeze({ leakedAccessKey: false }) as JsonObject;
+const NOT_LEAKED: JsonObject = Object.freeze({ leakedAccessKey: false });
 
 export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject {
   if (ctx.leakedKeyIds.size === 0) return NOT_LEAKED;

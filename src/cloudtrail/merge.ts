@@ -7,7 +7,12 @@ import { CLOUDTRAIL_TYPES, type EventsResult } from './pipeline.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
 function summary(events: EventsResult, window: TimeWindow): CloudTrailSummary {
-  const s: CloudTrailSummary = { sources: events.stats.sources, chunks: events.stats.chunks, records: events.stats.records, events: events.stats.events };
+  const s: CloudTrailSummary = {
+    sources: events.stats.sources,
+    chunks: events.stats.chunks,
+    records: events.stats.records,
+    events: events.stats.events,
+  };
   if (window.since) s.since = cloudTrailTime(window.since);
   if (window.until) s.until = cloudTrailTime(window.until);
   if (events.stats.firstEventTime) s.firstEventTime = events.stats.firstEventTime;

@@ -142,7 +142,11 @@ class ReadingStopped extends Error {
  * findings only. Deterministic once built into results (src/engine/results.ts sorts and deduplicates
  * the findings): which findings and counts come out does not depend on which chunk finished first.
  */
-export async function evaluateEvents(sources: readonly EventSource[], rules: readonly CompiledRule[], options: EvaluateEventsOptions): Promise<EventsResult> {
+export async function evaluateEvents(
+  sources: readonly EventSource[],
+  rules: readonly CompiledRule[],
+  options: EvaluateEventsOptions,
+): Promise<EventsResult> {
   const eventRules = rules.filter((r) => r.definition.resource === EVENT_TYPE);
   const allocationRules = rules.filter((r) => r.definition.resource === EIP_ALLOCATION_TYPE);
   const maxFindings = options.maxFindingsPerRule ?? 1000;
@@ -171,7 +175,16 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   const gaps: CoverageGap[] = [];
   let gapsDropped = 0;
   const notes: string[] = [];
-  const stats: EventsStats = { sources: sources.map((s) => s.description), chunks: 0, records: 0, events: 0, unreadable: 0, unevaluated: 0, accounts: [], regions: [] };
+  const stats: EventsStats = {
+    sources: sources.map((s) => s.description),
+    chunks: 0,
+    records: 0,
+    events: 0,
+    unreadable: 0,
+    unevaluated: 0,
+    accounts: [],
+    regions: [],
+  };
   const readProblems = new ReadProblems();
   const pending = new Set<Promise<void>>();
   let failure: unknown;
@@ -311,11 +324,13 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     const reading = readAll();
     if (!signal) await reading;
     else {
-      const outcome = await Promise.race([reading.then(() => 'done' as const), whenAborted(signal).then(() => 'expired' as const)]).catch((error: unknown) => {
-        // A source that stopped on the deadline rejects (ReadingStopped, an aborted call).
-        if (stopped()) return 'expired' as const;
-        throw error;
-      });
+      const outcome = await Promise.race([reading.then(() => 'done' as const), whenAborted(signal).then(() => 'expired' as const)]).catch(
+        (error: unknown) => {
+          // A source that stopped on the deadline rejects (ReadingStopped, an aborted call).
+          if (stopped()) return 'expired' as const;
+          throw error;
+        },
+      );
       if (outcome === 'expired') {
         // The run is over: what the sources still throw is of no use to anyone now.
         reading.catch(() => undefined);
@@ -328,7 +343,13 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
           const message = i < started ? `not read to the end: ${flag} expired` : `not read: ${flag} expired before it was started`;
           addGap({ region: source.region ?? 'global', operation: source.description, errorCode: RUN_TIMEOUT, message });
         });
-        if (!evaluated) addGap({ region: 'global', operation: 'CloudTrail events', errorCode: RUN_TIMEOUT, message: `events read before ${flag} expired were not all evaluated in time` });
+        if (!evaluated)
+          addGap({
+            region: 'global',
+            operation: 'CloudTrail events',
+            errorCode: RUN_TIMEOUT,
+            message: `events read before ${flag} expired were not all evaluated in time`,
+          });
         if (finished < sources.length || !evaluated) stats.stoppedBy = flag;
       }
     }
@@ -358,7 +379,8 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
   for (const h of hits) kept[h.rule]!++;
   eventRules.forEach((rule, i) => {
     // capHits keeps every copy of the events it keeps: fewer hits than failures means events were left out.
-    if (failed[i]! > kept[i]!) notes.push(`${rule.id}: more than ${maxFindings} matching events; the report lists the ${maxFindings} most recent`);
+    if (failed[i]! > kept[i]!)
+      notes.push(`${rule.id}: more than ${maxFindings} matching events; the report lists the ${maxFindings} most recent`);
   });
 
   // I8: allocations correlated over the whole stream, evaluated as resources by the engine.
@@ -369,7 +391,14 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     const snapshot: Snapshot = {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
-      meta: { accounts: [], regions: [], collectedAt: options.now.toISOString(), tool: { name: TOOL_NAME, version: toolVersion() }, source: 'cloudtrail', resourceTypes: [EIP_ALLOCATION_TYPE] },
+      meta: {
+        accounts: [],
+        regions: [],
+        collectedAt: options.now.toISOString(),
+        tool: { name: TOOL_NAME, version: toolVersion() },
+        source: 'cloudtrail',
+        resourceTypes: [EIP_ALLOCATION_TYPE],
+      },
       resources: allocations,
       gaps: [],
     };
@@ -379,8 +408,10 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
     for (const t of part.tallies) tallies.push({ ...t, gaps: gapRefs, partial: gapsDropped > 0 || tracker.truncated });
     if (part.notes) notes.push(...part.notes);
   }
-  if (tracker.truncated) notes.push('Elastic IP allocations: more address events than the tracker keeps; some allocations were not correlated');
-  if (changesDropped) notes.push(`attribution: more changed resources than the ${maxChanges} kept; ${changesDropped} later ones are not attributed`);
+  if (tracker.truncated)
+    notes.push('Elastic IP allocations: more address events than the tracker keeps; some allocations were not correlated');
+  if (changesDropped)
+    notes.push(`attribution: more changed resources than the ${maxChanges} kept; ${changesDropped} later ones are not attributed`);
   if (gapsDropped) notes.push(`${gapsDropped} more unreadable file(s)/object(s) are not listed one by one`);
 
   gaps.sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
@@ -393,10 +424,17 @@ export async function evaluateEvents(sources: readonly EventSource[], rules: rea
 
 /** An allocation finding names its own AllocateAddress event as the change that left the address running. */
 function withAllocationAttribution(finding: Finding, allocations: readonly Resource[]): Finding {
-  const resource = allocations.find((r) => r.id === finding.resource.id && r.account === finding.resource.account && r.region === finding.resource.region);
+  const resource = allocations.find(
+    (r) => r.id === finding.resource.id && r.account === finding.resource.account && r.region === finding.resource.region,
+  );
   if (!resource) return finding;
   const d = resource.data as Record<string, string | null>;
-  const attribution: Attribution = { eventName: 'AllocateAddress', eventTime: d.allocatedAt!, eventID: d.allocateEventID ?? '', eventSource: 'ec2.amazonaws.com' };
+  const attribution: Attribution = {
+    eventName: 'AllocateAddress',
+    eventTime: d.allocatedAt!,
+    eventID: d.allocateEventID ?? '',
+    eventSource: 'ec2.amazonaws.com',
+  };
   if (d.allocatedBy) attribution.principalArn = d.allocatedBy;
   if (d.sourceIPAddress) attribution.sourceIPAddress = d.sourceIPAddress;
   if (d.userAgent) attribution.userAgent = d.userAgent;

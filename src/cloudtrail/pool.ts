@@ -14,7 +14,9 @@ export interface Chunk {
 
 /** Evaluate one chunk (on whichever thread holds the evaluator). */
 export function processChunk(evaluator: EventEvaluator, chunk: Chunk): ChunkResult {
-  return chunk.kind === 'bytes' ? evaluator.processBytes(chunk.label, chunk.bytes) : evaluator.processBatch(chunk.label, chunk.bytes, chunk.layout);
+  return chunk.kind === 'bytes'
+    ? evaluator.processBytes(chunk.label, chunk.bytes)
+    : evaluator.processBatch(chunk.label, chunk.bytes, chunk.layout);
 }
 
 export interface WorkerTask extends Chunk {

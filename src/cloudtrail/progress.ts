@@ -14,7 +14,9 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): { u
       if (now - last < 200) return;
       last = now;
       shown = true;
-      stream.write(`\r\x1b[2Kcloudtrail: ${p.chunks.toLocaleString('en-US')} file(s)/page(s), ${p.events.toLocaleString('en-US')} event(s) in window of ${p.records.toLocaleString('en-US')} read`);
+      stream.write(
+        `\r\x1b[2Kcloudtrail: ${p.chunks.toLocaleString('en-US')} file(s)/page(s), ${p.events.toLocaleString('en-US')} event(s) in window of ${p.records.toLocaleString('en-US')} read`,
+      );
     },
     done() {
       if (shown) stream.write('\r\x1b[2K');

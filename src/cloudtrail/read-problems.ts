@@ -63,7 +63,8 @@ export class ReadProblems {
   /** Something wrong with the file as a whole (cut, not JSON, trailing bytes, a damaged gzip stream). */
   problem(file: string, region: string, problem: ChunkProblem): void {
     const entry = this.entry(file, region);
-    if (!entry.problems.some((p) => p.code === problem.code && p.message === problem.message)) entry.problems.push({ code: problem.code, message: problem.message });
+    if (!entry.problems.some((p) => p.code === problem.code && p.message === problem.message))
+      entry.problems.push({ code: problem.code, message: problem.message });
   }
 
   /** The gaps, file by file in name order: the file's own problems, then its unreadable and unevaluated records. */
@@ -77,13 +78,25 @@ export class ReadProblems {
         const items = e.records + e.unreadable;
         const named = describePlaces(e.unreadableAt, e.unreadable);
         if (e.records === 0 && e.problems.length === 0) {
-          out.push({ ...base, errorCode: 'NotCloudTrail', message: `none of its ${items} item(s) could be read as a CloudTrail record: ${named}` });
+          out.push({
+            ...base,
+            errorCode: 'NotCloudTrail',
+            message: `none of its ${items} item(s) could be read as a CloudTrail record: ${named}`,
+          });
         } else {
-          out.push({ ...base, errorCode: 'InvalidRecords', message: `${e.unreadable} of ${items} record(s) could not be read and were skipped: ${named}` });
+          out.push({
+            ...base,
+            errorCode: 'InvalidRecords',
+            message: `${e.unreadable} of ${items} record(s) could not be read and were skipped: ${named}`,
+          });
         }
       }
       if (e.unevaluated) {
-        out.push({ ...base, errorCode: 'RecordNotEvaluated', message: `${e.unevaluated} of ${e.records} record(s) could not be evaluated: ${describePlaces(e.unevaluatedAt, e.unevaluated, ' ')}` });
+        out.push({
+          ...base,
+          errorCode: 'RecordNotEvaluated',
+          message: `${e.unevaluated} of ${e.records} record(s) could not be evaluated: ${describePlaces(e.unevaluatedAt, e.unevaluated, ' ')}`,
+        });
       }
     }
     return out;
@@ -104,7 +117,10 @@ function describePlaces(notes: readonly PlaceNote[], total: number, between = ' 
  * nothing, the tool could not do its job. Undefined when something was read, or when there was
  * simply nothing to read (an empty folder, a quiet window).
  */
-export function nothingReadError(result: { stats: { records: number }; gaps: ReadonlyArray<Omit<CoverageGap, 'service' | 'resourceTypes'>> }): UserError | undefined {
+export function nothingReadError(result: {
+  stats: { records: number };
+  gaps: ReadonlyArray<Omit<CoverageGap, 'service' | 'resourceTypes'>>;
+}): UserError | undefined {
   if (result.stats.records > 0 || result.gaps.length === 0) return undefined;
   const first = result.gaps[0]!;
   return new UserError(

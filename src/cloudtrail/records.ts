@@ -10,7 +10,15 @@ export type CloudTrailRecord = Record<string, unknown> & { eventName: string; ev
  * be evaluated by a rule; `TrailingData`: bytes after the end of the JSON document;
  * `DownloadInterrupted`: an S3 object whose download broke off, also when read again.
  */
-export type FileProblemCode = 'TruncatedFile' | 'InvalidFile' | 'NotCloudTrail' | 'InvalidRecords' | 'RecordNotEvaluated' | 'TrailingData' | 'FileTooLarge' | 'DownloadInterrupted';
+export type FileProblemCode =
+  | 'TruncatedFile'
+  | 'InvalidFile'
+  | 'NotCloudTrail'
+  | 'InvalidRecords'
+  | 'RecordNotEvaluated'
+  | 'TrailingData'
+  | 'FileTooLarge'
+  | 'DownloadInterrupted';
 
 export class FileProblem extends Error {
   constructor(
@@ -48,7 +56,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 export function isEventTime(time: string): boolean {
   if (time.length === 20 && time.charCodeAt(19) === 0x5a /* Z */ && time.charCodeAt(10) === 0x54 /* T */) {
     for (const at of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!digit(time.charCodeAt(at))) return false;
-    if (time.charCodeAt(4) !== 0x2d || time.charCodeAt(7) !== 0x2d || time.charCodeAt(13) !== 0x3a || time.charCodeAt(16) !== 0x3a) return false;
+    if (time.charCodeAt(4) !== 0x2d || time.charCodeAt(7) !== 0x2d || time.charCodeAt(13) !== 0x3a || time.charCodeAt(16) !== 0x3a)
+      return false;
     const month = two(time, 5);
     const day = two(time, 8);
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 && two(time, 11) <= 23 && two(time, 14) <= 59 && two(time, 17) <= 60;
@@ -94,7 +103,10 @@ export function decodeBytes(bytes: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES
   try {
     return gunzipSync(buffer, { maxOutputLength: maxBytes, chunkSize: outputChunkSize(buffer, maxBytes) });
   } catch (error) {
-    throw gzipProblem(error) ?? new FileProblem('InvalidFile', `not a valid gzip stream: ${error instanceof Error ? error.message : String(error)}`);
+    throw (
+      gzipProblem(error) ??
+      new FileProblem('InvalidFile', `not a valid gzip stream: ${error instanceof Error ? error.message : String(error)}`)
+    );
   }
 }
 
@@ -102,9 +114,11 @@ export function decodeBytes(bytes: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES
 export function gzipProblem(error: unknown, recordsBefore?: number): FileProblem | undefined {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return new FileProblem('FileTooLarge', 'decompresses to more than the whole-file limit');
+  if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+    return new FileProblem('FileTooLarge', 'decompresses to more than the whole-file limit');
   const read = recordsBefore === undefined ? '' : `; ${recordsBefore} record(s) before the cut were read`;
-  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) return new FileProblem('TruncatedFile', `gzip stream ends early (truncated file)${read}`);
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))
+    return new FileProblem('TruncatedFile', `gzip stream ends early (truncated file)${read}`);
   if (typeof code === 'string' && code.startsWith('Z_')) {
     const before = recordsBefore === undefined ? '' : `; ${recordsBefore} record(s) before the damage were read`;
     return new FileProblem('InvalidFile', `not a valid gzip stream: ${message}${before}`);

@@ -68,6 +68,7 @@ function normalize(node: unknown, depth: number, budget: { nodes: number }): unk
 
 function copyOf(node: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(node)) Object.defineProperty(copy, key, { value: node[key], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(node))
+    Object.defineProperty(copy, key, { value: node[key], enumerable: true, writable: true, configurable: true });
   return copy;
 }

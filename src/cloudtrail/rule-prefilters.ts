@@ -40,7 +40,7 @@ export function eventNamesOf(condition: unknown, options: Readonly<Record<string
   let value = condition.value;
   if (isPlainObject(value) && typeof value.$option === 'string') value = options[value.$option];
   if (condition.op === 'eq' && typeof value === 'string') return new Set([value]);
-  if (condition.op === 'in' && Array.isArray(value) && value.every((v) => typeof v === 'string')) return new Set(value as string[]);
+  if (condition.op === 'in' && Array.isArray(value) && value.every((v) => typeof v === 'string')) return new Set(value);
   return null;
 }
 
@@ -62,7 +62,11 @@ export function escapeRegExp(text: string): string {
  * cannot match); `all` takes its narrowest constrained child, `any` the union of its children.
  * Assumes plain ASCII strings are written without escapes, as CloudTrail writes them.
  */
-export function requiredTextOf(condition: unknown, options: Readonly<Record<string, unknown>>, leakedKeyIds: readonly string[]): RequiredText {
+export function requiredTextOf(
+  condition: unknown,
+  options: Readonly<Record<string, unknown>>,
+  leakedKeyIds: readonly string[],
+): RequiredText {
   if (!isPlainObject(condition)) return 'any';
   if (Array.isArray(condition.all)) {
     let best: RequiredText = 'any';

@@ -182,7 +182,10 @@ export class ItemSplitter {
 
   private cutProblem(): FileProblem {
     if (this.itemKind !== undefined && this.itemDepth > 0) {
-      return new FileProblem('TruncatedFile', `the file ends inside record ${this.count + 1} (truncated); ${this.count} record(s) before it were read`);
+      return new FileProblem(
+        'TruncatedFile',
+        `the file ends inside record ${this.count + 1} (truncated); ${this.count} record(s) before it were read`,
+      );
     }
     if (this.topRecording) return new FileProblem('TruncatedFile', 'the file ends inside its JSON object (truncated)');
     return new FileProblem('TruncatedFile', `the file ends before its closing bracket (truncated); ${this.count} record(s) were read`);
@@ -434,7 +437,10 @@ export class ItemSplitter {
         this.lineNumber = this.newlines + 1;
         return i;
       }
-      this.problem = new FileProblem('TrailingData', `unexpected content after the end of the JSON document (at byte ${this.offset + i}): it was not read`);
+      this.problem = new FileProblem(
+        'TrailingData',
+        `unexpected content after the end of the JSON document (at byte ${this.offset + i}): it was not read`,
+      );
       // The document itself was complete: a lone object is still read.
       if (single) this.emitPending('record', 1, out);
       this.phase = 'done';

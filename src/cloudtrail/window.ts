@@ -26,14 +26,21 @@ export function parseTimeArg(value: string, now: Date, flag: '--since' | '--unti
     const date = new Date(text);
     if (!Number.isNaN(date.getTime()) && /\d{4}-\d{2}-\d{2}T/.test(text)) return date;
   }
-  throw new UserError(`${flag} ${value}: not a date or a duration`, 'use an ISO 8601 date or time (2023-07-01, 2023-07-01T12:00:00Z) or a duration such as 7d, 12h, 30m');
+  throw new UserError(
+    `${flag} ${value}: not a date or a duration`,
+    'use an ISO 8601 date or time (2023-07-01, 2023-07-01T12:00:00Z) or a duration such as 7d, 12h, 30m',
+  );
 }
 
 /**
  * The window of one run. `defaultDays` applies when --since is not given (the API and the S3
  * archive need one; local files are read whole unless a bound is given).
  */
-export function resolveWindow(args: { since?: string | undefined; until?: string | undefined }, now: Date, defaultDays?: number): TimeWindow {
+export function resolveWindow(
+  args: { since?: string | undefined; until?: string | undefined },
+  now: Date,
+  defaultDays?: number,
+): TimeWindow {
   const window: TimeWindow = {};
   if (args.until !== undefined) window.until = parseTimeArg(args.until, now, '--until');
   if (args.since !== undefined) window.since = parseTimeArg(args.since, now, '--since');

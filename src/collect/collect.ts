@@ -78,7 +78,13 @@ interface Before {
   expired(): UserError | undefined;
 }
 
-async function whoAmI(pool: ClientPool, region: string, endpoint: string | undefined, profile: string | undefined, before: Before): Promise<{ account: string; partition: string }> {
+async function whoAmI(
+  pool: ClientPool,
+  region: string,
+  endpoint: string | undefined,
+  profile: string | undefined,
+  before: Before,
+): Promise<{ account: string; partition: string }> {
   const { callerIdentity } = await loadIdentityCall();
   const sts = await pool.client('sts', region);
   try {
@@ -98,7 +104,10 @@ async function whoAmI(pool: ClientPool, region: string, endpoint: string | undef
       throw new UserError(NO_CREDENTIALS);
     }
     if (isRejectedCredentials(error)) {
-      throw new UserError(`AWS rejected the credentials (${errorCode(error)}): ${shortMessage(error)}`, 'check the profile or keys, or log in again (`aws sso login`)');
+      throw new UserError(
+        `AWS rejected the credentials (${errorCode(error)}): ${shortMessage(error)}`,
+        'check the profile or keys, or log in again (`aws sso login`)',
+      );
     }
     if (isNetworkError(error)) {
       throw new UserError(`cannot reach AWS${endpoint ? ` at ${endpoint}` : ''} (${errorCode(error)}): ${shortMessage(error)}`);
@@ -120,7 +129,10 @@ async function scanRegions(options: CollectOptions, pool: ClientPool, home: stri
     if (error instanceof UserError) throw error;
     const expired = before.expired();
     if (expired) throw expired;
-    throw new UserError(`--all-regions: cannot list the account's regions (ec2 DescribeRegions: ${errorCode(error)}): ${shortMessage(error)}`, 'pass the regions with --regions a,b instead');
+    throw new UserError(
+      `--all-regions: cannot list the account's regions (ec2 DescribeRegions: ${errorCode(error)}): ${shortMessage(error)}`,
+      'pass the regions with --regions a,b instead',
+    );
   }
 }
 
@@ -140,7 +152,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     send: abortSignal ? { abortSignal } : {},
     expired: () =>
       abortSignal?.aborted
-        ? new UserError(`nothing could be collected: ${deadline!.flag} expired before the account could be identified`, 'allow more time with --timeout, or find out why AWS does not answer (--call-timeout bounds each call)')
+        ? new UserError(
+            `nothing could be collected: ${deadline!.flag} expired before the account could be identified`,
+            'allow more time with --timeout, or find out why AWS does not answer (--call-timeout bounds each call)',
+          )
         : undefined,
   };
   try {
@@ -160,7 +175,13 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
 
     const { resources } = run;
     if (!resources.some((r) => r.type === 'aws.account')) {
-      resources.push({ type: 'aws.account', id: account, account, region: 'global', data: { AccountId: account, Partition: partition, Regions: regions } });
+      resources.push({
+        type: 'aws.account',
+        id: account,
+        account,
+        region: 'global',
+        data: { AccountId: account, Partition: partition, Regions: regions },
+      });
     }
     resources.sort((a, b) => cmp(a.type, b.type) || cmp(a.region, b.region) || cmp(a.id, b.id));
     const gapList = run.gaps.list();
@@ -193,7 +214,11 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
       resources,
       gaps: gapList,
     };
-    return { snapshot, stats: { commands: Object.fromEntries([...pool.stats.commands].sort()), requests: pool.stats.requests, durationMs }, plan };
+    return {
+      snapshot,
+      stats: { commands: Object.fromEntries([...pool.stats.commands].sort()), requests: pool.stats.requests, durationMs },
+      plan,
+    };
   } finally {
     if (!options.pool) pool.destroy();
   }

@@ -42,8 +42,14 @@ export function shortMessage(error: unknown): string {
 }
 
 const ACCESS_DENIED = new Set([
-  'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'AuthorizationError',
-  'AuthorizationErrorException', 'Forbidden', 'AllAccessDisabled',
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'Forbidden',
+  'AllAccessDisabled',
 ]);
 
 /** The caller lacks a permission (or an SCP denies it). */
@@ -58,8 +64,15 @@ export function isMissingCredentials(error: unknown): boolean {
 }
 
 const REJECTED = new Set([
-  'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch',
-  'InvalidAccessKeyId', 'AuthFailure', 'InvalidToken', 'RequestExpired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'AuthFailure',
+  'InvalidToken',
+  'RequestExpired',
 ]);
 
 /** AWS refused the credentials themselves (unknown key, expired session, wrong secret). */

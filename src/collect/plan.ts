@@ -71,14 +71,18 @@ export function commandsOf(plan: CollectionPlan): PlannedCommand[] {
   const out: PlannedCommand[] = CORE_COMMANDS.map((c) => ({ ...c, service: c.service ?? 'sts', collector: 'core' }));
   for (const { collector, wanted } of plan.collectors) {
     for (const spec of collector.descriptor.commands) {
-      if (spec.for.some((t) => wanted.has(t))) out.push({ ...spec, service: spec.service ?? collector.descriptor.service, collector: collector.descriptor.id });
+      if (spec.for.some((t) => wanted.has(t)))
+        out.push({ ...spec, service: spec.service ?? collector.descriptor.service, collector: collector.descriptor.id });
     }
   }
   return out;
 }
 
 /** The least-privilege, read-only IAM policy for a plan: exactly the actions its commands need. */
-export function permissionsPolicy(plan: CollectionPlan): { Version: string; Statement: Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: '*' }> } {
+export function permissionsPolicy(plan: CollectionPlan): {
+  Version: string;
+  Statement: Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: '*' }>;
+} {
   const actions = [...new Set(commandsOf(plan).map((c) => c.action))].sort();
   return { Version: '2012-10-17', Statement: [{ Sid: 'AwsauditReadOnly', Effect: 'Allow', Action: actions, Resource: '*' }] };
 }

@@ -33,7 +33,8 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 export function checkRegionNames(regions: readonly string[], flag: string): string[] {
   const bad = regions.filter((r) => !REGION_NAME.test(r));
-  if (bad.length) throw new UserError(`${flag}: not a region name: ${bad.join(', ')}`, 'region names look like us-east-1, eu-west-3, ap-northeast-2');
+  if (bad.length)
+    throw new UserError(`${flag}: not a region name: ${bad.join(', ')}`, 'region names look like us-east-1, eu-west-3, ap-northeast-2');
   return [...new Set(regions)];
 }
 
@@ -41,11 +42,16 @@ export function checkRegionNames(regions: readonly string[], flag: string): stri
 export const ENABLED_OPT_IN_STATES = new Set(['opt-in-not-required', 'opted-in']);
 
 /** The enabled regions of the account's partition, from a DescribeRegions answer. */
-export function enabledRegions(regions: ReadonlyArray<{ RegionName?: string | undefined; OptInStatus?: string | undefined }>, partition: string): string[] {
-  return regions
-    .filter((r) => typeof r.RegionName === 'string' && partitionOfRegion(r.RegionName) === partition)
-    // No OptInStatus at all is an old or third-party endpoint that has no opt-in regions.
-    .filter((r) => r.OptInStatus === undefined || ENABLED_OPT_IN_STATES.has(r.OptInStatus))
-    .map((r) => r.RegionName as string)
-    .sort();
+export function enabledRegions(
+  regions: ReadonlyArray<{ RegionName?: string | undefined; OptInStatus?: string | undefined }>,
+  partition: string,
+): string[] {
+  return (
+    regions
+      .filter((r) => typeof r.RegionName === 'string' && partitionOfRegion(r.RegionName) === partition)
+      // No OptInStatus at all is an old or third-party endpoint that has no opt-in regions.
+      .filter((r) => r.OptInStatus === undefined || ENABLED_OPT_IN_STATES.has(r.OptInStatus))
+      .map((r) => r.RegionName as string)
+      .sort()
+  );
 }

@@ -41,9 +41,11 @@ const UNREADABLE_ANSWER = /XML parse error|in JSON at position|Unexpected (end o
 /** The code and message of a failed call as a gap says them. */
 function describeFailure(error: unknown, limits: RunLimits): { code: string; message: string } {
   const code = errorCode(error);
-  if (code === 'TimeoutError') return { code, message: `no answer within ${formatDuration(limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)} (--call-timeout)` };
+  if (code === 'TimeoutError')
+    return { code, message: `no answer within ${formatDuration(limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)} (--call-timeout)` };
   const message = shortMessage(error);
-  if ((code === 'Error' || code === 'SyntaxError') && UNREADABLE_ANSWER.test(errorMessage(error))) return { code: 'MalformedResponse', message };
+  if ((code === 'Error' || code === 'SyntaxError') && UNREADABLE_ANSWER.test(errorMessage(error)))
+    return { code: 'MalformedResponse', message };
   return { code, message };
 }
 
@@ -112,7 +114,9 @@ export class CollectionRun {
     // Only now are the SDK packages and collector code of this scan imported: those its rules need.
     await Promise.all([
       this.pool.load(this.services),
-      ...[...new Set(this.tasks.map((t) => t.planned.collector))].map(async (collector) => void this.code.set(collector, await collector.load())),
+      ...[...new Set(this.tasks.map((t) => t.planned.collector))].map(
+        async (collector) => void this.code.set(collector, await collector.load()),
+      ),
     ]);
     const finished = new Set<number>();
     const all = Promise.all(this.tasks.map((task, i) => this.runTask(task.planned, task.region).then(() => void finished.add(i))));
@@ -135,7 +139,7 @@ export class CollectionRun {
         region: descriptor.scope === 'account' ? 'global' : task.region,
         operation: `(${descriptor.id} collector)`,
         errorCode: RUN_TIMEOUT,
-        message: `not finished when ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired`,
+        message: `not finished when ${this.limits.deadlineFlag ?? "the run's deadline"} expired`,
         resourceTypes: [...task.planned.wanted],
       });
     });
@@ -163,7 +167,9 @@ export class CollectionRun {
         region: descriptor.scope === 'account' ? 'global' : region,
         operation: `(${descriptor.id} collector)`,
         errorCode: this.expired ? RUN_TIMEOUT : 'InternalError',
-        message: this.expired ? `stopped when ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired` : `awsaudit could not process the answer: ${shortMessage(error)}`,
+        message: this.expired
+          ? `stopped when ${this.limits.deadlineFlag ?? "the run's deadline"} expired`
+          : `awsaudit could not process the answer: ${shortMessage(error)}`,
         resourceTypes: [...planned.wanted],
       });
     }
@@ -211,7 +217,12 @@ export class CollectionRun {
         this.resources.push(r);
         this.progress.update();
       },
-      call: async <T>(operation: string, types: readonly ResourceType[], fn: () => Promise<T>, options: CallOptions = {}): Promise<CallResult<T>> => {
+      call: async <T>(
+        operation: string,
+        types: readonly ResourceType[],
+        fn: () => Promise<T>,
+        options: CallOptions = {},
+      ): Promise<CallResult<T>> => {
         try {
           const value = await fn();
           this.answered++;
@@ -224,9 +235,10 @@ export class CollectionRun {
             return { status: 'absent', code };
           }
           // Aborted by the deadline (AbortError), or timed out just as it came.
-          const failure = this.expired && (code === 'AbortError' || code === 'TimeoutError')
-            ? { code: RUN_TIMEOUT, message: `no answer before ${this.limits.deadlineFlag ?? 'the run\'s deadline'} expired` }
-            : describeFailure(error, this.limits);
+          const failure =
+            this.expired && (code === 'AbortError' || code === 'TimeoutError')
+              ? { code: RUN_TIMEOUT, message: `no answer before ${this.limits.deadlineFlag ?? "the run's deadline"} expired` }
+              : describeFailure(error, this.limits);
           if (!this.closed) {
             this.gaps.record({
               service: descriptor.service,

@@ -82,7 +82,9 @@ export interface CollectorContext<Types extends string = string, Clients extends
 }
 
 /** A collector's code: reads the account through the context it is given. */
-export type CollectFunction<Types extends string = string, Clients extends ClientTable = ClientTable> = (ctx: CollectorContext<Types, Clients>) => Promise<void>;
+export type CollectFunction<Types extends string = string, Clients extends ClientTable = ClientTable> = (
+  ctx: CollectorContext<Types, Clients>,
+) => Promise<void>;
 
 /**
  * A collector: its descriptor (data, read by planning, `awsaudit permissions` and the read-only

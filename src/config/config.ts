@@ -37,7 +37,12 @@ export async function loadConfig(explicit: string | undefined): Promise<Config> 
   if (!validate(parsed.value)) {
     throw new UserError(`invalid config file:\n${suppressionProblems(label, describeAjvErrors(validate.errors)).join('\n')}`);
   }
-  const value = parsed.value as { ruleDirs?: string[]; failOn?: Severity | 'none'; rules?: Record<string, RuleSettings>; suppressions?: SuppressionEntry[] };
+  const value = parsed.value as {
+    ruleDirs?: string[];
+    failOn?: Severity | 'none';
+    rules?: Record<string, RuleSettings>;
+    suppressions?: SuppressionEntry[];
+  };
   const base = path.dirname(path.resolve(file));
   const config: Config = {
     file: label,

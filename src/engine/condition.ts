@@ -113,7 +113,12 @@ export function conditionDepthProblem(definition: unknown): Problem | undefined 
   const roots: Array<[unknown, string]> = [
     [definition.condition, '/condition'],
     [definition.unknownWhen, '/unknownWhen'],
-    ...(Array.isArray(definition.severityOverrides) ? definition.severityOverrides.map((o, i): [unknown, string] => [isPlainObject(o) ? o.when : undefined, `/severityOverrides/${i}/when`]) : []),
+    ...(Array.isArray(definition.severityOverrides)
+      ? definition.severityOverrides.map((o, i): [unknown, string] => [
+          isPlainObject(o) ? o.when : undefined,
+          `/severityOverrides/${i}/when`,
+        ])
+      : []),
   ];
   for (const [root, pointer] of roots) {
     const stack: Array<[unknown, string, number]> = [[root, pointer, 0]];
@@ -289,7 +294,10 @@ function compileGetter(path: string, pointer: string, problems: Problem[]): (v: 
   try {
     return compilePath(path);
   } catch (error) {
-    problems.push({ pointer, message: `invalid JMESPath expression ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}` });
+    problems.push({
+      pointer,
+      message: `invalid JMESPath expression ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`,
+    });
     return () => null;
   }
 }
@@ -325,7 +333,7 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
     prepare?: (e: unknown) => unknown;
   };
   const prepared = operator.prepare ? operator.prepare(expected) : expected;
-  const test = operator.test as (a: unknown, e: unknown, ctx: OperatorContext) => boolean;
+  const test = operator.test;
   const evidenceExpected = hasValue ? expected : undefined;
   const evidencePath = pathCache((prefix) => joinPath(prefix, path));
   return {
@@ -402,6 +410,7 @@ function cutAt(value: unknown, levels: number): unknown {
   if (Array.isArray(value)) return value.map((v) => cutAt(v, levels - 1));
   const out: Record<string, unknown> = {};
   // defineProperty: a key named "__proto__" stays a key (assignment would set the prototype).
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: cutAt(v, levels - 1), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value))
+    Object.defineProperty(out, k, { value: cutAt(v, levels - 1), enumerable: true, writable: true, configurable: true });
   return out;
 }

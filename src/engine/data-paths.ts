@@ -157,7 +157,14 @@ function functionLocations(node: Node, input: readonly Location[], walk: Walk): 
   const args = node.children ?? [];
   // `contains(keys(data), 'Versioning')`: whether one field is there, not the whole object.
   const [keysOf, key] = args;
-  if (name === 'contains' && keysOf?.type === 'Function' && keysOf.name === 'keys' && keysOf.children?.length === 1 && key?.type === 'Literal' && typeof key.value === 'string') {
+  if (
+    name === 'contains' &&
+    keysOf?.type === 'Function' &&
+    keysOf.name === 'keys' &&
+    keysOf.children?.length === 1 &&
+    key?.type === 'Literal' &&
+    typeof key.value === 'string'
+  ) {
     const fields = locationsOf(keysOf.children[0], input, walk).map((l) => [...l, key.value as string]);
     fields.forEach((l) => record(walk, l));
     consume(walk, fields);
@@ -194,7 +201,7 @@ function functionLocations(node: Node, input: readonly Location[], walk: Walk): 
 export function expressionReads(expression: string, input: readonly Location[] = [[]], walk: Walk = newWalk()): Location[] | undefined {
   let ast: Node;
   try {
-    ast = compileJmespath(expression) as unknown as Node;
+    ast = compileJmespath(expression);
   } catch {
     return undefined;
   }
@@ -246,7 +253,7 @@ function templateReads(text: string, matches: readonly Location[], walk: Walk): 
 
 function safeCompile(expression: string): Node | undefined {
   try {
-    return compileJmespath(expression) as unknown as Node;
+    return compileJmespath(expression);
   } catch {
     return undefined;
   }
@@ -265,7 +272,10 @@ function bindMatches(node: Node, matches: readonly Location[]): Node {
     if (n.right) out.right = visit(n.right, atRoot && ROOT_PRESERVING.has(n.type));
     if (n.child) out.child = visit(n.child, atRoot && n.type !== 'ExpressionReference');
     if (n.condition) out.condition = visit(n.condition, false);
-    if (n.children) out.children = n.children.map((c) => (c.type === 'KeyValuePair' ? { ...c, value: visit((c as { value: Node }).value, atRoot) } : visit(c, atRoot)));
+    if (n.children)
+      out.children = n.children.map((c) =>
+        c.type === 'KeyValuePair' ? { ...c, value: visit((c as { value: Node }).value, atRoot) } : visit(c, atRoot),
+      );
     return out;
   };
   return visit(node, true);

@@ -194,7 +194,8 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     for (const t of needed.slice(1)) {
       const invalid = invalidByType.get(t);
       if (!invalid) continue;
-      for (const region of new Set([...invalid.keys()].map((r) => r.region))) gaps.push({ region, operation: `${t} data`, errorCode: INVALID_DATA });
+      for (const region of new Set([...invalid.keys()].map((r) => r.region)))
+        gaps.push({ region, operation: `${t} data`, errorCode: INVALID_DATA });
     }
     // Every type the rule reads must have been collected, or its "pass" would be a guess
     // (resources of a type the snapshot does not list as collected still count as seen).
@@ -211,9 +212,17 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
   });
   const notes = [
     ...invalidDataNotes(snapshot, invalidByType, rulesByType),
-    ...rules.flatMap((rule, i) => (errors[i] ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`] : [])),
     ...rules.flatMap((rule, i) =>
-      lacking[i] ? [`${rule.id}: ${lacking[i]} resource(s) have none of the data fields the rule decides on (${decisionFields[i]!.join(', ')}): undecided, not passed, e.g. ${lackingExamples[i]}`] : [],
+      errors[i]
+        ? [`${rule.id}: ${errors[i]} resource(s) could not be evaluated (a value of an unexpected type), e.g. ${errorExamples[i]}`]
+        : [],
+    ),
+    ...rules.flatMap((rule, i) =>
+      lacking[i]
+        ? [
+            `${rule.id}: ${lacking[i]} resource(s) have none of the data fields the rule decides on (${decisionFields[i]!.join(', ')}): undecided, not passed, e.g. ${lackingExamples[i]}`,
+          ]
+        : [],
     ),
   ];
   return notes.length ? { tallies, findings, notes } : { tallies, findings };
@@ -226,14 +235,23 @@ export const INVALID_DATA = 'InvalidResourceData';
 const INVALID_EXAMPLES = 5;
 
 /** One note per type with malformed resources: how many, which rules set them aside, and where the first few go wrong. */
-function invalidDataNotes(snapshot: Snapshot, invalidByType: ReadonlyMap<string, ReadonlyMap<Resource, DataProblem>>, rulesByType: ReadonlyMap<string, readonly number[]>): string[] {
+function invalidDataNotes(
+  snapshot: Snapshot,
+  invalidByType: ReadonlyMap<string, ReadonlyMap<Resource, DataProblem>>,
+  rulesByType: ReadonlyMap<string, readonly number[]>,
+): string[] {
   const notes: string[] = [];
   for (const [type, invalid] of invalidByType) {
-    const examples = [...invalid].slice(0, INVALID_EXAMPLES).map(([resource, problem]) => describeInvalid({ resource, problem, index: snapshot.resources.indexOf(resource) }));
+    const examples = [...invalid]
+      .slice(0, INVALID_EXAMPLES)
+      .map(([resource, problem]) => describeInvalid({ resource, problem, index: snapshot.resources.indexOf(resource) }));
     const ruleCount = rulesByType.get(type)?.length ?? 0;
-    const effect = ruleCount > 0 ? `undecided for the ${ruleCount} rule(s) over ${type}, not passed` : 'the rules whose facts read them are incomplete';
+    const effect =
+      ruleCount > 0 ? `undecided for the ${ruleCount} rule(s) over ${type}, not passed` : 'the rules whose facts read them are incomplete';
     const more = invalid.size > examples.length ? `; and ${invalid.size - examples.length} more` : '';
-    notes.push(`${invalid.size} ${type} resource(s) do not have the shape of their type and were not evaluated (${effect}): ${examples.join('; ')}${more}`);
+    notes.push(
+      `${invalid.size} ${type} resource(s) do not have the shape of their type and were not evaluated (${effect}): ${examples.join('; ')}${more}`,
+    );
   }
   return notes;
 }
@@ -266,8 +284,16 @@ const NO_FACTS = Object.freeze({});
  */
 const scratchState: ExplainState = { evidence: [], matches: [] };
 const scratchContext = {
-  id: '', arn: null as string | null, type: '', account: '', region: '', name: '',
-  data: {} as unknown, facts: {} as unknown, options: {} as unknown, match: null as unknown,
+  id: '',
+  arn: null as string | null,
+  type: '',
+  account: '',
+  region: '',
+  name: '',
+  data: {} as unknown,
+  facts: {} as unknown,
+  options: {} as unknown,
+  match: null as unknown,
   /** Every list element the `some` quantifiers matched; built only when a template asks. */
   get matches(): readonly unknown[] {
     return scratchState.matches.length === 0 ? NO_MATCHES : scratchState.matches.map((m) => m.value);
@@ -286,7 +312,12 @@ function resourceIdentity(resource: EnrichedResource): ResourceIdentity {
 }
 
 /** The finding for one resource that failed a rule (evidence, severity overrides, templates). */
-export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx: { now: number }, identity: ResourceIdentity = resourceIdentity(resource)): Finding {
+export function makeFinding(
+  rule: CompiledRule,
+  resource: EnrichedResource,
+  ctx: { now: number },
+  identity: ResourceIdentity = resourceIdentity(resource),
+): Finding {
   const state = scratchState;
   state.evidence.length = 0;
   state.matches.length = 0;
@@ -334,7 +365,6 @@ export function makeFinding(rule: CompiledRule, resource: EnrichedResource, ctx:
   if (resource.location) finding.location = resource.location;
   return finding;
 }
-
 
 /** Does a severity override apply? Not when its condition cannot be evaluated here: the finding keeps the rule's severity. */
 function overrideApplies(when: CompiledRule['overrides'][number]['when'], resource: EnrichedResource, ctx: { now: number }): boolean {

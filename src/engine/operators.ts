@@ -96,8 +96,18 @@ export const OPERATORS = {
   notEmpty: { value: 'none', description: 'not empty', test: (a) => !isEmpty(a) },
   eq: { value: 'any', description: 'equal (JSON equality)', test: (a, e) => jsonEqual(a, e) },
   ne: { value: 'any', description: 'not equal (a missing value is not equal)', test: (a, e) => !jsonEqual(a, e) },
-  in: { value: 'array', description: 'equal to one of the listed values', prepare: prepareList, test: (a, e) => inList(e as PreparedList, a) },
-  notIn: { value: 'array', description: 'equal to none of the listed values', prepare: prepareList, test: (a, e) => !inList(e as PreparedList, a) },
+  in: {
+    value: 'array',
+    description: 'equal to one of the listed values',
+    prepare: prepareList,
+    test: (a, e) => inList(e as PreparedList, a),
+  },
+  notIn: {
+    value: 'array',
+    description: 'equal to none of the listed values',
+    prepare: prepareList,
+    test: (a, e) => !inList(e as PreparedList, a),
+  },
   contains: {
     value: 'any',
     description: 'a list holding the value, or a string holding the substring',
@@ -114,9 +124,17 @@ export const OPERATORS = {
     test: (a, e) => Array.isArray(a) && a.some((x) => (e as unknown[]).some((y) => jsonEqual(x, y))),
   },
   gt: { value: 'number', description: 'number greater than', test: (a, e) => num(a) !== undefined && (a as number) > (e as number) },
-  gte: { value: 'number', description: 'number greater than or equal', test: (a, e) => num(a) !== undefined && (a as number) >= (e as number) },
+  gte: {
+    value: 'number',
+    description: 'number greater than or equal',
+    test: (a, e) => num(a) !== undefined && (a as number) >= (e as number),
+  },
   lt: { value: 'number', description: 'number less than', test: (a, e) => num(a) !== undefined && (a as number) < (e as number) },
-  lte: { value: 'number', description: 'number less than or equal', test: (a, e) => num(a) !== undefined && (a as number) <= (e as number) },
+  lte: {
+    value: 'number',
+    description: 'number less than or equal',
+    test: (a, e) => num(a) !== undefined && (a as number) <= (e as number),
+  },
   lengthGte: {
     value: 'number',
     description: 'a list or string at least this long',

@@ -30,7 +30,7 @@ export function compilePath(expression: string): PathGetter {
 export function compileScratchPath(expression: string): PathGetter | undefined {
   let ast: AstNode;
   try {
-    ast = compileJmespath(expression) as unknown as AstNode;
+    ast = compileJmespath(expression);
   } catch {
     return undefined;
   }
@@ -44,7 +44,10 @@ export function compileScratchPath(expression: string): PathGetter | undefined {
 }
 
 function isFieldPath(node: AstNode): boolean {
-  return node.type === 'Field' || (node.type === 'Subexpression' && !!node.left && !!node.right && isFieldPath(node.left) && isFieldPath(node.right));
+  return (
+    node.type === 'Field' ||
+    (node.type === 'Subexpression' && !!node.left && !!node.right && isFieldPath(node.left) && isFieldPath(node.right))
+  );
 }
 
 function mentionsRoot(node: unknown): boolean {
@@ -84,9 +87,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((x, i) => deepEqual(x, b[i]));
   }
-  const ak = Object.keys(a as object);
+  const ak = Object.keys(a);
   const bo = b as Record<string, unknown>;
-  return ak.length === Object.keys(bo).length && ak.every((k) => Object.hasOwn(bo, k) && deepEqual((a as Record<string, unknown>)[k], bo[k]));
+  return (
+    ak.length === Object.keys(bo).length && ak.every((k) => Object.hasOwn(bo, k) && deepEqual((a as Record<string, unknown>)[k], bo[k]))
+  );
 }
 
 function fieldNames(node: AstNode): string[] {
@@ -109,11 +114,16 @@ function fieldChainGetter(names: readonly string[]): PathGetter {
   if (!getter) {
     const steps = names.map((name, i) => {
       const key = JSON.stringify(name);
-      const load = name in Object.prototype ? `(isObject(x) && Object.hasOwn(x, ${key}) ? x[${key}] : null) ?? null` : `(isObject(x) ? x[${key}] : null) ?? null`;
+      const load =
+        name in Object.prototype
+          ? `(isObject(x) && Object.hasOwn(x, ${key}) ? x[${key}] : null) ?? null`
+          : `(isObject(x) ? x[${key}] : null) ?? null`;
       return i < names.length - 1 ? `x = ${load};\n  if (x === null) return null;` : `return ${load};`;
     });
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const make = new Function('isObject', `return (value) => {\n  let x = value;\n  ${steps.join('\n  ')}\n};`) as (isObject: (value: unknown) => boolean) => PathGetter;
+    const make = new Function('isObject', `return (value) => {\n  let x = value;\n  ${steps.join('\n  ')}\n};`) as (
+      isObject: (value: unknown) => boolean,
+    ) => PathGetter;
     getter = make(isObject);
     if (fieldChains.size < 10_000) fieldChains.set(cacheKey, getter);
   }
@@ -190,7 +200,12 @@ function compileDirect(node: AstNode): PathGetter {
       const name = node.name;
       if (name === 'EQ') return (value) => deepEqual(left(value), right(value));
       if (name === 'NE') return (value) => !deepEqual(left(value), right(value));
-      const order: Record<string, (a: number, b: number) => boolean> = { GT: (a, b) => a > b, GTE: (a, b) => a >= b, LT: (a, b) => a < b, LTE: (a, b) => a <= b };
+      const order: Record<string, (a: number, b: number) => boolean> = {
+        GT: (a, b) => a > b,
+        GTE: (a, b) => a >= b,
+        LT: (a, b) => a < b,
+        LTE: (a, b) => a <= b,
+      };
       const cmp = name ? order[name] : undefined;
       if (!cmp) return interpretNode(node);
       return (value) => {
@@ -212,7 +227,8 @@ function compileDirect(node: AstNode): PathGetter {
     case 'Projection':
     case 'FilterProjection': {
       // A projection over a slice also projects strings in the interpreter; leave that to it.
-      if (!node.left || !node.right || (node.left.type === 'IndexExpression' && node.left.right?.type === 'Slice')) return interpretNode(node);
+      if (!node.left || !node.right || (node.left.type === 'IndexExpression' && node.left.right?.type === 'Slice'))
+        return interpretNode(node);
       const left = compileDirect(node.left);
       const right = compileDirect(node.right);
       const condition = node.type === 'FilterProjection' ? (node.condition ? compileDirect(node.condition) : undefined) : undefined;

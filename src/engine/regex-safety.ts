@@ -32,12 +32,29 @@ type Ranges = Array<[number, number]>;
 const MAX_CODE_POINT = 0x10ffff;
 const ANY: Ranges = [[0, MAX_CODE_POINT]];
 const DIGIT: Ranges = [[0x30, 0x39]];
-const WORD: Ranges = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const WORD: Ranges = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a],
+];
 const SPACE: Ranges = normalise([
-  [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a],
-  [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff],
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
 ]);
-const LINE_TERMINATORS: Ranges = [[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]];
+const LINE_TERMINATORS: Ranges = [
+  [0x0a, 0x0a],
+  [0x0d, 0x0d],
+  [0x2028, 0x2029],
+];
 
 function normalise(ranges: Ranges): Ranges {
   const sorted = ranges.filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0]);
@@ -201,7 +218,13 @@ class Parser {
     const ranges: Ranges = [];
     while (this.i < this.s.length && this.s[this.i] !== ']') {
       const from = this.classAtom();
-      if (this.s[this.i] === '-' && this.s[this.i + 1] !== ']' && this.i + 1 < this.s.length && from.length === 1 && from[0]![0] === from[0]![1]) {
+      if (
+        this.s[this.i] === '-' &&
+        this.s[this.i + 1] !== ']' &&
+        this.i + 1 < this.s.length &&
+        from.length === 1 &&
+        from[0]![0] === from[0]![1]
+      ) {
         this.i++;
         const to = this.classAtom();
         if (to.length === 1 && to[0]![0] === to[0]![1]) {
@@ -236,20 +259,34 @@ class Parser {
     this.i++;
     const one = (cp: number): Ranges => [[cp, cp]];
     switch (c) {
-      case 'd': return DIGIT;
-      case 'D': return complement(DIGIT);
-      case 'w': return WORD;
-      case 'W': return complement(WORD);
-      case 's': return SPACE;
-      case 'S': return complement(SPACE);
-      case 'b': return inClass ? one(0x08) : 'boundary';
-      case 'B': return 'boundary';
-      case 't': return one(0x09);
-      case 'n': return one(0x0a);
-      case 'v': return one(0x0b);
-      case 'f': return one(0x0c);
-      case 'r': return one(0x0d);
-      case '0': return one(0);
+      case 'd':
+        return DIGIT;
+      case 'D':
+        return complement(DIGIT);
+      case 'w':
+        return WORD;
+      case 'W':
+        return complement(WORD);
+      case 's':
+        return SPACE;
+      case 'S':
+        return complement(SPACE);
+      case 'b':
+        return inClass ? one(0x08) : 'boundary';
+      case 'B':
+        return 'boundary';
+      case 't':
+        return one(0x09);
+      case 'n':
+        return one(0x0a);
+      case 'v':
+        return one(0x0b);
+      case 'f':
+        return one(0x0c);
+      case 'r':
+        return one(0x0d);
+      case '0':
+        return one(0);
       case 'c': {
         const letter = this.s.charCodeAt(this.i);
         this.i++;

@@ -119,7 +119,8 @@ function sortFindings(findings: Finding[]): void {
   const first = (g: number[]) => findings[g[0]!]!;
   groups.sort((a, b) => SEVERITY_RANK[first(b).severity] - SEVERITY_RANK[first(a).severity] || cmp(first(a).ruleId, first(b).ruleId));
   const keys = new Array<string>(findings.length);
-  const byResource = (x: number, y: number) => cmp(keys[x]!, keys[y]!) || (findings[x]!.location?.line ?? 0) - (findings[y]!.location?.line ?? 0);
+  const byResource = (x: number, y: number) =>
+    cmp(keys[x]!, keys[y]!) || (findings[x]!.location?.line ?? 0) - (findings[y]!.location?.line ?? 0);
   const sorted = new Array<Finding>(findings.length);
   let i = 0;
   for (const group of groups) {

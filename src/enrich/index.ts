@@ -43,12 +43,23 @@ export type EnrichedResource = Resource;
  * snapshots the allocation is what costs). `enrichers` are those of the resource's type (a
  * caller visiting many resources of one type looks them up once).
  */
-export function enrichResource(resource: Resource, ctx: EnrichContext, enrichers: readonly Enricher[] = enrichersFor(resource.type)): EnrichedResource {
+export function enrichResource(
+  resource: Resource,
+  ctx: EnrichContext,
+  enrichers: readonly Enricher[] = enrichersFor(resource.type),
+): EnrichedResource {
   if (enrichers.length === 0) return resource;
   let facts = enrichers.length === 1 ? enrichers[0]!.enrich(resource, ctx) : {};
   if (enrichers.length > 1) for (let i = 0; i < enrichers.length; i++) Object.assign(facts, enrichers[i]!.enrich(resource, ctx));
   if (resource.facts) facts = { ...resource.facts, ...facts };
-  const view: EnrichedResource = { type: resource.type, id: resource.id, account: resource.account, region: resource.region, data: resource.data, facts };
+  const view: EnrichedResource = {
+    type: resource.type,
+    id: resource.id,
+    account: resource.account,
+    region: resource.region,
+    data: resource.data,
+    facts,
+  };
   if (resource.arn !== undefined) view.arn = resource.arn;
   if (resource.location !== undefined) view.location = resource.location;
   return view;

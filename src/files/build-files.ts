@@ -22,7 +22,7 @@ function maybeBuildFile(filePath: string): boolean {
   const last = filePath.charCodeAt(filePath.length - 1) | 0x20; // lower case
   if (last === 0x6c /* l */ || last === 0x68 /* h */ || last === 0x65 /* e */) return true;
   const first = filePath.charCodeAt(filePath.lastIndexOf('/') + 1) | 0x20;
-  return first === 0x64 /* d */ || first === 0x63 /* c */;
+  return first === 0x64 /* d */ || first === 0x63; /* c */
 }
 
 /** The kind of build/deploy file a path is, from its name; undefined for other files. */
@@ -35,7 +35,12 @@ export function buildFileKind(filePath: string): BuildFileKind | undefined {
   if (/^buildspec([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'buildspec';
   if (/^appspec\.ya?ml$/.test(lower)) return 'appspec';
   if (name === 'Procfile') return 'procfile';
-  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(filePath) || /^(\.gitlab-ci|azure-pipelines|bitbucket-pipelines)\.ya?ml$/.test(lower) || name === 'Jenkinsfile') return 'ci';
+  if (
+    /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(filePath) ||
+    /^(\.gitlab-ci|azure-pipelines|bitbucket-pipelines)\.ya?ml$/.test(lower) ||
+    name === 'Jenkinsfile'
+  )
+    return 'ci';
   if (/(^|\/)\.circleci\/config\.ya?ml$/.test(filePath)) return 'ci';
   if (/^deploy[\w.-]*\.sh$/.test(lower)) return 'deploy-script';
   return undefined;
@@ -63,14 +68,19 @@ const ALL = '(?:0|0\\.0\\.0\\.0|::|\\[::\\])';
 // On a command with quotes, brackets and commas turned into spaces (so the exec form
 // CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"] reads like the shell form).
 const DEV_SERVERS: Array<{ framework: string; pattern: RegExp; allInterfaces: RegExp }> = [
-  { framework: 'Django runserver', pattern: /\brunserver\b/, allInterfaces: new RegExp(`\\brunserver(?:\\s+--?[\\w-]+)*\\s+${ALL}(?::\\d+)?(?:\\s|$)`) },
+  {
+    framework: 'Django runserver',
+    pattern: /\brunserver\b/,
+    allInterfaces: new RegExp(`\\brunserver(?:\\s+--?[\\w-]+)*\\s+${ALL}(?::\\d+)?(?:\\s|$)`),
+  },
   { framework: 'Flask development server', pattern: /\bflask\s+run\b/, allInterfaces: new RegExp(`(?:--host|-h)[=\\s]+${ALL}(?:\\s|$)`) },
   { framework: 'Rails server', pattern: /\brails\s+(?:s|server)\b/, allInterfaces: new RegExp(`(?:-b|--binding)[=\\s]+${ALL}(?:\\s|$)`) },
   { framework: 'uvicorn with --reload', pattern: /\buvicorn\b.*--reload/, allInterfaces: new RegExp(`--host[=\\s]+${ALL}(?:\\s|$)`) },
   { framework: 'Laravel artisan serve', pattern: /\bartisan\s+serve\b/, allInterfaces: new RegExp(`--host[=\\s]+${ALL}(?:\\s|$)`) },
   {
     framework: 'JavaScript development server',
-    pattern: /\b(?:next\s+dev|vite(?:\s+dev)?|ng\s+serve|nuxt\s+dev|webpack(?:-dev-server|\s+serve)|react-scripts\s+start|npm\s+run\s+dev|yarn\s+dev)\b/,
+    pattern:
+      /\b(?:next\s+dev|vite(?:\s+dev)?|ng\s+serve|nuxt\s+dev|webpack(?:-dev-server|\s+serve)|react-scripts\s+start|npm\s+run\s+dev|yarn\s+dev)\b/,
     allInterfaces: new RegExp(`(?:--host|-H)(?:[=\\s]+${ALL})?(?:\\s|$)`),
   },
 ];
@@ -109,7 +119,13 @@ export function analyzeBuildFile(kind: BuildFileKind, text: string): { devServer
       for (const server of DEV_SERVERS) {
         const m = server.pattern.exec(command);
         if (m) {
-          devServers.push({ line: i + 1, column: m.index + 1, framework: server.framework, bindsAllInterfaces: server.allInterfaces.test(command.slice(m.index)), command: excerpt(line) });
+          devServers.push({
+            line: i + 1,
+            column: m.index + 1,
+            framework: server.framework,
+            bindsAllInterfaces: server.allInterfaces.test(command.slice(m.index)),
+            command: excerpt(line),
+          });
           break;
         }
       }

@@ -18,7 +18,13 @@ export const fileAccessKeyEnricher: Enricher = {
   enrich(resource, ctx) {
     const d = resource.data;
     // Facts given with the resource stand when nothing was recorded: a rule case's, or a snapshot written before the check was recorded as data.
-    const f = keyVerificationFacts(d, { accounts: ctx.index.snapshot.meta.accounts, complete: gapsOf(ctx.index, 'aws.iam.access-key').length === 0 }) ?? resource.facts ?? {};
+    const f =
+      keyVerificationFacts(d, {
+        accounts: ctx.index.snapshot.meta.accounts,
+        complete: gapsOf(ctx.index, 'aws.iam.access-key').length === 0,
+      }) ??
+      resource.facts ??
+      {};
     const scanned = Array.isArray(f.scannedAccounts) ? f.scannedAccounts.join(', ') : '';
     let summary: string;
     switch (f.verification) {

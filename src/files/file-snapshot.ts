@@ -30,7 +30,13 @@ export function filesSnapshot(scan: FileScan, collectedAt: Date): Snapshot {
  */
 export function addFileScan(snapshot: Snapshot, scan: FileScan): Snapshot {
   const listed = snapshot.meta.resourceTypes.includes('aws.iam.access-key');
-  const files = listed ? recordAccountKeys(scan.resources, scan.keyIdOf, snapshot.resources.filter((r) => r.type === 'aws.iam.access-key')) : scan.resources;
+  const files = listed
+    ? recordAccountKeys(
+        scan.resources,
+        scan.keyIdOf,
+        snapshot.resources.filter((r) => r.type === 'aws.iam.access-key'),
+      )
+    : scan.resources;
   const types = new Set([...snapshot.meta.resourceTypes, ...FILE_RESOURCE_TYPES]);
   return {
     ...snapshot,

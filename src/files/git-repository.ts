@@ -29,7 +29,8 @@ export class Repository {
     if (!this.trackedDirsCache) {
       this.trackedDirsCache = new Set();
       for (const file of tracked) {
-        for (let dir = path.posix.dirname(file); dir !== '.' && !this.trackedDirsCache.has(dir); dir = path.posix.dirname(dir)) this.trackedDirsCache.add(dir);
+        for (let dir = path.posix.dirname(file); dir !== '.' && !this.trackedDirsCache.has(dir); dir = path.posix.dirname(dir))
+          this.trackedDirsCache.add(dir);
       }
     }
     return this.trackedDirsCache.has(this.relative(absDir));
@@ -58,7 +59,7 @@ function listTracked(root: string): Promise<ReadonlySet<string> | null> {
 
 /** The work tree that contains `dir` (a folder holding `.git`, itself or above), or null. */
 export async function findRepositoryRoot(dir: string): Promise<string | null> {
-  for (let current = dir; ; ) {
+  for (let current = dir; ;) {
     try {
       await stat(path.join(current, '.git'));
       return current;

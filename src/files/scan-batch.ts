@@ -34,7 +34,11 @@ export async function scanBatch(scanner: ContentScanner, paths: readonly FsPath[
         if (content.binary) result.binary++;
         result.placeholders += content.placeholders;
       }
-      if (!content || content.wideText || (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))) {
+      if (
+        !content ||
+        content.wideText ||
+        (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))
+      ) {
         result.notable.push({ index, kind, read });
       }
     },

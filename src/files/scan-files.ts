@@ -85,14 +85,33 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   } catch (error) {
     throw new UserError(`--files: ${errorMessage(error)}`, 'give existing files or folders');
   }
-  const stats: FileScanStats = { files: 0, bytes: 0, binary: 0, wideText: 0, unreadable: 0, placeholders: 0, workers: 0, directories: 0, ignored: 0, symlinks: 0, special: 0 };
+  const stats: FileScanStats = {
+    files: 0,
+    bytes: 0,
+    binary: 0,
+    wideText: 0,
+    unreadable: 0,
+    placeholders: 0,
+    workers: 0,
+    directories: 0,
+    ignored: 0,
+    symlinks: 0,
+    special: 0,
+  };
   const gaps: CoverageGap[] = [];
   const maxGaps = options.maxGaps ?? 100;
   let listed = 0;
   const listGap = (absPath: FsPath, operation: 'list' | 'read', code: string, message: string) => {
     if (listed >= maxGaps) return;
     listed++;
-    gaps.push({ service: 'files', region: 'local', operation: `${operation} ${displayFilePath(absPath, cwd)}`, resourceTypes: [...FILE_RESOURCE_TYPES], errorCode: code, message });
+    gaps.push({
+      service: 'files',
+      region: 'local',
+      operation: `${operation} ${displayFilePath(absPath, cwd)}`,
+      resourceTypes: [...FILE_RESOURCE_TYPES],
+      errorCode: code,
+      message,
+    });
   };
   const addGap = (absPath: FsPath, operation: 'list' | 'read', error: unknown) => {
     stats.unreadable++;
@@ -116,7 +135,12 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     if (content.wideText) {
       // It holds text this scan does not read: what it says was not checked.
       stats.wideText++;
-      listGap(file.absPath, 'read', 'NotUtf8Text', `looks like ${content.wideText} text: not scanned (keys are searched for in UTF-8 and ASCII text); convert it to UTF-8 to scan it`);
+      listGap(
+        file.absPath,
+        'read',
+        'NotUtf8Text',
+        `looks like ${content.wideText} text: not scanned (keys are searched for in UTF-8 and ASCII text); convert it to UTF-8 to scan it`,
+      );
       return;
     }
     const filePath = displayFilePath(file.absPath, cwd);
@@ -160,11 +184,17 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     await pool.close();
   }
 
-  const shownRoots = [...normalized.roots.map((r) => displayFilePath(r.absPath, cwd)), ...normalized.unreadable.map((r) => displayFilePath(r.absPath, cwd))];
+  const shownRoots = [
+    ...normalized.roots.map((r) => displayFilePath(r.absPath, cwd)),
+    ...normalized.unreadable.map((r) => displayFilePath(r.absPath, cwd)),
+  ];
   if (stopped) {
     // What was handed to the scanner before the deadline was scanned; the rest was not read.
     if (stats.files === 0) {
-      throw new UserError(`nothing could be read from --files ${shownRoots.join(' ')}: ${deadline!.flag} expired before any file was scanned`, 'allow more time with --timeout');
+      throw new UserError(
+        `nothing could be read from --files ${shownRoots.join(' ')}: ${deadline!.flag} expired before any file was scanned`,
+        'allow more time with --timeout',
+      );
     }
     gaps.push({
       service: 'files',
@@ -196,10 +226,23 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
   // Every file was skipped (binary, ignored, links): no rule may call that clean.
   const skipped = skippedParts(stats);
   if (stats.files - stats.binary === 0 && stats.unreadable === 0 && skipped.length) {
-    gaps.push({ service: 'files', region: 'local', operation: `scan ${shownRoots.join(' ')}`, resourceTypes: [...FILE_RESOURCE_TYPES], errorCode: 'NothingScanned', message: `no text file was scanned: ${skipped.join('; ')}` });
+    gaps.push({
+      service: 'files',
+      region: 'local',
+      operation: `scan ${shownRoots.join(' ')}`,
+      resourceTypes: [...FILE_RESOURCE_TYPES],
+      errorCode: 'NothingScanned',
+      message: `no text file was scanned: ${skipped.join('; ')}`,
+    });
   }
   gaps.sort((a, b) => compareText(a.operation, b.operation));
-  resources.sort((a, b) => compareText(a.location!.path, b.location!.path) || (a.location!.line ?? 0) - (b.location!.line ?? 0) || (a.location!.column ?? 0) - (b.location!.column ?? 0) || compareText(a.type, b.type));
+  resources.sort(
+    (a, b) =>
+      compareText(a.location!.path, b.location!.path) ||
+      (a.location!.line ?? 0) - (b.location!.line ?? 0) ||
+      (a.location!.column ?? 0) - (b.location!.column ?? 0) ||
+      compareText(a.type, b.type),
+  );
   return { roots: shownRoots, resources, gaps, stats, notes: scanNotes(shownRoots, stats), keyIdOf: (r) => keyIds.get(r) };
 }
 
@@ -213,7 +256,13 @@ interface RepositoryFacts {
   gitTracked: boolean | null;
 }
 
-function addKeyResources(filePath: string, content: ContentResult, repository: RepositoryFacts, out: Resource[], keyIds: WeakMap<Resource, string>): void {
+function addKeyResources(
+  filePath: string,
+  content: ContentResult,
+  repository: RepositoryFacts,
+  out: Resource[],
+  keyIds: WeakMap<Resource, string>,
+): void {
   const seen = new Map<string, number>();
   for (const hit of content.keyIds) {
     const masked = maskKeyId(hit.keyId);
@@ -249,7 +298,13 @@ function addKeyResources(filePath: string, content: ContentResult, repository: R
   }
 }
 
-function privateKeyResource(filePath: string, absPath: FsPath, mode: number, content: ContentResult, repository: RepositoryFacts): Resource {
+function privateKeyResource(
+  filePath: string,
+  absPath: FsPath,
+  mode: number,
+  content: ContentResult,
+  repository: RepositoryFacts,
+): Resource {
   const fileName = path.basename(showPath(absPath));
   const first = content.privateKeys[0]!;
   const posix = process.platform !== 'win32';
@@ -261,14 +316,25 @@ function privateKeyResource(filePath: string, absPath: FsPath, mode: number, con
     keyType: first.keyType,
     keyTypes: [...new Set(content.privateKeys.map((k) => k.keyType))],
     keyCount: content.privateKeys.length,
-    encrypted: content.privateKeys.every((k) => k.encrypted === true) ? true : content.privateKeys.some((k) => k.encrypted === false) ? false : null,
+    encrypted: content.privateKeys.every((k) => k.encrypted === true)
+      ? true
+      : content.privateKeys.some((k) => k.encrypted === false)
+        ? false
+        : null,
     nameLooksLikeKey: nameLooksLikePrivateKey(fileName),
     // POSIX permission bits; Windows has no such bits (ACLs), so nothing is claimed there.
     mode: posix ? octalMode(mode) : null,
     groupOrOtherAccess: posix ? (mode & 0o077) !== 0 : null,
     ...repository,
   };
-  return { type: 'file.private-key', id: filePath, account: 'local', region: 'local', data, location: { path: filePath, line: first.line, column: first.column } };
+  return {
+    type: 'file.private-key',
+    id: filePath,
+    account: 'local',
+    region: 'local',
+    data,
+    location: { path: filePath, line: first.line, column: first.column },
+  };
 }
 
 function buildFileResource(filePath: string, kind: BuildFileKind, text: string): Resource {
@@ -299,7 +365,9 @@ function skippedParts(stats: FileScanStats): string[] {
 
 function scanNotes(roots: string[], stats: FileScanStats): string[] {
   const mb = (stats.bytes / 1e6).toFixed(1);
-  const notes = [`files: scanned ${stats.files - stats.binary} text file(s), ${mb} MB read, in ${stats.directories} folder(s) under ${roots.join(', ')}`];
+  const notes = [
+    `files: scanned ${stats.files - stats.binary} text file(s), ${mb} MB read, in ${stats.directories} folder(s) under ${roots.join(', ')}`,
+  ];
   const skipped = skippedParts(stats);
   if (stats.unreadable) skipped.push(`${stats.unreadable} unreadable (see coverage gaps)`);
   if (skipped.length) notes.push(`files skipped: ${skipped.join('; ')}`);

@@ -24,5 +24,13 @@ const scanner = new ContentScanner();
 // (the pool keeps two in flight) must not use the scanner's buffer meanwhile.
 let queue = Promise.resolve();
 parentPort?.on('message', (request: ScanRequest) => {
-  queue = queue.then(async () => parentPort!.postMessage({ batch: request.batch, result: await scanBatch(scanner, request.paths.map((p) => (typeof p === 'string' || Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)))) } satisfies ScanReply));
+  queue = queue.then(async () =>
+    parentPort!.postMessage({
+      batch: request.batch,
+      result: await scanBatch(
+        scanner,
+        request.paths.map((p) => (typeof p === 'string' || Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength))),
+      ),
+    } satisfies ScanReply),
+  );
 });

@@ -14,8 +14,7 @@ const TYPES = {
     scope: 'local',
     title: 'AWS access key found in a local file',
     id: 'path#masked key id (#n for its n-th occurrence in the file)',
-    data:
-      '`{ path, line, column, keyIdMasked ("AKIA…NJRC"), keyPrefix, keyKind ("access-key" AKIA, "temporary" ASIA, "sts-bearer-token" ABIA, "context-specific" ACCA), ownerAccount (decoded from the key id; null for old-format ids), context and secretContext ("aws configure transcript", "credentials file", "env", "json", "yaml", "code", "text"), hasSecret, secretLine, inRepository, gitIgnored, gitTracked (null when git cannot tell) }`; `account` is ownerAccount or "local"; `location` = `{path, line, column}`. When the account\'s access keys were listed in the same run, also `scannedAccountKey`: the account\'s IAM key with this id as `{ UserName, Status, CreateDate, LastUsedDate }`, or null when the listing does not have it (checked while the full key id is in memory; see `src/files/verify-keys.ts`). The key id itself and any secret are never stored.',
+    data: '`{ path, line, column, keyIdMasked ("AKIA…NJRC"), keyPrefix, keyKind ("access-key" AKIA, "temporary" ASIA, "sts-bearer-token" ABIA, "context-specific" ACCA), ownerAccount (decoded from the key id; null for old-format ids), context and secretContext ("aws configure transcript", "credentials file", "env", "json", "yaml", "code", "text"), hasSecret, secretLine, inRepository, gitIgnored, gitTracked (null when git cannot tell) }`; `account` is ownerAccount or "local"; `location` = `{path, line, column}`. When the account\'s access keys were listed in the same run, also `scannedAccountKey`: the account\'s IAM key with this id as `{ UserName, Status, CreateDate, LastUsedDate }`, or null when the listing does not have it (checked while the full key id is in memory; see `src/files/verify-keys.ts`). The key id itself and any secret are never stored.',
     facts:
       'when `scannedAccountKey` was recorded: `verification` ("matched", "not-found", "other-account", "not-listed", "unknown"), `scannedAccounts`, `belongsToScannedAccount`, `status` (Active, Inactive, NotFound or null), `owner`, `lastUsedDate`, `createDate`; always `verificationSummary` (one sentence: Active/Inactive key of user X in the scanned account, belongs to another account, not checked, ...), `verified`',
     dataSchema: object(
@@ -32,7 +31,9 @@ const TYPES = {
         secretContext: orNull(string),
         secretLine: orNull(integer),
         ...REPOSITORY,
-        scannedAccountKey: orNull(object({ UserName: orNull(string), Status: orNull(string), CreateDate: orNull(string), LastUsedDate: orNull(string) })),
+        scannedAccountKey: orNull(
+          object({ UserName: orNull(string), Status: orNull(string), CreateDate: orNull(string), LastUsedDate: orNull(string) }),
+        ),
       },
       ['path', 'line', 'keyIdMasked', 'keyKind'],
     ),
@@ -43,7 +44,16 @@ const TYPES = {
     id: 'path',
     data: '`{ path, fileName, line, column (of the first key), keyType (RSA, EC, DSA, PKCS8, OpenSSH, PGP, PuTTY), keyTypes, keyCount, encrypted (true/false, null when unknown), nameLooksLikeKey, mode ("0664"; null on Windows), groupOrOtherAccess, inRepository, gitIgnored, gitTracked }`; `location` = `{path, line, column}`. Key material is never stored.',
     dataSchema: object(
-      { path: string, line: integer, column: integer, keyType: string, encrypted: orNull(boolean), mode: orNull(string), groupOrOtherAccess: orNull(boolean), ...REPOSITORY },
+      {
+        path: string,
+        line: integer,
+        column: integer,
+        keyType: string,
+        encrypted: orNull(boolean),
+        mode: orNull(string),
+        groupOrOtherAccess: orNull(boolean),
+        ...REPOSITORY,
+      },
       ['path', 'keyType'],
     ),
   },

@@ -18,7 +18,11 @@ export const ACCOUNT_KEY_FIELD = 'scannedAccountKey';
  * (strings, or null when IAM did not give one), or null when the listing does not have it. The
  * input resources are not modified.
  */
-export function recordAccountKeys(fileResources: readonly Resource[], keyIdOf: (r: Resource) => string | undefined, accessKeys: readonly Resource[]): Resource[] {
+export function recordAccountKeys(
+  fileResources: readonly Resource[],
+  keyIdOf: (r: Resource) => string | undefined,
+  accessKeys: readonly Resource[],
+): Resource[] {
   const byId = new Map<string, Resource>();
   for (const key of accessKeys) {
     if (typeof key.data.AccessKeyId === 'string') byId.set(key.data.AccessKeyId, key);

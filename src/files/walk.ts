@@ -74,7 +74,10 @@ export async function normalizeRoots(roots: readonly string[]): Promise<Roots> {
       continue;
     }
     if (!info.isFile() && !info.isDirectory()) {
-      unreadable.push({ absPath, error: Object.assign(new Error('not a regular file or folder (a FIFO, socket or device): not read'), { code: 'NotAFile' }) });
+      unreadable.push({
+        absPath,
+        error: Object.assign(new Error('not a regular file or folder (a FIFO, socket or device): not read'), { code: 'NotAFile' }),
+      });
       continue;
     }
     out.push({ absPath, isDirectory: info.isDirectory() });
@@ -82,7 +85,9 @@ export async function normalizeRoots(roots: readonly string[]): Promise<Roots> {
   const within = (child: string, parent: string) => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
   const unique = [...new Map(out.map((r) => [r.absPath, r])).values()];
   return {
-    roots: unique.filter((r) => !unique.some((o) => o.isDirectory && within(r.absPath, o.absPath))).sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0)),
+    roots: unique
+      .filter((r) => !unique.some((o) => o.isDirectory && within(r.absPath, o.absPath)))
+      .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0)),
     unreadable,
   };
 }
@@ -171,7 +176,10 @@ function kindFromStat(absPath: FsPath): EntryKind {
  * `.git` folders are skipped. Symbolic links are not followed: a target inside the roots is
  * walked at its own place, a target outside them is out of scope; so there are no loops.
  */
-export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirectory: boolean }>, options: WalkOptions): AsyncGenerator<WalkedFile[]> {
+export async function* walkFiles(
+  roots: ReadonlyArray<{ absPath: string; isDirectory: boolean }>,
+  options: WalkOptions,
+): AsyncGenerator<WalkedFile[]> {
   const { stats } = options;
   for (const root of roots) {
     const dir = root.isDirectory ? root.absPath : path.dirname(root.absPath);
@@ -184,8 +192,17 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
       continue;
     }
     // A folder named on the command line is walked even if its repository ignores it (the flag is kept for rules).
-    const rootIgnored = repoRoot !== null && ignoreFiles.length > 0 && root.absPath !== repoRoot && isIgnored(ignoreFiles, root.absPath, true);
-    const stack: Folder[] = [{ absPath: root.absPath, repository, ignoreFiles: rootIgnored ? rebasedIgnoreFiles(repoRoot, root.absPath) : ignoreFiles, ignored: rootIgnored, explicit: rootIgnored }];
+    const rootIgnored =
+      repoRoot !== null && ignoreFiles.length > 0 && root.absPath !== repoRoot && isIgnored(ignoreFiles, root.absPath, true);
+    const stack: Folder[] = [
+      {
+        absPath: root.absPath,
+        repository,
+        ignoreFiles: rootIgnored ? rebasedIgnoreFiles(repoRoot, root.absPath) : ignoreFiles,
+        ignored: rootIgnored,
+        explicit: rootIgnored,
+      },
+    ];
     while (stack.length) {
       const folder = stack.pop()!;
       let entries: Array<Dirent<Buffer>>;
@@ -247,7 +264,9 @@ export async function* walkFiles(roots: ReadonlyArray<{ absPath: string; isDirec
         if ((explicit ? matched : ignored) && !options.includeIgnored) {
           // Tracked files are never ignored by git, even inside an ignored folder (git add -f).
           // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing: no.
-          const keep = repo !== null && (isDirectory ? await repo.tracksUnder(text) : typeof absPath === 'string' && (await repo.isTracked(absPath)) === true);
+          const keep =
+            repo !== null &&
+            (isDirectory ? await repo.tracksUnder(text) : typeof absPath === 'string' && (await repo.isTracked(absPath)) === true);
           if (!keep) {
             stats.ignored++;
             continue;

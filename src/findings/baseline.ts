@@ -35,7 +35,10 @@ export async function readBaseline(file: string): Promise<Baseline> {
     throw new UserError(`baseline ${label} is not an awsaudit JSON report`, hint);
   }
   if (typeof report.version !== 'number' || !BASELINE_REPORT_VERSIONS.includes(report.version)) {
-    throw new UserError(`baseline ${label} is report version ${JSON.stringify(report.version)}; this awsaudit reads versions ${BASELINE_REPORT_VERSIONS.join(' and ')}`, hint);
+    throw new UserError(
+      `baseline ${label} is report version ${JSON.stringify(report.version)}; this awsaudit reads versions ${BASELINE_REPORT_VERSIONS.join(' and ')}`,
+      hint,
+    );
   }
   const findings = report.findings;
   if (!Array.isArray(findings)) throw new UserError(`baseline ${label}: /findings must be an array`, hint);
@@ -49,7 +52,11 @@ export async function readBaseline(file: string): Promise<Baseline> {
       typeof f.resource.id === 'string' &&
       typeof f.resource.account === 'string' &&
       typeof f.resource.region === 'string';
-    if (!ok) throw new UserError(`baseline ${label}: /findings/${i} is not a finding (needs fingerprint, ruleId, severity and resource {id, account, region})`, hint);
+    if (!ok)
+      throw new UserError(
+        `baseline ${label}: /findings/${i} is not a finding (needs fingerprint, ruleId, severity and resource {id, account, region})`,
+        hint,
+      );
   });
   const scan = isPlainObject(report.scan) ? report.scan : {};
   const baseline: Baseline = { file: label, findings: findings as Finding[] };

@@ -96,7 +96,12 @@ export function reviewFindings(evaluation: Evaluation, options: ReviewOptions): 
 
   const review: Review = { ...evaluation, findings };
   review.expiredSuppressions = expired.map((s) => {
-    const out: ExpiredSuppression = { source: s.source, reason: s.reason, expires: s.expires!, matched: evaluation.findings.filter((f) => s.test(f)).length };
+    const out: ExpiredSuppression = {
+      source: s.source,
+      reason: s.reason,
+      expires: s.expires!,
+      matched: evaluation.findings.filter((f) => s.test(f)).length,
+    };
     for (const key of ['rule', 'account', 'region', 'resource'] as const) if (s[key] !== undefined) out[key] = s[key];
     return out;
   });
@@ -130,7 +135,8 @@ function compareWithBaseline(evaluation: Evaluation, findings: ReviewedFinding[]
     if (!rule) reason = 'its rule did not run in this scan';
     else if (rule.status === 'not-checked') reason = `${rule.missingTypes.join(', ')} was not collected in this scan`;
     else if (!rule.complete) reason = 'a coverage gap touches its rule in this scan';
-    else if (!accounts.has(old.resource.account) && !isLocal(old.resource.region)) reason = `account ${old.resource.account} was not scanned`;
+    else if (!accounts.has(old.resource.account) && !isLocal(old.resource.region))
+      reason = `account ${old.resource.account} was not scanned`;
     if (reason) notRechecked.push({ ...absent, reason });
     else fixed.push(absent);
   }

@@ -98,7 +98,8 @@ export function compileSuppression(entry: SuppressionEntry, source: string): Sup
   const suppression: Suppression = { ...entry, source, test: (f) => matchers.every((m) => m(f)) };
   if (entry.expires !== undefined) {
     const at = parseExpiry(entry.expires);
-    if (at === undefined) throw new UserError(`${source}/expires: "${entry.expires}" is not a valid date (use YYYY-MM-DD or an ISO 8601 date-time)`);
+    if (at === undefined)
+      throw new UserError(`${source}/expires: "${entry.expires}" is not a valid date (use YYYY-MM-DD or an ISO 8601 date-time)`);
     suppression.expiresAt = at;
   }
   return suppression;
@@ -108,7 +109,11 @@ export function compileSuppression(entry: SuppressionEntry, source: string): Sup
 function readableProblems(problems: Problem[]): Problem[] {
   const anyOf = new Set(problems.filter((p) => p.message === 'must match a schema in anyOf').map((p) => p.pointer));
   const out = problems.filter(
-    (p) => !(anyOf.has(p.pointer) && (p.message === 'must match a schema in anyOf' || /^missing required property "(rule|resource)"$/.test(p.message))),
+    (p) =>
+      !(
+        anyOf.has(p.pointer) &&
+        (p.message === 'must match a schema in anyOf' || /^missing required property "(rule|resource)"$/.test(p.message))
+      ),
   );
   for (const pointer of anyOf) out.push({ pointer, message: 'needs "rule" or "resource" (a suppression must not match every finding)' });
   return out;
@@ -143,7 +148,10 @@ export async function loadIgnoreFile(explicit: string | undefined): Promise<Supp
   if (!parsed.ok) throw new UserError(`${label}: ${parsed.problem.message}`);
   const validate = packagedValidator(IGNORE_SCHEMA);
   if (!validate(parsed.value)) {
-    throw new UserError(`invalid ignore file:\n${suppressionProblems(label, describeAjvErrors(validate.errors)).join('\n')}`, `see ${IGNORE_SCHEMA}`);
+    throw new UserError(
+      `invalid ignore file:\n${suppressionProblems(label, describeAjvErrors(validate.errors)).join('\n')}`,
+      `see ${IGNORE_SCHEMA}`,
+    );
   }
   return compileSuppressions((parsed.value as { suppressions: SuppressionEntry[] }).suppressions, label);
 }

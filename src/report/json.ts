@@ -4,7 +4,6 @@ import { stableStringify } from '../util/json.js';
 import { summarize } from './summary.js';
 import type { Formatter } from './types.js';
 
-
 /**
  * The findings model, for scripts and for --baseline. Keys are sorted so equal input gives
  * equal bytes. Suppressed findings stay in `findings` with their `suppression`; with a

@@ -72,7 +72,12 @@ function maskStrings(value: unknown, keep: ReadonlySet<string> | undefined): unk
     for (const key of Object.keys(value)) {
       if (key === '__proto__') continue;
       // defineProperty rather than assignment: no key can reach a setter on the copy.
-      Object.defineProperty(out, maskSecrets(key, keep), { value: maskStrings(value[key], keep), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, maskSecrets(key, keep), {
+        value: maskStrings(value[key], keep),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

@@ -97,7 +97,9 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
   // 2. The compressed size of the whole file: drop the least severe results across runs until it fits.
   if (gzipSize(log) > limits.gzipBytes) {
     const pool = drafts
-      .flatMap((d) => d.findings.slice(0, perRun.get(d.group.category)).map((finding, i) => ({ category: d.group.category, i, rank: priority(finding) })))
+      .flatMap((d) =>
+        d.findings.slice(0, perRun.get(d.group.category)).map((finding, i) => ({ category: d.group.category, i, rank: priority(finding) })),
+      )
       .sort((a, b) => b.rank - a.rank || a.i - b.i);
     const keepTop = (k: number) => {
       const counts = new Map(drafts.map((d) => [d.group.category, 0]));
@@ -113,7 +115,9 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
     }
     log = keepTop(lo);
     if (gzipSize(log) > limits.gzipBytes) {
-      ctx.notice?.(`SARIF: even without results the file is larger than ${limits.gzipBytes / 1024 / 1024} MB gzipped; GitHub will reject it.`);
+      ctx.notice?.(
+        `SARIF: even without results the file is larger than ${limits.gzipBytes / 1024 / 1024} MB gzipped; GitHub will reject it.`,
+      );
     }
   }
 
@@ -197,7 +201,13 @@ function runGroups(review: Review, limits: SarifLimits): RunGroup[] {
   }));
   if (rest.length) {
     const shared = new Set(rest);
-    groups.push({ category: OTHER_ACCOUNTS_CATEGORY, kind: 'other-accounts', label: 'other-accounts', accounts: rest, holds: (r) => !isLocalResource(r) && shared.has(r.account) });
+    groups.push({
+      category: OTHER_ACCOUNTS_CATEGORY,
+      kind: 'other-accounts',
+      label: 'other-accounts',
+      accounts: rest,
+      holds: (r) => !isLocalResource(r) && shared.has(r.account),
+    });
   }
   if (local) groups.push({ category: LOCAL_CATEGORY, kind: 'local', label: 'local', accounts: [], holds: isLocalResource });
   return groups;
@@ -271,7 +281,14 @@ function buildRun(
 }
 
 function absentSummary(f: AbsentFinding) {
-  return { fingerprint: f.fingerprint, ruleId: f.ruleId, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id, region: f.resource.region };
+  return {
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    resourceType: f.resource.type,
+    resourceId: f.resource.id,
+    region: f.resource.region,
+  };
 }
 
 function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invocation {
@@ -323,7 +340,11 @@ function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: str
   if (f.remediation.cli) properties.remediationCli = f.remediation.cli;
   if (f.costMonthlyUsd !== undefined) properties.costMonthlyUsd = f.costMonthlyUsd;
   if (f.attribution) properties.attribution = { ...f.attribution };
-  const text = [f.message, ...(f.attribution ? [`Last change: ${describeAttribution(f.attribution)}`] : []), ...(f.remediation.cli ? [`Fix: ${f.remediation.cli}`] : [])].join('\n');
+  const text = [
+    f.message,
+    ...(f.attribution ? [`Last change: ${describeAttribution(f.attribution)}`] : []),
+    ...(f.remediation.cli ? [`Fix: ${f.remediation.cli}`] : []),
+  ].join('\n');
   const out: Sarif.Result = {
     ruleId: f.ruleId,
     level: LEVEL[f.severity],

@@ -46,7 +46,8 @@ function printableDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => printableDeep(item)) as T;
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, printable(key), { value: printableDeep(item), enumerable: true, writable: true, configurable: true });
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(out, printable(key), { value: printableDeep(item), enumerable: true, writable: true, configurable: true });
     return out as T;
   }
   return value;
@@ -55,7 +56,9 @@ function printableDeep<T>(value: T): T {
 /** "PutBucketAcl at 2023-07-10T12:00:00Z by arn:… from 198.51.100.7 (aws-cli/2.15…)": who changed the resource last. */
 export function describeAttribution(a: Attribution): string {
   const agent = a.userAgent ? ` (${a.userAgent.length > 60 ? `${a.userAgent.slice(0, 57)}...` : a.userAgent})` : '';
-  return printable(`${a.eventName} at ${a.eventTime} by ${a.principalArn ?? 'an unknown principal'}${a.sourceIPAddress ? ` from ${a.sourceIPAddress}` : ''}${agent} [event ${a.eventID}]`);
+  return printable(
+    `${a.eventName} at ${a.eventTime} by ${a.principalArn ?? 'an unknown principal'}${a.sourceIPAddress ? ` from ${a.sourceIPAddress}` : ''}${agent} [event ${a.eventID}]`,
+  );
 }
 
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
@@ -69,18 +72,31 @@ export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
   const summary = summarize(evaluation);
   lines.push(
     paint('bold', `awsaudit — account ${meta.accounts.join(', ') || '(none)'}`) +
-      printable(` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · collected ${meta.collectedAt} → evaluated ${evaluation.evaluatedAt}`),
+      printable(
+        ` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · collected ${meta.collectedAt} → evaluated ${evaluation.evaluatedAt}`,
+      ),
   );
   lines.push('');
   for (const f of evaluation.findings) {
     const where = `${f.resource.type} ${f.resource.id}${f.resource.region ? ` (${f.resource.account}/${f.resource.region})` : ''}`;
-    const loc = f.location ? ` ${f.location.path}${f.location.line ? `:${f.location.line}` : ''}${f.location.column ? `:${f.location.column}` : ''}` : '';
-    lines.push(`${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${paint('dim', printable(where + loc))}${stateLabel(f, paint)}`);
-    lines.push(`         ${printable(f.message)}${f.costMonthlyUsd !== undefined ? paint('warn', `  (~${usd(f.costMonthlyUsd)}/month)`) : ''}`);
-    if (f.suppression) lines.push(`         ${paint('dim', `suppressed: ${printable(f.suppression.reason)} (${printable(f.suppression.source)}${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})`)}`);
+    const loc = f.location
+      ? ` ${f.location.path}${f.location.line ? `:${f.location.line}` : ''}${f.location.column ? `:${f.location.column}` : ''}`
+      : '';
+    lines.push(
+      `${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${paint('dim', printable(where + loc))}${stateLabel(f, paint)}`,
+    );
+    lines.push(
+      `         ${printable(f.message)}${f.costMonthlyUsd !== undefined ? paint('warn', `  (~${usd(f.costMonthlyUsd)}/month)`) : ''}`,
+    );
+    if (f.suppression)
+      lines.push(
+        `         ${paint('dim', `suppressed: ${printable(f.suppression.reason)} (${printable(f.suppression.source)}${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})`)}`,
+      );
     if (f.severityReason) lines.push(`         ${paint('dim', `severity: ${f.severityReason}`)}`);
     for (const e of f.evidence.slice(0, 4)) {
-      lines.push(`         ${paint('dim', printable(`evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`))}`);
+      lines.push(
+        `         ${paint('dim', printable(`evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`))}`,
+      );
     }
     if (f.attribution) lines.push(`         ${paint('dim', 'last change:')} ${describeAttribution(f.attribution)}`);
     if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${printable(f.remediation.cli)}`);
@@ -100,18 +116,21 @@ export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
   if (baseline && (baseline.fixed.length || baseline.notRechecked.length)) {
     if (baseline.fixed.length) {
       lines.push(paint('ok', `Fixed since the baseline ${baseline.file} (${baseline.fixed.length}):`));
-      for (const f of baseline.fixed) lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId}  ${printable(`${f.resource.type} ${f.resource.id}`)}`);
+      for (const f of baseline.fixed)
+        lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId}  ${printable(`${f.resource.type} ${f.resource.id}`)}`);
     }
     if (baseline.notRechecked.length) {
       lines.push(paint('warn', `In the baseline but not re-checked in this scan (not a fix) (${baseline.notRechecked.length}):`));
-      for (const f of baseline.notRechecked) lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId}  ${printable(`${f.resource.type} ${f.resource.id}`)}: ${f.reason ?? ''}`);
+      for (const f of baseline.notRechecked)
+        lines.push(`  ${f.severity.padEnd(8)} ${f.ruleId}  ${printable(`${f.resource.type} ${f.resource.id}`)}: ${f.reason ?? ''}`);
     }
     lines.push('');
   }
   const expired = evaluation.expiredSuppressions ?? [];
   if (expired.length) {
     lines.push(paint('warn', `Expired suppressions (${expired.length}): no longer applied; their findings are reported again:`));
-    for (const x of expired) lines.push(`  ${printable(x.source)} expired ${x.expires}: ${printable(x.reason)} (${x.matched} finding(s) in this scan)`);
+    for (const x of expired)
+      lines.push(`  ${printable(x.source)} expired ${x.expires}: ${printable(x.reason)} (${x.matched} finding(s) in this scan)`);
     lines.push('');
   }
   if (evaluation.gaps.length) {
@@ -122,17 +141,26 @@ export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
   // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
   for (const note of meta.notes ?? []) lines.push(paint('dim', printable(`note: ${note}`)));
   if (incomplete.length) {
-    lines.push(paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + undecidedNote(r)).join(', ')}`)));
+    lines.push(
+      paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + undecidedNote(r)).join(', ')}`)),
+    );
   }
   if (notChecked.length) {
-    lines.push(paint('warn', `Not checked (a resource type it reads was not collected): ${notChecked.map((r) => `${r.ruleId} [${r.missing}]`).join(', ')}`));
+    lines.push(
+      paint(
+        'warn',
+        `Not checked (a resource type it reads was not collected): ${notChecked.map((r) => `${r.ruleId} [${r.missing}]`).join(', ')}`,
+      ),
+    );
   }
   const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
   lines.push(
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ${describeRuleCounts(summary.rules)}` +
       (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : '') +
       (summary.suppressed ? ` · ${summary.suppressed} suppressed` : '') +
-      (summary.baseline ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed` : ''),
+      (summary.baseline
+        ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed`
+        : ''),
   );
   for (const file of written ?? []) lines.push(`report: ${file}`);
   return lines.join('\n') + '\n';

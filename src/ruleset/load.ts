@@ -80,7 +80,8 @@ export async function loadRuleFiles(dirs: string[], options: LoadOptions = {}): 
       const definition = await readRuleFile(file, fileProblems);
       if (definition) {
         const reserved = options.reservedIds?.get(definition.id);
-        const previous = seen.get(definition.id) ?? (reserved !== undefined && path.resolve(reserved) !== path.resolve(file) ? reserved : undefined);
+        const previous =
+          seen.get(definition.id) ?? (reserved !== undefined && path.resolve(reserved) !== path.resolve(file) ? reserved : undefined);
         if (previous !== undefined) {
           fileProblems.push({
             pointer: '/id',
@@ -140,7 +141,8 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   }
   if (Array.isArray(definition.requires)) {
     definition.requires.forEach((type, i) => {
-      if (typeof type === 'string' && !isResourceType(type)) problems.push({ pointer: `/requires/${i}`, message: `unknown resource type "${type}"` });
+      if (typeof type === 'string' && !isResourceType(type))
+        problems.push({ pointer: `/requires/${i}`, message: `unknown resource type "${type}"` });
     });
   }
   checkPinnedPatterns(definition, problems);
@@ -151,13 +153,18 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   }
   // A rule that can leave resources undecided proves it with cases, and only such a rule has them.
   const unknownCases = isPlainObject(definition.tests) && definition.tests.unknown !== undefined;
-  if (definition.unknownWhen !== undefined && !unknownCases) problems.push({ pointer: '/tests', message: 'a rule with "unknownWhen" needs "unknown" cases' });
+  if (definition.unknownWhen !== undefined && !unknownCases)
+    problems.push({ pointer: '/tests', message: 'a rule with "unknownWhen" needs "unknown" cases' });
   if (definition.unknownWhen !== undefined && definition.resource === 'aws.cloudtrail.event') {
     problems.push({ pointer: '/unknownWhen', message: 'event rules decide every event: "unknownWhen" is for resource rules' });
   }
   // A rule that decides on data alone leaves undecided a resource with none of those fields (src/engine/evaluate.ts).
   if (definition.unknownWhen === undefined && unknownCases && !decisionDataFields(definition)?.length) {
-    problems.push({ pointer: '/tests/unknown', message: '"unknown" cases need "unknownWhen" (or a condition over data fields alone, which leaves a resource with none of them undecided)' });
+    problems.push({
+      pointer: '/tests/unknown',
+      message:
+        '"unknown" cases need "unknownWhen" (or a condition over data fields alone, which leaves a resource with none of them undecided)',
+    });
   }
   return problems;
 }
@@ -181,7 +188,7 @@ function checkPinnedPatterns(definition: RuleDefinition, problems: Problem[]): v
 function optionDefaults(definition: RuleDefinition, problems: Problem[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   if (!isPlainObject(definition.options)) return values;
-  for (const [name, option] of Object.entries(definition.options as Record<string, OptionDefinition>)) {
+  for (const [name, option] of Object.entries(definition.options)) {
     if (!isPlainObject(option)) continue;
     const problem = checkOptionValue(option, option.default);
     if (problem) problems.push({ pointer: `/options/${pointerToken(name)}/default`, message: problem });
@@ -192,9 +199,7 @@ function optionDefaults(definition: RuleDefinition, problems: Problem[]): Record
 
 export function checkOptionValue(option: OptionDefinition, value: unknown): string | undefined {
   const ok =
-    option.type === 'array' ? Array.isArray(value)
-    : option.type === 'integer' ? Number.isInteger(value)
-    : typeof value === option.type;
+    option.type === 'array' ? Array.isArray(value) : option.type === 'integer' ? Number.isInteger(value) : typeof value === option.type;
   return ok ? undefined : `must be of type ${option.type}, got ${JSON.stringify(value)}`;
 }
 
@@ -202,7 +207,8 @@ type Compiled = Omit<CompiledRule, 'id' | 'file' | 'definition' | 'severity' | '
 
 function compileParts(definition: RuleDefinition, options: Record<string, unknown>, problems: Problem[]): Compiled {
   const condition = compileCondition(definition.condition, '/condition', options, problems);
-  const unknown = definition.unknownWhen === undefined ? undefined : compileCondition(definition.unknownWhen, '/unknownWhen', options, problems);
+  const unknown =
+    definition.unknownWhen === undefined ? undefined : compileCondition(definition.unknownWhen, '/unknownWhen', options, problems);
   const overrides = (Array.isArray(definition.severityOverrides) ? definition.severityOverrides : []).map((o, i) => ({
     when: compileCondition(o.when, `/severityOverrides/${i}/when`, options, problems),
     severity: o.severity,
@@ -224,8 +230,10 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
   if (typeof monthly === 'number') cost = () => monthly;
   else if (isPlainObject(monthly) && typeof monthly.$option === 'string') {
     const name = monthly.$option;
-    if (!Object.hasOwn(options, name)) problems.push({ pointer: '/cost/monthlyUsd/$option', message: `option "${name}" is not declared in "options"` });
-    else if (typeof options[name] !== 'number') problems.push({ pointer: '/cost/monthlyUsd/$option', message: `option "${name}" must be a number` });
+    if (!Object.hasOwn(options, name))
+      problems.push({ pointer: '/cost/monthlyUsd/$option', message: `option "${name}" is not declared in "options"` });
+    else if (typeof options[name] !== 'number')
+      problems.push({ pointer: '/cost/monthlyUsd/$option', message: `option "${name}" must be a number` });
     const value = options[name] as number;
     cost = () => value;
   } else if (isPlainObject(monthly) && typeof monthly.path === 'string') {
@@ -250,7 +258,11 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
  * Compile a loaded rule with config settings applied (options merged over defaults).
  * Problems in the settings are reported against `settingsLabel`.
  */
-export function compileRule(rule: RuleFile, settings: RuleSettings | undefined, settingsLabel: string): { rule?: CompiledRule; problems: string[] } {
+export function compileRule(
+  rule: RuleFile,
+  settings: RuleSettings | undefined,
+  settingsLabel: string,
+): { rule?: CompiledRule; problems: string[] } {
   const { definition, file } = rule;
   const problems: Problem[] = [];
   const options = optionDefaults(definition, []);
@@ -258,7 +270,10 @@ export function compileRule(rule: RuleFile, settings: RuleSettings | undefined, 
     const declared = definition.options?.[name];
     const pointer = `/rules/${pointerToken(definition.id)}/options/${pointerToken(name)}`;
     if (!declared) {
-      problems.push({ pointer, message: `rule "${definition.id}" has no option "${name}" (it has: ${Object.keys(definition.options ?? {}).join(', ') || 'none'})` });
+      problems.push({
+        pointer,
+        message: `rule "${definition.id}" has no option "${name}" (it has: ${Object.keys(definition.options ?? {}).join(', ') || 'none'})`,
+      });
       continue;
     }
     const problem = checkOptionValue(declared, value);

@@ -14,7 +14,10 @@ export interface Selection {
 export async function loadAllRules(extraDirs: string[]): Promise<RuleFile[]> {
   const { rules, problems } = await loadRuleFiles([BUILTIN_RULES_DIR, ...extraDirs]);
   if (problems.length) {
-    throw new UserError(`${problems.length} problem(s) in rule files:\n${problems.join('\n')}`, 'fix the rule files above, or check one folder with `awsaudit rules validate DIR`');
+    throw new UserError(
+      `${problems.length} problem(s) in rule files:\n${problems.join('\n')}`,
+      'fix the rule files above, or check one folder with `awsaudit rules validate DIR`',
+    );
   }
   return rules;
 }

@@ -39,7 +39,14 @@ function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, in
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
-    meta: { accounts: [account], regions: ['us-east-1'], collectedAt: CASE_DEFAULT_NOW, tool: { name: 'awsaudit', version: 'test' }, source: 'rule-case', resourceTypes },
+    meta: {
+      accounts: [account],
+      regions: ['us-east-1'],
+      collectedAt: CASE_DEFAULT_NOW,
+      tool: { name: 'awsaudit', version: 'test' },
+      source: 'rule-case',
+      resourceTypes,
+    },
     resources: [resource, ...context],
     gaps: [],
   };
@@ -59,7 +66,10 @@ export function runCase(rule: RuleFile, c: RuleCase, index: number): CaseOutcome
   const snapshot = caseSnapshot(definition.resource, definition.requires ?? [], c, index);
   const evaluation = evaluate(snapshot, [compiled.rule], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
   const id = snapshot.resources[0]!.id;
-  return { findings: evaluation.findings.filter((f) => f.resource.id === id), undecided: evaluation.rules[0]!.undecidedResources.includes(id) };
+  return {
+    findings: evaluation.findings.filter((f) => f.resource.id === id),
+    undecided: evaluation.rules[0]!.undecidedResources.includes(id),
+  };
 }
 
 /**
@@ -88,7 +98,10 @@ export function pinMismatch(what: string, pin: string | null, actual: string | u
 
 /** Where a case's resource (or one of its context resources) does not have the shape of its type's data. */
 function caseDataProblem(type: string, c: RuleCase): string | undefined {
-  for (const [resourceType, data, where] of [[type, c.data, 'data'], ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}].data`] as const)] as const) {
+  for (const [resourceType, data, where] of [
+    [type, c.data, 'data'],
+    ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}].data`] as const),
+  ] as const) {
     const problem = dataProblem(resourceType, data);
     if (problem) return `${where}${problem.pointer}: ${problem.message} (the shape of ${resourceType} data: docs/resources.md)`;
   }
@@ -112,8 +125,15 @@ export function testRule(rule: RuleFile): CaseResult[] {
     if (expect === 'pass' || expect === 'unknown') {
       if (found.length > 0) return { ...base, ok: false, reason: `expected no finding, got: ${found[0]!.message}` };
       // A pass must be decided; an unknown case must be neither a finding nor a pass.
-      if (expect === 'pass' && undecided) return { ...base, ok: false, reason: 'expected a pass, the rule left it undecided (unknownWhen matched, or the data has none of the fields the rule decides on)' };
-      if (expect === 'unknown' && !undecided) return { ...base, ok: false, reason: 'expected undecided, the rule passed it (unknownWhen did not match)' };
+      if (expect === 'pass' && undecided)
+        return {
+          ...base,
+          ok: false,
+          reason:
+            'expected a pass, the rule left it undecided (unknownWhen matched, or the data has none of the fields the rule decides on)',
+        };
+      if (expect === 'unknown' && !undecided)
+        return { ...base, ok: false, reason: 'expected undecided, the rule passed it (unknownWhen did not match)' };
       return { ...base, ok: true };
     }
     if (found.length !== 1) return { ...base, ok: false, reason: 'expected a finding, got none' };

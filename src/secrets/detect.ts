@@ -10,7 +10,14 @@
  * documented example keys (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY) and
  * obvious placeholders are not findings anywhere, and a masked id reads `AKIA…MPLE` everywhere.
  */
-import { ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId, keyKindOf, maskKeyId, type AccessKeyKind, type AccessKeyPrefix } from './access-key-id.js';
+import {
+  ACCESS_KEY_ID_SOURCE,
+  isPlaceholderKeyId,
+  keyKindOf,
+  maskKeyId,
+  type AccessKeyKind,
+  type AccessKeyPrefix,
+} from './access-key-id.js';
 import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey } from './private-key.js';
 import { scanText } from './scan-content.js';
 import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
@@ -149,7 +156,8 @@ export function detectTextSecrets(text: string): DetectedSecret[] {
     if (!m) continue;
     const value = unquote(m[2]!);
     // A plausible secret access key assigned on its own line (aws_secret_access_key = ...).
-    if (findSecretAccessKeys(value).length > 0 && /secret|key/i.test(m[1]!)) out.push({ line, variable: m[1]!, kind: 'aws-secret-access-key' });
+    if (findSecretAccessKeys(value).length > 0 && /secret|key/i.test(m[1]!))
+      out.push({ line, variable: m[1]!, kind: 'aws-secret-access-key' });
     else if (isSecretNamedVariable(m[1]!.replace(/[.-]/g, '_'), value)) out.push({ line, variable: m[1]!, kind: 'secret-named-variable' });
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.kind.localeCompare(b.kind));

@@ -78,7 +78,11 @@ const NL = 10;
 
 const KEY_ID_LENGTH = ACCESS_KEY_ID_LENGTH;
 
-const HEADERS = PRIVATE_KEY_HEADERS.map((h) => ({ literal: Buffer.from(h.literal, 'latin1'), needle: Buffer.from(h.needle, 'latin1'), at: h.literal.indexOf(h.needle) }));
+const HEADERS = PRIVATE_KEY_HEADERS.map((h) => ({
+  literal: Buffer.from(h.literal, 'latin1'),
+  needle: Buffer.from(h.needle, 'latin1'),
+  at: h.literal.indexOf(h.needle),
+}));
 
 /** Kinds of candidate: a key id, or a private key header (the two share one list, in file order). */
 const KEY_ID = 0;
@@ -123,7 +127,11 @@ export class ContentScanner {
    * file, whose fixed costs (native calls, views) outweigh searching a few kilobytes. A file
    * that does not fit is scanned alone, chunk by chunk if need be, after the ones before it.
    */
-  async scanFiles(paths: readonly FsPath[], keepText: (index: number) => boolean, done: (index: number, read: FileRead) => void): Promise<void> {
+  async scanFiles(
+    paths: readonly FsPath[],
+    keepText: (index: number) => boolean,
+    done: (index: number, read: FileRead) => void,
+  ): Promise<void> {
     for (let index = 0; index < paths.length; index++) {
       if (this.used > PACK_BYTES) this.flush(done);
       let read = this.readFile(index, paths[index]!, keepText(index), done);
@@ -135,7 +143,12 @@ export class ContentScanner {
   }
 
   /** Read a file into the room left; undefined when it fit (it is scanned with the others), else what scanning it alone gave. */
-  private readFile(index: number, absPath: FsPath, keepText: boolean, done: (index: number, read: FileRead) => void): FileRead | Promise<FileRead> | undefined {
+  private readFile(
+    index: number,
+    absPath: FsPath,
+    keepText: boolean,
+    done: (index: number, read: FileRead) => void,
+  ): FileRead | Promise<FileRead> | undefined {
     let fd: number;
     try {
       fd = openSync(absPath, 'r');
@@ -166,7 +179,11 @@ export class ContentScanner {
       closeSync(fd);
       return { error: errorInfo(error) };
     }
-    if (scanned instanceof Promise) return scanned.then((content) => finishFile(fd, content), (error: unknown) => (closeSync(fd), { error: errorInfo(error) }));
+    if (scanned instanceof Promise)
+      return scanned.then(
+        (content) => finishFile(fd, content),
+        (error: unknown) => (closeSync(fd), { error: errorInfo(error) }),
+      );
     return finishFile(fd, scanned);
   }
 
@@ -196,7 +213,15 @@ export class ContentScanner {
         if (next > first) {
           // Offsets within the file, as if it had been scanned alone.
           const own = found.slice(first, next).map((c) => (c < 0 ? c + file.start : c - file.start));
-          judgeCandidates(buffer.subarray(file.start, file.end), own, file.end - file.start, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, nameText(file.absPath), result);
+          judgeCandidates(
+            buffer.subarray(file.start, file.end),
+            own,
+            file.end - file.start,
+            { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 },
+            undefined,
+            nameText(file.absPath),
+            result,
+          );
         }
         if (file.keepText) result.text = buffer.toString('utf8', file.start, file.end);
       }
@@ -311,7 +336,7 @@ export class ContentScanner {
     if (memo.fd === fd && memo.from === from && memo.to === to) return memo.units;
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
-    for (let at = from; at < to; ) {
+    for (let at = from; at < to;) {
       const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
       if (got === 0) break;
       n += utf16Units(scratch, 0, got);
@@ -325,7 +350,7 @@ export class ContentScanner {
   countNewlinesIn(fd: number, from: number, to: number): number {
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
-    for (let at = from; at < to; ) {
+    for (let at = from; at < to;) {
       const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
       if (got === 0) break;
       n += countNewlines(got === scratch.length ? scratch : scratch.subarray(0, got), 0, got);
@@ -392,7 +417,15 @@ function lineAt(bytes: Buffer, at: number, count: LineCount, scanner: ContentSca
   return count.lines + 1;
 }
 
-function judgeCandidates(bytes: Buffer, found: readonly number[], limit: number, count: LineCount, scanner: ContentScanner | undefined, filePath: string, result: ContentResult): void {
+function judgeCandidates(
+  bytes: Buffer,
+  found: readonly number[],
+  limit: number,
+  count: LineCount,
+  scanner: ContentScanner | undefined,
+  filePath: string,
+  result: ContentResult,
+): void {
   let matchedTo = 0; // a candidate inside an earlier match is part of it (the patterns do not overlap)
   for (const candidate of found) {
     const kind = candidate < 0 ? HEADER : KEY_ID;
@@ -503,7 +536,16 @@ export function scanText(text: string, name = ''): ContentResult {
 }
 
 /** A key id at window offset `at`: a finding unless a placeholder, with the secret next to it if there is one. */
-function keyIdHit(bytes: Buffer, keyId: string, at: number, line: number, count: LineCount, scanner: ContentScanner | undefined, filePath: string, result: ContentResult): void {
+function keyIdHit(
+  bytes: Buffer,
+  keyId: string,
+  at: number,
+  line: number,
+  count: LineCount,
+  scanner: ContentScanner | undefined,
+  filePath: string,
+  result: ContentResult,
+): void {
   if (isPlaceholderKeyId(keyId)) {
     result.placeholders++;
     return;

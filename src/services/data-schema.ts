@@ -9,7 +9,15 @@ import type { JsonValue } from '../util/json.js';
  * keywords are those draft-07 and 2020-12 share (test/data-schemas.test.ts compiles both ways).
  */
 export interface JsonSchema {
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | ReadonlyArray<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
+  type?:
+    | 'object'
+    | 'array'
+    | 'string'
+    | 'number'
+    | 'integer'
+    | 'boolean'
+    | 'null'
+    | ReadonlyArray<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
   description?: string;
   properties?: { readonly [field: string]: JsonSchema };
   required?: readonly string[];

@@ -11,7 +11,9 @@ export function schemaText(schema: JsonSchema): string {
   const parts = types.map((t) => {
     if (t === 'object' && schema.properties) {
       const required = new Set(schema.required ?? []);
-      const fields = Object.entries(schema.properties).map(([name, s]) => `${/^[A-Za-z_][\w]*$/.test(name) ? name : JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${schemaText(s)}`);
+      const fields = Object.entries(schema.properties).map(
+        ([name, s]) => `${/^[A-Za-z_][\w]*$/.test(name) ? name : JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${schemaText(s)}`,
+      );
       return `{ ${fields.join(', ')} }`;
     }
     if (t === 'array' && schema.items) return `[${schemaText(schema.items)}]`;
@@ -35,7 +37,7 @@ export function renderResourcesMarkdown(): string {
     '     awsaudit rules types --format markdown > docs/resources.md -->',
     '',
     "What each resource type's `data` holds: the contract between collectors (which fill it),",
-    'enrichers (which compute `facts` from it) and rules (which read both). `data` keeps AWS\'s',
+    "enrichers (which compute `facts` from it) and rules (which read both). `data` keeps AWS's",
     'own field names and shapes (what the AWS CLI prints for the same call); sub-calls are merged',
     'in under their own names. A sub-call that has "nothing configured" (e.g.',
     '`NoSuchBucketPolicy`) gives `null` under its name; a sub-call that **failed** (AccessDenied,',
@@ -43,8 +45,8 @@ export function renderResourcesMarkdown(): string {
     '',
     '**Secrets are never stored.** Values that can hold secrets (Lambda environment variable',
     'values, EC2 user data) are scanned at collection time; the snapshot keeps names and masked',
-    'detection results only, in fields of awsaudit\'s own (`awsauditEnvironmentSecrets`,',
-    '`awsauditUserDataSecrets`: lower-case, unlike AWS\'s), which enrichers turn into facts.',
+    "detection results only, in fields of awsaudit's own (`awsauditEnvironmentSecrets`,",
+    "`awsauditUserDataSecrets`: lower-case, unlike AWS's), which enrichers turn into facts.",
     '',
     'Timestamps are ISO 8601 strings (`2026-01-31T12:00:00.000Z`).',
     '',
@@ -88,7 +90,7 @@ export function renderResourcesMarkdown(): string {
     '- `evaluate` refuses a snapshot file (exit 2, with the same details) that has a resource type',
     '  awsaudit does not know (a misspelling), or a type none of whose resources has its shape (every',
     '  instance still wrapped in its reservation, every credential report left as CSV text): such a',
-    "  file was not written the way awsaudit reads it. One malformed resource among good ones does",
+    '  file was not written the way awsaudit reads it. One malformed resource among good ones does',
     '  not stop the audit;',
     '- a rule that decides on `data` alone does not pass a resource whose data has none of the',
     '  fields it decides on (a bucket whose settings could not be read): that resource is undecided.',

@@ -26,7 +26,11 @@ export type ResourceType = AnyService extends infer S ? (S extends { readonly re
 
 /** The SDK clients collectors and CloudTrail readers use, by the short name that gaps and progress show (those the services declare). */
 export type ServiceClients = UnionToIntersection<
-  AnyService extends infer S ? (S extends { readonly clients: infer F } ? { [K in keyof F]: F[K] extends ClientFactory<infer C> ? C : never } : never) : never
+  AnyService extends infer S
+    ? S extends { readonly clients: infer F }
+      ? { [K in keyof F]: F[K] extends ClientFactory<infer C> ? C : never }
+      : never
+    : never
 >;
 export type ServiceName = keyof ServiceClients & string;
 
@@ -40,11 +44,12 @@ function resourceTypes(): Record<ResourceType, ResourceTypeInfo> {
   const table: Record<string, ResourceTypeInfo> = {};
   for (const service of SERVICES) {
     for (const [type, info] of Object.entries(service.resourceTypes) as Array<[string, ResourceTypeDefinition]>) {
-      if (Object.hasOwn(table, type)) throw new Error(`resource type ${type} is declared by both ${table[type]!.service} and ${service.name}`);
+      if (Object.hasOwn(table, type))
+        throw new Error(`resource type ${type} is declared by both ${table[type]!.service} and ${service.name}`);
       table[type] = { service: service.name, ...info };
     }
   }
-  return table as Record<ResourceType, ResourceTypeInfo>;
+  return table;
 }
 
 export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeInfo>> = resourceTypes();

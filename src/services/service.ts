@@ -9,7 +9,6 @@ import type { JsonSchema } from './data-schema.js';
 
 export type { JsonSchema };
 
-
 /** Where resources of a type live: one region, the account as a whole ("global"), or the local machine. */
 export type ResourceScope = 'regional' | 'global' | 'local';
 
@@ -44,7 +43,11 @@ export type ResourceTypeTable = { readonly [type: string]: ResourceTypeDefinitio
  * uses another service's (the account's alias is read through IAM); the collector registry
  * checks that each is some service's client.
  */
-export interface Service<Types extends ResourceTypeTable = ResourceTypeTable, Clients extends ClientTable = ClientTable, CollectorClients extends ClientTable = Clients> {
+export interface Service<
+  Types extends ResourceTypeTable = ResourceTypeTable,
+  Clients extends ClientTable = ClientTable,
+  CollectorClients extends ClientTable = Clients,
+> {
   /** The folder name; also the `service` of its resource types and the folder of its rules under rules/. */
   readonly name: string;
   readonly resourceTypes: Types;

@@ -31,14 +31,23 @@ export interface DataProblem {
  * is enough to set a resource aside, and it is the cheap path). The schemas themselves are
  * checked against the JSON Schema meta-schema by the test suite, not at every start.
  */
-export const DATA_VALIDATOR_OPTIONS = { allErrors: false, allowUnionTypes: true, verbose: false, messages: false, validateSchema: false, code: { optimize: false } } as const satisfies Options;
+export const DATA_VALIDATOR_OPTIONS = {
+  allErrors: false,
+  allowUnionTypes: true,
+  verbose: false,
+  messages: false,
+  validateSchema: false,
+  code: { optimize: false },
+} as const satisfies Options;
 
 /**
  * The validators ajv compiled ahead of time (scripts/build-data-validators.mjs): compiling ~30
  * schemas at start-up costs about 60 ms of `scan --demo`. One whose schema has changed since is
  * not used; that schema is compiled here, the first time a resource of its type is checked.
  */
-const PRECOMPILED_VALIDATORS = PRECOMPILED as unknown as { readonly [type: string]: { schema: string; validate: ValidateFunction } | undefined };
+const PRECOMPILED_VALIDATORS = PRECOMPILED as unknown as {
+  readonly [type: string]: { schema: string; validate: ValidateFunction } | undefined;
+};
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
@@ -46,7 +55,9 @@ const validators = new Map<string, ValidateFunction>();
 export function precompiledValidator(type: string): ValidateFunction | undefined {
   const precompiled = PRECOMPILED_VALIDATORS[type];
   if (!precompiled || !isResourceType(type)) return undefined;
-  return precompiled.schema === hash('sha256', JSON.stringify(RESOURCE_TYPES[type].dataSchema), 'hex').slice(0, 32) ? precompiled.validate : undefined;
+  return precompiled.schema === hash('sha256', JSON.stringify(RESOURCE_TYPES[type].dataSchema), 'hex').slice(0, 32)
+    ? precompiled.validate
+    : undefined;
 }
 
 function validatorOf(type: string): ValidateFunction | undefined {
@@ -90,7 +101,15 @@ function kindOf(value: unknown): string {
   }
 }
 
-const TYPE_WORDS: Readonly<Record<string, string>> = { object: 'an object', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'null' };
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'an object',
+  array: 'a list',
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
 
 /** The value a JSON pointer names inside `data`. */
 function valueAt(data: unknown, pointer: string): unknown {
@@ -109,7 +128,11 @@ function describe(error: ErrorObject | undefined, data: unknown): DataProblem {
   const p = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
     const field = String(p.missingProperty);
-    return { pointer: `${pointer}/${pointerToken(field)}`, message: `missing${depth === 0 ? '' : ' (a field this item always has)'}${wrapperHint(data, pointer, field)}`, shape: depth === 0 };
+    return {
+      pointer: `${pointer}/${pointerToken(field)}`,
+      message: `missing${depth === 0 ? '' : ' (a field this item always has)'}${wrapperHint(data, pointer, field)}`,
+      shape: depth === 0,
+    };
   }
   if (error.keyword === 'type') {
     const expected = (Array.isArray(p.type) ? p.type : String(p.type).split(',')).map((t) => TYPE_WORDS[String(t)] ?? String(t));
@@ -174,7 +197,8 @@ function editDistance(a: string, b: string, limit: number): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;

@@ -17,7 +17,7 @@ export function checkSnapshot(value: unknown, label: string): Snapshot {
     const more = problems.length > 20 ? `\n(and ${problems.length - 20} more)` : '';
     throw new UserError(`${label} is not a valid awsaudit snapshot:\n${lines.join('\n')}${more}`);
   }
-  return value as unknown as Snapshot;
+  return value as Snapshot;
 }
 
 /**
@@ -47,7 +47,8 @@ export async function readSnapshot(file: string, options: { maxBytes?: number } 
   } catch (error) {
     if (error instanceof UserError) throw error;
     // Grown since it was measured, or more characters than bytes allow for.
-    if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_STRING_TOO_LONG') throw tooLarge(label, maxBytes + 1, maxBytes);
+    if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_STRING_TOO_LONG')
+      throw tooLarge(label, maxBytes + 1, maxBytes);
     throw new UserError(`cannot read snapshot ${label}: ${errorMessage(error)}`);
   }
   const parsed = parseJson(text);

@@ -14,7 +14,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     return a.every((item, i) => jsonEqual(item, b[i]));
   }
   if (Array.isArray(b)) return false;
-  const ak = Object.keys(a as object);
+  const ak = Object.keys(a);
   const bo = b as Record<string, unknown>;
   if (ak.length !== Object.keys(bo).length) return false;
   return ak.every((k) => Object.hasOwn(bo, k) && jsonEqual((a as Record<string, unknown>)[k], bo[k]));

@@ -21,7 +21,12 @@ const compiled = new Map<string, ValidateFunction>();
 export const SHARED_SCHEMAS = ['schemas/ignore.schema.json'];
 
 /** The schemas the package ships; the build compiles each into a module (scripts/build-validators.mjs). */
-export const PACKAGED_SCHEMAS = ['rules.schema.json', 'schemas/snapshot.schema.json', 'schemas/config.schema.json', 'schemas/ignore.schema.json'];
+export const PACKAGED_SCHEMAS = [
+  'rules.schema.json',
+  'schemas/snapshot.schema.json',
+  'schemas/config.schema.json',
+  'schemas/ignore.schema.json',
+];
 
 /** The file name of a schema's compiled module under dist/validators/. */
 export function validatorModuleName(relativePath: string): string {
@@ -86,7 +91,10 @@ function describe(error: ErrorObject): Problem {
     case 'additionalProperties':
       return { pointer: `${at}/${String(p.additionalProperty)}`, message: `unknown property "${String(p.additionalProperty)}"` };
     case 'enum':
-      return { pointer: at, message: `${JSON.stringify(error.data)} is not one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        pointer: at,
+        message: `${JSON.stringify(error.data)} is not one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'const':
       return { pointer: at, message: `must be ${JSON.stringify(p.allowedValue)}` };
     case 'type':

@@ -31,7 +31,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliR
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -78,7 +78,12 @@ export function runCliInProcess(args: string[], options: CliOptions = {}): Promi
   // A run cannot be killed; the test fails at the deadline and the next run waits for this one.
   return Promise.race([
     result,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`awsaudit ${args.join(' ')}: no result within ${options.timeoutMs} ms`)), options.timeoutMs).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`awsaudit ${args.join(' ')}: no result within ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      ).unref(),
+    ),
   ]);
 }
 
@@ -91,12 +96,16 @@ async function runInProcess(args: string[], options: CliOptions): Promise<CliRes
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const capture = (chunks: Buffer[]): Write =>
-    function write(chunk: Uint8Array | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+    function write(
+      chunk: Uint8Array | string,
+      encoding?: BufferEncoding | ((error?: Error | null) => void),
+      callback?: (error?: Error | null) => void,
+    ): boolean {
       const done = typeof encoding === 'function' ? encoding : callback;
       chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : Buffer.from(chunk));
       if (done) process.nextTick(done);
       return true;
-    } as Write;
+    };
 
   // Saved as own-property descriptors, so restoring leaves the streams exactly as they were
   // (isTTY lives on the prototype of a terminal stream; columns is an own property).
@@ -113,7 +122,8 @@ async function runInProcess(args: string[], options: CliOptions): Promise<CliRes
   const cwd = process.cwd();
   const exitCode = process.exitCode;
   // Node prints its warnings itself (not through process.stderr.write); a subprocess's stderr would hold them.
-  const onWarning = (w: Error & { code?: string }) => err.push(Buffer.from(`(node:${process.pid}) ${w.code ? `[${w.code}] ` : ''}${w.name}: ${w.message}\n`));
+  const onWarning = (w: Error & { code?: string }) =>
+    err.push(Buffer.from(`(node:${process.pid}) ${w.code ? `[${w.code}] ` : ''}${w.name}: ${w.message}\n`));
   try {
     for (const [k, v] of Object.entries({ NO_COLOR: '1', ...options.env })) {
       if (v === undefined) delete process.env[k];

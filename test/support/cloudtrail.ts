@@ -19,7 +19,9 @@ export interface FixtureFile {
 }
 
 function jsonFiles(dir: string): string[] {
-  return readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort();
 }
 
 /** invictus-ir: files as CloudTrail delivers them, {"Records": [...]}. */

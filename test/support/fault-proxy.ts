@@ -102,7 +102,8 @@ function actionOf(req: IncomingMessage, body: Buffer): string | undefined {
   const url = new URL(req.url ?? '/', 'http://proxy');
   const xId = url.searchParams.get('x-id');
   if (xId) return xId;
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+    return new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
   return undefined;
 }
 
@@ -127,15 +128,31 @@ function errorAnswer(protocol: Protocol, status: number, code: string, message: 
   const xml = { 'content-type': 'text/xml' };
   switch (protocol) {
     case 'json':
-      return { status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code }, body: JSON.stringify({ __type: code, message }) };
+      return {
+        status,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code },
+        body: JSON.stringify({ __type: code, message }),
+      };
     case 'rest-json':
       return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code }, body: JSON.stringify({ message }) };
     case 's3':
-      return { status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>` };
+      return {
+        status,
+        headers: { 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`,
+      };
     case 'ec2':
-      return { status, headers: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>` };
+      return {
+        status,
+        headers: xml,
+        body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`,
+      };
     case 'query':
-      return { status, headers: xml, body: `<ErrorResponse><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>` };
+      return {
+        status,
+        headers: xml,
+        body: `<ErrorResponse><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
+      };
   }
 }
 
@@ -173,7 +190,11 @@ function denial(protocol: Protocol, service: string): Answer {
 
 function garbage(protocol: Protocol): Buffer {
   // Starts like the real thing and then is not the format at all.
-  return Buffer.from(protocol === 'json' || protocol === 'rest-json' ? '{"Items": [{"Name": "x", ' + '\u0000garbage' : '<?xml version="1.0" encoding="UTF-8"?>\n<Response><<garbage & />');
+  return Buffer.from(
+    protocol === 'json' || protocol === 'rest-json'
+      ? '{"Items": [{"Name": "x", ' + '\u0000garbage'
+      : '<?xml version="1.0" encoding="UTF-8"?>\n<Response><<garbage & />',
+  );
 }
 
 const matches = (value: string | undefined, wanted: string | readonly string[] | undefined) =>
@@ -215,12 +236,15 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, shape?: (answer: IncomingMessage) => void) => {
-    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      if (shape) return shape(answer);
-      counts.forwarded++;
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        if (shape) return shape(answer);
+        counts.forwarded++;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     out.on('error', (error) => {
       if (!res.headersSent) res.writeHead(502).end(String(error));
       else res.destroy();
@@ -250,7 +274,14 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         case 'throttle':
           return send(throttle(protocol));
         case 'http500':
-          return send(errorAnswer(protocol, 500, protocol === 'json' || protocol === 'rest-json' ? 'InternalFailure' : 'InternalError', 'We encountered an internal error. Please try again.'));
+          return send(
+            errorAnswer(
+              protocol,
+              500,
+              protocol === 'json' || protocol === 'rest-json' ? 'InternalFailure' : 'InternalError',
+              'We encountered an internal error. Please try again.',
+            ),
+          );
         case 'http503':
           return send(errorAnswer(protocol, 503, 'ServiceUnavailable', 'Service is unavailable. Please try again.'));
         case 'deny':

@@ -12,7 +12,9 @@ export async function importsOf(args: string[], env: Record<string, string | und
   const dir = mkdtempSync(path.join(tmpdir(), 'awsaudit-imports-'));
   const log = path.join(dir, 'imports.log');
   try {
-    const r = await runCli(args, { env: { ...env, AWSAUDIT_IMPORT_LOG: log, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${HOOK}`.trim() } });
+    const r = await runCli(args, {
+      env: { ...env, AWSAUDIT_IMPORT_LOG: log, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${HOOK}`.trim() },
+    });
     let urls: string[] = [];
     try {
       urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -27,6 +29,8 @@ export async function importsOf(args: string[], env: Record<string, string | und
 
 /** The AWS SDK packages among the resolved modules (clients and the credential chain). */
 export function sdkPackages(urls: readonly string[]): string[] {
-  const names = urls.map((u) => /\/node_modules\/(@aws-sdk\/(?:client-[a-z0-9-]+|credential-provider-node))\//.exec(u)?.[1]).filter((n): n is string => n !== undefined);
+  const names = urls
+    .map((u) => /\/node_modules\/(@aws-sdk\/(?:client-[a-z0-9-]+|credential-provider-node))\//.exec(u)?.[1])
+    .filter((n): n is string => n !== undefined);
   return [...new Set(names)].sort();
 }

@@ -162,7 +162,10 @@ async function pythonScriptsDirs(): Promise<string[]> {
       '-c',
       "import sysconfig, site, os; print(sysconfig.get_path('scripts')); print(os.path.join(site.getuserbase(), 'bin'))",
     ]);
-    return stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
   } catch {
     return [];
   }
@@ -185,7 +188,7 @@ async function motoCommand(): Promise<string[]> {
   const installed = findOnPath('moto_server', await pythonScriptsDirs());
   if (installed !== undefined) return [installed];
   if (await canImportMotoServer()) return ['python3', '-m', 'moto.server'];
-  throw new Error("installed moto[server] with pip, but found neither a moto_server binary nor the moto.server module");
+  throw new Error('installed moto[server] with pip, but found neither a moto_server binary nor the moto.server module');
 }
 
 // Runs moto in the background, with our stdin as a pipe that only we hold open: when

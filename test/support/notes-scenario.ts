@@ -95,10 +95,21 @@ async function seedRegion(endpoint: string, region: string, suffix: string, inte
     // moto's default VPC has no internet gateway (AWS's has one): add it, as AWS would have.
     const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
-    const main = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'association.main', Values: ['true'] }] }))).RouteTables![0]!;
+    const main = (
+      await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      )
+    ).RouteTables![0]!;
     await ec2.send(new CreateRouteCommand({ RouteTableId: main.RouteTableId!, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
   }
-  const openGroup = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'django-board-sg', Description: 'django-board web', VpcId: vpc }))).GroupId!;
+  const openGroup = (
+    await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'django-board-sg', Description: 'django-board web', VpcId: vpc }))
+  ).GroupId!;
   await ec2.send(
     new AuthorizeSecurityGroupIngressCommand({
       GroupId: openGroup,
@@ -108,13 +119,28 @@ async function seedRegion(endpoint: string, region: string, suffix: string, inte
       ],
     }),
   );
-  const myIpGroup = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bastion-my-ip', Description: 'ssh from my ip', VpcId: vpc }))).GroupId!;
+  const myIpGroup = (
+    await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bastion-my-ip', Description: 'ssh from my ip', VpcId: vpc }))
+  ).GroupId!;
   await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({ GroupId: myIpGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.10/32' }] }] }),
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: myIpGroup,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.10/32' }] }],
+    }),
   );
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] }))).Subnets!;
-  const instance = (await ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', SecurityGroupIds: [openGroup], SubnetId: subnets[0]!.SubnetId! })))
-    .Instances![0]!.InstanceId!;
+  const instance = (
+    await ec2.send(
+      new RunInstancesCommand({
+        ImageId: AMI,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: 't3.micro',
+        SecurityGroupIds: [openGroup],
+        SubnetId: subnets[0]!.SubnetId!,
+      }),
+    )
+  ).Instances![0]!.InstanceId!;
   const unattachedEip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
   const attachedEip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
   await ec2.send(new AssociateAddressCommand({ AllocationId: attachedEip, InstanceId: instance }));
@@ -127,19 +153,47 @@ async function seedRegion(endpoint: string, region: string, suffix: string, inte
   await s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: privateBucket,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
     }),
   );
 
-  const db = { Engine: 'mysql', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'admin', MasterUserPassword: randomBytes(12).toString('hex') };
+  const db = {
+    Engine: 'mysql',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 20,
+    MasterUsername: 'admin',
+    MasterUserPassword: randomBytes(12).toString('hex'),
+  };
   await rds.send(new CreateDBInstanceCommand({ ...db, DBInstanceIdentifier: 'django-board-db', MultiAZ: false }));
   await rds.send(new CreateDBInstanceCommand({ ...db, DBInstanceIdentifier: 'django-board-db-ha', MultiAZ: true }));
   for (const c of [ec2, s3, rds]) c.destroy();
-  return { region, openGroup, myIpGroup, instance, unattachedEip, attachedEip, publicBucket, privateBucket, singleAzDb: 'django-board-db', multiAzDb: 'django-board-db-ha', internetRoute };
+  return {
+    region,
+    openGroup,
+    myIpGroup,
+    instance,
+    unattachedEip,
+    attachedEip,
+    publicBucket,
+    privateBucket,
+    singleAzDb: 'django-board-db',
+    multiAzDb: 'django-board-db-ha',
+    internetRoute,
+  };
 }
 
 /** Services beyond the notes' mistakes, so every collector has something to read (first region only). */
-async function seedExtras(endpoint: string, region: string, suffix: string, roleArn: string): Promise<{ lambda: Scenario['lambda']; trailArn: string }> {
+async function seedExtras(
+  endpoint: string,
+  region: string,
+  suffix: string,
+  roleArn: string,
+): Promise<{ lambda: Scenario['lambda']; trailArn: string }> {
   const cfg = sdkConfig(endpoint, region);
   const ec2 = new EC2Client(cfg);
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!.VpcId!;
@@ -149,8 +203,16 @@ async function seedExtras(endpoint: string, region: string, suffix: string, role
   await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnets[0]!.SubnetId!, AllocationId: natEip }));
 
   const elb = new ElasticLoadBalancingV2Client(cfg);
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'django-board-alb', Subnets: [subnets[0]!.SubnetId!, subnets[1]!.SubnetId!], Scheme: 'internet-facing', Type: 'application' })))
-    .LoadBalancers![0]!;
+  const lb = (
+    await elb.send(
+      new CreateLoadBalancerCommand({
+        Name: 'django-board-alb',
+        Subnets: [subnets[0]!.SubnetId!, subnets[1]!.SubnetId!],
+        Scheme: 'internet-facing',
+        Type: 'application',
+      }),
+    )
+  ).LoadBalancers![0]!;
   await elb.send(
     new CreateListenerCommand({
       LoadBalancerArn: lb.LoadBalancerArn!,
@@ -172,25 +234,43 @@ async function seedExtras(endpoint: string, region: string, suffix: string, role
       Handler: 'app.handler',
       // moto 5 stores any bytes as the package; nothing runs it.
       Code: { ZipFile: new TextEncoder().encode('placeholder package') },
-      Environment: { Variables: { DB_PASSWORD: dbPassword, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret, LOG_LEVEL: 'debug' } },
+      Environment: {
+        Variables: { DB_PASSWORD: dbPassword, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret, LOG_LEVEL: 'debug' },
+      },
     }),
   );
 
   const s3 = new S3Client(cfg);
   const trailBucket = `trail-logs-${suffix}`;
-  await s3.send(new CreateBucketCommand({ Bucket: trailBucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }) }));
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: trailBucket,
+      ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+    }),
+  );
   await s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: trailBucket,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
     }),
   );
   const cloudtrail = new CloudTrailClient(cfg);
-  const trail = await cloudtrail.send(new CreateTrailCommand({ Name: 'account-trail', S3BucketName: trailBucket, IsMultiRegionTrail: true, EnableLogFileValidation: true }));
+  const trail = await cloudtrail.send(
+    new CreateTrailCommand({ Name: 'account-trail', S3BucketName: trailBucket, IsMultiRegionTrail: true, EnableLogFileValidation: true }),
+  );
   await cloudtrail.send(new StartLoggingCommand({ Name: 'account-trail' }));
 
   const config = new ConfigServiceClient(cfg);
-  await config.send(new PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'default', roleARN: roleArn, recordingGroup: { allSupported: true } } }));
+  await config.send(
+    new PutConfigurationRecorderCommand({
+      ConfigurationRecorder: { name: 'default', roleARN: roleArn, recordingGroup: { allSupported: true } },
+    }),
+  );
   await config.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: trailBucket } }));
   await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
   for (const c of [ec2, elb, lambda, s3, cloudtrail, config]) c.destroy();
@@ -205,13 +285,17 @@ export async function seedNotesScenario(endpoint: string, regions: readonly stri
     await iam.send(new AttachUserPolicyCommand({ UserName: 'django-board', PolicyArn: `arn:aws:iam::aws:policy/${policy}` }));
   }
   const djangoKeys: string[] = [];
-  for (let i = 0; i < 2; i++) djangoKeys.push((await iam.send(new CreateAccessKeyCommand({ UserName: 'django-board' }))).AccessKey!.AccessKeyId!);
+  for (let i = 0; i < 2; i++)
+    djangoKeys.push((await iam.send(new CreateAccessKeyCommand({ UserName: 'django-board' }))).AccessKey!.AccessKeyId!);
   // The twin: a deploy user with a narrow customer-managed policy and a key already deactivated.
   await iam.send(new CreateUserCommand({ UserName: 'deployer' }));
   const deployPolicy = await iam.send(
     new CreatePolicyCommand({
       PolicyName: 'deploy-django-board',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::django-board-static/*' }] }),
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::django-board-static/*' }],
+      }),
     }),
   );
   await iam.send(new AttachUserPolicyCommand({ UserName: 'deployer', PolicyArn: deployPolicy.Policy!.Arn! }));
@@ -222,7 +306,10 @@ export async function seedNotesScenario(endpoint: string, regions: readonly stri
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: 'django-board-lambda',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     }),
   );
   iam.destroy();

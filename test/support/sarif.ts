@@ -51,7 +51,8 @@ export function validateSarif(file: string): SarifDiagnostic[] {
         env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
       },
     );
-    if (r.status !== 0 || !existsSync(out)) throw new Error(`SARIF validator failed (exit ${r.status}): ${r.error?.message ?? ''}${r.stdout}${r.stderr}`);
+    if (r.status !== 0 || !existsSync(out))
+      throw new Error(`SARIF validator failed (exit ${r.status}): ${r.error?.message ?? ''}${r.stdout}${r.stderr}`);
     const run = (JSON.parse(readFileSync(out, 'utf8')) as { runs: ValidatorRun[] }).runs[0]!;
     const rules = run.tool.driver.rules ?? [];
     return (run.results ?? []).map((res) => {

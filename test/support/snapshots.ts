@@ -64,7 +64,16 @@ export function mixedCoverageVariant(dir = tempDir()): string {
   return demoVariant((s) => {
     s.meta.resourceTypes = (s.meta.resourceTypes as string[]).filter((t) => t !== 'aws.cloudtrail.trail');
     s.resources = s.resources.filter((r) => r.type !== 'aws.cloudtrail.trail');
-    s.gaps = [{ service: 'ec2', region: 'us-east-1', operation: 'DescribeInstances', resourceTypes: ['aws.ec2.instance'], errorCode: 'AccessDenied', message: 'not authorized to perform ec2:DescribeInstances' }];
+    s.gaps = [
+      {
+        service: 'ec2',
+        region: 'us-east-1',
+        operation: 'DescribeInstances',
+        resourceTypes: ['aws.ec2.instance'],
+        errorCode: 'AccessDenied',
+        message: 'not authorized to perform ec2:DescribeInstances',
+      },
+    ];
     s.meta.notes = [
       ...(s.meta.notes as string[]),
       '12 file(s) ignored by .gitignore were not read (add --include-ignored to read them)',

@@ -14,7 +14,12 @@ export function collectCommand(y: Argv, done: CommandResult) {
     (c) =>
       fileOptions(awsOptions(ruleSelectionOptions(c)))
         .option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (--out=- for stdout)', group: 'Output:' })
-        .option('types', { type: 'string', array: true, describe: 'Also collect these resource types (comma-separated), or "all"', group: 'Rules:' })
+        .option('types', {
+          type: 'string',
+          array: true,
+          describe: 'Also collect these resource types (comma-separated), or "all"',
+          group: 'Rules:',
+        })
         .example('$0 collect --out snap.json', 'Collect what the built-in rules need, in the default region')
         .example('$0 collect --out snap.json --all-regions --types all', 'Everything awsaudit can collect, in every enabled region')
         .example('$0 collect --out snap.json --files ~/notes', 'The account and your notes folder (key ids masked, secrets never written)')

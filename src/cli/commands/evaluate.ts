@@ -15,7 +15,10 @@ export function evaluateCommand(y: Argv, done: CommandResult) {
         .example('$0 evaluate -s snap.json --only s3-bucket-public-acl --format json --output json=-', 'One rule, JSON to stdout')
         .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock')
         .example('$0 evaluate -s snap.json -f sarif --output sarif=results.sarif', 'SARIF for GitHub code scanning')
-        .example('$0 evaluate -s snap.json --cloudtrail s3://my-trail-bucket --since 30d', 'Add the trail archive: event rules, and who last changed each resource with a finding')
+        .example(
+          '$0 evaluate -s snap.json --cloudtrail s3://my-trail-bucket --since 30d',
+          'Add the trail archive: event rules, and who last changed each resource with a finding',
+        )
         .epilogue(
           "Each resource's data is checked against the shape of its type (docs/resources.md). A resource that does not match is undecided for the rules of its type, never passed, and a note names it and the field; " +
             'a file with an unknown resource type, or a type none of whose resources matches (instances still in their reservations, a credential report left as CSV), is refused with exit 2.\n' +

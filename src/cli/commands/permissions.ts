@@ -8,19 +8,39 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
     'Print the least-privilege read-only IAM policy for the selected rules',
     (c) =>
       ruleSelectionOptions(c)
-        .option('types', { type: 'string', array: true, describe: 'Also cover collecting these resource types, or "all" (as `collect --types`)', group: 'Rules:' })
+        .option('types', {
+          type: 'string',
+          array: true,
+          describe: 'Also cover collecting these resource types, or "all" (as `collect --types`)',
+          group: 'Rules:',
+        })
         .option('cloudtrail', {
           type: 'string',
           array: true,
-          describe: 'Also cover reading these CloudTrail sources (as `scan --cloudtrail`): api adds cloudtrail:LookupEvents; s3://bucket/prefix adds s3:ListBucket on the bucket and s3:GetObject under the prefix',
+          describe:
+            'Also cover reading these CloudTrail sources (as `scan --cloudtrail`): api adds cloudtrail:LookupEvents; s3://bucket/prefix adds s3:ListBucket on the bucket and s3:GetObject under the prefix',
           group: 'CloudTrail:',
         })
-        .option('partition', { type: 'string', default: 'aws', describe: 'Partition of the S3 ARNs (aws, aws-cn, aws-us-gov)', group: 'CloudTrail:' })
+        .option('partition', {
+          type: 'string',
+          default: 'aws',
+          describe: 'Partition of the S3 ARNs (aws, aws-cn, aws-us-gov)',
+          group: 'CloudTrail:',
+        })
         .example('$0 permissions > awsaudit-policy.json', 'The policy for every built-in rule')
-        .example('$0 permissions --cloudtrail api --cloudtrail s3://my-trail-bucket/org', 'Also read CloudTrail event history and the trail archive')
+        .example(
+          '$0 permissions --cloudtrail api --cloudtrail s3://my-trail-bucket/org',
+          'Also read CloudTrail event history and the trail archive',
+        )
         .example('$0 permissions --only s3-bucket-public-acl', 'Only what one rule needs'),
     async (argv) => {
-      const [{ loadConfig }, { permissionsPolicy, planCollection }, { sourceStatements }, { selectRules }, { parseExtraTypes, typesForRules }] = await Promise.all([
+      const [
+        { loadConfig },
+        { permissionsPolicy, planCollection },
+        { sourceStatements },
+        { selectRules },
+        { parseExtraTypes, typesForRules },
+      ] = await Promise.all([
         import('../../config/config.js'),
         import('../../collect/plan.js'),
         import('../../cloudtrail/sources/index.js'),
@@ -28,12 +48,17 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
         import('../collection.js'),
       ]);
       const extra = parseExtraTypes(argv.types);
-      const rules = await selectRules({ ruleDirs: argv.rules, only: splitList(argv.only), skip: splitList(argv.skip) }, await loadConfig(argv.config));
+      const rules = await selectRules(
+        { ruleDirs: argv.rules, only: splitList(argv.only), skip: splitList(argv.skip) },
+        await loadConfig(argv.config),
+      );
       const policy = permissionsPolicy(planCollection(typesForRules(rules, extra)));
       const specs = argv.cloudtrail ?? [];
       const statements = [...policy.Statement, ...sourceStatements(specs, argv.partition)];
       if (specs.some((s) => s.startsWith('s3://'))) {
-        process.stderr.write('awsaudit: if the trail encrypts its logs with SSE-KMS, also allow kms:Decrypt on the trail\'s key (aws cloudtrail describe-trails shows KmsKeyId)\n');
+        process.stderr.write(
+          "awsaudit: if the trail encrypts its logs with SSE-KMS, also allow kms:Decrypt on the trail's key (aws cloudtrail describe-trails shows KmsKeyId)\n",
+        );
       }
       process.stdout.write(JSON.stringify({ ...policy, Statement: statements }, null, 2) + '\n');
       done.code = 0;

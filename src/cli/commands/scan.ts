@@ -25,18 +25,39 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example('$0 scan --all-regions --fail-on high', 'Every enabled region; exit 1 only for high or critical findings')
         .example('$0 scan --only s3-bucket-public-acl', 'One rule: only the calls that rule needs are made')
         .example('$0 scan --endpoint-url http://127.0.0.1:5000 --region us-east-1', 'Scan an emulator (moto, LocalStack)')
-        .example('$0 scan --files ~/notes ~/.ssh', 'Look for leaked access keys and badly protected private keys (no AWS credentials needed)')
+        .example(
+          '$0 scan --files ~/notes ~/.ssh',
+          'Look for leaked access keys and badly protected private keys (no AWS credentials needed)',
+        )
         .example('$0 scan --files . --include-ignored', 'Scan a repository, including files .gitignore leaves out')
-        .example('$0 scan --profile prod --files ~/notes', 'The account and your notes folder: keys found are checked against the account (Active? whose?)')
-        .example('$0 scan --demo --format sarif,html,json,text --output-dir reports', 'Every report in one run: reports/awsaudit.{sarif,html,json}')
+        .example(
+          '$0 scan --profile prod --files ~/notes',
+          'The account and your notes folder: keys found are checked against the account (Active? whose?)',
+        )
+        .example(
+          '$0 scan --demo --format sarif,html,json,text --output-dir reports',
+          'Every report in one run: reports/awsaudit.{sarif,html,json}',
+        )
         .example('$0 scan --demo --baseline last-week.json', 'Mark findings new/unchanged/fixed; only new ones fail the run')
         .example('$0 scan --demo --ignore-file accepted.json', 'Suppress accepted findings (reason and expiry in the file)')
         .example('$0 scan --cloudtrail ./logs', 'Event rules over local CloudTrail logs (no AWS calls)')
-        .example('$0 scan --cloudtrail s3://my-trail-bucket --since 2023-07-01 --until 2023-07-31', 'Event rules over a month of the trail\'s S3 archive')
-        .example('$0 scan --cloudtrail api --regions us-east-1,eu-west-1 --since 24h', 'Event rules over LookupEvents (90-day history), 2 requests/s per region')
-        .example('$0 scan --account --profile prod --cloudtrail api --since 30d', 'The account and its events: findings name the last change to each resource'),
+        .example(
+          '$0 scan --cloudtrail s3://my-trail-bucket --since 2023-07-01 --until 2023-07-31',
+          "Event rules over a month of the trail's S3 archive",
+        )
+        .example(
+          '$0 scan --cloudtrail api --regions us-east-1,eu-west-1 --since 24h',
+          'Event rules over LookupEvents (90-day history), 2 requests/s per region',
+        )
+        .example(
+          '$0 scan --account --profile prod --cloudtrail api --since 30d',
+          'The account and its events: findings name the last change to each resource',
+        ),
     async (argv) => {
-      const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([import('../run-evaluation.js'), import('../../cloudtrail/pipeline.js')]);
+      const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([
+        import('../run-evaluation.js'),
+        import('../../cloudtrail/pipeline.js'),
+      ]);
       const fileScan = fileScanOf(argv);
       const files = fileScan !== undefined;
       const events = argv.cloudtrail.length > 0;
@@ -47,7 +68,11 @@ export function scanCommand(y: Argv, done: CommandResult) {
         const snapshot = fileScan ? async () => (await import('../../files/file-snapshot.js')).addFileScan(demo, await fileScan()) : demo;
         const ruleFilter = forSources(argv.only, { files, account: true, events }, isCloudTrailRule);
         // The demo is a recording: evaluate it at the time it was "collected", so its results do not drift with the calendar.
-        done.code = await evaluateAndReport({ ...argv, now: argv.now ?? demo.meta.collectedAt }, snapshot, ruleFilter ? { ruleFilter } : {});
+        done.code = await evaluateAndReport(
+          { ...argv, now: argv.now ?? demo.meta.collectedAt },
+          snapshot,
+          ruleFilter ? { ruleFilter } : {},
+        );
         return;
       }
       // With --files or --cloudtrail, the account is read only when asked for (--account, or for
@@ -62,7 +87,12 @@ export function scanCommand(y: Argv, done: CommandResult) {
       const choices = { allowApi: true, ...(ruleFilter ? { ruleFilter } : {}), ...(aws ? { aws } : {}) };
       try {
         if (account) done.code = await evaluateAndReport(argv, (rules) => readSources(argv, rules, fileScan, [], aws), choices);
-        else if (fileScan) done.code = await evaluateAndReport(argv, async () => (await import('../../files/file-snapshot.js')).filesSnapshot(await fileScan(), new Date()), choices);
+        else if (fileScan)
+          done.code = await evaluateAndReport(
+            argv,
+            async () => (await import('../../files/file-snapshot.js')).filesSnapshot(await fileScan(), new Date()),
+            choices,
+          );
         else done.code = await evaluateAndReport(argv, undefined, choices);
       } finally {
         aws?.destroy();

@@ -53,7 +53,10 @@ export async function listLogFiles(target: string): Promise<LogFiles> {
     info = await stat(root);
   } catch (error) {
     if (errorCodeOf(error) === 'ENOENT' || errorCodeOf(error) === 'ENOTDIR') {
-      throw new UserError(`--cloudtrail ${target}: ${errorMessage(error)}`, 'give a CloudTrail log file or folder, s3://bucket/prefix, or api');
+      throw new UserError(
+        `--cloudtrail ${target}: ${errorMessage(error)}`,
+        'give a CloudTrail log file or folder, s3://bucket/prefix, or api',
+      );
     }
     out.unreadable.push({ path: root, errorCode: errorCodeOf(error), message: errorMessage(error) });
     return out;
@@ -75,7 +78,13 @@ async function walk(dir: FsPath, out: LogFiles): Promise<void> {
   entries.sort((a, b) => compareNames(a.name, b.name));
   for (const entry of entries) {
     const full = joinName(dir, entry.name);
-    let kind: 'file' | 'directory' | 'symlink' | 'special' = entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : entry.isSymbolicLink() ? 'symlink' : 'special';
+    let kind: 'file' | 'directory' | 'symlink' | 'special' = entry.isFile()
+      ? 'file'
+      : entry.isDirectory()
+        ? 'directory'
+        : entry.isSymbolicLink()
+          ? 'symlink'
+          : 'special';
     if (kind === 'special' && !(entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice())) {
       // Some file systems do not say the type in the listing.
       try {
@@ -102,10 +111,12 @@ export function fileSource(paths: readonly string[], options: { wholeFileMaxByte
     region: 'local',
     async run(ctx: SourceContext) {
       const lists = await Promise.all(paths.map((p) => listLogFiles(p)));
-      for (const place of lists.flatMap((l) => l.unreadable)) ctx.gap({ region: 'local', operation: labelOf(place.path), errorCode: place.errorCode, message: place.message });
+      for (const place of lists.flatMap((l) => l.unreadable))
+        ctx.gap({ region: 'local', operation: labelOf(place.path), errorCode: place.errorCode, message: place.message });
       const seen = new Set<string>();
       const files = lists.flatMap((l) => l.files).filter((f) => (seen.has(pathKey(f)) ? false : (seen.add(pathKey(f)), true)));
-      if (files.length === 0 && lists.every((l) => l.unreadable.length === 0)) ctx.note(`no CloudTrail log files (.json, .json.gz) under ${paths.join(', ')}`);
+      if (files.length === 0 && lists.every((l) => l.unreadable.length === 0))
+        ctx.note(`no CloudTrail log files (.json, .json.gz) under ${paths.join(', ')}`);
       for (const file of files) {
         const label = labelOf(file);
         let size: number;
@@ -140,7 +151,13 @@ export function fileSource(paths: readonly string[], options: { wholeFileMaxByte
           ctx.gap({ region: 'local', operation: label, errorCode: errorCodeOf(error), message: errorMessage(error) });
           continue;
         }
-        await ctx.dispatch({ kind: 'bytes', label, bytes, region: 'local', reopen: async () => (await open(file, 'r')).createReadStream() });
+        await ctx.dispatch({
+          kind: 'bytes',
+          label,
+          bytes,
+          region: 'local',
+          reopen: async () => (await open(file, 'r')).createReadStream(),
+        });
       }
     },
   };

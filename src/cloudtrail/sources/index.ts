@@ -46,7 +46,10 @@ export function openSources(specs: readonly string[], options: SourceOptions): E
     const kind = sourceKind(spec);
     if (kind === 'api') {
       if (!options.regions?.length) {
-        throw new UserError('--cloudtrail api needs the regions to read', 'name them with --regions us-east-1,eu-west-1 (or set AWS_REGION)');
+        throw new UserError(
+          '--cloudtrail api needs the regions to read',
+          'name them with --regions us-east-1,eu-west-1 (or set AWS_REGION)',
+        );
       }
       const regions = options.regions;
       sources.push(
@@ -62,7 +65,11 @@ export function openSources(specs: readonly string[], options: SourceOptions): E
       const location = parseS3Url(spec);
       sources.push(
         lazySource(`s3://${location.bucket}/${location.prefix}`, async () =>
-          (await import('./s3.js')).s3Source(spec, { aws: options.aws, region: options.region, ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}) }),
+          (await import('./s3.js')).s3Source(spec, {
+            aws: options.aws,
+            region: options.region,
+            ...(options.archiveRegions?.length ? { regions: options.archiveRegions } : {}),
+          }),
         ),
       );
     } else {
@@ -108,13 +115,28 @@ export function sourceStatements(specs: readonly string[], partition = 'aws'): P
   const statements: PolicyStatement[] = [];
   const kinds = new Set(specs.map(sourceKind));
   if (kinds.has('api')) {
-    statements.push({ Sid: 'AwsauditCloudTrailEventHistory', Effect: 'Allow', Action: SOURCE_COMMANDS.api.map((c) => c.action), Resource: '*' });
+    statements.push({
+      Sid: 'AwsauditCloudTrailEventHistory',
+      Effect: 'Allow',
+      Action: SOURCE_COMMANDS.api.map((c) => c.action),
+      Resource: '*',
+    });
   }
   const archives = [...new Set(specs.filter((s) => sourceKind(s) === 's3'))].map(parseS3Url);
   archives.forEach((location, i) => {
     const sid = `AwsauditCloudTrailArchive${archives.length > 1 ? i + 1 : ''}`;
-    statements.push({ Sid: `${sid}List`, Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:${partition}:s3:::${location.bucket}` });
-    statements.push({ Sid: `${sid}Read`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:${partition}:s3:::${location.bucket}/${location.prefix}*` });
+    statements.push({
+      Sid: `${sid}List`,
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: `arn:${partition}:s3:::${location.bucket}`,
+    });
+    statements.push({
+      Sid: `${sid}Read`,
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: `arn:${partition}:s3:::${location.bucket}/${location.prefix}*`,
+    });
   });
   return statements;
 }

@@ -46,7 +46,9 @@ function errorName(error: unknown): string {
 function isRetryable(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   // A call that timed out (--call-timeout, set on every client of the pool) is retried like a throttle.
-  return THROTTLING.has(errorName(error)) || errorName(error) === 'TimeoutError' || status === 429 || (status !== undefined && status >= 500);
+  return (
+    THROTTLING.has(errorName(error)) || errorName(error) === 'TimeoutError' || status === 429 || (status !== undefined && status >= 500)
+  );
 }
 
 /**
@@ -65,7 +67,9 @@ export function lookupEventsSource(options: LookupEventsOptions): EventSource {
       const since = ctx.window.since ?? new Date(until.getTime() - 7 * 86_400_000);
       const oldest = new Date(ctx.now.getTime() - LOOKUP_EVENTS_RETENTION_DAYS * 86_400_000);
       if (since < oldest) {
-        ctx.note(`LookupEvents keeps ${LOOKUP_EVENTS_RETENTION_DAYS} days: events before ${cloudTrailTime(oldest)} are not available from the API (read the trail's S3 archive for them)`);
+        ctx.note(
+          `LookupEvents keeps ${LOOKUP_EVENTS_RETENTION_DAYS} days: events before ${cloudTrailTime(oldest)} are not available from the API (read the trail's S3 archive for them)`,
+        );
       }
       await Promise.all(options.regions.map((region) => readRegion(region, since, until, ctx, options, clock)));
     },
@@ -100,7 +104,14 @@ async function regionClient(aws: ClientPool, region: string, clock: Clock): Prom
   return client;
 }
 
-async function readRegion(region: string, since: Date, until: Date, ctx: SourceContext, options: LookupEventsOptions, clock: Clock): Promise<void> {
+async function readRegion(
+  region: string,
+  since: Date,
+  until: Date,
+  ctx: SourceContext,
+  options: LookupEventsOptions,
+  clock: Clock,
+): Promise<void> {
   const client = await regionClient(options.aws, region, clock);
   const maxAttempts = options.maxAttempts ?? options.aws.settings.maxAttempts;
   let token: string | undefined;
@@ -124,7 +135,11 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
         );
       } catch (error) {
         const name = errorName(error);
-        if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail api: no AWS credentials (${errorMessage(error)})`, 'configure credentials (--profile, AWS_PROFILE, environment, SSO) with cloudtrail:LookupEvents');
+        if (name === 'CredentialsProviderError')
+          throw new UserError(
+            `--cloudtrail api: no AWS credentials (${errorMessage(error)})`,
+            'configure credentials (--profile, AWS_PROFILE, environment, SSO) with cloudtrail:LookupEvents',
+          );
         if (!isRetryable(error)) {
           cut(`${name}: ${errorMessage(error)}`, name);
           return;
@@ -144,7 +159,12 @@ async function readRegion(region: string, since: Date, until: Date, ctx: SourceC
     }
     read += texts.length;
     if (texts.length) {
-      await ctx.dispatch({ kind: 'batch', label: `LookupEvents ${region} page ${page}`, bytes: Buffer.from(texts.join(String.fromCharCode(RECORD_SEPARATOR))), region });
+      await ctx.dispatch({
+        kind: 'batch',
+        label: `LookupEvents ${region} page ${page}`,
+        bytes: Buffer.from(texts.join(String.fromCharCode(RECORD_SEPARATOR))),
+        region,
+      });
     }
     token = response.NextToken;
     if (!token) return;

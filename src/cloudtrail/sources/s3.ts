@@ -80,7 +80,8 @@ export function s3Source(url: string, options: S3SourceOptions): EventSource {
       await reader.walk();
       await Promise.all(active);
       if (failed) throw failed.error;
-      if (objects === 0) ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
+      if (objects === 0)
+        ctx.note(`s3://${location.bucket}/${location.prefix}: no CloudTrail log objects for ${describeWindow(ctx.window)}`);
     },
   };
 }
@@ -104,7 +105,10 @@ class ArchiveReader {
   }
 
   /** Every page of a listing; a failure is a gap (a missing bucket stops the run: nothing could be read). */
-  private async list(prefix: string, delimiter: boolean): Promise<{ prefixes: string[]; objects: Array<{ key: string; size: number }> } | undefined> {
+  private async list(
+    prefix: string,
+    delimiter: boolean,
+  ): Promise<{ prefixes: string[]; objects: Array<{ key: string; size: number }> } | undefined> {
     const prefixes: string[] = [];
     const objects: Array<{ key: string; size: number }> = [];
     let token: string | undefined;
@@ -114,13 +118,26 @@ class ArchiveReader {
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ...(delimiter ? { Delimiter: '/' } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+          new ListObjectsV2Command({
+            Bucket: this.location.bucket,
+            Prefix: prefix,
+            ...(delimiter ? { Delimiter: '/' } : {}),
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
           this.sendOptions,
         );
       } catch (error) {
         const name = (error as { name?: string }).name ?? 'Error';
-        if (name === 'NoSuchBucket') throw new UserError(`--cloudtrail s3://${this.location.bucket}: no such bucket`, 'give the bucket the trail delivers to (aws cloudtrail describe-trails shows S3BucketName)');
-        if (name === 'CredentialsProviderError') throw new UserError(`--cloudtrail s3://${this.location.bucket}: no AWS credentials (${errorMessage(error)})`, 'configure credentials (--profile, AWS_PROFILE, environment, SSO) with s3:ListBucket and s3:GetObject on the bucket');
+        if (name === 'NoSuchBucket')
+          throw new UserError(
+            `--cloudtrail s3://${this.location.bucket}: no such bucket`,
+            'give the bucket the trail delivers to (aws cloudtrail describe-trails shows S3BucketName)',
+          );
+        if (name === 'CredentialsProviderError')
+          throw new UserError(
+            `--cloudtrail s3://${this.location.bucket}: no AWS credentials (${errorMessage(error)})`,
+            'configure credentials (--profile, AWS_PROFILE, environment, SSO) with s3:ListBucket and s3:GetObject on the bucket',
+          );
         this.ctx.gap({ region: 'global', operation: `ListObjectsV2 ${this.url(prefix)}`, errorCode: name, message: errorMessage(error) });
         return undefined;
       }
@@ -145,7 +162,13 @@ class ArchiveReader {
     const { prefix } = this.location;
     const at = prefix.lastIndexOf('AWSLogs/');
     const root = at < 0 ? `${prefix}AWSLogs/` : prefix.slice(0, at + 'AWSLogs/'.length);
-    const below = at < 0 ? [] : prefix.slice(at + 'AWSLogs/'.length).split('/').filter(Boolean);
+    const below =
+      at < 0
+        ? []
+        : prefix
+            .slice(at + 'AWSLogs/'.length)
+            .split('/')
+            .filter(Boolean);
     const ct = below.indexOf('CloudTrail');
     if (ct >= 0 && below.length > ct + 2) {
       // Already inside a region (a day, a month…): list what is there, keep the window's days.
@@ -203,7 +226,10 @@ class ArchiveReader {
     const get = async (from = 0, etag?: string) => {
       // The rest of the same object: If-Match makes S3 refuse it if the object changed since.
       const ranged = from > 0 ? { Range: `bytes=${from}-`, ...(etag ? { IfMatch: etag } : {}) } : {};
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key, ...ranged }), this.sendOptions);
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: o.key, ...ranged }),
+        this.sendOptions,
+      );
       if (!response.Body) throw new Error('empty response body');
       return { body: response.Body, etag: response.ETag };
     };
@@ -211,10 +237,16 @@ class ArchiveReader {
     try {
       first = await get();
     } catch (error) {
-      this.ctx.gap({ region: o.region, operation: `GetObject ${label}`, errorCode: (error as { name?: string }).name ?? 'Error', message: errorMessage(error) });
+      this.ctx.gap({
+        region: o.region,
+        operation: `GetObject ${label}`,
+        errorCode: (error as { name?: string }).name ?? 'Error',
+        message: errorMessage(error),
+      });
       return;
     }
-    const resumed = (start: typeof first) => resumable(start.body as Readable, (from) => get(from, start.etag).then((r) => r.body as Readable));
+    const resumed = (start: typeof first) =>
+      resumable(start.body as Readable, (from) => get(from, start.etag).then((r) => r.body as Readable));
     if (o.size > WHOLE_FILE_MAX_BYTES) {
       await this.ctx.stream(resumed(first), label, o.region);
       return;
@@ -226,7 +258,12 @@ class ArchiveReader {
       try {
         bytes = await (await get()).body.transformToByteArray();
       } catch (error) {
-        this.ctx.gap({ region: o.region, operation: `GetObject ${label}`, errorCode: DOWNLOAD_INTERRUPTED, message: `the download broke off, and again when tried once more: ${errorMessage(error)}` });
+        this.ctx.gap({
+          region: o.region,
+          operation: `GetObject ${label}`,
+          errorCode: DOWNLOAD_INTERRUPTED,
+          message: `the download broke off, and again when tried once more: ${errorMessage(error)}`,
+        });
         return;
       }
     }

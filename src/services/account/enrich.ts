@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../util/json.js';
+import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { EnrichContext, Enricher } from '../../enrich/types.js';
@@ -58,24 +58,29 @@ function trailFacts(account: Resource, ctx: EnrichContext): JsonObject {
   const unsure = verdicts.includes(null) || gapsOf(ctx.index, TRAIL).length > 0;
   return {
     multiRegionTrailLogging: good.length > 0 ? true : unsure ? null : false,
-    multiRegionTrails: good.sort() as JsonValue[],
-    trailNames: trails.map((t) => t.id).sort() as JsonValue[],
+    multiRegionTrails: good.sort(),
+    trailNames: trails.map((t) => t.id).sort(),
   };
 }
 
 function recorderFacts(account: Resource, ctx: EnrichContext): JsonObject {
   const regions = Array.isArray(account.data.Regions) ? account.data.Regions.filter((r): r is string => typeof r === 'string') : [];
   if (!wasCollected(ctx.index, RECORDER)) return { regionsWithoutConfigRecorder: null, configRecorderRegionsUnknown: null };
-  const present = new Set(ctx.index.ofType(RECORDER).filter((r) => r.account === account.id).map((r) => r.region));
+  const present = new Set(
+    ctx.index
+      .ofType(RECORDER)
+      .filter((r) => r.account === account.id)
+      .map((r) => r.region),
+  );
   // A region whose recorders could not be read is unknown, not "without a recorder".
   const gapRegions = new Set(gapsOf(ctx.index, RECORDER).map((g) => g.region));
   const unknown = regions.filter((r) => gapRegions.has(r));
   // A gap that names no scanned region (e.g. "global") leaves every region unknown.
   const everywhereUnknown = [...gapRegions].some((r) => !regions.includes(r));
-  if (everywhereUnknown) return { regionsWithoutConfigRecorder: null, configRecorderRegionsUnknown: regions.sort() as JsonValue[] };
+  if (everywhereUnknown) return { regionsWithoutConfigRecorder: null, configRecorderRegionsUnknown: regions.sort() };
   return {
-    regionsWithoutConfigRecorder: regions.filter((r) => !present.has(r) && !gapRegions.has(r)).sort() as JsonValue[],
-    configRecorderRegionsUnknown: unknown.sort() as JsonValue[],
+    regionsWithoutConfigRecorder: regions.filter((r) => !present.has(r) && !gapRegions.has(r)).sort(),
+    configRecorderRegionsUnknown: unknown.sort(),
   };
 }
 

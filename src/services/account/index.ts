@@ -12,8 +12,7 @@ const TYPES = {
     scope: 'global',
     title: 'AWS account (account-wide settings and derived facts)',
     id: 'account id',
-    data:
-      '`{ AccountId, Partition, Regions: [scanned regions], Alias?: string\\|null }`. Always collected (from `sts:GetCallerIdentity`); `Alias` (from `ListAccountAliases`, `null` when none) is filled when a rule targets `aws.account`. Account-wide facts are computed from other resources by its enricher (rules over it declare `requires`).',
+    data: '`{ AccountId, Partition, Regions: [scanned regions], Alias?: string\\|null }`. Always collected (from `sts:GetCallerIdentity`); `Alias` (from `ListAccountAliases`, `null` when none) is filled when a rule targets `aws.account`. Account-wide facts are computed from other resources by its enricher (rules over it declare `requires`).',
     facts:
       '`multiRegionTrailLogging` (a multi-region trail of this account is logging every management event, reads and writes: true/false, null when trails were not collected or a gap or an unreadable status leaves it open), `multiRegionTrails`, `trailNames`; `regionsWithoutConfigRecorder` (scanned regions with no recorder of this account; regions whose recorders could not be read are left out), `configRecorderRegionsUnknown`',
     factsReadsNote: 'each rule over the account requires the type it needs: trails or recorders',

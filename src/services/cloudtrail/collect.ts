@@ -1,4 +1,10 @@
-import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type CloudTrailClient, type Trail } from '@aws-sdk/client-cloudtrail';
+import {
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  type CloudTrailClient,
+  type Trail,
+} from '@aws-sdk/client-cloudtrail';
 import type { JsonObject } from '../../util/json.js';
 import { toJson, toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
@@ -15,7 +21,12 @@ export const collectTrails: CollectFunction<(typeof TRAIL)[number], { cloudtrail
   const seen = new Map<string, { trail: Trail; askRegion: string }>();
   await Promise.all(
     ctx.regions.map(async (region) => {
-      const result = await ctx.call('DescribeTrails', TRAIL, () => ctx.client('cloudtrail', region).send(new DescribeTrailsCommand({ includeShadowTrails: true })), { region });
+      const result = await ctx.call(
+        'DescribeTrails',
+        TRAIL,
+        () => ctx.client('cloudtrail', region).send(new DescribeTrailsCommand({ includeShadowTrails: true })),
+        { region },
+      );
       if (result.status !== 'ok') return;
       for (const trail of result.value.trailList ?? []) {
         if (typeof trail.TrailARN !== 'string') continue;
@@ -32,7 +43,10 @@ export const collectTrails: CollectFunction<(typeof TRAIL)[number], { cloudtrail
       const subject = trail.Name ?? arn;
       const [status, selectors] = await Promise.all([
         ctx.call('GetTrailStatus', TRAIL, () => client.send(new GetTrailStatusCommand({ Name: arn })), { region: askRegion, subject }),
-        ctx.call('GetEventSelectors', TRAIL, () => client.send(new GetEventSelectorsCommand({ TrailName: arn })), { region: askRegion, subject }),
+        ctx.call('GetEventSelectors', TRAIL, () => client.send(new GetEventSelectorsCommand({ TrailName: arn })), {
+          region: askRegion,
+          subject,
+        }),
       ]);
       const data: JsonObject = toJsonObject(trail);
       if (status.status === 'ok') data.Status = toJsonObject(status.value);

@@ -11,7 +11,11 @@ import { TRAIL } from './produces.js';
 const port: JsonSchema = { type: ['integer', 'string'] };
 const flag: JsonSchema = { type: ['boolean', 'string'] };
 /** XML-derived parameters hold one item as an object and several as a list. */
-const oneOrMore = (item: JsonSchema): JsonSchema => ({ type: ['array', 'object'], items: item, ...(item.properties ? { properties: item.properties } : {}) });
+const oneOrMore = (item: JsonSchema): JsonSchema => ({
+  type: ['array', 'object'],
+  items: item,
+  ...(item.properties ? { properties: item.properties } : {}),
+});
 
 /** An IP range as AuthorizeSecurityGroupIngress records it (`ipRanges.items`, `ipv6Ranges.items`). */
 const IP_PERMISSION_ITEM = object({
@@ -55,8 +59,21 @@ const REQUEST_PARAMETERS = object({
   bucketName: string,
   'x-amz-acl': { type: ['array', 'string'], items: string },
   AccessControlPolicy: object({ AccessControlList: object({ Grant: oneOrMore(object({ Grantee: object({ URI: string }) })) }) }),
-  bucketPolicy: object({ Statement: oneOrMore(object({ Effect: string, Principal: { type: ['string', 'object'], properties: { AWS: { type: ['string', 'array'] } } }, Condition: anyObject })) }),
-  PublicAccessBlockConfiguration: object({ BlockPublicAcls: flag, IgnorePublicAcls: flag, BlockPublicPolicy: flag, RestrictPublicBuckets: flag }),
+  bucketPolicy: object({
+    Statement: oneOrMore(
+      object({
+        Effect: string,
+        Principal: { type: ['string', 'object'], properties: { AWS: { type: ['string', 'array'] } } },
+        Condition: anyObject,
+      }),
+    ),
+  }),
+  PublicAccessBlockConfiguration: object({
+    BlockPublicAcls: flag,
+    IgnorePublicAcls: flag,
+    BlockPublicPolicy: flag,
+    RestrictPublicBuckets: flag,
+  }),
 });
 
 const TYPES = {
@@ -143,7 +160,9 @@ const TYPES = {
 export const cloudtrail: Service<typeof TYPES, { cloudtrail: CloudTrailClient }> = {
   name: 'cloudtrail',
   resourceTypes: TYPES,
-  clients: { cloudtrail: sdkClient('@aws-sdk/client-cloudtrail', async () => (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient) },
+  clients: {
+    cloudtrail: sdkClient('@aws-sdk/client-cloudtrail', async () => (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient),
+  },
   collectors: [
     {
       descriptor: {

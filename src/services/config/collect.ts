@@ -1,4 +1,8 @@
-import { DescribeConfigurationRecordersCommand, DescribeConfigurationRecorderStatusCommand, type ConfigServiceClient } from '@aws-sdk/client-config-service';
+import {
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  type ConfigServiceClient,
+} from '@aws-sdk/client-config-service';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
@@ -12,7 +16,7 @@ export const collectRecorders: CollectFunction<(typeof RECORDER)[number], { conf
     ctx.call('DescribeConfigurationRecorderStatus', RECORDER, () => client.send(new DescribeConfigurationRecorderStatusCommand({}))),
   ]);
   if (recorders.status !== 'ok') return;
-  const byName = new Map((statuses.status === 'ok' ? statuses.value.ConfigurationRecordersStatus ?? [] : []).map((s) => [s.name, s]));
+  const byName = new Map((statuses.status === 'ok' ? (statuses.value.ConfigurationRecordersStatus ?? []) : []).map((s) => [s.name, s]));
   for (const recorder of recorders.value.ConfigurationRecorders ?? []) {
     if (typeof recorder.name !== 'string') continue;
     const data = toJsonObject(recorder);

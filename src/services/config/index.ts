@@ -11,7 +11,10 @@ const TYPES = {
     id: 'name',
     data: '`ConfigurationRecorders` item plus `Status` (`DescribeConfigurationRecorderStatus` item, `null` when it lists none for the recorder).',
     // Status is absent when its call failed (a gap), null when it lists none for the recorder.
-    dataSchema: object({ name: string, recordingGroup: anyObject, Status: orNull(object({ recording: boolean, lastStatus: string, lastStopTime: string })) }, ['name']),
+    dataSchema: object(
+      { name: string, recordingGroup: anyObject, Status: orNull(object({ recording: boolean, lastStatus: string, lastStopTime: string })) },
+      ['name'],
+    ),
   },
 } as const satisfies ResourceTypeTable;
 
@@ -19,7 +22,9 @@ const TYPES = {
 export const config: Service<typeof TYPES, { config: ConfigServiceClient }> = {
   name: 'config',
   resourceTypes: TYPES,
-  clients: { config: sdkClient('@aws-sdk/client-config-service', async () => (await import('@aws-sdk/client-config-service')).ConfigServiceClient) },
+  clients: {
+    config: sdkClient('@aws-sdk/client-config-service', async () => (await import('@aws-sdk/client-config-service')).ConfigServiceClient),
+  },
   collectors: [
     {
       descriptor: {

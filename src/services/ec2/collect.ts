@@ -23,13 +23,15 @@ type Context = CollectorContext<Ec2Type, { ec2: EC2Client }>;
 const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<object[]> } = {
   'aws.ec2.security-group': (client) => allItems(paginateDescribeSecurityGroups({ client, pageSize: 1000 }, {}), (p) => p.SecurityGroups),
   // Instances come grouped in reservations; the resource is the instance.
-  'aws.ec2.instance': async (client) => (await allItems(paginateDescribeInstances({ client, pageSize: 1000 }, {}), (p) => p.Reservations)).flatMap((r) => r.Instances ?? []),
+  'aws.ec2.instance': async (client) =>
+    (await allItems(paginateDescribeInstances({ client, pageSize: 1000 }, {}), (p) => p.Reservations)).flatMap((r) => r.Instances ?? []),
   // DescribeAddresses has no pagination: one call returns every address of the region.
   'aws.ec2.elastic-ip': async (client) => (await client.send(new DescribeAddressesCommand({}))).Addresses ?? [],
   'aws.ec2.vpc': (client) => allItems(paginateDescribeVpcs({ client, pageSize: 1000 }, {}), (p) => p.Vpcs),
   'aws.ec2.subnet': (client) => allItems(paginateDescribeSubnets({ client, pageSize: 1000 }, {}), (p) => p.Subnets),
   'aws.ec2.route-table': (client) => allItems(paginateDescribeRouteTables({ client, pageSize: 100 }, {}), (p) => p.RouteTables),
-  'aws.ec2.internet-gateway': (client) => allItems(paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
+  'aws.ec2.internet-gateway': (client) =>
+    allItems(paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
   'aws.ec2.volume': (client) => allItems(paginateDescribeVolumes({ client, pageSize: 500 }, {}), (p) => p.Volumes),
   'aws.ec2.nat-gateway': (client) => allItems(paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
 };

@@ -48,7 +48,8 @@ export const ec2InstanceEnricher: Enricher = {
     const ipv6 = and3(p.ipv6Addresses.length > 0, p.ipv6InternetRoute, admits('ipv6'));
     const reachable = p.active ? or3(ipv4, ipv6) : false;
     // What the internet reaches: the addresses and group rules of the families that line up.
-    const familyReachable = (kind: unknown) => reachable === true && ((kind === 'ipv4' && ipv4 === true) || (kind === 'ipv6' && ipv6 === true));
+    const familyReachable = (kind: unknown) =>
+      reachable === true && ((kind === 'ipv4' && ipv4 === true) || (kind === 'ipv6' && ipv6 === true));
     return {
       active: p.active,
       publicIp: p.publicIps[0] ?? null,

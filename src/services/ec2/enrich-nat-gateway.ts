@@ -1,4 +1,3 @@
-import type { JsonValue } from '../../util/json.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { Enricher } from '../../enrich/types.js';
 import { derived, wasCollected } from '../../enrich/types.js';
@@ -53,8 +52,8 @@ export const natGatewayEnricher: Enricher = {
     const subnetAzs = azsByVpc.get(key) ?? new Set<string>();
     return {
       natSingleAz: natAzs.size === 1 && subnetAzs.size > 1,
-      vpcNatGatewayAzs: [...natAzs].sort() as JsonValue[],
-      vpcSubnetAzs: [...subnetAzs].sort() as JsonValue[],
+      vpcNatGatewayAzs: [...natAzs].sort(),
+      vpcSubnetAzs: [...subnetAzs].sort(),
     };
   },
 };

@@ -54,7 +54,9 @@ function portsLabel(protocol: string, fromPort: number, toPort: number): string 
  * without computing anything.
  */
 export const ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389]);
-export const DATABASE_PORTS: readonly number[] = Object.freeze([1433, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001, 8086, 9042, 9200, 9300, 11211, 27017, 27018, 28015]);
+export const DATABASE_PORTS: readonly number[] = Object.freeze([
+  1433, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001, 8086, 9042, 9200, 9300, 11211, 27017, 27018, 28015,
+]);
 
 const NO_PORTS: number[] = Object.freeze([]) as unknown as number[];
 /** Ports of `list` inside [from, to]: the same few lists for every group, made once (bounded). */
@@ -72,16 +74,28 @@ function portsIn(list: readonly number[], fromPort: number, toPort: number): num
   return ports;
 }
 
-function entry(protocol: string, fromPort: number, toPort: number, ports: string, source: string, sourceKind: string, description: unknown): JsonObject {
+function entry(
+  protocol: string,
+  fromPort: number,
+  toPort: number,
+  ports: string,
+  source: string,
+  sourceKind: string,
+  description: unknown,
+): JsonObject {
   const portless = protocol !== 'all' && protocol !== 'tcp' && protocol !== 'udp';
   return {
-    protocol, fromPort, toPort, ports,
+    protocol,
+    fromPort,
+    toPort,
+    ports,
     // Every port of the protocol (0-65535, which "all" protocols always are).
     allPorts: fromPort === 0 && toPort === 65535,
     // ICMP and other protocols have no ports: their "range" is a type and code.
     adminPorts: portless ? NO_PORTS : portsIn(ADMIN_PORTS, fromPort, toPort),
     databasePorts: portless ? NO_PORTS : portsIn(DATABASE_PORTS, fromPort, toPort),
-    source, sourceKind,
+    source,
+    sourceKind,
     internet: (sourceKind === 'ipv4' || sourceKind === 'ipv6') && isInternet(source),
     description: typeof description === 'string' ? description : null,
   };
@@ -108,28 +122,32 @@ export function flattenIngress(permissions: unknown): JsonObject[] {
       const list: unknown[] = perm.IpRanges;
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
-        if (isPlainObject(r) && typeof r.CidrIp === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIp, 'ipv4', r.Description));
+        if (isPlainObject(r) && typeof r.CidrIp === 'string')
+          out.push(entry(protocol, fromPort, toPort, ports, r.CidrIp, 'ipv4', r.Description));
       }
     }
     if (Array.isArray(perm.Ipv6Ranges)) {
       const list: unknown[] = perm.Ipv6Ranges;
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
-        if (isPlainObject(r) && typeof r.CidrIpv6 === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.CidrIpv6, 'ipv6', r.Description));
+        if (isPlainObject(r) && typeof r.CidrIpv6 === 'string')
+          out.push(entry(protocol, fromPort, toPort, ports, r.CidrIpv6, 'ipv6', r.Description));
       }
     }
     if (Array.isArray(perm.PrefixListIds)) {
       const list: unknown[] = perm.PrefixListIds;
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
-        if (isPlainObject(r) && typeof r.PrefixListId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.PrefixListId, 'prefix-list', r.Description));
+        if (isPlainObject(r) && typeof r.PrefixListId === 'string')
+          out.push(entry(protocol, fromPort, toPort, ports, r.PrefixListId, 'prefix-list', r.Description));
       }
     }
     if (Array.isArray(perm.UserIdGroupPairs)) {
       const list: unknown[] = perm.UserIdGroupPairs;
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
-        if (isPlainObject(r) && typeof r.GroupId === 'string') out.push(entry(protocol, fromPort, toPort, ports, r.GroupId, 'security-group', r.Description));
+        if (isPlainObject(r) && typeof r.GroupId === 'string')
+          out.push(entry(protocol, fromPort, toPort, ports, r.GroupId, 'security-group', r.Description));
       }
     }
   }

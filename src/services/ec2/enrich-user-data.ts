@@ -9,6 +9,8 @@ import type { JsonObject } from '../../util/json.js';
 export const userDataEnricher: Enricher = {
   type: 'aws.ec2.instance-user-data',
   enrich(resource): JsonObject {
-    return Object.hasOwn(resource.data, 'awsauditUserDataSecrets') ? { userDataSecrets: resource.data.awsauditUserDataSecrets ?? null } : {};
+    return Object.hasOwn(resource.data, 'awsauditUserDataSecrets')
+      ? { userDataSecrets: resource.data.awsauditUserDataSecrets ?? null }
+      : {};
   },
 };

@@ -11,7 +11,8 @@ import { ec2VolumeEnricher } from './enrich-volume.js';
 import { EC2_LISTINGS, listingTypes } from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
-const DETECTED = '`[{ line, kind: "aws-access-key-id" \\| "aws-secret-access-key" \\| "private-key" \\| "secret-named-variable", keyIdMasked?, keyPrefix?, keyKind?, keyType?, variable?, part? }]`';
+const DETECTED =
+  '`[{ line, kind: "aws-access-key-id" \\| "aws-secret-access-key" \\| "private-key" \\| "secret-named-variable", keyIdMasked?, keyPrefix?, keyKind?, keyType?, variable?, part? }]`';
 
 const listedItem = (call: string) => `\`${call}\` item.`;
 
@@ -30,7 +31,16 @@ const IP_PERMISSION = object({
 });
 
 /** What the secret scan of user data found (masked), as DETECTED says. */
-const DETECTED_SECRET = object({ line: integer, kind: string, keyIdMasked: string, keyPrefix: string, keyKind: string, keyType: string, variable: string, part: string });
+const DETECTED_SECRET = object({
+  line: integer,
+  kind: string,
+  keyIdMasked: string,
+  keyPrefix: string,
+  keyKind: string,
+  keyType: string,
+  variable: string,
+  part: string,
+});
 
 const TYPES = {
   'aws.ec2.security-group': {
@@ -40,7 +50,9 @@ const TYPES = {
     data: listedItem('DescribeSecurityGroups'),
     facts:
       '`ingress` (every inbound rule flattened to `{protocol, fromPort, toPort, ports, source, sourceKind, internet, description, allPorts}`; `allPorts`: the entry covers ports 0-65535; `adminPorts` / `databasePorts`: the administration (22, 3389) and database ports the entry opens), `internetIngress` (those with `internet: true`), `attachedInstances` (ids of instances, not terminated, that use the group), `reachableInstances` (those of them with a public address and a route to an internet gateway for it)',
-    dataSchema: object({ GroupId: string, GroupName: string, VpcId: string, IpPermissions: listOf(IP_PERMISSION), Tags: tags }, ['GroupId']),
+    dataSchema: object({ GroupId: string, GroupName: string, VpcId: string, IpPermissions: listOf(IP_PERMISSION), Tags: tags }, [
+      'GroupId',
+    ]),
   },
   'aws.ec2.instance': {
     scope: 'regional',
@@ -48,7 +60,7 @@ const TYPES = {
     id: 'InstanceId',
     data: '`DescribeInstances` instance item (not the reservation). User data is not stored.',
     facts:
-      '`publicIp` (first public IPv4 or null), `publicIps`, `ipv6Addresses`, `routeTableId` (explicit subnet association, else the VPC\'s main table; null when unknown), `publicSubnet` (0.0.0.0/0 to an `igw-` that is not a blackhole; null when no route table is known), `ipv6PublicSubnet` (::/0 to an `igw-`; egress-only gateways do not count), `securityGroupIds` (from `SecurityGroups` and the network interfaces), `missingSecurityGroupIds` (of those, the groups not in the snapshot), `openPorts` (`internetIngress` entries of its groups, each with `groupId`), `active` (not terminated or shutting down), `internetReachable` (active, and a public address + an internet route + a group admitting the internet, for IPv4 or for IPv6; network ACLs are not considered; null when unknown: no route table known, or a missing group, unless what is known settles it), `exposedAddresses` / `exposedPorts` (the addresses and `openPorts` entries of the address families that are reachable)',
+      "`publicIp` (first public IPv4 or null), `publicIps`, `ipv6Addresses`, `routeTableId` (explicit subnet association, else the VPC's main table; null when unknown), `publicSubnet` (0.0.0.0/0 to an `igw-` that is not a blackhole; null when no route table is known), `ipv6PublicSubnet` (::/0 to an `igw-`; egress-only gateways do not count), `securityGroupIds` (from `SecurityGroups` and the network interfaces), `missingSecurityGroupIds` (of those, the groups not in the snapshot), `openPorts` (`internetIngress` entries of its groups, each with `groupId`), `active` (not terminated or shutting down), `internetReachable` (active, and a public address + an internet route + a group admitting the internet, for IPv4 or for IPv6; network ACLs are not considered; null when unknown: no route table known, or a missing group, unless what is known settles it), `exposedAddresses` / `exposedPorts` (the addresses and `openPorts` entries of the address families that are reachable)",
     dataSchema: object(
       {
         InstanceId: string,
@@ -58,7 +70,11 @@ const TYPES = {
         PublicIpAddress: string,
         SecurityGroups: listOf(object({ GroupId: string })),
         NetworkInterfaces: listOf(
-          object({ Association: object({ PublicIp: string }), Ipv6Addresses: listOf(object({ Ipv6Address: string })), Groups: listOf(object({ GroupId: string })) }),
+          object({
+            Association: object({ PublicIp: string }),
+            Ipv6Addresses: listOf(object({ Ipv6Address: string })),
+            Groups: listOf(object({ GroupId: string })),
+          }),
         ),
         Tags: tags,
       },
@@ -89,12 +105,28 @@ const TYPES = {
     title: 'Elastic IP address',
     id: 'AllocationId',
     data: '`DescribeAddresses` item (association fields may be `""` on some endpoints: rules use `empty`).',
-    facts: '`instanceState` of the associated instance in the same snapshot (null when none, when instances were not collected, or when the instance is missing)',
+    facts:
+      '`instanceState` of the associated instance in the same snapshot (null when none, when instances were not collected, or when the instance is missing)',
     factsReadsNote: 'instances when collected; `ec2-elastic-ip-on-stopped-instance` requires them',
-    dataSchema: object({ AllocationId: string, PublicIp: string, AssociationId: string, InstanceId: string, NetworkInterfaceId: string, Tags: tags }, ['AllocationId']),
+    dataSchema: object(
+      { AllocationId: string, PublicIp: string, AssociationId: string, InstanceId: string, NetworkInterfaceId: string, Tags: tags },
+      ['AllocationId'],
+    ),
   },
-  'aws.ec2.vpc': { scope: 'regional', title: 'VPC', id: 'VpcId', data: listedItem('DescribeVpcs'), dataSchema: object({ VpcId: string, Tags: tags }, ['VpcId']) },
-  'aws.ec2.subnet': { scope: 'regional', title: 'VPC subnet', id: 'SubnetId', data: listedItem('DescribeSubnets'), dataSchema: object({ SubnetId: string, VpcId: string, AvailabilityZone: string, Tags: tags }, ['SubnetId']) },
+  'aws.ec2.vpc': {
+    scope: 'regional',
+    title: 'VPC',
+    id: 'VpcId',
+    data: listedItem('DescribeVpcs'),
+    dataSchema: object({ VpcId: string, Tags: tags }, ['VpcId']),
+  },
+  'aws.ec2.subnet': {
+    scope: 'regional',
+    title: 'VPC subnet',
+    id: 'SubnetId',
+    data: listedItem('DescribeSubnets'),
+    dataSchema: object({ SubnetId: string, VpcId: string, AvailabilityZone: string, Tags: tags }, ['SubnetId']),
+  },
   'aws.ec2.route-table': {
     scope: 'regional',
     title: 'VPC route table',
@@ -111,7 +143,13 @@ const TYPES = {
       ['RouteTableId'],
     ),
   },
-  'aws.ec2.internet-gateway': { scope: 'regional', title: 'Internet gateway', id: 'InternetGatewayId', data: listedItem('DescribeInternetGateways'), dataSchema: object({ InternetGatewayId: string, Tags: tags }, ['InternetGatewayId']) },
+  'aws.ec2.internet-gateway': {
+    scope: 'regional',
+    title: 'Internet gateway',
+    id: 'InternetGatewayId',
+    data: listedItem('DescribeInternetGateways'),
+    dataSchema: object({ InternetGatewayId: string, Tags: tags }, ['InternetGatewayId']),
+  },
   'aws.ec2.volume': {
     scope: 'regional',
     title: 'EBS volume',
@@ -119,7 +157,17 @@ const TYPES = {
     data: listedItem('DescribeVolumes'),
     facts: '`monthlyCostUsd` at us-east-1 list prices (null for an unknown volume type)',
     dataSchema: object(
-      { VolumeId: string, VolumeType: string, Size: integer, Iops: integer, Throughput: integer, State: string, CreateTime: string, AvailabilityZone: string, Tags: tags },
+      {
+        VolumeId: string,
+        VolumeType: string,
+        Size: integer,
+        Iops: integer,
+        Throughput: integer,
+        State: string,
+        CreateTime: string,
+        AvailabilityZone: string,
+        Tags: tags,
+      },
       ['VolumeId'],
     ),
   },
@@ -128,8 +176,11 @@ const TYPES = {
     title: 'NAT gateway',
     id: 'NatGatewayId',
     data: listedItem('DescribeNatGateways'),
-    facts: '`natSingleAz` (every public NAT gateway of the VPC in one AZ while its subnets span several; null when subnets were not collected or a NAT gateway\'s subnet is missing), `vpcNatGatewayAzs`, `vpcSubnetAzs`',
-    dataSchema: object({ NatGatewayId: string, VpcId: string, SubnetId: string, State: string, ConnectivityType: string, Tags: tags }, ['NatGatewayId']),
+    facts:
+      "`natSingleAz` (every public NAT gateway of the VPC in one AZ while its subnets span several; null when subnets were not collected or a NAT gateway's subnet is missing), `vpcNatGatewayAzs`, `vpcSubnetAzs`",
+    dataSchema: object({ NatGatewayId: string, VpcId: string, SubnetId: string, State: string, ConnectivityType: string, Tags: tags }, [
+      'NatGatewayId',
+    ]),
   },
 } as const satisfies ResourceTypeTable;
 
@@ -148,7 +199,9 @@ export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
         produces: types,
         commands: [
           { command: `${listing.operation}Command`, action: `ec2:${listing.operation}`, for: types },
-          ...('details' in listing ? [{ command: `${listing.details.operation}Command`, action: `ec2:${listing.details.operation}`, for: [listing.details.type] }] : []),
+          ...('details' in listing
+            ? [{ command: `${listing.details.operation}Command`, action: `ec2:${listing.details.operation}`, for: [listing.details.type] }]
+            : []),
         ],
       },
       load: async () => (await import('./collect.js')).ec2Collector(listing),

@@ -31,7 +31,9 @@ function hasInternetRoute(table: Resource, ipv6: boolean): boolean {
     if (!isPlainObject(route)) return false;
     const destination = ipv6 ? route.DestinationIpv6CidrBlock : route.DestinationCidrBlock;
     const gateway = str(route.GatewayId);
-    return destination === (ipv6 ? '::/0' : '0.0.0.0/0') && gateway !== undefined && gateway.startsWith('igw-') && route.State !== 'blackhole';
+    return (
+      destination === (ipv6 ? '::/0' : '0.0.0.0/0') && gateway !== undefined && gateway.startsWith('igw-') && route.State !== 'blackhole'
+    );
   });
 }
 
@@ -112,7 +114,9 @@ export class Ec2Network {
   /** A public address with a route to an internet gateway for it: the internet can reach the instance wherever its groups let it. */
   exposed(instance: Resource): boolean {
     const p = this.placement(instance);
-    return p.active && ((p.publicIps.length > 0 && p.ipv4InternetRoute === true) || (p.ipv6Addresses.length > 0 && p.ipv6InternetRoute === true));
+    return (
+      p.active && ((p.publicIps.length > 0 && p.ipv4InternetRoute === true) || (p.ipv6Addresses.length > 0 && p.ipv6InternetRoute === true))
+    );
   }
 
   /** Active instances that use a security group (same account and region). */

@@ -9,7 +9,10 @@
 export const EC2_LISTINGS = [
   { type: 'aws.ec2.security-group', operation: 'DescribeSecurityGroups', arnKind: 'security-group', idField: 'GroupId' },
   {
-    type: 'aws.ec2.instance', operation: 'DescribeInstances', arnKind: 'instance', idField: 'InstanceId',
+    type: 'aws.ec2.instance',
+    operation: 'DescribeInstances',
+    arnKind: 'instance',
+    idField: 'InstanceId',
     // User data comes from the same listing, so a scan that wants both lists instances once.
     details: { type: 'aws.ec2.instance-user-data', operation: 'DescribeInstanceAttribute' },
   },

@@ -67,8 +67,15 @@ async function inflate(raw: Buffer, cap: number, encoding: string[]): Promise<{ 
  * parts, each decoded from base64 when its Content-Transfer-Encoding says so, and gunzipped
  * when gzip. Undefined when the text is not multipart.
  */
-async function mimeParts(text: string, cap: number, encoding: string[]): Promise<{ parts: DecodedUserData['parts']; truncated: boolean } | undefined> {
-  const head = /^(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?content-type:\s*multipart\/[\w.+-]+\s*;(?:[^\n]|\r?\n[ \t])*?boundary="?([^";\r\n]+)"?/im.exec(text);
+async function mimeParts(
+  text: string,
+  cap: number,
+  encoding: string[],
+): Promise<{ parts: DecodedUserData['parts']; truncated: boolean } | undefined> {
+  const head =
+    /^(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?content-type:\s*multipart\/[\w.+-]+\s*;(?:[^\n]|\r?\n[ \t])*?boundary="?([^";\r\n]+)"?/im.exec(
+      text,
+    );
   if (!head) return undefined;
   encoding.push('mime');
   const boundary = head[1]!;
@@ -122,7 +129,11 @@ const ACTIVE = new Set(['pending', 'running', 'stopping', 'stopped']);
  * instance whose user data could not be read (or decoded) is a coverage gap and a resource
  * with `awsauditUserDataSecrets: null`, never a clean one.
  */
-export async function collectUserData(ctx: CollectorContext<typeof USER_DATA_TYPE, { ec2: EC2Client }>, client: EC2Client, instances: readonly Instance[]): Promise<void> {
+export async function collectUserData(
+  ctx: CollectorContext<typeof USER_DATA_TYPE, { ec2: EC2Client }>,
+  client: EC2Client,
+  instances: readonly Instance[],
+): Promise<void> {
   const limit = pLimit(IN_FLIGHT);
   const arn = (id: string) => `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:instance/${id}`;
   await Promise.all(
@@ -144,7 +155,8 @@ export async function collectUserData(ctx: CollectorContext<typeof USER_DATA_TYP
             'DescribeInstanceAttribute',
             [USER_DATA_TYPE],
             async () => {
-              const value = (await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' }))).UserData?.Value;
+              const value = (await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' }))).UserData
+                ?.Value;
               return typeof value === 'string' && value !== '' ? decodeUserData(value) : null;
             },
             { subject: id },

@@ -1,5 +1,9 @@
-import { paginateDescribeListeners, paginateDescribeLoadBalancers, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { isPlainObject, type JsonObject } from '../../util/json.js';
+import {
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { isPlainObject } from '../../util/json.js';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
@@ -14,7 +18,9 @@ import { LB, LISTENER } from './produces.js';
 export const collectLoadBalancers: CollectFunction<typeof LB | typeof LISTENER, { elbv2: ElasticLoadBalancingV2Client }> = async (ctx) => {
   const client = ctx.client('elbv2');
   const both = [LB, LISTENER] as const;
-  const lbs = await ctx.call('DescribeLoadBalancers', both, () => allItems(paginateDescribeLoadBalancers({ client, pageSize: 400 }, {}), (p) => p.LoadBalancers));
+  const lbs = await ctx.call('DescribeLoadBalancers', both, () =>
+    allItems(paginateDescribeLoadBalancers({ client, pageSize: 400 }, {}), (p) => p.LoadBalancers),
+  );
   if (lbs.status !== 'ok') return;
   await Promise.all(
     lbs.value.map(async (lb) => {
@@ -22,7 +28,12 @@ export const collectLoadBalancers: CollectFunction<typeof LB | typeof LISTENER, 
       const name = data.LoadBalancerName;
       if (typeof name !== 'string' || typeof lb.LoadBalancerArn !== 'string') return;
       const LoadBalancerArn = lb.LoadBalancerArn;
-      const listeners = await ctx.call('DescribeListeners', both, () => allItems(paginateDescribeListeners({ client, pageSize: 400 }, { LoadBalancerArn }), (p) => p.Listeners), { subject: name });
+      const listeners = await ctx.call(
+        'DescribeListeners',
+        both,
+        () => allItems(paginateDescribeListeners({ client, pageSize: 400 }, { LoadBalancerArn }), (p) => p.Listeners),
+        { subject: name },
+      );
       if (listeners.status === 'ok') {
         data.Listeners = listeners.value.map((l) => toJsonObject(l));
         if (ctx.wants(LISTENER)) {
@@ -32,7 +43,7 @@ export const collectLoadBalancers: CollectFunction<typeof LB | typeof LISTENER, 
               type: LISTENER,
               id: listener.ListenerArn,
               arn: listener.ListenerArn,
-              data: { ...(listener as JsonObject), LoadBalancerName: name, LoadBalancerType: data.Type ?? null, Scheme: data.Scheme ?? null },
+              data: { ...listener, LoadBalancerName: name, LoadBalancerType: data.Type ?? null, Scheme: data.Scheme ?? null },
             });
           }
         }

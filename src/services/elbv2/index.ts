@@ -47,7 +47,12 @@ const TYPES = {
 export const elbv2: Service<typeof TYPES, { elbv2: ElasticLoadBalancingV2Client }> = {
   name: 'elbv2',
   resourceTypes: TYPES,
-  clients: { elbv2: sdkClient('@aws-sdk/client-elastic-load-balancing-v2', async () => (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client) },
+  clients: {
+    elbv2: sdkClient(
+      '@aws-sdk/client-elastic-load-balancing-v2',
+      async () => (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client,
+    ),
+  },
   collectors: [
     {
       descriptor: {

@@ -43,7 +43,7 @@ function parseDocumentsIn(list: JsonValue | undefined): void {
   if (!Array.isArray(list)) return;
   for (const item of list) {
     if (isPlainObject(item) && 'PolicyDocument' in item) {
-      const parsed = parsePolicyDocument(item.PolicyDocument as JsonValue);
+      const parsed = parsePolicyDocument(item.PolicyDocument);
       if (parsed !== undefined) item.PolicyDocument = parsed;
     }
   }
@@ -54,7 +54,11 @@ function parseAssumeRole(role: JsonObject): void {
   if (parsed !== undefined) role.AssumeRolePolicyDocument = parsed;
 }
 
-async function fetchCredentialReport(ctx: Context, client: IAMClient, types: readonly IamType[]): Promise<Map<string, JsonObject> | undefined> {
+async function fetchCredentialReport(
+  ctx: Context,
+  client: IAMClient,
+  types: readonly IamType[],
+): Promise<Map<string, JsonObject> | undefined> {
   const generate = () => ctx.call('GenerateCredentialReport', types, () => client.send(new GenerateCredentialReportCommand({})));
   const started = await generate();
   if (started.status !== 'ok') return undefined;
@@ -70,7 +74,9 @@ async function fetchCredentialReport(ctx: Context, client: IAMClient, types: rea
     if (report.status === 'ok') return parseCredentialReport(new TextDecoder().decode(report.value.Content ?? new Uint8Array()));
     complete = false;
     if (Date.now() > deadline) {
-      await ctx.call('GetCredentialReport', types, () => Promise.reject(Object.assign(new Error('the credential report was not ready after 2 minutes'), { name: 'ReportInProgress' })));
+      await ctx.call('GetCredentialReport', types, () =>
+        Promise.reject(Object.assign(new Error('the credential report was not ready after 2 minutes'), { name: 'ReportInProgress' })),
+      );
       return undefined;
     }
     if (report.code !== 'CredentialReportNotReadyException' && (await generate()).status !== 'ok') return undefined;
@@ -79,10 +85,20 @@ async function fetchCredentialReport(ctx: Context, client: IAMClient, types: rea
 
 type Details = GetAccountAuthorizationDetailsCommandOutput;
 
-async function collectAccessKeys(ctx: Context, client: IAMClient, users: readonly string[], report: Map<string, JsonObject> | undefined): Promise<void> {
+async function collectAccessKeys(
+  ctx: Context,
+  client: IAMClient,
+  users: readonly string[],
+  report: Map<string, JsonObject> | undefined,
+): Promise<void> {
   await Promise.all(
     users.map(async (UserName) => {
-      const listed = await ctx.call('ListAccessKeys', [KEY], () => allItems(paginateListAccessKeys({ client, pageSize: 1000 }, { UserName }), (p) => p.AccessKeyMetadata), { subject: UserName });
+      const listed = await ctx.call(
+        'ListAccessKeys',
+        [KEY],
+        () => allItems(paginateListAccessKeys({ client, pageSize: 1000 }, { UserName }), (p) => p.AccessKeyMetadata),
+        { subject: UserName },
+      );
       if (listed.status !== 'ok') return;
       const keys = listed.value.map((k) => toJsonObject(k));
       const created = keys.map((k) => String(k.CreateDate ?? ''));
@@ -91,9 +107,16 @@ async function collectAccessKeys(ctx: Context, client: IAMClient, users: readonl
           const id = key.AccessKeyId;
           if (typeof id !== 'string') return;
           const data: JsonObject = { UserName, AccessKeyId: id, Status: key.Status ?? null, CreateDate: key.CreateDate ?? null };
-          let use: JsonObject | undefined = report ? (lastUseFromReport(report.get(UserName), String(key.CreateDate ?? ''), created) as JsonObject | undefined) : undefined;
+          let use: JsonObject | undefined = report
+            ? (lastUseFromReport(report.get(UserName), String(key.CreateDate ?? ''), created) as JsonObject | undefined)
+            : undefined;
           if (!use) {
-            const asked = await ctx.call('GetAccessKeyLastUsed', [KEY], () => client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id })), { subject: UserName });
+            const asked = await ctx.call(
+              'GetAccessKeyLastUsed',
+              [KEY],
+              () => client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id })),
+              { subject: UserName },
+            );
             if (asked.status === 'ok') {
               const last = asked.value.AccessKeyLastUsed;
               use = {};
@@ -110,7 +133,9 @@ async function collectAccessKeys(ctx: Context, client: IAMClient, users: readonl
 }
 
 async function collectAttachedAwsPolicies(ctx: Context, client: IAMClient): Promise<void> {
-  const listed = await ctx.call('ListPolicies', [POLICY], () => allItems(paginateListPolicies({ client, pageSize: 1000 }, { Scope: 'AWS', OnlyAttached: true }), (p) => p.Policies));
+  const listed = await ctx.call('ListPolicies', [POLICY], () =>
+    allItems(paginateListPolicies({ client, pageSize: 1000 }, { Scope: 'AWS', OnlyAttached: true }), (p) => p.Policies),
+  );
   if (listed.status !== 'ok') return;
   await Promise.all(
     listed.value.map(async (policy) => {
@@ -156,7 +181,7 @@ function addDetails(ctx: Context, pages: readonly Details[], report: Map<string,
       parseAssumeRole(data);
       parseDocumentsIn(data.RolePolicyList);
       for (const profile of Array.isArray(data.InstanceProfileList) ? data.InstanceProfileList : []) {
-        if (isPlainObject(profile) && Array.isArray(profile.Roles)) for (const r of profile.Roles) if (isPlainObject(r)) parseAssumeRole(r as JsonObject);
+        if (isPlainObject(profile) && Array.isArray(profile.Roles)) for (const r of profile.Roles) if (isPlainObject(r)) parseAssumeRole(r);
       }
       ctx.add({ type: ROLE, id: data.RoleName, region: 'global', arn: typeof data.Arn === 'string' ? data.Arn : undefined, data });
     }
@@ -192,7 +217,11 @@ export const collectIam: CollectFunction<IamType, { iam: IAMClient }> = async (c
   const reportTypes = ([USER, KEY, ROOT] as const).filter((t) => ctx.wants(t));
 
   const [details, report, summary] = await Promise.all([
-    filter.length ? ctx.call('GetAccountAuthorizationDetails', detailTypes, () => allPages(paginateGetAccountAuthorizationDetails({ client, pageSize: 1000 }, { Filter: filter }))) : undefined,
+    filter.length
+      ? ctx.call('GetAccountAuthorizationDetails', detailTypes, () =>
+          allPages(paginateGetAccountAuthorizationDetails({ client, pageSize: 1000 }, { Filter: filter })),
+        )
+      : undefined,
     reportTypes.length ? fetchCredentialReport(ctx, client, reportTypes) : undefined,
     ctx.wants(ROOT) ? ctx.call('GetAccountSummary', [ROOT], () => client.send(new GetAccountSummaryCommand({}))) : undefined,
   ]);

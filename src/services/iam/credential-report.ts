@@ -73,7 +73,11 @@ export interface KeyLastUse {
  * matched to the slot whose `last_rotated` equals its CreateDate (to the second). Returns
  * undefined when no slot matches exactly one key (then ask GetAccessKeyLastUsed).
  */
-export function lastUseFromReport(row: JsonObject | undefined, createDate: string, siblingsCreateDates: readonly string[]): KeyLastUse | undefined {
+export function lastUseFromReport(
+  row: JsonObject | undefined,
+  createDate: string,
+  siblingsCreateDates: readonly string[],
+): KeyLastUse | undefined {
   if (!row) return undefined;
   const second = (iso: unknown) => (typeof iso === 'string' ? Math.floor(Date.parse(iso) / 1000) : NaN);
   const mine = second(createDate);

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../util/json.js';
+import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { Enricher } from '../../enrich/types.js';
@@ -67,7 +67,7 @@ export const iamUserCredentialsEnricher: Enricher = {
         return map;
       });
       const ids = byAccount.get(resource.account)?.get(resource.id) ?? NO_KEYS;
-      return { activeAccessKeyIds: ids as JsonValue[], activeAccessKeyCount: ids.length, activeAccessKeySource: 'access key list' };
+      return { activeAccessKeyIds: ids, activeAccessKeyCount: ids.length, activeAccessKeySource: 'access key list' };
     }
     const report = reportOf(resource);
     if (!report) return { activeAccessKeyIds: null, activeAccessKeyCount: null, activeAccessKeySource: null };

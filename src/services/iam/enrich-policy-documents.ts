@@ -113,12 +113,20 @@ export function wildcardFacts(documents: readonly NamedDocument[]): JsonObject {
     for (const st of normaliseStatements(document)) {
       const base = { policy, statement: st.index, sid: st.sid, hasCondition: st.hasCondition };
       if (isAdminStatement(st)) {
-        adminStatements.push({ ...base, actions: st.actions, summary: `${describe(st, policy)} allows every action ("*") ${resourceText(st)}` });
+        adminStatements.push({
+          ...base,
+          actions: st.actions,
+          summary: `${describe(st, policy)} allows every action ("*") ${resourceText(st)}`,
+        });
         continue;
       }
       const services = serviceWildcards(st);
       if (services.length > 0) {
-        serviceWildcardStatements.push({ ...base, actions: services, summary: `${describe(st, policy)} allows ${services.join(', ')} ${resourceText(st)}` });
+        serviceWildcardStatements.push({
+          ...base,
+          actions: services,
+          summary: `${describe(st, policy)} allows ${services.join(', ')} ${resourceText(st)}`,
+        });
       }
     }
   }
@@ -126,7 +134,10 @@ export function wildcardFacts(documents: readonly NamedDocument[]): JsonObject {
 }
 
 /** Facts of a principal with no inline policy (most of them): one shared, frozen object. */
-const NO_WILDCARDS: JsonObject = Object.freeze({ adminStatements: Object.freeze([]) as unknown as JsonValue[], serviceWildcardStatements: Object.freeze([]) as unknown as JsonValue[] }) as JsonObject;
+const NO_WILDCARDS: JsonObject = Object.freeze({
+  adminStatements: Object.freeze([]) as unknown as JsonValue[],
+  serviceWildcardStatements: Object.freeze([]) as unknown as JsonValue[],
+});
 
 function inlineFacts(list: unknown): JsonObject {
   return Array.isArray(list) && list.length > 0 ? wildcardFacts(inlineDocuments(list)) : NO_WILDCARDS;
@@ -134,7 +145,9 @@ function inlineFacts(list: unknown): JsonObject {
 
 function inlineDocuments(list: unknown): NamedDocument[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isPlainObject).map((p) => ({ policy: typeof p.PolicyName === 'string' ? p.PolicyName : '(unnamed)', document: p.PolicyDocument }));
+  return list
+    .filter(isPlainObject)
+    .map((p) => ({ policy: typeof p.PolicyName === 'string' ? p.PolicyName : '(unnamed)', document: p.PolicyDocument }));
 }
 
 /**

@@ -32,13 +32,19 @@ const TYPES = {
     scope: 'global',
     title: 'IAM user',
     id: 'UserName',
-    data:
-      '`UserDetailList` item of `GetAccountAuthorizationDetails` (`UserName`, `UserId`, `Arn`, `Path`, `CreateDate`, `UserPolicyList[{PolicyName, PolicyDocument}]`, `GroupList[names]`, `AttachedManagedPolicies[{PolicyName, PolicyArn}]`, `PermissionsBoundary?`, `Tags`), policy documents URL-decoded and parsed to objects; plus `CredentialReport`: this user\'s row of the credential report as an object keyed by the CSV column names, with `true`/`false` for booleans and `null` for `N/A`, `not_supported`, `no_information` (`null` as a whole when the report has no row for the user, i.e. the user is newer than the report).',
+    data: "`UserDetailList` item of `GetAccountAuthorizationDetails` (`UserName`, `UserId`, `Arn`, `Path`, `CreateDate`, `UserPolicyList[{PolicyName, PolicyDocument}]`, `GroupList[names]`, `AttachedManagedPolicies[{PolicyName, PolicyArn}]`, `PermissionsBoundary?`, `Tags`), policy documents URL-decoded and parsed to objects; plus `CredentialReport`: this user's row of the credential report as an object keyed by the CSV column names, with `true`/`false` for booleans and `null` for `N/A`, `not_supported`, `no_information` (`null` as a whole when the report has no row for the user, i.e. the user is newer than the report).",
     facts: `${INLINE_POLICY_FACTS}; \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null)`,
     factsReadsNote: 'access keys when they were collected',
     // CredentialReport is absent when the report could not be read (a gap).
     dataSchema: object(
-      { UserName: string, Arn: string, UserPolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies, CredentialReport: orNull(CREDENTIAL_REPORT_ROW), Tags: tags },
+      {
+        UserName: string,
+        Arn: string,
+        UserPolicyList: inlinePolicies,
+        AttachedManagedPolicies: attachedPolicies,
+        CredentialReport: orNull(CREDENTIAL_REPORT_ROW),
+        Tags: tags,
+      },
       ['UserName'],
     ),
   },
@@ -46,8 +52,7 @@ const TYPES = {
     scope: 'global',
     title: 'IAM access key',
     id: 'AccessKeyId',
-    data:
-      '`{ UserName, AccessKeyId, Status, CreateDate, LastUsedDate?, LastUsedServiceName?, LastUsedRegion? }` (`ListAccessKeys` + last use, taken from the credential report slot whose `last_rotated` equals the key\'s `CreateDate`, or from `GetAccessKeyLastUsed` when no slot matches). `LastUsedDate` absent: never used.',
+    data: "`{ UserName, AccessKeyId, Status, CreateDate, LastUsedDate?, LastUsedServiceName?, LastUsedRegion? }` (`ListAccessKeys` + last use, taken from the credential report slot whose `last_rotated` equals the key's `CreateDate`, or from `GetAccessKeyLastUsed` when no slot matches). `LastUsedDate` absent: never used.",
     facts: '`ageDays`, `lastUsedDaysAgo`, `neverUsed`',
     dataSchema: object(
       { UserName: string, AccessKeyId: string, Status: orNull(string), CreateDate: orNull(string), LastUsedDate: orNull(string) },
@@ -68,7 +73,10 @@ const TYPES = {
     id: 'RoleName',
     data: '`RoleDetailList` item (`AssumeRolePolicyDocument` and `RolePolicyList` documents parsed, `AttachedManagedPolicies`, `RoleLastUsed`, `InstanceProfileList`).',
     facts: INLINE_POLICY_FACTS,
-    dataSchema: object({ RoleName: string, Path: string, RolePolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies, Tags: tags }, ['RoleName']),
+    dataSchema: object(
+      { RoleName: string, Path: string, RolePolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies, Tags: tags },
+      ['RoleName'],
+    ),
   },
   [POLICY]: {
     scope: 'global',
@@ -77,7 +85,10 @@ const TYPES = {
     data: "`Policies` item for customer-managed policies (`GetAccountAuthorizationDetails`, without `PolicyVersionList`) and AWS-managed policies that are attached (`ListPolicies` item), with `Arn`, `PolicyName`, `AttachmentCount`, `DefaultVersionId`, plus `Document`: the default version's document, parsed.",
     facts: "`adminStatements`, `serviceWildcardStatements` of the default version's document",
     // Document is null when the default version's document could not be parsed.
-    dataSchema: object({ Arn: string, PolicyName: string, AttachmentCount: integer, Document: orNull(policyDocument) }, ['Arn', 'PolicyName']),
+    dataSchema: object({ Arn: string, PolicyName: string, AttachmentCount: integer, Document: orNull(policyDocument) }, [
+      'Arn',
+      'PolicyName',
+    ]),
   },
   [ROOT]: {
     scope: 'global',
@@ -85,7 +96,10 @@ const TYPES = {
     id: 'account id',
     data: '`{ AccountSummary: GetAccountSummary SummaryMap, CredentialReport: the <root_account> row as for users (null when the report has none) }`. Either field is absent when its call failed (a gap).',
     facts: '`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`',
-    dataSchema: object({ AccountSummary: object({ AccountMFAEnabled: integer, AccountAccessKeysPresent: integer }), CredentialReport: orNull(CREDENTIAL_REPORT_ROW) }),
+    dataSchema: object({
+      AccountSummary: object({ AccountMFAEnabled: integer, AccountAccessKeysPresent: integer }),
+      CredentialReport: orNull(CREDENTIAL_REPORT_ROW),
+    }),
   },
 } as const satisfies ResourceTypeTable;
 
@@ -103,7 +117,11 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
         produces: [USER, KEY, GROUP, ROLE, POLICY, ROOT],
         commands: [
           // Users, groups, roles and customer-managed policies with their documents, in one paginated call.
-          { command: 'GetAccountAuthorizationDetailsCommand', action: 'iam:GetAccountAuthorizationDetails', for: [USER, KEY, GROUP, ROLE, POLICY] },
+          {
+            command: 'GetAccountAuthorizationDetailsCommand',
+            action: 'iam:GetAccountAuthorizationDetails',
+            for: [USER, KEY, GROUP, ROLE, POLICY],
+          },
           // Password, MFA and key use of every user and of root, in one report.
           { command: 'GenerateCredentialReportCommand', action: 'iam:GenerateCredentialReport', for: [USER, KEY, ROOT] },
           { command: 'GetCredentialReportCommand', action: 'iam:GetCredentialReport', for: [USER, KEY, ROOT] },

@@ -15,7 +15,9 @@ import { FN } from './produces.js';
  */
 export const collectFunctions: CollectFunction<(typeof FN)[number], { lambda: LambdaClient }> = async (ctx) => {
   const client = ctx.client('lambda');
-  const result = await ctx.call('ListFunctions', FN, () => allItems(paginateListFunctions({ client, pageSize: 50 }, {}), (p) => p.Functions));
+  const result = await ctx.call('ListFunctions', FN, () =>
+    allItems(paginateListFunctions({ client, pageSize: 50 }, {}), (p) => p.Functions),
+  );
   if (result.status !== 'ok') return;
   for (const fn of result.value) {
     const variables = fn.Environment?.Variables ?? {};
@@ -26,6 +28,11 @@ export const collectFunctions: CollectFunction<(typeof FN)[number], { lambda: La
     if (Environment?.Error) data.Environment = toJsonObject({ Error: Environment.Error });
     data.EnvironmentVariableNames = Object.keys(variables).sort();
     data.awsauditEnvironmentSecrets = detectVariableSecrets(variables).map((s) => toJsonObject(s) as JsonValue);
-    ctx.add({ type: 'aws.lambda.function', id: data.FunctionName, arn: typeof data.FunctionArn === 'string' ? data.FunctionArn : undefined, data });
+    ctx.add({
+      type: 'aws.lambda.function',
+      id: data.FunctionName,
+      arn: typeof data.FunctionArn === 'string' ? data.FunctionArn : undefined,
+      data,
+    });
   }
 };

@@ -9,6 +9,8 @@ import type { JsonObject } from '../../util/json.js';
 export const lambdaFunctionEnricher: Enricher = {
   type: 'aws.lambda.function',
   enrich(resource): JsonObject {
-    return Object.hasOwn(resource.data, 'awsauditEnvironmentSecrets') ? { environmentSecrets: resource.data.awsauditEnvironmentSecrets ?? null } : {};
+    return Object.hasOwn(resource.data, 'awsauditEnvironmentSecrets')
+      ? { environmentSecrets: resource.data.awsauditEnvironmentSecrets ?? null }
+      : {};
   },
 };

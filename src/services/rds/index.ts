@@ -11,7 +11,15 @@ const TYPES = {
     id: 'DBInstanceIdentifier',
     data: '`DescribeDBInstances` item.',
     dataSchema: object(
-      { DBInstanceIdentifier: string, DBInstanceArn: string, Engine: string, DBInstanceClass: string, AvailabilityZone: string, MultiAZ: boolean, TagList: tags },
+      {
+        DBInstanceIdentifier: string,
+        DBInstanceArn: string,
+        Engine: string,
+        DBInstanceClass: string,
+        AvailabilityZone: string,
+        MultiAZ: boolean,
+        TagList: tags,
+      },
       ['DBInstanceIdentifier'],
     ),
   },
@@ -24,7 +32,13 @@ export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
   clients: { rds: sdkClient('@aws-sdk/client-rds', async () => (await import('@aws-sdk/client-rds')).RDSClient) },
   collectors: [
     {
-      descriptor: { id: 'aws.rds.db-instance', service: 'rds', scope: 'regional', produces: DB, commands: [{ command: 'DescribeDBInstancesCommand', action: 'rds:DescribeDBInstances', for: DB }] },
+      descriptor: {
+        id: 'aws.rds.db-instance',
+        service: 'rds',
+        scope: 'regional',
+        produces: DB,
+        commands: [{ command: 'DescribeDBInstancesCommand', action: 'rds:DescribeDBInstances', for: DB }],
+      },
       load: async () => (await import('./collect.js')).collectDbInstances,
     },
   ],

@@ -25,9 +25,12 @@ const GETTERS: { readonly [F in BucketPartField]: (client: S3Client, Bucket: str
     return toJsonObject({ Owner: out.Owner, Grants: out.Grants ?? [] });
   },
   Policy: async (c, Bucket) => (await c.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? null,
-  PublicAccessBlock: async (c, Bucket) => toJson((await c.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration) ?? null,
-  OwnershipControls: async (c, Bucket) => toJson((await c.send(new GetBucketOwnershipControlsCommand({ Bucket }))).OwnershipControls) ?? null,
-  Encryption: async (c, Bucket) => toJson((await c.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration) ?? null,
+  PublicAccessBlock: async (c, Bucket) =>
+    toJson((await c.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration) ?? null,
+  OwnershipControls: async (c, Bucket) =>
+    toJson((await c.send(new GetBucketOwnershipControlsCommand({ Bucket }))).OwnershipControls) ?? null,
+  Encryption: async (c, Bucket) =>
+    toJson((await c.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration) ?? null,
   Versioning: async (c, Bucket) => {
     const out = await c.send(new GetBucketVersioningCommand({ Bucket }));
     return toJsonObject({ Status: out.Status, MFADelete: out.MFADelete });
@@ -40,7 +43,12 @@ const GETTERS: { readonly [F in BucketPartField]: (client: S3Client, Bucket: str
 /** The bucket was deleted between the listing and the sub-call: it is simply gone. */
 const VANISHED = 'NoSuchBucket';
 
-async function collectBucket(ctx: CollectorContext<(typeof BUCKET)[number], { s3: S3Client }>, client: S3Client, name: string, listed: JsonObject): Promise<void> {
+async function collectBucket(
+  ctx: CollectorContext<(typeof BUCKET)[number], { s3: S3Client }>,
+  client: S3Client,
+  name: string,
+  listed: JsonObject,
+): Promise<void> {
   const data: JsonObject = { Name: name, CreationDate: listed.CreationDate ?? null, BucketRegion: ctx.region };
   const results = await Promise.all(
     BUCKET_PARTS.map((part) =>
@@ -64,7 +72,9 @@ async function collectBucket(ctx: CollectorContext<(typeof BUCKET)[number], { s3
  */
 export const collectBuckets: CollectFunction<(typeof BUCKET)[number], { s3: S3Client }> = async (ctx) => {
   const client = ctx.client('s3');
-  const listing = await ctx.call('ListBuckets', BUCKET, () => allItems(paginateListBuckets({ client }, { BucketRegion: ctx.region }), (p) => p.Buckets));
+  const listing = await ctx.call('ListBuckets', BUCKET, () =>
+    allItems(paginateListBuckets({ client }, { BucketRegion: ctx.region }), (p) => p.Buckets),
+  );
   if (listing.status !== 'ok') return;
   const buckets = listing.value
     // An endpoint that ignores the filter but says where each bucket is: keep this region's.
@@ -74,7 +84,9 @@ export const collectBuckets: CollectFunction<(typeof BUCKET)[number], { s3: S3Cl
 };
 
 /** Account-level Block Public Access (S3 Control); `{}` when the account has none. */
-export const collectAccountPublicAccessBlock: CollectFunction<(typeof ACCOUNT_BPA)[number], { s3control: S3ControlClient }> = async (ctx) => {
+export const collectAccountPublicAccessBlock: CollectFunction<(typeof ACCOUNT_BPA)[number], { s3control: S3ControlClient }> = async (
+  ctx,
+) => {
   const client = ctx.client('s3control');
   const result = await ctx.call(
     'GetPublicAccessBlock',

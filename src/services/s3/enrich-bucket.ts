@@ -17,9 +17,20 @@ export const PUBLIC_GROUPS: Record<string, string> = {
  */
 const RESTRICTING_KEYS = new Set(
   [
-    'aws:SourceIp', 'aws:SourceVpc', 'aws:SourceVpce', 'aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOwner',
-    'aws:PrincipalOrgID', 'aws:PrincipalOrgPaths', 'aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:userid',
-    'aws:username', 's3:DataAccessPointAccount', 's3:DataAccessPointArn',
+    'aws:SourceIp',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOwner',
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:userid',
+    'aws:username',
+    's3:DataAccessPointAccount',
+    's3:DataAccessPointArn',
   ].map((k) => k.toLowerCase()),
 );
 
@@ -49,7 +60,9 @@ function isWildcardPrincipal(principal: unknown): boolean {
 
 function hasRestrictingCondition(condition: unknown): boolean {
   if (!isPlainObject(condition)) return false;
-  return Object.values(condition).some((block) => isPlainObject(block) && Object.keys(block).some((k) => RESTRICTING_KEYS.has(k.toLowerCase())));
+  return Object.values(condition).some(
+    (block) => isPlainObject(block) && Object.keys(block).some((k) => RESTRICTING_KEYS.has(k.toLowerCase())),
+  );
 }
 
 function parsePolicy(policy: unknown): { Statement?: unknown } | undefined {
@@ -81,7 +94,9 @@ function isFalse(value: unknown): boolean {
 export function deniesInsecureTransport(statements: unknown): boolean {
   return asList(statements).some((st) => {
     if (!isPlainObject(st) || st.Effect !== 'Deny' || !isWildcardPrincipal(st.Principal)) return false;
-    const actions = asList(st.Action).filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase());
+    const actions = asList(st.Action)
+      .filter((a): a is string => typeof a === 'string')
+      .map((a) => a.toLowerCase());
     if (!actions.includes('s3:*') && !actions.includes('*')) return false;
     if (!isPlainObject(st.Condition)) return false;
     return Object.entries(st.Condition).some(
@@ -121,7 +136,7 @@ export const s3BucketEnricher: Enricher = {
       const grant: unknown = grants[i];
       const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
       if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
-        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri]!, permission: (grant.Permission as string) ?? 'unknown' });
+        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri], permission: (grant.Permission as string) ?? 'unknown' });
       }
     }
     const statements = parsePolicy(resource.data.Policy)?.Statement;
@@ -130,14 +145,20 @@ export const s3BucketEnricher: Enricher = {
     for (let i = 0; i < statementList.length; i++) {
       const st = statementList[i];
       if (isPlainObject(st) && st.Effect === 'Allow' && isWildcardPrincipal(st.Principal) && !hasRestrictingCondition(st.Condition)) {
-        policyPublicStatements.push({ index: i, sid: typeof st.Sid === 'string' ? st.Sid : null, action: (st.Action as JsonValue) ?? null });
+        policyPublicStatements.push({
+          index: i,
+          sid: typeof st.Sid === 'string' ? st.Sid : null,
+          action: (st.Action as JsonValue) ?? null,
+        });
       }
     }
     const publicViaAcl = aclPublicGrants.length > 0 && block.IgnorePublicAcls !== true;
     const publicViaPolicy = policyPublicStatements.length > 0 && block.RestrictPublicBuckets !== true;
     const reasons: string[] = [];
-    if (publicViaAcl) reasons.push(...aclPublicGrants.map((g) => `ACL grants ${(g as JsonObject).permission} to ${(g as JsonObject).group}`));
-    if (publicViaPolicy) reasons.push(`bucket policy allows Principal "*" without a restricting condition (${policyPublicStatements.length} statement(s))`);
+    if (publicViaAcl)
+      reasons.push(...aclPublicGrants.map((g) => `ACL grants ${(g as JsonObject).permission} to ${(g as JsonObject).group}`));
+    if (publicViaPolicy)
+      reasons.push(`bucket policy allows Principal "*" without a restricting condition (${policyPublicStatements.length} statement(s))`);
     // Unknown (null) when trails were not collected: a bucket cannot be told apart as a trail bucket then.
     const trailsCollected = wasCollected(ctx.index, 'aws.cloudtrail.trail');
     const trails = trailsCollected ? (trailBuckets(ctx.index).get(resource.id) ?? NO_TRAILS) : NO_TRAILS;

@@ -7,7 +7,12 @@ import { s3BucketEnricher } from './enrich-bucket.js';
 import { ACCOUNT_BPA, BUCKET, BUCKET_PARTS } from './produces.js';
 
 /** S3 Block Public Access settings (of a bucket, or of the account). */
-const BLOCK_PUBLIC_ACCESS = object({ BlockPublicAcls: boolean, IgnorePublicAcls: boolean, BlockPublicPolicy: boolean, RestrictPublicBuckets: boolean });
+const BLOCK_PUBLIC_ACCESS = object({
+  BlockPublicAcls: boolean,
+  IgnorePublicAcls: boolean,
+  BlockPublicPolicy: boolean,
+  RestrictPublicBuckets: boolean,
+});
 
 const TYPES = {
   'aws.s3.bucket': {
@@ -15,8 +20,7 @@ const TYPES = {
     title: 'S3 bucket',
     id: 'Name',
     region: "the bucket's region",
-    data:
-      '`{ Name, CreationDate, BucketRegion, Acl: {Owner, Grants}, Policy: string\\|null (the policy JSON text), PublicAccessBlock: PublicAccessBlockConfiguration\\|null, OwnershipControls: {Rules}\\|null, Encryption: ServerSideEncryptionConfiguration\\|null, Versioning: {Status?, MFADelete?}, Website: {IndexDocument?, ErrorDocument?, RedirectAllRequestsTo?, RoutingRules?}\\|null, Logging: LoggingEnabled\\|null, Tags: [{Key, Value}] ([] when none) }`. Buckets are listed per scanned region (`ListBuckets` with `BucketRegion`); buckets in regions that are not scanned are not collected.',
+    data: '`{ Name, CreationDate, BucketRegion, Acl: {Owner, Grants}, Policy: string\\|null (the policy JSON text), PublicAccessBlock: PublicAccessBlockConfiguration\\|null, OwnershipControls: {Rules}\\|null, Encryption: ServerSideEncryptionConfiguration\\|null, Versioning: {Status?, MFADelete?}, Website: {IndexDocument?, ErrorDocument?, RedirectAllRequestsTo?, RoutingRules?}\\|null, Logging: LoggingEnabled\\|null, Tags: [{Key, Value}] ([] when none) }`. Buckets are listed per scanned region (`ListBuckets` with `BucketRegion`); buckets in regions that are not scanned are not collected.',
     facts:
       '`publicAccessBlock` (effective, bucket OR account), `aclPublicGrants`, `policyPublicStatements`, `publicViaAcl`, `publicViaPolicy`, `public`, `publicReasons`; `secureTransportEnforced` (a Deny for everyone on `s3:*` when `aws:SecureTransport` is false; null when the policy could not be read), `cloudTrailLogBucket` (a trail delivers to it; null when trails were not collected), `cloudTrailTrails`',
     factsReadsNote: 'trails when collected; `s3-bucket-cloudtrail-logs-public` requires them',
@@ -31,7 +35,9 @@ const TYPES = {
         OwnershipControls: orNull(object({ Rules: listOf(object({ ObjectOwnership: string })) })),
         Encryption: orNull(object({ Rules: listOf(object({ ApplyServerSideEncryptionByDefault: object({ SSEAlgorithm: string }) })) })),
         Versioning: object({ Status: string }),
-        Website: orNull(object({ IndexDocument: object({ Suffix: string }), RedirectAllRequestsTo: object({ HostName: string, Protocol: string }) })),
+        Website: orNull(
+          object({ IndexDocument: object({ Suffix: string }), RedirectAllRequestsTo: object({ HostName: string, Protocol: string }) }),
+        ),
         Tags: tags,
       },
       ['Name'],
@@ -49,10 +55,18 @@ const TYPES = {
 
 const CLIENTS = {
   // An overridden endpoint (an emulator, a proxy) has no bucket subdomains.
-  s3: sdkClient('@aws-sdk/client-s3', async () => (await import('@aws-sdk/client-s3')).S3Client, () => ({ forcePathStyle: true })),
+  s3: sdkClient(
+    '@aws-sdk/client-s3',
+    async () => (await import('@aws-sdk/client-s3')).S3Client,
+    () => ({ forcePathStyle: true }),
+  ),
   // S3 Control's endpoint rules put the account id in front of the host name, which is no
   // valid URL for an IP endpoint; a fixed provider sends every call to the endpoint as given.
-  s3control: sdkClient('@aws-sdk/client-s3-control', async () => (await import('@aws-sdk/client-s3-control')).S3ControlClient, (endpoint) => ({ endpointProvider: () => ({ url: new URL(endpoint) }) })),
+  s3control: sdkClient(
+    '@aws-sdk/client-s3-control',
+    async () => (await import('@aws-sdk/client-s3-control')).S3ControlClient,
+    (endpoint) => ({ endpointProvider: () => ({ url: new URL(endpoint) }) }),
+  ),
 };
 
 /** S3 buckets with their settings, and the account's Block Public Access (S3 Control). */

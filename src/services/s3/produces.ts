@@ -14,13 +14,34 @@ export const ACCOUNT_BPA = ['aws.s3.account-public-access-block'] as const;
 export const BUCKET_PARTS = [
   { field: 'Acl', operation: 'GetBucketAcl', action: 's3:GetBucketAcl', absent: [] },
   { field: 'Policy', operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', absent: ['NoSuchBucketPolicy'] },
-  { field: 'PublicAccessBlock', operation: 'GetPublicAccessBlock', action: 's3:GetBucketPublicAccessBlock', absent: ['NoSuchPublicAccessBlockConfiguration'] },
-  { field: 'OwnershipControls', operation: 'GetBucketOwnershipControls', action: 's3:GetBucketOwnershipControls', absent: ['OwnershipControlsNotFoundError'] },
-  { field: 'Encryption', operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', absent: ['ServerSideEncryptionConfigurationNotFoundError'] },
+  {
+    field: 'PublicAccessBlock',
+    operation: 'GetPublicAccessBlock',
+    action: 's3:GetBucketPublicAccessBlock',
+    absent: ['NoSuchPublicAccessBlockConfiguration'],
+  },
+  {
+    field: 'OwnershipControls',
+    operation: 'GetBucketOwnershipControls',
+    action: 's3:GetBucketOwnershipControls',
+    absent: ['OwnershipControlsNotFoundError'],
+  },
+  {
+    field: 'Encryption',
+    operation: 'GetBucketEncryption',
+    action: 's3:GetEncryptionConfiguration',
+    absent: ['ServerSideEncryptionConfigurationNotFoundError'],
+  },
   { field: 'Versioning', operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning', absent: [] },
   { field: 'Website', operation: 'GetBucketWebsite', action: 's3:GetBucketWebsite', absent: ['NoSuchWebsiteConfiguration'] },
   { field: 'Logging', operation: 'GetBucketLogging', action: 's3:GetBucketLogging', absent: [] },
   { field: 'Tags', operation: 'GetBucketTagging', action: 's3:GetBucketTagging', absent: ['NoSuchTagSet'], absentValue: [] as JsonValue },
-] as const satisfies ReadonlyArray<{ field: string; operation: string; action: string; absent: readonly string[]; absentValue?: JsonValue }>;
+] as const satisfies ReadonlyArray<{
+  field: string;
+  operation: string;
+  action: string;
+  absent: readonly string[];
+  absentValue?: JsonValue;
+}>;
 
 export type BucketPartField = (typeof BUCKET_PARTS)[number]['field'];
