@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The whole test suite, as `npm test` runs it on a fresh clone:
-//   1. build (`npm run build`: the CLI tests run the built app, as users do), and meanwhile
+//   1. build (`npm run build`: the CLI tests run the built app, as users do), run the lint
+//      (`npm run lint`) beside it, and meanwhile
 //      install what the tests need from outside npm if it is missing (moto_server, Chromium),
 //      once, before the test files that use them run side by side (one per core);
 //   2. run vitest (test files that need moto_server or Chromium start them themselves, and
@@ -60,9 +61,11 @@ async function prerequisites() {
 }
 
 const buildStarted = performance.now();
-const [build] = await Promise.all([
+const [build, lint] = await Promise.all([
   // The package's own build (`npm run build`): whatever it makes, the tests get the same dist/.
   run('npm', ['run', 'build', '--silent']).then((code) => ({ code, ms: performance.now() - buildStarted })),
+  // The lint (types of src/ and test/, eslint, Prettier) on the other core; its verdict joins the tests'.
+  run('npm', ['run', 'lint', '--silent']),
   prerequisites(),
 ]);
 if (build.code !== 0) {
@@ -94,5 +97,6 @@ rmSync(dir, { recursive: true, force: true });
 // vitest's "Duration" line above adds up the test files' own times ("tests"): a figure less
 // sensitive than these to whatever else the machine is running.
 console.log(`tests: took ${seconds(performance.now() - started)} (build ${seconds(build.ms)}, vitest ${seconds(vitestMs)})`);
+if (lint !== 0) summary += '; lint failed (npm run lint)';
 console.log(summary);
-process.exit(vitest);
+process.exit(vitest || lint);

@@ -168,6 +168,7 @@ export class EventEvaluator {
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
     const ids =
       config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
+    // eslint-disable-next-line no-control-regex -- an id with a control character cannot be searched for as raw JSON text
     const searchable = ids.length <= 64 && ids.every((id) => id !== '' && !/["\\\u0000-\u001f]/.test(id));
     this.attributeWrites = config.attribution.mode === 'all' || (config.attribution.mode === 'targets' && !searchable);
     if (config.attribution.mode === 'targets' && searchable) patterns.push(...ids.map(escapeRegExp));

@@ -187,7 +187,8 @@ export async function evaluateEvents(
   };
   const readProblems = new ReadProblems();
   const pending = new Set<Promise<void>>();
-  let failure: unknown;
+  /** The first error a source or a worker met: it ends the run (thrown as it came). */
+  let failure: Error | undefined;
   const { deadline } = options;
   const signal = deadline ? deadlineSignal(deadline) : undefined;
   /** The deadline has passed: sources can hand over nothing more, and what they report is dropped. */
@@ -229,7 +230,7 @@ export async function evaluateEvents(
   const track = (promise: Promise<void>) => {
     const p = promise.catch((error: unknown) => {
       // After the deadline, work cut off is reported as such (a RunTimeout gap), not as a failure.
-      if (!stopped()) failure ??= error;
+      if (!stopped()) failure ??= error instanceof Error ? error : new Error(String(error));
     });
     pending.add(p);
     void p.finally(() => pending.delete(p));

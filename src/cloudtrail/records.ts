@@ -204,8 +204,8 @@ export function wholeDocumentItems(text: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
-  if (Array.isArray(value)) return value;
-  if (isPlainObject(value) && Array.isArray(value.Records)) return value.Records;
+  if (Array.isArray(value)) return value as unknown[];
+  if (isPlainObject(value) && Array.isArray(value.Records)) return value.Records as unknown[];
   return [value];
 }
 

@@ -43,7 +43,7 @@ function normalize(node: unknown, depth: number, budget: { nodes: number }): unk
     node.forEach((item, i) => {
       if (item === null || typeof item !== 'object') return;
       const changed = normalize(item, depth + 1, budget);
-      if (changed !== item) (copy ??= [...node])[i] = changed;
+      if (changed !== item) (copy ??= [...(node as unknown[])])[i] = changed;
     });
     return copy ?? node;
   }

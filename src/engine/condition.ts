@@ -27,11 +27,12 @@ export interface ExplainState {
  * A compiled condition. `test` is the hot path (no allocation beyond what paths need);
  * `explain` runs only for resources that failed, to collect the evidence.
  */
+/** Plain functions, not methods: they are passed around on their own (no `this`). */
 export interface CompiledCondition {
-  test(value: unknown, ctx: OperatorContext): boolean;
-  explain(value: unknown, ctx: OperatorContext, prefix: string, state: ExplainState): boolean;
+  test: (value: unknown, ctx: OperatorContext) => boolean;
+  explain: (value: unknown, ctx: OperatorContext, prefix: string, state: ExplainState) => boolean;
   /** Record what the leaves see, whatever the outcome (used under `not`). */
-  observe(value: unknown, prefix: string, state: ExplainState): void;
+  observe: (value: unknown, prefix: string, state: ExplainState) => void;
 }
 
 export type OptionValues = Readonly<Record<string, unknown>>;
@@ -88,7 +89,8 @@ function asList(value: unknown): unknown[] {
 function specialize<F>(bindings: Record<string, unknown>, body: string): F {
   const names = Object.keys(bindings);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(...names, body)(...names.map((n) => bindings[n])) as F;
+  const factory = new Function(...names, body) as (...values: unknown[]) => F;
+  return factory(...names.map((n) => bindings[n]));
 }
 
 type Test = CompiledCondition['test'];

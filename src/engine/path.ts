@@ -167,7 +167,7 @@ function compileDirect(node: AstNode): PathGetter {
       return (value) => {
         const list = left(value);
         if (!Array.isArray(list)) return null;
-        return list[index < 0 ? list.length + index : index] ?? null;
+        return (list as unknown[])[index < 0 ? list.length + index : index] ?? null;
       };
     }
     case 'MultiSelectList': {

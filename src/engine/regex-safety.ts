@@ -551,7 +551,13 @@ function analyse(a: Automaton): Verdict | undefined {
   const reach = (from: number, edges: (p: number) => Iterable<number>): Set<number> => {
     const seen = new Set([from]);
     const queue = [from];
-    while (queue.length) for (const q of edges(queue.pop()!)) if (!seen.has(q)) (seen.add(q), queue.push(q));
+    while (queue.length) {
+      for (const q of edges(queue.pop()!)) {
+        if (seen.has(q)) continue;
+        seen.add(q);
+        queue.push(q);
+      }
+    }
     return seen;
   };
   const predecessors: number[][] = Array.from({ length: n }, () => []);

@@ -109,7 +109,7 @@ function sortFindings(findings: Finding[]): void {
   for (let k = 0; k < findings.length; k++) {
     const f = findings[k]!;
     let bySeverity = byRule.get(f.ruleId);
-    if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map()));
+    if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map<Severity, number[]>()));
     const group = bySeverity.get(f.severity);
     if (group) group.push(k);
     else bySeverity.set(f.severity, [k]);

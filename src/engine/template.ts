@@ -30,7 +30,7 @@ export function compileTemplate(text: string): Template {
     try {
       getter = compilePath(m[1]!);
     } catch (error) {
-      throw new Error(`placeholder {{${m[1]}}}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`placeholder {{${m[1]}}}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     parts.push(getter);
     last = m.index + m[0].length;
@@ -134,6 +134,7 @@ export function compileShellTemplate(text: string): ShellTemplate {
 /** One shell word for a value: as it is when shell-safe, else single-quoted; undefined for control characters. */
 function shellWord(value: string): string | undefined {
   if (SHELL_SAFE.test(value)) return value;
+  // eslint-disable-next-line no-control-regex -- a control character cannot be quoted safely for every shell
   if (/[\u0000-\u001f\u007f]/.test(value)) return undefined;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -160,7 +161,7 @@ function compileTemplateParts(text: string): ShellPart[] {
     try {
       getter = compilePath(m[1]!);
     } catch (error) {
-      throw new Error(`placeholder {{${m[1]}}}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`placeholder {{${m[1]}}}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     parts.push({ getter, quoted: single || double });
     last = m.index + m[0].length;

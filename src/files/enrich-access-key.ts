@@ -1,3 +1,4 @@
+import { displayText } from '../util/json.js';
 import { gapsOf, type Enricher } from '../enrich/types.js';
 import { keyVerificationFacts } from './verify-keys.js';
 
@@ -25,22 +26,22 @@ export const fileAccessKeyEnricher: Enricher = {
       }) ??
       resource.facts ??
       {};
-    const scanned = Array.isArray(f.scannedAccounts) ? f.scannedAccounts.join(', ') : '';
+    const scanned = Array.isArray(f.scannedAccounts) ? f.scannedAccounts.map((a) => displayText(a)).join(', ') : '';
     let summary: string;
     switch (f.verification) {
       case 'matched':
         summary =
-          `${String(f.status ?? '(status not listed)')} key of IAM user ${String(f.owner ?? '(no user name)')} in the scanned account ${scanned}` +
+          `${displayText(f.status, '(status not listed)')} key of IAM user ${displayText(f.owner, '(no user name)')} in the scanned account ${scanned}` +
           (typeof f.lastUsedDate === 'string' ? `, last used ${f.lastUsedDate}` : ', never used');
         break;
       case 'not-found':
-        summary = `the key id belongs to the scanned account ${String(d.ownerAccount)}, but no IAM user there has it (deleted, or a root user key)`;
+        summary = `the key id belongs to the scanned account ${displayText(d.ownerAccount)}, but no IAM user there has it (deleted, or a root user key)`;
         break;
       case 'other-account':
         summary = `belongs to ${accountText(d.ownerAccount)}, not to the scanned account ${scanned}`;
         break;
       case 'not-listed':
-        summary = `a ${String(d.keyKind)} key of the scanned account ${String(d.ownerAccount)}; IAM does not list these, so whether it still works is not known`;
+        summary = `a ${displayText(d.keyKind)} key of the scanned account ${displayText(d.ownerAccount)}; IAM does not list these, so whether it still works is not known`;
         break;
       case 'unknown':
         summary = `belongs to ${accountText(d.ownerAccount)}; could not be checked against the scanned account ${scanned} (its access key listing was incomplete or does not have it)`;

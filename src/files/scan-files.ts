@@ -53,7 +53,7 @@ export interface FileScan {
    * The full key id behind a file.access-key resource, for verification in this process only
    * (it is never written anywhere). Undefined for other resources.
    */
-  keyIdOf(resource: Resource): string | undefined;
+  keyIdOf: (resource: Resource) => string | undefined;
 }
 
 /** A path for resources and reports: relative to `cwd` when inside it, `/`-separated; bytes that are not UTF-8 shown as `\xNN`. */

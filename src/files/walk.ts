@@ -135,7 +135,7 @@ function rebasedIgnoreFiles(repoRoot: string, dir: string): IgnoreFile[] {
  * The ignore files that apply inside `dir`, from its work tree's root down to `dir` (its own
  * .gitignore only with `includeOwn`: the walk reads that one when it lists the folder).
  */
-async function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boolean): Promise<IgnoreFile[]> {
+function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boolean): IgnoreFile[] {
   const files: IgnoreFile[] = [];
   const exclude = readIgnoreFile(repoRoot, path.join(repoRoot, '.git', 'info', 'exclude'));
   if (exclude) files.push(exclude);
@@ -185,7 +185,7 @@ export async function* walkFiles(
     const dir = root.isDirectory ? root.absPath : path.dirname(root.absPath);
     const repoRoot = await findRepositoryRoot(dir);
     const repository = repoRoot ? new Repository(repoRoot) : null;
-    const ignoreFiles = repoRoot ? await ignoreFilesAbove(repoRoot, dir, !root.isDirectory) : [];
+    const ignoreFiles = repoRoot ? ignoreFilesAbove(repoRoot, dir, !root.isDirectory) : [];
     if (!root.isDirectory) {
       // A file named on the command line is scanned even if ignored; the flag is kept for rules.
       yield [{ absPath: root.absPath, repository, ignored: ignoreFiles.length > 0 && isIgnored(ignoreFiles, root.absPath, false) }];

@@ -122,7 +122,7 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
   }
 
   for (const run of log.runs) {
-    const omitted = run.properties?.resultsOmitted;
+    const omitted: unknown = run.properties?.resultsOmitted;
     if (typeof omitted === 'number' && omitted > 0) {
       ctx.notice?.(
         `SARIF: ${omitted} result(s) of ${describeRun(run)} left out to stay inside GitHub's limits ` +

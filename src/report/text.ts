@@ -35,6 +35,7 @@ function formatEvidenceValue(value: unknown): string {
  * byte-order mark and interlinear annotations; a name could otherwise read as something it is
  * not. The zero-width (non-)joiners stay: scripts and emoji need them, and they move nothing.
  */
+// eslint-disable-next-line no-control-regex -- these are the characters to escape
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 export function printable(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

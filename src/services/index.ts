@@ -32,7 +32,7 @@ export type ServiceClients = UnionToIntersection<
       : never
     : never
 >;
-export type ServiceName = keyof ServiceClients & string;
+export type ServiceName = Extract<keyof ServiceClients, string>;
 
 /** A resource type as the table lists it: its service's declaration, and the service it belongs to. */
 export interface ResourceTypeInfo extends ResourceTypeDefinition {

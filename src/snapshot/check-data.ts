@@ -148,7 +148,10 @@ function describe(error: ErrorObject | undefined, data: unknown): DataProblem {
 function wrapperHint(data: unknown, pointer: string, field: string): string {
   if (pointer !== '' || typeof data !== 'object' || data === null) return '';
   for (const [name, value] of Object.entries(data)) {
-    if (Array.isArray(value) && value.some((item) => typeof item === 'object' && item !== null && Object.hasOwn(item, field))) {
+    if (
+      Array.isArray(value) &&
+      (value as unknown[]).some((item) => typeof item === 'object' && item !== null && Object.hasOwn(item, field))
+    ) {
       return `; its "${name}" list holds items that have it: each of those is a resource of its own (the data looks like a wrapper around them)`;
     }
   }

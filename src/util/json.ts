@@ -39,3 +39,19 @@ function sortKeys(value: unknown): unknown {
 export function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
+
+/**
+ * A value from a resource or a record, as text for a message: strings as they are, numbers and
+ * booleans written out, anything else (an object where text belongs, in a malformed snapshot) as
+ * JSON, never "[object Object]"; `fallback` when it is missing.
+ */
+export function displayText(value: unknown, fallback = ''): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}

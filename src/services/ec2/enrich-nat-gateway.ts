@@ -1,3 +1,4 @@
+import { displayText } from '../../util/json.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { Enricher } from '../../enrich/types.js';
 import { derived, wasCollected } from '../../enrich/types.js';
@@ -35,7 +36,7 @@ export const natGatewayEnricher: Enricher = {
     const natsByVpc = derived(ctx.index, 'public-nats-by-vpc', () => {
       const map = new Map<string, Resource[]>();
       for (const n of ctx.index.ofType('aws.ec2.nat-gateway')) {
-        if (n.data.ConnectivityType === 'private' || !ACTIVE_NAT_STATES.has(String(n.data.State))) continue;
+        if (n.data.ConnectivityType === 'private' || !ACTIVE_NAT_STATES.has(displayText(n.data.State))) continue;
         const k = vpcKey(n, n.data.VpcId);
         map.set(k, [...(map.get(k) ?? []), n]);
       }
@@ -44,7 +45,7 @@ export const natGatewayEnricher: Enricher = {
     const key = vpcKey(resource, resource.data.VpcId);
     const natAzs = new Set<string>();
     for (const nat of natsByVpc.get(key) ?? [resource]) {
-      const subnet = ctx.index.get('aws.ec2.subnet', nat.account, nat.region, String(nat.data.SubnetId));
+      const subnet = ctx.index.get('aws.ec2.subnet', nat.account, nat.region, displayText(nat.data.SubnetId));
       const az = subnet?.data.AvailabilityZone;
       if (typeof az !== 'string') return unknown;
       natAzs.add(az);

@@ -1,3 +1,4 @@
+import { displayText } from '../../util/json.js';
 import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import { ec2Network } from './network.js';
@@ -16,7 +17,7 @@ function normalizeProtocol(value: unknown): string {
     const known = PROTOCOLS[value];
     if (known) return known;
   }
-  const text = String(value ?? '-1').toLowerCase();
+  const text = displayText(value, '-1').toLowerCase();
   return PROTOCOLS[text] ?? text;
 }
 
@@ -63,7 +64,7 @@ const NO_PORTS: number[] = Object.freeze([]) as unknown as number[];
 const portsInRange = new Map<readonly number[], Map<number, number[]>>();
 function portsIn(list: readonly number[], fromPort: number, toPort: number): number[] {
   let byRange = portsInRange.get(list);
-  if (!byRange) portsInRange.set(list, (byRange = new Map()));
+  if (!byRange) portsInRange.set(list, (byRange = new Map<number, number[]>()));
   const key = fromPort * 65536 + toPort;
   let ports = byRange.get(key);
   if (ports === undefined) {

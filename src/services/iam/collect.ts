@@ -1,3 +1,4 @@
+import { displayText } from '../../util/json.js';
 import {
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
@@ -101,14 +102,14 @@ async function collectAccessKeys(
       );
       if (listed.status !== 'ok') return;
       const keys = listed.value.map((k) => toJsonObject(k));
-      const created = keys.map((k) => String(k.CreateDate ?? ''));
+      const created = keys.map((k) => displayText(k.CreateDate));
       await Promise.all(
         keys.map(async (key) => {
           const id = key.AccessKeyId;
           if (typeof id !== 'string') return;
           const data: JsonObject = { UserName, AccessKeyId: id, Status: key.Status ?? null, CreateDate: key.CreateDate ?? null };
           let use: JsonObject | undefined = report
-            ? (lastUseFromReport(report.get(UserName), String(key.CreateDate ?? ''), created) as JsonObject | undefined)
+            ? (lastUseFromReport(report.get(UserName), displayText(key.CreateDate), created) as JsonObject | undefined)
             : undefined;
           if (!use) {
             const asked = await ctx.call(

@@ -59,7 +59,7 @@ export const iamUserCredentialsEnricher: Enricher = {
           const user = key.data.UserName;
           if (key.data.Status !== 'Active' || typeof user !== 'string') continue;
           let users = map.get(key.account);
-          if (!users) map.set(key.account, (users = new Map()));
+          if (!users) map.set(key.account, (users = new Map<string, string[]>()));
           const ids = users.get(user);
           if (ids) ids.push(key.id);
           else users.set(user, [key.id]);

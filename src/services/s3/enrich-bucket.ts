@@ -1,3 +1,4 @@
+import { displayText } from '../../util/json.js';
 import type { JsonObject, JsonValue } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Enricher } from '../../enrich/types.js';
@@ -156,7 +157,9 @@ export const s3BucketEnricher: Enricher = {
     const publicViaPolicy = policyPublicStatements.length > 0 && block.RestrictPublicBuckets !== true;
     const reasons: string[] = [];
     if (publicViaAcl)
-      reasons.push(...aclPublicGrants.map((g) => `ACL grants ${(g as JsonObject).permission} to ${(g as JsonObject).group}`));
+      reasons.push(
+        ...aclPublicGrants.map((g) => `ACL grants ${displayText((g as JsonObject).permission)} to ${displayText((g as JsonObject).group)}`),
+      );
     if (publicViaPolicy)
       reasons.push(`bucket policy allows Principal "*" without a restricting condition (${policyPublicStatements.length} statement(s))`);
     // Unknown (null) when trails were not collected: a bucket cannot be told apart as a trail bucket then.
