@@ -152,7 +152,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => {
     proxy?.closeAllConnections();
-    proxy ? proxy.close(() => resolve()) : resolve();
+    if (proxy) proxy.close(() => resolve());
+    else resolve();
   });
   await moto?.stop();
 });

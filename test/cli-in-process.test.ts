@@ -80,6 +80,7 @@ describe('a run in the test process leaves the process as it found it', () => {
       env: { ...process.env },
       cwd: process.cwd(),
       exitCode: process.exitCode,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared: the run must put back the very same function
       write: process.stdout.write,
       log: console.log,
     };
@@ -96,6 +97,7 @@ describe('a run in the test process leaves the process as it found it', () => {
       env: { ...process.env },
       cwd: process.cwd(),
       exitCode: process.exitCode,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared: the run must put back the very same function
       write: process.stdout.write,
       log: console.log,
     }).toEqual(before);
@@ -109,9 +111,12 @@ describe('a run in the test process leaves the process as it found it', () => {
       runCliInProcess(args),
       runCliInProcess(args, { env: { NO_COLOR: undefined } }),
     ]);
+    // eslint-disable-next-line no-control-regex -- looks for the ESC of a colour sequence
     expect(colour.stdout).toMatch(/\x1b\[/);
+    // eslint-disable-next-line no-control-regex -- looks for the ESC of a colour sequence
     expect(plain.stdout).not.toMatch(/\x1b\[/);
     expect(colour2.stdout).toBe(colour.stdout);
+    // eslint-disable-next-line no-control-regex -- strips colour sequences, which start with ESC
     expect(plain.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toBe(colour.stdout.replace(/\x1b\[[0-9;]*m/g, ''));
   });
 });

@@ -59,7 +59,7 @@ function wireEvent(r: RawRecord) {
   return {
     EventId: r.eventID,
     EventName: r.eventName,
-    ReadOnly: String(r.readOnly ?? false),
+    ReadOnly: String((r.readOnly as boolean | undefined) ?? false),
     ...(identity?.accessKeyId ? { AccessKeyId: identity.accessKeyId } : {}),
     EventTime: Date.parse(r.eventTime) / 1000,
     EventSource: r.eventSource,

@@ -19,7 +19,7 @@ const ORG_FILES = invictus.filter((_, i) => i % 3 === 0);
 interface Report {
   findings: Array<{ ruleId: string; message: string }>;
   rules: Array<{ ruleId: string; complete: boolean; evaluated: number }>;
-  gaps: Array<{ operation: string; errorCode: string; region: string }>;
+  gaps: Array<{ operation: string; errorCode: string; region: string; message: string }>;
   scan: { cloudtrail: { events: number; records: number; chunks: number; sources: string[] } };
 }
 
@@ -165,7 +165,7 @@ describe('an organisation trail (AWSLogs/<org-id>/<account>/…) with a damaged 
       }),
     ]);
     // The records before the cut are read too (the object is read again as a stream).
-    const salvaged = Number(/; (\d+) record\(s\) before the cut were read$/.exec((report.gaps[0] as { message: string }).message)?.[1]);
+    const salvaged = Number(/; (\d+) record\(s\) before the cut were read$/.exec(report.gaps[0]!.message)?.[1]);
     expect(salvaged).toBeGreaterThan(0);
     expect(report.scan.cloudtrail).toMatchObject({ events: orgRecords.length + salvaged, chunks: ORG_FILES.length + 1 });
     expect(count(report, 'cloudtrail-logging-tampered')).toBe(

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { attributeFindings, isSuccessfulWrite, resourceKey, touchedResources } from '../src/cloudtrail/attribution.js';
 import { AllocationTracker, addressEventOf, type AddressEvent } from '../src/cloudtrail/eip-allocations.js';
 import { eventFacts, maskKeyId } from '../src/cloudtrail/event-facts.js';
-import { EventEvaluator, capHits, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
+import { EventEvaluator, capHits, type AttributionMode, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
 import { FileProblem, decodeBytes, parseItems, type CloudTrailRecord } from '../src/cloudtrail/records.js';
@@ -466,7 +466,10 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
     }));
   const invictusRecords = allRecords(invictus);
   // A root sign-in and a call with a given key, so the text patterns have something to find.
-  const root = { ...invictusRecords.find((r) => r.eventName === 'ConsoleLogin')!, eventID: 'f00d0000-0000-4000-8000-000000000001' };
+  const root: RawRecord = {
+    ...invictusRecords.find((r) => r.eventName === 'ConsoleLogin')!,
+    eventID: 'f00d0000-0000-4000-8000-000000000001',
+  };
   (root as Record<string, unknown>).userIdentity = {
     type: 'Root',
     principalId: '123837392027',
@@ -501,7 +504,7 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
     expect(scanDeliveredFile(JSON.stringify(invictusRecords.slice(0, 3)))).toBeUndefined();
   });
 
-  const modes = {
+  const modes: Record<string, AttributionMode> = {
     'no attribution': { mode: 'off' },
     'attribution of every change': { mode: 'all' },
     'attribution of a few resources': {
@@ -511,7 +514,7 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
         'aws.ec2.security-group\u0000123837392027\u0000us-east-1\u0000sg-04cfb7a4712d75b00',
       ],
     },
-  } as const;
+  };
   for (const [name, attribution] of Object.entries(modes)) {
     for (const leakedKeyIds of [[], ['AKIATFQR7NSC8Q4X20BJ']]) {
       it(`gives the same result as parsing everything (${name}; ${leakedKeyIds.length ? 'a leaked key' : 'no leaked key'}; a window)`, () => {

@@ -367,13 +367,15 @@ describe('progress display', () => {
     ];
     return new Promise<string>((resolve, reject) =>
       execFile('script', ['-qec', cli.join(' '), '/dev/null'], { env: { ...process.env, ...MOTO_ENV_DEFINED } }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
+        // ExecFileException's type (built with Omit) no longer says it is an Error: reject with one that is.
+        error ? reject(new Error(error.message, { cause: error })) : resolve(stdout),
       ),
     );
   };
 
   it('on a terminal: one line redrawn in place, then a summary; nothing with --quiet', async () => {
     const shown = await run(false);
+    // eslint-disable-next-line no-control-regex -- the line is redrawn with CR and ESC [K (erase line)
     expect(shown).toMatch(/\r\x1b\[Kcollecting: \d\/2 service-regions · \d+ API calls · \d+ resources/);
     expect(shown).toMatch(/collected 5 resource\(s\) from 2 region\(s\) with \d+ API call\(s\) in [\d.]+s/);
     const quiet = await run(true);

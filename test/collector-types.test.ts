@@ -106,13 +106,13 @@ function compile(): Map<string, Array<{ line: number; text: string }>> {
   const dir = path.join(ROOT, 'src', '__collector_types__');
   const files = new Map(Object.keys(SNIPPETS).map((name, i) => [path.join(dir, `s${i}.ts`), name]));
   const host = ts.createCompilerHost({ ...options, noEmit: true });
-  const { getSourceFile, fileExists, readFile } = host;
-  host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
-  host.readFile = (f) => (files.has(f) ? HEADER + SNIPPETS[files.get(f)!] : readFile.call(host, f));
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  host.fileExists = (f) => files.has(f) || fileExists(f);
+  host.readFile = (f) => (files.has(f) ? HEADER + SNIPPETS[files.get(f)!] : readFile(f));
   host.getSourceFile = (f, version, onError, create) =>
-    files.has(f)
-      ? ts.createSourceFile(f, HEADER + SNIPPETS[files.get(f)!], version)
-      : getSourceFile.call(host, f, version, onError, create);
+    files.has(f) ? ts.createSourceFile(f, HEADER + SNIPPETS[files.get(f)!], version) : getSourceFile(f, version, onError, create);
   const program = ts.createProgram([...files.keys()], { ...options, noEmit: true }, host);
   const headerLines = HEADER.split('\n').length - 1;
   const out = new Map<string, Array<{ line: number; text: string }>>();

@@ -21,6 +21,7 @@ import { compileRule } from '../src/ruleset/load.js';
 import type { RuleDefinition } from '../src/ruleset/types.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { CoverageGap, Resource, Snapshot } from '../src/snapshot/types.js';
+import type { JsonObject } from '../src/util/json.js';
 
 const ACCOUNT = '123456789012';
 
@@ -100,7 +101,7 @@ describe('IAM policy statements', () => {
     expect(serviceWildcards(st({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }))).toEqual([]);
   });
   it('facts for users, roles and groups come from their inline policies; for a managed policy from its document', () => {
-    const inline = [
+    const inline: JsonObject[] = [
       {
         PolicyName: 'p',
         PolicyDocument: {

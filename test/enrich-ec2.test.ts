@@ -3,6 +3,7 @@ import { ec2InstanceEnricher } from '../src/services/ec2/enrich-instance.js';
 import { securityGroupEnricher } from '../src/services/ec2/enrich-security-group.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
+import type { JsonObject } from '../src/util/json.js';
 
 const A = '123456789012';
 const R = 'us-east-1';
@@ -19,7 +20,7 @@ const sshOpen = (id: string, cidr = '0.0.0.0/0') =>
       },
     ],
   });
-const table = (id: string, assoc: object, routes: object[]) =>
+const table = (id: string, assoc: JsonObject, routes: JsonObject[]) =>
   res('aws.ec2.route-table', id, { RouteTableId: id, VpcId: 'vpc-1', Associations: [assoc], Routes: routes });
 const igwRoute = { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' };
 
@@ -213,7 +214,7 @@ describe('undecided resources (rules with unknownWhen)', () => {
     const { selectRules } = await import('../src/ruleset/select.js');
     const rules = await selectRules(
       { only: ['ec2-instance-reachable-from-internet', 'ec2-instance-public-ip-in-private-subnet'] },
-      { file: '', ruleDirs: [], rules: {} },
+      { file: '', ruleDirs: [], rules: {}, suppressions: [] },
     );
     const inst = (id: string, subnet: string, groups: string[]) =>
       res('aws.ec2.instance', id, {
@@ -296,7 +297,7 @@ describe('gaps on the types facts are computed from', () => {
     const { selectRules } = await import('../src/ruleset/select.js');
     const rules = await selectRules(
       { only: ['ec2-security-group-admin-ports-open', 'rds-instance-not-multi-az'] },
-      { file: '', ruleDirs: [], rules: {} },
+      { file: '', ruleDirs: [], rules: {}, suppressions: [] },
     );
     const snapshot = {
       format: 'awsaudit-snapshot',

@@ -725,7 +725,7 @@ describe('the run deadline in the collection runner', () => {
   it('cuts off a collector that does not stop when its calls are aborted: a RunTimeout gap for it, what others collected stands, nothing is added after', async () => {
     const { CollectionRun } = await import('../src/collect/run.js');
     const { ClientPool } = await import('../src/aws/pool.js');
-    type Ctx = import('../src/collect/types.js').CollectorContext;
+    type Ctx = Parameters<Awaited<ReturnType<import('../src/collect/registry.js').RegisteredCollector['load']>>>[0];
     const descriptor = (id: string) => ({
       id,
       service: 'rds' as const,

@@ -27,7 +27,7 @@ function git(dir: string, ...args: string[]): void {
 }
 
 const key = () => `AWS_ACCESS_KEY_ID=${keyIdFor(randomAccount())}\n`;
-const pathsOf = (scan: Awaited<ReturnType<typeof scanFiles>>) => scan.resources.map((r) => String(r.data.path)).sort();
+const pathsOf = (scan: Awaited<ReturnType<typeof scanFiles>>) => scan.resources.map((r) => r.data.path as string).sort();
 
 describe('.gitignore inside a git work tree', () => {
   const repo = () => {

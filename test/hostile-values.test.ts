@@ -215,7 +215,7 @@ describe('a rule whose path meets a value of the wrong type', () => {
 
   it('on events: the record is a gap that names its file and position, the other records are evaluated', async () => {
     const rule = compile(definition('aws.cloudtrail.event', { path: 'length(data.requestParameters.name)', op: 'gte', value: 1 }));
-    const records = ['StopLogging', 'DeleteTrail', 'StopLogging'].map((n, i) => ({ ...stratusRecord(n), eventID: `e${i}` }));
+    const records = ['StopLogging', 'DeleteTrail', 'StopLogging'].map((n, i): RawRecord => ({ ...stratusRecord(n), eventID: `e${i}` }));
     (records[1]!.requestParameters as Record<string, unknown>).name = 12;
     const dir = tmp();
     writeFileSync(path.join(dir, 'odd.json'), JSON.stringify({ Records: records }));

@@ -1,3 +1,5 @@
+// The page.evaluate callbacks run in the browser, so they are typed against the DOM.
+/// <reference lib="dom" />
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

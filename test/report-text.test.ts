@@ -9,6 +9,7 @@ describe('text report with hostile values', () => {
     const r = await runCli(['evaluate', '--snapshot', HOSTILE, '--rules', FILE_RULES, '--now', DEMO_NOW, '--format', 'text']);
     expect(r.code).toBe(1);
     // The gap message holds ESC [31m and an OSC title sequence: shown escaped, never raw.
+    // eslint-disable-next-line no-control-regex -- the test is that no control character reaches the terminal
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.stdout).toContain('\\u001b[31mRED\\u001b[0m\\u001b]0;pwned\\u0007');
     expect(r.stdout).toContain('notes/evil"name <b>.txt:4:7');

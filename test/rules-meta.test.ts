@@ -167,7 +167,7 @@ describe('the rule tester itself', () => {
         () => 'expected a pass, the rule left it undecided (unknownWhen matched, or the data has none of the fields the rule decides on)',
       ),
       ...pass.map(() => 'expected undecided, the rule passed it (unknownWhen did not match)'),
-      ...fail.map((c) => expect.stringMatching(/^expected no finding, got: /) as unknown as string),
+      ...fail.map(() => expect.stringMatching(/^expected no finding, got: /) as unknown as string),
     ]);
   });
 });

@@ -182,7 +182,7 @@ async function motoCommand(): Promise<string[]> {
     });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`moto_server is not on PATH and "python3 -m pip install 'moto[server]'" failed: ${detail}`);
+    throw new Error(`moto_server is not on PATH and "python3 -m pip install 'moto[server]'" failed: ${detail}`, { cause: error });
   }
 
   const installed = findOnPath('moto_server', await pythonScriptsDirs());
