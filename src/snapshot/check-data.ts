@@ -116,7 +116,7 @@ function valueAt(data: unknown, pointer: string): unknown {
   let value = data;
   for (const token of pointer.split('/').slice(1)) {
     const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
-    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   }
   return value;
 }
