@@ -68,7 +68,7 @@ describe('evaluate refuses a snapshot file that as a whole does not have the sha
     }, tmp());
     const r = await evaluateFile(file);
     expectUserError(r);
-    expect(r.stderr).toContain(`none of its 4 aws.ec2.instance resources have the shape of that type's data`);
+    expect(r.stderr).toContain('none of its 4 aws.ec2.instance resources is an item of that type');
     expect(r.stderr).toContain(`aws.ec2.instance "i-0d1a2b3c4d5e60001" at /resources/${first}/data/InstanceId: missing`);
     expect(r.stderr).toContain('its "Instances" list holds items that have it');
   });
@@ -299,9 +299,7 @@ describe('the snapshot written by a user can be fixed from the message alone', (
     writeFileSync(file, JSON.stringify(demo));
     const r = await evaluateFile(file);
     expectUserError(r);
-    expect(r.stderr).toContain(
-      'its one aws.ec2.instance resource does not have the shape of that type\'s data, e.g. aws.ec2.instance "r-1" at /resources/0/data/InstanceId: missing',
-    );
+    expect(r.stderr).toContain('its one aws.ec2.instance resource is not an item of that type, e.g. aws.ec2.instance "r-1" at /resources/0/data/InstanceId: missing');
   });
 });
 

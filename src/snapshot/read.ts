@@ -64,7 +64,8 @@ export async function readSnapshot(file: string, options: { maxBytes?: number } 
  *
  * - a resource type awsaudit does not know (a misspelling, e.g. `aws.ec2.instances`): its rules
  *   would see no resource of the type they read, and pass;
- * - a type none of whose resources has the shape of its data (every instance still wrapped in
+ * - a type none of whose resources is an item of that type at all: a required field is missing,
+ *   or a top-level field holds another kind of value (every instance still wrapped in
  *   its reservation, every credential report left as CSV text).
  *
  * Fewer malformed resources are not an error: the engine sets each one aside as undecided for
@@ -105,8 +106,8 @@ export function checkResourceTypes(snapshot: Snapshot, label: string): void {
   }
   for (const [type, { count, malformed, first }] of byType) {
     if (malformed === count && first) {
-      const which = count === 1 ? `its one ${type} resource does not` : `none of its ${count} ${type} resources`;
-      lines.push(`${which} have the shape of that type's data, e.g. ${describeInvalid(first)}`);
+      const which = count === 1 ? `its one ${type} resource is not` : `none of its ${count} ${type} resources is`;
+      lines.push(`${which} an item of that type, e.g. ${describeInvalid(first)}`);
     }
   }
   if (lines.length === 0) return;

@@ -21,7 +21,7 @@ export function evaluateCommand(y: Argv, done: CommandResult) {
         )
         .epilogue(
           "Each resource's data is checked against the shape of its type (docs/resources.md). A resource that does not match is undecided for the rules of its type, never passed, and a note names it and the field; " +
-            'a file with an unknown resource type, or a type none of whose resources matches (instances still in their reservations, a credential report left as CSV), is refused with exit 2.\n' +
+            'a file with an unknown resource type, or a type none of whose resources is an item of that type at all (instances still in their reservations, a credential report left as CSV), is refused with exit 2.\n' +
             'Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the tool could not do its job.',
         ),
     async (argv) => {
