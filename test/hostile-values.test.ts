@@ -1,7 +1,8 @@
 // One malformed value must not blind the audit: a value of the wrong type in a CloudTrail record
-// or in a snapshot renders a placeholder in the message (the finding keeps its evidence), and a
-// resource or record that cannot be evaluated at all is counted, never a crash that loses every
-// finding.
+// (or in a snapshot field its type does not declare) renders a placeholder in the message (the
+// finding keeps its evidence); a snapshot resource whose declared fields hold the wrong type is
+// set aside as undecided with a note; and a resource or record that cannot be evaluated at all is
+// counted, never a crash that loses every finding.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
