@@ -299,7 +299,9 @@ describe('the snapshot written by a user can be fixed from the message alone', (
     writeFileSync(file, JSON.stringify(demo));
     const r = await evaluateFile(file);
     expectUserError(r);
-    expect(r.stderr).toContain('its one aws.ec2.instance resource is not an item of that type, e.g. aws.ec2.instance "r-1" at /resources/0/data/InstanceId: missing');
+    expect(r.stderr).toContain(
+      'its one aws.ec2.instance resource is not an item of that type, e.g. aws.ec2.instance "r-1" at /resources/0/data/InstanceId: missing',
+    );
   });
 });
 
