@@ -1,8 +1,9 @@
 import { hash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { RESOURCE_TYPES, isResourceType } from '../resources/types.js';
 import { pointerToken } from '../util/json.js';
-import { PRECOMPILED } from './data-validators.generated.js';
+import { fromRoot } from '../util/paths.js';
 import type { Resource } from './types.js';
 
 /**
@@ -41,19 +42,30 @@ export const DATA_VALIDATOR_OPTIONS = {
 } as const satisfies Options;
 
 /**
- * The validators ajv compiled ahead of time (scripts/build-data-validators.mjs): compiling ~30
+ * The validators ajv compiled at build time (scripts/build-data-validators.mjs, dist/validators/data.cjs): compiling ~30
  * schemas at start-up costs about 60 ms of `scan --demo`. One whose schema has changed since is
  * not used; that schema is compiled here, the first time a resource of its type is checked.
  */
-const PRECOMPILED_VALIDATORS = PRECOMPILED as unknown as {
-  readonly [type: string]: { schema: string; validate: ValidateFunction } | undefined;
-};
+type Precompiled = { readonly [type: string]: { schema: string; validate: ValidateFunction } | undefined };
+let precompiledTable: Precompiled | undefined;
+function precompiledValidators(): Precompiled {
+  if (!precompiledTable) {
+    try {
+      const built = createRequire(import.meta.url)(fromRoot('dist', 'validators', 'data.cjs')) as { PRECOMPILED?: Precompiled };
+      precompiledTable = built.PRECOMPILED ?? {};
+    } catch {
+      // Not built (a checkout compiled with tsc alone): every schema is compiled when needed.
+      precompiledTable = {};
+    }
+  }
+  return precompiledTable;
+}
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
 /** The ready-made validator of a type, if it was made from the type's schema as it is now. */
 export function precompiledValidator(type: string): ValidateFunction | undefined {
-  const precompiled = PRECOMPILED_VALIDATORS[type];
+  const precompiled = precompiledValidators()[type];
   if (!precompiled || !isResourceType(type)) return undefined;
   return precompiled.schema === hash('sha256', JSON.stringify(RESOURCE_TYPES[type].dataSchema), 'hex').slice(0, 32)
     ? precompiled.validate
