@@ -38,7 +38,9 @@ export function generateDataValidators(types, options) {
   Object.entries(types).forEach(([type, info], i) => {
     ajv.addSchema(info.dataSchema, type);
     exports[`validate_${i}`] = type;
-    table.push(`  ${JSON.stringify(type)}: { schema: ${JSON.stringify(schemaDigest(info.dataSchema))}, validate: module.exports.validate_${i} },`);
+    table.push(
+      `  ${JSON.stringify(type)}: { schema: ${JSON.stringify(schemaDigest(info.dataSchema))}, validate: module.exports.validate_${i} },`,
+    );
   });
   const code = standaloneCode(ajv, exports);
   return `${HEADER}${code}\n\nmodule.exports.PRECOMPILED = {\n${table.join('\n')}\n};\n`;
