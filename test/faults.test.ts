@@ -426,6 +426,22 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
 
 const BUCKET = 'ct-faults-218007301253';
 const DAY = 'trail/AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/10';
+/** The archive scan every CloudTrail fault case runs: the whole month, one worker, findings not failing the run. */
+const ARCHIVE_SCAN = [
+  'scan',
+  '--cloudtrail',
+  `s3://${BUCKET}/trail`,
+  '--since',
+  '2023-07-01',
+  '--until',
+  '2023-07-31',
+  '--endpoint-url',
+  '{endpoint}',
+  '--fail-on',
+  'none',
+  '--workers',
+  '1',
+];
 const BIG_KEY = `${DAY}/218007301253_CloudTrail_us-east-1_20230710T2359Z_big.json`;
 /** Above the 16 MB that are read whole: this object is streamed. */
 const BIG_BYTES = 17 * 1024 * 1024;
@@ -463,21 +479,7 @@ describe('CloudTrail S3 archive: a download cut in the middle', () => {
   let clean: Outcome;
   const small = SMALL;
   const isBig = (r: { url: string }) => r.url.includes('_big.json');
-  const ctScan = [
-    'scan',
-    '--cloudtrail',
-    `s3://${BUCKET}/trail`,
-    '--since',
-    '2023-07-01',
-    '--until',
-    '2023-07-31',
-    '--endpoint-url',
-    '{endpoint}',
-    '--fail-on',
-    'none',
-    '--workers',
-    '1',
-  ];
+  const ctScan = [...ARCHIVE_SCAN];
 
   beforeAll(async () => {
     await seedArchive();
@@ -545,25 +547,7 @@ describe('CloudTrail readers: a call that never answers', () => {
     const hung = SMALL[1]!.name;
     const o = await through(
       [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(hung), fault: 'hang' }],
-      [
-        'scan',
-        '--cloudtrail',
-        `s3://${BUCKET}/trail`,
-        '--since',
-        '2023-07-01',
-        '--until',
-        '2023-07-31',
-        '--endpoint-url',
-        '{endpoint}',
-        '--fail-on',
-        'none',
-        '--workers',
-        '1',
-        '--call-timeout',
-        '1s',
-        '--max-attempts',
-        '3',
-      ],
+      [...ARCHIVE_SCAN, '--call-timeout', '1s', '--max-attempts', '3'],
       60_000,
     );
     record('S3 archive object never answers (--call-timeout 1s, 3 attempts)', o, archiveClean);
@@ -581,23 +565,7 @@ describe('CloudTrail readers: a call that never answers', () => {
     const hung = SMALL[1]!.name;
     const o = await through(
       [{ service: 's3', action: 'GetObject', when: (r) => r.url.includes(hung), fault: 'hang' }],
-      [
-        'scan',
-        '--cloudtrail',
-        `s3://${BUCKET}/trail`,
-        '--since',
-        '2023-07-01',
-        '--until',
-        '2023-07-31',
-        '--endpoint-url',
-        '{endpoint}',
-        '--fail-on',
-        'none',
-        '--workers',
-        '1',
-        '--timeout',
-        '8s',
-      ],
+      [...ARCHIVE_SCAN, '--timeout', '8s'],
       60_000,
     );
     record('S3 archive object never answers (--timeout 8s)', o, archiveClean);
@@ -619,27 +587,7 @@ describe('CloudTrail readers: a call that never answers', () => {
   }, 90_000);
 
   it('--timeout with only an archive whose listing never answers: nothing was read, exit 2 with one clear line', async () => {
-    const o = await through(
-      [{ service: 's3', when: isListing, fault: 'hang' }],
-      [
-        'scan',
-        '--cloudtrail',
-        `s3://${BUCKET}/trail`,
-        '--since',
-        '2023-07-01',
-        '--until',
-        '2023-07-31',
-        '--endpoint-url',
-        '{endpoint}',
-        '--fail-on',
-        'none',
-        '--workers',
-        '1',
-        '--timeout',
-        '4s',
-      ],
-      60_000,
-    );
+    const o = await through([{ service: 's3', when: isListing, fault: 'hang' }], [...ARCHIVE_SCAN, '--timeout', '4s'], 60_000);
     record('S3 archive listing never answers, nothing else read (--timeout 4s)', o, archiveClean);
     expectNoCrash(o);
     expect(o.code).toBe(2);
