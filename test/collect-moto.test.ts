@@ -6,12 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_FACTORIES, type ServiceName } from '../src/services/index.js';
 import { dataProblem } from '../src/snapshot/check-data.js';
-import { ROOT, runCliInProcess as runCli, spawnCli } from './support/cli.js';
+import { runCliInProcess as runCli, spawnCli } from './support/cli.js';
 import { sarifProblems } from './support/sarif.js';
 import { startDenyProxy, type DenyProxy } from './support/deny-proxy.js';
 import { MOTO_CLI_ENV, startMoto, type MotoServer } from './support/moto.js';
 import { seedNotesScenario, type Scenario } from './support/notes-scenario.js';
-import { expectedFingerprint, type FingerprintedFinding } from './support/fingerprints.js';
+import type { TwinPlace } from './support/scenario/index.js';
+import { committedFingerprints, expectedFingerprint, type FingerprintedFinding } from './support/fingerprints.js';
 
 const REGIONS = ['us-east-1', 'ap-northeast-2'];
 // The notes' rules. New rules are covered by their own cases; listing these keeps this
@@ -215,12 +216,61 @@ describe('fingerprints of the moto scenario (every default rule)', () => {
     const lines = findings
       .map((f) => [f.ruleId, f.resource.type, f.resource.account, f.resource.region, rename(f.resource.id)].join(' '))
       .sort();
-    const committed = readFileSync(path.join(ROOT, 'test', 'fixtures', 'fingerprints', 'moto-scenario.txt'), 'utf8')
-      .split('\n')
-      .filter(Boolean);
+    const { original, all } = committedFingerprints('moto-scenario');
     if (process.env.AWSAUDIT_PRINT_MOTO_FINGERPRINTS) console.log(lines.join('\n'));
-    expect(lines).toEqual(committed);
+    expect(
+      original.filter((l) => !lines.includes(l)),
+      'findings that disappeared',
+    ).toEqual([]);
+    expect(lines).toEqual(all);
   }, 180_000);
+});
+
+describe('the breadth rules against their failing and compliant twins (test/support/scenario/)', () => {
+  const findingsOf = async (env: Record<string, string | undefined>): Promise<ReportFinding[]> => {
+    const r = await runCli(
+      [
+        'scan',
+        '--endpoint-url',
+        endpoint(),
+        '--regions',
+        REGIONS.join(','),
+        '--now',
+        LATER,
+        '--format',
+        'json',
+        '--output',
+        'json=-',
+        '--quiet',
+      ],
+      { env },
+    );
+    expect([0, 1], r.stderr).toContain(r.code);
+    return (JSON.parse(r.stdout) as Report).findings;
+  };
+  let main: ReportFinding[];
+  let compliant: ReportFinding[];
+  beforeAll(async () => {
+    const { accessKeyId, secretAccessKey, sessionToken } = scenario.compliant.credentials;
+    [main, compliant] = await Promise.all([
+      findingsOf(MOTO_ENV),
+      findingsOf({ ...MOTO_ENV, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken }),
+    ]);
+  }, 180_000);
+
+  const has = (findings: ReportFinding[], rule: string, place: TwinPlace) =>
+    findings.some((f) => f.ruleId === rule && f.resource.id === place.id && f.resource.region === (place.region ?? REGIONS[0]));
+
+  it('every failing twin gives its finding; no compliant twin does', () => {
+    const wrong: string[] = [];
+    for (const t of scenario.twins) {
+      if (t.fail && !has(t.fail.account === 'compliant' ? compliant : main, t.rule, t.fail))
+        wrong.push(`no ${t.rule} finding for ${t.fail.id}`);
+      if (t.pass && has(t.pass.account === 'compliant' ? compliant : main, t.rule, t.pass))
+        wrong.push(`a ${t.rule} finding for compliant ${t.pass.id}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });
 
 describe('awsaudit collect', () => {

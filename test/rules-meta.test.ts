@@ -11,6 +11,9 @@ import { RESOURCE_TYPES } from '../src/resources/types.js';
 import { ROOT } from './support/cli.js';
 import { WARNING_IDS } from './support/warnings.js';
 
+/** Benchmarks a built-in rule may name as its source (its control ids are in `compliance`). */
+const BENCHMARK_SOURCES = ['cis-aws-6.0', 'fsbp'];
+
 const { rules, problems } = await loadRuleFiles([BUILTIN_RULES_DIR]);
 
 /**
@@ -77,10 +80,15 @@ describe('shipped rules', () => {
         const service = RESOURCE_TYPES[d.resource as keyof typeof RESOURCE_TYPES].service;
         expect(path.basename(path.dirname(rule.file))).toBe(service);
       });
-      it('names the warnings of WARNINGS.md it comes from', () => {
-        // A user's rule may cite anything or nothing; a built-in one cites where it comes from.
+      it('names where it comes from: warnings of WARNINGS.md, or a benchmark whose ids it carries', () => {
+        // A user's rule may cite anything or nothing; a built-in one cites where it comes from:
+        // a warning id, or the benchmark itself ("cis-aws-6.0", "fsbp"), whose control ids are
+        // then in its `compliance`.
         expect(d.source?.length ?? 0).toBeGreaterThan(0);
-        for (const id of d.source ?? []) expect(WARNING_IDS).toContain(id);
+        for (const id of d.source ?? []) {
+          if (BENCHMARK_SOURCES.includes(id)) expect(d.compliance?.[id]?.length ?? 0, `compliance.${id}`).toBeGreaterThan(0);
+          else expect(WARNING_IDS).toContain(id);
+        }
       });
       it('pins the message of its first fail case, and its command in a fail case when it has one', () => {
         expect(d.tests.fail[0]!.message, 'the first fail case gives "message"').toBeTypeOf('string');

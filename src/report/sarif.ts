@@ -441,7 +441,7 @@ function ruleDescriptor(rule: CompiledRule, limits: SarifLimits): Sarif.Reportin
   const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...(d.tags ?? [])])].slice(0, limits.tagsPerRule);
   const references = (d.references ?? []).filter((r) => /^https?:\/\//.test(r));
   const compliance = [
-    ...(d.compliance?.cis ?? []).map((c) => `CIS AWS Foundations ${c}`),
+    ...(d.compliance?.['cis-aws-6.0'] ?? []).map((c) => `CIS AWS Foundations v6.0.0 ${c}`),
     ...(d.compliance?.fsbp ?? []).map((c) => `AWS FSBP ${c}`),
   ];
   const cli = d.remediation.cli ? templateText(d.remediation.cli) : undefined;

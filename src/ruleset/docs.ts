@@ -22,7 +22,7 @@ function severityLine(d: RuleDefinition): string {
 }
 
 /** How the two frameworks of the built-in rules are named; any other framework goes by its own key. */
-const FRAMEWORK_NAMES: Record<string, string> = { cis: 'CIS', fsbp: 'Security Hub' };
+const FRAMEWORK_NAMES: Record<string, string> = { 'cis-aws-6.0': 'CIS AWS Foundations v6.0.0', fsbp: 'Security Hub' };
 
 function complianceLine(d: RuleDefinition): string | undefined {
   const frameworks = Object.keys(d.compliance ?? {}).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
@@ -30,9 +30,9 @@ function complianceLine(d: RuleDefinition): string | undefined {
   return parts.length ? parts.join(' · ') : undefined;
 }
 
-/** cis, then fsbp, then the others by name. */
+/** cis-aws-6.0, then fsbp, then the others by name. */
 function rank(framework: string): number {
-  return framework === 'cis' ? 0 : framework === 'fsbp' ? 1 : 2;
+  return framework === 'cis-aws-6.0' ? 0 : framework === 'fsbp' ? 1 : 2;
 }
 
 function isBuiltin(file: string): boolean {

@@ -52,7 +52,7 @@ export interface RuleDefinition {
   remediation: { text: string; cli?: string; console?: string };
   references?: string[];
   /** Control ids by framework: `cis` and `fsbp` for the built-in rules, any other name for a user's own. */
-  compliance?: { cis?: string[]; fsbp?: string[]; [framework: string]: string[] | undefined };
+  compliance?: { 'cis-aws-6.0'?: string[]; fsbp?: string[]; [framework: string]: string[] | undefined };
   cost?: { monthlyUsd: number | { $option: string } | { path: string }; basis: string };
   tags?: string[];
   tests: { fail: FailCase[]; pass: RuleCase[]; unknown?: RuleCase[] };

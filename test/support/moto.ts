@@ -39,7 +39,7 @@ export const MOTO_CLI_ENV = {
 export interface MotoClientConfig {
   endpoint: string;
   region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   forcePathStyle: boolean;
 }
 

@@ -42,6 +42,7 @@ import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client, type Bucket
 import { isPlaceholderKeyId } from '../../src/secrets/access-key-id.js';
 import { keyIdFor, randomSecret } from './keys.js';
 import { sdkConfig } from './moto.js';
+import { seedBreadth, type CompliantAccess, type Twin } from './scenario/index.js';
 
 export const AMI = 'ami-12c6146b';
 
@@ -75,6 +76,10 @@ export interface Scenario {
   trailArn: string;
   /** The random part of bucket names, so that runs against one moto do not collide. */
   suffix: string;
+  /** The breadth rules' failing and compliant twins (test/support/scenario/). */
+  twins: Twin[];
+  /** The second account, holding compliant twins of account-level settings. */
+  compliant: CompliantAccess;
 }
 
 /** A key-shaped id and secret, made at run time so no real-looking pair sits in the repository. */
@@ -316,5 +321,6 @@ export async function seedNotesScenario(endpoint: string, regions: readonly stri
 
   const seeded = await Promise.all(regions.map((region, i) => seedRegion(endpoint, region, suffix, i === 0)));
   const extras = await seedExtras(endpoint, regions[0]!, suffix, role.Role!.Arn!);
-  return { account: '123456789012', regions: seeded, djangoKeys, deployerKey, ...extras, suffix };
+  const breadth = await seedBreadth(endpoint, regions, suffix, role.Role!.Arn!);
+  return { account: '123456789012', regions: seeded, djangoKeys, deployerKey, ...extras, suffix, ...breadth };
 }
