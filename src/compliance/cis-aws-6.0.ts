@@ -6,13 +6,14 @@ import type { Framework, Recommendation } from './types.js';
  * API call can decide the recommendation; everything else is expected to be answered by rules
  * (a recommendation without one is reported "not checked", never passed).
  */
-const r = (
-  id: string,
-  level: 1 | 2,
-  assessment: 'automated' | 'manual',
-  title: string,
-  manual?: string,
-): Recommendation => ({ id, title, section: id.split('.')[0]!, level, assessment, ...(manual ? { manual } : {}) });
+const r = (id: string, level: 1 | 2, assessment: 'automated' | 'manual', title: string, manual?: string): Recommendation => ({
+  id,
+  title,
+  section: id.split('.')[0]!,
+  level,
+  assessment,
+  ...(manual ? { manual } : {}),
+});
 
 export const CIS_AWS_6_0: Framework = {
   id: 'cis-aws-6.0',

@@ -24,3 +24,4 @@ export function parseFrameworks(values: readonly string[], where = '--compliance
 
 export { FRAMEWORK_IDS, isFrameworkId, type Framework, type FrameworkId } from './types.js';
 export * from './status.js';
+export * from './mapping.js';

@@ -180,11 +180,15 @@ function complianceLines(c: ComplianceResult, paint: (style: keyof typeof COLORS
   if (s.notChecked) parts.push(`${s.notChecked} not checked`);
   if (s.manual) parts.push(`${s.manual} manual`);
   const percent = s.percentPassing === null ? '' : ` — ${s.percentPassing}% of the ${s.total - s.manual} an API call decides passed`;
-  const lines = [`${paint('bold', `${c.name} ${c.version}`)}: ${s.total} ${c.framework === 'fsbp' ? 'controls' : 'recommendations'}, ${parts.join(', ')}${percent}`];
+  const lines = [
+    `${paint('bold', `${c.name} ${c.version}`)}: ${s.total} ${c.framework === 'fsbp' ? 'controls' : 'recommendations'}, ${parts.join(', ')}${percent}`,
+  ];
   const failing = c.recommendations.filter((r) => r.status === 'fail').map((r) => r.id);
   if (failing.length) {
     const shown = failing.slice(0, FAILING_IDS_SHOWN).join(', ');
-    lines.push(`  ${paint('high', 'failing:')} ${shown}${failing.length > FAILING_IDS_SHOWN ? `, … (${failing.length - FAILING_IDS_SHOWN} more)` : ''}`);
+    lines.push(
+      `  ${paint('high', 'failing:')} ${shown}${failing.length > FAILING_IDS_SHOWN ? `, … (${failing.length - FAILING_IDS_SHOWN} more)` : ''}`,
+    );
   }
   return lines;
 }
