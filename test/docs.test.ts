@@ -88,6 +88,7 @@ describe('every option is documented', () => {
     ['rules', 'validate'],
     ['rules', 'test'],
     ['rules', 'docs'],
+    ['rules', 'compliance'],
     ['rules', 'types'],
   ];
   const docs = [README, ...DOCS.map((f) => read(f))].join('\n');

@@ -1,7 +1,7 @@
 // The page.evaluate callbacks run in the browser, so they are typed against the DOM.
 /// <reference lib="dom" />
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -340,5 +340,141 @@ describe('HTML report of a run with gaps, undecided and not-checked rules, in he
     expect(existsSync(await screenshot(page, 'coverage-report.png'))).toBe(true);
     expect(w.errors).toEqual([]);
     expect(w.requests).toEqual([]);
+  });
+});
+
+describe('HTML compliance tab of the demo account, in headless Chromium', () => {
+  let w: Watched;
+  let report: {
+    compliance: Array<{ framework: string; recommendations: Array<{ id: string; status: string; section: string }> }>;
+    findings: Array<{ ruleId: string }>;
+  };
+  beforeAll(async () => {
+    const dir = tempDir();
+    // A user's rule with a hostile title, citing a CIS id and an id no catalogue has.
+    const rulesDir = path.join(dir, 'rules');
+    mkdirSync(rulesDir);
+    const base = JSON.parse(readFileSync(path.join(ROOT, 'rules', 'iam', 'iam-root-access-keys-exist.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(
+      path.join(rulesDir, 'my-root-keys.json'),
+      JSON.stringify({
+        ...base,
+        id: 'my-root-keys',
+        title: 'Root keys <img src=x onerror="window.__xss=1;alert(1)">',
+        compliance: { 'cis-aws-6.0': ['2.3'], fsbp: ['</script><script>window.__xss=2</script>'] },
+      }),
+    );
+    const file = path.join(dir, 'compliance.html');
+    const json = path.join(dir, 'compliance.json');
+    const r = await runCli([
+      'scan',
+      '--demo',
+      '--rules',
+      rulesDir,
+      '--compliance',
+      'all',
+      '--fail-on',
+      'none',
+      '--format',
+      'html,json',
+      '--output',
+      `html=${file}`,
+      '--output',
+      `json=${json}`,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    report = readJson(json) as typeof report;
+    w = await open(file);
+  });
+
+  const visibleRecs = (page: Page) =>
+    page
+      .locator('tbody.rec:visible')
+      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-framework')} ${r.getAttribute('data-id')}`));
+
+  it('opens on the findings; the Compliance tab shows every recommendation of both frameworks and hides the findings', async () => {
+    const { page } = w;
+    await expect(page.locator('#findings').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#compliance').isVisible()).resolves.toBe(false);
+    await page.click('[data-tab="compliance"]');
+    await expect(page.locator('#compliance').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#findings').isVisible()).resolves.toBe(false);
+    await expect(page.locator('[data-tab="compliance"]').getAttribute('aria-selected')).resolves.toBe('true');
+    const total = report.compliance.reduce((n, c) => n + c.recommendations.length, 0);
+    await expect(page.locator('#c-count').textContent()).resolves.toBe(`Showing ${total} of ${total}`);
+  });
+
+  it('shows per section the counts and the percent passing of the JSON report', async () => {
+    const { page } = w;
+    const row = page.locator('tr.comp-section[data-section="cis-aws-6.0|2"]');
+    const cis = report.compliance.find((c) => c.framework === 'cis-aws-6.0')!;
+    const iam = cis.recommendations.filter((r) => r.section === '2');
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[0]).toBe('2 Identity and Access Management');
+    expect(Number(cells[1])).toBe(iam.length);
+    expect(Number(cells[2])).toBe(iam.filter((r) => r.status === 'pass').length);
+    expect(Number(cells[3])).toBe(iam.filter((r) => r.status === 'fail').length);
+    const decided = iam.filter((r) => r.status !== 'manual').length;
+    expect(cells[7]!.trim()).toBe(`${Math.floor((100 * iam.filter((r) => r.status === 'pass').length) / decided)}%`);
+  });
+
+  it('filters by status, framework and section, and by text', async () => {
+    const { page } = w;
+    await page.selectOption('#c-status', 'fail');
+    const failing = report.compliance.flatMap((c) =>
+      c.recommendations.filter((r) => r.status === 'fail').map((r) => `${c.framework} ${r.id}`),
+    );
+    expect(failing.length).toBeGreaterThan(0);
+    expect(await visibleRecs(page)).toEqual(failing);
+    await page.selectOption('#c-framework', 'cis-aws-6.0');
+    expect(await visibleRecs(page)).toEqual(failing.filter((x) => x.startsWith('cis-aws-6.0 ')));
+    await page.click('#c-reset');
+    await page.selectOption('#c-section', 'cis-aws-6.0|5');
+    expect((await visibleRecs(page)).length).toBe(16);
+    await page.click('#c-reset');
+    await page.fill('#c-q', 'IMDSv2');
+    expect(await visibleRecs(page)).toEqual(expect.arrayContaining(['cis-aws-6.0 6.7', 'fsbp EC2.8']));
+    await page.click('#c-reset');
+  });
+
+  it('a manual recommendation says how to check it by hand', async () => {
+    const { page } = w;
+    const rec = page.locator('tbody.rec[data-framework="cis-aws-6.0"][data-id="2.20"]');
+    await expect(rec.locator('.cstatus').textContent()).resolves.toBe('manual');
+    await rec.locator('summary').click();
+    await expect(rec.locator('details .body').innerText()).resolves.toContain('aws iam list-users');
+  });
+
+  it('a rule with findings links to the findings tab, filtered to that rule', async () => {
+    const { page } = w;
+    const rec = page.locator('tbody.rec[data-framework="cis-aws-6.0"][data-id="2.13"]');
+    await expect(rec.locator('.cstatus').textContent()).resolves.toBe('fail');
+    await rec.locator('[data-show-rule="iam-access-key-too-old"]').click();
+    await expect(page.locator('#findings').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#compliance').isVisible()).resolves.toBe(false);
+    const rules = await visibleRules(page);
+    expect(rules.length).toBe(report.findings.filter((f) => f.ruleId === 'iam-access-key-too-old').length);
+    expect(new Set(rules)).toEqual(new Set(['iam-access-key-too-old']));
+  });
+
+  it('renders a hostile rule title and id as text; no request, dialog or script error; screenshot saved', async () => {
+    const { page } = w;
+    await page.click('[data-tab="compliance"]');
+    const text = await page.locator('#compliance').innerText();
+    expect(text).toContain('</script><script>window.__xss=2</script>');
+    await page.fill('#c-q', 'my-root-keys');
+    expect(await visibleRecs(page)).toEqual(['cis-aws-6.0 2.3']);
+    await page.click('#c-reset');
+    await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined();
+    await expect(page.evaluate(() => document.querySelectorAll('img, svg, iframe, object, embed').length)).resolves.toBe(0);
+    await expect(page.evaluate(() => document.scripts.length)).resolves.toBe(1);
+    expect(w.requests).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+    expect(w.errors).toEqual([]);
+    expect(existsSync(await screenshot(page, 'compliance-report.png'))).toBe(true);
   });
 });

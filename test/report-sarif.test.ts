@@ -61,6 +61,26 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
     expect(Number(byId['ec2-security-group-admin-ports-open']!.properties!['security-severity'])).toBeGreaterThanOrEqual(7.0);
     expect(Number(byId['rds-instance-not-multi-az']!.properties!['security-severity'])).toBeLessThan(7.0);
     expect(byId['ec2-security-group-admin-ports-open']!.help!.text).toContain('CLI: aws ec2 revoke-security-group-ingress');
+    // Compliance ids are tags code scanning can filter on, within GitHub's limit of tags per rule.
+    expect(byId['ec2-security-group-admin-ports-open']!.properties!.tags).toEqual([
+      'security',
+      'ec2',
+      'aws',
+      'cis-aws-6.0/6.3',
+      'cis-aws-6.0/6.4',
+      'fsbp/EC2.13',
+      'fsbp/EC2.14',
+      'network',
+      'internet-exposure',
+    ]);
+    for (const rule of run.tool.driver.rules!) {
+      const tags = rule.properties!.tags as string[];
+      expect(tags.length).toBeLessThanOrEqual(GITHUB_LIMITS.tagsPerRule);
+      const cited = Object.entries((rule.properties!.compliance ?? {}) as Record<string, string[]>).flatMap(([f, ids]) =>
+        ids.map((id) => `${f}/${id}`),
+      );
+      expect(tags.filter((t) => t.includes('/'))).toEqual(cited.slice(0, GITHUB_LIMITS.tagsPerRule - 3));
+    }
   });
 
   it('every result: message, level, rule index, a location (aws/<account>/<region>/<service>/<id>, line 1, ARN as logical location) and the finding fingerprint', () => {

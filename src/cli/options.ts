@@ -52,6 +52,14 @@ export function evaluationOptions<T>(y: Argv<T>) {
       describe: 'Per-format destination FORMAT=PATH ("-" for stdout)',
       group: 'Output:',
     })
+    .option('compliance', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe:
+        'Compliance view in the reports: cis-aws-6.0, fsbp or all (comma-separated); each recommendation pass, fail, incomplete, manual or not checked, with its rules',
+      group: 'Output:',
+    })
     .option('fail-on', {
       type: 'string',
       describe: 'Exit 1 when a finding is at or above this severity (critical|high|medium|low|info|none) [default: low]',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ComplianceResult } from '../compliance/status.js';
 import type { Review } from '../findings/review.js';
 import { isSeverity, type Severity } from '../model/severity.js';
 import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
@@ -13,6 +14,8 @@ export interface OutputOptions {
   /** Per-format destinations from --output FORMAT=PATH ("-" is stdout). */
   outputs: Partial<Record<FormatName, string>>;
   color: boolean;
+  /** The compliance view, when asked for. */
+  compliance?: readonly ComplianceResult[];
 }
 
 /** Parse --format (comma lists, repeatable) into known format names. */
@@ -49,7 +52,13 @@ export function parseOutputs(values: readonly string[]): Partial<Record<FormatNa
  */
 export async function writeReports(evaluation: Review, rules: readonly CompiledRule[], options: OutputOptions): Promise<void> {
   const written: string[] = [];
-  const base = { evaluation, rules, baseDir: process.cwd(), notice: (message: string) => process.stderr.write(`awsaudit: ${message}\n`) };
+  const base = {
+    evaluation,
+    rules,
+    baseDir: process.cwd(),
+    notice: (message: string) => process.stderr.write(`awsaudit: ${message}\n`),
+    ...(options.compliance ? { compliance: options.compliance } : {}),
+  };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];
   for (const name of formats) {

@@ -12,6 +12,8 @@ import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
+import { complianceView } from './compliance.js';
+import { parseFrameworks } from '../compliance/index.js';
 import { parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
 
@@ -26,6 +28,8 @@ export interface EvaluationArgs extends CloudTrailArgs {
   outputDir: string;
   output: string[];
   failOn?: string | undefined;
+  /** --compliance: frameworks for the compliance view (scan and evaluate default to none). */
+  compliance?: string[] | undefined;
   now?: string | undefined;
   color?: boolean | undefined;
 }
@@ -87,6 +91,11 @@ export async function evaluateAndReport(
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
   const suppressions = [...config.suppressions, ...(await loadIgnoreFile(args.ignoreFile))];
   const baseline = args.baseline === undefined ? undefined : await readBaseline(args.baseline);
+  const frameworks = args.compliance?.length
+    ? parseFrameworks(args.compliance)
+    : config.compliance
+      ? parseFrameworks(config.compliance, `${config.file}: compliance`)
+      : [];
   const selected = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
   const rules = choices.ruleFilter ? selected.filter(choices.ruleFilter) : selected;
   let evaluation: Evaluation;
@@ -121,6 +130,13 @@ export async function evaluateAndReport(
       `awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`,
     );
   }
-  await writeReports(review, reported, { formats, outputDir: args.outputDir, outputs, color: useColor(args.color) });
+  const compliance = frameworks.length ? await complianceView(frameworks, review.rules, [...config.ruleDirs, ...args.rules], config) : undefined;
+  await writeReports(review, reported, {
+    formats,
+    outputDir: args.outputDir,
+    outputs,
+    color: useColor(args.color),
+    ...(compliance ? { compliance } : {}),
+  });
   return exitCodeFor(review, failOn);
 }

@@ -18,6 +18,8 @@ export interface Config {
   rules: Record<string, RuleSettings>;
   /** The config file's `suppressions`, compiled (same entries as .awsaudit-ignore.json). */
   suppressions: Suppression[];
+  /** The compliance frameworks to report on (as for --compliance: cis-aws-6.0, fsbp, all). */
+  compliance?: string[];
 }
 
 /** Load the config file named by --config, or .awsaudit.json in the working directory if present. */
@@ -42,6 +44,7 @@ export async function loadConfig(explicit: string | undefined): Promise<Config> 
     failOn?: Severity | 'none';
     rules?: Record<string, RuleSettings>;
     suppressions?: SuppressionEntry[];
+    compliance?: string | string[];
   };
   const base = path.dirname(path.resolve(file));
   const config: Config = {
@@ -51,5 +54,6 @@ export async function loadConfig(explicit: string | undefined): Promise<Config> 
     suppressions: compileSuppressions(value.suppressions ?? [], label),
   };
   if (value.failOn) config.failOn = value.failOn;
+  if (value.compliance !== undefined) config.compliance = typeof value.compliance === 'string' ? [value.compliance] : value.compliance;
   return config;
 }

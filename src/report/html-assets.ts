@@ -46,6 +46,16 @@ details.notes{margin:2px 0}details.notes ul{margin:4px 0 0;padding-left:18px}
 .ev td,.ev th{padding:3px 6px;font-size:12.5px}
 .ev td code{word-break:break-all}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
+.tabs{display:flex;gap:4px;margin:22px 0 0;border-bottom:1px solid var(--line)}
+.tabs button{font:inherit;font-weight:600;padding:7px 16px;border:1px solid var(--line);border-bottom:none;border-radius:6px 6px 0 0;background:var(--card);color:var(--muted);cursor:pointer}
+.tabs button[aria-selected=true]{background:var(--bg);color:var(--fg);border-color:var(--accent)}
+h3.fw{font-size:15px;text-transform:none;letter-spacing:0;color:var(--fg);margin:22px 0 4px}
+table.comp-sections{margin:8px 0 12px}
+.cstatus{font-weight:700;text-transform:uppercase;font-size:11.5px;letter-spacing:.04em;white-space:nowrap}
+.st-pass{color:var(--ok)}.st-fail{color:var(--high)}.st-incomplete{color:var(--medium)}.st-not-checked{color:var(--muted)}.st-manual{color:var(--low)}
+ul.rec-rules{margin:0 0 2px;padding-left:16px}
+button.to-findings{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:none;border:none;padding:0;color:var(--accent);text-decoration:underline;cursor:pointer}
+progress{width:70px;height:9px;vertical-align:middle}
 @media print{.filters{position:static}details{display:block}}
 `;
 
@@ -53,13 +63,68 @@ export const REPORT_SCRIPT = `
 (function () {
   'use strict';
   var byId = function (id) { return document.getElementById(id); };
+  function hasToken(list, token) { return (' ' + (list || '') + ' ').indexOf(' ' + token + ' ') >= 0; }
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+  var tabButtons = document.querySelectorAll('[data-tab]');
+  function showTab(name) {
+    each(tabButtons, function (b) {
+      var on = b.getAttribute('data-tab') === name;
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      byId('tab-' + b.getAttribute('data-tab')).hidden = !on;
+    });
+  }
+  each(tabButtons, function (b) { b.addEventListener('click', function () { showTab(b.getAttribute('data-tab')); }); });
+  var findings = findingsView();
+  complianceView();
+
+  /** The compliance tab: filter recommendations by framework, section, status and text; a rule links to its findings. */
+  function complianceView() {
+    var recs = Array.prototype.slice.call(document.querySelectorAll('tbody.rec'));
+    if (!recs.length) return;
+    var texts = recs.map(function (row) { return row.textContent.toLowerCase(); });
+    var framework = byId('c-framework'), section = byId('c-section'), status = byId('c-status'), search = byId('c-q');
+    function applyCompliance() {
+      var needle = search.value.trim().toLowerCase();
+      var shown = 0;
+      recs.forEach(function (row, i) {
+        var ok = (!framework.value || row.getAttribute('data-framework') === framework.value) &&
+          (!section.value || row.getAttribute('data-section') === section.value) &&
+          (!status.value || row.getAttribute('data-status') === status.value) &&
+          (!needle || texts[i].indexOf(needle) >= 0);
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      each(document.querySelectorAll('.framework'), function (box) {
+        box.hidden = !!framework.value && box.getAttribute('data-framework') !== framework.value;
+      });
+      each(document.querySelectorAll('tr.comp-section'), function (tr) {
+        tr.hidden = !!section.value && tr.getAttribute('data-section') !== section.value;
+      });
+      byId('c-count').textContent = 'Showing ' + shown + ' of ' + recs.length;
+      byId('c-no-match').hidden = shown !== 0;
+    }
+    [framework, section, status].forEach(function (s) { s.addEventListener('change', applyCompliance); });
+    search.addEventListener('input', applyCompliance);
+    byId('c-reset').addEventListener('click', function () {
+      framework.value = section.value = status.value = search.value = '';
+      applyCompliance();
+    });
+    each(document.querySelectorAll('[data-show-rule]'), function (button) {
+      button.addEventListener('click', function () {
+        showTab('findings');
+        if (findings) findings.showRule(button.getAttribute('data-show-rule'));
+      });
+    });
+    applyCompliance();
+  }
+
+  function findingsView() {
   var table = byId('findings-table');
-  if (!table) return;
+  if (!table) return null;
   var rows = Array.prototype.slice.call(table.querySelectorAll('tbody.finding'));
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
   var selects = ['f-severity', 'f-service', 'f-kind', 'f-rule', 'f-state'].map(byId);
   var search = byId('f-q');
-  function hasToken(list, token) { return (' ' + (list || '') + ' ').indexOf(' ' + token + ' ') >= 0; }
   function apply() {
     var needle = search.value.trim().toLowerCase();
     var shown = 0;
@@ -107,5 +172,15 @@ export const REPORT_SCRIPT = `
     });
   });
   apply();
+  return {
+    showRule: function (rule) {
+      selects.forEach(function (s) { s.value = ''; });
+      search.value = '';
+      byId('f-rule').value = rule;
+      apply();
+      byId('findings').scrollIntoView();
+    },
+  };
+  }
 })();
 `;

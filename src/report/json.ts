@@ -9,7 +9,7 @@ import type { Formatter } from './types.js';
  * equal bytes. Suppressed findings stay in `findings` with their `suppression`; with a
  * baseline each finding has `baselineState` and `baseline` lists what is gone.
  */
-export const formatJson: Formatter = ({ evaluation, rules }) => {
+export const formatJson: Formatter = ({ evaluation, rules, compliance }) => {
   const titles = new Map(rules.map((r) => [r.id, r.definition.title]));
   const { meta } = evaluation;
   return (
@@ -33,6 +33,7 @@ export const formatJson: Formatter = ({ evaluation, rules }) => {
       gaps: evaluation.gaps,
       expiredSuppressions: evaluation.expiredSuppressions ?? [],
       ...(evaluation.baseline ? { baseline: evaluation.baseline } : {}),
+      ...(compliance ? { compliance } : {}),
     }) + '\n'
   );
 };

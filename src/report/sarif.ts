@@ -435,10 +435,22 @@ function templateText(template: string): string {
   return template.replace(/\{\{\s*(.+?)\s*\}\}/g, '<$1>');
 }
 
+/** cis-aws-6.0, then fsbp, then a user's own frameworks by name. */
+function complianceFrameworks(d: CompiledRule['definition']): string[] {
+  const rank = (f: string) => (f === 'cis-aws-6.0' ? 0 : f === 'fsbp' ? 1 : 2);
+  return Object.keys(d.compliance ?? {}).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function ruleDescriptor(rule: CompiledRule, limits: SarifLimits): Sarif.ReportingDescriptor {
   const d = rule.definition;
   const service = resourceTypeInfo(d.resource)?.service ?? d.resource.split('.')[1] ?? 'unknown';
-  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...(d.tags ?? [])])].slice(0, limits.tagsPerRule);
+  // Compliance ids as tags ("cis-aws-6.0/2.7", "fsbp/IAM.7") so code scanning can filter alerts by
+  // recommendation; before the rule's own tags, as GitHub keeps only the first ones.
+  const complianceTags = complianceFrameworks(d).flatMap((f) => (d.compliance?.[f] ?? []).map((id) => `${f}/${id}`));
+  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...complianceTags, ...(d.tags ?? [])])].slice(
+    0,
+    limits.tagsPerRule,
+  );
   const references = (d.references ?? []).filter((r) => /^https?:\/\//.test(r));
   const compliance = [
     ...(d.compliance?.['cis-aws-6.0'] ?? []).map((c) => `CIS AWS Foundations v6.0.0 ${c}`),
@@ -487,6 +499,7 @@ function ruleDescriptor(rule: CompiledRule, limits: SarifLimits): Sarif.Reportin
       kind: d.kind,
       resourceType: d.resource,
       source: d.source,
+      ...(d.compliance ? { compliance: d.compliance } : {}),
     },
   };
   if (references[0]) descriptor.helpUri = references[0];

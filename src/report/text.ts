@@ -1,3 +1,4 @@
+import type { ComplianceResult } from '../compliance/status.js';
 import type { Attribution } from '../engine/findings.js';
 import type { ReviewedFinding } from '../findings/review.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
@@ -63,7 +64,7 @@ export function describeAttribution(a: Attribution): string {
 }
 
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
-export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
+export const formatText: Formatter = ({ evaluation: raw, color, written, compliance }) => {
   // Every value is escaped once here (the header's accounts and sources, the baseline's file, a
   // severity reason...); printable() below is then a no-op, kept where a value is printed.
   const evaluation = printableDeep(raw);
@@ -154,6 +155,7 @@ export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
       ),
     );
   }
+  for (const c of compliance ?? []) lines.push(...complianceLines(c, paint));
   const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
   lines.push(
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ${describeRuleCounts(summary.rules)}` +
@@ -166,6 +168,30 @@ export const formatText: Formatter = ({ evaluation: raw, color, written }) => {
   for (const file of written ?? []) lines.push(`report: ${file}`);
   return lines.join('\n') + '\n';
 };
+
+/** Up to this many failing ids are named in the text summary; the JSON and HTML reports have them all. */
+const FAILING_IDS_SHOWN = 25;
+
+/** Two lines per framework: the counts, and which recommendations failed. */
+function complianceLines(c: ComplianceResult, paint: (style: keyof typeof COLORS, text: string) => string): string[] {
+  const s = c.summary;
+  const parts = [`${s.pass} passed`, `${s.fail} failed`];
+  if (s.incomplete) parts.push(`${s.incomplete} incomplete`);
+  if (s.notChecked) parts.push(`${s.notChecked} not checked`);
+  if (s.manual) parts.push(`${s.manual} manual`);
+  const percent = s.percentPassing === null ? '' : ` — ${s.percentPassing}% of the ${s.total - s.manual} an API call decides passed`;
+  const lines = [
+    `${paint('bold', `${c.name} ${c.version}`)}: ${s.total} ${c.framework === 'fsbp' ? 'controls' : 'recommendations'}, ${parts.join(', ')}${percent}`,
+  ];
+  const failing = c.recommendations.filter((r) => r.status === 'fail').map((r) => r.id);
+  if (failing.length) {
+    const shown = failing.slice(0, FAILING_IDS_SHOWN).join(', ');
+    lines.push(
+      `  ${paint('high', 'failing:')} ${shown}${failing.length > FAILING_IDS_SHOWN ? `, … (${failing.length - FAILING_IDS_SHOWN} more)` : ''}`,
+    );
+  }
+  return lines;
+}
 
 function stateLabel(f: ReviewedFinding, paint: (style: keyof typeof COLORS, text: string) => string): string {
   const labels: string[] = [];

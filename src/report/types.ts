@@ -1,3 +1,4 @@
+import type { ComplianceResult } from '../compliance/status.js';
 import type { Review } from '../findings/review.js';
 import type { CompiledRule } from '../ruleset/types.js';
 
@@ -14,6 +15,8 @@ export interface ReportContext {
   baseDir?: string;
   /** Something the user should know about this report (e.g. results left out to fit a limit): goes to stderr. */
   notice?: (message: string) => void;
+  /** With --compliance (or the config file's `compliance`): each framework's recommendations and their status. */
+  compliance?: readonly ComplianceResult[];
 }
 
 /** A formatter turns one evaluation into the bytes of one report. */

@@ -15,6 +15,7 @@ export function evaluateCommand(y: Argv, done: CommandResult) {
         .example('$0 evaluate -s snap.json --only s3-bucket-public-acl --format json --output json=-', 'One rule, JSON to stdout')
         .example('$0 evaluate -s snap.json --now 2026-01-01T00:00:00Z', 'Reproducible: fix the clock')
         .example('$0 evaluate -s snap.json -f sarif --output sarif=results.sarif', 'SARIF for GitHub code scanning')
+        .example('$0 evaluate -s snap.json --compliance all -f html', 'Add the CIS and Security Hub compliance tab to the HTML report')
         .example(
           '$0 evaluate -s snap.json --cloudtrail s3://my-trail-bucket --since 30d',
           'Add the trail archive: event rules, and who last changed each resource with a finding',

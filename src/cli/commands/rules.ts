@@ -18,10 +18,32 @@ export function rulesCommand(y: Argv, done: CommandResult) {
             c
               .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'Extra rule directory (repeatable)' })
               .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' })
+              .option('compliance', {
+                type: 'string',
+                choices: ['cis-aws-6.0', 'fsbp'],
+                describe:
+                  'List the recommendations of a framework instead, each with the rules that answer it (or how to check it by hand)',
+              })
               .example('$0 rules list', 'Every rule with its severity, kind and resource type')
-              .example('$0 rules list --format json', 'Rule metadata as JSON'),
+              .example('$0 rules list --format json', 'Rule metadata as JSON')
+              .example('$0 rules list --compliance cis-aws-6.0', 'Each CIS recommendation → its rules, or manual, or no rule yet'),
           async (argv) => {
             const rules = await loadAllRules(argv.rules);
+            if (argv.compliance) {
+              const [{ FRAMEWORKS, isFrameworkId, mappingJson, renderMappingText }, { complianceRules }] = await Promise.all([
+                import('../../compliance/index.js'),
+                import('../compliance.js'),
+              ]);
+              if (!isFrameworkId(argv.compliance)) throw new UserError(`--compliance ${argv.compliance}: unknown framework`);
+              const framework = FRAMEWORKS[argv.compliance];
+              process.stdout.write(
+                argv.format === 'json'
+                  ? JSON.stringify(mappingJson(framework, complianceRules(rules)), null, 2) + '\n'
+                  : renderMappingText(framework, complianceRules(rules)),
+              );
+              done.code = 0;
+              return;
+            }
             if (argv.format === 'json') {
               const meta = rules.map(({ definition: d }) => ({
                 id: d.id,
@@ -113,6 +135,40 @@ export function rulesCommand(y: Argv, done: CommandResult) {
           },
         )
         .command(
+          'compliance <framework>',
+          'Print how awsaudit answers each recommendation of a framework (what docs/compliance/<framework>.md holds)',
+          (c) =>
+            c
+              .positional('framework', {
+                type: 'string',
+                choices: ['cis-aws-6.0', 'fsbp'],
+                demandOption: true,
+                describe: 'cis-aws-6.0 or fsbp',
+              })
+              .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'Extra rule directory (repeatable)' })
+              .option('format', { type: 'string', choices: ['markdown', 'text', 'json'], default: 'markdown' })
+              .example(
+                '$0 rules compliance cis-aws-6.0 --format markdown > docs/compliance/cis-aws-6.0.md',
+                'Regenerate the CIS table after changing a rule',
+              )
+              .example('$0 rules compliance fsbp --format json', 'The Security Hub control mapping as data'),
+          async (argv) => {
+            const [{ FRAMEWORKS, isFrameworkId, mappingJson, renderMappingMarkdown, renderMappingText }, { complianceRules }] =
+              await Promise.all([import('../../compliance/index.js'), import('../compliance.js')]);
+            if (!isFrameworkId(argv.framework)) throw new UserError(`unknown framework ${argv.framework}`);
+            const framework = FRAMEWORKS[argv.framework];
+            const rules = complianceRules(await loadAllRules(argv.rules));
+            process.stdout.write(
+              argv.format === 'json'
+                ? JSON.stringify(mappingJson(framework, rules), null, 2) + '\n'
+                : argv.format === 'text'
+                  ? renderMappingText(framework, rules)
+                  : renderMappingMarkdown(framework, rules),
+            );
+            done.code = 0;
+          },
+        )
+        .command(
           'types',
           'List the resource types a rule can target',
           (c) =>
@@ -140,10 +196,10 @@ export function rulesCommand(y: Argv, done: CommandResult) {
             done.code = 0;
           },
         )
-        .demandCommand(1, 'choose a subcommand: list, validate, test, docs or types')
+        .demandCommand(1, 'choose a subcommand: list, validate, test, docs, compliance or types')
         .strict(),
     () => {
-      throw new UserError('choose a subcommand: awsaudit rules list|validate|test|docs|types');
+      throw new UserError('choose a subcommand: awsaudit rules list|validate|test|docs|compliance|types');
     },
   );
 }

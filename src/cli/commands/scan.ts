@@ -39,6 +39,10 @@ export function scanCommand(y: Argv, done: CommandResult) {
           'Every report in one run: reports/awsaudit.{sarif,html,json}',
         )
         .example('$0 scan --demo --baseline last-week.json', 'Mark findings new/unchanged/fixed; only new ones fail the run')
+        .example(
+          '$0 scan --profile prod --compliance cis-aws-6.0 -f html,json',
+          'Every CIS v6.0.0 recommendation: pass, fail, incomplete, manual or not checked, with its rules',
+        )
         .example('$0 scan --demo --ignore-file accepted.json', 'Suppress accepted findings (reason and expiry in the file)')
         .example('$0 scan --cloudtrail ./logs', 'Event rules over local CloudTrail logs (no AWS calls)')
         .example(

@@ -1,0 +1,121 @@
+import type { Framework, Recommendation } from './types.js';
+
+/**
+ * CIS Amazon Web Services Foundations Benchmark v6.0.0: its 63 recommendations (ids, titles,
+ * profile levels and CIS's own assessment status as published). `manual` is set only where no
+ * API call can decide the recommendation; everything else is expected to be answered by rules
+ * (a recommendation without one is reported "not checked", never passed).
+ */
+const r = (id: string, level: 1 | 2, assessment: 'automated' | 'manual', title: string, manual?: string): Recommendation => ({
+  id,
+  title,
+  section: id.split('.')[0]!,
+  level,
+  assessment,
+  ...(manual ? { manual } : {}),
+});
+
+export const CIS_AWS_6_0: Framework = {
+  id: 'cis-aws-6.0',
+  name: 'CIS Amazon Web Services Foundations Benchmark',
+  version: 'v6.0.0',
+  url: 'https://www.cisecurity.org/benchmark/amazon_web_services',
+  short: 'CIS AWS 6.0',
+  item: 'recommendation',
+  sections: [
+    { id: '2', title: 'Identity and Access Management' },
+    { id: '3', title: 'Storage' },
+    { id: '4', title: 'Logging' },
+    { id: '5', title: 'Monitoring' },
+    { id: '6', title: 'Networking' },
+  ],
+  recommendations: [
+    r(
+      '2.1',
+      1,
+      'manual',
+      'Maintain current contact details',
+      'The Account API shows whether contact details are filled in, not whether they are current or reach more than one person. ' +
+        'In the console (account menu → Account → Contact information), or with `aws account get-contact-information`, confirm that the email address is a ' +
+        'monitored distribution list and the phone number reaches someone on call, then fix what is stale.',
+    ),
+    r('2.2', 1, 'manual', 'Ensure security contact information is registered'),
+    r('2.3', 1, 'automated', "Ensure no 'root' user account access key exists"),
+    r('2.4', 1, 'automated', "Ensure MFA is enabled for the 'root' user account"),
+    r('2.5', 2, 'manual', "Ensure hardware MFA is enabled for the 'root' user account"),
+    r('2.6', 1, 'manual', "Eliminate use of the 'root' user for administrative and daily tasks"),
+    r('2.7', 1, 'automated', 'Ensure IAM password policy requires minimum length of 14 or greater'),
+    r('2.8', 1, 'automated', 'Ensure IAM password policy prevents password reuse'),
+    r('2.9', 1, 'automated', 'Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password'),
+    r('2.10', 1, 'manual', 'Do not create access keys during initial setup for IAM users with a console password'),
+    r('2.11', 1, 'automated', 'Ensure credentials unused for 45 days or more are disabled'),
+    r('2.12', 1, 'automated', 'Ensure there is only one active access key for any single IAM user'),
+    r('2.13', 1, 'automated', 'Ensure access keys are rotated every 90 days or less'),
+    r('2.14', 1, 'automated', 'Ensure IAM users receive permissions only through groups'),
+    r('2.15', 1, 'automated', 'Ensure IAM policies that allow full "*:*" administrative privileges are not attached'),
+    r('2.16', 1, 'automated', 'Ensure a support role has been created to manage incidents with AWS Support'),
+    r('2.17', 2, 'automated', 'Ensure IAM instance roles are used for AWS resource access from instances'),
+    r('2.18', 1, 'automated', 'Ensure that all expired SSL/TLS certificates stored in AWS IAM are removed'),
+    r('2.19', 1, 'automated', 'Ensure that IAM External Access Analyzer is enabled for all regions'),
+    r(
+      '2.20',
+      2,
+      'manual',
+      'Ensure IAM users are managed centrally via identity federation or AWS Organizations for multi-account environments',
+      'Whether people sign in through one central identity store is an organisational decision no single account shows. ' +
+        'Find the account (or IAM Identity Center / external identity provider) that holds your people, then in every other account list the IAM users ' +
+        '(`aws iam list-users`) and confirm that none of them stands for a person: only service users, with access through roles assumed from the central account.',
+    ),
+    r('2.21', 1, 'manual', 'Ensure access to AWSCloudShellFullAccess is restricted'),
+    r('3.1.1', 2, 'automated', 'Ensure S3 Bucket Policy is set to deny HTTP requests'),
+    r('3.1.2', 2, 'manual', 'Ensure MFA Delete is enabled on S3 buckets'),
+    r('3.1.3', 2, 'manual', 'Ensure all data in Amazon S3 has been discovered, classified, and secured when necessary'),
+    r('3.1.4', 1, 'automated', "Ensure that S3 is configured with 'Block Public Access' enabled"),
+    r('3.2.1', 1, 'automated', 'Ensure that encryption-at-rest is enabled for RDS instances'),
+    r('3.2.2', 1, 'automated', 'Ensure the Auto Minor Version Upgrade feature is enabled for RDS instances'),
+    r('3.2.3', 1, 'automated', 'Ensure that RDS instances are not publicly accessible'),
+    r('3.2.4', 1, 'manual', 'Ensure Multi-AZ deployments are used for enhanced availability in Amazon RDS'),
+    r('3.3.1', 1, 'automated', 'Ensure that encryption is enabled for EFS file systems'),
+    r('4.1', 1, 'manual', 'Ensure CloudTrail is enabled in all regions'),
+    r('4.2', 2, 'automated', 'Ensure CloudTrail log file validation is enabled'),
+    r('4.3', 2, 'automated', 'Ensure AWS Config is enabled in all regions'),
+    r('4.4', 1, 'manual', 'Ensure that server access logging is enabled on the CloudTrail S3 bucket'),
+    r('4.5', 2, 'automated', 'Ensure CloudTrail logs are encrypted at rest using KMS CMKs'),
+    r('4.6', 2, 'automated', 'Ensure rotation for customer-created symmetric CMKs is enabled'),
+    r('4.7', 2, 'automated', 'Ensure VPC flow logging is enabled in all VPCs'),
+    r('4.8', 2, 'automated', 'Ensure that object-level logging for write events is enabled for S3 buckets'),
+    r('4.9', 2, 'automated', 'Ensure that object-level logging for read events is enabled for S3 buckets'),
+    r('5.1', 2, 'manual', 'Ensure unauthorized API calls are monitored'),
+    r('5.2', 1, 'manual', 'Ensure management console sign-in without MFA is monitored'),
+    r('5.3', 1, 'manual', "Ensure usage of the 'root' account is monitored"),
+    r('5.4', 1, 'manual', 'Ensure IAM policy changes are monitored'),
+    r('5.5', 1, 'manual', 'Ensure CloudTrail configuration changes are monitored'),
+    r('5.6', 2, 'manual', 'Ensure AWS Management Console authentication failures are monitored'),
+    r('5.7', 2, 'manual', 'Ensure disabling or scheduled deletion of customer created CMKs is monitored'),
+    r('5.8', 1, 'manual', 'Ensure S3 bucket policy changes are monitored'),
+    r('5.9', 2, 'manual', 'Ensure AWS Config configuration changes are monitored'),
+    r('5.10', 2, 'manual', 'Ensure security group changes are monitored'),
+    r('5.11', 2, 'manual', 'Ensure Network Access Control List (NACL) changes are monitored'),
+    r('5.12', 1, 'manual', 'Ensure changes to network gateways are monitored'),
+    r('5.13', 1, 'manual', 'Ensure route table changes are monitored'),
+    r('5.14', 1, 'manual', 'Ensure VPC changes are monitored'),
+    r('5.15', 1, 'manual', 'Ensure AWS Organizations changes are monitored'),
+    r('5.16', 2, 'automated', 'Ensure AWS Security Hub is enabled'),
+    r('6.1.1', 1, 'automated', 'Ensure EBS volume encryption is enabled in all regions'),
+    r('6.1.2', 1, 'automated', 'Ensure CIFS access is restricted to trusted networks to prevent unauthorized access'),
+    r('6.2', 1, 'automated', 'Ensure no Network ACLs allow ingress from 0.0.0.0/0 to remote server administration ports'),
+    r('6.3', 1, 'automated', 'Ensure no security groups allow ingress from 0.0.0.0/0 to remote server administration ports'),
+    r('6.4', 1, 'automated', 'Ensure no security groups allow ingress from ::/0 to remote server administration ports'),
+    r('6.5', 2, 'automated', 'Ensure the default security group of every VPC restricts all traffic'),
+    r(
+      '6.6',
+      2,
+      'manual',
+      'Ensure routing tables for VPC peering are least access',
+      'A rule can show which routes send traffic to a peering connection and how wide they are; whether each one is as narrow as its purpose needs is a design question. ' +
+        'For each peering connection (`aws ec2 describe-vpc-peering-connections`), list the routes that target it (`aws ec2 describe-route-tables --filters Name=route.vpc-peering-connection-id,Values=pcx-…`) ' +
+        'and confirm that each destination is the smallest CIDR (subnet or host) the peering is for, not the whole peer VPC, and that only the subnets that need it are associated with those route tables.',
+    ),
+    r('6.7', 1, 'automated', 'Ensure that the EC2 Metadata Service only allows IMDSv2'),
+  ],
+};
