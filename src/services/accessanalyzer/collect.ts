@@ -6,13 +6,14 @@ import { ANALYZERS } from './produces.js';
 
 /**
  * The analyzers of one region: ListAnalyzers, every type at once (its `type` filter takes one
- * type per call), 100 per page. A region has a handful at most, so this is one request. A
- * failed listing adds nothing (a gap), never "no analyzer".
+ * type per call). The API documents no range for maxResults, so none is sent (a value it refused
+ * would turn every region into a gap); a region holds a handful of analyzers at most, one page.
+ * A failed listing adds nothing (a gap), never "no analyzer".
  */
 export const collectAnalyzers: CollectFunction<(typeof ANALYZERS)[number], { accessanalyzer: AccessAnalyzerClient }> = async (ctx) => {
   const client = ctx.client('accessanalyzer');
   const listed = await ctx.call('ListAnalyzers', ANALYZERS, () =>
-    allItems(paginateListAnalyzers({ client, pageSize: 100 }, {}), (p) => p.analyzers),
+    allItems(paginateListAnalyzers({ client }, {}), (p) => p.analyzers),
   );
   if (listed.status !== 'ok') return;
   ctx.add({ type: 'aws.accessanalyzer.analyzers', id: ctx.account, data: { Analyzers: listed.value.map((a) => toJsonObject(a)) } });
