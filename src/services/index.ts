@@ -20,7 +20,22 @@ import { s3 } from './s3/index.js';
 import { securityhub } from './securityhub/index.js';
 import type { ResourceTypeDefinition } from './service.js';
 
-export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, guardduty, securityhub, accessanalyzer, macie, files] as const;
+export const SERVICES = [
+  account,
+  iam,
+  ec2,
+  s3,
+  rds,
+  elbv2,
+  lambda,
+  cloudtrail,
+  config,
+  guardduty,
+  securityhub,
+  accessanalyzer,
+  macie,
+  files,
+] as const;
 
 type AnyService = (typeof SERVICES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -12,9 +12,7 @@ import { ANALYZERS } from './produces.js';
  */
 export const collectAnalyzers: CollectFunction<(typeof ANALYZERS)[number], { accessanalyzer: AccessAnalyzerClient }> = async (ctx) => {
   const client = ctx.client('accessanalyzer');
-  const listed = await ctx.call('ListAnalyzers', ANALYZERS, () =>
-    allItems(paginateListAnalyzers({ client }, {}), (p) => p.analyzers),
-  );
+  const listed = await ctx.call('ListAnalyzers', ANALYZERS, () => allItems(paginateListAnalyzers({ client }, {}), (p) => p.analyzers));
   if (listed.status !== 'ok') return;
   ctx.add({ type: 'aws.accessanalyzer.analyzers', id: ctx.account, data: { Analyzers: listed.value.map((a) => toJsonObject(a)) } });
 };
