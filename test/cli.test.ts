@@ -33,6 +33,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
   it('writes a JSON report with exactly the demo account findings', () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
+      'accessanalyzer-no-external-access-analyzer 123456789012',
       'cloudtrail-trail-without-cloudwatch-logs management-events',
       'config-recorder-missing 123456789012',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
@@ -45,17 +46,25 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-volume-unattached vol-0a11c0ffee0000009',
       'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
       'elbv2-load-balancer-without-https django-board-alb',
+      'guardduty-ec2-runtime-monitoring-off 123456789012',
+      'guardduty-ecs-runtime-monitoring-off 123456789012',
+      'guardduty-lambda-protection-off 123456789012',
+      'guardduty-malware-protection-off 123456789012',
+      'guardduty-not-enabled 123456789012',
+      'guardduty-rds-protection-off 123456789012',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
       'iam-role-full-access-policy django-board-ec2',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
+      'macie-not-enabled 123456789012',
       'rds-instance-not-multi-az django-board-db',
       's3-account-block-public-access-off 123456789012',
       's3-bucket-acls-enabled ciw0707-web-site-s3',
       's3-bucket-public-acl ciw0707-web-site-s3',
       's3-bucket-versioning-disabled ciw0707-web-site-s3',
       's3-bucket-website-enabled ciw0707-web-site-s3',
+      'securityhub-not-enabled 123456789012',
     ]);
   });
 
@@ -114,7 +123,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 60, failed: 32, failedIncomplete: 0, passed: 28, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 

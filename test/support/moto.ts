@@ -5,6 +5,7 @@ import { accessSync, constants as fsConstants } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startMotoShims } from './moto-shims.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -14,8 +15,13 @@ const STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 
 export interface MotoServer {
-  /** e.g. `http://127.0.0.1:40123` */
+  /**
+   * e.g. `http://127.0.0.1:40123`: moto behind its shims (moto-shims.ts), which answer in AWS's
+   * wire shape what moto lacks (IAM Access Analyzer) or answers unreadably (Macie timestamps).
+   */
   endpoint: string;
+  /** moto itself, without the shims: where what moto lacks fails as it does there. */
+  plainEndpoint: string;
   port: number;
   /** Kills moto (its whole process group) and waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
@@ -205,7 +211,7 @@ const WATCHDOG_SCRIPT = [
 
 // ---------------------------------------------------------------------------------
 
-type Launch = { server: MotoServer } | { earlyExit: string; output: string };
+type Launch = { server: Omit<MotoServer, 'plainEndpoint'> } | { earlyExit: string; output: string };
 
 async function launch(command: readonly string[], env: Record<string, string>): Promise<Launch> {
   const port = await freePort();
@@ -290,7 +296,19 @@ export async function startMoto(opts: { env?: Record<string, string> } = {}): Pr
   // The free port is only free until moto binds it; retry if another process won the race.
   for (let attempt = 1; ; attempt++) {
     const result = await launch(command, opts.env ?? {});
-    if ('server' in result) return result.server;
+    if ('server' in result) {
+      const moto = result.server;
+      const shims = await startMotoShims(moto.endpoint);
+      return {
+        endpoint: shims.endpoint,
+        plainEndpoint: moto.endpoint,
+        port: moto.port,
+        stop: async () => {
+          await shims.stop();
+          await moto.stop();
+        },
+      };
+    }
     if (attempt < 3 && /address already in use/i.test(result.output)) continue;
     throw new Error(
       `moto_server (${command.join(' ')}) stopped before it was ready (${result.earlyExit}). Its output ended with:\n${result.output}`,

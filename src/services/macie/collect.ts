@@ -1,0 +1,37 @@
+import { GetMacieSessionCommand, type Macie2Client } from '@aws-sdk/client-macie2';
+import { errorCode } from '../../collect/errors.js';
+import { toJsonObject } from '../../collect/sdk-json.js';
+import type { CollectFunction } from '../../collect/types.js';
+import { errorMessage } from '../../util/errors.js';
+import { SESSION } from './produces.js';
+
+// AWS answers GetMacieSession in a region where Macie is off with AccessDeniedException and
+// this message, the same code as a missing permission: only the message tells them apart.
+const NOT_ENABLED = /^Macie is not enabled\b/i;
+const DISABLED = 'MacieNotEnabled';
+
+/**
+ * Macie in one region: one GetMacieSession call. "Not enabled" (the AccessDeniedException
+ * above, or ResourceNotFoundException) is recorded as `status: null`; any other failure,
+ * a real AccessDenied included, is a gap.
+ */
+export const collectSession: CollectFunction<(typeof SESSION)[number], { macie2: Macie2Client }> = async (ctx) => {
+  const client = ctx.client('macie2');
+  const session = await ctx.call(
+    'GetMacieSession',
+    SESSION,
+    async () => {
+      try {
+        return await client.send(new GetMacieSessionCommand({}));
+      } catch (error) {
+        if (errorCode(error) === 'AccessDeniedException' && NOT_ENABLED.test(errorMessage(error)))
+          throw Object.assign(new Error(errorMessage(error)), { name: DISABLED });
+        throw error;
+      }
+    },
+    { absent: ['ResourceNotFoundException', DISABLED] },
+  );
+  if (session.status === 'failed') return;
+  const data = session.status === 'ok' ? toJsonObject(session.value) : {};
+  ctx.add({ type: 'aws.macie.session', id: ctx.account, data: { ...data, status: typeof data.status === 'string' ? data.status : null } });
+};

@@ -1,0 +1,36 @@
+import type { Macie2Client } from '@aws-sdk/client-macie2';
+import { sdkClient } from '../../aws/client.js';
+import { object, orNull, string } from '../data-schema.js';
+import type { ResourceTypeTable, Service } from '../service.js';
+import { SESSION } from './produces.js';
+
+const TYPES = {
+  'aws.macie.session': {
+    scope: 'regional',
+    title: 'Amazon Macie in a region (one per account and region: its session, or none)',
+    id: 'account id',
+    data: '`GetMacieSession` output (`status` `ENABLED` or `PAUSED`, `createdAt`, `findingPublishingFrequency`, …); `{ status: null }` when Macie is not enabled in the region (AWS answers `AccessDeniedException` "Macie is not enabled", or `ResourceNotFoundException`).',
+    // status null: Macie is not enabled in the region.
+    dataSchema: object({ status: orNull(string), createdAt: string }, ['status']),
+  },
+} as const satisfies ResourceTypeTable;
+
+/** Amazon Macie: whether each scanned region has it enabled. */
+export const macie: Service<typeof TYPES, { macie2: Macie2Client }> = {
+  name: 'macie',
+  resourceTypes: TYPES,
+  clients: { macie2: sdkClient('@aws-sdk/client-macie2', async () => (await import('@aws-sdk/client-macie2')).Macie2Client) },
+  collectors: [
+    {
+      descriptor: {
+        id: 'aws.macie.session',
+        service: 'macie2',
+        scope: 'regional',
+        produces: SESSION,
+        commands: [{ command: 'GetMacieSessionCommand', action: 'macie2:GetMacieSession', for: SESSION }],
+      },
+      load: async () => (await import('./collect.js')).collectSession,
+    },
+  ],
+  enrichers: [],
+};
