@@ -86,7 +86,7 @@ describe('the catalogues', () => {
   });
 
   it('every manual recommendation says how to check it by hand', () => {
-    for (const framework of Object.values(FRAMEWORKS) as Framework[]) {
+    for (const framework of Object.values<Framework>(FRAMEWORKS)) {
       for (const r of framework.recommendations.filter((x) => x.manual !== undefined)) expect(r.manual!.length, r.id).toBeGreaterThan(80);
     }
   });
