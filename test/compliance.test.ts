@@ -86,7 +86,7 @@ describe('the catalogues', () => {
   });
 
   it('every manual recommendation says how to check it by hand', () => {
-    for (const framework of Object.values(FRAMEWORKS) as Framework[]) {
+    for (const framework of Object.values<Framework>(FRAMEWORKS)) {
       for (const r of framework.recommendations.filter((x) => x.manual !== undefined)) expect(r.manual!.length, r.id).toBeGreaterThan(80);
     }
   });
@@ -151,7 +151,7 @@ describe('the status of a recommendation', () => {
   it('is incomplete, not passed, when only some of its rules ran', () => {
     const r = status([rule('a', ['3.1.4']), rule('b', ['3.1.4'])], [result('a', 'pass')], '3.1.4');
     expect(r.status).toBe('incomplete');
-    expect(r.reason).toMatch(/a passed, but b \(not selected in this run\) gave no result/);
+    expect(r.reason).toMatch(/a passed, but b \(not run in this scan\) gave no result/);
   });
 
   it('passes only when every rule it needs ran and passed', () => {
@@ -170,7 +170,7 @@ describe('the status of a recommendation', () => {
     const rules = [rule('a', ['2.9']), rule('b', ['2.9'], { enabled: false }), rule('c', ['2.9'])];
     const r = status(rules, [result('c', 'not-checked', 0, ['aws.iam.user'])], '2.9');
     expect(r.status).toBe('not-checked');
-    expect(r.reason).toContain('a (not selected in this run)');
+    expect(r.reason).toContain('a (not run in this scan)');
     expect(r.reason).toContain('b (opt-in rule, not enabled');
     expect(r.reason).toContain('c (aws.iam.user not collected)');
   });

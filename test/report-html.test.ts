@@ -387,7 +387,7 @@ describe('HTML compliance tab of the demo account, in headless Chromium', () => 
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    report = readJson(json) as typeof report;
+    report = readJson<typeof report>(json);
     w = await open(file);
   });
 

@@ -130,7 +130,9 @@ export async function evaluateAndReport(
       `awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`,
     );
   }
-  const compliance = frameworks.length ? await complianceView(frameworks, review.rules, [...config.ruleDirs, ...args.rules], config) : undefined;
+  const compliance = frameworks.length
+    ? await complianceView(frameworks, review.rules, [...config.ruleDirs, ...args.rules], config)
+    : undefined;
   await writeReports(review, reported, {
     formats,
     outputDir: args.outputDir,

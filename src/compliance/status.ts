@@ -143,7 +143,7 @@ function standing(rule: ComplianceRule, result: RuleResult | undefined): RuleSta
         ? 'opt-in rule, not enabled (enable it in the config file or name it with --only)'
         : rule.events
           ? 'reads CloudTrail events: runs with --cloudtrail'
-          : 'not selected in this run';
+          : 'not run in this scan';
     return { ...base, status: 'not-run', failed: 0, note };
   }
   return {
