@@ -11,12 +11,13 @@ import { config } from './config/index.js';
 import { ec2 } from './ec2/index.js';
 import { elbv2 } from './elbv2/index.js';
 import { iam } from './iam/index.js';
+import { kms } from './kms/index.js';
 import { lambda } from './lambda/index.js';
 import { rds } from './rds/index.js';
 import { s3 } from './s3/index.js';
 import type { ResourceTypeDefinition } from './service.js';
 
-export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, files] as const;
+export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, kms, files] as const;
 
 type AnyService = (typeof SERVICES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
