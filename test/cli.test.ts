@@ -34,6 +34,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
       'accessanalyzer-no-external-access-analyzer 123456789012',
+      'cloudtrail-no-s3-object-read-events 123456789012',
+      'cloudtrail-no-s3-object-write-events 123456789012',
+      'cloudtrail-trail-not-kms-encrypted management-events',
       'cloudtrail-trail-without-cloudwatch-logs management-events',
       'config-recorder-missing 123456789012',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
@@ -56,11 +59,21 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'iam-role-full-access-policy django-board-ec2',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
+      'kms-key-pending-deletion 0a11c0ff-ee00-4000-8000-000000000004',
+      'kms-key-policy-public 0a11c0ff-ee00-4000-8000-000000000003',
+      'kms-key-rotation-disabled 0a11c0ff-ee00-4000-8000-000000000001',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
       'macie-not-enabled 123456789012',
       'rds-instance-not-multi-az django-board-db',
       's3-account-block-public-access-off 123456789012',
+      's3-bucket-access-logging-disabled ciw0707-web-site-s3',
       's3-bucket-acls-enabled ciw0707-web-site-s3',
+      's3-bucket-block-public-access-off ciw0707-web-site-s3',
+      's3-bucket-mfa-delete-disabled ciw0707-web-site-s3',
+      's3-bucket-mfa-delete-disabled django-board-static',
+      's3-bucket-mfa-delete-disabled django-board-trail-logs',
+      's3-bucket-no-secure-transport-policy ciw0707-web-site-s3',
+      's3-bucket-policy-cross-account-admin django-board-exports',
       's3-bucket-public-acl ciw0707-web-site-s3',
       's3-bucket-versioning-disabled ciw0707-web-site-s3',
       's3-bucket-website-enabled ciw0707-web-site-s3',
@@ -123,7 +136,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 60, failed: 32, failedIncomplete: 0, passed: 28, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 73, failed: 43, failedIncomplete: 0, passed: 30, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 

@@ -122,6 +122,8 @@ export const FSBP: Framework = {
     c('GuardDuty.9', 'high', 'GuardDuty RDS Protection should be enabled'),
     c('GuardDuty.10', 'high', 'GuardDuty S3 Protection should be enabled'),
     c('GuardDuty.11', 'high', 'GuardDuty Runtime Monitoring should be enabled'),
+    c('GuardDuty.12', 'medium', 'GuardDuty ECS Runtime Monitoring should be enabled'),
+    c('GuardDuty.13', 'high', 'GuardDuty EC2 Runtime Monitoring should be enabled'),
     c('IAM.1', 'high', 'IAM policies should not allow full "*" administrative privileges'),
     c('IAM.2', 'low', 'IAM users should not have IAM policies attached'),
     c('IAM.3', 'medium', "IAM users' access keys should be rotated every 90 days or less"),

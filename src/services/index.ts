@@ -13,6 +13,7 @@ import { ec2 } from './ec2/index.js';
 import { elbv2 } from './elbv2/index.js';
 import { guardduty } from './guardduty/index.js';
 import { iam } from './iam/index.js';
+import { kms } from './kms/index.js';
 import { lambda } from './lambda/index.js';
 import { macie } from './macie/index.js';
 import { rds } from './rds/index.js';
@@ -34,6 +35,7 @@ export const SERVICES = [
   securityhub,
   accessanalyzer,
   macie,
+  kms,
   files,
 ] as const;
 

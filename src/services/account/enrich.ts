@@ -3,6 +3,7 @@ import { isPlainObject } from '../../util/json.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { EnrichContext, Enricher } from '../../enrich/types.js';
 import { gapsOf, wasCollected } from '../../enrich/types.js';
+import { s3ObjectEvents } from '../cloudtrail/selectors.js';
 
 const TRAIL = 'aws.cloudtrail.trail';
 const RECORDER = 'aws.config.recorder';
@@ -49,7 +50,18 @@ export function isLoggingMultiRegionTrail(trail: Record<string, unknown>): boole
 }
 
 function trailFacts(account: Resource, ctx: EnrichContext): JsonObject {
-  if (!wasCollected(ctx.index, TRAIL)) return { multiRegionTrailLogging: null, multiRegionTrails: null, trailNames: null };
+  if (!wasCollected(ctx.index, TRAIL))
+    return {
+      multiRegionTrailLogging: null,
+      multiRegionTrails: null,
+      trailNames: null,
+      anyTrailLogging: null,
+      loggingTrails: null,
+      s3ObjectReadEvents: null,
+      s3ObjectReadEventTrails: null,
+      s3ObjectWriteEvents: null,
+      s3ObjectWriteEventTrails: null,
+    };
   const trails = ctx.index.ofType(TRAIL).filter((t) => t.account === account.id);
   const verdicts = trails.map((t) => isLoggingMultiRegionTrail(t.data));
   const good = trails.filter((_, i) => verdicts[i] === true).map((t) => t.id);
@@ -60,7 +72,42 @@ function trailFacts(account: Resource, ctx: EnrichContext): JsonObject {
     multiRegionTrailLogging: good.length > 0 ? true : unsure ? null : false,
     multiRegionTrails: good.sort(),
     trailNames: trails.map((t) => t.id).sort(),
+    ...loggingFacts(trails, gapsOf(ctx.index, TRAIL).length > 0),
+    ...objectEventFacts(trails, gapsOf(ctx.index, TRAIL).length > 0),
   };
+}
+
+/** Is any trail logging at all (CloudTrail.3)? Null when none is known to log and a status is unknown. */
+function loggingFacts(trails: readonly Resource[], gaps: boolean): JsonObject {
+  const status = trails.map((t) => (isPlainObject(t.data.Status) ? t.data.Status.IsLogging : undefined));
+  const logging = trails.filter((_, i) => status[i] === true).map((t) => t.id);
+  const unsure = gaps || status.some((s) => typeof s !== 'boolean');
+  return { anyTrailLogging: logging.length > 0 ? true : unsure ? null : false, loggingTrails: logging.sort() };
+}
+
+/**
+ * Does a logging multi-region trail record the object-level read / write events of every S3
+ * bucket (CIS 4.8 / 4.9, Security Hub S3.22 / S3.23)? Null when no trail is known to and a
+ * multi-region trail's status or selectors, or some region's trails, could not be read.
+ */
+function objectEventFacts(trails: readonly Resource[], gaps: boolean): JsonObject {
+  const out: JsonObject = {};
+  for (const kind of ['read', 'write'] as const) {
+    const found: string[] = [];
+    let unsure = gaps;
+    for (const t of trails) {
+      if (t.data.IsMultiRegionTrail !== true) continue;
+      const logging = isPlainObject(t.data.Status) ? t.data.Status.IsLogging : undefined;
+      const records = s3ObjectEvents(t.data)[kind];
+      if (logging === false || records === false) continue;
+      if (logging === true && records === true) found.push(t.id);
+      else unsure = true;
+    }
+    const name = kind === 'read' ? 'Read' : 'Write';
+    out[`s3Object${name}Events`] = found.length > 0 ? true : unsure ? null : false;
+    out[`s3Object${name}EventTrails`] = found.sort();
+  }
+  return out;
 }
 
 function recorderFacts(account: Resource, ctx: EnrichContext): JsonObject {

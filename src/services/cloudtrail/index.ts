@@ -93,8 +93,17 @@ const TYPES = {
         S3BucketName: string,
         LogFileValidationEnabled: boolean,
         CloudWatchLogsLogGroupArn: string,
+        KmsKeyId: string,
         Status: object({ IsLogging: boolean, StopLoggingTime: string }),
-        EventSelectors: orNull(listOf(object({ IncludeManagementEvents: boolean, ReadWriteType: string }))),
+        EventSelectors: orNull(
+          listOf(
+            object({
+              IncludeManagementEvents: boolean,
+              ReadWriteType: string,
+              DataResources: listOf(object({ Type: string, Values: listOf(string) })),
+            }),
+          ),
+        ),
         AdvancedEventSelectors: orNull(listOf(object({ FieldSelectors: listOf(object({ Field: string, Equals: listOf(string) })) }))),
       },
       ['Name', 'TrailARN'],

@@ -1,6 +1,6 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { sdkClient } from '../../aws/client.js';
-import { anyObject, boolean, object, orNull, string } from '../data-schema.js';
+import { boolean, listOf, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { RECORDER } from './produces.js';
 
@@ -12,7 +12,18 @@ const TYPES = {
     data: '`ConfigurationRecorders` item plus `Status` (`DescribeConfigurationRecorderStatus` item, `null` when it lists none for the recorder).',
     // Status is absent when its call failed (a gap), null when it lists none for the recorder.
     dataSchema: object(
-      { name: string, recordingGroup: anyObject, Status: orNull(object({ recording: boolean, lastStatus: string, lastStopTime: string })) },
+      {
+        name: string,
+        roleARN: string,
+        recordingGroup: object({
+          allSupported: boolean,
+          includeGlobalResourceTypes: boolean,
+          resourceTypes: listOf(string),
+          exclusionByResourceTypes: object({ resourceTypes: listOf(string) }),
+          recordingStrategy: object({ useOnly: string }),
+        }),
+        Status: orNull(object({ recording: boolean, lastStatus: string, lastStopTime: string })),
+      },
       ['name'],
     ),
   },

@@ -1,12 +1,15 @@
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketLoggingCommand,
+  GetBucketNotificationConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   paginateListBuckets,
   type S3Client,
@@ -16,7 +19,16 @@ import type { JsonObject, JsonValue } from '../../util/json.js';
 import { allItems } from '../../collect/pages.js';
 import { toJson, toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
-import { ACCOUNT_BPA, BUCKET, BUCKET_PARTS, type BucketPartField } from './produces.js';
+import {
+  ACCOUNT_BPA,
+  BUCKET,
+  BUCKET_EXTRAS,
+  BUCKET_PARTS,
+  BUCKET_TYPES,
+  type BucketExtraType,
+  type BucketPartField,
+  type BucketType,
+} from './produces.js';
 
 /** How each per-bucket sub-call of BUCKET_PARTS (produces.ts) reads its setting. */
 const GETTERS: { readonly [F in BucketPartField]: (client: S3Client, Bucket: string) => Promise<JsonValue> } = {
@@ -40,15 +52,45 @@ const GETTERS: { readonly [F in BucketPartField]: (client: S3Client, Bucket: str
   Tags: async (c, Bucket) => toJson((await c.send(new GetBucketTaggingCommand({ Bucket }))).TagSet) ?? [],
 };
 
+/**
+ * How each setting of BUCKET_EXTRAS (produces.ts) is read: the fields of its resource's data
+ * besides `Name`, the "not configured" answer when its call says so.
+ */
+const EXTRAS: {
+  readonly [T in BucketExtraType]: { read: (client: S3Client, Bucket: string) => Promise<JsonObject>; absent: JsonObject };
+} = {
+  'aws.s3.bucket-lifecycle': {
+    read: async (c, Bucket) => ({
+      Rules: toJson((await c.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules ?? []) ?? [],
+    }),
+    absent: { Rules: null },
+  },
+  'aws.s3.bucket-notifications': {
+    read: async (c, Bucket) => {
+      const out = await c.send(new GetBucketNotificationConfigurationCommand({ Bucket }));
+      return toJsonObject({
+        TopicConfigurations: out.TopicConfigurations ?? [],
+        QueueConfigurations: out.QueueConfigurations ?? [],
+        LambdaFunctionConfigurations: out.LambdaFunctionConfigurations ?? [],
+        EventBridgeConfiguration: out.EventBridgeConfiguration ?? null,
+      });
+    },
+    absent: {},
+  },
+  'aws.s3.bucket-object-lock': {
+    read: async (c, Bucket) => ({
+      ObjectLockConfiguration: toJson((await c.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration) ?? null,
+    }),
+    absent: { ObjectLockConfiguration: null },
+  },
+};
+
 /** The bucket was deleted between the listing and the sub-call: it is simply gone. */
 const VANISHED = 'NoSuchBucket';
 
-async function collectBucket(
-  ctx: CollectorContext<(typeof BUCKET)[number], { s3: S3Client }>,
-  client: S3Client,
-  name: string,
-  listed: JsonObject,
-): Promise<void> {
+type Context = CollectorContext<BucketType, { s3: S3Client }>;
+
+async function collectBucket(ctx: Context, client: S3Client, name: string, listed: JsonObject): Promise<void> {
   const data: JsonObject = { Name: name, CreationDate: listed.CreationDate ?? null, BucketRegion: ctx.region };
   const results = await Promise.all(
     BUCKET_PARTS.map((part) =>
@@ -65,14 +107,28 @@ async function collectBucket(
   ctx.add({ type: 'aws.s3.bucket', id: name, arn: `arn:${ctx.partition}:s3:::${name}`, data });
 }
 
+/** One setting of BUCKET_EXTRAS for one bucket, as a resource of its own type. */
+async function collectExtra(ctx: Context, client: S3Client, extra: (typeof BUCKET_EXTRAS)[number], name: string): Promise<void> {
+  const how = EXTRAS[extra.type];
+  const result = await ctx.call(extra.operation, [extra.type], () => how.read(client, name), {
+    subject: name,
+    absent: [...extra.absent, VANISHED],
+  });
+  if (result.status === 'failed' || (result.status === 'absent' && result.code === VANISHED)) return;
+  const data: JsonObject = { Name: name, ...(result.status === 'ok' ? result.value : how.absent) };
+  ctx.add({ type: extra.type, id: name, arn: `arn:${ctx.partition}:s3:::${name}`, data });
+}
+
 /**
  * Buckets of one region: ListBuckets filtered by `BucketRegion` (sent to that region, as S3
  * requires), so no per-bucket GetBucketLocation is needed, then the settings of each bucket.
  * ListBuckets is sent without MaxBuckets: it then returns every bucket in one answer.
  */
-export const collectBuckets: CollectFunction<(typeof BUCKET)[number], { s3: S3Client }> = async (ctx) => {
+export const collectBuckets: CollectFunction<BucketType, { s3: S3Client }> = async (ctx) => {
   const client = ctx.client('s3');
-  const listing = await ctx.call('ListBuckets', BUCKET, () =>
+  const wanted = BUCKET_TYPES.filter((t) => ctx.wants(t));
+  const extras = BUCKET_EXTRAS.filter((e) => ctx.wants(e.type));
+  const listing = await ctx.call('ListBuckets', wanted, () =>
     allItems(paginateListBuckets({ client }, { BucketRegion: ctx.region }), (p) => p.Buckets),
   );
   if (listing.status !== 'ok') return;
@@ -80,7 +136,12 @@ export const collectBuckets: CollectFunction<(typeof BUCKET)[number], { s3: S3Cl
     // An endpoint that ignores the filter but says where each bucket is: keep this region's.
     .filter((b) => b.BucketRegion === undefined || b.BucketRegion === ctx.region)
     .filter((b): b is typeof b & { Name: string } => typeof b.Name === 'string');
-  await Promise.all(buckets.map((b) => collectBucket(ctx, client, b.Name, toJsonObject(b))));
+  await Promise.all(
+    buckets.flatMap((b) => [
+      ...(ctx.wants('aws.s3.bucket') ? [collectBucket(ctx, client, b.Name, toJsonObject(b))] : []),
+      ...extras.map((e) => collectExtra(ctx, client, e, b.Name)),
+    ]),
+  );
 };
 
 /** Account-level Block Public Access (S3 Control); `{}` when the account has none. */

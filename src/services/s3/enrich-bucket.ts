@@ -109,6 +109,71 @@ export function deniesInsecureTransport(statements: unknown): boolean {
   });
 }
 
+/**
+ * Actions on a bucket that change who can reach it or how it is protected: Security Hub S3.6
+ * does not let a bucket policy grant them to other AWS accounts.
+ */
+const ADMIN_ACTIONS = [
+  's3:DeleteBucketPolicy',
+  's3:PutBucketAcl',
+  's3:PutBucketPolicy',
+  's3:PutEncryptionConfiguration',
+  's3:PutObjectAcl',
+];
+
+/** An IAM action pattern (`s3:Put*`, `*`) as a case-insensitive regular expression. */
+function actionPattern(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/** The ADMIN_ACTIONS a statement grants, by its Action or NotAction. */
+function grantedAdminActions(st: Record<string, unknown>): string[] {
+  if ('NotAction' in st) {
+    const not = asList(st.NotAction)
+      .filter((a): a is string => typeof a === 'string')
+      .map(actionPattern);
+    return ADMIN_ACTIONS.filter((a) => !not.some((re) => re.test(a)));
+  }
+  const patterns = asList(st.Action)
+    .filter((a): a is string => typeof a === 'string')
+    .map(actionPattern);
+  return ADMIN_ACTIONS.filter((a) => patterns.some((re) => re.test(a)));
+}
+
+/**
+ * The AWS accounts other than `own` that a statement's Principal names (an account id or an
+ * IAM ARN), and "*" for Principal "*" without a condition that pins the caller.
+ */
+function otherAccounts(st: Record<string, unknown>, own: string): string[] {
+  if (isWildcardPrincipal(st.Principal)) return hasRestrictingCondition(st.Condition) ? [] : ['*'];
+  if (!isPlainObject(st.Principal)) return [];
+  const out = new Set<string>();
+  for (const p of asList(st.Principal.AWS)) {
+    if (typeof p !== 'string') continue;
+    const account = /^\d{12}$/.test(p) ? p : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(p)?.[1];
+    if (account && account !== own) out.add(account);
+  }
+  return [...out];
+}
+
+/** Allow statements that grant ADMIN_ACTIONS to another account (S3.6). */
+export function crossAccountAdminStatements(statements: unknown, own: string): JsonObject[] {
+  const out: JsonObject[] = [];
+  asList(statements).forEach((st, index) => {
+    if (!isPlainObject(st) || st.Effect !== 'Allow') return;
+    const accounts = otherAccounts(st, own);
+    if (accounts.length === 0) return;
+    const actions = grantedAdminActions(st);
+    if (actions.length === 0) return;
+    out.push({ index, sid: typeof st.Sid === 'string' ? st.Sid : null, accounts, actions });
+  });
+  return out;
+}
+
 /** Bucket names that CloudTrail trails deliver to (any account in the snapshot: bucket names are global). */
 function trailBuckets(index: Parameters<Enricher['enrich']>[1]['index']): Map<string, string[]> {
   return derived(index, 'cloudtrail-buckets', () => {
@@ -170,6 +235,8 @@ export const s3BucketEnricher: Enricher = {
       cloudTrailTrails: trails,
       // null when the policy could not be read (the field is absent): unknown, not "no".
       secureTransportEnforced: 'Policy' in resource.data ? deniesInsecureTransport(statements) : null,
+      // null when the policy could not be read; [] when the bucket has none.
+      crossAccountAdminStatements: 'Policy' in resource.data ? crossAccountAdminStatements(statements, resource.account) : null,
       publicAccessBlock: block,
       aclPublicGrants: aclPublicGrants.length > 0 ? aclPublicGrants : NO_ITEMS,
       policyPublicStatements: policyPublicStatements.length > 0 ? policyPublicStatements : NO_ITEMS,

@@ -4,6 +4,37 @@
 import type { JsonValue } from '../../util/json.js';
 
 export const BUCKET = ['aws.s3.bucket'] as const;
+
+/**
+ * Settings of a bucket that only a few rules read, each its own resource type so that a scan
+ * sends its per-bucket call only when a selected rule reads it (the bucket collector lists the
+ * buckets once for all of them). `absent` lists the codes that mean "not configured".
+ */
+export const BUCKET_EXTRAS = [
+  {
+    type: 'aws.s3.bucket-lifecycle',
+    operation: 'GetBucketLifecycleConfiguration',
+    action: 's3:GetLifecycleConfiguration',
+    absent: ['NoSuchLifecycleConfiguration'],
+  },
+  {
+    type: 'aws.s3.bucket-notifications',
+    operation: 'GetBucketNotificationConfiguration',
+    action: 's3:GetBucketNotification',
+    absent: [],
+  },
+  {
+    type: 'aws.s3.bucket-object-lock',
+    operation: 'GetObjectLockConfiguration',
+    action: 's3:GetBucketObjectLockConfiguration',
+    absent: ['ObjectLockConfigurationNotFoundError'],
+  },
+] as const satisfies ReadonlyArray<{ type: string; operation: string; action: string; absent: readonly string[] }>;
+
+export type BucketExtraType = (typeof BUCKET_EXTRAS)[number]['type'];
+/** Every type the bucket collector produces. */
+export const BUCKET_TYPES = [...BUCKET, ...BUCKET_EXTRAS.map((e) => e.type)] as const;
+export type BucketType = (typeof BUCKET_TYPES)[number];
 export const ACCOUNT_BPA = ['aws.s3.account-public-access-block'] as const;
 
 /**
