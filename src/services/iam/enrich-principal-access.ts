@@ -2,10 +2,10 @@ import type { Enricher, EnrichContext } from '../../enrich/types.js';
 import { derived, wasCollected } from '../../enrich/types.js';
 import type { Resource } from '../../snapshot/types.js';
 import { isPlainObject, type JsonObject, type JsonValue } from '../../util/json.js';
-import { adminAccess, adminText, allBucketsAccess, allKeysDecrypt, escalationPaths, type AdminGrant } from './policy/access.js';
+import { adminAccess, adminText, allBucketsAccess, allKeysDecrypt, escalationPaths } from './policy/access.js';
 import { analysePolicy, renamed, type AnalysedPolicy } from './policy/evaluate.js';
 import { trustFacts } from './policy/trust.js';
-import { isAdminStatement } from './enrich-policy-documents.js';
+import { isAdminStatement, serviceWildcards } from './enrich-policy-documents.js';
 import { GROUP, POLICY, ROLE, USER } from './produces.js';
 
 /**
@@ -21,7 +21,10 @@ const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\//;
 const FULL_ACCESS_NAME = /(FullAccess|^AdministratorAccess)$/;
 
 interface Held {
+  /** Its own policies first, then (for a user) its groups'. */
   policies: AnalysedPolicy[];
+  /** The principal's own policies (a prefix of `policies`). */
+  own: AnalysedPolicy[];
   /** Policies (or groups) whose documents are not in the snapshot. */
   unread: string[];
 }
@@ -75,7 +78,7 @@ function groupHeld(ctx: EnrichContext, account: string, name: string, asMember: 
   const key = `${account}\u0000${name}\u0000${asMember ? 'm' : 'g'}`;
   let held = cache.get(key);
   if (!held) {
-    held = { policies: [], unread: [] };
+    held = { policies: [], own: [], unread: [] };
     const suffix = asMember ? ` (group ${name})` : '';
     const group = ctx.index.get(GROUP, account, 'global', name);
     if (!group) held.unread.push(`group ${name}`);
@@ -83,6 +86,7 @@ function groupHeld(ctx: EnrichContext, account: string, name: string, asMember: 
       held.policies.push(...inlinePolicies(group.data.GroupPolicyList, suffix));
       attached(ctx, account, group.data.AttachedManagedPolicies, suffix, held);
     }
+    held.own = held.policies;
     cache.set(key, held);
   }
   return held;
@@ -90,9 +94,10 @@ function groupHeld(ctx: EnrichContext, account: string, name: string, asMember: 
 
 function heldBy(resource: Resource, kind: Kind, ctx: EnrichContext): Held {
   if (kind === 'group') return groupHeld(ctx, resource.account, resource.id, false);
-  const held: Held = { policies: [], unread: [] };
+  const held: Held = { policies: [], own: [], unread: [] };
   held.policies.push(...inlinePolicies(kind === 'user' ? resource.data.UserPolicyList : resource.data.RolePolicyList, ''));
   attached(ctx, resource.account, resource.data.AttachedManagedPolicies, '', held);
+  held.own = [...held.policies];
   if (kind === 'user' && Array.isArray(resource.data.GroupList)) {
     for (const name of resource.data.GroupList) {
       if (typeof name !== 'string') continue;
@@ -105,31 +110,25 @@ function heldBy(resource: Resource, kind: Kind, ctx: EnrichContext): Held {
 }
 
 /**
- * The same policy without the Allow statements that other rules already report by name or by
- * `*`: AWS-managed …FullAccess / AdministratorAccess (iam-*-full-access-policy), and `*` on
- * `*` statements of inline and customer-managed policies (iam-*-inline-policy-wildcard,
- * iam-policy-grants-full-admin). Denies stay.
+ * The view of a principal's policies that other rules already report: Allow statements of
+ * AWS-managed …FullAccess / AdministratorAccess policies (iam-*-full-access-policy), `*` and
+ * `service:*` on `*` statements of inline and customer-managed policies
+ * (iam-*-inline-policy-wildcard, iam-policy-grants-*), and for a user every statement of its
+ * groups (each group is reported on its own). Every Deny stays. A grant this view alone
+ * gives is "reported elsewhere": one cause, one finding.
  */
-const unreportedCopies = new WeakMap<object, AnalysedPolicy>();
-function unreported(policy: AnalysedPolicy): AnalysedPolicy {
-  const cached = unreportedCopies.get(policy.statements);
-  if (cached) return { ...cached, name: policy.name };
+const reportedCopies = new WeakMap<object, AnalysedPolicy>();
+function reportedOnly(policy: AnalysedPolicy): AnalysedPolicy {
+  const cached = reportedCopies.get(policy.statements);
+  if (cached) return cached.name === policy.name ? cached : { ...cached, name: policy.name };
   const awsManaged = policy.arn !== null && AWS_MANAGED.test(policy.arn);
   const byName = awsManaged && FULL_ACCESS_NAME.test(policy.arn!.slice(policy.arn!.lastIndexOf('/') + 1));
-  const statements = policy.statements.filter((st) => st.effect !== 'Allow' || (!byName && !(isAdminStatement(st) && !awsManaged)));
+  const statements = policy.statements.filter(
+    (st) => st.effect !== 'Allow' || byName || (!awsManaged && (isAdminStatement(st) || serviceWildcards(st).length > 0)),
+  );
   const copy: AnalysedPolicy = { name: policy.name, arn: policy.arn, statements, memo: new Map() };
-  unreportedCopies.set(policy.statements, copy);
+  reportedCopies.set(policy.statements, copy);
   return copy;
-}
-
-function adminFact(all: AdminGrant, policies: readonly AnalysedPolicy[]): JsonObject {
-  const rest = adminAccess(policies.map(unreported));
-  const shown = rest ?? all;
-  return {
-    conditional: shown.conditional,
-    reportedElsewhere: rest === null,
-    summary: `${adminText(shown)}${shown.conditional ? ' (under a condition)' : ''}`,
-  };
 }
 
 const NOT_COLLECTED: JsonObject = Object.freeze({
@@ -144,35 +143,59 @@ function boundaryArn(resource: Resource): string | undefined {
   return isPlainObject(b) ? text(b.PermissionsBoundaryArn) : undefined;
 }
 
+function dataFact(policies: readonly AnalysedPolicy[], cap: readonly AnalysedPolicy[] | undefined): JsonObject | null {
+  const data = allBucketsAccess(policies);
+  if (!data || !cap) return data;
+  const c = allBucketsAccess(cap);
+  return c && ((data.read && c.read) || (data.write && c.write)) ? data : null;
+}
+
+function pathsFact(
+  policies: readonly AnalysedPolicy[],
+  cap: readonly AnalysedPolicy[] | undefined,
+  kind: Kind,
+  self: string | undefined,
+): JsonObject[] {
+  const paths = escalationPaths(policies, kind, self);
+  if (!cap || paths.length === 0) return paths;
+  const allowed = new Set(escalationPaths(cap, kind, self).map((p) => p.method));
+  return paths.filter((p) => allowed.has(p.method));
+}
+
 function accessFacts(resource: Resource, kind: Kind, ctx: EnrichContext): JsonObject {
   if (!wasCollected(ctx.index, POLICY) || (kind === 'user' && !wasCollected(ctx.index, GROUP))) return NOT_COLLECTED;
   const held = heldBy(resource, kind, ctx);
   const boundary = boundaryArn(resource);
   // A permissions boundary caps what the policies grant: a grant counts only if the boundary allows it too.
   let cap: AnalysedPolicy[] | undefined;
+  const unread = [...held.unread];
   if (boundary) {
     const b = managedPolicy(ctx, resource.account, boundary);
     if (b) cap = [b];
-    else held.unread = [...held.unread, `permissions boundary ${boundary.slice(boundary.lastIndexOf('/') + 1)}`];
+    else unread.push(`permissions boundary ${boundary.slice(boundary.lastIndexOf('/') + 1)}`);
   }
-  const unreadPolicies: JsonValue[] = held.unread;
+  const unreadPolicies: JsonValue[] = unread;
   // With a boundary that cannot be read, nothing the policies grant is certain.
   if (boundary && !cap) return { ...NOT_COLLECTED, unreadPolicies };
+  const view = held.own.map(reportedOnly).concat(held.policies.slice(held.own.length));
   const admin = adminAccess(held.policies);
-  const capped = admin && cap ? adminAccess(cap) : admin;
-  if (admin && capped) {
-    return { unreadPolicies, effectiveAdmin: adminFact(admin, held.policies), allBucketsDataAccess: null, escalationPaths: [] };
+  if (admin && (!cap || adminAccess(cap))) {
+    return {
+      unreadPolicies,
+      effectiveAdmin: {
+        conditional: admin.conditional,
+        reportedElsewhere: adminAccess(view) !== null,
+        summary: `${adminText(admin, held.policies)}${admin.conditional ? ' (under a condition)' : ''}`,
+      },
+      allBucketsDataAccess: null,
+      escalationPaths: [],
+    };
   }
-  let data = allBucketsAccess(held.policies);
-  if (data && cap) {
-    const c = allBucketsAccess(cap);
-    if (!c || !(data.read && c.read) && !(data.write && c.write)) data = null;
-  }
-  let paths = escalationPaths(held.policies, kind, resource.arn ?? text(resource.data.Arn));
-  if (cap && paths.length) {
-    const allowed = new Set(escalationPaths(cap, kind, resource.arn ?? text(resource.data.Arn)).map((p) => p.method));
-    paths = paths.filter((p) => allowed.has(p.method));
-  }
+  const data = dataFact(held.policies, cap);
+  if (data) data.reportedElsewhere = dataFact(view, cap) !== null;
+  const self = resource.arn ?? text(resource.data.Arn);
+  const reported = new Set(pathsFact(view, cap, kind, self).map((p) => p.method));
+  const paths = pathsFact(held.policies, cap, kind, self).map((p) => ({ ...p, reportedElsewhere: reported.has(p.method as string) }));
   return { unreadPolicies, effectiveAdmin: null, allBucketsDataAccess: data, escalationPaths: paths };
 }
 

@@ -45,11 +45,13 @@ export function adminAccess(policies: readonly AnalysedPolicy[]): AdminGrant | n
   return { conditional: grants.some((g) => g.conditional), grants };
 }
 
-/** The statements behind an admin grant, named once each. */
-export function adminText(admin: AdminGrant): string {
+/** The statements behind an admin grant, named once each, in the order of the principal's policies. */
+export function adminText(admin: AdminGrant, policies: readonly AnalysedPolicy[]): string {
   const hits = new Map<string, StatementHit>();
   for (const g of admin.grants) for (const h of g.allows) hits.set(`${h.policy.name}\u0000${h.statement.index}`, h);
-  return grantText({ allows: [...hits.values()], limits: [], conditional: admin.conditional }, 4);
+  const order = (h: StatementHit) => policies.indexOf(h.policy) * 10_000 + h.statement.index;
+  const sorted = [...hits.values()].sort((a, b) => order(a) - order(b));
+  return grantText({ allows: sorted, limits: [], conditional: admin.conditional }, 4);
 }
 
 const EVERY_OBJECT = 'arn:aws:s3:::*/*';
