@@ -121,7 +121,8 @@ export function trustFacts(document: unknown, account: string): TrustFacts {
         if (provider === undefined) continue;
         // Cognito names the identity pool in `aud`; other providers name the identity in `sub`.
         const subjectKey = provider === COGNITO ? `${COGNITO}:aud` : `${provider}:sub`;
-        const subjectTests = st.conditions.filter((c) => c.key === subjectKey && restricting(c));
+        // Any positive operator counts here (even a value of only wildcards): openSubject judges the values.
+        const subjectTests = st.conditions.filter((c) => c.key === subjectKey && RESTRICTING_OPERATOR.test(c.operator) && c.values.length > 0);
         const subject =
           subjectTests.length === 0 ? 'missing' : subjectTests.every((c) => c.values.some((v) => openSubject(provider, v))) ? 'open' : 'pinned';
         const audience = st.conditions.some((c) => c.key === `${provider}:aud` && restricting(c));

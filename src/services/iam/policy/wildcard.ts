@@ -21,6 +21,12 @@ function toRegExp(pattern: string, ignoreCase: boolean): RegExp {
 /** Does an action pattern (`s3:Get*`, `*`) match a concrete action (`s3:GetObject`)? */
 export function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*') return true;
+  // Most patterns name another service: compare the service part before compiling anything
+  // (ReadOnlyAccess lists thousands of actions).
+  const colon = pattern.indexOf(':');
+  if (colon > 0 && !/[*?]/.test(pattern.slice(0, colon))) {
+    if (action.length <= colon || action[colon] !== ':' || action.slice(0, colon).toLowerCase() !== pattern.slice(0, colon).toLowerCase()) return false;
+  }
   return toRegExp(pattern, true).test(action);
 }
 
