@@ -199,20 +199,37 @@ function accessFacts(resource: Resource, kind: Kind, ctx: EnrichContext): JsonOb
   return { unreadPolicies, effectiveAdmin: null, allBucketsDataAccess: data, escalationPaths: paths };
 }
 
-/** KMS.2: the principal's own inline policies that allow decrypting with every key. */
-function inlineKmsFacts(resource: Resource, field: string): JsonObject {
+const denyCopies = new WeakMap<object, AnalysedPolicy>();
+function denyOnly(policy: AnalysedPolicy): AnalysedPolicy {
+  let copy = denyCopies.get(policy.statements);
+  if (!copy) {
+    copy = { name: policy.name, arn: policy.arn, statements: policy.statements.filter((st) => st.effect === 'Deny'), memo: new Map() };
+    denyCopies.set(policy.statements, copy);
+  }
+  return copy;
+}
+
+/**
+ * KMS.2: the principal's own inline policies that allow decrypting with every key. The
+ * Denies of all its other policies apply when they were collected (a quarantine policy
+ * attached beside the inline one takes the grant away).
+ */
+function inlineKmsFacts(resource: Resource, kind: Kind, field: string, ctx: EnrichContext): JsonObject {
   const inline = inlinePolicies(resource.data[field], '');
-  return { inlineDecryptAllKeys: inline.length ? allKeysDecrypt(inline, resource.account) : [] };
+  if (inline.length === 0) return { inlineDecryptAllKeys: [] };
+  // Groups not collected: the Denies of the policies that were read still apply.
+  const denies = wasCollected(ctx.index, POLICY) ? heldBy(resource, kind, ctx).policies.map(denyOnly) : [];
+  return { inlineDecryptAllKeys: allKeysDecrypt([...inline, ...denies], resource.account) };
 }
 
 export const iamPrincipalAccessEnrichers: readonly Enricher[] = [
-  { type: USER, enrich: (r, ctx) => ({ ...accessFacts(r, 'user', ctx), ...inlineKmsFacts(r, 'UserPolicyList') }) },
-  { type: GROUP, enrich: (r, ctx) => ({ ...accessFacts(r, 'group', ctx), ...inlineKmsFacts(r, 'GroupPolicyList') }) },
+  { type: USER, enrich: (r, ctx) => ({ ...accessFacts(r, 'user', ctx), ...inlineKmsFacts(r, 'user', 'UserPolicyList', ctx) }) },
+  { type: GROUP, enrich: (r, ctx) => ({ ...accessFacts(r, 'group', ctx), ...inlineKmsFacts(r, 'group', 'GroupPolicyList', ctx) }) },
   {
     type: ROLE,
     enrich: (r, ctx) => ({
       ...accessFacts(r, 'role', ctx),
-      ...inlineKmsFacts(r, 'RolePolicyList'),
+      ...inlineKmsFacts(r, 'role', 'RolePolicyList', ctx),
       ...trustFacts(r.data.AssumeRolePolicyDocument, r.account),
     }),
   },
