@@ -98,7 +98,10 @@ describe('allow / deny evaluation', () => {
   it('an explicit Deny wins, a conditional Deny makes the grant conditional', () => {
     expect(ask([policy(allow('s3:*'))], q)).not.toBeNull();
     expect(ask([policy(allow('s3:*')), policy(deny('s3:Get*'))], q)).toBeNull();
-    const limited = ask([policy(allow('s3:*')), policy(deny('s3:GetObject', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } }))], q);
+    const limited = ask(
+      [policy(allow('s3:*')), policy(deny('s3:GetObject', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } }))],
+      q,
+    );
     expect(limited?.conditional).toBe(true);
     // A Deny on one bucket does not take away "every bucket" wholesale (it is noted, not decisive).
     expect(ask([policy(allow('s3:*')), policy(deny('*', 'arn:aws:s3:::secret/*'))], q)?.conditional).toBe(false);
@@ -140,7 +143,9 @@ describe('administrator access', () => {
     expect(adminAccess([policy(allow('*'), deny('iam:*'))])).toBeNull();
   });
   it('says when it holds only under a condition', () => {
-    expect(adminAccess([policy(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))])?.conditional).toBe(true);
+    expect(adminAccess([policy(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))])?.conditional).toBe(
+      true,
+    );
   });
 });
 
@@ -229,7 +234,10 @@ describe('trust policies', () => {
     expect(gh({ StringLikeIfExists: { 'token.actions.githubusercontent.com:sub': 'repo:org/*' } }).subject).toBe('missing');
     expect(
       gh({
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:o/r:ref:refs/heads/main' },
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': 'repo:o/r:ref:refs/heads/main',
+        },
       }),
     ).toMatchObject({ subject: 'pinned', audience: true });
   });
@@ -243,7 +251,13 @@ describe('principal facts from a snapshot', () => {
     const snapshot: Snapshot = {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
-      meta: { accounts: [ACCOUNT], regions: ['us-east-1'], collectedAt: '2026-06-01T00:00:00Z', tool: { name: 'awsaudit', version: 'test' }, resourceTypes: types },
+      meta: {
+        accounts: [ACCOUNT],
+        regions: ['us-east-1'],
+        collectedAt: '2026-06-01T00:00:00Z',
+        tool: { name: 'awsaudit', version: 'test' },
+        resourceTypes: types,
+      },
       resources,
       gaps: [],
     };
@@ -274,7 +288,9 @@ describe('principal facts from a snapshot', () => {
     const role = (b?: string) =>
       res('aws.iam.role', 'r', {
         RoleName: 'r',
-        RolePolicyList: [{ PolicyName: 'all', PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'organizations:*', Resource: '*' }] } }],
+        RolePolicyList: [
+          { PolicyName: 'all', PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'organizations:*', Resource: '*' }] } },
+        ],
         AttachedManagedPolicies: [],
         ...(b ? { PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: b } } : {}),
       });
@@ -293,12 +309,22 @@ describe('principal facts from a snapshot', () => {
     const actions = Array.from({ length: 3000 }, (_, i) => `svc${i % 300}:Get${i}*`);
     const big = managed('ReadOnlyAccess', { Statement: [allow(actions)] }, true);
     const roles = Array.from({ length: 3000 }, (_, i) =>
-      res('aws.iam.role', `r${i}`, { RoleName: `r${i}`, RolePolicyList: [], AttachedManagedPolicies: [{ PolicyName: 'ReadOnlyAccess', PolicyArn: big.id }] }),
+      res('aws.iam.role', `r${i}`, {
+        RoleName: `r${i}`,
+        RolePolicyList: [],
+        AttachedManagedPolicies: [{ PolicyName: 'ReadOnlyAccess', PolicyArn: big.id }],
+      }),
     );
     const snapshot: Snapshot = {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
-      meta: { accounts: [ACCOUNT], regions: ['us-east-1'], collectedAt: '2026-06-01T00:00:00Z', tool: { name: 'awsaudit', version: 'test' }, resourceTypes: ['aws.iam.role', 'aws.iam.policy'] },
+      meta: {
+        accounts: [ACCOUNT],
+        regions: ['us-east-1'],
+        collectedAt: '2026-06-01T00:00:00Z',
+        tool: { name: 'awsaudit', version: 'test' },
+        resourceTypes: ['aws.iam.role', 'aws.iam.policy'],
+      },
       resources: [big, ...roles],
       gaps: [],
     };

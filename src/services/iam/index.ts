@@ -91,7 +91,8 @@ const TYPES = {
     title: 'IAM managed policy',
     id: 'Arn',
     data: "`Policies` item for customer-managed policies (`GetAccountAuthorizationDetails`, without `PolicyVersionList`) and AWS-managed policies that are attached (`ListPolicies` item), with `Arn`, `PolicyName`, `AttachmentCount`, `DefaultVersionId`, plus `Document`: the default version's document, parsed.",
-    facts: "`adminStatements`, `serviceWildcardStatements` of the default version's document; `decryptAllKeys` (`[{ action, conditional, summary }]`: kms:Decrypt/ReEncryptFrom allowed on every key of the account)",
+    facts:
+      "`adminStatements`, `serviceWildcardStatements` of the default version's document; `decryptAllKeys` (`[{ action, conditional, summary }]`: kms:Decrypt/ReEncryptFrom allowed on every key of the account)",
     // Document is null when the default version's document could not be parsed.
     dataSchema: object({ Arn: string, PolicyName: string, AttachmentCount: integer, Document: orNull(policyDocument) }, [
       'Arn',
@@ -146,5 +147,11 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
       load: async () => (await import('./collect.js')).collectIam,
     },
   ],
-  enrichers: [iamAccessKeyEnricher, iamRootUserEnricher, iamUserCredentialsEnricher, ...iamPolicyDocumentEnrichers, ...iamPrincipalAccessEnrichers],
+  enrichers: [
+    iamAccessKeyEnricher,
+    iamRootUserEnricher,
+    iamUserCredentialsEnricher,
+    ...iamPolicyDocumentEnrichers,
+    ...iamPrincipalAccessEnrichers,
+  ],
 };

@@ -1,17 +1,15 @@
 // IAM beyond policy names: roles whose trust policies let anyone, another account without an
 // external ID, or any GitHub repository assume them; a role whose AWS-managed policy (moto
 // loads AWS's documents) reads every bucket; an administrator by NotAction and one that a
-// quarantine policy disarms; an escalation user; policies that decrypt with every KMS key.
+// quarantine policy disarms; an escalating role; policies that decrypt with every KMS key.
 // Each next to a compliant twin in the main account (IAM is global: region `global`).
 import {
   AttachRolePolicyCommand,
   CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
-  CreateUserCommand,
   IAMClient,
   PutRolePolicyCommand,
-  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import type { BreadthSeeder, Twin } from './index.js';
 
@@ -55,18 +53,31 @@ export const seedIamPolicy: BreadthSeeder = async (ctx) => {
 
     // Trust policies.
     twins.push(
-      twin('iam-role-trust-allows-anyone', await role('trust-anyone', assume({ AWS: '*' }), narrow), await role('trust-org', assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }), narrow)),
+      twin(
+        'iam-role-trust-allows-anyone',
+        await role('trust-anyone', assume({ AWS: '*' }), narrow),
+        await role('trust-org', assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }), narrow),
+      ),
       twin(
         'iam-role-trust-other-account-unrestricted',
         await role('trust-partner', assume({ AWS: 'arn:aws:iam::444455556666:root' }), narrow),
-        await role('trust-partner-extid', assume({ AWS: 'arn:aws:iam::444455556666:root' }, { StringEquals: { 'sts:ExternalId': `x-${s}` } }), narrow),
+        await role(
+          'trust-partner-extid',
+          assume({ AWS: 'arn:aws:iam::444455556666:root' }, { StringEquals: { 'sts:ExternalId': `x-${s}` } }),
+          narrow,
+        ),
       ),
       twin(
         'iam-role-trust-web-identity-unrestricted',
         await role('github-any-repo', gh({ StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' } }), narrow),
         await role(
           'github-one-repo',
-          gh({ StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com', [`${GITHUB}:sub`]: 'repo:example-org/django-board:ref:refs/heads/main' } }),
+          gh({
+            StringEquals: {
+              [`${GITHUB}:aud`]: 'sts.amazonaws.com',
+              [`${GITHUB}:sub`]: 'repo:example-org/django-board:ref:refs/heads/main',
+            },
+          }),
           narrow,
         ),
       ),
@@ -91,38 +102,34 @@ export const seedIamPolicy: BreadthSeeder = async (ctx) => {
       ),
     );
 
-    // Privilege escalation: PassRole on every role with RunInstances, against access keys for itself only.
-    const escalating = name('escalating-user');
-    const selfService = name('self-service-user');
-    await iam.send(new CreateUserCommand({ UserName: escalating }));
-    await iam.send(
-      new PutUserPolicyCommand({
-        UserName: escalating,
-        PolicyName: 'launch',
-        PolicyDocument: doc(
+    // Privilege escalation: PassRole on every role with RunInstances, against a role that may only
+    // write its own logs. (Roles, not users: the notes' scenario counts its users.)
+    twins.push(
+      twin(
+        'iam-role-privilege-escalation',
+        await role('escalating', LAMBDA, [
           { Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${MAIN}:role/*` },
           { Sid: 'Run', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' },
-        ),
-      }),
+        ]),
+        await role('logs-only', LAMBDA, [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }]),
+      ),
     );
-    await iam.send(new CreateUserCommand({ UserName: selfService }));
-    await iam.send(
-      new PutUserPolicyCommand({
-        UserName: selfService,
-        PolicyName: 'own-keys',
-        PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:CreateAccessKey', 'iam:DeleteAccessKey'], Resource: 'arn:aws:iam::*:user/${aws:username}' }),
-      }),
-    );
-    twins.push(twin('iam-user-privilege-escalation', escalating, selfService));
 
     // KMS.1 (customer-managed policy) and KMS.2 (inline).
     const decryptAll = await iam.send(
-      new CreatePolicyCommand({ PolicyName: name('decrypt-all'), PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }) }),
+      new CreatePolicyCommand({
+        PolicyName: name('decrypt-all'),
+        PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }),
+      }),
     );
     const decryptOne = await iam.send(
       new CreatePolicyCommand({
         PolicyName: name('decrypt-one'),
-        PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: `arn:aws:kms:us-east-1:${MAIN}:key/1234abcd-12ab-34cd-56ef-1234567890ab` }),
+        PolicyDocument: doc({
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: `arn:aws:kms:us-east-1:${MAIN}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        }),
       }),
     );
     twins.push(twin('iam-policy-allows-decrypt-all-kms-keys', decryptAll.Policy!.Arn!, decryptOne.Policy!.Arn!));

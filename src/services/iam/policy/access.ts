@@ -103,11 +103,24 @@ const PASS = { action: 'iam:PassRole' };
  * set of actions that together let a principal gain permissions it was not given.
  */
 const METHODS: readonly Method[] = [
-  { id: 'CreatePolicyVersion', steps: [{ action: 'iam:CreatePolicyVersion' }], how: 'publish a new default version of a managed policy it holds' },
-  { id: 'SetDefaultPolicyVersion', steps: [{ action: 'iam:SetDefaultPolicyVersion' }], how: 'switch a policy back to a broader old version' },
+  {
+    id: 'CreatePolicyVersion',
+    steps: [{ action: 'iam:CreatePolicyVersion' }],
+    how: 'publish a new default version of a managed policy it holds',
+  },
+  {
+    id: 'SetDefaultPolicyVersion',
+    steps: [{ action: 'iam:SetDefaultPolicyVersion' }],
+    how: 'switch a policy back to a broader old version',
+  },
   { id: 'AttachUserPolicy', steps: [{ action: 'iam:AttachUserPolicy' }], how: 'attach AdministratorAccess to a user' },
   { id: 'AttachGroupPolicy', steps: [{ action: 'iam:AttachGroupPolicy' }], how: 'attach AdministratorAccess to a group' },
-  { id: 'AttachRolePolicy', steps: [{ action: 'iam:AttachRolePolicy' }], for: ['role'], how: 'attach AdministratorAccess to a role (itself)' },
+  {
+    id: 'AttachRolePolicy',
+    steps: [{ action: 'iam:AttachRolePolicy' }],
+    for: ['role'],
+    how: 'attach AdministratorAccess to a role (itself)',
+  },
   {
     id: 'AttachRolePolicy+AssumeRole',
     steps: [{ action: 'iam:AttachRolePolicy' }, { action: 'sts:AssumeRole' }],
@@ -131,9 +144,21 @@ const METHODS: readonly Method[] = [
     how: 'rewrite a powerful role’s trust policy to name itself, then assume the role',
   },
   { id: 'CreateAccessKey', steps: [{ action: 'iam:CreateAccessKey', otherUsers: true }], how: 'create access keys for another user' },
-  { id: 'CreateLoginProfile', steps: [{ action: 'iam:CreateLoginProfile', otherUsers: true }], how: 'set a console password for another user' },
-  { id: 'UpdateLoginProfile', steps: [{ action: 'iam:UpdateLoginProfile', otherUsers: true }], how: 'change another user’s console password' },
-  { id: 'PassRole+RunInstances', steps: [PASS, { action: 'ec2:RunInstances' }], how: 'start an instance with a powerful role and use its credentials' },
+  {
+    id: 'CreateLoginProfile',
+    steps: [{ action: 'iam:CreateLoginProfile', otherUsers: true }],
+    how: 'set a console password for another user',
+  },
+  {
+    id: 'UpdateLoginProfile',
+    steps: [{ action: 'iam:UpdateLoginProfile', otherUsers: true }],
+    how: 'change another user’s console password',
+  },
+  {
+    id: 'PassRole+RunInstances',
+    steps: [PASS, { action: 'ec2:RunInstances' }],
+    how: 'start an instance with a powerful role and use its credentials',
+  },
   {
     id: 'PassRole+Lambda',
     steps: [PASS, { action: 'lambda:CreateFunction' }, { action: 'lambda:InvokeFunction' }],
@@ -144,10 +169,26 @@ const METHODS: readonly Method[] = [
     steps: [PASS, { action: 'lambda:CreateFunction' }, { action: 'lambda:CreateEventSourceMapping' }],
     how: 'create a function that runs as a powerful role and trigger it from an event source',
   },
-  { id: 'UpdateFunctionCode', steps: [{ action: 'lambda:UpdateFunctionCode' }], how: 'replace the code of a function that runs as a more powerful role' },
-  { id: 'PassRole+GlueDevEndpoint', steps: [PASS, { action: 'glue:CreateDevEndpoint' }], how: 'create a Glue development endpoint with a powerful role and log in to it' },
-  { id: 'UpdateDevEndpoint', steps: [{ action: 'glue:UpdateDevEndpoint' }], how: 'add its SSH key to an existing Glue development endpoint' },
-  { id: 'PassRole+CloudFormation', steps: [PASS, { action: 'cloudformation:CreateStack' }], how: 'create a stack that runs as a powerful role' },
+  {
+    id: 'UpdateFunctionCode',
+    steps: [{ action: 'lambda:UpdateFunctionCode' }],
+    how: 'replace the code of a function that runs as a more powerful role',
+  },
+  {
+    id: 'PassRole+GlueDevEndpoint',
+    steps: [PASS, { action: 'glue:CreateDevEndpoint' }],
+    how: 'create a Glue development endpoint with a powerful role and log in to it',
+  },
+  {
+    id: 'UpdateDevEndpoint',
+    steps: [{ action: 'glue:UpdateDevEndpoint' }],
+    how: 'add its SSH key to an existing Glue development endpoint',
+  },
+  {
+    id: 'PassRole+CloudFormation',
+    steps: [PASS, { action: 'cloudformation:CreateStack' }],
+    how: 'create a stack that runs as a powerful role',
+  },
   {
     id: 'PassRole+DataPipeline',
     steps: [PASS, { action: 'datapipeline:CreatePipeline' }, { action: 'datapipeline:PutPipelineDefinition' }],

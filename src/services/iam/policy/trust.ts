@@ -66,7 +66,7 @@ function openSubject(provider: string, value: string): boolean {
   if (provider === GITHUB) {
     const rest = value.startsWith('repo:') ? value.slice(5) : value;
     const owner = rest.split('/')[0] ?? '';
-    return /[*?]/.test(owner) || !value.startsWith('repo:') && /^[*?]/.test(value);
+    return /[*?]/.test(owner) || (!value.startsWith('repo:') && /^[*?]/.test(value));
   }
   return /^[*?]/.test(value);
 }
@@ -122,9 +122,15 @@ export function trustFacts(document: unknown, account: string): TrustFacts {
         // Cognito names the identity pool in `aud`; other providers name the identity in `sub`.
         const subjectKey = provider === COGNITO ? `${COGNITO}:aud` : `${provider}:sub`;
         // Any positive operator counts here (even a value of only wildcards): openSubject judges the values.
-        const subjectTests = st.conditions.filter((c) => c.key === subjectKey && RESTRICTING_OPERATOR.test(c.operator) && c.values.length > 0);
+        const subjectTests = st.conditions.filter(
+          (c) => c.key === subjectKey && RESTRICTING_OPERATOR.test(c.operator) && c.values.length > 0,
+        );
         const subject =
-          subjectTests.length === 0 ? 'missing' : subjectTests.every((c) => c.values.some((v) => openSubject(provider, v))) ? 'open' : 'pinned';
+          subjectTests.length === 0
+            ? 'missing'
+            : subjectTests.every((c) => c.values.some((v) => openSubject(provider, v)))
+              ? 'open'
+              : 'pinned';
         const audience = st.conditions.some((c) => c.key === `${provider}:aud` && restricting(c));
         const key = subjectKey.slice(provider.length + 1);
         const problem =

@@ -9,7 +9,10 @@ function toRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
   let re = compiled.get(cacheKey);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     // `.*` without nesting cannot backtrack exponentially; the `s` flag lets `*` cross newlines.
     re = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
     if (compiled.size > 50_000) compiled.clear();
@@ -25,7 +28,8 @@ export function actionMatches(pattern: string, action: string): boolean {
   // (ReadOnlyAccess lists thousands of actions).
   const colon = pattern.indexOf(':');
   if (colon > 0 && !/[*?]/.test(pattern.slice(0, colon))) {
-    if (action.length <= colon || action[colon] !== ':' || action.slice(0, colon).toLowerCase() !== pattern.slice(0, colon).toLowerCase()) return false;
+    if (action.length <= colon || action[colon] !== ':' || action.slice(0, colon).toLowerCase() !== pattern.slice(0, colon).toLowerCase())
+      return false;
   }
   return toRegExp(pattern, true).test(action);
 }
