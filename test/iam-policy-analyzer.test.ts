@@ -256,6 +256,7 @@ describe('principal facts from a snapshot', () => {
         regions: ['us-east-1'],
         collectedAt: '2026-06-01T00:00:00Z',
         tool: { name: 'awsaudit', version: 'test' },
+        source: 'test',
         resourceTypes: types,
       },
       resources,
@@ -278,7 +279,7 @@ describe('principal facts from a snapshot', () => {
     const user = res('aws.iam.user', 'ana', { UserName: 'ana', UserPolicyList: [], AttachedManagedPolicies: [], GroupList: ['analysts'] });
     const f = facts([readOnly, group, user], user);
     expect(f.allBucketsDataAccess).toMatchObject({ read: true, write: false, reportedElsewhere: true });
-    expect(String((f.allBucketsDataAccess as JsonObject).summary)).toContain('AmazonS3ReadOnlyAccess (group analysts)');
+    expect((f.allBucketsDataAccess as JsonObject).summary).toContain('AmazonS3ReadOnlyAccess (group analysts)');
     expect(f.unreadPolicies).toEqual([]);
     // The group itself carries the finding.
     expect(facts([readOnly, group, user], group).allBucketsDataAccess).toMatchObject({ read: true, reportedElsewhere: false });
@@ -323,6 +324,7 @@ describe('principal facts from a snapshot', () => {
         regions: ['us-east-1'],
         collectedAt: '2026-06-01T00:00:00Z',
         tool: { name: 'awsaudit', version: 'test' },
+        source: 'test',
         resourceTypes: ['aws.iam.role', 'aws.iam.policy'],
       },
       resources: [big, ...roles],

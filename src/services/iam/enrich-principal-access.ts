@@ -136,7 +136,7 @@ const NOT_COLLECTED: JsonObject = Object.freeze({
   effectiveAdmin: null,
   allBucketsDataAccess: null,
   escalationPaths: null,
-}) as JsonObject;
+});
 
 function boundaryArn(resource: Resource): string | undefined {
   const b = resource.data.PermissionsBoundary;
