@@ -46,9 +46,19 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
       'elbv2-load-balancer-without-https django-board-alb',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
+      'iam-group-inline-decrypt-all-kms-keys support',
+      'iam-policy-allows-decrypt-all-kms-keys arn:aws:iam::123456789012:policy/app-secrets-read',
+      'iam-role-data-access-all-buckets reports-etl',
+      'iam-role-effective-admin ops-automation',
       'iam-role-full-access-policy django-board-ec2',
+      'iam-role-inline-decrypt-all-kms-keys ops-automation',
+      'iam-role-trust-allows-anyone legacy-cross-account',
+      'iam-role-trust-other-account-unrestricted partner-audit',
+      'iam-role-trust-web-identity-unrestricted github-deploy',
+      'iam-user-direct-policies ci-bot',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
+      'iam-user-privilege-escalation ci-bot',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
       'rds-instance-not-multi-az django-board-db',
       's3-account-block-public-access-off 123456789012',
@@ -89,8 +99,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'pass',
       complete: true,
     });
-    // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes).
-    expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 3, failed: 1, passed: 2 });
+    // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes);
+    // so do the nine roles of the trust, admin and data-access twins, none of which has a …FullAccess policy.
+    expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 12, failed: 1, passed: 11 });
     // The notes' ALB (port 80 forwards) fails; the internal NLB passes.
     expect(byRule['elbv2-listener-http-not-redirecting']).toMatchObject({ evaluated: 2, failed: 1, passed: 1 });
     // The root user (MFA on, no keys, last used in 2024) and the multi-region trail to a private bucket pass.
@@ -114,7 +125,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 63, failed: 32, failedIncomplete: 0, passed: 31, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 
@@ -133,8 +144,12 @@ describe('exit codes and --fail-on', () => {
     const dir = outDir();
     expect((await runCli(['scan', '--demo', '--output-dir', dir])).code).toBe(1);
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
-    // Two critical findings: the public bucket, and SSH open on the group of the reachable instance.
-    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
+    // Four critical findings: the public bucket, SSH open on the group of the reachable instance, and two roles
+    // anyone can assume (trust policy "*", a GitHub OIDC trust without sub).
+    const trustRules = 'iam-role-trust-allows-anyone,iam-role-trust-web-identity-unrestricted';
+    expect(
+      (await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', `s3-bucket-public-acl,${trustRules}`, '--output-dir', dir])).code,
+    ).toBe(1);
     expect(
       (
         await runCli([
@@ -143,7 +158,7 @@ describe('exit codes and --fail-on', () => {
           '--fail-on',
           'critical',
           '--skip',
-          's3-bucket-public-acl,ec2-security-group-admin-ports-open',
+          `s3-bucket-public-acl,ec2-security-group-admin-ports-open,${trustRules}`,
           '--output-dir',
           dir,
         ])
