@@ -56,9 +56,19 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'guardduty-not-enabled 123456789012',
       'guardduty-rds-protection-off 123456789012',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
+      'iam-group-inline-decrypt-all-kms-keys support',
+      'iam-policy-allows-decrypt-all-kms-keys arn:aws:iam::123456789012:policy/app-secrets-read',
+      'iam-role-data-access-all-buckets reports-etl',
+      'iam-role-effective-admin ops-automation',
       'iam-role-full-access-policy django-board-ec2',
+      'iam-role-inline-decrypt-all-kms-keys ops-automation',
+      'iam-role-trust-allows-anyone legacy-cross-account',
+      'iam-role-trust-other-account-unrestricted partner-audit',
+      'iam-role-trust-web-identity-unrestricted github-deploy',
+      'iam-user-direct-policies ci-bot',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
+      'iam-user-privilege-escalation ci-bot',
       'kms-key-pending-deletion 0a11c0ff-ee00-4000-8000-000000000004',
       'kms-key-policy-public 0a11c0ff-ee00-4000-8000-000000000003',
       'kms-key-rotation-disabled 0a11c0ff-ee00-4000-8000-000000000001',
@@ -111,8 +121,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'pass',
       complete: true,
     });
-    // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes).
-    expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 3, failed: 1, passed: 2 });
+    // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes);
+    // so do the nine roles of the trust, admin and data-access twins, none of which has a …FullAccess policy.
+    expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 12, failed: 1, passed: 11 });
     // The notes' ALB (port 80 forwards) fails; the internal NLB passes.
     expect(byRule['elbv2-listener-http-not-redirecting']).toMatchObject({ evaluated: 2, failed: 1, passed: 1 });
     // The root user (MFA on, no keys, last used in 2024) and the multi-region trail to a private bucket pass.
@@ -136,7 +147,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 73, failed: 43, failedIncomplete: 0, passed: 30, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 89, failed: 52, failedIncomplete: 0, passed: 37, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 
@@ -155,8 +166,12 @@ describe('exit codes and --fail-on', () => {
     const dir = outDir();
     expect((await runCli(['scan', '--demo', '--output-dir', dir])).code).toBe(1);
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
-    // Two critical findings: the public bucket, and SSH open on the group of the reachable instance.
-    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
+    // Four critical findings: the public bucket, SSH open on the group of the reachable instance, and two roles
+    // anyone can assume (trust policy "*", a GitHub OIDC trust without sub).
+    const trustRules = 'iam-role-trust-allows-anyone,iam-role-trust-web-identity-unrestricted';
+    expect(
+      (await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', `s3-bucket-public-acl,${trustRules}`, '--output-dir', dir])).code,
+    ).toBe(1);
     expect(
       (
         await runCli([
@@ -165,7 +180,7 @@ describe('exit codes and --fail-on', () => {
           '--fail-on',
           'critical',
           '--skip',
-          's3-bucket-public-acl,ec2-security-group-admin-ports-open',
+          `s3-bucket-public-acl,ec2-security-group-admin-ports-open,${trustRules}`,
           '--output-dir',
           dir,
         ])

@@ -2,74 +2,10 @@ import type { JsonObject, JsonValue } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Enricher } from '../../enrich/types.js';
 
-/**
- * One IAM policy statement with the grammar's alternatives settled: `Statement` may be one
- * object or a list; `Action`, `NotAction`, `Resource`, `NotResource` may be a string or a
- * list; `Effect` is compared case-sensitively as IAM does ("Allow" / "Deny").
- */
-export interface NormalisedStatement {
-  index: number;
-  sid: string | null;
-  effect: string | null;
-  actions: string[];
-  notActions: string[] | null;
-  resources: string[];
-  notResources: string[] | null;
-  hasCondition: boolean;
-}
+import { normaliseStatements, type NormalisedStatement } from './policy/document.js';
 
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-/**
- * A policy document as the snapshot holds it: parsed to an object by the collector. A
- * string (the raw or URL-encoded JSON that IAM returns) is accepted too, so a snapshot
- * written by another tool still gives facts.
- */
-export function parsePolicyDocument(document: unknown): Record<string, unknown> | undefined {
-  if (isPlainObject(document)) return document;
-  if (typeof document !== 'string') return undefined;
-  for (const text of [document, safeDecode(document)]) {
-    if (text === undefined) continue;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (isPlainObject(parsed)) return parsed;
-    } catch {
-      /* try the next form */
-    }
-  }
-  return undefined;
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
-
-export function normaliseStatements(document: unknown): NormalisedStatement[] {
-  const statement = parsePolicyDocument(document)?.Statement;
-  const list = Array.isArray(statement) ? statement : statement === undefined || statement === null ? [] : [statement];
-  const out: NormalisedStatement[] = [];
-  list.forEach((st, index) => {
-    if (!isPlainObject(st)) return;
-    out.push({
-      index,
-      sid: typeof st.Sid === 'string' ? st.Sid : null,
-      effect: typeof st.Effect === 'string' ? st.Effect : null,
-      actions: strings(st.Action),
-      notActions: 'NotAction' in st ? strings(st.NotAction) : null,
-      resources: strings(st.Resource),
-      notResources: 'NotResource' in st ? strings(st.NotResource) : null,
-      hasCondition: isPlainObject(st.Condition) && Object.keys(st.Condition).length > 0,
-    });
-  });
-  return out;
-}
+// The parser lives in policy/document.ts (one parser for every policy analysis); these names stay for existing callers.
+export { normaliseStatements, parsePolicyDocument, type NormalisedStatement } from './policy/document.js';
 
 const ADMIN_ACTIONS = new Set(['*', '*:*']);
 /** `service:*` — every action of one service (IAM action names are case-insensitive). */

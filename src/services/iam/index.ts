@@ -5,10 +5,16 @@ import type { ResourceTypeTable, Service } from '../service.js';
 import { iamAccessKeyEnricher } from './enrich-access-key.js';
 import { iamRootUserEnricher, iamUserCredentialsEnricher } from './enrich-credentials.js';
 import { iamPolicyDocumentEnrichers } from './enrich-policy-documents.js';
+import { iamPrincipalAccessEnrichers } from './enrich-principal-access.js';
 import { GROUP, KEY, POLICY, ROLE, ROOT, USER } from './produces.js';
 
 const INLINE_POLICY_FACTS =
   '`adminStatements`, `serviceWildcardStatements`: Allow statements of the **inline** policies with `*` (or `service:*`) on `*` (or with NotResource), each `{ policy, statement, sid, actions, hasCondition, summary }`';
+
+/** Facts over all of a principal's policies (src/services/iam/policy/): null when managed policies (and, for users, groups) were not collected. */
+const ACCESS_FACTS =
+  '`effectiveAdmin` (`{ conditional, reportedElsewhere, summary }` or null: every action on every resource through all its policies, `Deny`/`NotAction`/`NotResource` applied), `allBucketsDataAccess` (`{ read, write, conditional, summary }` or null: s3:GetObject/PutObject on every object of every bucket; null when admin), `escalationPaths` (`[{ method, conditional, summary }]`: well-known privilege-escalation methods, naming the statements of each step; empty when admin), `unreadPolicies` (policies whose documents are not in the snapshot), `inlineDecryptAllKeys` (`[{ action, conditional, summary }]`: kms:Decrypt/ReEncryptFrom on every key through its own inline policies)';
+const ACCESS_READS_NOTE = 'managed policies and groups; the rules over these facts require them';
 
 /**
  * A row of the credential report as the collector stores it (src/services/iam/credential-report.ts):
@@ -33,8 +39,8 @@ const TYPES = {
     title: 'IAM user',
     id: 'UserName',
     data: "`UserDetailList` item of `GetAccountAuthorizationDetails` (`UserName`, `UserId`, `Arn`, `Path`, `CreateDate`, `UserPolicyList[{PolicyName, PolicyDocument}]`, `GroupList[names]`, `AttachedManagedPolicies[{PolicyName, PolicyArn}]`, `PermissionsBoundary?`, `Tags`), policy documents URL-decoded and parsed to objects; plus `CredentialReport`: this user's row of the credential report as an object keyed by the CSV column names, with `true`/`false` for booleans and `null` for `N/A`, `not_supported`, `no_information` (`null` as a whole when the report has no row for the user, i.e. the user is newer than the report).",
-    facts: `${INLINE_POLICY_FACTS}; \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null)`,
-    factsReadsNote: 'access keys when they were collected',
+    facts: `${INLINE_POLICY_FACTS}; ${ACCESS_FACTS} (including its groups' policies); \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null)`,
+    factsReadsNote: `access keys when they were collected; ${ACCESS_READS_NOTE}`,
     // CredentialReport is absent when the report could not be read (a gap).
     dataSchema: object(
       {
@@ -64,7 +70,8 @@ const TYPES = {
     title: 'IAM group',
     id: 'GroupName',
     data: '`GroupDetailList` item (`GroupPolicyList`, `AttachedManagedPolicies`, documents parsed).',
-    facts: INLINE_POLICY_FACTS,
+    facts: `${INLINE_POLICY_FACTS}; ${ACCESS_FACTS}`,
+    factsReadsNote: ACCESS_READS_NOTE,
     dataSchema: object({ GroupName: string, GroupPolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies }, ['GroupName']),
   },
   [ROLE]: {
@@ -72,7 +79,8 @@ const TYPES = {
     title: 'IAM role',
     id: 'RoleName',
     data: '`RoleDetailList` item (`AssumeRolePolicyDocument` and `RolePolicyList` documents parsed, `AttachedManagedPolicies`, `RoleLastUsed`, `InstanceProfileList`).',
-    facts: INLINE_POLICY_FACTS,
+    facts: `${INLINE_POLICY_FACTS}; ${ACCESS_FACTS}; from the trust policy: \`trustAnyone\` (\`[{ statement, sid, summary }]\`: Allow statements any AWS principal or any account can use, with no condition pinning an account or organisation), \`trustOtherAccounts\` (\`[{ account, principal, restricted, externalId, organisation, summary }]\`: principals of other accounts), \`trustWebIdentity\` (\`[{ provider, public, subject: 'missing'|'open'|'pinned', audience, summary }]\`: OIDC trusts and whether a \`sub\` condition pins the identity)`,
+    factsReadsNote: ACCESS_READS_NOTE,
     dataSchema: object(
       { RoleName: string, Path: string, RolePolicyList: inlinePolicies, AttachedManagedPolicies: attachedPolicies, Tags: tags },
       ['RoleName'],
@@ -83,7 +91,8 @@ const TYPES = {
     title: 'IAM managed policy',
     id: 'Arn',
     data: "`Policies` item for customer-managed policies (`GetAccountAuthorizationDetails`, without `PolicyVersionList`) and AWS-managed policies that are attached (`ListPolicies` item), with `Arn`, `PolicyName`, `AttachmentCount`, `DefaultVersionId`, plus `Document`: the default version's document, parsed.",
-    facts: "`adminStatements`, `serviceWildcardStatements` of the default version's document",
+    facts:
+      "`adminStatements`, `serviceWildcardStatements` of the default version's document; `decryptAllKeys` (`[{ action, conditional, summary }]`: kms:Decrypt/ReEncryptFrom allowed on every key of the account)",
     // Document is null when the default version's document could not be parsed.
     dataSchema: object({ Arn: string, PolicyName: string, AttachmentCount: integer, Document: orNull(policyDocument) }, [
       'Arn',
@@ -138,5 +147,11 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
       load: async () => (await import('./collect.js')).collectIam,
     },
   ],
-  enrichers: [iamAccessKeyEnricher, iamRootUserEnricher, iamUserCredentialsEnricher, ...iamPolicyDocumentEnrichers],
+  enrichers: [
+    iamAccessKeyEnricher,
+    iamRootUserEnricher,
+    iamUserCredentialsEnricher,
+    ...iamPolicyDocumentEnrichers,
+    ...iamPrincipalAccessEnrichers,
+  ],
 };

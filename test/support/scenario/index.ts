@@ -6,6 +6,7 @@
 // (AssumeRole), and scanned on its own. collect-moto.test.ts checks every twin.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkConfig, type MotoClientConfig } from '../moto.js';
+import { seedIamPolicy } from './iampolicy.js';
 import { seedLogging } from './logging.js';
 import { seedSecurityServices } from './secsvc.js';
 
@@ -50,6 +51,7 @@ export type BreadthSeeder = (ctx: SeedContext) => Promise<Twin[]>;
 const SEEDERS: Record<string, BreadthSeeder> = {
   'detection services': seedSecurityServices,
   logging: seedLogging,
+  iampolicy: seedIamPolicy,
 };
 
 export interface CompliantAccess {
