@@ -9,6 +9,7 @@ import { account } from './account/index.js';
 import { cloudtrail } from './cloudtrail/index.js';
 import { config } from './config/index.js';
 import { ec2 } from './ec2/index.js';
+import { efs } from './efs/index.js';
 import { elbv2 } from './elbv2/index.js';
 import { iam } from './iam/index.js';
 import { lambda } from './lambda/index.js';
@@ -16,7 +17,7 @@ import { rds } from './rds/index.js';
 import { s3 } from './s3/index.js';
 import type { ResourceTypeDefinition } from './service.js';
 
-export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, files] as const;
+export const SERVICES = [account, iam, ec2, s3, rds, efs, elbv2, lambda, cloudtrail, config, files] as const;
 
 type AnyService = (typeof SERVICES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
