@@ -12,7 +12,15 @@ const TYPES = {
     id: 'FileSystemId',
     data: '`DescribeFileSystems` item.',
     dataSchema: object(
-      { FileSystemId: string, FileSystemArn: string, Name: string, Encrypted: boolean, KmsKeyId: string, NumberOfMountTargets: integer, Tags: tags },
+      {
+        FileSystemId: string,
+        FileSystemArn: string,
+        Name: string,
+        Encrypted: boolean,
+        KmsKeyId: string,
+        NumberOfMountTargets: integer,
+        Tags: tags,
+      },
       ['FileSystemId'],
     ),
   },
@@ -30,11 +38,18 @@ const TYPES = {
     scope: 'regional',
     title: 'EFS mount target',
     id: 'MountTargetId',
-    data: 'Read only when a selected rule needs it: one paginated `DescribeMountTargets` per file system that reports mount targets. `DescribeMountTargets` item plus `FileSystemName` (the file system\'s `Name`, or null).',
+    data: "Read only when a selected rule needs it: one paginated `DescribeMountTargets` per file system that reports mount targets. `DescribeMountTargets` item plus `FileSystemName` (the file system's `Name`, or null).",
     facts:
       "`subnetMapsPublicIp`: the subnet's `MapPublicIpOnLaunch` (instances launched there get a public IPv4 address); null when subnets were not collected or the subnet is missing",
     dataSchema: object(
-      { MountTargetId: string, FileSystemId: string, SubnetId: string, VpcId: string, AvailabilityZoneName: string, FileSystemName: orNull(string) },
+      {
+        MountTargetId: string,
+        FileSystemId: string,
+        SubnetId: string,
+        VpcId: string,
+        AvailabilityZoneName: string,
+        FileSystemName: orNull(string),
+      },
       ['MountTargetId'],
     ),
   },

@@ -127,7 +127,12 @@ export const collectLoadBalancers: CollectFunction<Elbv2Type, { elbv2: ElasticLo
       }
       if (ctx.wants(LB)) ctx.add({ type: LB, id: name, arn: LoadBalancerArn, data });
       if (attributes?.status === 'ok') {
-        ctx.add({ type: LB_ATTRIBUTES, id: name, arn: LoadBalancerArn, data: { ...summary(data), Attributes: attributes.value.map((a) => toJsonObject(a)) } });
+        ctx.add({
+          type: LB_ATTRIBUTES,
+          id: name,
+          arn: LoadBalancerArn,
+          data: { ...summary(data), Attributes: attributes.value.map((a) => toJsonObject(a)) },
+        });
       }
       if (groups) {
         const targets: JsonObject = { ...summary(data), TargetGroups: groups.get(LoadBalancerArn) ?? [] };

@@ -43,7 +43,8 @@ export const lambdaFunctionEnricher: Enricher = {
       runtimeDeprecatedOn: typeof runtime === 'string' ? (RUNTIME_DEPRECATION[runtime] ?? null) : null,
       vpcAvailabilityZones: vpcZones(resource, ctx),
     };
-    if (Object.hasOwn(resource.data, 'awsauditEnvironmentSecrets')) facts.environmentSecrets = resource.data.awsauditEnvironmentSecrets ?? null;
+    if (Object.hasOwn(resource.data, 'awsauditEnvironmentSecrets'))
+      facts.environmentSecrets = resource.data.awsauditEnvironmentSecrets ?? null;
     return facts;
   },
 };

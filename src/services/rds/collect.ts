@@ -1,4 +1,9 @@
-import { DescribeDBSnapshotAttributesCommand, paginateDescribeDBInstances, paginateDescribeDBSnapshots, type RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBSnapshotAttributesCommand,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSnapshots,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';

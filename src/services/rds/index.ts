@@ -46,7 +46,14 @@ const TYPES = {
     id: 'DBSnapshotIdentifier',
     data: "`DescribeDBSnapshots` item (the account's own manual and automated snapshots).",
     dataSchema: object(
-      { DBSnapshotIdentifier: string, DBSnapshotArn: string, DBInstanceIdentifier: string, SnapshotType: string, Encrypted: boolean, Engine: string },
+      {
+        DBSnapshotIdentifier: string,
+        DBSnapshotArn: string,
+        DBInstanceIdentifier: string,
+        SnapshotType: string,
+        Encrypted: boolean,
+        Engine: string,
+      },
       ['DBSnapshotIdentifier'],
     ),
   },
