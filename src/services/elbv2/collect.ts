@@ -10,7 +10,7 @@ import {
 import { isPlainObject, type JsonObject } from '../../util/json.js';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
-import type { CollectFunction, CollectorContext } from '../../collect/types.js';
+import type { CollectFunction, CollectorContext, NewResource } from '../../collect/types.js';
 
 import { ELBV2_TYPES, LB, LB_ATTRIBUTES, LB_TARGETS, LISTENER, type Elbv2Type } from './produces.js';
 
@@ -87,11 +87,13 @@ export const collectLoadBalancers: CollectFunction<Elbv2Type, { elbv2: ElasticLo
   if (lbs.status !== 'ok') return;
   const listenersWanted = ctx.wants(LB) || ctx.wants(LISTENER) || ctx.wants(LB_TARGETS);
   const groups = ctx.wants(LB_TARGETS) ? await targetGroups(ctx, client) : undefined;
-  await Promise.all(
-    lbs.value.map(async (lb) => {
+  // Sub-calls run in parallel; the resources are added in the listing's order, so a snapshot lists them the same way every time.
+  const found = await Promise.all(
+    lbs.value.map(async (lb): Promise<Array<NewResource<Elbv2Type>>> => {
+      const out: Array<NewResource<Elbv2Type>> = [];
       const data = toJsonObject(lb);
       const name = data.LoadBalancerName;
-      if (typeof name !== 'string' || typeof lb.LoadBalancerArn !== 'string') return;
+      if (typeof name !== 'string' || typeof lb.LoadBalancerArn !== 'string') return out;
       const LoadBalancerArn = lb.LoadBalancerArn;
       const [listeners, attributes] = await Promise.all([
         listenersWanted
@@ -116,7 +118,7 @@ export const collectLoadBalancers: CollectFunction<Elbv2Type, { elbv2: ElasticLo
         if (ctx.wants(LISTENER)) {
           for (const listener of data.Listeners) {
             if (!isPlainObject(listener) || typeof listener.ListenerArn !== 'string') continue;
-            ctx.add({
+            out.push({
               type: LISTENER,
               id: listener.ListenerArn,
               arn: listener.ListenerArn,
@@ -125,9 +127,9 @@ export const collectLoadBalancers: CollectFunction<Elbv2Type, { elbv2: ElasticLo
           }
         }
       }
-      if (ctx.wants(LB)) ctx.add({ type: LB, id: name, arn: LoadBalancerArn, data });
+      if (ctx.wants(LB)) out.push({ type: LB, id: name, arn: LoadBalancerArn, data });
       if (attributes?.status === 'ok') {
-        ctx.add({
+        out.push({
           type: LB_ATTRIBUTES,
           id: name,
           arn: LoadBalancerArn,
@@ -138,8 +140,10 @@ export const collectLoadBalancers: CollectFunction<Elbv2Type, { elbv2: ElasticLo
         const targets: JsonObject = { ...summary(data), TargetGroups: groups.get(LoadBalancerArn) ?? [] };
         // Absent when they could not be listed: a redirect-only listener is then unknown, not missing.
         if (listeners?.status === 'ok') targets.Listeners = data.Listeners ?? [];
-        ctx.add({ type: LB_TARGETS, id: name, arn: LoadBalancerArn, data: targets });
+        out.push({ type: LB_TARGETS, id: name, arn: LoadBalancerArn, data: targets });
       }
+      return out;
     }),
   );
+  for (const resource of found.flat()) ctx.add(resource);
 };

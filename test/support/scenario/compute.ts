@@ -29,7 +29,7 @@ import { CreateDBInstanceCommand, CreateDBSnapshotCommand, ModifyDBSnapshotAttri
 import { randomBytes } from 'node:crypto';
 import type { BreadthSeeder, SeedContext, Twin } from './index.js';
 
-/** A VPC of its own: two private subnets in the first AZ, one in the second, and a public one (public IPs on launch). */
+/** A VPC of its own: two private subnets in the first AZ, one in the second, a public one (public IPs on launch), and a group for functions. */
 async function seedNetwork(ctx: SeedContext, region: string) {
   const ec2 = new EC2Client(ctx.main(region));
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.213.0.0/16' }))).Vpc!.VpcId!;
@@ -40,8 +40,12 @@ async function seedNetwork(ctx: SeedContext, region: string) {
   const privateB = await subnet('10.213.3.0/24', 'b');
   const publicA = await subnet('10.213.4.0/24', 'a');
   await ec2.send(new ModifySubnetAttributeCommand({ SubnetId: publicA, MapPublicIpOnLaunch: { Value: true } }));
+  // For the functions: a VPC configuration names at least one security group (moto reports no VpcId without one).
+  const functionGroup = (
+    await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'cmp-fn', Description: 'functions, no ingress', VpcId: vpc }))
+  ).GroupId!;
   ec2.destroy();
-  return { vpc, privateA, privateA2, privateB, publicA };
+  return { vpc, privateA, privateA2, privateB, publicA, functionGroup };
 }
 
 async function seedEfs(ctx: SeedContext, region: string, net: Awaited<ReturnType<typeof seedNetwork>>): Promise<Twin[]> {
@@ -93,17 +97,19 @@ async function seedLoadBalancers(ctx: SeedContext, region: string, net: Awaited<
   const targetGroup = async (name: string) =>
     (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: net.vpc, TargetType: 'ip' })))
       .TargetGroups![0]!.TargetGroupArn!;
-  const idle = await loadBalancer('cmp-alb-idle');
-  const busy = await loadBalancer('cmp-alb-busy');
+  // Named to sort after the notes' django-board-alb, which the collect test expects first.
+  const idle = await loadBalancer('stale-staging-alb');
+  const busy = await loadBalancer('serving-alb');
   const idleGroup = await targetGroup('cmp-tg-empty');
   const busyGroup = await targetGroup('cmp-tg-busy');
   await elb.send(new RegisterTargetsCommand({ TargetGroupArn: busyGroup, Targets: [{ Id: '10.213.1.10', Port: 80 }] }));
+  // Port 80 redirects (listener ARNs carry ids the fingerprints cannot name); 443 forwards to the empty group.
   await elb.send(
     new CreateListenerCommand({
       LoadBalancerArn: idle,
       Protocol: 'HTTP',
       Port: 80,
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: idleGroup }],
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     }),
   );
   // An IAM server certificate: moto then does not look for it in ACM.
@@ -144,7 +150,7 @@ async function seedLoadBalancers(ctx: SeedContext, region: string, net: Awaited<
     'routing.http.desync_mitigation_mode': 'defensive',
   });
   elb.destroy();
-  const lbTwin = (rule: string): Twin => ({ rule, fail: { id: 'cmp-alb-idle' }, pass: { id: 'cmp-alb-busy' } });
+  const lbTwin = (rule: string): Twin => ({ rule, fail: { id: 'stale-staging-alb' }, pass: { id: 'serving-alb' } });
   return [
     lbTwin('elbv2-load-balancer-no-targets'),
     lbTwin('elbv2-alb-invalid-headers-not-dropped'),
@@ -166,7 +172,7 @@ async function seedFunctions(ctx: SeedContext, region: string, net: Awaited<Retu
           Role: ctx.roleArn,
           Handler: 'app.handler',
           Code: { ZipFile: new TextEncoder().encode('placeholder package') },
-          VpcConfig: { SubnetIds: subnets, SecurityGroupIds: [] },
+          VpcConfig: { SubnetIds: subnets, SecurityGroupIds: [net.functionGroup] },
         }),
       )
     ).FunctionArn!;
