@@ -42,6 +42,7 @@ const TYPES = {
         ListenerArn: string,
         Protocol: string,
         Port: integer,
+        SslPolicy: string,
         DefaultActions: listOf(object({ Type: string, RedirectConfig: object({ Protocol: string }) })),
         LoadBalancerName: string,
         LoadBalancerType: orNull(string),

@@ -19,6 +19,7 @@ const TYPES = {
         DBInstanceIdentifier: string,
         DBInstanceArn: string,
         Engine: string,
+        EngineVersion: string,
         DBInstanceClass: string,
         AvailabilityZone: string,
         MultiAZ: boolean,
