@@ -24,8 +24,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     ]) {
       expect(result.stdout).toContain(id);
     }
-    // The unattached Elastic IP, the worker's public IP in the private subnet and the left-behind 30 GiB gp2 volume.
-    expect(result.stdout).toContain('estimated waste $10.30/month');
+    // The unattached Elastic IP, the worker's public IP in the private subnet, the left-behind 30 GiB gp2 volume and the staging ALB with no targets.
+    expect(result.stdout).toContain('estimated waste $26.73/month');
     // Every shipped rule that runs by default is checked on the demo: none is left "not checked".
     expect(result.stdout).not.toContain('Not checked');
   });
@@ -47,7 +47,18 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
+      'efs-access-point-root-directory-not-enforced fsap-0a11c0ffee0000001',
+      'efs-access-point-user-identity-not-enforced fsap-0a11c0ffee0000001',
+      'efs-file-system-backup-disabled fs-0a11c0ffee0000001',
+      'efs-file-system-not-encrypted fs-0a11c0ffee0000001',
+      'efs-mount-target-in-public-subnet fsmt-0a11c0ffee0000001',
+      'elbv2-alb-desync-mitigation-not-defensive django-board-alb',
+      'elbv2-alb-invalid-headers-not-dropped django-board-alb',
       'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
+      'elbv2-listener-outdated-tls-policy arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/net/django-board-internal-nlb/6b2c3d4e5f607182/64a1b2c3d4e5f607',
+      'elbv2-load-balancer-access-logs-disabled django-board-alb',
+      'elbv2-load-balancer-deletion-protection-disabled django-board-alb',
+      'elbv2-load-balancer-no-targets django-board-staging-alb',
       'elbv2-load-balancer-without-https django-board-alb',
       'guardduty-ec2-runtime-monitoring-off 123456789012',
       'guardduty-ecs-runtime-monitoring-off 123456789012',
@@ -72,9 +83,24 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'kms-key-pending-deletion 0a11c0ff-ee00-4000-8000-000000000004',
       'kms-key-policy-public 0a11c0ff-ee00-4000-8000-000000000003',
       'kms-key-rotation-disabled 0a11c0ff-ee00-4000-8000-000000000001',
+      'lambda-function-deprecated-runtime django-board-cleanup',
+      'lambda-function-policy-public django-board-cleanup',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
+      'lambda-function-vpc-single-az django-board-cleanup',
       'macie-not-enabled 123456789012',
+      'rds-instance-auto-minor-upgrade-disabled django-board-db',
+      'rds-instance-backups-too-short django-board-db',
+      'rds-instance-copy-tags-to-snapshots-disabled django-board-db',
+      'rds-instance-default-port django-board-db',
+      'rds-instance-deletion-protection-disabled django-board-db',
+      'rds-instance-enhanced-monitoring-disabled django-board-db',
+      'rds-instance-iam-auth-disabled django-board-db',
+      'rds-instance-logs-not-exported django-board-db',
       'rds-instance-not-multi-az django-board-db',
+      'rds-instance-publicly-accessible django-board-db',
+      'rds-instance-storage-not-encrypted django-board-db',
+      'rds-snapshot-not-encrypted django-board-db-before-migration',
+      'rds-snapshot-public django-board-db-before-migration',
       's3-account-block-public-access-off 123456789012',
       's3-bucket-access-logging-disabled ciw0707-web-site-s3',
       's3-bucket-acls-enabled ciw0707-web-site-s3',
@@ -124,8 +150,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     // The EC2 role with ECR full access fails; the Lambda role passes; the service-linked role is not judged by it (passes);
     // so do the nine roles of the trust, admin and data-access twins, none of which has a …FullAccess policy.
     expect(byRule['iam-role-full-access-policy']).toMatchObject({ evaluated: 12, failed: 1, passed: 11 });
-    // The notes' ALB (port 80 forwards) fails; the internal NLB passes.
-    expect(byRule['elbv2-listener-http-not-redirecting']).toMatchObject({ evaluated: 2, failed: 1, passed: 1 });
+    // The notes' ALB (port 80 forwards) fails; the internal NLB's listeners (TCP, TLS) and the staging ALB's HTTPS listener pass.
+    expect(byRule['elbv2-listener-http-not-redirecting']).toMatchObject({ evaluated: 4, failed: 1, passed: 3 });
     // The root user (MFA on, no keys, last used in 2024) and the multi-region trail to a private bucket pass.
     for (const id of [
       'iam-root-access-keys-exist',
@@ -147,8 +173,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 89, failed: 52, failedIncomplete: 0, passed: 37, incomplete: 0, notChecked: 0 });
-    expect(report.summary.costMonthlyUsd).toBe(10.3);
+    expect(report.summary.rules).toEqual({ total: 115, failed: 78, failedIncomplete: 0, passed: 37, incomplete: 0, notChecked: 0 });
+    expect(report.summary.costMonthlyUsd).toBe(26.73);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {
@@ -172,6 +198,8 @@ describe('exit codes and --fail-on', () => {
     expect(
       (await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', `s3-bucket-public-acl,${trustRules}`, '--output-dir', dir])).code,
     ).toBe(1);
+    // Three critical findings: the public bucket, SSH open on the group of the reachable instance, and the public DB snapshot.
+    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
     expect(
       (
         await runCli([
@@ -181,6 +209,7 @@ describe('exit codes and --fail-on', () => {
           'critical',
           '--skip',
           `s3-bucket-public-acl,ec2-security-group-admin-ports-open,${trustRules}`,
+          's3-bucket-public-acl,ec2-security-group-admin-ports-open,rds-snapshot-public',
           '--output-dir',
           dir,
         ])

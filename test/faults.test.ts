@@ -262,19 +262,21 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
 
   /** The clean run's findings except those of these rules. */
   const cleanWithout = (ruleIds: string[]) => fingerprints(clean.report!).filter((f) => !ruleIds.includes(f.split(' ')[0]!));
+  /** RDS's two listings per region: DB instances and DB snapshots. */
+  const rdsGaps = (code: string) =>
+    REGIONS.flatMap((r) => [`rds ${r} DescribeDBInstances ${code}`, `rds ${r} DescribeDBSnapshots ${code}`]).sort();
+  const rdsRules = (report: Report) => report.rules.filter((r) => r.resource.startsWith('aws.rds.')).map((r) => r.ruleId);
 
   it('RDS answers HTTP 500 every time: a gap per region, its rule incomplete, the rest as in the clean run, exit 1', async () => {
     const o = await through([{ service: 'rds', fault: 'http500' }], accountScan(['--max-attempts', '3']));
     record('RDS: HTTP 500 on every attempt', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
-      REGIONS.map((r) => `rds ${r} DescribeDBInstances InternalError`).sort(),
-    );
-    expect(o.counts.faults.http500).toBe(2 * 3); // two regions, three attempts each
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(rdsGaps('InternalError'));
+    expect(o.counts.faults.http500).toBe(2 * 2 * 3); // two regions, two listings, three attempts each
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(o.report!.rules.find((r) => r.ruleId === 'rds-instance-not-multi-az')).toMatchObject({ complete: false });
-    expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
+    expect(fingerprints(o.report!)).toEqual(cleanWithout(rdsRules(o.report!)));
   }, 90_000);
 
   it('RDS answers garbage: a MalformedResponse gap, not a crash', async () => {
@@ -282,12 +284,11 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     record('RDS: malformed body (not XML)', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.operation} ${g.errorCode}`)).toEqual([
-      'rds DescribeDBInstances MalformedResponse',
-      'rds DescribeDBInstances MalformedResponse',
-    ]);
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
+      rdsGaps('MalformedResponse'),
+    );
     expectGapsMarkIncomplete(o.report!, o.text);
-    expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
+    expect(fingerprints(o.report!)).toEqual(cleanWithout(rdsRules(o.report!)));
   }, 90_000);
 
   it('30% of answers cut short with a matching Content-Length (truncated XML and JSON): gaps, never a partial answer read as the whole', async () => {
@@ -321,13 +322,11 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     record('RDS never answers (--call-timeout 2s, 2 attempts)', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(o.counts.faults.hang).toBe(2 * 2);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
-      REGIONS.map((r) => `rds ${r} DescribeDBInstances TimeoutError`).sort(),
-    );
+    expect(o.counts.faults.hang).toBe(2 * 2 * 2); // two regions, two listings, two attempts each
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(rdsGaps('TimeoutError'));
     expect(o.report!.gaps[0]!.message).toContain('no answer within 2s (--call-timeout)');
     expectGapsMarkIncomplete(o.report!, o.text);
-    expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
+    expect(fingerprints(o.report!)).toEqual(cleanWithout(rdsRules(o.report!)));
     expect(o.ms).toBeLessThan(45_000);
   }, 90_000);
 
@@ -341,12 +340,10 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     // The deadline counts from the start of the process; then come a wind-down of at most 1 s,
     // evaluation and the reports (the margin is for a loaded machine).
     expect(o.ms).toBeLessThan((limit + 6) * 1000);
-    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
-      REGIONS.map((r) => `rds ${r} DescribeDBInstances RunTimeout`).sort(),
-    );
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(rdsGaps('RunTimeout'));
     expect(o.report!.gaps[0]!.message).toBe(`no answer before --timeout ${limit}s expired`);
     expectGapsMarkIncomplete(o.report!, o.text);
-    expect(fingerprints(o.report!)).toEqual(cleanWithout(['rds-instance-not-multi-az']));
+    expect(fingerprints(o.report!)).toEqual(cleanWithout(rdsRules(o.report!)));
   }, 120_000);
 
   it('no service but STS answers, --timeout: nothing was collected, exit 2 with one clear line', async () => {

@@ -10,6 +10,7 @@ import { account } from './account/index.js';
 import { cloudtrail } from './cloudtrail/index.js';
 import { config } from './config/index.js';
 import { ec2 } from './ec2/index.js';
+import { efs } from './efs/index.js';
 import { elbv2 } from './elbv2/index.js';
 import { guardduty } from './guardduty/index.js';
 import { iam } from './iam/index.js';
@@ -27,6 +28,7 @@ export const SERVICES = [
   ec2,
   s3,
   rds,
+  efs,
   elbv2,
   lambda,
   cloudtrail,

@@ -110,7 +110,7 @@ function actionOf(req: IncomingMessage, body: Buffer): string | undefined {
 type Protocol = 'json' | 'rest-json' | 's3' | 'ec2' | 'query';
 
 /** Signing names of the services that speak REST-JSON (errors as JSON, the code in x-amzn-errortype). */
-const REST_JSON = new Set(['lambda', 'guardduty', 'securityhub', 'access-analyzer', 'macie2']);
+const REST_JSON = new Set(['lambda', 'guardduty', 'securityhub', 'access-analyzer', 'macie2', 'elasticfilesystem']);
 
 function protocolOf(service: string | undefined, req: IncomingMessage): Protocol {
   if (req.headers['x-amz-target'] !== undefined) return 'json'; // awsJson 1.0/1.1: CloudTrail, Config

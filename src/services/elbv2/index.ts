@@ -2,7 +2,16 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import { sdkClient } from '../../aws/client.js';
 import { integer, listOf, object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-import { LB, LISTENER } from './produces.js';
+import { ELBV2_TYPES, LB, LB_ATTRIBUTES, LB_TARGETS, LISTENER } from './produces.js';
+
+/** The load balancer's own fields that its attribute and target types repeat. */
+const LB_SUMMARY = {
+  LoadBalancerName: string,
+  LoadBalancerArn: string,
+  Type: orNull(string),
+  Scheme: orNull(string),
+  CreatedTime: orNull(string),
+};
 
 const TYPES = {
   [LB]: {
@@ -33,6 +42,7 @@ const TYPES = {
         ListenerArn: string,
         Protocol: string,
         Port: integer,
+        SslPolicy: string,
         DefaultActions: listOf(object({ Type: string, RedirectConfig: object({ Protocol: string }) })),
         LoadBalancerName: string,
         LoadBalancerType: orNull(string),
@@ -41,9 +51,37 @@ const TYPES = {
       ['ListenerArn', 'LoadBalancerName'],
     ),
   },
+  [LB_ATTRIBUTES]: {
+    scope: 'regional',
+    title: 'Attributes of an Application/Network/Gateway load balancer',
+    id: 'LoadBalancerName',
+    data: 'Read only when a selected rule needs it: one `DescribeLoadBalancerAttributes` per load balancer. `{ LoadBalancerName, LoadBalancerArn, Type, Scheme, CreatedTime, Attributes: [{ Key, Value }] }` (values are strings: `"true"`, `"defensive"`, ...).',
+    dataSchema: object({ ...LB_SUMMARY, Attributes: listOf(object({ Key: string, Value: string })) }, ['LoadBalancerName', 'Attributes']),
+  },
+  [LB_TARGETS]: {
+    scope: 'regional',
+    title: 'Targets registered behind a load balancer',
+    id: 'LoadBalancerName',
+    data: "Read only when a selected rule needs it: `DescribeTargetGroups` (per region, 400 per page) and one `DescribeTargetHealth` per target group that a load balancer uses. `{ LoadBalancerName, LoadBalancerArn, Type, Scheme, CreatedTime, TargetGroups: [{ TargetGroupName, TargetGroupArn, TargetType, Protocol, Port, Targets: [TargetHealthDescriptions items] }], Listeners: [DescribeListeners items] }`; a group's `Targets` is absent when its targets could not be read, and `Listeners` when the listeners could not be listed.",
+    dataSchema: object(
+      {
+        ...LB_SUMMARY,
+        TargetGroups: listOf(
+          object({
+            TargetGroupName: string,
+            TargetGroupArn: string,
+            TargetType: string,
+            Targets: listOf(object({ Target: object({ Id: string }), TargetHealth: object({ State: string }) })),
+          }),
+        ),
+        Listeners: listOf(object({ Port: integer, Protocol: string, DefaultActions: listOf(object({ Type: string })) })),
+      },
+      ['LoadBalancerName', 'TargetGroups'],
+    ),
+  },
 } as const satisfies ResourceTypeTable;
 
-/** Application and network load balancers and their listeners. */
+/** Application, network and gateway load balancers, their listeners, attributes and registered targets. */
 export const elbv2: Service<typeof TYPES, { elbv2: ElasticLoadBalancingV2Client }> = {
   name: 'elbv2',
   resourceTypes: TYPES,
@@ -59,11 +97,18 @@ export const elbv2: Service<typeof TYPES, { elbv2: ElasticLoadBalancingV2Client 
         id: 'elbv2',
         service: 'elbv2',
         scope: 'regional',
-        produces: [LB, LISTENER],
+        produces: ELBV2_TYPES,
         commands: [
-          { command: 'DescribeLoadBalancersCommand', action: 'elasticloadbalancing:DescribeLoadBalancers', for: [LB, LISTENER] },
-          // Listeners can only be listed per load balancer.
-          { command: 'DescribeListenersCommand', action: 'elasticloadbalancing:DescribeListeners', for: [LB, LISTENER] },
+          { command: 'DescribeLoadBalancersCommand', action: 'elasticloadbalancing:DescribeLoadBalancers', for: ELBV2_TYPES },
+          // Listeners, attributes and target health can only be read per load balancer (or target group).
+          { command: 'DescribeListenersCommand', action: 'elasticloadbalancing:DescribeListeners', for: [LB, LISTENER, LB_TARGETS] },
+          {
+            command: 'DescribeLoadBalancerAttributesCommand',
+            action: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+            for: [LB_ATTRIBUTES],
+          },
+          { command: 'DescribeTargetGroupsCommand', action: 'elasticloadbalancing:DescribeTargetGroups', for: [LB_TARGETS] },
+          { command: 'DescribeTargetHealthCommand', action: 'elasticloadbalancing:DescribeTargetHealth', for: [LB_TARGETS] },
         ],
       },
       load: async () => (await import('./collect.js')).collectLoadBalancers,

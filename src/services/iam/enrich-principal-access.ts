@@ -218,8 +218,12 @@ function inlineKmsFacts(resource: Resource, kind: Kind, field: string, ctx: Enri
   const inline = inlinePolicies(resource.data[field], '');
   if (inline.length === 0) return { inlineDecryptAllKeys: [] };
   // Groups not collected: the Denies of the policies that were read still apply.
-  const denies = wasCollected(ctx.index, POLICY) ? heldBy(resource, kind, ctx).policies.map(denyOnly) : [];
-  return { inlineDecryptAllKeys: allKeysDecrypt([...inline, ...denies], resource.account) };
+  const held = wasCollected(ctx.index, POLICY) ? heldBy(resource, kind, ctx) : undefined;
+  const grants = allKeysDecrypt([...inline, ...(held?.policies.map(denyOnly) ?? [])], resource.account);
+  // A policy of the principal whose document could not be read may hold the Deny that takes the
+  // grant away (a quarantine policy): the grant is then not certain, and the rule leaves it undecided.
+  if (grants.length > 0 && held && held.unread.length > 0) return { inlineDecryptAllKeys: null };
+  return { inlineDecryptAllKeys: grants };
 }
 
 export const iamPrincipalAccessEnrichers: readonly Enricher[] = [

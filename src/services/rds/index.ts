@@ -1,8 +1,9 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { sdkClient } from '../../aws/client.js';
-import { boolean, object, string, tags } from '../data-schema.js';
+import { boolean, integer, listOf, object, orNull, string, tags } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-import { DB } from './produces.js';
+import { rdsInstanceEnricher } from './enrich-instance.js';
+import { DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
 
 const TYPES = {
   'aws.rds.db-instance': {
@@ -10,22 +11,73 @@ const TYPES = {
     title: 'RDS DB instance',
     id: 'DBInstanceIdentifier',
     data: '`DescribeDBInstances` item.',
+    facts:
+      "`logExportsMissing` (log types the engine can publish to CloudWatch Logs that it does not: Oracle alert/audit/listener/trace, PostgreSQL postgresql/upgrade, MySQL and MariaDB audit/error/general/slowquery, SQL Server agent/error; null for other engines, Aurora included), `port` (`Endpoint.Port`), `defaultPort` (the engine's default port, null when unknown), `internetIngress` (ingress entries of its VPC security groups admitting 0.0.0.0/0 or ::/0 on its TCP port, each with `groupId`; null when security groups were not collected, or a group is missing and the others admit nothing)",
+    factsReadsNote: 'security groups when collected; `rds-instance-publicly-accessible` requires them',
     dataSchema: object(
       {
         DBInstanceIdentifier: string,
         DBInstanceArn: string,
         Engine: string,
+        EngineVersion: string,
         DBInstanceClass: string,
         AvailabilityZone: string,
         MultiAZ: boolean,
+        StorageEncrypted: boolean,
+        AutoMinorVersionUpgrade: boolean,
+        PubliclyAccessible: boolean,
+        DeletionProtection: boolean,
+        BackupRetentionPeriod: integer,
+        EnabledCloudwatchLogsExports: listOf(string),
+        IAMDatabaseAuthenticationEnabled: boolean,
+        MonitoringInterval: integer,
+        CopyTagsToSnapshot: boolean,
+        ReadReplicaSourceDBInstanceIdentifier: string,
+        DBClusterIdentifier: string,
+        Endpoint: object({ Address: string, Port: integer }),
+        VpcSecurityGroups: listOf(object({ VpcSecurityGroupId: string, Status: string })),
         TagList: tags,
       },
       ['DBInstanceIdentifier'],
     ),
   },
+  [SNAPSHOT]: {
+    scope: 'regional',
+    title: 'RDS DB snapshot',
+    id: 'DBSnapshotIdentifier',
+    data: "`DescribeDBSnapshots` item (the account's own manual and automated snapshots).",
+    dataSchema: object(
+      {
+        DBSnapshotIdentifier: string,
+        DBSnapshotArn: string,
+        DBInstanceIdentifier: string,
+        SnapshotType: string,
+        Encrypted: boolean,
+        Engine: string,
+      },
+      ['DBSnapshotIdentifier'],
+    ),
+  },
+  [SNAPSHOT_ATTRIBUTES]: {
+    scope: 'regional',
+    title: 'Who may restore a manual RDS DB snapshot',
+    id: 'DBSnapshotIdentifier',
+    data: 'Read only when a selected rule needs it: one `DescribeDBSnapshotAttributes` per manual snapshot of the `DescribeDBSnapshots` listing (automated snapshots cannot be shared). `{ DBSnapshotIdentifier, DBSnapshotArn, DBInstanceIdentifier, SnapshotType, Encrypted, DBSnapshotAttributes: [{ AttributeName, AttributeValues }] }`; the `restore` attribute lists the accounts that may copy or restore it, `all` meaning every AWS account.',
+    dataSchema: object(
+      {
+        DBSnapshotIdentifier: string,
+        DBSnapshotArn: orNull(string),
+        DBInstanceIdentifier: orNull(string),
+        SnapshotType: string,
+        Encrypted: orNull(boolean),
+        DBSnapshotAttributes: listOf(object({ AttributeName: string, AttributeValues: listOf(string) })),
+      },
+      ['DBSnapshotIdentifier', 'DBSnapshotAttributes'],
+    ),
+  },
 } as const satisfies ResourceTypeTable;
 
-/** RDS DB instances. */
+/** RDS DB instances and snapshots. */
 export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
   name: 'rds',
   resourceTypes: TYPES,
@@ -41,6 +93,20 @@ export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
       },
       load: async () => (await import('./collect.js')).collectDbInstances,
     },
+    {
+      descriptor: {
+        id: SNAPSHOT,
+        service: 'rds',
+        scope: 'regional',
+        produces: SNAPSHOTS,
+        commands: [
+          { command: 'DescribeDBSnapshotsCommand', action: 'rds:DescribeDBSnapshots', for: SNAPSHOTS },
+          // Per manual snapshot: no call lists the attributes of many snapshots.
+          { command: 'DescribeDBSnapshotAttributesCommand', action: 'rds:DescribeDBSnapshotAttributes', for: [SNAPSHOT_ATTRIBUTES] },
+        ],
+      },
+      load: async () => (await import('./collect.js')).collectDbSnapshots,
+    },
   ],
-  enrichers: [],
+  enrichers: [rdsInstanceEnricher],
 };

@@ -50,7 +50,7 @@ function effectiveBlock(bucket: unknown, account: unknown): JsonObject {
   return out;
 }
 
-function isWildcardPrincipal(principal: unknown): boolean {
+export function isWildcardPrincipal(principal: unknown): boolean {
   if (principal === '*') return true;
   if (isPlainObject(principal)) {
     const aws = principal.AWS;
@@ -59,14 +59,14 @@ function isWildcardPrincipal(principal: unknown): boolean {
   return false;
 }
 
-function hasRestrictingCondition(condition: unknown): boolean {
+export function hasRestrictingCondition(condition: unknown): boolean {
   if (!isPlainObject(condition)) return false;
   return Object.values(condition).some(
     (block) => isPlainObject(block) && Object.keys(block).some((k) => RESTRICTING_KEYS.has(k.toLowerCase())),
   );
 }
 
-function parsePolicy(policy: unknown): { Statement?: unknown } | undefined {
+export function parsePolicy(policy: unknown): { Statement?: unknown } | undefined {
   if (typeof policy === 'string') {
     try {
       return JSON.parse(policy) as { Statement?: unknown };

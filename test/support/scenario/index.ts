@@ -9,6 +9,7 @@ import { sdkConfig, type MotoClientConfig } from '../moto.js';
 import { seedIamPolicy } from './iampolicy.js';
 import { seedLogging } from './logging.js';
 import { seedSecurityServices } from './secsvc.js';
+import { seedCompute } from './compute.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -52,6 +53,7 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   'detection services': seedSecurityServices,
   logging: seedLogging,
   iampolicy: seedIamPolicy,
+  compute: seedCompute,
 };
 
 export interface CompliantAccess {
