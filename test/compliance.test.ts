@@ -233,6 +233,15 @@ describe('docs/compliance/', () => {
       expect(r.stdout).toBe(committed);
     });
   }
+  it('every rule the tables link to has its heading in docs/rules.md', () => {
+    const rulesMd = readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf8');
+    for (const id of FRAMEWORK_IDS) {
+      const md = readFileSync(path.join(ROOT, 'docs', 'compliance', `${id}.md`), 'utf8');
+      const linked = [...md.matchAll(/\]\(\.\.\/rules\.md#([a-z0-9-]+)\)/g)].map((m) => m[1]!);
+      expect(linked.length).toBeGreaterThan(0);
+      expect(linked.filter((rule) => !rulesMd.includes(`\n### ${rule}\n`))).toEqual([]);
+    }
+  });
   it('cis-aws-6.0.md lists all 63 recommendations, each with rules or manual or "no rule yet"', () => {
     const md = readFileSync(path.join(ROOT, 'docs', 'compliance', 'cis-aws-6.0.md'), 'utf8');
     for (const id of CIS_IDS)
