@@ -1,19 +1,32 @@
 import {
   DescribeAddressesCommand,
+  GetEbsEncryptionByDefaultCommand,
+  paginateDescribeFlowLogs,
   paginateDescribeInstances,
   paginateDescribeInternetGateways,
   paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
+  paginateDescribeSnapshots,
   paginateDescribeSubnets,
   paginateDescribeVolumes,
+  paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
-import { listingTypes, type Ec2DetailsType, type Ec2Listing, type Ec2ListingType, type Ec2Type } from './produces.js';
+import { collectSnapshotPermissions } from './snapshot-permissions.js';
+import {
+  EBS_DEFAULT_ENCRYPTION,
+  listingTypes,
+  type Ec2DetailsType,
+  type Ec2Listing,
+  type Ec2ListingType,
+  type Ec2Type,
+} from './produces.js';
 import { collectUserData } from './user-data.js';
 
 /** What the EC2 collectors read the account through. */
@@ -34,11 +47,19 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<obj
     allItems(paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
   'aws.ec2.volume': (client) => allItems(paginateDescribeVolumes({ client, pageSize: 500 }, {}), (p) => p.Volumes),
   'aws.ec2.nat-gateway': (client) => allItems(paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
+  'aws.ec2.network-acl': (client) => allItems(paginateDescribeNetworkAcls({ client, pageSize: 1000 }, {}), (p) => p.NetworkAcls),
+  'aws.ec2.flow-log': (client) => allItems(paginateDescribeFlowLogs({ client, pageSize: 1000 }, {}), (p) => p.FlowLogs),
+  'aws.ec2.vpc-peering-connection': (client) =>
+    allItems(paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
+  // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every account.
+  'aws.ec2.snapshot': (client) =>
+    allItems(paginateDescribeSnapshots({ client, pageSize: 1000 }, { OwnerIds: ['self'] }), (p) => p.Snapshots),
 };
 
 /** How each further type is read item by item from its listing (instances' user data). */
 const DETAILS: { readonly [T in Ec2DetailsType]: (ctx: Context, client: EC2Client, items: object[]) => Promise<void> } = {
   'aws.ec2.instance-user-data': collectUserData,
+  'aws.ec2.snapshot-permissions': collectSnapshotPermissions,
 };
 
 /** The collector of one listing: one paginated Describe call per region. */
@@ -56,7 +77,21 @@ export function ec2Collector(listing: Ec2Listing): CollectFunction<Ec2Type, { ec
       const data = toJsonObject(item);
       const id = data[listing.idField];
       if (typeof id !== 'string' || id === '') continue;
-      ctx.add({ type: listing.type, id, arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:${listing.arnKind}/${id}`, data });
+      const account = 'arnAccount' in listing ? '' : ctx.account;
+      ctx.add({ type: listing.type, id, arn: `arn:${ctx.partition}:ec2:${ctx.region}:${account}:${listing.arnKind}/${id}`, data });
     }
   };
 }
+
+/**
+ * EBS encryption by default, a setting of each region: one GetEbsEncryptionByDefault call, one
+ * resource named after the region. A failed call adds nothing (a gap), never "off".
+ */
+export const collectEbsEncryptionByDefault: CollectFunction<(typeof EBS_DEFAULT_ENCRYPTION)[number], { ec2: EC2Client }> = async (ctx) => {
+  const client = ctx.client('ec2');
+  const result = await ctx.call('GetEbsEncryptionByDefault', EBS_DEFAULT_ENCRYPTION, () =>
+    client.send(new GetEbsEncryptionByDefaultCommand({})),
+  );
+  if (result.status !== 'ok') return;
+  ctx.add({ type: 'aws.ec2.ebs-encryption-by-default', id: ctx.region, data: { Region: ctx.region, ...toJsonObject(result.value) } });
+};

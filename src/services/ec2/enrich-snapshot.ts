@@ -1,0 +1,35 @@
+import type { Enricher } from '../../enrich/types.js';
+import { wasCollected } from '../../enrich/types.js';
+
+/** Standard EBS snapshot storage in us-east-1, USD per GB-month (https://aws.amazon.com/ebs/pricing/). */
+export const SNAPSHOT_GB_MONTH_USD = 0.05;
+
+/** The volume id EC2 gives snapshots that have no source volume in this account and region (copies, some AMI imports). */
+const NO_VOLUME = 'vol-ffffffff';
+
+/**
+ * `sourceVolumeExists`: the volume the snapshot was taken from is among the account's volumes
+ * in the same region (null when volumes were not collected, or the snapshot names no real
+ * volume: a copy). `amiSnapshot`: EC2's description says it was made for an AMI (CreateImage,
+ * or a copy for one), so it cannot be deleted while the image is registered.
+ * `monthlyCostUpperBoundUsd`: the full volume size at the standard snapshot price; snapshots
+ * are incremental, so what one costs alone can be far less.
+ */
+export const snapshotEnricher: Enricher = {
+  type: 'aws.ec2.snapshot',
+  enrich(resource, ctx) {
+    const volumeId = resource.data.VolumeId;
+    const realVolume = typeof volumeId === 'string' && volumeId !== '' && volumeId !== NO_VOLUME;
+    const sourceVolumeExists =
+      realVolume && wasCollected(ctx.index, 'aws.ec2.volume')
+        ? ctx.index.get('aws.ec2.volume', resource.account, resource.region, volumeId) !== undefined
+        : null;
+    const description = typeof resource.data.Description === 'string' ? resource.data.Description : '';
+    const size = resource.data.VolumeSize;
+    return {
+      sourceVolumeExists,
+      amiSnapshot: /^(?:Created by CreateImage|Copied for DestinationAmi)/.test(description),
+      monthlyCostUpperBoundUsd: typeof size === 'number' && size >= 0 ? Math.round(size * SNAPSHOT_GB_MONTH_USD * 100) / 100 : null,
+    };
+  },
+};
