@@ -1,8 +1,9 @@
 import type { Enricher } from '../../enrich/types.js';
 import { wasCollected } from '../../enrich/types.js';
 
-/** Standard EBS snapshot storage in us-east-1, USD per GB-month (https://aws.amazon.com/ebs/pricing/). */
+/** EBS snapshot storage in us-east-1, USD per GB-month (https://aws.amazon.com/ebs/pricing/): standard and archive tiers. */
 export const SNAPSHOT_GB_MONTH_USD = 0.05;
+export const ARCHIVE_SNAPSHOT_GB_MONTH_USD = 0.0125;
 
 /** The volume id EC2 gives snapshots that have no source volume in this account and region (copies, some AMI imports). */
 const NO_VOLUME = 'vol-ffffffff';
@@ -12,8 +13,9 @@ const NO_VOLUME = 'vol-ffffffff';
  * in the same region (null when volumes were not collected, or the snapshot names no real
  * volume: a copy). `amiSnapshot`: EC2's description says it was made for an AMI (CreateImage,
  * or a copy for one), so it cannot be deleted while the image is registered.
- * `monthlyCostUpperBoundUsd`: the full volume size at the standard snapshot price; snapshots
- * are incremental, so what one costs alone can be far less.
+ * `monthlyCostUpperBoundUsd`: the full volume size at the snapshot's tier price (standard
+ * $0.05, archive $0.0125 per GB-month); standard snapshots are incremental, so what one costs
+ * alone can be far less (an archived snapshot is billed in full).
  */
 export const snapshotEnricher: Enricher = {
   type: 'aws.ec2.snapshot',
@@ -29,7 +31,10 @@ export const snapshotEnricher: Enricher = {
     return {
       sourceVolumeExists,
       amiSnapshot: /^(?:Created by CreateImage|Copied for DestinationAmi)/.test(description),
-      monthlyCostUpperBoundUsd: typeof size === 'number' && size >= 0 ? Math.round(size * SNAPSHOT_GB_MONTH_USD * 100) / 100 : null,
+      monthlyCostUpperBoundUsd:
+        typeof size === 'number' && size >= 0
+          ? Math.round(size * (resource.data.StorageTier === 'archive' ? ARCHIVE_SNAPSHOT_GB_MONTH_USD : SNAPSHOT_GB_MONTH_USD) * 100) / 100
+          : null,
     };
   },
 };

@@ -202,7 +202,7 @@ const TYPES = {
     id: 'VolumeId',
     data: listedItem('DescribeVolumes'),
     facts:
-      '`monthlyCostUsd` at us-east-1 list prices (null for an unknown volume type), `gp3MonthlySavingUsd` (gp2 only: what the same size as gp3 with the same baseline IOPS would save; null for other types)',
+      '`monthlyCostUsd` at us-east-1 list prices (null for an unknown volume type), `gp3MonthlySavingUsd` (gp2 only: what the same size as gp3 with the same baseline IOPS would save; null for other types), `gp3Iops` (gp2 only: those IOPS, at least 3,000)',
     dataSchema: object(
       {
         VolumeId: string,
@@ -301,7 +301,7 @@ const TYPES = {
     id: 'SnapshotId',
     data: '`DescribeSnapshots` item (`OwnerIds: ["self"]`: the account\'s own snapshots, not those shared with it or public ones).',
     facts:
-      "`sourceVolumeExists` (the snapshot's volume is among the region's volumes; null when volumes were not collected or the snapshot names no source volume, `vol-ffffffff`: a copy), `amiSnapshot` (its description says EC2 made it for an AMI), `monthlyCostUpperBoundUsd` (volume size x $0.05/GB-month, us-east-1 standard tier: an upper bound, snapshots are incremental)",
+      "`sourceVolumeExists` (the snapshot's volume is among the region's volumes; null when volumes were not collected or the snapshot names no source volume, `vol-ffffffff`: a copy), `amiSnapshot` (its description says EC2 made it for an AMI), `monthlyCostUpperBoundUsd` (volume size x $0.05/GB-month, us-east-1 standard tier, or $0.0125 archive tier: an upper bound, standard snapshots are incremental)",
     factsReadsNote: 'volumes when collected; `ec2-snapshot-of-deleted-volume` requires them',
     dataSchema: object(
       {
