@@ -24,8 +24,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     ]) {
       expect(result.stdout).toContain(id);
     }
-    // The unattached Elastic IP, the worker's public IP in the private subnet and the left-behind 30 GiB gp2 volume.
-    expect(result.stdout).toContain('estimated waste $10.30/month');
+    // The unattached Elastic IP, the worker's public IP in the private subnet and the left-behind 30 GiB gp2 volume
+    // ($10.30); three t2.micro ($2.64), the stopped batch instance's volume ($10), gp2 volumes ($2.60), the old snapshot ($2.50).
+    expect(result.stdout).toContain('estimated waste $28.04/month');
     // Every shipped rule that runs by default is checked on the demo: none is left "not checked".
     expect(result.stdout).not.toContain('Not checked');
   });
@@ -35,14 +36,35 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     expect(got).toEqual([
       'cloudtrail-trail-without-cloudwatch-logs management-events',
       'config-recorder-missing 123456789012',
+      'ec2-default-security-group-allows-traffic sg-0b22c0ffee0000005',
+      'ec2-ebs-encryption-by-default-disabled ap-northeast-2',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
+      'ec2-instance-imdsv1-allowed i-0d1a2b3c4d5e60007',
+      'ec2-instance-previous-generation i-0bastion000000001',
+      'ec2-instance-previous-generation i-0d1a2b3c4d5e60001',
+      'ec2-instance-previous-generation i-0d1a2b3c4d5e60002',
       'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
       'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
       'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
+      'ec2-instance-stopped-long i-0d1a2b3c4d5e60007',
+      'ec2-instance-stopped-volumes-cost i-0d1a2b3c4d5e60007',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
+      'ec2-network-acl-admin-ports-open acl-0a11c0ffee0000001',
+      'ec2-network-acl-unused acl-0a11c0ffee0000009',
+      'ec2-route-table-peering-not-least-access rtb-0a11c0ffee0000003',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
+      'ec2-security-group-cifs-port-open sg-0c33c0ffee0000445',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
+      'ec2-security-group-nonweb-port-open sg-0c33c0ffee0000445',
+      'ec2-snapshot-of-deleted-volume snap-0a11c0ffee0000002',
+      'ec2-snapshot-public snap-0a11c0ffee0000002',
+      'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000001',
+      'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000004',
+      'ec2-volume-gp2 vol-0a11c0ffee0000007',
+      'ec2-volume-gp2 vol-0a11c0ffee0000009',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
+      'ec2-volume-unencrypted vol-0a11c0ffee0000007',
+      'ec2-vpc-flow-logs-disabled vpc-0d1e2f3a4b5c6d7e8',
       'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
       'elbv2-load-balancer-without-https django-board-alb',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
@@ -62,21 +84,21 @@ describe('awsaudit scan --demo (the quick start)', async () => {
   it('counts passes: compliant twins are evaluated and pass', () => {
     const byRule = Object.fromEntries(report.rules.map((r: { ruleId: string }) => [r.ruleId, r]));
     expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
-    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 5, failed: 1, passed: 4 });
-    // The notes' server fails; the bastion (SSH from one address), the private app server and the worker pass.
+    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 9, failed: 1, passed: 8 });
+    // The notes' server fails; the bastion (SSH from one address), the private app server, the worker and the stopped batch instance pass.
     expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
-      evaluated: 4,
+      evaluated: 5,
       failed: 1,
-      passed: 3,
+      passed: 4,
       undecided: 0,
       status: 'fail',
       complete: true,
     });
-    // The worker fails; the two instances in the public subnet and the app server without a public IP pass.
+    // The worker fails; the two instances in the public subnet and the app server and the stopped batch instance without a public IP pass.
     expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({
-      evaluated: 4,
+      evaluated: 5,
       failed: 1,
-      passed: 3,
+      passed: 4,
       undecided: 0,
       status: 'fail',
       complete: true,
@@ -114,8 +136,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
-    expect(report.summary.costMonthlyUsd).toBe(10.3);
+    expect(report.summary.rules).toEqual({ total: 64, failed: 39, failedIncomplete: 0, passed: 25, incomplete: 0, notChecked: 0 });
+    expect(report.summary.costMonthlyUsd).toBe(28.04);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {
@@ -133,8 +155,11 @@ describe('exit codes and --fail-on', () => {
     const dir = outDir();
     expect((await runCli(['scan', '--demo', '--output-dir', dir])).code).toBe(1);
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
-    // Two critical findings: the public bucket, and SSH open on the group of the reachable instance.
-    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
+    // Three critical findings: the public bucket, the public snapshot, and SSH open on the group of the reachable instance.
+    expect(
+      (await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl,ec2-snapshot-public', '--output-dir', dir]))
+        .code,
+    ).toBe(1);
     expect(
       (
         await runCli([
@@ -143,7 +168,7 @@ describe('exit codes and --fail-on', () => {
           '--fail-on',
           'critical',
           '--skip',
-          's3-bucket-public-acl,ec2-security-group-admin-ports-open',
+          's3-bucket-public-acl,ec2-snapshot-public,ec2-security-group-admin-ports-open',
           '--output-dir',
           dir,
         ])
