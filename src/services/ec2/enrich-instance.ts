@@ -14,7 +14,7 @@ import type { Resource } from '../../snapshot/types.js';
 export function stoppedAt(data: JsonObject): string | null {
   const state = isPlainObject(data.State) ? data.State.Name : undefined;
   if (state !== 'stopped' || typeof data.StateTransitionReason !== 'string') return null;
-  const m = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)/.exec(data.StateTransitionReason);
+  const m = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)/.exec(data.StateTransitionReason);
   if (!m) return null;
   const t = Date.parse(`${m[1]}T${m[2]}Z`);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
