@@ -226,7 +226,9 @@ describe('fingerprints of the moto scenario (every default rule)', () => {
       original.filter((l) => !lines.includes(l)),
       'findings that disappeared',
     ).toEqual([]);
-    expect(lines).toEqual(all);
+    // As sets: moto's ids are renamed to their prefix (<vol>, <subnet>), so distinct resources of one
+    // kind make one line, which the committed lists hold once.
+    expect([...new Set(lines)]).toEqual([...new Set(all)]);
   }, 180_000);
 });
 

@@ -33,7 +33,7 @@ import { collectUserData } from './user-data.js';
 type Context = CollectorContext<Ec2Type, { ec2: EC2Client }>;
 
 /** How each listing of EC2_LISTINGS (produces.ts) is read, at the largest page size the API accepts. */
-const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<object[]> } = {
+const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client, account: string) => Promise<object[]> } = {
   'aws.ec2.security-group': (client) => allItems(paginateDescribeSecurityGroups({ client, pageSize: 1000 }, {}), (p) => p.SecurityGroups),
   // Instances come grouped in reservations; the resource is the instance.
   'aws.ec2.instance': async (client) =>
@@ -51,9 +51,12 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<obj
   'aws.ec2.flow-log': (client) => allItems(paginateDescribeFlowLogs({ client, pageSize: 1000 }, {}), (p) => p.FlowLogs),
   'aws.ec2.vpc-peering-connection': (client) =>
     allItems(paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
-  // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every account.
-  'aws.ec2.snapshot': (client) =>
-    allItems(paginateDescribeSnapshots({ client, pageSize: 1000 }, { OwnerIds: ['self'] }), (p) => p.Snapshots),
+  // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every
+  // account. The owner is checked again on each item, for endpoints that ignore OwnerIds (moto).
+  'aws.ec2.snapshot': async (client, account) =>
+    (await allItems(paginateDescribeSnapshots({ client, pageSize: 1000 }, { OwnerIds: ['self'] }), (p) => p.Snapshots)).filter(
+      (s) => s.OwnerId === undefined || s.OwnerId === account,
+    ),
 };
 
 /** How each further type is read item by item from its listing (instances' user data). */
@@ -69,7 +72,7 @@ export function ec2Collector(listing: Ec2Listing): CollectFunction<Ec2Type, { ec
   return async (ctx) => {
     const client = ctx.client('ec2');
     const wanted = types.filter((t) => ctx.wants(t));
-    const result = await ctx.call(listing.operation, wanted, () => LIST[listing.type](client));
+    const result = await ctx.call(listing.operation, wanted, () => LIST[listing.type](client, ctx.account));
     if (result.status !== 'ok') return;
     if (details && ctx.wants(details.type)) await DETAILS[details.type](ctx, client, result.value);
     if (!ctx.wants(listing.type)) return;
