@@ -30,6 +30,8 @@ function attachedVolumes(resource: Resource, ctx: EnrichContext): { ids: string[
   if (Array.isArray(resource.data.BlockDeviceMappings))
     for (const m of resource.data.BlockDeviceMappings as unknown[])
       if (isPlainObject(m) && isPlainObject(m.Ebs) && typeof m.Ebs.VolumeId === 'string') ids.push(m.Ebs.VolumeId);
+  // No EBS volume (instance store only) costs nothing, whatever was collected.
+  if (ids.length === 0) return { ids, monthlyUsd: 0, gib: 0 };
   if (!wasCollected(ctx.index, 'aws.ec2.volume')) return { ids, monthlyUsd: null, gib: null };
   let monthlyUsd = 0;
   let gib = 0;
