@@ -52,11 +52,15 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client, account: strin
   'aws.ec2.vpc-peering-connection': (client) =>
     allItems(paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
   // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every
-  // account. The owner is checked again on each item, for endpoints that ignore OwnerIds (moto).
+  // account. The owner-id filter says the same to endpoints that ignore OwnerIds (moto, which
+  // otherwise answers with every AMI snapshot it knows), and each item's owner is checked again.
   'aws.ec2.snapshot': async (client, account) =>
-    (await allItems(paginateDescribeSnapshots({ client, pageSize: 1000 }, { OwnerIds: ['self'] }), (p) => p.Snapshots)).filter(
-      (s) => s.OwnerId === undefined || s.OwnerId === account,
-    ),
+    (
+      await allItems(
+        paginateDescribeSnapshots({ client, pageSize: 1000 }, { OwnerIds: ['self'], Filters: [{ Name: 'owner-id', Values: [account] }] }),
+        (p) => p.Snapshots,
+      )
+    ).filter((s) => s.OwnerId === undefined || s.OwnerId === account),
 };
 
 /** How each further type is read item by item from its listing (instances' user data). */

@@ -1,5 +1,6 @@
 import type { Enricher } from '../../enrich/types.js';
-import { wasCollected } from '../../enrich/types.js';
+import type { SnapshotIndex } from '../../snapshot/index.js';
+import { gapsOf, wasCollected } from '../../enrich/types.js';
 
 /** EBS snapshot storage in us-east-1, USD per GB-month (https://aws.amazon.com/ebs/pricing/): standard and archive tiers. */
 export const SNAPSHOT_GB_MONTH_USD = 0.05;
@@ -8,9 +9,14 @@ export const ARCHIVE_SNAPSHOT_GB_MONTH_USD = 0.0125;
 /** The volume id EC2 gives snapshots that have no source volume in this account and region (copies, some AMI imports). */
 const NO_VOLUME = 'vol-ffffffff';
 
+/** Were all resources of `type` read in `region`: collected, and no coverage gap there? */
+export function completeIn(index: SnapshotIndex, type: string, region: string): boolean {
+  return wasCollected(index, type) && !gapsOf(index, type).some((g) => g.region === region || g.region === 'global');
+}
+
 /**
  * `sourceVolumeExists`: the volume the snapshot was taken from is among the account's volumes
- * in the same region (null when volumes were not collected, or the snapshot names no real
+ * in the same region (null when volumes were not collected or could not all be read there, or the snapshot names no real
  * volume: a copy). `amiSnapshot`: EC2's description says it was made for an AMI (CreateImage,
  * or a copy for one), so it cannot be deleted while the image is registered.
  * `monthlyCostUpperBoundUsd`: the full volume size at the snapshot's tier price (standard
@@ -23,7 +29,7 @@ export const snapshotEnricher: Enricher = {
     const volumeId = resource.data.VolumeId;
     const realVolume = typeof volumeId === 'string' && volumeId !== '' && volumeId !== NO_VOLUME;
     const sourceVolumeExists =
-      realVolume && wasCollected(ctx.index, 'aws.ec2.volume')
+      realVolume && completeIn(ctx.index, 'aws.ec2.volume', resource.region)
         ? ctx.index.get('aws.ec2.volume', resource.account, resource.region, volumeId) !== undefined
         : null;
     const description = typeof resource.data.Description === 'string' ? resource.data.Description : '';
