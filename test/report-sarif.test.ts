@@ -19,7 +19,7 @@ interface JsonReport {
     ruleId: string;
     fingerprint: string;
     severity: Severity;
-    resource: { account: string; type: string; id: string; arn?: string };
+    resource: { account: string; region: string; type: string; id: string; arn?: string };
   }>;
 }
 
