@@ -24,8 +24,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     ]) {
       expect(result.stdout).toContain(id);
     }
-    // The unattached Elastic IP, the worker's public IP in the private subnet, the left-behind 30 GiB gp2 volume and the staging ALB with no targets.
-    expect(result.stdout).toContain('estimated waste $26.73/month');
+    // The unattached Elastic IP, the worker's public IP in the private subnet, the left-behind 30 GiB gp2 volume, the staging ALB
+    // with no targets, three t2.micro, the stopped batch instance's volume, gp2 volumes and the old snapshot.
+    expect(result.stdout).toContain('estimated waste $44.47/month');
     // Every shipped rule that runs by default is checked on the demo: none is left "not checked".
     expect(result.stdout).not.toContain('Not checked');
   });
@@ -39,14 +40,34 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'cloudtrail-trail-not-kms-encrypted management-events',
       'cloudtrail-trail-without-cloudwatch-logs management-events',
       'config-recorder-missing 123456789012',
+      'ec2-default-security-group-allows-traffic sg-0b22c0ffee0000005',
+      'ec2-ebs-encryption-by-default-disabled ap-northeast-2',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
+      'ec2-instance-imdsv1-allowed i-0d1a2b3c4d5e60007',
+      'ec2-instance-previous-generation i-0bastion000000001',
+      'ec2-instance-previous-generation i-0d1a2b3c4d5e60001',
+      'ec2-instance-previous-generation i-0d1a2b3c4d5e60002',
       'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
       'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
       'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
+      'ec2-instance-stopped-long i-0d1a2b3c4d5e60007',
+      'ec2-instance-stopped-volumes-cost i-0d1a2b3c4d5e60007',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
+      'ec2-network-acl-admin-ports-open acl-0a11c0ffee0000001',
+      'ec2-network-acl-unused acl-0a11c0ffee0000009',
+      'ec2-route-table-peering-not-least-access rtb-0a11c0ffee0000003',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
+      'ec2-security-group-cifs-port-open sg-0c33c0ffee0000445',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
+      'ec2-security-group-nonweb-port-open sg-0c33c0ffee0000445',
+      'ec2-snapshot-of-deleted-volume snap-0a11c0ffee0000002',
+      'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000001',
+      'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000004',
+      'ec2-volume-gp2 vol-0a11c0ffee0000007',
+      'ec2-volume-gp2 vol-0a11c0ffee0000009',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
+      'ec2-volume-unencrypted vol-0a11c0ffee0000007',
+      'ec2-vpc-flow-logs-disabled vpc-0d1e2f3a4b5c6d7e8',
       'efs-access-point-root-directory-not-enforced fsap-0a11c0ffee0000001',
       'efs-access-point-user-identity-not-enforced fsap-0a11c0ffee0000001',
       'efs-file-system-backup-disabled fs-0a11c0ffee0000001',
@@ -120,21 +141,21 @@ describe('awsaudit scan --demo (the quick start)', async () => {
   it('counts passes: compliant twins are evaluated and pass', () => {
     const byRule = Object.fromEntries(report.rules.map((r: { ruleId: string }) => [r.ruleId, r]));
     expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
-    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 5, failed: 1, passed: 4 });
-    // The notes' server fails; the bastion (SSH from one address), the private app server and the worker pass.
+    expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 9, failed: 1, passed: 8 });
+    // The notes' server fails; the bastion (SSH from one address), the private app server, the worker and the stopped batch instance pass.
     expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
-      evaluated: 4,
+      evaluated: 5,
       failed: 1,
-      passed: 3,
+      passed: 4,
       undecided: 0,
       status: 'fail',
       complete: true,
     });
-    // The worker fails; the two instances in the public subnet and the app server without a public IP pass.
+    // The worker fails; the two instances in the public subnet and the app server and the stopped batch instance without a public IP pass.
     expect(byRule['ec2-instance-public-ip-in-private-subnet']).toMatchObject({
-      evaluated: 4,
+      evaluated: 5,
       failed: 1,
-      passed: 3,
+      passed: 4,
       undecided: 0,
       status: 'fail',
       complete: true,
@@ -173,8 +194,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 115, failed: 78, failedIncomplete: 0, passed: 37, incomplete: 0, notChecked: 0 });
-    expect(report.summary.costMonthlyUsd).toBe(26.73);
+    expect(report.summary.rules).toEqual({ total: 132, failed: 93, failedIncomplete: 0, passed: 39, incomplete: 0, notChecked: 0 });
+    expect(report.summary.costMonthlyUsd).toBe(44.47);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {
@@ -192,29 +213,20 @@ describe('exit codes and --fail-on', () => {
     const dir = outDir();
     expect((await runCli(['scan', '--demo', '--output-dir', dir])).code).toBe(1);
     expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--output-dir', dir])).code).toBe(1);
-    // Four critical findings: the public bucket, SSH open on the group of the reachable instance, and two roles
-    // anyone can assume (trust policy "*", a GitHub OIDC trust without sub).
-    const trustRules = 'iam-role-trust-allows-anyone,iam-role-trust-web-identity-unrestricted';
-    expect(
-      (await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', `s3-bucket-public-acl,${trustRules}`, '--output-dir', dir])).code,
-    ).toBe(1);
-    // Three critical findings: the public bucket, SSH open on the group of the reachable instance, and the public DB snapshot.
-    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', 's3-bucket-public-acl', '--output-dir', dir])).code).toBe(1);
-    expect(
-      (
-        await runCli([
-          'scan',
-          '--demo',
-          '--fail-on',
-          'critical',
-          '--skip',
-          `s3-bucket-public-acl,ec2-security-group-admin-ports-open,${trustRules}`,
-          's3-bucket-public-acl,ec2-security-group-admin-ports-open,rds-snapshot-public',
-          '--output-dir',
-          dir,
-        ])
-      ).code,
-    ).toBe(0);
+    // Five critical findings: the public bucket, SSH open on the group of the reachable instance, two roles anyone can
+    // assume (trust policy "*", a GitHub OIDC trust without sub) and the public DB snapshot. Skipping all but one still fails.
+    const critical = [
+      's3-bucket-public-acl',
+      'ec2-security-group-admin-ports-open',
+      'iam-role-trust-allows-anyone',
+      'iam-role-trust-web-identity-unrestricted',
+      'rds-snapshot-public',
+    ];
+    for (const kept of critical) {
+      const skip = critical.filter((r) => r !== kept).join(',');
+      expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', skip, '--output-dir', dir])).code, kept).toBe(1);
+    }
+    expect((await runCli(['scan', '--demo', '--fail-on', 'critical', '--skip', critical.join(','), '--output-dir', dir])).code).toBe(0);
   });
   it('2 for a bad flag value, an unknown rule id, a missing snapshot; one line, no stack', async () => {
     for (const args of [

@@ -96,6 +96,10 @@ function expectedFindings(s: Scenario): string[] {
     ]),
     ...s.djangoKeys.map((k) => `iam-access-key-too-old global ${k}`),
     'iam-user-full-access-policy global django-board',
+    // The breadth scenario's SMB group open to the internet (CIS 6.1.2's twin) also opens a non-web port.
+    ...s.twins
+      .filter((t) => t.rule === 'ec2-security-group-cifs-port-open' && t.fail)
+      .map((t) => `ec2-security-group-nonweb-port-open ${t.fail!.region ?? s.regions[0]!.region} ${t.fail!.id}`),
   ].sort();
 }
 
@@ -223,7 +227,9 @@ describe('fingerprints of the moto scenario (every default rule)', () => {
       original.filter((l) => !lines.includes(l)),
       'findings that disappeared',
     ).toEqual([]);
-    expect(lines).toEqual(all);
+    // As sets: moto's ids are renamed to their prefix (<vol>, <subnet>), so distinct resources of one
+    // kind make one line, which the committed lists hold once.
+    expect([...new Set(lines)]).toEqual([...new Set(all)]);
   }, 180_000);
 });
 

@@ -120,10 +120,11 @@ describe('HTML report of the demo account in headless Chromium', () => {
     // Critical: the public bucket, and SSH open on the group of the instance reachable from the internet.
     await expect(page.locator('[data-filter-severity="critical"] .n').textContent()).resolves.toBe('2');
     await expect(page.locator('[data-filter-severity="high"] .n').textContent()).resolves.toBe('2');
-    await expect(page.locator('[data-filter-severity="medium"] .n').textContent()).resolves.toBe('3');
+    // Medium: includes SMB (445) open on the demo's file-share group, a non-web port.
+    await expect(page.locator('[data-filter-severity="medium"] .n').textContent()).resolves.toBe('4');
     await expect(page.locator('section[aria-label="Summary"]').textContent()).resolves.toContain('$3.65');
     await expect(page.locator('#coverage').textContent()).resolves.toContain('no coverage gaps');
-    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 7 of 7 findings');
+    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 8 of 8 findings');
   });
 
   it('filters to one severity and shows exactly those rows', async () => {
@@ -133,18 +134,18 @@ describe('HTML report of the demo account in headless Chromium', () => {
     expect((await visibleRules(page)).sort()).toEqual(['ec2-security-group-nonweb-port-open', 'iam-user-full-access-policy']);
     for (const sev of await visibleRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity'))))
       expect(sev).toBe('high');
-    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 2 of 7 findings');
+    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 2 of 8 findings');
     // The summary cards filter too.
     await page.click('[data-filter-severity="medium"]');
-    await expect(visibleRows(page).count()).resolves.toBe(3);
+    await expect(visibleRows(page).count()).resolves.toBe(4);
     await page.click('#f-reset');
-    await expect(visibleRows(page).count()).resolves.toBe(7);
+    await expect(visibleRows(page).count()).resolves.toBe(8);
   });
 
   it('filters by service, kind and rule together', async () => {
     const { page } = w;
     await page.selectOption('#f-service', 'ec2');
-    await expect(visibleRows(page).count()).resolves.toBe(3);
+    await expect(visibleRows(page).count()).resolves.toBe(4);
     await page.selectOption('#f-kind', 'cost');
     expect(await visibleRules(page)).toEqual(['ec2-elastic-ip-unattached']);
     await page.click('#f-reset');

@@ -70,8 +70,9 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
       'cis-aws-6.0/6.4',
       'fsbp/EC2.13',
       'fsbp/EC2.14',
+      'fsbp/EC2.53',
+      'fsbp/EC2.54',
       'network',
-      'internet-exposure',
     ]);
     for (const rule of run.tool.driver.rules!) {
       const tags = rule.properties!.tags as string[];

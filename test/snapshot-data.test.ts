@@ -68,7 +68,7 @@ describe('evaluate refuses a snapshot file that as a whole does not have the sha
     }, tmp());
     const r = await evaluateFile(file);
     expectUserError(r);
-    expect(r.stderr).toContain('none of its 4 aws.ec2.instance resources is an item of that type');
+    expect(r.stderr).toContain('none of its 5 aws.ec2.instance resources is an item of that type');
     expect(r.stderr).toContain(`aws.ec2.instance "i-0d1a2b3c4d5e60001" at /resources/${first}/data/InstanceId: missing`);
     expect(r.stderr).toContain('its "Instances" list holds items that have it');
   });
@@ -93,7 +93,7 @@ describe('evaluate refuses a snapshot file that as a whole does not have the sha
     const r = await evaluateFile(file);
     expectUserError(r);
     expect(r.stderr).toContain(
-      `/resources/${at}/type: "aws.ec2.securitygroup" is not a resource type awsaudit knows (did you mean "aws.ec2.security-group"?); 5 resource(s) have it`,
+      `/resources/${at}/type: "aws.ec2.securitygroup" is not a resource type awsaudit knows (did you mean "aws.ec2.security-group"?); 9 resource(s) have it`,
     );
     // Without the check, the security-group rules would see no group at all and report "pass".
   });
@@ -133,7 +133,7 @@ describe('one malformed resource among good ones does not stop the audit: it is 
     }
     expect(report.scan.notes).toContainEqual(
       expect.stringContaining(
-        `1 aws.ec2.security-group resource(s) do not have the shape of their type and were not evaluated (undecided for the 4 rule(s) over aws.ec2.security-group, not passed): aws.ec2.security-group "sg-0a11c0ffee0000003" at /resources/${at}/data/GroupName: must be text, not 5`,
+        `1 aws.ec2.security-group resource(s) do not have the shape of their type and were not evaluated (undecided for the 6 rule(s) over aws.ec2.security-group, not passed): aws.ec2.security-group "sg-0a11c0ffee0000003" at /resources/${at}/data/GroupName: must be text, not 5`,
       ),
     );
     // Every other resource is evaluated as before: the same findings, but for the set-aside group's.

@@ -1,26 +1,39 @@
 import {
   DescribeAddressesCommand,
+  GetEbsEncryptionByDefaultCommand,
+  paginateDescribeFlowLogs,
   paginateDescribeInstances,
   paginateDescribeInternetGateways,
   paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
+  paginateDescribeSnapshots,
   paginateDescribeSubnets,
   paginateDescribeVolumes,
+  paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
-import { listingTypes, type Ec2DetailsType, type Ec2Listing, type Ec2ListingType, type Ec2Type } from './produces.js';
+import { collectSnapshotPermissions } from './snapshot-permissions.js';
+import {
+  EBS_DEFAULT_ENCRYPTION,
+  listingTypes,
+  type Ec2DetailsType,
+  type Ec2Listing,
+  type Ec2ListingType,
+  type Ec2Type,
+} from './produces.js';
 import { collectUserData } from './user-data.js';
 
 /** What the EC2 collectors read the account through. */
 type Context = CollectorContext<Ec2Type, { ec2: EC2Client }>;
 
 /** How each listing of EC2_LISTINGS (produces.ts) is read, at the largest page size the API accepts. */
-const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<object[]> } = {
+const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client, account: string) => Promise<object[]> } = {
   'aws.ec2.security-group': (client) => allItems(paginateDescribeSecurityGroups({ client, pageSize: 1000 }, {}), (p) => p.SecurityGroups),
   // Instances come grouped in reservations; the resource is the instance.
   'aws.ec2.instance': async (client) =>
@@ -34,11 +47,26 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client) => Promise<obj
     allItems(paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
   'aws.ec2.volume': (client) => allItems(paginateDescribeVolumes({ client, pageSize: 500 }, {}), (p) => p.Volumes),
   'aws.ec2.nat-gateway': (client) => allItems(paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
+  'aws.ec2.network-acl': (client) => allItems(paginateDescribeNetworkAcls({ client, pageSize: 1000 }, {}), (p) => p.NetworkAcls),
+  'aws.ec2.flow-log': (client) => allItems(paginateDescribeFlowLogs({ client, pageSize: 1000 }, {}), (p) => p.FlowLogs),
+  'aws.ec2.vpc-peering-connection': (client) =>
+    allItems(paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
+  // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every
+  // account. The owner-id filter says the same to endpoints that ignore OwnerIds (moto, which
+  // otherwise answers with every AMI snapshot it knows), and each item's owner is checked again.
+  'aws.ec2.snapshot': async (client, account) =>
+    (
+      await allItems(
+        paginateDescribeSnapshots({ client, pageSize: 1000 }, { OwnerIds: ['self'], Filters: [{ Name: 'owner-id', Values: [account] }] }),
+        (p) => p.Snapshots,
+      )
+    ).filter((s) => s.OwnerId === undefined || s.OwnerId === account),
 };
 
 /** How each further type is read item by item from its listing (instances' user data). */
 const DETAILS: { readonly [T in Ec2DetailsType]: (ctx: Context, client: EC2Client, items: object[]) => Promise<void> } = {
   'aws.ec2.instance-user-data': collectUserData,
+  'aws.ec2.snapshot-permissions': collectSnapshotPermissions,
 };
 
 /** The collector of one listing: one paginated Describe call per region. */
@@ -48,7 +76,7 @@ export function ec2Collector(listing: Ec2Listing): CollectFunction<Ec2Type, { ec
   return async (ctx) => {
     const client = ctx.client('ec2');
     const wanted = types.filter((t) => ctx.wants(t));
-    const result = await ctx.call(listing.operation, wanted, () => LIST[listing.type](client));
+    const result = await ctx.call(listing.operation, wanted, () => LIST[listing.type](client, ctx.account));
     if (result.status !== 'ok') return;
     if (details && ctx.wants(details.type)) await DETAILS[details.type](ctx, client, result.value);
     if (!ctx.wants(listing.type)) return;
@@ -56,7 +84,21 @@ export function ec2Collector(listing: Ec2Listing): CollectFunction<Ec2Type, { ec
       const data = toJsonObject(item);
       const id = data[listing.idField];
       if (typeof id !== 'string' || id === '') continue;
-      ctx.add({ type: listing.type, id, arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:${listing.arnKind}/${id}`, data });
+      const account = 'arnAccount' in listing ? '' : ctx.account;
+      ctx.add({ type: listing.type, id, arn: `arn:${ctx.partition}:ec2:${ctx.region}:${account}:${listing.arnKind}/${id}`, data });
     }
   };
 }
+
+/**
+ * EBS encryption by default, a setting of each region: one GetEbsEncryptionByDefault call, one
+ * resource named after the region. A failed call adds nothing (a gap), never "off".
+ */
+export const collectEbsEncryptionByDefault: CollectFunction<(typeof EBS_DEFAULT_ENCRYPTION)[number], { ec2: EC2Client }> = async (ctx) => {
+  const client = ctx.client('ec2');
+  const result = await ctx.call('GetEbsEncryptionByDefault', EBS_DEFAULT_ENCRYPTION, () =>
+    client.send(new GetEbsEncryptionByDefaultCommand({})),
+  );
+  if (result.status !== 'ok') return;
+  ctx.add({ type: 'aws.ec2.ebs-encryption-by-default', id: ctx.region, data: { Region: ctx.region, ...toJsonObject(result.value) } });
+};

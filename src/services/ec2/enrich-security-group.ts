@@ -21,7 +21,7 @@ function normalizeProtocol(value: unknown): string {
   return PROTOCOLS[text] ?? text;
 }
 
-function isInternet(cidr: string): boolean {
+export function isInternet(cidr: string): boolean {
   if (cidr === '0.0.0.0/0' || cidr === '::/0') return true;
   // Both spelled-out forms end in "/0": any other source is settled without a regex.
   return cidr.endsWith('/0') && (/^0+(\.0+){3}\/0$/.test(cidr) || /^(0*:){2,7}0*\/0$/.test(cidr));

@@ -50,10 +50,31 @@ export function ebsMonthlyCostUsd(volumeType: unknown, sizeGiB: unknown, iops?: 
   return Math.round(cost * 100) / 100;
 }
 
+/**
+ * What a gp2 volume would save per month as gp3 of the same size with the same baseline IOPS
+ * (gp2 gives 3 IOPS per GiB, at least 100 and at most 16,000; gp3 includes 3,000 and bills the
+ * rest) and gp3's included 125 MB/s. Null for any other type or an unknown size.
+ */
+/** The gp3 IOPS that match a gp2 volume's baseline (3 per GiB, at least 100, at most 16,000), never below gp3's included 3,000. */
+export function gp3MatchingIops(sizeGiB: number): number {
+  return Math.max(EBS_PRICES_US_EAST_1.gp3IopsIncluded, Math.min(Math.max(3 * sizeGiB, 100), 16000));
+}
+
+export function gp3MonthlySavingUsd(volumeType: unknown, sizeGiB: unknown): number | null {
+  if (volumeType !== 'gp2' || typeof sizeGiB !== 'number' || !(sizeGiB > 0)) return null;
+  const gp2 = ebsMonthlyCostUsd('gp2', sizeGiB);
+  const gp3 = ebsMonthlyCostUsd('gp3', sizeGiB, gp3MatchingIops(sizeGiB), EBS_PRICES_US_EAST_1.gp3ThroughputIncluded);
+  return gp2 === null || gp3 === null ? null : Math.round((gp2 - gp3) * 100) / 100;
+}
+
 export const ec2VolumeEnricher: Enricher = {
   type: 'aws.ec2.volume',
   enrich(resource) {
     const d = resource.data;
-    return { monthlyCostUsd: ebsMonthlyCostUsd(d.VolumeType, d.Size, d.Iops, d.Throughput) };
+    return {
+      monthlyCostUsd: ebsMonthlyCostUsd(d.VolumeType, d.Size, d.Iops, d.Throughput),
+      gp3MonthlySavingUsd: gp3MonthlySavingUsd(d.VolumeType, d.Size),
+      gp3Iops: d.VolumeType === 'gp2' && typeof d.Size === 'number' && d.Size > 0 ? gp3MatchingIops(d.Size) : null,
+    };
   },
 };

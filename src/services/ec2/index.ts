@@ -8,7 +8,12 @@ import { natGatewayEnricher } from './enrich-nat-gateway.js';
 import { securityGroupEnricher } from './enrich-security-group.js';
 import { userDataEnricher } from './enrich-user-data.js';
 import { ec2VolumeEnricher } from './enrich-volume.js';
-import { EC2_LISTINGS, listingTypes } from './produces.js';
+import { networkAclEnricher } from './enrich-network-acl.js';
+import { routeTableEnricher } from './enrich-route-table.js';
+import { snapshotEnricher } from './enrich-snapshot.js';
+import { vpcEnricher } from './enrich-vpc.js';
+import type { Collector } from '../../collect/types.js';
+import { EBS_DEFAULT_ENCRYPTION, EC2_LISTINGS, listingTypes, type Ec2Type } from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
 const DETECTED =
@@ -28,6 +33,16 @@ const IP_PERMISSION = object({
   Ipv6Ranges: listOf(object({ CidrIpv6: string, Description: string })),
   PrefixListIds: listOf(object({ PrefixListId: string, Description: string })),
   UserIdGroupPairs: listOf(object({ GroupId: string, Description: string })),
+});
+
+/** One side of a VPC peering connection. */
+const PEERING_VPC_INFO = object({
+  VpcId: string,
+  OwnerId: string,
+  Region: string,
+  CidrBlock: string,
+  CidrBlockSet: listOf(object({ CidrBlock: string })),
+  Ipv6CidrBlockSet: listOf(object({ Ipv6CidrBlock: string })),
 });
 
 /** What the secret scan of user data found (masked), as DETECTED says. */
@@ -50,9 +65,17 @@ const TYPES = {
     data: listedItem('DescribeSecurityGroups'),
     facts:
       '`ingress` (every inbound rule flattened to `{protocol, fromPort, toPort, ports, source, sourceKind, internet, description, allPorts}`; `allPorts`: the entry covers ports 0-65535; `adminPorts` / `databasePorts`: the administration (22, 3389) and database ports the entry opens), `internetIngress` (those with `internet: true`), `attachedInstances` (ids of instances, not terminated, that use the group), `reachableInstances` (those of them with a public address and a route to an internet gateway for it)',
-    dataSchema: object({ GroupId: string, GroupName: string, VpcId: string, IpPermissions: listOf(IP_PERMISSION), Tags: tags }, [
-      'GroupId',
-    ]),
+    dataSchema: object(
+      {
+        GroupId: string,
+        GroupName: string,
+        VpcId: string,
+        IpPermissions: listOf(IP_PERMISSION),
+        IpPermissionsEgress: listOf(IP_PERMISSION),
+        Tags: tags,
+      },
+      ['GroupId'],
+    ),
   },
   'aws.ec2.instance': {
     scope: 'regional',
@@ -60,11 +83,17 @@ const TYPES = {
     id: 'InstanceId',
     data: '`DescribeInstances` instance item (not the reservation). User data is not stored.',
     facts:
-      "`publicIp` (first public IPv4 or null), `publicIps`, `ipv6Addresses`, `routeTableId` (explicit subnet association, else the VPC's main table; null when unknown), `publicSubnet` (0.0.0.0/0 to an `igw-` that is not a blackhole; null when no route table is known), `ipv6PublicSubnet` (::/0 to an `igw-`; egress-only gateways do not count), `securityGroupIds` (from `SecurityGroups` and the network interfaces), `missingSecurityGroupIds` (of those, the groups not in the snapshot), `openPorts` (`internetIngress` entries of its groups, each with `groupId`), `active` (not terminated or shutting down), `internetReachable` (active, and a public address + an internet route + a group admitting the internet, for IPv4 or for IPv6; network ACLs are not considered; null when unknown: no route table known, or a missing group, unless what is known settles it), `exposedAddresses` / `exposedPorts` (the addresses and `openPorts` entries of the address families that are reachable)",
+      "`stoppedAt` (when a stopped instance stopped, from `StateTransitionReason`; null otherwise or when EC2 does not say), `attachedVolumeIds` (from `BlockDeviceMappings`), `attachedVolumesGiB` / `attachedVolumesMonthlyUsd` (their size and monthly cost at us-east-1 EBS list prices; null when volumes were not collected, one is missing or its type has no known price), `previousGeneration` (for a previous-generation type with a current family in awsaudit's table: `{twinFamily, twinType, monthlyUsd, twinMonthlyUsd, monthlySavingUsd}` at us-east-1 Linux on-demand prices, each null when the table has no price; null for a current type), `publicIp` (first public IPv4 or null), `publicIps`, `ipv6Addresses`, `routeTableId` (explicit subnet association, else the VPC's main table; null when unknown), `publicSubnet` (0.0.0.0/0 to an `igw-` that is not a blackhole; null when no route table is known), `ipv6PublicSubnet` (::/0 to an `igw-`; egress-only gateways do not count), `securityGroupIds` (from `SecurityGroups` and the network interfaces), `missingSecurityGroupIds` (of those, the groups not in the snapshot), `openPorts` (`internetIngress` entries of its groups, each with `groupId`), `active` (not terminated or shutting down), `internetReachable` (active, and a public address + an internet route + a group admitting the internet, for IPv4 or for IPv6; network ACLs are not considered; null when unknown: no route table known, or a missing group, unless what is known settles it), `exposedAddresses` / `exposedPorts` (the addresses and `openPorts` entries of the address families that are reachable)",
     dataSchema: object(
       {
         InstanceId: string,
+        InstanceType: string,
         State: INSTANCE_STATE,
+        StateTransitionReason: string,
+        LaunchTime: string,
+        VirtualizationType: string,
+        MetadataOptions: object({ HttpTokens: string, HttpEndpoint: string, State: string }),
+        BlockDeviceMappings: listOf(object({ DeviceName: string, Ebs: object({ VolumeId: string }) })),
         SubnetId: string,
         VpcId: string,
         PublicIpAddress: string,
@@ -118,25 +147,42 @@ const TYPES = {
     title: 'VPC',
     id: 'VpcId',
     data: listedItem('DescribeVpcs'),
-    dataSchema: object({ VpcId: string, Tags: tags }, ['VpcId']),
+    facts:
+      '`flowLogIds` (flow logs of the VPC itself, not of its subnets or interfaces), `activeFlowLogIds` (those that are ACTIVE, record REJECT or ALL traffic, and whose delivery has not failed); both null when flow logs were not collected',
+    factsReadsNote: 'flow logs when collected; `ec2-vpc-flow-logs-disabled` requires them',
+    dataSchema: object({ VpcId: string, IsDefault: boolean, CidrBlock: string, State: string, Tags: tags }, ['VpcId']),
   },
   'aws.ec2.subnet': {
     scope: 'regional',
     title: 'VPC subnet',
     id: 'SubnetId',
     data: listedItem('DescribeSubnets'),
-    dataSchema: object({ SubnetId: string, VpcId: string, AvailabilityZone: string, Tags: tags }, ['SubnetId']),
+    dataSchema: object({ SubnetId: string, VpcId: string, AvailabilityZone: string, MapPublicIpOnLaunch: boolean, Tags: tags }, [
+      'SubnetId',
+    ]),
   },
   'aws.ec2.route-table': {
     scope: 'regional',
     title: 'VPC route table',
     id: 'RouteTableId',
     data: listedItem('DescribeRouteTables'),
+    facts:
+      "`peeringRoutes` (routes through a VPC peering connection, blackholes left out: `{destination, peeringConnectionId, peerVpcId, peerCidrs, coversPeerVpc}`; `coversPeerVpc`: the destination holds a whole CIDR block of the peer VPC, null when the connection is not in the snapshot, the destination is a prefix list or the peer's blocks are unknown), `broadPeeringRoutes` (those with `coversPeerVpc: true`), `undecidedPeeringRoutes` (those with null)",
+    factsReadsNote: 'VPC peering connections when collected; `ec2-route-table-peering-not-least-access` requires them',
     dataSchema: object(
       {
         RouteTableId: string,
         VpcId: string,
-        Routes: listOf(object({ DestinationCidrBlock: string, DestinationIpv6CidrBlock: string, GatewayId: string, State: string })),
+        Routes: listOf(
+          object({
+            DestinationCidrBlock: string,
+            DestinationIpv6CidrBlock: string,
+            DestinationPrefixListId: string,
+            GatewayId: string,
+            VpcPeeringConnectionId: string,
+            State: string,
+          }),
+        ),
         Associations: listOf(object({ SubnetId: string, Main: boolean, AssociationState: object({ State: string }) })),
         Tags: tags,
       },
@@ -155,12 +201,16 @@ const TYPES = {
     title: 'EBS volume',
     id: 'VolumeId',
     data: listedItem('DescribeVolumes'),
-    facts: '`monthlyCostUsd` at us-east-1 list prices (null for an unknown volume type)',
+    facts:
+      '`monthlyCostUsd` at us-east-1 list prices (null for an unknown volume type), `gp3MonthlySavingUsd` (gp2 only: what the same size as gp3 with the same baseline IOPS would save; null for other types), `gp3Iops` (gp2 only: those IOPS, at least 3,000)',
     dataSchema: object(
       {
         VolumeId: string,
         VolumeType: string,
         Size: integer,
+        Encrypted: boolean,
+        KmsKeyId: string,
+        Attachments: listOf(object({ InstanceId: string, State: string })),
         Iops: integer,
         Throughput: integer,
         State: string,
@@ -182,30 +232,169 @@ const TYPES = {
       'NatGatewayId',
     ]),
   },
+  'aws.ec2.network-acl': {
+    scope: 'regional',
+    title: 'VPC network ACL',
+    id: 'NetworkAclId',
+    data: listedItem('DescribeNetworkAcls'),
+    facts:
+      '`adminPortIngress` (ingress entries that let 0.0.0.0/0 or ::/0 reach TCP 22 or 3389, in rule-number order with earlier denies of the whole internet applied: `{ruleNumber, protocol, fromPort, toPort, ports, source, adminPorts}`), `associatedSubnets` (subnet ids)',
+    dataSchema: object(
+      {
+        NetworkAclId: string,
+        VpcId: string,
+        IsDefault: boolean,
+        Entries: listOf(
+          object({
+            RuleNumber: integer,
+            Protocol: string,
+            RuleAction: string,
+            Egress: boolean,
+            CidrBlock: string,
+            Ipv6CidrBlock: string,
+            PortRange: object({ From: integer, To: integer }),
+          }),
+        ),
+        Associations: listOf(object({ NetworkAclAssociationId: string, SubnetId: string })),
+        Tags: tags,
+      },
+      ['NetworkAclId'],
+    ),
+  },
+  'aws.ec2.flow-log': {
+    scope: 'regional',
+    title: 'VPC flow log',
+    id: 'FlowLogId',
+    data: listedItem('DescribeFlowLogs'),
+    dataSchema: object(
+      {
+        FlowLogId: string,
+        ResourceId: string,
+        TrafficType: string,
+        FlowLogStatus: string,
+        DeliverLogsStatus: string,
+        LogDestinationType: string,
+        Tags: tags,
+      },
+      ['FlowLogId'],
+    ),
+  },
+  'aws.ec2.vpc-peering-connection': {
+    scope: 'regional',
+    title: 'VPC peering connection',
+    id: 'VpcPeeringConnectionId',
+    data: listedItem('DescribeVpcPeeringConnections'),
+    dataSchema: object(
+      {
+        VpcPeeringConnectionId: string,
+        Status: object({ Code: string }),
+        RequesterVpcInfo: PEERING_VPC_INFO,
+        AccepterVpcInfo: PEERING_VPC_INFO,
+        Tags: tags,
+      },
+      ['VpcPeeringConnectionId'],
+    ),
+  },
+  'aws.ec2.snapshot': {
+    scope: 'regional',
+    title: 'EBS snapshot (owned by the account)',
+    id: 'SnapshotId',
+    data: '`DescribeSnapshots` item (`OwnerIds: ["self"]`: the account\'s own snapshots, not those shared with it or public ones).',
+    facts:
+      "`sourceVolumeExists` (the snapshot's volume is among the region's volumes; null when volumes were not collected or the snapshot names no source volume, `vol-ffffffff`: a copy), `amiSnapshot` (its description says EC2 made it for an AMI), `monthlyCostUpperBoundUsd` (volume size x $0.05/GB-month, us-east-1 standard tier, or $0.0125 archive tier: an upper bound, standard snapshots are incremental)",
+    factsReadsNote: 'volumes when collected; `ec2-snapshot-of-deleted-volume` requires them',
+    dataSchema: object(
+      {
+        SnapshotId: string,
+        VolumeId: string,
+        VolumeSize: integer,
+        State: string,
+        StartTime: string,
+        Description: string,
+        Encrypted: boolean,
+        StorageTier: string,
+        Tags: tags,
+      },
+      ['SnapshotId'],
+    ),
+  },
+  'aws.ec2.snapshot-permissions': {
+    scope: 'regional',
+    title: 'Who may create volumes from an EBS snapshot',
+    id: 'SnapshotId',
+    data: 'Read only when a selected rule needs it: one `DescribeSnapshotAttribute` (`createVolumePermission`) per snapshot of the `DescribeSnapshots` listing (at most 8 in flight per region). `{ SnapshotId, VolumeId, VolumeSize, Tags, CreateVolumePermissions: [{ Group: "all" } | { UserId }], PermissionsError? (the error code when it could not be read; `CreateVolumePermissions` is then absent and the snapshot undecided) }`.',
+    dataSchema: object(
+      {
+        SnapshotId: string,
+        VolumeId: orNull(string),
+        VolumeSize: orNull(integer),
+        CreateVolumePermissions: listOf(object({ Group: string, UserId: string })),
+        PermissionsError: string,
+        Tags: tags,
+      },
+      ['SnapshotId'],
+    ),
+  },
+  'aws.ec2.ebs-encryption-by-default': {
+    scope: 'regional',
+    title: 'EBS encryption by default (a setting of each region)',
+    id: 'region name',
+    data: '`GetEbsEncryptionByDefault` response with the region: `{ Region, EbsEncryptionByDefault, SseType? }`.',
+    dataSchema: object({ Region: string, EbsEncryptionByDefault: boolean, SseType: string }, ['Region']),
+  },
 } as const satisfies ResourceTypeTable;
 
-/** EC2 and VPC: instances (and their user data), security groups, addresses, the network, volumes. */
+/** EC2, VPC and EBS: instances (and their user data), security groups, addresses, the network, volumes, snapshots. */
 export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
   name: 'ec2',
   resourceTypes: TYPES,
   clients: { ec2: sdkClient('@aws-sdk/client-ec2', async () => (await import('@aws-sdk/client-ec2')).EC2Client) },
-  collectors: EC2_LISTINGS.map((listing) => {
-    const types = listingTypes(listing);
-    return {
+  collectors: [
+    ...EC2_LISTINGS.map((listing): Collector<Ec2Type, { ec2: EC2Client }> => {
+      const types = listingTypes(listing);
+      return {
+        descriptor: {
+          id: listing.type,
+          service: 'ec2',
+          scope: 'regional',
+          produces: types,
+          commands: [
+            { command: `${listing.operation}Command`, action: `ec2:${listing.operation}`, for: types },
+            ...('details' in listing
+              ? [
+                  {
+                    command: `${listing.details.operation}Command`,
+                    action: `ec2:${listing.details.operation}`,
+                    for: [listing.details.type],
+                  },
+                ]
+              : []),
+          ],
+        },
+        load: async () => (await import('./collect.js')).ec2Collector(listing),
+      };
+    }),
+    {
       descriptor: {
-        id: listing.type,
+        id: 'aws.ec2.ebs-encryption-by-default',
         service: 'ec2',
         scope: 'regional',
-        produces: types,
-        commands: [
-          { command: `${listing.operation}Command`, action: `ec2:${listing.operation}`, for: types },
-          ...('details' in listing
-            ? [{ command: `${listing.details.operation}Command`, action: `ec2:${listing.details.operation}`, for: [listing.details.type] }]
-            : []),
-        ],
+        produces: EBS_DEFAULT_ENCRYPTION,
+        commands: [{ command: 'GetEbsEncryptionByDefaultCommand', action: 'ec2:GetEbsEncryptionByDefault', for: EBS_DEFAULT_ENCRYPTION }],
       },
-      load: async () => (await import('./collect.js')).ec2Collector(listing),
-    };
-  }),
-  enrichers: [securityGroupEnricher, ec2InstanceEnricher, elasticIpEnricher, natGatewayEnricher, ec2VolumeEnricher, userDataEnricher],
+      load: async () => (await import('./collect.js')).collectEbsEncryptionByDefault,
+    },
+  ],
+  enrichers: [
+    securityGroupEnricher,
+    ec2InstanceEnricher,
+    elasticIpEnricher,
+    natGatewayEnricher,
+    ec2VolumeEnricher,
+    userDataEnricher,
+    networkAclEnricher,
+    vpcEnricher,
+    routeTableEnricher,
+    snapshotEnricher,
+  ],
 };

@@ -23,6 +23,24 @@ export const EC2_LISTINGS = [
   { type: 'aws.ec2.internet-gateway', operation: 'DescribeInternetGateways', arnKind: 'internet-gateway', idField: 'InternetGatewayId' },
   { type: 'aws.ec2.volume', operation: 'DescribeVolumes', arnKind: 'volume', idField: 'VolumeId' },
   { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
+  { type: 'aws.ec2.network-acl', operation: 'DescribeNetworkAcls', arnKind: 'network-acl', idField: 'NetworkAclId' },
+  { type: 'aws.ec2.flow-log', operation: 'DescribeFlowLogs', arnKind: 'vpc-flow-log', idField: 'FlowLogId' },
+  {
+    type: 'aws.ec2.vpc-peering-connection',
+    operation: 'DescribeVpcPeeringConnections',
+    arnKind: 'vpc-peering-connection',
+    idField: 'VpcPeeringConnectionId',
+  },
+  {
+    type: 'aws.ec2.snapshot',
+    operation: 'DescribeSnapshots',
+    arnKind: 'snapshot',
+    idField: 'SnapshotId',
+    // Snapshot ARNs name no account: arn:aws:ec2:region::snapshot/snap-...
+    arnAccount: false,
+    // Who may create volumes from each snapshot: one call per snapshot, only when a rule reads it.
+    details: { type: 'aws.ec2.snapshot-permissions', operation: 'DescribeSnapshotAttribute' },
+  },
 ] as const satisfies ReadonlyArray<{
   /** A type of the service's table (index.ts: its collectors must produce only those). */
   type: string;
@@ -30,6 +48,8 @@ export const EC2_LISTINGS = [
   /** The ARN's resource kind: arn:aws:ec2:region:account:<kind>/<id>. */
   arnKind: string;
   idField: string;
+  /** false: the ARN has no account part (snapshots). */
+  arnAccount?: false;
   /** A further type read item by item from the listing, only when wanted. */
   details?: { type: string; operation: string };
 }>;
@@ -38,8 +58,11 @@ export type Ec2Listing = (typeof EC2_LISTINGS)[number];
 export type Ec2ListingType = Ec2Listing['type'];
 export type Ec2DetailsType = NonNullable<Extract<Ec2Listing, { details: unknown }>['details']>['type'];
 
+/** EBS encryption by default: a setting of each region, one GetEbsEncryptionByDefault call per region. */
+export const EBS_DEFAULT_ENCRYPTION = ['aws.ec2.ebs-encryption-by-default'] as const;
+
 /** Every type the EC2 collectors produce. */
-export type Ec2Type = Ec2ListingType | Ec2DetailsType;
+export type Ec2Type = Ec2ListingType | Ec2DetailsType | (typeof EBS_DEFAULT_ENCRYPTION)[number];
 
 /** The types one listing's collector produces: its own, and its details' type. */
 export function listingTypes(listing: Ec2Listing): Ec2Type[] {

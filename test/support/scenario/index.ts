@@ -10,6 +10,7 @@ import { seedIamPolicy } from './iampolicy.js';
 import { seedLogging } from './logging.js';
 import { seedSecurityServices } from './secsvc.js';
 import { seedCompute } from './compute.js';
+import { seedEc2 } from './ec2.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -54,6 +55,7 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   logging: seedLogging,
   iampolicy: seedIamPolicy,
   compute: seedCompute,
+  ec2: seedEc2,
 };
 
 export interface CompliantAccess {
