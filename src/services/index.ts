@@ -7,16 +7,19 @@ import type { ClientFactory } from '../aws/client.js';
 import { files } from '../files/service.js';
 import { account } from './account/index.js';
 import { cloudtrail } from './cloudtrail/index.js';
+import { cloudwatch } from './cloudwatch/index.js';
 import { config } from './config/index.js';
 import { ec2 } from './ec2/index.js';
 import { elbv2 } from './elbv2/index.js';
 import { iam } from './iam/index.js';
 import { lambda } from './lambda/index.js';
+import { logs } from './logs/index.js';
 import { rds } from './rds/index.js';
 import { s3 } from './s3/index.js';
+import { sns } from './sns/index.js';
 import type { ResourceTypeDefinition } from './service.js';
 
-export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, files] as const;
+export const SERVICES = [account, iam, ec2, s3, rds, elbv2, lambda, cloudtrail, config, logs, cloudwatch, sns, files] as const;
 
 type AnyService = (typeof SERVICES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
