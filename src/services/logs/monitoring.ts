@@ -151,7 +151,7 @@ export function monitoringFacts(
         attempt(
           0,
           closest
-            ? `the closest metric filter on log group ${group.name}, ${String(closest.filter.data.filterName)}, misses ${closest.missed.slice(0, 5).join(', ')}${closest.missed.length > 5 ? ` and ${closest.missed.length - 5} more` : ''}`
+            ? `metric filter ${String(closest.filter.data.filterName)} on log group ${group.name} misses ${closest.missed.slice(0, 5).join(', ')}${closest.missed.length > 5 ? ` and ${closest.missed.length - 5} more` : ''}`
             : `no metric filter on log group ${group.name} (trail ${trail.id}) catches ${set.what}`,
         );
         continue;
