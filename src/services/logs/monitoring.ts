@@ -116,6 +116,7 @@ export function monitoringFacts(
           : 'no multi-region trail that is logging all management events sends them to CloudWatch Logs';
       return { monitored: trailsUnsure ? null : false, problem, via: null };
     }
+    const labels = new Set(set.events.map((e) => e.label));
     const unknown: string[] = [];
     let best: Attempt = { stage: -1, problem: '' };
     const attempt = (stage: number, problem: string): void => {
@@ -145,7 +146,8 @@ export function monitoringFacts(
         }
         const missed = missedEvents(c.pattern, set);
         if (missed.length === 0) covering.push(f);
-        else if (!closest || missed.length < closest.missed.length) closest = { filter: f, missed };
+        // A filter that catches none of the events is unrelated, not a near miss.
+        else if (missed.length < labels.size && (!closest || missed.length < closest.missed.length)) closest = { filter: f, missed };
       }
       if (covering.length === 0) {
         attempt(
