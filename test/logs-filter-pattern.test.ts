@@ -86,7 +86,10 @@ function reorder(pattern: string): string {
     }
   }
   parts.push(inner.slice(start));
-  return `{${parts.map((p) => p.trim()).reverse().join('  ||\n  ')}}`;
+  return `{${parts
+    .map((p) => p.trim())
+    .reverse()
+    .join('  ||\n  ')}}`;
 }
 
 describe('CIS monitoring filter patterns', () => {
@@ -141,7 +144,13 @@ describe('CIS monitoring filter patterns', () => {
   it('treats wildcards, regex values and broad patterns as AWS does', () => {
     expect(missedEvents(compile('{ $.eventName = "*" }'), set('5.10'))).toEqual([]);
     expect(missedEvents(compile('{ $.eventName = %^(Create|Delete)Vpc$% }'), set('5.14')).sort()).toEqual(
-      ['AcceptVpcPeeringConnection', 'CreateVpcPeeringConnection', 'DeleteVpcPeeringConnection', 'ModifyVpcAttribute', 'RejectVpcPeeringConnection'].sort(),
+      [
+        'AcceptVpcPeeringConnection',
+        'CreateVpcPeeringConnection',
+        'DeleteVpcPeeringConnection',
+        'ModifyVpcAttribute',
+        'RejectVpcPeeringConnection',
+      ].sort(),
     );
     expect(missedEvents(compile(''), set('5.1'))).toEqual([]);
     // A term pattern matches the raw record text.

@@ -31,7 +31,12 @@ export const collectLogGroups: CollectFunction<(typeof LOG_GROUP)[number], { log
   for (const group of result.value) {
     if (typeof group.logGroupName !== 'string') continue;
     // The listing's `arn` ends in ":*"; `logGroupArn` is the group's own ARN.
-    const arn = typeof group.logGroupArn === 'string' ? group.logGroupArn : typeof group.arn === 'string' ? group.arn.replace(/:\*$/u, '') : undefined;
+    const arn =
+      typeof group.logGroupArn === 'string'
+        ? group.logGroupArn
+        : typeof group.arn === 'string'
+          ? group.arn.replace(/:\*$/u, '')
+          : undefined;
     ctx.add({ type: 'aws.logs.log-group', id: group.logGroupName, arn, data: toJsonObject(group) });
   }
 };

@@ -28,9 +28,7 @@ type Expr = Comparison | { kind: 'and' | 'or'; items: Expr[] };
 
 /** A compiled filter pattern. */
 export type FilterPattern =
-  | { kind: 'all' }
-  | { kind: 'json'; expr: Expr }
-  | { kind: 'terms'; required: string[]; anyOf: string[]; excluded: string[] };
+  { kind: 'all' } | { kind: 'json'; expr: Expr } | { kind: 'terms'; required: string[]; anyOf: string[]; excluded: string[] };
 
 export type ParseResult = { ok: true; pattern: FilterPattern } | { ok: false; error: string };
 
@@ -200,7 +198,8 @@ function lookup(event: LogValue, selector: Selector): { found: boolean; value?: 
       if (!Array.isArray(current) || step >= current.length) return { found: false };
       current = current[step];
     } else {
-      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, step)) return { found: false };
+      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, step))
+        return { found: false };
       current = current[step];
     }
   }

@@ -11,7 +11,13 @@ type EventRecord = { [key: string]: LogValue };
 
 function identity(kind: 'IAMUser' | 'AssumedRole' | 'Root'): EventRecord {
   if (kind === 'Root') {
-    return { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAIOSFODNN7EXAMPLE' };
+    return {
+      type: 'Root',
+      principalId: ACCOUNT,
+      arn: `arn:aws:iam::${ACCOUNT}:root`,
+      accountId: ACCOUNT,
+      accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+    };
   }
   if (kind === 'AssumedRole') {
     return {

@@ -8,7 +8,7 @@ import type { EnrichContext } from '../../enrich/types.js';
 import { gapsOf, wasCollected } from '../../enrich/types.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { JsonObject } from '../../util/json.js';
-import { isPlainObject } from '../../util/json.js';
+import { displayText, isPlainObject } from '../../util/json.js';
 import { matchesEvent, parseFilterPattern, type FilterPattern } from './filter-pattern.js';
 import { MONITORED_EVENT_SETS, type MonitoredEventSet } from './monitored-events.js';
 
@@ -57,7 +57,11 @@ function sameDimensions(filterDims: unknown, alarmDims: unknown): boolean {
   const have = Array.isArray(alarmDims) ? alarmDims.filter(isPlainObject).map((d) => `${String(d.Name)}=${String(d.Value)}`) : [];
   // A metric filter's dimensions are placeholders (`$.field`) filled per event; an alarm watches one
   // combination of values, so only the names must match when the filter sets dimensions.
-  const names = (list: string[]): string => list.map((d) => d.slice(0, d.indexOf('='))).sort().join('\u0000');
+  const names = (list: string[]): string =>
+    list
+      .map((d) => d.slice(0, d.indexOf('=')))
+      .sort()
+      .join('\u0000');
   return names(want) === names(have);
 }
 
@@ -123,7 +127,7 @@ export function monitoringFacts(
       if (stage > best.stage) best = { stage, problem };
     };
     for (const trail of withLogs) {
-      const group = parseLogGroupArn(String(trail.data.CloudWatchLogsLogGroupArn));
+      const group = parseLogGroupArn(displayText(trail.data.CloudWatchLogsLogGroupArn));
       if (!group) {
         unknown.push(`the log group ARN of trail ${trail.id} could not be read`);
         continue;
@@ -141,7 +145,7 @@ export function monitoringFacts(
       for (const f of filters) {
         const c = compile(f);
         if (!c.ok) {
-          unknown.push(`the pattern of metric filter ${String(f.data.filterName)} could not be read (${c.error})`);
+          unknown.push(`the pattern of metric filter ${displayText(f.data.filterName)} could not be read (${c.error})`);
           continue;
         }
         const missed = missedEvents(c.pattern, set);
@@ -153,7 +157,7 @@ export function monitoringFacts(
         attempt(
           0,
           closest
-            ? `metric filter ${String(closest.filter.data.filterName)} on log group ${group.name} misses ${closest.missed.slice(0, 5).join(', ')}${closest.missed.length > 5 ? ` and ${closest.missed.length - 5} more` : ''}`
+            ? `metric filter ${displayText(closest.filter.data.filterName)} on log group ${group.name} misses ${closest.missed.slice(0, 5).join(', ')}${closest.missed.length > 5 ? ` and ${closest.missed.length - 5} more` : ''}`
             : `no metric filter on log group ${group.name} (trail ${trail.id}) catches ${set.what}`,
         );
         continue;
@@ -165,11 +169,11 @@ export function monitoringFacts(
           isPlainObject(t),
         );
         const watching = alarms.filter((a) =>
-          transforms.some((t) => watches(a, String(t.metricNamespace), String(t.metricName), t.dimensions)),
+          transforms.some((t) => watches(a, displayText(t.metricNamespace), displayText(t.metricName), t.dimensions)),
         );
-        const metricNames = transforms.map((t) => `${String(t.metricNamespace)}/${String(t.metricName)}`).join(', ');
+        const metricNames = transforms.map((t) => `${displayText(t.metricNamespace)}/${displayText(t.metricName)}`).join(', ');
         if (watching.length === 0) {
-          attempt(1, `metric filter ${String(f.data.filterName)} has no alarm on its metric ${metricNames}`);
+          attempt(1, `metric filter ${displayText(f.data.filterName)} has no alarm on its metric ${metricNames}`);
           continue;
         }
         for (const alarm of watching) {
@@ -198,7 +202,7 @@ export function monitoringFacts(
                 via: {
                   trail: trail.id,
                   logGroup: group.name,
-                  metricFilter: String(f.data.filterName),
+                  metricFilter: displayText(f.data.filterName),
                   alarm: alarm.id,
                   topic,
                 },

@@ -67,6 +67,6 @@ export const topicEnricher: Enricher = {
       (s) => isPlainObject(s) && s.Effect === 'Allow' && isEveryone(s.Principal) && !restricts(s.Condition),
     );
     const actions = [...new Set(open.flatMap((s) => asList(isPlainObject(s) ? s.Action : undefined).filter((a) => typeof a === 'string')))];
-    return { publicPolicy: open.length > 0, publicActions: (actions as string[]).sort() };
+    return { publicPolicy: open.length > 0, publicActions: actions.sort() };
   },
 };

@@ -13,7 +13,9 @@ const TYPES = {
     data: '`{ TopicArn, Attributes }`: the `ListTopics` item and the `GetTopicAttributes` `Attributes` (`Policy`, `KmsMasterKeyId`, `SubscriptionsConfirmed`, …; absent when that call failed).',
     facts:
       '`publicPolicy` (an Allow statement for everyone not narrowed by a condition on fixed accounts, organisations, sources or networks; null when the attributes were not read or the policy does not parse), `publicActions`',
-    dataSchema: object({ TopicArn: string, Attributes: object({ Policy: string, KmsMasterKeyId: string, DisplayName: string }) }, ['TopicArn']),
+    dataSchema: object({ TopicArn: string, Attributes: object({ Policy: string, KmsMasterKeyId: string, DisplayName: string }) }, [
+      'TopicArn',
+    ]),
   },
   'aws.sns.subscription': {
     scope: 'regional',

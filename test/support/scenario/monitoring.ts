@@ -2,15 +2,27 @@
 // filters → alarms → SNS topic with a confirmed subscriber), the alarm, log group and topic
 // controls of Security Hub, and idle NAT gateways.
 //
-// The CIS monitoring rules are decided per account: the main account has a trail sending to a
-// log group whose filters and alarms each break a different link, so all fifteen fail there; the
-// compliant account has the whole chain for every one of them. Moto confirms every subscription
-// as it is made (ListSubscriptions never says PendingConfirmation), so the pending-subscriber case
-// lives in the rules' own cases and the demo; here the main account's topic simply has none.
-import { CloudTrailClient, CreateTrailCommand, DescribeTrailsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+// The CIS monitoring rules are decided per account: the main account's only multi-region trail
+// sends nothing to CloudWatch Logs, so all fifteen fail there; the compliant account has the whole
+// chain for every one of them. The other broken links (a filter that misses events, an alarm
+// without an action, a topic without a confirmed subscriber) are in the rules' own cases and the
+// demo: moto confirms every subscription as it is made (ListSubscriptions never says
+// PendingConfirmation), and the main account keeps the notes' single trail.
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AllocateAddressCommand, CreateNatGatewayCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  PutMetricFilterCommand,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { MotoClientConfig } from '../moto.js';
@@ -99,7 +111,13 @@ function patternOf(rule: string): string {
 }
 
 /** A multi-region trail that is logging into a new CloudWatch Logs group. */
-async function trailWithLogGroup(cfg: MotoClientConfig, account: string, name: string, bucket: string, retentionDays: number): Promise<string> {
+async function trailWithLogGroup(
+  cfg: MotoClientConfig,
+  account: string,
+  name: string,
+  bucket: string,
+  retentionDays: number,
+): Promise<string> {
   const logs = new CloudWatchLogsClient(cfg);
   await logs.send(new CreateLogGroupCommand({ logGroupName: name }));
   await logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: retentionDays }));
@@ -156,7 +174,7 @@ async function filterAndAlarm(
   cw.destroy();
 }
 
-/** A NAT gateway in the default VPC's first subnet (where the notes' own NAT gateway is) with 14 days of daily traffic. */
+/** A NAT gateway in the default VPC's first subnet with 14 days of daily traffic. */
 async function natWithTraffic(cfg: MotoClientConfig, bytesPerDay: number): Promise<string> {
   const ec2 = new EC2Client(cfg);
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!.VpcId!;
@@ -191,12 +209,14 @@ export const seedMonitoring: BreadthSeeder = async (ctx) => {
   const main = ctx.main(region);
   const compliant = ctx.compliant(region);
 
-  // Main account: a second multi-region trail (the notes' own has no log group), into the bucket
-  // of the notes' trail; its log group keeps events only a week.
-  const ct = new CloudTrailClient(main);
-  const bucket = (await ct.send(new DescribeTrailsCommand({}))).trailList!.find((t) => t.Name === 'account-trail')!.S3BucketName!;
-  ct.destroy();
-  const mainGroup = await trailWithLogGroup(main, MAIN_ACCOUNT, `security-monitoring-${ctx.suffix}`, bucket, 7);
+  // Main account: its only multi-region trail (the notes' own) sends nothing to CloudWatch Logs,
+  // so every CIS monitoring rule fails there. Beside it, an application log group kept only a
+  // week, with filters whose alarms break one link each, and two topics.
+  const mainGroup = `app-logs-${ctx.suffix}`;
+  const logs = new CloudWatchLogsClient(main);
+  await logs.send(new CreateLogGroupCommand({ logGroupName: mainGroup }));
+  await logs.send(new PutRetentionPolicyCommand({ logGroupName: mainGroup, retentionInDays: 7 }));
+  logs.destroy();
 
   const sns = new SNSClient(main);
   const silent = (await sns.send(new CreateTopicCommand({ Name: `alarms-nobody-reads-${ctx.suffix}` }))).TopicArn!;
@@ -213,29 +233,13 @@ export const seedMonitoring: BreadthSeeder = async (ctx) => {
   );
   await sns.send(new SubscribeCommand({ TopicArn: open, Protocol: 'email', Endpoint: 'webhooks@example.com' }));
   sns.destroy();
-
-  // Each of these breaks a different link; the other CIS changes have no filter at all.
-  // Security group changes: the pattern leaves out the egress calls.
-  await filterAndAlarm(
-    main,
-    mainGroup,
-    'SecurityGroupChanges',
-    '{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }',
-    { topic: silent },
-  );
-  // Root use: the alarm notifies nobody.
+  // An alarm that notifies nobody, one whose actions are disabled, and one that notifies a topic.
   await filterAndAlarm(main, mainGroup, 'RootAccountUsage', patternOf('cloudwatch-no-alarm-root-usage'), {});
-  // CloudTrail changes: the topic has no subscriber.
-  await filterAndAlarm(main, mainGroup, 'CloudTrailChanges', patternOf('cloudwatch-no-alarm-cloudtrail-changes'), { topic: silent });
-  // IAM policy changes: the alarm's actions are disabled.
   await filterAndAlarm(main, mainGroup, 'IAMPolicyChanges', patternOf('cloudwatch-no-alarm-iam-policy-changes'), {
     topic: silent,
     enabled: false,
   });
-  // Console authentication failures: the message is compared with the wrong case, so it matches nothing.
-  await filterAndAlarm(main, mainGroup, 'ConsoleSigninFailures', '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed Authentication") }', {
-    topic: silent,
-  });
+  await filterAndAlarm(main, mainGroup, 'CloudTrailChanges', patternOf('cloudwatch-no-alarm-cloudtrail-changes'), { topic: silent });
 
   // Compliant account: the whole chain for every change, one topic with a (confirmed) subscriber.
   const s3 = new S3Client(compliant);
@@ -251,9 +255,10 @@ export const seedMonitoring: BreadthSeeder = async (ctx) => {
   goodSns.destroy();
   for (const [i, f] of CIS_FILTERS.entries()) await filterAndAlarm(compliant, goodGroup, `cis-5-${i + 1}`, f.pattern, { topic: alerts });
 
-  // NAT gateways: one idle for 14 days, one that sent traffic every day.
-  const idleNat = await natWithTraffic(main, 0);
-  const busyNat = await natWithTraffic(main, 52_428_800);
+  // NAT gateways (in the compliant account: the main account's single NAT gateway is the notes'
+  // own): one idle for 14 days, one that sent traffic every day.
+  const idleNat = await natWithTraffic(compliant, 0);
+  const busyNat = await natWithTraffic(compliant, 52_428_800);
 
   const inCompliant = (id: string, r = region) => ({ id, region: r, account: 'compliant' as const });
   const twins: Twin[] = CIS_FILTERS.map((f) => ({
@@ -268,7 +273,7 @@ export const seedMonitoring: BreadthSeeder = async (ctx) => {
     { rule: 'cloudwatch-alarm-without-actions', fail: { id: 'cis-RootAccountUsage' }, pass: { id: 'cis-CloudTrailChanges' } },
     { rule: 'cloudwatch-alarm-actions-disabled', fail: { id: 'cis-IAMPolicyChanges' }, pass: { id: 'cis-CloudTrailChanges' } },
     { rule: 'logs-log-group-retention-short', fail: { id: mainGroup }, pass: inCompliant(goodGroup) },
-    { rule: 'cloudwatch-nat-gateway-idle', fail: { id: idleNat }, pass: { id: busyNat } },
+    { rule: 'cloudwatch-nat-gateway-idle', fail: inCompliant(idleNat), pass: inCompliant(busyNat) },
   );
   return twins;
 };
