@@ -59,7 +59,7 @@ function facts(resources: Resource[], gaps: CoverageGap[] = [], types?: string[]
     gaps,
   });
   const out = monitoringFacts(account, { now: Date.parse('2026-11-21T09:00:00Z'), index }, isLoggingMultiRegionTrail);
-  return out.monitoring as Record<string, { monitored: boolean | null; problem: string | null; via: unknown }> | null;
+  return out.monitoring as Record<'rootUsage' | 'vpcChanges', { monitored: boolean | null; problem: string | null; via: unknown }> | null;
 }
 
 const gap = (type: string, operation: string): CoverageGap => ({
