@@ -25,7 +25,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       expect(result.stdout).toContain(id);
     }
     // The unattached Elastic IP, the worker's public IP in the private subnet and the left-behind 30 GiB gp2 volume.
-    expect(result.stdout).toContain('estimated waste $10.30/month');
+    expect(result.stdout).toContain('estimated waste $43.15/month');
     // Every shipped rule that runs by default is checked on the demo: none is left "not checked".
     expect(result.stdout).not.toContain('Not checked');
   });
@@ -34,12 +34,27 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
       'cloudtrail-trail-without-cloudwatch-logs management-events',
+      'cloudwatch-alarm-actions-disabled cis-S3BucketPolicyChanges',
+      'cloudwatch-alarm-without-actions cis-ConsoleSigninFailures',
+      'cloudwatch-nat-gateway-idle nat-0a11c0ffee0000002',
+      'cloudwatch-no-alarm-cmk-disable-or-deletion 123456789012',
+      'cloudwatch-no-alarm-config-changes 123456789012',
+      'cloudwatch-no-alarm-console-auth-failures 123456789012',
+      'cloudwatch-no-alarm-console-sign-in-without-mfa 123456789012',
+      'cloudwatch-no-alarm-nacl-changes 123456789012',
+      'cloudwatch-no-alarm-network-gateway-changes 123456789012',
+      'cloudwatch-no-alarm-organizations-changes 123456789012',
+      'cloudwatch-no-alarm-route-table-changes 123456789012',
+      'cloudwatch-no-alarm-s3-bucket-policy-changes 123456789012',
+      'cloudwatch-no-alarm-security-group-changes 123456789012',
+      'cloudwatch-no-alarm-vpc-changes 123456789012',
       'config-recorder-missing 123456789012',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
       'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
       'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
       'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
+      'ec2-nat-gateway-single-az nat-0a11c0ffee0000002',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
@@ -50,12 +65,15 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
+      'logs-log-group-retention-short /aws/lambda/django-board-thumbnailer',
       'rds-instance-not-multi-az django-board-db',
       's3-account-block-public-access-off 123456789012',
       's3-bucket-acls-enabled ciw0707-web-site-s3',
       's3-bucket-public-acl ciw0707-web-site-s3',
       's3-bucket-versioning-disabled ciw0707-web-site-s3',
       's3-bucket-website-enabled ciw0707-web-site-s3',
+      'sns-topic-not-encrypted ops-notifications',
+      'sns-topic-public-policy ops-notifications',
     ]);
   });
 
@@ -114,8 +132,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
-    expect(report.summary.costMonthlyUsd).toBe(10.3);
+    expect(report.summary.rules).toEqual({ total: 68, failed: 40, failedIncomplete: 0, passed: 28, incomplete: 0, notChecked: 0 });
+    expect(report.summary.costMonthlyUsd).toBe(43.15);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {
