@@ -178,5 +178,8 @@ describe('CIS monitoring filter patterns', () => {
     expect(parseFilterPattern('{ ($.eventName = "x" }')).toMatchObject({ ok: false });
     expect(parseFilterPattern('{ $.eventName ~ "x" }')).toMatchObject({ ok: false, error: expect.stringContaining('operator') });
     expect(parseFilterPattern('{ $.n > abc }')).toMatchObject({ ok: false });
+    // A regex from the account that could backtrack exponentially is refused rather than run.
+    expect(parseFilterPattern('{ $.eventName = %^(a|aa)+$% }')).toMatchObject({ ok: false, error: expect.stringContaining('exponential') });
+    expect(parseFilterPattern('{ $.eventName = %Delete.*Policy% }')).toMatchObject({ ok: true });
   });
 });

@@ -11,6 +11,7 @@
 // phrases", `?term` alternatives, `-term` exclusions) and the empty pattern (every event). A pattern
 // outside that (space-delimited `[...]` patterns, say) is reported as unsupported: the caller
 // treats the filter as undecided, never as catching or missing an event.
+import { regexProblem } from '../../engine/regex-safety.js';
 
 /** A JSON value as a parsed log event holds it. */
 export type LogValue = string | number | boolean | null | LogValue[] | { [key: string]: LogValue };
@@ -180,6 +181,10 @@ class JsonPatternParser {
       if (end < 0) throw new PatternError('unterminated %regex% value');
       const source = this.src.slice(this.pos + 1, end);
       this.pos = end + 1;
+      // The pattern comes from the scanned account. A regex that can backtrack exponentially could
+      // stall the scan; one that is merely polynomial is harmless on the short values it is run on.
+      const problem = regexProblem(source);
+      if (problem && !/(?:quadratic|polynomial) time on long values/u.test(problem)) throw new PatternError(problem);
       return { kind: 'regex', source };
     }
     // A bare value runs to the next `)`, `}`, `&&` or `||` (it may hold spaces: `Failed authentication`).
