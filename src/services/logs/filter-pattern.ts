@@ -29,7 +29,9 @@ type Expr = Comparison | { kind: 'and' | 'or'; items: Expr[] };
 
 /** A compiled filter pattern. */
 export type FilterPattern =
-  { kind: 'all' } | { kind: 'json'; expr: Expr } | { kind: 'terms'; required: string[]; anyOf: string[]; excluded: string[] };
+  | { kind: 'all' }
+  | { kind: 'json'; expr: Expr; leftToRight?: Expr }
+  | { kind: 'terms'; required: string[]; anyOf: string[]; excluded: string[] };
 
 export type ParseResult = { ok: true; pattern: FilterPattern } | { ok: false; error: string };
 
@@ -40,7 +42,14 @@ export function parseFilterPattern(text: string): ParseResult {
   const source = text.trim();
   try {
     if (source === '' || source === '""') return { ok: true, pattern: { kind: 'all' } };
-    if (source.startsWith('{')) return { ok: true, pattern: { kind: 'json', expr: new JsonPatternParser(source).parse() } };
+    if (source.startsWith('{')) {
+      const parser = new JsonPatternParser(source);
+      const expr = parser.parse();
+      // `a || b && c` without parentheses: AWS does not document whether && binds tighter or the
+      // chain is read left to right, so both readings are kept and an event they disagree on is undecided.
+      if (!parser.mixed) return { ok: true, pattern: { kind: 'json', expr } };
+      return { ok: true, pattern: { kind: 'json', expr, leftToRight: new JsonPatternParser(source, true).parse() } };
+    }
     if (source.startsWith('[')) return { ok: false, error: 'space-delimited patterns ([...]) are not supported' };
     return { ok: true, pattern: parseTerms(source) };
   } catch (e) {
@@ -64,7 +73,12 @@ function parseTerms(source: string): FilterPattern {
 
 class JsonPatternParser {
   private pos = 0;
-  constructor(private readonly src: string) {}
+  /** Did some level chain && and || without parentheses? */
+  mixed = false;
+  constructor(
+    private readonly src: string,
+    private readonly leftToRight = false,
+  ) {}
 
   parse(): Expr {
     this.expect('{');
@@ -90,14 +104,30 @@ class JsonPatternParser {
     this.pos += s.length;
   }
 
-  // `&&` binds tighter than `||`, as in the languages the syntax borrows from.
+  // `&&` binds tighter than `||`, as in the languages the syntax borrows from (or, for the second
+  // reading, each operator applies to everything on its left).
   private parseOr(): Expr {
+    if (this.leftToRight) return this.parseChain();
     const items = [this.parseAnd()];
     while (this.peek('||')) {
       this.pos += 2;
       items.push(this.parseAnd());
     }
+    if (items.length > 1 && items.some((i) => i.kind === 'and' && !this.grouped.has(i))) this.mixed = true;
     return items.length === 1 ? items[0]! : { kind: 'or', items };
+  }
+
+  /** And-expressions written in parentheses: `(a && b) || c` is not ambiguous. */
+  private readonly grouped = new WeakSet<Expr>();
+
+  private parseChain(): Expr {
+    let left = this.parseUnary();
+    for (;;) {
+      const op = this.peek('&&') ? 'and' : this.peek('||') ? 'or' : undefined;
+      if (!op) return left;
+      this.pos += 2;
+      left = { kind: op, items: [left, this.parseUnary()] };
+    }
   }
 
   private parseAnd(): Expr {
@@ -114,6 +144,7 @@ class JsonPatternParser {
       this.pos++;
       const inner = this.parseOr();
       this.expect(')');
+      this.grouped.add(inner);
       return inner;
     }
     return this.parseComparison();
@@ -267,10 +298,17 @@ function evaluate(expr: Expr, event: LogValue): boolean {
   }
 }
 
-/** Does a compiled pattern match one log event (a parsed JSON record)? */
-export function matchesEvent(pattern: FilterPattern, event: LogValue): boolean {
+/**
+ * Does a compiled pattern match one log event (a parsed JSON record)? null when the pattern mixes
+ * && and || without parentheses and its two possible readings disagree on this event.
+ */
+export function matchesEvent(pattern: FilterPattern, event: LogValue): boolean | null {
   if (pattern.kind === 'all') return true;
-  if (pattern.kind === 'json') return evaluate(pattern.expr, event);
+  if (pattern.kind === 'json') {
+    const matched = evaluate(pattern.expr, event);
+    if (pattern.leftToRight && evaluate(pattern.leftToRight, event) !== matched) return null;
+    return matched;
+  }
   const text = JSON.stringify(event);
   return (
     pattern.required.every((t) => text.includes(t)) &&

@@ -35,7 +35,12 @@ interface Verdict {
 
 /** Does a pattern match every event of the set? The labels of the events it misses. */
 export function missedEvents(pattern: FilterPattern, set: MonitoredEventSet): string[] {
-  return [...new Set(set.events.filter((e) => !matchesEvent(pattern, e.event)).map((e) => e.label))];
+  return [...new Set(set.events.filter((e) => matchesEvent(pattern, e.event) === false).map((e) => e.label))];
+}
+
+/** The labels of the events on which the pattern's two readings (a || b && c) disagree. */
+export function ambiguousEvents(pattern: FilterPattern, set: MonitoredEventSet): string[] {
+  return [...new Set(set.events.filter((e) => matchesEvent(pattern, e.event) === null).map((e) => e.label))];
 }
 
 function parseLogGroupArn(arn: string): { region: string; account: string; name: string } | null {
@@ -149,6 +154,13 @@ export function monitoringFacts(
           continue;
         }
         const missed = missedEvents(c.pattern, set);
+        const ambiguous = ambiguousEvents(c.pattern, set);
+        if (missed.length === 0 && ambiguous.length > 0) {
+          unknown.push(
+            `metric filter ${displayText(f.data.filterName)} mixes && and || without parentheses, and whether it catches ${ambiguous.join(', ')} depends on how they group`,
+          );
+          continue;
+        }
         if (missed.length === 0) covering.push(f);
         // A filter that catches none of the events is unrelated, not a near miss.
         else if (missed.length < labels.size && (!closest || missed.length < closest.missed.length)) closest = { filter: f, missed };
