@@ -25,8 +25,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       expect(result.stdout).toContain(id);
     }
     // The unattached Elastic IP, the worker's public IP in the private subnet, the left-behind 30 GiB gp2 volume, the staging ALB
-    // with no targets, three t2.micro, the stopped batch instance's volume, gp2 volumes and the old snapshot.
-    expect(result.stdout).toContain('estimated waste $44.47/month');
+    // with no targets, three t2.micro, the stopped batch instance's volume, gp2 volumes, the old snapshot and the idle NAT gateway.
+    expect(result.stdout).toContain('estimated waste $77.32/month');
     // Every shipped rule that runs by default is checked on the demo: none is left "not checked".
     expect(result.stdout).not.toContain('Not checked');
   });
@@ -38,7 +38,22 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'cloudtrail-no-s3-object-read-events 123456789012',
       'cloudtrail-no-s3-object-write-events 123456789012',
       'cloudtrail-trail-not-kms-encrypted management-events',
+      'cloudtrail-trail-not-kms-encrypted security-monitoring',
       'cloudtrail-trail-without-cloudwatch-logs management-events',
+      'cloudwatch-alarm-actions-disabled cis-S3BucketPolicyChanges',
+      'cloudwatch-alarm-without-actions cis-ConsoleSigninFailures',
+      'cloudwatch-nat-gateway-idle nat-0a11c0ffee0000002',
+      'cloudwatch-no-alarm-cmk-disable-or-deletion 123456789012',
+      'cloudwatch-no-alarm-config-changes 123456789012',
+      'cloudwatch-no-alarm-console-auth-failures 123456789012',
+      'cloudwatch-no-alarm-console-sign-in-without-mfa 123456789012',
+      'cloudwatch-no-alarm-nacl-changes 123456789012',
+      'cloudwatch-no-alarm-network-gateway-changes 123456789012',
+      'cloudwatch-no-alarm-organizations-changes 123456789012',
+      'cloudwatch-no-alarm-route-table-changes 123456789012',
+      'cloudwatch-no-alarm-s3-bucket-policy-changes 123456789012',
+      'cloudwatch-no-alarm-security-group-changes 123456789012',
+      'cloudwatch-no-alarm-vpc-changes 123456789012',
       'config-recorder-missing 123456789012',
       'ec2-default-security-group-allows-traffic sg-0b22c0ffee0000005',
       'ec2-ebs-encryption-by-default-disabled ap-northeast-2',
@@ -53,6 +68,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-instance-stopped-long i-0d1a2b3c4d5e60007',
       'ec2-instance-stopped-volumes-cost i-0d1a2b3c4d5e60007',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
+      'ec2-nat-gateway-single-az nat-0a11c0ffee0000002',
       'ec2-network-acl-admin-ports-open acl-0a11c0ffee0000001',
       'ec2-network-acl-unused acl-0a11c0ffee0000009',
       'ec2-route-table-peering-not-least-access rtb-0a11c0ffee0000003',
@@ -108,6 +124,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'lambda-function-policy-public django-board-cleanup',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
       'lambda-function-vpc-single-az django-board-cleanup',
+      'logs-log-group-retention-short /aws/lambda/django-board-thumbnailer',
       'macie-not-enabled 123456789012',
       'rds-instance-auto-minor-upgrade-disabled django-board-db',
       'rds-instance-backups-too-short django-board-db',
@@ -135,6 +152,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       's3-bucket-versioning-disabled ciw0707-web-site-s3',
       's3-bucket-website-enabled ciw0707-web-site-s3',
       'securityhub-not-enabled 123456789012',
+      'sns-topic-not-encrypted ops-notifications',
+      'sns-topic-public-policy ops-notifications',
     ]);
   });
 
@@ -194,8 +213,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 132, failed: 93, failedIncomplete: 0, passed: 39, incomplete: 0, notChecked: 0 });
-    expect(report.summary.costMonthlyUsd).toBe(44.47);
+    expect(report.summary.rules).toEqual({ total: 153, failed: 110, failedIncomplete: 0, passed: 43, incomplete: 0, notChecked: 0 });
+    expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 
   it('every finding carries evidence, a message and a remediation', () => {

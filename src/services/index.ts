@@ -8,6 +8,7 @@ import { files } from '../files/service.js';
 import { accessanalyzer } from './accessanalyzer/index.js';
 import { account } from './account/index.js';
 import { cloudtrail } from './cloudtrail/index.js';
+import { cloudwatch } from './cloudwatch/index.js';
 import { config } from './config/index.js';
 import { ec2 } from './ec2/index.js';
 import { efs } from './efs/index.js';
@@ -16,10 +17,12 @@ import { guardduty } from './guardduty/index.js';
 import { iam } from './iam/index.js';
 import { kms } from './kms/index.js';
 import { lambda } from './lambda/index.js';
+import { logs } from './logs/index.js';
 import { macie } from './macie/index.js';
 import { rds } from './rds/index.js';
 import { s3 } from './s3/index.js';
 import { securityhub } from './securityhub/index.js';
+import { sns } from './sns/index.js';
 import type { ResourceTypeDefinition } from './service.js';
 
 export const SERVICES = [
@@ -38,6 +41,9 @@ export const SERVICES = [
   accessanalyzer,
   macie,
   kms,
+  logs,
+  cloudwatch,
+  sns,
   files,
 ] as const;
 

@@ -4,6 +4,7 @@ import type { Resource } from '../../snapshot/types.js';
 import type { EnrichContext, Enricher } from '../../enrich/types.js';
 import { gapsOf, wasCollected } from '../../enrich/types.js';
 import { s3ObjectEvents } from '../cloudtrail/selectors.js';
+import { monitoringFacts } from '../logs/monitoring.js';
 
 const TRAIL = 'aws.cloudtrail.trail';
 const RECORDER = 'aws.config.recorder';
@@ -138,6 +139,6 @@ function recorderFacts(account: Resource, ctx: EnrichContext): JsonObject {
 export const accountEnricher: Enricher = {
   type: 'aws.account',
   enrich(resource, ctx) {
-    return { ...trailFacts(resource, ctx), ...recorderFacts(resource, ctx) };
+    return { ...trailFacts(resource, ctx), ...recorderFacts(resource, ctx), ...monitoringFacts(resource, ctx, isLoggingMultiRegionTrail) };
   },
 };

@@ -11,6 +11,7 @@ import { seedLogging } from './logging.js';
 import { seedSecurityServices } from './secsvc.js';
 import { seedCompute } from './compute.js';
 import { seedEc2 } from './ec2.js';
+import { seedMonitoring } from './monitoring.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -57,6 +58,7 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   compute: seedCompute,
   ec2: seedEc2,
 };
+const SEEDERS: Record<string, BreadthSeeder> = { monitoring: seedMonitoring };
 
 export interface CompliantAccess {
   account: string;
