@@ -5,6 +5,7 @@ import type { ResourceTypeTable, Service } from '../service.js';
 import { iamAccessKeyEnricher } from './enrich-access-key.js';
 import { iamRootUserEnricher, iamUserCredentialsEnricher } from './enrich-credentials.js';
 import { iamPolicyDocumentEnrichers } from './enrich-policy-documents.js';
+import { iamPasswordPolicyEnricher } from './enrich-password-policy.js';
 import { iamRootMfaKindEnricher } from './enrich-root-mfa.js';
 import { iamUserUnusedKeysEnricher } from './enrich-setup-keys.js';
 import { GROUP, KEY, PASSWORD_POLICY, POLICY, ROLE, ROOT, SERVER_CERTIFICATE, SETTINGS, USER, VIRTUAL_MFA_DEVICE } from './produces.js';
@@ -21,6 +22,7 @@ const CREDENTIAL_REPORT_ROW = object({
   user_creation_time: orNull(string),
   password_enabled: orNull(boolean),
   password_last_used: orNull(string),
+  password_last_changed: orNull(string),
   mfa_active: boolean,
   access_key_1_active: boolean,
   access_key_1_last_rotated: orNull(string),
@@ -110,6 +112,7 @@ const TYPES = {
     title: 'IAM account password policy',
     id: 'account id',
     data: '`{ PasswordPolicy }`: the `PasswordPolicy` of `GetAccountPasswordPolicy` (`MinimumPasswordLength`, `RequireSymbols`, `RequireNumbers`, `RequireUppercaseCharacters`, `RequireLowercaseCharacters`, `PasswordReusePrevention?`, `MaxPasswordAge?`, `ExpirePasswords`, `HardExpiry?`, `AllowUsersToChangePassword`), or `null` when the account has none (`NoSuchEntity`). No resource when the call failed (a gap).',
+    facts: '`characterClassesNotRequired`: the character classes (uppercase, lowercase, number, symbol) the policy does not require, in words; all four without a policy',
     dataSchema: object(
       {
         PasswordPolicy: orNull(
@@ -200,5 +203,6 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
     ...iamPolicyDocumentEnrichers,
     iamRootMfaKindEnricher,
     iamUserUnusedKeysEnricher,
+    iamPasswordPolicyEnricher,
   ],
 };
