@@ -5,6 +5,7 @@ import { accessSync, constants as fsConstants } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startEmulatingProxy } from './moto-emulated.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -281,16 +282,30 @@ async function launch(command: readonly string[], env: Record<string, string>): 
   }
 }
 
+/** Puts the proxy that answers the APIs moto lacks (test/support/moto-emulated.ts) in front of moto. */
+async function withEmulatedApis(server: MotoServer): Promise<MotoServer> {
+  const proxy = await startEmulatingProxy(server.endpoint);
+  return {
+    endpoint: proxy.endpoint,
+    port: proxy.port,
+    stop: async () => {
+      await proxy.stop();
+      await server.stop();
+    },
+  };
+}
+
 /**
  * Starts a private moto_server on a free 127.0.0.1 port (installing moto[server] with pip
- * if it is missing) and resolves once it answers. AWS-managed IAM policies are loaded.
+ * if it is missing) and resolves once it answers. AWS-managed IAM policies are loaded. The
+ * endpoint is a proxy that answers what moto lacks (moto-emulated.ts) and forwards the rest.
  */
 export async function startMoto(opts: { env?: Record<string, string> } = {}): Promise<MotoServer> {
   const command = await motoCommand();
   // The free port is only free until moto binds it; retry if another process won the race.
   for (let attempt = 1; ; attempt++) {
     const result = await launch(command, opts.env ?? {});
-    if ('server' in result) return result.server;
+    if ('server' in result) return withEmulatedApis(result.server);
     if (attempt < 3 && /address already in use/i.test(result.output)) continue;
     throw new Error(
       `moto_server (${command.join(' ')}) stopped before it was ready (${result.earlyExit}). Its output ended with:\n${result.output}`,

@@ -6,6 +6,7 @@
 // (AssumeRole), and scanned on its own. collect-moto.test.ts checks every twin.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkConfig, type MotoClientConfig } from '../moto.js';
+import { seedIamAccountSettings } from './iamacct.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -45,7 +46,9 @@ export type BreadthSeeder = (ctx: SeedContext) => Promise<Twin[]>;
  * The seeders, by family. Each lives in its own file beside this one; add yours here. They run
  * one after another (moto's state is shared), after the notes' scenario is seeded.
  */
-const SEEDERS: Record<string, BreadthSeeder> = {};
+const SEEDERS: Record<string, BreadthSeeder> = {
+  iamacct: seedIamAccountSettings,
+};
 
 export interface CompliantAccess {
   account: string;
