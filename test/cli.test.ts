@@ -33,9 +33,13 @@ describe('awsaudit scan --demo (the quick start)', async () => {
   it('writes a JSON report with exactly the demo account findings', () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
+      'account-no-support-role 123456789012',
+      'account-security-contact-missing 123456789012',
       'cloudtrail-trail-without-cloudwatch-logs management-events',
       'config-recorder-missing 123456789012',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
+      'ec2-instance-no-iam-role i-0bastion000000001',
+      'ec2-instance-no-iam-role i-0d1a2b3c4d5e60001',
       'ec2-instance-public-ip-in-private-subnet i-0d1a2b3c4d5e60003',
       'ec2-instance-reachable-from-internet i-0d1a2b3c4d5e60001',
       'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
@@ -46,9 +50,16 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
       'elbv2-load-balancer-without-https django-board-alb',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
+      'iam-password-policy-reuse-allowed 123456789012',
+      'iam-password-policy-short-minimum-length 123456789012',
+      'iam-password-policy-weak-complexity 123456789012',
       'iam-role-full-access-policy django-board-ec2',
+      'iam-root-hardware-mfa-missing 123456789012',
+      'iam-server-certificate-expired django-board-2024',
+      'iam-user-console-password-unused mary.major',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
+      'iam-user-setup-access-key-unused mary.major',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
       'rds-instance-not-multi-az django-board-db',
       's3-account-block-public-access-off 123456789012',
@@ -114,7 +125,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 47, failed: 23, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 59, failed: 33, failedIncomplete: 0, passed: 26, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(10.3);
   });
 

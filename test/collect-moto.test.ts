@@ -182,7 +182,8 @@ function scenarioNames(s: Scenario): (id: string) => string {
     else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${at}[${i}]`));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, at ? `${at}.${k}` : k);
   };
-  visit({ ...s, account: undefined }, '');
+  // Twins name account ids (account-level settings): those stay as they are.
+  visit({ ...s, account: undefined, twins: undefined }, '');
   names.sort((a, b) => b[0].length - a[0].length);
   return (id) => {
     for (const [value, name] of names) id = id.split(value).join(name);

@@ -2,6 +2,8 @@
 // MFA, console users' unused passwords and setup keys, the support role, CloudShell full access,
 // the security and other contacts, and instances without a role.
 //
+// Twins of rules over users live in the compliant account too (see below).
+//
 // Account-level settings have their compliant twin in the compliant account. What moto cannot
 // express has no compliant twin: its server certificates always expire in 2012, and root's MFA
 // cannot be turned on; a console password cannot have been used (nobody signs in to moto).
@@ -17,6 +19,7 @@ import {
   CreateLoginProfileCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
   IAMClient,
   UpdateAccountPasswordPolicyCommand,
   UploadServerCertificateCommand,
@@ -81,14 +84,19 @@ export const seedIamAccountSettings: BreadthSeeder = async (ctx) => {
     );
 
     // A console user with a key made at setup and never used; its password is never used either
-    // (the scan's clock is 200 days on). The twin signs in with a password alone and has no key.
+    // (the scan's clock is 200 days on). The twin is an application's user with a key and no
+    // password. Both live in the compliant account: keys in the main account would change the
+    // notes' own findings (their keys, too, are 200 days old).
     const setupUser = `console-setup-${s}`;
-    await iam.send(new CreateUserCommand({ UserName: setupUser }));
-    await iam.send(new CreateLoginProfileCommand({ UserName: setupUser, Password: `Pw-${s}-long-enough-1!` }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: setupUser }));
+    await iamCompliant.send(new CreateUserCommand({ UserName: setupUser }));
+    await iamCompliant.send(new CreateLoginProfileCommand({ UserName: setupUser, Password: `Pw-${s}-long-enough-1!` }));
+    await iamCompliant.send(new CreateAccessKeyCommand({ UserName: setupUser }));
     const appUser = `app-only-${s}`;
-    await iam.send(new CreateUserCommand({ UserName: appUser }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: appUser }));
+    await iamCompliant.send(new CreateUserCommand({ UserName: appUser }));
+    await iamCompliant.send(new CreateAccessKeyCommand({ UserName: appUser }));
+
+    // A virtual MFA device, not assigned (root's MFA cannot be set up in moto).
+    await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `spare-${s}` }));
 
     // An expired server certificate (moto's only kind).
     const cert = `expired-www-${s}`;
@@ -151,8 +159,11 @@ export const seedIamAccountSettings: BreadthSeeder = async (ctx) => {
       ...['iam-password-policy-short-minimum-length', 'iam-password-policy-reuse-allowed', 'iam-password-policy-weak-complexity'].map(
         (rule) => ({ rule, fail: account('main'), pass: account('compliant') }),
       ),
-      { rule: 'iam-user-setup-access-key-unused', fail: { id: setupUser, region: 'global' }, pass: { id: appUser, region: 'global' } },
-      { rule: 'iam-user-console-password-unused', fail: { id: setupUser, region: 'global' }, pass: { id: appUser, region: 'global' } },
+      ...['iam-user-setup-access-key-unused', 'iam-user-console-password-unused'].map((rule) => ({
+        rule,
+        fail: { id: setupUser, region: 'global', account: 'compliant' as const },
+        pass: { id: appUser, region: 'global', account: 'compliant' as const },
+      })),
       { rule: 'iam-server-certificate-expired', fail: { id: cert, region: 'global' } },
       // Root's MFA cannot be set up in moto: no compliant twin.
       { rule: 'iam-root-hardware-mfa-missing', fail: account('main') },
