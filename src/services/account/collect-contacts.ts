@@ -36,7 +36,8 @@ export const collectContacts: CollectFunction<(typeof CONTACTS)[number], { accou
     ),
   ]);
   const data: JsonObject = { AccountId: ctx.account };
-  if (primary.status !== 'failed') data.ContactInformation = primary.status === 'ok' ? pick(primary.value.ContactInformation, PRIMARY_FIELDS) : null;
+  if (primary.status !== 'failed')
+    data.ContactInformation = primary.status === 'ok' ? pick(primary.value.ContactInformation, PRIMARY_FIELDS) : null;
   const contacts: JsonObject = {};
   ALTERNATE_CONTACT_TYPES.forEach((type, i) => {
     const got = alternates[i];

@@ -32,14 +32,25 @@ function fullyRead(ctx: EnrichContext, type: string): boolean {
  */
 function iamFacts(account: Resource, ctx: EnrichContext): JsonObject {
   const mine = (type: string) => ctx.index.ofType(type).filter((r) => r.account === account.id);
-  const supportRoles = fullyRead(ctx, ROLE) ? mine(ROLE).filter((r) => hasAttached(r, SUPPORT_POLICY)).map((r) => r.id).sort() : null;
+  const supportRoles = fullyRead(ctx, ROLE)
+    ? mine(ROLE)
+        .filter((r) => hasAttached(r, SUPPORT_POLICY))
+        .map((r) => r.id)
+        .sort()
+    : null;
   const principals: Array<[string, string]> = [
     [USER, 'user'],
     [GROUP, 'group'],
     [ROLE, 'role'],
   ];
   const cloudShellFullAccessPrincipals = principals.every(([type]) => fullyRead(ctx, type))
-    ? principals.flatMap(([type, kind]) => mine(type).filter((r) => hasAttached(r, CLOUDSHELL_POLICY)).map((r) => `${kind}/${r.id}`)).sort()
+    ? principals
+        .flatMap(([type, kind]) =>
+          mine(type)
+            .filter((r) => hasAttached(r, CLOUDSHELL_POLICY))
+            .map((r) => `${kind}/${r.id}`),
+        )
+        .sort()
     : null;
   return { supportRoles, cloudShellFullAccessPrincipals };
 }

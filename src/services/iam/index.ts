@@ -101,7 +101,7 @@ const TYPES = {
     id: 'account id',
     data: '`{ AccountSummary: GetAccountSummary SummaryMap, CredentialReport: the <root_account> row as for users (null when the report has none) }`. Either field is absent when its call failed (a gap).',
     facts:
-      '`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`, `rootMfaKind` (`virtual`: a virtual MFA device is assigned to root; `non-virtual`: MFA on and no virtual device is root\'s, so a hardware token or security key; `none`; null when the virtual MFA devices were not read or root\'s MFA status is unknown)',
+      "`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`, `rootMfaKind` (`virtual`: a virtual MFA device is assigned to root; `non-virtual`: MFA on and no virtual device is root's, so a hardware token or security key; `none`; null when the virtual MFA devices were not read or root's MFA status is unknown)",
     dataSchema: object({
       AccountSummary: object({ AccountMFAEnabled: integer, AccountAccessKeysPresent: integer }),
       CredentialReport: orNull(CREDENTIAL_REPORT_ROW),
@@ -112,7 +112,8 @@ const TYPES = {
     title: 'IAM account password policy',
     id: 'account id',
     data: '`{ PasswordPolicy }`: the `PasswordPolicy` of `GetAccountPasswordPolicy` (`MinimumPasswordLength`, `RequireSymbols`, `RequireNumbers`, `RequireUppercaseCharacters`, `RequireLowercaseCharacters`, `PasswordReusePrevention?`, `MaxPasswordAge?`, `ExpirePasswords`, `HardExpiry?`, `AllowUsersToChangePassword`), or `null` when the account has none (`NoSuchEntity`). No resource when the call failed (a gap).',
-    facts: '`characterClassesNotRequired`: the character classes (uppercase, lowercase, number, symbol) the policy does not require, in words; all four without a policy',
+    facts:
+      '`characterClassesNotRequired`: the character classes (uppercase, lowercase, number, symbol) the policy does not require, in words; all four without a policy',
     dataSchema: object(
       {
         PasswordPolicy: orNull(
@@ -142,7 +143,7 @@ const TYPES = {
     scope: 'global',
     title: 'IAM virtual MFA device',
     id: 'SerialNumber',
-    data: '`VirtualMFADevices` item of `ListVirtualMFADevices` (every assignment status): `SerialNumber`, `User?` (`Arn`, `UserName`; root\'s device names the root user, `arn:aws:iam::ACCOUNT:root`), `EnableDate?`. The seed and QR code are never stored.',
+    data: "`VirtualMFADevices` item of `ListVirtualMFADevices` (every assignment status): `SerialNumber`, `User?` (`Arn`, `UserName`; root's device names the root user, `arn:aws:iam::ACCOUNT:root`), `EnableDate?`. The seed and QR code are never stored.",
     dataSchema: object({ SerialNumber: string, User: object({ Arn: string, UserName: string }), EnableDate: string }, ['SerialNumber']),
   },
 } as const satisfies ResourceTypeTable;

@@ -9,7 +9,12 @@
 // cannot be turned on; a console password cannot have been used (nobody signs in to moto).
 // GetContactInformation / PutContactInformation, which moto lacks, are answered by the proxy of
 // test/support/moto-emulated.ts in the Account API's wire shape.
-import { AccountClient, PutAlternateContactCommand, PutContactInformationCommand, type AlternateContactType } from '@aws-sdk/client-account';
+import {
+  AccountClient,
+  PutAlternateContactCommand,
+  PutContactInformationCommand,
+  type AlternateContactType,
+} from '@aws-sdk/client-account';
 import { CreateTagsCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   AddRoleToInstanceProfileCommand,
@@ -123,7 +128,8 @@ export const seedIamAccountSettings: BreadthSeeder = async (ctx) => {
         },
       }),
     );
-    for (const type of ['SECURITY', 'BILLING', 'OPERATIONS'] as const) await accountCompliant.send(new PutAlternateContactCommand(contact(type)));
+    for (const type of ['SECURITY', 'BILLING', 'OPERATIONS'] as const)
+      await accountCompliant.send(new PutAlternateContactCommand(contact(type)));
 
     // An instance without a role, and one with an instance profile.
     const subnets = await ec2.send(new DescribeSubnetsCommand({}));
