@@ -20,7 +20,7 @@ const TYPES = {
       '`supportRoles` (roles with the AWS-managed `AWSSupportAccess` policy attached; null when roles were not collected or their read had a gap), `cloudShellFullAccessPrincipals` (users, groups and roles with `AWSCloudShellFullAccess` attached, as `user/NAME`, `group/NAME`, `role/NAME`; null when one of the three was not collected or had a gap); `multiRegionTrailLogging` (a multi-region trail of this account is logging every management event, reads and writes: true/false, null when trails were not collected or a gap or an unreadable status leaves it open), `multiRegionTrails`, `trailNames`; `regionsWithoutConfigRecorder` (scanned regions with no recorder of this account; regions whose recorders could not be read are left out), `configRecorderRegionsUnknown`',
     factsReadsNote: 'each rule over the account requires the type it needs: trails, recorders, IAM roles, users or groups',
     // Regions is required: the recorder facts are about these regions, and none is not "all covered".
-    dataSchema: object({ AccountId: string, Regions: listOf(string), Alias: orNull(string) }, ['AccountId', 'Regions']),
+    dataSchema: object({ AccountId: string, Partition: string, Regions: listOf(string), Alias: orNull(string) }, ['AccountId', 'Regions']),
   },
   'aws.account.contacts': {
     scope: 'global',
