@@ -10,6 +10,7 @@ import { iamUserUnusedKeysEnricher } from '../src/services/iam/enrich-setup-keys
 import type { Enricher } from '../src/enrich/types.js';
 import { SnapshotIndex } from '../src/snapshot/index.js';
 import type { CoverageGap, Resource } from '../src/snapshot/types.js';
+import type { JsonObject } from '../src/util/json.js';
 
 const ACCOUNT = '123456789012';
 const MFA = 'aws.iam.virtual-mfa-device';
@@ -83,7 +84,7 @@ describe('root MFA kind', () => {
 });
 
 describe('never-used active keys', () => {
-  const user = (report: Record<string, unknown> | null) => res('aws.iam.user', 'alice', { UserName: 'alice', CredentialReport: report });
+  const user = (report: JsonObject | null) => res('aws.iam.user', 'alice', { UserName: 'alice', CredentialReport: report });
 
   it('lists active keys without a last use, with minutes after the user was created', () => {
     const facts = factsOf(
@@ -113,7 +114,7 @@ describe('never-used active keys', () => {
 
 describe('password policy character classes', () => {
   it('names the classes not required; all four without a policy', () => {
-    const policy = (p: Record<string, unknown> | null) => res('aws.iam.password-policy', ACCOUNT, { PasswordPolicy: p });
+    const policy = (p: JsonObject | null) => res('aws.iam.password-policy', ACCOUNT, { PasswordPolicy: p });
     expect(
       factsOf(
         iamPasswordPolicyEnricher,

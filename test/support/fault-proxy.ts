@@ -111,10 +111,11 @@ type Protocol = 'json' | 'rest-json' | 's3' | 'ec2' | 'query';
 
 function protocolOf(service: string | undefined, req: IncomingMessage): Protocol {
   if (req.headers['x-amz-target'] !== undefined) return 'json'; // awsJson 1.0/1.1: CloudTrail, Config
-  if (service === 'lambda') return 'rest-json';
   if (service === 's3') return 's3'; // S3 and S3 Control (restXml)
   if (service === 'ec2') return 'ec2';
-  return 'query'; // awsQuery: IAM, STS, RDS, ELBv2
+  // awsQuery (IAM, STS, RDS, ELBv2) always posts a form; anything else is restJson1 (Lambda, Account).
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return 'query';
+  return 'rest-json';
 }
 
 interface Answer {
