@@ -35,6 +35,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
     const got = report.findings.map((f: { ruleId: string; resource: { id: string } }) => `${f.ruleId} ${f.resource.id}`).sort();
     expect(got).toEqual([
       'accessanalyzer-no-external-access-analyzer 123456789012',
+      'account-no-support-role 123456789012',
+      'account-security-contact-missing 123456789012',
       'cloudtrail-no-s3-object-read-events 123456789012',
       'cloudtrail-no-s3-object-write-events 123456789012',
       'cloudtrail-trail-not-kms-encrypted management-events',
@@ -59,6 +61,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-ebs-encryption-by-default-disabled ap-northeast-2',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
       'ec2-instance-imdsv1-allowed i-0d1a2b3c4d5e60007',
+      'ec2-instance-no-iam-role i-0bastion000000001',
+      'ec2-instance-no-iam-role i-0d1a2b3c4d5e60001',
       'ec2-instance-previous-generation i-0bastion000000001',
       'ec2-instance-previous-generation i-0d1a2b3c4d5e60001',
       'ec2-instance-previous-generation i-0d1a2b3c4d5e60002',
@@ -105,6 +109,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'guardduty-rds-protection-off 123456789012',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
       'iam-group-inline-decrypt-all-kms-keys support',
+      'iam-password-policy-reuse-allowed 123456789012',
+      'iam-password-policy-short-minimum-length 123456789012',
+      'iam-password-policy-weak-complexity 123456789012',
       'iam-policy-allows-decrypt-all-kms-keys arn:aws:iam::123456789012:policy/app-secrets-read',
       'iam-role-data-access-all-buckets reports-etl',
       'iam-role-effective-admin ops-automation',
@@ -113,10 +120,14 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'iam-role-trust-allows-anyone legacy-cross-account',
       'iam-role-trust-other-account-unrestricted partner-audit',
       'iam-role-trust-web-identity-unrestricted github-deploy',
+      'iam-root-hardware-mfa-missing 123456789012',
+      'iam-server-certificate-expired django-board-2024',
+      'iam-user-console-password-unused mary.major',
       'iam-user-direct-policies ci-bot',
       'iam-user-direct-policies django-board',
       'iam-user-full-access-policy django-board',
       'iam-user-privilege-escalation ci-bot',
+      'iam-user-setup-access-key-unused mary.major',
       'kms-key-pending-deletion 0a11c0ff-ee00-4000-8000-000000000004',
       'kms-key-policy-public 0a11c0ff-ee00-4000-8000-000000000003',
       'kms-key-rotation-disabled 0a11c0ff-ee00-4000-8000-000000000001',
@@ -213,7 +224,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 153, failed: 110, failedIncomplete: 0, passed: 43, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 165, failed: 120, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 

@@ -182,16 +182,26 @@ describe('reports of the moto scan are accepted by their consumers', () => {
 function scenarioNames(s: Scenario): (id: string) => string {
   const names: Array<[string, string]> = [];
   const visit = (value: unknown, at: string): void => {
-    // The account id is no name of the scenario's own, even where a twin names an account-level resource by it.
-    if (typeof value === 'string' && value.length > 3 && value !== s.account) names.push([value, `<${at}>`]);
+    // Account ids are no names of the scenario's own, even where a twin names an account-level resource by one.
+    if (typeof value === 'string' && value.length > 3 && !/^\d{12}$/.test(value)) names.push([value, `<${at}>`]);
     else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${at}[${i}]`));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, at ? `${at}.${k}` : k);
   };
-  visit({ ...s, account: undefined }, '');
+  visit({ ...s, twins: undefined, compliant: undefined }, '');
+  // Twins are named by rule and side, not by their place in the list (which moves as seeders are added).
+  for (const t of s.twins) {
+    for (const side of ['fail', 'pass'] as const) {
+      const id = t[side]?.id;
+      if (id && id.length > 3 && !/^\d{12}$/.test(id)) names.push([id, `<${t.rule}.${side}>`]);
+    }
+  }
   names.sort((a, b) => b[0].length - a[0].length);
   return (id) => {
     for (const [value, name] of names) id = id.split(value).join(name);
-    return id.replace(/\b([a-z]+)-[0-9a-f]{8,17}\b/g, '<$1>');
+    return id
+      .replace(/\b([a-z]+)-[0-9a-f]{8,17}\b/g, '<$1>')
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>')
+      .replace(/\/[0-9a-f]{16}(?=\/|$)/g, '/<hex>');
   };
 }
 

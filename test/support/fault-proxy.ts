@@ -109,15 +109,13 @@ function actionOf(req: IncomingMessage, body: Buffer): string | undefined {
 
 type Protocol = 'json' | 'rest-json' | 's3' | 'ec2' | 'query';
 
-/** Signing names of the services that speak REST-JSON (errors as JSON, the code in x-amzn-errortype). */
-const REST_JSON = new Set(['lambda', 'guardduty', 'securityhub', 'access-analyzer', 'macie2', 'elasticfilesystem']);
-
 function protocolOf(service: string | undefined, req: IncomingMessage): Protocol {
   if (req.headers['x-amz-target'] !== undefined) return 'json'; // awsJson 1.0/1.1: CloudTrail, Config
-  if (REST_JSON.has(service ?? '')) return 'rest-json';
   if (service === 's3') return 's3'; // S3 and S3 Control (restXml)
   if (service === 'ec2') return 'ec2';
-  return 'query'; // awsQuery: IAM, STS, RDS, ELBv2
+  // awsQuery (IAM, STS, RDS, ELBv2) always posts a form; anything else is restJson1 (Lambda, Account).
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return 'query';
+  return 'rest-json';
 }
 
 interface Answer {

@@ -6,6 +6,7 @@ import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startMotoShims } from './moto-shims.js';
+import { startEmulatingProxy } from './moto-emulated.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -287,9 +288,11 @@ async function launch(command: readonly string[], env: Record<string, string>): 
   }
 }
 
+/** Puts the proxy that answers the APIs moto lacks (test/support/moto-emulated.ts) in front of moto. */
 /**
  * Starts a private moto_server on a free 127.0.0.1 port (installing moto[server] with pip
- * if it is missing) and resolves once it answers. AWS-managed IAM policies are loaded.
+ * if it is missing) and resolves once it answers. AWS-managed IAM policies are loaded. The
+ * endpoint is a proxy that answers what moto lacks (moto-emulated.ts) and forwards the rest.
  */
 export async function startMoto(opts: { env?: Record<string, string> } = {}): Promise<MotoServer> {
   const command = await motoCommand();
@@ -297,13 +300,17 @@ export async function startMoto(opts: { env?: Record<string, string> } = {}): Pr
   for (let attempt = 1; ; attempt++) {
     const result = await launch(command, opts.env ?? {});
     if ('server' in result) {
+      // moto, then shims for what moto answers wrongly or not at all (Access Analyzer, Macie's
+      // timestamps), then the Account API's contact information, which moto lacks.
       const moto = result.server;
       const shims = await startMotoShims(moto.endpoint);
+      const emulated = await startEmulatingProxy(shims.endpoint);
       return {
-        endpoint: shims.endpoint,
+        endpoint: emulated.endpoint,
         plainEndpoint: moto.endpoint,
         port: moto.port,
         stop: async () => {
+          await emulated.stop();
           await shims.stop();
           await moto.stop();
         },

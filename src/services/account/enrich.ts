@@ -8,6 +8,54 @@ import { monitoringFacts } from '../logs/monitoring.js';
 
 const TRAIL = 'aws.cloudtrail.trail';
 const RECORDER = 'aws.config.recorder';
+const USER = 'aws.iam.user';
+const GROUP = 'aws.iam.group';
+const ROLE = 'aws.iam.role';
+
+const SUPPORT_POLICY = /^arn:[^:]+:iam::aws:policy\/AWSSupportAccess$/u;
+const CLOUDSHELL_POLICY = /^arn:[^:]+:iam::aws:policy\/AWSCloudShellFullAccess$/u;
+
+/** Does this user, group or role have the AWS-managed policy attached? */
+function hasAttached(resource: Resource, policy: RegExp): boolean {
+  const attached = resource.data.AttachedManagedPolicies;
+  return Array.isArray(attached) && attached.some((p) => isPlainObject(p) && typeof p.PolicyArn === 'string' && policy.test(p.PolicyArn));
+}
+
+/** Was the type collected with no gap? Otherwise a list of its resources is not the whole list. */
+function fullyRead(ctx: EnrichContext, type: string): boolean {
+  return wasCollected(ctx.index, type) && gapsOf(ctx.index, type).length === 0;
+}
+
+/**
+ * Roles with AWSSupportAccess (who can open and manage AWS Support cases), and the users,
+ * groups and roles with AWSCloudShellFullAccess (a shell with file upload and download and the
+ * principal's own credentials). Each is null when its IAM types were not read completely: an
+ * empty list must mean "none", never "could not see".
+ */
+function iamFacts(account: Resource, ctx: EnrichContext): JsonObject {
+  const mine = (type: string) => ctx.index.ofType(type).filter((r) => r.account === account.id);
+  const supportRoles = fullyRead(ctx, ROLE)
+    ? mine(ROLE)
+        .filter((r) => hasAttached(r, SUPPORT_POLICY))
+        .map((r) => r.id)
+        .sort()
+    : null;
+  const principals: Array<[string, string]> = [
+    [USER, 'user'],
+    [GROUP, 'group'],
+    [ROLE, 'role'],
+  ];
+  const cloudShellFullAccessPrincipals = principals.every(([type]) => fullyRead(ctx, type))
+    ? principals
+        .flatMap(([type, kind]) =>
+          mine(type)
+            .filter((r) => hasAttached(r, CLOUDSHELL_POLICY))
+            .map((r) => `${kind}/${r.id}`),
+        )
+        .sort()
+    : null;
+  return { supportRoles, cloudShellFullAccessPrincipals };
+}
 
 /**
  * Does a trail record every management event, reads and writes? true / false, or null when
@@ -139,6 +187,11 @@ function recorderFacts(account: Resource, ctx: EnrichContext): JsonObject {
 export const accountEnricher: Enricher = {
   type: 'aws.account',
   enrich(resource, ctx) {
-    return { ...trailFacts(resource, ctx), ...recorderFacts(resource, ctx), ...monitoringFacts(resource, ctx, isLoggingMultiRegionTrail) };
+    return {
+      ...trailFacts(resource, ctx),
+      ...recorderFacts(resource, ctx),
+      ...monitoringFacts(resource, ctx, isLoggingMultiRegionTrail),
+      ...iamFacts(resource, ctx),
+    };
   },
 };

@@ -97,6 +97,7 @@ const TYPES = {
         SubnetId: string,
         VpcId: string,
         PublicIpAddress: string,
+        IamInstanceProfile: object({ Arn: string }),
         SecurityGroups: listOf(object({ GroupId: string })),
         NetworkInterfaces: listOf(
           object({

@@ -5,8 +5,11 @@ import type { ResourceTypeTable, Service } from '../service.js';
 import { iamAccessKeyEnricher } from './enrich-access-key.js';
 import { iamRootUserEnricher, iamUserCredentialsEnricher } from './enrich-credentials.js';
 import { iamPolicyDocumentEnrichers } from './enrich-policy-documents.js';
+import { iamPasswordPolicyEnricher } from './enrich-password-policy.js';
 import { iamPrincipalAccessEnrichers } from './enrich-principal-access.js';
-import { GROUP, KEY, POLICY, ROLE, ROOT, USER } from './produces.js';
+import { iamRootMfaKindEnricher } from './enrich-root-mfa.js';
+import { iamUserUnusedKeysEnricher } from './enrich-setup-keys.js';
+import { GROUP, KEY, PASSWORD_POLICY, POLICY, ROLE, ROOT, SERVER_CERTIFICATE, SETTINGS, USER, VIRTUAL_MFA_DEVICE } from './produces.js';
 
 const INLINE_POLICY_FACTS =
   '`adminStatements`, `serviceWildcardStatements`: Allow statements of the **inline** policies with `*` (or `service:*`) on `*` (or with NotResource), each `{ policy, statement, sid, actions, hasCondition, summary }`';
@@ -22,8 +25,10 @@ const ACCESS_READS_NOTE = 'managed policies and groups; the rules over these fac
  */
 const CREDENTIAL_REPORT_ROW = object({
   user: string,
+  user_creation_time: orNull(string),
   password_enabled: orNull(boolean),
   password_last_used: orNull(string),
+  password_last_changed: orNull(string),
   mfa_active: boolean,
   access_key_1_active: boolean,
   access_key_1_last_rotated: orNull(string),
@@ -39,7 +44,7 @@ const TYPES = {
     title: 'IAM user',
     id: 'UserName',
     data: "`UserDetailList` item of `GetAccountAuthorizationDetails` (`UserName`, `UserId`, `Arn`, `Path`, `CreateDate`, `UserPolicyList[{PolicyName, PolicyDocument}]`, `GroupList[names]`, `AttachedManagedPolicies[{PolicyName, PolicyArn}]`, `PermissionsBoundary?`, `Tags`), policy documents URL-decoded and parsed to objects; plus `CredentialReport`: this user's row of the credential report as an object keyed by the CSV column names, with `true`/`false` for booleans and `null` for `N/A`, `not_supported`, `no_information` (`null` as a whole when the report has no row for the user, i.e. the user is newer than the report).",
-    facts: `${INLINE_POLICY_FACTS}; ${ACCESS_FACTS} (including its groups' policies); \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null)`,
+    facts: `${INLINE_POLICY_FACTS}; ${ACCESS_FACTS} (including its groups' policies); \`activeAccessKeyIds\`, \`activeAccessKeyCount\`, \`activeAccessKeySource\` (the access-key list when collected, else the credential report, else null); \`neverUsedActiveKeys\` (credential report: active keys never used, each \`{ slot, createdAt, minutesAfterUserCreation }\`; null without a report row)`,
     factsReadsNote: `access keys when they were collected; ${ACCESS_READS_NOTE}`,
     // CredentialReport is absent when the report could not be read (a gap).
     dataSchema: object(
@@ -104,15 +109,55 @@ const TYPES = {
     title: 'Root user of the account',
     id: 'account id',
     data: '`{ AccountSummary: GetAccountSummary SummaryMap, CredentialReport: the <root_account> row as for users (null when the report has none) }`. Either field is absent when its call failed (a gap).',
-    facts: '`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`',
+    facts:
+      "`lastUsed: { at, via }` (most recent console or access-key use in the credential report, or null), `activeAccessKeyCount`, `rootMfaKind` (`virtual`: a virtual MFA device is assigned to root; `non-virtual`: MFA on and no virtual device is root's, so a hardware token or security key; `none`; null when the virtual MFA devices were not read or root's MFA status is unknown)",
     dataSchema: object({
       AccountSummary: object({ AccountMFAEnabled: integer, AccountAccessKeysPresent: integer }),
       CredentialReport: orNull(CREDENTIAL_REPORT_ROW),
     }),
   },
+  [PASSWORD_POLICY]: {
+    scope: 'global',
+    title: 'IAM account password policy',
+    id: 'account id',
+    data: '`{ PasswordPolicy }`: the `PasswordPolicy` of `GetAccountPasswordPolicy` (`MinimumPasswordLength`, `RequireSymbols`, `RequireNumbers`, `RequireUppercaseCharacters`, `RequireLowercaseCharacters`, `PasswordReusePrevention?`, `MaxPasswordAge?`, `ExpirePasswords`, `HardExpiry?`, `AllowUsersToChangePassword`), or `null` when the account has none (`NoSuchEntity`). No resource when the call failed (a gap).',
+    facts:
+      '`characterClassesNotRequired`: the character classes (uppercase, lowercase, number, symbol) the policy does not require, in words; all four without a policy',
+    dataSchema: object(
+      {
+        PasswordPolicy: orNull(
+          object({
+            MinimumPasswordLength: integer,
+            RequireSymbols: boolean,
+            RequireNumbers: boolean,
+            RequireUppercaseCharacters: boolean,
+            RequireLowercaseCharacters: boolean,
+            PasswordReusePrevention: integer,
+            MaxPasswordAge: integer,
+            ExpirePasswords: boolean,
+          }),
+        ),
+      },
+      ['PasswordPolicy'],
+    ),
+  },
+  [SERVER_CERTIFICATE]: {
+    scope: 'global',
+    title: 'IAM server certificate',
+    id: 'ServerCertificateName',
+    data: '`ServerCertificateMetadataList` item of `ListServerCertificates` (`ServerCertificateName`, `ServerCertificateId`, `Arn`, `Path`, `UploadDate`, `Expiration`).',
+    dataSchema: object({ ServerCertificateName: string, Arn: string, Expiration: string, UploadDate: string }, ['ServerCertificateName']),
+  },
+  [VIRTUAL_MFA_DEVICE]: {
+    scope: 'global',
+    title: 'IAM virtual MFA device',
+    id: 'SerialNumber',
+    data: "`VirtualMFADevices` item of `ListVirtualMFADevices` (every assignment status): `SerialNumber`, `User?` (`Arn`, `UserName`; root's device names the root user, `arn:aws:iam::ACCOUNT:root`), `EnableDate?`. The seed and QR code are never stored.",
+    dataSchema: object({ SerialNumber: string, User: object({ Arn: string, UserName: string }), EnableDate: string }, ['SerialNumber']),
+  },
 } as const satisfies ResourceTypeTable;
 
-/** IAM users, access keys, groups, roles, policies and the root user. */
+/** IAM users, access keys, groups, roles, policies, the root user and account settings. */
 export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
   name: 'iam',
   resourceTypes: TYPES,
@@ -146,6 +191,20 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
       },
       load: async () => (await import('./collect.js')).collectIam,
     },
+    {
+      descriptor: {
+        id: 'iam-settings',
+        service: 'iam',
+        scope: 'account',
+        produces: SETTINGS,
+        commands: [
+          { command: 'GetAccountPasswordPolicyCommand', action: 'iam:GetAccountPasswordPolicy', for: [PASSWORD_POLICY] },
+          { command: 'ListServerCertificatesCommand', action: 'iam:ListServerCertificates', for: [SERVER_CERTIFICATE] },
+          { command: 'ListVirtualMFADevicesCommand', action: 'iam:ListVirtualMFADevices', for: [VIRTUAL_MFA_DEVICE] },
+        ],
+      },
+      load: async () => (await import('./collect-settings.js')).collectIamSettings,
+    },
   ],
   enrichers: [
     iamAccessKeyEnricher,
@@ -153,5 +212,8 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
     iamUserCredentialsEnricher,
     ...iamPolicyDocumentEnrichers,
     ...iamPrincipalAccessEnrichers,
+    iamRootMfaKindEnricher,
+    iamUserUnusedKeysEnricher,
+    iamPasswordPolicyEnricher,
   ],
 };

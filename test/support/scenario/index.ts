@@ -12,6 +12,7 @@ import { seedSecurityServices } from './secsvc.js';
 import { seedCompute } from './compute.js';
 import { seedEc2 } from './ec2.js';
 import { seedMonitoring } from './monitoring.js';
+import { seedIamAccountSettings } from './iamacct.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -57,8 +58,9 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   iampolicy: seedIamPolicy,
   compute: seedCompute,
   ec2: seedEc2,
+  monitoring: seedMonitoring,
+  iamacct: seedIamAccountSettings,
 };
-const SEEDERS: Record<string, BreadthSeeder> = { monitoring: seedMonitoring };
 
 export interface CompliantAccess {
   account: string;

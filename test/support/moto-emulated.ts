@@ -1,0 +1,128 @@
+// APIs moto does not implement, answered by a small proxy in front of it in AWS's own wire
+// shape (the responses AWS documents and sends, recorded by hand from the API reference), so
+// that the SDK parses them exactly as it parses AWS's. Every other request is forwarded to moto
+// unchanged. startMoto() puts the proxy in front of every moto it starts: tests see one endpoint.
+//
+// Today: the Account API's GetContactInformation and PutContactInformation (moto 5 has the
+// alternate contacts only). State is kept per access key id, the way the tests reach an
+// account (the main account's static key; the compliant account's assumed-role session key),
+// and is wiped with moto's own state by POST /moto-api/reset.
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** What an emulated operation answers: status, headers and body, as AWS would send them. */
+export interface WireAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One emulated operation: the signing service and the HTTP method and path that name it (REST protocols). */
+export interface EmulatedOperation {
+  service: string;
+  method: string;
+  path: string;
+  answer(body: Buffer, state: Map<string, unknown>): WireAnswer;
+}
+
+/** A restJson1 error as AWS sends it: the code in `x-amzn-errortype`, the text in `message`. */
+export function restJsonError(status: number, code: string, message: string): WireAnswer {
+  return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code }, body: JSON.stringify({ message }) };
+}
+
+function restJson(value: unknown): WireAnswer {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+const CONTACT_INFORMATION = 'account:contact-information';
+
+/** The operations moto lacks. */
+export const EMULATED_OPERATIONS: readonly EmulatedOperation[] = [
+  {
+    // https://docs.aws.amazon.com/accounts/latest/reference/API_GetContactInformation.html
+    service: 'account',
+    method: 'POST',
+    path: '/getContactInformation',
+    answer: (_body, state) => {
+      const info = state.get(CONTACT_INFORMATION);
+      return info === undefined
+        ? restJsonError(404, 'ResourceNotFoundException', 'No contact information found for this account.')
+        : restJson({ ContactInformation: info });
+    },
+  },
+  {
+    // https://docs.aws.amazon.com/accounts/latest/reference/API_PutContactInformation.html (seeding only)
+    service: 'account',
+    method: 'POST',
+    path: '/putContactInformation',
+    answer: (body, state) => {
+      const input = JSON.parse(body.toString('utf8') || '{}') as { ContactInformation?: unknown };
+      if (!input.ContactInformation) return restJsonError(400, 'ValidationException', 'ContactInformation is required.');
+      state.set(CONTACT_INFORMATION, input.ContactInformation);
+      return { status: 200, headers: {}, body: '' };
+    },
+  },
+];
+
+/** SigV4 credential scope of a request: access key id and signing service. */
+function scopeOf(req: IncomingMessage): { key: string; service: string } | undefined {
+  const m = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '');
+  return m ? { key: m[1]!, service: m[2]! } : undefined;
+}
+
+export interface EmulatingProxy {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the proxy on a free 127.0.0.1 port in front of `upstream` (moto's endpoint). */
+export async function startEmulatingProxy(upstream: string, operations = EMULATED_OPERATIONS): Promise<EmulatingProxy> {
+  const target = new URL(upstream);
+  const states = new Map<string, Map<string, unknown>>();
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const out = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', (error) => {
+      if (!res.headersSent) res.writeHead(502).end(String(error));
+      else res.destroy();
+    });
+    out.end(body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path === '/moto-api/reset') states.clear();
+      const scope = scopeOf(req);
+      const op = scope && operations.find((o) => o.service === scope.service && o.method === req.method && o.path === path);
+      if (!op || !scope) return forward(req, res, body);
+      let state = states.get(scope.key);
+      if (!state) states.set(scope.key, (state = new Map()));
+      const answer = op.answer(body, state);
+      res.writeHead(answer.status, { ...answer.headers, 'x-amzn-requestid': '00000000-0000-4000-8000-000000000000' }).end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  // Never keeps the test process alive by itself.
+  server.unref();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
