@@ -211,15 +211,16 @@ function denyOnly(policy: AnalysedPolicy): AnalysedPolicy {
 
 /**
  * KMS.2: the principal's own inline policies that allow decrypting with every key. The
- * Denies of all its other policies apply when they were collected (a quarantine policy
- * attached beside the inline one takes the grant away).
+ * Denies of all its other policies apply (a quarantine policy attached beside the inline one
+ * takes the grant away); a grant while one of those policies could not be read is unknown (null).
  */
 function inlineKmsFacts(resource: Resource, kind: Kind, field: string, ctx: EnrichContext): JsonObject {
   const inline = inlinePolicies(resource.data[field], '');
   if (inline.length === 0) return { inlineDecryptAllKeys: [] };
-  // Groups not collected: the Denies of the policies that were read still apply.
-  const denies = wasCollected(ctx.index, POLICY) ? heldBy(resource, kind, ctx).policies.map(denyOnly) : [];
-  return { inlineDecryptAllKeys: allKeysDecrypt([...inline, ...denies], resource.account) };
+  if (!wasCollected(ctx.index, POLICY)) return { inlineDecryptAllKeys: null };
+  const held = heldBy(resource, kind, ctx);
+  const grants = allKeysDecrypt([...inline, ...held.policies.map(denyOnly)], resource.account);
+  return { inlineDecryptAllKeys: grants.length > 0 && held.unread.length > 0 ? null : grants };
 }
 
 export const iamPrincipalAccessEnrichers: readonly Enricher[] = [
