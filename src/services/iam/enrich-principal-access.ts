@@ -175,8 +175,8 @@ function accessFacts(resource: Resource, kind: Kind, ctx: EnrichContext): JsonOb
     else unread.push(`permissions boundary ${boundary.slice(boundary.lastIndexOf('/') + 1)}`);
   }
   const unreadPolicies: JsonValue[] = unread;
-  // With a boundary that cannot be read, nothing the policies grant is certain.
-  if (boundary && !cap) return { ...NOT_COLLECTED, unreadPolicies };
+  // A policy (or boundary) that could not be read may hold a Deny: nothing the others grant is certain.
+  if (unread.length > 0) return { ...NOT_COLLECTED, unreadPolicies };
   const view = held.own.map(reportedOnly).concat(held.policies.slice(held.own.length));
   const admin = adminAccess(held.policies);
   if (admin && (!cap || adminAccess(cap))) {
