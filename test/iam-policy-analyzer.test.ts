@@ -205,6 +205,9 @@ describe('trust policies', () => {
     expect(trust(assume({ AWS: '*' }, { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } })).trustAnyone).toHaveLength(1);
     expect(trust(assume({ AWS: '*' }, { StringNotEquals: { 'aws:PrincipalAccount': '123456789012' } })).trustAnyone).toHaveLength(1);
     expect(trust({ ...assume('*'), Effect: 'Deny' }).trustAnyone).toHaveLength(0);
+    expect(
+      trust({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' }).trustAnyone,
+    ).toHaveLength(1);
     expect(trust({ Effect: 'Allow', Principal: '*', Action: 'sts:TagSession' }).trustAnyone).toHaveLength(0);
   });
   it('other accounts: not the account itself; ExternalId or organisation restrict', () => {

@@ -175,8 +175,8 @@ function accessFacts(resource: Resource, kind: Kind, ctx: EnrichContext): JsonOb
     else unread.push(`permissions boundary ${boundary.slice(boundary.lastIndexOf('/') + 1)}`);
   }
   const unreadPolicies: JsonValue[] = unread;
-  // With a boundary that cannot be read, nothing the policies grant is certain.
-  if (boundary && !cap) return { ...NOT_COLLECTED, unreadPolicies };
+  // A policy (or boundary) that could not be read may hold a Deny: nothing the others grant is certain.
+  if (unread.length > 0) return { ...NOT_COLLECTED, unreadPolicies };
   const view = held.own.map(reportedOnly).concat(held.policies.slice(held.own.length));
   const admin = adminAccess(held.policies);
   if (admin && (!cap || adminAccess(cap))) {
@@ -211,19 +211,16 @@ function denyOnly(policy: AnalysedPolicy): AnalysedPolicy {
 
 /**
  * KMS.2: the principal's own inline policies that allow decrypting with every key. The
- * Denies of all its other policies apply when they were collected (a quarantine policy
- * attached beside the inline one takes the grant away).
+ * Denies of all its other policies apply (a quarantine policy attached beside the inline one
+ * takes the grant away); a grant while one of those policies could not be read is unknown (null).
  */
 function inlineKmsFacts(resource: Resource, kind: Kind, field: string, ctx: EnrichContext): JsonObject {
   const inline = inlinePolicies(resource.data[field], '');
   if (inline.length === 0) return { inlineDecryptAllKeys: [] };
-  // Groups not collected: the Denies of the policies that were read still apply.
-  const held = wasCollected(ctx.index, POLICY) ? heldBy(resource, kind, ctx) : undefined;
-  const grants = allKeysDecrypt([...inline, ...(held?.policies.map(denyOnly) ?? [])], resource.account);
-  // A policy of the principal whose document could not be read may hold the Deny that takes the
-  // grant away (a quarantine policy): the grant is then not certain, and the rule leaves it undecided.
-  if (grants.length > 0 && held && held.unread.length > 0) return { inlineDecryptAllKeys: null };
-  return { inlineDecryptAllKeys: grants };
+  if (!wasCollected(ctx.index, POLICY)) return { inlineDecryptAllKeys: null };
+  const held = heldBy(resource, kind, ctx);
+  const grants = allKeysDecrypt([...inline, ...held.policies.map(denyOnly)], resource.account);
+  return { inlineDecryptAllKeys: grants.length > 0 && held.unread.length > 0 ? null : grants };
 }
 
 export const iamPrincipalAccessEnrichers: readonly Enricher[] = [

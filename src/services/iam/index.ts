@@ -16,7 +16,7 @@ const INLINE_POLICY_FACTS =
 
 /** Facts over all of a principal's policies (src/services/iam/policy/): null when managed policies (and, for users, groups) were not collected. */
 const ACCESS_FACTS =
-  '`effectiveAdmin` (`{ conditional, reportedElsewhere, summary }` or null: every action on every resource through all its policies, `Deny`/`NotAction`/`NotResource` applied), `allBucketsDataAccess` (`{ read, write, conditional, summary }` or null: s3:GetObject/PutObject on every object of every bucket; null when admin), `escalationPaths` (`[{ method, conditional, summary }]`: well-known privilege-escalation methods, naming the statements of each step; empty when admin), `unreadPolicies` (policies whose documents are not in the snapshot), `inlineDecryptAllKeys` (`[{ action, conditional, summary }]`: kms:Decrypt/ReEncryptFrom on every key through its own inline policies)';
+  '`effectiveAdmin` (`{ conditional, reportedElsewhere, summary }` or null: every action on every resource through all its policies, `Deny`/`NotAction`/`NotResource` applied), `allBucketsDataAccess` (`{ read, write, conditional, summary }` or null: s3:GetObject/PutObject on every object of every bucket; null when admin), `escalationPaths` (`[{ method, conditional, summary }]`: well-known privilege-escalation methods, naming the statements of each step; empty when admin), `unreadPolicies` (policies whose documents are not in the snapshot: the other facts are then null, unknown), `inlineDecryptAllKeys` (`[{ action, conditional, summary }]`: kms:Decrypt/ReEncryptFrom on every key through its own inline policies)';
 const ACCESS_READS_NOTE = 'managed policies and groups; the rules over these facts require them';
 
 /**

@@ -89,6 +89,14 @@ export function trustFacts(document: unknown, account: string): TrustFacts {
   const trustWebIdentity: JsonObject[] = [];
   for (const st of normaliseStatements(document)) {
     const where = describeStatement(st, 'trust').replace(/^policy trust /, 'trust policy ');
+    // Allow with NotPrincipal: everyone but the principals listed.
+    if (st.notPrincipal && grantsAssume(st, 'sts:AssumeRole') && restrictingKeys(st, PRINCIPAL_KEYS).length === 0) {
+      trustAnyone.push({
+        statement: st.index,
+        sid: st.sid,
+        summary: `${where} lets every AWS principal but those in its NotPrincipal assume the role`,
+      });
+    }
     if (st.principal && grantsAssume(st, 'sts:AssumeRole')) {
       const pinned = restrictingKeys(st, PRINCIPAL_KEYS);
       const anyAccount = st.principal.any || st.principal.aws.some((p) => accountOf(p) === '*');
