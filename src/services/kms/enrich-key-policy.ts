@@ -1,5 +1,5 @@
 import type { Enricher } from '../../enrich/types.js';
-import type { JsonObject, JsonValue } from '../../util/json.js';
+import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 
 /**
@@ -74,7 +74,7 @@ export function publicStatements(policy: unknown): JsonObject[] | undefined {
     out.push({
       index,
       sid: typeof st.Sid === 'string' ? st.Sid : null,
-      actions: asList(st.Action).filter((a): a is string => typeof a === 'string') as JsonValue[],
+      actions: asList(st.Action).filter((a): a is string => typeof a === 'string'),
     });
   });
   return out;
