@@ -72,12 +72,12 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
       expect(run.tool.driver.rules![result.ruleIndex!]!.id).toBe(result.ruleId);
       const location = result.locations![0]!;
       expect(location.physicalLocation!.artifactLocation!.uri).toMatch(
-        /^aws\/123456789012\/(global|ap-northeast-2|us-east-1)\/(account|cloudtrail|config|ec2|elbv2|iam|lambda|rds|s3)\/[^/]+$/,
+        /^aws\/123456789012\/(global|ap-northeast-2|us-east-1)\/(account|cloudtrail|config|ec2|elbv2|iam|lambda|rds|s3|guardduty|securityhub|accessanalyzer|macie)\/[^/]+$/,
       );
       expect(location.physicalLocation!.region!.startLine).toBe(1);
       const finding = report.findings.find((f) => f.fingerprint === result.partialFingerprints!['awsaudit/v1']);
       expect(location.logicalLocations![0]!.fullyQualifiedName).toBe(
-        finding!.resource.arn ?? `${finding!.resource.type}/123456789012/global/${finding!.resource.id}`,
+        finding!.resource.arn ?? `${finding!.resource.type}/123456789012/${finding!.resource.region}/${finding!.resource.id}`,
       );
       expect(finding?.ruleId).toBe(result.ruleId);
       expect(result.partialFingerprints!.primaryLocationLineHash).toBe(finding!.fingerprint);

@@ -63,7 +63,7 @@ describe('suppressions', () => {
     });
     // Every demo finding stays in the report; the suppressed ones no longer count.
     const total = r.json.findings.length;
-    expect(total).toBe(23);
+    expect(total).toBe(32);
     expect(r.json.summary).toMatchObject({ findings: total - 2, suppressed: 2, bySeverity: { critical: 0 } });
     expect(r.stdout).toMatch(
       /s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/,
