@@ -72,7 +72,7 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
       expect(run.tool.driver.rules![result.ruleIndex!]!.id).toBe(result.ruleId);
       const location = result.locations![0]!;
       expect(location.physicalLocation!.artifactLocation!.uri).toMatch(
-        /^aws\/123456789012\/(global|ap-northeast-2|us-east-1)\/(account|cloudtrail|config|ec2|elbv2|iam|lambda|rds|s3)\/[^/]+$/,
+        /^aws\/123456789012\/(global|ap-northeast-2|us-east-1)\/(account|cloudtrail|config|ec2|efs|elbv2|iam|lambda|rds|s3)\/[^/]+$/,
       );
       expect(location.physicalLocation!.region!.startLine).toBe(1);
       const finding = report.findings.find((f) => f.fingerprint === result.partialFingerprints!['awsaudit/v1']);
