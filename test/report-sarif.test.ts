@@ -19,7 +19,7 @@ interface JsonReport {
     ruleId: string;
     fingerprint: string;
     severity: Severity;
-    resource: { account: string; type: string; id: string; arn?: string };
+    resource: { account: string; type: string; id: string; region: string; arn?: string };
   }>;
 }
 
@@ -77,7 +77,7 @@ describe('SARIF of the demo account, validated with the SARIF multitool and the 
       expect(location.physicalLocation!.region!.startLine).toBe(1);
       const finding = report.findings.find((f) => f.fingerprint === result.partialFingerprints!['awsaudit/v1']);
       expect(location.logicalLocations![0]!.fullyQualifiedName).toBe(
-        finding!.resource.arn ?? `${finding!.resource.type}/123456789012/global/${finding!.resource.id}`,
+        finding!.resource.arn ?? `${finding!.resource.type}/123456789012/${finding!.resource.region}/${finding!.resource.id}`,
       );
       expect(finding?.ruleId).toBe(result.ruleId);
       expect(result.partialFingerprints!.primaryLocationLineHash).toBe(finding!.fingerprint);
