@@ -13,7 +13,7 @@ const TYPES = {
     data: '`DescribeDBInstances` item.',
     facts:
       "`logExportsMissing` (log types the engine can publish to CloudWatch Logs that it does not: Oracle alert/audit/listener/trace, PostgreSQL postgresql/upgrade, MySQL and MariaDB audit/error/general/slowquery, SQL Server agent/error; null for other engines, Aurora included), `port` (`Endpoint.Port`), `defaultPort` (the engine's default port, null when unknown), `internetIngress` (ingress entries of its VPC security groups admitting 0.0.0.0/0 or ::/0 on its TCP port, each with `groupId`; null when security groups were not collected, or a group is missing and the others admit nothing)",
-    factsReadsNote: 'security groups when collected; `rds-instance-publicly-accessible` requires them',
+    factsReadsNote: 'security groups when collected (no rule requires them: `rds-instance-publicly-accessible` raises its severity only when they are there)',
     dataSchema: object(
       {
         DBInstanceIdentifier: string,
