@@ -64,6 +64,10 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'lambda-function-policy-public django-board-cleanup',
       'lambda-function-secrets-in-environment django-board-thumbnailer',
       'lambda-function-vpc-single-az django-board-cleanup',
+      'rds-cluster-copy-tags-to-snapshots-disabled django-board-reports',
+      'rds-cluster-deletion-protection-disabled django-board-reports',
+      'rds-cluster-iam-auth-disabled django-board-reports',
+      'rds-cluster-storage-not-encrypted django-board-reports',
       'rds-instance-auto-minor-upgrade-disabled django-board-db',
       'rds-instance-backups-too-short django-board-db',
       'rds-instance-copy-tags-to-snapshots-disabled django-board-db',
@@ -140,7 +144,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 73, failed: 49, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 77, failed: 53, failedIncomplete: 0, passed: 24, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(26.73);
   });
 

@@ -69,7 +69,7 @@ describe('suppressions', () => {
     });
     // Every demo finding stays in the report; the suppressed ones no longer count.
     const total = r.json.findings.length;
-    expect(total).toBe(49);
+    expect(total).toBe(53);
     expect(r.json.summary).toMatchObject({ findings: total - 3, suppressed: 3, bySeverity: { critical: 0 } });
     expect(r.stdout).toMatch(
       /s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/,
