@@ -137,6 +137,10 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'lambda-function-vpc-single-az django-board-cleanup',
       'logs-log-group-retention-short /aws/lambda/django-board-thumbnailer',
       'macie-not-enabled 123456789012',
+      'rds-cluster-copy-tags-to-snapshots-disabled django-board-reports',
+      'rds-cluster-deletion-protection-disabled django-board-reports',
+      'rds-cluster-iam-auth-disabled django-board-reports',
+      'rds-cluster-storage-not-encrypted django-board-reports',
       'rds-instance-auto-minor-upgrade-disabled django-board-db',
       'rds-instance-backups-too-short django-board-db',
       'rds-instance-copy-tags-to-snapshots-disabled django-board-db',
@@ -224,7 +228,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 165, failed: 120, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 169, failed: 124, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 

@@ -29,10 +29,16 @@ const OPEN_SSH = {
   resource: 'sg-0a11c0ffee0000001',
   reason: 'instance retired this sprint (TICKET-31)',
 };
+// And the third: a DB snapshot shared with every AWS account.
+const PUBLIC_SNAPSHOT = {
+  rule: 'rds-snapshot-public',
+  resource: 'django-board-db-before-migration',
+  reason: 'share removed and snapshot deleted in TICKET-40',
+};
 
-// The demo's other critical findings (roles anyone can assume, a public DB snapshot), left out of the
-// runs below so that the two suppressed ones decide the exit code.
-const SKIP_OTHER_CRITICAL = ['--skip', 'iam-role-trust-allows-anyone,iam-role-trust-web-identity-unrestricted,rds-snapshot-public'];
+// The demo's other critical findings (roles anyone can assume), left out of the runs below so that the
+// suppressed ones decide the exit code.
+const SKIP_OTHER_CRITICAL = ['--skip', 'iam-role-trust-allows-anyone,iam-role-trust-web-identity-unrestricted'];
 
 /** A working directory holding the given files; the demo scan runs there (so .awsaudit-ignore.json is the default). */
 function workdir(files: Record<string, unknown>): string {
@@ -56,7 +62,7 @@ async function scanIn(dir: string, extra: string[] = []) {
 
 describe('suppressions', () => {
   it('.awsaudit-ignore.json in the working directory: the finding stays in every report, marked suppressed, and does not count for the exit code', async () => {
-    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [PUBLIC_BUCKET, OPEN_SSH] } });
+    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [PUBLIC_BUCKET, OPEN_SSH, PUBLIC_SNAPSHOT] } });
     const r = await scanIn(dir, ['--fail-on', 'critical', ...SKIP_OTHER_CRITICAL]);
     expect(r.code).toBe(0);
     const bucket = r.json.findings.find((f) => f.ruleId === 's3-bucket-public-acl')!;
@@ -68,11 +74,11 @@ describe('suppressions', () => {
     // Every demo finding stays in the report; the suppressed ones no longer count.
     const total = r.json.findings.length;
     expect(total).toBe((await scanIn(workdir({}), ['--fail-on', 'none', ...SKIP_OTHER_CRITICAL])).json.findings.length);
-    expect(r.json.summary).toMatchObject({ findings: total - 2, suppressed: 2, bySeverity: { critical: 0 } });
+    expect(r.json.summary).toMatchObject({ findings: total - 3, suppressed: 3, bySeverity: { critical: 0 } });
     expect(r.stdout).toMatch(
       /s3-bucket-public-acl .*\[suppressed\]\n.*\n {9}suppressed: static website; content is public by design \(TICKET-12\)/,
     );
-    expect(r.stdout).toContain('· 2 suppressed');
+    expect(r.stdout).toContain('· 3 suppressed');
     const result = r.sarif.runs[0]!.results!.find((x) => x.ruleId === 's3-bucket-public-acl')!;
     expect(result.suppressions).toEqual([
       {
@@ -86,7 +92,7 @@ describe('suppressions', () => {
       r.sarif.runs[0]!.results!.filter((x) => x.suppressions)
         .map((x) => x.ruleId)
         .sort(),
-    ).toEqual([OPEN_SSH.rule, PUBLIC_BUCKET.rule]);
+    ).toEqual([OPEN_SSH.rule, PUBLIC_SNAPSHOT.rule, PUBLIC_BUCKET.rule]);
     expect(sarifProblems(r.sarifFile)).toEqual([]);
     expect(r.html).toMatch(/<tbody class="finding is-suppressed" data-severity="critical"[^>]*data-state="suppressed"/);
     expect(r.html).toContain('Suppressed: static website; content is public by design (TICKET-12)');
@@ -95,7 +101,9 @@ describe('suppressions', () => {
   });
 
   it('an expired suppression stops applying, is reported on stderr and in the reports; the evaluation clock decides', async () => {
-    const dir = workdir({ '.awsaudit-ignore.json': { suppressions: [{ ...PUBLIC_BUCKET, expires: '2026-11-21' }, OPEN_SSH] } });
+    const dir = workdir({
+      '.awsaudit-ignore.json': { suppressions: [{ ...PUBLIC_BUCKET, expires: '2026-11-21' }, OPEN_SSH, PUBLIC_SNAPSHOT] },
+    });
     // The demo is evaluated at 2026-11-21T09:00Z: a suppression that expires that day (00:00 UTC) no longer applies.
     const expired = await scanIn(dir, ['--fail-on', 'critical', ...SKIP_OTHER_CRITICAL]);
     expect(expired.code).toBe(1);

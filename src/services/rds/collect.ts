@@ -1,5 +1,6 @@
 import {
   DescribeDBSnapshotAttributesCommand,
+  paginateDescribeDBClusters,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
   type RDSClient,
@@ -8,7 +9,7 @@ import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
+import { CLUSTER, DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
 
 /** RDS DB instances of a region: one paginated call, 100 per page (the API's maximum). */
 export const collectDbInstances: CollectFunction<(typeof DB)[number], { rds: RDSClient }> = async (ctx) => {
@@ -24,6 +25,25 @@ export const collectDbInstances: CollectFunction<(typeof DB)[number], { rds: RDS
       type: 'aws.rds.db-instance',
       id: data.DBInstanceIdentifier,
       arn: typeof data.DBInstanceArn === 'string' ? data.DBInstanceArn : undefined,
+      data,
+    });
+  }
+};
+
+/** RDS DB clusters of a region (Aurora and Multi-AZ DB clusters): one paginated call, 100 per page (the maximum). */
+export const collectDbClusters: CollectFunction<(typeof CLUSTER)[number], { rds: RDSClient }> = async (ctx) => {
+  const client = ctx.client('rds');
+  const result = await ctx.call('DescribeDBClusters', CLUSTER, () =>
+    allItems(paginateDescribeDBClusters({ client, pageSize: 100 }, {}), (p) => p.DBClusters),
+  );
+  if (result.status !== 'ok') return;
+  for (const cluster of result.value) {
+    const data = toJsonObject(cluster);
+    if (typeof data.DBClusterIdentifier !== 'string') continue;
+    ctx.add({
+      type: 'aws.rds.db-cluster',
+      id: data.DBClusterIdentifier,
+      arn: typeof data.DBClusterArn === 'string' ? data.DBClusterArn : undefined,
       data,
     });
   }

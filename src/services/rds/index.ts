@@ -3,7 +3,7 @@ import { sdkClient } from '../../aws/client.js';
 import { boolean, integer, listOf, object, orNull, string, tags } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { rdsInstanceEnricher } from './enrich-instance.js';
-import { DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
+import { CLUSTER, DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
 
 const TYPES = {
   'aws.rds.db-instance': {
@@ -13,7 +13,8 @@ const TYPES = {
     data: '`DescribeDBInstances` item.',
     facts:
       "`logExportsMissing` (log types the engine can publish to CloudWatch Logs that it does not: Oracle alert/audit/listener/trace, PostgreSQL postgresql/upgrade, MySQL and MariaDB audit/error/general/slowquery, SQL Server agent/error; null for other engines, Aurora included), `port` (`Endpoint.Port`), `defaultPort` (the engine's default port, null when unknown), `internetIngress` (ingress entries of its VPC security groups admitting 0.0.0.0/0 or ::/0 on its TCP port, each with `groupId`; null when security groups were not collected, or a group is missing and the others admit nothing)",
-    factsReadsNote: 'security groups when collected; `rds-instance-publicly-accessible` requires them',
+    factsReadsNote:
+      'security groups when collected (no rule requires them: `rds-instance-publicly-accessible` raises its severity only when they are there)',
     dataSchema: object(
       {
         DBInstanceIdentifier: string,
@@ -39,6 +40,27 @@ const TYPES = {
         TagList: tags,
       },
       ['DBInstanceIdentifier'],
+    ),
+  },
+  'aws.rds.db-cluster': {
+    scope: 'regional',
+    title: 'RDS DB cluster',
+    id: 'DBClusterIdentifier',
+    data: '`DescribeDBClusters` item (Aurora and Multi-AZ DB clusters; Neptune and DocumentDB clusters appear too, and the cluster rules leave them out).',
+    dataSchema: object(
+      {
+        DBClusterIdentifier: string,
+        DBClusterArn: string,
+        Engine: string,
+        EngineVersion: string,
+        StorageEncrypted: boolean,
+        DeletionProtection: boolean,
+        CopyTagsToSnapshot: boolean,
+        IAMDatabaseAuthenticationEnabled: boolean,
+        MultiAZ: boolean,
+        TagList: tags,
+      },
+      ['DBClusterIdentifier'],
     ),
   },
   [SNAPSHOT]: {
@@ -77,7 +99,7 @@ const TYPES = {
   },
 } as const satisfies ResourceTypeTable;
 
-/** RDS DB instances and snapshots. */
+/** RDS DB instances, clusters and snapshots. */
 export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
   name: 'rds',
   resourceTypes: TYPES,
@@ -92,6 +114,16 @@ export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
         commands: [{ command: 'DescribeDBInstancesCommand', action: 'rds:DescribeDBInstances', for: DB }],
       },
       load: async () => (await import('./collect.js')).collectDbInstances,
+    },
+    {
+      descriptor: {
+        id: 'aws.rds.db-cluster',
+        service: 'rds',
+        scope: 'regional',
+        produces: CLUSTER,
+        commands: [{ command: 'DescribeDBClustersCommand', action: 'rds:DescribeDBClusters', for: CLUSTER }],
+      },
+      load: async () => (await import('./collect.js')).collectDbClusters,
     },
     {
       descriptor: {

@@ -2,6 +2,7 @@
 // that both its declaration (index.ts) and its collectors' code (collect.ts) name. collect.ts
 // cannot take them from index.ts, which imports it (lazily): that would be an import cycle.
 export const DB = ['aws.rds.db-instance'] as const;
+export const CLUSTER = ['aws.rds.db-cluster'] as const;
 export const SNAPSHOT = 'aws.rds.db-snapshot';
 /** Who may restore a manual snapshot: one DescribeDBSnapshotAttributes per manual snapshot, sent only when this type is wanted. */
 export const SNAPSHOT_ATTRIBUTES = 'aws.rds.db-snapshot-attributes';

@@ -25,7 +25,13 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient, type Runtime } from '@aws-sdk/client-lambda';
-import { CreateDBInstanceCommand, CreateDBSnapshotCommand, ModifyDBSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  ModifyDBSnapshotAttributeCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { randomBytes } from 'node:crypto';
 import type { BreadthSeeder, SeedContext, Twin } from './index.js';
 
@@ -264,6 +270,26 @@ async function seedDatabases(ctx: SeedContext, region: string): Promise<Twin[]> 
   );
   mainRds.destroy();
 
+  // Aurora clusters (no instances) in the main account: collect --types all finds clusters there.
+  const mainRdsClusters = new RDSClient(ctx.main(region));
+  const cluster = (id: string, good: boolean) =>
+    mainRdsClusters.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: id,
+        Engine: 'aurora-mysql',
+        MasterUsername: 'admin',
+        MasterUserPassword: randomBytes(12).toString('hex'),
+        StorageEncrypted: good,
+        DeletionProtection: good,
+        CopyTagsToSnapshot: good,
+        EnableIAMDatabaseAuthentication: good,
+      }),
+    );
+  await cluster('cmp-aurora-plain', false);
+  await cluster('cmp-aurora-hardened', true);
+  mainRdsClusters.destroy();
+  const clusterTwin = (rule: string): Twin => ({ rule, fail: { id: 'cmp-aurora-plain' }, pass: { id: 'cmp-aurora-hardened' } });
+
   const dbTwin = (rule: string): Twin => ({
     rule,
     fail: { id: 'cmp-db-plain', account: 'compliant' },
@@ -284,6 +310,10 @@ async function seedDatabases(ctx: SeedContext, region: string): Promise<Twin[]> 
     dbTwin('rds-instance-iam-auth-disabled'),
     dbTwin('rds-instance-copy-tags-to-snapshots-disabled'),
     dbTwin('rds-instance-default-port'),
+    clusterTwin('rds-cluster-storage-not-encrypted'),
+    clusterTwin('rds-cluster-deletion-protection-disabled'),
+    clusterTwin('rds-cluster-copy-tags-to-snapshots-disabled'),
+    clusterTwin('rds-cluster-iam-auth-disabled'),
     snapshotTwin('rds-snapshot-public'),
     snapshotTwin('rds-snapshot-not-encrypted'),
   ];
