@@ -205,25 +205,25 @@ function scenarioNames(s: Scenario): (id: string) => string {
   };
 }
 
+/** A scan of both regions with every default rule, JSON on stdout. */
+const fullScanArgs = () => [
+  'scan',
+  '--endpoint-url',
+  endpoint(),
+  '--regions',
+  REGIONS.join(','),
+  '--now',
+  LATER,
+  '--format',
+  'json',
+  '--output',
+  'json=-',
+  '--quiet',
+];
+
 describe('fingerprints of the moto scenario (every default rule)', () => {
   it('are computed as they always were, on the same findings as in the committed list', async () => {
-    const r = await runCli(
-      [
-        'scan',
-        '--endpoint-url',
-        endpoint(),
-        '--regions',
-        REGIONS.join(','),
-        '--now',
-        LATER,
-        '--format',
-        'json',
-        '--output',
-        'json=-',
-        '--quiet',
-      ],
-      { env: MOTO_ENV },
-    );
+    const r = await runCli(fullScanArgs(), { env: MOTO_ENV });
     expect(r.code, r.stderr).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: FingerprintedFinding[] }).findings;
     for (const f of findings) expect(f.fingerprint, `${f.ruleId} ${f.resource.id}`).toBe(expectedFingerprint(f));
@@ -245,23 +245,7 @@ describe('fingerprints of the moto scenario (every default rule)', () => {
 
 describe('the breadth rules against their failing and compliant twins (test/support/scenario/)', () => {
   const findingsOf = async (env: Record<string, string | undefined>): Promise<ReportFinding[]> => {
-    const r = await runCli(
-      [
-        'scan',
-        '--endpoint-url',
-        endpoint(),
-        '--regions',
-        REGIONS.join(','),
-        '--now',
-        LATER,
-        '--format',
-        'json',
-        '--output',
-        'json=-',
-        '--quiet',
-      ],
-      { env },
-    );
+    const r = await runCli(fullScanArgs(), { env });
     expect([0, 1], r.stderr).toContain(r.code);
     return (JSON.parse(r.stdout) as Report).findings;
   };
