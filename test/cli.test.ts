@@ -190,7 +190,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
 
   it('counts passes: compliant twins are evaluated and pass', () => {
     const byRule = Object.fromEntries(report.rules.map((r: { ruleId: string }) => [r.ruleId, r]));
-    expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
+    expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, status: 'fail', complete: true });
     expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 9, failed: 1, passed: 8 });
     // The notes' server fails; the bastion (SSH from one address), the private app server, the worker and the stopped batch instance pass.
     expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
