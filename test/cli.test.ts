@@ -109,6 +109,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'guardduty-rds-protection-off 123456789012',
       'iam-access-key-too-old AKIAIOSFODNN7EXAMPLE',
       'iam-group-inline-decrypt-all-kms-keys support',
+      'iam-password-policy-no-expiry 123456789012',
+      'iam-password-policy-no-symbol-required 123456789012',
       'iam-password-policy-reuse-allowed 123456789012',
       'iam-password-policy-short-minimum-length 123456789012',
       'iam-password-policy-weak-complexity 123456789012',
@@ -128,6 +130,9 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'iam-user-full-access-policy django-board',
       'iam-user-privilege-escalation ci-bot',
       'iam-user-setup-access-key-unused mary.major',
+      'iam-user-without-mfa ci-bot',
+      'iam-user-without-mfa deployer',
+      'iam-user-without-mfa django-board',
       'kms-key-pending-deletion 0a11c0ff-ee00-4000-8000-000000000004',
       'kms-key-policy-public 0a11c0ff-ee00-4000-8000-000000000003',
       'kms-key-rotation-disabled 0a11c0ff-ee00-4000-8000-000000000001',
@@ -137,19 +142,29 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'lambda-function-vpc-single-az django-board-cleanup',
       'logs-log-group-retention-short /aws/lambda/django-board-thumbnailer',
       'macie-not-enabled 123456789012',
+      'rds-cluster-audit-log-not-exported django-board-reports',
+      'rds-cluster-auto-minor-upgrade-disabled django-board-reports',
+      'rds-cluster-backtrack-disabled django-board-reports',
       'rds-cluster-copy-tags-to-snapshots-disabled django-board-reports',
+      'rds-cluster-default-admin-username django-board-analytics',
+      'rds-cluster-default-admin-username django-board-reports',
       'rds-cluster-deletion-protection-disabled django-board-reports',
       'rds-cluster-iam-auth-disabled django-board-reports',
+      'rds-cluster-not-multi-az django-board-reports',
+      'rds-cluster-postgresql-log-not-exported django-board-analytics',
       'rds-cluster-storage-not-encrypted django-board-reports',
       'rds-instance-auto-minor-upgrade-disabled django-board-db',
       'rds-instance-backups-too-short django-board-db',
       'rds-instance-copy-tags-to-snapshots-disabled django-board-db',
+      'rds-instance-default-admin-username django-board-db',
       'rds-instance-default-port django-board-db',
       'rds-instance-deletion-protection-disabled django-board-db',
       'rds-instance-enhanced-monitoring-disabled django-board-db',
       'rds-instance-iam-auth-disabled django-board-db',
       'rds-instance-logs-not-exported django-board-db',
+      'rds-instance-logs-not-exported django-board-search',
       'rds-instance-not-multi-az django-board-db',
+      'rds-instance-postgresql-log-not-exported django-board-search',
       'rds-instance-publicly-accessible django-board-db',
       'rds-instance-storage-not-encrypted django-board-db',
       'rds-snapshot-not-encrypted django-board-db-before-migration',
@@ -167,6 +182,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       's3-bucket-versioning-disabled ciw0707-web-site-s3',
       's3-bucket-website-enabled ciw0707-web-site-s3',
       'securityhub-not-enabled 123456789012',
+      'sns-topic-delivery-status-logging-disabled ops-notifications',
       'sns-topic-not-encrypted ops-notifications',
       'sns-topic-public-policy ops-notifications',
     ]);
@@ -174,7 +190,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
 
   it('counts passes: compliant twins are evaluated and pass', () => {
     const byRule = Object.fromEntries(report.rules.map((r: { ruleId: string }) => [r.ruleId, r]));
-    expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 2, failed: 1, passed: 1, status: 'fail', complete: true });
+    expect(byRule['rds-instance-not-multi-az']).toMatchObject({ evaluated: 4, failed: 1, passed: 3, status: 'fail', complete: true });
     expect(byRule['ec2-security-group-admin-ports-open']).toMatchObject({ evaluated: 9, failed: 1, passed: 8 });
     // The notes' server fails; the bastion (SSH from one address), the private app server, the worker and the stopped batch instance pass.
     expect(byRule['ec2-instance-reachable-from-internet']).toMatchObject({
@@ -228,7 +244,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 169, failed: 124, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 185, failed: 136, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 
