@@ -6,6 +6,7 @@ import {
   paginateDescribeInternetGateways,
   paginateDescribeNatGateways,
   paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   paginateDescribeSnapshots,
@@ -49,6 +50,8 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client, account: strin
   'aws.ec2.nat-gateway': (client) => allItems(paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
   'aws.ec2.network-acl': (client) => allItems(paginateDescribeNetworkAcls({ client, pageSize: 1000 }, {}), (p) => p.NetworkAcls),
   'aws.ec2.flow-log': (client) => allItems(paginateDescribeFlowLogs({ client, pageSize: 1000 }, {}), (p) => p.FlowLogs),
+  'aws.ec2.network-interface': (client) =>
+    allItems(paginateDescribeNetworkInterfaces({ client, pageSize: 1000 }, {}), (p) => p.NetworkInterfaces),
   'aws.ec2.vpc-peering-connection': (client) =>
     allItems(paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
   // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every
