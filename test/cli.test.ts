@@ -61,6 +61,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-ebs-encryption-by-default-disabled ap-northeast-2',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
       'ec2-instance-imdsv1-allowed i-0d1a2b3c4d5e60007',
+      'ec2-instance-multiple-enis i-0d1a2b3c4d5e60003',
       'ec2-instance-no-iam-role i-0bastion000000001',
       'ec2-instance-no-iam-role i-0d1a2b3c4d5e60001',
       'ec2-instance-previous-generation i-0bastion000000001',
@@ -71,10 +72,14 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
       'ec2-instance-stopped-long i-0d1a2b3c4d5e60007',
       'ec2-instance-stopped-volumes-cost i-0d1a2b3c4d5e60007',
+      'ec2-launch-template-ebs-unencrypted lt-0d1a2b3c4d5e60001',
+      'ec2-launch-template-imdsv1-allowed lt-0d1a2b3c4d5e60001',
+      'ec2-launch-template-public-ip lt-0d1a2b3c4d5e60001',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000002',
       'ec2-network-acl-admin-ports-open acl-0a11c0ffee0000001',
       'ec2-network-acl-unused acl-0a11c0ffee0000009',
+      'ec2-network-interface-source-dest-check-disabled eni-0d1a2b3c4d5e60013',
       'ec2-route-table-peering-not-least-access rtb-0a11c0ffee0000003',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-cifs-port-open sg-0c33c0ffee0000445',
@@ -228,7 +233,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 169, failed: 124, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 174, failed: 129, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 
