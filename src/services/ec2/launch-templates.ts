@@ -20,7 +20,10 @@ export const collectLaunchTemplates: CollectFunction<(typeof LAUNCH_TEMPLATES)[n
   );
   if (listed.status !== 'ok' || listed.value.length === 0) return;
   const versions = await ctx.call('DescribeLaunchTemplateVersions', LAUNCH_TEMPLATES, () =>
-    allItems(paginateDescribeLaunchTemplateVersions({ client, pageSize: 200 }, { Versions: ['$Default'] }), (p) => p.LaunchTemplateVersions),
+    allItems(
+      paginateDescribeLaunchTemplateVersions({ client, pageSize: 200 }, { Versions: ['$Default'] }),
+      (p) => p.LaunchTemplateVersions,
+    ),
   );
   const defaults = new Map<string, JsonObject>();
   if (versions.status === 'ok') {
@@ -41,6 +44,11 @@ export const collectLaunchTemplates: CollectFunction<(typeof LAUNCH_TEMPLATES)[n
     } else if (versions.status !== 'ok') {
       data.DefaultVersionError = versions.code;
     }
-    ctx.add({ type: 'aws.ec2.launch-template', id, arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:launch-template/${id}`, data });
+    ctx.add({
+      type: 'aws.ec2.launch-template',
+      id,
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:launch-template/${id}`,
+      data,
+    });
   }
 };

@@ -25,7 +25,12 @@ export const EC2_LISTINGS = [
   { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
   { type: 'aws.ec2.network-acl', operation: 'DescribeNetworkAcls', arnKind: 'network-acl', idField: 'NetworkAclId' },
   { type: 'aws.ec2.flow-log', operation: 'DescribeFlowLogs', arnKind: 'vpc-flow-log', idField: 'FlowLogId' },
-  { type: 'aws.ec2.network-interface', operation: 'DescribeNetworkInterfaces', arnKind: 'network-interface', idField: 'NetworkInterfaceId' },
+  {
+    type: 'aws.ec2.network-interface',
+    operation: 'DescribeNetworkInterfaces',
+    arnKind: 'network-interface',
+    idField: 'NetworkInterfaceId',
+  },
   {
     type: 'aws.ec2.vpc-peering-connection',
     operation: 'DescribeVpcPeeringConnections',
