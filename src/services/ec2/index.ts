@@ -149,8 +149,9 @@ const TYPES = {
     id: 'VpcId',
     data: listedItem('DescribeVpcs'),
     facts:
-      '`flowLogIds` (flow logs of the VPC itself, not of its subnets or interfaces), `activeFlowLogIds` (those that are ACTIVE, record REJECT or ALL traffic, and whose delivery has not failed); both null when flow logs were not collected',
-    factsReadsNote: 'flow logs when collected; `ec2-vpc-flow-logs-disabled` requires them',
+      '`flowLogIds` (flow logs of the VPC itself, not of its subnets or interfaces), `activeFlowLogIds` (those that are ACTIVE, record REJECT or ALL traffic, and whose delivery has not failed); both null when flow logs were not collected; `ec2EndpointIds` (VPC endpoints of the VPC for the EC2 API of its region, `com.amazonaws.<region>.ec2`, not deleted, rejected, failed or expired; null when VPC endpoints were not collected)',
+    factsReadsNote:
+      'flow logs and VPC endpoints when collected; `ec2-vpc-flow-logs-disabled` requires flow logs, `ec2-vpc-no-ec2-endpoint` VPC endpoints',
     dataSchema: object({ VpcId: string, IsDefault: boolean, CidrBlock: string, State: string, Tags: tags }, ['VpcId']),
   },
   'aws.ec2.subnet': {
@@ -342,6 +343,33 @@ const TYPES = {
     id: 'region name',
     data: '`GetEbsEncryptionByDefault` response with the region: `{ Region, EbsEncryptionByDefault, SseType? }`.',
     dataSchema: object({ Region: string, EbsEncryptionByDefault: boolean, SseType: string }, ['Region']),
+  },
+  'aws.ec2.vpc-endpoint': {
+    scope: 'regional',
+    title: 'VPC endpoint',
+    id: 'VpcEndpointId',
+    data: listedItem('DescribeVpcEndpoints'),
+    dataSchema: object(
+      { VpcEndpointId: string, VpcEndpointType: string, VpcId: string, ServiceName: string, State: string, Tags: tags },
+      ['VpcEndpointId'],
+    ),
+  },
+  'aws.ec2.transit-gateway': {
+    scope: 'regional',
+    title: 'Transit gateway',
+    id: 'TransitGatewayId',
+    data: listedItem('DescribeTransitGateways'),
+    dataSchema: object(
+      {
+        TransitGatewayId: string,
+        State: string,
+        OwnerId: string,
+        Description: string,
+        Options: object({ AutoAcceptSharedAttachments: string, DefaultRouteTableAssociation: string, DefaultRouteTablePropagation: string }),
+        Tags: tags,
+      },
+      ['TransitGatewayId'],
+    ),
   },
   'aws.ec2.network-interface': {
     scope: 'regional',

@@ -25,6 +25,8 @@ export const EC2_LISTINGS = [
   { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
   { type: 'aws.ec2.network-acl', operation: 'DescribeNetworkAcls', arnKind: 'network-acl', idField: 'NetworkAclId' },
   { type: 'aws.ec2.flow-log', operation: 'DescribeFlowLogs', arnKind: 'vpc-flow-log', idField: 'FlowLogId' },
+  { type: 'aws.ec2.vpc-endpoint', operation: 'DescribeVpcEndpoints', arnKind: 'vpc-endpoint', idField: 'VpcEndpointId' },
+  { type: 'aws.ec2.transit-gateway', operation: 'DescribeTransitGateways', arnKind: 'transit-gateway', idField: 'TransitGatewayId' },
   {
     type: 'aws.ec2.network-interface',
     operation: 'DescribeNetworkInterfaces',
