@@ -88,11 +88,13 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-snapshot-of-deleted-volume snap-0a11c0ffee0000002',
       'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000001',
       'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000004',
+      'ec2-transit-gateway-auto-accepts-attachments tgw-0c33c0ffee0000001',
       'ec2-volume-gp2 vol-0a11c0ffee0000007',
       'ec2-volume-gp2 vol-0a11c0ffee0000009',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
       'ec2-volume-unencrypted vol-0a11c0ffee0000007',
       'ec2-vpc-flow-logs-disabled vpc-0d1e2f3a4b5c6d7e8',
+      'ec2-vpc-no-ec2-endpoint vpc-0d1e2f3a4b5c6d7e8',
       'efs-access-point-root-directory-not-enforced fsap-0a11c0ffee0000001',
       'efs-access-point-user-identity-not-enforced fsap-0a11c0ffee0000001',
       'efs-file-system-backup-disabled fs-0a11c0ffee0000001',
@@ -233,7 +235,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 174, failed: 129, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 176, failed: 131, failedIncomplete: 0, passed: 45, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 

@@ -50,9 +50,9 @@ export const vpcEnricher: Enricher = {
     const key = `${resource.account}\u0000${resource.region}\u0000${vpcId}`;
     // The VPC endpoints for EC2 (FSBP EC2.10): null when endpoints were not all read in the region.
     const ec2EndpointIds = completeIn(ctx.index, 'aws.ec2.vpc-endpoint', resource.region)
-      ? (derived(ctx.index, 'ec2-api-endpoints-by-vpc', () => ec2EndpointsByVpc(ctx.index.ofType('aws.ec2.vpc-endpoint'))).get(key) ?? []).map(
-          (e) => e.id,
-        )
+      ? (
+          derived(ctx.index, 'ec2-api-endpoints-by-vpc', () => ec2EndpointsByVpc(ctx.index.ofType('aws.ec2.vpc-endpoint'))).get(key) ?? []
+        ).map((e) => e.id)
       : null;
     if (!completeIn(ctx.index, 'aws.ec2.flow-log', resource.region)) return { flowLogIds: null, activeFlowLogIds: null, ec2EndpointIds };
     const byVpc = derived(ctx.index, 'ec2-flow-logs-by-vpc', () => flowLogsByVpc(ctx.index.ofType('aws.ec2.flow-log')));

@@ -349,10 +349,9 @@ const TYPES = {
     title: 'VPC endpoint',
     id: 'VpcEndpointId',
     data: listedItem('DescribeVpcEndpoints'),
-    dataSchema: object(
-      { VpcEndpointId: string, VpcEndpointType: string, VpcId: string, ServiceName: string, State: string, Tags: tags },
-      ['VpcEndpointId'],
-    ),
+    dataSchema: object({ VpcEndpointId: string, VpcEndpointType: string, VpcId: string, ServiceName: string, State: string, Tags: tags }, [
+      'VpcEndpointId',
+    ]),
   },
   'aws.ec2.transit-gateway': {
     scope: 'regional',
@@ -365,7 +364,11 @@ const TYPES = {
         State: string,
         OwnerId: string,
         Description: string,
-        Options: object({ AutoAcceptSharedAttachments: string, DefaultRouteTableAssociation: string, DefaultRouteTablePropagation: string }),
+        Options: object({
+          AutoAcceptSharedAttachments: string,
+          DefaultRouteTableAssociation: string,
+          DefaultRouteTablePropagation: string,
+        }),
         Tags: tags,
       },
       ['TransitGatewayId'],

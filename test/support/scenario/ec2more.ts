@@ -3,13 +3,17 @@
 // a launch template whose default version assigns a public IP, allows IMDSv1 and turns EBS
 // encryption off, against one that does none of it; an interface with source/destination checking
 // off (attached as a second interface to an instance) against one with it on; an instance with two
-// interfaces against one with a single interface.
+// interfaces against one with a single interface; that VPC has an interface endpoint for the EC2
+// API, a second VPC (10.23.0.0/16) has none (EC2.10); a transit gateway that accepts shared
+// attachments automatically against one that does not (EC2.23).
 import {
   AttachNetworkInterfaceCommand,
   CreateLaunchTemplateCommand,
   CreateNetworkInterfaceCommand,
   CreateSubnetCommand,
+  CreateTransitGatewayCommand,
   CreateVpcCommand,
+  CreateVpcEndpointCommand,
   EC2Client,
   ModifyNetworkInterfaceAttributeCommand,
   RunInstancesCommand,
@@ -59,7 +63,26 @@ export const seedEc2More: BreadthSeeder = async (ctx) => {
     await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: relay, SourceDestCheck: { Value: false } }));
     await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: relay, InstanceId: dualHomed, DeviceIndex: 1 }));
 
+    await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: vpc,
+        VpcEndpointType: 'Interface',
+        ServiceName: `com.amazonaws.${region}.ec2`,
+        SubnetIds: [subnet],
+        PrivateDnsEnabled: true,
+      }),
+    );
+    const noEndpoint = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.23.0.0/16' }))).Vpc!.VpcId!;
+
+    const gateway = async (auto: 'enable' | 'disable') =>
+      (await ec2.send(new CreateTransitGatewayCommand({ Description: `awsaudit ${auto}`, Options: { AutoAcceptSharedAttachments: auto } })))
+        .TransitGateway!.TransitGatewayId!;
+    const autoAccept = await gateway('enable');
+    const reviewed = await gateway('disable');
+
     const twins: Twin[] = [
+      { rule: 'ec2-vpc-no-ec2-endpoint', fail: { id: noEndpoint }, pass: { id: vpc } },
+      { rule: 'ec2-transit-gateway-auto-accepts-attachments', fail: { id: autoAccept }, pass: { id: reviewed } },
       { rule: 'ec2-launch-template-public-ip', fail: { id: risky }, pass: { id: safe } },
       { rule: 'ec2-launch-template-imdsv1-allowed', fail: { id: risky }, pass: { id: safe } },
       { rule: 'ec2-launch-template-ebs-unencrypted', fail: { id: risky }, pass: { id: safe } },
