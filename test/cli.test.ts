@@ -61,6 +61,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-ebs-encryption-by-default-disabled ap-northeast-2',
       'ec2-elastic-ip-unattached eipalloc-0e1d2c3b4a5960001',
       'ec2-instance-imdsv1-allowed i-0d1a2b3c4d5e60007',
+      'ec2-instance-multiple-enis i-0d1a2b3c4d5e60003',
       'ec2-instance-no-iam-role i-0bastion000000001',
       'ec2-instance-no-iam-role i-0d1a2b3c4d5e60001',
       'ec2-instance-previous-generation i-0bastion000000001',
@@ -71,10 +72,14 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-instance-secrets-in-user-data i-0d1a2b3c4d5e60001',
       'ec2-instance-stopped-long i-0d1a2b3c4d5e60007',
       'ec2-instance-stopped-volumes-cost i-0d1a2b3c4d5e60007',
+      'ec2-launch-template-ebs-unencrypted lt-0d1a2b3c4d5e60001',
+      'ec2-launch-template-imdsv1-allowed lt-0d1a2b3c4d5e60001',
+      'ec2-launch-template-public-ip lt-0d1a2b3c4d5e60001',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000001',
       'ec2-nat-gateway-single-az nat-0a11c0ffee0000002',
       'ec2-network-acl-admin-ports-open acl-0a11c0ffee0000001',
       'ec2-network-acl-unused acl-0a11c0ffee0000009',
+      'ec2-network-interface-source-dest-check-disabled eni-0d1a2b3c4d5e60013',
       'ec2-route-table-peering-not-least-access rtb-0a11c0ffee0000003',
       'ec2-security-group-admin-ports-open sg-0a11c0ffee0000001',
       'ec2-security-group-cifs-port-open sg-0c33c0ffee0000445',
@@ -83,11 +88,13 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-snapshot-of-deleted-volume snap-0a11c0ffee0000002',
       'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000001',
       'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000004',
+      'ec2-transit-gateway-auto-accepts-attachments tgw-0c33c0ffee0000001',
       'ec2-volume-gp2 vol-0a11c0ffee0000007',
       'ec2-volume-gp2 vol-0a11c0ffee0000009',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
       'ec2-volume-unencrypted vol-0a11c0ffee0000007',
       'ec2-vpc-flow-logs-disabled vpc-0d1e2f3a4b5c6d7e8',
+      'ec2-vpc-no-ec2-endpoint vpc-0d1e2f3a4b5c6d7e8',
       'efs-access-point-root-directory-not-enforced fsap-0a11c0ffee0000001',
       'efs-access-point-user-identity-not-enforced fsap-0a11c0ffee0000001',
       'efs-file-system-backup-disabled fs-0a11c0ffee0000001',
@@ -244,7 +251,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 185, failed: 136, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 192, failed: 143, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 

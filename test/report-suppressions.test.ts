@@ -148,6 +148,7 @@ describe('suppressions', () => {
     expect(suppressed).toEqual({
       'iam-user-direct-policies': 'audit.json#/suppressions/0',
       'iam-user-full-access-policy': 'audit.json#/suppressions/0',
+      'iam-user-without-mfa': 'audit.json#/suppressions/0',
       'rds-instance-not-multi-az': 'accepted.json#/suppressions/0',
     });
   });

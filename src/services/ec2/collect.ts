@@ -6,11 +6,14 @@ import {
   paginateDescribeInternetGateways,
   paginateDescribeNatGateways,
   paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   paginateDescribeSnapshots,
   paginateDescribeSubnets,
   paginateDescribeVolumes,
+  paginateDescribeTransitGateways,
+  paginateDescribeVpcEndpoints,
   paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs,
   type EC2Client,
@@ -49,6 +52,11 @@ const LIST: { readonly [T in Ec2ListingType]: (client: EC2Client, account: strin
   'aws.ec2.nat-gateway': (client) => allItems(paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
   'aws.ec2.network-acl': (client) => allItems(paginateDescribeNetworkAcls({ client, pageSize: 1000 }, {}), (p) => p.NetworkAcls),
   'aws.ec2.flow-log': (client) => allItems(paginateDescribeFlowLogs({ client, pageSize: 1000 }, {}), (p) => p.FlowLogs),
+  'aws.ec2.vpc-endpoint': (client) => allItems(paginateDescribeVpcEndpoints({ client, pageSize: 1000 }, {}), (p) => p.VpcEndpoints),
+  'aws.ec2.transit-gateway': (client) =>
+    allItems(paginateDescribeTransitGateways({ client, pageSize: 1000 }, {}), (p) => p.TransitGateways),
+  'aws.ec2.network-interface': (client) =>
+    allItems(paginateDescribeNetworkInterfaces({ client, pageSize: 1000 }, {}), (p) => p.NetworkInterfaces),
   'aws.ec2.vpc-peering-connection': (client) =>
     allItems(paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
   // The account's own snapshots only: without OwnerIds the call lists every public snapshot of every

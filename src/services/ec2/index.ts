@@ -13,7 +13,7 @@ import { routeTableEnricher } from './enrich-route-table.js';
 import { snapshotEnricher } from './enrich-snapshot.js';
 import { vpcEnricher } from './enrich-vpc.js';
 import type { Collector } from '../../collect/types.js';
-import { EBS_DEFAULT_ENCRYPTION, EC2_LISTINGS, listingTypes, type Ec2Type } from './produces.js';
+import { EBS_DEFAULT_ENCRYPTION, EC2_LISTINGS, LAUNCH_TEMPLATES, listingTypes, type Ec2Type } from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
 const DETECTED =
@@ -149,8 +149,9 @@ const TYPES = {
     id: 'VpcId',
     data: listedItem('DescribeVpcs'),
     facts:
-      '`flowLogIds` (flow logs of the VPC itself, not of its subnets or interfaces), `activeFlowLogIds` (those that are ACTIVE, record REJECT or ALL traffic, and whose delivery has not failed); both null when flow logs were not collected',
-    factsReadsNote: 'flow logs when collected; `ec2-vpc-flow-logs-disabled` requires them',
+      '`flowLogIds` (flow logs of the VPC itself, not of its subnets or interfaces), `activeFlowLogIds` (those that are ACTIVE, record REJECT or ALL traffic, and whose delivery has not failed); both null when flow logs were not collected; `ec2EndpointIds` (VPC endpoints of the VPC for the EC2 API of its region, `com.amazonaws.<region>.ec2`, not deleted, rejected, failed or expired; null when VPC endpoints were not collected)',
+    factsReadsNote:
+      'flow logs and VPC endpoints when collected; `ec2-vpc-flow-logs-disabled` requires flow logs, `ec2-vpc-no-ec2-endpoint` VPC endpoints',
     dataSchema: object({ VpcId: string, IsDefault: boolean, CidrBlock: string, State: string, Tags: tags }, ['VpcId']),
   },
   'aws.ec2.subnet': {
@@ -343,6 +344,81 @@ const TYPES = {
     data: '`GetEbsEncryptionByDefault` response with the region: `{ Region, EbsEncryptionByDefault, SseType? }`.',
     dataSchema: object({ Region: string, EbsEncryptionByDefault: boolean, SseType: string }, ['Region']),
   },
+  'aws.ec2.vpc-endpoint': {
+    scope: 'regional',
+    title: 'VPC endpoint',
+    id: 'VpcEndpointId',
+    data: listedItem('DescribeVpcEndpoints'),
+    dataSchema: object({ VpcEndpointId: string, VpcEndpointType: string, VpcId: string, ServiceName: string, State: string, Tags: tags }, [
+      'VpcEndpointId',
+    ]),
+  },
+  'aws.ec2.transit-gateway': {
+    scope: 'regional',
+    title: 'Transit gateway',
+    id: 'TransitGatewayId',
+    data: listedItem('DescribeTransitGateways'),
+    dataSchema: object(
+      {
+        TransitGatewayId: string,
+        State: string,
+        OwnerId: string,
+        Description: string,
+        Options: object({
+          AutoAcceptSharedAttachments: string,
+          DefaultRouteTableAssociation: string,
+          DefaultRouteTablePropagation: string,
+        }),
+        Tags: tags,
+      },
+      ['TransitGatewayId'],
+    ),
+  },
+  'aws.ec2.network-interface': {
+    scope: 'regional',
+    title: 'Elastic network interface',
+    id: 'NetworkInterfaceId',
+    data: listedItem('DescribeNetworkInterfaces'),
+    dataSchema: object(
+      {
+        NetworkInterfaceId: string,
+        InterfaceType: string,
+        Status: string,
+        SourceDestCheck: boolean,
+        RequesterManaged: boolean,
+        Description: string,
+        VpcId: string,
+        SubnetId: string,
+        Attachment: object({ InstanceId: string, DeviceIndex: integer, Status: string }),
+        TagSet: tags,
+      },
+      ['NetworkInterfaceId'],
+    ),
+  },
+  'aws.ec2.launch-template': {
+    scope: 'regional',
+    title: 'EC2 launch template (with what its default version launches)',
+    id: 'LaunchTemplateId',
+    data: '`DescribeLaunchTemplates` item with `DefaultVersionData` (the `LaunchTemplateData` of the default version, from one `DescribeLaunchTemplateVersions` call with `Versions: ["$Default"]` for every template of the region; `{}` when that version sets nothing) and `DefaultVersionNumber`; when the versions call failed, `DefaultVersionError` (its error code) instead of `DefaultVersionData`, and the template is undecided.',
+    dataSchema: object(
+      {
+        LaunchTemplateId: string,
+        LaunchTemplateName: string,
+        DefaultVersionNumber: orNull(integer),
+        LatestVersionNumber: integer,
+        DefaultVersionError: string,
+        DefaultVersionData: object({
+          MetadataOptions: object({ HttpTokens: string, HttpEndpoint: string }),
+          NetworkInterfaces: listOf(object({ DeviceIndex: integer, AssociatePublicIpAddress: boolean, NetworkInterfaceId: string })),
+          BlockDeviceMappings: listOf(
+            object({ DeviceName: string, Ebs: object({ Encrypted: boolean, KmsKeyId: string, SnapshotId: string, VolumeSize: integer }) }),
+          ),
+        }),
+        Tags: tags,
+      },
+      ['LaunchTemplateId'],
+    ),
+  },
 } as const satisfies ResourceTypeTable;
 
 /** EC2, VPC and EBS: instances (and their user data), security groups, addresses, the network, volumes, snapshots. */
@@ -384,6 +460,19 @@ export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
         commands: [{ command: 'GetEbsEncryptionByDefaultCommand', action: 'ec2:GetEbsEncryptionByDefault', for: EBS_DEFAULT_ENCRYPTION }],
       },
       load: async () => (await import('./collect.js')).collectEbsEncryptionByDefault,
+    },
+    {
+      descriptor: {
+        id: 'aws.ec2.launch-template',
+        service: 'ec2',
+        scope: 'regional',
+        produces: LAUNCH_TEMPLATES,
+        commands: [
+          { command: 'DescribeLaunchTemplatesCommand', action: 'ec2:DescribeLaunchTemplates', for: LAUNCH_TEMPLATES },
+          { command: 'DescribeLaunchTemplateVersionsCommand', action: 'ec2:DescribeLaunchTemplateVersions', for: LAUNCH_TEMPLATES },
+        ],
+      },
+      load: async () => (await import('./launch-templates.js')).collectLaunchTemplates,
     },
   ],
   enrichers: [

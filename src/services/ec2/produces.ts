@@ -25,6 +25,14 @@ export const EC2_LISTINGS = [
   { type: 'aws.ec2.nat-gateway', operation: 'DescribeNatGateways', arnKind: 'natgateway', idField: 'NatGatewayId' },
   { type: 'aws.ec2.network-acl', operation: 'DescribeNetworkAcls', arnKind: 'network-acl', idField: 'NetworkAclId' },
   { type: 'aws.ec2.flow-log', operation: 'DescribeFlowLogs', arnKind: 'vpc-flow-log', idField: 'FlowLogId' },
+  { type: 'aws.ec2.vpc-endpoint', operation: 'DescribeVpcEndpoints', arnKind: 'vpc-endpoint', idField: 'VpcEndpointId' },
+  { type: 'aws.ec2.transit-gateway', operation: 'DescribeTransitGateways', arnKind: 'transit-gateway', idField: 'TransitGatewayId' },
+  {
+    type: 'aws.ec2.network-interface',
+    operation: 'DescribeNetworkInterfaces',
+    arnKind: 'network-interface',
+    idField: 'NetworkInterfaceId',
+  },
   {
     type: 'aws.ec2.vpc-peering-connection',
     operation: 'DescribeVpcPeeringConnections',
@@ -61,8 +69,14 @@ export type Ec2DetailsType = NonNullable<Extract<Ec2Listing, { details: unknown 
 /** EBS encryption by default: a setting of each region, one GetEbsEncryptionByDefault call per region. */
 export const EBS_DEFAULT_ENCRYPTION = ['aws.ec2.ebs-encryption-by-default'] as const;
 
+/**
+ * Launch templates with their default version: one paginated DescribeLaunchTemplates and one
+ * paginated DescribeLaunchTemplateVersions ($Default of every template) per region.
+ */
+export const LAUNCH_TEMPLATES = ['aws.ec2.launch-template'] as const;
+
 /** Every type the EC2 collectors produce. */
-export type Ec2Type = Ec2ListingType | Ec2DetailsType | (typeof EBS_DEFAULT_ENCRYPTION)[number];
+export type Ec2Type = Ec2ListingType | Ec2DetailsType | (typeof EBS_DEFAULT_ENCRYPTION)[number] | (typeof LAUNCH_TEMPLATES)[number];
 
 /** The types one listing's collector produces: its own, and its details' type. */
 export function listingTypes(listing: Ec2Listing): Ec2Type[] {

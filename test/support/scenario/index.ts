@@ -11,6 +11,7 @@ import { seedLogging } from './logging.js';
 import { seedSecurityServices } from './secsvc.js';
 import { seedCompute } from './compute.js';
 import { seedEc2 } from './ec2.js';
+import { seedEc2More } from './ec2more.js';
 import { seedMonitoring } from './monitoring.js';
 import { seedIamAccountSettings } from './iamacct.js';
 
@@ -58,6 +59,7 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   iampolicy: seedIamPolicy,
   compute: seedCompute,
   ec2: seedEc2,
+  ec2more: seedEc2More,
   monitoring: seedMonitoring,
   iamacct: seedIamAccountSettings,
 };
