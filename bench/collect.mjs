@@ -55,6 +55,8 @@ const pages = (items, pageSize) => Math.max(1, Math.ceil(items / pageSize));
 /** The fewest calls that can return what was collected (see the header for the rules). */
 function minimumCalls(snapshot) {
   const count = (type, region) => snapshot.resources.filter((r) => r.type === type && (region === undefined || r.region === region)).length;
+  const of = (type, region) => snapshot.resources.filter((r) => r.type === type && (region === undefined || r.region === region));
+  const collected = (type) => snapshot.meta.resourceTypes.includes(type);
   const min = {};
   const add = (op, n) => (min[op] = (min[op] ?? 0) + n);
   for (const region of snapshot.meta.regions) {
@@ -79,6 +81,65 @@ function minimumCalls(snapshot) {
     add('DescribeConfigurationRecorders', 1);
     add('DescribeConfigurationRecorderStatus', 1);
     add('DescribeTrails', 1);
+    // Issue 13's additions.
+    add('DescribeNetworkAcls', pages(count('aws.ec2.network-acl', region), 1000));
+    add('DescribeFlowLogs', pages(count('aws.ec2.flow-log', region), 1000));
+    add('DescribeVpcPeeringConnections', pages(count('aws.ec2.vpc-peering-connection', region), 1000));
+    const ebsSnapshots = count('aws.ec2.snapshot', region);
+    add('DescribeSnapshots', pages(ebsSnapshots, 1000));
+    if (collected('aws.ec2.snapshot-permissions')) add('DescribeSnapshotAttribute', ebsSnapshots);
+    add('GetEbsEncryptionByDefault', 1);
+    add('DescribeDBClusters', pages(count('aws.rds.db-cluster', region), 100));
+    const dbSnapshots = of('aws.rds.db-snapshot', region);
+    add('DescribeDBSnapshots', pages(dbSnapshots.length, 100));
+    if (collected('aws.rds.db-snapshot-attributes'))
+      add('DescribeDBSnapshotAttributes', dbSnapshots.filter((s) => s.data.SnapshotType === 'manual').length);
+    const fileSystems = of('aws.efs.file-system', region);
+    add('DescribeFileSystems', pages(fileSystems.length, 100));
+    add('DescribeAccessPoints', pages(count('aws.efs.access-point', region), 100));
+    if (collected('aws.efs.backup-policy')) add('DescribeBackupPolicy', fileSystems.length);
+    if (collected('aws.efs.mount-target'))
+      add('DescribeMountTargets', fileSystems.filter((f) => (f.data.NumberOfMountTargets ?? 1) > 0).length);
+    if (collected('aws.elbv2.load-balancer-attributes')) add('DescribeLoadBalancerAttributes', lbs.length);
+    if (collected('aws.elbv2.load-balancer-targets')) {
+      // Only the groups a load balancer uses are in the snapshot, so this undercounts the listing's pages, never overcounts.
+      const used = new Set(of('aws.elbv2.load-balancer-targets', region).flatMap((t) => (t.data.TargetGroups ?? []).map((g) => g.TargetGroupArn)));
+      add('DescribeTargetGroups', pages(used.size, 400));
+      add('DescribeTargetHealth', used.size);
+    }
+    if (collected('aws.lambda.function-policy')) add('GetPolicy', count('aws.lambda.function', region));
+    const keys = of('aws.kms.key', region).map((k) => k.data);
+    add('ListKeys', pages(keys.length, 1000));
+    add('DescribeKey', keys.length);
+    if (collected('aws.kms.key-rotation'))
+      add(
+        'GetKeyRotationStatus',
+        keys.filter(
+          (k) => k.KeyManager === 'CUSTOMER' && k.KeyState === 'Enabled' && k.KeySpec === 'SYMMETRIC_DEFAULT' && (k.Origin ?? 'AWS_KMS') === 'AWS_KMS',
+        ).length,
+      );
+    if (collected('aws.kms.key-policy')) add('GetKeyPolicy', keys.filter((k) => k.KeyManager === 'CUSTOMER').length);
+    add('ListDetectors', 1); // at most one detector per region: one page
+    add('GetDetector', of('aws.guardduty.detector', region).filter((d) => typeof d.data.DetectorId === 'string').length);
+    add('DescribeHub', 1);
+    add('ListAnalyzers', 1);
+    add('GetMacieSession', 1);
+    add('DescribeMetricFilters', pages(count('aws.logs.metric-filter', region), 50));
+    add('DescribeLogGroups', pages(count('aws.logs.log-group', region), 50));
+    add('DescribeAlarms', pages(count('aws.cloudwatch.alarm', region), 100));
+    const topics = count('aws.sns.topic', region);
+    add('ListTopics', pages(topics, 100));
+    // Every aws.sns.topic carries its attributes: the type is read with GetTopicAttributes per topic.
+    if (collected('aws.sns.topic')) add('GetTopicAttributes', topics);
+    add('ListSubscriptions', pages(count('aws.sns.subscription', region), 100));
+    if (collected('aws.cloudwatch.nat-gateway-traffic')) {
+      const nats = count('aws.cloudwatch.nat-gateway-traffic', region);
+      // The NAT traffic collector lists the available gateways itself (a second DescribeNatGateways
+      // per region beside EC2's own listing: collectors do not share listings), then 2 metrics each,
+      // 500 queries per GetMetricData.
+      add('DescribeNatGateways', pages(nats, 1000));
+      add('GetMetricData', Math.ceil((2 * nats) / 500));
+    }
     if (snapshot.meta.resourceTypes.includes('aws.ec2.instance-user-data')) {
       const live = snapshot.resources.filter(
         (r) => r.type === 'aws.ec2.instance' && r.region === region && !['terminated', 'shutting-down'].includes(r.data.State?.Name),
@@ -113,6 +174,17 @@ function minimumCalls(snapshot) {
   add('GetAccessKeyLastUsed', 0);
   add('ListPolicies', pages(awsPolicies, 1000));
   add('GetPolicyVersion', awsPolicies);
+  for (const [type, op] of [
+    ['aws.s3.bucket-lifecycle', 'GetBucketLifecycleConfiguration'],
+    ['aws.s3.bucket-notifications', 'GetBucketNotificationConfiguration'],
+    ['aws.s3.bucket-object-lock', 'GetObjectLockConfiguration'],
+  ])
+    if (collected(type)) add(op, buckets);
+  add('GetAccountPasswordPolicy', 1);
+  add('ListServerCertificates', pages(count('aws.iam.server-certificate'), 1000));
+  add('ListVirtualMFADevices', pages(count('aws.iam.virtual-mfa-device'), 1000));
+  add('GetContactInformation', 1);
+  add('GetAlternateContact', 3); // billing, operations, security
   const trails = count('aws.cloudtrail.trail');
   add('GetTrailStatus', trails);
   add('GetEventSelectors', trails);
