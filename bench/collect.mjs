@@ -103,7 +103,9 @@ function minimumCalls(snapshot) {
     if (collected('aws.elbv2.load-balancer-attributes')) add('DescribeLoadBalancerAttributes', lbs.length);
     if (collected('aws.elbv2.load-balancer-targets')) {
       // Only the groups a load balancer uses are in the snapshot, so this undercounts the listing's pages, never overcounts.
-      const used = new Set(of('aws.elbv2.load-balancer-targets', region).flatMap((t) => (t.data.TargetGroups ?? []).map((g) => g.TargetGroupArn)));
+      const used = new Set(
+        of('aws.elbv2.load-balancer-targets', region).flatMap((t) => (t.data.TargetGroups ?? []).map((g) => g.TargetGroupArn)),
+      );
       add('DescribeTargetGroups', pages(used.size, 400));
       add('DescribeTargetHealth', used.size);
     }
@@ -115,7 +117,11 @@ function minimumCalls(snapshot) {
       add(
         'GetKeyRotationStatus',
         keys.filter(
-          (k) => k.KeyManager === 'CUSTOMER' && k.KeyState === 'Enabled' && k.KeySpec === 'SYMMETRIC_DEFAULT' && (k.Origin ?? 'AWS_KMS') === 'AWS_KMS',
+          (k) =>
+            k.KeyManager === 'CUSTOMER' &&
+            k.KeyState === 'Enabled' &&
+            k.KeySpec === 'SYMMETRIC_DEFAULT' &&
+            (k.Origin ?? 'AWS_KMS') === 'AWS_KMS',
         ).length,
       );
     if (collected('aws.kms.key-policy')) add('GetKeyPolicy', keys.filter((k) => k.KeyManager === 'CUSTOMER').length);
