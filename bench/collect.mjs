@@ -52,6 +52,7 @@
 //   - GetAccessKeyLastUsed counts zero: the credential report says when each key was last
 //     used, so any such call (for a key the report cannot place) counts against the ratio.
 // Target: calls / minimum <= 1.2.
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { collectSnapshot } from '../dist/collect/collect.js';
@@ -262,6 +263,11 @@ try {
       `  (fewer than the minimum for ${under.join(', ')}: moto ignores page sizes and returns a whole listing in one answer, where AWS would need the pages counted)`,
     );
   }
+  console.log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} on ${cpus().length} cores`,
+  );
   console.log(`wall time: ${wall.toFixed(2)} s`);
   console.log(`API calls: ${stats.requests} HTTP requests (${commandsSent} commands; the difference is retries)`);
   console.log(`minimum:   ${minimum} calls`);
