@@ -4,7 +4,7 @@
 // public, half with Block Public Access), IAM users with a key (1 in 30 with AmazonEC2FullAccess),
 // and `breadth` of each of issue 13's services per region (default 5) so that their calls are made:
 // KMS keys (every other one rotated), EBS snapshots, EFS file systems (one with a mount target and
-// an access point), a DB instance with manual DB snapshots, SNS topics with a subscription,
+// an access point), an application load balancer with a target group, a DB instance with manual DB snapshots, SNS topics with a subscription,
 // CloudWatch Logs metric filters on the trail's log group each with an alarm to a topic, one NAT
 // gateway per region (its traffic is read from CloudWatch), a multi-region trail sending to that
 // log group, and a GuardDuty detector in the first region only (the second region has none).
@@ -32,6 +32,13 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand } f
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { GuardDutyClient, CreateDetectorCommand } from '@aws-sdk/client-guardduty';
+import {
+  ElasticLoadBalancingV2Client,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  RegisterTargetsCommand,
+  CreateListenerCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const AMI = 'ami-12c6146b'; // one of the images moto knows in every region
@@ -167,6 +174,28 @@ function seedBreadth(endpoint, region, first, n, limit, jobs) {
       // A NAT gateway: the NAT traffic collector reads its CloudWatch metrics.
       const { AllocationId } = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnet, AllocationId }));
+    }),
+  );
+  // One application load balancer forwarding to a target group with a target, so that its
+  // attributes and targets are read.
+  jobs.push(
+    limit(async () => {
+      const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets;
+      const elb = new ElasticLoadBalancingV2Client(c);
+      const LoadBalancerArn = (
+        await elb.send(
+          new CreateLoadBalancerCommand({ Name: 'bench-alb', Subnets: subnets.slice(0, 2).map((s) => s.SubnetId), Type: 'application' }),
+        )
+      ).LoadBalancers[0].LoadBalancerArn;
+      const TargetGroupArn = (
+        await elb.send(
+          new CreateTargetGroupCommand({ Name: 'bench-tg', Protocol: 'HTTP', Port: 80, VpcId: subnets[0].VpcId, TargetType: 'ip' }),
+        )
+      ).TargetGroups[0].TargetGroupArn;
+      await elb.send(new RegisterTargetsCommand({ TargetGroupArn, Targets: [{ Id: '172.31.0.10', Port: 80 }] }));
+      await elb.send(
+        new CreateListenerCommand({ LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn }] }),
+      );
     }),
   );
   const rds = new RDSClient(c);
