@@ -7,13 +7,15 @@
 // for both; wall time is measured around each process. All figures come from one run.
 //
 //   pip install prowler into a virtual environment outside the project, then
-//   npm run build && PROWLER=/tmp/prowler-venv/bin/prowler node bench/prowler.mjs [securityGroupsPerRegion=50] [eips=20] [buckets=20] [users=20] [instances=10]
+//   npm run build && PROWLER=/tmp/prowler-venv/bin/prowler node bench/prowler.mjs [securityGroupsPerRegion=50] [eips=20] [buckets=20] [users=20] [instances=10] [breadth=5]
 //
-// awsaudit runs three times (the median wall time is shown; requests are the same each run),
-// Prowler once (a run takes minutes).
+// awsaudit runs once untimed, then three times (the median wall time is shown; requests are the
+// same each run), Prowler once (a run takes minutes). The untimed run is there because moto
+// starts each service's backend on its first request (a second or more in all): without it the
+// first awsaudit run pays that, and Prowler, which runs after, does not.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,7 @@ import { startCountingProxy } from './support/counting-proxy.mjs';
 import { importTs } from './support/load-ts.mjs';
 import { seedAccount } from './support/seed-account.mjs';
 
-const [SG = 50, EIPS = 20, BUCKETS = 20, USERS = 20, INSTANCES = 10] = process.argv.slice(2).map(Number);
+const [SG = 50, EIPS = 20, BUCKETS = 20, USERS = 20, INSTANCES = 10, BREADTH = 5] = process.argv.slice(2).map(Number);
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROWLER = process.env.PROWLER ?? 'prowler';
@@ -108,7 +110,7 @@ const moto = await startMoto();
 const proxy = await startCountingProxy(moto.endpoint);
 try {
   console.log(
-    `Prowler side by side: ${REGIONS.length} regions, ${SG} security groups per region, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} users, ${INSTANCES} instances (moto_server behind a counting proxy)`,
+    `Prowler side by side: ${REGIONS.length} regions, ${SG} security groups per region, ${EIPS} Elastic IPs, ${BUCKETS} buckets, ${USERS} users, ${INSTANCES} instances, ${BREADTH} of each newer service per region (moto_server behind a counting proxy)`,
   );
   await seedAccount(moto.endpoint, REGIONS, {
     securityGroupsPerRegion: SG,
@@ -116,6 +118,7 @@ try {
     buckets: BUCKETS,
     users: USERS,
     instances: INSTANCES,
+    breadth: BREADTH,
   });
   console.log(
     `awsaudit: ${rules} account rules naming ${ids['cis-aws-6.0'].size} CIS v6.0.0 recommendations and ${ids.fsbp.size} FSBP controls; ` +
@@ -124,7 +127,7 @@ try {
 
   const out = mkdtempSync(path.join(tmpdir(), 'awsaudit-prowler-bench-'));
   const awsaudit = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = -1; i < 3; i++) {
     proxy.reset();
     const r = await run(
       process.execPath,
@@ -146,7 +149,7 @@ try {
       credentials,
     );
     if (r.code !== 0) throw new Error(`awsaudit exited ${r.code}:\n${r.out.slice(-3000)}`);
-    awsaudit.push({ seconds: r.seconds, requests: proxy.count(), services: proxy.services() });
+    if (i >= 0) awsaudit.push({ seconds: r.seconds, requests: proxy.count(), services: proxy.services() });
   }
   const report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8'));
 
@@ -172,6 +175,11 @@ try {
     `Prowler       ${prowler.seconds.toFixed(2).padStart(10)} s ${String(prowler.requests).padStart(15)}   ${prowlerFindings.filter((f) => f.status_code === 'FAIL').length} FAIL of ${prowlerFindings.length} results over ${checks.length} checks`,
   );
   console.log('');
+  console.log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} on ${cpus().length} cores`,
+  );
   console.log(`speed: awsaudit is ${(prowler.seconds / a.seconds).toFixed(1)}x faster (target >= 15x)`);
   console.log(`requests: Prowler sends ${(prowler.requests / a.requests).toFixed(1)}x as many`);
   const services = [...new Set([...awsaudit[0].services.keys(), ...prowler.services.keys()])].sort();
