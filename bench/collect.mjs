@@ -16,7 +16,9 @@
 //   - a paginated listing needs ceil(items / largest page size the API accepts) calls, and at
 //     least one (an empty answer is still one call), per region: DescribeSecurityGroups/
 //     Instances/Vpcs/Subnets/InternetGateways/NatGateways/NetworkAcls/FlowLogs/
-//     VpcPeeringConnections/Snapshots 1,000 per page, DescribeRouteTables 100, DescribeVolumes
+//     VpcPeeringConnections/Snapshots/NetworkInterfaces/VpcEndpoints/TransitGateways 1,000 per
+//     page, DescribeLaunchTemplates 200 and DescribeLaunchTemplateVersions ($Default of every
+//     template, none without templates) 200, DescribeRouteTables 100, DescribeVolumes
 //     500, DescribeDBInstances/DBClusters/DBSnapshots 100, DescribeFileSystems/AccessPoints 100,
 //     DescribeLoadBalancers, DescribeListeners and DescribeTargetGroups 400, ListFunctions 50,
 //     ListKeys 1,000, DescribeLogGroups/MetricFilters 50, DescribeAlarms 100, ListTopics/
@@ -115,6 +117,13 @@ function minimumCalls(snapshot) {
     add('DescribeSnapshots', pages(ebsSnapshots, 1000));
     if (collected('aws.ec2.snapshot-permissions')) add('DescribeSnapshotAttribute', ebsSnapshots);
     add('GetEbsEncryptionByDefault', 1);
+    const templates = count('aws.ec2.launch-template', region);
+    add('DescribeLaunchTemplates', pages(templates, 200));
+    // One listing of every template's default version; none when the region has no template.
+    add('DescribeLaunchTemplateVersions', templates === 0 ? 0 : pages(templates, 200));
+    add('DescribeNetworkInterfaces', pages(count('aws.ec2.network-interface', region), 1000));
+    add('DescribeVpcEndpoints', pages(count('aws.ec2.vpc-endpoint', region), 1000));
+    add('DescribeTransitGateways', pages(count('aws.ec2.transit-gateway', region), 1000));
     add('DescribeDBClusters', pages(count('aws.rds.db-cluster', region), 100));
     const dbSnapshots = of('aws.rds.db-snapshot', region);
     add('DescribeDBSnapshots', pages(dbSnapshots.length, 100));
