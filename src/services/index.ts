@@ -12,6 +12,7 @@ import { cloudwatch } from './cloudwatch/index.js';
 import { config } from './config/index.js';
 import { ec2 } from './ec2/index.js';
 import { efs } from './efs/index.js';
+import { elb } from './elb/index.js';
 import { elbv2 } from './elbv2/index.js';
 import { guardduty } from './guardduty/index.js';
 import { iam } from './iam/index.js';
@@ -32,6 +33,7 @@ export const SERVICES = [
   s3,
   rds,
   efs,
+  elb,
   elbv2,
   lambda,
   cloudtrail,
