@@ -100,6 +100,12 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'efs-file-system-backup-disabled fs-0a11c0ffee0000001',
       'efs-file-system-not-encrypted fs-0a11c0ffee0000001',
       'efs-mount-target-in-public-subnet fsmt-0a11c0ffee0000001',
+      'elb-classic-certificate-not-acm legacy-shop-clb',
+      'elb-classic-connection-draining-disabled legacy-shop-clb',
+      'elb-classic-cross-zone-disabled legacy-shop-clb',
+      'elb-classic-desync-mitigation-not-defensive legacy-shop-clb',
+      'elb-classic-listener-not-encrypted legacy-shop-clb',
+      'elb-classic-single-az legacy-shop-clb',
       'elbv2-alb-desync-mitigation-not-defensive django-board-alb',
       'elbv2-alb-invalid-headers-not-dropped django-board-alb',
       'elbv2-listener-http-not-redirecting arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/django-board-alb/5a1b2c3d4e5f6071/80a1b2c3d4e5f607',
@@ -251,7 +257,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 192, failed: 143, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 198, failed: 149, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 
