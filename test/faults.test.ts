@@ -281,6 +281,25 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expect(fingerprints(o.report!)).toEqual(cleanWithout(rdsRules(o.report!)));
   }, 90_000);
 
+  it('Classic ELB answers HTTP 500 every time: a gap per region for its listing, not ELBv2 (one signing service, one endpoint), its rules incomplete', async () => {
+    // Both APIs sign as elasticloadbalancing and post awsQuery forms; the classic one says Version=2012-06-01.
+    const o = await through(
+      [{ service: 'elasticloadbalancing', fault: 'http500', when: (r) => r.body.includes('Version=2012-06-01') }],
+      accountScan(['--max-attempts', '3']),
+    );
+    record('Classic ELB: HTTP 500 on every attempt', o, clean.report);
+    expectNoCrash(o);
+    expect(o.code).toBe(1);
+    expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(
+      REGIONS.map((r) => `elb ${r} DescribeLoadBalancers InternalError`).sort(),
+    );
+    expectGapsMarkIncomplete(o.report!, o.text);
+    const elbRules = o.report!.rules.filter((r) => r.resource.startsWith('aws.elb.'));
+    expect(elbRules.length).toBeGreaterThan(0);
+    for (const rule of elbRules) expect(rule, rule.ruleId).toMatchObject({ complete: false });
+    expect(fingerprints(o.report!)).toEqual(cleanWithout(elbRules.map((r) => r.ruleId)));
+  }, 90_000);
+
   it('RDS answers garbage: a MalformedResponse gap, not a crash', async () => {
     const o = await through([{ service: 'rds', fault: 'malformed' }], accountScan());
     record('RDS: malformed body (not XML)', o, clean.report);
