@@ -14,6 +14,7 @@ import { seedEc2 } from './ec2.js';
 import { seedEc2More } from './ec2more.js';
 import { seedMonitoring } from './monitoring.js';
 import { seedIamAccountSettings } from './iamacct.js';
+import { seedFsbpCalls } from './fsbpcalls.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -62,6 +63,7 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   ec2more: seedEc2More,
   monitoring: seedMonitoring,
   iamacct: seedIamAccountSettings,
+  fsbpcalls: seedFsbpCalls,
 };
 
 export interface CompliantAccess {

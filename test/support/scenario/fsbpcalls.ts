@@ -1,0 +1,36 @@
+// FSBP controls that need one small read each: RDS event notification subscriptions for critical
+// cluster, instance, parameter group and security group events (RDS.19-22), a setting of each
+// region. The failing twin is the main account's first region, which has no subscription; the
+// compliant twin is the compliant account's, with one subscription per source type.
+import { CreateEventSubscriptionCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { BreadthSeeder, Twin } from './index.js';
+
+const SUBSCRIPTIONS = [
+  { rule: 'rds-cluster-event-subscription-missing', source: 'db-cluster', categories: ['failure', 'maintenance'] },
+  { rule: 'rds-instance-event-subscription-missing', source: 'db-instance', categories: ['maintenance', 'configuration change', 'failure'] },
+  // No categories: every category of the source type.
+  { rule: 'rds-parameter-group-event-subscription-missing', source: 'db-parameter-group', categories: [] },
+  { rule: 'rds-security-group-event-subscription-missing', source: 'db-security-group', categories: ['configuration change', 'failure'] },
+] as const;
+
+export const seedFsbpCalls: BreadthSeeder = async (ctx) => {
+  const region = ctx.regions[0] ?? 'us-east-1';
+  const sns = new SNSClient(ctx.compliant(region));
+  const topic = await sns.send(new CreateTopicCommand({ Name: `rds-events-${ctx.suffix}` }));
+  sns.destroy();
+  const rds = new RDSClient(ctx.compliant(region));
+  for (const s of SUBSCRIPTIONS) {
+    await rds.send(
+      new CreateEventSubscriptionCommand({
+        SubscriptionName: `${s.source}-events-${ctx.suffix}`,
+        SnsTopicArn: topic.TopicArn,
+        SourceType: s.source,
+        EventCategories: s.categories.length > 0 ? [...s.categories] : undefined,
+        Enabled: true,
+      }),
+    );
+  }
+  rds.destroy();
+  return SUBSCRIPTIONS.map((s): Twin => ({ rule: s.rule, fail: { id: region }, pass: { id: region, account: 'compliant' } }));
+};
