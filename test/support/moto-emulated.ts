@@ -4,7 +4,8 @@
 // unchanged. startMoto() puts the proxy in front of every moto it starts: tests see one endpoint.
 //
 // Today: the Account API's GetContactInformation and PutContactInformation (moto 5 has the
-// alternate contacts only). State is kept per access key id, the way the tests reach an
+// alternate contacts only), and Macie's Get/UpdateAutomatedDiscoveryConfiguration (moto 5 has
+// neither; state is per account, not per region: an account's setting holds in every region). State is kept per access key id, the way the tests reach an
 // account (the main account's static key; the compliant account's assumed-role session key),
 // and is wiped with moto's own state by POST /moto-api/reset.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -34,6 +35,7 @@ function restJson(value: unknown): WireAnswer {
 }
 
 const CONTACT_INFORMATION = 'account:contact-information';
+const AUTOMATED_DISCOVERY = 'macie2:automated-discovery';
 
 /** The operations moto lacks. */
 export const EMULATED_OPERATIONS: readonly EmulatedOperation[] = [
@@ -59,6 +61,33 @@ export const EMULATED_OPERATIONS: readonly EmulatedOperation[] = [
       if (!input.ContactInformation) return restJsonError(400, 'ValidationException', 'ContactInformation is required.');
       state.set(CONTACT_INFORMATION, input.ContactInformation);
       return { status: 200, headers: {}, body: '' };
+    },
+  },
+  {
+    // https://docs.aws.amazon.com/macie/latest/APIReference/automated-discovery-configuration.html:
+    // an account that never turned it on answers DISABLED.
+    service: 'macie2',
+    method: 'GET',
+    path: '/automated-discovery/configuration',
+    answer: (_body, state) => restJson(state.get(AUTOMATED_DISCOVERY) ?? { status: 'DISABLED' }),
+  },
+  {
+    // Same page, PUT (seeding only).
+    service: 'macie2',
+    method: 'PUT',
+    path: '/automated-discovery/configuration',
+    answer: (body, state) => {
+      const input = JSON.parse(body.toString('utf8') || '{}') as { status?: unknown };
+      if (input.status !== 'ENABLED' && input.status !== 'DISABLED')
+        return restJsonError(400, 'ValidationException', 'status must be ENABLED or DISABLED.');
+      const at = new Date().toISOString();
+      state.set(
+        AUTOMATED_DISCOVERY,
+        input.status === 'ENABLED'
+          ? { status: 'ENABLED', firstEnabledAt: at, lastUpdatedAt: at }
+          : { status: 'DISABLED', disabledAt: at, lastUpdatedAt: at },
+      );
+      return restJson({});
     },
   },
 ];

@@ -2,13 +2,21 @@
 // cluster, instance, parameter group and security group events (RDS.19-22), a setting of each
 // region. The failing twin is the main account's first region, which has no subscription; the
 // compliant twin is the compliant account's, with one subscription per source type.
+// Macie automated sensitive data discovery (Macie.2), which moto lacks (test/support/
+// moto-emulated.ts answers it, per account): off in the main account, whose second region has
+// Macie on (secsvc.ts); turned on in the compliant account.
+import { Macie2Client, UpdateAutomatedDiscoveryConfigurationCommand } from '@aws-sdk/client-macie2';
 import { CreateEventSubscriptionCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { BreadthSeeder, Twin } from './index.js';
+import { COMPLIANT_ACCOUNT, type BreadthSeeder, type Twin } from './index.js';
 
 const SUBSCRIPTIONS = [
   { rule: 'rds-cluster-event-subscription-missing', source: 'db-cluster', categories: ['failure', 'maintenance'] },
-  { rule: 'rds-instance-event-subscription-missing', source: 'db-instance', categories: ['maintenance', 'configuration change', 'failure'] },
+  {
+    rule: 'rds-instance-event-subscription-missing',
+    source: 'db-instance',
+    categories: ['maintenance', 'configuration change', 'failure'],
+  },
   // No categories: every category of the source type.
   { rule: 'rds-parameter-group-event-subscription-missing', source: 'db-parameter-group', categories: [] },
   { rule: 'rds-security-group-event-subscription-missing', source: 'db-security-group', categories: ['configuration change', 'failure'] },
@@ -32,5 +40,16 @@ export const seedFsbpCalls: BreadthSeeder = async (ctx) => {
     );
   }
   rds.destroy();
-  return SUBSCRIPTIONS.map((s): Twin => ({ rule: s.rule, fail: { id: region }, pass: { id: region, account: 'compliant' } }));
+  const macie = new Macie2Client(ctx.compliant(region));
+  await macie.send(new UpdateAutomatedDiscoveryConfigurationCommand({ status: 'ENABLED' }));
+  macie.destroy();
+  const macieOn = ctx.regions[1] ?? region;
+  return [
+    ...SUBSCRIPTIONS.map((s): Twin => ({ rule: s.rule, fail: { id: region }, pass: { id: region, account: 'compliant' } })),
+    {
+      rule: 'macie-automated-discovery-disabled',
+      fail: { id: '123456789012', region: macieOn },
+      pass: { id: COMPLIANT_ACCOUNT, region, account: 'compliant' },
+    },
+  ];
 };
