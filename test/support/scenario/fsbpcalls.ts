@@ -4,7 +4,10 @@
 // compliant twin is the compliant account's, with one subscription per source type.
 // Macie automated sensitive data discovery (Macie.2), which moto lacks (test/support/
 // moto-emulated.ts answers it, per account): off in the main account, whose second region has
-// Macie on (secsvc.ts); turned on in the compliant account.
+// Macie on (secsvc.ts); turned on in the compliant account. Block public access for EBS
+// snapshots (EC2.182), which moto lacks too (emulated the same way): unblocked in the main
+// account, block-all-sharing in the compliant one.
+import { EC2Client, EnableSnapshotBlockPublicAccessCommand } from '@aws-sdk/client-ec2';
 import { Macie2Client, UpdateAutomatedDiscoveryConfigurationCommand } from '@aws-sdk/client-macie2';
 import { CreateEventSubscriptionCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -43,6 +46,9 @@ export const seedFsbpCalls: BreadthSeeder = async (ctx) => {
   const macie = new Macie2Client(ctx.compliant(region));
   await macie.send(new UpdateAutomatedDiscoveryConfigurationCommand({ status: 'ENABLED' }));
   macie.destroy();
+  const ec2 = new EC2Client(ctx.compliant(region));
+  await ec2.send(new EnableSnapshotBlockPublicAccessCommand({ State: 'block-all-sharing' }));
+  ec2.destroy();
   const macieOn = ctx.regions[1] ?? region;
   return [
     ...SUBSCRIPTIONS.map((s): Twin => ({ rule: s.rule, fail: { id: region }, pass: { id: region, account: 'compliant' } })),
@@ -51,5 +57,6 @@ export const seedFsbpCalls: BreadthSeeder = async (ctx) => {
       fail: { id: '123456789012', region: macieOn },
       pass: { id: COMPLIANT_ACCOUNT, region, account: 'compliant' },
     },
+    { rule: 'ec2-snapshot-block-public-access-off', fail: { id: region }, pass: { id: region, account: 'compliant' } },
   ];
 };
