@@ -5,7 +5,7 @@
 //
 // Today: the Account API's GetContactInformation and PutContactInformation (moto 5 has the
 // alternate contacts only), and Macie's Get/UpdateAutomatedDiscoveryConfiguration (moto 5 has
-// neither), and EC2's Get/EnableSnapshotBlockPublicAccess (query protocol: matched on the form
+// neither), and EC2's Get/EnableSnapshotBlockPublicAccess and Describe/ModifyVpcBlockPublicAccessOptions (query protocol: matched on the form
 // body's Action). State is per account, not per region: an account's setting holds in every region. State is kept per access key id, the way the tests reach an
 // account (the main account's static key; the compliant account's assumed-role session key),
 // and is wiped with moto's own state by POST /moto-api/reset.
@@ -38,6 +38,7 @@ function restJson(value: unknown): WireAnswer {
 
 const CONTACT_INFORMATION = 'account:contact-information';
 const SNAPSHOT_BPA = 'ec2:snapshot-block-public-access';
+const VPC_BPA = 'ec2:vpc-block-public-access';
 
 function ec2Xml(action: string, fields: Record<string, string>): WireAnswer {
   const inner = Object.entries(fields)
@@ -100,6 +101,35 @@ export const EMULATED_OPERATIONS: readonly EmulatedOperation[] = [
       const value = new URLSearchParams(body.toString('utf8')).get('State') ?? '';
       state.set(SNAPSHOT_BPA, value);
       return ec2Xml('EnableSnapshotBlockPublicAccess', { state: value });
+    },
+  },
+  {
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcBlockPublicAccessOptions.html:
+    // a region never changed answers off, in default-state.
+    service: 'ec2',
+    method: 'POST',
+    path: '/',
+    action: 'DescribeVpcBlockPublicAccessOptions',
+    answer: (_body, state) => {
+      const mode = (state.get(VPC_BPA) as string | undefined) ?? 'off';
+      const status = mode === 'off' ? 'default-state' : 'update-complete';
+      return ec2Xml('DescribeVpcBlockPublicAccessOptions', {
+        vpcBlockPublicAccessOptions: `<state>${status}</state><internetGatewayBlockMode>${mode}</internetGatewayBlockMode><exclusionsAllowed>allowed</exclusionsAllowed><managedBy>account</managedBy>`,
+      });
+    },
+  },
+  {
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcBlockPublicAccessOptions.html (seeding only)
+    service: 'ec2',
+    method: 'POST',
+    path: '/',
+    action: 'ModifyVpcBlockPublicAccessOptions',
+    answer: (body, state) => {
+      const mode = new URLSearchParams(body.toString('utf8')).get('InternetGatewayBlockMode') ?? 'off';
+      state.set(VPC_BPA, mode);
+      return ec2Xml('ModifyVpcBlockPublicAccessOptions', {
+        vpcBlockPublicAccessOptions: `<state>update-in-progress</state><internetGatewayBlockMode>${mode}</internetGatewayBlockMode>`,
+      });
     },
   },
   {

@@ -72,6 +72,9 @@ export const EBS_DEFAULT_ENCRYPTION = ['aws.ec2.ebs-encryption-by-default'] as c
 /** Block public access for EBS snapshots: a setting of each region, one GetSnapshotBlockPublicAccessState call per region. */
 export const SNAPSHOT_BLOCK_PUBLIC_ACCESS = ['aws.ec2.snapshot-block-public-access'] as const;
 
+/** VPC Block Public Access: a setting of each region, one DescribeVpcBlockPublicAccessOptions call per region. */
+export const VPC_BLOCK_PUBLIC_ACCESS = ['aws.ec2.vpc-block-public-access'] as const;
+
 /**
  * Launch templates with their default version: one paginated DescribeLaunchTemplates and one
  * paginated DescribeLaunchTemplateVersions ($Default of every template) per region.
@@ -84,6 +87,7 @@ export type Ec2Type =
   | Ec2DetailsType
   | (typeof EBS_DEFAULT_ENCRYPTION)[number]
   | (typeof SNAPSHOT_BLOCK_PUBLIC_ACCESS)[number]
+  | (typeof VPC_BLOCK_PUBLIC_ACCESS)[number]
   | (typeof LAUNCH_TEMPLATES)[number];
 
 /** The types one listing's collector produces: its own, and its details' type. */

@@ -6,8 +6,9 @@
 // moto-emulated.ts answers it, per account): off in the main account, whose second region has
 // Macie on (secsvc.ts); turned on in the compliant account. Block public access for EBS
 // snapshots (EC2.182), which moto lacks too (emulated the same way): unblocked in the main
-// account, block-all-sharing in the compliant one.
-import { EC2Client, EnableSnapshotBlockPublicAccessCommand } from '@aws-sdk/client-ec2';
+// account, block-all-sharing in the compliant one. VPC Block Public Access (EC2.172), emulated
+// too: off in the main account, block-ingress in the compliant one.
+import { EC2Client, EnableSnapshotBlockPublicAccessCommand, ModifyVpcBlockPublicAccessOptionsCommand } from '@aws-sdk/client-ec2';
 import { Macie2Client, UpdateAutomatedDiscoveryConfigurationCommand } from '@aws-sdk/client-macie2';
 import { CreateEventSubscriptionCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -48,6 +49,7 @@ export const seedFsbpCalls: BreadthSeeder = async (ctx) => {
   macie.destroy();
   const ec2 = new EC2Client(ctx.compliant(region));
   await ec2.send(new EnableSnapshotBlockPublicAccessCommand({ State: 'block-all-sharing' }));
+  await ec2.send(new ModifyVpcBlockPublicAccessOptionsCommand({ InternetGatewayBlockMode: 'block-ingress' }));
   ec2.destroy();
   const macieOn = ctx.regions[1] ?? region;
   return [
@@ -58,5 +60,6 @@ export const seedFsbpCalls: BreadthSeeder = async (ctx) => {
       pass: { id: COMPLIANT_ACCOUNT, region, account: 'compliant' },
     },
     { rule: 'ec2-snapshot-block-public-access-off', fail: { id: region }, pass: { id: region, account: 'compliant' } },
+    { rule: 'ec2-vpc-block-public-access-off', fail: { id: region }, pass: { id: region, account: 'compliant' } },
   ];
 };
