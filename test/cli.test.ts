@@ -94,6 +94,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-volume-gp2 vol-0a11c0ffee0000009',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
       'ec2-volume-unencrypted vol-0a11c0ffee0000007',
+      'ec2-vpc-block-public-access-off ap-northeast-2',
       'ec2-vpc-flow-logs-disabled vpc-0d1e2f3a4b5c6d7e8',
       'ec2-vpc-no-ec2-endpoint vpc-0d1e2f3a4b5c6d7e8',
       'efs-access-point-root-directory-not-enforced fsap-0a11c0ffee0000001',
@@ -257,7 +258,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 198, failed: 149, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 199, failed: 150, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 
