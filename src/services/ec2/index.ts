@@ -13,7 +13,15 @@ import { routeTableEnricher } from './enrich-route-table.js';
 import { snapshotEnricher } from './enrich-snapshot.js';
 import { vpcEnricher } from './enrich-vpc.js';
 import type { Collector } from '../../collect/types.js';
-import { EBS_DEFAULT_ENCRYPTION, EC2_LISTINGS, SNAPSHOT_BLOCK_PUBLIC_ACCESS, VPC_BLOCK_PUBLIC_ACCESS, LAUNCH_TEMPLATES, listingTypes, type Ec2Type } from './produces.js';
+import {
+  EBS_DEFAULT_ENCRYPTION,
+  EC2_LISTINGS,
+  SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+  VPC_BLOCK_PUBLIC_ACCESS,
+  LAUNCH_TEMPLATES,
+  listingTypes,
+  type Ec2Type,
+} from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
 const DETECTED =
@@ -356,10 +364,10 @@ const TYPES = {
     title: 'VPC Block Public Access (a setting of each region)',
     id: 'region name',
     data: '`DescribeVpcBlockPublicAccessOptions` `VpcBlockPublicAccessOptions` with the region: `{ Region, InternetGatewayBlockMode, State, ExclusionsAllowed?, ManagedBy?, LastUpdateTimestamp?, Reason? }`; `InternetGatewayBlockMode` is `off`, `block-ingress` or `block-bidirectional` (null when the answer has none).',
-    dataSchema: object({ Region: string, InternetGatewayBlockMode: orNull(string), State: string, ExclusionsAllowed: string, ManagedBy: string }, [
-      'Region',
-      'InternetGatewayBlockMode',
-    ]),
+    dataSchema: object(
+      { Region: string, InternetGatewayBlockMode: orNull(string), State: string, ExclusionsAllowed: string, ManagedBy: string },
+      ['Region', 'InternetGatewayBlockMode'],
+    ),
   },
   'aws.ec2.vpc-endpoint': {
     scope: 'regional',

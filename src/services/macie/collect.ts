@@ -43,5 +43,9 @@ export const collectSession: CollectFunction<(typeof MACIE)[number], { macie2: M
   );
   if (discovery.status !== 'ok') return;
   const config = toJsonObject(discovery.value);
-  ctx.add({ type: AUTOMATED_DISCOVERY, id: ctx.account, data: { ...config, status: typeof config.status === 'string' ? config.status : null } });
+  ctx.add({
+    type: AUTOMATED_DISCOVERY,
+    id: ctx.account,
+    data: { ...config, status: typeof config.status === 'string' ? config.status : null },
+  });
 };

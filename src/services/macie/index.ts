@@ -36,7 +36,11 @@ export const macie: Service<typeof TYPES, { macie2: Macie2Client }> = {
         produces: MACIE,
         commands: [
           { command: 'GetMacieSessionCommand', action: 'macie2:GetMacieSession', for: MACIE },
-          { command: 'GetAutomatedDiscoveryConfigurationCommand', action: 'macie2:GetAutomatedDiscoveryConfiguration', for: [AUTOMATED_DISCOVERY] },
+          {
+            command: 'GetAutomatedDiscoveryConfigurationCommand',
+            action: 'macie2:GetAutomatedDiscoveryConfiguration',
+            for: [AUTOMATED_DISCOVERY],
+          },
         ],
       },
       load: async () => (await import('./collect.js')).collectSession,
