@@ -85,6 +85,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-security-group-cifs-port-open sg-0c33c0ffee0000445',
       'ec2-security-group-nonweb-port-open sg-0a11c0ffee0000001',
       'ec2-security-group-nonweb-port-open sg-0c33c0ffee0000445',
+      'ec2-snapshot-block-public-access-off ap-northeast-2',
       'ec2-snapshot-of-deleted-volume snap-0a11c0ffee0000002',
       'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000001',
       'ec2-subnet-auto-assigns-public-ip subnet-0a11c0ffee0000004',
@@ -93,6 +94,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'ec2-volume-gp2 vol-0a11c0ffee0000009',
       'ec2-volume-unattached vol-0a11c0ffee0000009',
       'ec2-volume-unencrypted vol-0a11c0ffee0000007',
+      'ec2-vpc-block-public-access-off ap-northeast-2',
       'ec2-vpc-flow-logs-disabled vpc-0d1e2f3a4b5c6d7e8',
       'ec2-vpc-no-ec2-endpoint vpc-0d1e2f3a4b5c6d7e8',
       'efs-access-point-root-directory-not-enforced fsap-0a11c0ffee0000001',
@@ -154,6 +156,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'lambda-function-secrets-in-environment django-board-thumbnailer',
       'lambda-function-vpc-single-az django-board-cleanup',
       'logs-log-group-retention-short /aws/lambda/django-board-thumbnailer',
+      'macie-automated-discovery-disabled 123456789012',
       'macie-not-enabled 123456789012',
       'rds-cluster-audit-log-not-exported django-board-reports',
       'rds-cluster-auto-minor-upgrade-disabled django-board-reports',
@@ -162,6 +165,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'rds-cluster-default-admin-username django-board-analytics',
       'rds-cluster-default-admin-username django-board-reports',
       'rds-cluster-deletion-protection-disabled django-board-reports',
+      'rds-cluster-event-subscription-missing ap-northeast-2',
       'rds-cluster-iam-auth-disabled django-board-reports',
       'rds-cluster-not-multi-az django-board-reports',
       'rds-cluster-postgresql-log-not-exported django-board-analytics',
@@ -173,6 +177,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'rds-instance-default-port django-board-db',
       'rds-instance-deletion-protection-disabled django-board-db',
       'rds-instance-enhanced-monitoring-disabled django-board-db',
+      'rds-instance-event-subscription-missing ap-northeast-2',
       'rds-instance-iam-auth-disabled django-board-db',
       'rds-instance-logs-not-exported django-board-db',
       'rds-instance-logs-not-exported django-board-search',
@@ -180,6 +185,8 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       'rds-instance-postgresql-log-not-exported django-board-search',
       'rds-instance-publicly-accessible django-board-db',
       'rds-instance-storage-not-encrypted django-board-db',
+      'rds-parameter-group-event-subscription-missing ap-northeast-2',
+      'rds-security-group-event-subscription-missing ap-northeast-2',
       'rds-snapshot-not-encrypted django-board-db-before-migration',
       'rds-snapshot-public django-board-db-before-migration',
       's3-account-block-public-access-off 123456789012',
@@ -257,7 +264,7 @@ describe('awsaudit scan --demo (the quick start)', async () => {
       status: 'fail',
       complete: true,
     });
-    expect(report.summary.rules).toEqual({ total: 198, failed: 149, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
+    expect(report.summary.rules).toEqual({ total: 205, failed: 156, failedIncomplete: 0, passed: 49, incomplete: 0, notChecked: 0 });
     expect(report.summary.costMonthlyUsd).toBe(77.32);
   });
 

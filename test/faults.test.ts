@@ -262,10 +262,12 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
 
   /** The clean run's findings except those of these rules. */
   const cleanWithout = (ruleIds: string[]) => fingerprints(clean.report!).filter((f) => !ruleIds.includes(f.split(' ')[0]!));
-  /** RDS's three listings per region: DB instances, DB clusters and DB snapshots. */
+  /** RDS's four listings per region: DB instances, DB clusters, DB snapshots and event subscriptions. */
   const rdsGaps = (code: string) =>
     REGIONS.flatMap((r) =>
-      ['DescribeDBInstances', 'DescribeDBClusters', 'DescribeDBSnapshots'].map((op) => `rds ${r} ${op} ${code}`),
+      ['DescribeDBInstances', 'DescribeDBClusters', 'DescribeDBSnapshots', 'DescribeEventSubscriptions'].map(
+        (op) => `rds ${r} ${op} ${code}`,
+      ),
     ).sort();
   const rdsRules = (report: Report) => report.rules.filter((r) => r.resource.startsWith('aws.rds.')).map((r) => r.ruleId);
 
@@ -275,7 +277,7 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     expectNoCrash(o);
     expect(o.code).toBe(1);
     expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(rdsGaps('InternalError'));
-    expect(o.counts.faults.http500).toBe(2 * 3 * 3); // two regions, three listings, three attempts each
+    expect(o.counts.faults.http500).toBe(2 * 4 * 3); // two regions, four listings, three attempts each
     expectGapsMarkIncomplete(o.report!, o.text);
     expect(o.report!.rules.find((r) => r.ruleId === 'rds-instance-not-multi-az')).toMatchObject({ complete: false });
     expect(fingerprints(o.report!)).toEqual(cleanWithout(rdsRules(o.report!)));
@@ -343,7 +345,7 @@ describe('the account scan under faults (notes scenario, 2 regions, every defaul
     record('RDS never answers (--call-timeout 2s, 2 attempts)', o, clean.report);
     expectNoCrash(o);
     expect(o.code).toBe(1);
-    expect(o.counts.faults.hang).toBe(2 * 3 * 2); // two regions, three listings, two attempts each
+    expect(o.counts.faults.hang).toBe(2 * 4 * 2); // two regions, four listings, two attempts each
     expect(o.report!.gaps.map((g) => `${g.service} ${g.region} ${g.operation} ${g.errorCode}`).sort()).toEqual(rdsGaps('TimeoutError'));
     expect(o.report!.gaps[0]!.message).toContain('no answer within 2s (--call-timeout)');
     expectGapsMarkIncomplete(o.report!, o.text);

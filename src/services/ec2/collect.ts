@@ -1,6 +1,8 @@
 import {
   DescribeAddressesCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
+  DescribeVpcBlockPublicAccessOptionsCommand,
   paginateDescribeFlowLogs,
   paginateDescribeInstances,
   paginateDescribeInternetGateways,
@@ -24,6 +26,8 @@ import type { CollectFunction, CollectorContext } from '../../collect/types.js';
 import { collectSnapshotPermissions } from './snapshot-permissions.js';
 import {
   EBS_DEFAULT_ENCRYPTION,
+  SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+  VPC_BLOCK_PUBLIC_ACCESS,
   listingTypes,
   type Ec2DetailsType,
   type Ec2Listing,
@@ -109,4 +113,47 @@ export const collectEbsEncryptionByDefault: CollectFunction<(typeof EBS_DEFAULT_
   );
   if (result.status !== 'ok') return;
   ctx.add({ type: 'aws.ec2.ebs-encryption-by-default', id: ctx.region, data: { Region: ctx.region, ...toJsonObject(result.value) } });
+};
+
+/**
+ * Block public access for EBS snapshots, a setting of each region: one
+ * GetSnapshotBlockPublicAccessState call, one resource named after the region. A failed call
+ * adds nothing (a gap), never "unblocked".
+ */
+export const collectSnapshotBlockPublicAccess: CollectFunction<(typeof SNAPSHOT_BLOCK_PUBLIC_ACCESS)[number], { ec2: EC2Client }> = async (
+  ctx,
+) => {
+  const client = ctx.client('ec2');
+  const result = await ctx.call('GetSnapshotBlockPublicAccessState', SNAPSHOT_BLOCK_PUBLIC_ACCESS, () =>
+    client.send(new GetSnapshotBlockPublicAccessStateCommand({})),
+  );
+  if (result.status !== 'ok') return;
+  const data = toJsonObject(result.value);
+  ctx.add({
+    type: 'aws.ec2.snapshot-block-public-access',
+    id: ctx.region,
+    data: { Region: ctx.region, State: typeof data.State === 'string' ? data.State : null, ManagedBy: data.ManagedBy ?? null },
+  });
+};
+
+/**
+ * VPC Block Public Access, a setting of each region: one DescribeVpcBlockPublicAccessOptions
+ * call, one resource named after the region. A failed call adds nothing (a gap), never "off".
+ */
+export const collectVpcBlockPublicAccess: CollectFunction<(typeof VPC_BLOCK_PUBLIC_ACCESS)[number], { ec2: EC2Client }> = async (ctx) => {
+  const client = ctx.client('ec2');
+  const result = await ctx.call('DescribeVpcBlockPublicAccessOptions', VPC_BLOCK_PUBLIC_ACCESS, () =>
+    client.send(new DescribeVpcBlockPublicAccessOptionsCommand({})),
+  );
+  if (result.status !== 'ok') return;
+  const options = toJsonObject(result.value.VpcBlockPublicAccessOptions ?? {});
+  ctx.add({
+    type: 'aws.ec2.vpc-block-public-access',
+    id: ctx.region,
+    data: {
+      ...options,
+      Region: ctx.region,
+      InternetGatewayBlockMode: typeof options.InternetGatewayBlockMode === 'string' ? options.InternetGatewayBlockMode : null,
+    },
+  });
 };

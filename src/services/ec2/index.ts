@@ -13,7 +13,15 @@ import { routeTableEnricher } from './enrich-route-table.js';
 import { snapshotEnricher } from './enrich-snapshot.js';
 import { vpcEnricher } from './enrich-vpc.js';
 import type { Collector } from '../../collect/types.js';
-import { EBS_DEFAULT_ENCRYPTION, EC2_LISTINGS, LAUNCH_TEMPLATES, listingTypes, type Ec2Type } from './produces.js';
+import {
+  EBS_DEFAULT_ENCRYPTION,
+  EC2_LISTINGS,
+  SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+  VPC_BLOCK_PUBLIC_ACCESS,
+  LAUNCH_TEMPLATES,
+  listingTypes,
+  type Ec2Type,
+} from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
 const DETECTED =
@@ -344,6 +352,23 @@ const TYPES = {
     data: '`GetEbsEncryptionByDefault` response with the region: `{ Region, EbsEncryptionByDefault, SseType? }`.',
     dataSchema: object({ Region: string, EbsEncryptionByDefault: boolean, SseType: string }, ['Region']),
   },
+  'aws.ec2.snapshot-block-public-access': {
+    scope: 'regional',
+    title: 'Block public access for EBS snapshots (a setting of each region)',
+    id: 'region name',
+    data: '`GetSnapshotBlockPublicAccessState` response with the region: `{ Region, State, ManagedBy }`; `State` is `block-all-sharing`, `block-new-sharing` or `unblocked` (null when the answer has none), `ManagedBy` `account` or `declarative-policy`.',
+    dataSchema: object({ Region: string, State: orNull(string), ManagedBy: orNull(string) }, ['Region', 'State']),
+  },
+  'aws.ec2.vpc-block-public-access': {
+    scope: 'regional',
+    title: 'VPC Block Public Access (a setting of each region)',
+    id: 'region name',
+    data: '`DescribeVpcBlockPublicAccessOptions` `VpcBlockPublicAccessOptions` with the region: `{ Region, InternetGatewayBlockMode, State, ExclusionsAllowed?, ManagedBy?, LastUpdateTimestamp?, Reason? }`; `InternetGatewayBlockMode` is `off`, `block-ingress` or `block-bidirectional` (null when the answer has none).',
+    dataSchema: object(
+      { Region: string, InternetGatewayBlockMode: orNull(string), State: string, ExclusionsAllowed: string, ManagedBy: string },
+      ['Region', 'InternetGatewayBlockMode'],
+    ),
+  },
   'aws.ec2.vpc-endpoint': {
     scope: 'regional',
     title: 'VPC endpoint',
@@ -460,6 +485,38 @@ export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
         commands: [{ command: 'GetEbsEncryptionByDefaultCommand', action: 'ec2:GetEbsEncryptionByDefault', for: EBS_DEFAULT_ENCRYPTION }],
       },
       load: async () => (await import('./collect.js')).collectEbsEncryptionByDefault,
+    },
+    {
+      descriptor: {
+        id: 'aws.ec2.snapshot-block-public-access',
+        service: 'ec2',
+        scope: 'regional',
+        produces: SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+        commands: [
+          {
+            command: 'GetSnapshotBlockPublicAccessStateCommand',
+            action: 'ec2:GetSnapshotBlockPublicAccessState',
+            for: SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+          },
+        ],
+      },
+      load: async () => (await import('./collect.js')).collectSnapshotBlockPublicAccess,
+    },
+    {
+      descriptor: {
+        id: 'aws.ec2.vpc-block-public-access',
+        service: 'ec2',
+        scope: 'regional',
+        produces: VPC_BLOCK_PUBLIC_ACCESS,
+        commands: [
+          {
+            command: 'DescribeVpcBlockPublicAccessOptionsCommand',
+            action: 'ec2:DescribeVpcBlockPublicAccessOptions',
+            for: VPC_BLOCK_PUBLIC_ACCESS,
+          },
+        ],
+      },
+      load: async () => (await import('./collect.js')).collectVpcBlockPublicAccess,
     },
     {
       descriptor: {

@@ -69,6 +69,12 @@ export type Ec2DetailsType = NonNullable<Extract<Ec2Listing, { details: unknown 
 /** EBS encryption by default: a setting of each region, one GetEbsEncryptionByDefault call per region. */
 export const EBS_DEFAULT_ENCRYPTION = ['aws.ec2.ebs-encryption-by-default'] as const;
 
+/** Block public access for EBS snapshots: a setting of each region, one GetSnapshotBlockPublicAccessState call per region. */
+export const SNAPSHOT_BLOCK_PUBLIC_ACCESS = ['aws.ec2.snapshot-block-public-access'] as const;
+
+/** VPC Block Public Access: a setting of each region, one DescribeVpcBlockPublicAccessOptions call per region. */
+export const VPC_BLOCK_PUBLIC_ACCESS = ['aws.ec2.vpc-block-public-access'] as const;
+
 /**
  * Launch templates with their default version: one paginated DescribeLaunchTemplates and one
  * paginated DescribeLaunchTemplateVersions ($Default of every template) per region.
@@ -76,7 +82,13 @@ export const EBS_DEFAULT_ENCRYPTION = ['aws.ec2.ebs-encryption-by-default'] as c
 export const LAUNCH_TEMPLATES = ['aws.ec2.launch-template'] as const;
 
 /** Every type the EC2 collectors produce. */
-export type Ec2Type = Ec2ListingType | Ec2DetailsType | (typeof EBS_DEFAULT_ENCRYPTION)[number] | (typeof LAUNCH_TEMPLATES)[number];
+export type Ec2Type =
+  | Ec2ListingType
+  | Ec2DetailsType
+  | (typeof EBS_DEFAULT_ENCRYPTION)[number]
+  | (typeof SNAPSHOT_BLOCK_PUBLIC_ACCESS)[number]
+  | (typeof VPC_BLOCK_PUBLIC_ACCESS)[number]
+  | (typeof LAUNCH_TEMPLATES)[number];
 
 /** The types one listing's collector produces: its own, and its details' type. */
 export function listingTypes(listing: Ec2Listing): Ec2Type[] {

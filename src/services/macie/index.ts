@@ -2,7 +2,7 @@ import type { Macie2Client } from '@aws-sdk/client-macie2';
 import { sdkClient } from '../../aws/client.js';
 import { object, orNull, string } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
-import { SESSION } from './produces.js';
+import { AUTOMATED_DISCOVERY, MACIE } from './produces.js';
 
 const TYPES = {
   'aws.macie.session': {
@@ -13,9 +13,16 @@ const TYPES = {
     // status null: Macie is not enabled in the region.
     dataSchema: object({ status: orNull(string), createdAt: string }, ['status']),
   },
+  [AUTOMATED_DISCOVERY]: {
+    scope: 'regional',
+    title: 'Macie automated sensitive data discovery in a region where Macie is on',
+    id: 'account id',
+    data: 'Read only when a selected rule needs it, and only in regions where Macie is enabled or paused: `GetAutomatedDiscoveryConfiguration` output (`status` `ENABLED` or `DISABLED`, `firstEnabledAt`, `disabledAt`, `lastUpdatedAt`, `classificationScopeId`, `sensitivityInspectionTemplateId`, `autoEnableOrganizationMembers`); `status` null when the answer has none.',
+    dataSchema: object({ status: orNull(string), firstEnabledAt: string, disabledAt: string, lastUpdatedAt: string }, ['status']),
+  },
 } as const satisfies ResourceTypeTable;
 
-/** Amazon Macie: whether each scanned region has it enabled. */
+/** Amazon Macie: whether each scanned region has it enabled, and automated sensitive data discovery there. */
 export const macie: Service<typeof TYPES, { macie2: Macie2Client }> = {
   name: 'macie',
   resourceTypes: TYPES,
@@ -26,8 +33,15 @@ export const macie: Service<typeof TYPES, { macie2: Macie2Client }> = {
         id: 'aws.macie.session',
         service: 'macie2',
         scope: 'regional',
-        produces: SESSION,
-        commands: [{ command: 'GetMacieSessionCommand', action: 'macie2:GetMacieSession', for: SESSION }],
+        produces: MACIE,
+        commands: [
+          { command: 'GetMacieSessionCommand', action: 'macie2:GetMacieSession', for: MACIE },
+          {
+            command: 'GetAutomatedDiscoveryConfigurationCommand',
+            action: 'macie2:GetAutomatedDiscoveryConfiguration',
+            for: [AUTOMATED_DISCOVERY],
+          },
+        ],
       },
       load: async () => (await import('./collect.js')).collectSession,
     },

@@ -3,13 +3,14 @@ import {
   paginateDescribeDBClusters,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
+  paginateDescribeEventSubscriptions,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { allItems } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction } from '../../collect/types.js';
 
-import { CLUSTER, DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
+import { CLUSTER, DB, EVENT_SUBSCRIPTIONS, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
 
 /** RDS DB instances of a region: one paginated call, 100 per page (the API's maximum). */
 export const collectDbInstances: CollectFunction<(typeof DB)[number], { rds: RDSClient }> = async (ctx) => {
@@ -96,4 +97,22 @@ export const collectDbSnapshots: CollectFunction<(typeof SNAPSHOTS)[number], { r
       });
     }),
   );
+};
+
+/**
+ * RDS event notification subscriptions, a setting of each region: one paginated
+ * DescribeEventSubscriptions call (100 per page, the maximum), one resource named after the
+ * region listing them all. A failed call adds nothing (a gap), never "no subscription".
+ */
+export const collectEventSubscriptions: CollectFunction<(typeof EVENT_SUBSCRIPTIONS)[number], { rds: RDSClient }> = async (ctx) => {
+  const client = ctx.client('rds');
+  const result = await ctx.call('DescribeEventSubscriptions', EVENT_SUBSCRIPTIONS, () =>
+    allItems(paginateDescribeEventSubscriptions({ client, pageSize: 100 }, {}), (p) => p.EventSubscriptionsList),
+  );
+  if (result.status !== 'ok') return;
+  ctx.add({
+    type: 'aws.rds.event-subscriptions',
+    id: ctx.region,
+    data: { Region: ctx.region, EventSubscriptions: result.value.map((s) => toJsonObject(s)) },
+  });
 };

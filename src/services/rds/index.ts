@@ -3,7 +3,7 @@ import { sdkClient } from '../../aws/client.js';
 import { boolean, integer, listOf, object, orNull, string, tags } from '../data-schema.js';
 import type { ResourceTypeTable, Service } from '../service.js';
 import { rdsInstanceEnricher } from './enrich-instance.js';
-import { CLUSTER, DB, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
+import { CLUSTER, DB, EVENT_SUBSCRIPTIONS, SNAPSHOT, SNAPSHOT_ATTRIBUTES, SNAPSHOTS } from './produces.js';
 
 const TYPES = {
   'aws.rds.db-instance': {
@@ -103,9 +103,33 @@ const TYPES = {
       ['DBSnapshotIdentifier', 'DBSnapshotAttributes'],
     ),
   },
+  'aws.rds.event-subscriptions': {
+    scope: 'regional',
+    title: 'RDS event notification subscriptions (a setting of each region)',
+    id: 'region name',
+    data: '`{ Region, EventSubscriptions }`: every `DescribeEventSubscriptions` item of the region (`CustSubscriptionId`, `SnsTopicArn`, `Status`, `SourceType`, `SourceIdsList`, `EventCategoriesList`, `Enabled`, `EventSubscriptionArn`); an empty `EventCategoriesList` means every category, a missing `SourceType` every source type.',
+    dataSchema: object(
+      {
+        Region: string,
+        EventSubscriptions: listOf(
+          object({
+            CustSubscriptionId: string,
+            SnsTopicArn: string,
+            Status: string,
+            SourceType: string,
+            SourceIdsList: listOf(string),
+            EventCategoriesList: listOf(string),
+            Enabled: boolean,
+            EventSubscriptionArn: string,
+          }),
+        ),
+      },
+      ['Region', 'EventSubscriptions'],
+    ),
+  },
 } as const satisfies ResourceTypeTable;
 
-/** RDS DB instances, clusters and snapshots. */
+/** RDS DB instances, clusters, snapshots and event notification subscriptions. */
 export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
   name: 'rds',
   resourceTypes: TYPES,
@@ -144,6 +168,16 @@ export const rds: Service<typeof TYPES, { rds: RDSClient }> = {
         ],
       },
       load: async () => (await import('./collect.js')).collectDbSnapshots,
+    },
+    {
+      descriptor: {
+        id: 'aws.rds.event-subscriptions',
+        service: 'rds',
+        scope: 'regional',
+        produces: EVENT_SUBSCRIPTIONS,
+        commands: [{ command: 'DescribeEventSubscriptionsCommand', action: 'rds:DescribeEventSubscriptions', for: EVENT_SUBSCRIPTIONS }],
+      },
+      load: async () => (await import('./collect.js')).collectEventSubscriptions,
     },
   ],
   enrichers: [rdsInstanceEnricher],

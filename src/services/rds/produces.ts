@@ -7,3 +7,5 @@ export const SNAPSHOT = 'aws.rds.db-snapshot';
 /** Who may restore a manual snapshot: one DescribeDBSnapshotAttributes per manual snapshot, sent only when this type is wanted. */
 export const SNAPSHOT_ATTRIBUTES = 'aws.rds.db-snapshot-attributes';
 export const SNAPSHOTS = [SNAPSHOT, SNAPSHOT_ATTRIBUTES] as const;
+/** RDS event notification subscriptions of a region: one resource named after the region. */
+export const EVENT_SUBSCRIPTIONS = ['aws.rds.event-subscriptions'] as const;

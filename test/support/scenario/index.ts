@@ -15,6 +15,7 @@ import { seedEc2More } from './ec2more.js';
 import { seedMonitoring } from './monitoring.js';
 import { seedIamAccountSettings } from './iamacct.js';
 import { seedElbClassic } from './elb.js';
+import { seedFsbpCalls } from './fsbpcalls.js';
 
 /** The second account, holding compliant twins of account-level settings. */
 export const COMPLIANT_ACCOUNT = '111122223333';
@@ -64,6 +65,7 @@ const SEEDERS: Record<string, BreadthSeeder> = {
   monitoring: seedMonitoring,
   iamacct: seedIamAccountSettings,
   elbclassic: seedElbClassic,
+  fsbpcalls: seedFsbpCalls,
 };
 
 export interface CompliantAccess {
