@@ -26,7 +26,8 @@
 //     ListAnalyzers 1; globally GetAccountAuthorizationDetails 1,000 entities, ListPolicies,
 //     ListServerCertificates and ListVirtualMFADevices 1,000;
 //   - unpaginated calls count once per region: DescribeAddresses, DescribeTrails, the Config
-//     calls, GetEbsEncryptionByDefault, DescribeHub, GetMacieSession;
+//     calls, GetEbsEncryptionByDefault, GetSnapshotBlockPublicAccessState,
+//     DescribeVpcBlockPublicAccessOptions, DescribeEventSubscriptions (100 per page), DescribeHub, GetMacieSession;
 //   - calls per item where no batch API exists count once per item: the nine settings of each
 //     S3 bucket (ACL, policy, public access block, ownership, encryption, versioning, website,
 //     logging, tags), ListAccessKeys per IAM user, DescribeListeners per load balancer,
@@ -124,6 +125,15 @@ function minimumCalls(snapshot) {
     add('DescribeNetworkInterfaces', pages(count('aws.ec2.network-interface', region), 1000));
     add('DescribeVpcEndpoints', pages(count('aws.ec2.vpc-endpoint', region), 1000));
     add('DescribeTransitGateways', pages(count('aws.ec2.transit-gateway', region), 1000));
+    add('GetSnapshotBlockPublicAccessState', 1);
+    add('DescribeVpcBlockPublicAccessOptions', 1);
+    add('DescribeEventSubscriptions', 1);
+    // Classic Load Balancers: the same operation name as ELBv2's listing (both counted under it).
+    const classic = count('aws.elb.load-balancer', region);
+    add('DescribeLoadBalancers', pages(classic, 400));
+    if (collected('aws.elb.load-balancer-attributes')) add('DescribeLoadBalancerAttributes', classic);
+    if (collected('aws.macie.automated-discovery'))
+      add('GetAutomatedDiscoveryConfiguration', count('aws.macie.automated-discovery', region));
     add('DescribeDBClusters', pages(count('aws.rds.db-cluster', region), 100));
     const dbSnapshots = of('aws.rds.db-snapshot', region);
     add('DescribeDBSnapshots', pages(dbSnapshots.length, 100));
