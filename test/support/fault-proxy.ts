@@ -8,7 +8,8 @@
 // times that same request was seen, not a shared random stream: concurrent requests arrive in a
 // different order on every run, but each request (and each retry of it) meets the same fate.
 import { createHash } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { credentialScope, forwardRequest } from './proxy-http.js';
 
 export type FaultKind = 'throttle' | 'http500' | 'http503' | 'cut' | 'delay' | 'hang' | 'malformed' | 'deny';
 
@@ -89,11 +90,6 @@ export interface FaultProxy {
 
 function emptyCounts(): FaultCounts {
   return { seen: 0, forwarded: 0, faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>, byService: {} };
-}
-
-function credentialScope(req: IncomingMessage): { service?: string; region?: string } {
-  const m = /Credential=[^/]+\/[^/]+\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '');
-  return m ? { region: m[1]!, service: m[2]! } : {};
 }
 
 function actionOf(req: IncomingMessage, body: Buffer): string | undefined {
@@ -236,22 +232,13 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     return undefined;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, shape?: (answer: IncomingMessage) => void) => {
-    const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        if (shape) return shape(answer);
-        counts.forwarded++;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on('error', (error) => {
-      if (!res.headersSent) res.writeHead(502).end(String(error));
-      else res.destroy();
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, shape?: (answer: IncomingMessage) => void) =>
+    forwardRequest(upstream, req, res, body, (answer) => {
+      if (shape) return shape(answer);
+      counts.forwarded++;
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
     });
-    out.end(body);
-  };
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -9,7 +9,8 @@
 // body's Action). State is per account, not per region: an account's setting holds in every region. State is kept per access key id, the way the tests reach an
 // account (the main account's static key; the compliant account's assumed-role session key),
 // and is wiped with moto's own state by POST /moto-api/reset.
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { credentialScope, forwardRequest } from './proxy-http.js';
 
 /** What an emulated operation answers: status, headers and body, as AWS would send them. */
 export interface WireAnswer {
@@ -163,8 +164,8 @@ export const EMULATED_OPERATIONS: readonly EmulatedOperation[] = [
 
 /** SigV4 credential scope of a request: access key id and signing service. */
 function scopeOf(req: IncomingMessage): { key: string; service: string } | undefined {
-  const m = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '');
-  return m ? { key: m[1]!, service: m[2]! } : undefined;
+  const { keyId, service } = credentialScope(req);
+  return keyId && service ? { key: keyId, service } : undefined;
 }
 
 export interface EmulatingProxy {
@@ -178,17 +179,7 @@ export async function startEmulatingProxy(upstream: string, operations = EMULATE
   const target = new URL(upstream);
   const states = new Map<string, Map<string, unknown>>();
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const out = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    out.on('error', (error) => {
-      if (!res.headersSent) res.writeHead(502).end(String(error));
-      else res.destroy();
-    });
-    out.end(body);
-  };
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => forwardRequest(target, req, res, body);
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

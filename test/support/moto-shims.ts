@@ -14,6 +14,7 @@
 // A test that needs moto exactly as it is (to show that a scan records what it cannot read as a
 // gap) uses `MotoServer.plainEndpoint`.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { credentialScope } from './proxy-http.js';
 
 export interface MotoShims {
   endpoint: string;
@@ -27,11 +28,6 @@ interface Analyzer {
   createdAt: string;
   status: 'ACTIVE';
   tags: Record<string, string>;
-}
-
-function credentialScope(req: IncomingMessage): { keyId?: string; region?: string; service?: string } {
-  const m = /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '');
-  return m ? { keyId: m[1]!, region: m[2]!, service: m[3]! } : {};
 }
 
 function json(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
