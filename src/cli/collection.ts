@@ -5,6 +5,7 @@ import type { CompiledRule } from '../ruleset/types.js';
 import { UserError } from '../util/errors.js';
 import { collectOptionsFrom, type AwsArgs } from './aws-options.js';
 import { splitList } from './options.js';
+import { shardOf, type ShardArgs } from './shard-options.js';
 
 /** `--types a,b` / `--types all`: resource types to collect in addition to what the rules need. */
 export function parseExtraTypes(values: readonly string[] | undefined): string[] {
@@ -25,12 +26,13 @@ export function typesForRules(rules: readonly CompiledRule[], extra: readonly st
   );
 }
 
-/** Collect what the selected rules need from the live account (through the run's client pool, when it has one). */
-export function collectForRules(
-  argv: AwsArgs,
+/** Collect what the selected rules need from the live account (through the run's client pool, when it has one); with --shard, one shard of it. */
+export async function collectForRules(
+  argv: AwsArgs & ShardArgs,
   rules: readonly CompiledRule[],
   extra: readonly string[] = [],
   pool?: ClientPool,
 ): Promise<CollectResult> {
-  return collectSnapshot({ ...collectOptionsFrom(argv), types: typesForRules(rules, extra), pool });
+  const shard = await shardOf(argv);
+  return collectSnapshot({ ...collectOptionsFrom(argv), types: typesForRules(rules, extra), pool, shard });
 }

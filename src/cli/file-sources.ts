@@ -5,6 +5,7 @@ import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { runDeadline, type AwsArgs } from './aws-options.js';
+import type { ShardArgs } from './shard-options.js';
 
 /** --files and its companions (scan, collect). */
 export function fileOptions<T>(y: Argv<T>) {
@@ -87,7 +88,7 @@ export function rulesForSources(
  * against the account's access keys once both are in (the file rules make collection list them).
  */
 export async function readSources(
-  argv: AwsArgs & FileArgs,
+  argv: AwsArgs & FileArgs & ShardArgs,
   rules: readonly CompiledRule[],
   fileScan: (() => Promise<FileScan>) | undefined,
   extraTypes: readonly string[] = [],

@@ -4,6 +4,8 @@ import type { Review } from '../findings/review.js';
 import { isSeverity, type Severity } from '../model/severity.js';
 import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
 import type { CompiledRule } from '../ruleset/types.js';
+import type { MergeSummary } from '../org/merge.js';
+import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
 import { writeFileAtomic } from './write-file.js';
@@ -16,6 +18,10 @@ export interface OutputOptions {
   color: boolean;
   /** The compliance view, when asked for. */
   compliance?: readonly ComplianceResult[];
+  /** A shard's snapshot, kept in its JSON report for `awsaudit merge`. */
+  snapshot?: Snapshot;
+  /** What `awsaudit merge` did with the shards. */
+  merge?: MergeSummary;
 }
 
 /** Parse --format (comma lists, repeatable) into known format names. */
@@ -58,6 +64,8 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     baseDir: process.cwd(),
     notice: (message: string) => process.stderr.write(`awsaudit: ${message}\n`),
     ...(options.compliance ? { compliance: options.compliance } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.merge ? { merge: options.merge } : {}),
   };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];

@@ -16,6 +16,8 @@ import { complianceView } from './compliance.js';
 import { parseFrameworks } from '../compliance/index.js';
 import { parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
+import { collectorScopeOf } from '../collect/plan.js';
+import { withOtherShardGaps, type MergeSummary } from '../org/merge.js';
 
 export interface EvaluationArgs extends CloudTrailArgs {
   rules: string[];
@@ -68,6 +70,17 @@ export interface EvaluationChoices {
   allowApi?: boolean;
   /** The run's AWS clients, shared by collection and the CloudTrail sources (scan). */
   aws?: ClientPool;
+  /** `awsaudit merge`: what it did with the shards, for the JSON report. */
+  merge?: MergeSummary;
+}
+
+/**
+ * A shard's snapshot is evaluated with the units of the other shards as coverage gaps (its own
+ * report must not call a rule clean for what another job read), and is kept whole in its JSON
+ * report for `awsaudit merge`.
+ */
+function shardView(snap: Snapshot): { evaluated: Snapshot; shard?: Snapshot } {
+  return snap.meta.shard ? { evaluated: withOtherShardGaps(snap, collectorScopeOf), shard: snap } : { evaluated: snap };
 }
 
 /**
@@ -100,13 +113,18 @@ export async function evaluateAndReport(
   const rules = choices.ruleFilter ? selected.filter(choices.ruleFilter) : selected;
   let evaluation: Evaluation;
   let reported: readonly CompiledRule[] = rules;
+  let shardSnapshot: Snapshot | undefined;
   if (!cloudtrail) {
-    const snap = typeof snapshot === 'function' ? await snapshot(rules) : snapshot;
-    noteClock(snap!, now, args);
-    evaluation = evaluate(snap!, rules, { now });
+    const view = shardView(typeof snapshot === 'function' ? await snapshot(rules) : snapshot!);
+    const snap = view.evaluated;
+    shardSnapshot = view.shard;
+    noteClock(snap, now, args);
+    evaluation = evaluate(snap, rules, { now });
   } else if (snapshot) {
     const resourceRules = rules.filter((r) => !isCloudTrailRule(r));
-    const snap = typeof snapshot === 'function' ? await snapshot(resourceRules) : snapshot;
+    const view = shardView(typeof snapshot === 'function' ? await snapshot(resourceRules) : snapshot);
+    const snap = view.evaluated;
+    shardSnapshot = view.shard;
     noteClock(snap, now, args);
     // Resources first: their findings say which resources need the name of their last change.
     const results = evaluateResources(snap, resourceRules, { now });
@@ -139,6 +157,8 @@ export async function evaluateAndReport(
     outputs,
     color: useColor(args.color),
     ...(compliance ? { compliance } : {}),
+    ...(shardSnapshot ? { snapshot: shardSnapshot } : {}),
+    ...(choices.merge ? { merge: choices.merge } : {}),
   });
   return exitCodeFor(review, failOn);
 }

@@ -9,6 +9,7 @@ import { planCollection, type CollectionPlan } from './plan.js';
 import { enabledRegions, globalRegionOf, partitionOfArn, partitionOfRegion } from './regions.js';
 import { CollectionRun } from './run.js';
 import type { ServiceName } from '../services/index.js';
+import { GLOBAL_UNIT, scanUnits, selectShard, type ScanUnit, type ShardRecord, type ShardSpec } from '../org/shards.js';
 
 export interface CollectOptions {
   /** Resource types to collect (from the selected rules; see `typesNeeded`). */
@@ -36,6 +37,16 @@ export interface CollectOptions {
    * sources); it then stays open. Otherwise collection makes its own from the options above.
    */
   pool?: ClientPool | undefined;
+  /**
+   * `--shard i/n`: collect only this shard's units of the account (its global unit and/or some
+   * of its regions), chosen by `selectShard`, balanced by `times` (ms by unit key) when given.
+   */
+  shard?: { spec: ShardSpec; times?: ReadonlyMap<string, number> | undefined } | undefined;
+  /**
+   * The units of this account to collect, already chosen by a caller that shards many accounts
+   * at once (`--org --shard`), with the record to keep in the snapshot. Overrides `shard`.
+   */
+  units?: { units: readonly ScanUnit[]; record?: ShardRecord } | undefined;
 }
 
 export interface CollectStats {
@@ -165,7 +176,17 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     const regions = await scanRegions(options, pool, home, partition, before);
     const globalRegion = partitionOfRegion(home) === partition ? home : globalRegionOf(partition);
 
-    const run = new CollectionRun(plan, { account, partition, regions, globalRegion }, pool, options.progress, {
+    // Sharded: only this shard's units are read; `regions` stays the whole list (the account's
+    // global unit walks it for trails, and the account resource names it), so shards add up to
+    // exactly the snapshot of an unsharded scan.
+    const selection =
+      options.units ??
+      (options.shard ? selectShard(scanUnits([{ account, regions }]), options.shard.spec, options.shard.times) : undefined);
+    const mine = selection?.units.filter((u) => u.account === account);
+    const only = mine
+      ? { global: mine.some((u) => u.region === GLOBAL_UNIT), regions: mine.filter((u) => u.region !== GLOBAL_UNIT).map((u) => u.region) }
+      : undefined;
+    const run = new CollectionRun(plan, { account, partition, regions, globalRegion, ...(only ? { only } : {}) }, pool, options.progress, {
       deadline: abortSignal,
       deadlineFlag: deadline?.flag,
       // The pool's own setting: a pool shared with the CloudTrail sources was made from the same flags.
@@ -174,7 +195,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
     await run.runAll();
 
     const { resources } = run;
-    if (!resources.some((r) => r.type === 'aws.account')) {
+    if ((!only || only.global) && !resources.some((r) => r.type === 'aws.account')) {
       resources.push({
         type: 'aws.account',
         id: account,
@@ -210,6 +231,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<CollectR
         resourceTypes: plan.types,
         partition,
         ...(options.endpoint ? { notes: [`collected through the endpoint ${options.endpoint}`] } : {}),
+        units: run.unitTimes(),
+        ...(selection?.record ? { shard: selection.record } : {}),
       },
       resources,
       gaps: gapList,

@@ -86,3 +86,8 @@ export function permissionsPolicy(plan: CollectionPlan): {
   const actions = [...new Set(commandsOf(plan).map((c) => c.action))].sort();
   return { Version: '2012-10-17', Statement: [{ Sid: 'AwsauditReadOnly', Effect: 'Allow', Action: actions, Resource: '*' }] };
 }
+
+/** Where a resource type is collected: by an account-scope collector (an account's global unit) or a regional one. */
+export function collectorScopeOf(type: string): 'account' | 'regional' | undefined {
+  return COLLECTORS.find((c) => (c.descriptor.produces as readonly string[]).includes(type))?.descriptor.scope;
+}

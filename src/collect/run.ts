@@ -11,6 +11,7 @@ import { createProgress, type Progress } from './progress.js';
 import type { ServiceClients, ServiceName } from '../services/index.js';
 import type { RegisteredCollector } from './registry.js';
 import type { CallOptions, CallResult, CollectFunction, CollectorContext } from './types.js';
+import { GLOBAL_UNIT, type TimedUnit } from '../org/shards.js';
 
 /** A collector sent a command its descriptor does not declare for the wanted types: a bug, so the scan stops. */
 export class UndeclaredCommand extends Error {
@@ -55,6 +56,11 @@ export interface RunScope {
   regions: readonly string[];
   /** Where account-scope collectors run (the partition's global services). */
   globalRegion: string;
+  /**
+   * A shard's part of the account (`--shard`): the account-scope collectors run only when
+   * `global` is set, the regional ones only in `regions`. Absent: everything.
+   */
+  only?: { global: boolean; regions: readonly string[] } | undefined;
 }
 
 /**
@@ -69,6 +75,8 @@ export class CollectionRun {
   answered = 0;
   private tasksDone = 0;
   private readonly tasks: Array<{ planned: PlannedCollector; region: string }> = [];
+  /** Collector run time per unit (global, or a region), ms: the weights that balance the next run's shards. */
+  private readonly unitMs = new Map<string, number>();
   private readonly allowed = new Map<RegisteredCollector, Set<string>>();
   /** The SDK clients the planned collectors send through. */
   private readonly services = new Set<ServiceName>();
@@ -84,10 +92,15 @@ export class CollectionRun {
     showProgress: boolean,
     private readonly limits: RunLimits = {},
   ) {
+    const { only } = scope;
+    const regional = only ? scope.regions.filter((r) => only.regions.includes(r)) : scope.regions;
     for (const planned of plan.collectors) {
-      if (planned.collector.descriptor.scope === 'regional') for (const region of scope.regions) this.tasks.push({ planned, region });
-      else this.tasks.push({ planned, region: scope.globalRegion });
+      if (planned.collector.descriptor.scope === 'regional') for (const region of regional) this.tasks.push({ planned, region });
+      else if (!only || only.global) this.tasks.push({ planned, region: scope.globalRegion });
     }
+    // Every unit of this run is listed, with 0 ms when none of its collectors was planned.
+    if (!only || only.global) this.unitMs.set(GLOBAL_UNIT, 0);
+    for (const region of regional) this.unitMs.set(region, 0);
     for (const cmd of commandsOf(plan)) {
       const planned = plan.collectors.find((p) => p.collector.descriptor.id === cmd.collector);
       if (!planned) continue;
@@ -150,8 +163,17 @@ export class CollectionRun {
     return this.limits.deadline?.aborted ?? false;
   }
 
+  /** The units this run read and the collector time spent on each, sorted by unit. */
+  unitTimes(): TimedUnit[] {
+    return [...this.unitMs]
+      .map(([region, ms]) => ({ account: this.scope.account, region, ms: Math.round(ms) }))
+      .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+  }
+
   private async runTask(planned: PlannedCollector, region: string): Promise<void> {
     const { descriptor } = planned.collector;
+    const unit = descriptor.scope === 'regional' ? region : GLOBAL_UNIT;
+    const started = performance.now();
     try {
       const collect = this.code.get(planned.collector);
       if (!collect) throw new Error(`collector ${descriptor.id} was not loaded`);
@@ -173,6 +195,7 @@ export class CollectionRun {
         resourceTypes: [...planned.wanted],
       });
     }
+    this.unitMs.set(unit, (this.unitMs.get(unit) ?? 0) + performance.now() - started);
     if (this.closed) return;
     this.tasksDone++;
     this.progress.update();

@@ -9,7 +9,7 @@ import type { Formatter } from './types.js';
  * equal bytes. Suppressed findings stay in `findings` with their `suppression`; with a
  * baseline each finding has `baselineState` and `baseline` lists what is gone.
  */
-export const formatJson: Formatter = ({ evaluation, rules, compliance }) => {
+export const formatJson: Formatter = ({ evaluation, rules, compliance, snapshot, merge }) => {
   const titles = new Map(rules.map((r) => [r.id, r.definition.title]));
   const { meta } = evaluation;
   return (
@@ -26,7 +26,11 @@ export const formatJson: Formatter = ({ evaluation, rules, compliance }) => {
         resourceCount: evaluation.resourceCount,
         notes: meta.notes ?? [],
         ...(evaluation.cloudtrail ? { cloudtrail: evaluation.cloudtrail } : {}),
+        // Collection time per unit: `--shard` with `--baseline` balances the next run's shards by it.
+        ...(meta.units ? { units: meta.units } : {}),
       },
+      ...(meta.shard ? { shard: meta.shard } : {}),
+      ...(merge ? { merge } : {}),
       summary: summarize(evaluation),
       rules: evaluation.rules.map((r) => ({ ...r, title: titles.get(r.ruleId) ?? r.ruleId })),
       findings: evaluation.findings,
@@ -34,6 +38,7 @@ export const formatJson: Formatter = ({ evaluation, rules, compliance }) => {
       expiredSuppressions: evaluation.expiredSuppressions ?? [],
       ...(evaluation.baseline ? { baseline: evaluation.baseline } : {}),
       ...(compliance ? { compliance } : {}),
+      ...(snapshot ? { snapshot } : {}),
     }) + '\n'
   );
 };

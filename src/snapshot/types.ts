@@ -1,4 +1,5 @@
 import type { JsonObject } from '../util/json.js';
+import type { ShardRecord, TimedUnit } from '../org/shards.js';
 
 export const SNAPSHOT_FORMAT = 'awsaudit-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -45,6 +46,10 @@ export interface SnapshotMeta {
   partition?: string;
   /** Free-form notes, e.g. "LookupEvents window cut at ...". */
   notes?: string[];
+  /** The units read (an account's global unit, or one of its regions) and the collection time of each: shards of a later run are balanced by it. */
+  units?: TimedUnit[];
+  /** Set when this snapshot is one shard of a scan (`--shard i/n`); `awsaudit merge` puts the shards together. */
+  shard?: ShardRecord;
 }
 
 export interface Snapshot {

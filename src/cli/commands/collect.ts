@@ -4,6 +4,8 @@ import { displayPath } from '../../util/paths.js';
 import { awsOptions, collectOptionsFrom } from '../aws-options.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { ruleSelectionOptions, splitList } from '../options.js';
+import { shardOptions, shardSpecOf } from '../shard-options.js';
+import { UserError } from '../../util/errors.js';
 import type { CommandResult } from '../command-result.js';
 import { writeFileAtomic } from '../write-file.js';
 
@@ -12,7 +14,7 @@ export function collectCommand(y: Argv, done: CommandResult) {
     'collect',
     'Read the account (read-only) into a snapshot file, for `awsaudit evaluate` later',
     (c) =>
-      fileOptions(awsOptions(ruleSelectionOptions(c)))
+      shardOptions(fileOptions(awsOptions(ruleSelectionOptions(c))))
         .option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (--out=- for stdout)', group: 'Output:' })
         .option('types', {
           type: 'string',
@@ -23,7 +25,8 @@ export function collectCommand(y: Argv, done: CommandResult) {
         .example('$0 collect --out snap.json', 'Collect what the built-in rules need, in the default region')
         .example('$0 collect --out snap.json --all-regions --types all', 'Everything awsaudit can collect, in every enabled region')
         .example('$0 collect --out snap.json --files ~/notes', 'The account and your notes folder (key ids masked, secrets never written)')
-        .example('$0 evaluate --snapshot snap.json', 'Then evaluate it, as often as needed, with no AWS calls'),
+        .example('$0 evaluate --snapshot snap.json', 'Then evaluate it, as often as needed, with no AWS calls')
+        .example('$0 collect --out shard-1.json --all-regions --shard 1/3', 'One shard of three; `awsaudit merge shard-*.json` joins them'),
     async (argv) => {
       const [{ loadConfig }, { selectRules }, { checkSnapshot }, { parseExtraTypes }] = await Promise.all([
         import('../../config/config.js'),
@@ -32,6 +35,8 @@ export function collectCommand(y: Argv, done: CommandResult) {
         import('../collection.js'),
       ]);
       const fileScan = fileScanOf(argv);
+      if (shardSpecOf(argv) && fileScan)
+        throw new UserError("--shard splits the account's units between jobs; it cannot be used with --files", 'collect local files in a job of their own');
       const account = fileScan === undefined || wantsAccount(argv);
       if (account) collectOptionsFrom(argv);
       const extra = parseExtraTypes(argv.types);

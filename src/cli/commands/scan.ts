@@ -5,10 +5,12 @@ import type { Argv } from 'yargs';
 import type { CompiledRule } from '../../ruleset/types.js';
 import type { Snapshot } from '../../snapshot/types.js';
 import { fromRoot } from '../../util/paths.js';
+import { UserError } from '../../util/errors.js';
 import { awsOptions, collectOptionsFrom } from '../aws-options.js';
 import { cloudTrailOptions } from '../cloudtrail-options.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
+import { shardOptions, shardSpecOf } from '../shard-options.js';
 import type { CommandResult } from '../command-result.js';
 
 export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
@@ -18,7 +20,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
     'scan',
     'Scan an account (read-only) and local files, and report what is wrong',
     (c) =>
-      cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c))))
+      shardOptions(cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c)))))
         .option('demo', { type: 'boolean', default: false, describe: 'Scan the bundled demo account (no AWS credentials needed)' })
         .example('$0 scan --demo', 'Audit the bundled demo account; text on stdout, JSON in reports/')
         .example('$0 scan --profile prod --regions us-east-1,eu-west-1', 'Audit two regions of the account behind a profile')
@@ -56,6 +58,14 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example(
           '$0 scan --account --profile prod --cloudtrail api --since 30d',
           'The account and its events: findings name the last change to each resource',
+        )
+        .example(
+          '$0 scan --all-regions --shard 2/3 -f json -o shard-2',
+          'One of three jobs: the second third of the (account, region) units; then `awsaudit merge shard-*/awsaudit.json`',
+        )
+        .example(
+          '$0 scan --all-regions --shard 2/3 --baseline last/awsaudit.json -o shard-2',
+          "Shards balanced by the last merged report's time per unit (every job must get the same baseline)",
         ),
     async (argv) => {
       const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([
@@ -65,6 +75,12 @@ export function scanCommand(y: Argv, done: CommandResult) {
       const fileScan = fileScanOf(argv);
       const files = fileScan !== undefined;
       const events = argv.cloudtrail.length > 0;
+      if (shardSpecOf(argv) && (argv.demo || files || events)) {
+        throw new UserError(
+          `--shard splits the account's units between jobs; it cannot be used with ${argv.demo ? '--demo' : files ? '--files' : '--cloudtrail'}`,
+          'scan local files and CloudTrail sources in one job of their own',
+        );
+      }
       if (argv.demo) {
         // The bundled demo is read without compiling the snapshot schema (a third of this
         // command's start-up): test/startup.test.ts checks the file against the schema.
