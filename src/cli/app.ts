@@ -4,6 +4,7 @@ import { toolVersion } from '../util/version.js';
 import type { CommandResult } from './command-result.js';
 import { collectCommand } from './commands/collect.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { mergeCommand } from './commands/merge.js';
 import { permissionsCommand } from './commands/permissions.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -29,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
     .example('$0 scan --demo', 'Audit the bundled demo account (no credentials needed)')
     .example('$0 scan --profile prod --all-regions', 'Audit every enabled region of an account, read-only')
     .example('$0 collect --out snap.json && $0 evaluate -s snap.json', 'Collect once, evaluate as often as needed')
+    .example('$0 scan --shard 2/3 -o shard-2 && $0 merge shard-*/awsaudit.json', 'Split a scan into jobs, then merge their reports')
     .example('$0 permissions', 'The read-only IAM policy awsaudit needs')
     .example('$0 rules list', 'List every rule')
     .strict()
@@ -43,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
   parser = scanCommand(parser, done);
   parser = collectCommand(parser, done);
   parser = evaluateCommand(parser, done);
+  parser = mergeCommand(parser, done);
   parser = permissionsCommand(parser, done);
   parser = rulesCommand(parser, done);
   try {

@@ -42,7 +42,13 @@ export function evaluationOptions<T>(y: Argv<T>) {
       alias: 'o',
       type: 'string',
       default: 'reports',
-      describe: 'Folder for report files (awsaudit.<ext>)',
+      describe:
+        'Folder for report files (awsaudit.<ext>), or s3://bucket/prefix to upload them to your bucket (s3:PutObject: the only write awsaudit makes, after the read-only scan)',
+      group: 'Output:',
+    })
+    .option('bucket-owner', {
+      type: 'string',
+      describe: 'With --output-dir s3://…: the account id that must own the bucket (default: the account of the credentials)',
       group: 'Output:',
     })
     .option('output', {

@@ -9,6 +9,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
 import { writeFileAtomic } from './write-file.js';
+import { isS3Url, parseS3Target, uploadReports, type UploadOptions } from './s3-reports.js';
 
 export interface OutputOptions {
   formats: FormatName[];
@@ -22,6 +23,20 @@ export interface OutputOptions {
   snapshot?: Snapshot;
   /** What `awsaudit merge` did with the shards. */
   merge?: MergeSummary;
+  /** How to reach AWS when `outputDir` is an s3:// address. */
+  upload?: UploadOptions;
+}
+
+/** Check `--output-dir` and `--output` before any work: an S3 address must be well formed. */
+export function checkOutputPlaces(outputDir: string, outputs: Partial<Record<FormatName, string>>): void {
+  if (isS3Url(outputDir)) parseS3Target(outputDir, '--output-dir');
+  for (const [name, place] of Object.entries(outputs)) {
+    if (place && isS3Url(place))
+      throw new UserError(
+        `--output ${name}=${place}: S3 is for --output-dir only`,
+        `use --output-dir ${place.replace(/[^/]*$/, '')} (reports are named awsaudit.<ext>)`,
+      );
+  }
 }
 
 /** Parse --format (comma lists, repeatable) into known format names. */
@@ -69,17 +84,25 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
   };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];
+  const s3 = isS3Url(options.outputDir) ? parseS3Target(options.outputDir, '--output-dir') : undefined;
+  const uploads: Array<{ name: string; body: string }> = [];
   for (const name of formats) {
     const explicit = options.outputs[name];
     if (explicit === '-' || (name === 'text' && explicit === undefined)) {
       toStdout.push(name);
       continue;
     }
-    const file = explicit ?? path.join(options.outputDir, `awsaudit.${FORMATS[name].extension}`);
     const body = FORMATS[name].formatter({ ...base, color: false });
+    if (s3 && explicit === undefined) {
+      uploads.push({ name: `awsaudit.${FORMATS[name].extension}`, body });
+      continue;
+    }
+    const file = explicit ?? path.join(options.outputDir, `awsaudit.${FORMATS[name].extension}`);
     await writeFileAtomic(file, body);
     written.push(displayPath(path.resolve(file)));
   }
+  // The only write to AWS, after everything was read: see s3-reports.ts.
+  if (s3 && uploads.length) written.push(...(await uploadReports(s3, uploads, options.upload ?? {})));
   for (const name of toStdout) {
     const body = FORMATS[name].formatter({ ...base, color: name === 'text' && options.color, written });
     process.stdout.write(body);

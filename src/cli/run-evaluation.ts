@@ -14,7 +14,7 @@ import { UserError } from '../util/errors.js';
 import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
 import { complianceView } from './compliance.js';
 import { parseFrameworks } from '../compliance/index.js';
-import { parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
+import { checkOutputPlaces, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
 import { collectorScopeOf } from '../collect/plan.js';
 import { withOtherShardGaps, type MergeSummary } from '../org/merge.js';
@@ -34,6 +34,12 @@ export interface EvaluationArgs extends CloudTrailArgs {
   compliance?: string[] | undefined;
   now?: string | undefined;
   color?: boolean | undefined;
+  /** `--bucket-owner`: the account that must own the bucket of `--output-dir s3://…`. */
+  bucketOwner?: string | undefined;
+  /** How to reach AWS for an s3:// --output-dir (scan and merge have these flags; evaluate uses the SDK's defaults). */
+  profile?: string | undefined;
+  region?: string | undefined;
+  endpointUrl?: string | undefined;
 }
 
 export function parseNow(value: string | undefined): Date {
@@ -97,6 +103,9 @@ export async function evaluateAndReport(
   // Parse every flag before any work, so a typo fails fast with exit 2.
   const formats = parseFormats(args.format);
   const outputs = parseOutputs(args.output);
+  checkOutputPlaces(args.outputDir, outputs);
+  if (args.bucketOwner !== undefined && !/^\d{12}$/.test(args.bucketOwner))
+    throw new UserError(`--bucket-owner ${args.bucketOwner}: expected a 12-digit AWS account id`);
   const now = parseNow(args.now);
   const cloudtrail = prepareCloudTrail(args, now, { allowApi: choices.allowApi ?? false, aws: choices.aws });
   if (!snapshot && !cloudtrail) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
@@ -159,6 +168,12 @@ export async function evaluateAndReport(
     ...(compliance ? { compliance } : {}),
     ...(shardSnapshot ? { snapshot: shardSnapshot } : {}),
     ...(choices.merge ? { merge: choices.merge } : {}),
+    upload: {
+      profile: args.profile,
+      region: args.region,
+      endpoint: args.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined),
+      bucketOwner: args.bucketOwner,
+    },
   });
   return exitCodeFor(review, failOn);
 }

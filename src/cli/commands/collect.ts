@@ -36,7 +36,10 @@ export function collectCommand(y: Argv, done: CommandResult) {
       ]);
       const fileScan = fileScanOf(argv);
       if (shardSpecOf(argv) && fileScan)
-        throw new UserError("--shard splits the account's units between jobs; it cannot be used with --files", 'collect local files in a job of their own');
+        throw new UserError(
+          "--shard splits the account's units between jobs; it cannot be used with --files",
+          'collect local files in a job of their own',
+        );
       const account = fileScan === undefined || wantsAccount(argv);
       if (account) collectOptionsFrom(argv);
       const extra = parseExtraTypes(argv.types);
