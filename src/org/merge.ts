@@ -122,7 +122,8 @@ function sortGaps(gaps: CoverageGap[]): CoverageGap[] {
  */
 export function mergeShards(inputs: readonly MergeInput[], scopeOf: TypeScope): { snapshot: Snapshot; summary: MergeSummary } {
   const withShard = inputs.map((input) => ({ ...input, shard: input.snapshot.meta.shard as ShardRecord }));
-  const ordered = [...withShard].sort((a, b) => a.shard.count - b.shard.count || a.shard.index - b.shard.index || cmp(a.label, b.label));
+  // Stable: of two copies of a shard, the one given first is used.
+  const ordered = [...withShard].sort((a, b) => a.shard.count - b.shard.count || a.shard.index - b.shard.index);
   const universe = new Set(ordered.flatMap((i) => i.shard.universe));
   const covered = new Map<string, string>();
   const used: typeof ordered = [];
