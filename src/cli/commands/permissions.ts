@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { ruleSelectionOptions, splitList } from '../options.js';
 import type { CommandResult } from '../command-result.js';
+import { UserError } from '../../util/errors.js';
 
 export function permissionsCommand(y: Argv, done: CommandResult) {
   return y.command(
@@ -32,7 +33,23 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
           '$0 permissions --cloudtrail api --cloudtrail s3://my-trail-bucket/org',
           'Also read CloudTrail event history and the trail archive',
         )
-        .example('$0 permissions --only s3-bucket-public-acl', 'Only what one rule needs'),
+        .option('output-dir', {
+          type: 'string',
+          describe:
+            'With s3://bucket/prefix (as `scan --output-dir`): add the one write awsaudit can make, s3:PutObject of the reports under that prefix, as a separate statement',
+          group: 'Reports in S3:',
+        })
+        .option('merge-from', {
+          type: 'string',
+          array: true,
+          describe: 'With s3://bucket/prefix (as `merge s3://…`): add s3:ListBucket and s3:GetObject to read shard reports there',
+          group: 'Reports in S3:',
+        })
+        .example('$0 permissions --only s3-bucket-public-acl', 'Only what one rule needs')
+        .example(
+          '$0 permissions --output-dir s3://audit-reports/awsaudit/',
+          'Also let the scan upload its reports to your bucket (s3:PutObject, a separate optional statement)',
+        ),
     async (argv) => {
       const [
         { loadConfig },
@@ -54,7 +71,19 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
       );
       const policy = permissionsPolicy(planCollection(typesForRules(rules, extra)));
       const specs = argv.cloudtrail ?? [];
-      const statements = [...policy.Statement, ...sourceStatements(specs, argv.partition)];
+      const { isS3Url, parseS3Target, readStatements, uploadStatement } = await import('../s3-reports.js');
+      const reportStatements: object[] = [];
+      if (argv.outputDir !== undefined) {
+        if (!isS3Url(argv.outputDir))
+          throw new UserError(
+            `--output-dir ${argv.outputDir}: only an s3:// address needs a permission`,
+            'e.g. --output-dir s3://bucket/prefix',
+          );
+        reportStatements.push(uploadStatement(parseS3Target(argv.outputDir, '--output-dir'), argv.partition));
+      }
+      for (const from of argv.mergeFrom ?? [])
+        reportStatements.push(...readStatements(parseS3Target(from, '--merge-from'), argv.partition));
+      const statements = [...policy.Statement, ...sourceStatements(specs, argv.partition), ...reportStatements];
       if (specs.some((s) => s.startsWith('s3://'))) {
         process.stderr.write(
           "awsaudit: if the trail encrypts its logs with SSE-KMS, also allow kms:Decrypt on the trail's key (aws cloudtrail describe-trails shows KmsKeyId)\n",
