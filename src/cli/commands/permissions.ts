@@ -81,8 +81,13 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
           );
         reportStatements.push(uploadStatement(parseS3Target(argv.outputDir, '--output-dir'), argv.partition));
       }
-      for (const from of argv.mergeFrom ?? [])
-        reportStatements.push(...readStatements(parseS3Target(from, '--merge-from'), argv.partition));
+      const froms = argv.mergeFrom ?? [];
+      froms.forEach((from, i) => {
+        // Statement ids must be unique within a policy.
+        const suffix = froms.length > 1 ? String(i + 1) : '';
+        for (const st of readStatements(parseS3Target(from, '--merge-from'), argv.partition))
+          reportStatements.push({ ...st, Sid: st.Sid + suffix });
+      });
       const statements = [...policy.Statement, ...sourceStatements(specs, argv.partition), ...reportStatements];
       if (specs.some((s) => s.startsWith('s3://'))) {
         process.stderr.write(
