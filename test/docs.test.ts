@@ -83,6 +83,7 @@ describe('every option is documented', () => {
     ['scan'],
     ['collect'],
     ['evaluate'],
+    ['merge'],
     ['permissions'],
     ['rules', 'list'],
     ['rules', 'validate'],
