@@ -37,7 +37,7 @@ interface KubeObject {
 
 function validate(object: KubeObject): void {
   if (object.apiVersion === 'batch/v1' && object.kind === 'Job') new Job(object as never).validate();
-  else if (object.apiVersion === 'v1' && object.kind === 'ServiceAccount') new ServiceAccount(object as never).validate();
+  else if (object.apiVersion === 'v1' && object.kind === 'ServiceAccount') new ServiceAccount(object).validate();
   else throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
 }
 
