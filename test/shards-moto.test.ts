@@ -4,6 +4,8 @@
 // and a missing or duplicated shard must show in every format. Reports also go to and come
 // from an S3 bucket (`--output-dir s3://…`, `merge s3://…`).
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from './support/cli.js';
 import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
 import { seedNotesScenario } from './support/notes-scenario.js';
+import { credentialScope, forwardRequest } from './support/proxy-http.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-2'];
 // 200 days on: ages (keys, snapshots) are past their thresholds, the same clock for every run.
@@ -229,5 +232,73 @@ describe('--shard i/n and awsaudit merge (moto, one account, three regions)', ()
     ).Body!.transformToString();
     expect(comparable(JSON.parse(body) as Report)).toEqual(comparable(whole));
     s3.destroy();
+  });
+
+  it('scan --output-dir s3://… uploads after every read, with ExpectedBucketOwner; a bucket of another owner is refused', async () => {
+    // S3 checks x-amz-expected-bucket-owner; moto does not, so this proxy does it the way S3 answers.
+    const owner = whole.scan.accounts[0]!;
+    const seen: Array<{ service: string; put: boolean; expected?: string }> = [];
+    const upstream = new URL(moto!.endpoint);
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const put = req.method === 'PUT' && credentialScope(req).service === 's3' && /x-id=PutObject/.test(req.url ?? '');
+        const expected = req.headers['x-amz-expected-bucket-owner'] as string | undefined;
+        seen.push({ service: credentialScope(req).service ?? '?', put, ...(expected ? { expected } : {}) });
+        if (put && expected !== undefined && expected !== owner) {
+          res.writeHead(403, { 'content-type': 'application/xml' });
+          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+          return;
+        }
+        forwardRequest(upstream, req, res, Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const s3 = new S3Client(sdkConfig(moto!.endpoint, 'us-east-1'));
+      const bucket = `awsaudit-scan-reports-${Date.now()}`;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const scan = (extra: string[]) =>
+        run([
+          'scan',
+          '--endpoint-url',
+          proxy,
+          '--region',
+          'us-east-1',
+          '--only',
+          'iam-access-key-too-old',
+          '--now',
+          LATER,
+          '-f',
+          'json,html',
+          ...extra,
+        ]);
+      const ok = await scan(['--output-dir', `s3://${bucket}/weekly`]);
+      expect(ok.code, ok.stderr).toBe(1);
+      const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key).sort();
+      expect(keys).toEqual(['weekly/awsaudit.html', 'weekly/awsaudit.json']);
+      const puts = seen.filter((r) => r.put);
+      expect(puts).toHaveLength(2);
+      expect(puts.every((r) => r.expected === owner)).toBe(true);
+      // The upload is a step of its own: once the first PutObject is sent, the scan reads nothing more.
+      const first = seen.findIndex((r) => r.put);
+      expect(seen.slice(0, first).filter((r) => r.service !== 'sts').length).toBeGreaterThan(0);
+      expect(seen.slice(first).every((r) => r.put)).toBe(true);
+
+      const refused = await scan(['--output-dir', `s3://${bucket}/weekly-2`, '--bucket-owner', '999999999999']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        new RegExp(`cannot write s3://${bucket}/weekly-2/awsaudit\\.(json|html) \\(s3 PutObject: AccessDenied\\)`),
+      );
+      expect(refused.stderr).toMatch(/must belong to account 999999999999/);
+      const bad = await scan(['--output-dir', 's3://Not_A_Bucket/x']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--output-dir s3:\/\/Not_A_Bucket\/x: not an S3 location/);
+      s3.destroy();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
