@@ -1,7 +1,7 @@
 // Units, shard selection and the merge of shard snapshots, without AWS (src/org/shards.ts, src/org/merge.ts).
 import { describe, expect, it } from 'vitest';
-import { mergeShards, OTHER_SHARD, SHARD_MISSING, withOtherShardGaps, type TypeScope } from '../src/org/merge.js';
-import { assignShards, parseShard, scanUnits, selectShard, unitKey, type ScanUnit } from '../src/org/shards.js';
+import { joinShardSnapshots, mergeShards, OTHER_SHARD, SHARD_MISSING, withOtherShardGaps, type TypeScope } from '../src/org/merge.js';
+import { assignShards, parseShard, scanUnits, selectShard, shardOfAccounts, unitKey, type ScanUnit } from '../src/org/shards.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'ap-southeast-2'];
@@ -176,5 +176,32 @@ describe('mergeShards', () => {
     expect(own.gaps.filter((g) => g.errorCode === OTHER_SHARD)).toHaveLength(others.length);
     // The snapshot merge receives never holds them.
     expect(three[0]!.snapshot.gaps).toEqual([]);
+  });
+
+  it('--org: a shard of many accounts enters only the accounts it has units of; their snapshots join into one shard snapshot that merges like any other', () => {
+    const accounts = ['111111111111', '222222222222', '333333333333'].map((account) => ({ account, regions: SCAN_REGIONS }));
+    const all = scanUnits(accounts);
+    const parts = [1, 2].map((index) => shardOfAccounts(accounts, { index, count: 2 }));
+    expect(keys(parts.flatMap((p) => p.accounts.flatMap((a) => p.unitsOf(a).units)))).toEqual(keys(all));
+    const snapshots = parts
+      .map((p) =>
+        joinShardSnapshots(
+          p.accounts.map((account) => {
+            const mine = p.unitsOf(account).units;
+            const base = shardSnapshot(1, 1);
+            return {
+              ...base,
+              meta: { ...base.meta, accounts: [account], units: mine.map((u) => ({ ...u, ms: 1 })), shard: p.record },
+              resources: mine.flatMap(resourcesOf),
+            };
+          }),
+          p.record,
+        ),
+      )
+      .map((snapshot, i) => ({ label: `org-${i + 1}.json`, snapshot }));
+    const { snapshot, summary } = mergeShards(snapshots, scope);
+    expect(summary).toMatchObject({ missingUnits: [], leftOut: [], universe: all.length });
+    expect(snapshot.resources).toHaveLength(all.length);
+    expect(snapshot.meta.accounts.sort()).toEqual(accounts.map((a) => a.account));
   });
 });

@@ -213,3 +213,35 @@ export function mergeShards(inputs: readonly MergeInput[], scopeOf: TypeScope): 
 function usedCount(used: ReadonlyArray<{ shard: ShardRecord }>, count: number): number {
   return used.filter((u) => u.shard.count === count).length;
 }
+
+/**
+ * One shard's snapshot from the snapshots of the accounts it read (`--org --shard`: each account
+ * is collected on its own): their resources, gaps and unit times together, under the shard's
+ * record. This is what the shard's JSON report keeps for `awsaudit merge`.
+ */
+export function joinShardSnapshots(snapshots: readonly Snapshot[], record: ShardRecord): Snapshot {
+  const metas = snapshots.map((s) => s.meta);
+  const first = metas[0];
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    meta: {
+      accounts: [...new Set(metas.flatMap((m) => m.accounts))],
+      regions: [...new Set(metas.flatMap((m) => m.regions))],
+      collectedAt:
+        metas
+          .map((m) => m.collectedAt)
+          .sort()
+          .at(-1) ?? new Date().toISOString(),
+      tool: first?.tool ?? { name: 'awsaudit', version: '0.0.0' },
+      source: first?.source ?? 'aws',
+      resourceTypes: [...new Set(metas.flatMap((m) => m.resourceTypes))].sort(),
+      ...(first?.partition ? { partition: first.partition } : {}),
+      notes: [...new Set(metas.flatMap((m) => m.notes ?? []))],
+      units: metas.flatMap((m) => m.units ?? []),
+      shard: record,
+    },
+    resources: snapshots.flatMap((s) => s.resources),
+    gaps: sortGaps(snapshots.flatMap((s) => s.gaps)),
+  };
+}

@@ -147,3 +147,24 @@ export function unitTimes(units: ReadonlyArray<TimedUnit>): Map<string, number> 
   for (const u of units) times.set(unitKey(u), (times.get(unitKey(u)) ?? 0) + u.ms);
   return times;
 }
+
+/**
+ * `--org --shard i/n`: the shard of a scan of many accounts. The caller lists the accounts (and
+ * the regions each is scanned in, the same in every job), enters only `accounts` (those with a
+ * unit in this shard), and passes `unitsOf(account)` as `collectSnapshot`'s `units` option, so
+ * each account reads only its units of this shard and its snapshot keeps the shard's record.
+ */
+export function shardOfAccounts(
+  accounts: ReadonlyArray<{ account: string; regions: readonly string[] }>,
+  shard: ShardSpec,
+  times?: ReadonlyMap<string, number>,
+): { accounts: string[]; record: ShardRecord; unitsOf(account: string): { units: ScanUnit[]; record: ShardRecord } } {
+  const { units, record } = selectShard(scanUnits(accounts), shard, times);
+  const byAccount = new Map<string, ScanUnit[]>();
+  for (const u of units) byAccount.set(u.account, [...(byAccount.get(u.account) ?? []), u]);
+  return {
+    accounts: [...byAccount.keys()].sort(),
+    record,
+    unitsOf: (account) => ({ units: byAccount.get(account) ?? [], record }),
+  };
+}
