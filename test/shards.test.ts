@@ -1,5 +1,9 @@
 // Units, shard selection and the merge of shard snapshots, without AWS (src/org/shards.ts, src/org/merge.ts).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { baselineUnitTimes } from '../src/cli/shard-options.js';
 import { joinShardSnapshots, mergeShards, OTHER_SHARD, SHARD_MISSING, withOtherShardGaps, type TypeScope } from '../src/org/merge.js';
 import { assignShards, parseShard, scanUnits, selectShard, shardOfAccounts, unitKey, type ScanUnit } from '../src/org/shards.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
@@ -203,5 +207,33 @@ describe('mergeShards', () => {
     expect(summary).toMatchObject({ missingUnits: [], leftOut: [], universe: all.length });
     expect(snapshot.resources).toHaveLength(all.length);
     expect(snapshot.meta.accounts.sort()).toEqual(accounts.map((a) => a.account));
+  });
+});
+
+describe('--baseline times for balancing', () => {
+  const file = (report: unknown) => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), 'awsaudit-times-')), 'awsaudit.json');
+    writeFileSync(f, JSON.stringify(report));
+    return f;
+  };
+  it("reads a report's per-unit times, or spreads a many-account report's per-account times over each account's units", async () => {
+    const units = await baselineUnitTimes(
+      file({
+        scan: {
+          units: [
+            { account: '1', region: 'global', ms: 30 },
+            { account: '1', region: 'eu-west-1', ms: 70 },
+          ],
+        },
+      }),
+    );
+    expect(Object.fromEntries(units!)).toEqual({ '1/global': 30, '1/eu-west-1': 70 });
+    const accounts = await baselineUnitTimes(
+      file({ scan: {}, accounts: [{ account: '2', regions: ['us-east-1', 'eu-west-1'], timing: { durationMs: 900 } }] }),
+    );
+    expect(Object.fromEntries(accounts!)).toEqual({ '2/global': 300, '2/us-east-1': 300, '2/eu-west-1': 300 });
+    // A report with neither (the demo, an older report): no times, the shards split by hash.
+    expect(await baselineUnitTimes(file({ scan: {}, findings: [] }))).toBeUndefined();
+    await expect(baselineUnitTimes('/nonexistent/awsaudit.json')).rejects.toThrow(/cannot read baseline/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { ShardSpec } from '../org/shards.js';
-import { parseShard, unitTimes, type TimedUnit } from '../org/shards.js';
+import { GLOBAL_UNIT, parseShard, unitTimes, type TimedUnit } from '../org/shards.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 
@@ -28,7 +28,8 @@ export function shardSpecOf(argv: ShardArgs): ShardSpec | undefined {
 }
 
 /**
- * The per-unit collection times of an earlier JSON report (`scan.units`), to balance the shards.
+ * The per-unit collection times of an earlier JSON report (`scan.units`; for a report of many
+ * accounts without them, `accounts[].timing`), to balance the shards.
  * A report without them (an older one, the demo) balances nothing: the shards are then split by
  * hash, and every shard of the run must see the same baseline to agree on the split.
  */
@@ -40,13 +41,24 @@ export async function baselineUnitTimes(file: string | undefined): Promise<Map<s
   } catch (error) {
     throw new UserError(`cannot read baseline ${file}: ${errorMessage(error)}`);
   }
-  const scan = isPlainObject(parsed) && isPlainObject(parsed.scan) ? parsed.scan : {};
+  const report = isPlainObject(parsed) ? parsed : {};
+  const scan = isPlainObject(report.scan) ? report.scan : {};
   const units = Array.isArray(scan.units) ? scan.units : [];
   const timed = units.filter(
     (u): u is TimedUnit =>
       isPlainObject(u) && typeof u.account === 'string' && typeof u.region === 'string' && typeof u.ms === 'number' && u.ms >= 0,
   );
-  return timed.length ? unitTimes(timed) : undefined;
+  if (timed.length) return unitTimes(timed);
+  // A report of many accounts without unit times: each account's time, spread evenly over its units.
+  const accounts = Array.isArray(report.accounts) ? report.accounts : [];
+  const spread: TimedUnit[] = accounts.flatMap((a): TimedUnit[] => {
+    if (!isPlainObject(a) || typeof a.account !== 'string' || !isPlainObject(a.timing) || typeof a.timing.durationMs !== 'number')
+      return [];
+    const regions = Array.isArray(a.regions) ? a.regions.filter((r): r is string => typeof r === 'string') : [];
+    const ms = a.timing.durationMs / (regions.length + 1);
+    return [GLOBAL_UNIT, ...regions].map((region) => ({ account: a.account as string, region, ms }));
+  });
+  return spread.length ? unitTimes(spread) : undefined;
 }
 
 /** What collection needs for `--shard`: the spec and the baseline's times. */
