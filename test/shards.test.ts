@@ -180,6 +180,9 @@ describe('mergeShards', () => {
     expect(own.gaps.filter((g) => g.errorCode === OTHER_SHARD)).toHaveLength(others.length);
     // The snapshot merge receives never holds them.
     expect(three[0]!.snapshot.gaps).toEqual([]);
+    // An account's snapshot (--org evaluates each account alone) gets gaps for its own units only.
+    const other = { ...three[0]!.snapshot, meta: { ...three[0]!.snapshot.meta, accounts: ['999999999999'] } };
+    expect(withOtherShardGaps(other, scope).gaps).toEqual([]);
   });
 
   it('--org: a shard of many accounts enters only the accounts it has units of; their snapshots join into one shard snapshot that merges like any other', () => {

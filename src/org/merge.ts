@@ -61,7 +61,13 @@ export function withOtherShardGaps(snapshot: Snapshot, scopeOf: TypeScope): Snap
   const shard = snapshot.meta.shard;
   if (!shard) return snapshot;
   const mine = new Set(shard.units);
-  const others = shard.universe.filter((k) => !mine.has(k)).map(parseUnitKey);
+  // Only the snapshot's own accounts: with --org each account is evaluated on its own, and the
+  // units of accounts it does not hold are no gap of it.
+  const accounts = new Set(snapshot.meta.accounts);
+  const others = shard.universe
+    .filter((k) => !mine.has(k))
+    .map(parseUnitKey)
+    .filter((u) => accounts.has(u.account));
   if (others.length === 0) return snapshot;
   const gaps = unitGaps(
     others,
