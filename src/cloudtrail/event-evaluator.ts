@@ -14,7 +14,7 @@ import {
   touchedResources,
 } from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
-import { eventFacts, type EventFactsContext } from './event-facts.js';
+import { EventFactsPlan, factsReadBy, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
 import { normalizeRequestParameters } from './request-parameters.js';
@@ -130,6 +130,8 @@ export class EventEvaluator {
   private readonly always: number[] = [];
   private readonly byName = new Map<string, number[]>();
   private readonly factsContext: EventFactsContext;
+  /** The fact modules the selected rules read, by event name. */
+  private readonly factsPlan: EventFactsPlan;
   private readonly targets: ReadonlySet<string> | undefined;
   private readonly ctx: { now: number };
   private readonly sinceMs: number;
@@ -152,6 +154,7 @@ export class EventEvaluator {
       else for (const name of names) this.byName.set(name, [...(this.byName.get(name) ?? []), i]);
     });
     this.factsContext = { leakedKeyIds: new Set(config.leakedKeyIds) };
+    this.factsPlan = new EventFactsPlan(factsReadBy(config.rules.map((r) => r.definition)));
     this.targets = config.attribution.mode === 'targets' ? new Set(config.attribution.keys) : undefined;
     this.ctx = { now: config.now };
     this.sinceMs = config.since ? Date.parse(config.since) : -Infinity;
@@ -293,7 +296,7 @@ export class EventEvaluator {
     view.account = account;
     view.region = region;
     view.data = record as EnrichedResource['data'];
-    view.facts = eventFacts(record, this.factsContext);
+    view.facts = this.factsPlan.facts(record, this.factsContext);
     const matched = this.matched;
     matched.length = 0;
     for (const i of this.always) this.test(i, view, matched);

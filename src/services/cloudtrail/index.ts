@@ -2,6 +2,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
 import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
 import type { JsonSchema, ResourceTypeTable, Service } from '../service.js';
+import { cloudTrailEventEnricher } from './enrich-event.js';
 import { TRAIL } from './produces.js';
 
 /**
@@ -188,5 +189,5 @@ export const cloudtrail: Service<typeof TYPES, { cloudtrail: CloudTrailClient }>
       load: async () => (await import('./collect.js')).collectTrails,
     },
   ],
-  enrichers: [],
+  enrichers: [cloudTrailEventEnricher],
 };
