@@ -1,6 +1,6 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
-import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
+import { boolean, listOf, number, object, orNull, string } from '../data-schema.js';
 import type { JsonSchema, ResourceTypeTable, Service } from '../service.js';
 import { cloudTrailEventEnricher } from './enrich-event.js';
 import { TRAIL } from './produces.js';
@@ -37,7 +37,8 @@ const REQUEST_PARAMETERS = object({
   groupName: string,
   policyArn: string,
   policyName: string,
-  policyDocument: string,
+  // JSON text as CloudTrail writes it; an object where a log shipper parsed it (facts read both: src/cloudtrail/facts/inline-policy.ts).
+  policyDocument: { type: ['string', 'object'] },
   // CloudTrail, Config, VPC flow logs
   name: string,
   trailName: string,
@@ -60,15 +61,8 @@ const REQUEST_PARAMETERS = object({
   bucketName: string,
   'x-amz-acl': { type: ['array', 'string'], items: string },
   AccessControlPolicy: object({ AccessControlList: object({ Grant: oneOrMore(object({ Grantee: object({ URI: string }) })) }) }),
-  bucketPolicy: object({
-    Statement: oneOrMore(
-      object({
-        Effect: string,
-        Principal: { type: ['string', 'object'], properties: { AWS: { type: ['string', 'array'] } } },
-        Condition: anyObject,
-      }),
-    ),
-  }),
+  // An object as CloudTrail writes it (text where a shipper re-serialised it): read by src/cloudtrail/facts/bucket-exposure.ts.
+  bucketPolicy: { type: ['object', 'string'] },
   PublicAccessBlockConfiguration: object({
     BlockPublicAcls: flag,
     IgnorePublicAcls: flag,
