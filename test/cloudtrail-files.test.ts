@@ -207,8 +207,10 @@ describe('attribution: a finding on a resource names the last event that changed
     }
     expect(report.findings.find((f) => f.ruleId === 'rds-instance-not-multi-az')!.attribution).toBeUndefined();
   });
-  it('the events are also evaluated: the public ACL in both accounts, and SSH opened', () => {
-    expect(byRule(report)['cloudtrail-s3-bucket-made-public']).toBe(2);
+  it('the events are also evaluated: the public ACL in both accounts, the denied attempt (at its own lower severity), and SSH opened', () => {
+    const made = report.findings.filter((f) => f.ruleId === 'cloudtrail-s3-bucket-made-public');
+    expect(made.map((f) => f.severity)).toEqual(['critical', 'critical', 'medium']);
+    expect(made[2]!.message).toContain('It was denied (AccessDenied): an attempt, nothing changed.');
     expect(byRule(report)['cloudtrail-security-group-opened-to-internet']).toBe(1);
     // ... beside exactly the account's own findings, which the events do not change.
     const live = report.findings.filter((f) => f.resource.type !== 'aws.cloudtrail.event');
