@@ -1,11 +1,11 @@
 import { maskKeyId } from '../secrets/access-key-id.js';
 import type { JsonObject } from '../util/json.js';
 import type { CloudTrailRecord } from './records.js';
-import { resourcePolicyTopic } from './facts/resource-policy.js';
-import { roleTrustTopic } from './facts/role-trust.js';
-import { sharingTopic } from './facts/sharing.js';
-import { targetUserTopic } from './facts/target-user.js';
-import type { FactTopic } from './facts/topic.js';
+import { resourcePolicyFacts } from './facts/resource-policy.js';
+import { roleTrustFacts } from './facts/role-trust.js';
+import { sharingFacts } from './facts/sharing.js';
+import { targetUserFacts } from './facts/target-user.js';
+import type { EventFactModule } from './facts/types.js';
 
 /**
  * Facts of one event, computed per run (the record itself stays as delivered, in `data`).
@@ -19,17 +19,17 @@ export interface EventFactsContext {
 
 const NOT_LEAKED: JsonObject = Object.freeze({ leakedAccessKey: false });
 
-/** Fact topics (src/cloudtrail/facts/), by the event names they read. */
-const TOPICS: readonly FactTopic[] = [resourcePolicyTopic, sharingTopic, roleTrustTopic, targetUserTopic];
-const TOPICS_BY_NAME = new Map<string, FactTopic[]>();
-for (const topic of TOPICS) for (const name of topic.eventNames) TOPICS_BY_NAME.set(name, [...(TOPICS_BY_NAME.get(name) ?? []), topic]);
+/** Fact modules of named events (src/cloudtrail/facts/), by the event names they read. */
+const MODULES: readonly EventFactModule[] = [resourcePolicyFacts, sharingFacts, roleTrustFacts, targetUserFacts];
+const MODULES_BY_NAME = new Map<string, EventFactModule[]>();
+for (const m of MODULES) for (const name of m.eventNames ?? []) MODULES_BY_NAME.set(name, [...(MODULES_BY_NAME.get(name) ?? []), m]);
 
 export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject {
   const base = leakFacts(record, ctx);
-  const topics = TOPICS_BY_NAME.get(record.eventName);
-  if (!topics) return base;
+  const modules = MODULES_BY_NAME.get(record.eventName);
+  if (!modules) return base;
   const out: JsonObject = { ...base };
-  for (const topic of topics) Object.assign(out, topic.facts(record));
+  for (const m of modules) Object.assign(out, m.compute(record, ctx));
   return out;
 }
 

@@ -1,15 +1,17 @@
-import { openStatements } from '../../services/iam/policy/public.js';
+import { describeStatement, normaliseStatements, parsePolicyDocument } from '../../services/iam/policy/document.js';
+import { isPublicStatement } from '../../services/iam/policy/public.js';
 import type { JsonObject, JsonValue } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
-import { requestOf, text, type FactTopic } from './topic.js';
+import type { EventFactModule } from './types.js';
+import { requestOf, text } from './record-fields.js';
 
 /**
  * `resourcePolicy`: a call that sets the resource policy of a KMS key, SQS queue, SNS topic, ECR
  * repository, Secrets Manager secret, OpenSearch domain or Lambda function, read as the policy it
  * sets: `{ service, target, open, openStatements, summary }`. `open` is true when a statement
- * lets anyone use the resource (src/services/iam/policy/public.ts: the analysis of resource
- * policies, over the one policy parser), false when none does, and null when the record does
+ * lets anyone use the resource (src/services/iam/policy/public.ts, the analysis the scanned
+ * buckets and functions get, over the one policy parser), false when none does, and null when the record does
  * not hold a readable policy (CloudTrail leaves out request parameters it finds too large).
  * Lambda's AddPermission is read as the statement it adds (principal, source ARN, source account,
  * organisation and function-URL auth type become its principal and conditions); a function URL
@@ -115,9 +117,12 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
     open = read.open !== undefined && read.open !== null;
     summaries = read.open ? [read.open.summary] : [];
   } else {
-    const statements = read.document === undefined ? undefined : openStatements(read.document);
-    open = statements === undefined ? null : statements.length > 0;
-    summaries = (statements ?? []).map((s) => s.summary);
+    const readable = read.document !== undefined && parsePolicyDocument(read.document) !== undefined;
+    const open_ = readable ? normaliseStatements(read.document).filter(isPublicStatement) : [];
+    open = readable ? open_.length > 0 : null;
+    summaries = open_.map(
+      (st) => `${describeStatement(st, '').replace(/^policy +/, '')} allows ${st.actions.join(', ') || 'every action but its NotAction'} to any principal ("*")`,
+    );
   }
   return {
     resourcePolicy: {
@@ -130,5 +135,10 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
   };
 }
 
-export const resourcePolicyTopic: FactTopic = { eventNames: Object.keys(READERS), facts: factsOf };
+export const resourcePolicyFacts: EventFactModule = {
+  topic: 'resource-policy',
+  facts: ['resourcePolicy'],
+  eventNames: Object.keys(READERS),
+  compute: factsOf,
+};
 

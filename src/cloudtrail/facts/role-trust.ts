@@ -2,7 +2,8 @@ import { trustFacts } from '../../services/iam/policy/trust.js';
 import { parsePolicyDocument } from '../../services/iam/policy/document.js';
 import type { JsonObject } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
-import { recipientOf, requestOf, text, type FactTopic } from './topic.js';
+import type { EventFactModule } from './types.js';
+import { recipientOf, requestOf, text } from './record-fields.js';
 
 /**
  * `roleTrust`: the trust policy a call gives a role (`UpdateAssumeRolePolicy`, `CreateRole`), read
@@ -20,7 +21,7 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
   if (parsePolicyDocument(document) === undefined || own === undefined)
     return { roleTrust: { role, readable: false, anyone: [], otherAccounts: [], summary: '' } };
   const trust = trustFacts(document, own);
-  const summaries = [...trust.trustAnyone, ...trust.trustOtherAccounts].map((t) => String(t.summary));
+  const summaries = [...trust.trustAnyone, ...trust.trustOtherAccounts].map((t) => (typeof t.summary === 'string' ? t.summary : ''));
   return {
     roleTrust: {
       role,
@@ -32,4 +33,9 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
   };
 }
 
-export const roleTrustTopic: FactTopic = { eventNames: ['UpdateAssumeRolePolicy', 'CreateRole'], facts: factsOf };
+export const roleTrustFacts: EventFactModule = {
+  topic: 'role-trust',
+  facts: ['roleTrust'],
+  eventNames: ['UpdateAssumeRolePolicy', 'CreateRole'],
+  compute: factsOf,
+};

@@ -1,7 +1,8 @@
 import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
-import { items, recipientOf, requestOf, text, type FactTopic } from './topic.js';
+import type { EventFactModule } from './types.js';
+import { items, recipientOf, requestOf, text } from './record-fields.js';
 
 /**
  * `sharing`: a call that adds to who may copy an EBS snapshot, launch an AMI or restore an RDS
@@ -91,4 +92,9 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
   };
 }
 
-export const sharingTopic: FactTopic = { eventNames: Object.keys(KINDS), facts: factsOf };
+export const sharingFacts: EventFactModule = {
+  topic: 'sharing',
+  facts: ['sharing'],
+  eventNames: Object.keys(KINDS),
+  compute: factsOf,
+};

@@ -1,7 +1,8 @@
 import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
-import { recipientOf, requestOf, text, type FactTopic } from './topic.js';
+import type { EventFactModule } from './types.js';
+import { recipientOf, requestOf, text } from './record-fields.js';
 
 /**
  * `targetUser`: the IAM user whose console password a call sets (`CreateLoginProfile`,
@@ -19,4 +20,9 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
   return { targetUser: { name: named ?? callerName ?? 'the caller', self } };
 }
 
-export const targetUserTopic: FactTopic = { eventNames: ['CreateLoginProfile', 'UpdateLoginProfile'], facts: factsOf };
+export const targetUserFacts: EventFactModule = {
+  topic: 'target-user',
+  facts: ['targetUser'],
+  eventNames: ['CreateLoginProfile', 'UpdateLoginProfile'],
+  compute: factsOf,
+};

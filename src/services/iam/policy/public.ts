@@ -1,86 +1,43 @@
-import { describeStatement, normaliseStatements, parsePolicyDocument, type ConditionTest, type NormalisedStatement } from './document.js';
+import type { ConditionTest, NormalisedStatement, Principals } from './document.js';
 
 /**
- * Is a resource policy (a KMS key policy, a queue, topic, repository, secret, domain or function
- * policy: they share IAM's grammar) open to anyone? A statement is open when it is an `Allow`
- * whose principal is everyone (`"*"`, `{"AWS": "*"}`, or a `NotPrincipal`, which allows everyone
- * but those it names) and no condition pins the caller to known accounts, an organisation, known
- * principals, sources or a network. Read from the one parser (document.ts), so every grammar
- * alternative (one statement or a list, a string or a list, JSON text) is settled once.
- *
- * What pins the caller: a restricting key (below) tested with a positive operator (not negated,
- * not `…IfExists`, which lets a request without the key through) and only fixed values (a value
- * with `*` or `?` matches anyone). A condition on anything else (`aws:SecureTransport`,
- * `kms:ViaService`, `aws:CurrentTime`) leaves the statement open: any caller can meet it.
+ * Who a resource policy lets in, decided once for every service that has one (S3 bucket
+ * policies, Lambda function policies, CloudTrail events that write such a policy): a statement
+ * is public when it allows Principal "*" (or {"AWS": "*"}) without a condition that pins the
+ * caller to a known network, organisation or account — the same spirit as S3's own "public"
+ * evaluation for Block Public Access. A condition on anything else (`aws:SecureTransport`,
+ * `aws:CurrentTime`, `s3:prefix`) does not narrow who can call, so it leaves the statement public.
  */
-const RESTRICTING_KEYS: ReadonlySet<string> = new Set(
+export const RESTRICTING_CONDITION_KEYS: ReadonlySet<string> = new Set(
   [
-    'aws:PrincipalAccount',
-    'aws:PrincipalOrgID',
-    'aws:PrincipalOrgPaths',
-    'aws:PrincipalArn',
+    'aws:SourceIp',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
     'aws:SourceAccount',
     'aws:SourceArn',
     'aws:SourceOwner',
-    'aws:SourceOrgID',
-    'aws:SourceOrgPaths',
-    'aws:SourceVpc',
-    'aws:SourceVpce',
-    'aws:SourceIp',
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
     'aws:userid',
     'aws:username',
-    'kms:CallerAccount',
     's3:DataAccessPointAccount',
     's3:DataAccessPointArn',
   ].map((k) => k.toLowerCase()),
 );
 
-const POSITIVE_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i;
-
-function pins(test: ConditionTest): boolean {
-  return (
-    RESTRICTING_KEYS.has(test.key) &&
-    POSITIVE_OPERATOR.test(test.operator) &&
-    test.values.length > 0 &&
-    test.values.every((v) => v !== '' && !/[*?]/.test(v)) &&
-    // An IP range that is the whole internet pins nothing.
-    !test.values.some((v) => v === '0.0.0.0/0' || v === '::/0')
-  );
+/** Principal "*" or {"AWS": "*"} (alone or in a list). */
+export function isAnyPrincipal(principal: Principals | null): boolean {
+  return principal !== null && principal.any;
 }
 
-export interface OpenStatement {
-  index: number;
-  sid: string | null;
-  actions: string[];
-  /** `policy statement "Sid" allows … to anyone`, for a message. */
-  summary: string;
+/** A condition that pins the caller (keys compared case-insensitively, as IAM does). */
+export function restrictsCaller(conditions: readonly ConditionTest[]): boolean {
+  return conditions.some((c) => RESTRICTING_CONDITION_KEYS.has(c.key));
 }
 
-/** The Allow statements of `statements` open to anyone (see above). */
-export function openStatementsOf(statements: readonly NormalisedStatement[]): OpenStatement[] {
-  const out: OpenStatement[] = [];
-  for (const st of statements) {
-    if (st.effect !== 'Allow') continue;
-    const everyone = st.principal?.any === true || st.notPrincipal !== null;
-    if (!everyone || st.conditions.some(pins)) continue;
-    const actions = st.notActions !== null ? st.notActions.map((a) => `all but ${a}`) : st.actions;
-    const who = st.notPrincipal !== null ? 'everyone but its NotPrincipal' : 'any principal ("*")';
-    const when = st.hasCondition ? ' (its condition does not pin an account, organisation, source or network)' : '';
-    out.push({
-      index: st.index,
-      sid: st.sid,
-      actions,
-      summary: `${describeStatement(st, '').replace(/^policy  /, '')} allows ${actions.join(', ') || 'no action'} to ${who}${when}`,
-    });
-  }
-  return out;
-}
-
-/**
- * The open statements of a policy document (an object, JSON text or URL-encoded JSON text), or
- * undefined when it is not a policy document at all (unknown, not "private").
- */
-export function openStatements(document: unknown): OpenStatement[] | undefined {
-  if (parsePolicyDocument(document) === undefined) return undefined;
-  return openStatementsOf(normaliseStatements(document));
+/** Allow, to anyone, with no condition that pins the caller. */
+export function isPublicStatement(st: NormalisedStatement): boolean {
+  return st.effect === 'Allow' && isAnyPrincipal(st.principal) && !restrictsCaller(st.conditions);
 }

@@ -1,17 +1,7 @@
-import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
 
-/**
- * A topic of event facts: the event names it reads, and a pure function of one record giving the
- * facts it adds (undefined when the record gives none). The list of topics is in event-facts.ts;
- * a record is handed only to the topics that name its event, so a topic costs nothing on the
- * millions of events it does not read.
- */
-export interface FactTopic {
-  eventNames: readonly string[];
-  facts(record: CloudTrailRecord): JsonObject | undefined;
-}
+/** Helpers the fact modules share. */
 
 /** `record.requestParameters` as an object (`{}` when absent or null). */
 export function requestOf(record: CloudTrailRecord): Record<string, unknown> {
