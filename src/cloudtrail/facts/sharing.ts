@@ -8,7 +8,7 @@ import { items, recipientOf, requestOf, text } from './record-fields.js';
  * `sharing`: a call that adds to who may copy an EBS snapshot, launch an AMI or restore an RDS
  * snapshot (or cluster snapshot): `{ kind, target, public, accounts, summary }`. `public` is true
  * when the call adds everyone (`all`); `accounts` are the AWS accounts it adds other than the one
- * that received the call. Absent when the call adds nobody (a removal, another attribute).
+ * that received the call; `added` what the call added as it names it (`all`, account ids), to take back. Absent when the call adds nobody (a removal, another attribute).
  * Organisations and organisational units an AMI is shared with are not accounts outside it.
  */
 
@@ -87,6 +87,7 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
       target: text(spec.target(rp)) ?? 'unknown',
       public: added.everyone,
       accounts,
+      added: [...(added.everyone ? ['all'] : []), ...accounts],
       summary: parts.join(' and '),
     },
   };
