@@ -41,7 +41,9 @@ const READERS: Record<string, Reader> = {
   SetQueueAttributes: (rp) => queue(rp),
   CreateQueue: (rp) => queue(rp),
   SetTopicAttributes: (rp) =>
-    rp.attributeName === 'Policy' ? { service: 'SNS topic', target: text(rp.topicArn) ?? 'a topic', document: rp.attributeValue } : undefined,
+    rp.attributeName === 'Policy'
+      ? { service: 'SNS topic', target: text(rp.topicArn) ?? 'a topic', document: rp.attributeValue }
+      : undefined,
   SetRepositoryPolicy: (rp) => ({ service: 'ECR repository', target: text(rp.repositoryName) ?? 'a repository', document: rp.policyText }),
   PutResourcePolicy: (rp, record) =>
     record.eventSource === 'secretsmanager.amazonaws.com'
@@ -74,7 +76,10 @@ function functionUrl(rp: Record<string, unknown>): Read | undefined {
   return {
     service: 'Lambda function URL',
     target: lambdaTarget(rp),
-    open: auth.toUpperCase() === 'NONE' ? { summary: 'the function URL has auth type NONE: anyone who has its address can invoke it' } : undefined,
+    open:
+      auth.toUpperCase() === 'NONE'
+        ? { summary: 'the function URL has auth type NONE: anyone who has its address can invoke it' }
+        : undefined,
   };
 }
 
@@ -121,7 +126,8 @@ function factsOf(record: CloudTrailRecord): JsonObject | undefined {
     const open_ = readable ? normaliseStatements(read.document).filter(isPublicStatement) : [];
     open = readable ? open_.length > 0 : null;
     summaries = open_.map(
-      (st) => `${describeStatement(st, '').replace(/^policy +/, '')} allows ${st.actions.join(', ') || 'every action but its NotAction'} to any principal ("*")`,
+      (st) =>
+        `${describeStatement(st, '').replace(/^policy +/, '')} allows ${st.actions.join(', ') || 'every action but its NotAction'} to any principal ("*")`,
     );
   }
   return {
@@ -141,4 +147,3 @@ export const resourcePolicyFacts: EventFactModule = {
   eventNames: Object.keys(READERS),
   compute: factsOf,
 };
-

@@ -51,7 +51,10 @@ function rdsAdded(rp: Record<string, unknown>): Added {
   return out;
 }
 
-const KINDS: Record<string, { kind: string; target: (rp: Record<string, unknown>) => unknown; added: (rp: Record<string, unknown>) => Added }> = {
+const KINDS: Record<
+  string,
+  { kind: string; target: (rp: Record<string, unknown>) => unknown; added: (rp: Record<string, unknown>) => Added }
+> = {
   ModifySnapshotAttribute: {
     kind: 'EBS snapshot',
     target: (rp) => rp.snapshotId,
