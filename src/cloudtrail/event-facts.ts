@@ -8,6 +8,10 @@ import { outcomeFacts } from './facts/outcome.js';
 import { rootFacts } from './facts/root.js';
 import type { EventFactModule, EventFactsContext } from './facts/types.js';
 import type { CloudTrailRecord } from './records.js';
+import { resourcePolicyFacts } from './facts/resource-policy.js';
+import { roleTrustFacts } from './facts/role-trust.js';
+import { sharingFacts } from './facts/sharing.js';
+import { targetUserFacts } from './facts/target-user.js';
 
 export type { EventFactModule, EventFactsContext } from './facts/types.js';
 
@@ -25,6 +29,10 @@ export const EVENT_FACT_MODULES: readonly EventFactModule[] = [
   inlinePolicyFacts,
   bucketExposureFacts,
   ingressFacts,
+  resourcePolicyFacts,
+  sharingFacts,
+  roleTrustFacts,
+  targetUserFacts,
 ];
 
 const NO_FACTS: JsonObject = Object.freeze({});

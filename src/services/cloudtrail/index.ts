@@ -29,7 +29,7 @@ const IP_PERMISSION_ITEM = object({
 
 const SECURITY_GROUP_RULE = object({ ipProtocol: string, fromPort: port, toPort: port, cidrIpv4: string, cidrIpv6: string });
 
-/** The request parameters the event rules read (IAM, CloudTrail, Config, EC2, RDS, S3 calls). */
+/** The request parameters the event rules read (IAM, CloudTrail, Config, EC2, RDS, S3, GuardDuty, Security Hub, Macie, KMS, Lambda, Organizations calls). */
 const REQUEST_PARAMETERS = object({
   // IAM
   userName: string,
@@ -69,6 +69,47 @@ const REQUEST_PARAMETERS = object({
     BlockPublicPolicy: flag,
     RestrictPublicBuckets: flag,
   }),
+  BucketLoggingStatus: object({ LoggingEnabled: anyObject }),
+  VersioningConfiguration: object({ Status: string, MfaDelete: string }),
+  // RDS (exposure, backups, deletion protection)
+  publiclyAccessible: flag,
+  deletionProtection: flag,
+  backupRetentionPeriod: port,
+  targetDBInstanceIdentifier: string,
+  dBSnapshotIdentifier: string,
+  dBClusterSnapshotIdentifier: string,
+  dBClusterIdentifier: string,
+  dbiResourceId: string,
+  dbClusterResourceId: string,
+  // GuardDuty, Security Hub, Macie, IAM Access Analyzer
+  detectorId: string,
+  enable: flag,
+  action: string,
+  filterName: string,
+  ipSetId: string,
+  findingIds: listOf(string),
+  FindingIdentifiers: listOf(anyObject),
+  Workflow: object({ Status: string }),
+  status: string,
+  analyzerName: string,
+  // Route 53 Resolver query logging
+  resolverQueryLogConfigId: string,
+  // KMS
+  keyId: string,
+  pendingWindowInDays: port,
+  // Lambda
+  functionName: string,
+  statementId: string,
+  layers: listOf(string),
+  // EC2 user data (CloudTrail writes "<sensitiveDataRemoved>", never the script)
+  instanceId: string,
+  userData: string,
+  // IAM identity providers, Roles Anywhere, Organizations
+  url: string,
+  sAMLProviderArn: string,
+  openIDConnectProviderArn: string,
+  trustAnchorId: string,
+  accountId: string,
 });
 
 const TYPES = {
@@ -110,7 +151,7 @@ const TYPES = {
     title: 'CloudTrail event record',
     id: 'eventID',
     region: 'awsRegion',
-    data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by `src/cloudtrail/event-facts.ts`): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was).',
+    data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by `src/cloudtrail/event-facts.ts` and the modules in `src/cloudtrail/facts/`): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was); `resourcePolicy` (a call that sets a KMS, SQS, SNS, ECR, Secrets Manager, OpenSearch or Lambda resource policy or function URL: `service`, `target`, `open` — true when anyone can use the resource, null when the policy is not readable — and `summary`); `sharing` (a snapshot or AMI shared: `kind`, `target`, `public`, `accounts` outside the account, `added`); `roleTrust` (a role trust policy set: `role`, `anyone`, `otherAccounts`, `summary`); `targetUser` (whose console password a call sets: `name`, `self`).',
     // The fields of a record that rules read. Request parameters and response elements are each
     // API's own; those below are the ones the event rules read, as CloudTrail writes them.
     dataSchema: object(
