@@ -239,9 +239,15 @@ describe('regular expressions cannot stall a run', () => {
     const outcome = (doc: unknown) =>
       runCase(admin, { ...put, data: { ...put.data, requestParameters: { ...params, policyDocument: doc } } }, 0);
     const unreadable = outcome(hostile);
-    expect('findings' in unreadable && unreadable.findings.map((f) => [f.severity, /could not be read/.test(f.message)])).toEqual([['medium', true]]);
+    expect('findings' in unreadable && unreadable.findings.map((f) => [f.severity, /could not be read/.test(f.message)])).toEqual([
+      ['medium', true],
+    ]);
     // 10,000 narrow statements, then one that grants everything: the analyzer finds it.
-    const narrow = Array.from({ length: 10_000 }, (_, i) => ({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-${i}/*` }));
+    const narrow = Array.from({ length: 10_000 }, (_, i) => ({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::bucket-${i}/*`,
+    }));
     const big = JSON.stringify({ Version: '2012-10-17', Statement: [...narrow, { Effect: 'Allow', Action: ['*'], Resource: '*' }] });
     expect(big.length).toBeGreaterThanOrEqual(480_000);
     const found = outcome(big);

@@ -38,7 +38,11 @@ export const EVENT_FACT_MODULES: readonly EventFactModule[] = [
 const NO_FACTS: JsonObject = Object.freeze({});
 
 /** Every module's facts for a record (those whose event names include it), merged in list order. */
-export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext, modules: readonly EventFactModule[] = EVENT_FACT_MODULES): JsonObject {
+export function eventFacts(
+  record: CloudTrailRecord,
+  ctx: EventFactsContext,
+  modules: readonly EventFactModule[] = EVENT_FACT_MODULES,
+): JsonObject {
   let out: JsonObject | undefined;
   let own = false;
   for (let i = 0; i < modules.length; i++) {
@@ -49,7 +53,7 @@ export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext, mod
     if (out === undefined) out = part;
     else {
       // Parts may be shared frozen objects: merge into a copy of our own.
-      if (!own) (out = { ...out }), (own = true);
+      if (!own) ((out = { ...out }), (own = true));
       Object.assign(out, part);
     }
   }

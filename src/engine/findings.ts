@@ -94,6 +94,11 @@ export interface CloudTrailSummary {
   /** Valid records read, and those inside the window (each evaluated by every event rule). */
   records: number;
   events: number;
+  /**
+   * Distinct events among them (same eventID, account and region: one event, however often it
+   * was read). Rule results and findings count these.
+   */
+  distinctEvents?: number;
   firstEventTime?: string;
   lastEventTime?: string;
 }

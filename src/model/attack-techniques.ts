@@ -79,7 +79,11 @@ export function attackTechniques(tags: readonly string[] | undefined): Array<{ i
   for (const tag of tags ?? []) {
     const id = attackTechniqueOf(tag);
     if (!id) continue;
-    out.push({ id, name: ATTACK_TECHNIQUES[id] ?? 'unknown technique', url: `https://attack.mitre.org/techniques/${id.replace('.', '/')}/` });
+    out.push({
+      id,
+      name: ATTACK_TECHNIQUES[id] ?? 'unknown technique',
+      url: `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`,
+    });
   }
   return out;
 }

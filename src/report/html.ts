@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { COMPLIANCE_STATUSES, type ComplianceResult, type ComplianceStatus } from '../compliance/status.js';
 import type { Evidence } from '../engine/condition.js';
 import type { AbsentFinding, ReviewedFinding, Review } from '../findings/review.js';
+import { attackTechniques } from '../model/attack-techniques.js';
 import { KINDS, SEVERITIES, SEVERITY_RANK } from '../model/severity.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
@@ -300,6 +301,7 @@ ${evidenceTable(f.evidence)}
 ${f.resource.arn ? html`<p><small>ARN <code>${f.resource.arn}</code></small></p>` : ''}
 <h3>Why it matters</h3>
 <p>${rule?.description ?? f.title}</p>
+${attackList(rule?.tags)}
 <h3>How to fix</h3>
 <p>${f.remediation.text}</p>
 ${f.remediation.cli ? html`<pre><code>${f.remediation.cli}</code></pre>` : ''}
@@ -346,9 +348,10 @@ function rulesSection(review: Review, definitions: Map<string, CompiledRule>): S
     r.status === 'not-checked' ? `not checked: ${r.missingTypes.join(', ')} not collected` : r.status === 'fail' && !r.complete ? 'fail (incomplete)' : r.status;
   return html`<section id="rules" aria-label="Rules">
 <h2>Rules</h2>
+${review.cloudtrail?.distinctEvents !== undefined ? html`<p class="meta">CloudTrail event rules count events once each: the same eventID in the same account and region, read more than once, is one event (${review.cloudtrail.distinctEvents} distinct of ${review.cloudtrail.events} read in the window), and a rule's failed count is its number of findings.</p>` : ''}
 <table class="ev"><thead><tr><th>rule</th><th>severity</th><th>kind</th><th>resource type</th><th>evaluated</th><th>failed</th><th>passed</th><th>status</th></tr></thead><tbody>
 ${review.rules.map(
-  (r) => html`<tr data-rule="${r.ruleId}"><td><code>${r.ruleId}</code><br><small>${definitions.get(r.ruleId)?.definition.title ?? ''}</small></td><td><span class="sev ${r.severity}">${r.severity}</span></td><td>${r.kind}</td><td><code>${r.resource}</code></td><td class="num">${r.evaluated}</td><td class="num">${r.failed}</td><td class="num">${r.passed}</td><td class="status ${statusClass(r.status)}">${status(r)}</td></tr>`,
+  (r) => html`<tr data-rule="${r.ruleId}"><td><code>${r.ruleId}</code><br><small>${definitions.get(r.ruleId)?.definition.title ?? ''}</small>${attackList(definitions.get(r.ruleId)?.definition.tags)}</td><td><span class="sev ${r.severity}">${r.severity}</span></td><td>${r.kind}</td><td><code>${r.resource}</code></td><td class="num">${r.evaluated}</td><td class="num">${r.failed}</td><td class="num">${r.passed}</td><td class="status ${statusClass(r.status)}">${status(r)}</td></tr>`,
 )}
 </tbody></table>
 </section>`;
@@ -356,4 +359,13 @@ ${review.rules.map(
 
 function statusClass(status: Review['rules'][number]['status']): string {
   return status === 'pass' ? 'ok' : status === 'fail' ? 'sev high' : 'sev medium';
+}
+
+/** A rule's MITRE ATT&CK techniques (tags `attack.t…`), each with its name and a link to ATT&CK. */
+function attackList(tags: readonly string[] | undefined): SafeHtml | '' {
+  const techniques = attackTechniques(tags);
+  if (!techniques.length) return '';
+  return html`<p class="attack"><small>MITRE ATT&amp;CK: ${techniques.map(
+    (t, i) => html`${i ? ', ' : ''}<a href="${safeHref(t.url)}" rel="noopener noreferrer">${t.id}</a> ${t.name}`,
+  )}</small></p>`;
 }

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { AbsentFinding, ReviewedFinding, Review } from '../findings/review.js';
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
+import { ATTACK_TAG } from '../model/attack-techniques.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
@@ -228,7 +229,7 @@ function buildRun(
   baseDir: string,
 ): Sarif.Run {
   const kept = findings.slice(0, keep);
-  const results = kept.map((f) => result(f, ruleIndex, baseDir));
+  const results = kept.map((f) => result(f, ruleIndex, baseDir, driver));
   const usesRoot = results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === ROOT_BASE_ID);
   const omitted = findings.length - kept.length;
   const properties: Sarif.PropertyBag = {
@@ -323,7 +324,7 @@ function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invoc
   return inv;
 }
 
-function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: string): Sarif.Result {
+function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: string, driver: Sarif.ToolComponent): Sarif.Result {
   const location: Sarif.Location = f.location ? fileLocation(f.location, baseDir) : cloudLocation(f);
   const properties: Sarif.PropertyBag = {
     severity: f.severity,
@@ -360,6 +361,10 @@ function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: str
   };
   const index = ruleIndex.get(f.ruleId);
   if (index !== undefined) out.ruleIndex = index;
+  // A result carries its rule's ATT&CK techniques too: tools that read results alone filter by them.
+  const ruleTags: unknown = index !== undefined ? driver.rules?.[index]?.properties?.tags : undefined;
+  const attack = Array.isArray(ruleTags) ? ruleTags.filter((t): t is string => typeof t === 'string' && ATTACK_TAG.test(t)) : [];
+  if (attack.length) properties.tags = attack;
   if (f.baselineState) out.baselineState = f.baselineState;
   if (f.suppression) {
     out.suppressions = [
@@ -447,7 +452,9 @@ function ruleDescriptor(rule: CompiledRule, limits: SarifLimits): Sarif.Reportin
   // Compliance ids as tags ("cis-aws-6.0/2.7", "fsbp/IAM.7") so code scanning can filter alerts by
   // recommendation; before the rule's own tags, as GitHub keeps only the first ones.
   const complianceTags = complianceFrameworks(d).flatMap((f) => (d.compliance?.[f] ?? []).map((id) => `${f}/${id}`));
-  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...complianceTags, ...(d.tags ?? [])])].slice(
+  // MITRE ATT&CK techniques (`attack.t1078.004`) next, for the same reason.
+  const attack = (d.tags ?? []).filter((t) => ATTACK_TAG.test(t));
+  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...complianceTags, ...attack, ...(d.tags ?? [])])].slice(
     0,
     limits.tagsPerRule,
   );

@@ -110,6 +110,10 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
     lines.push(
       `CloudTrail: ${ct.events} event(s) ${ct.since || ct.until ? `from ${ct.since ?? 'any time'} to ${ct.until ?? 'now'}` : 'at any time'} (${ct.records} record(s) read in ${ct.chunks} file(s)/object(s)/page(s) from ${ct.sources.join('; ')})`,
     );
+    if (ct.distinctEvents !== undefined)
+      lines.push(
+        `CloudTrail counting: each event once (same eventID, account and region = one event): ${ct.distinctEvents} distinct event(s); rule results count these, and a rule's failed count is its number of findings.`,
+      );
     lines.push('');
   }
   const notChecked = notCheckedRules(evaluation.rules);

@@ -48,6 +48,10 @@ export const bucketExposureFacts: EventFactModule = {
     }
     if (!('bucketPolicy' in params)) return undefined;
     const exposure = policyExposureOf(params.bucketPolicy);
-    return { bucketPolicyPublic: exposure.policyPublic, publicStatements: exposure.publicStatements, policyProblem: exposure.policyProblem };
+    return {
+      bucketPolicyPublic: exposure.policyPublic,
+      publicStatements: exposure.publicStatements,
+      policyProblem: exposure.policyProblem,
+    };
   },
 };

@@ -60,7 +60,8 @@ function authorizePermissions(params: Record<string, unknown>, response: unknown
     p.Ipv6Ranges = items(item.ipv6Ranges).map((r) => ({ CidrIpv6: isPlainObject(r) ? r.cidrIpv6 : undefined }));
     out.push(p);
   }
-  if (typeof params.cidrIp === 'string') out.push(withSource(permission(params.ipProtocol, params.fromPort, params.toPort), params.cidrIp, undefined));
+  if (typeof params.cidrIp === 'string')
+    out.push(withSource(permission(params.ipProtocol, params.fromPort, params.toPort), params.cidrIp, undefined));
   const created = isPlainObject(response) ? response.securityGroupRuleSet : undefined;
   for (const rule of items(created)) {
     if (!isPlainObject(rule) || rule.isEgress === true) continue;

@@ -17,7 +17,8 @@ export const inlinePolicyFacts: EventFactModule = {
   compute(record) {
     const params = record.requestParameters;
     if (!isPlainObject(params) || !('policyDocument' in params)) return undefined;
-    const name = typeof params.policyName === 'string' ? params.policyName : typeof params.policyArn === 'string' ? params.policyArn : 'written';
+    const name =
+      typeof params.policyName === 'string' ? params.policyName : typeof params.policyArn === 'string' ? params.policyArn : 'written';
     return { ...policyGrantOf(params.policyDocument, name) };
   },
 };

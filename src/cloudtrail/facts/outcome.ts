@@ -9,7 +9,8 @@ export type Outcome = 'success' | 'failed' | 'denied';
  * `AccessDeniedException` (most JSON APIs), EC2's `UnauthorizedOperation` and
  * `Client.UnauthorizedOperation`, SNS's `AuthorizationError`, `Forbidden…`, `NotAuthorized…`.
  */
-const DENIED = /^(?:Client\.)?(?:AccessDenied|UnauthorizedOperation|Unauthorized|UnauthorizedAccess|AuthorizationError|Forbidden|NotAuthorized)(?:Exception)?$/i;
+const DENIED =
+  /^(?:Client\.)?(?:AccessDenied|UnauthorizedOperation|Unauthorized|UnauthorizedAccess|AuthorizationError|Forbidden|NotAuthorized)(?:Exception)?$/i;
 
 /**
  * How the call ended: `denied` (an authorisation error), `failed` (any other error, or a sign-in

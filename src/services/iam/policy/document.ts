@@ -87,7 +87,14 @@ export interface ParsedPolicy {
 export function parsePolicy(input: unknown): ParsedPolicy | UnparseablePolicy {
   const document = documentObject(input);
   if (!document) {
-    const what = typeof input === 'string' ? 'text that is not JSON (nor URL-encoded JSON)' : input === null ? 'null' : Array.isArray(input) ? 'a list' : `a ${typeof input}`;
+    const what =
+      typeof input === 'string'
+        ? 'text that is not JSON (nor URL-encoded JSON)'
+        : input === null
+          ? 'null'
+          : Array.isArray(input)
+            ? 'a list'
+            : `a ${typeof input}`;
     return { ok: false, reason: `the policy document is ${what}, not a JSON object` };
   }
   const statement = document.Statement;
