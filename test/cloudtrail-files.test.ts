@@ -65,7 +65,13 @@ describe('the Stratus Red Team detonation logs, read from disk', async () => {
 
   it('detects exactly the trail tampering, user/key/password creation, admin policies, SSH opened to the world and the console login without MFA in the files', () => {
     const expected = {
-      'cloudtrail-logging-tampered': countWhere(records, ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'DeleteFlowLogs']),
+      'cloudtrail-logging-tampered': countWhere(records, [
+        'StopLogging',
+        'DeleteTrail',
+        'PutEventSelectors',
+        'DeleteFlowLogs',
+        'DeleteResolverQueryLogConfig',
+      ]),
       'cloudtrail-iam-credentials-created': countWhere(records, ['CreateAccessKey', 'CreateUser', 'CreateLoginProfile'], {
         successOnly: true,
       }),
@@ -83,21 +89,54 @@ describe('the Stratus Red Team detonation logs, read from disk', async () => {
       'cloudtrail-console-login-without-mfa': records.filter(
         (r) => r.eventName === 'ConsoleLogin' && (r.additionalEventData as { MFAUsed?: string }).MFAUsed === 'No',
       ).length,
+      // The threat families: each detonation's own call (the files hold no other call of these names that adds or opens something).
+      'cloudtrail-account-left-organization': countWhere(records, ['LeaveOrganization']),
+      'cloudtrail-ec2-user-data-changed': records.filter(
+        (r) => r.eventName === 'ModifyInstanceAttribute' && 'userData' in (r.requestParameters as object),
+      ).length,
+      'cloudtrail-snapshot-or-image-shared': countWhere(records, [
+        'ModifySnapshotAttribute',
+        'ModifyImageAttribute',
+        'ModifyDBSnapshotAttribute',
+      ]),
+      'cloudtrail-role-trust-opened': records.filter(
+        (r) =>
+          ['UpdateAssumeRolePolicy', 'CreateRole'].includes(r.eventName) &&
+          /arn:aws:iam::193672423079:root/.test(JSON.stringify(r.requestParameters)),
+      ).length,
+      'cloudtrail-console-password-set-for-other-user': countWhere(records, ['CreateLoginProfile', 'UpdateLoginProfile']),
+      'cloudtrail-resource-policy-made-public': records.filter(
+        (r) => r.eventName === 'AddPermission20150331v2' && (r.requestParameters as { principal?: string }).principal === '*',
+      ).length,
+      'cloudtrail-lambda-code-changed': records.filter(
+        (r) =>
+          r.eventName === 'UpdateFunctionCode20150331v2' ||
+          (r.eventName === 'UpdateFunctionConfiguration20150331v2' && 'layers' in (r.requestParameters as object)),
+      ).length,
+      'cloudtrail-identity-provider-changed': countWhere(records, ['CreateTrustAnchor']),
     };
     // The same numbers, checked by hand in the files (one detonation per technique).
     expect(expected).toEqual({
-      'cloudtrail-logging-tampered': 4,
+      'cloudtrail-logging-tampered': 5,
       'cloudtrail-iam-credentials-created': 4,
       'cloudtrail-admin-policy-attached': 2,
       'cloudtrail-security-group-opened-to-internet': 1,
       'cloudtrail-console-login-without-mfa': 1,
+      'cloudtrail-account-left-organization': 1,
+      'cloudtrail-ec2-user-data-changed': 1,
+      'cloudtrail-snapshot-or-image-shared': 3,
+      'cloudtrail-role-trust-opened': 2,
+      'cloudtrail-console-password-set-for-other-user': 2,
+      'cloudtrail-resource-policy-made-public': 1,
+      'cloudtrail-lambda-code-changed': 2,
+      'cloudtrail-identity-provider-changed': 1,
     });
     expect(byRule(report)).toEqual(expected);
     const tampering = report.findings
       .filter((f) => f.ruleId === 'cloudtrail-logging-tampered')
       .map((f) => f.message.split(' ')[0])
       .sort();
-    expect(tampering).toEqual(['DeleteFlowLogs', 'DeleteTrail', 'PutEventSelectors', 'StopLogging']);
+    expect(tampering).toEqual(['DeleteFlowLogs', 'DeleteResolverQueryLogConfig', 'DeleteTrail', 'PutEventSelectors', 'StopLogging']);
   });
 });
 
@@ -159,7 +198,8 @@ describe('the worker threads and this thread give the same result', async () => 
 
   it('findings, counts and attribution are identical, byte for byte', () => {
     expect(threads.stats.events).toBe(3210);
-    expect(threads.results.findings.length).toBe(33);
+    // 33 before the threat families (logging, exposure, persistence, recovery, organisation rules) added 26: one per attack call in the files.
+    expect(threads.results.findings.length).toBe(59);
     expect(threads.lastChangeByResource.size).toBe(88);
     expect(comparable(threads)).toBe(comparable(inline));
   });
@@ -243,8 +283,8 @@ describe('the same events read twice (a copy of the archive, or two trails that 
     }
     expect(twice.report.rules.find((r) => r.ruleId === 'cloudtrail-logging-tampered')).toMatchObject({
       evaluated: 310,
-      failed: 4,
-      passed: 306,
+      failed: 5,
+      passed: 305,
     });
   });
 });

@@ -22,14 +22,22 @@ export interface CaseResult {
   reason?: string;
 }
 
+/**
+ * The facts a case's resource starts with: the case's own, and for an event the facts a scan
+ * computes from the record itself (src/cloudtrail/event-facts.ts), under the case's.
+ */
+export function caseFacts(type: string, c: RuleCase): RuleCase['facts'] {
+  if (type !== EVENT_TYPE) return c.facts;
+  return { ...eventFacts(c.data as CloudTrailRecord, { leakedKeyIds: new Set() }), ...c.facts };
+}
+
 function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, index: number): Snapshot {
   const scope = resourceTypeInfo(type)?.scope;
   const defaultRegion = scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1';
   const account = c.account ?? CASE_ACCOUNT;
   const resource: Resource = { type, id: c.id ?? `case-${index + 1}`, account, region: c.region ?? defaultRegion, data: c.data };
-  // Event facts are computed per run (src/cloudtrail/event-facts.ts): a case gets them from its record, as a scan would.
-  if (type === EVENT_TYPE) resource.facts = { ...eventFacts(c.data as CloudTrailRecord, { leakedKeyIds: new Set() }), ...c.facts };
-  else if (c.facts) resource.facts = c.facts;
+  const facts = caseFacts(type, c);
+  if (facts) resource.facts = facts;
   const context: Resource[] = (c.context ?? []).map((r) => ({
     type: r.type,
     id: r.id,

@@ -1,6 +1,6 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
-import { boolean, listOf, number, object, orNull, string } from '../data-schema.js';
+import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
 import type { JsonSchema, ResourceTypeTable, Service } from '../service.js';
 import { cloudTrailEventEnricher } from './enrich-event.js';
 import { TRAIL } from './produces.js';
