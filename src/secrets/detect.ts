@@ -19,6 +19,7 @@ import {
   type AccessKeyPrefix,
 } from './access-key-id.js';
 import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey } from './private-key.js';
+import { splitLines } from './lines.js';
 import { scanText } from './scan-content.js';
 import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
 
@@ -148,7 +149,7 @@ export function detectTextSecrets(text: string): DetectedSecret[] {
     }
   }
   for (const k of scanned.privateKeys) out.push({ line: k.line, kind: 'private-key', keyType: k.keyType });
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1;
     if (keyLines.has(line)) continue;
@@ -196,7 +197,7 @@ function removePrivateKeys(text: string): string {
   for (let m = PRIVATE_KEY_HEADER.exec(text); m !== null; m = PRIVATE_KEY_HEADER.exec(text)) {
     const afterHeader = m.index + m[0].length;
     // A mention of a header ("BEGIN RSA PRIVATE KEY" in documentation) is not a key.
-    if (!describePrivateKey(m, text.slice(afterHeader, afterHeader + 1024).replace(/^[^\n]*\n/, ''))) continue;
+    if (!describePrivateKey(m, text.slice(afterHeader, afterHeader + 1024).replace(/^[^\r\n]*(?:\r\n|\r|\n)/, ''))) continue;
     const end = m.groups?.putty !== undefined ? PUTTY_END : PEM_END;
     end.lastIndex = afterHeader;
     const footer = end.exec(text);

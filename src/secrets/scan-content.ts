@@ -4,6 +4,7 @@ import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from '
 import { KeyIdRunFinder } from './key-id-runs.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
 import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { splitLines } from './lines.js';
 import { classifyLine, type TextContext } from './text-context.js';
 
 /** A key id found in a file. `keyId` lives in memory only: it is never written to a snapshot or report. */
@@ -75,6 +76,7 @@ const KEY_ID_AT = new RegExp(ACCESS_KEY_ID_SOURCE, 'y');
 const HEADER_AT = new RegExp(PRIVATE_KEY_HEADER_SOURCE, 'y');
 const SECRET = new RegExp(SECRET_KEY_SOURCE, 'g');
 const NL = 10;
+const CR = 13;
 
 const KEY_ID_LENGTH = ACCESS_KEY_ID_LENGTH;
 
@@ -88,10 +90,26 @@ const HEADERS = PRIVATE_KEY_HEADERS.map((h) => ({
 const KEY_ID = 0;
 const HEADER = 1;
 
+/**
+ * Line breaks in [from, to): every `\n`, and every `\r` not followed by `\n` (old Mac OS line
+ * endings; `\r\n` counts once). A `\r` at the end of `bytes` counts: callers pass the byte after
+ * `to` when there is one (see countNewlinesIn).
+ */
 function countNewlines(bytes: Buffer, from: number, to: number): number {
   let n = 0;
   for (let i = bytes.indexOf(NL, from); i !== -1 && i < to; i = bytes.indexOf(NL, i + 1)) n++;
+  // Most text has no carriage return: one native search says so.
+  for (let i = bytes.indexOf(CR, from); i !== -1 && i < to; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== NL) n++;
   return n;
+}
+
+/** The offset of the last line break (`\n` or `\r`) before `before`, or -1. */
+function lastBreak(bytes: Buffer, before: number): number {
+  if (before <= 0) return -1;
+  const nl = bytes.lastIndexOf(NL, before - 1);
+  // A `\r` counts only after the last `\n` (searched natively in that stretch alone).
+  const cr = bytes.subarray(nl + 1, before).lastIndexOf(CR);
+  return cr === -1 ? nl : nl + 1 + cr;
 }
 
 /**
@@ -286,7 +304,7 @@ export class ContentScanner {
       this.scanWindow(buffer.subarray(0, filled), pendingFrom, limit, filePath, result);
       const keepFrom = limit - CONTEXT_BYTES;
       // Where the line that runs on into the bytes kept starts, for the columns of what a later window finds on it.
-      const newline = buffer.lastIndexOf(NL, keepFrom - 1);
+      const newline = lastBreak(buffer, keepFrom);
       if (newline !== -1) lines.lineStart = lines.base + newline + 1;
       buffer.copy(buffer, 0, keepFrom, filled);
       lines.base += keepFrom;
@@ -346,15 +364,18 @@ export class ContentScanner {
     return n;
   }
 
-  /** Newlines in [from, to) of the file, read again (chunks before the one in the buffer). */
+  /** Line breaks in [from, to) of the file, read again (chunks before the one in the buffer). */
   countNewlinesIn(fd: number, from: number, to: number): number {
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
     for (let at = from; at < to;) {
-      const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
+      // One byte more than counted: whether a `\r` at the end is followed by `\n`.
+      const want = Math.min(scratch.length - 1, to - at);
+      const got = readSync(fd, scratch, 0, want + 1, at);
       if (got === 0) break;
-      n += countNewlines(got === scratch.length ? scratch : scratch.subarray(0, got), 0, got);
-      at += got;
+      const counted = Math.min(got, want);
+      n += countNewlines(scratch.subarray(0, got), 0, counted);
+      at += counted;
     }
     return n;
   }
@@ -450,20 +471,33 @@ function judgeCandidates(
       if (m === null) continue;
       matchedTo = at + m[0].length;
       const line = lineAt(bytes, at, count, scanner);
-      const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\n]*\n/, ''));
+      const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\r\n]*(?:\r\n|\r|\n)/, ''));
       if (info) result.privateKeys.push({ ...info, line, column: columnAt(bytes, at, count, scanner) });
     }
   }
 }
 
-/** The offset of the newline that ends the line holding `at`, or the window's end. */
+/** The offset of the line break (`\n`, or the `\r` of `\r` or `\r\n`) that ends the line holding `at`, or the window's end. */
 function lineEnd(bytes: Buffer, at: number): number {
-  const end = bytes.indexOf(NL, at);
-  return end === -1 ? bytes.length : end;
+  let end = bytes.indexOf(NL, at);
+  if (end === -1) end = bytes.length;
+  const cr = bytes.subarray(at, end).indexOf(CR);
+  return cr === -1 ? end : at + cr;
+}
+
+/** Where the line after the one that `lineEnd` ended at `end` starts. */
+function nextLineStart(bytes: Buffer, end: number): number {
+  return bytes[end] === CR && bytes[end + 1] === NL ? end + 2 : end + 1;
 }
 
 function lineStart(bytes: Buffer, at: number): number {
-  return at === 0 ? 0 : bytes.lastIndexOf(NL, at - 1) + 1;
+  return lastBreak(bytes, at) + 1;
+}
+
+/** Where the line before the one starting at `start` (> 0) starts. */
+function previousLineStart(bytes: Buffer, start: number): number {
+  const breakAt = start >= 2 && bytes[start - 1] === NL && bytes[start - 2] === CR ? start - 2 : start - 1;
+  return lineStart(bytes, breakAt);
 }
 
 /**
@@ -473,7 +507,7 @@ function lineStart(bytes: Buffer, at: number): number {
  */
 function columnAt(bytes: Buffer, at: number, count: LineCount, scanner: ContentScanner | undefined): number {
   const start = lineStart(bytes, at);
-  const startsInWindow = start > 0 || bytes[0] === NL || count.lineStart >= count.base;
+  const startsInWindow = start > 0 || bytes[0] === NL || bytes[0] === CR || count.lineStart >= count.base;
   if (startsInWindow) return bytes.toString('utf8', start, at).length + 1;
   return scanner!.utf16UnitsIn(count.fd, count.lineStart, count.base) + utf16Units(bytes, 0, at) + 1;
 }
@@ -553,9 +587,9 @@ function keyIdHit(
   // Decode only the lines looked at: the key's own, LINES_BEFORE before it and LINES_AFTER after it (within the window).
   const own = lineStart(bytes, at);
   let from = own;
-  for (let i = 1; i <= LINES_BEFORE && from > 0; i++) from = from === 1 ? 0 : bytes.lastIndexOf(NL, from - 2) + 1;
+  for (let i = 1; i <= LINES_BEFORE && from > 0; i++) from = previousLineStart(bytes, from);
   let to = lineEnd(bytes, at);
-  for (let i = 1; i <= LINES_AFTER && to < bytes.length; i++) to = lineEnd(bytes, to + 1);
+  for (let i = 1; i <= LINES_AFTER && to < bytes.length; i++) to = lineEnd(bytes, nextLineStart(bytes, to));
   const text = bytes.toString('latin1', from, to);
   const lineStartInText = own - from;
   const lines = surroundingLines(text, lineStartInText, line);
@@ -600,25 +634,8 @@ function hasSecret(lineText: string, from: number): boolean {
   return false;
 }
 
-/** The key's line and its neighbours within the window, as text with line numbers. */
+/** The key's line and its neighbours within the window, as text with line numbers (`text` starts and ends at line boundaries). */
 function surroundingLines(text: string, lineStart: number, line: number): Array<{ line: number; text: string }> {
-  const lineEnd = (from: number) => {
-    const end = text.indexOf('\n', from);
-    return end === -1 ? text.length : end;
-  };
-  const out = [{ line, text: text.slice(lineStart, lineEnd(lineStart)) }];
-  let start = lineStart;
-  for (let i = 1; i <= LINES_BEFORE && start > 0; i++) {
-    const prevEnd = start - 1; // the newline that ends the previous line
-    const prevStart = prevEnd === 0 ? 0 : text.lastIndexOf('\n', prevEnd - 1) + 1;
-    out.unshift({ line: line - i, text: text.slice(prevStart, prevEnd) });
-    start = prevStart;
-  }
-  let end = lineEnd(lineStart);
-  for (let i = 1; i <= LINES_AFTER && end < text.length; i++) {
-    const next = lineEnd(end + 1);
-    out.push({ line: line + i, text: text.slice(end + 1, next) });
-    end = next;
-  }
-  return out;
+  const first = line - (splitLines(text.slice(0, lineStart)).length - 1);
+  return splitLines(text).map((t, i) => ({ line: first + i, text: t }));
 }
