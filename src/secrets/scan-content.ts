@@ -86,6 +86,26 @@ const HEADERS = PRIVATE_KEY_HEADERS.map((h) => ({
   at: h.literal.indexOf(h.needle),
 }));
 
+/**
+ * Where the bytes being scanned come from: an open file (its descriptor), or bytes in memory
+ * (a git blob, a member of an archive, a decoded value) read on from `position`.
+ */
+export type ByteSource = number | MemorySource;
+
+export interface MemorySource {
+  bytes: Buffer;
+  position: number;
+}
+
+/** Read like readSync: at `position`, or on from the last read when it is null. */
+function readFrom(source: ByteSource, buffer: Buffer, offset: number, length: number, position: number | null): number {
+  if (typeof source === 'number') return readSync(source, buffer, offset, length, position);
+  const from = position ?? source.position;
+  const got = source.bytes.copy(buffer, offset, Math.min(from, source.bytes.length), Math.min(from + length, source.bytes.length));
+  if (position === null) source.position += got;
+  return got;
+}
+
 /** Kinds of candidate: a key id, or a private key header (the two share one list, in file order). */
 const KEY_ID = 0;
 const HEADER = 1;
@@ -128,7 +148,7 @@ export class ContentScanner {
   /** For counting the lines of chunks already let go, when a candidate turns up further on (rare). */
   private recount: Buffer | undefined;
   /** The last count of a long line's start (utf16UnitsIn). */
-  private readonly unitsMemo = { fd: -1, from: -1, to: -1, units: 0 };
+  private readonly unitsMemo: { fd: ByteSource; from: number; to: number; units: number } = { fd: -1, from: -1, to: -1, units: 0 };
   private readonly candidates: number[] = [];
   private readonly lines: LineCount = { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 };
   /** Small files read into the buffer one after another and not scanned yet (see scanFiles). */
@@ -255,16 +275,24 @@ export class ContentScanner {
    * fits in one piece. Synchronous for such a file (most files); a larger one gives the event
    * loop back between chunks when it is time.
    */
-  scan(fd: number, filePath: string, keepText = false): ContentResult | Promise<ContentResult> {
+  scan(fd: ByteSource, filePath: string, keepText = false): ContentResult | Promise<ContentResult> {
     this.flushed();
     return this.scanOpen(fd, 0, filePath, keepText);
   }
 
+  /**
+   * Scan bytes held in memory (a git blob, an archive member) as a file of that name: the same
+   * detection, binary sniffing and line counting. Synchronous when they fit in the buffer.
+   */
+  scanBytes(bytes: Buffer, name: string, keepText = false): ContentResult | Promise<ContentResult> {
+    return this.scan({ bytes, position: 0 }, name, keepText);
+  }
+
   /** Scan a file whose first `filled` bytes are at the buffer's start (read from `fd`, which reads on from there). */
-  private scanOpen(fd: number, filled: number, filePath: string, keepText: boolean): ContentResult | Promise<ContentResult> {
+  private scanOpen(fd: ByteSource, filled: number, filePath: string, keepText: boolean): ContentResult | Promise<ContentResult> {
     const buffer = this.buffer;
     const want = buffer.length - filled;
-    const bytesRead = readSync(fd, buffer, filled, want, null);
+    const bytesRead = readFrom(fd, buffer, filled, want, null);
     filled += bytesRead;
     const result: ContentResult = { binary: false, bytes: filled, keyIds: [], placeholders: 0, privateKeys: [] };
     const bytes = buffer.subarray(0, filled);
@@ -295,7 +323,7 @@ export class ContentScanner {
     if (this.packed.length) throw new Error('ContentScanner: packed files not scanned yet');
   }
 
-  private async scanChunks(fd: number, filled: number, filePath: string, result: ContentResult): Promise<ContentResult> {
+  private async scanChunks(fd: ByteSource, filled: number, filePath: string, result: ContentResult): Promise<ContentResult> {
     const buffer = this.buffer;
     const lines = this.lines;
     let pendingFrom = 0; // candidates starting before this offset were handled in an earlier window
@@ -312,7 +340,7 @@ export class ContentScanner {
       pendingFrom = limit - keepFrom;
       if (timeToYield()) await yieldToEventLoop();
       const want = buffer.length - filled;
-      const bytesRead = readSync(fd, buffer, filled, want, null);
+      const bytesRead = readFrom(fd, buffer, filled, want, null);
       filled += bytesRead;
       result.bytes += bytesRead;
       if (bytesRead < want) {
@@ -348,14 +376,14 @@ export class ContentScanner {
   }
 
   /** UTF-16 code units of [from, to) of the file, read again (the start of a line longer than the buffer holds). */
-  utf16UnitsIn(fd: number, from: number, to: number): number {
+  utf16UnitsIn(fd: ByteSource, from: number, to: number): number {
     // Keys on one long line share the count of its start: read it once.
     const memo = this.unitsMemo;
     if (memo.fd === fd && memo.from === from && memo.to === to) return memo.units;
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
     for (let at = from; at < to;) {
-      const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
+      const got = readFrom(fd, scratch, 0, Math.min(scratch.length, to - at), at);
       if (got === 0) break;
       n += utf16Units(scratch, 0, got);
       at += got;
@@ -365,13 +393,13 @@ export class ContentScanner {
   }
 
   /** Line breaks in [from, to) of the file, read again (chunks before the one in the buffer). */
-  countNewlinesIn(fd: number, from: number, to: number): number {
+  countNewlinesIn(fd: ByteSource, from: number, to: number): number {
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
     for (let at = from; at < to;) {
       // One byte more than counted: whether a `\r` at the end is followed by `\n`.
       const want = Math.min(scratch.length - 1, to - at);
-      const got = readSync(fd, scratch, 0, want + 1, at);
+      const got = readFrom(fd, scratch, 0, want + 1, at);
       if (got === 0) break;
       const counted = Math.min(got, want);
       n += countNewlines(scratch.subarray(0, got), 0, counted);
@@ -418,7 +446,7 @@ function modeOf(absPath: FsPath, content: ContentResult): FileRead {
  * longer than what the buffer kept of it).
  */
 interface LineCount {
-  fd: number;
+  fd: ByteSource;
   base: number;
   countedTo: number;
   lines: number;
