@@ -21,7 +21,7 @@ import type { JsonObject } from '../util/json.js';
 import type { Deadline } from '../util/deadline.js';
 import { RUN_TIMEOUT } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
-import { accountFromKeyId, keyKindOf, maskKeyId } from '../secrets/access-key-id.js';
+import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
 import { ContentScanner, type ContentResult, type KeyIdHit, type PrivateKeyHit } from '../secrets/scan-content.js';
 
 export const HISTORY_RESOURCE_TYPES = ['file.history-access-key', 'file.history-private-key'] as const;
@@ -473,7 +473,7 @@ export async function scanHistory(root: string, shown: string, options: HistoryO
       line: firstHit.hit.line,
       column: firstHit.hit.column,
       keyIdMasked: masked,
-      keyPrefix: keyId.slice(0, 4),
+      keyPrefix: keyPrefixOf(keyId) ?? keyId.slice(0, 4),
       keyKind: keyKindOf(keyId) ?? 'unknown',
       ownerAccount,
       context: firstHit.hit.context,

@@ -4,7 +4,7 @@ import { showPath, type FsPath } from '../util/byte-paths.js';
 import { RUN_TIMEOUT, type Deadline } from '../util/deadline.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
-import { accountFromKeyId, keyKindOf, maskKeyId } from '../secrets/access-key-id.js';
+import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
 import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
 import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
 import type { ContentResult, FileRead } from '../secrets/scan-content.js';
@@ -14,7 +14,7 @@ import { findRepositoryRoot } from './git-repository.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
 
 /** The resource types the file scanner produces (a scan of files "collects" all of them). */
-export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.text'] as const;
+export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.secret-key', 'file.text'] as const;
 
 export interface FileScanOptions {
   /** Also scan files that .gitignore ignores. */
@@ -154,11 +154,22 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     }
     const filePath = displayFilePath(file.absPath, cwd);
     if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
-    if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
+    if (content.keyIds.length === 0 && content.privateKeys.length === 0 && content.secretKeys.length === 0) return;
     // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing.
     const tracked = file.repository && typeof file.absPath === 'string' ? await file.repository.isTracked(file.absPath) : null;
     const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
     addKeyResources(filePath, content, repository, resources, keyIds);
+    content.secretKeys.forEach((hit, i) =>
+      resources.push({
+        type: 'file.secret-key',
+        // By occurrence in the file, not line, so the id stays when lines are added above it.
+        id: i === 0 ? `${filePath}#secret-access-key` : `${filePath}#secret-access-key#${i + 1}`,
+        account: 'local',
+        region: 'local',
+        data: { path: filePath, line: hit.line, column: hit.column, name: hit.name, context: hit.context, ...repository },
+        location: { path: filePath, line: hit.line, column: hit.column },
+      }),
+    );
     if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, read.mode ?? 0, content, repository));
   };
 
@@ -318,7 +329,7 @@ function addKeyResources(
       line: hit.line,
       column: hit.column,
       keyIdMasked: masked,
-      keyPrefix: hit.keyId.slice(0, 4),
+      keyPrefix: keyPrefixOf(hit.keyId) ?? hit.keyId.slice(0, 4),
       keyKind: keyKindOf(hit.keyId) ?? 'unknown',
       ownerAccount,
       context: hit.context,

@@ -52,6 +52,17 @@ const TYPES = {
       ['path', 'line', 'keyIdMasked', 'keyKind'],
     ),
   },
+  'file.secret-key': {
+    scope: 'local',
+    title: 'AWS secret access key alone in a local file',
+    id: 'path#secret-access-key (#n for its n-th occurrence in the file)',
+    data: "`{ path, line, column, name (the name it is assigned to, as written: aws_secret_access_key, AWS_SECRET_ACCESS_KEY, SecretAccessKey, ...), context, inRepository, gitIgnored, gitTracked }`: a 40-character secret access key, random enough, assigned to a name that says what it is, with no key id within 3 lines (a key id near it makes it that key's pair, reported on file.access-key). The secret itself is never stored.",
+    dataSchema: object({ path: string, line: integer, column: integer, name: string, context: string, ...REPOSITORY }, [
+      'path',
+      'line',
+      'name',
+    ]),
+  },
   'file.private-key': {
     scope: 'local',
     title: 'Private key found in a local file',

@@ -14,6 +14,7 @@ import {
   ACCESS_KEY_ID_SOURCE,
   isPlaceholderKeyId,
   keyKindOf,
+  keyPrefixOf,
   maskKeyId,
   type AccessKeyKind,
   type AccessKeyPrefix,
@@ -52,7 +53,7 @@ export function findAccessKeyIds(text: string): AccessKeyIdMatch[] {
   const out: AccessKeyIdMatch[] = [];
   for (const m of text.matchAll(ACCESS_KEY_ID)) {
     if (isPlaceholderKeyId(m[0])) continue;
-    const prefix = m[0].slice(0, 4) as AccessKeyPrefix;
+    const prefix = keyPrefixOf(m[0])!;
     out.push({ keyId: m[0], keyPrefix: prefix, keyKind: keyKindOf(m[0])!, index: m.index });
   }
   return out;
@@ -95,7 +96,7 @@ export interface DetectedSecret {
 }
 
 function keyIdEntry(keyId: string, where: Pick<DetectedSecret, 'variable' | 'line'>): DetectedSecret {
-  return { ...where, kind: 'aws-access-key-id', keyIdMasked: maskKeyId(keyId), keyPrefix: keyId.slice(0, 4), keyKind: keyKindOf(keyId)! };
+  return { ...where, kind: 'aws-access-key-id', keyIdMasked: maskKeyId(keyId), keyPrefix: keyPrefixOf(keyId)!, keyKind: keyKindOf(keyId)! };
 }
 
 /**

@@ -22,10 +22,24 @@ export interface PrivateKeyHit extends PrivateKeyInfo {
   column: number;
 }
 
+/**
+ * A secret access key with no key id near it, found by the name it is assigned to
+ * (`aws_secret_access_key = …`, `"SecretAccessKey": "…"`). The secret itself is not kept.
+ */
+export interface SecretKeyHit {
+  line: number;
+  column: number;
+  /** The name as written: aws_secret_access_key, AWS_SECRET_ACCESS_KEY, SecretAccessKey, ... */
+  name: string;
+  context: TextContext;
+}
+
 export interface ContentResult {
   binary: boolean;
   bytes: number;
   keyIds: KeyIdHit[];
+  /** Secret access keys under their name with no key id within LONE_SECRET_LINES lines. */
+  secretKeys: SecretKeyHit[];
   /** Documented example keys and placeholders that were seen and deliberately not reported. */
   placeholders: number;
   privateKeys: PrivateKeyHit[];
@@ -106,9 +120,35 @@ function readFrom(source: ByteSource, buffer: Buffer, offset: number, length: nu
   return got;
 }
 
-/** Kinds of candidate: a key id, or a private key header (the two share one list, in file order). */
+/**
+ * Kinds of candidate, in one list in file order: a key id (its offset), a private key header
+ * (-2 * offset - 1) or a secret key's name (-2 * offset - 2).
+ */
 const KEY_ID = 0;
 const HEADER = 1;
+const SECRET_NAME = 2;
+const headerCandidate = (offset: number) => -2 * offset - 1;
+const secretNameCandidate = (offset: number) => -2 * offset - 2;
+
+/**
+ * A secret access key assigned to a name that says what it is, in the syntaxes config and code
+ * use: `aws_secret_access_key = …` (ini, toml, env), `AWS_SECRET_ACCESS_KEY: …` (yaml),
+ * `"SecretAccessKey": "…"` (json), `secretAccessKey: '…'`, `os.environ["…"] = "…"`, `=>`, `:=`,
+ * `<SecretAccessKey>…` (STS XML) and `AWS Secret Access Key [None]: …` (an `aws configure`
+ * transcript). Searched for by `ecret`/`ECRET` in the bytes, matched from the `s` before it.
+ */
+const SECRET_NAME_AT =
+  /(?<name>secret[_. -]?access[_. -]?key\w*)["'`\]]{0,2}[ \t]*(?:\[[^\]\r\n]{0,20}\][ \t]*)?(?::=|=>|=|:|>)[ \t]*["'`]?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/iy;
+const SECRET_NEEDLES = [Buffer.from('ecret'), Buffer.from('ECRET')];
+/** A secret with a key id this many lines from it or fewer is that key's (the pair rule reports it). */
+const LONE_SECRET_LINES = 3;
+const IDENTIFIER_BYTE = /[A-Za-z0-9_$]/;
+
+/** Keep the secrets under a name that have no key id within LONE_SECRET_LINES lines (once a file is scanned). */
+function settleSecrets(result: ContentResult): void {
+  if (result.secretKeys.length === 0) return;
+  result.secretKeys = result.secretKeys.filter((s) => !result.keyIds.some((k) => Math.abs(k.line - s.line) <= LONE_SECRET_LINES));
+}
 
 /**
  * Line breaks in [from, to): every `\n`, and every `\r` not followed by `\n` (old Mac OS line
@@ -240,7 +280,14 @@ export class ContentScanner {
     const found = this.findCandidates(bytes, 0, bytes.length);
     let next = 0; // the first candidate not handed to a file yet
     for (const file of packed) {
-      const result: ContentResult = { binary: file.binary, bytes: file.end - file.start, keyIds: [], placeholders: 0, privateKeys: [] };
+      const result: ContentResult = {
+        binary: file.binary,
+        bytes: file.end - file.start,
+        keyIds: [],
+        placeholders: 0,
+        privateKeys: [],
+        secretKeys: [],
+      };
       if (file.binary) {
         const wide = wideTextEncoding(buffer, file.start, file.end);
         if (wide) result.wideText = wide;
@@ -250,7 +297,7 @@ export class ContentScanner {
       if (!file.binary) {
         if (next > first) {
           // Offsets within the file, as if it had been scanned alone.
-          const own = found.slice(first, next).map((c) => (c < 0 ? c + file.start : c - file.start));
+          const own = found.slice(first, next).map((c) => (c < 0 ? c + 2 * file.start : c - file.start));
           judgeCandidates(
             buffer.subarray(file.start, file.end),
             own,
@@ -260,6 +307,7 @@ export class ContentScanner {
             nameText(file.absPath),
             result,
           );
+          settleSecrets(result);
         }
         if (file.keepText) result.text = buffer.toString('utf8', file.start, file.end);
       }
@@ -294,7 +342,7 @@ export class ContentScanner {
     const want = buffer.length - filled;
     const bytesRead = readFrom(fd, buffer, filled, want, null);
     filled += bytesRead;
-    const result: ContentResult = { binary: false, bytes: filled, keyIds: [], placeholders: 0, privateKeys: [] };
+    const result: ContentResult = { binary: false, bytes: filled, keyIds: [], placeholders: 0, privateKeys: [], secretKeys: [] };
     const bytes = buffer.subarray(0, filled);
     const nul = bytes.indexOf(0);
     if (nul !== -1 && nul < SNIFF_BYTES) {
@@ -312,6 +360,7 @@ export class ContentScanner {
     this.unitsMemo.fd = -1; // a new file may have the last one's descriptor number
     if (bytesRead < want) {
       this.scanWindow(bytes, 0, filled, filePath, result);
+      settleSecrets(result);
       if (keepText) result.text = bytes.toString('utf8');
       return result;
     }
@@ -345,6 +394,7 @@ export class ContentScanner {
       result.bytes += bytesRead;
       if (bytesRead < want) {
         this.scanWindow(buffer.subarray(0, filled), pendingFrom, filled, filePath, result);
+        settleSecrets(result);
         return result;
       }
     }
@@ -367,10 +417,17 @@ export class ContentScanner {
       for (let i = bytes.indexOf(needle, from + at); i !== -1; i = bytes.indexOf(needle, i + 1)) {
         const start = i - at;
         if (start >= limit) break;
-        if (bytes.compare(literal, 0, literal.length, start, Math.min(start + literal.length, bytes.length)) === 0) found.push(-start - 1);
+        if (bytes.compare(literal, 0, literal.length, start, Math.min(start + literal.length, bytes.length)) === 0)
+          found.push(headerCandidate(start));
       }
     }
-    // Headers are rare: sort only when there are some.
+    for (const needle of SECRET_NEEDLES) {
+      for (let i = bytes.indexOf(needle, from + 1); i !== -1; i = bytes.indexOf(needle, i + 1)) {
+        if (i - 1 >= limit) break;
+        found.push(secretNameCandidate(i - 1));
+      }
+    }
+    // Headers and names are rare: sort only when there are some.
     if (found.length > keyIds) found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
     return found;
   }
@@ -427,7 +484,7 @@ interface PackedFile {
 }
 
 function candidateOffset(candidate: number): number {
-  return candidate < 0 ? -candidate - 1 : candidate;
+  return candidate < 0 ? (-candidate - 1) >> 1 : candidate;
 }
 
 /** The mode of a file found to hold a private key (a packed file is closed by then: by path). */
@@ -477,8 +534,8 @@ function judgeCandidates(
 ): void {
   let matchedTo = 0; // a candidate inside an earlier match is part of it (the patterns do not overlap)
   for (const candidate of found) {
-    const kind = candidate < 0 ? HEADER : KEY_ID;
-    const at = candidate < 0 ? -candidate - 1 : candidate;
+    const kind = candidate >= 0 ? KEY_ID : (-candidate - 1) & 1 ? SECRET_NAME : HEADER;
+    const at = candidateOffset(candidate);
     if (at < matchedTo || at >= limit) continue;
     if (kind === KEY_ID) {
       // One byte before for the pattern's look-behind, one after for its look-ahead.
@@ -490,6 +547,24 @@ function judgeCandidates(
       matchedTo = at + KEY_ID_LENGTH;
       const line = lineAt(bytes, at, count, scanner);
       keyIdHit(bytes, m[0], at, line, count, scanner, filePath, result);
+    } else if (kind === SECRET_NAME) {
+      const eol = lineEnd(bytes, at);
+      const text = bytes.toString('latin1', at, Math.min(eol, at + 256));
+      SECRET_NAME_AT.lastIndex = 0;
+      const m = SECRET_NAME_AT.exec(text);
+      if (m === null || !isPlausibleSecretKey(m.groups!.value!)) continue;
+      matchedTo = at + m[0].length;
+      // The name as written, with what precedes "secret" in it (aws_, AWS_, my).
+      let nameStart = at;
+      while (nameStart > 0 && at - nameStart < 64 && IDENTIFIER_BYTE.test(String.fromCharCode(bytes[nameStart - 1]!))) nameStart--;
+      const line = lineAt(bytes, nameStart, count, scanner);
+      const own = lineStart(bytes, at);
+      result.secretKeys.push({
+        line,
+        column: columnAt(bytes, nameStart, count, scanner),
+        name: bytes.toString('latin1', nameStart, at) + m.groups!.name!,
+        context: classifyLine(bytes.toString('latin1', own, Math.min(eol, own + 512)), filePath),
+      });
     } else {
       // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
       const eol = lineEnd(bytes, at);
@@ -584,16 +659,20 @@ function errorInfo(error: unknown): { code: string; message: string } {
  */
 export function scanText(text: string, name = ''): ContentResult {
   const bytes = Buffer.from(text, 'utf8');
-  const result: ContentResult = { binary: false, bytes: bytes.length, keyIds: [], placeholders: 0, privateKeys: [] };
+  const result: ContentResult = { binary: false, bytes: bytes.length, keyIds: [], placeholders: 0, privateKeys: [], secretKeys: [] };
   const found: number[] = [];
   const runs = new KeyIdRunFinder(bytes.length);
   bytes.copy(runs.bytes);
   runs.find(0, bytes.length, bytes.length, found);
   for (const { literal } of HEADERS) {
-    for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(-i - 1);
+    for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  found.sort((a, b) => (a < 0 ? -a - 1 : a) - (b < 0 ? -b - 1 : b));
+  for (const needle of SECRET_NEEDLES) {
+    for (let i = bytes.indexOf(needle, 1); i !== -1; i = bytes.indexOf(needle, i + 1)) found.push(secretNameCandidate(i - 1));
+  }
+  found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
   judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
+  settleSecrets(result);
   return result;
 }
 
