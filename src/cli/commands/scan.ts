@@ -31,6 +31,12 @@ export function scanCommand(y: Argv, done: CommandResult) {
         )
         .example('$0 scan --files . --include-ignored', 'Scan a repository, including files .gitignore leaves out')
         .example(
+          '$0 scan --files . --history',
+          'Scan a repository and every commit of its history (keys deleted since are still in every clone)',
+        )
+        .example('$0 scan --files . --history --since-commit origin/main', 'In CI on a pull request: only what the new commits added')
+        .example('$0 scan --files . --history --all-objects', 'Also objects no branch or tag reaches (squashed branches, dropped stashes)')
+        .example(
           '$0 scan --profile prod --files ~/notes',
           'The account and your notes folder: keys found are checked against the account (Active? whose?)',
         )
