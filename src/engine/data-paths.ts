@@ -333,3 +333,18 @@ export function decisionDataFields(rule: RuleExpressions): string[] | undefined 
   for (const l of reads.locations) if (l[0] === 'data' && l.length >= 2 && l[1] !== ITEM && l[1] !== ANY_MEMBER) fields.add(l[1]!);
   return [...fields].sort();
 }
+
+/**
+ * The top-level `data` fields one expression (applied to a resource) reads; `whole` when it
+ * reads `data` (or the resource) as a whole, or in a way this analysis does not follow. Used by
+ * three-valued evaluation: a leaf is unknown when it reads a field a failed call left unfilled.
+ */
+export function dataFieldsRead(expression: string): { fields: string[]; whole: boolean } {
+  const walk = newWalk();
+  if (expressionReads(expression, [[]], walk) === undefined) return { fields: [], whole: true };
+  const whole = walk.reads.whole.some((l) => l.length === 0 || (l.length === 1 && l[0] === 'data'));
+  const fields = new Set<string>();
+  for (const l of walk.reads.locations) if (l[0] === 'data' && l.length >= 2 && l[1] !== ITEM && l[1] !== ANY_MEMBER) fields.add(l[1]!);
+  const anyField = walk.reads.locations.some((l) => l[0] === 'data' && l.length >= 2 && (l[1] === ITEM || l[1] === ANY_MEMBER));
+  return { fields: [...fields].sort(), whole: whole || anyField };
+}

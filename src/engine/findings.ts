@@ -43,6 +43,11 @@ export interface Finding {
   location?: { path: string; line?: number; column?: number };
   /** The last event that changed the resource, when CloudTrail events were read. */
   attribution?: Attribution;
+  /**
+   * Coverage gaps that left part of what the rule reads unknown: the finding stands whatever the
+   * missing data is (three-valued evaluation, src/engine/condition.ts), and says what was not seen.
+   */
+  gaps?: RuleGap[];
 }
 
 /**
