@@ -10,7 +10,7 @@ import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
 import { decisionDataFields, decisionReads } from './data-paths.js';
 import { UNKNOWN } from './condition.js';
-import { fieldGapsByType, gapEffect, gapHidesResources, unknownFields } from './gap-effects.js';
+import { FACTS, factsRead, fieldGapsByType, gapEffect, gapHidesResources, unknownFields } from './gap-effects.js';
 import type { Evaluation, Finding, RuleGap } from './findings.js';
 import type { FieldGaps } from './gap-effects.js';
 import { buildResults, resourceKey, type RuleTally, type SourceResults } from './results.js';
@@ -139,6 +139,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     const enrichers = enrichersFor(type);
     const invalid = invalidByType.get(type);
     const gapsOfType = fieldGaps.get(type);
+    const factFields = factFieldsOf(type);
     for (let r = 0; r < ofType.length; r++) {
       if (invalid?.has(ofType[r]!)) {
         // Not evaluated: a rule would read values it cannot interpret, and pass the resource.
@@ -159,7 +160,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
       }
       // The finding's view of the resource, made once and shared by all of its findings.
       let identity: ResourceIdentity | undefined;
-      const unknown = unknownFields(resource.data, gapsOfType);
+      const unknown = unknownFields(resource.data, gapsOfType, factFields);
       for (let k = 0; k < indexes.length; k++) {
         const i = indexes[k]!;
         const rule = rules[i]!;
@@ -188,7 +189,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
           identity ??= resourceIdentity(resource);
           finding = makeFinding(rule, resource, ctx, identity);
           // Decided although a call it reads failed: the finding says which, for whoever reviews it.
-          const noted = [...(missing ? fieldGapNotes(reads[i]!, unknown, gapsOfType!) : []), ...contextGaps[i]!];
+          const noted = [...(missing ? fieldGapNotes(reads[i]!, unknown, gapsOfType!, factFields) : []), ...contextGaps[i]!];
           if (noted.length) finding.gaps = dedupeGaps(noted);
         } catch (error) {
           // One of the rule's paths met a value of the wrong type (or nested too deep): the rule
@@ -216,7 +217,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     // want of them is counted undecided above.
     const needed = [type, ...requires, ...factSources(type)];
     const gaps = snapshot.gaps
-      .filter((g) => g.resourceTypes.some((t) => needed.includes(t) && (t !== type || gapTouches(g, type, reads[i]!))))
+      .filter((g) => g.resourceTypes.some((t) => needed.includes(t) && (t !== type || gapTouches(g, type, reads[i]!, factFieldsOf(type)))))
       .map(ruleGap);
     // Malformed resources of a type the facts or required types come from: as unsure as a gap.
     for (const t of needed.slice(1)) {
@@ -256,43 +257,68 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
   return notes.length ? { tallies, findings, notes } : { tallies, findings };
 }
 
-/** What a rule's decision reads of its resource: top-level data fields, and whether it reads facts or data as a whole. */
+/** What a rule's decision reads of its resource: top-level data fields (and `FACTS`), or data as a whole. */
 interface FieldReads {
   fields: ReadonlySet<string>;
-  /** Reads facts (which may be computed from any field) or `data` in a way no field list stands for. */
-  any: boolean;
+  /** Reads `data` as a whole, or any element or member of it: no field list stands for it. */
+  whole: boolean;
 }
 
 function fieldReadsOf(rule: CompiledRule): FieldReads {
   const reads = decisionReads(rule.definition);
-  const any =
-    reads.locations.some((l) => l[0] === 'facts' || (l[0] === 'data' && l.length >= 2 && (l[1] === '[]' || l[1] === '*'))) ||
+  const whole =
+    reads.locations.some((l) => l[0] === 'data' && l.length >= 2 && (l[1] === '[]' || l[1] === '*')) ||
     reads.whole.some((l) => l.length === 0 || (l.length === 1 && l[0] === 'data'));
   const fields = new Set<string>();
-  for (const l of reads.locations) if (l[0] === 'data' && l.length >= 2) fields.add(l[1]!);
-  return { fields, any };
+  for (const l of reads.locations) {
+    if (l[0] === 'data' && l.length >= 2) fields.add(l[1]!);
+    if (l[0] === 'facts') fields.add(FACTS);
+  }
+  return { fields, whole };
+}
+
+/** The data fields the facts of a type are computed from: what its enrichers declare; 'any' when one does not. */
+const factFieldCache = new Map<string, ReadonlySet<string> | 'any'>();
+function factFieldsOf(type: string): ReadonlySet<string> | 'any' {
+  let fields = factFieldCache.get(type);
+  if (fields === undefined) {
+    const enrichers = enrichersFor(type);
+    fields = enrichers.some((e) => !e.fields) ? 'any' : new Set(enrichers.flatMap((e) => e.fields ?? []));
+    factFieldCache.set(type, fields);
+  }
+  return fields;
 }
 
 function readsAny(reads: FieldReads, unknown: ReadonlySet<string>): boolean {
-  if (reads.any) return true;
+  if (reads.whole) return true;
   for (const f of unknown) if (reads.fields.has(f)) return true;
   return false;
 }
 
 /** Does a gap on the rule's own type touch what the rule reads? A listing gap always does. */
-function gapTouches(gap: Snapshot['gaps'][number], type: string, reads: FieldReads): boolean {
+function gapTouches(gap: Snapshot['gaps'][number], type: string, reads: FieldReads, factFields: ReadonlySet<string> | 'any'): boolean {
   const effect = gapEffect(gap, type);
-  return effect === 'resources' || reads.any || effect.fields.some((f) => reads.fields.has(f));
+  if (effect === 'resources' || reads.whole) return true;
+  return effect.fields.some((f) => reads.fields.has(f) || (reads.fields.has(FACTS) && factsRead(factFields, f)));
 }
 
 function ruleGap(g: Snapshot['gaps'][number]): RuleGap {
   return { region: g.region, operation: g.operation, errorCode: g.errorCode };
 }
 
-/** The gaps that left the fields a rule reads unfilled on this resource. */
-function fieldGapNotes(reads: FieldReads, unknown: ReadonlySet<string>, gaps: FieldGaps): RuleGap[] {
+/** The gaps that left the fields a rule reads (or the facts it reads are computed from) unfilled on this resource. */
+function fieldGapNotes(
+  reads: FieldReads,
+  unknown: ReadonlySet<string>,
+  gaps: FieldGaps,
+  factFields: ReadonlySet<string> | 'any',
+): RuleGap[] {
   const out: RuleGap[] = [];
-  for (const f of unknown) if (reads.any || reads.fields.has(f)) for (const g of gaps.gapsByField.get(f) ?? []) out.push(ruleGap(g));
+  for (const f of unknown) {
+    if (f === FACTS) continue;
+    if (reads.whole || reads.fields.has(f) || (reads.fields.has(FACTS) && factsRead(factFields, f)))
+      for (const g of gaps.gapsByField.get(f) ?? []) out.push(ruleGap(g));
+  }
   return out;
 }
 

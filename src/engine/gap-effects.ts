@@ -1,5 +1,8 @@
 import { COLLECTORS } from '../collect/registry.js';
 import type { CoverageGap } from '../snapshot/types.js';
+import { FACTS } from './data-paths.js';
+
+export { FACTS };
 
 /**
  * What a coverage gap leaves unknown about one resource type. A per-resource sub-call that
@@ -73,10 +76,24 @@ export function fieldGapsByType(gaps: readonly CoverageGap[]): Map<string, Field
   return out;
 }
 
-/** The fields of a resource's data that are unknown: filled by a call that failed, and absent from it. */
-export function unknownFields(data: object, gaps: FieldGaps | undefined): ReadonlySet<string> | undefined {
+/**
+ * The fields of a resource's data that are unknown: filled by a call that failed, and absent from
+ * it; and `FACTS` when its facts are computed from one of them (`factFields`: the data fields the
+ * type's enrichers read, 'any' when one of them does not say, empty for a type without enrichers).
+ */
+export function unknownFields(
+  data: object,
+  gaps: FieldGaps | undefined,
+  factFields: ReadonlySet<string> | 'any',
+): ReadonlySet<string> | undefined {
   if (!gaps) return undefined;
   let unknown: Set<string> | undefined;
   for (const field of gaps.fields) if (!Object.hasOwn(data, field)) (unknown ??= new Set()).add(field);
+  if (unknown && [...unknown].some((f) => factsRead(factFields, f))) unknown.add(FACTS);
   return unknown;
+}
+
+/** Are the facts computed from this data field? */
+export function factsRead(factFields: ReadonlySet<string> | 'any', field: string): boolean {
+  return factFields === 'any' || factFields.has(field);
 }

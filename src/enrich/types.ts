@@ -22,6 +22,12 @@ export interface Enricher {
    * type is collected, and a coverage gap on one of them makes rules over this type incomplete.
    */
   reads?: readonly string[];
+  /**
+   * The top-level fields of its own resource's `data` the facts are computed from. When a call
+   * that fills one of them failed, the facts of a resource lacking it are unknown to the rules
+   * (src/engine/gap-effects.ts); when not given, any such field makes them unknown.
+   */
+  fields?: readonly string[];
   enrich(resource: Resource, ctx: EnrichContext): JsonObject;
 }
 

@@ -75,7 +75,9 @@ export const account: Service<typeof TYPES, { sts: STSClient; account: AccountCl
         service: 'iam',
         scope: 'account',
         produces: ACCOUNT,
-        commands: [{ command: 'ListAccountAliasesCommand', action: 'iam:ListAccountAliases', for: ACCOUNT, fills: { 'aws.account': ['Alias'] } }],
+        commands: [
+          { command: 'ListAccountAliasesCommand', action: 'iam:ListAccountAliases', for: ACCOUNT, fills: { 'aws.account': ['Alias'] } },
+        ],
       },
       load: async () => (await import('./collect.js')).collectAccount,
     },

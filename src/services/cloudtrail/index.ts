@@ -181,7 +181,12 @@ export const cloudtrail: Service<typeof TYPES, { cloudtrail: CloudTrailClient }>
         produces: TRAIL,
         commands: [
           { command: 'DescribeTrailsCommand', action: 'cloudtrail:DescribeTrails', for: TRAIL },
-          { command: 'GetTrailStatusCommand', action: 'cloudtrail:GetTrailStatus', for: TRAIL, fills: { 'aws.cloudtrail.trail': ['Status'] } },
+          {
+            command: 'GetTrailStatusCommand',
+            action: 'cloudtrail:GetTrailStatus',
+            for: TRAIL,
+            fills: { 'aws.cloudtrail.trail': ['Status'] },
+          },
           {
             command: 'GetEventSelectorsCommand',
             action: 'cloudtrail:GetEventSelectors',

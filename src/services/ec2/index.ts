@@ -449,7 +449,9 @@ const TYPES = {
 
 /** The fields a failed per-resource details call leaves out (the resource is still listed: user-data.ts, snapshot-permissions.ts). */
 const DETAIL_FILLS: Record<Ec2DetailsType, readonly string[]> = {
-  'aws.ec2.instance-user-data': ['UserDataPresent', 'UserDataBytes', 'UserDataEncoding', 'UserDataTruncated'],
+  // The secrets found are null (not absent) when the call failed: listed so a rule that reads them
+  // is undecided in a snapshot that left them out, as their `unknownWhen` makes the null undecided.
+  'aws.ec2.instance-user-data': ['UserDataPresent', 'UserDataBytes', 'UserDataEncoding', 'UserDataTruncated', 'awsauditUserDataSecrets'],
   'aws.ec2.snapshot-permissions': ['CreateVolumePermissions'],
 };
 
