@@ -48,6 +48,12 @@ export interface Finding {
    * missing data is (three-valued evaluation, src/engine/condition.ts), and says what was not seen.
    */
   gaps?: RuleGap[];
+  /**
+   * The fingerprint of the broader finding this one is folded into: the same cause on the same
+   * resource, reported by a rule that subsumes this one (src/engine/fold.ts). Still listed, with
+   * its own fingerprint; counted and shown once, inside the broader finding.
+   */
+  foldedInto?: string;
 }
 
 /**
