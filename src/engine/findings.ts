@@ -43,6 +43,17 @@ export interface Finding {
   location?: { path: string; line?: number; column?: number };
   /** The last event that changed the resource, when CloudTrail events were read. */
   attribution?: Attribution;
+  /**
+   * Coverage gaps that left part of what the rule reads unknown: the finding stands whatever the
+   * missing data is (three-valued evaluation, src/engine/condition.ts), and says what was not seen.
+   */
+  gaps?: RuleGap[];
+  /**
+   * The fingerprint of the broader finding this one is folded into: the same cause on the same
+   * resource, reported by a rule that subsumes this one (src/engine/fold.ts). Still listed, with
+   * its own fingerprint; counted and shown once, inside the broader finding.
+   */
+  foldedInto?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Finding, RuleGap, RuleResult } from './findings.js';
+import { foldFindings } from './fold.js';
 
 /**
  * The results model. Every source of findings — the resources of a snapshot (./evaluate.ts),
@@ -72,6 +73,11 @@ export function buildResults(parts: readonly SourceResults[]): { rules: RuleResu
     }
   }
   rules.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  // One cause, one finding: narrower findings fold into the broader finding on the same resource.
+  const subsumes = new Map<string, readonly string[]>();
+  for (const part of parts)
+    for (const t of part.tallies) if (t.rule.definition.subsumes) subsumes.set(t.rule.id, t.rule.definition.subsumes);
+  foldFindings(findings, subsumes);
   return { rules, findings };
 }
 

@@ -54,6 +54,7 @@ table.comp-sections{margin:8px 0 12px}
 .cstatus{font-weight:700;text-transform:uppercase;font-size:11.5px;letter-spacing:.04em;white-space:nowrap}
 .st-pass{color:var(--ok)}.st-fail{color:var(--high)}.st-incomplete{color:var(--medium)}.st-not-checked{color:var(--muted)}.st-manual{color:var(--low)}
 ul.rec-rules{margin:0 0 2px;padding-left:16px}
+div.folded ul{margin:2px 0 4px;padding-left:16px}
 button.to-findings{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:none;border:none;padding:0;color:var(--accent);text-decoration:underline;cursor:pointer}
 progress{width:70px;height:9px;vertical-align:middle}
 @media print{.filters{position:static}details{display:block}}

@@ -3,6 +3,7 @@ import { COMPLIANCE_STATUSES, type ComplianceResult, type ComplianceStatus } fro
 import type { Evidence } from '../engine/condition.js';
 import type { AbsentFinding, ReviewedFinding, Review } from '../findings/review.js';
 import { attackTechniques } from '../model/attack-techniques.js';
+import { foldedByFingerprint } from '../engine/fold.js';
 import { KINDS, SEVERITIES, SEVERITY_RANK } from '../model/severity.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
@@ -197,6 +198,7 @@ ${SEVERITIES.map(
 )}
 <div class="card"><span class="n">${usd(summary.costMonthlyUsd)}</span><span class="l">estimated waste per month</span></div>
 ${summary.suppressed ? html`<div class="card"><span class="n">${summary.suppressed}</span><span class="l">suppressed</span></div>` : ''}
+${summary.folded ? html`<div class="card"><span class="n">${summary.folded}</span><span class="l">folded into a broader finding</span></div>` : ''}
 ${
   summary.baseline
     ? html`<div class="card"><span class="n">${summary.baseline.new}</span><span class="l">new since baseline</span></div>
@@ -248,7 +250,9 @@ function options(values: readonly string[]): SafeHtml {
 }
 
 function findingsSection(review: Review, definitions: Map<string, CompiledRule>): SafeHtml {
-  const findings = review.findings;
+  // One row per cause: a finding folded into a broader one is shown inside that row.
+  const folded = foldedByFingerprint(review.findings);
+  const findings = review.findings.filter((f) => f.foldedInto === undefined);
   const uniq = (values: string[]) => [...new Set(values)].sort();
   const severities = SEVERITIES.filter((s) => findings.some((f) => f.severity === s));
   const states = uniq(findings.flatMap((f) => stateTokens(f).split(' ')));
@@ -258,7 +262,7 @@ function findingsSection(review: Review, definitions: Map<string, CompiledRule>)
 <label>Severity<select id="f-severity" name="severity">${options(severities)}</select></label>
 <label>Service<select id="f-service" name="service">${options(uniq(findings.map((f) => serviceOf(f.resource.type))))}</select></label>
 <label>Kind<select id="f-kind" name="kind">${options(uniq(findings.map((f) => f.kind)))}</select></label>
-<label>Rule<select id="f-rule" name="rule">${options(uniq(findings.map((f) => f.ruleId)))}</select></label>
+<label>Rule<select id="f-rule" name="rule">${options(uniq(review.findings.map((f) => f.ruleId)))}</select></label>
 <label>State<select id="f-state" name="state">${options(states)}</select></label>
 <label>Search<input id="f-q" type="search" placeholder="resource, ARN, message, evidence…" autocomplete="off"></label>
 <button type="button" id="f-reset">Reset</button>
@@ -268,7 +272,7 @@ ${
   findings.length
     ? html`<table id="findings-table">
 <thead><tr><th data-sort="rank" data-numeric aria-sort="descending">Severity</th><th data-sort="rule">Rule</th><th data-sort="resource">Resource</th><th>Finding</th><th data-sort="cost" data-numeric>Cost/month</th></tr></thead>
-${findings.map((f) => findingRow(f, definitions.get(f.ruleId)?.definition))}
+${findings.map((f) => findingRow(f, definitions.get(f.ruleId)?.definition, folded.get(f.fingerprint) ?? []))}
 </table>`
     : html`<p class="notice">No findings.${review.gaps.length || review.rules.some((r) => r.status === 'not-checked' || !r.complete) ? ' Some rules were not checked or are incomplete (see Coverage): this is not a clean bill.' : ''}</p>`
 }
@@ -282,9 +286,11 @@ function resourceCell(f: { resource: ReviewedFinding['resource']; location?: Rev
   return html`<code>${r.id}</code>${r.name && r.name !== r.id ? html`<br>${r.name}` : ''}<br><small>${r.type} · ${r.account} · ${r.region}</small>${loc ? html`<br><small>${loc}</small>` : ''}`;
 }
 
-function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined): SafeHtml {
+function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined, folded: readonly ReviewedFinding[]): SafeHtml {
   const references = (rule?.references ?? []).map((r) => ({ text: r, href: safeHref(r) }));
-  return html`<tbody class="finding${f.suppression ? ' is-suppressed' : ''}" data-severity="${f.severity}" data-service="${serviceOf(f.resource.type)}" data-kind="${f.kind}" data-rule="${f.ruleId}" data-state="${stateTokens(f)}" data-sort-rank="${SEVERITY_RANK[f.severity]}" data-sort-rule="${f.ruleId}" data-sort-resource="${f.resource.id}" data-sort-cost="${f.costMonthlyUsd ?? 0}">
+  // The rule filter finds a folded rule's findings in the row they are folded into.
+  const ruleTokens = [f.ruleId, ...folded.map((n) => n.ruleId)].join(' ');
+  return html`<tbody class="finding${f.suppression ? ' is-suppressed' : ''}" data-severity="${f.severity}" data-service="${serviceOf(f.resource.type)}" data-kind="${f.kind}" data-rule="${ruleTokens}" data-state="${stateTokens(f)}" data-sort-rank="${SEVERITY_RANK[f.severity]}" data-sort-rule="${f.ruleId}" data-sort-resource="${f.resource.id}" data-sort-cost="${f.costMonthlyUsd ?? 0}">
 <tr>
 <td><span class="sev ${f.severity}">${f.severity}</span><br><small>${f.kind}</small></td>
 <td class="rule"><code>${f.ruleId}</code><br><small>${f.title}</small></td>
@@ -294,6 +300,15 @@ function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined): SafeH
 ${f.attribution ? html`<p class="attribution"><small>Last change: <code>${f.attribution.eventName}</code> at ${f.attribution.eventTime} by <code>${f.attribution.principalArn ?? 'an unknown principal'}</code>${f.attribution.sourceIPAddress ? html` from ${f.attribution.sourceIPAddress}` : ''}${f.attribution.userAgent ? html` (${f.attribution.userAgent})` : ''}, event <code>${f.attribution.eventID}</code></small></p>` : ''}
 ${f.baselineState === 'new' ? html`<span class="tag new">new</span>` : ''}${f.baselineState === 'unchanged' ? html`<span class="tag">unchanged</span>` : ''}${f.suppression ? html`<span class="tag suppressed">suppressed</span>` : ''}
 ${f.suppression ? html`<p><small>Suppressed: ${f.suppression.reason} (<code>${f.suppression.source}</code>${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})</small></p>` : ''}
+${
+  folded.length
+    ? html`<div class="folded"><small>Same cause, also reported by:</small><ul>${folded.map(
+        (n) =>
+          html`<li><span class="sev ${n.severity}">${n.severity}</span> <code>${n.ruleId}</code> ${n.message}${n.baselineState === 'new' ? html` <span class="tag new">new</span>` : ''}${n.suppression ? html` <span class="tag suppressed">suppressed</span>` : ''} <small>fingerprint <code>${n.fingerprint}</code></small></li>`,
+      )}</ul></div>`
+    : ''
+}
+${f.gaps?.length ? html`<p><small>Decided despite a coverage gap: ${f.gaps.map((g, i) => html`${i ? '; ' : ''}<code>${g.operation}</code> (${g.errorCode}, ${g.region})`)} failed, and the verdict holds whatever it would have returned.</small></p>` : ''}
 <details><summary>Evidence, why it matters, how to fix</summary><div class="body">
 ${f.severityReason ? html`<p><small>Severity ${f.severity}: ${f.severityReason}</small></p>` : ''}
 <h3>Evidence</h3>

@@ -1,3 +1,4 @@
+import { foldedByFingerprint } from '../engine/fold.js';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
@@ -75,9 +76,13 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
     rules: rules.map((r) => ruleDescriptor(r, limits)),
   };
   const baseDir = ctx.baseDir ?? process.cwd();
+  // One alert per cause: a finding folded into a broader one is not a result of its own; the
+  // broader result names it (rule id and fingerprint) in `properties.folded`. Its fingerprint stays
+  // in the JSON report, which is what --baseline reads. docs/reports.md says what this means for alerts.
+  const folded = foldedByFingerprint(review.findings);
 
   const drafts = runGroups(review, limits).map((group) => {
-    const findings = review.findings.filter((f) => group.holds(f.resource));
+    const findings = review.findings.filter((f) => f.foldedInto === undefined && group.holds(f.resource));
     // Most severe first, open before suppressed: what survives a cut is what matters most.
     const ordered = findings
       .map((finding, order) => ({ finding, order }))
@@ -89,7 +94,7 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
   const build = (keep: (category: string) => number): Sarif.Log => ({
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.group, d.findings, keep(d.group.category), baseDir)),
+    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.group, d.findings, keep(d.group.category), baseDir, folded)),
   });
 
   // 1. Results per run.
@@ -227,9 +232,10 @@ function buildRun(
   findings: ReviewedFinding[],
   keep: number,
   baseDir: string,
+  folded: ReadonlyMap<string, readonly ReviewedFinding[]>,
 ): Sarif.Run {
   const kept = findings.slice(0, keep);
-  const results = kept.map((f) => result(f, ruleIndex, baseDir, driver));
+  const results = kept.map((f) => result(f, ruleIndex, baseDir, driver, folded.get(f.fingerprint)));
   const usesRoot = results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === ROOT_BASE_ID);
   const omitted = findings.length - kept.length;
   const properties: Sarif.PropertyBag = {
@@ -324,7 +330,13 @@ function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invoc
   return inv;
 }
 
-function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: string, driver: Sarif.ToolComponent): Sarif.Result {
+function result(
+  f: ReviewedFinding,
+  ruleIndex: Map<string, number>,
+  baseDir: string,
+  driver: Sarif.ToolComponent,
+  folded?: readonly ReviewedFinding[],
+): Sarif.Result {
   const location: Sarif.Location = f.location ? fileLocation(f.location, baseDir) : cloudLocation(f);
   const properties: Sarif.PropertyBag = {
     severity: f.severity,
@@ -341,8 +353,14 @@ function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: str
   if (f.remediation.cli) properties.remediationCli = f.remediation.cli;
   if (f.costMonthlyUsd !== undefined) properties.costMonthlyUsd = f.costMonthlyUsd;
   if (f.attribution) properties.attribution = { ...f.attribution };
+  if (f.gaps?.length) properties.decidedDespiteGaps = f.gaps;
+  if (folded?.length) {
+    properties.foldedRules = [...new Set(folded.map((n) => n.ruleId))];
+    properties.folded = folded.map((n) => ({ ruleId: n.ruleId, fingerprint: n.fingerprint, severity: n.severity, message: n.message }));
+  }
   const text = [
     f.message,
+    ...(folded?.length ? [`Same cause, also reported by: ${[...new Set(folded.map((n) => n.ruleId))].join(', ')}`] : []),
     ...(f.attribution ? [`Last change: ${describeAttribution(f.attribution)}`] : []),
     ...(f.remediation.cli ? [`Fix: ${f.remediation.cli}`] : []),
   ].join('\n');

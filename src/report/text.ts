@@ -1,6 +1,7 @@
 import type { ComplianceResult } from '../compliance/status.js';
 import type { Attribution } from '../engine/findings.js';
 import type { ReviewedFinding } from '../findings/review.js';
+import { foldedByFingerprint } from '../engine/fold.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import type { Formatter } from './types.js';
@@ -79,7 +80,10 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
       ),
   );
   lines.push('');
+  // A finding folded into a broader one (the same cause) is shown inside it, not on its own.
+  const folded = foldedByFingerprint(evaluation.findings);
   for (const f of evaluation.findings) {
+    if (f.foldedInto !== undefined) continue;
     const where = `${f.resource.type} ${f.resource.id}${f.resource.region ? ` (${f.resource.account}/${f.resource.region})` : ''}`;
     const loc = f.location
       ? ` ${f.location.path}${f.location.line ? `:${f.location.line}` : ''}${f.location.column ? `:${f.location.column}` : ''}`
@@ -100,6 +104,11 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
         `         ${paint('dim', printable(`evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`))}`,
       );
     }
+    if (f.gaps?.length) lines.push(`         ${paint('dim', `decided despite: ${describeGaps(f.gaps)}`)}`);
+    for (const n of folded.get(f.fingerprint) ?? [])
+      lines.push(
+        `         ${paint('dim', 'also:')} ${paint(n.severity, n.severity)} ${paint('bold', n.ruleId)}  ${printable(n.message)}${stateLabel(n, paint)}`,
+      );
     if (f.attribution) lines.push(`         ${paint('dim', 'last change:')} ${describeAttribution(f.attribution)}`);
     if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${printable(f.remediation.cli)}`);
   }
@@ -165,6 +174,7 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ${describeRuleCounts(summary.rules)}` +
       (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : '') +
       (summary.suppressed ? ` · ${summary.suppressed} suppressed` : '') +
+      (summary.folded ? ` · ${summary.folded} folded into a broader finding` : '') +
       (summary.baseline
         ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed`
         : ''),
@@ -172,6 +182,14 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   for (const file of written ?? []) lines.push(`report: ${file}`);
   return lines.join('\n') + '\n';
 };
+
+/** Coverage gaps a finding was decided despite: "GetTrailStatus (AccessDenied, us-east-1); …". */
+export function describeGaps(gaps: ReadonlyArray<{ operation: string; errorCode: string; region: string }>): string {
+  return (
+    gaps.map((g) => printable(`${g.operation} (${g.errorCode}, ${g.region})`)).join('; ') +
+    ' failed, and the verdict holds whatever it would have returned'
+  );
+}
 
 /** Up to this many failing ids are named in the text summary; the JSON and HTML reports have them all. */
 const FAILING_IDS_SHOWN = 25;

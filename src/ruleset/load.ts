@@ -139,6 +139,9 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   if (typeof definition.resource === 'string' && !isResourceType(definition.resource)) {
     problems.push({ pointer: '/resource', message: `unknown resource type "${definition.resource}" (see \`awsaudit rules types\`)` });
   }
+  if (definition.subsumes?.includes(definition.id)) {
+    problems.push({ pointer: `/subsumes/${definition.subsumes.indexOf(definition.id)}`, message: 'a rule cannot subsume itself' });
+  }
   if (Array.isArray(definition.requires)) {
     definition.requires.forEach((type, i) => {
       if (typeof type === 'string' && !isResourceType(type))

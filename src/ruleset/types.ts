@@ -37,6 +37,8 @@ export interface RuleDefinition {
   description: string;
   resource: string;
   requires?: string[];
+  /** Rules whose finding on the same resource is this rule's cause seen more narrowly: folded into this rule's finding (src/engine/fold.ts). */
+  subsumes?: string[];
   /** false: opt-in rule. */
   enabled?: boolean;
   kind: Kind;

@@ -217,8 +217,18 @@ export const cloudtrail: Service<typeof TYPES, { cloudtrail: CloudTrailClient }>
         produces: TRAIL,
         commands: [
           { command: 'DescribeTrailsCommand', action: 'cloudtrail:DescribeTrails', for: TRAIL },
-          { command: 'GetTrailStatusCommand', action: 'cloudtrail:GetTrailStatus', for: TRAIL },
-          { command: 'GetEventSelectorsCommand', action: 'cloudtrail:GetEventSelectors', for: TRAIL },
+          {
+            command: 'GetTrailStatusCommand',
+            action: 'cloudtrail:GetTrailStatus',
+            for: TRAIL,
+            fills: { 'aws.cloudtrail.trail': ['Status'] },
+          },
+          {
+            command: 'GetEventSelectorsCommand',
+            action: 'cloudtrail:GetEventSelectors',
+            for: TRAIL,
+            fills: { 'aws.cloudtrail.trail': ['EventSelectors', 'AdvancedEventSelectors'] },
+          },
         ],
       },
       load: async () => (await import('./collect.js')).collectTrails,

@@ -179,6 +179,7 @@ const NO_ITEMS: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
 export const s3BucketEnricher: Enricher = {
   type: 'aws.s3.bucket',
   reads: ['aws.s3.account-public-access-block'],
+  fields: ['Acl', 'Policy', 'PublicAccessBlock'],
   enrich(resource, ctx) {
     const account = ctx.index.accountLevel('aws.s3.account-public-access-block', resource.account);
     const block = effectiveBlock(resource.data.PublicAccessBlock, account?.data);

@@ -132,7 +132,13 @@ export const s3: Service<typeof TYPES, { s3: S3Client; s3control: S3ControlClien
         produces: BUCKET_TYPES,
         commands: [
           { command: 'ListBucketsCommand', action: 's3:ListAllMyBuckets', for: BUCKET_TYPES },
-          ...BUCKET_PARTS.map((p) => ({ command: `${p.operation}Command`, action: p.action, for: BUCKET })),
+          ...BUCKET_PARTS.map((p) => ({
+            command: `${p.operation}Command`,
+            action: p.action,
+            for: BUCKET,
+            // A failed part leaves the bucket listed, without that field (collect.ts).
+            fills: { 'aws.s3.bucket': [p.field] },
+          })),
           ...BUCKET_EXTRAS.map((e) => ({ command: `${e.operation}Command`, action: e.action, for: [e.type] })),
         ],
       },
