@@ -4,6 +4,7 @@ import type { Review } from '../findings/review.js';
 import { isSeverity, type Severity } from '../model/severity.js';
 import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
 import type { CompiledRule } from '../ruleset/types.js';
+import type { AccountComplianceTable } from '../report/accounts.js';
 import { UserError } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
 import { writeFileAtomic } from './write-file.js';
@@ -16,6 +17,8 @@ export interface OutputOptions {
   color: boolean;
   /** The compliance view, when asked for. */
   compliance?: readonly ComplianceResult[];
+  /** Each account's compliance counts (a scan of many accounts with --compliance). */
+  accountCompliance?: AccountComplianceTable;
 }
 
 /** Parse --format (comma lists, repeatable) into known format names. */
@@ -58,6 +61,7 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     baseDir: process.cwd(),
     notice: (message: string) => process.stderr.write(`awsaudit: ${message}\n`),
     ...(options.compliance ? { compliance: options.compliance } : {}),
+    ...(options.accountCompliance ? { accountCompliance: options.accountCompliance } : {}),
   };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];
