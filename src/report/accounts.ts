@@ -77,3 +77,35 @@ export function accountCounts(accounts: readonly { status: AccountScan['status']
   for (const a of accounts) counts[a.status]++;
   return counts;
 }
+
+/**
+ * The review of one account of a multi-account review: its findings, gaps, rule results and
+ * baseline comparison, as a scan of that account alone reports them. The accounts that could
+ * not be read stay in `organization` (every report of the run says which were not scanned).
+ */
+export function reviewOfAccount(review: Review, account: string): Review {
+  const org = review.organization;
+  const own = org?.accounts.find((a) => a.account === account);
+  if (!org || !own) throw new Error(`reviewOfAccount: ${account} is not an account of this review`);
+  const mine = (f: { resource: { account: string } }) => f.resource.account === account;
+  const findings = review.findings.filter(mine);
+  const out: Review = {
+    ...review,
+    meta: { ...review.meta, accounts: [account], regions: own.regions },
+    findings,
+    gaps: review.gaps.filter((g) => g.account === account),
+    rules: own.rules,
+    resourceCount: own.resourceCount,
+    organization: { ...org, accounts: org.accounts.filter((a) => a.account === account || a.status === 'failed') },
+  };
+  if (review.baseline) {
+    out.baseline = {
+      ...review.baseline,
+      new: findings.filter((f) => f.baselineState === 'new').length,
+      unchanged: findings.filter((f) => f.baselineState === 'unchanged').length,
+      fixed: review.baseline.fixed.filter(mine),
+      notRechecked: review.baseline.notRechecked.filter(mine),
+    };
+  }
+  return out;
+}
