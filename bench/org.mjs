@@ -105,6 +105,10 @@ try {
     );
     for (const f of r.failed) console.log(`  failed: ${f}`);
   }
+  for (const r of results)
+    console.log(
+      `CPU, in flight ${r.inFlight}: ${(r.cpuMs / 1000).toFixed(1)} s (${(r.cpuMs / r.requests).toFixed(2)} ms per request, collection and evaluation included)`,
+    );
   const perAccount = one.accountMs.slice().sort((a, b) => a - b);
   console.log(
     `one account (in flight 1): median ${(perAccount[perAccount.length >> 1] / 1000).toFixed(2)} s, max ${(perAccount.at(-1) / 1000).toFixed(2)} s; median ${one.accountRequests.slice().sort((a, b) => a - b)[one.accountRequests.length >> 1]} requests`,

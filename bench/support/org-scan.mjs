@@ -35,11 +35,14 @@ const evaluation = await scanOrganization({
   },
 });
 const wallMs = performance.now() - t;
+const cpu = process.cpuUsage();
 const accounts = evaluation.organization.accounts;
 process.stdout.write(
   JSON.stringify({
     wallMs,
     maxRssKb: process.resourceUsage().maxRSS,
+    // CPU time of the whole process (start-up included): what bounds one machine's throughput (docs/scale.md).
+    cpuMs: (cpu.user + cpu.system) / 1000,
     accounts: accounts.length,
     failed: accounts.filter((a) => a.status === 'failed').map((a) => `${a.account}: ${a.error?.message}`),
     gaps: evaluation.gaps.length,
