@@ -3,7 +3,11 @@ import type { ComplianceResult } from '../compliance/status.js';
 import type { Review } from '../findings/review.js';
 import { isSeverity, type Severity } from '../model/severity.js';
 import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
+import { reviewOfAccount } from '../report/accounts.js';
+import { GITHUB_LIMITS } from '../report/sarif.js';
+import type { ReportContext } from '../report/types.js';
 import type { CompiledRule } from '../ruleset/types.js';
+import type { AccountComplianceTable } from '../report/accounts.js';
 import { UserError } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
 import { writeFileAtomic } from './write-file.js';
@@ -16,6 +20,8 @@ export interface OutputOptions {
   color: boolean;
   /** The compliance view, when asked for. */
   compliance?: readonly ComplianceResult[];
+  /** Each account's compliance counts (a scan of many accounts with --compliance). */
+  accountCompliance?: AccountComplianceTable;
 }
 
 /** Parse --format (comma lists, repeatable) into known format names. */
@@ -58,13 +64,18 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     baseDir: process.cwd(),
     notice: (message: string) => process.stderr.write(`awsaudit: ${message}\n`),
     ...(options.compliance ? { compliance: options.compliance } : {}),
+    ...(options.accountCompliance ? { accountCompliance: options.accountCompliance } : {}),
   };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];
   for (const name of formats) {
     const explicit = options.outputs[name];
-    if (explicit === '-' || (name === 'text' && explicit === undefined)) {
+    if ((explicit === '-' && !(name === 'sarif' && sarifPerAccount(evaluation))) || (name === 'text' && explicit === undefined)) {
       toStdout.push(name);
+      continue;
+    }
+    if (name === 'sarif' && sarifPerAccount(evaluation)) {
+      written.push(await writeSarifPerAccount(evaluation, base, explicit, options.outputDir));
       continue;
     }
     const file = explicit ?? path.join(options.outputDir, `awsaudit.${FORMATS[name].extension}`);
@@ -76,6 +87,40 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     const body = FORMATS[name].formatter({ ...base, color: name === 'text' && options.color, written });
     process.stdout.write(body);
   }
+}
+
+/** Accounts of a multi-account review that get a SARIF run (those that could be read). */
+function sarifAccounts(review: Review): string[] {
+  return (review.organization?.accounts ?? []).filter((a) => a.status !== 'failed').map((a) => a.account);
+}
+
+/** More accounts than GitHub takes runs in one upload: one SARIF file per account (docs/organizations.md). */
+function sarifPerAccount(review: Review): boolean {
+  return sarifAccounts(review).length > GITHUB_LIMITS.runsPerFile;
+}
+
+/**
+ * `awsaudit-<account>.sarif` for each account that could be read, in the folder of the SARIF
+ * destination (`--output sarif=PATH`'s folder, or --output-dir; stdout cannot hold several
+ * files). Returns what the text summary lists.
+ */
+async function writeSarifPerAccount(
+  review: Review,
+  base: Omit<ReportContext, 'color'>,
+  explicit: string | undefined,
+  outputDir: string,
+): Promise<string> {
+  const dir = explicit !== undefined && explicit !== '-' ? path.dirname(explicit) : outputDir;
+  if (explicit === '-')
+    base.notice?.(
+      `SARIF: ${sarifAccounts(review).length} accounts need one file each (GitHub accepts ${GITHUB_LIMITS.runsPerFile} runs per upload): written to ${displayPath(path.resolve(dir))}, not stdout`,
+    );
+  const accounts = sarifAccounts(review);
+  for (const account of accounts) {
+    const file = path.join(dir, `awsaudit-${account.replace(/[^A-Za-z0-9._-]/g, '_')}.sarif`);
+    await writeFileAtomic(file, FORMATS.sarif.formatter({ ...base, evaluation: reviewOfAccount(review, account), color: false }));
+  }
+  return `${displayPath(path.resolve(dir, 'awsaudit-<account>.sarif'))} (${accounts.length} files, one per account)`;
 }
 
 export type FailOn = Severity | 'none';

@@ -12,7 +12,7 @@ import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
-import { complianceView } from './compliance.js';
+import { accountComplianceView, complianceView } from './compliance.js';
 import { parseFrameworks } from '../compliance/index.js';
 import { parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
@@ -68,6 +68,8 @@ export interface EvaluationChoices {
   allowApi?: boolean;
   /** The run's AWS clients, shared by collection and the CloudTrail sources (scan). */
   aws?: ClientPool;
+  /** Evaluates the selected rules itself instead of one snapshot: a scan of many accounts (`--org`, src/org/scan.ts). */
+  evaluator?: (rules: readonly CompiledRule[], now: Date) => Promise<Evaluation>;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function evaluateAndReport(
   const outputs = parseOutputs(args.output);
   const now = parseNow(args.now);
   const cloudtrail = prepareCloudTrail(args, now, { allowApi: choices.allowApi ?? false, aws: choices.aws });
-  if (!snapshot && !cloudtrail) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
+  if (!snapshot && !cloudtrail && !choices.evaluator) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
   const suppressions = [...config.suppressions, ...(await loadIgnoreFile(args.ignoreFile))];
@@ -100,7 +102,9 @@ export async function evaluateAndReport(
   const rules = choices.ruleFilter ? selected.filter(choices.ruleFilter) : selected;
   let evaluation: Evaluation;
   let reported: readonly CompiledRule[] = rules;
-  if (!cloudtrail) {
+  if (choices.evaluator) {
+    evaluation = await choices.evaluator(rules, now);
+  } else if (!cloudtrail) {
     const snap = typeof snapshot === 'function' ? await snapshot(rules) : snapshot;
     noteClock(snap!, now, args);
     evaluation = evaluate(snap!, rules, { now });
@@ -130,15 +134,20 @@ export async function evaluateAndReport(
       `awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`,
     );
   }
-  const compliance = frameworks.length
-    ? await complianceView(frameworks, review.rules, [...config.ruleDirs, ...args.rules], config)
-    : undefined;
+  const complianceDirs = [...config.ruleDirs, ...args.rules];
+  const compliance = frameworks.length ? await complianceView(frameworks, review.rules, complianceDirs, config) : undefined;
+  // Many accounts: each account's own counts per framework too (docs/organizations.md).
+  const accountCompliance =
+    frameworks.length && review.organization
+      ? await accountComplianceView(frameworks, review.organization.accounts, complianceDirs, config)
+      : undefined;
   await writeReports(review, reported, {
     formats,
     outputDir: args.outputDir,
     outputs,
     color: useColor(args.color),
     ...(compliance ? { compliance } : {}),
+    ...(accountCompliance ? { accountCompliance } : {}),
   });
   return exitCodeFor(review, failOn);
 }

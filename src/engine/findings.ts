@@ -1,5 +1,6 @@
 import type { Kind, Severity } from '../model/severity.js';
 import type { CoverageGap, SnapshotMeta } from '../snapshot/types.js';
+import type { OrganizationScan } from '../org/types.js';
 import type { Evidence } from './condition.js';
 
 export interface FindingResource {
@@ -65,6 +66,8 @@ export type RuleStatus = 'fail' | 'pass' | 'incomplete' | 'not-checked';
 
 /** A coverage gap as a rule result names it. */
 export interface RuleGap {
+  /** In scans of many accounts: the account the gap is in. */
+  account?: string;
   region: string;
   operation: string;
   errorCode: string;
@@ -122,4 +125,6 @@ export interface Evaluation {
   gaps: CoverageGap[];
   resourceCount: number;
   cloudtrail?: CloudTrailSummary;
+  /** A scan of many accounts (`--org`): the organisation and each account's own results (src/org/types.ts). */
+  organization?: OrganizationScan;
 }

@@ -77,6 +77,41 @@ export const REPORT_SCRIPT = `
   each(tabButtons, function (b) { b.addEventListener('click', function () { showTab(b.getAttribute('data-tab')); }); });
   var findings = findingsView();
   complianceView();
+  accountsView();
+
+  /** Many accounts: the accounts table sorts by any column; an account opens the findings filtered to it. */
+  function accountsView() {
+    var table = byId('accounts-table');
+    if (!table) return;
+    var body = table.querySelector('tbody');
+    var rows = Array.prototype.slice.call(body.querySelectorAll('tr.account'));
+    each(table.querySelectorAll('th[data-sort]'), function (th) {
+      th.addEventListener('click', function () {
+        var key = th.getAttribute('data-sort');
+        var numeric = th.hasAttribute('data-numeric');
+        var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : th.getAttribute('aria-sort') === 'ascending' ? -1 : numeric ? -1 : 1;
+        each(table.querySelectorAll('th[data-sort]'), function (other) { other.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+        var order = rows.map(function (row, i) { return { row: row, i: i }; });
+        order.sort(function (a, b) {
+          var x = a.row.getAttribute('data-sort-' + key) || '';
+          var y = b.row.getAttribute('data-sort-' + key) || '';
+          var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+          return c * dir || a.i - b.i;
+        });
+        rows = order.map(function (o) { return o.row; });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+    each(document.querySelectorAll('[data-filter-account]'), function (link) {
+      link.addEventListener('click', function (event) {
+        event.preventDefault();
+        if (tabButtons.length) showTab('findings');
+        if (findings) findings.showAccount(link.getAttribute('data-filter-account'));
+        else byId('findings').scrollIntoView();
+      });
+    });
+  }
 
   /** The compliance tab: filter recommendations by framework, section, status and text; a rule links to its findings. */
   function complianceView() {
@@ -124,7 +159,7 @@ export const REPORT_SCRIPT = `
   if (!table) return null;
   var rows = Array.prototype.slice.call(table.querySelectorAll('tbody.finding'));
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-  var selects = ['f-severity', 'f-service', 'f-kind', 'f-rule', 'f-state'].map(byId);
+  var selects = ['f-severity', 'f-service', 'f-kind', 'f-rule', 'f-state', 'f-account'].map(byId).filter(Boolean);
   var search = byId('f-q');
   function apply() {
     var needle = search.value.trim().toLowerCase();
@@ -178,6 +213,13 @@ export const REPORT_SCRIPT = `
       selects.forEach(function (s) { s.value = ''; });
       search.value = '';
       byId('f-rule').value = rule;
+      apply();
+      byId('findings').scrollIntoView();
+    },
+    showAccount: function (account) {
+      selects.forEach(function (s) { s.value = ''; });
+      search.value = '';
+      byId('f-account').value = account;
       apply();
       byId('findings').scrollIntoView();
     },

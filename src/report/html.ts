@@ -9,9 +9,10 @@ import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
-import { html, safeHref, SafeHtml } from './html-escape.js';
+import { escapeHtml, html, safeHref, SafeHtml } from './html-escape.js';
 import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
-import { usd } from './text.js';
+import { scope, usd } from './text.js';
+import { accountCounts, accountSummaries, type AccountSummary } from './accounts.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -20,7 +21,7 @@ import type { Formatter } from './types.js';
  * from file:// and attachable to a ticket. The page is rendered here with every value
  * escaped; the script only filters, searches and sorts what is already there.
  */
-export const formatHtml: Formatter = ({ evaluation: review, rules, compliance }) => {
+export const formatHtml: Formatter = ({ evaluation: review, rules, compliance, accountCompliance }) => {
   const definitions = new Map(rules.map((r) => [r.id, r]));
   const summary = summarize(review);
   const csp = [
@@ -31,7 +32,7 @@ export const formatHtml: Formatter = ({ evaluation: review, rules, compliance })
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const accounts = review.meta.accounts.join(', ') || 'no account';
+  const accounts = review.organization ? scope(review) : review.meta.accounts.join(', ') || 'no account';
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -46,6 +47,7 @@ export const formatHtml: Formatter = ({ evaluation: review, rules, compliance })
 <main>
 ${header(review)}
 ${summaryCards(review, summary)}
+${review.organization ? accountsSection(accountSummaries(review, accountCompliance)) : ''}
 ${
   compliance?.length
     ? html`<nav class="tabs" role="tablist" aria-label="Views">
@@ -162,7 +164,7 @@ function sha256(text: string): string {
 function header(review: Review): SafeHtml {
   const m = review.meta;
   return html`<header>
-<h1>awsaudit report — account ${m.accounts.join(', ') || '(none)'}</h1>
+<h1>awsaudit report — ${scope(review)}</h1>
 <p class="meta"><b>${m.source}</b> snapshot · regions <b>${m.regions.join(', ') || '(none)'}</b> · ${review.resourceCount} resource(s) · ${TOOL_NAME} ${toolVersion()}</p>
 <p class="meta" id="times">collected <time datetime="${m.collectedAt}"><b>${m.collectedAt}</b></time> → evaluated <time datetime="${review.evaluatedAt}"><b>${review.evaluatedAt}</b></time>${age(m.collectedAt, review.evaluatedAt)}</p>
 ${notes(m.notes ?? [])}
@@ -221,8 +223,8 @@ ${clean ? html`<p class="notice good">Every rule that ran had its resource types
 ${
   review.gaps.length
     ? html`<div class="notice"><b>${review.gaps.length} coverage gap(s)</b>: these could not be read, so results for them are incomplete (not clean).
-<table class="ev"><thead><tr><th>service</th><th>region</th><th>operation</th><th>error</th><th>resource types</th></tr></thead><tbody>
-${review.gaps.map((g) => html`<tr><td>${g.service}</td><td>${g.region}</td><td>${g.operation}</td><td><code>${g.errorCode}</code> ${g.message}</td><td>${g.resourceTypes.join(', ')}</td></tr>`)}
+<table class="ev"><thead><tr>${review.organization ? html`<th>account</th>` : ''}<th>service</th><th>region</th><th>operation</th><th>error</th><th>resource types</th></tr></thead><tbody>
+${review.gaps.map((g) => html`<tr>${review.organization ? html`<td><code>${g.account ?? ''}</code></td>` : ''}<td>${g.service}</td><td>${g.region}</td><td>${g.operation}</td><td><code>${g.errorCode}</code> ${g.message}</td><td>${g.resourceTypes.join(', ')}</td></tr>`)}
 </tbody></table></div>`
     : ''
 }
@@ -264,6 +266,7 @@ function findingsSection(review: Review, definitions: Map<string, CompiledRule>)
 <label>Kind<select id="f-kind" name="kind">${options(uniq(findings.map((f) => f.kind)))}</select></label>
 <label>Rule<select id="f-rule" name="rule">${options(uniq(review.findings.map((f) => f.ruleId)))}</select></label>
 <label>State<select id="f-state" name="state">${options(states)}</select></label>
+${review.organization ? html`<label>Account<select id="f-account" name="account">${options(review.organization.accounts.map((a) => a.account))}</select></label>` : ''}
 <label>Search<input id="f-q" type="search" placeholder="resource, ARN, message, evidence…" autocomplete="off"></label>
 <button type="button" id="f-reset">Reset</button>
 <span id="count" aria-live="polite">${findings.length} finding(s)</span>
@@ -290,7 +293,7 @@ function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined, folded
   const references = (rule?.references ?? []).map((r) => ({ text: r, href: safeHref(r) }));
   // The rule filter finds a folded rule's findings in the row they are folded into.
   const ruleTokens = [f.ruleId, ...folded.map((n) => n.ruleId)].join(' ');
-  return html`<tbody class="finding${f.suppression ? ' is-suppressed' : ''}" data-severity="${f.severity}" data-service="${serviceOf(f.resource.type)}" data-kind="${f.kind}" data-rule="${ruleTokens}" data-state="${stateTokens(f)}" data-sort-rank="${SEVERITY_RANK[f.severity]}" data-sort-rule="${f.ruleId}" data-sort-resource="${f.resource.id}" data-sort-cost="${f.costMonthlyUsd ?? 0}">
+  return html`<tbody class="finding${f.suppression ? ' is-suppressed' : ''}" data-severity="${f.severity}" data-service="${serviceOf(f.resource.type)}" data-kind="${f.kind}" data-rule="${ruleTokens}" data-state="${stateTokens(f)}" data-account="${f.resource.account}" data-sort-rank="${SEVERITY_RANK[f.severity]}" data-sort-rule="${f.ruleId}" data-sort-resource="${f.resource.id}" data-sort-cost="${f.costMonthlyUsd ?? 0}">
 <tr>
 <td><span class="sev ${f.severity}">${f.severity}</span><br><small>${f.kind}</small></td>
 <td class="rule"><code>${f.ruleId}</code><br><small>${f.title}</small></td>
@@ -383,4 +386,40 @@ function attackList(tags: readonly string[] | undefined): SafeHtml | '' {
   return html`<p class="attack"><small>MITRE ATT&amp;CK: ${techniques.map(
     (t, i) => html`${i ? ', ' : ''}<a href="${safeHref(t.url)}" rel="noopener noreferrer">${t.id}</a> ${t.name}`,
   )}</small></p>`;
+}
+
+const ACCOUNT_STATUS_LABEL: Record<AccountSummary['status'], string> = { scanned: 'scanned', partial: 'coverage gaps', failed: 'not scanned' };
+
+/**
+ * A scan of many accounts: one row per account (findings by severity, waste, rules failed,
+ * compliance, gaps, time), sortable by any column; an account's link opens the findings table
+ * filtered to it. Account names come from AWS: escaped like every other value.
+ */
+function accountsSection(accounts: readonly AccountSummary[]): SafeHtml {
+  const counts = accountCounts(accounts);
+  const frameworks = [...new Map(accounts.flatMap((a) => a.compliance ?? []).map((c) => [c.framework, c])).values()];
+  return html`<section id="accounts" aria-label="Accounts">
+<h2>Accounts</h2>
+<p class="meta"><b>${accounts.length}</b> account(s): <b>${counts.scanned}</b> scanned, <b>${counts.partial}</b> with coverage gaps, <b>${counts.failed}</b> not scanned${counts.failed ? ' (their rules are incomplete, not passed)' : ''}. Click a column to sort; an account opens its findings.</p>
+<table id="accounts-table" class="ev">
+<thead><tr><th data-sort="account">account</th><th data-sort="name">name</th><th data-sort="status">status</th><th data-sort="findings" data-numeric>findings</th>${SEVERITIES.map((s) => html`<th data-sort="${s}" data-numeric>${s}</th>`)}<th data-sort="waste" data-numeric>waste/month</th><th data-sort="failed" data-numeric>rules failed</th>${frameworks.map((c) => html`<th data-sort="c-${c.framework}" data-numeric>${c.framework} passing</th>`)}<th data-sort="gaps" data-numeric>gaps</th><th data-sort="time" data-numeric>time</th></tr></thead>
+<tbody>
+${accounts.map((a) => {
+  const s = a.summary;
+  const byFramework = new Map((a.compliance ?? []).map((c) => [c.framework, c.percentPassing]));
+  return html`<tr class="account st-${a.status}" data-account="${a.account}" data-sort-account="${a.account}" data-sort-name="${a.name ?? ''}" data-sort-status="${a.status}" data-sort-findings="${s.findings}" ${new SafeHtml(SEVERITIES.map((x) => `data-sort-${x}="${s.bySeverity[x]}"`).join(' '))} data-sort-waste="${s.costMonthlyUsd}" data-sort-failed="${s.rules.failed}" ${new SafeHtml(frameworks.map((c) => `data-sort-c-${escapeHtml(c.framework)}="${byFramework.get(c.framework) ?? -1}"`).join(' '))} data-sort-gaps="${a.gaps}" data-sort-time="${a.timing.durationMs}">
+<td><a href="#findings" class="to-account" data-filter-account="${a.account}" title="Show the findings of this account"><code>${a.account}</code></a></td>
+<td>${a.name ?? ''}</td>
+<td>${a.status === 'failed' ? html`<span class="sev high">${ACCOUNT_STATUS_LABEL[a.status]}</span><br><small><code>${a.error?.code ?? ''}</code> ${a.error?.message ?? ''}</small>` : ACCOUNT_STATUS_LABEL[a.status]}</td>
+<td class="num">${a.status === 'failed' ? '—' : s.findings}</td>
+${SEVERITIES.map((x) => html`<td class="num sev-${x}">${s.bySeverity[x] || ''}</td>`)}
+<td class="num">${s.costMonthlyUsd > 0 ? usd(s.costMonthlyUsd) : ''}</td>
+<td class="num">${s.rules.failed}</td>
+${frameworks.map((c) => html`<td class="num">${percent(byFramework.get(c.framework) ?? null)}</td>`)}
+<td class="num">${a.gaps || ''}</td>
+<td class="num">${(a.timing.durationMs / 1000).toFixed(1)}s</td>
+</tr>`;
+})}
+</tbody></table>
+</section>`;
 }

@@ -160,11 +160,17 @@ function gzipSize(log: Sarif.Log): number {
 
 const LOCAL_CATEGORY = `${TOOL_NAME}/local/`;
 const OTHER_ACCOUNTS_CATEGORY = `${TOOL_NAME}/other-accounts/`;
+const ORGANIZATION_CATEGORY = `${TOOL_NAME}/organization/`;
+
+/** The accounts of a multi-account review that could not be read at all. */
+function notScanned(review: Review): Array<{ account: string; name: string | null; error?: { code: string; message: string } }> {
+  return (review.organization?.accounts ?? []).filter((a) => a.status === 'failed');
+}
 
 /** The findings one SARIF run holds, under one category (automationDetails.id). */
 interface RunGroup {
   category: string;
-  kind: 'account' | 'local' | 'other-accounts';
+  kind: 'account' | 'local' | 'other-accounts' | 'organization';
   /** The run's `account` property: the account, "local", or "other-accounts". */
   label: string;
   /** The accounts of a shared run (other-accounts). */
@@ -188,11 +194,18 @@ function isLocalResource(resource: { region: string }): boolean {
  *   holds the accounts that do not fit (their results say their account).
  */
 function runGroups(review: Review, limits: SarifLimits): RunGroup[] {
-  const accounts = [...review.meta.accounts];
+  // Many accounts (--org): an account that could not be read gets no run. An empty run in its
+  // category would close its open alerts as if fixed; its gap is a notification of every run.
+  const failed = new Set(notScanned(review).map((a) => a.account));
+  const accounts = review.meta.accounts.filter((a) => !failed.has(a));
   let local = review.meta.resourceTypes.some((t) => t.startsWith('file.'));
   for (const f of review.findings) {
     if (isLocalResource(f.resource)) local = true;
     else if (!accounts.includes(f.resource.account)) accounts.push(f.resource.account);
+  }
+  if (accounts.length === 0 && review.organization && !local) {
+    // No account of the organisation could be read: one run, in a category no account uses, says so.
+    return [{ category: ORGANIZATION_CATEGORY, kind: 'organization', label: 'organization', accounts: [], holds: () => false }];
   }
   if (accounts.length === 0) local = true;
   const room = limits.runsPerFile - (local ? 1 : 0);
@@ -221,7 +234,13 @@ function runGroups(review: Review, limits: SarifLimits): RunGroup[] {
 
 function describeRun(run: Sarif.Run): string {
   const account = String(run.properties?.account);
-  return account === 'local' ? 'local files' : account === 'other-accounts' ? 'the other accounts' : `account ${account}`;
+  return account === 'local'
+    ? 'local files'
+    : account === 'other-accounts'
+      ? 'the other accounts'
+      : account === 'organization'
+        ? 'the organisation'
+        : `account ${account}`;
 }
 
 function buildRun(
@@ -234,6 +253,12 @@ function buildRun(
   baseDir: string,
   folded: ReadonlyMap<string, readonly ReviewedFinding[]>,
 ): Sarif.Run {
+  // In a run of one account of many, its own gaps and rule results; otherwise the whole review's.
+  const own = group.kind === 'account' ? review.organization?.accounts.find((a) => a.account === group.label) : undefined;
+  const scope = own
+    ? { rules: own.rules, gaps: review.gaps.filter((g) => g.account === own.account) }
+    : { rules: review.rules, gaps: review.gaps };
+  const failedAccounts = notScanned(review);
   const kept = findings.slice(0, keep);
   const results = kept.map((f) => result(f, ruleIndex, baseDir, driver, folded.get(f.fingerprint)));
   const usesRoot = results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === ROOT_BASE_ID);
@@ -249,10 +274,12 @@ function buildRun(
       evaluatedAt: review.evaluatedAt,
       resourceCount: review.resourceCount,
     },
-    notCheckedRules: review.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId),
-    incompleteRules: review.rules.filter((r) => r.status !== 'not-checked' && !r.complete).map((r) => r.ruleId),
+    notCheckedRules: scope.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId),
+    incompleteRules: scope.rules.filter((r) => r.status !== 'not-checked' && !r.complete).map((r) => r.ruleId),
     suppressed: findings.filter((f) => f.suppression).length,
   };
+  if (own?.name) properties.accountName = own.name;
+  if (failedAccounts.length) properties.accountsNotScanned = failedAccounts.map((a) => a.account);
   if (omitted > 0) {
     const bySeverity: Partial<Record<Severity, number>> = {};
     for (const f of findings.slice(keep)) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
@@ -279,7 +306,7 @@ function buildRun(
     tool: { driver },
     automationDetails: { id: group.category },
     columnKind: 'utf16CodeUnits',
-    invocations: [invocation(review, ruleIndex)],
+    invocations: [invocation(review.evaluatedAt, scope, ruleIndex, failedAccounts)],
     results,
     properties,
   };
@@ -298,16 +325,28 @@ function absentSummary(f: AbsentFinding) {
   };
 }
 
-function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invocation {
-  const inv: Sarif.Invocation = { executionSuccessful: true, endTimeUtc: review.evaluatedAt };
-  if (review.gaps.length) {
-    inv.toolExecutionNotifications = review.gaps.map((g) => ({
+function invocation(
+  evaluatedAt: string,
+  review: Pick<Review, 'gaps' | 'rules'>,
+  ruleIndex: Map<string, number>,
+  failedAccounts: ReturnType<typeof notScanned>,
+): Sarif.Invocation {
+  const inv: Sarif.Invocation = { executionSuccessful: true, endTimeUtc: evaluatedAt };
+  const notifications: Sarif.Notification[] = failedAccounts.map((a) => ({
+    level: 'error',
+    message: {
+      text: `Account ${a.account}${a.name ? ` (${a.name})` : ''} could not be scanned (${a.error?.code ?? 'Error'}: ${a.error?.message ?? ''}). It has no run in this log, so its existing alerts stay as they were; none of its resources were checked.`,
+    },
+  }));
+  for (const g of review.gaps) {
+    notifications.push({
       level: 'warning',
       message: {
         text: `Could not read ${g.service} ${g.operation} in ${g.region} (${g.errorCode}: ${g.message}). Results for ${g.resourceTypes.join(', ') || 'this source'} are incomplete.`,
       },
-    }));
+    });
   }
+  if (notifications.length) inv.toolExecutionNotifications = notifications;
   const notChecked = review.rules.filter((r) => r.status === 'not-checked' || !r.complete);
   if (notChecked.length) {
     inv.toolConfigurationNotifications = notChecked.map((r) => {

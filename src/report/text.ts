@@ -1,9 +1,10 @@
 import type { ComplianceResult } from '../compliance/status.js';
 import type { Attribution } from '../engine/findings.js';
-import type { ReviewedFinding } from '../findings/review.js';
+import type { Review, ReviewedFinding } from '../findings/review.js';
 import { foldedByFingerprint } from '../engine/fold.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
+import { accountCounts, accountSummaries, type AccountSummary } from './accounts.js';
 import type { Formatter } from './types.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok' | 'warn', string> = {
@@ -65,7 +66,7 @@ export function describeAttribution(a: Attribution): string {
 }
 
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
-export const formatText: Formatter = ({ evaluation: raw, color, written, compliance }) => {
+export const formatText: Formatter = ({ evaluation: raw, color, written, compliance, accountCompliance }) => {
   // Every value is escaped once here (the header's accounts and sources, the baseline's file, a
   // severity reason...); printable() below is then a no-op, kept where a value is printed.
   const evaluation = printableDeep(raw);
@@ -74,7 +75,7 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   const { meta } = evaluation;
   const summary = summarize(evaluation);
   lines.push(
-    paint('bold', `awsaudit — account ${meta.accounts.join(', ') || '(none)'}`) +
+    paint('bold', `awsaudit — ${scope(evaluation)}`) +
       printable(
         ` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · collected ${meta.collectedAt} → evaluated ${evaluation.evaluatedAt}`,
       ),
@@ -150,7 +151,8 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   }
   if (evaluation.gaps.length) {
     lines.push(paint('warn', `Coverage gaps (${evaluation.gaps.length}): these could not be read, so results for them are incomplete:`));
-    for (const g of evaluation.gaps) lines.push(printable(`  ${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`));
+    for (const g of evaluation.gaps)
+      lines.push(printable(`  ${g.account ? `${g.account} ` : ''}${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`));
     lines.push('');
   }
   // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
@@ -169,6 +171,7 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
     );
   }
   for (const c of compliance ?? []) lines.push(...complianceLines(c, paint));
+  if (evaluation.organization) lines.push(...accountLines(accountSummaries(evaluation, accountCompliance), paint));
   const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
   lines.push(
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ${describeRuleCounts(summary.rules)}` +
@@ -220,4 +223,59 @@ function stateLabel(f: ReviewedFinding, paint: (style: keyof typeof COLORS, text
   if (f.baselineState === 'new') labels.push(paint('warn', '[new]'));
   if (f.suppression) labels.push(paint('dim', '[suppressed]'));
   return labels.length ? `  ${labels.join(' ')}` : '';
+}
+
+/** Up to this many accounts are listed one per line; past it, the failed and partial ones and those with the most findings (JSON and HTML have all). */
+const ACCOUNTS_SHOWN = 50;
+
+/** A scan of many accounts: one line per account, then how many were scanned, partial, failed. */
+function accountLines(accounts: readonly AccountSummary[], paint: (style: keyof typeof COLORS, text: string) => string): string[] {
+  const counts = accountCounts(accounts);
+  let shown = [...accounts];
+  if (shown.length > ACCOUNTS_SHOWN) {
+    const troubled = shown.filter((a) => a.status !== 'scanned');
+    const busiest = shown
+      .filter((a) => a.status === 'scanned')
+      .sort((a, b) => b.summary.findings - a.summary.findings)
+      .slice(0, Math.max(0, ACCOUNTS_SHOWN - troubled.length));
+    const keep = new Set([...troubled, ...busiest]);
+    shown = shown.filter((a) => keep.has(a));
+  }
+  const width = Math.min(24, Math.max(4, ...shown.map((a) => (a.name ?? '').length)));
+  const lines = [
+    paint(
+      'bold',
+      `Accounts (${accounts.length}: ${counts.scanned} scanned, ${counts.partial} with coverage gaps, ${counts.failed} not scanned)${shown.length < accounts.length ? `, ${shown.length} shown: those not fully scanned and those with the most findings` : ''}:`,
+    ),
+  ];
+  for (const a of shown) {
+    const name = (a.name ?? '').length > width ? `${(a.name ?? '').slice(0, width - 1)}…` : (a.name ?? '').padEnd(width);
+    const head = `  ${a.account} ${name} `;
+    if (a.status === 'failed') {
+      lines.push(head + paint('high', `NOT SCANNED ${a.error?.code ?? ''}: ${a.error?.message ?? ''}`));
+      continue;
+    }
+    const s = a.summary;
+    const sev = SEVERITIES.filter((x) => s.bySeverity[x] > 0).map((x) => paint(x, `${s.bySeverity[x]} ${x}`));
+    const compliance = (a.compliance ?? []).map((c) => `${c.framework} ${c.percentPassing === null ? '—' : `${c.percentPassing}%`}`);
+    lines.push(
+      head +
+        `${s.findings} finding(s)${sev.length ? ` (${sev.join(', ')})` : ''}` +
+        (s.costMonthlyUsd > 0 ? ` · waste ${usd(s.costMonthlyUsd)}/month` : '') +
+        ` · ${s.rules.failed} rule(s) failed` +
+        (compliance.length ? ` · ${compliance.join(', ')} passing` : '') +
+        (a.gaps ? paint('warn', ` · ${a.gaps} coverage gap(s)`) : '') +
+        ` · ${(a.timing.durationMs / 1000).toFixed(1)}s`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/** What a report is about: "account 123456789012", or for many accounts "organisation o-… (50 accounts)". */
+export function scope(review: Pick<Review, 'meta' | 'organization'>): string {
+  const org = review.organization;
+  if (org)
+    return `${org.id ? `organisation ${org.id}` : 'accounts'} (${org.accounts.length} account${org.accounts.length === 1 ? '' : 's'})`;
+  return `account ${review.meta.accounts.join(', ') || '(none)'}`;
 }

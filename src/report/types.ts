@@ -1,6 +1,7 @@
 import type { ComplianceResult } from '../compliance/status.js';
 import type { Review } from '../findings/review.js';
 import type { CompiledRule } from '../ruleset/types.js';
+import type { AccountComplianceTable } from './accounts.js';
 
 export interface ReportContext {
   /** The evaluation with suppressions and baseline applied (a plain Evaluation is a Review without them). */
@@ -17,6 +18,8 @@ export interface ReportContext {
   notice?: (message: string) => void;
   /** With --compliance (or the config file's `compliance`): each framework's recommendations and their status. */
   compliance?: readonly ComplianceResult[];
+  /** A multi-account run with --compliance: each account's framework counts (docs/organizations.md). */
+  accountCompliance?: AccountComplianceTable;
 }
 
 /** A formatter turns one evaluation into the bytes of one report. */

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { ruleSelectionOptions, splitList } from '../options.js';
 import type { CommandResult } from '../command-result.js';
+import { UserError } from '../../util/errors.js';
 
 export function permissionsCommand(y: Argv, done: CommandResult) {
   return y.command(
@@ -21,6 +22,23 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
             'Also cover reading these CloudTrail sources (as `scan --cloudtrail`): api adds cloudtrail:LookupEvents; s3://bucket/prefix adds s3:ListBucket on the bucket and s3:GetObject under the prefix',
           group: 'CloudTrail:',
         })
+        .option('org', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Also cover `scan --org`: the organisation's reads (DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent) and sts:AssumeRole on the member accounts' role",
+          group: 'Organisation:',
+        })
+        .option('role-name', {
+          type: 'string',
+          describe: 'With --org: the role assumed in member accounts [default: OrganizationAccountAccessRole]',
+          group: 'Organisation:',
+        })
+        .option('role-arn-template', {
+          type: 'string',
+          describe: "With --org: the role's ARN with {accountId}, as `scan --role-arn-template`",
+          group: 'Organisation:',
+        })
         .option('partition', {
           type: 'string',
           default: 'aws',
@@ -32,7 +50,11 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
           '$0 permissions --cloudtrail api --cloudtrail s3://my-trail-bucket/org',
           'Also read CloudTrail event history and the trail archive',
         )
-        .example('$0 permissions --only s3-bucket-public-acl', 'Only what one rule needs'),
+        .example('$0 permissions --only s3-bucket-public-acl', 'Only what one rule needs')
+        .example(
+          '$0 permissions --org --role-name AwsauditReadOnly',
+          "For the caller of `scan --org` (organisation reads, AssumeRole); the member accounts' role needs the policy without --org",
+        ),
     async (argv) => {
       const [
         { loadConfig },
@@ -54,7 +76,19 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
       );
       const policy = permissionsPolicy(planCollection(typesForRules(rules, extra)));
       const specs = argv.cloudtrail ?? [];
-      const statements = [...policy.Statement, ...sourceStatements(specs, argv.partition)];
+      const statements: Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: string | string[] }> = [
+        ...policy.Statement,
+        ...sourceStatements(specs, argv.partition),
+      ];
+      if (argv.org) {
+        const { orgStatements } = await import('../../org/permissions.js');
+        statements.push(...orgStatements(argv.partition, argv.roleArnTemplate, argv.roleName));
+        process.stderr.write(
+          'awsaudit: --org: the organisation statements are for the credentials that run `scan --org` (the management account or a delegated administrator); the role in each member account needs only the read-only statement (`awsaudit permissions` without --org)\n',
+        );
+      } else if (argv.roleName !== undefined || argv.roleArnTemplate !== undefined) {
+        throw new UserError('--role-name and --role-arn-template: only with --org');
+      }
       if (specs.some((s) => s.startsWith('s3://'))) {
         process.stderr.write(
           "awsaudit: if the trail encrypts its logs with SSE-KMS, also allow kms:Decrypt on the trail's key (aws cloudtrail describe-trails shows KmsKeyId)\n",

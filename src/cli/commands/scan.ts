@@ -9,6 +9,8 @@ import { awsOptions, collectOptionsFrom } from '../aws-options.js';
 import { cloudTrailOptions } from '../cloudtrail-options.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
+import { orgOptions, orgOptionsFrom } from '../org-options.js';
+import { UserError } from '../../util/errors.js';
 import type { CommandResult } from '../command-result.js';
 
 export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
@@ -18,7 +20,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
     'scan',
     'Scan an account (read-only) and local files, and report what is wrong',
     (c) =>
-      cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c))))
+      orgOptions(cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c)))))
         .option('demo', { type: 'boolean', default: false, describe: 'Scan the bundled demo account (no AWS credentials needed)' })
         .example('$0 scan --demo', 'Audit the bundled demo account; text on stdout, JSON in reports/')
         .example('$0 scan --profile prod --regions us-east-1,eu-west-1', 'Audit two regions of the account behind a profile')
@@ -62,6 +64,18 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example(
           '$0 scan --account --profile prod --cloudtrail api --since 30d',
           'The account and its events: findings name the last change to each resource',
+        )
+        .example(
+          '$0 scan --org --profile mgmt -f text,json,html,sarif',
+          "Every ACTIVE account of the organisation, through each account's OrganizationAccountAccessRole",
+        )
+        .example(
+          "$0 scan --org --role-arn-template 'arn:aws:iam::{accountId}:role/audit/awsaudit' --external-id $EXT_ID",
+          'Another role layout, with the external id its trust policy requires',
+        )
+        .example(
+          '$0 scan --org --accounts ou-ab12-34cd5678 --exclude-accounts 111122223333 --max-accounts-in-flight 8',
+          'The accounts under one OU (nested OUs included) but one, 8 accounts at a time',
         ),
     async (argv) => {
       const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([
@@ -71,6 +85,21 @@ export function scanCommand(y: Argv, done: CommandResult) {
       const fileScan = fileScanOf(argv);
       const files = fileScan !== undefined;
       const events = argv.cloudtrail.length > 0;
+      const org = await orgOptionsFrom(argv);
+      if (org) {
+        if (argv.demo || files || events)
+          throw new UserError("--org scans the organisation's accounts: it cannot be combined with --demo, --files or --cloudtrail");
+        const collect = collectOptionsFrom(argv);
+        const ruleFilter = forSources(argv.only, { files: false, account: true, events: false }, isCloudTrailRule);
+        done.code = await evaluateAndReport(argv, undefined, {
+          ...(ruleFilter ? { ruleFilter } : {}),
+          evaluator: async (rules, now) => {
+            const [{ scanOrganization }, { typesForRules }] = await Promise.all([import('../../org/scan.js'), import('../collection.js')]);
+            return scanOrganization({ org, collect, types: typesForRules(rules), rules, now });
+          },
+        });
+        return;
+      }
       if (argv.demo) {
         // The bundled demo is read without compiling the snapshot schema (a third of this
         // command's start-up): test/startup.test.ts checks the file against the schema.
