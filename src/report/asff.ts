@@ -119,8 +119,15 @@ function productFields(fields: Record<string, string | undefined>): Record<strin
 function findingOf(f: ReviewedFinding, rule: CompiledRule | undefined, ctx: Context): JsonObject {
   const r = f.resource;
   const event = isEventFinding(f);
-  const resource: JsonObject = { Type: RESOURCE_TYPES[r.type] ?? 'Other', Id: cut(r.arn ?? r.id, LIMITS.Id), Partition: ctx.partition, Region: r.region === 'global' ? ctx.region : r.region };
-  const recommendation: JsonObject = { Text: cut(f.remediation.cli ? `${f.remediation.text} ${f.remediation.cli}` : f.remediation.text, LIMITS.RecommendationText) };
+  const resource: JsonObject = {
+    Type: RESOURCE_TYPES[r.type] ?? 'Other',
+    Id: cut(r.arn ?? r.id, LIMITS.Id),
+    Partition: ctx.partition,
+    Region: r.region === 'global' ? ctx.region : r.region,
+  };
+  const recommendation: JsonObject = {
+    Text: cut(f.remediation.cli ? `${f.remediation.text} ${f.remediation.cli}` : f.remediation.text, LIMITS.RecommendationText),
+  };
   const url = rule?.definition.references?.find((u) => /^https:\/\//.test(u));
   if (url) recommendation.Url = url;
   const out: JsonObject = {
@@ -173,10 +180,17 @@ function unansweredOf(r: RuleResult, rule: CompiledRule | undefined, account: st
 export const formatAsff: Formatter = ({ evaluation, rules, notice }) => {
   const table = ruleTable(rules);
   const { meta } = evaluation;
-  const ctx: Context = { partition: meta.partition ?? 'aws', region: meta.regions.find((r) => r !== 'global') ?? 'us-east-1', time: evaluation.evaluatedAt };
+  const ctx: Context = {
+    partition: meta.partition ?? 'aws',
+    region: meta.regions.find((r) => r !== 'global') ?? 'us-east-1',
+    time: evaluation.evaluatedAt,
+  };
   const findings = evaluation.findings.map((f) => findingOf(f, table.get(f.ruleId), ctx));
-  for (const r of unansweredRules(evaluation)) for (const account of meta.accounts) findings.push(unansweredOf(r, table.get(r.ruleId), account, ctx));
+  for (const r of unansweredRules(evaluation))
+    for (const account of meta.accounts) findings.push(unansweredOf(r, table.get(r.ruleId), account, ctx));
   if (findings.length > ASFF_BATCH && notice)
-    notice(`the ASFF report holds ${findings.length} findings; Security Hub takes at most ${ASFF_BATCH} per batch-import-findings call: send it in batches (docs/reports.md#asff)`);
+    notice(
+      `the ASFF report holds ${findings.length} findings; Security Hub takes at most ${ASFF_BATCH} per batch-import-findings call: send it in batches (docs/reports.md#asff)`,
+    );
   return JSON.stringify(findings, null, 2) + '\n';
 };

@@ -46,6 +46,8 @@ export const formatCsv: Formatter = ({ evaluation, notice }) => {
   const gaps = evaluation.gaps.length;
   const notChecked = evaluation.rules.filter((r) => r.status === 'not-checked' || !r.complete).length;
   if ((gaps || notChecked) && notice)
-    notice(`the CSV report lists findings only: ${notChecked} rule(s) not checked or incomplete and ${gaps} coverage gap(s) are in the text, JSON and HTML reports`);
+    notice(
+      `the CSV report lists findings only: ${notChecked} rule(s) not checked or incomplete and ${gaps} coverage gap(s) are in the text, JSON and HTML reports`,
+    );
   return rows.join('\r\n') + '\r\n';
 };

@@ -23,14 +23,19 @@ const RULE_DOCS = `${TOOL_URI}/blob/main/docs/rules.md`;
  * Text from AWS (names, tags, messages that quote them) in Markdown: every ASCII punctuation
  * character is backslash-escaped (CommonMark allows that for all of them), so no value can
  * open a link, an image, emphasis, a code span, raw HTML (`<`), an entity (`&`), a GFM
- * autolink (`http:`, `www.`, `@`) or a table cell (`|`). Line breaks and control characters
- * become spaces: one value stays on its table row.
+ * autolink or a table cell (`|`). Line breaks and control characters become spaces: one value
+ * stays on its table row. GitHub (like the GFM parsers) finds `www.`, `http://` and e-mail
+ * autolinks, and `@name` mentions, in the text after escapes are undone, so those get a
+ * zero-width space that breaks them: a bucket named `@org/team` notifies no one.
  */
 export function mdText(text: string): string {
   return (
     text
       // eslint-disable-next-line no-control-regex -- control characters are what is replaced
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+      .replace(/@/g, '@\u200b')
+      .replace(/(www)\./gi, '$1\u200b.')
+      .replace(/:\/\//g, ':\u200b//')
       .replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)
   );
 }
@@ -54,7 +59,14 @@ function findingRow(f: ReviewedFinding, rules: ReadonlyMap<string, CompiledRule>
   const r = f.resource;
   const name = r.name && r.name !== r.id ? ` (${mdText(r.name)})` : '';
   const cost = f.costMonthlyUsd ? ` — ${usd(f.costMonthlyUsd)}/month` : '';
-  const cells = [f.severity, ruleLink(f.ruleId, rules.get(f.ruleId)), mdText(r.id) + name, mdText(r.account), mdText(r.region), mdText(f.message) + cost];
+  const cells = [
+    f.severity,
+    ruleLink(f.ruleId, rules.get(f.ruleId)),
+    mdText(r.id) + name,
+    mdText(r.account),
+    mdText(r.region),
+    mdText(f.message) + cost,
+  ];
   return `| ${cells.join(' | ')} |\n`;
 }
 
@@ -81,7 +93,8 @@ class Budget {
 function table(title: string, findings: readonly ReviewedFinding[], rules: ReadonlyMap<string, CompiledRule>, budget: Budget): string {
   if (findings.length === 0) return '';
   let out = `\n### ${title} (${findings.length})\n\n`;
-  if (!budget.take(out + FINDING_HEADER)) return `\n_${title}: ${findings.length}, not listed (size limit of this summary); see the full report._\n`;
+  if (!budget.take(out + FINDING_HEADER))
+    return `\n_${title}: ${findings.length}, not listed (size limit of this summary); see the full report._\n`;
   out += FINDING_HEADER;
   let shown = 0;
   for (const f of findings) {
@@ -89,23 +102,27 @@ function table(title: string, findings: readonly ReviewedFinding[], rules: Reado
     out += findingRow(f, rules);
     shown++;
   }
-  if (shown < findings.length) out += `\n_… and ${findings.length - shown} more not shown here (size limit of this summary); every finding is in the full report._\n`;
+  if (shown < findings.length)
+    out += `\n_… and ${findings.length - shown} more not shown here (size limit of this summary); every finding is in the full report._\n`;
   return out;
 }
 
 function accountLines(ctx: ReportContext, open: readonly ReviewedFinding[], budget: Budget): string {
   const { meta, gaps } = ctx.evaluation;
   if (meta.accounts.length < 2) return '';
-  const rows = new Map(meta.accounts.map((a) => [a, { counts: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, gaps: 0 }]));
+  const rows = new Map(
+    meta.accounts.map((a) => [a, { counts: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, gaps: 0 }]),
+  );
   for (const f of open) {
     const row = rows.get(f.resource.account);
     if (row) row.counts[f.severity]++;
   }
   // Gaps name their account in scans of many accounts (docs/organizations.md); others belong to no one account.
-  for (const g of gaps as ReadonlyArray<CoverageGap & { account?: string }>) if (g.account) {
-    const row = rows.get(g.account);
-    if (row) row.gaps++;
-  }
+  for (const g of gaps as ReadonlyArray<CoverageGap & { account?: string }>)
+    if (g.account) {
+      const row = rows.get(g.account);
+      if (row) row.gaps++;
+    }
   let out = `\n### Accounts (${meta.accounts.length})\n\n| Account | ${SEVERITIES.join(' | ')} | Coverage gaps |\n|---|${SEVERITIES.map(() => '---:|').join('')}---:|\n`;
   budget.take(out);
   let shown = 0;
@@ -115,7 +132,8 @@ function accountLines(ctx: ReportContext, open: readonly ReviewedFinding[], budg
     out += line;
     shown++;
   }
-  if (shown < rows.size) out += `\n_… and ${rows.size - shown} more accounts not shown here (size limit of this summary); see the full report._\n`;
+  if (shown < rows.size)
+    out += `\n_… and ${rows.size - shown} more accounts not shown here (size limit of this summary); see the full report._\n`;
   return out;
 }
 
@@ -125,7 +143,8 @@ function coverage(ctx: ReportContext, budget: Budget): string {
   const notChecked = notCheckedRules(evaluation.rules);
   const incomplete = incompleteRules(evaluation.rules);
   const gaps = evaluation.gaps;
-  if (!notChecked.length && !incomplete.length && !gaps.length) return '\n### Coverage\n\nEverything the rules read was read: no coverage gap.\n';
+  if (!notChecked.length && !incomplete.length && !gaps.length)
+    return '\n### Coverage\n\nEverything the rules read was read: no coverage gap.\n';
   let out = '\n### Coverage gaps\n\n';
   out += `${notChecked.length} rule(s) not checked (a resource type they read was not collected), ${incomplete.length} incomplete (a gap or undecided resources: they are not passes), ${gaps.length} call(s) that failed.\n\n`;
   const lines = [

@@ -77,7 +77,13 @@ function findingEvent(f: ReviewedFinding, rule: CompiledRule | undefined, time: 
   const event = base(detection ? DETECTION : COMPLIANCE, f.severity, time);
   // status_id: 1 New, 3 Suppressed (matched by the ignore file; reported, not counted).
   const status: [number, string] = f.suppression ? [3, 'Suppressed'] : [1, 'New'];
-  const resource: JsonObject = { uid: r.arn ?? r.id, name: r.name ?? r.id, type: r.type, region: r.region, cloud_partition: partitionOf(r.arn) };
+  const resource: JsonObject = {
+    uid: r.arn ?? r.id,
+    name: r.name ?? r.id,
+    type: r.type,
+    region: r.region,
+    cloud_partition: partitionOf(r.arn),
+  };
   const unmapped: JsonObject = { resource_id: r.id, kind: f.kind, evidence: f.evidence as unknown as JsonValue };
   if (f.costMonthlyUsd !== undefined) unmapped.cost_monthly_usd = f.costMonthlyUsd;
   if (f.baselineState) unmapped.baseline_state = f.baselineState;
@@ -105,7 +111,13 @@ function findingEvent(f: ReviewedFinding, rule: CompiledRule | undefined, time: 
   if (!detection) {
     const { standards, controls } = controlNames(rule);
     // compliance.status_id 3: Fail.
-    out.compliance = { status_id: 3, status: 'Fail', standards: standards.length ? standards : [TOOL_NAME], requirements: controls.length ? controls : [f.ruleId], control: f.ruleId };
+    out.compliance = {
+      status_id: 3,
+      status: 'Fail',
+      standards: standards.length ? standards : [TOOL_NAME],
+      requirements: controls.length ? controls : [f.ruleId],
+      control: f.ruleId,
+    };
   }
   return out;
 }
@@ -121,7 +133,13 @@ function unansweredEvent(r: RuleResult, rule: CompiledRule | undefined, account:
     status: 'New',
     message: unansweredReason(r),
     metadata: { ...metadata(r.ruleId), uid },
-    finding_info: { uid, title, desc: rule?.definition.description ?? title, types: [r.kind], analytic: { uid: r.ruleId, name: title, type_id: 1, type: 'Rule' } },
+    finding_info: {
+      uid,
+      title,
+      desc: rule?.definition.description ?? title,
+      types: [r.kind],
+      analytic: { uid: r.ruleId, name: title, type_id: 1, type: 'Rule' },
+    },
     cloud: cloud(account, 'global'),
     resources: [{ uid: account, name: account, type: 'aws.account' }],
     compliance: {
