@@ -229,6 +229,7 @@ describe('awsaudit import: the dump script and its documentation', () => {
     const docs = readFileSync(path.join(ROOT, 'docs', 'import.md'), 'utf8');
     expect(docs).toContain(r.stdout.trim());
     for (const call of IMPORT_CALLS) {
+      expect(docs, call.cli).toContain(`| \`aws ${call.cli}`);
       const [service, operation] = call.cli.split(' ');
       expect(r.stdout, call.cli).toContain(call.global ? `"${service}/${operation}` : `"${service}/$r/${operation}`);
     }

@@ -96,8 +96,9 @@ function narrowNatGateways(output: Record<string, unknown>, input: Record<string
   return { ...output, NatGateways: (output.NatGateways as Array<{ State?: unknown }>).filter((g) => state.includes(String(g.State))) };
 }
 
-const EACH_USER = `for u in $(aws iam list-users --query 'Users[].UserName' --output text); do`;
-const EACH_BUCKET = `for b in $(aws s3api list-buckets --query 'Buckets[].Name' --output text); do`;
+// The dump script lists users and buckets once, into these variables (script.ts).
+const EACH_USER = 'for u in $users; do';
+const EACH_BUCKET = 'for b in $buckets; do';
 
 function bucketCall(command: string, cli: string): ImportCall {
   return {

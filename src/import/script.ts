@@ -32,6 +32,8 @@ export function dumpScript(): string {
     '  if "$@" --output json > "$f.json" 2> "$f.error"; then rm -f "$f.error"; else rm -f "$f.json"; fi',
     '}',
     'account=$(aws sts get-caller-identity --query Account --output text)',
+    "users=$(aws iam list-users --query 'Users[].UserName' --output text)",
+    "buckets=$(aws s3api list-buckets --query 'Buckets[].Name' --output text)",
     '# The credential report is generated first; get-credential-report reads it when it is ready.',
     'for _ in 1 2 3 4 5 6 7 8 9 10; do',
     '  [ "$(aws iam generate-credential-report --query State --output text 2>/dev/null)" = COMPLETE ] && break',
