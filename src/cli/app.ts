@@ -4,6 +4,7 @@ import { toolVersion } from '../util/version.js';
 import type { CommandResult } from './command-result.js';
 import { collectCommand } from './commands/collect.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { importCommand } from './commands/import.js';
 import { permissionsCommand } from './commands/permissions.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -43,6 +44,7 @@ export async function run(args: string[]): Promise<number> {
   parser = scanCommand(parser, done);
   parser = collectCommand(parser, done);
   parser = evaluateCommand(parser, done);
+  parser = importCommand(parser, done);
   parser = permissionsCommand(parser, done);
   parser = rulesCommand(parser, done);
   try {
