@@ -19,8 +19,12 @@ import { fileSource } from '../src/cloudtrail/sources/files.js';
 import { evaluateEventsOutcome } from './support/cloudtrail.js';
 import { runCliInProcess as runCli } from './support/cli.js';
 
-const record = (fields: Record<string, unknown>): CloudTrailRecord =>
-  ({ eventName: 'GetUser', eventTime: '2024-07-30T21:53:13Z', eventSource: 'iam.amazonaws.com', ...fields }) as CloudTrailRecord;
+const record = (fields: Record<string, unknown>): CloudTrailRecord => ({
+  eventName: 'GetUser',
+  eventTime: '2024-07-30T21:53:13Z',
+  eventSource: 'iam.amazonaws.com',
+  ...fields,
+});
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 describe('one policy-document parser (iam/policy/document.ts)', () => {

@@ -288,8 +288,6 @@ describe('the same events read twice (a copy of the archive, or two trails that 
     });
   });
 });
-  });
-});
 
 describe('calls made with a leaked key (--leaked-key-id; the file scanner feeds the same list)', async () => {
   const records = allRecords(stratusFiles());

@@ -236,7 +236,7 @@ describe('regular expressions cannot stall a run', () => {
     // 40 s for this document). The policy parser reads it once and says it is not JSON.
     const hostile = '"Action":['.repeat(48_000);
     expect(hostile.length).toBeGreaterThanOrEqual(480_000);
-    const outcome = (doc: unknown) =>
+    const outcome = (doc: string) =>
       runCase(admin, { ...put, data: { ...put.data, requestParameters: { ...params, policyDocument: doc } } }, 0);
     const unreadable = outcome(hostile);
     expect('findings' in unreadable && unreadable.findings.map((f) => [f.severity, /could not be read/.test(f.message)])).toEqual([

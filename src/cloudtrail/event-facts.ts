@@ -53,7 +53,10 @@ export function eventFacts(
     if (out === undefined) out = part;
     else {
       // Parts may be shared frozen objects: merge into a copy of our own.
-      if (!own) ((out = { ...out }), (own = true));
+      if (!own) {
+        out = { ...out };
+        own = true;
+      }
       Object.assign(out, part);
     }
   }

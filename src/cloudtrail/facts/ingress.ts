@@ -104,7 +104,7 @@ export const ingressFacts: EventFactModule = {
     for (const entry of flattenIngress(permissions)) {
       if (entry.internet !== true) continue;
       // The request and the rules it created say the same thing twice.
-      const key = `${String(entry.protocol)}/${String(entry.fromPort)}/${String(entry.toPort)}/${String(entry.source)}`;
+      const key = JSON.stringify([entry.protocol, entry.fromPort, entry.toPort, entry.source]);
       if (seen.has(key)) continue;
       seen.add(key);
       internetIngress.push({ ...entry, direction });

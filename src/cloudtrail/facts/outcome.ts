@@ -1,4 +1,4 @@
-import { isPlainObject, type JsonObject } from '../../util/json.js';
+import { isPlainObject } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
 import type { EventFactModule } from './types.js';
 
@@ -32,5 +32,5 @@ export const outcomeFacts: EventFactModule = {
   topic: 'outcome',
   facts: ['outcome', 'outcomeCode'],
   eventNames: null,
-  compute: (record) => outcomeOf(record) as JsonObject,
+  compute: (record) => outcomeOf(record),
 };
