@@ -109,6 +109,31 @@ describe('Stratus Red Team detonations', () => {
     expect(Object.keys(TECHNIQUES).sort()).toEqual(files.map((f) => f.replace(/\.json$/, '')).sort());
   });
 
+  it('the threat-family rules are told by event name, so the raw fast path parses only the records they may match', () => {
+    const families = [
+      'cloudtrail-threat-detection-disabled',
+      'cloudtrail-security-findings-suppressed',
+      'cloudtrail-logging-tampered',
+      'cloudtrail-snapshot-or-image-shared',
+      'cloudtrail-resource-policy-made-public',
+      'cloudtrail-rds-made-public',
+      'cloudtrail-role-trust-opened',
+      'cloudtrail-console-password-set-for-other-user',
+      'cloudtrail-identity-provider-changed',
+      'cloudtrail-ec2-user-data-changed',
+      'cloudtrail-lambda-code-changed',
+      'cloudtrail-kms-key-disabled-or-deletion-scheduled',
+      'cloudtrail-s3-recovery-removed',
+      'cloudtrail-rds-recovery-removed',
+      'cloudtrail-account-left-organization',
+    ];
+    for (const id of families) {
+      const rule = eventRules.find((r) => r.definition.id === id);
+      expect(rule, id).toBeDefined();
+      expect(eventNamesOf(rule!.definition.condition, {})?.size ?? 0, id).toBeGreaterThan(0);
+    }
+  });
+
   it('the table names rules that exist, each of them an event rule that can be told by event name (prefiltered)', () => {
     const ids = new Set(eventRules.map((r) => r.definition.id));
     for (const [technique, expected] of Object.entries(TECHNIQUES)) {
