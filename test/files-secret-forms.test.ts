@@ -29,7 +29,7 @@ describe('a secret access key alone, under a name that says what it is', () => {
     ['config.toml', `[aws]\nsecret_access_key = "${secret}"\n`, 'secret_access_key', 2, 'code'],
     ['app.js', `const s3 = new S3({ secretAccessKey: '${secret}' });\n`, 'secretAccessKey', 1, 'code'],
     ['settings.py', `import os\nos.environ["AWS_SECRET_ACCESS_KEY"] = "${secret}"\n`, 'AWS_SECRET_ACCESS_KEY', 2, 'code'],
-    ['session.txt', `$ aws configure\nAWS Secret Access Key [None]: ${secret}\n`, 'Secret Access Key', 2, 'aws configure transcript'],
+    ['session.txt', `$ aws configure\nAWS Secret Access Key [None]: ${secret}\n`, 'AWS Secret Access Key', 2, 'aws configure transcript'],
     ['sts.xml', `<Credentials>\n  <SecretAccessKey>${secret}</SecretAccessKey>\n</Credentials>\n`, 'SecretAccessKey', 2, 'text'],
   ];
   for (const [file, body, name, line, context] of cases) {

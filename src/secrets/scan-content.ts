@@ -3,7 +3,7 @@ import { nameText, type FsPath } from '../util/byte-paths.js';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
 import { KeyIdRunFinder } from './key-id-runs.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
-import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { SECRET_KEY_LENGTH, SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
 import { splitLines } from './lines.js';
 import { classifyLine, type TextContext } from './text-context.js';
 
@@ -131,18 +131,20 @@ const headerCandidate = (offset: number) => -2 * offset - 1;
 const secretNameCandidate = (offset: number) => -2 * offset - 2;
 
 /**
- * A secret access key assigned to a name that says what it is, in the syntaxes config and code
- * use: `aws_secret_access_key = …` (ini, toml, env), `AWS_SECRET_ACCESS_KEY: …` (yaml),
- * `"SecretAccessKey": "…"` (json), `secretAccessKey: '…'`, `os.environ["…"] = "…"`, `=>`, `:=`,
- * `<SecretAccessKey>…` (STS XML) and `AWS Secret Access Key [None]: …` (an `aws configure`
- * transcript). Searched for by `ecret`/`ECRET` in the bytes, matched from the `s` before it.
+ * What precedes a secret access key assigned to a name that says what it is, in the syntaxes
+ * config and code use: `aws_secret_access_key = …` (ini, toml, env), `AWS_SECRET_ACCESS_KEY: …`
+ * (yaml), `"SecretAccessKey": "…"` (json), `secretAccessKey: '…'`, `os.environ["…"] = "…"`, `=>`,
+ * `:=`, `<SecretAccessKey>…` (STS XML) and `AWS Secret Access Key [None]: …` (an `aws configure`
+ * transcript). The value is found first, as a run of exactly 40 secret-key bytes (key-id-runs.ts);
+ * this is matched against the end of its line before it.
  */
-const SECRET_NAME_AT =
-  /(?<name>secret[_. -]?access[_. -]?key\w*)["'`\]]{0,2}[ \t]*(?:\[[^\]\r\n]{0,20}\][ \t]*)?(?::=|=>|=|:|>)[ \t]*["'`]?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/iy;
-const SECRET_NEEDLES = [Buffer.from('ecret'), Buffer.from('ECRET')];
+const SECRET_NAME_BEFORE =
+  /(?<name>(?:[A-Za-z0-9_$]{0,32}|AWS )secret[_. -]?access[_. -]?key\w{0,16})["'`\]]{0,2}[ \t]*(?:\[[^\]\r\n]{0,20}\][ \t]*)?(?::=|=>|=|:|>)[ \t]*["'`]?$/i;
+/** Bytes before a secret looked at for its name. */
+const NAME_BEFORE_BYTES = 160;
+const EQUALS = 0x3d;
 /** A secret with a key id this many lines from it or fewer is that key's (the pair rule reports it). */
 const LONE_SECRET_LINES = 3;
-const IDENTIFIER_BYTE = /[A-Za-z0-9_$]/;
 
 /** Keep the secrets under a name that have no key id within LONE_SECRET_LINES lines (once a file is scanned). */
 function settleSecrets(result: ContentResult): void {
@@ -421,13 +423,10 @@ export class ContentScanner {
           found.push(headerCandidate(start));
       }
     }
-    for (const needle of SECRET_NEEDLES) {
-      for (let i = bytes.indexOf(needle, from + 1); i !== -1; i = bytes.indexOf(needle, i + 1)) {
-        if (i - 1 >= limit) break;
-        found.push(secretNameCandidate(i - 1));
-      }
-    }
-    // Headers and names are rare: sort only when there are some.
+    const before = found.length;
+    this.runs.findSecretRuns(from, limit, bytes.length, found);
+    for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+    // Headers and secrets are rare: sort only when there are some.
     if (found.length > keyIds) found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
     return found;
   }
@@ -548,22 +547,20 @@ function judgeCandidates(
       const line = lineAt(bytes, at, count, scanner);
       keyIdHit(bytes, m[0], at, line, count, scanner, filePath, result);
     } else if (kind === SECRET_NAME) {
-      const eol = lineEnd(bytes, at);
-      const text = bytes.toString('latin1', at, Math.min(eol, at + 256));
-      SECRET_NAME_AT.lastIndex = 0;
-      const m = SECRET_NAME_AT.exec(text);
-      if (m === null || !isPlausibleSecretKey(m.groups!.value!)) continue;
-      matchedTo = at + m[0].length;
-      // The name as written, with what precedes "secret" in it (aws_, AWS_, my).
-      let nameStart = at;
-      while (nameStart > 0 && at - nameStart < 64 && IDENTIFIER_BYTE.test(String.fromCharCode(bytes[nameStart - 1]!))) nameStart--;
-      const line = lineAt(bytes, nameStart, count, scanner);
+      // A run of 40 secret-key bytes: a secret when random enough, not base64 padded on, and named as one.
+      if (bytes[at + SECRET_KEY_LENGTH] === EQUALS || !isPlausibleSecretKey(bytes.toString('latin1', at, at + SECRET_KEY_LENGTH))) continue;
       const own = lineStart(bytes, at);
+      const from = Math.max(own, at - NAME_BEFORE_BYTES);
+      const m = SECRET_NAME_BEFORE.exec(bytes.toString('latin1', from, at));
+      if (m === null) continue;
+      matchedTo = at + SECRET_KEY_LENGTH;
+      const nameStart = from + m.index;
+      const line = lineAt(bytes, nameStart, count, scanner);
       result.secretKeys.push({
         line,
         column: columnAt(bytes, nameStart, count, scanner),
-        name: bytes.toString('latin1', nameStart, at) + m.groups!.name!,
-        context: classifyLine(bytes.toString('latin1', own, Math.min(eol, own + 512)), filePath),
+        name: m.groups!.name!,
+        context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
       });
     } else {
       // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
@@ -667,9 +664,9 @@ export function scanText(text: string, name = ''): ContentResult {
   for (const { literal } of HEADERS) {
     for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  for (const needle of SECRET_NEEDLES) {
-    for (let i = bytes.indexOf(needle, 1); i !== -1; i = bytes.indexOf(needle, i + 1)) found.push(secretNameCandidate(i - 1));
-  }
+  const before = found.length;
+  runs.findSecretRuns(0, bytes.length, bytes.length, found);
+  for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
   found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
   judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
   settleSecrets(result);
