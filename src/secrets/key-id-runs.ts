@@ -10,7 +10,7 @@ import { SECRET_KEY_CHARS, SECRET_KEY_LENGTH } from './secret-key.js';
 
 // The bytes of key-id-runs.wat compiled by scripts/build-wasm.mjs.
 // wasm:begin
-const WASM = 'AGFzbQEAAAABDQFgCH9/f39/f39/AX8CDwEDZW52Bm1lbW9yeQIAAQMCAQAHCAEEcnVucwAACsoCAccCAQh/IAZBAXYhDiAGQQJ2IQ0gDSAOaiEPIAIgBmpBAWshCSAJIANLBEAgAyEJCyABIAZqQQFrIQgCQANAIAggCU8NASAILQAALQAAIAdxIAggDmstAAAtAAAgB3EgCCAOai0AAC0AACAHcXJxBEAgCCANay0AAC0AACAHcSAIIA9qLQAALQAAIAdxciAIIA9rLQAALQAAIAdxIAggDWotAAAtAAAgB3FycQRAIAghCgJAA0AgCiAATQ0BIApBAWstAAAtAAAgB3FFDQEgCkEBayEKDAALCyAIQQFqIQsCQANAIAsgA08NASALLQAALQAAIAdxRQ0BIAtBAWohCwwACwsgCyAKayAGRiAKIAFPIAogAklxcQRAIAQgDEECdGogCjYCACAMQQFqIQwgDCAFTw0ECyALIQgLCyAIIAZqIQgMAAsLIAwL';
+const WASM = 'AGFzbQEAAAABDgFgCX9/f39/f39/fwF/Ag8BA2VudgZtZW1vcnkCAAEDAgEABwgBBHJ1bnMAAArWAgHTAgEIfyAGQQF2IQ8gBkECdiEOIA4gD2ohECACIAZqQQFrIQogCiADSwRAIAMhCgsgASAGakEBayEJAkADQCAJIApPDQEgCS0AAC0AACAHcSAJIA9rLQAALQAAIAdxIAkgD2otAAAtAAAgB3FycQRAIAkgDmstAAAtAAAgB3EgCSAQai0AAC0AACAHcXIgCSAQay0AAC0AACAHcSAJIA5qLQAALQAAIAdxcnEEQCAJIQsCQANAIAsgAE0NASALQQFrLQAALQAAIAdxRQ0BIAtBAWshCwwACwsgCUEBaiEMAkADQCAMIANPDQEgDC0AAC0AACAHcUUNASAMQQFqIQwMAAsLIAwgC2sgBkYgCCAMIAtrIAZPcXIgCyABTyALIAJJcXEEQCAEIA1BAnRqIAs2AgAgDUEBaiENIA0gBU8NBAsgDCEJCwsgCSAGaiEJDAALCyANCw==';
 // wasm:end
 
 const module = new WebAssembly.Module(Buffer.from(WASM, 'base64'));
@@ -21,12 +21,14 @@ const OUT_AT = 256;
 const OUT_ROOM = 1024;
 const BYTES_AT = OUT_AT + 4 * OUT_ROOM;
 const PAGE = 64 << 10;
+/** The longest run searched for: a sample reads this far past the bytes filled at most. */
+export const MAX_RUN_SAMPLE = 256;
 /** Bit flags of the byte table: which class a byte belongs to. */
 const KEY_ID_BYTE = 1;
 const SECRET_BYTE = 2;
 
 interface Exports {
-  runs(first: number, from: number, limit: number, filled: number, out: number, room: number, length: number, mask: number): number;
+  runs(first: number, from: number, limit: number, filled: number, out: number, room: number, length: number, mask: number, atLeast: number): number;
 }
 
 /**
@@ -40,7 +42,7 @@ export class KeyIdRunFinder {
 
   constructor(size: number) {
     // After the bytes, room for the reads past `filled` that a sample may make.
-    const memory = new WebAssembly.Memory({ initial: Math.ceil((BYTES_AT + size + SECRET_KEY_LENGTH) / PAGE) });
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((BYTES_AT + size + MAX_RUN_SAMPLE) / PAGE) });
     this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
     const table = new Uint8Array(memory.buffer, TABLE_AT, 256);
     const keyIdChar = new RegExp(`[${ACCESS_KEY_ID_CHARS}]`);
@@ -67,9 +69,19 @@ export class KeyIdRunFinder {
     this.search(from, limit, filled, out, SECRET_KEY_LENGTH, SECRET_BYTE);
   }
 
-  private search(from: number, limit: number, filled: number, out: number[], length: number, mask: number): void {
+  /**
+   * The starts in [from, limit) of runs of `minLength` or more secret-key bytes (long base64
+   * values: Bedrock API keys, encoded blobs), appended to `out` in order. Sampling every
+   * `minLength`-th byte, it costs little.
+   */
+  findLongRuns(from: number, limit: number, filled: number, out: number[], minLength: number): void {
+    if (minLength > MAX_RUN_SAMPLE) throw new Error(`findLongRuns: runs of at most ${MAX_RUN_SAMPLE} bytes can be searched for`);
+    this.search(from, limit, filled, out, minLength, SECRET_BYTE, 1);
+  }
+
+  private search(from: number, limit: number, filled: number, out: number[], length: number, mask: number, atLeast = 0): void {
     for (;;) {
-      const n = this.exports.runs(BYTES_AT, BYTES_AT + from, BYTES_AT + limit, BYTES_AT + filled, OUT_AT, OUT_ROOM, length, mask);
+      const n = this.exports.runs(BYTES_AT, BYTES_AT + from, BYTES_AT + limit, BYTES_AT + filled, OUT_AT, OUT_ROOM, length, mask, atLeast);
       for (let i = 0; i < n; i++) out.push(this.out[i]! - BYTES_AT);
       if (n < OUT_ROOM) return;
       from = out[out.length - 1]! + 1;
