@@ -1,6 +1,7 @@
 // Credential forms beyond a key id with its secret next to it: a secret access key alone under
 // the name that says what it is, `A3T` key ids, and (below) other AWS credentials. Every
 // key-shaped string is assembled at run time.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ describe('a secret access key alone, under a name that says what it is', () => {
     ['config.toml', `[aws]\nsecret_access_key = "${secret}"\n`, 'secret_access_key', 2, 'code'],
     ['app.js', `const s3 = new S3({ secretAccessKey: '${secret}' });\n`, 'secretAccessKey', 1, 'code'],
     ['settings.py', `import os\nos.environ["AWS_SECRET_ACCESS_KEY"] = "${secret}"\n`, 'AWS_SECRET_ACCESS_KEY', 2, 'code'],
-    ['session.txt', `$ aws configure\nAWS Secret Access Key [None]: ${secret}\n`, 'Secret Access Key', 2, 'aws configure transcript'],
+    ['session.txt', `$ aws configure\nAWS Secret Access Key [None]: ${secret}\n`, 'AWS Secret Access Key', 2, 'aws configure transcript'],
     ['sts.xml', `<Credentials>\n  <SecretAccessKey>${secret}</SecretAccessKey>\n</Credentials>\n`, 'SecretAccessKey', 2, 'text'],
   ];
   for (const [file, body, name, line, context] of cases) {
@@ -95,5 +96,67 @@ describe('A3T key ids (the oldest long-term keys)', () => {
   it('A3T followed by a lower-case letter or too few characters is not a key id', async () => {
     const id = join('A3T', 'x', keyIdFor(randomAccount()).slice(4));
     expect((await scanOne('a.txt', `${id}\n${id.slice(0, 19)}\n`)).resources).toEqual([]);
+  });
+});
+
+describe('Amazon Bedrock API keys', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  // As AWS makes them: the secret part is 60 base64 characters (44 random bytes).
+  const longTerm = (account: string, id = 'x7q2') =>
+    `ABSK${b64(`BedrockAPIKey-${id}-at-${account}:${randomBytes(44).toString('base64')}`)}`;
+  const shortTerm = (keyId: string) =>
+    `bedrock-api-key-${b64(
+      `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${keyId}%2F20260302%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260302T091500Z&X-Amz-Expires=43200&X-Amz-Security-Token=${b64(randomSecret().repeat(8))}&X-Amz-Signature=${'ab12'.repeat(16)}&Version=1`,
+    )}`;
+  const bedrock = (scan: FileScan) => scan.resources.filter((r) => r.type === 'file.bedrock-api-key').map((r) => r.data);
+
+  it('a long-term key (ABSK…): its account and credential name read from it, never the key', async () => {
+    const account = randomAccount();
+    const key = longTerm(account);
+    const scan = await scanOne('.env', `DEBUG=0\nAWS_BEARER_TOKEN_BEDROCK=${key}\n`);
+    expect(bedrock(scan)).toMatchObject([
+      { keyKind: 'long-term', ownerAccount: account, serviceUserName: 'BedrockAPIKey-x7q2', line: 2, column: 26, context: 'env' },
+    ]);
+    expect(JSON.stringify(scan.resources)).not.toContain(key.slice(4, 40));
+  });
+
+  it('in quotes, in JSON and code, and several in one file', async () => {
+    const [a, b] = [randomAccount(), randomAccount()];
+    const scan = await scanOne('config.json', `{\n  "bedrock": "${longTerm(a)}",\n  "other": '${longTerm(b, 'k9zz')}'\n}\n`);
+    expect(bedrock(scan).map((d) => [d.line, d.ownerAccount])).toEqual([
+      [2, a],
+      [3, b],
+    ]);
+    expect(scan.resources.map((r) => r.id)).toEqual(['config.json#bedrock-api-key', 'config.json#bedrock-api-key#2']);
+  });
+
+  it('a short-term key (bedrock-api-key-…): the temporary key that signed it, masked, and when it expires', async () => {
+    const account = randomAccount();
+    const keyId = keyIdFor(account, 'ASIA');
+    const scan = await scanOne('app.py', `import os\nos.environ["AWS_BEARER_TOKEN_BEDROCK"] = "${shortTerm(keyId)}"\n`);
+    expect(bedrock(scan)).toMatchObject([
+      {
+        keyKind: 'short-term',
+        ownerAccount: account,
+        keyIdMasked: `ASIA…${keyId.slice(-4)}`,
+        expiresAt: '2026-03-02T21:15:00.000Z',
+        line: 2,
+        column: 'os.environ["AWS_BEARER_TOKEN_BEDROCK"] = "'.length + 1,
+      },
+    ]);
+    expect(JSON.stringify(scan.resources)).not.toContain(keyId);
+  });
+
+  it('look-alikes stay silent: placeholders, truncated or made-up keys, other base64', async () => {
+    for (const body of [
+      `AWS_BEARER_TOKEN_BEDROCK=ABSK${'A'.repeat(120)}\n`,
+      'AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS1leGFtcGxlZXhhbXBsZQ==\n',
+      `AWS_BEARER_TOKEN_BEDROCK=ABSK${b64('BedrockAPIKey-abcd-at-123456789012:EXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLE')}\n`,
+      `AWS_BEARER_TOKEN_BEDROCK=${longTerm(randomAccount()).slice(0, 60)}\n`,
+      `token=${b64('x'.repeat(300))}\n`,
+      `AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-${b64('bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Credential=...')}\n`,
+    ]) {
+      expect(bedrock(await scanOne('.env', body)), body.slice(0, 60)).toEqual([]);
+    }
   });
 });

@@ -38,7 +38,11 @@ export async function scanBatch(scanner: ContentScanner, paths: readonly FsPath[
         !content ||
         content.wideText ||
         (!content.binary &&
-          (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0 || content.secretKeys.length > 0))
+          (kind !== undefined ||
+            content.keyIds.length > 0 ||
+            content.privateKeys.length > 0 ||
+            content.secretKeys.length > 0 ||
+            content.bedrockKeys.length > 0))
       ) {
         result.notable.push({ index, kind, read });
       }

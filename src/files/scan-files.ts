@@ -14,7 +14,7 @@ import { findRepositoryRoot } from './git-repository.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
 
 /** The resource types the file scanner produces (a scan of files "collects" all of them). */
-export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.secret-key', 'file.text'] as const;
+export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.bedrock-api-key', 'file.private-key', 'file.secret-key', 'file.text'] as const;
 
 export interface FileScanOptions {
   /** Also scan files that .gitignore ignores. */
@@ -154,7 +154,13 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     }
     const filePath = displayFilePath(file.absPath, cwd);
     if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
-    if (content.keyIds.length === 0 && content.privateKeys.length === 0 && content.secretKeys.length === 0) return;
+    if (
+      content.keyIds.length === 0 &&
+      content.privateKeys.length === 0 &&
+      content.secretKeys.length === 0 &&
+      content.bedrockKeys.length === 0
+    )
+      return;
     // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing.
     const tracked = file.repository && typeof file.absPath === 'string' ? await file.repository.isTracked(file.absPath) : null;
     const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
@@ -167,6 +173,27 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
         account: 'local',
         region: 'local',
         data: { path: filePath, line: hit.line, column: hit.column, name: hit.name, context: hit.context, ...repository },
+        location: { path: filePath, line: hit.line, column: hit.column },
+      }),
+    );
+    content.bedrockKeys.forEach((hit, i) =>
+      resources.push({
+        type: 'file.bedrock-api-key',
+        id: i === 0 ? `${filePath}#bedrock-api-key` : `${filePath}#bedrock-api-key#${i + 1}`,
+        account: hit.ownerAccount ?? 'local',
+        region: 'local',
+        data: {
+          path: filePath,
+          line: hit.line,
+          column: hit.column,
+          keyKind: hit.keyKind,
+          ownerAccount: hit.ownerAccount,
+          serviceUserName: hit.serviceUserName,
+          keyIdMasked: hit.keyIdMasked,
+          expiresAt: hit.expiresAt,
+          context: hit.context,
+          ...repository,
+        },
         location: { path: filePath, line: hit.line, column: hit.column },
       }),
     );

@@ -52,6 +52,27 @@ const TYPES = {
       ['path', 'line', 'keyIdMasked', 'keyKind'],
     ),
   },
+  'file.bedrock-api-key': {
+    scope: 'local',
+    title: 'Amazon Bedrock API key found in a local file',
+    id: 'path#bedrock-api-key (#n for its n-th occurrence in the file)',
+    data: '`{ path, line, column, keyKind ("long-term": ABSK…, an IAM service-specific credential; "short-term": bedrock-api-key-…, a pre-signed URL valid up to 12 hours), ownerAccount (read from the key), serviceUserName (long-term: BedrockAPIKey-…), keyIdMasked (short-term: the temporary key id that signed it), expiresAt (short-term), context, inRepository, gitIgnored, gitTracked }`; see `src/secrets/bedrock-key.ts`. The key itself is never stored.',
+    dataSchema: object(
+      {
+        path: string,
+        line: integer,
+        column: integer,
+        keyKind: string,
+        ownerAccount: orNull(string),
+        serviceUserName: orNull(string),
+        keyIdMasked: orNull(string),
+        expiresAt: orNull(string),
+        context: string,
+        ...REPOSITORY,
+      },
+      ['path', 'line', 'keyKind'],
+    ),
+  },
   'file.secret-key': {
     scope: 'local',
     title: 'AWS secret access key alone in a local file',

@@ -3,7 +3,8 @@ import { nameText, type FsPath } from '../util/byte-paths.js';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
 import { KeyIdRunFinder } from './key-id-runs.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
-import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { SECRET_KEY_LENGTH, SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { BEDROCK_KEY_MIN_RUN, describeBedrockKey, type BedrockKey } from './bedrock-key.js';
 import { splitLines } from './lines.js';
 import { classifyLine, type TextContext } from './text-context.js';
 
@@ -34,12 +35,20 @@ export interface SecretKeyHit {
   context: TextContext;
 }
 
+export interface BedrockKeyHit extends BedrockKey {
+  line: number;
+  column: number;
+  context: TextContext;
+}
+
 export interface ContentResult {
   binary: boolean;
   bytes: number;
   keyIds: KeyIdHit[];
   /** Secret access keys under their name with no key id within LONE_SECRET_LINES lines. */
   secretKeys: SecretKeyHit[];
+  /** Amazon Bedrock API keys. */
+  bedrockKeys: BedrockKeyHit[];
   /** Documented example keys and placeholders that were seen and deliberately not reported. */
   placeholders: number;
   privateKeys: PrivateKeyHit[];
@@ -121,28 +130,33 @@ function readFrom(source: ByteSource, buffer: Buffer, offset: number, length: nu
 }
 
 /**
- * Kinds of candidate, in one list in file order: a key id (its offset), a private key header
- * (-2 * offset - 1) or a secret key's name (-2 * offset - 2).
+ * Kinds of candidate, in one list in file order: a key id (its offset), or -4 * offset - 1 - k
+ * for the others: k = 0 a private key header, 1 a run of 40 secret-key bytes, 2 a long run of
+ * base64 bytes (a Bedrock API key).
  */
-const KEY_ID = 0;
-const HEADER = 1;
-const SECRET_NAME = 2;
-const headerCandidate = (offset: number) => -2 * offset - 1;
-const secretNameCandidate = (offset: number) => -2 * offset - 2;
+const KEY_ID = -1;
+const HEADER = 0;
+const SECRET_NAME = 1;
+const LONG_RUN = 2;
+const headerCandidate = (offset: number) => -4 * offset - 1;
+const secretNameCandidate = (offset: number) => -4 * offset - 2;
+const longRunCandidate = (offset: number) => -4 * offset - 3;
 
 /**
- * A secret access key assigned to a name that says what it is, in the syntaxes config and code
- * use: `aws_secret_access_key = …` (ini, toml, env), `AWS_SECRET_ACCESS_KEY: …` (yaml),
- * `"SecretAccessKey": "…"` (json), `secretAccessKey: '…'`, `os.environ["…"] = "…"`, `=>`, `:=`,
- * `<SecretAccessKey>…` (STS XML) and `AWS Secret Access Key [None]: …` (an `aws configure`
- * transcript). Searched for by `ecret`/`ECRET` in the bytes, matched from the `s` before it.
+ * What precedes a secret access key assigned to a name that says what it is, in the syntaxes
+ * config and code use: `aws_secret_access_key = …` (ini, toml, env), `AWS_SECRET_ACCESS_KEY: …`
+ * (yaml), `"SecretAccessKey": "…"` (json), `secretAccessKey: '…'`, `os.environ["…"] = "…"`, `=>`,
+ * `:=`, `<SecretAccessKey>…` (STS XML) and `AWS Secret Access Key [None]: …` (an `aws configure`
+ * transcript). The value is found first, as a run of exactly 40 secret-key bytes (key-id-runs.ts);
+ * this is matched against the end of its line before it.
  */
-const SECRET_NAME_AT =
-  /(?<name>secret[_. -]?access[_. -]?key\w*)["'`\]]{0,2}[ \t]*(?:\[[^\]\r\n]{0,20}\][ \t]*)?(?::=|=>|=|:|>)[ \t]*["'`]?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/iy;
-const SECRET_NEEDLES = [Buffer.from('ecret'), Buffer.from('ECRET')];
+const SECRET_NAME_BEFORE =
+  /(?<name>(?:[A-Za-z0-9_$]{0,32}|AWS )secret[_. -]?access[_. -]?key\w{0,16})["'`\]]{0,2}[ \t]*(?:\[[^\]\r\n]{0,20}\][ \t]*)?(?::=|=>|=|:|>)[ \t]*["'`]?$/i;
+/** Bytes before a secret looked at for its name. */
+const NAME_BEFORE_BYTES = 160;
+const EQUALS = 0x3d;
 /** A secret with a key id this many lines from it or fewer is that key's (the pair rule reports it). */
 const LONE_SECRET_LINES = 3;
-const IDENTIFIER_BYTE = /[A-Za-z0-9_$]/;
 
 /** Keep the secrets under a name that have no key id within LONE_SECRET_LINES lines (once a file is scanned). */
 function settleSecrets(result: ContentResult): void {
@@ -287,6 +301,7 @@ export class ContentScanner {
         placeholders: 0,
         privateKeys: [],
         secretKeys: [],
+        bedrockKeys: [],
       };
       if (file.binary) {
         const wide = wideTextEncoding(buffer, file.start, file.end);
@@ -297,7 +312,7 @@ export class ContentScanner {
       if (!file.binary) {
         if (next > first) {
           // Offsets within the file, as if it had been scanned alone.
-          const own = found.slice(first, next).map((c) => (c < 0 ? c + 2 * file.start : c - file.start));
+          const own = found.slice(first, next).map((c) => (c < 0 ? c + 4 * file.start : c - file.start));
           judgeCandidates(
             buffer.subarray(file.start, file.end),
             own,
@@ -342,7 +357,15 @@ export class ContentScanner {
     const want = buffer.length - filled;
     const bytesRead = readFrom(fd, buffer, filled, want, null);
     filled += bytesRead;
-    const result: ContentResult = { binary: false, bytes: filled, keyIds: [], placeholders: 0, privateKeys: [], secretKeys: [] };
+    const result: ContentResult = {
+      binary: false,
+      bytes: filled,
+      keyIds: [],
+      placeholders: 0,
+      privateKeys: [],
+      secretKeys: [],
+      bedrockKeys: [],
+    };
     const bytes = buffer.subarray(0, filled);
     const nul = bytes.indexOf(0);
     if (nul !== -1 && nul < SNIFF_BYTES) {
@@ -421,13 +444,13 @@ export class ContentScanner {
           found.push(headerCandidate(start));
       }
     }
-    for (const needle of SECRET_NEEDLES) {
-      for (let i = bytes.indexOf(needle, from + 1); i !== -1; i = bytes.indexOf(needle, i + 1)) {
-        if (i - 1 >= limit) break;
-        found.push(secretNameCandidate(i - 1));
-      }
-    }
-    // Headers and names are rare: sort only when there are some.
+    const before = found.length;
+    this.runs.findSecretRuns(from, limit, bytes.length, found);
+    for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+    const beforeLong = found.length;
+    this.runs.findLongRuns(from, limit, bytes.length, found, BEDROCK_KEY_MIN_RUN);
+    for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+    // Headers, secrets and long runs are rare: sort only when there are some.
     if (found.length > keyIds) found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
     return found;
   }
@@ -484,7 +507,7 @@ interface PackedFile {
 }
 
 function candidateOffset(candidate: number): number {
-  return candidate < 0 ? (-candidate - 1) >> 1 : candidate;
+  return candidate < 0 ? (-candidate - 1) >> 2 : candidate;
 }
 
 /** The mode of a file found to hold a private key (a packed file is closed by then: by path). */
@@ -534,7 +557,7 @@ function judgeCandidates(
 ): void {
   let matchedTo = 0; // a candidate inside an earlier match is part of it (the patterns do not overlap)
   for (const candidate of found) {
-    const kind = candidate >= 0 ? KEY_ID : (-candidate - 1) & 1 ? SECRET_NAME : HEADER;
+    const kind = candidate >= 0 ? KEY_ID : (-candidate - 1) & 3;
     const at = candidateOffset(candidate);
     if (at < matchedTo || at >= limit) continue;
     if (kind === KEY_ID) {
@@ -547,25 +570,36 @@ function judgeCandidates(
       matchedTo = at + KEY_ID_LENGTH;
       const line = lineAt(bytes, at, count, scanner);
       keyIdHit(bytes, m[0], at, line, count, scanner, filePath, result);
-    } else if (kind === SECRET_NAME) {
-      const eol = lineEnd(bytes, at);
-      const text = bytes.toString('latin1', at, Math.min(eol, at + 256));
-      SECRET_NAME_AT.lastIndex = 0;
-      const m = SECRET_NAME_AT.exec(text);
-      if (m === null || !isPlausibleSecretKey(m.groups!.value!)) continue;
-      matchedTo = at + m[0].length;
-      // The name as written, with what precedes "secret" in it (aws_, AWS_, my).
-      let nameStart = at;
-      while (nameStart > 0 && at - nameStart < 64 && IDENTIFIER_BYTE.test(String.fromCharCode(bytes[nameStart - 1]!))) nameStart--;
-      const line = lineAt(bytes, nameStart, count, scanner);
+    } else if (kind === LONG_RUN) {
+      const run = bytes.toString('latin1', at, Math.min(bytes.length, at + 1200));
       const own = lineStart(bytes, at);
+      const key = describeBedrockKey(run, bytes.toString('latin1', Math.max(own, at - 32), at));
+      if (key === undefined) continue;
+      const start = key.keyKind === 'short-term' ? at - 'bedrock-api-key-'.length : at;
+      const line = lineAt(bytes, start, count, scanner);
+      result.bedrockKeys.push({
+        ...key,
+        line,
+        column: columnAt(bytes, start, count, scanner),
+        context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
+      });
+    } else if (kind === SECRET_NAME) {
+      // A run of 40 secret-key bytes: a secret when random enough, not base64 padded on, and named as one.
+      if (bytes[at + SECRET_KEY_LENGTH] === EQUALS || !isPlausibleSecretKey(bytes.toString('latin1', at, at + SECRET_KEY_LENGTH))) continue;
+      const own = lineStart(bytes, at);
+      const from = Math.max(own, at - NAME_BEFORE_BYTES);
+      const m = SECRET_NAME_BEFORE.exec(bytes.toString('latin1', from, at));
+      if (m === null) continue;
+      matchedTo = at + SECRET_KEY_LENGTH;
+      const nameStart = from + m.index;
+      const line = lineAt(bytes, nameStart, count, scanner);
       result.secretKeys.push({
         line,
         column: columnAt(bytes, nameStart, count, scanner),
-        name: bytes.toString('latin1', nameStart, at) + m.groups!.name!,
-        context: classifyLine(bytes.toString('latin1', own, Math.min(eol, own + 512)), filePath),
+        name: m.groups!.name!,
+        context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
       });
-    } else {
+    } else if (kind === HEADER) {
       // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
       const eol = lineEnd(bytes, at);
       const text = bytes.toString('latin1', at, Math.min(bytes.length, eol + AFTER_HEADER));
@@ -659,7 +693,15 @@ function errorInfo(error: unknown): { code: string; message: string } {
  */
 export function scanText(text: string, name = ''): ContentResult {
   const bytes = Buffer.from(text, 'utf8');
-  const result: ContentResult = { binary: false, bytes: bytes.length, keyIds: [], placeholders: 0, privateKeys: [], secretKeys: [] };
+  const result: ContentResult = {
+    binary: false,
+    bytes: bytes.length,
+    keyIds: [],
+    placeholders: 0,
+    privateKeys: [],
+    secretKeys: [],
+    bedrockKeys: [],
+  };
   const found: number[] = [];
   const runs = new KeyIdRunFinder(bytes.length);
   bytes.copy(runs.bytes);
@@ -667,9 +709,12 @@ export function scanText(text: string, name = ''): ContentResult {
   for (const { literal } of HEADERS) {
     for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  for (const needle of SECRET_NEEDLES) {
-    for (let i = bytes.indexOf(needle, 1); i !== -1; i = bytes.indexOf(needle, i + 1)) found.push(secretNameCandidate(i - 1));
-  }
+  const before = found.length;
+  runs.findSecretRuns(0, bytes.length, bytes.length, found);
+  for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+  const beforeLong = found.length;
+  runs.findLongRuns(0, bytes.length, bytes.length, found, BEDROCK_KEY_MIN_RUN);
+  for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
   found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
   judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
   settleSecrets(result);
