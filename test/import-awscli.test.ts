@@ -15,7 +15,8 @@ import { seedNotesScenario } from './support/notes-scenario.js';
 import { tempDir } from './support/snapshots.js';
 
 const AWS = process.env.AWSAUDIT_TEST_AWS_CLI;
-const REGIONS = ['us-east-1', 'ap-northeast-2'];
+// One region: the AWS CLI starts a Python process per call, and the script makes a few hundred.
+const REGIONS = ['us-east-1'];
 const LATER = new Date(Date.now() + 200 * 86_400_000).toISOString();
 
 interface Report {
@@ -47,7 +48,7 @@ describe.runIf(AWS)('awsaudit import of the dump script run with the real AWS CL
       AWS_CONFIG_FILE: config,
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
     };
-    await promisify(execFile)('bash', [script, path.join(dir, 'dump'), ...REGIONS], { env, maxBuffer: 1 << 26, timeout: 840_000 }).catch(
+    await promisify(execFile)('bash', [script, path.join(dir, 'dump'), ...REGIONS], { env, maxBuffer: 1 << 26, timeout: 3_000_000 }).catch(
       (error: { stderr?: string }) => {
         throw new Error(`the dump script failed: ${error.stderr?.slice(-2000) ?? ''}`);
       },
@@ -72,7 +73,7 @@ describe.runIf(AWS)('awsaudit import of the dump script run with the real AWS CL
       evaluate(['scan', '--endpoint-url', moto.endpoint, '--regions', REGIONS.join(',')]),
       evaluate(['evaluate', '--snapshot', snap]),
     ]);
-  }, 900_000);
+  }, 3_300_000);
 
   afterAll(async () => {
     await moto?.stop();
@@ -92,6 +93,6 @@ describe.runIf(AWS)('awsaudit import of the dump script run with the real AWS CL
         .map(sig)
         .sort(),
     ).toEqual(want);
-    expect(importStderr).not.toMatch(/were not read/);
+    expect(importStderr).not.toMatch(/are not outputs import reads/);
   });
 });

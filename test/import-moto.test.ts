@@ -2,7 +2,7 @@
 // type), the answers are written as the AWS CLI prints them (support/cli-dump.ts), imported
 // into a snapshot, and both snapshots are evaluated with the same rules and clock. Rules whose
 // calls import reads give the same findings; every other rule is a gap, never a pass.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_CALLS } from '../src/import/calls.js';
@@ -139,8 +139,8 @@ describe('awsaudit import of AWS CLI outputs recorded from moto', () => {
     // The regions are those the folder has outputs for (sorted).
     expect(imported.meta.regions).toEqual([...REGIONS].sort());
     expect(importRun.stderr).toMatch(/wrote .*imported\.snapshot\.json: \d+ resource\(s\), 2 region\(s\), \d+ coverage gap\(s\)/);
-    // Every file the recording wrote was read.
-    expect(importRun.stderr).not.toMatch(/were not read/);
+    // Every file the recording wrote has a name import knows.
+    expect(importRun.stderr).not.toMatch(/are not outputs import reads/);
   });
 
   it('reads the IAM, EC2, S3, RDS, CloudTrail and Config types whole: the same resources as the live collection', () => {
@@ -218,6 +218,46 @@ describe('awsaudit import of AWS CLI outputs recorded from moto', () => {
     const report = await evaluate(out);
     const sgRule = report.rules.find((x) => x.ruleId === 'ec2-security-group-admin-ports-open')!;
     expect(sgRule.status).not.toBe('pass');
+  });
+});
+
+describe('awsaudit import: bucket regions from older AWS CLIs, and misspelt files', () => {
+  it('places buckets by s3api/get-bucket-location when the list does not say their region, and never guesses', async () => {
+    const { cpSync, rmSync } = await import('node:fs');
+    const copy = path.join(dir, 'dump-old-cli');
+    cpSync(dump, copy, { recursive: true });
+    const listFile = path.join(copy, 's3api', 'list-buckets.json');
+    const list = JSON.parse(readFileSync(listFile, 'utf8')) as { Buckets: Array<{ Name: string; BucketRegion?: string }> };
+    mkdirSync(path.join(copy, 's3api', 'get-bucket-location'), { recursive: true });
+    for (const b of list.Buckets) {
+      // What `aws s3api get-bucket-location` prints: null for us-east-1.
+      const constraint = b.BucketRegion === 'us-east-1' ? null : b.BucketRegion;
+      writeFileSync(path.join(copy, 's3api', 'get-bucket-location', `${b.Name}.json`), JSON.stringify({ LocationConstraint: constraint }));
+      delete b.BucketRegion;
+    }
+    writeFileSync(listFile, JSON.stringify(list));
+    // A misspelt file is named on stderr.
+    writeFileSync(path.join(copy, 'ec2', 'us-east-1', 'describe-securitygroups.json'), '{}');
+    const out = path.join(dir, 'old-cli.snapshot.json');
+    const r = await runCli(['import', copy, '-o', out, '--types', 'all']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 file\(s\) in .* are not outputs import reads .*: ec2\/us-east-1\/describe-securitygroups\.json/);
+    const buckets = (s: SnapshotFile) =>
+      s.resources
+        .filter((x) => x.type === 'aws.s3.bucket')
+        .map((x) => `${x.region} ${x.id}`)
+        .sort();
+    const snap = JSON.parse(readFileSync(out, 'utf8')) as SnapshotFile;
+    expect(buckets(snap)).toEqual(buckets(imported));
+    expect(buckets(snap).length).toBeGreaterThan(2);
+
+    // One bucket placed by nothing: the listing is a gap, not a guess.
+    rmSync(path.join(copy, 's3api', 'get-bucket-location', `${list.Buckets[0]!.Name}.json`));
+    const r2 = await runCli(['import', copy, '-o', out, '--types', 'all', '-q']);
+    expect(r2.code, r2.stderr).toBe(0);
+    const snap2 = JSON.parse(readFileSync(out, 'utf8')) as SnapshotFile;
+    expect(snap2.gaps).toContainEqual(expect.objectContaining({ operation: 'ListBuckets', errorCode: 'ImportFileIncomplete' }));
+    expect(snap2.gaps.find((g) => g.errorCode === 'ImportFileIncomplete')!.message).toContain(list.Buckets[0]!.Name);
   });
 });
 

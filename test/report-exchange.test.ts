@@ -217,7 +217,7 @@ describe('--format asff', async () => {
       for (const f of findings) {
         const b = byId.get(f.Id)!;
         expect(b.Severity?.Label).toBe(f.Severity?.Label);
-        expect(b.Resources?.[0]?.Type).toBe(f.Resources[0]?.Type);
+        expect(b.Resources?.[0]?.Type).toBe(f.Resources?.[0]?.Type);
         expect(b.Compliance?.Status).toBe(f.Compliance?.Status);
       }
     }, 120_000);

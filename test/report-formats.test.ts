@@ -244,7 +244,7 @@ describe('--format csv', () => {
     const raw = readFileSync(path.join(dir, 'awsaudit.csv'), 'utf8');
     expect(raw.endsWith('\r\n')).toBe(true);
     expect(raw.split('\r\n')[0]).toBe(CSV_COLUMNS.map(([c]) => c).join(','));
-    const rows = parseCsv(raw, { columns: true, record_delimiter: '\r\n', relax_quotes: false }) as Array<Record<string, string>>;
+    const rows = parseCsv<Record<string, string>>(raw, { columns: true, record_delimiter: '\r\n', relax_quotes: false });
     const json = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8')) as {
       findings: Array<{ fingerprint: string; resource: { id: string } }>;
     };
@@ -262,7 +262,7 @@ describe('--format csv', () => {
     const dir = tempDir();
     const r = await runCli(['evaluate', '--snapshot', DEMO, '--now', DEMO_NOW, '-f', 'csv', '-o', dir, '--fail-on', 'none']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = parseCsv(readFileSync(path.join(dir, 'awsaudit.csv')), { columns: true }) as Array<Record<string, string>>;
+    const rows = parseCsv<Record<string, string>>(readFileSync(path.join(dir, 'awsaudit.csv')), { columns: true });
     expect(rows.length).toBeGreaterThan(100);
     const docs = readFileSync(path.join(ROOT, 'docs', 'reports.md'), 'utf8');
     for (const [column] of CSV_COLUMNS) expect(docs, column).toContain(`\`${column}\``);

@@ -103,8 +103,21 @@ export async function answerFromFolder(
     string,
     unknown
   >;
-  if (call.narrow) output = call.narrow(output, input, region);
+  if (call.narrow) output = await call.narrow(output, input, (file) => readCliJson(folder, file));
   return output;
+}
+
+/** Another output file that a narrowing reads (a bucket's location), as parsed JSON; undefined when there is none. */
+async function readCliJson(folder: ImportFolder, name: string): Promise<Record<string, unknown> | undefined> {
+  const json = await readOptional(path.join(folder.dir, `${name}.json`));
+  if (json === undefined) return undefined;
+  folder.read.add(`${name}.json`);
+  try {
+    const parsed: unknown = json.trim() === '' ? {} : JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    throw new ImportedError('ImportFileUnreadable', `${name}.json is not JSON`);
+  }
 }
 
 /** A value of the CLI's JSON output in the shape the SDK returns for the schema. */

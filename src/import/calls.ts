@@ -28,7 +28,11 @@ export interface ImportCall {
    * Narrow a file's answer to what the collector asked for, when the request filters and the
    * file may hold more (the CLI command run without that filter, or a listing of every region).
    */
-  readonly narrow?: (output: Record<string, unknown>, input: Record<string, unknown>, region: string) => Record<string, unknown>;
+  readonly narrow?: (
+    output: Record<string, unknown>,
+    input: Record<string, unknown>,
+    read: (file: string) => Promise<Record<string, unknown> | undefined>,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 export interface ImportKey {
@@ -71,21 +75,39 @@ function narrowAuthorizationDetails(output: Record<string, unknown>, input: Reco
   return out;
 }
 
-/** ListBuckets asked for one region's buckets (`BucketRegion`); `aws s3api list-buckets` lists every bucket with its region. */
-function narrowBuckets(output: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown> {
+/**
+ * ListBuckets asked for one region's buckets (`BucketRegion`); `aws s3api list-buckets` lists
+ * every bucket, with its region since AWS CLI 2.18 / 1.35. For a bucket without it, the region
+ * comes from `s3api/get-bucket-location/<bucket>.json` (LocationConstraint: none for us-east-1,
+ * `EU` for eu-west-1); a bucket with neither is not placed by guessing.
+ */
+async function narrowBuckets(
+  output: Record<string, unknown>,
+  input: Record<string, unknown>,
+  read: (file: string) => Promise<Record<string, unknown> | undefined>,
+): Promise<Record<string, unknown>> {
   const region = input.BucketRegion;
   if (typeof region !== 'string' || !Array.isArray(output.Buckets)) return output;
   const buckets = output.Buckets as Array<{ Name?: unknown; BucketRegion?: unknown }>;
-  const unplaced = buckets.filter((b) => typeof b.BucketRegion !== 'string').map((b) => String(b.Name));
+  const placed = await Promise.all(
+    buckets.map(async (b) => {
+      if (typeof b.BucketRegion === 'string') return b.BucketRegion;
+      const location = await read(`s3api/get-bucket-location/${String(b.Name)}`);
+      if (!location) return undefined;
+      const constraint = location.LocationConstraint;
+      return typeof constraint !== 'string' || constraint === '' ? 'us-east-1' : constraint === 'EU' ? 'eu-west-1' : constraint;
+    }),
+  );
+  const unplaced = buckets.filter((_, i) => placed[i] === undefined).map((b) => String(b.Name));
   if (unplaced.length) {
     throw Object.assign(
       new Error(
-        `s3api/list-buckets.json does not say the region of ${unplaced.length} bucket(s) (${unplaced.slice(0, 3).join(', ')}): dump it with AWS CLI 2.18 / 1.35 or later, which prints BucketRegion`,
+        `s3api/list-buckets.json does not say the region of ${unplaced.length} bucket(s) (${unplaced.slice(0, 3).join(', ')}), and there is no s3api/get-bucket-location/<bucket>.json for them: dump them with \`aws s3api get-bucket-location\`, or list the buckets with AWS CLI 2.18 / 1.35 or later`,
       ),
       { name: 'ImportFileIncomplete' },
     );
   }
-  return { ...output, Buckets: buckets.filter((b) => b.BucketRegion === region) };
+  return { ...output, Buckets: buckets.filter((_, i) => placed[i] === region).map((b) => ({ ...b, BucketRegion: region })) };
 }
 
 /** DescribeNatGateways with its `Filter` on `state` (the NAT traffic collector asks for available ones only). */
@@ -207,6 +229,17 @@ export const IMPORT_CALLS: readonly ImportCall[] = [
 
   // S3: the bucket list (with each bucket's region) and each bucket's settings; the account's Block Public Access.
   { service: 's3', command: 'ListBucketsCommand', cli: 's3api list-buckets', global: true, narrow: narrowBuckets },
+  // Read only for a bucket that the list does not place (older CLIs): see narrowBuckets.
+  {
+    service: 's3',
+    command: 'GetBucketLocationCommand',
+    cli: 's3api get-bucket-location',
+    global: true,
+    key: {
+      member: 'Bucket',
+      script: `${EACH_BUCKET}\n  run "s3api/get-bucket-location/$b" aws s3api get-bucket-location --bucket "$b"\ndone`,
+    },
+  },
   bucketCall('GetBucketAclCommand', 'get-bucket-acl'),
   bucketCall('GetBucketPolicyCommand', 'get-bucket-policy'),
   bucketCall('GetPublicAccessBlockCommand', 'get-public-access-block'),

@@ -22,8 +22,20 @@ export interface ImportOptions {
 
 export interface ImportResult {
   snapshot: Snapshot;
-  /** Files of the folder that no call read (a misspelt name, a command awsaudit does not use). */
-  unread: string[];
+  /** Files of the folder that are no output import reads (a misspelt name, a command awsaudit does not use). */
+  unknown: string[];
+}
+
+/** Is this a file name import reads (whether or not this run needed it)? */
+function isKnownFile(file: string): boolean {
+  const name = file.replace(/\.(json|error)$/, '');
+  return IMPORT_CALLS.some((c) => {
+    const [service, operation] = c.cli.split(' ') as [string, string];
+    const parts = name.split('/');
+    const rest = c.global ? parts.slice(1) : parts.slice(2);
+    if (parts[0] !== service || (!c.global && !REGION.test(parts[1] ?? ''))) return false;
+    return rest[0] === operation && rest.length === (c.key ? 2 : 1);
+  });
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -110,7 +122,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
       ...(snapshot.meta.notes ?? []),
       `imported from AWS CLI outputs (${folder.read.size} file(s)); calls with no output file are coverage gaps (NotImported)`,
     ];
-    return { snapshot, unread: files.filter((f) => !folder.read.has(f)) };
+    return { snapshot, unknown: files.filter((f) => !isKnownFile(f)) };
   } finally {
     pool.destroy();
   }

@@ -25,6 +25,7 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [string, (f: ReviewedFinding) =
   ['baseline_state', (f) => f.baselineState ?? ''],
   ['suppressed', (f) => (f.suppression ? 'true' : 'false')],
   ['suppression_reason', (f) => f.suppression?.reason ?? ''],
+  ['evidence', (f) => JSON.stringify(f.evidence)],
 ];
 
 /**

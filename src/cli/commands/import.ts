@@ -76,7 +76,7 @@ export function importCommand(y: Argv, done: CommandResult) {
         await loadConfig(argv.config),
       );
       const regions = argv.regions ? checkRegionNames(splitList(argv.regions), '--regions') : undefined;
-      const { snapshot, unread } = await importSnapshot({
+      const { snapshot, unknown } = await importSnapshot({
         dir: argv.dir,
         types: typesForRules(selected, extra),
         regions,
@@ -92,9 +92,9 @@ export function importCommand(y: Argv, done: CommandResult) {
         process.stderr.write(
           `${argv.out === '-' ? 'imported' : `wrote ${displayPath(path.resolve(argv.out))}`}: ${snapshot.resources.length} resource(s), ${snapshot.meta.regions.length} region(s), ${snapshot.gaps.length} coverage gap(s) (${missing} call(s) with no file)\n`,
         );
-        if (unread.length)
+        if (unknown.length)
           process.stderr.write(
-            `awsaudit: ${unread.length} file(s) in ${argv.dir} were not read (a misspelt name, or a call the selected rules do not need): ${unread.slice(0, 5).join(', ')}${unread.length > 5 ? ', …' : ''}\n`,
+            `awsaudit: ${unknown.length} file(s) in ${argv.dir} are not outputs import reads (a misspelt name? see docs/import.md): ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}\n`,
           );
       }
       done.code = 0;
