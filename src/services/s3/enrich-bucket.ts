@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Enricher } from '../../enrich/types.js';
 import { derived, wasCollected } from '../../enrich/types.js';
+import { aclAccess, highest, statementAccess, type AccessLevel } from './public-access.js';
 
 const BPA_FIELDS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
@@ -203,7 +204,7 @@ export const s3BucketEnricher: Enricher = {
       const grant: unknown = grants[i];
       const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
       if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
-        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri], permission: (grant.Permission as string) ?? 'unknown' });
+        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri], permission: (grant.Permission as string) ?? 'unknown', access: aclAccess(grant.Permission) });
       }
     }
     const statements = parsePolicy(resource.data.Policy)?.Statement;
@@ -216,6 +217,7 @@ export const s3BucketEnricher: Enricher = {
           index: i,
           sid: typeof st.Sid === 'string' ? st.Sid : null,
           action: (st.Action as JsonValue) ?? null,
+          access: statementAccess(st),
         });
       }
     }
@@ -243,6 +245,9 @@ export const s3BucketEnricher: Enricher = {
       policyPublicStatements: policyPublicStatements.length > 0 ? policyPublicStatements : NO_ITEMS,
       publicViaAcl,
       publicViaPolicy,
+      // What the public grants that take effect let anyone do: read < list < write < control (null: not public that way).
+      publicAclAccess: publicViaAcl ? highest(aclPublicGrants.map((g) => (g as { access: AccessLevel }).access))! : null,
+      publicPolicyAccess: publicViaPolicy ? highest(policyPublicStatements.map((s) => (s as { access: AccessLevel }).access))! : null,
       public: publicViaAcl || publicViaPolicy,
       publicReasons: reasons.length > 0 ? reasons : NO_ITEMS,
     };
