@@ -204,7 +204,11 @@ export const s3BucketEnricher: Enricher = {
       const grant: unknown = grants[i];
       const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
       if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
-        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri], permission: (grant.Permission as string) ?? 'unknown', access: aclAccess(grant.Permission) });
+        aclPublicGrants.push({
+          group: PUBLIC_GROUPS[uri],
+          permission: (grant.Permission as string) ?? 'unknown',
+          access: aclAccess(grant.Permission),
+        });
       }
     }
     const statements = parsePolicy(resource.data.Policy)?.Statement;

@@ -43,7 +43,10 @@ const REPRESENTATIVES: ReadonlyArray<[AccessLevel, readonly string[]]> = [
 
 function globMatches(pattern: string, action: string): boolean {
   // IAM action patterns: * and ? wildcards, case-insensitive; nothing else is special.
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i').test(action);
 }
 
@@ -65,7 +68,8 @@ export function highest(levels: Iterable<AccessLevel | undefined>): AccessLevel 
  */
 export function statementAccess(statement: { Action?: unknown; NotAction?: unknown }): AccessLevel {
   if (statement.NotAction !== undefined) return 'control';
-  const actions = typeof statement.Action === 'string' ? [statement.Action] : Array.isArray(statement.Action) ? statement.Action : undefined;
+  const actions =
+    typeof statement.Action === 'string' ? [statement.Action] : Array.isArray(statement.Action) ? statement.Action : undefined;
   if (!actions || actions.length === 0 || actions.some((a) => typeof a !== 'string')) return 'control';
   return highest((actions as string[]).map(levelOfAction))!;
 }
