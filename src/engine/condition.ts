@@ -185,6 +185,12 @@ export function conditionDepthProblem(definition: unknown): Problem | undefined 
           `/severityOverrides/${i}/when`,
         ])
       : []),
+    ...(Array.isArray(definition.remediationOverrides)
+      ? definition.remediationOverrides.map((o, i): [unknown, string] => [
+          isPlainObject(o) ? o.when : undefined,
+          `/remediationOverrides/${i}/when`,
+        ])
+      : []),
   ];
   for (const [root, pointer] of roots) {
     const stack: Array<[unknown, string, number]> = [[root, pointer, 0]];

@@ -291,6 +291,7 @@ export interface RuleExpressions {
   condition: unknown;
   unknownWhen?: unknown;
   severityOverrides?: ReadonlyArray<{ when: unknown }>;
+  remediationOverrides?: ReadonlyArray<{ when: unknown; cli?: string }>;
   message?: string;
   remediation?: { cli?: string };
   cost?: { monthlyUsd: unknown };
@@ -311,6 +312,10 @@ export function ruleReads(rule: RuleExpressions): PathReads {
   conditionReads(rule.condition, [[]], walk, matches, false);
   if (rule.unknownWhen !== undefined) conditionReads(rule.unknownWhen, [[]], walk, [], false);
   for (const o of rule.severityOverrides ?? []) conditionReads(o.when, [[]], walk, [], false);
+  for (const o of rule.remediationOverrides ?? []) {
+    conditionReads(o.when, [[]], walk, [], false);
+    if (o.cli !== undefined) templateReads(o.cli, matches, walk);
+  }
   if (rule.message !== undefined) templateReads(rule.message, matches, walk);
   if (rule.remediation?.cli !== undefined) templateReads(rule.remediation.cli, matches, walk);
   const monthly = rule.cost?.monthlyUsd;

@@ -448,7 +448,10 @@ export function makeFinding(
   templateContext.facts = resource.facts ?? NO_FACTS;
   templateContext.options = rule.options;
   templateContext.match = state.matches[0]?.value ?? null;
-  const cli = rule.remediationCli?.(templateContext);
+  // A fix that would break what the resource is evidently for gives way to the rule's alternative.
+  const alternative = rule.remediationOverrides?.find((o) => overrideApplies(o.when, resource, ctx));
+  const cli = alternative ? alternative.cli?.(templateContext) : rule.remediationCli?.(templateContext);
+  const text = alternative ? alternative.text : rule.definition.remediation.text;
   const finding: Finding = {
     fingerprint: fingerprintWithKey(rule.id, identity.key),
     ruleId: rule.id,
@@ -461,9 +464,10 @@ export function makeFinding(
     // findings are kept for the whole run.
     evidence: state.evidence.slice(),
     // Built whole: a property added later costs every finding an extra backing store.
-    remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : textOnlyRemediation(rule),
+    remediation: cli !== undefined ? { text, cli } : alternative ? { text } : textOnlyRemediation(rule),
   };
   if (severityReason) finding.severityReason = severityReason;
+  if (alternative) finding.remediationReason = alternative.reason;
   const cost = costOf(rule, templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;

@@ -40,6 +40,8 @@ export interface Finding {
   message: string;
   evidence: Evidence[];
   remediation: { text: string; cli?: string };
+  /** Why the fix differs from the rule's usual one (a matched remediation override: what the resource is evidently for). */
+  remediationReason?: string;
   costMonthlyUsd?: number;
   location?: { path: string; line?: number; column?: number };
   /** The last event that changed the resource, when CloudTrail events were read. */

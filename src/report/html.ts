@@ -321,6 +321,7 @@ ${f.resource.arn ? html`<p><small>ARN <code>${f.resource.arn}</code></small></p>
 <p>${rule?.description ?? f.title}</p>
 ${attackList(rule?.tags)}
 <h3>How to fix</h3>
+${f.remediationReason ? html`<p><small>This fix keeps what the resource is for: ${f.remediationReason}.</small></p>` : ''}
 <p>${f.remediation.text}</p>
 ${f.remediation.cli ? html`<pre><code>${f.remediation.cli}</code></pre>` : ''}
 ${rule?.remediation.console ? html`<p><small>Console: ${rule.remediation.console}</small></p>` : ''}

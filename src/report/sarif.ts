@@ -390,6 +390,7 @@ function result(
   if (f.resource.name) properties.resourceName = f.resource.name;
   if (f.severityReason) properties.severityReason = f.severityReason;
   if (f.remediation.cli) properties.remediationCli = f.remediation.cli;
+  if (f.remediationReason) properties.remediationReason = f.remediationReason;
   if (f.costMonthlyUsd !== undefined) properties.costMonthlyUsd = f.costMonthlyUsd;
   if (f.attribution) properties.attribution = { ...f.attribution };
   if (f.gaps?.length) properties.decidedDespiteGaps = f.gaps;

@@ -250,7 +250,18 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
       problems.push({ pointer: '/cost/monthlyUsd/path', message: `invalid JMESPath expression: ${errorMessage(error)}` });
     }
   }
+  const remediationOverrides = (Array.isArray(definition.remediationOverrides) ? definition.remediationOverrides : []).map((o, i) => {
+    const out: NonNullable<Compiled['remediationOverrides']>[number] = {
+      when: compileCondition(o.when, `/remediationOverrides/${i}/when`, options, problems),
+      reason: o.reason,
+      text: o.text,
+    };
+    const cli = template(o.cli, `/remediationOverrides/${i}/cli`, compileShellTemplate);
+    if (cli) out.cli = cli;
+    return out;
+  });
   const compiled: Compiled = { condition, overrides, message };
+  if (remediationOverrides.length) compiled.remediationOverrides = remediationOverrides;
   if (unknown) compiled.unknown = unknown;
   if (remediationCli) compiled.remediationCli = remediationCli;
   if (cost) compiled.cost = cost;

@@ -5,6 +5,7 @@ import type { Enricher } from '../../enrich/types.js';
 import { derived, wasCollected } from '../../enrich/types.js';
 import { normaliseStatements, parsePolicyDocument } from '../iam/policy/document.js';
 import { isPublicStatement, RESTRICTING_CONDITION_KEYS } from '../iam/policy/public.js';
+import { aclAccess, highest, statementAccess, type AccessLevel } from './public-access.js';
 
 const BPA_FIELDS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
@@ -155,7 +156,7 @@ export function publicStatementFacts(document: Record<string, unknown> | undefin
   for (const st of normaliseStatements(document)) {
     if (!isPublicStatement(st)) continue;
     const written = list[st.index] as Record<string, unknown>;
-    out.push({ index: st.index, sid: st.sid, action: (written.Action as JsonValue) ?? null });
+    out.push({ index: st.index, sid: st.sid, action: (written.Action as JsonValue) ?? null, access: statementAccess(written) });
   }
   return out;
 }
@@ -189,7 +190,11 @@ export const s3BucketEnricher: Enricher = {
       const grant: unknown = grants[i];
       const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
       if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
-        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri], permission: (grant.Permission as string) ?? 'unknown' });
+        aclPublicGrants.push({
+          group: PUBLIC_GROUPS[uri],
+          permission: (grant.Permission as string) ?? 'unknown',
+          access: aclAccess(grant.Permission),
+        });
       }
     }
     // The one policy parser (object, JSON text or URL-encoded text) and the one public-ness test.
@@ -220,6 +225,9 @@ export const s3BucketEnricher: Enricher = {
       policyPublicStatements: policyPublicStatements.length > 0 ? policyPublicStatements : NO_ITEMS,
       publicViaAcl,
       publicViaPolicy,
+      // What the public grants that take effect let anyone do: read < list < write < control (null: not public that way).
+      publicAclAccess: publicViaAcl ? highest(aclPublicGrants.map((g) => (g as { access: AccessLevel }).access))! : null,
+      publicPolicyAccess: publicViaPolicy ? highest(policyPublicStatements.map((s) => (s as { access: AccessLevel }).access))! : null,
       public: publicViaAcl || publicViaPolicy,
       publicReasons: reasons.length > 0 ? reasons : NO_ITEMS,
     };
