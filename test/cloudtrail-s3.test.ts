@@ -123,7 +123,32 @@ describe('--cloudtrail s3://bucket/prefix over the invictus-ir archive', () => {
     expect(count(report, 'cloudtrail-security-group-opened-to-internet')).toBe(expected.ssh);
     expect(count(report, 'cloudtrail-console-login-without-mfa')).toBe(expected.noMfa);
     expect(count(report, 'cloudtrail-admin-policy-attached')).toBe(2);
-    expect(report.findings).toHaveLength(21);
+    // The threat families (one finding per attack call of the simulation: checked one by one in the rules' own cases).
+    expect(
+      Object.fromEntries(
+        [
+          'cloudtrail-snapshot-or-image-shared',
+          'cloudtrail-console-password-set-for-other-user',
+          'cloudtrail-lambda-code-changed',
+          'cloudtrail-account-left-organization',
+          'cloudtrail-identity-provider-changed',
+          'cloudtrail-rds-recovery-removed',
+          'cloudtrail-resource-policy-made-public',
+          'cloudtrail-role-trust-opened',
+        ].map((id) => [id, count(report, id)]),
+      ),
+    ).toEqual({
+      'cloudtrail-snapshot-or-image-shared':
+        countWhere(records, ['ModifySnapshotAttribute', 'ModifyImageAttribute', 'ModifyDBSnapshotAttribute']) - 3,
+      'cloudtrail-console-password-set-for-other-user': countWhere(records, ['CreateLoginProfile']),
+      'cloudtrail-lambda-code-changed': countWhere(records, ['UpdateFunctionCode20150331v2']),
+      'cloudtrail-account-left-organization': countWhere(records, ['LeaveOrganization']),
+      'cloudtrail-identity-provider-changed': countWhere(records, ['CreateTrustAnchor']),
+      'cloudtrail-rds-recovery-removed': countWhere(records, ['DeleteDBSnapshot']),
+      'cloudtrail-resource-policy-made-public': countWhere(records, ['AddPermission20150331v2']),
+      'cloudtrail-role-trust-opened': 1,
+    });
+    expect(report.findings).toHaveLength(33);
   });
 
   it('a window that misses the day reads nothing, and says so', async () => {

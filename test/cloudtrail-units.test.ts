@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { attributeFindings, isSuccessfulWrite, resourceKey, touchedResources } from '../src/cloudtrail/attribution.js';
 import { AllocationTracker, addressEventOf, type AddressEvent } from '../src/cloudtrail/eip-allocations.js';
 import { eventFacts, maskKeyId } from '../src/cloudtrail/event-facts.js';
+import { leakedKeyFacts } from '../src/cloudtrail/facts/leaked-key.js';
 import { EventEvaluator, capHits, type AttributionMode, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
@@ -372,8 +373,14 @@ describe('attribution: which resources a real event changed, and the last change
 describe('event facts: leaked key ids', () => {
   it('flags a call signed with a leaked key and masks the id', () => {
     const record = byId('f4923a37-92d5-4dfd-9786-6caef2b5f33c') as CloudTrailRecord;
-    expect(eventFacts(record, { leakedKeyIds: new Set() })).toEqual({ leakedAccessKey: false });
-    expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) })).toEqual({
+    const leakedOnly = [leakedKeyFacts];
+    expect(eventFacts(record, { leakedKeyIds: new Set() }, leakedOnly)).toEqual({ leakedAccessKey: false });
+    expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) }, leakedOnly)).toEqual({
+      leakedAccessKey: true,
+      accessKeyIdMasked: 'AKIA…20BJ',
+    });
+    // Among every module's facts, the leaked-key facts are the same.
+    expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) })).toMatchObject({
       leakedAccessKey: true,
       accessKeyIdMasked: 'AKIA…20BJ',
     });

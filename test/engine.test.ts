@@ -172,3 +172,36 @@ describe('remediation command templates', async () => {
     expect(compileShellTemplate('echo {{v}}')({ v: 'a\nb' })).toBeUndefined();
   });
 });
+
+describe('three-valued conditions (a field a failed call left unfilled is unknown)', () => {
+  const compile = (node: unknown) => {
+    const problems: Problem[] = [];
+    const c = compileCondition(node, '', {}, problems);
+    expect(problems).toEqual([]);
+    return c;
+  };
+  const v = { data: { A: true, B: false }, facts: { f: 1 } };
+  const unknownB = new Set(['B']);
+  const A = { path: 'data.A', op: 'eq', value: true };
+  const notA = { path: 'data.A', op: 'eq', value: false };
+  const B = { path: 'data.B', op: 'eq', value: true };
+
+  it('all is false when a known child is false, whatever the unknown one; true only when every child is', () => {
+    expect(compile({ all: [notA, B] }).tri(v, ctx, unknownB)).toBe(0);
+    expect(compile({ all: [A, B] }).tri(v, ctx, unknownB)).toBe(2);
+    expect(compile({ all: [A, A] }).tri(v, ctx, unknownB)).toBe(1);
+  });
+
+  it('any is true when a known child is true, whatever the unknown one', () => {
+    expect(compile({ any: [A, B] }).tri(v, ctx, unknownB)).toBe(1);
+    expect(compile({ any: [notA, B] }).tri(v, ctx, unknownB)).toBe(2);
+    expect(compile({ not: { any: [notA, B] } }).tri(v, ctx, unknownB)).toBe(2);
+    expect(compile({ not: { all: [notA, B] } }).tri(v, ctx, unknownB)).toBe(1);
+  });
+
+  it('a quantifier over an unknown list is unknown; facts are unknown when computed from an unknown field', () => {
+    expect(compile({ some: 'data.B', where: { path: '@', op: 'eq', value: 1 } }).tri(v, ctx, unknownB)).toBe(2);
+    expect(compile({ path: 'facts.f', op: 'eq', value: 1 }).tri(v, ctx, unknownB)).toBe(1);
+    expect(compile({ path: 'facts.f', op: 'eq', value: 1 }).tri(v, ctx, new Set(['B', '#facts']))).toBe(2);
+  });
+});

@@ -41,8 +41,9 @@ function reference(body: Buffer): {
   const keyIds: Array<{ keyId: string; line: number; column: number }> = [];
   const headers: Array<{ line: number; column: number }> = [];
   for (const m of text.matchAll(all)) {
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-    const line = text.slice(0, m.index).split('\n').length;
+    // Lines as editors count them: `\n`, `\r\n` and a lone `\r` each end one.
+    const lineStart = Math.max(text.lastIndexOf('\n', m.index - 1), text.lastIndexOf('\r', m.index - 1)) + 1;
+    const line = text.slice(0, m.index).split(/\r\n|\r|\n/).length;
     const column = body.toString('utf8', lineStart, m.index).length + 1;
     if (m.groups?.keyId !== undefined) {
       if (!isPlaceholderKeyId(m.groups.keyId)) keyIds.push({ keyId: m.groups.keyId, line, column });

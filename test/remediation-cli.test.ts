@@ -7,7 +7,7 @@ import { evaluate } from '../src/engine/evaluate.js';
 import { compileShellTemplate } from '../src/engine/template.js';
 import { resourceTypeInfo } from '../src/resources/types.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
-import { CASE_DEFAULT_NOW } from '../src/ruleset/tester.js';
+import { CASE_DEFAULT_NOW, caseFacts } from '../src/ruleset/tester.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 import { runCliInProcess as runCli } from './support/cli.js';
 import { ShellSyntaxError, shellWords, simpleCommands } from './support/shell-words.js';
@@ -108,7 +108,8 @@ describe('every rule’s failing cases print commands that run as printed', asyn
           region: c.region ?? (scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1'),
           data: c.data,
         };
-        if (c.facts) resource.facts = c.facts;
+        const facts = caseFacts(definition.resource, c);
+        if (facts) resource.facts = facts;
         const context: Resource[] = (c.context ?? []).map((r) => ({
           type: r.type,
           id: r.id,

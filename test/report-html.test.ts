@@ -117,9 +117,10 @@ describe('HTML report of the demo account in headless Chromium', () => {
   it('shows the account summary, severity counts, the waste estimate and coverage', async () => {
     const { page } = w;
     await expect(page.locator('h1').textContent()).resolves.toContain('123456789012');
-    // Critical: the public bucket, and SSH open on the group of the instance reachable from the internet.
-    await expect(page.locator('[data-filter-severity="critical"] .n').textContent()).resolves.toBe('2');
-    await expect(page.locator('[data-filter-severity="high"] .n').textContent()).resolves.toBe('2');
+    // Critical: SSH open on the group of the instance reachable from the internet. The public bucket
+    // is high: its ACL lets anyone list it (READ), not write to it or change its permissions.
+    await expect(page.locator('[data-filter-severity="critical"] .n').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-filter-severity="high"] .n').textContent()).resolves.toBe('3');
     // Medium: includes SMB (445) open on the demo's file-share group, a non-web port.
     await expect(page.locator('[data-filter-severity="medium"] .n').textContent()).resolves.toBe('4');
     await expect(page.locator('section[aria-label="Summary"]').textContent()).resolves.toContain('$3.65');
@@ -131,10 +132,14 @@ describe('HTML report of the demo account in headless Chromium', () => {
     const { page } = w;
     await page.selectOption('#f-severity', 'high');
     // Port 8000 open to the world is high (not medium) because the instance using the group is reachable.
-    expect((await visibleRules(page)).sort()).toEqual(['ec2-security-group-nonweb-port-open', 'iam-user-full-access-policy']);
+    expect((await visibleRules(page)).sort()).toEqual([
+      'ec2-security-group-nonweb-port-open',
+      'iam-user-full-access-policy',
+      's3-bucket-public-acl',
+    ]);
     for (const sev of await visibleRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity'))))
       expect(sev).toBe('high');
-    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 2 of 8 findings');
+    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 3 of 8 findings');
     // The summary cards filter too.
     await page.click('[data-filter-severity="medium"]');
     await expect(visibleRows(page).count()).resolves.toBe(4);
@@ -168,14 +173,19 @@ describe('HTML report of the demo account in headless Chromium', () => {
 
   it('each finding opens to its evidence, why it matters and how to fix (the CLI command)', async () => {
     const { page } = w;
-    const bucket = page.locator('tbody.finding[data-rule="s3-bucket-public-acl"]');
+    const group = page.locator('tbody.finding[data-rule~="ec2-security-group-admin-ports-open"]');
+    await group.locator('summary').click();
+    expect(await group.locator('details .body').innerText()).toContain('facts.internetIngress');
+    await expect(group.locator('pre code').innerText()).resolves.toContain('aws ec2 revoke-security-group-ingress');
+    // The public bucket serves a website: its fix keeps the site up, and offers no Block Public Access command.
+    const bucket = page.locator('tbody.finding[data-rule~="s3-bucket-public-acl"]');
     await bucket.locator('summary').click();
     const body = await bucket.locator('details .body').innerText();
     expect(body).toContain('facts.publicViaAcl');
     expect(body).toMatch(/WHY IT MATTERS\s+The bucket's access control list grants access to everyone/i);
-    await expect(bucket.locator('pre code').innerText()).resolves.toContain(
-      'aws s3api put-public-access-block --bucket ciw0707-web-site-s3',
-    );
+    expect(body).toContain('This fix keeps what the resource is for: the bucket serves a static website');
+    expect(body).toContain('CloudFront with origin access control (OAC)');
+    await expect(bucket.locator('pre code').count()).resolves.toBe(0);
   });
 
   it('sorts by cost', async () => {

@@ -226,21 +226,32 @@ describe('regular expressions cannot stall a run', () => {
     expect(r.stderr).toContain('can take exponential time');
   });
 
-  it('the built-in admin-policy match is linear: the old expression is refused, and a 480 KB document is read at once', () => {
+  it('the built-in admin-policy decision is no regex over the document: hostile text is read at once and said to be unreadable; a large policy is analysed', () => {
     const old = '"Action"\\s*:\\s*("(\\*|[a-z0-9-]+:\\*)"|\\[[^\\]]*"(\\*|[a-z0-9-]+:\\*)")';
     expect(regexProblem(old)).toMatch(/can take quadratic time/);
     const admin = rule('cloudtrail-admin-policy-attached');
     const put = admin.definition.tests.fail.find((c) => c.data.eventName === 'PutUserPolicy')!;
     const params = put.data.requestParameters as Record<string, unknown>;
-    // Every "Action": [ left open, so the old expression scanned to the end from each one:
-    // about 40 s for this document; now a few milliseconds (see the report of the change).
+    // Every "Action": [ left open: the old expression scanned to the end from each one (about
+    // 40 s for this document). The policy parser reads it once and says it is not JSON.
     const hostile = '"Action":['.repeat(48_000);
-    const adminAtEnd = `${hostile}"Action": ["*"]`;
     expect(hostile.length).toBeGreaterThanOrEqual(480_000);
     const outcome = (doc: string) =>
       runCase(admin, { ...put, data: { ...put.data, requestParameters: { ...params, policyDocument: doc } } }, 0);
-    expect(outcome(hostile)).toMatchObject({ findings: [] });
-    const found = outcome(adminAtEnd);
+    const unreadable = outcome(hostile);
+    expect('findings' in unreadable && unreadable.findings.map((f) => [f.severity, /could not be read/.test(f.message)])).toEqual([
+      ['medium', true],
+    ]);
+    // 10,000 narrow statements, then one that grants everything: the analyzer finds it.
+    const narrow = Array.from({ length: 10_000 }, (_, i) => ({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::bucket-${i}/*`,
+    }));
+    const big = JSON.stringify({ Version: '2012-10-17', Statement: [...narrow, { Effect: 'Allow', Action: ['*'], Resource: '*' }] });
+    expect(big.length).toBeGreaterThanOrEqual(480_000);
+    const found = outcome(big);
     expect('findings' in found && found.findings.map((f) => f.severity)).toEqual(['critical']);
+    expect(outcome(JSON.stringify({ Version: '2012-10-17', Statement: narrow }))).toMatchObject({ findings: [] });
   });
 });

@@ -44,16 +44,24 @@ const ACCOUNT = '123456789012'; // moto's default account
 const AMI = 'ami-12c6146b'; // one of the images moto knows in every region
 const SEED_CONCURRENCY = 8;
 
-const cfg = (endpoint, region) => ({
+const DEFAULT_ACCESS = { account: ACCOUNT, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+
+// `access` is whose account is seeded (bench/org.mjs seeds member accounts through their assumed role).
+const cfgFor = (endpoint, region, access = DEFAULT_ACCESS) => ({
   endpoint,
   region,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  credentials: access.credentials,
   forcePathStyle: true,
   maxAttempts: 5,
 });
 
-/** Seeds the account; `size` gives the counts (security groups per region, the others in total, split over the regions). */
-export async function seedAccount(endpoint, REGIONS, size) {
+/**
+ * Seeds the account; `size` gives the counts (security groups per region, the others in total, split over the regions).
+ * `access` ({ account, credentials }) seeds another account than moto's default; bucket names then carry its id (S3 names are global).
+ */
+export async function seedAccount(endpoint, REGIONS, size, access = DEFAULT_ACCESS) {
+  const cfg = (e, region) => cfgFor(e, region, access);
+  const bucketPrefix = access === DEFAULT_ACCESS ? 'bench' : `bench-${access.account}`;
   const { securityGroupsPerRegion: SG_PER_REGION, eips: EIPS, buckets: BUCKETS, users: USERS, instances: INSTANCES, breadth = 5 } = size;
   const limit = pLimit(SEED_CONCURRENCY);
   const jobs = [];
@@ -96,7 +104,7 @@ export async function seedAccount(endpoint, REGIONS, size) {
     }
     const buckets = Math.floor(BUCKETS / REGIONS.length) + (r < BUCKETS % REGIONS.length ? 1 : 0);
     for (let i = 0; i < buckets; i++) {
-      const Bucket = `bench-${region}-${i}`;
+      const Bucket = `${bucketPrefix}-${region}-${i}`;
       jobs.push(
         limit(async () => {
           await s3.send(
@@ -135,14 +143,15 @@ export async function seedAccount(endpoint, REGIONS, size) {
       }),
     );
   }
-  for (const [r, region] of REGIONS.entries()) seedBreadth(endpoint, region, r === 0, breadth, limit, jobs);
+  for (const [r, region] of REGIONS.entries()) seedBreadth(endpoint, region, r === 0, breadth, limit, jobs, access, bucketPrefix);
   await Promise.all(jobs);
 }
 
 /** Issue 13's services in one region, `n` of each (see the header); `first`: the region of the trail and the detector. */
-function seedBreadth(endpoint, region, first, n, limit, jobs) {
+function seedBreadth(endpoint, region, first, n, limit, jobs, access = DEFAULT_ACCESS, bucketPrefix = 'bench') {
   if (n <= 0) return;
-  const c = cfg(endpoint, region);
+  const c = cfgFor(endpoint, region, access);
+  const ACCOUNT = access.account;
   const ec2 = new EC2Client(c);
   const kms = new KMSClient(c);
   for (let i = 0; i < n; i++) {
@@ -255,7 +264,7 @@ function seedBreadth(endpoint, region, first, n, limit, jobs) {
         );
       }
       if (!first) return;
-      const Bucket = 'bench-trail-logs';
+      const Bucket = `${bucketPrefix}-trail-logs`;
       await new S3Client(c).send(new CreateBucketCommand({ Bucket }));
       const cloudtrail = new CloudTrailClient(c);
       await cloudtrail.send(

@@ -5,6 +5,7 @@ import type { CommandResult } from './command-result.js';
 import { collectCommand } from './commands/collect.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { mergeCommand } from './commands/merge.js';
+import { importCommand } from './commands/import.js';
 import { permissionsCommand } from './commands/permissions.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -46,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
   parser = collectCommand(parser, done);
   parser = evaluateCommand(parser, done);
   parser = mergeCommand(parser, done);
+  parser = importCommand(parser, done);
   parser = permissionsCommand(parser, done);
   parser = rulesCommand(parser, done);
   try {

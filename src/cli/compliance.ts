@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { RuleResult } from '../engine/findings.js';
 import { loadAllRules } from '../ruleset/select.js';
 import type { RuleFile } from '../ruleset/load.js';
+import type { AccountCompliance } from '../report/accounts.js';
 
 /** What the compliance view needs of each rule file; `config` turns opt-in rules on or rules off as the run did. */
 export function complianceRules(files: readonly RuleFile[], config?: Pick<Config, 'rules'>): ComplianceRule[] {
@@ -31,4 +32,23 @@ export async function complianceView(
 ): Promise<ComplianceResult[]> {
   const rules = complianceRules(await loadAllRules(ruleDirs), config);
   return frameworks.map((id) => evaluateCompliance(FRAMEWORKS[id], rules, results));
+}
+
+/** With --compliance in a scan of many accounts: each account's counts per framework, from its own rule results. */
+export async function accountComplianceView(
+  frameworks: readonly FrameworkId[],
+  accounts: ReadonlyArray<{ account: string; rules: readonly RuleResult[] }>,
+  ruleDirs: string[],
+  config: Pick<Config, 'rules'>,
+): Promise<Map<string, AccountCompliance[]>> {
+  const rules = complianceRules(await loadAllRules(ruleDirs), config);
+  return new Map(
+    accounts.map((a) => [
+      a.account,
+      frameworks.map((id) => {
+        const { framework, name, version, summary } = evaluateCompliance(FRAMEWORKS[id], rules, a.rules);
+        return { framework, name, version, ...summary };
+      }),
+    ]),
+  );
 }

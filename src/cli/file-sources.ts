@@ -22,6 +22,24 @@ export function fileOptions<T>(y: Argv<T>) {
       describe: 'With --files: also scan files that .gitignore ignores',
       group: 'Local files:',
     })
+    .option('history', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'With --files: also scan the git history of the repositories named (every blob of every branch, tag and stash, once each); findings name the commit that added the secret',
+      group: 'Local files:',
+    })
+    .option('all-objects', {
+      type: 'boolean',
+      default: false,
+      describe: 'With --history: also read objects no ref reaches (squashed or deleted branches, dropped stashes)',
+      group: 'Local files:',
+    })
+    .option('since-commit', {
+      type: 'string',
+      describe: 'With --history: only what commits after this one added (for pull requests: --since-commit origin/main)',
+      group: 'Local files:',
+    })
     .option('account', {
       type: 'boolean',
       default: false,
@@ -34,6 +52,9 @@ export function fileOptions<T>(y: Argv<T>) {
 export interface FileArgs {
   files?: string[] | undefined;
   includeIgnored: boolean;
+  history?: boolean | undefined;
+  allObjects?: boolean | undefined;
+  sinceCommit?: string | undefined;
   account: boolean;
   /** `--timeout` (an AWS option of scan and collect): it bounds the file scan too. */
   timeout?: string | string[] | undefined;
@@ -47,9 +68,18 @@ export function fileScanOf(argv: FileArgs): (() => Promise<FileScan>) | undefine
   // An empty argument (an unset variable in `--files "$DIR"`) would resolve to the working directory: never scan that unasked.
   if (roots.some((root) => root.trim() === ''))
     throw new UserError('--files: an empty path was given', 'name a file or folder; for the working directory, write --files .');
+  if ((argv.allObjects || argv.sinceCommit !== undefined) && !argv.history)
+    throw new UserError(
+      `--${argv.allObjects ? 'all-objects' : 'since-commit'} applies to --history`,
+      'e.g. awsaudit scan --files . --history --all-objects',
+    );
+  if (argv.history && roots.length === 0) throw new UserError('--history applies to --files', 'e.g. awsaudit scan --files . --history');
+  if (argv.sinceCommit !== undefined && argv.sinceCommit.trim() === '')
+    throw new UserError('--since-commit: an empty commit was given', 'name the base branch or commit, e.g. --since-commit origin/main');
   const deadline = runDeadline(argv);
+  const history = argv.history ? { allObjects: argv.allObjects ?? false, sinceCommit: argv.sinceCommit } : undefined;
   return roots.length
-    ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored, deadline })
+    ? async () => (await import('../files/scan-files.js')).scanFiles(roots, { includeIgnored: argv.includeIgnored, deadline, history })
     : undefined;
 }
 

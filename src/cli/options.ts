@@ -35,7 +35,8 @@ export function evaluationOptions<T>(y: Argv<T>) {
       type: 'string',
       array: true,
       default: ['text', 'json'],
-      describe: 'Output formats: text, json, sarif, html (comma-separated)',
+      describe:
+        'Output formats: text, json, sarif, html, markdown (GitHub step summary / PR comment), csv, ocsf (OCSF 1.5 findings), asff (Security Hub) (comma-separated)',
       group: 'Output:',
     })
     .option('output-dir', {

@@ -3,9 +3,13 @@ import type { ComplianceResult } from '../compliance/status.js';
 import type { Review } from '../findings/review.js';
 import { isSeverity, type Severity } from '../model/severity.js';
 import { FORMATS, isFormatName, type FormatName } from '../report/index.js';
+import { reviewOfAccount } from '../report/accounts.js';
+import { GITHUB_LIMITS } from '../report/sarif.js';
+import type { ReportContext } from '../report/types.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { MergeSummary } from '../org/merge.js';
 import type { Snapshot } from '../snapshot/types.js';
+import type { AccountComplianceTable } from '../report/accounts.js';
 import { UserError } from '../util/errors.js';
 import { displayPath } from '../util/paths.js';
 import { writeFileAtomic } from './write-file.js';
@@ -25,6 +29,8 @@ export interface OutputOptions {
   merge?: MergeSummary;
   /** How to reach AWS when `outputDir` is an s3:// address. */
   upload?: UploadOptions;
+  /** Each account's compliance counts (a scan of many accounts with --compliance). */
+  accountCompliance?: AccountComplianceTable;
 }
 
 /** Check `--output-dir` and `--output` before any work: an S3 address must be well formed. */
@@ -81,6 +87,7 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     ...(options.compliance ? { compliance: options.compliance } : {}),
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
     ...(options.merge ? { merge: options.merge } : {}),
+    ...(options.accountCompliance ? { accountCompliance: options.accountCompliance } : {}),
   };
   const formats = [...new Set<FormatName>([...options.formats, ...(Object.keys(options.outputs) as FormatName[])])];
   const toStdout: FormatName[] = [];
@@ -88,8 +95,13 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
   const uploads: Array<{ name: string; body: string }> = [];
   for (const name of formats) {
     const explicit = options.outputs[name];
-    if (explicit === '-' || (name === 'text' && explicit === undefined)) {
+    if ((explicit === '-' && !(name === 'sarif' && sarifPerAccount(evaluation))) || (name === 'text' && explicit === undefined)) {
       toStdout.push(name);
+      continue;
+    }
+    if (name === 'sarif' && sarifPerAccount(evaluation)) {
+      if (s3 && explicit === undefined) uploads.push(...sarifFilesPerAccount(evaluation, base));
+      else written.push(await writeSarifPerAccount(evaluation, base, explicit, options.outputDir));
       continue;
     }
     const body = FORMATS[name].formatter({ ...base, color: false });
@@ -107,6 +119,45 @@ export async function writeReports(evaluation: Review, rules: readonly CompiledR
     const body = FORMATS[name].formatter({ ...base, color: name === 'text' && options.color, written });
     process.stdout.write(body);
   }
+}
+
+/** Accounts of a multi-account review that get a SARIF run (those that could be read). */
+function sarifAccounts(review: Review): string[] {
+  return (review.organization?.accounts ?? []).filter((a) => a.status !== 'failed').map((a) => a.account);
+}
+
+/** More accounts than GitHub takes runs in one upload: one SARIF file per account (docs/organizations.md). */
+function sarifPerAccount(review: Review): boolean {
+  return sarifAccounts(review).length > GITHUB_LIMITS.runsPerFile;
+}
+
+/**
+ * `awsaudit-<account>.sarif` for each account that could be read, in the folder of the SARIF
+ * destination (`--output sarif=PATH`'s folder, or --output-dir; stdout cannot hold several
+ * files). Returns what the text summary lists.
+ */
+async function writeSarifPerAccount(
+  review: Review,
+  base: Omit<ReportContext, 'color'>,
+  explicit: string | undefined,
+  outputDir: string,
+): Promise<string> {
+  const dir = explicit !== undefined && explicit !== '-' ? path.dirname(explicit) : outputDir;
+  if (explicit === '-')
+    base.notice?.(
+      `SARIF: ${sarifAccounts(review).length} accounts need one file each (GitHub accepts ${GITHUB_LIMITS.runsPerFile} runs per upload): written to ${displayPath(path.resolve(dir))}, not stdout`,
+    );
+  const files = sarifFilesPerAccount(review, base);
+  for (const { name, body } of files) await writeFileAtomic(path.join(dir, name), body);
+  return `${displayPath(path.resolve(dir, 'awsaudit-<account>.sarif'))} (${files.length} files, one per account)`;
+}
+
+/** One SARIF file (name and body) per account that could be read: written to a folder, or uploaded with --output-dir s3://. */
+function sarifFilesPerAccount(review: Review, base: Omit<ReportContext, 'color'>): Array<{ name: string; body: string }> {
+  return sarifAccounts(review).map((account) => ({
+    name: `awsaudit-${account.replace(/[^A-Za-z0-9._-]/g, '_')}.sarif`,
+    body: FORMATS.sarif.formatter({ ...base, evaluation: reviewOfAccount(review, account), color: false }),
+  }));
 }
 
 export type FailOn = Severity | 'none';

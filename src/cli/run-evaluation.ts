@@ -12,7 +12,7 @@ import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
 import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
-import { complianceView } from './compliance.js';
+import { accountComplianceView, complianceView } from './compliance.js';
 import { parseFrameworks } from '../compliance/index.js';
 import { checkOutputPlaces, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
 import { splitList } from './options.js';
@@ -78,6 +78,12 @@ export interface EvaluationChoices {
   aws?: ClientPool;
   /** `awsaudit merge`: what it did with the shards, for the JSON report. */
   merge?: MergeSummary;
+  /**
+   * Evaluates the selected rules itself instead of one snapshot: a scan of many accounts (`--org`,
+   * src/org/scan.ts) or a merge of their shards. `snapshot`: a shard's snapshot, kept whole in its
+   * JSON report for `awsaudit merge`.
+   */
+  evaluator?: (rules: readonly CompiledRule[], now: Date) => Promise<{ evaluation: Evaluation; snapshot?: Snapshot }>;
 }
 
 /**
@@ -108,7 +114,7 @@ export async function evaluateAndReport(
     throw new UserError(`--bucket-owner ${args.bucketOwner}: expected a 12-digit AWS account id`);
   const now = parseNow(args.now);
   const cloudtrail = prepareCloudTrail(args, now, { allowApi: choices.allowApi ?? false, aws: choices.aws });
-  if (!snapshot && !cloudtrail) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
+  if (!snapshot && !cloudtrail && !choices.evaluator) throw new UserError('nothing to evaluate: give a snapshot or --cloudtrail SOURCE');
   const config = await loadConfig(args.config);
   const failOn = parseFailOn(args.failOn ?? config.failOn ?? 'low');
   const suppressions = [...config.suppressions, ...(await loadIgnoreFile(args.ignoreFile))];
@@ -123,7 +129,12 @@ export async function evaluateAndReport(
   let evaluation: Evaluation;
   let reported: readonly CompiledRule[] = rules;
   let shardSnapshot: Snapshot | undefined;
-  if (!cloudtrail) {
+  if (choices.evaluator) {
+    // Many accounts: the evaluator evaluates each account; a shard of them gives back its snapshot for the JSON report.
+    const result = await choices.evaluator(rules, now);
+    evaluation = result.evaluation;
+    shardSnapshot = result.snapshot;
+  } else if (!cloudtrail) {
     const view = shardView(typeof snapshot === 'function' ? await snapshot(rules) : snapshot!);
     const snap = view.evaluated;
     shardSnapshot = view.shard;
@@ -157,9 +168,13 @@ export async function evaluateAndReport(
       `awsaudit: suppression ${x.source} expired ${x.expires} and no longer applies (${x.matched} finding(s) reported again): ${x.reason}\n`,
     );
   }
-  const compliance = frameworks.length
-    ? await complianceView(frameworks, review.rules, [...config.ruleDirs, ...args.rules], config)
-    : undefined;
+  const complianceDirs = [...config.ruleDirs, ...args.rules];
+  const compliance = frameworks.length ? await complianceView(frameworks, review.rules, complianceDirs, config) : undefined;
+  // Many accounts: each account's own counts per framework too (docs/organizations.md).
+  const accountCompliance =
+    frameworks.length && review.organization
+      ? await accountComplianceView(frameworks, review.organization.accounts, complianceDirs, config)
+      : undefined;
   await writeReports(review, reported, {
     formats,
     outputDir: args.outputDir,
@@ -174,6 +189,7 @@ export async function evaluateAndReport(
       endpoint: args.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined),
       bucketOwner: args.bucketOwner,
     },
+    ...(accountCompliance ? { accountCompliance } : {}),
   });
   return exitCodeFor(review, failOn);
 }

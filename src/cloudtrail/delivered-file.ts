@@ -24,6 +24,8 @@ export interface DeliveredRecord {
   /** Undefined when not found where expected: the record is then parsed. */
   awsRegion: string | undefined;
   recipientAccountId: string | undefined;
+  /** Undefined when not found, or written with escapes: the record is then parsed. */
+  eventID: string | undefined;
 }
 
 const HEAD = '{"Records":[';
@@ -33,6 +35,7 @@ const NAME = '"eventName":"';
 const REGION = '"awsRegion":"';
 const SOURCE = '","eventSource":"';
 const ACCOUNT = '"recipientAccountId":"';
+const EVENT_ID = '"eventID":"';
 
 function value(text: string, from: number, limit: number): string | undefined {
   const close = text.indexOf('"', from);
@@ -82,12 +85,16 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
     const awsRegion = r >= 0 && r < stop ? value(text, r + REGION.length, stop) : undefined;
     const a = text.lastIndexOf(ACCOUNT, stop);
     const recipientAccountId = a >= start ? value(text, a + ACCOUNT.length, stop) : undefined;
+    // Searched from the end, as recipientAccountId: CloudTrail writes eventID after the request
+    // and response, so the last one in the record is the record's own.
+    const e = text.lastIndexOf(EVENT_ID, stop);
+    const eventID = e >= start ? value(text, e + EVENT_ID.length, stop) : undefined;
     const afterTime = t + TIME.length + eventTime.length;
     const eventSource =
       n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2)
         ? value(text, afterTime + SOURCE.length, n)
         : undefined;
-    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId });
+    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId, eventID });
   }
   return out;
 }

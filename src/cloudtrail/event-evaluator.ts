@@ -14,10 +14,11 @@ import {
   touchedResources,
 } from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
-import { eventFacts, type EventFactsContext } from './event-facts.js';
+import { EventFactsPlan, factsReadBy, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
 import { normalizeRequestParameters } from './request-parameters.js';
+import { eventKey, KeyList, recordId } from './event-key.js';
 import {
   FileProblem,
   decodeBytes,
@@ -71,8 +72,12 @@ export interface ChunkResult {
   records: number;
   /** Records inside the window (each one evaluated by every event rule). */
   events: number;
-  /** Per rule (index in config.rules): events that failed it. */
+  /** Per rule (index in config.rules): events that failed it (copies of one event included: see failedKeys). */
   failed: number[];
+  /** The key (event-key.ts) of every event counted in `events`, so the run counts each event once however often it was read. */
+  eventKeys: Float64Array;
+  /** Per rule: the keys of the events that failed it. */
+  failedKeys: number[][];
   hits: RuleHit[];
   changes: Array<[string, Attribution]>;
   addresses: AddressEvent[];
@@ -130,6 +135,8 @@ export class EventEvaluator {
   private readonly always: number[] = [];
   private readonly byName = new Map<string, number[]>();
   private readonly factsContext: EventFactsContext;
+  /** The fact modules the selected rules read, by event name. */
+  private readonly factsPlan: EventFactsPlan;
   private readonly targets: ReadonlySet<string> | undefined;
   private readonly ctx: { now: number };
   private readonly sinceMs: number;
@@ -152,6 +159,7 @@ export class EventEvaluator {
       else for (const name of names) this.byName.set(name, [...(this.byName.get(name) ?? []), i]);
     });
     this.factsContext = { leakedKeyIds: new Set(config.leakedKeyIds) };
+    this.factsPlan = new EventFactsPlan(factsReadBy(config.rules.map((r) => r.definition)));
     this.targets = config.attribution.mode === 'targets' ? new Set(config.attribution.keys) : undefined;
     this.ctx = { now: config.now };
     this.sinceMs = config.since ? Date.parse(config.since) : -Infinity;
@@ -251,11 +259,11 @@ export class EventEvaluator {
     chunk.result.records = records.length;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined;
+      const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined || r.eventID === undefined;
       if (!parseAnyway) {
         if (!this.inWindow(r.eventTime)) continue;
         if (!marked[i] && !this.mayMatterByName(r.eventName, r.eventSource)) {
-          chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
+          chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!));
           continue;
         }
       }
@@ -285,22 +293,32 @@ export class EventEvaluator {
    * rules' results for it are then left out (they are committed only when every rule ran), and
    * the caller counts the record as not evaluated.
    */
-  evaluateRecord(chunk: ChunkState, view: EnrichedResource, given: CloudTrailRecord, time: string, account: string, region: string): void {
+  evaluateRecord(
+    chunk: ChunkState,
+    view: EnrichedResource,
+    given: CloudTrailRecord,
+    time: string,
+    account: string,
+    region: string,
+  ): number {
     const named = this.byName.get(given.eventName);
     // Only what the rules read is normalised (records parsed for the attribution alone are not).
     const record = named || this.always.length ? normalizeRequestParameters(given) : given;
-    view.id = str(record.eventID) ?? `${time}/${record.eventName}`;
+    // The id findings name the event by; without an eventID, a hash of the whole record (time and name alone collide).
+    view.id = str(record.eventID) ?? recordId(given);
+    const key = eventKey(view.id, account, region);
     view.account = account;
     view.region = region;
     view.data = record as EnrichedResource['data'];
-    view.facts = eventFacts(record, this.factsContext);
+    view.facts = this.factsPlan.facts(record, this.factsContext);
     const matched = this.matched;
     matched.length = 0;
     for (const i of this.always) this.test(i, view, matched);
     if (named) for (const i of named) this.test(i, view, matched);
-    const { failed, hits } = chunk.result;
+    const { failed, failedKeys, hits } = chunk.result;
     for (const hit of matched) {
       failed[hit.rule]!++;
+      failedKeys[hit.rule]!.push(key);
       hits.push({ rule: hit.rule, eventTime: time, finding: hit.finding });
     }
     matched.length = 0;
@@ -316,6 +334,7 @@ export class EventEvaluator {
     }
     const address = addressEventOf(record, account, region);
     if (address) chunk.result.addresses.push(address);
+    return key;
   }
 
   get ruleCount(): number {
@@ -367,6 +386,8 @@ export class EventEvaluator {
       records: 0,
       events: 0,
       failed: new Array<number>(this.rules.length).fill(0),
+      eventKeys: EMPTY_KEYS,
+      failedKeys: Array.from({ length: this.rules.length }, () => []),
       hits: [],
       changes: [],
       addresses: [],
@@ -381,6 +402,8 @@ export class EventEvaluator {
     return result;
   }
 }
+
+const EMPTY_KEYS = new Float64Array(0);
 
 /** A rule could not evaluate a record: which rule, and why. */
 class RuleError extends Error {
@@ -439,6 +462,7 @@ class ChunkState {
   private readonly regions = new Set<string>();
   private first: string | undefined;
   private last: string | undefined;
+  private readonly keys = new KeyList();
   // One view object reused for every record: conditions only read it, and a finding copies what it keeps.
   private readonly view: EnrichedResource = { type: EVENT_TYPE, id: '', account: '', region: '', data: {}, facts: {} };
 
@@ -470,9 +494,10 @@ class ChunkState {
     }
   }
 
-  /** Count an event inside the window. */
-  count(time: string, account: string, region: string): void {
+  /** Count an event inside the window, with its key (event-key.ts). */
+  count(time: string, account: string, region: string, key: number): void {
     this.result.events++;
+    this.keys.push(key);
     if (this.first === undefined || time < this.first) this.first = time;
     if (this.last === undefined || time > this.last) this.last = time;
     this.accounts.add(account);
@@ -492,8 +517,9 @@ class ChunkState {
 
   /** Evaluate a record inside the window and count it; a record a rule cannot evaluate is counted apart, with its place. */
   evaluate(record: CloudTrailRecord, time: string, account: string, region: string, unit: PlaceUnit, n: number): void {
+    let key: number;
     try {
-      this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
+      key = this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
     } catch (error) {
       const result = this.result;
       result.unevaluated++;
@@ -505,12 +531,13 @@ class ChunkState {
       if (result.unevaluatedAt.length > 4 * PLACES_NAMED) result.unevaluatedAt = firstPlaces(result.unevaluatedAt);
       return;
     }
-    this.count(time, account, region);
+    this.count(time, account, region, key);
   }
 
   finish(): ChunkResult {
     const result = this.result;
     result.hits = capHits(result.hits, this.evaluator.ruleCount, this.evaluator.maxFindingsPerRule);
+    result.eventKeys = this.keys.toArray();
     if (this.changes) result.changes = [...this.changes];
     result.accounts = [...this.accounts];
     result.regions = [...this.regions];

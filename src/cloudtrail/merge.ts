@@ -12,6 +12,7 @@ function summary(events: EventsResult, window: TimeWindow): CloudTrailSummary {
     chunks: events.stats.chunks,
     records: events.stats.records,
     events: events.stats.events,
+    distinctEvents: events.stats.distinctEvents,
   };
   if (window.since) s.since = cloudTrailTime(window.since);
   if (window.until) s.until = cloudTrailTime(window.until);

@@ -14,6 +14,7 @@ import { AllocationTracker, EIP_ALLOCATION_TYPE } from './eip-allocations.js';
 import { EVENT_TYPE, capHits, type AttributionMode, type ChunkResult, type EvaluatorConfig, type RuleHit } from './event-evaluator.js';
 import { InlineProcessor, WorkerPool, type Chunk, type ChunkProcessor } from './pool.js';
 import { ReadProblems } from './read-problems.js';
+import { KeyList } from './event-key.js';
 import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js';
 import { ItemSplitter } from './split.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
@@ -97,7 +98,10 @@ export interface EventsStats {
   chunks: number;
   /** Readable records. */
   records: number;
+  /** Records inside the window (an event read twice counts twice). */
   events: number;
+  /** Distinct events among them (eventID, account and region: event-key.ts): what the event rules count. */
+  distinctEvents: number;
   /** Items that are not readable records (counted in the gaps, file by file). */
   unreadable: number;
   /** Readable records that a rule could not evaluate (counted in the gaps, file by file). */
@@ -166,6 +170,9 @@ export async function evaluateEvents(
   const processor: ChunkProcessor = workers > 0 ? new WorkerPool(config, workers) : new InlineProcessor(config);
 
   const failed = new Array<number>(eventRules.length).fill(0);
+  // Every event's key, and each rule's failing events' keys: counted once each at the end (event-key.ts).
+  const eventKeys = new KeyList();
+  const failedKeys = eventRules.map(() => new KeyList());
   let hits: RuleHit[] = [];
   const changes = new Map<string, Attribution>();
   let changesDropped = 0;
@@ -180,6 +187,7 @@ export async function evaluateEvents(
     chunks: 0,
     records: 0,
     events: 0,
+    distinctEvents: 0,
     unreadable: 0,
     unevaluated: 0,
     accounts: [],
@@ -210,6 +218,8 @@ export async function evaluateEvents(
     stats.records += r.records;
     stats.events += r.events;
     r.failed.forEach((n, i) => (failed[i]! += n));
+    eventKeys.pushAll(r.eventKeys);
+    r.failedKeys.forEach((keys, i) => failedKeys[i]!.pushAll(keys));
     if (r.hits.length) {
       hits.push(...r.hits);
       if (hits.length > 2 * maxFindings * Math.max(1, eventRules.length)) hits = capHits(hits, eventRules.length, maxFindings);
@@ -365,10 +375,13 @@ export async function evaluateEvents(
   // Event rules: counts from every chunk; findings capped per rule, most recent kept.
   hits = capHits(hits, eventRules.length, maxFindings);
   const gapRefs = gaps.map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
+  // One counting: a rule counts distinct events, as its findings do (an event read twice is one).
+  stats.distinctEvents = eventKeys.distinct();
   const tallies: RuleTally[] = eventRules.map((rule, i) => ({
     rule,
-    evaluated: stats.events,
-    failed: failed[i]!,
+    evaluated: stats.distinctEvents,
+    failed: failedKeys[i]!.distinct(),
+    distinct: true,
     // Event rules have no `unknownWhen` (rule loading refuses it): every event is decided.
     undecided: 0,
     undecidedResources: [],
@@ -379,7 +392,7 @@ export async function evaluateEvents(
   const kept = new Array<number>(eventRules.length).fill(0);
   for (const h of hits) kept[h.rule]!++;
   eventRules.forEach((rule, i) => {
-    // capHits keeps every copy of the events it keeps: fewer hits than failures means events were left out.
+    // capHits keeps every copy of the events it keeps: fewer hits than failures (copies counted) means events were left out.
     if (failed[i]! > kept[i]!)
       notes.push(`${rule.id}: more than ${maxFindings} matching events; the report lists the ${maxFindings} most recent`);
   });

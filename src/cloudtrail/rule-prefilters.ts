@@ -3,7 +3,9 @@
  * match (eventNamesOf) and texts one of which the raw record must hold (requiredTextOf). Both are
  * read from the rule file and are sound: an event that fails them cannot match the rule.
  */
+import { escapeRegExp } from '../util/escape-regexp.js';
 import { isPlainObject } from '../util/json.js';
+import { EVENT_FACT_MODULES } from './event-facts.js';
 
 const EVENT_NAME_PATH = 'data.eventName';
 
@@ -51,15 +53,13 @@ export type RequiredText = 'never' | 'any' | string[];
 const PLAIN = /^[A-Za-z0-9 _.:@+=,-]+$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp };
 
 /**
  * Regular-expression sources, one of which a record's raw JSON must match for `condition` to
  * hold (read like eventNamesOf): a `data.….key` leaf `eq` / `in` plain strings needs
- * `"key" : "value"`; the leaked-key fact needs one of the leaked key ids in quotes (none: the rule
- * cannot match); `all` takes its narrowest constrained child, `any` the union of its children.
+ * `"key" : "value"`; a `facts.…` leaf what its fact module says it needs (the
+ * leaked-key fact: one of the leaked key ids in quotes; none: the rule cannot match); `all` takes its narrowest constrained child, `any` the union of its children.
  * Assumes plain ASCII strings are written without escapes, as CloudTrail writes them.
  */
 export function requiredTextOf(
@@ -89,8 +89,14 @@ export function requiredTextOf(
     }
     return never ? 'never' : union;
   }
-  if (condition.path === 'facts.leakedAccessKey' && condition.op === 'eq' && condition.value === true) {
-    return leakedKeyIds.length === 0 ? 'never' : leakedKeyIds.map((k) => escapeRegExp(JSON.stringify(k)));
+  if (typeof condition.path === 'string' && condition.path.startsWith('facts.')) {
+    // A fact module may know what text its fact needs (the leaked-key fact: one of the leaked ids).
+    const fact = condition.path.slice('facts.'.length);
+    for (const m of EVENT_FACT_MODULES) {
+      if (!m.facts.includes(fact) || !m.requiredText) continue;
+      return m.requiredText({ fact, op: condition.op, value: condition.value }, leakedKeyIds) ?? 'any';
+    }
+    return 'any';
   }
   if (typeof condition.path !== 'string' || !condition.path.startsWith('data.')) return 'any';
   const key = condition.path.slice(condition.path.lastIndexOf('.') + 1);

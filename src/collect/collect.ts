@@ -66,8 +66,8 @@ export interface CollectResult {
 const NO_CREDENTIALS =
   'no AWS credentials found: pass --profile NAME or set AWS_PROFILE (after `aws configure` or `aws sso login`), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or container role (`awsaudit scan --demo` needs none)';
 
-/** The region global calls start from before the partition is known. */
-async function startRegion(options: CollectOptions, pool: ClientPool): Promise<string> {
+/** The region global calls start from before the partition is known (also where `--org` lists the organisation from). */
+export async function startRegion(options: CollectOptions, pool: ClientPool): Promise<string> {
   if (options.region) return options.region;
   // The SDK's own resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
   const region = await pool.defaultRegion();
@@ -82,14 +82,15 @@ async function startRegion(options: CollectOptions, pool: ClientPool): Promise<s
 }
 
 /** Calls made before the collectors run, bounded by the run's deadline like theirs. */
-interface Before {
+export interface Before {
   /** The options of their `send`: the deadline's abort signal. */
   send: { abortSignal?: AbortSignal };
   /** Why nothing could be read when the deadline came first. */
   expired(): UserError | undefined;
 }
 
-async function whoAmI(
+/** Who the credentials belong to; a UserError that says what to do when that cannot be known. */
+export async function whoAmI(
   pool: ClientPool,
   region: string,
   endpoint: string | undefined,

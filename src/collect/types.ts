@@ -15,6 +15,14 @@ export interface CommandSpec<Types extends string = string, ClientName extends s
   readonly action: string;
   /** Resource types the call is made for: it is sent only when one of them is wanted. */
   readonly for: readonly Types[];
+  /**
+   * For a per-resource sub-call whose failure leaves the resource listed but without some of its
+   * top-level `data` fields: those fields, by type. A gap on this call then makes exactly those
+   * fields unknown on the resources that lack them, and a rule whose verdict does not depend on
+   * them still decides (src/engine/gap-effects.ts). A type of `for` not named here: a failure
+   * may leave resources of it out altogether (a listing), so no list of them is whole.
+   */
+  readonly fills?: { readonly [T in Types]?: readonly string[] };
 }
 
 /**

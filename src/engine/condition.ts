@@ -3,6 +3,7 @@ import { OPERATORS, checkOperatorValue, isOperator, type OperatorContext } from 
 import type { Problem } from '../util/schema.js';
 import { isPlainObject } from '../util/json.js';
 import { UNRENDERABLE } from './template.js';
+import { dataFieldsRead } from './data-paths.js';
 
 /** One value that made a condition true (or, under `not`, that the negated test looked at). */
 export interface Evidence {
@@ -33,6 +34,69 @@ export interface CompiledCondition {
   explain: (value: unknown, ctx: OperatorContext, prefix: string, state: ExplainState) => boolean;
   /** Record what the leaves see, whatever the outcome (used under `not`). */
   observe: (value: unknown, prefix: string, state: ExplainState) => void;
+  /**
+   * The test in three-valued logic, for a resource some of whose top-level `data` fields are
+   * unknown (a call that fills them failed): a leaf or quantifier that reads one of them is
+   * UNKNOWN; `all` is FALSE when a child is FALSE and `any` TRUE when a child is TRUE, whatever
+   * the unknown siblings; `not` keeps UNKNOWN. TRUE or FALSE is then the verdict whatever the
+   * missing values are (the same answer `test` gives on the data as it is); UNKNOWN is undecided.
+   */
+  tri: (value: unknown, ctx: OperatorContext, unknown: ReadonlySet<string>) => Tri;
+}
+
+/** A three-valued truth value (see `CompiledCondition.tri`). */
+export type Tri = 0 | 1 | 2;
+export const FALSE: Tri = 0;
+export const TRUE: Tri = 1;
+export const UNKNOWN: Tri = 2;
+
+/** A child's three-valued result; an error (a value of the wrong type) counts as UNKNOWN unless a sibling decides. */
+function triOf(c: CompiledCondition, v: unknown, ctx: OperatorContext, unknown: ReadonlySet<string>, errors: unknown[]): Tri {
+  try {
+    return c.tri(v, ctx, unknown);
+  } catch (error) {
+    errors.push(error);
+    return UNKNOWN;
+  }
+}
+
+function allTri(children: readonly CompiledCondition[]): CompiledCondition['tri'] {
+  return (v, ctx, unknown) => {
+    const errors: unknown[] = [];
+    let out: Tri = TRUE;
+    for (let i = 0; i < children.length; i++) {
+      const t = triOf(children[i]!, v, ctx, unknown, errors);
+      if (t === FALSE) return FALSE;
+      if (t === UNKNOWN) out = UNKNOWN;
+    }
+    if (out === UNKNOWN && errors.length) throw errors[0];
+    return out;
+  };
+}
+
+function anyTri(children: readonly CompiledCondition[]): CompiledCondition['tri'] {
+  return (v, ctx, unknown) => {
+    const errors: unknown[] = [];
+    let out: Tri = FALSE;
+    for (let i = 0; i < children.length; i++) {
+      const t = triOf(children[i]!, v, ctx, unknown, errors);
+      if (t === TRUE) return TRUE;
+      if (t === UNKNOWN) out = UNKNOWN;
+    }
+    if (out === UNKNOWN && errors.length) throw errors[0];
+    return out;
+  };
+}
+
+/** A leaf's or quantifier's three-valued test: UNKNOWN when its path reads an unknown field, else its test. */
+function pathTri(path: string, test: Test): CompiledCondition['tri'] {
+  // Worked out on first use: only resources with unknown fields are tested this way.
+  let reads: ReturnType<typeof dataFieldsRead> | undefined;
+  return (v, ctx, unknown) => {
+    reads ??= dataFieldsRead(path);
+    if (unknown.size > 0 && (reads.whole || reads.fields.some((f) => unknown.has(f)))) return UNKNOWN;
+    return test(v, ctx) ? TRUE : FALSE;
+  };
 }
 
 export type OptionValues = Readonly<Record<string, unknown>>;
@@ -95,7 +159,7 @@ function specialize<F>(bindings: Record<string, unknown>, body: string): F {
 
 type Test = CompiledCondition['test'];
 
-const NEVER: CompiledCondition = { test: () => false, explain: () => false, observe: () => undefined };
+const NEVER: CompiledCondition = { test: () => false, explain: () => false, observe: () => undefined, tri: () => FALSE };
 
 /**
  * How deep conditions may nest. Every level is a call when a condition runs (and when rule files
@@ -119,6 +183,12 @@ export function conditionDepthProblem(definition: unknown): Problem | undefined 
       ? definition.severityOverrides.map((o, i): [unknown, string] => [
           isPlainObject(o) ? o.when : undefined,
           `/severityOverrides/${i}/when`,
+        ])
+      : []),
+    ...(Array.isArray(definition.remediationOverrides)
+      ? definition.remediationOverrides.map((o, i): [unknown, string] => [
+          isPlainObject(o) ? o.when : undefined,
+          `/remediationOverrides/${i}/when`,
         ])
       : []),
   ];
@@ -204,6 +274,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
         return true;
       },
       observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
+      tri: allTri(children),
     };
   }
   if (Array.isArray(node.any)) {
@@ -212,6 +283,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
       test: anyTest(children),
       explain: (v, ctx, prefix, state) => children.some((c) => c.explain(v, ctx, prefix, state)),
       observe: (v, prefix, state) => children.forEach((c) => c.observe(v, prefix, state)),
+      tri: anyTri(children),
     };
   }
   if ('not' in node) {
@@ -226,6 +298,10 @@ export function compileCondition(node: unknown, pointer: string, options: Option
         return true;
       },
       observe: (v, prefix, state) => child.observe(v, prefix, state),
+      tri: (v, ctx, unknown) => {
+        const t = child.tri(v, ctx, unknown);
+        return t === UNKNOWN ? UNKNOWN : t === TRUE ? FALSE : TRUE;
+      },
     };
   }
   const quantifier = typeof node.some === 'string' ? 'some' : typeof node.every === 'string' ? 'every' : undefined;
@@ -235,7 +311,7 @@ export function compileCondition(node: unknown, pointer: string, options: Option
     const where = compileCondition(node.where, `${pointer}/where`, options, problems, below);
     const itemPathOf = itemPathCache(listPath);
     if (quantifier === 'some') {
-      return {
+      return withPathTri(listPath, {
         test: specialize<Test>(
           { asList, get, where: where.test },
           `return (v, ctx) => {
@@ -260,9 +336,9 @@ export function compileCondition(node: unknown, pointer: string, options: Option
         observe: (v, prefix, state) => {
           state.evidence.push({ path: joinPath(prefix, listPath), op: 'some', actual: itemCount(get, v) });
         },
-      };
+      });
     }
-    return {
+    return withPathTri(listPath, {
       test: specialize<Test>(
         { asList, get, where: where.test },
         `return (v, ctx) => {
@@ -287,9 +363,14 @@ export function compileCondition(node: unknown, pointer: string, options: Option
       observe: (v, prefix, state) => {
         state.evidence.push({ path: joinPath(prefix, listPath), op: 'every', actual: itemCount(get, v) });
       },
-    };
+    });
   }
   return compileLeaf(node, pointer, options, problems);
+}
+
+/** A quantifier or leaf with its three-valued test, from the path it reads. */
+function withPathTri(path: string, c: Omit<CompiledCondition, 'tri'>): CompiledCondition {
+  return { ...c, tri: pathTri(path, c.test) };
 }
 
 function compileGetter(path: string, pointer: string, problems: Problem[]): (v: unknown) => unknown {
@@ -338,7 +419,7 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
   const test = operator.test;
   const evidenceExpected = hasValue ? expected : undefined;
   const evidencePath = pathCache((prefix) => joinPath(prefix, path));
-  return {
+  return withPathTri(path, {
     test: specialize<Test>({ test, get: testGet, prepared }, 'return (v, ctx) => test(get(v), prepared, ctx);'),
     explain: (v, ctx, prefix, state) => {
       const actual = get(v);
@@ -349,7 +430,7 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, options: Op
     observe: (v, prefix, state) => {
       state.evidence.push(makeEvidence(evidencePath(prefix), opName, evidenceExpected, observed(get, v)));
     },
-  };
+  });
 }
 
 /**

@@ -13,6 +13,8 @@ import { isPlainObject } from '../util/json.js';
 export type Location = readonly string[];
 
 export const ITEM = '[]';
+/** Stands for "the resource's facts" among the data fields a leaf reads (no data field has this name). */
+export const FACTS = '#facts';
 export const ANY_MEMBER = '*';
 
 /** What a set of expressions reads. */
@@ -289,6 +291,7 @@ export interface RuleExpressions {
   condition: unknown;
   unknownWhen?: unknown;
   severityOverrides?: ReadonlyArray<{ when: unknown }>;
+  remediationOverrides?: ReadonlyArray<{ when: unknown; cli?: string }>;
   message?: string;
   remediation?: { cli?: string };
   cost?: { monthlyUsd: unknown };
@@ -309,6 +312,10 @@ export function ruleReads(rule: RuleExpressions): PathReads {
   conditionReads(rule.condition, [[]], walk, matches, false);
   if (rule.unknownWhen !== undefined) conditionReads(rule.unknownWhen, [[]], walk, [], false);
   for (const o of rule.severityOverrides ?? []) conditionReads(o.when, [[]], walk, [], false);
+  for (const o of rule.remediationOverrides ?? []) {
+    conditionReads(o.when, [[]], walk, [], false);
+    if (o.cli !== undefined) templateReads(o.cli, matches, walk);
+  }
   if (rule.message !== undefined) templateReads(rule.message, matches, walk);
   if (rule.remediation?.cli !== undefined) templateReads(rule.remediation.cli, matches, walk);
   const monthly = rule.cost?.monthlyUsd;
@@ -332,4 +339,21 @@ export function decisionDataFields(rule: RuleExpressions): string[] | undefined 
   const fields = new Set<string>();
   for (const l of reads.locations) if (l[0] === 'data' && l.length >= 2 && l[1] !== ITEM && l[1] !== ANY_MEMBER) fields.add(l[1]!);
   return [...fields].sort();
+}
+
+/**
+ * The top-level `data` fields one expression (applied to a resource) reads; `whole` when it
+ * reads `data` (or the resource) as a whole, or in a way this analysis does not follow. Used by
+ * three-valued evaluation: a leaf is unknown when it reads a field a failed call left unfilled
+ * (or facts, `FACTS`, computed from such a field).
+ */
+export function dataFieldsRead(expression: string): { fields: string[]; whole: boolean } {
+  const walk = newWalk();
+  if (expressionReads(expression, [[]], walk) === undefined) return { fields: [], whole: true };
+  const whole = walk.reads.whole.some((l) => l.length === 0 || (l.length === 1 && l[0] === 'data'));
+  const fields = new Set<string>();
+  for (const l of walk.reads.locations) if (l[0] === 'data' && l.length >= 2 && l[1] !== ITEM && l[1] !== ANY_MEMBER) fields.add(l[1]!);
+  if (walk.reads.locations.some((l) => l[0] === 'facts') || walk.reads.whole.some((l) => l[0] === 'facts')) fields.add(FACTS);
+  const anyField = walk.reads.locations.some((l) => l[0] === 'data' && l.length >= 2 && (l[1] === ITEM || l[1] === ANY_MEMBER));
+  return { fields: [...fields].sort(), whole: whole || anyField };
 }

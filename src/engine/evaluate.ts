@@ -8,8 +8,11 @@ import type { Resource, Snapshot } from '../snapshot/types.js';
 import { errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
-import { decisionDataFields } from './data-paths.js';
-import type { Evaluation, Finding } from './findings.js';
+import { decisionDataFields, decisionReads } from './data-paths.js';
+import { UNKNOWN } from './condition.js';
+import { FACTS, factsRead, fieldGapsByType, gapEffect, gapHidesResources, unknownFields } from './gap-effects.js';
+import type { Evaluation, Finding, RuleGap } from './findings.js';
+import type { FieldGaps } from './gap-effects.js';
 import { buildResults, resourceKey, type RuleTally, type SourceResults } from './results.js';
 
 export interface EvaluateOptions {
@@ -69,7 +72,7 @@ export function evaluate(snapshot: Snapshot, rules: readonly CompiledRule[], opt
 export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRule[], options: EvaluateOptions): SourceResults {
   const now = options.now.getTime();
   const ctx = { now };
-  const enrichContext = { now, index: new SnapshotIndex(snapshot) };
+  const enrichContext = { now, index: new SnapshotIndex(snapshot), hidesResources: gapHidesResources };
   // Rule indexes by resource type; counts kept in flat arrays (this loop is the hot path).
   const collected = new Set(snapshot.meta.resourceTypes);
   const rulesByType = new Map<string, number[]>();
@@ -97,6 +100,16 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     if (invalid) invalidByType.set(type, invalid);
   }
   const decisionFields = rules.map(decisionFieldsOf);
+  // Sub-calls that failed leave fields unknown on the resources that lack them; a rule decides
+  // such a resource in three-valued logic (src/engine/condition.ts) and is undecided only when
+  // its verdict depends on them.
+  const fieldGaps = fieldGapsByType(snapshot.gaps);
+  const reads = rules.map(fieldReadsOf);
+  /** Per rule: the gaps on the types its facts or required types come from (noted on each of its findings). */
+  const contextGaps = rules.map((rule) => {
+    const needed = new Set([...(rule.definition.requires ?? []), ...factSources(rule.definition.resource)]);
+    return snapshot.gaps.filter((g) => g.resourceTypes.some((t) => needed.has(t))).map(ruleGap);
+  });
   /** Per rule: resources that have none of the data fields its decision reads (sparse: rarely any), and the first one. */
   const lacking: number[] = [];
   const lackingExamples: string[] = [];
@@ -125,6 +138,8 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     const ofType = enrichContext.index.ofType(type);
     const enrichers = enrichersFor(type);
     const invalid = invalidByType.get(type);
+    const gapsOfType = fieldGaps.get(type);
+    const factFields = factFieldsOf(type);
     for (let r = 0; r < ofType.length; r++) {
       if (invalid?.has(ofType[r]!)) {
         // Not evaluated: a rule would read values it cannot interpret, and pass the resource.
@@ -145,12 +160,20 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
       }
       // The finding's view of the resource, made once and shared by all of its findings.
       let identity: ResourceIdentity | undefined;
+      const unknown = unknownFields(resource.data, gapsOfType, factFields);
       for (let k = 0; k < indexes.length; k++) {
         const i = indexes[k]!;
         const rule = rules[i]!;
         evaluated[i]!++;
         let finding: Finding;
+        // The unknown fields this rule reads: its verdict stands only if it does not depend on them.
+        const missing = unknown && readsAny(reads[i]!, unknown);
         try {
+          if (missing && rule.condition.tri(resource, ctx, unknown) === UNKNOWN) {
+            undecided[i]!++;
+            if (undecidedIds[i]!.length < UNDECIDED_EXAMPLES) undecidedIds[i]!.push(resource.id);
+            continue;
+          }
           if (!rule.condition.test(resource, ctx)) {
             // Not a finding; but a resource whose facts are unknown is not a pass either, nor
             // one whose data has none of the fields the rule decides on.
@@ -165,6 +188,9 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
           }
           identity ??= resourceIdentity(resource);
           finding = makeFinding(rule, resource, ctx, identity);
+          // Decided although a call it reads failed: the finding says which, for whoever reviews it.
+          const noted = [...(missing ? fieldGapNotes(reads[i]!, unknown, gapsOfType!, factFields) : []), ...contextGaps[i]!];
+          if (noted.length) finding.gaps = dedupeGaps(noted);
         } catch (error) {
           // One of the rule's paths met a value of the wrong type (or nested too deep): the rule
           // cannot decide this resource. It is undecided, never a pass, and the run goes on.
@@ -185,11 +211,14 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
   const tallies: RuleTally[] = rules.map((rule, i) => {
     const type = rule.definition.resource;
     const requires = rule.definition.requires ?? [];
-    // A gap on a type the facts are computed from also leaves the rule's answer unsure.
+    // A gap on a type the facts are computed from also leaves the rule's answer unsure. A gap
+    // on the rule's own type that only left fields unfilled touches it only when it reads one of
+    // them (or facts, which may be computed from them): each resource it could not decide for
+    // want of them is counted undecided above.
     const needed = [type, ...requires, ...factSources(type)];
     const gaps = snapshot.gaps
-      .filter((g) => g.resourceTypes.some((t) => needed.includes(t)))
-      .map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
+      .filter((g) => g.resourceTypes.some((t) => needed.includes(t) && (t !== type || gapTouches(g, type, reads[i]!, factFieldsOf(type)))))
+      .map(ruleGap);
     // Malformed resources of a type the facts or required types come from: as unsure as a gap.
     for (const t of needed.slice(1)) {
       const invalid = invalidByType.get(t);
@@ -226,6 +255,81 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
     ),
   ];
   return notes.length ? { tallies, findings, notes } : { tallies, findings };
+}
+
+/** What a rule's decision reads of its resource: top-level data fields (and `FACTS`), or data as a whole. */
+interface FieldReads {
+  fields: ReadonlySet<string>;
+  /** Reads `data` as a whole, or any element or member of it: no field list stands for it. */
+  whole: boolean;
+}
+
+function fieldReadsOf(rule: CompiledRule): FieldReads {
+  const reads = decisionReads(rule.definition);
+  const whole =
+    reads.locations.some((l) => l[0] === 'data' && l.length >= 2 && (l[1] === '[]' || l[1] === '*')) ||
+    reads.whole.some((l) => l.length === 0 || (l.length === 1 && l[0] === 'data'));
+  const fields = new Set<string>();
+  for (const l of reads.locations) {
+    if (l[0] === 'data' && l.length >= 2) fields.add(l[1]!);
+    if (l[0] === 'facts') fields.add(FACTS);
+  }
+  return { fields, whole };
+}
+
+/** The data fields the facts of a type are computed from: what its enrichers declare; 'any' when one does not. */
+const factFieldCache = new Map<string, ReadonlySet<string> | 'any'>();
+function factFieldsOf(type: string): ReadonlySet<string> | 'any' {
+  let fields = factFieldCache.get(type);
+  if (fields === undefined) {
+    const enrichers = enrichersFor(type);
+    fields = enrichers.some((e) => !e.fields) ? 'any' : new Set(enrichers.flatMap((e) => e.fields ?? []));
+    factFieldCache.set(type, fields);
+  }
+  return fields;
+}
+
+function readsAny(reads: FieldReads, unknown: ReadonlySet<string>): boolean {
+  if (reads.whole) return true;
+  for (const f of unknown) if (reads.fields.has(f)) return true;
+  return false;
+}
+
+/** Does a gap on the rule's own type touch what the rule reads? A listing gap always does. */
+function gapTouches(gap: Snapshot['gaps'][number], type: string, reads: FieldReads, factFields: ReadonlySet<string> | 'any'): boolean {
+  const effect = gapEffect(gap, type);
+  if (effect === 'resources' || reads.whole) return true;
+  return effect.fields.some((f) => reads.fields.has(f) || (reads.fields.has(FACTS) && factsRead(factFields, f)));
+}
+
+function ruleGap(g: Snapshot['gaps'][number]): RuleGap {
+  return { region: g.region, operation: g.operation, errorCode: g.errorCode };
+}
+
+/** The gaps that left the fields a rule reads (or the facts it reads are computed from) unfilled on this resource. */
+function fieldGapNotes(
+  reads: FieldReads,
+  unknown: ReadonlySet<string>,
+  gaps: FieldGaps,
+  factFields: ReadonlySet<string> | 'any',
+): RuleGap[] {
+  const out: RuleGap[] = [];
+  for (const f of unknown) {
+    if (f === FACTS) continue;
+    if (reads.whole || reads.fields.has(f) || (reads.fields.has(FACTS) && factsRead(factFields, f)))
+      for (const g of gaps.gapsByField.get(f) ?? []) out.push(ruleGap(g));
+  }
+  return out;
+}
+
+function dedupeGaps(gaps: readonly RuleGap[]): RuleGap[] {
+  const seen = new Set<string>();
+  return gaps.filter((g) => {
+    const key = `${g.region}\u0000${g.operation}\u0000${g.errorCode}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The error code of a rule gap left by resources whose data does not have their type's shape. */
@@ -344,7 +448,10 @@ export function makeFinding(
   templateContext.facts = resource.facts ?? NO_FACTS;
   templateContext.options = rule.options;
   templateContext.match = state.matches[0]?.value ?? null;
-  const cli = rule.remediationCli?.(templateContext);
+  // A fix that would break what the resource is evidently for gives way to the rule's alternative.
+  const alternative = rule.remediationOverrides?.find((o) => overrideApplies(o.when, resource, ctx));
+  const cli = alternative ? alternative.cli?.(templateContext) : rule.remediationCli?.(templateContext);
+  const text = alternative ? alternative.text : rule.definition.remediation.text;
   const finding: Finding = {
     fingerprint: fingerprintWithKey(rule.id, identity.key),
     ruleId: rule.id,
@@ -357,9 +464,10 @@ export function makeFinding(
     // findings are kept for the whole run.
     evidence: state.evidence.slice(),
     // Built whole: a property added later costs every finding an extra backing store.
-    remediation: cli !== undefined ? { text: rule.definition.remediation.text, cli } : textOnlyRemediation(rule),
+    remediation: cli !== undefined ? { text, cli } : alternative ? { text } : textOnlyRemediation(rule),
   };
   if (severityReason) finding.severityReason = severityReason;
+  if (alternative) finding.remediationReason = alternative.reason;
   const cost = costOf(rule, templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;

@@ -1,5 +1,6 @@
 import type { Kind, Severity } from '../model/severity.js';
 import type { CoverageGap, SnapshotMeta } from '../snapshot/types.js';
+import type { OrganizationScan } from '../org/types.js';
 import type { Evidence } from './condition.js';
 
 export interface FindingResource {
@@ -39,10 +40,23 @@ export interface Finding {
   message: string;
   evidence: Evidence[];
   remediation: { text: string; cli?: string };
+  /** Why the fix differs from the rule's usual one (a matched remediation override: what the resource is evidently for). */
+  remediationReason?: string;
   costMonthlyUsd?: number;
   location?: { path: string; line?: number; column?: number };
   /** The last event that changed the resource, when CloudTrail events were read. */
   attribution?: Attribution;
+  /**
+   * Coverage gaps that left part of what the rule reads unknown: the finding stands whatever the
+   * missing data is (three-valued evaluation, src/engine/condition.ts), and says what was not seen.
+   */
+  gaps?: RuleGap[];
+  /**
+   * The fingerprint of the broader finding this one is folded into: the same cause on the same
+   * resource, reported by a rule that subsumes this one (src/engine/fold.ts). Still listed, with
+   * its own fingerprint; counted and shown once, inside the broader finding.
+   */
+  foldedInto?: string;
 }
 
 /**
@@ -54,6 +68,8 @@ export type RuleStatus = 'fail' | 'pass' | 'incomplete' | 'not-checked';
 
 /** A coverage gap as a rule result names it. */
 export interface RuleGap {
+  /** In scans of many accounts: the account the gap is in. */
+  account?: string;
   region: string;
   operation: string;
   errorCode: string;
@@ -94,6 +110,11 @@ export interface CloudTrailSummary {
   /** Valid records read, and those inside the window (each evaluated by every event rule). */
   records: number;
   events: number;
+  /**
+   * Distinct events among them (same eventID, account and region: one event, however often it
+   * was read). Rule results and findings count these.
+   */
+  distinctEvents?: number;
   firstEventTime?: string;
   lastEventTime?: string;
 }
@@ -106,4 +127,6 @@ export interface Evaluation {
   gaps: CoverageGap[];
   resourceCount: number;
   cloudtrail?: CloudTrailSummary;
+  /** A scan of many accounts (`--org`): the organisation and each account's own results (src/org/types.ts). */
+  organization?: OrganizationScan;
 }

@@ -1,6 +1,7 @@
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Finding, RuleGap, RuleResult } from './findings.js';
+import { foldFindings } from './fold.js';
 
 /**
  * The results model. Every source of findings — the resources of a snapshot (./evaluate.ts),
@@ -24,6 +25,11 @@ export interface RuleTally {
   missingTypes: string[];
   /** Coverage gaps that touch what the rule reads. */
   gaps: RuleGap[];
+  /**
+   * The counts already count each resource or event once (CloudTrail: by eventID, account and
+   * region), so copies among the findings are not taken off them again.
+   */
+  distinct?: boolean;
   /** The source saw only part of what the rule needs for a reason that is not a listed gap (a correlation past its bound, gaps past the number listed). */
   partial?: boolean;
 }
@@ -63,10 +69,15 @@ export function buildResults(parts: readonly SourceResults[]): { rules: RuleResu
       // Callers split the rules between sources; a rule in two of them would be counted twice.
       if (ruleIds.has(tally.rule.id)) throw new Error(`rule ${tally.rule.id} was evaluated by two sources`);
       ruleIds.add(tally.rule.id);
-      rules.push(ruleResult(tally, repeats.get(tally.rule.id) ?? 0));
+      rules.push(ruleResult(tally, tally.distinct ? 0 : (repeats.get(tally.rule.id) ?? 0)));
     }
   }
   rules.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  // One cause, one finding: narrower findings fold into the broader finding on the same resource.
+  const subsumes = new Map<string, readonly string[]>();
+  for (const part of parts)
+    for (const t of part.tallies) if (t.rule.definition.subsumes) subsumes.set(t.rule.id, t.rule.definition.subsumes);
+  foldFindings(findings, subsumes);
   return { rules, findings };
 }
 

@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { ACCESS_KEY_ID_SOURCE, maskKeyId } from '../secrets/access-key-id.js';
+import { splitLines } from '../secrets/lines.js';
 
 export const BUILD_FILE_KINDS = ['dockerfile', 'compose', 'buildspec', 'appspec', 'procfile', 'ci', 'deploy-script'] as const;
 export type BuildFileKind = (typeof BUILD_FILE_KINDS)[number];
@@ -112,7 +113,7 @@ function excerpt(line: string): string {
 export function analyzeBuildFile(kind: BuildFileKind, text: string): { devServers: DevServer[]; accountIds: AccountIdUse[] } {
   const devServers: DevServer[] = [];
   const accountIds: AccountIdUse[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   lines.forEach((line, i) => {
     if (isCommandLine(kind, line)) {
       const command = line.replace(/["'[\],]/g, ' ');

@@ -1,4 +1,4 @@
-import { displayText } from '../util/json.js';
+import { displayText, type JsonObject } from '../util/json.js';
 import { gapsOf, type Enricher } from '../enrich/types.js';
 import { keyVerificationFacts } from './verify-keys.js';
 
@@ -50,5 +50,37 @@ export const fileAccessKeyEnricher: Enricher = {
         summary = `belongs to ${accountText(d.ownerAccount)}; not checked against an account (no account was scanned)`;
     }
     return { ...f, verificationSummary: summary, verified: f.verification === 'matched' || f.verification === 'not-found' };
+  },
+};
+
+/**
+ * Where in git history a secret sits, as one sentence (`historySummary`): the first commit that
+ * added it, how many more did, and whether HEAD still holds it.
+ */
+export function historySummary(d: JsonObject): string {
+  const where = `${displayText(d.path)} line ${displayText(d.line)}`;
+  if (typeof d.commitShort !== 'string')
+    return `in an object no commit reaches (${where}): it stays in the repository until garbage collection, and in the clones made before`;
+  const date = typeof d.authorDate === 'string' ? ` (${d.authorDate.slice(0, 10)})` : '';
+  const more = typeof d.commitCount === 'number' && d.commitCount > 1 ? `, and by ${d.commitCount - 1} more commit(s)` : '';
+  const reach = d.reachable === false ? ' on no branch or tag any more' : '';
+  const head = d.inHead === true ? 'still in HEAD' : 'no longer in HEAD, but in the history every clone holds';
+  return `first committed${reach} in ${d.commitShort}${date} at ${where}${more}; ${head}`;
+}
+
+/** The account facts of file.access-key, and where in history, for a key found in git history. */
+export const historyAccessKeyEnricher: Enricher = {
+  ...fileAccessKeyEnricher,
+  type: 'file.history-access-key',
+  enrich(resource, ctx) {
+    return { ...fileAccessKeyEnricher.enrich(resource, ctx), historySummary: historySummary(resource.data) };
+  },
+};
+
+/** Where in history a private key was committed. */
+export const historyPrivateKeyEnricher: Enricher = {
+  type: 'file.history-private-key',
+  enrich(resource) {
+    return { historySummary: historySummary(resource.data) };
   },
 };

@@ -1,6 +1,6 @@
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../snapshot/types.js';
 import { TOOL_NAME, toolVersion } from '../util/version.js';
-import { FILE_RESOURCE_TYPES, type FileScan } from './scan-files.js';
+import type { FileScan } from './scan-files.js';
 import { recordAccountKeys } from './verify-keys.js';
 
 /** A snapshot of a scan of local files only (`awsaudit scan --files` without an account). */
@@ -14,7 +14,7 @@ export function filesSnapshot(scan: FileScan, collectedAt: Date): Snapshot {
       collectedAt: collectedAt.toISOString(),
       tool: { name: TOOL_NAME, version: toolVersion() },
       source: 'files',
-      resourceTypes: [...FILE_RESOURCE_TYPES],
+      resourceTypes: [...scan.resourceTypes],
       notes: scan.notes,
     },
     resources: scan.resources,
@@ -37,7 +37,7 @@ export function addFileScan(snapshot: Snapshot, scan: FileScan): Snapshot {
         snapshot.resources.filter((r) => r.type === 'aws.iam.access-key'),
       )
     : scan.resources;
-  const types = new Set([...snapshot.meta.resourceTypes, ...FILE_RESOURCE_TYPES]);
+  const types = new Set([...snapshot.meta.resourceTypes, ...scan.resourceTypes]);
   return {
     ...snapshot,
     meta: { ...snapshot.meta, resourceTypes: [...types], notes: [...(snapshot.meta.notes ?? []), ...scan.notes] },

@@ -37,7 +37,12 @@ export async function scanBatch(scanner: ContentScanner, paths: readonly FsPath[
       if (
         !content ||
         content.wideText ||
-        (!content.binary && (kind !== undefined || content.keyIds.length > 0 || content.privateKeys.length > 0))
+        (!content.binary &&
+          (kind !== undefined ||
+            content.keyIds.length > 0 ||
+            content.privateKeys.length > 0 ||
+            content.secretKeys.length > 0 ||
+            content.bedrockKeys.length > 0))
       ) {
         result.notable.push({ index, kind, read });
       }

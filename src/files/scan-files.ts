@@ -4,15 +4,17 @@ import { showPath, type FsPath } from '../util/byte-paths.js';
 import { RUN_TIMEOUT, type Deadline } from '../util/deadline.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
-import { accountFromKeyId, keyKindOf, maskKeyId } from '../secrets/access-key-id.js';
+import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
 import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
 import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
 import type { ContentResult, FileRead } from '../secrets/scan-content.js';
 import { MAX_BATCH, ScanPool } from './scan-pool.js';
+import { HISTORY_RESOURCE_TYPES, scanHistory, type HistoryOptions, type HistoryStats } from './git-history.js';
+import { findRepositoryRoot } from './git-repository.js';
 import { describeWalkError, normalizeRoots, walkFiles, type WalkStats, type WalkedFile } from './walk.js';
 
 /** The resource types the file scanner produces (a scan of files "collects" all of them). */
-export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.private-key', 'file.text'] as const;
+export const FILE_RESOURCE_TYPES = ['file.access-key', 'file.bedrock-api-key', 'file.private-key', 'file.secret-key', 'file.text'] as const;
 
 export interface FileScanOptions {
   /** Also scan files that .gitignore ignores. */
@@ -27,6 +29,8 @@ export interface FileScanOptions {
   maxGaps?: number;
   /** When to stop (`--timeout`): what was scanned by then stands, the rest is a gap. */
   deadline?: Deadline | undefined;
+  /** Also scan the git history of the repositories the roots are in (`--history`; see git-history.ts). */
+  history?: Omit<HistoryOptions, 'deadline'> | undefined;
 }
 
 export interface FileScanStats extends WalkStats {
@@ -40,10 +44,14 @@ export interface FileScanStats extends WalkStats {
   placeholders: number;
   /** Worker threads the scan used (0: all on the main thread). */
   workers: number;
+  /** What the history scan read, per repository (with --history). */
+  history?: HistoryStats[];
 }
 
 export interface FileScan {
   roots: string[];
+  /** The resource types this scan looked for (the history types only with --history): a rule over another type is "not checked". */
+  resourceTypes: string[];
   resources: Resource[];
   gaps: CoverageGap[];
   stats: FileScanStats;
@@ -93,6 +101,7 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     unreadable: 0,
     placeholders: 0,
     workers: 0,
+    repositories: 0,
     directories: 0,
     ignored: 0,
     symlinks: 0,
@@ -145,11 +154,49 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     }
     const filePath = displayFilePath(file.absPath, cwd);
     if (kind !== undefined && content.text !== undefined) resources.push(buildFileResource(filePath, kind, content.text));
-    if (content.keyIds.length === 0 && content.privateKeys.length === 0) return;
+    if (
+      content.keyIds.length === 0 &&
+      content.privateKeys.length === 0 &&
+      content.secretKeys.length === 0 &&
+      content.bedrockKeys.length === 0
+    )
+      return;
     // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing.
     const tracked = file.repository && typeof file.absPath === 'string' ? await file.repository.isTracked(file.absPath) : null;
     const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
     addKeyResources(filePath, content, repository, resources, keyIds);
+    content.secretKeys.forEach((hit, i) =>
+      resources.push({
+        type: 'file.secret-key',
+        // By occurrence in the file, not line, so the id stays when lines are added above it.
+        id: i === 0 ? `${filePath}#secret-access-key` : `${filePath}#secret-access-key#${i + 1}`,
+        account: 'local',
+        region: 'local',
+        data: { path: filePath, line: hit.line, column: hit.column, name: hit.name, context: hit.context, ...repository },
+        location: { path: filePath, line: hit.line, column: hit.column },
+      }),
+    );
+    content.bedrockKeys.forEach((hit, i) =>
+      resources.push({
+        type: 'file.bedrock-api-key',
+        id: i === 0 ? `${filePath}#bedrock-api-key` : `${filePath}#bedrock-api-key#${i + 1}`,
+        account: hit.ownerAccount ?? 'local',
+        region: 'local',
+        data: {
+          path: filePath,
+          line: hit.line,
+          column: hit.column,
+          keyKind: hit.keyKind,
+          ownerAccount: hit.ownerAccount,
+          serviceUserName: hit.serviceUserName,
+          keyIdMasked: hit.keyIdMasked,
+          expiresAt: hit.expiresAt,
+          context: hit.context,
+          ...repository,
+        },
+        location: { path: filePath, line: hit.line, column: hit.column },
+      }),
+    );
     if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, read.mode ?? 0, content, repository));
   };
 
@@ -235,6 +282,31 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       message: `no text file was scanned: ${skipped.join('; ')}`,
     });
   }
+  const notes = scanNotes(shownRoots, stats);
+  const historyKeyIds = new Map<Resource, string>();
+  if (options.history) {
+    // The repositories the roots sit in, each once (a root inside a repository scans the whole repository's history).
+    const repositories = new Set<string>();
+    for (const root of normalized.roots) {
+      const repo = await findRepositoryRoot(root.isDirectory ? root.absPath : path.dirname(root.absPath));
+      if (repo) repositories.add(repo);
+    }
+    if (repositories.size === 0)
+      throw new UserError(`--history: no git repository at or above ${shownRoots.join(' ')}`, 'name a folder inside a git work tree');
+    stats.history = [];
+    for (const repo of [...repositories].sort()) {
+      const scanned = await scanHistory(repo, displayFilePath(repo, cwd), { ...options.history, deadline });
+      resources.push(...scanned.resources);
+      gaps.push(...scanned.gaps);
+      notes.push(...scanned.notes);
+      stats.history.push(scanned.stats);
+      for (const [r, id] of scanned.keyIds) historyKeyIds.set(r, id);
+    }
+  } else if (stats.repositories) {
+    notes.push(
+      `files: the git history of ${stats.repositories} repository(ies) was not scanned (a key deleted in a later commit is still in every clone): add --history to scan it`,
+    );
+  }
   gaps.sort((a, b) => compareText(a.operation, b.operation));
   resources.sort(
     (a, b) =>
@@ -243,7 +315,15 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       (a.location!.column ?? 0) - (b.location!.column ?? 0) ||
       compareText(a.type, b.type),
   );
-  return { roots: shownRoots, resources, gaps, stats, notes: scanNotes(shownRoots, stats), keyIdOf: (r) => keyIds.get(r) };
+  return {
+    roots: shownRoots,
+    resourceTypes: [...FILE_RESOURCE_TYPES, ...(options.history ? HISTORY_RESOURCE_TYPES : [])],
+    resources,
+    gaps,
+    stats,
+    notes,
+    keyIdOf: (r) => keyIds.get(r) ?? historyKeyIds.get(r),
+  };
 }
 
 function compareText(a: string, b: string): number {
@@ -276,7 +356,7 @@ function addKeyResources(
       line: hit.line,
       column: hit.column,
       keyIdMasked: masked,
-      keyPrefix: hit.keyId.slice(0, 4),
+      keyPrefix: keyPrefixOf(hit.keyId) ?? hit.keyId.slice(0, 4),
       keyKind: keyKindOf(hit.keyId) ?? 'unknown',
       ownerAccount,
       context: hit.context,

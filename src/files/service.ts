@@ -4,7 +4,21 @@
 // and no collector: src/files/scan-files.ts produces these resources.
 import { boolean, integer, listOf, object, orNull, string } from '../services/data-schema.js';
 import type { ResourceTypeTable, Service } from '../services/service.js';
-import { fileAccessKeyEnricher } from './enrich-access-key.js';
+import { fileAccessKeyEnricher, historyAccessKeyEnricher, historyPrivateKeyEnricher } from './enrich-access-key.js';
+
+/** Where in git history a secret was first committed (src/files/git-history.ts). */
+const COMMITS = {
+  repository: string,
+  commit: orNull(string),
+  commitShort: orNull(string),
+  authorDate: orNull(string),
+  commitCount: integer,
+  otherCommits: listOf(string),
+  reachable: boolean,
+  inHead: boolean,
+};
+const COMMITS_TEXT =
+  "`repository` (the work tree, as shown), `commit`/`commitShort`/`authorDate` of the first commit that added it (null for a blob no commit reaches, read with --all-objects), `commitCount` (commits that added it), `otherCommits` (up to 10 short ids), `reachable` (false when only objects no ref reaches hold it), `inHead` (HEAD's tree still holds it)";
 
 /** Where a file sits with respect to git (src/files/scan-files.ts). */
 const REPOSITORY = { inRepository: boolean, gitIgnored: boolean, gitTracked: orNull(boolean) };
@@ -37,6 +51,38 @@ const TYPES = {
       },
       ['path', 'line', 'keyIdMasked', 'keyKind'],
     ),
+  },
+  'file.bedrock-api-key': {
+    scope: 'local',
+    title: 'Amazon Bedrock API key found in a local file',
+    id: 'path#bedrock-api-key (#n for its n-th occurrence in the file)',
+    data: '`{ path, line, column, keyKind ("long-term": ABSK…, an IAM service-specific credential; "short-term": bedrock-api-key-…, a pre-signed URL valid up to 12 hours), ownerAccount (read from the key), serviceUserName (long-term: BedrockAPIKey-…), keyIdMasked (short-term: the temporary key id that signed it), expiresAt (short-term), context, inRepository, gitIgnored, gitTracked }`; see `src/secrets/bedrock-key.ts`. The key itself is never stored.',
+    dataSchema: object(
+      {
+        path: string,
+        line: integer,
+        column: integer,
+        keyKind: string,
+        ownerAccount: orNull(string),
+        serviceUserName: orNull(string),
+        keyIdMasked: orNull(string),
+        expiresAt: orNull(string),
+        context: string,
+        ...REPOSITORY,
+      },
+      ['path', 'line', 'keyKind'],
+    ),
+  },
+  'file.secret-key': {
+    scope: 'local',
+    title: 'AWS secret access key alone in a local file',
+    id: 'path#secret-access-key (#n for its n-th occurrence in the file)',
+    data: "`{ path, line, column, name (the name it is assigned to, as written: aws_secret_access_key, AWS_SECRET_ACCESS_KEY, SecretAccessKey, ...), context, inRepository, gitIgnored, gitTracked }`: a 40-character secret access key, random enough, assigned to a name that says what it is, with no key id within 3 lines (a key id near it makes it that key's pair, reported on file.access-key). The secret itself is never stored.",
+    dataSchema: object({ path: string, line: integer, column: integer, name: string, context: string, ...REPOSITORY }, [
+      'path',
+      'line',
+      'name',
+    ]),
   },
   'file.private-key': {
     scope: 'local',
@@ -73,6 +119,44 @@ const TYPES = {
       ['path', 'fileKind'],
     ),
   },
+  'file.history-access-key': {
+    scope: 'local',
+    title: "AWS access key found in a repository's git history",
+    id: 'repository@history#masked key id (#n for a second key with the same mask)',
+    data: `\`{ path (where it was first committed), line, column, keyIdMasked, keyPrefix, keyKind, ownerAccount, context, hasSecret (a secret was committed next to it in any commit), secretLine }\` and ${COMMITS_TEXT}; one resource per key id however many commits and paths hold it (with \`scan --files REPO --history\`); \`scannedAccountKey\` as for file.access-key. The key id itself and any secret are never stored.`,
+    facts:
+      'as file.access-key (`verification`, `status`, `owner`, `verificationSummary`, ...), and `historySummary` (one sentence: first commit, date, path and line, how many more commits, whether HEAD still holds it)',
+    dataSchema: object(
+      {
+        path: string,
+        line: integer,
+        column: integer,
+        keyIdMasked: string,
+        keyPrefix: string,
+        keyKind: string,
+        ownerAccount: orNull(string),
+        hasSecret: boolean,
+        secretLine: orNull(integer),
+        ...COMMITS,
+        scannedAccountKey: orNull(
+          object({ UserName: orNull(string), Status: orNull(string), CreateDate: orNull(string), LastUsedDate: orNull(string) }),
+        ),
+      },
+      ['path', 'line', 'keyIdMasked', 'keyKind', 'inHead'],
+    ),
+  },
+  'file.history-private-key': {
+    scope: 'local',
+    title: "Private key found in a repository's git history",
+    id: 'repository@history:path',
+    facts: '`historySummary` (as for file.history-access-key)',
+    data: `\`{ path, fileName, line, column, keyType, encrypted }\` and ${COMMITS_TEXT}; one resource per path a private key was committed at. Key material is never stored.`,
+    dataSchema: object({ path: string, line: integer, column: integer, keyType: string, encrypted: orNull(boolean), ...COMMITS }, [
+      'path',
+      'keyType',
+      'inHead',
+    ]),
+  },
 } as const satisfies ResourceTypeTable;
 
 /** Local files (`--files`): leaked access keys, private keys, build and deploy files. */
@@ -81,5 +165,5 @@ export const files: Service<typeof TYPES, Record<never, never>> = {
   resourceTypes: TYPES,
   clients: {},
   collectors: [],
-  enrichers: [fileAccessKeyEnricher],
+  enrichers: [fileAccessKeyEnricher, historyAccessKeyEnricher, historyPrivateKeyEnricher],
 };

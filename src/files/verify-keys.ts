@@ -28,7 +28,7 @@ export function recordAccountKeys(
     if (typeof key.data.AccessKeyId === 'string') byId.set(key.data.AccessKeyId, key);
   }
   return fileResources.map((resource) => {
-    const keyId = resource.type === 'file.access-key' ? keyIdOf(resource) : undefined;
+    const keyId = resource.type === 'file.access-key' || resource.type === 'file.history-access-key' ? keyIdOf(resource) : undefined;
     if (keyId === undefined) return resource;
     const match = byId.get(keyId);
     return { ...resource, data: { ...resource.data, [ACCOUNT_KEY_FIELD]: match ? listedKey(match.data) : null } };

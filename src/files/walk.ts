@@ -23,6 +23,8 @@ export interface WalkStats {
   symlinks: number;
   /** FIFOs, sockets, devices: never opened (reading a FIFO would block). */
   special: number;
+  /** Git work trees met (their `.git` folders are not walked: `--history` reads what they hold). */
+  repositories: number;
 }
 
 export interface WalkOptions {
@@ -218,7 +220,7 @@ export async function* walkFiles(
       let hasGit = false;
       let hasGitignore = false;
       for (const entry of entries) {
-        if (entry.name.equals(GIT)) hasGit = true;
+        if (entry.name.equals(GIT)) hasGit = (stats.repositories++, true);
         else if (entry.name.equals(GITIGNORE)) hasGitignore = true;
       }
       // git metadata is read in folders whose path is text (a repository under a name that is not UTF-8 is walked as plain folders).

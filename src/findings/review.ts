@@ -94,6 +94,11 @@ export function reviewFindings(evaluation: Evaluation, options: ReviewOptions): 
     return reviewed;
   });
 
+  // A finding folded into one the user suppressed is shown on its own again (unless suppressed
+  // itself): a suppression names one finding, and must not silence another rule's.
+  const suppressed = new Set(findings.filter((f) => f.suppression).map((f) => f.fingerprint));
+  for (const f of findings) if (f.foldedInto !== undefined && !f.suppression && suppressed.has(f.foldedInto)) delete f.foldedInto;
+
   const review: Review = { ...evaluation, findings };
   review.expiredSuppressions = expired.map((s) => {
     const out: ExpiredSuppression = {
@@ -142,8 +147,9 @@ function compareWithBaseline(evaluation: Evaluation, findings: ReviewedFinding[]
   }
   const comparison: BaselineComparison = {
     file: baseline.file,
-    new: findings.filter((f) => f.baselineState === 'new').length,
-    unchanged: findings.filter((f) => f.baselineState === 'unchanged').length,
+    // Folded findings are counted in the finding they are folded into (they are still compared: not "fixed").
+    new: findings.filter((f) => f.baselineState === 'new' && f.foldedInto === undefined).length,
+    unchanged: findings.filter((f) => f.baselineState === 'unchanged' && f.foldedInto === undefined).length,
     fixed,
     notRechecked,
   };
@@ -155,9 +161,11 @@ function isLocal(region: string): boolean {
   return region === 'local';
 }
 
-/** Findings that count: not suppressed and, with a baseline, new. */
+/** Findings that count: not suppressed, not folded into another (which counts for it) and, with a baseline, new. */
 export function countedFindings(review: Review): ReviewedFinding[] {
-  return review.findings.filter((f) => !f.suppression && (review.baseline === undefined || f.baselineState === 'new'));
+  return review.findings.filter(
+    (f) => !f.suppression && f.foldedInto === undefined && (review.baseline === undefined || f.baselineState === 'new'),
+  );
 }
 
 /** 0: nothing that counts at or above the threshold; 1: something does. */

@@ -54,6 +54,7 @@ table.comp-sections{margin:8px 0 12px}
 .cstatus{font-weight:700;text-transform:uppercase;font-size:11.5px;letter-spacing:.04em;white-space:nowrap}
 .st-pass{color:var(--ok)}.st-fail{color:var(--high)}.st-incomplete{color:var(--medium)}.st-not-checked{color:var(--muted)}.st-manual{color:var(--low)}
 ul.rec-rules{margin:0 0 2px;padding-left:16px}
+div.folded ul{margin:2px 0 4px;padding-left:16px}
 button.to-findings{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:none;border:none;padding:0;color:var(--accent);text-decoration:underline;cursor:pointer}
 progress{width:70px;height:9px;vertical-align:middle}
 @media print{.filters{position:static}details{display:block}}
@@ -76,6 +77,41 @@ export const REPORT_SCRIPT = `
   each(tabButtons, function (b) { b.addEventListener('click', function () { showTab(b.getAttribute('data-tab')); }); });
   var findings = findingsView();
   complianceView();
+  accountsView();
+
+  /** Many accounts: the accounts table sorts by any column; an account opens the findings filtered to it. */
+  function accountsView() {
+    var table = byId('accounts-table');
+    if (!table) return;
+    var body = table.querySelector('tbody');
+    var rows = Array.prototype.slice.call(body.querySelectorAll('tr.account'));
+    each(table.querySelectorAll('th[data-sort]'), function (th) {
+      th.addEventListener('click', function () {
+        var key = th.getAttribute('data-sort');
+        var numeric = th.hasAttribute('data-numeric');
+        var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : th.getAttribute('aria-sort') === 'ascending' ? -1 : numeric ? -1 : 1;
+        each(table.querySelectorAll('th[data-sort]'), function (other) { other.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+        var order = rows.map(function (row, i) { return { row: row, i: i }; });
+        order.sort(function (a, b) {
+          var x = a.row.getAttribute('data-sort-' + key) || '';
+          var y = b.row.getAttribute('data-sort-' + key) || '';
+          var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+          return c * dir || a.i - b.i;
+        });
+        rows = order.map(function (o) { return o.row; });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+    each(document.querySelectorAll('[data-filter-account]'), function (link) {
+      link.addEventListener('click', function (event) {
+        event.preventDefault();
+        if (tabButtons.length) showTab('findings');
+        if (findings) findings.showAccount(link.getAttribute('data-filter-account'));
+        else byId('findings').scrollIntoView();
+      });
+    });
+  }
 
   /** The compliance tab: filter recommendations by framework, section, status and text; a rule links to its findings. */
   function complianceView() {
@@ -123,7 +159,7 @@ export const REPORT_SCRIPT = `
   if (!table) return null;
   var rows = Array.prototype.slice.call(table.querySelectorAll('tbody.finding'));
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-  var selects = ['f-severity', 'f-service', 'f-kind', 'f-rule', 'f-state'].map(byId);
+  var selects = ['f-severity', 'f-service', 'f-kind', 'f-rule', 'f-state', 'f-account'].map(byId).filter(Boolean);
   var search = byId('f-q');
   function apply() {
     var needle = search.value.trim().toLowerCase();
@@ -177,6 +213,13 @@ export const REPORT_SCRIPT = `
       selects.forEach(function (s) { s.value = ''; });
       search.value = '';
       byId('f-rule').value = rule;
+      apply();
+      byId('findings').scrollIntoView();
+    },
+    showAccount: function (account) {
+      selects.forEach(function (s) { s.value = ''; });
+      search.value = '';
+      byId('f-account').value = account;
       apply();
       byId('findings').scrollIntoView();
     },

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { COMPLIANCE_STATUSES, type ComplianceResult, type ComplianceStatus } from '../compliance/status.js';
 import type { Evidence } from '../engine/condition.js';
 import type { AbsentFinding, ReviewedFinding, Review } from '../findings/review.js';
+import { attackTechniques } from '../model/attack-techniques.js';
+import { foldedByFingerprint } from '../engine/fold.js';
 import { KINDS, SEVERITIES, SEVERITY_RANK } from '../model/severity.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
-import { html, safeHref, SafeHtml } from './html-escape.js';
+import { escapeHtml, html, safeHref, SafeHtml } from './html-escape.js';
 import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
-import { usd } from './text.js';
+import { scope, usd } from './text.js';
+import { accountCounts, accountSummaries, type AccountSummary } from './accounts.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -18,7 +21,7 @@ import type { Formatter } from './types.js';
  * from file:// and attachable to a ticket. The page is rendered here with every value
  * escaped; the script only filters, searches and sorts what is already there.
  */
-export const formatHtml: Formatter = ({ evaluation: review, rules, compliance }) => {
+export const formatHtml: Formatter = ({ evaluation: review, rules, compliance, accountCompliance }) => {
   const definitions = new Map(rules.map((r) => [r.id, r]));
   const summary = summarize(review);
   const csp = [
@@ -29,7 +32,7 @@ export const formatHtml: Formatter = ({ evaluation: review, rules, compliance })
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const accounts = review.meta.accounts.join(', ') || 'no account';
+  const accounts = review.organization ? scope(review) : review.meta.accounts.join(', ') || 'no account';
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -44,6 +47,7 @@ export const formatHtml: Formatter = ({ evaluation: review, rules, compliance })
 <main>
 ${header(review)}
 ${summaryCards(review, summary)}
+${review.organization ? accountsSection(accountSummaries(review, accountCompliance)) : ''}
 ${
   compliance?.length
     ? html`<nav class="tabs" role="tablist" aria-label="Views">
@@ -160,7 +164,7 @@ function sha256(text: string): string {
 function header(review: Review): SafeHtml {
   const m = review.meta;
   return html`<header>
-<h1>awsaudit report — account ${m.accounts.join(', ') || '(none)'}</h1>
+<h1>awsaudit report — ${scope(review)}</h1>
 <p class="meta"><b>${m.source}</b> snapshot · regions <b>${m.regions.join(', ') || '(none)'}</b> · ${review.resourceCount} resource(s) · ${TOOL_NAME} ${toolVersion()}</p>
 <p class="meta" id="times">collected <time datetime="${m.collectedAt}"><b>${m.collectedAt}</b></time> → evaluated <time datetime="${review.evaluatedAt}"><b>${review.evaluatedAt}</b></time>${age(m.collectedAt, review.evaluatedAt)}</p>
 ${notes(m.notes ?? [])}
@@ -196,6 +200,7 @@ ${SEVERITIES.map(
 )}
 <div class="card"><span class="n">${usd(summary.costMonthlyUsd)}</span><span class="l">estimated waste per month</span></div>
 ${summary.suppressed ? html`<div class="card"><span class="n">${summary.suppressed}</span><span class="l">suppressed</span></div>` : ''}
+${summary.folded ? html`<div class="card"><span class="n">${summary.folded}</span><span class="l">folded into a broader finding</span></div>` : ''}
 ${
   summary.baseline
     ? html`<div class="card"><span class="n">${summary.baseline.new}</span><span class="l">new since baseline</span></div>
@@ -218,8 +223,8 @@ ${clean ? html`<p class="notice good">Every rule that ran had its resource types
 ${
   review.gaps.length
     ? html`<div class="notice"><b>${review.gaps.length} coverage gap(s)</b>: these could not be read, so results for them are incomplete (not clean).
-<table class="ev"><thead><tr><th>service</th><th>region</th><th>operation</th><th>error</th><th>resource types</th></tr></thead><tbody>
-${review.gaps.map((g) => html`<tr><td>${g.service}</td><td>${g.region}</td><td>${g.operation}</td><td><code>${g.errorCode}</code> ${g.message}</td><td>${g.resourceTypes.join(', ')}</td></tr>`)}
+<table class="ev"><thead><tr>${review.organization ? html`<th>account</th>` : ''}<th>service</th><th>region</th><th>operation</th><th>error</th><th>resource types</th></tr></thead><tbody>
+${review.gaps.map((g) => html`<tr>${review.organization ? html`<td><code>${g.account ?? ''}</code></td>` : ''}<td>${g.service}</td><td>${g.region}</td><td>${g.operation}</td><td><code>${g.errorCode}</code> ${g.message}</td><td>${g.resourceTypes.join(', ')}</td></tr>`)}
 </tbody></table></div>`
     : ''
 }
@@ -247,7 +252,9 @@ function options(values: readonly string[]): SafeHtml {
 }
 
 function findingsSection(review: Review, definitions: Map<string, CompiledRule>): SafeHtml {
-  const findings = review.findings;
+  // One row per cause: a finding folded into a broader one is shown inside that row.
+  const folded = foldedByFingerprint(review.findings);
+  const findings = review.findings.filter((f) => f.foldedInto === undefined);
   const uniq = (values: string[]) => [...new Set(values)].sort();
   const severities = SEVERITIES.filter((s) => findings.some((f) => f.severity === s));
   const states = uniq(findings.flatMap((f) => stateTokens(f).split(' ')));
@@ -257,8 +264,9 @@ function findingsSection(review: Review, definitions: Map<string, CompiledRule>)
 <label>Severity<select id="f-severity" name="severity">${options(severities)}</select></label>
 <label>Service<select id="f-service" name="service">${options(uniq(findings.map((f) => serviceOf(f.resource.type))))}</select></label>
 <label>Kind<select id="f-kind" name="kind">${options(uniq(findings.map((f) => f.kind)))}</select></label>
-<label>Rule<select id="f-rule" name="rule">${options(uniq(findings.map((f) => f.ruleId)))}</select></label>
+<label>Rule<select id="f-rule" name="rule">${options(uniq(review.findings.map((f) => f.ruleId)))}</select></label>
 <label>State<select id="f-state" name="state">${options(states)}</select></label>
+${review.organization ? html`<label>Account<select id="f-account" name="account">${options(review.organization.accounts.map((a) => a.account))}</select></label>` : ''}
 <label>Search<input id="f-q" type="search" placeholder="resource, ARN, message, evidence…" autocomplete="off"></label>
 <button type="button" id="f-reset">Reset</button>
 <span id="count" aria-live="polite">${findings.length} finding(s)</span>
@@ -267,7 +275,7 @@ ${
   findings.length
     ? html`<table id="findings-table">
 <thead><tr><th data-sort="rank" data-numeric aria-sort="descending">Severity</th><th data-sort="rule">Rule</th><th data-sort="resource">Resource</th><th>Finding</th><th data-sort="cost" data-numeric>Cost/month</th></tr></thead>
-${findings.map((f) => findingRow(f, definitions.get(f.ruleId)?.definition))}
+${findings.map((f) => findingRow(f, definitions.get(f.ruleId)?.definition, folded.get(f.fingerprint) ?? []))}
 </table>`
     : html`<p class="notice">No findings.${review.gaps.length || review.rules.some((r) => r.status === 'not-checked' || !r.complete) ? ' Some rules were not checked or are incomplete (see Coverage): this is not a clean bill.' : ''}</p>`
 }
@@ -281,9 +289,11 @@ function resourceCell(f: { resource: ReviewedFinding['resource']; location?: Rev
   return html`<code>${r.id}</code>${r.name && r.name !== r.id ? html`<br>${r.name}` : ''}<br><small>${r.type} · ${r.account} · ${r.region}</small>${loc ? html`<br><small>${loc}</small>` : ''}`;
 }
 
-function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined): SafeHtml {
+function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined, folded: readonly ReviewedFinding[]): SafeHtml {
   const references = (rule?.references ?? []).map((r) => ({ text: r, href: safeHref(r) }));
-  return html`<tbody class="finding${f.suppression ? ' is-suppressed' : ''}" data-severity="${f.severity}" data-service="${serviceOf(f.resource.type)}" data-kind="${f.kind}" data-rule="${f.ruleId}" data-state="${stateTokens(f)}" data-sort-rank="${SEVERITY_RANK[f.severity]}" data-sort-rule="${f.ruleId}" data-sort-resource="${f.resource.id}" data-sort-cost="${f.costMonthlyUsd ?? 0}">
+  // The rule filter finds a folded rule's findings in the row they are folded into.
+  const ruleTokens = [f.ruleId, ...folded.map((n) => n.ruleId)].join(' ');
+  return html`<tbody class="finding${f.suppression ? ' is-suppressed' : ''}" data-severity="${f.severity}" data-service="${serviceOf(f.resource.type)}" data-kind="${f.kind}" data-rule="${ruleTokens}" data-state="${stateTokens(f)}" data-account="${f.resource.account}" data-sort-rank="${SEVERITY_RANK[f.severity]}" data-sort-rule="${f.ruleId}" data-sort-resource="${f.resource.id}" data-sort-cost="${f.costMonthlyUsd ?? 0}">
 <tr>
 <td><span class="sev ${f.severity}">${f.severity}</span><br><small>${f.kind}</small></td>
 <td class="rule"><code>${f.ruleId}</code><br><small>${f.title}</small></td>
@@ -293,6 +303,15 @@ function findingRow(f: ReviewedFinding, rule: RuleDefinition | undefined): SafeH
 ${f.attribution ? html`<p class="attribution"><small>Last change: <code>${f.attribution.eventName}</code> at ${f.attribution.eventTime} by <code>${f.attribution.principalArn ?? 'an unknown principal'}</code>${f.attribution.sourceIPAddress ? html` from ${f.attribution.sourceIPAddress}` : ''}${f.attribution.userAgent ? html` (${f.attribution.userAgent})` : ''}, event <code>${f.attribution.eventID}</code></small></p>` : ''}
 ${f.baselineState === 'new' ? html`<span class="tag new">new</span>` : ''}${f.baselineState === 'unchanged' ? html`<span class="tag">unchanged</span>` : ''}${f.suppression ? html`<span class="tag suppressed">suppressed</span>` : ''}
 ${f.suppression ? html`<p><small>Suppressed: ${f.suppression.reason} (<code>${f.suppression.source}</code>${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})</small></p>` : ''}
+${
+  folded.length
+    ? html`<div class="folded"><small>Same cause, also reported by:</small><ul>${folded.map(
+        (n) =>
+          html`<li><span class="sev ${n.severity}">${n.severity}</span> <code>${n.ruleId}</code> ${n.message}${n.baselineState === 'new' ? html` <span class="tag new">new</span>` : ''}${n.suppression ? html` <span class="tag suppressed">suppressed</span>` : ''} <small>fingerprint <code>${n.fingerprint}</code></small></li>`,
+      )}</ul></div>`
+    : ''
+}
+${f.gaps?.length ? html`<p><small>Decided despite a coverage gap: ${f.gaps.map((g, i) => html`${i ? '; ' : ''}<code>${g.operation}</code> (${g.errorCode}, ${g.region})`)} failed, and the verdict holds whatever it would have returned.</small></p>` : ''}
 <details><summary>Evidence, why it matters, how to fix</summary><div class="body">
 ${f.severityReason ? html`<p><small>Severity ${f.severity}: ${f.severityReason}</small></p>` : ''}
 <h3>Evidence</h3>
@@ -300,7 +319,9 @@ ${evidenceTable(f.evidence)}
 ${f.resource.arn ? html`<p><small>ARN <code>${f.resource.arn}</code></small></p>` : ''}
 <h3>Why it matters</h3>
 <p>${rule?.description ?? f.title}</p>
+${attackList(rule?.tags)}
 <h3>How to fix</h3>
+${f.remediationReason ? html`<p><small>This fix keeps what the resource is for: ${f.remediationReason}.</small></p>` : ''}
 <p>${f.remediation.text}</p>
 ${f.remediation.cli ? html`<pre><code>${f.remediation.cli}</code></pre>` : ''}
 ${rule?.remediation.console ? html`<p><small>Console: ${rule.remediation.console}</small></p>` : ''}
@@ -346,9 +367,10 @@ function rulesSection(review: Review, definitions: Map<string, CompiledRule>): S
     r.status === 'not-checked' ? `not checked: ${r.missingTypes.join(', ')} not collected` : r.status === 'fail' && !r.complete ? 'fail (incomplete)' : r.status;
   return html`<section id="rules" aria-label="Rules">
 <h2>Rules</h2>
+${review.cloudtrail?.distinctEvents !== undefined ? html`<p class="meta">CloudTrail event rules count events once each: the same eventID in the same account and region, read more than once, is one event (${review.cloudtrail.distinctEvents} distinct of ${review.cloudtrail.events} read in the window), and a rule's failed count is its number of findings.</p>` : ''}
 <table class="ev"><thead><tr><th>rule</th><th>severity</th><th>kind</th><th>resource type</th><th>evaluated</th><th>failed</th><th>passed</th><th>status</th></tr></thead><tbody>
 ${review.rules.map(
-  (r) => html`<tr data-rule="${r.ruleId}"><td><code>${r.ruleId}</code><br><small>${definitions.get(r.ruleId)?.definition.title ?? ''}</small></td><td><span class="sev ${r.severity}">${r.severity}</span></td><td>${r.kind}</td><td><code>${r.resource}</code></td><td class="num">${r.evaluated}</td><td class="num">${r.failed}</td><td class="num">${r.passed}</td><td class="status ${statusClass(r.status)}">${status(r)}</td></tr>`,
+  (r) => html`<tr data-rule="${r.ruleId}"><td><code>${r.ruleId}</code><br><small>${definitions.get(r.ruleId)?.definition.title ?? ''}</small>${attackList(definitions.get(r.ruleId)?.definition.tags)}</td><td><span class="sev ${r.severity}">${r.severity}</span></td><td>${r.kind}</td><td><code>${r.resource}</code></td><td class="num">${r.evaluated}</td><td class="num">${r.failed}</td><td class="num">${r.passed}</td><td class="status ${statusClass(r.status)}">${status(r)}</td></tr>`,
 )}
 </tbody></table>
 </section>`;
@@ -356,4 +378,49 @@ ${review.rules.map(
 
 function statusClass(status: Review['rules'][number]['status']): string {
   return status === 'pass' ? 'ok' : status === 'fail' ? 'sev high' : 'sev medium';
+}
+
+/** A rule's MITRE ATT&CK techniques (tags `attack.t…`), each with its name and a link to ATT&CK. */
+function attackList(tags: readonly string[] | undefined): SafeHtml | '' {
+  const techniques = attackTechniques(tags);
+  if (!techniques.length) return '';
+  return html`<p class="attack"><small>MITRE ATT&amp;CK: ${techniques.map(
+    (t, i) => html`${i ? ', ' : ''}<a href="${safeHref(t.url)}" rel="noopener noreferrer">${t.id}</a> ${t.name}`,
+  )}</small></p>`;
+}
+
+const ACCOUNT_STATUS_LABEL: Record<AccountSummary['status'], string> = { scanned: 'scanned', partial: 'coverage gaps', failed: 'not scanned' };
+
+/**
+ * A scan of many accounts: one row per account (findings by severity, waste, rules failed,
+ * compliance, gaps, time), sortable by any column; an account's link opens the findings table
+ * filtered to it. Account names come from AWS: escaped like every other value.
+ */
+function accountsSection(accounts: readonly AccountSummary[]): SafeHtml {
+  const counts = accountCounts(accounts);
+  const frameworks = [...new Map(accounts.flatMap((a) => a.compliance ?? []).map((c) => [c.framework, c])).values()];
+  return html`<section id="accounts" aria-label="Accounts">
+<h2>Accounts</h2>
+<p class="meta"><b>${accounts.length}</b> account(s): <b>${counts.scanned}</b> scanned, <b>${counts.partial}</b> with coverage gaps, <b>${counts.failed}</b> not scanned${counts.failed ? ' (their rules are incomplete, not passed)' : ''}. Click a column to sort; an account opens its findings.</p>
+<table id="accounts-table" class="ev">
+<thead><tr><th data-sort="account">account</th><th data-sort="name">name</th><th data-sort="status">status</th><th data-sort="findings" data-numeric>findings</th>${SEVERITIES.map((s) => html`<th data-sort="${s}" data-numeric>${s}</th>`)}<th data-sort="waste" data-numeric>waste/month</th><th data-sort="failed" data-numeric>rules failed</th>${frameworks.map((c) => html`<th data-sort="c-${c.framework}" data-numeric>${c.framework} passing</th>`)}<th data-sort="gaps" data-numeric>gaps</th><th data-sort="time" data-numeric>time</th></tr></thead>
+<tbody>
+${accounts.map((a) => {
+  const s = a.summary;
+  const byFramework = new Map((a.compliance ?? []).map((c) => [c.framework, c.percentPassing]));
+  return html`<tr class="account st-${a.status}" data-account="${a.account}" data-sort-account="${a.account}" data-sort-name="${a.name ?? ''}" data-sort-status="${a.status}" data-sort-findings="${s.findings}" ${new SafeHtml(SEVERITIES.map((x) => `data-sort-${x}="${s.bySeverity[x]}"`).join(' '))} data-sort-waste="${s.costMonthlyUsd}" data-sort-failed="${s.rules.failed}" ${new SafeHtml(frameworks.map((c) => `data-sort-c-${escapeHtml(c.framework)}="${byFramework.get(c.framework) ?? -1}"`).join(' '))} data-sort-gaps="${a.gaps}" data-sort-time="${a.timing.durationMs}">
+<td><a href="#findings" class="to-account" data-filter-account="${a.account}" title="Show the findings of this account"><code>${a.account}</code></a></td>
+<td>${a.name ?? ''}</td>
+<td>${a.status === 'failed' ? html`<span class="sev high">${ACCOUNT_STATUS_LABEL[a.status]}</span><br><small><code>${a.error?.code ?? ''}</code> ${a.error?.message ?? ''}</small>` : ACCOUNT_STATUS_LABEL[a.status]}</td>
+<td class="num">${a.status === 'failed' ? '—' : s.findings}</td>
+${SEVERITIES.map((x) => html`<td class="num sev-${x}">${s.bySeverity[x] || ''}</td>`)}
+<td class="num">${s.costMonthlyUsd > 0 ? usd(s.costMonthlyUsd) : ''}</td>
+<td class="num">${s.rules.failed}</td>
+${frameworks.map((c) => html`<td class="num">${percent(byFramework.get(c.framework) ?? null)}</td>`)}
+<td class="num">${a.gaps || ''}</td>
+<td class="num">${(a.timing.durationMs / 1000).toFixed(1)}s</td>
+</tr>`;
+})}
+</tbody></table>
+</section>`;
 }

@@ -1,5 +1,9 @@
+import { formatAsff } from './asff.js';
+import { formatCsv } from './csv.js';
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { formatMarkdown } from './markdown.js';
+import { formatOcsf } from './ocsf.js';
 import { sanitized } from './sanitize.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
@@ -14,6 +18,10 @@ export const FORMATS = {
   json: { formatter: sanitized(formatJson), extension: 'json' },
   sarif: { formatter: sanitized(formatSarif), extension: 'sarif' },
   html: { formatter: sanitized(formatHtml), extension: 'html' },
+  markdown: { formatter: sanitized(formatMarkdown), extension: 'md' },
+  csv: { formatter: sanitized(formatCsv), extension: 'csv' },
+  ocsf: { formatter: sanitized(formatOcsf), extension: 'ocsf.json' },
+  asff: { formatter: sanitized(formatAsff), extension: 'asff.json' },
 } as const satisfies Record<string, { formatter: Formatter; extension: string }>;
 
 export type FormatName = keyof typeof FORMATS;

@@ -1,8 +1,10 @@
+import { foldedByFingerprint } from '../engine/fold.js';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { AbsentFinding, ReviewedFinding, Review } from '../findings/review.js';
 import { SEVERITY_RANK, type Severity } from '../model/severity.js';
+import { ATTACK_TAG } from '../model/attack-techniques.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
@@ -74,9 +76,13 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
     rules: rules.map((r) => ruleDescriptor(r, limits)),
   };
   const baseDir = ctx.baseDir ?? process.cwd();
+  // One alert per cause: a finding folded into a broader one is not a result of its own; the
+  // broader result names it (rule id and fingerprint) in `properties.folded`. Its fingerprint stays
+  // in the JSON report, which is what --baseline reads. docs/reports.md says what this means for alerts.
+  const folded = foldedByFingerprint(review.findings);
 
   const drafts = runGroups(review, limits).map((group) => {
-    const findings = review.findings.filter((f) => group.holds(f.resource));
+    const findings = review.findings.filter((f) => f.foldedInto === undefined && group.holds(f.resource));
     // Most severe first, open before suppressed: what survives a cut is what matters most.
     const ordered = findings
       .map((finding, order) => ({ finding, order }))
@@ -88,7 +94,7 @@ export function buildSarif(ctx: ReportContext, limits: SarifLimits = GITHUB_LIMI
   const build = (keep: (category: string) => number): Sarif.Log => ({
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.group, d.findings, keep(d.group.category), baseDir)),
+    runs: drafts.map((d) => buildRun(review, driver, ruleIndex, d.group, d.findings, keep(d.group.category), baseDir, folded)),
   });
 
   // 1. Results per run.
@@ -154,11 +160,17 @@ function gzipSize(log: Sarif.Log): number {
 
 const LOCAL_CATEGORY = `${TOOL_NAME}/local/`;
 const OTHER_ACCOUNTS_CATEGORY = `${TOOL_NAME}/other-accounts/`;
+const ORGANIZATION_CATEGORY = `${TOOL_NAME}/organization/`;
+
+/** The accounts of a multi-account review that could not be read at all. */
+function notScanned(review: Review): Array<{ account: string; name: string | null; error?: { code: string; message: string } }> {
+  return (review.organization?.accounts ?? []).filter((a) => a.status === 'failed');
+}
 
 /** The findings one SARIF run holds, under one category (automationDetails.id). */
 interface RunGroup {
   category: string;
-  kind: 'account' | 'local' | 'other-accounts';
+  kind: 'account' | 'local' | 'other-accounts' | 'organization';
   /** The run's `account` property: the account, "local", or "other-accounts". */
   label: string;
   /** The accounts of a shared run (other-accounts). */
@@ -182,11 +194,18 @@ function isLocalResource(resource: { region: string }): boolean {
  *   holds the accounts that do not fit (their results say their account).
  */
 function runGroups(review: Review, limits: SarifLimits): RunGroup[] {
-  const accounts = [...review.meta.accounts];
+  // Many accounts (--org): an account that could not be read gets no run. An empty run in its
+  // category would close its open alerts as if fixed; its gap is a notification of every run.
+  const failed = new Set(notScanned(review).map((a) => a.account));
+  const accounts = review.meta.accounts.filter((a) => !failed.has(a));
   let local = review.meta.resourceTypes.some((t) => t.startsWith('file.'));
   for (const f of review.findings) {
     if (isLocalResource(f.resource)) local = true;
     else if (!accounts.includes(f.resource.account)) accounts.push(f.resource.account);
+  }
+  if (accounts.length === 0 && review.organization && !local) {
+    // No account of the organisation could be read: one run, in a category no account uses, says so.
+    return [{ category: ORGANIZATION_CATEGORY, kind: 'organization', label: 'organization', accounts: [], holds: () => false }];
   }
   if (accounts.length === 0) local = true;
   const room = limits.runsPerFile - (local ? 1 : 0);
@@ -215,7 +234,13 @@ function runGroups(review: Review, limits: SarifLimits): RunGroup[] {
 
 function describeRun(run: Sarif.Run): string {
   const account = String(run.properties?.account);
-  return account === 'local' ? 'local files' : account === 'other-accounts' ? 'the other accounts' : `account ${account}`;
+  return account === 'local'
+    ? 'local files'
+    : account === 'other-accounts'
+      ? 'the other accounts'
+      : account === 'organization'
+        ? 'the organisation'
+        : `account ${account}`;
 }
 
 function buildRun(
@@ -226,9 +251,16 @@ function buildRun(
   findings: ReviewedFinding[],
   keep: number,
   baseDir: string,
+  folded: ReadonlyMap<string, readonly ReviewedFinding[]>,
 ): Sarif.Run {
+  // In a run of one account of many, its own gaps and rule results; otherwise the whole review's.
+  const own = group.kind === 'account' ? review.organization?.accounts.find((a) => a.account === group.label) : undefined;
+  const scope = own
+    ? { rules: own.rules, gaps: review.gaps.filter((g) => g.account === own.account) }
+    : { rules: review.rules, gaps: review.gaps };
+  const failedAccounts = notScanned(review);
   const kept = findings.slice(0, keep);
-  const results = kept.map((f) => result(f, ruleIndex, baseDir));
+  const results = kept.map((f) => result(f, ruleIndex, baseDir, driver, folded.get(f.fingerprint)));
   const usesRoot = results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === ROOT_BASE_ID);
   const omitted = findings.length - kept.length;
   const properties: Sarif.PropertyBag = {
@@ -242,10 +274,12 @@ function buildRun(
       evaluatedAt: review.evaluatedAt,
       resourceCount: review.resourceCount,
     },
-    notCheckedRules: review.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId),
-    incompleteRules: review.rules.filter((r) => r.status !== 'not-checked' && !r.complete).map((r) => r.ruleId),
+    notCheckedRules: scope.rules.filter((r) => r.status === 'not-checked').map((r) => r.ruleId),
+    incompleteRules: scope.rules.filter((r) => r.status !== 'not-checked' && !r.complete).map((r) => r.ruleId),
     suppressed: findings.filter((f) => f.suppression).length,
   };
+  if (own?.name) properties.accountName = own.name;
+  if (failedAccounts.length) properties.accountsNotScanned = failedAccounts.map((a) => a.account);
   if (omitted > 0) {
     const bySeverity: Partial<Record<Severity, number>> = {};
     for (const f of findings.slice(keep)) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
@@ -272,7 +306,7 @@ function buildRun(
     tool: { driver },
     automationDetails: { id: group.category },
     columnKind: 'utf16CodeUnits',
-    invocations: [invocation(review, ruleIndex)],
+    invocations: [invocation(review.evaluatedAt, scope, ruleIndex, failedAccounts)],
     results,
     properties,
   };
@@ -291,16 +325,28 @@ function absentSummary(f: AbsentFinding) {
   };
 }
 
-function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invocation {
-  const inv: Sarif.Invocation = { executionSuccessful: true, endTimeUtc: review.evaluatedAt };
-  if (review.gaps.length) {
-    inv.toolExecutionNotifications = review.gaps.map((g) => ({
+function invocation(
+  evaluatedAt: string,
+  review: Pick<Review, 'gaps' | 'rules'>,
+  ruleIndex: Map<string, number>,
+  failedAccounts: ReturnType<typeof notScanned>,
+): Sarif.Invocation {
+  const inv: Sarif.Invocation = { executionSuccessful: true, endTimeUtc: evaluatedAt };
+  const notifications: Sarif.Notification[] = failedAccounts.map((a) => ({
+    level: 'error',
+    message: {
+      text: `Account ${a.account}${a.name ? ` (${a.name})` : ''} could not be scanned (${a.error?.code ?? 'Error'}: ${a.error?.message ?? ''}). It has no run in this log, so its existing alerts stay as they were; none of its resources were checked.`,
+    },
+  }));
+  for (const g of review.gaps) {
+    notifications.push({
       level: 'warning',
       message: {
         text: `Could not read ${g.service} ${g.operation} in ${g.region} (${g.errorCode}: ${g.message}). Results for ${g.resourceTypes.join(', ') || 'this source'} are incomplete.`,
       },
-    }));
+    });
   }
+  if (notifications.length) inv.toolExecutionNotifications = notifications;
   const notChecked = review.rules.filter((r) => r.status === 'not-checked' || !r.complete);
   if (notChecked.length) {
     inv.toolConfigurationNotifications = notChecked.map((r) => {
@@ -323,7 +369,13 @@ function invocation(review: Review, ruleIndex: Map<string, number>): Sarif.Invoc
   return inv;
 }
 
-function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: string): Sarif.Result {
+function result(
+  f: ReviewedFinding,
+  ruleIndex: Map<string, number>,
+  baseDir: string,
+  driver: Sarif.ToolComponent,
+  folded?: readonly ReviewedFinding[],
+): Sarif.Result {
   const location: Sarif.Location = f.location ? fileLocation(f.location, baseDir) : cloudLocation(f);
   const properties: Sarif.PropertyBag = {
     severity: f.severity,
@@ -338,10 +390,17 @@ function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: str
   if (f.resource.name) properties.resourceName = f.resource.name;
   if (f.severityReason) properties.severityReason = f.severityReason;
   if (f.remediation.cli) properties.remediationCli = f.remediation.cli;
+  if (f.remediationReason) properties.remediationReason = f.remediationReason;
   if (f.costMonthlyUsd !== undefined) properties.costMonthlyUsd = f.costMonthlyUsd;
   if (f.attribution) properties.attribution = { ...f.attribution };
+  if (f.gaps?.length) properties.decidedDespiteGaps = f.gaps;
+  if (folded?.length) {
+    properties.foldedRules = [...new Set(folded.map((n) => n.ruleId))];
+    properties.folded = folded.map((n) => ({ ruleId: n.ruleId, fingerprint: n.fingerprint, severity: n.severity, message: n.message }));
+  }
   const text = [
     f.message,
+    ...(folded?.length ? [`Same cause, also reported by: ${[...new Set(folded.map((n) => n.ruleId))].join(', ')}`] : []),
     ...(f.attribution ? [`Last change: ${describeAttribution(f.attribution)}`] : []),
     ...(f.remediation.cli ? [`Fix: ${f.remediation.cli}`] : []),
   ].join('\n');
@@ -360,6 +419,10 @@ function result(f: ReviewedFinding, ruleIndex: Map<string, number>, baseDir: str
   };
   const index = ruleIndex.get(f.ruleId);
   if (index !== undefined) out.ruleIndex = index;
+  // A result carries its rule's ATT&CK techniques too: tools that read results alone filter by them.
+  const ruleTags: unknown = index !== undefined ? driver.rules?.[index]?.properties?.tags : undefined;
+  const attack = Array.isArray(ruleTags) ? ruleTags.filter((t): t is string => typeof t === 'string' && ATTACK_TAG.test(t)) : [];
+  if (attack.length) properties.tags = attack;
   if (f.baselineState) out.baselineState = f.baselineState;
   if (f.suppression) {
     out.suppressions = [
@@ -447,7 +510,9 @@ function ruleDescriptor(rule: CompiledRule, limits: SarifLimits): Sarif.Reportin
   // Compliance ids as tags ("cis-aws-6.0/2.7", "fsbp/IAM.7") so code scanning can filter alerts by
   // recommendation; before the rule's own tags, as GitHub keeps only the first ones.
   const complianceTags = complianceFrameworks(d).flatMap((f) => (d.compliance?.[f] ?? []).map((id) => `${f}/${id}`));
-  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...complianceTags, ...(d.tags ?? [])])].slice(
+  // MITRE ATT&CK techniques (`attack.t1078.004`) next, for the same reason.
+  const attack = (d.tags ?? []).filter((t) => ATTACK_TAG.test(t));
+  const tags = [...new Set([d.kind, service, d.resource.split('.')[0] ?? 'aws', ...complianceTags, ...attack, ...(d.tags ?? [])])].slice(
     0,
     limits.tagsPerRule,
   );

@@ -11,6 +11,8 @@ export interface Summary {
   costMonthlyUsd: number;
   /** Findings matched by a suppression (reported, not counted above). */
   suppressed: number;
+  /** Open findings folded into a broader finding of the same cause (listed, shown inside it, not counted above). */
+  folded: number;
   /** With --baseline only. */
   baseline?: { new: number; unchanged: number; fixed: number; notRechecked: number };
   rules: RuleCounts;
@@ -36,9 +38,14 @@ export function summarize(review: Review): Summary {
   let cost = 0;
   let open = 0;
   let suppressed = 0;
+  let folded = 0;
   for (const f of review.findings) {
     if (f.suppression) {
       suppressed++;
+      continue;
+    }
+    if (f.foldedInto !== undefined) {
+      folded++;
       continue;
     }
     open++;
@@ -53,6 +60,7 @@ export function summarize(review: Review): Summary {
     byKind,
     costMonthlyUsd: Math.round(cost * 100) / 100,
     suppressed,
+    folded,
     rules: countRules(rules),
   };
   if (review.baseline) {

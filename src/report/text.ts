@@ -1,8 +1,10 @@
 import type { ComplianceResult } from '../compliance/status.js';
 import type { Attribution } from '../engine/findings.js';
-import type { ReviewedFinding } from '../findings/review.js';
+import type { Review, ReviewedFinding } from '../findings/review.js';
+import { foldedByFingerprint } from '../engine/fold.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
+import { accountCounts, accountSummaries, type AccountSummary } from './accounts.js';
 import type { Formatter } from './types.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok' | 'warn', string> = {
@@ -64,7 +66,7 @@ export function describeAttribution(a: Attribution): string {
 }
 
 /** A readable terminal summary. Colour only when asked (TTY and no NO_COLOR). */
-export const formatText: Formatter = ({ evaluation: raw, color, written, compliance }) => {
+export const formatText: Formatter = ({ evaluation: raw, color, written, compliance, accountCompliance }) => {
   // Every value is escaped once here (the header's accounts and sources, the baseline's file, a
   // severity reason...); printable() below is then a no-op, kept where a value is printed.
   const evaluation = printableDeep(raw);
@@ -73,13 +75,16 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   const { meta } = evaluation;
   const summary = summarize(evaluation);
   lines.push(
-    paint('bold', `awsaudit — account ${meta.accounts.join(', ') || '(none)'}`) +
+    paint('bold', `awsaudit — ${scope(evaluation)}`) +
       printable(
         ` · ${meta.source} · ${meta.regions.length} region(s) · ${evaluation.resourceCount} resource(s) · collected ${meta.collectedAt} → evaluated ${evaluation.evaluatedAt}`,
       ),
   );
   lines.push('');
+  // A finding folded into a broader one (the same cause) is shown inside it, not on its own.
+  const folded = foldedByFingerprint(evaluation.findings);
   for (const f of evaluation.findings) {
+    if (f.foldedInto !== undefined) continue;
     const where = `${f.resource.type} ${f.resource.id}${f.resource.region ? ` (${f.resource.account}/${f.resource.region})` : ''}`;
     const loc = f.location
       ? ` ${f.location.path}${f.location.line ? `:${f.location.line}` : ''}${f.location.column ? `:${f.location.column}` : ''}`
@@ -100,6 +105,11 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
         `         ${paint('dim', printable(`evidence: ${e.negated ? 'not ' : ''}${e.path} ${e.op}${e.expected !== undefined ? ` ${formatEvidenceValue(e.expected)}` : ''} (actual ${formatEvidenceValue(e.actual)})`))}`,
       );
     }
+    if (f.gaps?.length) lines.push(`         ${paint('dim', `decided despite: ${describeGaps(f.gaps)}`)}`);
+    for (const n of folded.get(f.fingerprint) ?? [])
+      lines.push(
+        `         ${paint('dim', 'also:')} ${paint(n.severity, n.severity)} ${paint('bold', n.ruleId)}  ${printable(n.message)}${stateLabel(n, paint)}`,
+      );
     if (f.attribution) lines.push(`         ${paint('dim', 'last change:')} ${describeAttribution(f.attribution)}`);
     if (f.remediation.cli) lines.push(`         ${paint('dim', 'fix:')} ${printable(f.remediation.cli)}`);
   }
@@ -110,6 +120,10 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
     lines.push(
       `CloudTrail: ${ct.events} event(s) ${ct.since || ct.until ? `from ${ct.since ?? 'any time'} to ${ct.until ?? 'now'}` : 'at any time'} (${ct.records} record(s) read in ${ct.chunks} file(s)/object(s)/page(s) from ${ct.sources.join('; ')})`,
     );
+    if (ct.distinctEvents !== undefined)
+      lines.push(
+        `CloudTrail counting: each event once (same eventID, account and region = one event): ${ct.distinctEvents} distinct event(s); rule results count these, and a rule's failed count is its number of findings.`,
+      );
     lines.push('');
   }
   const notChecked = notCheckedRules(evaluation.rules);
@@ -137,7 +151,8 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   }
   if (evaluation.gaps.length) {
     lines.push(paint('warn', `Coverage gaps (${evaluation.gaps.length}): these could not be read, so results for them are incomplete:`));
-    for (const g of evaluation.gaps) lines.push(printable(`  ${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`));
+    for (const g of evaluation.gaps)
+      lines.push(printable(`  ${g.account ? `${g.account} ` : ''}${g.service} ${g.region} ${g.operation}: ${g.errorCode} — ${g.message}`));
     lines.push('');
   }
   // What the scan left out on purpose (ignored or binary files, a cut time window): part of "what was not seen".
@@ -156,11 +171,13 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
     );
   }
   for (const c of compliance ?? []) lines.push(...complianceLines(c, paint));
+  if (evaluation.organization) lines.push(...accountLines(accountSummaries(evaluation, accountCompliance), paint));
   const sev = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s, `${summary.bySeverity[s]} ${s}`));
   lines.push(
     `${paint('bold', `${summary.findings} finding(s)`)}${sev.length ? ` (${sev.join(', ')})` : ''} · ${describeRuleCounts(summary.rules)}` +
       (summary.costMonthlyUsd > 0 ? ` · estimated waste ${paint('warn', `${usd(summary.costMonthlyUsd)}/month`)}` : '') +
       (summary.suppressed ? ` · ${summary.suppressed} suppressed` : '') +
+      (summary.folded ? ` · ${summary.folded} folded into a broader finding` : '') +
       (summary.baseline
         ? ` · baseline: ${summary.baseline.new} new, ${summary.baseline.unchanged} unchanged, ${summary.baseline.fixed} fixed`
         : ''),
@@ -168,6 +185,14 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   for (const file of written ?? []) lines.push(`report: ${file}`);
   return lines.join('\n') + '\n';
 };
+
+/** Coverage gaps a finding was decided despite: "GetTrailStatus (AccessDenied, us-east-1); …". */
+export function describeGaps(gaps: ReadonlyArray<{ operation: string; errorCode: string; region: string }>): string {
+  return (
+    gaps.map((g) => printable(`${g.operation} (${g.errorCode}, ${g.region})`)).join('; ') +
+    ' failed, and the verdict holds whatever it would have returned'
+  );
+}
 
 /** Up to this many failing ids are named in the text summary; the JSON and HTML reports have them all. */
 const FAILING_IDS_SHOWN = 25;
@@ -198,4 +223,59 @@ function stateLabel(f: ReviewedFinding, paint: (style: keyof typeof COLORS, text
   if (f.baselineState === 'new') labels.push(paint('warn', '[new]'));
   if (f.suppression) labels.push(paint('dim', '[suppressed]'));
   return labels.length ? `  ${labels.join(' ')}` : '';
+}
+
+/** Up to this many accounts are listed one per line; past it, the failed and partial ones and those with the most findings (JSON and HTML have all). */
+const ACCOUNTS_SHOWN = 50;
+
+/** A scan of many accounts: one line per account, then how many were scanned, partial, failed. */
+function accountLines(accounts: readonly AccountSummary[], paint: (style: keyof typeof COLORS, text: string) => string): string[] {
+  const counts = accountCounts(accounts);
+  let shown = [...accounts];
+  if (shown.length > ACCOUNTS_SHOWN) {
+    const troubled = shown.filter((a) => a.status !== 'scanned');
+    const busiest = shown
+      .filter((a) => a.status === 'scanned')
+      .sort((a, b) => b.summary.findings - a.summary.findings)
+      .slice(0, Math.max(0, ACCOUNTS_SHOWN - troubled.length));
+    const keep = new Set([...troubled, ...busiest]);
+    shown = shown.filter((a) => keep.has(a));
+  }
+  const width = Math.min(24, Math.max(4, ...shown.map((a) => (a.name ?? '').length)));
+  const lines = [
+    paint(
+      'bold',
+      `Accounts (${accounts.length}: ${counts.scanned} scanned, ${counts.partial} with coverage gaps, ${counts.failed} not scanned)${shown.length < accounts.length ? `, ${shown.length} shown: those not fully scanned and those with the most findings` : ''}:`,
+    ),
+  ];
+  for (const a of shown) {
+    const name = (a.name ?? '').length > width ? `${(a.name ?? '').slice(0, width - 1)}…` : (a.name ?? '').padEnd(width);
+    const head = `  ${a.account} ${name} `;
+    if (a.status === 'failed') {
+      lines.push(head + paint('high', `NOT SCANNED ${a.error?.code ?? ''}: ${a.error?.message ?? ''}`));
+      continue;
+    }
+    const s = a.summary;
+    const sev = SEVERITIES.filter((x) => s.bySeverity[x] > 0).map((x) => paint(x, `${s.bySeverity[x]} ${x}`));
+    const compliance = (a.compliance ?? []).map((c) => `${c.framework} ${c.percentPassing === null ? '—' : `${c.percentPassing}%`}`);
+    lines.push(
+      head +
+        `${s.findings} finding(s)${sev.length ? ` (${sev.join(', ')})` : ''}` +
+        (s.costMonthlyUsd > 0 ? ` · waste ${usd(s.costMonthlyUsd)}/month` : '') +
+        ` · ${s.rules.failed} rule(s) failed` +
+        (compliance.length ? ` · ${compliance.join(', ')} passing` : '') +
+        (a.gaps ? paint('warn', ` · ${a.gaps} coverage gap(s)`) : '') +
+        ` · ${(a.timing.durationMs / 1000).toFixed(1)}s`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/** What a report is about: "account 123456789012", or for many accounts "organisation o-… (50 accounts)". */
+export function scope(review: Pick<Review, 'meta' | 'organization'>): string {
+  const org = review.organization;
+  if (org)
+    return `${org.id ? `organisation ${org.id}` : 'accounts'} (${org.accounts.length} account${org.accounts.length === 1 ? '' : 's'})`;
+  return `account ${review.meta.accounts.join(', ') || '(none)'}`;
 }

@@ -3,6 +3,7 @@ import type { Review } from '../findings/review.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { MergeSummary } from '../org/merge.js';
 import type { Snapshot } from '../snapshot/types.js';
+import type { AccountComplianceTable } from './accounts.js';
 
 export interface ReportContext {
   /** The evaluation with suppressions and baseline applied (a plain Evaluation is a Review without them). */
@@ -28,6 +29,8 @@ export interface ReportContext {
   snapshot?: Snapshot;
   /** What `awsaudit merge` did with the shards given to it. */
   merge?: MergeSummary;
+  /** A multi-account run with --compliance: each account's framework counts (docs/organizations.md). */
+  accountCompliance?: AccountComplianceTable;
 }
 
 /** A formatter turns one evaluation into the bytes of one report. */

@@ -72,6 +72,10 @@ function ruleSection(d: RuleDefinition, builtin: boolean): string[] {
   out.push(`**Remediation.** ${d.remediation.text}`, '');
   if (d.remediation.cli) out.push('```sh', d.remediation.cli, '```', '');
   if (d.remediation.console) out.push(`Console: ${d.remediation.console}`, '');
+  for (const o of d.remediationOverrides ?? []) {
+    out.push(`**Remediation when ${o.reason}.** ${o.text}`, '');
+    if (o.cli) out.push('```sh', o.cli, '```', '');
+  }
   const options = Object.entries(d.options ?? {});
   if (options.length) {
     out.push('| option | type | default | meaning |', '|---|---|---|---|');

@@ -139,6 +139,9 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   if (typeof definition.resource === 'string' && !isResourceType(definition.resource)) {
     problems.push({ pointer: '/resource', message: `unknown resource type "${definition.resource}" (see \`awsaudit rules types\`)` });
   }
+  if (definition.subsumes?.includes(definition.id)) {
+    problems.push({ pointer: `/subsumes/${definition.subsumes.indexOf(definition.id)}`, message: 'a rule cannot subsume itself' });
+  }
   if (Array.isArray(definition.requires)) {
     definition.requires.forEach((type, i) => {
       if (typeof type === 'string' && !isResourceType(type))
@@ -247,7 +250,18 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
       problems.push({ pointer: '/cost/monthlyUsd/path', message: `invalid JMESPath expression: ${errorMessage(error)}` });
     }
   }
+  const remediationOverrides = (Array.isArray(definition.remediationOverrides) ? definition.remediationOverrides : []).map((o, i) => {
+    const out: NonNullable<Compiled['remediationOverrides']>[number] = {
+      when: compileCondition(o.when, `/remediationOverrides/${i}/when`, options, problems),
+      reason: o.reason,
+      text: o.text,
+    };
+    const cli = template(o.cli, `/remediationOverrides/${i}/cli`, compileShellTemplate);
+    if (cli) out.cli = cli;
+    return out;
+  });
   const compiled: Compiled = { condition, overrides, message };
+  if (remediationOverrides.length) compiled.remediationOverrides = remediationOverrides;
   if (unknown) compiled.unknown = unknown;
   if (remediationCli) compiled.remediationCli = remediationCli;
   if (cost) compiled.cost = cost;

@@ -1,3 +1,5 @@
+import { eventFacts } from '../cloudtrail/event-facts.js';
+import type { CloudTrailRecord } from '../cloudtrail/records.js';
 import { evaluate } from '../engine/evaluate.js';
 import { resourceTypeInfo } from '../resources/types.js';
 import { dataProblem } from '../snapshot/check-data.js';
@@ -9,6 +11,7 @@ import type { FailCase, RuleCase } from './types.js';
 /** The clock for rule cases that do not set `now`, so cases with dates are reproducible. */
 export const CASE_DEFAULT_NOW = '2026-06-01T00:00:00Z';
 const CASE_ACCOUNT = '123456789012';
+const EVENT_TYPE = 'aws.cloudtrail.event';
 
 export interface CaseResult {
   ruleId: string;
@@ -19,12 +22,22 @@ export interface CaseResult {
   reason?: string;
 }
 
+/**
+ * The facts a case's resource starts with: the case's own, and for an event the facts a scan
+ * computes from the record itself (src/cloudtrail/event-facts.ts), under the case's.
+ */
+export function caseFacts(type: string, c: RuleCase): RuleCase['facts'] {
+  if (type !== EVENT_TYPE) return c.facts;
+  return { ...eventFacts(c.data as CloudTrailRecord, { leakedKeyIds: new Set() }), ...c.facts };
+}
+
 function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, index: number): Snapshot {
   const scope = resourceTypeInfo(type)?.scope;
   const defaultRegion = scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1';
   const account = c.account ?? CASE_ACCOUNT;
   const resource: Resource = { type, id: c.id ?? `case-${index + 1}`, account, region: c.region ?? defaultRegion, data: c.data };
-  if (c.facts) resource.facts = c.facts;
+  const facts = caseFacts(type, c);
+  if (facts) resource.facts = facts;
   const context: Resource[] = (c.context ?? []).map((r) => ({
     type: r.type,
     id: r.id,

@@ -37,6 +37,8 @@ export interface RuleDefinition {
   description: string;
   resource: string;
   requires?: string[];
+  /** Rules whose finding on the same resource is this rule's cause seen more narrowly: folded into this rule's finding (src/engine/fold.ts). */
+  subsumes?: string[];
   /** false: opt-in rule. */
   enabled?: boolean;
   kind: Kind;
@@ -48,6 +50,8 @@ export interface RuleDefinition {
   /** Resources the rule cannot decide (checked when `condition` does not match): undecided, never passed. */
   unknownWhen?: unknown;
   severityOverrides?: Array<{ when: unknown; severity: Severity; reason: string }>;
+  /** A different fix where the rule's would break the resource's evident purpose (first match wins; no `cli`: no command). */
+  remediationOverrides?: Array<{ when: unknown; reason: string; text: string; cli?: string }>;
   message: string;
   remediation: { text: string; cli?: string; console?: string };
   references?: string[];
@@ -77,6 +81,8 @@ export interface CompiledRule {
   /** From `unknownWhen`: a resource that does not fail and matches this is undecided. */
   unknown?: CompiledCondition;
   overrides: Array<{ when: CompiledCondition; severity: Severity; reason: string }>;
+  /** From `remediationOverrides`, in order. */
+  remediationOverrides?: Array<{ when: CompiledCondition; reason: string; text: string; cli?: ShellTemplate }>;
   message: Template;
   /** The fix as a command; undefined for a resource whose values cannot be quoted safely. */
   remediationCli?: ShellTemplate;

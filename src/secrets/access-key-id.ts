@@ -10,6 +10,8 @@
 
 export const ACCESS_KEY_KINDS = {
   AKIA: 'access-key',
+  // Long-term keys issued before the AKIA prefix (three letters, then any key-id character).
+  A3T: 'access-key',
   ASIA: 'temporary',
   ABIA: 'sts-bearer-token',
   ACCA: 'context-specific',
@@ -34,14 +36,21 @@ export const ACCESS_KEY_ID_CHARS = 'A-Z0-9';
  * So in bytes a key id is a run of exactly ACCESS_KEY_ID_LENGTH bytes of A-Z0-9, which is what
  * the file scanner looks for before it runs this pattern (key-id-runs.ts).
  */
-export const ACCESS_KEY_ID_SOURCE = `(?<![A-Za-z0-9])(?:${ACCESS_KEY_PREFIXES.join('|')})[${ACCESS_KEY_ID_CHARS}]{${ACCESS_KEY_ID_LENGTH - 4}}(?![A-Za-z0-9])`;
+export const ACCESS_KEY_ID_SOURCE = `(?<![A-Za-z0-9])(?:${ACCESS_KEY_PREFIXES.map((p) => (p.length === 4 ? p : `${p}[${ACCESS_KEY_ID_CHARS}]`)).join('|')})[${ACCESS_KEY_ID_CHARS}]{${ACCESS_KEY_ID_LENGTH - 4}}(?![A-Za-z0-9])`;
 
 export function isAccessKeyId(text: string): boolean {
   return new RegExp(`^${ACCESS_KEY_ID_SOURCE}$`).test(text);
 }
 
+/** The prefix that says what a key id is: its first four characters, or `A3T` for the oldest keys. */
+export function keyPrefixOf(keyId: string): AccessKeyPrefix | undefined {
+  const prefix = keyId.startsWith('A3T') ? 'A3T' : keyId.slice(0, 4);
+  return prefix in ACCESS_KEY_KINDS ? (prefix as AccessKeyPrefix) : undefined;
+}
+
 export function keyKindOf(keyId: string): AccessKeyKind | undefined {
-  return ACCESS_KEY_KINDS[keyId.slice(0, 4) as AccessKeyPrefix];
+  const prefix = keyPrefixOf(keyId);
+  return prefix && ACCESS_KEY_KINDS[prefix];
 }
 
 /** First 4 and last 4 characters: enough to recognise a key in the IAM console, useless to an attacker. */
@@ -77,6 +86,8 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * published key/account pair and against user ids printed next to their account in the notes.
  */
 export function accountFromKeyId(keyId: string): string | null {
+  // The account encoding is known for four-letter prefixes only.
+  if (keyId.startsWith('A3T')) return null;
   const body = keyId.slice(4, 14);
   if (body.length < 10) return null;
   let bits = 0n;

@@ -14,11 +14,13 @@ import {
   ACCESS_KEY_ID_SOURCE,
   isPlaceholderKeyId,
   keyKindOf,
+  keyPrefixOf,
   maskKeyId,
   type AccessKeyKind,
   type AccessKeyPrefix,
 } from './access-key-id.js';
 import { PRIVATE_KEY_HEADER_SOURCE, describePrivateKey } from './private-key.js';
+import { splitLines } from './lines.js';
 import { scanText } from './scan-content.js';
 import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
 
@@ -51,7 +53,7 @@ export function findAccessKeyIds(text: string): AccessKeyIdMatch[] {
   const out: AccessKeyIdMatch[] = [];
   for (const m of text.matchAll(ACCESS_KEY_ID)) {
     if (isPlaceholderKeyId(m[0])) continue;
-    const prefix = m[0].slice(0, 4) as AccessKeyPrefix;
+    const prefix = keyPrefixOf(m[0])!;
     out.push({ keyId: m[0], keyPrefix: prefix, keyKind: keyKindOf(m[0])!, index: m.index });
   }
   return out;
@@ -94,7 +96,7 @@ export interface DetectedSecret {
 }
 
 function keyIdEntry(keyId: string, where: Pick<DetectedSecret, 'variable' | 'line'>): DetectedSecret {
-  return { ...where, kind: 'aws-access-key-id', keyIdMasked: maskKeyId(keyId), keyPrefix: keyId.slice(0, 4), keyKind: keyKindOf(keyId)! };
+  return { ...where, kind: 'aws-access-key-id', keyIdMasked: maskKeyId(keyId), keyPrefix: keyPrefixOf(keyId)!, keyKind: keyKindOf(keyId)! };
 }
 
 /**
@@ -148,7 +150,7 @@ export function detectTextSecrets(text: string): DetectedSecret[] {
     }
   }
   for (const k of scanned.privateKeys) out.push({ line: k.line, kind: 'private-key', keyType: k.keyType });
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1;
     if (keyLines.has(line)) continue;
@@ -196,7 +198,7 @@ function removePrivateKeys(text: string): string {
   for (let m = PRIVATE_KEY_HEADER.exec(text); m !== null; m = PRIVATE_KEY_HEADER.exec(text)) {
     const afterHeader = m.index + m[0].length;
     // A mention of a header ("BEGIN RSA PRIVATE KEY" in documentation) is not a key.
-    if (!describePrivateKey(m, text.slice(afterHeader, afterHeader + 1024).replace(/^[^\n]*\n/, ''))) continue;
+    if (!describePrivateKey(m, text.slice(afterHeader, afterHeader + 1024).replace(/^[^\r\n]*(?:\r\n|\r|\n)/, ''))) continue;
     const end = m.groups?.putty !== undefined ? PUTTY_END : PEM_END;
     end.lastIndex = afterHeader;
     const footer = end.exec(text);

@@ -4,6 +4,7 @@
  * "PGP PRIVATE KEY BLOCK") and PuTTY .ppk files. A header counts only when key data follows
  * it, so documentation and code that merely mention "BEGIN RSA PRIVATE KEY" are not findings.
  */
+import { splitLines } from './lines.js';
 
 /**
  * The headers that start a private key: each begins with a fixed `literal`, and `rest` is the
@@ -58,7 +59,7 @@ function openSshEncrypted(body: string): boolean | null {
  * when no key data follows: a mention, not a key.
  */
 export function describePrivateKey(match: RegExpExecArray | RegExpMatchArray, following: string): PrivateKeyInfo | undefined {
-  const lines = following.split(/\r?\n/).slice(0, 6);
+  const lines = splitLines(following).slice(0, 6);
   if (match.groups?.putty !== undefined) {
     // PuTTY: "Encryption: none" or a cipher name, then "Comment:", "Public-Lines:", ...
     const enc = lines.find((l) => l.startsWith('Encryption:'));

@@ -3,7 +3,9 @@ import { nameText, type FsPath } from '../util/byte-paths.js';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
 import { KeyIdRunFinder } from './key-id-runs.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
-import { SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { SECRET_KEY_LENGTH, SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
+import { BEDROCK_KEY_MIN_RUN, describeBedrockKey, type BedrockKey } from './bedrock-key.js';
+import { splitLines } from './lines.js';
 import { classifyLine, type TextContext } from './text-context.js';
 
 /** A key id found in a file. `keyId` lives in memory only: it is never written to a snapshot or report. */
@@ -21,10 +23,32 @@ export interface PrivateKeyHit extends PrivateKeyInfo {
   column: number;
 }
 
+/**
+ * A secret access key with no key id near it, found by the name it is assigned to
+ * (`aws_secret_access_key = …`, `"SecretAccessKey": "…"`). The secret itself is not kept.
+ */
+export interface SecretKeyHit {
+  line: number;
+  column: number;
+  /** The name as written: aws_secret_access_key, AWS_SECRET_ACCESS_KEY, SecretAccessKey, ... */
+  name: string;
+  context: TextContext;
+}
+
+export interface BedrockKeyHit extends BedrockKey {
+  line: number;
+  column: number;
+  context: TextContext;
+}
+
 export interface ContentResult {
   binary: boolean;
   bytes: number;
   keyIds: KeyIdHit[];
+  /** Secret access keys under their name with no key id within LONE_SECRET_LINES lines. */
+  secretKeys: SecretKeyHit[];
+  /** Amazon Bedrock API keys. */
+  bedrockKeys: BedrockKeyHit[];
   /** Documented example keys and placeholders that were seen and deliberately not reported. */
   placeholders: number;
   privateKeys: PrivateKeyHit[];
@@ -75,6 +99,7 @@ const KEY_ID_AT = new RegExp(ACCESS_KEY_ID_SOURCE, 'y');
 const HEADER_AT = new RegExp(PRIVATE_KEY_HEADER_SOURCE, 'y');
 const SECRET = new RegExp(SECRET_KEY_SOURCE, 'g');
 const NL = 10;
+const CR = 13;
 
 const KEY_ID_LENGTH = ACCESS_KEY_ID_LENGTH;
 
@@ -84,14 +109,81 @@ const HEADERS = PRIVATE_KEY_HEADERS.map((h) => ({
   at: h.literal.indexOf(h.needle),
 }));
 
-/** Kinds of candidate: a key id, or a private key header (the two share one list, in file order). */
-const KEY_ID = 0;
-const HEADER = 1;
+/**
+ * Where the bytes being scanned come from: an open file (its descriptor), or bytes in memory
+ * (a git blob, a member of an archive, a decoded value) read on from `position`.
+ */
+export type ByteSource = number | MemorySource;
 
+export interface MemorySource {
+  bytes: Buffer;
+  position: number;
+}
+
+/** Read like readSync: at `position`, or on from the last read when it is null. */
+function readFrom(source: ByteSource, buffer: Buffer, offset: number, length: number, position: number | null): number {
+  if (typeof source === 'number') return readSync(source, buffer, offset, length, position);
+  const from = position ?? source.position;
+  const got = source.bytes.copy(buffer, offset, Math.min(from, source.bytes.length), Math.min(from + length, source.bytes.length));
+  if (position === null) source.position += got;
+  return got;
+}
+
+/**
+ * Kinds of candidate, in one list in file order: a key id (its offset), or -4 * offset - 1 - k
+ * for the others: k = 0 a private key header, 1 a run of 40 secret-key bytes, 2 a long run of
+ * base64 bytes (a Bedrock API key).
+ */
+const KEY_ID = -1;
+const HEADER = 0;
+const SECRET_NAME = 1;
+const LONG_RUN = 2;
+const headerCandidate = (offset: number) => -4 * offset - 1;
+const secretNameCandidate = (offset: number) => -4 * offset - 2;
+const longRunCandidate = (offset: number) => -4 * offset - 3;
+
+/**
+ * What precedes a secret access key assigned to a name that says what it is, in the syntaxes
+ * config and code use: `aws_secret_access_key = …` (ini, toml, env), `AWS_SECRET_ACCESS_KEY: …`
+ * (yaml), `"SecretAccessKey": "…"` (json), `secretAccessKey: '…'`, `os.environ["…"] = "…"`, `=>`,
+ * `:=`, `<SecretAccessKey>…` (STS XML) and `AWS Secret Access Key [None]: …` (an `aws configure`
+ * transcript). The value is found first, as a run of exactly 40 secret-key bytes (key-id-runs.ts);
+ * this is matched against the end of its line before it.
+ */
+const SECRET_NAME_BEFORE =
+  /(?<name>(?:[A-Za-z0-9_$]{0,32}|AWS )secret[_. -]?access[_. -]?key\w{0,16})["'`\]]{0,2}[ \t]*(?:\[[^\]\r\n]{0,20}\][ \t]*)?(?::=|=>|=|:|>)[ \t]*["'`]?$/i;
+/** Bytes before a secret looked at for its name. */
+const NAME_BEFORE_BYTES = 160;
+const EQUALS = 0x3d;
+/** A secret with a key id this many lines from it or fewer is that key's (the pair rule reports it). */
+const LONE_SECRET_LINES = 3;
+
+/** Keep the secrets under a name that have no key id within LONE_SECRET_LINES lines (once a file is scanned). */
+function settleSecrets(result: ContentResult): void {
+  if (result.secretKeys.length === 0) return;
+  result.secretKeys = result.secretKeys.filter((s) => !result.keyIds.some((k) => Math.abs(k.line - s.line) <= LONE_SECRET_LINES));
+}
+
+/**
+ * Line breaks in [from, to): every `\n`, and every `\r` not followed by `\n` (old Mac OS line
+ * endings; `\r\n` counts once). A `\r` at the end of `bytes` counts: callers pass the byte after
+ * `to` when there is one (see countNewlinesIn).
+ */
 function countNewlines(bytes: Buffer, from: number, to: number): number {
   let n = 0;
   for (let i = bytes.indexOf(NL, from); i !== -1 && i < to; i = bytes.indexOf(NL, i + 1)) n++;
+  // Most text has no carriage return: one native search says so.
+  for (let i = bytes.indexOf(CR, from); i !== -1 && i < to; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== NL) n++;
   return n;
+}
+
+/** The offset of the last line break (`\n` or `\r`) before `before`, or -1. */
+function lastBreak(bytes: Buffer, before: number): number {
+  if (before <= 0) return -1;
+  const nl = bytes.lastIndexOf(NL, before - 1);
+  // A `\r` counts only after the last `\n` (searched natively in that stretch alone).
+  const cr = bytes.subarray(nl + 1, before).lastIndexOf(CR);
+  return cr === -1 ? nl : nl + 1 + cr;
 }
 
 /**
@@ -110,7 +202,7 @@ export class ContentScanner {
   /** For counting the lines of chunks already let go, when a candidate turns up further on (rare). */
   private recount: Buffer | undefined;
   /** The last count of a long line's start (utf16UnitsIn). */
-  private readonly unitsMemo = { fd: -1, from: -1, to: -1, units: 0 };
+  private readonly unitsMemo: { fd: ByteSource; from: number; to: number; units: number } = { fd: -1, from: -1, to: -1, units: 0 };
   private readonly candidates: number[] = [];
   private readonly lines: LineCount = { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 };
   /** Small files read into the buffer one after another and not scanned yet (see scanFiles). */
@@ -202,7 +294,15 @@ export class ContentScanner {
     const found = this.findCandidates(bytes, 0, bytes.length);
     let next = 0; // the first candidate not handed to a file yet
     for (const file of packed) {
-      const result: ContentResult = { binary: file.binary, bytes: file.end - file.start, keyIds: [], placeholders: 0, privateKeys: [] };
+      const result: ContentResult = {
+        binary: file.binary,
+        bytes: file.end - file.start,
+        keyIds: [],
+        placeholders: 0,
+        privateKeys: [],
+        secretKeys: [],
+        bedrockKeys: [],
+      };
       if (file.binary) {
         const wide = wideTextEncoding(buffer, file.start, file.end);
         if (wide) result.wideText = wide;
@@ -212,7 +312,7 @@ export class ContentScanner {
       if (!file.binary) {
         if (next > first) {
           // Offsets within the file, as if it had been scanned alone.
-          const own = found.slice(first, next).map((c) => (c < 0 ? c + file.start : c - file.start));
+          const own = found.slice(first, next).map((c) => (c < 0 ? c + 4 * file.start : c - file.start));
           judgeCandidates(
             buffer.subarray(file.start, file.end),
             own,
@@ -222,6 +322,7 @@ export class ContentScanner {
             nameText(file.absPath),
             result,
           );
+          settleSecrets(result);
         }
         if (file.keepText) result.text = buffer.toString('utf8', file.start, file.end);
       }
@@ -237,18 +338,34 @@ export class ContentScanner {
    * fits in one piece. Synchronous for such a file (most files); a larger one gives the event
    * loop back between chunks when it is time.
    */
-  scan(fd: number, filePath: string, keepText = false): ContentResult | Promise<ContentResult> {
+  scan(fd: ByteSource, filePath: string, keepText = false): ContentResult | Promise<ContentResult> {
     this.flushed();
     return this.scanOpen(fd, 0, filePath, keepText);
   }
 
+  /**
+   * Scan bytes held in memory (a git blob, an archive member) as a file of that name: the same
+   * detection, binary sniffing and line counting. Synchronous when they fit in the buffer.
+   */
+  scanBytes(bytes: Buffer, name: string, keepText = false): ContentResult | Promise<ContentResult> {
+    return this.scan({ bytes, position: 0 }, name, keepText);
+  }
+
   /** Scan a file whose first `filled` bytes are at the buffer's start (read from `fd`, which reads on from there). */
-  private scanOpen(fd: number, filled: number, filePath: string, keepText: boolean): ContentResult | Promise<ContentResult> {
+  private scanOpen(fd: ByteSource, filled: number, filePath: string, keepText: boolean): ContentResult | Promise<ContentResult> {
     const buffer = this.buffer;
     const want = buffer.length - filled;
-    const bytesRead = readSync(fd, buffer, filled, want, null);
+    const bytesRead = readFrom(fd, buffer, filled, want, null);
     filled += bytesRead;
-    const result: ContentResult = { binary: false, bytes: filled, keyIds: [], placeholders: 0, privateKeys: [] };
+    const result: ContentResult = {
+      binary: false,
+      bytes: filled,
+      keyIds: [],
+      placeholders: 0,
+      privateKeys: [],
+      secretKeys: [],
+      bedrockKeys: [],
+    };
     const bytes = buffer.subarray(0, filled);
     const nul = bytes.indexOf(0);
     if (nul !== -1 && nul < SNIFF_BYTES) {
@@ -266,6 +383,7 @@ export class ContentScanner {
     this.unitsMemo.fd = -1; // a new file may have the last one's descriptor number
     if (bytesRead < want) {
       this.scanWindow(bytes, 0, filled, filePath, result);
+      settleSecrets(result);
       if (keepText) result.text = bytes.toString('utf8');
       return result;
     }
@@ -277,7 +395,7 @@ export class ContentScanner {
     if (this.packed.length) throw new Error('ContentScanner: packed files not scanned yet');
   }
 
-  private async scanChunks(fd: number, filled: number, filePath: string, result: ContentResult): Promise<ContentResult> {
+  private async scanChunks(fd: ByteSource, filled: number, filePath: string, result: ContentResult): Promise<ContentResult> {
     const buffer = this.buffer;
     const lines = this.lines;
     let pendingFrom = 0; // candidates starting before this offset were handled in an earlier window
@@ -286,7 +404,7 @@ export class ContentScanner {
       this.scanWindow(buffer.subarray(0, filled), pendingFrom, limit, filePath, result);
       const keepFrom = limit - CONTEXT_BYTES;
       // Where the line that runs on into the bytes kept starts, for the columns of what a later window finds on it.
-      const newline = buffer.lastIndexOf(NL, keepFrom - 1);
+      const newline = lastBreak(buffer, keepFrom);
       if (newline !== -1) lines.lineStart = lines.base + newline + 1;
       buffer.copy(buffer, 0, keepFrom, filled);
       lines.base += keepFrom;
@@ -294,11 +412,12 @@ export class ContentScanner {
       pendingFrom = limit - keepFrom;
       if (timeToYield()) await yieldToEventLoop();
       const want = buffer.length - filled;
-      const bytesRead = readSync(fd, buffer, filled, want, null);
+      const bytesRead = readFrom(fd, buffer, filled, want, null);
       filled += bytesRead;
       result.bytes += bytesRead;
       if (bytesRead < want) {
         this.scanWindow(buffer.subarray(0, filled), pendingFrom, filled, filePath, result);
+        settleSecrets(result);
         return result;
       }
     }
@@ -321,23 +440,30 @@ export class ContentScanner {
       for (let i = bytes.indexOf(needle, from + at); i !== -1; i = bytes.indexOf(needle, i + 1)) {
         const start = i - at;
         if (start >= limit) break;
-        if (bytes.compare(literal, 0, literal.length, start, Math.min(start + literal.length, bytes.length)) === 0) found.push(-start - 1);
+        if (bytes.compare(literal, 0, literal.length, start, Math.min(start + literal.length, bytes.length)) === 0)
+          found.push(headerCandidate(start));
       }
     }
-    // Headers are rare: sort only when there are some.
+    const before = found.length;
+    this.runs.findSecretRuns(from, limit, bytes.length, found);
+    for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+    const beforeLong = found.length;
+    this.runs.findLongRuns(from, limit, bytes.length, found, BEDROCK_KEY_MIN_RUN);
+    for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+    // Headers, secrets and long runs are rare: sort only when there are some.
     if (found.length > keyIds) found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
     return found;
   }
 
   /** UTF-16 code units of [from, to) of the file, read again (the start of a line longer than the buffer holds). */
-  utf16UnitsIn(fd: number, from: number, to: number): number {
+  utf16UnitsIn(fd: ByteSource, from: number, to: number): number {
     // Keys on one long line share the count of its start: read it once.
     const memo = this.unitsMemo;
     if (memo.fd === fd && memo.from === from && memo.to === to) return memo.units;
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
     for (let at = from; at < to;) {
-      const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
+      const got = readFrom(fd, scratch, 0, Math.min(scratch.length, to - at), at);
       if (got === 0) break;
       n += utf16Units(scratch, 0, got);
       at += got;
@@ -346,15 +472,18 @@ export class ContentScanner {
     return n;
   }
 
-  /** Newlines in [from, to) of the file, read again (chunks before the one in the buffer). */
-  countNewlinesIn(fd: number, from: number, to: number): number {
+  /** Line breaks in [from, to) of the file, read again (chunks before the one in the buffer). */
+  countNewlinesIn(fd: ByteSource, from: number, to: number): number {
     const scratch = (this.recount ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let n = 0;
     for (let at = from; at < to;) {
-      const got = readSync(fd, scratch, 0, Math.min(scratch.length, to - at), at);
+      // One byte more than counted: whether a `\r` at the end is followed by `\n`.
+      const want = Math.min(scratch.length - 1, to - at);
+      const got = readFrom(fd, scratch, 0, want + 1, at);
       if (got === 0) break;
-      n += countNewlines(got === scratch.length ? scratch : scratch.subarray(0, got), 0, got);
-      at += got;
+      const counted = Math.min(got, want);
+      n += countNewlines(scratch.subarray(0, got), 0, counted);
+      at += counted;
     }
     return n;
   }
@@ -378,7 +507,7 @@ interface PackedFile {
 }
 
 function candidateOffset(candidate: number): number {
-  return candidate < 0 ? -candidate - 1 : candidate;
+  return candidate < 0 ? (-candidate - 1) >> 2 : candidate;
 }
 
 /** The mode of a file found to hold a private key (a packed file is closed by then: by path). */
@@ -397,7 +526,7 @@ function modeOf(absPath: FsPath, content: ContentResult): FileRead {
  * longer than what the buffer kept of it).
  */
 interface LineCount {
-  fd: number;
+  fd: ByteSource;
   base: number;
   countedTo: number;
   lines: number;
@@ -428,8 +557,8 @@ function judgeCandidates(
 ): void {
   let matchedTo = 0; // a candidate inside an earlier match is part of it (the patterns do not overlap)
   for (const candidate of found) {
-    const kind = candidate < 0 ? HEADER : KEY_ID;
-    const at = candidate < 0 ? -candidate - 1 : candidate;
+    const kind = candidate >= 0 ? KEY_ID : (-candidate - 1) & 3;
+    const at = candidateOffset(candidate);
     if (at < matchedTo || at >= limit) continue;
     if (kind === KEY_ID) {
       // One byte before for the pattern's look-behind, one after for its look-ahead.
@@ -441,7 +570,36 @@ function judgeCandidates(
       matchedTo = at + KEY_ID_LENGTH;
       const line = lineAt(bytes, at, count, scanner);
       keyIdHit(bytes, m[0], at, line, count, scanner, filePath, result);
-    } else {
+    } else if (kind === LONG_RUN) {
+      const run = bytes.toString('latin1', at, Math.min(bytes.length, at + 1200));
+      const own = lineStart(bytes, at);
+      const key = describeBedrockKey(run, bytes.toString('latin1', Math.max(own, at - 32), at));
+      if (key === undefined) continue;
+      const start = key.keyKind === 'short-term' ? at - 'bedrock-api-key-'.length : at;
+      const line = lineAt(bytes, start, count, scanner);
+      result.bedrockKeys.push({
+        ...key,
+        line,
+        column: columnAt(bytes, start, count, scanner),
+        context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
+      });
+    } else if (kind === SECRET_NAME) {
+      // A run of 40 secret-key bytes: a secret when random enough, not base64 padded on, and named as one.
+      if (bytes[at + SECRET_KEY_LENGTH] === EQUALS || !isPlausibleSecretKey(bytes.toString('latin1', at, at + SECRET_KEY_LENGTH))) continue;
+      const own = lineStart(bytes, at);
+      const from = Math.max(own, at - NAME_BEFORE_BYTES);
+      const m = SECRET_NAME_BEFORE.exec(bytes.toString('latin1', from, at));
+      if (m === null) continue;
+      matchedTo = at + SECRET_KEY_LENGTH;
+      const nameStart = from + m.index;
+      const line = lineAt(bytes, nameStart, count, scanner);
+      result.secretKeys.push({
+        line,
+        column: columnAt(bytes, nameStart, count, scanner),
+        name: m.groups!.name!,
+        context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
+      });
+    } else if (kind === HEADER) {
       // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
       const eol = lineEnd(bytes, at);
       const text = bytes.toString('latin1', at, Math.min(bytes.length, eol + AFTER_HEADER));
@@ -450,20 +608,33 @@ function judgeCandidates(
       if (m === null) continue;
       matchedTo = at + m[0].length;
       const line = lineAt(bytes, at, count, scanner);
-      const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\n]*\n/, ''));
+      const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\r\n]*(?:\r\n|\r|\n)/, ''));
       if (info) result.privateKeys.push({ ...info, line, column: columnAt(bytes, at, count, scanner) });
     }
   }
 }
 
-/** The offset of the newline that ends the line holding `at`, or the window's end. */
+/** The offset of the line break (`\n`, or the `\r` of `\r` or `\r\n`) that ends the line holding `at`, or the window's end. */
 function lineEnd(bytes: Buffer, at: number): number {
-  const end = bytes.indexOf(NL, at);
-  return end === -1 ? bytes.length : end;
+  let end = bytes.indexOf(NL, at);
+  if (end === -1) end = bytes.length;
+  const cr = bytes.subarray(at, end).indexOf(CR);
+  return cr === -1 ? end : at + cr;
+}
+
+/** Where the line after the one that `lineEnd` ended at `end` starts. */
+function nextLineStart(bytes: Buffer, end: number): number {
+  return bytes[end] === CR && bytes[end + 1] === NL ? end + 2 : end + 1;
 }
 
 function lineStart(bytes: Buffer, at: number): number {
-  return at === 0 ? 0 : bytes.lastIndexOf(NL, at - 1) + 1;
+  return lastBreak(bytes, at) + 1;
+}
+
+/** Where the line before the one starting at `start` (> 0) starts. */
+function previousLineStart(bytes: Buffer, start: number): number {
+  const breakAt = start >= 2 && bytes[start - 1] === NL && bytes[start - 2] === CR ? start - 2 : start - 1;
+  return lineStart(bytes, breakAt);
 }
 
 /**
@@ -473,7 +644,7 @@ function lineStart(bytes: Buffer, at: number): number {
  */
 function columnAt(bytes: Buffer, at: number, count: LineCount, scanner: ContentScanner | undefined): number {
   const start = lineStart(bytes, at);
-  const startsInWindow = start > 0 || bytes[0] === NL || count.lineStart >= count.base;
+  const startsInWindow = start > 0 || bytes[0] === NL || bytes[0] === CR || count.lineStart >= count.base;
   if (startsInWindow) return bytes.toString('utf8', start, at).length + 1;
   return scanner!.utf16UnitsIn(count.fd, count.lineStart, count.base) + utf16Units(bytes, 0, at) + 1;
 }
@@ -522,16 +693,31 @@ function errorInfo(error: unknown): { code: string; message: string } {
  */
 export function scanText(text: string, name = ''): ContentResult {
   const bytes = Buffer.from(text, 'utf8');
-  const result: ContentResult = { binary: false, bytes: bytes.length, keyIds: [], placeholders: 0, privateKeys: [] };
+  const result: ContentResult = {
+    binary: false,
+    bytes: bytes.length,
+    keyIds: [],
+    placeholders: 0,
+    privateKeys: [],
+    secretKeys: [],
+    bedrockKeys: [],
+  };
   const found: number[] = [];
   const runs = new KeyIdRunFinder(bytes.length);
   bytes.copy(runs.bytes);
   runs.find(0, bytes.length, bytes.length, found);
   for (const { literal } of HEADERS) {
-    for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(-i - 1);
+    for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  found.sort((a, b) => (a < 0 ? -a - 1 : a) - (b < 0 ? -b - 1 : b));
+  const before = found.length;
+  runs.findSecretRuns(0, bytes.length, bytes.length, found);
+  for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+  const beforeLong = found.length;
+  runs.findLongRuns(0, bytes.length, bytes.length, found, BEDROCK_KEY_MIN_RUN);
+  for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+  found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
   judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
+  settleSecrets(result);
   return result;
 }
 
@@ -553,9 +739,9 @@ function keyIdHit(
   // Decode only the lines looked at: the key's own, LINES_BEFORE before it and LINES_AFTER after it (within the window).
   const own = lineStart(bytes, at);
   let from = own;
-  for (let i = 1; i <= LINES_BEFORE && from > 0; i++) from = from === 1 ? 0 : bytes.lastIndexOf(NL, from - 2) + 1;
+  for (let i = 1; i <= LINES_BEFORE && from > 0; i++) from = previousLineStart(bytes, from);
   let to = lineEnd(bytes, at);
-  for (let i = 1; i <= LINES_AFTER && to < bytes.length; i++) to = lineEnd(bytes, to + 1);
+  for (let i = 1; i <= LINES_AFTER && to < bytes.length; i++) to = lineEnd(bytes, nextLineStart(bytes, to));
   const text = bytes.toString('latin1', from, to);
   const lineStartInText = own - from;
   const lines = surroundingLines(text, lineStartInText, line);
@@ -600,25 +786,8 @@ function hasSecret(lineText: string, from: number): boolean {
   return false;
 }
 
-/** The key's line and its neighbours within the window, as text with line numbers. */
+/** The key's line and its neighbours within the window, as text with line numbers (`text` starts and ends at line boundaries). */
 function surroundingLines(text: string, lineStart: number, line: number): Array<{ line: number; text: string }> {
-  const lineEnd = (from: number) => {
-    const end = text.indexOf('\n', from);
-    return end === -1 ? text.length : end;
-  };
-  const out = [{ line, text: text.slice(lineStart, lineEnd(lineStart)) }];
-  let start = lineStart;
-  for (let i = 1; i <= LINES_BEFORE && start > 0; i++) {
-    const prevEnd = start - 1; // the newline that ends the previous line
-    const prevStart = prevEnd === 0 ? 0 : text.lastIndexOf('\n', prevEnd - 1) + 1;
-    out.unshift({ line: line - i, text: text.slice(prevStart, prevEnd) });
-    start = prevStart;
-  }
-  let end = lineEnd(lineStart);
-  for (let i = 1; i <= LINES_AFTER && end < text.length; i++) {
-    const next = lineEnd(end + 1);
-    out.push({ line: line + i, text: text.slice(end + 1, next) });
-    end = next;
-  }
-  return out;
+  const first = line - (splitLines(text.slice(0, lineStart)).length - 1);
+  return splitLines(text).map((t, i) => ({ line: first + i, text: t }));
 }

@@ -9,6 +9,9 @@
  * it part of a longer base64 value (padding); a preceding one is an assignment (`KEY=...`).
  */
 export const SECRET_KEY_SOURCE = '(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])';
+/** Characters in a secret access key (a regular-expression class body), and how many. */
+export const SECRET_KEY_CHARS = 'A-Za-z0-9/+';
+export const SECRET_KEY_LENGTH = 40;
 
 // Words are matched in any case: a random secret holds a given 4-letter word with odds of about 1 in 30,000.
 const PLACEHOLDER_WORDS = /example|sample|placeholder|redacted|changeme|dummy|fake|your|secret|xxxx|abcdefgh|12345678/i;

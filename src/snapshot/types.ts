@@ -31,6 +31,8 @@ export interface CoverageGap {
   resourceTypes: string[];
   errorCode: string;
   message: string;
+  /** The account the gap is in: set in scans of many accounts (`--org`), absent in a single-account scan. */
+  account?: string;
 }
 
 export interface SnapshotMeta {

@@ -22,6 +22,23 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
             'Also cover reading these CloudTrail sources (as `scan --cloudtrail`): api adds cloudtrail:LookupEvents; s3://bucket/prefix adds s3:ListBucket on the bucket and s3:GetObject under the prefix',
           group: 'CloudTrail:',
         })
+        .option('org', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Also cover `scan --org`: the organisation's reads (DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent) and sts:AssumeRole on the member accounts' role",
+          group: 'Organisation:',
+        })
+        .option('role-name', {
+          type: 'string',
+          describe: 'With --org: the role assumed in member accounts [default: OrganizationAccountAccessRole]',
+          group: 'Organisation:',
+        })
+        .option('role-arn-template', {
+          type: 'string',
+          describe: "With --org: the role's ARN with {accountId}, as `scan --role-arn-template`",
+          group: 'Organisation:',
+        })
         .option('partition', {
           type: 'string',
           default: 'aws',
@@ -49,6 +66,10 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
         .example(
           '$0 permissions --output-dir s3://audit-reports/awsaudit/',
           'Also let the scan upload its reports to your bucket (s3:PutObject, a separate optional statement)',
+        )
+        .example(
+          '$0 permissions --org --role-name AwsauditReadOnly',
+          "For the caller of `scan --org` (organisation reads, AssumeRole); the member accounts' role needs the policy without --org",
         ),
     async (argv) => {
       const [
@@ -88,7 +109,17 @@ export function permissionsCommand(y: Argv, done: CommandResult) {
         for (const st of readStatements(parseS3Target(from, '--merge-from'), argv.partition))
           reportStatements.push({ ...st, Sid: st.Sid + suffix });
       });
-      const statements = [...policy.Statement, ...sourceStatements(specs, argv.partition), ...reportStatements];
+      const statements: object[] = [...policy.Statement, ...sourceStatements(specs, argv.partition)];
+      if (argv.org) {
+        const { orgStatements } = await import('../../org/permissions.js');
+        statements.push(...orgStatements(argv.partition, argv.roleArnTemplate, argv.roleName));
+        process.stderr.write(
+          'awsaudit: --org: the organisation statements are for the credentials that run `scan --org` (the management account or a delegated administrator); the role in each member account needs only the read-only statement (`awsaudit permissions` without --org)\n',
+        );
+      } else if (argv.roleName !== undefined || argv.roleArnTemplate !== undefined) {
+        throw new UserError('--role-name and --role-arn-template: only with --org');
+      }
+      statements.push(...reportStatements);
       if (specs.some((s) => s.startsWith('s3://'))) {
         process.stderr.write(
           "awsaudit: if the trail encrypts its logs with SSE-KMS, also allow kms:Decrypt on the trail's key (aws cloudtrail describe-trails shows KmsKeyId)\n",

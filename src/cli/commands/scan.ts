@@ -11,6 +11,7 @@ import { cloudTrailOptions } from '../cloudtrail-options.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
 import { shardOptions, shardSpecOf } from '../shard-options.js';
+import { orgOptions, orgOptionsFrom } from '../org-options.js';
 import type { CommandResult } from '../command-result.js';
 
 export const DEMO_SNAPSHOT = fromRoot('demo', 'demo-account.snapshot.json');
@@ -20,7 +21,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
     'scan',
     'Scan an account (read-only) and local files, and report what is wrong',
     (c) =>
-      shardOptions(cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c)))))
+      shardOptions(orgOptions(cloudTrailOptions(fileOptions(awsOptions(evaluationOptions(c))))))
         .option('demo', { type: 'boolean', default: false, describe: 'Scan the bundled demo account (no AWS credentials needed)' })
         .example('$0 scan --demo', 'Audit the bundled demo account; text on stdout, JSON in reports/')
         .example('$0 scan --profile prod --regions us-east-1,eu-west-1', 'Audit two regions of the account behind a profile')
@@ -33,6 +34,12 @@ export function scanCommand(y: Argv, done: CommandResult) {
         )
         .example('$0 scan --files . --include-ignored', 'Scan a repository, including files .gitignore leaves out')
         .example(
+          '$0 scan --files . --history',
+          'Scan a repository and every commit of its history (keys deleted since are still in every clone)',
+        )
+        .example('$0 scan --files . --history --since-commit origin/main', 'In CI on a pull request: only what the new commits added')
+        .example('$0 scan --files . --history --all-objects', 'Also objects no branch or tag reaches (squashed branches, dropped stashes)')
+        .example(
           '$0 scan --profile prod --files ~/notes',
           'The account and your notes folder: keys found are checked against the account (Active? whose?)',
         )
@@ -41,6 +48,11 @@ export function scanCommand(y: Argv, done: CommandResult) {
           'Every report in one run: reports/awsaudit.{sarif,html,json}',
         )
         .example('$0 scan --demo --baseline last-week.json', 'Mark findings new/unchanged/fixed; only new ones fail the run')
+        .example(
+          '$0 scan --baseline last.json -f markdown --output markdown=- >> "$GITHUB_STEP_SUMMARY"',
+          'A job summary (or PR comment): counts, new findings first, gaps',
+        )
+        .example('$0 scan -f ocsf,asff,csv', 'reports/awsaudit.{ocsf.json,asff.json,csv}: for Security Lake/OCSF tools, Security Hub, spreadsheets')
         .example(
           '$0 scan --profile prod --compliance cis-aws-6.0 -f html,json',
           'Every CIS v6.0.0 recommendation: pass, fail, incomplete, manual or not checked, with its rules',
@@ -66,6 +78,18 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example(
           '$0 scan --all-regions --shard 2/3 --baseline last/awsaudit.json -o shard-2',
           "Shards balanced by the last merged report's time per unit (every job must get the same baseline)",
+        )
+        .example(
+          '$0 scan --org --profile mgmt -f text,json,html,sarif',
+          "Every ACTIVE account of the organisation, through each account's OrganizationAccountAccessRole",
+        )
+        .example(
+          "$0 scan --org --role-arn-template 'arn:aws:iam::{accountId}:role/audit/awsaudit' --external-id $EXT_ID",
+          'Another role layout, with the external id its trust policy requires',
+        )
+        .example(
+          '$0 scan --org --accounts ou-ab12-34cd5678 --exclude-accounts 111122223333 --max-accounts-in-flight 8',
+          'The accounts under one OU (nested OUs included) but one, 8 accounts at a time',
         ),
     async (argv) => {
       const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([
@@ -80,6 +104,21 @@ export function scanCommand(y: Argv, done: CommandResult) {
           `--shard splits the account's units between jobs; it cannot be used with ${argv.demo ? '--demo' : files ? '--files' : '--cloudtrail'}`,
           'scan local files and CloudTrail sources in one job of their own',
         );
+      }
+      const org = await orgOptionsFrom(argv);
+      if (org) {
+        if (argv.demo || files || events)
+          throw new UserError("--org scans the organisation's accounts: it cannot be combined with --demo, --files or --cloudtrail");
+        const collect = collectOptionsFrom(argv);
+        const ruleFilter = forSources(argv.only, { files: false, account: true, events: false }, isCloudTrailRule);
+        done.code = await evaluateAndReport(argv, undefined, {
+          ...(ruleFilter ? { ruleFilter } : {}),
+          evaluator: async (rules, now) => {
+            const [{ scanOrganization }, { typesForRules }] = await Promise.all([import('../../org/scan.js'), import('../collection.js')]);
+            return { evaluation: await scanOrganization({ org, collect, types: typesForRules(rules), rules, now }) };
+          },
+        });
+        return;
       }
       if (argv.demo) {
         // The bundled demo is read without compiling the snapshot schema (a third of this

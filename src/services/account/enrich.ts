@@ -2,7 +2,7 @@ import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { EnrichContext, Enricher } from '../../enrich/types.js';
-import { gapsOf, wasCollected } from '../../enrich/types.js';
+import { gapsOf, listingGapsOf, wasCollected } from '../../enrich/types.js';
 import { s3ObjectEvents } from '../cloudtrail/selectors.js';
 import { monitoringFacts } from '../logs/monitoring.js';
 
@@ -115,14 +115,16 @@ function trailFacts(account: Resource, ctx: EnrichContext): JsonObject {
   const verdicts = trails.map((t) => isLoggingMultiRegionTrail(t.data));
   const good = trails.filter((_, i) => verdicts[i] === true).map((t) => t.id);
   // No good trail found, but a trail could not be judged or some region's trails could not
-  // be read: that is "unknown", never "no trail".
-  const unsure = verdicts.includes(null) || gapsOf(ctx.index, TRAIL).length > 0;
+  // be read: that is "unknown", never "no trail". A trail whose status or selectors could not be
+  // read is judged on what was read (not multi-region: not a candidate, whatever its status).
+  const hidden = listingGapsOf(ctx, TRAIL).length > 0;
+  const unsure = verdicts.includes(null) || hidden;
   return {
     multiRegionTrailLogging: good.length > 0 ? true : unsure ? null : false,
     multiRegionTrails: good.sort(),
     trailNames: trails.map((t) => t.id).sort(),
-    ...loggingFacts(trails, gapsOf(ctx.index, TRAIL).length > 0),
-    ...objectEventFacts(trails, gapsOf(ctx.index, TRAIL).length > 0),
+    ...loggingFacts(trails, hidden),
+    ...objectEventFacts(trails, hidden),
   };
 }
 

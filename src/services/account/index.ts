@@ -75,7 +75,9 @@ export const account: Service<typeof TYPES, { sts: STSClient; account: AccountCl
         service: 'iam',
         scope: 'account',
         produces: ACCOUNT,
-        commands: [{ command: 'ListAccountAliasesCommand', action: 'iam:ListAccountAliases', for: ACCOUNT }],
+        commands: [
+          { command: 'ListAccountAliasesCommand', action: 'iam:ListAccountAliases', for: ACCOUNT, fills: { 'aws.account': ['Alias'] } },
+        ],
       },
       load: async () => (await import('./collect.js')).collectAccount,
     },
@@ -86,7 +88,12 @@ export const account: Service<typeof TYPES, { sts: STSClient; account: AccountCl
         scope: 'account',
         produces: CONTACTS,
         commands: [
-          { command: 'GetContactInformationCommand', action: 'account:GetContactInformation', for: CONTACTS },
+          {
+            command: 'GetContactInformationCommand',
+            action: 'account:GetContactInformation',
+            for: CONTACTS,
+            fills: { 'aws.account.contacts': ['ContactInformation'] },
+          },
           // One call per contact type: SECURITY, BILLING, OPERATIONS.
           { command: 'GetAlternateContactCommand', action: 'account:GetAlternateContact', for: CONTACTS },
         ],

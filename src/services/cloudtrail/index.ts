@@ -2,6 +2,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { sdkClient } from '../../aws/client.js';
 import { anyObject, boolean, listOf, number, object, orNull, string } from '../data-schema.js';
 import type { JsonSchema, ResourceTypeTable, Service } from '../service.js';
+import { cloudTrailEventEnricher } from './enrich-event.js';
 import { TRAIL } from './produces.js';
 
 /**
@@ -28,7 +29,7 @@ const IP_PERMISSION_ITEM = object({
 
 const SECURITY_GROUP_RULE = object({ ipProtocol: string, fromPort: port, toPort: port, cidrIpv4: string, cidrIpv6: string });
 
-/** The request parameters the event rules read (IAM, CloudTrail, Config, EC2, RDS, S3 calls). */
+/** The request parameters the event rules read (IAM, CloudTrail, Config, EC2, RDS, S3, GuardDuty, Security Hub, Macie, KMS, Lambda, Organizations calls). */
 const REQUEST_PARAMETERS = object({
   // IAM
   userName: string,
@@ -36,7 +37,8 @@ const REQUEST_PARAMETERS = object({
   groupName: string,
   policyArn: string,
   policyName: string,
-  policyDocument: string,
+  // JSON text as CloudTrail writes it; an object where a log shipper parsed it (facts read both: src/cloudtrail/facts/inline-policy.ts).
+  policyDocument: { type: ['string', 'object'] },
   // CloudTrail, Config, VPC flow logs
   name: string,
   trailName: string,
@@ -59,21 +61,55 @@ const REQUEST_PARAMETERS = object({
   bucketName: string,
   'x-amz-acl': { type: ['array', 'string'], items: string },
   AccessControlPolicy: object({ AccessControlList: object({ Grant: oneOrMore(object({ Grantee: object({ URI: string }) })) }) }),
-  bucketPolicy: object({
-    Statement: oneOrMore(
-      object({
-        Effect: string,
-        Principal: { type: ['string', 'object'], properties: { AWS: { type: ['string', 'array'] } } },
-        Condition: anyObject,
-      }),
-    ),
-  }),
+  // An object as CloudTrail writes it (text where a shipper re-serialised it): read by src/cloudtrail/facts/bucket-exposure.ts.
+  bucketPolicy: { type: ['object', 'string'] },
   PublicAccessBlockConfiguration: object({
     BlockPublicAcls: flag,
     IgnorePublicAcls: flag,
     BlockPublicPolicy: flag,
     RestrictPublicBuckets: flag,
   }),
+  BucketLoggingStatus: object({ LoggingEnabled: anyObject }),
+  VersioningConfiguration: object({ Status: string, MfaDelete: string }),
+  // RDS (exposure, backups, deletion protection)
+  publiclyAccessible: flag,
+  deletionProtection: flag,
+  backupRetentionPeriod: port,
+  targetDBInstanceIdentifier: string,
+  dBSnapshotIdentifier: string,
+  dBClusterSnapshotIdentifier: string,
+  dBClusterIdentifier: string,
+  dbiResourceId: string,
+  dbClusterResourceId: string,
+  // GuardDuty, Security Hub, Macie, IAM Access Analyzer
+  detectorId: string,
+  enable: flag,
+  action: string,
+  filterName: string,
+  ipSetId: string,
+  findingIds: listOf(string),
+  FindingIdentifiers: listOf(anyObject),
+  Workflow: object({ Status: string }),
+  status: string,
+  analyzerName: string,
+  // Route 53 Resolver query logging
+  resolverQueryLogConfigId: string,
+  // KMS
+  keyId: string,
+  pendingWindowInDays: port,
+  // Lambda
+  functionName: string,
+  statementId: string,
+  layers: listOf(string),
+  // EC2 user data (CloudTrail writes "<sensitiveDataRemoved>", never the script)
+  instanceId: string,
+  userData: string,
+  // IAM identity providers, Roles Anywhere, Organizations
+  url: string,
+  sAMLProviderArn: string,
+  openIDConnectProviderArn: string,
+  trustAnchorId: string,
+  accountId: string,
 });
 
 const TYPES = {
@@ -115,7 +151,7 @@ const TYPES = {
     title: 'CloudTrail event record',
     id: 'eventID',
     region: 'awsRegion',
-    data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by `src/cloudtrail/event-facts.ts`): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was).',
+    data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by the modules of `src/cloudtrail/facts/`, listed in `src/cloudtrail/event-facts.ts`; see docs/cloudtrail.md): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was), `outcome` (`success`/`failed`/`denied`), `outcomeCode`, `rootActivity`, `policyGrant` (`admin`/`broad`/`none`/`unparseable`), `policyGrantSummary`, `policyGrantConditional`, `bucketPolicyPublic`, `publicStatements`, `policyProblem`, `bucketAclPublic`, `aclPublicGrants`, `internetIngress` (security-group enricher entries with `direction`), `securityGroupId`; `resourcePolicy` (a call that sets a KMS, SQS, SNS, ECR, Secrets Manager, OpenSearch or Lambda resource policy or function URL: `service`, `target`, `open` — true when anyone can use the resource, null when the policy is not readable — and `summary`); `sharing` (a snapshot or AMI shared: `kind`, `target`, `public`, `accounts` outside the account, `added`); `roleTrust` (a role trust policy set: `role`, `anyone`, `otherAccounts`, `summary`); `targetUser` (whose console password a call sets: `name`, `self`).',
     // The fields of a record that rules read. Request parameters and response elements are each
     // API's own; those below are the ones the event rules read, as CloudTrail writes them.
     dataSchema: object(
@@ -181,12 +217,22 @@ export const cloudtrail: Service<typeof TYPES, { cloudtrail: CloudTrailClient }>
         produces: TRAIL,
         commands: [
           { command: 'DescribeTrailsCommand', action: 'cloudtrail:DescribeTrails', for: TRAIL },
-          { command: 'GetTrailStatusCommand', action: 'cloudtrail:GetTrailStatus', for: TRAIL },
-          { command: 'GetEventSelectorsCommand', action: 'cloudtrail:GetEventSelectors', for: TRAIL },
+          {
+            command: 'GetTrailStatusCommand',
+            action: 'cloudtrail:GetTrailStatus',
+            for: TRAIL,
+            fills: { 'aws.cloudtrail.trail': ['Status'] },
+          },
+          {
+            command: 'GetEventSelectorsCommand',
+            action: 'cloudtrail:GetEventSelectors',
+            for: TRAIL,
+            fills: { 'aws.cloudtrail.trail': ['EventSelectors', 'AdvancedEventSelectors'] },
+          },
         ],
       },
       load: async () => (await import('./collect.js')).collectTrails,
     },
   ],
-  enrichers: [],
+  enrichers: [cloudTrailEventEnricher],
 };

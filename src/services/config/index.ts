@@ -45,7 +45,12 @@ export const config: Service<typeof TYPES, { config: ConfigServiceClient }> = {
         produces: RECORDER,
         commands: [
           { command: 'DescribeConfigurationRecordersCommand', action: 'config:DescribeConfigurationRecorders', for: RECORDER },
-          { command: 'DescribeConfigurationRecorderStatusCommand', action: 'config:DescribeConfigurationRecorderStatus', for: RECORDER },
+          {
+            command: 'DescribeConfigurationRecorderStatusCommand',
+            action: 'config:DescribeConfigurationRecorderStatus',
+            for: RECORDER,
+            fills: { 'aws.config.recorder': ['Status'] },
+          },
         ],
       },
       load: async () => (await import('./collect.js')).collectRecorders,

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { displayText } from '../../util/json.js';
 import type { JsonObject } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
@@ -23,8 +24,16 @@ function normalizeProtocol(value: unknown): string {
 
 export function isInternet(cidr: string): boolean {
   if (cidr === '0.0.0.0/0' || cidr === '::/0') return true;
-  // Both spelled-out forms end in "/0": any other source is settled without a regex.
-  return cidr.endsWith('/0') && (/^0+(\.0+){3}\/0$/.test(cidr) || /^(0*:){2,7}0*\/0$/.test(cidr));
+  // Every internet form ends in "/0": any other source is settled without parsing.
+  if (!cidr.endsWith('/0')) return false;
+  if (/^0+(\.0+){3}\/0$/.test(cidr) || /^(0*:){2,7}0*\/0$/.test(cidr)) return true;
+  // Any address with prefix length 0 spans the whole address space: AWS stores `203.0.113.5/0` as
+  // `0.0.0.0/0`, but a request in CloudTrail keeps what was sent (the same test as `cidrIsInternet`).
+  try {
+    return ipaddr.parseCIDR(cidr)[1] === 0;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   LAUNCH_TEMPLATES,
   listingTypes,
   type Ec2Type,
+  type Ec2DetailsType,
 } from './produces.js';
 
 /** What the masked results of the user-data secret scan look like, for docs (see the lambda service's too). */
@@ -446,6 +447,14 @@ const TYPES = {
   },
 } as const satisfies ResourceTypeTable;
 
+/** The fields a failed per-resource details call leaves out (the resource is still listed: user-data.ts, snapshot-permissions.ts). */
+const DETAIL_FILLS: Record<Ec2DetailsType, readonly string[]> = {
+  // The secrets found are null (not absent) when the call failed: listed so a rule that reads them
+  // is undecided in a snapshot that left them out, as their `unknownWhen` makes the null undecided.
+  'aws.ec2.instance-user-data': ['UserDataPresent', 'UserDataBytes', 'UserDataEncoding', 'UserDataTruncated', 'awsauditUserDataSecrets'],
+  'aws.ec2.snapshot-permissions': ['CreateVolumePermissions'],
+};
+
 /** EC2, VPC and EBS: instances (and their user data), security groups, addresses, the network, volumes, snapshots. */
 export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
   name: 'ec2',
@@ -468,6 +477,7 @@ export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
                     command: `${listing.details.operation}Command`,
                     action: `ec2:${listing.details.operation}`,
                     for: [listing.details.type],
+                    fills: { [listing.details.type]: DETAIL_FILLS[listing.details.type] },
                   },
                 ]
               : []),
@@ -526,7 +536,12 @@ export const ec2: Service<typeof TYPES, { ec2: EC2Client }> = {
         produces: LAUNCH_TEMPLATES,
         commands: [
           { command: 'DescribeLaunchTemplatesCommand', action: 'ec2:DescribeLaunchTemplates', for: LAUNCH_TEMPLATES },
-          { command: 'DescribeLaunchTemplateVersionsCommand', action: 'ec2:DescribeLaunchTemplateVersions', for: LAUNCH_TEMPLATES },
+          {
+            command: 'DescribeLaunchTemplateVersionsCommand',
+            action: 'ec2:DescribeLaunchTemplateVersions',
+            for: LAUNCH_TEMPLATES,
+            fills: { 'aws.ec2.launch-template': ['DefaultVersionData', 'DefaultVersionNumber'] },
+          },
         ],
       },
       load: async () => (await import('./launch-templates.js')).collectLaunchTemplates,

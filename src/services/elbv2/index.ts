@@ -101,7 +101,13 @@ export const elbv2: Service<typeof TYPES, { elbv2: ElasticLoadBalancingV2Client 
         commands: [
           { command: 'DescribeLoadBalancersCommand', action: 'elasticloadbalancing:DescribeLoadBalancers', for: ELBV2_TYPES },
           // Listeners, attributes and target health can only be read per load balancer (or target group).
-          { command: 'DescribeListenersCommand', action: 'elasticloadbalancing:DescribeListeners', for: [LB, LISTENER, LB_TARGETS] },
+          {
+            command: 'DescribeListenersCommand',
+            action: 'elasticloadbalancing:DescribeListeners',
+            for: [LB, LISTENER, LB_TARGETS],
+            // A load balancer (and its targets' view) is added without `Listeners` when they could not be read.
+            fills: { [LB]: ['Listeners'], [LB_TARGETS]: ['Listeners'] },
+          },
           {
             command: 'DescribeLoadBalancerAttributesCommand',
             action: 'elasticloadbalancing:DescribeLoadBalancerAttributes',

@@ -31,7 +31,13 @@ export const guardduty: Service<typeof TYPES, { guardduty: GuardDutyClient }> = 
         produces: DETECTOR,
         commands: [
           { command: 'ListDetectorsCommand', action: 'guardduty:ListDetectors', for: DETECTOR },
-          { command: 'GetDetectorCommand', action: 'guardduty:GetDetector', for: DETECTOR },
+          {
+            command: 'GetDetectorCommand',
+            action: 'guardduty:GetDetector',
+            for: DETECTOR,
+            // The region's resource is added with its DetectorId whether or not this call answered.
+            fills: { 'aws.guardduty.detector': ['Status', 'Features', 'DataSources'] },
+          },
         ],
       },
       load: async () => (await import('./collect.js')).collectDetector,

@@ -18,40 +18,33 @@ import { allItems, allPages } from '../../collect/pages.js';
 import { toJsonObject } from '../../collect/sdk-json.js';
 import type { CollectFunction, CollectorContext } from '../../collect/types.js';
 import { GROUP, KEY, POLICY, ROLE, ROOT, USER, type IamType } from './produces.js';
+import { parsePolicyDocument } from './policy/document.js';
 
 /** What the IAM collector reads the account through. */
 type Context = CollectorContext<IamType, { iam: IAMClient }>;
 
-/** IAM returns policy documents URL-encoded (some endpoints do not); parse them to objects. */
-export function parsePolicyDocument(document: JsonValue | undefined): JsonValue | undefined {
+/**
+ * IAM returns policy documents URL-encoded (some endpoints do not): the snapshot holds them as
+ * objects, read by the one policy parser (policy/document.ts). A document that parser cannot
+ * read is kept as it came, so the snapshot still shows what IAM returned.
+ */
+function documentAsObject(document: JsonValue | undefined): JsonValue | undefined {
   if (typeof document !== 'string') return document;
-  let text = document.trim();
-  if (!text.startsWith('{')) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      return document;
-    }
-  }
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch {
-    return document;
-  }
+  return (parsePolicyDocument(document) as JsonObject | undefined) ?? document;
 }
 
 function parseDocumentsIn(list: JsonValue | undefined): void {
   if (!Array.isArray(list)) return;
   for (const item of list) {
     if (isPlainObject(item) && 'PolicyDocument' in item) {
-      const parsed = parsePolicyDocument(item.PolicyDocument);
+      const parsed = documentAsObject(item.PolicyDocument);
       if (parsed !== undefined) item.PolicyDocument = parsed;
     }
   }
 }
 
 function parseAssumeRole(role: JsonObject): void {
-  const parsed = parsePolicyDocument(role.AssumeRolePolicyDocument);
+  const parsed = documentAsObject(role.AssumeRolePolicyDocument);
   if (parsed !== undefined) role.AssumeRolePolicyDocument = parsed;
 }
 
@@ -150,7 +143,7 @@ async function collectAttachedAwsPolicies(ctx: Context, client: IAMClient): Prom
           { subject: policy.PolicyName ?? policy.Arn },
         );
         if (version.status !== 'ok') return;
-        data.Document = parsePolicyDocument(version.value.PolicyVersion?.Document) ?? null;
+        data.Document = documentAsObject(version.value.PolicyVersion?.Document) ?? null;
       }
       ctx.add({ type: POLICY, id: policy.Arn, arn: policy.Arn, region: 'global', data });
     }),
@@ -194,7 +187,7 @@ function addDetails(ctx: Context, pages: readonly Details[], report: Map<string,
       delete data.PolicyVersionList;
       // Some endpoints leave out the name; it is the last part of the ARN.
       if (typeof data.PolicyName !== 'string') data.PolicyName = data.Arn.slice(data.Arn.lastIndexOf('/') + 1);
-      data.Document = parsePolicyDocument(current?.Document) ?? null;
+      data.Document = documentAsObject(current?.Document) ?? null;
       ctx.add({ type: POLICY, id: data.Arn, arn: data.Arn, region: 'global', data });
     }
   }

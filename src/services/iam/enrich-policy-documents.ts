@@ -5,14 +5,14 @@ import type { Enricher } from '../../enrich/types.js';
 import { normaliseStatements, type NormalisedStatement } from './policy/document.js';
 
 // The parser lives in policy/document.ts (one parser for every policy analysis); these names stay for existing callers.
-export { normaliseStatements, parsePolicyDocument, type NormalisedStatement } from './policy/document.js';
+export { normaliseStatements, type NormalisedStatement } from './policy/document.js';
 
 const ADMIN_ACTIONS = new Set(['*', '*:*']);
 /** `service:*` — every action of one service (IAM action names are case-insensitive). */
 const SERVICE_WILDCARD = /^[a-z0-9-]+:\*$/i;
 
 /** Resource "*", or NotResource (everything but a few resources), which is as broad in practice. */
-function onEveryResource(st: NormalisedStatement): boolean {
+export function onEveryResource(st: NormalisedStatement): boolean {
   return st.resources.includes('*') || (st.notResources !== null && st.resources.length === 0);
 }
 

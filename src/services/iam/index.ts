@@ -157,6 +157,9 @@ const TYPES = {
   },
 } as const satisfies ResourceTypeTable;
 
+/** A key's last use, from the credential report or GetAccessKeyLastUsed; absent when neither answered (collect.ts). */
+const KEY_LAST_USED = ['LastUsedDate', 'LastUsedServiceName', 'LastUsedRegion'];
+
 /** IAM users, access keys, groups, roles, policies, the root user and account settings. */
 export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
   name: 'iam',
@@ -177,13 +180,25 @@ export const iam: Service<typeof TYPES, { iam: IAMClient }> = {
             for: [USER, KEY, GROUP, ROLE, POLICY],
           },
           // Password, MFA and key use of every user and of root, in one report.
-          { command: 'GenerateCredentialReportCommand', action: 'iam:GenerateCredentialReport', for: [USER, KEY, ROOT] },
-          { command: 'GetCredentialReportCommand', action: 'iam:GetCredentialReport', for: [USER, KEY, ROOT] },
+          // Users are listed without `CredentialReport` when it could not be read. Root is left out
+          // only when this and GetAccountSummary both fail, so neither declares fields for it.
+          {
+            command: 'GenerateCredentialReportCommand',
+            action: 'iam:GenerateCredentialReport',
+            for: [USER, KEY, ROOT],
+            fills: { [USER]: ['CredentialReport'], [KEY]: KEY_LAST_USED },
+          },
+          {
+            command: 'GetCredentialReportCommand',
+            action: 'iam:GetCredentialReport',
+            for: [USER, KEY, ROOT],
+            fills: { [USER]: ['CredentialReport'], [KEY]: KEY_LAST_USED },
+          },
           { command: 'GetAccountSummaryCommand', action: 'iam:GetAccountSummary', for: [ROOT] },
           // No batch API lists key ids: one call per user.
           { command: 'ListAccessKeysCommand', action: 'iam:ListAccessKeys', for: [KEY] },
           // Only for a key the credential report cannot be matched to.
-          { command: 'GetAccessKeyLastUsedCommand', action: 'iam:GetAccessKeyLastUsed', for: [KEY] },
+          { command: 'GetAccessKeyLastUsedCommand', action: 'iam:GetAccessKeyLastUsed', for: [KEY], fills: { [KEY]: KEY_LAST_USED } },
           // AWS-managed policies that are attached somewhere, and their default documents.
           { command: 'ListPoliciesCommand', action: 'iam:ListPolicies', for: [POLICY] },
           { command: 'GetPolicyVersionCommand', action: 'iam:GetPolicyVersion', for: [POLICY] },

@@ -1,7 +1,8 @@
 import type { Enricher } from '../../enrich/types.js';
 import { wasCollected } from '../../enrich/types.js';
-import { isPlainObject, type JsonObject, type JsonValue } from '../../util/json.js';
-import { hasRestrictingCondition, isWildcardPrincipal, parsePolicy } from '../s3/enrich-bucket.js';
+import { isPlainObject, type JsonObject } from '../../util/json.js';
+import { publicStatementFacts } from '../s3/enrich-bucket.js';
+import { parsePolicyDocument } from '../iam/policy/document.js';
 import { RUNTIME_DEPRECATION } from './runtimes.js';
 
 /**
@@ -58,13 +59,6 @@ export const lambdaFunctionEnricher: Enricher = {
 export const lambdaPolicyEnricher: Enricher = {
   type: 'aws.lambda.function-policy',
   enrich(resource): JsonObject {
-    const statements = parsePolicy(resource.data.Policy)?.Statement;
-    const list: unknown[] = Array.isArray(statements) ? statements : statements ? [statements] : [];
-    const publicStatements: JsonValue[] = [];
-    list.forEach((st, index) => {
-      if (isPlainObject(st) && st.Effect === 'Allow' && isWildcardPrincipal(st.Principal) && !hasRestrictingCondition(st.Condition))
-        publicStatements.push({ index, sid: typeof st.Sid === 'string' ? st.Sid : null, action: (st.Action as JsonValue) ?? null });
-    });
-    return { publicStatements };
+    return { publicStatements: publicStatementFacts(parsePolicyDocument(resource.data.Policy)) };
   },
 };

@@ -5,7 +5,7 @@
 // the alarm's actions; and at least one confirmed subscriber on that topic. The account
 // enricher (src/services/account/enrich.ts) adds these facts to `aws.account`.
 import type { EnrichContext } from '../../enrich/types.js';
-import { gapsOf, wasCollected } from '../../enrich/types.js';
+import { gapsOf, listingGapsOf, wasCollected } from '../../enrich/types.js';
 import type { Resource } from '../../snapshot/types.js';
 import type { JsonObject } from '../../util/json.js';
 import { displayText, isPlainObject } from '../../util/json.js';
@@ -99,7 +99,7 @@ export function monitoringFacts(
   const verdicts = trails.map((t) => isLoggingMultiRegionTrail(t.data));
   const logging = trails.filter((_, i) => verdicts[i] === true);
   const withLogs = logging.filter((t) => typeof t.data.CloudWatchLogsLogGroupArn === 'string' && t.data.CloudWatchLogsLogGroupArn !== '');
-  const trailsUnsure = verdicts.includes(null) || gapsOf(ctx.index, TRAIL).length > 0;
+  const trailsUnsure = verdicts.includes(null) || listingGapsOf(ctx, TRAIL).length > 0;
 
   const compiled = new Map<Resource, ReturnType<typeof parseFilterPattern>>();
   const compile = (f: Resource) => {

@@ -3,6 +3,9 @@ import type { JsonObject, JsonValue } from '../../util/json.js';
 import { isPlainObject } from '../../util/json.js';
 import type { Enricher } from '../../enrich/types.js';
 import { derived, wasCollected } from '../../enrich/types.js';
+import { normaliseStatements, parsePolicyDocument } from '../iam/policy/document.js';
+import { isPublicStatement, RESTRICTING_CONDITION_KEYS } from '../iam/policy/public.js';
+import { aclAccess, highest, statementAccess, type AccessLevel } from './public-access.js';
 
 const BPA_FIELDS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
@@ -10,30 +13,6 @@ export const PUBLIC_GROUPS: Record<string, string> = {
   'http://acs.amazonaws.com/groups/global/AllUsers': 'AllUsers',
   'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers',
 };
-
-/**
- * Condition keys that, in an Allow statement with Principal "*", restrict who can use it
- * to a known network, organisation or account, so the statement does not make the bucket public.
- * (Same spirit as S3's own "public" evaluation for Block Public Access.)
- */
-const RESTRICTING_KEYS = new Set(
-  [
-    'aws:SourceIp',
-    'aws:SourceVpc',
-    'aws:SourceVpce',
-    'aws:SourceAccount',
-    'aws:SourceArn',
-    'aws:SourceOwner',
-    'aws:PrincipalOrgID',
-    'aws:PrincipalOrgPaths',
-    'aws:PrincipalAccount',
-    'aws:PrincipalArn',
-    'aws:userid',
-    'aws:username',
-    's3:DataAccessPointAccount',
-    's3:DataAccessPointArn',
-  ].map((k) => k.toLowerCase()),
-);
 
 /** Effective Block Public Access: a setting is on when either the account or the bucket turns it on. */
 function effectiveBlock(bucket: unknown, account: unknown): JsonObject {
@@ -59,22 +38,12 @@ export function isWildcardPrincipal(principal: unknown): boolean {
   return false;
 }
 
+/** A condition block that pins the caller (policy/public.ts decides which keys do). */
 export function hasRestrictingCondition(condition: unknown): boolean {
   if (!isPlainObject(condition)) return false;
   return Object.values(condition).some(
-    (block) => isPlainObject(block) && Object.keys(block).some((k) => RESTRICTING_KEYS.has(k.toLowerCase())),
+    (block) => isPlainObject(block) && Object.keys(block).some((k) => RESTRICTING_CONDITION_KEYS.has(k.toLowerCase())),
   );
-}
-
-export function parsePolicy(policy: unknown): { Statement?: unknown } | undefined {
-  if (typeof policy === 'string') {
-    try {
-      return JSON.parse(policy) as { Statement?: unknown };
-    } catch {
-      return undefined;
-    }
-  }
-  return isPlainObject(policy) ? policy : undefined;
 }
 
 function asList(value: unknown): unknown[] {
@@ -174,6 +143,24 @@ export function crossAccountAdminStatements(statements: unknown, own: string): J
   return out;
 }
 
+/**
+ * The public statements of a resource policy (policy/public.ts), each `{ index, sid, action }`
+ * with `action` as written; none when the document cannot be read. Shared by S3 buckets,
+ * Lambda function policies and CloudTrail events that write a bucket policy.
+ */
+export function publicStatementFacts(document: Record<string, unknown> | undefined): JsonValue[] {
+  if (!document) return [];
+  const raw = document.Statement;
+  const list: unknown[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const out: JsonValue[] = [];
+  for (const st of normaliseStatements(document)) {
+    if (!isPublicStatement(st)) continue;
+    const written = list[st.index] as Record<string, unknown>;
+    out.push({ index: st.index, sid: st.sid, action: (written.Action as JsonValue) ?? null, access: statementAccess(written) });
+  }
+  return out;
+}
+
 /** Bucket names that CloudTrail trails deliver to (any account in the snapshot: bucket names are global). */
 function trailBuckets(index: Parameters<Enricher['enrich']>[1]['index']): Map<string, string[]> {
   return derived(index, 'cloudtrail-buckets', () => {
@@ -193,6 +180,7 @@ const NO_ITEMS: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
 export const s3BucketEnricher: Enricher = {
   type: 'aws.s3.bucket',
   reads: ['aws.s3.account-public-access-block'],
+  fields: ['Acl', 'Policy', 'PublicAccessBlock'],
   enrich(resource, ctx) {
     const account = ctx.index.accountLevel('aws.s3.account-public-access-block', resource.account);
     const block = effectiveBlock(resource.data.PublicAccessBlock, account?.data);
@@ -202,22 +190,17 @@ export const s3BucketEnricher: Enricher = {
       const grant: unknown = grants[i];
       const uri = isPlainObject(grant) && isPlainObject(grant.Grantee) ? grant.Grantee.URI : undefined;
       if (typeof uri === 'string' && PUBLIC_GROUPS[uri] && isPlainObject(grant)) {
-        aclPublicGrants.push({ group: PUBLIC_GROUPS[uri], permission: (grant.Permission as string) ?? 'unknown' });
-      }
-    }
-    const statements = parsePolicy(resource.data.Policy)?.Statement;
-    const policyPublicStatements: JsonValue[] = [];
-    const statementList: unknown[] = Array.isArray(statements) ? statements : statements ? [statements] : [];
-    for (let i = 0; i < statementList.length; i++) {
-      const st = statementList[i];
-      if (isPlainObject(st) && st.Effect === 'Allow' && isWildcardPrincipal(st.Principal) && !hasRestrictingCondition(st.Condition)) {
-        policyPublicStatements.push({
-          index: i,
-          sid: typeof st.Sid === 'string' ? st.Sid : null,
-          action: (st.Action as JsonValue) ?? null,
+        aclPublicGrants.push({
+          group: PUBLIC_GROUPS[uri],
+          permission: (grant.Permission as string) ?? 'unknown',
+          access: aclAccess(grant.Permission),
         });
       }
     }
+    // The one policy parser (object, JSON text or URL-encoded text) and the one public-ness test.
+    const document = parsePolicyDocument(resource.data.Policy);
+    const statements = document?.Statement;
+    const policyPublicStatements = publicStatementFacts(document);
     const publicViaAcl = aclPublicGrants.length > 0 && block.IgnorePublicAcls !== true;
     const publicViaPolicy = policyPublicStatements.length > 0 && block.RestrictPublicBuckets !== true;
     const reasons: string[] = [];
@@ -242,6 +225,9 @@ export const s3BucketEnricher: Enricher = {
       policyPublicStatements: policyPublicStatements.length > 0 ? policyPublicStatements : NO_ITEMS,
       publicViaAcl,
       publicViaPolicy,
+      // What the public grants that take effect let anyone do: read < list < write < control (null: not public that way).
+      publicAclAccess: publicViaAcl ? highest(aclPublicGrants.map((g) => (g as { access: AccessLevel }).access))! : null,
+      publicPolicyAccess: publicViaPolicy ? highest(policyPublicStatements.map((s) => (s as { access: AccessLevel }).access))! : null,
       public: publicViaAcl || publicViaPolicy,
       publicReasons: reasons.length > 0 ? reasons : NO_ITEMS,
     };

@@ -23,7 +23,7 @@ const TYPES = {
     region: "the bucket's region",
     data: '`{ Name, CreationDate, BucketRegion, Acl: {Owner, Grants}, Policy: string\\|null (the policy JSON text), PublicAccessBlock: PublicAccessBlockConfiguration\\|null, OwnershipControls: {Rules}\\|null, Encryption: ServerSideEncryptionConfiguration\\|null, Versioning: {Status?, MFADelete?}, Website: {IndexDocument?, ErrorDocument?, RedirectAllRequestsTo?, RoutingRules?}\\|null, Logging: LoggingEnabled\\|null, Tags: [{Key, Value}] ([] when none) }`. Buckets are listed per scanned region (`ListBuckets` with `BucketRegion`); buckets in regions that are not scanned are not collected.',
     facts:
-      '`publicAccessBlock` (effective, bucket OR account), `aclPublicGrants`, `policyPublicStatements`, `publicViaAcl`, `publicViaPolicy`, `public`, `publicReasons`; `secureTransportEnforced` (a Deny for everyone on `s3:*` when `aws:SecureTransport` is false; null when the policy could not be read), `cloudTrailLogBucket` (a trail delivers to it; null when trails were not collected), `cloudTrailTrails`; `crossAccountAdminStatements` (`[{index, sid, accounts, actions}]`: Allow statements that grant another AWS account, or Principal `*` without a restricting condition, `s3:DeleteBucketPolicy`, `s3:PutBucketAcl`, `s3:PutBucketPolicy`, `s3:PutEncryptionConfiguration` or `s3:PutObjectAcl`, by `Action` or `NotAction`, wildcards matched; null when the policy could not be read)',
+      '`publicAccessBlock` (effective, bucket OR account), `aclPublicGrants` (`[{group, permission, access}]`), `policyPublicStatements` (`[{index, sid, action, access}]`), `publicViaAcl`, `publicViaPolicy`, `publicAclAccess` / `publicPolicyAccess` (what the public grants that take effect let anyone do, the highest of `read` objects < `list` keys < `write` objects < `control` permissions; an ACL READ on the bucket is `list`, `NotAction` is `control`; null when not public that way), `public`, `publicReasons`; `secureTransportEnforced` (a Deny for everyone on `s3:*` when `aws:SecureTransport` is false; null when the policy could not be read), `cloudTrailLogBucket` (a trail delivers to it; null when trails were not collected), `cloudTrailTrails`; `crossAccountAdminStatements` (`[{index, sid, accounts, actions}]`: Allow statements that grant another AWS account, or Principal `*` without a restricting condition, `s3:DeleteBucketPolicy`, `s3:PutBucketAcl`, `s3:PutBucketPolicy`, `s3:PutEncryptionConfiguration` or `s3:PutObjectAcl`, by `Action` or `NotAction`, wildcards matched; null when the policy could not be read)',
     factsReadsNote: 'trails when collected; `s3-bucket-cloudtrail-logs-public` requires them',
     // A setting is null when not configured, absent when its call failed (a gap).
     dataSchema: object(
@@ -132,7 +132,13 @@ export const s3: Service<typeof TYPES, { s3: S3Client; s3control: S3ControlClien
         produces: BUCKET_TYPES,
         commands: [
           { command: 'ListBucketsCommand', action: 's3:ListAllMyBuckets', for: BUCKET_TYPES },
-          ...BUCKET_PARTS.map((p) => ({ command: `${p.operation}Command`, action: p.action, for: BUCKET })),
+          ...BUCKET_PARTS.map((p) => ({
+            command: `${p.operation}Command`,
+            action: p.action,
+            for: BUCKET,
+            // A failed part leaves the bucket listed, without that field (collect.ts).
+            fills: { 'aws.s3.bucket': [p.field] },
+          })),
           ...BUCKET_EXTRAS.map((e) => ({ command: `${e.operation}Command`, action: e.action, for: [e.type] })),
         ],
       },

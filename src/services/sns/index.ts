@@ -43,7 +43,12 @@ export const sns: Service<typeof TYPES, { sns: SNSClient }> = {
         produces: TOPIC,
         commands: [
           { command: 'ListTopicsCommand', action: 'sns:ListTopics', for: TOPIC },
-          { command: 'GetTopicAttributesCommand', action: 'sns:GetTopicAttributes', for: TOPIC },
+          {
+            command: 'GetTopicAttributesCommand',
+            action: 'sns:GetTopicAttributes',
+            for: TOPIC,
+            fills: { 'aws.sns.topic': ['Attributes'] },
+          },
         ],
       },
       load: async () => (await import('./collect.js')).collectTopics,

@@ -63,12 +63,50 @@ function safeDecode(text: string): string | undefined {
   }
 }
 
+/** Why a policy document could not be read: said, never thrown and never read as "no statements". */
+export interface UnparseablePolicy {
+  ok: false;
+  reason: string;
+}
+
+export interface ParsedPolicy {
+  ok: true;
+  /** The document as an object (parsed from text when it came as text). */
+  document: Record<string, unknown>;
+  statements: NormalisedStatement[];
+}
+
 /**
- * A policy document as an object: the snapshot holds it parsed, but JSON text and the
- * URL-encoded JSON text that IAM returns are accepted too (a snapshot written by another
- * tool, a resource policy of another service). Undefined when it is none of these.
+ * A policy document in any of the forms AWS hands it over: an object (a snapshot, CloudTrail's
+ * `bucketPolicy`), JSON text (`PutUserPolicy`'s `policyDocument` in CloudTrail, S3's
+ * `GetBucketPolicy`), or URL-encoded JSON text (IAM's `GetPolicyVersion`,
+ * `GetAccountAuthorizationDetails`). Anything else, or a document whose `Statement` is not a
+ * statement or a list of them, is `unparseable` with the reason: a caller decides what an
+ * unreadable document means (an event rule says so; a resource fact becomes unknown).
  */
-export function parsePolicyDocument(document: unknown): Record<string, unknown> | undefined {
+export function parsePolicy(input: unknown): ParsedPolicy | UnparseablePolicy {
+  const document = documentObject(input);
+  if (!document) {
+    const what =
+      typeof input === 'string'
+        ? 'text that is not JSON (nor URL-encoded JSON)'
+        : input === null
+          ? 'null'
+          : Array.isArray(input)
+            ? 'a list'
+            : `a ${typeof input}`;
+    return { ok: false, reason: `the policy document is ${what}, not a JSON object` };
+  }
+  const statement = document.Statement;
+  if (statement !== undefined && statement !== null && !isPlainObject(statement) && !Array.isArray(statement))
+    return { ok: false, reason: 'Statement is neither a statement nor a list of statements' };
+  const list: unknown[] = Array.isArray(statement) ? statement : statement === undefined || statement === null ? [] : [statement];
+  const bad = list.findIndex((st) => !isPlainObject(st));
+  if (bad >= 0) return { ok: false, reason: `statement #${bad + 1} is not an object` };
+  return { ok: true, document, statements: normalise(list) };
+}
+
+function documentObject(document: unknown): Record<string, unknown> | undefined {
   if (isPlainObject(document)) return document;
   if (typeof document !== 'string') return undefined;
   for (const text of [document, safeDecode(document)]) {
@@ -81,6 +119,14 @@ export function parsePolicyDocument(document: unknown): Record<string, unknown> 
     }
   }
   return undefined;
+}
+
+/**
+ * A policy document as an object, or undefined when it is not one (see parsePolicy for the
+ * forms accepted). For callers that keep what they cannot read as it was (the IAM collector).
+ */
+export function parsePolicyDocument(document: unknown): Record<string, unknown> | undefined {
+  return documentObject(document);
 }
 
 function principals(value: unknown): Principals | null {
@@ -123,10 +169,15 @@ function conditions(value: unknown): ConditionTest[] {
   return out;
 }
 
-/** The statements of a document (none when it cannot be read). */
+/** The statements of a document (none when it cannot be read: use parsePolicy where that must be told apart). */
 export function normaliseStatements(document: unknown): NormalisedStatement[] {
-  const statement = parsePolicyDocument(document)?.Statement;
+  const statement = documentObject(document)?.Statement;
   const list = Array.isArray(statement) ? statement : statement === undefined || statement === null ? [] : [statement];
+  return normalise(list);
+}
+
+/** Statements that are not objects are left out (their index stays theirs). */
+function normalise(list: readonly unknown[]): NormalisedStatement[] {
   const out: NormalisedStatement[] = [];
   list.forEach((st, index) => {
     if (!isPlainObject(st)) return;
