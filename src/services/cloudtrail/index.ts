@@ -110,7 +110,9 @@ const TYPES = {
     title: 'CloudTrail event record',
     id: 'eventID',
     region: 'awsRegion',
-    data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`. Facts (computed per run by the modules of `src/cloudtrail/facts/`, listed in `src/cloudtrail/event-facts.ts`; see docs/cloudtrail.md): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was), `outcome` (`success`/`failed`/`denied`), `outcomeCode`, `rootActivity`, `policyGrant` (`admin`/`broad`/`none`/`unparseable`), `policyGrantSummary`, `policyGrantConditional`, `bucketPolicyPublic`, `publicStatements`, `policyProblem`, `bucketAclPublic`, `aclPublicGrants`, `internetIngress` (security-group enricher entries with `direction`), `securityGroupId`.',
+    data: 'one CloudTrail record, as delivered. `account` is `recipientAccountId`.',
+    facts:
+      'computed per run by the modules of `src/cloudtrail/facts/` (listed in `src/cloudtrail/event-facts.ts`; docs/cloudtrail.md): `leakedAccessKey` (the call was signed with a key id found leaked in files), `accessKeyIdMasked` (when it was), `outcome` (`success`/`failed`/`denied`), `outcomeCode`, `rootActivity`, `policyGrant` (`admin`/`broad`/`none`/`unparseable`), `policyGrantSummary`, `policyGrantConditional`, `bucketPolicyPublic`, `publicStatements`, `policyProblem`, `bucketAclPublic`, `aclPublicGrants`, `internetIngress` (security-group enricher entries with `direction`), `securityGroupId`.',
     // The fields of a record that rules read. Request parameters and response elements are each
     // API's own; those below are the ones the event rules read, as CloudTrail writes them.
     dataSchema: object(
