@@ -1,6 +1,7 @@
 import { maskKeyId } from '../secrets/access-key-id.js';
 import type { JsonObject } from '../util/json.js';
 import type { CloudTrailRecord } from './records.js';
+import { outcomeFacts } from './facts/outcome.js';
 import { resourcePolicyFacts } from './facts/resource-policy.js';
 import { roleTrustFacts } from './facts/role-trust.js';
 import { sharingFacts } from './facts/sharing.js';
@@ -19,17 +20,17 @@ export interface EventFactsContext {
 
 const NOT_LEAKED: JsonObject = Object.freeze({ leakedAccessKey: false });
 
-/** Fact modules of named events (src/cloudtrail/facts/), by the event names they read. */
-const MODULES: readonly EventFactModule[] = [resourcePolicyFacts, sharingFacts, roleTrustFacts, targetUserFacts];
+/** Fact modules (src/cloudtrail/facts/): those of every event, and those of named events by the event names they read. */
+const MODULES: readonly EventFactModule[] = [outcomeFacts, resourcePolicyFacts, sharingFacts, roleTrustFacts, targetUserFacts];
+const EVERY_EVENT = MODULES.filter((m) => m.eventNames === null);
 const MODULES_BY_NAME = new Map<string, EventFactModule[]>();
 for (const m of MODULES) for (const name of m.eventNames ?? []) MODULES_BY_NAME.set(name, [...(MODULES_BY_NAME.get(name) ?? []), m]);
 
 export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject {
-  const base = leakFacts(record, ctx);
+  const out: JsonObject = { ...leakFacts(record, ctx) };
+  for (const m of EVERY_EVENT) Object.assign(out, m.compute(record, ctx));
   const modules = MODULES_BY_NAME.get(record.eventName);
-  if (!modules) return base;
-  const out: JsonObject = { ...base };
-  for (const m of modules) Object.assign(out, m.compute(record, ctx));
+  if (modules) for (const m of modules) Object.assign(out, m.compute(record, ctx));
   return out;
 }
 

@@ -25,4 +25,11 @@ export interface EventFactModule {
   /** The event names it has facts for; null: every event. */
   eventNames: readonly string[] | null;
   compute(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject | undefined;
+  /**
+   * For the raw fast path (rule-prefilters.ts): regular-expression sources one of which a
+   * record's raw JSON must match for a leaf `facts.<fact> <op> <value>` to hold; `never` when it
+   * cannot hold; undefined when the module cannot tell (every record is then parsed). Must be
+   * sound: a record that matches none of them can never have the fact.
+   */
+  requiredText?(leaf: { fact: string; op: unknown; value: unknown }, leakedKeyIds: readonly string[]): 'never' | string[] | undefined;
 }
