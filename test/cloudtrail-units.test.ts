@@ -372,10 +372,13 @@ describe('attribution: which resources a real event changed, and the last change
 describe('event facts: leaked key ids', () => {
   it('flags a call signed with a leaked key and masks the id', () => {
     const record = byId('f4923a37-92d5-4dfd-9786-6caef2b5f33c') as CloudTrailRecord;
-    expect(eventFacts(record, { leakedKeyIds: new Set() })).toEqual({ leakedAccessKey: false });
+    // Beside the other modules' facts (the call's outcome).
+    expect(eventFacts(record, { leakedKeyIds: new Set() })).toEqual({ leakedAccessKey: false, outcome: 'success', outcomeCode: null });
     expect(eventFacts(record, { leakedKeyIds: new Set(['AKIATFQR7NSC8Q4X20BJ']) })).toEqual({
       leakedAccessKey: true,
       accessKeyIdMasked: 'AKIA…20BJ',
+      outcome: 'success',
+      outcomeCode: null,
     });
     expect(maskKeyId('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA…MPLE');
   });
