@@ -135,16 +135,14 @@ function readFrom(source: ByteSource, buffer: Buffer, offset: number, length: nu
 
 /**
  * Kinds of candidate, in one list in file order: a key id (its offset), or -4 * offset - 1 - k
- * for the others: k = 0 a private key header, 1 a run of 40 secret-key bytes, 2 a long run of
- * base64 bytes (a Bedrock API key).
+ * for the others: k = 0 a private key header, 2 a run of 27 or more base64 bytes (a secret key
+ * when exactly 40, a Bedrock API key, an encoded value), 3 a `%2` (percent-encoding).
  */
 const KEY_ID = -1;
 const HEADER = 0;
-const SECRET_NAME = 1;
 const LONG_RUN = 2;
 const PERCENT = 3;
 const headerCandidate = (offset: number) => -4 * offset - 1;
-const secretNameCandidate = (offset: number) => -4 * offset - 2;
 const longRunCandidate = (offset: number) => -4 * offset - 3;
 const percentCandidate = (offset: number) => -4 * offset - 4;
 
@@ -466,9 +464,7 @@ export class ContentScanner {
           found.push(headerCandidate(start));
       }
     }
-    const before = found.length;
-    this.runs.findSecretRuns(from, limit, bytes.length, found);
-    for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+    // Runs of 27 or more base64 bytes: secret keys (exactly 40), Bedrock keys and encoded values, in one pass.
     const beforeLong = found.length;
     this.runs.findLongRuns(from, limit, bytes.length, found, BASE64_MIN_RUN);
     for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
@@ -608,6 +604,14 @@ function judgeCandidates(
       if (decoded.length !== SECRET_KEY_LENGTH || !isPlausibleSecretKey(decoded)) continue;
       namedSecret(bytes, span.start, count, scanner, filePath, result);
     } else if (kind === LONG_RUN) {
+      let classEnd = at;
+      while (classEnd < bytes.length && BASE64_BYTE[bytes[classEnd]!]) classEnd++;
+      if (classEnd - at === SECRET_KEY_LENGTH && bytes[classEnd] !== EQUALS) {
+        // Exactly 40 base64 bytes standing alone: a secret key when random enough and named as one.
+        if (isPlausibleSecretKey(bytes.toString('latin1', at, classEnd)) && namedSecret(bytes, at, count, scanner, filePath, result))
+          matchedTo = classEnd;
+        continue;
+      }
       const runEnd = runEndAt(bytes, at);
       const own = lineStart(bytes, at);
       const key =
@@ -630,10 +634,6 @@ function judgeCandidates(
         column: columnAt(bytes, start, count, scanner),
         context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
       });
-    } else if (kind === SECRET_NAME) {
-      // A run of 40 secret-key bytes: a secret when random enough, not base64 padded on, and named as one.
-      if (bytes[at + SECRET_KEY_LENGTH] === EQUALS || !isPlausibleSecretKey(bytes.toString('latin1', at, at + SECRET_KEY_LENGTH))) continue;
-      if (namedSecret(bytes, at, count, scanner, filePath, result)) matchedTo = at + SECRET_KEY_LENGTH;
     } else if (kind === HEADER) {
       // A header never spans lines: the pattern sees the rest of its line, describePrivateKey what follows.
       const eol = lineEnd(bytes, at);
@@ -896,9 +896,6 @@ function scanWith(runs: KeyIdRunFinder, bytes: Buffer, name: string): ContentRes
   for (const { literal } of HEADERS) {
     for (let i = view.indexOf(literal); i !== -1; i = view.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  const before = found.length;
-  runs.findSecretRuns(0, bytes.length, bytes.length, found);
-  for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
   const beforeLong = found.length;
   runs.findLongRuns(0, bytes.length, bytes.length, found, BASE64_MIN_RUN);
   for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
