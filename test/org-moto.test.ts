@@ -291,7 +291,7 @@ describe('scan --org: clear errors', () => {
       );
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
-        /^awsaudit: --org: account 123456789012 may not list the organisation's accounts \(organizations:ListAccounts: AccessDenied(Exception)?\)\n  run from the management account or a delegated administrator account, with the actions `awsaudit permissions --org` lists\n$/,
+        /^awsaudit: --org: account 123456789012 may not list the organisation's accounts \(organizations:ListAccounts: AccessDenied(Exception)?\)\n {2}run from the management account or a delegated administrator account, with the actions `awsaudit permissions --org` lists\n$/,
       );
     } finally {
       await deny.stop();
