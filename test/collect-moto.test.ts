@@ -38,6 +38,9 @@ interface ReportFinding {
   severity: string;
   severityReason?: string;
   resource: { id: string; region: string; type: string };
+  fingerprint: string;
+  /** Folded into a broader finding of the same cause (a rule's `subsumes`). */
+  foldedInto?: string;
 }
 interface ReportRule {
   ruleId: string;
@@ -52,6 +55,7 @@ interface Report {
   rules: ReportRule[];
   gaps: Array<{ service: string; region: string; operation: string; errorCode: string; resourceTypes: string[]; message: string }>;
   scan: { regions: string[]; accounts: string[]; source: string };
+  summary: { findings: number; suppressed: number; folded: number };
 }
 
 let moto: MotoServer | undefined;
@@ -170,7 +174,14 @@ describe('reports of the moto scan are accepted by their consumers', () => {
     expect(sarif.runs).toHaveLength(1);
     expect(sarif.runs[0]!.automationDetails.id).toBe(`awsaudit/${scenario.account}/`);
     const json = JSON.parse(readFileSync(path.join(dir, 'awsaudit.json'), 'utf8')) as Report;
-    expect(sarif.runs[0]!.results.length).toBe(json.findings.length);
+    // One SARIF result per cause: the findings folded into a broader one are listed in JSON only
+    // (every finding stays there), and the shown count falls by exactly them.
+    const folded = json.findings.filter((f) => f.foldedInto !== undefined);
+    expect(sarif.runs[0]!.results.length).toBe(json.findings.length - folded.length);
+    expect(json.summary.findings + json.summary.suppressed + json.summary.folded).toBe(json.findings.length);
+    expect(json.summary.folded).toBe(folded.length);
+    const fingerprints = new Set(json.findings.map((f) => f.fingerprint));
+    for (const f of folded) expect(fingerprints.has(f.foldedInto!)).toBe(true);
     expect(readFileSync(path.join(dir, 'awsaudit.html'), 'utf8')).toContain(scenario.regions[0]!.publicBucket);
   }, 180_000);
 });

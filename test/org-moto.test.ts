@@ -81,6 +81,7 @@ interface Report {
       bySeverity: Record<string, number>;
       rules: { incomplete: number; passed: number };
     };
+    compliance?: Array<{ framework: string; pass: number; fail: number; incomplete: number }>;
   }>;
   findings: Array<{ ruleId: string; resource: { id: string; account: string; type: string } }>;
   gaps: Array<{ account?: string; service: string; operation: string; errorCode: string }>;
@@ -115,7 +116,7 @@ describe('scan --org', () => {
   let stdout: string;
   beforeAll(async () => {
     out = tmp();
-    const r = await scanOrg(out, '-f', 'text,json,html,sarif');
+    const r = await scanOrg(out, '-f', 'text,json,html,sarif', '--compliance', 'fsbp');
     expect(r.code, r.stderr).toBe(1);
     ({ stderr, stdout } = r);
     report = JSON.parse(readFileSync(path.join(out, 'awsaudit.json'), 'utf8')) as Report;
@@ -145,6 +146,16 @@ describe('scan --org', () => {
       expect(byAccount.get(m.id)!.summary).toMatchObject({ findings: 2, costMonthlyUsd: 3.65 });
     }
     expect(report.summary.findings).toBe(8);
+  });
+
+  it("with --compliance, each account's own counts per framework", () => {
+    for (const a of report.accounts) {
+      expect(a.compliance?.map((c) => c.framework)).toEqual(['fsbp']);
+      const fsbp = a.compliance![0]!;
+      // EC2.12 (the Elastic IP) and the security group's four controls fail where the account was read; nothing passes or fails where it was not.
+      if (a.account === denied) expect(fsbp).toMatchObject({ pass: 0, fail: 0 });
+      else expect(fsbp.fail).toBe(5);
+    }
   });
 
   it('an account whose role cannot be assumed is a failed account with a gap, not a clean one', () => {
@@ -291,7 +302,7 @@ describe('scan --org: clear errors', () => {
       );
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
-        /^awsaudit: --org: account 123456789012 may not list the organisation's accounts \(organizations:ListAccounts: AccessDenied(Exception)?\)\n  run from the management account or a delegated administrator account, with the actions `awsaudit permissions --org` lists\n$/,
+        /^awsaudit: --org: account 123456789012 may not list the organisation's accounts \(organizations:ListAccounts: AccessDenied(Exception)?\)\n {2}run from the management account or a delegated administrator account, with the actions `awsaudit permissions --org` lists\n$/,
       );
     } finally {
       await deny.stop();

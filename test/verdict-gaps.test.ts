@@ -34,7 +34,7 @@ const SUB_CALLS: SubCall[] = COLLECTORS.flatMap(({ descriptor }) =>
       service: descriptor.service,
       operation: c.command.replace(/Command$/u, ''),
       type,
-      fields: fields as readonly string[],
+      fields,
     })),
   ),
 );

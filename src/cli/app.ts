@@ -32,6 +32,7 @@ export async function run(args: string[]): Promise<number> {
     .example('$0 scan --profile prod --all-regions', 'Audit every enabled region of an account, read-only')
     .example('$0 collect --out snap.json && $0 evaluate -s snap.json', 'Collect once, evaluate as often as needed')
     .example('$0 scan --shard 2/3 -o shard-2 && $0 merge shard-*/awsaudit.json', 'Split a scan into jobs, then merge their reports')
+    .example('$0 import dump/ -o snap.json', 'A snapshot from a folder of AWS CLI outputs (docs/import.md)')
     .example('$0 permissions', 'The read-only IAM policy awsaudit needs')
     .example('$0 rules list', 'List every rule')
     .strict()

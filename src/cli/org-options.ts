@@ -6,7 +6,7 @@ const GROUP = 'Organisation (--org):';
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 /** Accounts scanned at once: each account already runs its services and regions in parallel (bench/org.mjs measures it). */
-export const DEFAULT_MAX_ACCOUNTS_IN_FLIGHT = 4;
+export const DEFAULT_MAX_ACCOUNTS_IN_FLIGHT = 8;
 /** Role session length: an hour, the default maximum of a role; renewed before it ends. */
 const SESSION_SECONDS = 3600;
 

@@ -364,6 +364,8 @@ function addKeyResources(
       secretContext: hit.secret?.context ?? null,
       secretLine: hit.secret?.line ?? null,
       ...repository,
+      // Only when the key id was inside an encoded value (existing resources keep their data as it was).
+      ...(hit.encoding ? { encoding: hit.encoding } : {}),
     };
     const resource: Resource = {
       type: 'file.access-key',

@@ -60,8 +60,8 @@ export function organizationsClient(config: ClientConfig, onRequest: () => void)
  * says which and what to do.
  */
 export async function listOrganization(client: OrgClient, callerAccount: string): Promise<Organization> {
-  let id: string | null = null;
-  let managementAccount: string | null = null;
+  let id: string | null;
+  let managementAccount: string | null;
   try {
     const { Organization: org } = await client.send(new DescribeOrganizationCommand({}));
     id = org?.Id ?? null;

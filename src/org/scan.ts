@@ -196,7 +196,7 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
           started,
           pool.stats.requests + assumed(),
           { code: 'ScanFailed', message: error.message },
-          { service: 'sts', operation: 'GetCallerIdentity' },
+          { service: 'account', operation: '(scan of the account)' },
         );
       } finally {
         pool.destroy();

@@ -1,6 +1,6 @@
 import type { StatusCounts } from '../compliance/status.js';
 import type { Review } from '../findings/review.js';
-import type { AccountScan } from '../org/types.js';
+import type { AccountScan } from '../engine/findings.js';
 import { summarize, type Summary } from './summary.js';
 
 /** One framework's counts for one account (with --compliance). */

@@ -16,8 +16,6 @@ import type { Formatter } from './types.js';
 export const ASFF_BATCH = 100;
 
 const LABEL: Record<Severity, string> = { info: 'INFORMATIONAL', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
-/** Severity.Normalized as Security Hub derives it from each label (the middle of its range). */
-const NORMALIZED: Record<Severity, number> = { info: 0, low: 30, medium: 50, high: 80, critical: 95 };
 
 /** Finding types of the ASFF taxonomy (namespace/category/classifier). */
 const TYPE_BEST_PRACTICES = 'Software and Configuration Checks/AWS Security Best Practices';
@@ -103,7 +101,8 @@ function common(account: string, ctx: Context, ruleId: string, severity: Severit
     AwsAccountId: account,
     CreatedAt: ctx.time,
     UpdatedAt: ctx.time,
-    Severity: { Label: LABEL[severity], Normalized: NORMALIZED[severity], Original: severity },
+    // Label only: Normalized is deprecated, and Security Hub derives it from the label.
+    Severity: { Label: LABEL[severity], Original: severity },
     Title: cut(title, LIMITS.Title),
     Description: cut(description, LIMITS.Description),
     RecordState: 'ACTIVE',

@@ -16,6 +16,8 @@ export interface KeyIdHit {
   context: TextContext;
   /** Where the 40-character secret next to it sits, if there is one (the secret itself is not kept). */
   secret: { line: number; context: TextContext } | null;
+  /** Set when the key id was found inside an encoded value (its line and column are the value's). */
+  encoding?: 'base64';
 }
 
 export interface PrivateKeyHit extends PrivateKeyInfo {
@@ -54,8 +56,10 @@ export interface ContentResult {
   privateKeys: PrivateKeyHit[];
   /** The whole text, when asked for and the file fits in one piece. */
   text?: string;
-  /** A binary file that looks like text in a wide encoding: it is not scanned, and may hold keys. */
+  /** A binary file that looks like text in a wide encoding it could not decode (UTF-32, or too large): not scanned, and may hold keys. */
   wideText?: WideEncoding;
+  /** A file in UTF-16 that was decoded and scanned. */
+  decodedFrom?: WideEncoding;
 }
 
 export type WideEncoding = 'UTF-16LE' | 'UTF-16BE' | 'UTF-32LE' | 'UTF-32BE';
@@ -131,16 +135,16 @@ function readFrom(source: ByteSource, buffer: Buffer, offset: number, length: nu
 
 /**
  * Kinds of candidate, in one list in file order: a key id (its offset), or -4 * offset - 1 - k
- * for the others: k = 0 a private key header, 1 a run of 40 secret-key bytes, 2 a long run of
- * base64 bytes (a Bedrock API key).
+ * for the others: k = 0 a private key header, 2 a run of 27 or more base64 bytes (a secret key
+ * when exactly 40, a Bedrock API key, an encoded value), 3 a `%2` (percent-encoding).
  */
 const KEY_ID = -1;
 const HEADER = 0;
-const SECRET_NAME = 1;
 const LONG_RUN = 2;
+const PERCENT = 3;
 const headerCandidate = (offset: number) => -4 * offset - 1;
-const secretNameCandidate = (offset: number) => -4 * offset - 2;
 const longRunCandidate = (offset: number) => -4 * offset - 3;
+const percentCandidate = (offset: number) => -4 * offset - 4;
 
 /**
  * What precedes a secret access key assigned to a name that says what it is, in the syntaxes
@@ -161,7 +165,14 @@ const LONE_SECRET_LINES = 3;
 /** Keep the secrets under a name that have no key id within LONE_SECRET_LINES lines (once a file is scanned). */
 function settleSecrets(result: ContentResult): void {
   if (result.secretKeys.length === 0) return;
-  result.secretKeys = result.secretKeys.filter((s) => !result.keyIds.some((k) => Math.abs(k.line - s.line) <= LONE_SECRET_LINES));
+  result.secretKeys = result.secretKeys.filter((s) => {
+    const near = result.keyIds.filter((k) => Math.abs(k.line - s.line) <= LONE_SECRET_LINES);
+    if (near.length === 0) return true;
+    // An encoded secret (a Kubernetes Secret's base64 value) is the pair of the key id near it.
+    const single = near.find((k) => k.secret === null);
+    if (single) single.secret = { line: s.line, context: s.context };
+    return false;
+  });
 }
 
 /**
@@ -289,7 +300,7 @@ export class ContentScanner {
     let nul = bytes.indexOf(0);
     for (const file of packed) {
       if (nul !== -1 && nul < file.start) nul = bytes.indexOf(0, file.start);
-      file.binary = nul !== -1 && nul < file.end && nul - file.start < SNIFF_BYTES;
+      file.binary = nul !== -1 && nul < file.end && nul - file.start < SNIFF_BYTES && !strayNuls(bytes, file.start, file.end);
     }
     const found = this.findCandidates(bytes, 0, bytes.length);
     let next = 0; // the first candidate not handed to a file yet
@@ -305,6 +316,12 @@ export class ContentScanner {
       };
       if (file.binary) {
         const wide = wideTextEncoding(buffer, file.start, file.end);
+        const decoded = wide && scanWideText(buffer.subarray(file.start, file.end), wide, nameText(file.absPath));
+        if (decoded) {
+          while (next < found.length && candidateOffset(found[next]!) < file.end) next++;
+          done(file.index, decoded.privateKeys.length ? modeOf(file.absPath, decoded) : { content: decoded });
+          continue;
+        }
         if (wide) result.wideText = wide;
       }
       const first = next;
@@ -368,9 +385,12 @@ export class ContentScanner {
     };
     const bytes = buffer.subarray(0, filled);
     const nul = bytes.indexOf(0);
-    if (nul !== -1 && nul < SNIFF_BYTES) {
-      result.binary = true;
+    if (nul !== -1 && nul < SNIFF_BYTES && !strayNuls(bytes, 0, filled)) {
       const wide = wideTextEncoding(bytes, 0, filled);
+      // Text in UTF-16 is decoded and scanned when it was read whole (up to the buffer's size).
+      const decoded = wide && bytesRead < want ? scanWideText(bytes, wide, filePath) : undefined;
+      if (decoded) return decoded;
+      result.binary = true;
       if (wide) result.wideText = wide;
       return result;
     }
@@ -444,12 +464,13 @@ export class ContentScanner {
           found.push(headerCandidate(start));
       }
     }
-    const before = found.length;
-    this.runs.findSecretRuns(from, limit, bytes.length, found);
-    for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
+    // Runs of 27 or more base64 bytes: secret keys (exactly 40), Bedrock keys and encoded values, in one pass.
     const beforeLong = found.length;
-    this.runs.findLongRuns(from, limit, bytes.length, found, BEDROCK_KEY_MIN_RUN);
+    this.runs.findLongRuns(from, limit, bytes.length, found, BASE64_MIN_RUN);
     for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+    // `%` is rare in text: a native search for `%2` (a percent-encoded `/`, `+` or `=`) costs little.
+    for (let i = bytes.indexOf(PERCENT_2, from); i !== -1 && i < limit; i = bytes.indexOf(PERCENT_2, i + 1))
+      found.push(percentCandidate(i));
     // Headers, secrets and long runs are rare: sort only when there are some.
     if (found.length > keyIds) found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
     return found;
@@ -570,33 +591,47 @@ function judgeCandidates(
       matchedTo = at + KEY_ID_LENGTH;
       const line = lineAt(bytes, at, count, scanner);
       keyIdHit(bytes, m[0], at, line, count, scanner, filePath, result);
+    } else if (kind === PERCENT) {
+      if (at < matchedTo) continue;
+      const span = percentSpan(bytes, at);
+      matchedTo = span.end;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(bytes.toString('latin1', span.start, span.end));
+      } catch {
+        continue;
+      }
+      if (decoded.length !== SECRET_KEY_LENGTH || !isPlausibleSecretKey(decoded)) continue;
+      namedSecret(bytes, span.start, count, scanner, filePath, result);
     } else if (kind === LONG_RUN) {
-      const run = bytes.toString('latin1', at, Math.min(bytes.length, at + 1200));
+      let classEnd = at;
+      while (classEnd < bytes.length && BASE64_BYTE[bytes[classEnd]!]) classEnd++;
+      if (classEnd - at === SECRET_KEY_LENGTH && bytes[classEnd] !== EQUALS) {
+        // Exactly 40 base64 bytes standing alone: a secret key when random enough and named as one.
+        if (isPlausibleSecretKey(bytes.toString('latin1', at, classEnd)) && namedSecret(bytes, at, count, scanner, filePath, result))
+          matchedTo = classEnd;
+        continue;
+      }
+      const runEnd = runEndAt(bytes, at);
       const own = lineStart(bytes, at);
-      const key = describeBedrockKey(run, bytes.toString('latin1', Math.max(own, at - 32), at));
-      if (key === undefined) continue;
+      const key =
+        runEnd - at >= BEDROCK_KEY_MIN_RUN
+          ? describeBedrockKey(
+              bytes.toString('latin1', at, Math.min(bytes.length, at + 1200)),
+              bytes.toString('latin1', Math.max(own, at - 32), at),
+            )
+          : undefined;
+      if (key === undefined) {
+        matchedTo = runEnd;
+        decodeBase64Run(bytes, at, runEnd, count, scanner, filePath, result);
+        continue;
+      }
       const start = key.keyKind === 'short-term' ? at - 'bedrock-api-key-'.length : at;
       const line = lineAt(bytes, start, count, scanner);
       result.bedrockKeys.push({
         ...key,
         line,
         column: columnAt(bytes, start, count, scanner),
-        context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
-      });
-    } else if (kind === SECRET_NAME) {
-      // A run of 40 secret-key bytes: a secret when random enough, not base64 padded on, and named as one.
-      if (bytes[at + SECRET_KEY_LENGTH] === EQUALS || !isPlausibleSecretKey(bytes.toString('latin1', at, at + SECRET_KEY_LENGTH))) continue;
-      const own = lineStart(bytes, at);
-      const from = Math.max(own, at - NAME_BEFORE_BYTES);
-      const m = SECRET_NAME_BEFORE.exec(bytes.toString('latin1', from, at));
-      if (m === null) continue;
-      matchedTo = at + SECRET_KEY_LENGTH;
-      const nameStart = from + m.index;
-      const line = lineAt(bytes, nameStart, count, scanner);
-      result.secretKeys.push({
-        line,
-        column: columnAt(bytes, nameStart, count, scanner),
-        name: m.groups!.name!,
         context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
       });
     } else if (kind === HEADER) {
@@ -608,7 +643,10 @@ function judgeCandidates(
       if (m === null) continue;
       matchedTo = at + m[0].length;
       const line = lineAt(bytes, at, count, scanner);
-      const info = describePrivateKey(m, text.slice(m[0].length, m[0].length + AFTER_HEADER).replace(/^[^\r\n]*(?:\r\n|\r|\n)/, ''));
+      let following = text.slice(m[0].length, m[0].length + AFTER_HEADER);
+      // A PEM inside a JSON string (a service-account file): its lines end in the two characters \n.
+      if (following.startsWith('\\n')) following = following.replaceAll('\\n', '\n');
+      const info = describePrivateKey(m, following.replace(/^[^\r\n]*(?:\r\n|\r|\n)/, ''));
       if (info) result.privateKeys.push({ ...info, line, column: columnAt(bytes, at, count, scanner) });
     }
   }
@@ -686,6 +724,150 @@ function errorInfo(error: unknown): { code: string; message: string } {
   return { code: typeof code === 'string' ? code : 'Error', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** A secret (in bytes at `at`) counts when the end of its line before it names it as one; then it is recorded. */
+function namedSecret(
+  bytes: Buffer,
+  at: number,
+  count: LineCount,
+  scanner: ContentScanner | undefined,
+  filePath: string,
+  result: ContentResult,
+): boolean {
+  const own = lineStart(bytes, at);
+  const from = Math.max(own, at - NAME_BEFORE_BYTES);
+  const m = SECRET_NAME_BEFORE.exec(bytes.toString('latin1', from, at));
+  if (m === null) return false;
+  const nameStart = from + m.index;
+  result.secretKeys.push({
+    line: lineAt(bytes, nameStart, count, scanner),
+    column: columnAt(bytes, nameStart, count, scanner),
+    name: m.groups!.name!,
+    context: classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath),
+  });
+  return true;
+}
+
+const PERCENT_2 = Buffer.from('%2');
+/** Bytes of a base64 value (and its padding), of a percent-encoded token. */
+const BASE64_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_BYTE[c.charCodeAt(0)] = 1;
+const TOKEN_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%') TOKEN_BYTE[c.charCodeAt(0)] = 1;
+
+/** Base64 values shorter than this are not decoded (the shortest worth it: a key id, 20 bytes, is 27 characters and a `=`). */
+export const BASE64_MIN_RUN = 27;
+/** Encoded values longer than this are decoded only up to it (a bound on the work per value). */
+const MAX_DECODED_RUN = 64 << 10;
+/** Layers of encoding looked through (base64 inside base64 ...). */
+const MAX_DECODE_DEPTH = 2;
+let decodeDepth = 0;
+/** One run finder per decoding layer, reused (making one per value would cost a WebAssembly instance each). */
+const decodeFinders: KeyIdRunFinder[] = [];
+
+/** Where the run of base64 bytes starting at `at` ends, with its `=` padding. */
+function runEndAt(bytes: Buffer, at: number): number {
+  let end = at;
+  const cap = Math.min(bytes.length, at + MAX_DECODED_RUN);
+  while (end < cap && BASE64_BYTE[bytes[end]!]) end++;
+  while (end < cap && end - at < MAX_DECODED_RUN && bytes[end] === EQUALS && (end - at) % 4 !== 0) end++;
+  return end;
+}
+
+/** The token around a `%2` (letters, digits, percent escapes). */
+function percentSpan(bytes: Buffer, at: number): { start: number; end: number } {
+  let start = at;
+  while (start > 0 && at - start < 256 && TOKEN_BYTE[bytes[start - 1]!]) start--;
+  let end = at;
+  while (end < bytes.length && end - at < 256 && TOKEN_BYTE[bytes[end]!]) end++;
+  return { start, end };
+}
+
+/** Does decoded content read as text (so it is worth scanning): printable ASCII, whitespace or UTF-8, no NUL. */
+function looksLikeText(bytes: Buffer): boolean {
+  let odd = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return false;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) odd++;
+  }
+  return odd * 50 < bytes.length;
+}
+
+/**
+ * A base64 value: decoded, and when it reads as text, scanned like a file (one more layer at
+ * most); what it holds is reported at the value's line and column in the file. A value that is
+ * itself a secret key is one when the name before it says so (a Kubernetes Secret's data).
+ */
+function decodeBase64Run(
+  bytes: Buffer,
+  at: number,
+  end: number,
+  count: LineCount,
+  scanner: ContentScanner | undefined,
+  filePath: string,
+  result: ContentResult,
+): void {
+  if (decodeDepth >= MAX_DECODE_DEPTH || (end - at) % 4 === 1) return;
+  const decoded = Buffer.from(bytes.toString('latin1', at, end), 'base64');
+  if (decoded.length < ACCESS_KEY_ID_LENGTH || !looksLikeText(decoded)) return;
+  const text = decoded.toString('latin1').trim();
+  if (text.length === SECRET_KEY_LENGTH && isPlausibleSecretKey(text)) {
+    namedSecret(bytes, at, count, scanner, filePath, result);
+    return;
+  }
+  const inner = scanDecoded(decoded, filePath);
+  result.placeholders += inner.placeholders;
+  if (!inner.keyIds.length && !inner.privateKeys.length && !inner.bedrockKeys.length && !inner.secretKeys.length) return;
+  const line = lineAt(bytes, at, count, scanner);
+  const column = columnAt(bytes, at, count, scanner);
+  const own = lineStart(bytes, at);
+  const context = classifyLine(bytes.toString('latin1', own, Math.min(lineEnd(bytes, at), own + 512)), filePath);
+  for (const k of inner.keyIds)
+    result.keyIds.push({ ...k, line, column, context, encoding: 'base64', secret: k.secret && { line, context } });
+  for (const k of inner.privateKeys) result.privateKeys.push({ ...k, line, column });
+  for (const k of inner.bedrockKeys) result.bedrockKeys.push({ ...k, line, column, context });
+  for (const k of inner.secretKeys) result.secretKeys.push({ ...k, line, column, context });
+}
+
+/**
+ * A text file with a few stray NUL bytes (a log written by a crashed process, a file padded
+ * with NULs): at most 1 in 100 of its first bytes is a NUL, and as few are other control bytes
+ * (binary formats have many of both). It is scanned as text.
+ */
+function strayNuls(bytes: Buffer, start: number, end: number): boolean {
+  const to = Math.min(end, start + SNIFF_BYTES);
+  if (to - start < 64) return false;
+  let nuls = 0;
+  let control = 0;
+  for (let i = start; i < to; i++) {
+    const b = bytes[i]!;
+    if (b === 0) nuls++;
+    else if (b < 0x20 && (b < 0x09 || b > 0x0d) && b !== 0x1b) control++;
+  }
+  return nuls * 100 <= to - start && control * 100 <= to - start;
+}
+
+/** A file in UTF-16 (with or without a byte order mark), decoded and scanned as text: lines and columns are the same. */
+function scanWideText(bytes: Buffer, wide: WideEncoding, name: string): ContentResult | undefined {
+  if (wide !== 'UTF-16LE' && wide !== 'UTF-16BE') return undefined;
+  const text = new TextDecoder(wide === 'UTF-16LE' ? 'utf-16le' : 'utf-16be').decode(bytes);
+  const result = scanDecoded(Buffer.from(text.startsWith('\uFEFF') ? text.slice(1) : text, 'utf8'), name);
+  return { ...result, bytes: bytes.length, decodedFrom: wide };
+}
+
+/** Scan decoded bytes (a layer down) with the finder of that layer. */
+function scanDecoded(decoded: Buffer, name: string): ContentResult {
+  let finder = decodeFinders[decodeDepth];
+  if (!finder || finder.bytes.length < decoded.length)
+    finder = decodeFinders[decodeDepth] = new KeyIdRunFinder(Math.max(decoded.length, 64 << 10));
+  decodeDepth++;
+  try {
+    return scanWith(finder, decoded, name);
+  } finally {
+    decodeDepth--;
+  }
+}
+
 /**
  * The same detection over a string held in memory (a Lambda environment value, decoded EC2
  * user data): key ids with or without a secret next to them, and private keys. `name` is used
@@ -693,6 +875,11 @@ function errorInfo(error: unknown): { code: string; message: string } {
  */
 export function scanText(text: string, name = ''): ContentResult {
   const bytes = Buffer.from(text, 'utf8');
+  return scanWith(new KeyIdRunFinder(bytes.length), bytes, name);
+}
+
+/** Scan bytes in memory with a run finder whose buffer holds them. */
+function scanWith(runs: KeyIdRunFinder, bytes: Buffer, name: string): ContentResult {
   const result: ContentResult = {
     binary: false,
     bytes: bytes.length,
@@ -703,20 +890,18 @@ export function scanText(text: string, name = ''): ContentResult {
     bedrockKeys: [],
   };
   const found: number[] = [];
-  const runs = new KeyIdRunFinder(bytes.length);
   bytes.copy(runs.bytes);
+  const view = runs.bytes.subarray(0, bytes.length);
   runs.find(0, bytes.length, bytes.length, found);
   for (const { literal } of HEADERS) {
-    for (let i = bytes.indexOf(literal); i !== -1; i = bytes.indexOf(literal, i + 1)) found.push(headerCandidate(i));
+    for (let i = view.indexOf(literal); i !== -1; i = view.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  const before = found.length;
-  runs.findSecretRuns(0, bytes.length, bytes.length, found);
-  for (let i = before; i < found.length; i++) found[i] = secretNameCandidate(found[i]!);
   const beforeLong = found.length;
-  runs.findLongRuns(0, bytes.length, bytes.length, found, BEDROCK_KEY_MIN_RUN);
+  runs.findLongRuns(0, bytes.length, bytes.length, found, BASE64_MIN_RUN);
   for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+  for (let i = view.indexOf(PERCENT_2); i !== -1; i = view.indexOf(PERCENT_2, i + 1)) found.push(percentCandidate(i));
   found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
-  judgeCandidates(bytes, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
+  judgeCandidates(view, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
   settleSecrets(result);
   return result;
 }

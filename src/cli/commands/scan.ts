@@ -52,7 +52,10 @@ export function scanCommand(y: Argv, done: CommandResult) {
           '$0 scan --baseline last.json -f markdown --output markdown=- >> "$GITHUB_STEP_SUMMARY"',
           'A job summary (or PR comment): counts, new findings first, gaps',
         )
-        .example('$0 scan -f ocsf,asff,csv', 'reports/awsaudit.{ocsf.json,asff.json,csv}: for Security Lake/OCSF tools, Security Hub, spreadsheets')
+        .example(
+          '$0 scan -f ocsf,asff,csv',
+          'reports/awsaudit.{ocsf.json,asff.json,csv}: for Security Lake/OCSF tools, Security Hub, spreadsheets',
+        )
         .example(
           '$0 scan --profile prod --compliance cis-aws-6.0 -f html,json',
           'Every CIS v6.0.0 recommendation: pass, fail, incomplete, manual or not checked, with its rules',
