@@ -16,7 +16,7 @@ const rules = await selectRules({ ruleDirs: [], only: [], skip: [] }, { file: ''
 const minimum = {};
 let resources = 0;
 const t = performance.now();
-const evaluation = await scanOrganization({
+const { evaluation } = await scanOrganization({
   org: {
     roleArnTemplate: 'arn:{partition}:iam::{accountId}:role/OrganizationAccountAccessRole',
     accounts: [],

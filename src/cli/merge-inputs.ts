@@ -3,6 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MergeInput } from '../org/merge.js';
+import type { AccountRecord, OrgRecord } from '../org/merge-accounts.js';
 import { REPORT_FORMAT } from '../findings/report-format.js';
 import { checkSnapshot } from '../snapshot/read.js';
 import { SNAPSHOT_FORMAT } from '../snapshot/types.js';
@@ -58,7 +59,56 @@ export function shardSnapshotOf(label: string, text: string): MergeInput {
   const all = new Set(universe);
   if (index > count || units.some((u) => !all.has(u)))
     throw new UserError(`${label}: its shard record is inconsistent (shard ${index}/${count})`, HINT);
-  return { label, snapshot };
+  const org = value.format === REPORT_FORMAT ? orgRecordOf(value) : undefined;
+  return { label, snapshot, ...(org ? { org } : {}) };
+}
+
+const STATUSES = new Set(['scanned', 'partial', 'failed']);
+const ACCESSES = new Set(['caller', 'role']);
+
+/**
+ * What a `scan --org --shard` report says about the organisation and each account it entered
+ * (`scan.organization`, `accounts[]`), checked field by field; undefined for a one-account report.
+ */
+function orgRecordOf(report: Record<string, unknown>): OrgRecord | undefined {
+  const scan = isPlainObject(report.scan) ? report.scan : {};
+  const o = scan.organization;
+  if (!isPlainObject(o)) return undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const selection = isPlainObject(o.selection) ? o.selection : {};
+  const organization: OrgRecord['organization'] = {
+    id: str(o.id),
+    managementAccount: str(o.managementAccount),
+    callerAccount: str(o.callerAccount),
+    roleArnTemplate: str(o.roleArnTemplate) ?? '',
+    externalId: o.externalId === true,
+    selection: { accounts: strings(selection.accounts), excludeAccounts: strings(selection.excludeAccounts) },
+    accountsListed: typeof o.accountsListed === 'number' ? o.accountsListed : 0,
+    maxAccountsInFlight: typeof o.maxAccountsInFlight === 'number' ? o.maxAccountsInFlight : 1,
+  };
+  const accounts = (Array.isArray(report.accounts) ? report.accounts : []).flatMap((a): AccountRecord[] => {
+    if (!isPlainObject(a) || typeof a.account !== 'string' || !isPlainObject(a.timing)) return [];
+    const t = a.timing;
+    const error = isPlainObject(a.error) && typeof a.error.code === 'string' && typeof a.error.message === 'string' ? a.error : undefined;
+    return [
+      {
+        account: a.account,
+        name: str(a.name),
+        status: typeof a.status === 'string' && STATUSES.has(a.status) ? (a.status as AccountRecord['status']) : 'partial',
+        access: typeof a.access === 'string' && ACCESSES.has(a.access) ? (a.access as AccountRecord['access']) : 'role',
+        regions: strings(a.regions),
+        timing: {
+          startedAt: str(t.startedAt) ?? '',
+          durationMs: typeof t.durationMs === 'number' ? t.durationMs : 0,
+          requests: typeof t.requests === 'number' ? t.requests : 0,
+        },
+        ...(typeof a.roleArn === 'string' ? { roleArn: a.roleArn } : {}),
+        ...(error ? { error: { code: error.code as string, message: error.message as string } } : {}),
+      },
+    ];
+  });
+  return { organization, accounts };
 }
 
 /** Read every input (files, folders, s3:// addresses); a file that is not a shard stops the merge with exit 2. */

@@ -71,6 +71,8 @@ export function combineEvaluations(parts: readonly AccountPart[], organization: 
   const collectedAt = metas.map((m) => m.collectedAt).sort();
   const partition = metas.find((m) => m.partition)?.partition;
   const notes = union(metas.map((m) => m.notes ?? []));
+  // Each account's collection time per unit: the next run's shards are balanced by it (docs/shards.md).
+  const units = metas.flatMap((m) => m.units ?? []);
   return {
     meta: {
       accounts: accounts.map((a) => a.account),
@@ -82,6 +84,7 @@ export function combineEvaluations(parts: readonly AccountPart[], organization: 
       resourceTypes: union(metas.map((m) => m.resourceTypes)).sort(),
       ...(partition ? { partition } : {}),
       ...(notes.length ? { notes } : {}),
+      ...(units.length ? { units } : {}),
     },
     evaluatedAt: now.toISOString(),
     findings,

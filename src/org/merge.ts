@@ -1,6 +1,7 @@
 // Shard snapshots put back together (`awsaudit merge`), and the coverage gaps that say which
 // units a shard, or a set of shards, did not read. Pure: the caller reads the files.
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CoverageGap, type Snapshot, type SnapshotMeta } from '../snapshot/types.js';
+import type { OrgRecord } from './merge-accounts.js';
 import { GLOBAL_UNIT, parseUnitKey, type ScanUnit, type ShardRecord, type TimedUnit } from './shards.js';
 
 /** Where a resource type is collected: by the account's global unit, or once per region. */
@@ -12,8 +13,6 @@ export const SHARD_GAP_SERVICE = 'awsaudit';
 export const OTHER_SHARD = 'OtherShard';
 /** A unit no shard given to merge read: a shard's report is missing, or was left out. */
 export const SHARD_MISSING = 'ShardMissing';
-
-const EXAMPLES = 5;
 
 /**
  * Gaps for units that were not read, one per region (and one for the accounts' global units):
@@ -28,32 +27,24 @@ export function unitGaps(
   operation: string,
   why: string,
 ): CoverageGap[] {
-  const byRegion = new Map<string, string[]>();
-  for (const u of units) {
-    const accounts = byRegion.get(u.region) ?? [];
-    accounts.push(u.account);
-    byRegion.set(u.region, accounts);
-  }
   const accountTypes = types.filter((t) => scopeOf(t) === 'account');
   const regionalTypes = types.filter((t) => scopeOf(t) === 'regional');
-  return [...byRegion]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([region, accounts]) => {
-      const sorted = [...new Set(accounts)].sort();
-      const which =
-        sorted.length === 1
-          ? `account ${sorted[0]}`
-          : `${sorted.length} accounts, e.g. ${sorted.slice(0, EXAMPLES).join(', ')}${sorted.length > EXAMPLES ? ', …' : ''}`;
-      const what = region === GLOBAL_UNIT ? 'the global unit (IAM, S3 bucket list, trails, the account itself)' : `region ${region}`;
-      return {
-        service: SHARD_GAP_SERVICE,
-        region,
-        operation,
-        resourceTypes: (region === GLOBAL_UNIT ? accountTypes : regionalTypes).slice().sort(),
-        errorCode,
-        message: `${why}: ${what} of ${which}`,
-      };
-    });
+  // One gap per (region, account), naming its account: a report of many accounts gives each account its own gaps.
+  const keys = [...new Map(units.map((u) => [`${u.region}/${u.account}`, u])).values()].sort(
+    (a, b) => cmp(a.region, b.region) || cmp(a.account, b.account),
+  );
+  return keys.map(({ region, account }) => {
+    const what = region === GLOBAL_UNIT ? 'the global unit (IAM, S3 bucket list, trails, the account itself)' : `region ${region}`;
+    return {
+      service: SHARD_GAP_SERVICE,
+      region,
+      operation,
+      resourceTypes: (region === GLOBAL_UNIT ? accountTypes : regionalTypes).slice().sort(),
+      errorCode,
+      message: `${why}: ${what} of account ${account}`,
+      account,
+    };
+  });
 }
 
 /** A shard's snapshot as its own report evaluates it: the units of other shards are gaps, never a clean bill. */
@@ -84,6 +75,8 @@ export interface MergeInput {
   /** The file or s3:// address it came from, for messages. */
   label: string;
   snapshot: Snapshot;
+  /** A `scan --org --shard` report: its organisation and the accounts it entered (`awsaudit merge` keeps them per account). */
+  org?: OrgRecord;
 }
 
 /** What merge did with its inputs: the JSON report keeps it, the notes say it in every format. */

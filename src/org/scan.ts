@@ -4,9 +4,9 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import { ClientPool, clientConfig } from '../aws/pool.js';
-import { collectSnapshot, startRegion, whoAmI, type CollectOptions } from '../collect/collect.js';
+import { collectSnapshot, scanRegions, startRegion, whoAmI, type CollectOptions } from '../collect/collect.js';
 import { errorCode, shortMessage } from '../collect/errors.js';
-import { planCollection } from '../collect/plan.js';
+import { collectorScopeOf, planCollection } from '../collect/plan.js';
 import { globalRegionOf } from '../collect/regions.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { Evaluation } from '../engine/findings.js';
@@ -19,6 +19,8 @@ import { combineEvaluations, type AccountPart } from './combine.js';
 import { refreshingCredentials, type SessionCredentials } from './credentials.js';
 import { listOrganization, organizationsClient, selectAccounts, type OrgAccount } from './discover.js';
 import { guardCommands } from './guard.js';
+import { joinShardSnapshots, withOtherShardGaps } from './merge.js';
+import { shardOfAccounts, type ShardSpec } from './shards.js';
 
 /** What --org and its flags ask for (checked by src/cli/org-options.ts). */
 export interface OrgOptions {
@@ -51,6 +53,17 @@ export interface OrgScanInput {
   now: Date;
   /** Sees each account's snapshot before it is let go (bench/org.mjs computes the fewest calls from it). */
   onSnapshot?: (snapshot: Snapshot) => void;
+  /**
+   * `--shard i/n` (docs/shards.md): enter only the accounts with a unit in this shard and read
+   * only those units; `times` (ms by unit key, from a --baseline report) balance the split.
+   */
+  shard?: { spec: ShardSpec; times?: ReadonlyMap<string, number> | undefined } | undefined;
+}
+
+/** The evaluation of the run, and with --shard the shard's snapshot (its JSON report keeps it for `awsaudit merge`). */
+export interface OrgScanResult {
+  evaluation: Evaluation;
+  snapshot?: Snapshot;
 }
 
 /**
@@ -59,8 +72,9 @@ export interface OrgScanInput {
  * that cannot be entered or read is a failed account with a gap; only a failure to list the
  * organisation (or to identify the caller) stops the run.
  */
-export async function scanOrganization(input: OrgScanInput): Promise<Evaluation> {
-  const { org, collect, types, rules, now } = input;
+export async function scanOrganization(input: OrgScanInput): Promise<OrgScanResult> {
+  const { org, types, rules, now } = input;
+  let { collect } = input;
   const caller = new ClientPool({
     profile: collect.profile,
     endpoint: collect.endpoint,
@@ -86,8 +100,22 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
     const say = (line: string) => {
       if (org.progress) process.stderr.write(`awsaudit: ${printable(line)}\n`);
     };
+    // Sharded: every job must see the same units, so every account is scanned in the same
+    // regions: --regions, or with --all-regions those enabled in the caller's account.
+    let split: ReturnType<typeof shardOfAccounts> | undefined;
+    if (input.shard) {
+      const regions = await scanRegions({ ...collect, types: [] }, caller, start, me.partition, { send: {}, expired: () => undefined });
+      collect = { ...collect, regions, allRegions: false };
+      split = shardOfAccounts(
+        chosen.map((a) => ({ account: a.id, regions })),
+        input.shard.spec,
+        input.shard.times,
+      );
+      const mine = new Set(split.accounts);
+      chosen = chosen.filter((a) => mine.has(a.id));
+    }
     say(
-      `--org: organisation ${listed.id ?? '(unknown)'} (management account ${listed.managementAccount ?? 'unknown'}): ${listed.accounts.length} ACTIVE account(s), scanning ${chosen.length}, ${Math.min(org.maxAccountsInFlight, chosen.length)} at a time`,
+      `--org: organisation ${listed.id ?? '(unknown)'} (management account ${listed.managementAccount ?? 'unknown'}): ${listed.accounts.length} ACTIVE account(s), scanning ${chosen.length}${split ? ` (shard ${split.record.index}/${split.record.count}: ${split.record.units.length} of ${split.record.universe.length} unit(s))` : ''}, ${Math.min(org.maxAccountsInFlight, chosen.length)} at a time`,
     );
     // AssumeRole goes through its own client, which can send nothing else (see guard.ts).
     const sts = new STSClient(clientConfig('sts', start, caller.settings));
@@ -95,6 +123,8 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
     let current = '';
     guardCommands(sts, new Set(['AssumeRoleCommand']), () => assumeRequests.set(current, (assumeRequests.get(current) ?? 0) + 1));
     const plan = planCollection(types);
+    // With --shard, what each account read, for the shard's snapshot.
+    const snapshots: Snapshot[] = [];
     const limit = pLimit(org.maxAccountsInFlight);
     let done = 0;
     try {
@@ -108,7 +138,7 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
           }),
         ),
       );
-      return combineEvaluations(
+      const evaluation = combineEvaluations(
         parts,
         {
           id: listed.id,
@@ -122,6 +152,12 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
         },
         now,
       );
+      if (!split) return { evaluation };
+      // The shard's snapshot: every account's snapshot (a failed account's holds its gap), under the shard's record.
+      return {
+        evaluation: { ...evaluation, meta: { ...evaluation.meta, shard: split.record } },
+        snapshot: joinShardSnapshots(snapshots, split.record),
+      };
     } finally {
       sts.destroy();
     }
@@ -164,7 +200,10 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
       }
       const pool = new ClientPool({ ...caller.settings, credentials });
       try {
-        const { snapshot } = await collectSnapshot({ ...collect, types, pool, progress: false });
+        const units = split?.unitsOf(account.id);
+        const { snapshot: collected } = await collectSnapshot({ ...collect, types, pool, progress: false, ...(units ? { units } : {}) });
+        // Each gap names its account, so a merge of the shards can give every account its own.
+        const snapshot: Snapshot = split ? { ...collected, gaps: collected.gaps.map((g) => ({ ...g, account: account.id })) } : collected;
         if (snapshot.meta.accounts[0] !== account.id) {
           // The role led somewhere else (a template pointing at the wrong account): its resources are not this account's.
           const message = `the credentials for ${account.id}${roleArn ? ` (${roleArn})` : ''} belong to account ${snapshot.meta.accounts[0] ?? 'unknown'}`;
@@ -178,7 +217,9 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
           );
         }
         input.onSnapshot?.(snapshot);
-        const evaluation = evaluate(snapshot, rules, { now });
+        if (split) snapshots.push(snapshot);
+        // A shard's account: the units another shard reads are gaps, never a clean bill.
+        const evaluation = evaluate(split ? withOtherShardGaps(snapshot, collectorScopeOf) : snapshot, rules, { now });
         return {
           scan: {
             ...scan,
@@ -237,6 +278,8 @@ export async function scanOrganization(input: OrgScanInput): Promise<Evaluation>
           },
         ],
       };
+      // Sharded: its units count as read by this shard, and this gap goes to merge with them.
+      if (split) snapshots.push(snapshot);
       return {
         scan: { ...scan, status: 'failed', error, regions: [], timing: { startedAt, durationMs: Date.now() - started, requests } },
         evaluation: evaluate(snapshot, rules, { now }),

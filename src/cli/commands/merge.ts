@@ -65,7 +65,22 @@ export function mergeCommand(y: Argv, done: CommandResult) {
       // The rules an account scan runs: no file or event rules, unless --only names them.
       const base = rulesForSources(argv.only, { files: false, account: true });
       const ruleFilter = argv.only.length ? undefined : (rule: CompiledRule) => !isCloudTrailRule(rule) && (base?.(rule) ?? true);
-      done.code = await evaluateAndReport({ ...argv, cloudtrail: [] }, snapshot, { merge: summary, ...(ruleFilter ? { ruleFilter } : {}) });
+      // Shards of `scan --org` (or of several accounts): each account evaluated on its own and
+      // combined, as `scan --org` does, so the merged reports have one summary per account.
+      const orgs = inputs.flatMap((i) => (i.org ? [i.org] : []));
+      const accounts = new Set([...snapshot.meta.accounts, ...snapshot.gaps.flatMap((g) => (g.account ? [g.account] : []))]);
+      const evaluator =
+        orgs.length > 0 || accounts.size > 1
+          ? async (rules: readonly CompiledRule[], now: Date) => {
+              const { evaluateMergedAccounts } = await import('../../org/merge-accounts.js');
+              return { evaluation: evaluateMergedAccounts(snapshot, orgs, rules, now) };
+            }
+          : undefined;
+      done.code = await evaluateAndReport({ ...argv, cloudtrail: [] }, snapshot, {
+        merge: summary,
+        ...(ruleFilter ? { ruleFilter } : {}),
+        ...(evaluator ? { evaluator } : {}),
+      });
     },
   );
 }

@@ -10,7 +10,7 @@ import { awsOptions, collectOptionsFrom } from '../aws-options.js';
 import { cloudTrailOptions } from '../cloudtrail-options.js';
 import { fileOptions, fileScanOf, readSources, rulesForSources, wantsAccount } from '../file-sources.js';
 import { evaluationOptions } from '../options.js';
-import { shardOptions, shardSpecOf } from '../shard-options.js';
+import { shardOf, shardOptions, shardSpecOf } from '../shard-options.js';
 import { orgOptions, orgOptionsFrom } from '../org-options.js';
 import type { CommandResult } from '../command-result.js';
 
@@ -118,7 +118,7 @@ export function scanCommand(y: Argv, done: CommandResult) {
           ...(ruleFilter ? { ruleFilter } : {}),
           evaluator: async (rules, now) => {
             const [{ scanOrganization }, { typesForRules }] = await Promise.all([import('../../org/scan.js'), import('../collection.js')]);
-            return { evaluation: await scanOrganization({ org, collect, types: typesForRules(rules), rules, now }) };
+            return scanOrganization({ org, collect, types: typesForRules(rules), rules, now, shard: await shardOf(argv) });
           },
         });
         return;
