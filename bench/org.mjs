@@ -16,7 +16,9 @@
 // moto is one Python process: it answers every account's calls, so the in-flight ratio measured
 // here is bounded by moto's throughput on this machine, not by AWS's (docs/scale.md).
 import { execFile } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -123,12 +125,92 @@ try {
   for (const r of results)
     console.log(`ratio calls / minimum, in flight ${r.inFlight}: ${(r.requests / minimum).toFixed(3)} (target <= 1.2)`);
   console.log(`peak RSS: ${(Math.max(...results.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB (target < 1024 MB)`);
-  // ---------------------------------------------------------------------------------------
-  // SHARD CHECK (lane `shard`, not built here): 4 shards run one after the other
-  // (`scan --org --shard i/4`) plus `awsaudit merge` must give the same report as the run above
-  // (findings, fingerprints, counts). Add it here once --shard and merge exist.
-  console.log('shard check: not run (needs --shard and awsaudit merge)');
+  // Shard check: 4 shards run one after the other (`scan --org --shard i/4`) plus `awsaudit
+  // merge` give the same report as one `scan --org` with the same options (findings,
+  // fingerprints, counts, per-account summaries; timings aside).
+  const check = await shardCheck(proxy.endpoint, 4);
+  console.log(
+    `shard check (4 shards + merge = one run): ${check.same ? 'yes' : 'no'}; ${check.findings} findings in both; shards ${check.shardSeconds.map((s) => s.toFixed(1)).join(' + ')} s, merge ${check.mergeSeconds.toFixed(1)} s, one run ${check.wholeSeconds.toFixed(1)} s`,
+  );
+  for (const d of check.differences) console.log(`  differs: ${d}`);
 } finally {
   await proxy.stop();
   await moto.stop();
+}
+
+/** `awsaudit` as a user runs it, with the bench's management credentials. */
+async function cli(args) {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' };
+  const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const t = performance.now();
+  try {
+    await run(process.execPath, [main, ...args], { env, maxBuffer: 64 << 20 });
+  } catch (error) {
+    // Exit 1: findings at or above --fail-on, which every run here has.
+    if (error.code !== 1) throw new Error(`awsaudit ${args.join(' ')}: exit ${error.code}: ${error.stderr}`);
+  }
+  return (performance.now() - t) / 1000;
+}
+
+/** The parts of a JSON report that must be equal between one run and the merge of its shards. */
+function comparable(report) {
+  return {
+    findings: report.findings,
+    summary: report.summary,
+    rules: report.rules,
+    gaps: report.gaps,
+    accounts: report.accounts.map(({ timing: _t, ...a }) => a),
+    scanAccounts: report.scan.accounts,
+    regions: report.scan.regions,
+    resourceCount: report.scan.resourceCount,
+  };
+}
+
+/** One `scan --org`, then `count` shards one after the other and their merge; what differs, key by key. */
+async function shardCheck(endpoint, count) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'awsaudit-bench-shards-'));
+  try {
+    const common = [
+      '--org',
+      '--endpoint-url',
+      endpoint,
+      '--regions',
+      REGIONS.join(','),
+      '--now',
+      '2026-01-01T00:00:00Z',
+      '-f',
+      'json',
+      '--quiet',
+    ];
+    const wholeSeconds = await cli(['scan', ...common, '-o', path.join(dir, 'whole')]);
+    const shardSeconds = [];
+    for (let i = 1; i <= count; i++)
+      shardSeconds.push(await cli(['scan', ...common, '--shard', `${i}/${count}`, '-o', path.join(dir, `shard-${i}`)]));
+    const shardDirs = Array.from({ length: count }, (_, i) => path.join(dir, `shard-${i + 1}`));
+    const mergeSeconds = await cli([
+      'merge',
+      ...shardDirs,
+      '--now',
+      '2026-01-01T00:00:00Z',
+      '-f',
+      'json',
+      '--quiet',
+      '-o',
+      path.join(dir, 'merged'),
+    ]);
+    const read = async (name) => comparable(JSON.parse(await readFile(path.join(dir, name, 'awsaudit.json'), 'utf8')));
+    const [whole, merged] = [await read('whole'), await read('merged')];
+    const differences = [];
+    for (const key of Object.keys(whole)) {
+      const a = JSON.stringify(whole[key]);
+      const b = JSON.stringify(merged[key]);
+      if (a !== b)
+        differences.push(
+          `${key} (one run ${a.length} bytes, merged ${b.length} bytes; first difference at character ${[...a].findIndex((c, i) => c !== b[i])})`,
+        );
+    }
+    return { same: differences.length === 0, differences, findings: whole.findings.length, wholeSeconds, shardSeconds, mergeSeconds };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

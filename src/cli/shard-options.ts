@@ -10,7 +10,7 @@ export function shardOptions<T>(y: Argv<T>) {
   return y.option('shard', {
     type: 'string',
     describe:
-      "Read only shard INDEX of COUNT (1-based, e.g. 2/3) of the scan's units (each account's global unit and each of its regions); `awsaudit merge` puts the shards' JSON reports together. With --baseline, shards are balanced by its per-unit times",
+      "Read only shard INDEX of COUNT (1-based, e.g. 2/3) of the scan's units (each account's global unit and each of its regions); `awsaudit merge` puts the shards' JSON reports together. With --org, the units of every selected account (give --regions: the same in every job). With --baseline, shards are balanced by its per-unit times",
     group: 'Shards:',
   });
 }

@@ -49,7 +49,12 @@ export function accountSnapshot(snapshot: Snapshot, account: string, regions: re
  * `orgs`: what each shard report recorded (the organisation, and each account it entered: a
  * failed account, whose role could not be assumed, stays failed, with its gap).
  */
-export function evaluateMergedAccounts(snapshot: Snapshot, orgs: readonly OrgRecord[], rules: readonly CompiledRule[], now: Date): Evaluation {
+export function evaluateMergedAccounts(
+  snapshot: Snapshot,
+  orgs: readonly OrgRecord[],
+  rules: readonly CompiledRule[],
+  now: Date,
+): Evaluation {
   const records = new Map<string, AccountRecord[]>();
   for (const o of orgs) for (const a of o.accounts) records.set(a.account, [...(records.get(a.account) ?? []), a]);
   const accounts = [

@@ -30,6 +30,10 @@ export function mergeCommand(y: Argv, done: CommandResult) {
         )
         .example('$0 merge shards/ -o merged', 'Every .json under shards/ (e.g. downloaded CI artifacts)')
         .example(
+          '$0 merge shard-1 shard-2 shard-3 -f json,html,sarif',
+          'Shards of `scan --org --shard i/3`: one report for the organisation, with a summary per account',
+        )
+        .example(
           '$0 merge s3://audit-bucket/run-42/ --output-dir s3://audit-bucket/run-42/merged/',
           'Shard reports a Kubernetes Job wrote to S3',
         )

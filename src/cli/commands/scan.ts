@@ -93,6 +93,10 @@ export function scanCommand(y: Argv, done: CommandResult) {
         .example(
           '$0 scan --org --accounts ou-ab12-34cd5678 --exclude-accounts 111122223333 --max-accounts-in-flight 8',
           'The accounts under one OU (nested OUs included) but one, 8 accounts at a time',
+        )
+        .example(
+          '$0 scan --org --regions us-east-1,eu-west-1 --shard 2/3 -f json -o shard-2',
+          "One of three jobs over the organisation's (account, region) units: it enters only its accounts; then `awsaudit merge shard-*/`",
         ),
     async (argv) => {
       const [{ evaluateAndReport }, { isCloudTrailRule }] = await Promise.all([
