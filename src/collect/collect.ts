@@ -128,7 +128,13 @@ export async function whoAmI(
   }
 }
 
-export async function scanRegions(options: CollectOptions, pool: ClientPool, home: string, partition: string, before: Before): Promise<string[]> {
+export async function scanRegions(
+  options: CollectOptions,
+  pool: ClientPool,
+  home: string,
+  partition: string,
+  before: Before,
+): Promise<string[]> {
   if (options.regions?.length) return [...options.regions];
   if (!options.allRegions) return [home];
   const { describeRegions } = await loadRegionsCall();
