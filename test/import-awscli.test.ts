@@ -15,7 +15,9 @@ import { seedNotesScenario } from './support/notes-scenario.js';
 import { tempDir } from './support/snapshots.js';
 
 const AWS = process.env.AWSAUDIT_TEST_AWS_CLI;
-// One region: the AWS CLI starts a Python process per call, and the script makes a few hundred.
+// The scenario is seeded in two regions; the script and the scan read one (the AWS CLI starts a
+// Python process per call, and the script makes a few hundred).
+const SEED_REGIONS = ['us-east-1', 'ap-northeast-2'];
 const REGIONS = ['us-east-1'];
 const LATER = new Date(Date.now() + 200 * 86_400_000).toISOString();
 
@@ -33,7 +35,7 @@ describe.runIf(AWS)('awsaudit import of the dump script run with the real AWS CL
 
   beforeAll(async () => {
     moto = await startMoto();
-    await seedNotesScenario(moto.endpoint, REGIONS);
+    await seedNotesScenario(moto.endpoint, SEED_REGIONS);
     const script = path.join(dir, 'dump.sh');
     writeFileSync(script, (await runCli(['import', '--print-script'])).stdout);
     const config = path.join(dir, 'aws-config');

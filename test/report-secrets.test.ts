@@ -240,3 +240,70 @@ describe('maskSecrets (the detector as reports use it)', () => {
     expect(maskSecrets(mention)).toBe(mention);
   });
 });
+
+describe('keys found in git history, archives and encoded values stay out of every report', async () => {
+  const { makeRepo } = await import('./support/git.js');
+  const { zipSync, strToU8 } = await import('fflate');
+  const inHistory = pair();
+  const inZip = pair();
+  const inBase64 = pair();
+  const lone = randomSecret();
+  const bedrock = `ABSK${Buffer.from(`BedrockAPIKey-ab12-at-${randomAccount()}:${randomSecret()}${randomSecret().slice(0, 20)}`).toString('base64')}`;
+  const repo = makeRepo(tmp());
+  repo.write('deploy/creds.txt', `aws_access_key_id = ${inHistory.keyId}\naws_secret_access_key = ${inHistory.secret}\n`);
+  repo.commit('add');
+  repo.remove('deploy/creds.txt');
+  repo.commit('remove');
+  repo.write(
+    'backup.zip',
+    zipSync({ credentials: strToU8(`aws_access_key_id = ${inZip.keyId}\naws_secret_access_key = ${inZip.secret}\n`) }),
+  );
+  repo.write(
+    'k8s/secret.yaml',
+    `data:\n  AWS_ACCESS_KEY_ID: ${Buffer.from(inBase64.keyId).toString('base64')}\n  AWS_SECRET_ACCESS_KEY: ${Buffer.from(inBase64.secret).toString('base64')}\n`,
+  );
+  repo.write('.env', `AWS_SECRET_ACCESS_KEY=${lone}\nAWS_BEARER_TOKEN_BEDROCK=${bedrock}\n`);
+  const out = path.join(tmp(), 'reports');
+  const r = await runCli(
+    ['scan', '--files', '.', '--history', '--format', 'text,json,sarif,html', '--output-dir', out, '--fail-on', 'none'],
+    {
+      cwd: repo.dir,
+    },
+  );
+  const reports: Record<string, string> = {
+    text: r.stdout,
+    json: readFileSync(path.join(out, 'awsaudit.json'), 'utf8'),
+    sarif: readFileSync(path.join(out, 'awsaudit.sarif'), 'utf8'),
+    html: readFileSync(path.join(out, 'awsaudit.html'), 'utf8'),
+  };
+
+  it('found every one of them (so the check below means something)', () => {
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (JSON.parse(reports.json!) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId).sort();
+    expect(ids).toEqual(
+      [
+        'files-aws-access-key-pair',
+        'files-aws-access-key-pair',
+        'files-aws-secret-access-key-alone',
+        'files-bedrock-api-key',
+        'files-git-history-access-key',
+      ].sort(),
+    );
+  });
+
+  for (const format of ['text', 'json', 'sarif', 'html']) {
+    it(`${format}: no secret, no whole key id, no Bedrock key; masked ids where they were`, () => {
+      const body = reports[format]!;
+      for (const p of [inHistory, inZip, inBase64]) {
+        expect(body).not.toContain(p.secret);
+        expect(body).not.toContain(p.keyId);
+        expect(body).not.toContain(Buffer.from(p.secret).toString('base64'));
+        expect(body).not.toContain(Buffer.from(p.keyId).toString('base64'));
+      }
+      expect(body).not.toContain(lone);
+      expect(body).not.toContain(bedrock.slice(4, 60));
+      expect(body).toContain(maskKeyId(inHistory.keyId));
+      expect(body).toContain(maskKeyId(inZip.keyId));
+    });
+  }
+});

@@ -8,7 +8,7 @@
 // the table reaches is printed and pinned from below).
 import { describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../src/collect/registry.js';
-import { factSources } from '../src/enrich/index.js';
+import { enrichersFor, factSources } from '../src/enrich/index.js';
 import { decisionReads } from '../src/engine/data-paths.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles, type RuleFile } from '../src/ruleset/load.js';
@@ -121,11 +121,18 @@ function withValues(resources: Resource[], call: SubCall, values: Record<string,
   });
 }
 
-/** Does the rule read what the call fills: one of its fields on its own type, or the type's resources through facts or `requires`? */
+/**
+ * Does the rule's decision read what the call fills: one of its fields on its own type, facts
+ * computed from one (the enrichers' `fields`), or the type's resources through `requires`?
+ */
 function readsCall(rule: RuleFile, call: SubCall): boolean {
   if (call.type !== rule.definition.resource) return true;
+  const enrichers = enrichersFor(call.type);
+  const factsFrom = (f: string) => enrichers.some((e) => !e.fields || e.fields.includes(f));
   const reads = decisionReads(rule.definition);
-  return reads.locations.some((l) => l[0] === 'facts' || (l[0] === 'data' && call.fields.includes(l[1] ?? '')));
+  return reads.locations.some(
+    (l) => (l[0] === 'facts' && call.fields.some(factsFrom)) || (l[0] === 'data' && call.fields.includes(l[1] ?? '')),
+  );
 }
 
 interface Row {
@@ -271,5 +278,62 @@ describe('rule results under a sub-call gap', () => {
     expect(evaluation.rules[0]).toMatchObject({ status: 'fail', failed: 1, undecided: 1, undecidedResources: ['unread'], complete: false });
     // The bucket whose versioning was read is a finding; the gap did not touch it, so it notes none.
     expect(evaluation.findings.map((f) => [f.resource.id, f.gaps])).toEqual([['suspended', undefined]]);
+  });
+});
+
+describe('a fix that might break the resource, under a gap', () => {
+  it('offers no Block Public Access command for a public bucket whose website configuration could not be read', () => {
+    const rule = compileRule(
+      files.find((f) => f.definition.id === 's3-bucket-public-acl')!,
+      undefined,
+      'test',
+    ).rule!;
+    const acl = {
+      Owner: { ID: 'owner' },
+      Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }],
+    };
+    const evaluation = (gaps: CoverageGap[]) =>
+      evaluate(
+        {
+          format: SNAPSHOT_FORMAT,
+          version: SNAPSHOT_VERSION,
+          meta: {
+            accounts: [ACCOUNT],
+            regions: ['us-east-1'],
+            collectedAt: NOW.toISOString(),
+            tool: { name: 'awsaudit', version: 'test' },
+            source: 'fixture',
+            resourceTypes: ['aws.s3.bucket', 'aws.s3.account-public-access-block'],
+          },
+          resources: [
+            {
+              type: 'aws.s3.bucket',
+              id: 'maybe-a-site',
+              account: ACCOUNT,
+              region: 'us-east-1',
+              data: { Name: 'maybe-a-site', Acl: acl, PublicAccessBlock: null },
+            },
+          ],
+          gaps,
+        },
+        [rule],
+        { now: NOW },
+      ).findings[0]!;
+    // Read and absent would mean "no website"; here the call failed.
+    const denied = evaluation([
+      {
+        service: 's3',
+        region: 'us-east-1',
+        operation: 'GetBucketWebsite',
+        resourceTypes: ['aws.s3.bucket'],
+        errorCode: 'AccessDenied',
+        message: 'denied',
+      },
+    ]);
+    expect(denied.remediation.cli).toBeUndefined();
+    expect(denied.remediationReason).toMatch(/coverage gap leaves unknown whether the usual fix would break/);
+    // The verdict itself does not depend on the website configuration: the finding stands.
+    expect(denied.ruleId).toBe('s3-bucket-public-acl');
+    expect(evaluation([]).remediation.cli).toMatch(/^aws s3api put-public-access-block --bucket maybe-a-site/);
   });
 });

@@ -9,7 +9,7 @@ import { errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import type { ExplainState } from './condition.js';
 import { decisionDataFields, decisionReads } from './data-paths.js';
-import { UNKNOWN } from './condition.js';
+import { UNKNOWN, type Tri } from './condition.js';
 import { FACTS, factsRead, fieldGapsByType, gapEffect, gapHidesResources, unknownFields } from './gap-effects.js';
 import type { Evaluation, Finding, RuleGap } from './findings.js';
 import type { FieldGaps } from './gap-effects.js';
@@ -187,7 +187,7 @@ export function evaluateResources(snapshot: Snapshot, rules: readonly CompiledRu
             continue;
           }
           identity ??= resourceIdentity(resource);
-          finding = makeFinding(rule, resource, ctx, identity);
+          finding = makeFinding(rule, resource, ctx, identity, unknown);
           // Decided although a call it reads failed: the finding says which, for whoever reviews it.
           const noted = [...(missing ? fieldGapNotes(reads[i]!, unknown, gapsOfType!, factFields) : []), ...contextGaps[i]!];
           if (noted.length) finding.gaps = dedupeGaps(noted);
@@ -421,6 +421,7 @@ export function makeFinding(
   resource: EnrichedResource,
   ctx: { now: number },
   identity: ResourceIdentity = resourceIdentity(resource),
+  unknown?: ReadonlySet<string>,
 ): Finding {
   const state = scratchState;
   state.evidence.length = 0;
@@ -448,9 +449,10 @@ export function makeFinding(
   templateContext.facts = resource.facts ?? NO_FACTS;
   templateContext.options = rule.options;
   templateContext.match = state.matches[0]?.value ?? null;
-  // A fix that would break what the resource is evidently for gives way to the rule's alternative.
-  const alternative = rule.remediationOverrides?.find((o) => overrideApplies(o.when, resource, ctx));
-  const cli = alternative ? alternative.cli?.(templateContext) : rule.remediationCli?.(templateContext);
+  // A fix that would break what the resource is evidently for gives way to the rule's alternative;
+  // when a gap leaves unknown whether it would, no command is offered at all.
+  const { alternative, withheld } = remediationChoice(rule, resource, ctx, unknown);
+  const cli = withheld ? undefined : alternative ? alternative.cli?.(templateContext) : rule.remediationCli?.(templateContext);
   const text = alternative ? alternative.text : rule.definition.remediation.text;
   const finding: Finding = {
     fingerprint: fingerprintWithKey(rule.id, identity.key),
@@ -468,10 +470,36 @@ export function makeFinding(
   };
   if (severityReason) finding.severityReason = severityReason;
   if (alternative) finding.remediationReason = alternative.reason;
+  else if (withheld) finding.remediationReason = WITHHELD;
   const cost = costOf(rule, templateContext);
   if (cost !== undefined) finding.costMonthlyUsd = Math.round(cost * 100) / 100;
   if (resource.location) finding.location = resource.location;
   return finding;
+}
+
+const WITHHELD =
+  'no command is given: a coverage gap leaves unknown whether the usual fix would break what the resource is for (see the rule for the alternative)';
+
+/** The remediation override that applies, or none; `withheld` when a gap leaves unknown whether one applies. */
+function remediationChoice(
+  rule: CompiledRule,
+  resource: EnrichedResource,
+  ctx: { now: number },
+  unknown: ReadonlySet<string> | undefined,
+): { alternative?: NonNullable<CompiledRule['remediationOverrides']>[number]; withheld: boolean } {
+  for (const o of rule.remediationOverrides ?? []) {
+    if (unknown) {
+      let t: Tri;
+      try {
+        t = o.when.tri(resource, ctx, unknown);
+      } catch {
+        t = UNKNOWN;
+      }
+      if (t === UNKNOWN) return { withheld: true };
+    }
+    if (overrideApplies(o.when, resource, ctx)) return { alternative: o, withheld: false };
+  }
+  return { withheld: false };
 }
 
 /** Does a severity override apply? Not when its condition cannot be evaluated here: the finding keeps the rule's severity. */

@@ -7,7 +7,13 @@ import type { JsonObject } from '../util/json.js';
 import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
 import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
 import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
-import type { ContentResult, FileRead } from '../secrets/scan-content.js';
+import { ContentScanner, type ContentResult, type FileRead } from '../secrets/scan-content.js';
+import { readFileSync, statSync } from 'node:fs';
+import { nameText } from '../util/byte-paths.js';
+import { ARCHIVE_NAME, scanArchive } from './archives.js';
+
+/** Archives larger than this on disk are not opened (a coverage gap). */
+const MAX_ARCHIVE_BYTES = 256 << 20;
 import { MAX_BATCH, ScanPool } from './scan-pool.js';
 import { HISTORY_RESOURCE_TYPES, scanHistory, type HistoryOptions, type HistoryStats } from './git-history.js';
 import { findRepositoryRoot } from './git-repository.js';
@@ -44,6 +50,10 @@ export interface FileScanStats extends WalkStats {
   placeholders: number;
   /** Worker threads the scan used (0: all on the main thread). */
   workers: number;
+  /** Archives opened (.zip, .jar, .gz, .tgz, .tar), the members read in them, and what stopped or failed (each a coverage gap). */
+  archives: number;
+  archiveMembers: number;
+  archiveProblems: number;
   /** What the history scan read, per repository (with --history). */
   history?: HistoryStats[];
 }
@@ -101,6 +111,9 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     unreadable: 0,
     placeholders: 0,
     workers: 0,
+    archives: 0,
+    archiveMembers: 0,
+    archiveProblems: 0,
     repositories: 0,
     directories: 0,
     ignored: 0,
@@ -161,9 +174,17 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
       content.bedrockKeys.length === 0
     )
       return;
+    addContent(filePath, file.absPath, content, await repositoryFacts(file), read.mode ?? 0);
+  };
+
+  const repositoryFacts = async (file: WalkedFile): Promise<RepositoryFacts> => {
     // Whether git tracks a path that is not valid UTF-8 cannot be told from its listing.
     const tracked = file.repository && typeof file.absPath === 'string' ? await file.repository.isTracked(file.absPath) : null;
-    const repository = { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
+    return { inRepository: file.repository !== null, gitIgnored: file.ignored, gitTracked: tracked };
+  };
+
+  /** Resources for what a file (or an archive's member, `filePath` then `archive!/member`) holds. */
+  const addContent = (filePath: string, absPath: FsPath, content: ContentResult, repository: RepositoryFacts, mode: number) => {
     addKeyResources(filePath, content, repository, resources, keyIds);
     content.secretKeys.forEach((hit, i) =>
       resources.push({
@@ -197,7 +218,40 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
         location: { path: filePath, line: hit.line, column: hit.column },
       }),
     );
-    if (content.privateKeys.length) resources.push(privateKeyResource(filePath, file.absPath, read.mode ?? 0, content, repository));
+    if (content.privateKeys.length) resources.push(privateKeyResource(filePath, absPath, mode, content, repository));
+  };
+
+  // Archives are opened on the main thread, one at a time (each bounded: see archives.ts).
+  const archiveScanner = new ContentScanner();
+  const scanArchiveFile = async (file: WalkedFile) => {
+    const filePath = displayFilePath(file.absPath, cwd);
+    let data: Buffer;
+    try {
+      const size = statSync(file.absPath).size;
+      if (size > MAX_ARCHIVE_BYTES) {
+        stats.files++;
+        stats.archiveProblems++;
+        listGap(file.absPath, 'read', 'ArchiveLimit', `an archive larger than ${MAX_ARCHIVE_BYTES >> 20} MiB: not opened`);
+        return;
+      }
+      data = readFileSync(file.absPath);
+    } catch (error) {
+      addGap(file.absPath, 'read', error);
+      return;
+    }
+    stats.files++;
+    stats.archives++;
+    stats.bytes += data.length;
+    const scanned = await scanArchive(data, nameText(file.absPath), archiveScanner);
+    stats.archiveMembers += scanned.entries;
+    for (const problem of scanned.problems) {
+      stats.archiveProblems++;
+      listGap(file.absPath, 'read', problem.code, problem.message);
+    }
+    if (scanned.members.length === 0) return;
+    const repository = await repositoryFacts(file);
+    const mode = statSync(file.absPath).mode;
+    for (const member of scanned.members) addContent(`${filePath}!/${member.path}`, file.absPath, member.content, repository, mode);
   };
 
   const handled: Array<Promise<void>> = [];
@@ -211,7 +265,10 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
           stopped = true;
           break walk;
         }
-        const files = batch.slice(i, i + MAX_BATCH);
+        const slice = batch.slice(i, i + MAX_BATCH);
+        const files = slice.filter((f) => !ARCHIVE_NAME.test(nameText(f.absPath)));
+        for (const f of slice) if (files.length !== slice.length && ARCHIVE_NAME.test(nameText(f.absPath))) await scanArchiveFile(f);
+        if (files.length === 0) continue;
         const { result } = await pool.submit(files.map((f) => f.absPath));
         const done = result.then(async (r) => {
           stats.files += r.files;
@@ -454,5 +511,10 @@ function scanNotes(roots: string[], stats: FileScanStats): string[] {
   if (stats.unreadable) skipped.push(`${stats.unreadable} unreadable (see coverage gaps)`);
   if (skipped.length) notes.push(`files skipped: ${skipped.join('; ')}`);
   if (stats.placeholders) notes.push(`files: ${stats.placeholders} documented example key id(s) or placeholder(s) not reported`);
+  if (stats.archives)
+    notes.push(
+      `files: opened ${stats.archives} archive(s), ${stats.archiveMembers} member(s) read` +
+        (stats.archiveProblems ? `; ${stats.archiveProblems} could not be read whole (see coverage gaps)` : ''),
+    );
   return notes;
 }

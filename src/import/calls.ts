@@ -136,6 +136,33 @@ function ec2(command: string, cli: string, args?: string): ImportCall {
   return { service: 'ec2', command, cli: `ec2 ${cli}`, ...(args ? { args } : {}) };
 }
 
+/**
+ * A regional call about one resource, for the dump script's loop: `list` prints the resources'
+ * ids or ARNs (bound to `$k`), `option` passes one, `shell` makes the file name from `$k` as
+ * `file` does from the request's value (a `/` in it is written `%2F`, see importFile).
+ */
+function regionalKeyed(
+  service: ServiceName,
+  command: string,
+  cli: string,
+  member: string,
+  how: { list: string; option: string; extra?: string; file?: (value: string) => string; shell?: string },
+): ImportCall {
+  const [cliService, operation] = cli.split(' ') as [string, string];
+  const name = how.shell ? `n=${how.shell}; n=\${n//\\//%2F}` : 'n=$k';
+  return {
+    service,
+    command,
+    cli,
+    ...(how.extra ? { args: how.extra.trim() } : {}),
+    key: {
+      member,
+      ...(how.file ? { file: how.file } : {}),
+      script: `for k in $(${how.list}); do\n  ${name}\n  run "${cliService}/$r/${operation}/$n" aws ${cli} --region "$r" ${how.option} "$k"${how.extra ?? ''}\ndone`,
+    },
+  };
+}
+
 export const IMPORT_CALLS: readonly ImportCall[] = [
   { service: 'sts', command: 'GetCallerIdentityCommand', cli: 'sts get-caller-identity', global: true },
 
@@ -289,6 +316,97 @@ export const IMPORT_CALLS: readonly ImportCall[] = [
   })),
   { service: 'config', command: 'DescribeConfigurationRecordersCommand', cli: 'configservice describe-configuration-recorders' },
   { service: 'config', command: 'DescribeConfigurationRecorderStatusCommand', cli: 'configservice describe-configuration-recorder-status' },
+
+  // The other services, per region (account contacts are global).
+  { service: 'guardduty', command: 'ListDetectorsCommand', cli: 'guardduty list-detectors' },
+  regionalKeyed('guardduty', 'GetDetectorCommand', 'guardduty get-detector', 'DetectorId', {
+    list: `aws guardduty list-detectors --region "$r" --query 'DetectorIds[]' --output text`,
+    option: '--detector-id',
+  }),
+  { service: 'securityhub', command: 'DescribeHubCommand', cli: 'securityhub describe-hub' },
+  { service: 'accessanalyzer', command: 'ListAnalyzersCommand', cli: 'accessanalyzer list-analyzers' },
+  { service: 'macie2', command: 'GetMacieSessionCommand', cli: 'macie2 get-macie-session' },
+  { service: 'macie2', command: 'GetAutomatedDiscoveryConfigurationCommand', cli: 'macie2 get-automated-discovery-configuration' },
+  { service: 'kms', command: 'ListKeysCommand', cli: 'kms list-keys' },
+  ...(
+    [
+      ['DescribeKeyCommand', 'describe-key', ''],
+      ['GetKeyRotationStatusCommand', 'get-key-rotation-status', ''],
+      ['GetKeyPolicyCommand', 'get-key-policy', ' --policy-name default'],
+    ] as const
+  ).map(([command, cli, extra]) =>
+    regionalKeyed('kms', command, `kms ${cli}`, 'KeyId', {
+      list: `aws kms list-keys --region "$r" --query 'Keys[].KeyId' --output text`,
+      option: '--key-id',
+      extra,
+    }),
+  ),
+  { service: 'lambda', command: 'ListFunctionsCommand', cli: 'lambda list-functions' },
+  regionalKeyed('lambda', 'GetPolicyCommand', 'lambda get-policy', 'FunctionName', {
+    list: `aws lambda list-functions --region "$r" --query 'Functions[].FunctionName' --output text`,
+    option: '--function-name',
+  }),
+  { service: 'logs', command: 'DescribeLogGroupsCommand', cli: 'logs describe-log-groups' },
+  { service: 'logs', command: 'DescribeMetricFiltersCommand', cli: 'logs describe-metric-filters' },
+  { service: 'cloudwatch', command: 'DescribeAlarmsCommand', cli: 'cloudwatch describe-alarms' },
+  { service: 'sns', command: 'ListTopicsCommand', cli: 'sns list-topics' },
+  { service: 'sns', command: 'ListSubscriptionsCommand', cli: 'sns list-subscriptions' },
+  regionalKeyed('sns', 'GetTopicAttributesCommand', 'sns get-topic-attributes', 'TopicArn', {
+    list: `aws sns list-topics --region "$r" --query 'Topics[].TopicArn' --output text`,
+    option: '--topic-arn',
+    file: after(':'),
+    shell: '${k##*:}',
+  }),
+  { service: 'efs', command: 'DescribeFileSystemsCommand', cli: 'efs describe-file-systems' },
+  { service: 'efs', command: 'DescribeAccessPointsCommand', cli: 'efs describe-access-points' },
+  ...(
+    [
+      ['DescribeBackupPolicyCommand', 'describe-backup-policy'],
+      ['DescribeMountTargetsCommand', 'describe-mount-targets'],
+    ] as const
+  ).map(([command, cli]) =>
+    regionalKeyed('efs', command, `efs ${cli}`, 'FileSystemId', {
+      list: `aws efs describe-file-systems --region "$r" --query 'FileSystems[].FileSystemId' --output text`,
+      option: '--file-system-id',
+    }),
+  ),
+  { service: 'elb', command: 'DescribeLoadBalancersCommand', cli: 'elb describe-load-balancers' },
+  regionalKeyed('elb', 'DescribeLoadBalancerAttributesCommand', 'elb describe-load-balancer-attributes', 'LoadBalancerName', {
+    list: `aws elb describe-load-balancers --region "$r" --query 'LoadBalancerDescriptions[].LoadBalancerName' --output text`,
+    option: '--load-balancer-name',
+  }),
+  { service: 'elbv2', command: 'DescribeLoadBalancersCommand', cli: 'elbv2 describe-load-balancers' },
+  { service: 'elbv2', command: 'DescribeTargetGroupsCommand', cli: 'elbv2 describe-target-groups' },
+  regionalKeyed('elbv2', 'DescribeTargetHealthCommand', 'elbv2 describe-target-health', 'TargetGroupArn', {
+    list: `aws elbv2 describe-target-groups --region "$r" --query 'TargetGroups[].TargetGroupArn' --output text`,
+    option: '--target-group-arn',
+    file: after(':targetgroup/'),
+    shell: '${k#*:targetgroup/}',
+  }),
+  ...(
+    [
+      ['DescribeListenersCommand', 'describe-listeners'],
+      ['DescribeLoadBalancerAttributesCommand', 'describe-load-balancer-attributes'],
+    ] as const
+  ).map(([command, cli]) =>
+    regionalKeyed('elbv2', command, `elbv2 ${cli}`, 'LoadBalancerArn', {
+      list: `aws elbv2 describe-load-balancers --region "$r" --query 'LoadBalancers[].LoadBalancerArn' --output text`,
+      option: '--load-balancer-arn',
+      file: after(':loadbalancer/'),
+      shell: '${k#*:loadbalancer/}',
+    }),
+  ),
+  { service: 'account', command: 'GetContactInformationCommand', cli: 'account get-contact-information', global: true },
+  {
+    service: 'account',
+    command: 'GetAlternateContactCommand',
+    cli: 'account get-alternate-contact',
+    global: true,
+    key: {
+      member: 'AlternateContactType',
+      script: `for t in BILLING OPERATIONS SECURITY; do\n  run "account/get-alternate-contact/$t" aws account get-alternate-contact --alternate-contact-type "$t"\ndone`,
+    },
+  },
 ];
 
 /** The entry for a command sent through a client, if import can answer it. */
