@@ -847,7 +847,7 @@ describe('the run deadline in the CloudTrail pipeline and the file scanner', () 
         service: 'files',
         region: 'local',
         operation: 'scan .',
-        resourceTypes: ['file.access-key', 'file.private-key', 'file.text'],
+        resourceTypes: ['file.access-key', 'file.bedrock-api-key', 'file.private-key', 'file.secret-key', 'file.text'],
         errorCode: 'RunTimeout',
         message: 'stopped when --timeout 1s expired: 1 file(s) were scanned, the rest were not read',
       },

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../util/json.js';
+import { isPlainObject, type JsonValue } from '../../util/json.js';
 import type { CloudTrailRecord } from '../records.js';
 import type { EventFactModule } from './types.js';
 
@@ -17,9 +17,12 @@ const DENIED =
  * event whose response says `Failure`: a failed `ConsoleLogin` has `responseElements.ConsoleLogin:
  * "Failure"` and often no errorCode), else `success`. `outcomeCode`: the errorCode, or `Failure`.
  */
-export function outcomeOf(record: CloudTrailRecord): { outcome: Outcome; outcomeCode: string | null } {
-  const code = record.errorCode;
+export function outcomeOf(record: CloudTrailRecord): { outcome: Outcome; outcomeCode: JsonValue } {
+  const code = record.errorCode as JsonValue | undefined;
   if (typeof code === 'string' && code !== '') return { outcome: DENIED.test(code) ? 'denied' : 'failed', outcomeCode: code };
+  // An errorCode of another type (a number, an object from a log shipper) still says the call
+  // did not succeed: failed, with the code as written (messages show it as an unexpected value).
+  if (code !== undefined && code !== null && code !== '' && code !== false) return { outcome: 'failed', outcomeCode: code };
   const response = record.responseElements;
   // Sign-in events answer under their own name: ConsoleLogin, SwitchRole, PasswordUpdated, CheckMfa…
   if (isPlainObject(response) && response[record.eventName] === 'Failure') return { outcome: 'failed', outcomeCode: 'Failure' };
