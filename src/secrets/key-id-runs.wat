@@ -75,4 +75,62 @@
                 (local.set $p (local.get $stop))))))
         (local.set $p (i32.add (local.get $p) (local.get $length)))
         (br $next)))
+    (local.get $n))
+
+  ;; Where runs of `length` or more bytes of class `mask` start (secret keys, Bedrock keys, base64
+  ;; values: runs of 27 bytes or more). Most text is made of these bytes (letters, digits), so the
+  ;; sampling of `runs` above lets most samples through to the search for a run's ends, word by
+  ;; word. This one skips instead: from each sample p it reads backwards while the bytes are of
+  ;; the class; at the first byte j that is not, no run of `length` can hold p, and the next run
+  ;; long enough starts after j, so it holds j + length: the next sample. Only when the `length`
+  ;; bytes up to p are all of the class is the run's extent looked for. On text a sample reads a
+  ;; few bytes (back to the last space) and moves on by most of `length`.
+  ;; Same parameters and memory as `runs`, without `atLeast`; it reads nothing at or past `filled`.
+  (func (export "longRuns")
+    (param $first i32) (param $from i32) (param $limit i32) (param $filled i32)
+    (param $out i32) (param $room i32) (param $length i32) (param $mask i32) (result i32)
+    (local $p i32) (local $end i32) (local $j i32) (local $low i32) (local $start i32) (local $stop i32) (local $n i32)
+    (local.set $end (i32.sub (i32.add (local.get $limit) (local.get $length)) (i32.const 1)))
+    (if (i32.gt_u (local.get $end) (local.get $filled)) (then (local.set $end (local.get $filled))))
+    (local.set $p (i32.sub (i32.add (local.get $from) (local.get $length)) (i32.const 1)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ;; the lowest byte a run of `length` that holds p must reach (never below `first`)
+        (local.set $low (i32.sub (i32.add (local.get $p) (i32.const 1)) (local.get $length)))
+        (local.set $j (local.get $p))
+        (block $broken
+          (loop $back
+            (br_if $broken (i32.eqz (i32.and (i32.load8_u (i32.load8_u (local.get $j))) (local.get $mask))))
+            (br_if $broken (i32.le_u (local.get $j) (local.get $low)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $back)))
+        (if (i32.eqz (i32.and (i32.load8_u (i32.load8_u (local.get $j))) (local.get $mask)))
+          (then
+            ;; byte j is not of the class: the next run long enough holds j + length
+            (local.set $p (i32.add (local.get $j) (local.get $length)))
+            (br $next)))
+        ;; [low, p] are all of the class: the run around them is [start, stop)
+        (local.set $start (local.get $low))
+        (block $left
+          (loop $before
+            (br_if $left (i32.le_u (local.get $start) (local.get $first)))
+            (br_if $left (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.sub (local.get $start) (i32.const 1)))) (local.get $mask))))
+            (local.set $start (i32.sub (local.get $start) (i32.const 1)))
+            (br $before)))
+        (local.set $stop (i32.add (local.get $p) (i32.const 1)))
+        (block $right
+          (loop $on
+            (br_if $right (i32.ge_u (local.get $stop) (local.get $filled)))
+            (br_if $right (i32.eqz (i32.and (i32.load8_u (i32.load8_u (local.get $stop))) (local.get $mask))))
+            (local.set $stop (i32.add (local.get $stop) (i32.const 1)))
+            (br $on)))
+        (if (i32.and (i32.ge_u (local.get $start) (local.get $from)) (i32.lt_u (local.get $start) (local.get $limit)))
+          (then
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (local.get $start))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br_if $done (i32.ge_u (local.get $n) (local.get $room)))))
+        ;; byte `stop` is not of the class (or ends the bytes): the next run holds stop + length
+        (local.set $p (i32.add (local.get $stop) (local.get $length)))
+        (br $next)))
     (local.get $n)))
