@@ -90,6 +90,7 @@
     (param $first i32) (param $from i32) (param $limit i32) (param $filled i32)
     (param $out i32) (param $room i32) (param $length i32) (param $mask i32) (result i32)
     (local $p i32) (local $end i32) (local $j i32) (local $low i32) (local $start i32) (local $stop i32) (local $n i32)
+    (local $v v128) (local $miss i32)
     (local.set $end (i32.sub (i32.add (local.get $limit) (local.get $length)) (i32.const 1)))
     (if (i32.gt_u (local.get $end) (local.get $filled)) (then (local.set $end (local.get $filled))))
     (local.set $p (i32.sub (i32.add (local.get $from) (local.get $length)) (i32.const 1)))
@@ -98,7 +99,30 @@
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         ;; the lowest byte a run of `length` that holds p must reach (never below `first`)
         (local.set $low (i32.sub (i32.add (local.get $p) (i32.const 1)) (local.get $length)))
-        (local.set $j (local.get $p))
+        ;; First the 16 bytes up to p at once (SIMD): when one is not a secret-key byte, the last
+        ;; such is j, with no branch per byte. This is what makes the search cheap on text, where
+        ;; such a byte comes every few bytes; only 16 secret-key bytes in a row go on to the loop.
+        (local.set $v (v128.load (i32.sub (local.get $p) (i32.const 15))))
+        (local.set $miss
+          (i32.xor (i32.const 0xffff)
+            (i8x16.bitmask
+              (v128.or
+                (v128.or
+                  (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))
+                                         (v128.const i8x16 97 97 97 97 97 97 97 97 97 97 97 97 97 97 97 97))
+                              (v128.const i8x16 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26))
+                  (i8x16.lt_u (i8x16.sub (local.get $v) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))
+                              (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
+                (v128.or
+                  (i8x16.eq (local.get $v) (v128.const i8x16 43 43 43 43 43 43 43 43 43 43 43 43 43 43 43 43))
+                  (i8x16.eq (local.get $v) (v128.const i8x16 47 47 47 47 47 47 47 47 47 47 47 47 47 47 47 47)))))))
+        (if (local.get $miss)
+          (then
+            ;; the highest bit set: the last byte up to p that is not a secret-key byte
+            (local.set $p (i32.add (i32.sub (i32.add (local.get $p) (local.get $length)) (i32.const 15))
+                                   (i32.sub (i32.const 31) (i32.clz (local.get $miss)))))
+            (br $next)))
+        (local.set $j (i32.sub (local.get $p) (i32.const 16)))
         (block $broken
           (loop $back
             (br_if $broken (i32.eqz (i32.and (i32.load8_u (i32.load8_u (local.get $j))) (local.get $mask))))
