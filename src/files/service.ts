@@ -206,5 +206,11 @@ export const files: Service<typeof TYPES, Record<never, never>> = {
   resourceTypes: TYPES,
   clients: {},
   collectors: [],
-  enrichers: [fileAccessKeyEnricher, historyAccessKeyEnricher, historyPrivateKeyEnricher, historySecretKeyEnricher, historyBedrockKeyEnricher],
+  enrichers: [
+    fileAccessKeyEnricher,
+    historyAccessKeyEnricher,
+    historyPrivateKeyEnricher,
+    historySecretKeyEnricher,
+    historyBedrockKeyEnricher,
+  ],
 };
