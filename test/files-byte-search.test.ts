@@ -2,12 +2,13 @@
 // key-id runs by sampling every 20th byte (key-id-runs.wat), private key headers by a native
 // search for a part of their literal. These tests hold it to the detectors' own patterns run
 // over the whole text.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from '../src/secrets/access-key-id.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE } from '../src/secrets/private-key.js';
+import { SECRET_KEY_CHARS } from '../src/secrets/secret-key.js';
 import { KeyIdRunFinder } from '../src/secrets/key-id-runs.js';
 import { CHUNK_BYTES, CONTEXT_BYTES, ContentScanner, type ContentResult } from '../src/secrets/scan-content.js';
 import { scanFiles } from '../src/files/scan-files.js';
@@ -109,6 +110,50 @@ describe('the key-id run search', () => {
   it('the patterns it feeds are the detectors own: a key id is 20 key-id bytes, prefix included', () => {
     expect(new RegExp(`^${ACCESS_KEY_ID_SOURCE}$`).test(keyIdFor(randomAccount()))).toBe(true);
     expect(keyIdFor(randomAccount())).toHaveLength(ACCESS_KEY_ID_LENGTH);
+  });
+});
+
+describe('the long-run search (secret keys, Bedrock keys, base64 values)', () => {
+  // The reference: every maximal run of `min` or more secret-key bytes that starts in [from, limit).
+  const expected = (text: string, from: number, limit: number, min: number) =>
+    [...text.matchAll(new RegExp(`(?<![${SECRET_KEY_CHARS}])[${SECRET_KEY_CHARS}]{${min},}`, 'g'))]
+      .map((m) => m.index)
+      .filter((i) => i >= from && i < limit);
+  const finder = new KeyIdRunFinder(1 << 16);
+  const longRuns = (bytes: Buffer, from: number, limit: number, min: number) => {
+    bytes.copy(finder.bytes);
+    const out: number[] = [];
+    finder.findLongRuns(from, limit, bytes.length, out, min);
+    return out;
+  };
+
+  it('finds the same runs as a regular expression, in text that breaks them every few bytes and in long base64', () => {
+    const breaks = ' .\n-=_:"é\u0000';
+    for (let t = 0; t < 3000; t++) {
+      const length = 1 + randomInt(700);
+      const breakRate = [0.02, 0.08, 0.3][t % 3]!;
+      let text = '';
+      for (let i = 0; i < length; i++) text += Math.random() < breakRate ? breaks[randomInt(breaks.length)] : 'aZ09+/Qx'[randomInt(8)];
+      const bytes = Buffer.from(text, 'latin1');
+      const from = randomInt(bytes.length);
+      const limit = from + randomInt(bytes.length - from + 1);
+      const min = [27, 40, 113][t % 3]!;
+      const got = longRuns(bytes, from, limit, min);
+      expect({ t, from, limit, min, got }).toEqual({ t, from, limit, min, got: expected(bytes.toString('latin1'), from, limit, min) });
+    }
+  });
+
+  it('a run of exactly the minimum at every offset, one byte short, and at the very end of the bytes', () => {
+    for (let at = 0; at < 70; at++) {
+      for (const [length, found] of [
+        [27, true],
+        [26, false],
+      ] as const) {
+        const text = `${' -.:'.repeat(20).slice(0, at)}${'Q/+9'.repeat(10).slice(0, length)}`;
+        const bytes = Buffer.from(text, 'latin1');
+        expect({ at, length, out: longRuns(bytes, 0, bytes.length, 27) }).toEqual({ at, length, out: found ? [at] : [] });
+      }
+    }
   });
 });
 

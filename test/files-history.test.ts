@@ -1,6 +1,6 @@
 // Keys in git history (`scan --files REPO --history`): every blob of every ref read once, each
 // finding named by the commit that first added it. Repositories are made at test time.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanFiles, type FileScan } from '../src/files/scan-files.js';
@@ -231,5 +231,97 @@ describe('a shallow clone', () => {
     expect(result.notes.join('\n')).toMatch(new RegExp(`a shallow clone; history starts at ${head.slice(0, 12)} \\(20`));
     // The key was added before the clone's first commit: not there to find.
     expect(history(result)).toEqual([]);
+  });
+});
+
+describe('every secret form, not only key ids and private keys', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const longTerm = (account: string, id: string) => `ABSK${b64(`BedrockAPIKey-${id}-at-${account}:${randomBytes(44).toString('base64')}`)}`;
+
+  it('a lone secret access key committed and removed: named by the commit that added it, at its path and line', async () => {
+    const repo = makeRepo(tmp());
+    repo.write('README.md', '# app\n');
+    repo.commit('init');
+    repo.write('deploy/.env', `# deploy\nREGION=us-east-1\n\nAWS_SECRET_ACCESS_KEY=${randomSecret()}\n`);
+    const added = repo.commit('deploy settings', '2026-03-02T09:15:00Z');
+    repo.write('deploy/.env', `# deploy\nREGION=us-east-1\n\nAWS_SECRET_ACCESS_KEY=${randomSecret()}\n`);
+    const again = repo.commit('rotate', '2026-03-03T09:15:00Z');
+    repo.remove('deploy/.env');
+    repo.commit('remove');
+    const result = await scan(repo);
+    const lone = result.resources.filter((r) => r.type === 'file.history-secret-key');
+    expect(lone.map((r) => r.id)).toEqual(['.@history:deploy/.env#secret-access-key']);
+    expect(lone[0]!.data).toMatchObject({
+      repository: '.',
+      path: 'deploy/.env',
+      line: 4,
+      column: 1,
+      name: 'AWS_SECRET_ACCESS_KEY',
+      context: 'env',
+      commit: added,
+      authorDate: '2026-03-02T09:15:00.000Z',
+      commitCount: 2,
+      otherCommits: [again.slice(0, 12)],
+      inHead: false,
+    });
+    expect(result.resourceTypes).toContain('file.history-secret-key');
+    // A secret with its key id next to it is that key's pair, reported once, on the key id.
+    expect(history(result)).toEqual([]);
+  });
+
+  it('a secret next to its key id in history is the pair, not a lone secret', async () => {
+    const { repo } = repoWithDeletedKey();
+    const result = await scan(repo);
+    expect(result.resources.filter((r) => r.type === 'file.history-secret-key')).toEqual([]);
+    expect(history(result)).toHaveLength(1);
+  });
+
+  it('Bedrock API keys: one finding per key (committed at two paths), with the first commit; never the key', async () => {
+    const repo = makeRepo(tmp());
+    const account = randomAccount();
+    const key = longTerm(account, 'x7q2');
+    const other = longTerm(randomAccount(), 'k9zz');
+    repo.write('.env', `# app\nAWS_BEARER_TOKEN_BEDROCK=${key}\n`);
+    const added = repo.commit('bedrock', '2026-03-02T09:15:00Z');
+    repo.write('config/app.json', `{\n  "bedrock": "${key}",\n  "second": "${other}"\n}\n`);
+    const copied = repo.commit('copy', '2026-03-03T09:15:00Z');
+    repo.remove('.env');
+    repo.commit('remove .env');
+    const result = await scan(repo);
+    const found = result.resources.filter((r) => r.type === 'file.history-bedrock-api-key');
+    expect(found.map((r) => r.id).sort()).toEqual([
+      '.@history#bedrock-api-key:BedrockAPIKey-k9zz',
+      '.@history#bedrock-api-key:BedrockAPIKey-x7q2',
+    ]);
+    const first = found.find((r) => r.data.serviceUserName === 'BedrockAPIKey-x7q2')!;
+    expect(first.data).toMatchObject({
+      path: '.env',
+      line: 2,
+      column: 26,
+      keyKind: 'long-term',
+      ownerAccount: account,
+      context: 'env',
+      commit: added,
+      commitCount: 2,
+      otherCommits: [copied.slice(0, 12)],
+      inHead: true,
+    });
+    expect(first.account).toBe(account);
+    expect(first.location).toEqual({ path: '.env', line: 2, column: 26 });
+    expect(JSON.stringify(result.resources)).not.toContain(key.slice(4, 60));
+  });
+
+  it('the CLI reports both with their rules and first commit', async () => {
+    const repo = makeRepo(tmp());
+    repo.write('ops/aws.env', `AWS_SECRET_ACCESS_KEY=${randomSecret()}\nAWS_BEARER_TOKEN_BEDROCK=${longTerm(randomAccount(), 'ab12')}\n`);
+    const added = repo.commit('ops', '2026-03-02T09:15:00Z');
+    repo.remove('ops/aws.env');
+    repo.commit('remove');
+    const r = await runCli(['scan', '--files', '.', '--history', '--format', 'text', '--output-dir', tmp()], { cwd: repo.dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('files-git-history-secret-key');
+    expect(r.stdout).toContain('files-git-history-bedrock-api-key');
+    expect(r.stdout).toContain(`first committed in ${added.slice(0, 12)} (2026-03-02) at ops/aws.env line 1`);
+    expect(r.stdout).toContain(`first committed in ${added.slice(0, 12)} (2026-03-02) at ops/aws.env line 2`);
   });
 });

@@ -247,9 +247,14 @@ describe('keys found in git history, archives and encoded values stay out of eve
   const lone = randomSecret();
   const bedrock = `ABSK${Buffer.from(`BedrockAPIKey-ab12-at-${randomAccount()}:${randomSecret()}${randomSecret().slice(0, 20)}`).toString('base64')}`;
   const repo = makeRepo(tmp());
+  // Only in history: a pair, a lone secret and a Bedrock key, all removed in the next commit.
+  const loneInHistory = randomSecret();
+  const bedrockInHistory = `ABSK${Buffer.from(`BedrockAPIKey-cd34-at-${randomAccount()}:${randomSecret()}${randomSecret().slice(0, 20)}`).toString('base64')}`;
   repo.write('deploy/creds.txt', `aws_access_key_id = ${inHistory.keyId}\naws_secret_access_key = ${inHistory.secret}\n`);
+  repo.write('deploy/old.env', `AWS_SECRET_ACCESS_KEY=${loneInHistory}\nAWS_BEARER_TOKEN_BEDROCK=${bedrockInHistory}\n`);
   repo.commit('add');
   repo.remove('deploy/creds.txt');
+  repo.remove('deploy/old.env');
   repo.commit('remove');
   repo.write(
     'backup.zip',
@@ -284,6 +289,8 @@ describe('keys found in git history, archives and encoded values stay out of eve
         'files-aws-secret-access-key-alone',
         'files-bedrock-api-key',
         'files-git-history-access-key',
+        'files-git-history-bedrock-api-key',
+        'files-git-history-secret-key',
       ].sort(),
     );
   });
@@ -297,8 +304,8 @@ describe('keys found in git history, archives and encoded values stay out of eve
         expect(body).not.toContain(Buffer.from(p.secret).toString('base64'));
         expect(body).not.toContain(Buffer.from(p.keyId).toString('base64'));
       }
-      expect(body).not.toContain(lone);
-      expect(body).not.toContain(bedrock.slice(4, 60));
+      for (const secret of [lone, loneInHistory]) expect(body).not.toContain(secret);
+      for (const key of [bedrock, bedrockInHistory]) expect(body).not.toContain(key.slice(4, 60));
       expect(body).toContain(maskKeyId(inHistory.keyId));
       expect(body).toContain(maskKeyId(inZip.keyId));
     });

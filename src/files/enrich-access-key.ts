@@ -84,3 +84,9 @@ export const historyPrivateKeyEnricher: Enricher = {
     return { historySummary: historySummary(resource.data) };
   },
 };
+
+/** Where in history a lone secret access key was committed. */
+export const historySecretKeyEnricher: Enricher = { ...historyPrivateKeyEnricher, type: 'file.history-secret-key' };
+
+/** Where in history a Bedrock API key was committed. */
+export const historyBedrockKeyEnricher: Enricher = { ...historyPrivateKeyEnricher, type: 'file.history-bedrock-api-key' };

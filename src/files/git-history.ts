@@ -22,9 +22,21 @@ import type { Deadline } from '../util/deadline.js';
 import { RUN_TIMEOUT } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
 import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
-import { ContentScanner, type ContentResult, type KeyIdHit, type PrivateKeyHit } from '../secrets/scan-content.js';
+import {
+  ContentScanner,
+  type BedrockKeyHit,
+  type ContentResult,
+  type KeyIdHit,
+  type PrivateKeyHit,
+  type SecretKeyHit,
+} from '../secrets/scan-content.js';
 
-export const HISTORY_RESOURCE_TYPES = ['file.history-access-key', 'file.history-private-key'] as const;
+export const HISTORY_RESOURCE_TYPES = [
+  'file.history-access-key',
+  'file.history-bedrock-api-key',
+  'file.history-private-key',
+  'file.history-secret-key',
+] as const;
 
 export interface HistoryOptions {
   /** Also read objects no ref reaches (`--all-objects`). */
@@ -429,7 +441,8 @@ export async function scanHistory(root: string, shown: string, options: HistoryO
         return;
       }
       stats.placeholders += content.placeholders;
-      if (content.keyIds.length || content.privateKeys.length) found.push({ blob, content });
+      if (content.keyIds.length || content.privateKeys.length || content.secretKeys.length || content.bedrockKeys.length)
+        found.push({ blob, content });
     },
     () => (stopped ||= deadline !== undefined && Date.now() >= deadline.at),
   );
@@ -528,6 +541,86 @@ export async function scanHistory(root: string, shown: string, options: HistoryO
       location: { path: locate(p), line: firstHit.key.line, column: firstHit.key.column },
     });
   }
+  // Secret access keys alone (no key id near them): one finding per path, like private keys. The
+  // secret is not kept (it cannot tell two apart), and a path is what a reviewer rewrites or rotates by.
+  const secretsByPath = new Map<string, Array<{ blob: string; hit: SecretKeyHit; intro: Introduction }>>();
+  for (const { blob, content } of found) {
+    const hit = content.secretKeys[0];
+    if (!hit) continue;
+    for (const i of intro(blob)) {
+      const list = secretsByPath.get(i.path) ?? [];
+      list.push({ blob, hit, intro: i });
+      secretsByPath.set(i.path, list);
+    }
+  }
+  for (const [p, hits] of secretsByPath) {
+    const all = hits.map((h) => h.intro);
+    const first = firstIntroduction(all);
+    const firstHit = hits.find((h) => h.intro === first) ?? hits[0]!;
+    const data: JsonObject = {
+      repository: shown,
+      path: p,
+      line: firstHit.hit.line,
+      column: firstHit.hit.column,
+      name: firstHit.hit.name,
+      context: firstHit.hit.context,
+      ...commitFacts(first, all),
+      inHead: hits.some((h) => head.has(h.blob)),
+    };
+    resources.push({
+      type: 'file.history-secret-key',
+      id: `${shown}@history:${p}#secret-access-key`,
+      account: 'local',
+      region: 'local',
+      data,
+      location: { path: locate(p), line: firstHit.hit.line, column: firstHit.hit.column },
+    });
+  }
+
+  // Bedrock API keys: one finding per key, told apart by what is not secret in it (the long-term
+  // key's credential name, the short-term key's signing key id and expiry), wherever it was committed.
+  const byBedrockKey = new Map<string, Array<{ blob: string; hit: BedrockKeyHit }>>();
+  for (const { blob, content } of found) {
+    for (const hit of content.bedrockKeys) {
+      const identity = [hit.keyKind, hit.ownerAccount, hit.serviceUserName, hit.keyIdMasked, hit.expiresAt].join('|');
+      const list = byBedrockKey.get(identity);
+      if (list) list.push({ blob, hit });
+      else byBedrockKey.set(identity, [{ blob, hit }]);
+    }
+  }
+  const seenBedrock = new Map<string, number>();
+  for (const hits of byBedrockKey.values()) {
+    const all = hits.flatMap((h) => intro(h.blob));
+    const first = firstIntroduction(all);
+    const firstHit = hits.find((h) => intro(h.blob).includes(first)) ?? hits[0]!;
+    const { hit } = firstHit;
+    const label = hit.serviceUserName ?? hit.keyIdMasked ?? first.path;
+    const n = (seenBedrock.get(label) ?? 0) + 1;
+    seenBedrock.set(label, n);
+    const data: JsonObject = {
+      repository: shown,
+      path: first.path,
+      line: hit.line,
+      column: hit.column,
+      keyKind: hit.keyKind,
+      ownerAccount: hit.ownerAccount,
+      serviceUserName: hit.serviceUserName,
+      keyIdMasked: hit.keyIdMasked,
+      expiresAt: hit.expiresAt,
+      context: hit.context,
+      ...commitFacts(first, all),
+      inHead: hits.some((h) => head.has(h.blob)),
+    };
+    resources.push({
+      type: 'file.history-bedrock-api-key',
+      id: `${shown}@history#bedrock-api-key:${label}${n === 1 ? '' : `#${n}`}`,
+      account: hit.ownerAccount ?? 'local',
+      region: 'local',
+      data,
+      location: { path: locate(first.path), line: hit.line, column: hit.column },
+    });
+  }
+
   const mb = (stats.bytes / 1e6).toFixed(1);
   notes.push(
     `git history of ${shown}: ${stats.commits} commit(s)${options.sinceCommit !== undefined ? ` after ${options.sinceCommit}` : ''}, ${stats.blobs} distinct blob(s), ${mb} MB read` +

@@ -4,7 +4,13 @@
 // and no collector: src/files/scan-files.ts produces these resources.
 import { boolean, integer, listOf, object, orNull, string } from '../services/data-schema.js';
 import type { ResourceTypeTable, Service } from '../services/service.js';
-import { fileAccessKeyEnricher, historyAccessKeyEnricher, historyPrivateKeyEnricher } from './enrich-access-key.js';
+import {
+  fileAccessKeyEnricher,
+  historyAccessKeyEnricher,
+  historyBedrockKeyEnricher,
+  historyPrivateKeyEnricher,
+  historySecretKeyEnricher,
+} from './enrich-access-key.js';
 
 /** Where in git history a secret was first committed (src/files/git-history.ts). */
 const COMMITS = {
@@ -157,6 +163,41 @@ const TYPES = {
       'inHead',
     ]),
   },
+  'file.history-secret-key': {
+    scope: 'local',
+    title: "AWS secret access key alone in a repository's git history",
+    id: 'repository@history:path#secret-access-key',
+    facts: '`historySummary` (as for file.history-access-key)',
+    data: `\`{ path, line, column, name, context }\` as for file.secret-key, and ${COMMITS_TEXT}; one resource per path a lone secret access key was committed at (a secret with its key id near it is reported on file.history-access-key). The secret itself is never stored.`,
+    dataSchema: object({ path: string, line: integer, column: integer, name: string, context: string, ...COMMITS }, [
+      'path',
+      'line',
+      'name',
+      'inHead',
+    ]),
+  },
+  'file.history-bedrock-api-key': {
+    scope: 'local',
+    title: "Amazon Bedrock API key found in a repository's git history",
+    id: 'repository@history#bedrock-api-key:credential name, or masked signing key id (#n for a second key with the same)',
+    facts: '`historySummary` (as for file.history-access-key)',
+    data: `\`{ path (where it was first committed), line, column, keyKind, ownerAccount, serviceUserName, keyIdMasked, expiresAt, context }\` as for file.bedrock-api-key, and ${COMMITS_TEXT}; one resource per key however many commits and paths hold it. The key itself is never stored.`,
+    dataSchema: object(
+      {
+        path: string,
+        line: integer,
+        column: integer,
+        keyKind: string,
+        ownerAccount: orNull(string),
+        serviceUserName: orNull(string),
+        keyIdMasked: orNull(string),
+        expiresAt: orNull(string),
+        context: string,
+        ...COMMITS,
+      },
+      ['path', 'line', 'keyKind', 'inHead'],
+    ),
+  },
 } as const satisfies ResourceTypeTable;
 
 /** Local files (`--files`): leaked access keys, private keys, build and deploy files. */
@@ -165,5 +206,11 @@ export const files: Service<typeof TYPES, Record<never, never>> = {
   resourceTypes: TYPES,
   clients: {},
   collectors: [],
-  enrichers: [fileAccessKeyEnricher, historyAccessKeyEnricher, historyPrivateKeyEnricher],
+  enrichers: [
+    fileAccessKeyEnricher,
+    historyAccessKeyEnricher,
+    historyPrivateKeyEnricher,
+    historySecretKeyEnricher,
+    historyBedrockKeyEnricher,
+  ],
 };

@@ -837,14 +837,20 @@ function decodeBase64Run(
 function strayNuls(bytes: Buffer, start: number, end: number): boolean {
   const to = Math.min(end, start + SNIFF_BYTES);
   if (to - start < 64) return false;
+  // The counts only grow: stop at the first byte that takes either past its share. A binary file
+  // (most files that get here) has a control byte in ten, so this reads some 800 bytes of it, not
+  // all SNIFF_BYTES (measured with bench/files.mjs: the whole read was a quarter of the scan's CPU time).
+  const allowed = Math.floor((to - start) / 100);
   let nuls = 0;
   let control = 0;
   for (let i = start; i < to; i++) {
     const b = bytes[i]!;
-    if (b === 0) nuls++;
-    else if (b < 0x20 && (b < 0x09 || b > 0x0d) && b !== 0x1b) control++;
+    if (b >= 0x20) continue;
+    if (b === 0) {
+      if (++nuls > allowed) return false;
+    } else if ((b < 0x09 || b > 0x0d) && b !== 0x1b && ++control > allowed) return false;
   }
-  return nuls * 100 <= to - start && control * 100 <= to - start;
+  return true;
 }
 
 /** A file in UTF-16 (with or without a byte order mark), decoded and scanned as text: lines and columns are the same. */
