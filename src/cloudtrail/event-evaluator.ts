@@ -3,7 +3,7 @@ import type { EnrichedResource } from '../enrich/index.js';
 import { makeFinding } from '../engine/evaluate.js';
 import type { Attribution, Finding } from '../engine/findings.js';
 import { compileRule } from '../ruleset/load.js';
-import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
+import type { AllowEntry, CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import {
   ATTRIBUTED_SOURCES,
   attributionOf,
@@ -15,7 +15,10 @@ import {
 } from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { eventFacts, type EventFactsContext } from './event-facts.js';
-import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
+import { escapeRegExp, eventNamesOf, requiredTextOf, type RequiredText } from './rule-prefilters.js';
+import { compileAllowList, type AllowTest } from './allow-list.js';
+import { CorrelationCollector } from './correlation/collect.js';
+import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import {
@@ -40,6 +43,8 @@ export interface EventRuleSpec {
   definition: RuleDefinition;
   severity: Severity;
   options: Record<string, unknown>;
+  /** The allow-list entries that apply to the rule (global and its own): matching events are left out and counted. */
+  allow?: AllowEntry[];
 }
 
 export type AttributionMode = { mode: 'off' } | { mode: 'all' } | { mode: 'targets'; keys: string[] };
@@ -73,6 +78,13 @@ export interface ChunkResult {
   events: number;
   /** Per rule (index in config.rules): events that failed it. */
   failed: number[];
+  /** Per rule: events it matched that an allow-list left out. */
+  allowed: number[];
+  /** Per rule: events its `unknownWhen` left undecided, and the first few of their ids. */
+  undecided: number[];
+  undecidedIds: Array<[number, string]>;
+  /** Correlation rules: what each kept of this chunk's events (src/cloudtrail/correlation/). */
+  correlation: CorrelationPart[];
   hits: RuleHit[];
   changes: Array<[string, Attribution]>;
   addresses: AddressEvent[];
@@ -109,6 +121,7 @@ export const PLACES_NAMED = 5;
 
 /** Compile the event rules from their specs (each worker does this once: compiled rules hold functions). */
 export function compileEventRules(specs: readonly EventRuleSpec[]): CompiledRule[] {
+  // An allow-list is applied by the evaluator, not the rule: it is not a rule setting to compile.
   return specs.map((spec) => {
     const result = compileRule(
       { file: spec.file, definition: spec.definition },
@@ -146,8 +159,9 @@ export class EventEvaluator {
 
   constructor(private readonly config: EvaluatorConfig) {
     this.rules = compileEventRules(config.rules);
+    this.allowLists = config.rules.map((spec) => compileAllowList(spec.allow));
     this.rules.forEach((rule, i) => {
-      const names = eventNamesOf(rule.definition.condition, rule.options);
+      const names = ruleEventNames(rule);
       if (names === null) this.always.push(i);
       else for (const name of names) this.byName.set(name, [...(this.byName.get(name) ?? []), i]);
     });
@@ -161,7 +175,7 @@ export class EventEvaluator {
     let filterable = true;
     for (const i of this.always) {
       const rule = this.rules[i]!;
-      const required = requiredTextOf(rule.definition.condition, rule.options, config.leakedKeyIds);
+      const required = ruleRequiredText(rule, config.leakedKeyIds);
       if (required === 'any') filterable = false;
       else if (required !== 'never') patterns.push(...required);
     }
@@ -296,14 +310,21 @@ export class EventEvaluator {
     view.facts = eventFacts(record, this.factsContext);
     const matched = this.matched;
     matched.length = 0;
-    for (const i of this.always) this.test(i, view, matched);
-    if (named) for (const i of named) this.test(i, view, matched);
-    const { failed, hits } = chunk.result;
+    for (const i of this.always) this.test(i, view, matched, chunk.correlation);
+    if (named) for (const i of named) this.test(i, view, matched, chunk.correlation);
+    const { failed, hits, allowed, undecided } = chunk.result;
     for (const hit of matched) {
-      failed[hit.rule]!++;
-      hits.push({ rule: hit.rule, eventTime: time, finding: hit.finding });
+      if (hit.finding) {
+        failed[hit.rule]!++;
+        hits.push({ rule: hit.rule, eventTime: time, finding: hit.finding });
+      } else if (hit.outcome === 'allowed') allowed[hit.rule]!++;
+      else {
+        undecided[hit.rule]!++;
+        if (chunk.result.undecidedIds.length < 4 * PLACES_NAMED) chunk.result.undecidedIds.push([hit.rule, view.id]);
+      }
     }
     matched.length = 0;
+    chunk.correlation.commit();
     if (chunk.changes && isSuccessfulWrite(record)) {
       const touched = touchedResources(record);
       if (touched.length) {
@@ -316,6 +337,17 @@ export class EventEvaluator {
     }
     const address = addressEventOf(record, account, region);
     if (address) chunk.result.addresses.push(address);
+  }
+
+  /** A rule threw on the record: what the rules before it gave is left out. */
+  forget(chunk: ChunkState): void {
+    this.matched.length = 0;
+    chunk.correlation.rollback();
+  }
+
+  /** The compiled event rules, by index (as chunk results number them). */
+  get compiledRules(): readonly CompiledRule[] {
+    return this.rules;
   }
 
   get ruleCount(): number {
@@ -331,19 +363,40 @@ export class EventEvaluator {
   }
 
   /** The rules that matched the record being evaluated, with their findings (committed once every rule ran). */
-  private readonly matched: Array<{ rule: number; finding: Finding }> = [];
+  private readonly matched: Outcome[] = [];
+  private readonly allowLists: Array<AllowTest | undefined>;
 
-  private test(i: number, view: EnrichedResource, matched: Array<{ rule: number; finding: Finding }>): void {
+  private test(i: number, view: EnrichedResource, matched: Outcome[], correlation: CorrelationCollector): void {
     const rule = this.rules[i]!;
-    let finding: Finding;
     try {
-      if (!rule.condition.test(view, this.ctx)) return;
+      const c = rule.correlation;
+      if (c) {
+        // A correlation rule keeps what it needs of the event; the main thread judges (correlation/state.ts).
+        const t = Date.parse(view.data.eventTime as string);
+        if (c.kind === 'sequence' && c.first.test(view, this.ctx)) {
+          if (this.allowLists[i]?.(view.data)) matched.push({ rule: i, outcome: 'allowed' });
+          else correlation.first(i, rule, view, t);
+        }
+        const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen : undefined;
+        if (unseen?.history?.test(view, this.ctx)) correlation.history(i, unseen, view, t);
+        if (!rule.condition.test(view, this.ctx)) return;
+        if (this.allowLists[i]?.(view.data)) matched.push({ rule: i, outcome: 'allowed' });
+        else correlation.match(i, rule, view, t);
+        return;
+      }
+      if (!rule.condition.test(view, this.ctx)) {
+        if (rule.unknown?.test(view, this.ctx)) matched.push({ rule: i, outcome: 'undecided' });
+        return;
+      }
+      if (this.allowLists[i]?.(view.data)) {
+        matched.push({ rule: i, outcome: 'allowed' });
+        return;
+      }
       // The finding must not share the reused view: give it a resource of its own.
-      finding = makeFinding(rule, { ...view }, this.ctx);
+      matched.push({ rule: i, outcome: 'failed', finding: makeFinding(rule, { ...view }, this.ctx) });
     } catch (error) {
       throw new RuleError(rule.id, error);
     }
-    matched.push({ rule: i, finding });
   }
 
   get ruleIds(): string[] {
@@ -367,6 +420,10 @@ export class EventEvaluator {
       records: 0,
       events: 0,
       failed: new Array<number>(this.rules.length).fill(0),
+      allowed: new Array<number>(this.rules.length).fill(0),
+      undecided: new Array<number>(this.rules.length).fill(0),
+      undecidedIds: [],
+      correlation: [],
       hits: [],
       changes: [],
       addresses: [],
@@ -380,6 +437,43 @@ export class EventEvaluator {
     };
     return result;
   }
+}
+
+/** What a rule made of the record being evaluated. */
+type Outcome = { rule: number; outcome: 'failed'; finding: Finding } | { rule: number; outcome: 'allowed' | 'undecided'; finding?: undefined };
+
+/** The event names a rule (with its correlation's other conditions) can use, or null for any. */
+export function ruleEventNames(rule: CompiledRule): Set<string> | null {
+  const names = eventNamesOf(rule.definition.condition, rule.options);
+  if (names === null) return null;
+  for (const extra of correlationConditions(rule)) {
+    const more = eventNamesOf(extra, rule.options);
+    if (more === null) return null;
+    for (const n of more) names.add(n);
+  }
+  return names;
+}
+
+/** What a record's raw text must hold for a rule (or its correlation's other conditions) to use it. */
+export function ruleRequiredText(rule: CompiledRule, leakedKeyIds: readonly string[]): RequiredText {
+  let out = requiredTextOf(rule.definition.condition, rule.options, leakedKeyIds);
+  for (const extra of correlationConditions(rule)) {
+    const more = requiredTextOf(extra, rule.options, leakedKeyIds);
+    if (out === 'any' || more === 'any') return 'any';
+    if (more === 'never') continue;
+    out = out === 'never' ? more : [...out, ...more];
+  }
+  return out;
+}
+
+function correlationConditions(rule: CompiledRule): unknown[] {
+  const c = rule.definition.correlate;
+  if (!c) return [];
+  const out: unknown[] = [];
+  if (c.sequence) out.push(c.sequence.first);
+  const history = c.unseen?.history ?? c.sequence?.unseen?.history;
+  if (history !== undefined) out.push(history);
+  return out;
 }
 
 /** A rule could not evaluate a record: which rule, and why. */
@@ -434,6 +528,7 @@ export function capHits(hits: RuleHit[], ruleCount: number, max: number): RuleHi
 /** The running counts of one chunk; both paths (parsed, raw) feed it the same way. */
 class ChunkState {
   readonly result: ChunkResult;
+  readonly correlation = new CorrelationCollector();
   readonly changes: Map<string, Attribution> | undefined;
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
@@ -495,6 +590,7 @@ class ChunkState {
     try {
       this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
     } catch (error) {
+      this.evaluator.forget(this);
       const result = this.result;
       result.unevaluated++;
       result.unevaluatedAt.push({
@@ -511,6 +607,7 @@ class ChunkState {
   finish(): ChunkResult {
     const result = this.result;
     result.hits = capHits(result.hits, this.evaluator.ruleCount, this.evaluator.maxFindingsPerRule);
+    result.correlation = this.correlation.finish();
     if (this.changes) result.changes = [...this.changes];
     result.accounts = [...this.accounts];
     result.regions = [...this.regions];

@@ -16,6 +16,8 @@ import { InlineProcessor, WorkerPool, type Chunk, type ChunkProcessor } from './
 import { ReadProblems } from './read-problems.js';
 import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js';
 import { ItemSplitter } from './split.js';
+import { CorrelationState } from './correlation/state.js';
+import type { AllowEntry } from '../ruleset/types.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
 /** The resource types whose rules CloudTrail events feed. */
@@ -86,6 +88,10 @@ export interface EvaluateEventsOptions {
   maxChanges?: number;
   /** Bound on the coverage gaps listed one by one. Default 1,000. */
   maxGaps?: number;
+  /** Allow-list entries (config `allow` and each rule's own), by rule id; `*` applies to every event rule. */
+  allow?: Readonly<Record<string, AllowEntry[]>>;
+  /** Bound on each correlation rule's state (matching events and seen values). Default 200,000. */
+  maxCorrelationEntries?: number;
   /** When to stop reading (`--timeout`): what was read by then is evaluated, the rest is a gap. */
   deadline?: Deadline | undefined;
   progress?: (p: EventProgress) => void;
@@ -154,7 +160,10 @@ export async function evaluateEvents(
   const maxGaps = options.maxGaps ?? 1000;
   const attribution = options.attribution ?? { mode: 'all' };
   const config: EvaluatorConfig = {
-    rules: eventRules.map((r) => ({ file: r.file, definition: r.definition, severity: r.severity, options: r.options })),
+    rules: eventRules.map((r) => {
+      const allow = [...(options.allow?.['*'] ?? []), ...(options.allow?.[r.id] ?? [])];
+      return { file: r.file, definition: r.definition, severity: r.severity, options: r.options, ...(allow.length ? { allow } : {}) };
+    }),
     now: options.now.getTime(),
     leakedKeyIds: options.leakedKeyIds ?? [],
     attribution,
@@ -166,6 +175,10 @@ export async function evaluateEvents(
   const processor: ChunkProcessor = workers > 0 ? new WorkerPool(config, workers) : new InlineProcessor(config);
 
   const failed = new Array<number>(eventRules.length).fill(0);
+  const allowed = new Array<number>(eventRules.length).fill(0);
+  const undecided = new Array<number>(eventRules.length).fill(0);
+  const undecidedIds = eventRules.map(() => [] as string[]);
+  const correlation = new CorrelationState(eventRules, options.maxCorrelationEntries);
   let hits: RuleHit[] = [];
   const changes = new Map<string, Attribution>();
   let changesDropped = 0;
@@ -210,6 +223,10 @@ export async function evaluateEvents(
     stats.records += r.records;
     stats.events += r.events;
     r.failed.forEach((n, i) => (failed[i]! += n));
+    r.allowed.forEach((n, i) => (allowed[i]! += n));
+    r.undecided.forEach((n, i) => (undecided[i]! += n));
+    for (const [i, id] of r.undecidedIds) if (undecidedIds[i]!.length < 5) undecidedIds[i]!.push(id);
+    for (const part of r.correlation) correlation.add(part);
     if (r.hits.length) {
       hits.push(...r.hits);
       if (hits.length > 2 * maxFindings * Math.max(1, eventRules.length)) hits = capHits(hits, eventRules.length, maxFindings);
@@ -362,6 +379,14 @@ export async function evaluateEvents(
   stats.unreadable = readProblems.unreadable;
   stats.unevaluated = readProblems.unevaluated;
 
+  // Correlation rules: judged now that every chunk is in (any reading order gives the same result).
+  const correlated = correlation.finish(stats.firstEventTime, options.now.getTime());
+  for (const [i, list] of correlated.findings) {
+    // One finding per window, per first event of a sequence, per new place: each fingerprint once.
+    failed[i] = list.length;
+    for (const { finding, eventTime } of list) hits.push({ rule: i, eventTime, finding });
+  }
+  notes.push(...correlated.notes);
   // Event rules: counts from every chunk; findings capped per rule, most recent kept.
   hits = capHits(hits, eventRules.length, maxFindings);
   const gapRefs = gaps.map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
@@ -369,12 +394,13 @@ export async function evaluateEvents(
     rule,
     evaluated: stats.events,
     failed: failed[i]!,
-    // Event rules have no `unknownWhen` (rule loading refuses it): every event is decided.
-    undecided: 0,
-    undecidedResources: [],
+    // Events a rule's `unknownWhen` could not decide (e.g. no AWS IP ranges to tell an address by).
+    undecided: undecided[i]!,
+    undecidedResources: undecidedIds[i]!,
     missingTypes: [],
     gaps: gapRefs,
-    partial: gapsDropped > 0,
+    partial: gapsDropped > 0 || correlated.truncated.has(i),
+    ...(rule.id in (options.allow ?? {}) || (options.allow?.['*']?.length ?? 0) > 0 ? { allowed: allowed[i]! } : {}),
   }));
   const kept = new Array<number>(eventRules.length).fill(0);
   for (const h of hits) kept[h.rule]!++;

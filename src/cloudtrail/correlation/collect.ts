@@ -1,0 +1,195 @@
+/**
+ * Worker side of correlation: for each event, what the correlation rules keep of it (a `Match`,
+ * a `HistoryMark`), gathered per chunk. Nothing is judged here: a worker sees only some files, so
+ * windows, joins and "never seen before" are decided on the main thread (./state.ts) once every
+ * part has arrived, whatever order the files were read in.
+ */
+import ipaddr from 'ipaddr.js';
+import type { EnrichedResource } from '../../enrich/index.js';
+import type { CompiledRule } from '../../ruleset/types.js';
+import type { CompiledUnseen, KeyPath } from '../../ruleset/correlate.js';
+import { maskKeyId } from '../../secrets/access-key-id.js';
+import type { CorrelationPart, EventSample, HistoryMark, Match } from './types.js';
+
+/** The values of the key paths as one string, or undefined when one is null, missing or empty. */
+export function keyOf(paths: readonly KeyPath[], view: unknown): string | undefined {
+  const values: unknown[] = [];
+  for (const p of paths) {
+    const v = p.get(view);
+    if (v === null || v === undefined || v === '') return undefined;
+    values.push(v);
+  }
+  return JSON.stringify(values);
+}
+
+/** A key as people read it: its values joined by " / ", access key ids masked. */
+export function displayKey(key: string): string {
+  const values = JSON.parse(key) as unknown[];
+  return values.map((v) => (typeof v === 'string' ? maskIfKeyId(v) : JSON.stringify(v))).join(' / ');
+}
+
+const KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+
+export function maskIfKeyId(value: string): string {
+  return KEY_ID.test(value) ? maskKeyId(value) : value;
+}
+
+/**
+ * The place a value stands for: an IP address reduced to its network (`203.0.113.0/24` with 24
+ * bits), anything else (`AWS Internal`, a service's host name) as it is.
+ */
+export function placeOf(value: unknown, v4Bits: number, v6Bits: number): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (!ipaddr.isValid(value)) return value;
+  let address = ipaddr.parse(value);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
+  const bits = address.kind() === 'ipv4' ? v4Bits : v6Bits;
+  const full = address.kind() === 'ipv4' ? 32 : 128;
+  if (bits >= full) return address.toString();
+  const bytes = address.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+  }
+  return `${ipaddr.fromByteArray(bytes).toString()}/${bits}`;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The fields of a record a correlation finding shows. */
+export function sampleOf(data: Record<string, unknown>, id: string, account: string, region: string): EventSample {
+  const sample: EventSample = {
+    eventTime: String(data.eventTime),
+    eventID: id,
+    eventName: String(data.eventName),
+    awsRegion: region,
+    recipientAccountId: account,
+  };
+  const source = str(data.eventSource);
+  if (source) sample.eventSource = source;
+  const ip = str(data.sourceIPAddress);
+  if (ip) sample.sourceIPAddress = ip;
+  const agent = str(data.userAgent);
+  if (agent) sample.userAgent = agent.slice(0, 200);
+  const error = str(data.errorCode);
+  if (error) sample.errorCode = error;
+  const u = data.userIdentity as Record<string, unknown> | undefined;
+  if (u && typeof u === 'object') {
+    const identity: NonNullable<EventSample['userIdentity']> = {};
+    for (const k of ['type', 'arn', 'userName', 'accountId', 'principalId'] as const) {
+      const v = str(u[k]);
+      if (v) identity[k] = v;
+    }
+    const keyId = str(u.accessKeyId);
+    if (keyId) identity.accessKeyId = maskKeyId(keyId);
+    const issuer = (u.sessionContext as { sessionIssuer?: { userName?: unknown } } | undefined)?.sessionIssuer;
+    const role = str(issuer?.userName);
+    if (role) identity.roleName = role;
+    sample.userIdentity = identity;
+  }
+  const created = (data.responseElements as { accessKey?: { userName?: unknown; accessKeyId?: unknown } } | null | undefined)?.accessKey;
+  if (created && typeof created === 'object') {
+    const createdKey: NonNullable<EventSample['createdKey']> = {};
+    const user = str(created.userName);
+    if (user) createdKey.userName = user;
+    const keyId = str(created.accessKeyId);
+    if (keyId) createdKey.accessKeyId = maskKeyId(keyId);
+    sample.createdKey = createdKey;
+  }
+  return sample;
+}
+
+/** What one event gave the correlation rules, committed only once every rule has run on it. */
+type Pending = { rule: number; role: 'match' | 'first'; entry: Match } | { rule: number; role: 'history'; mark: HistoryMark };
+
+/** The correlation parts of one chunk. */
+export class CorrelationCollector {
+  private readonly parts = new Map<number, CorrelationPart>();
+  /** Earliest time per rule, per `per\0value` (one mark per value and key per chunk). */
+  private readonly earliest = new Map<number, Map<string, HistoryMark>>();
+  private readonly pending: Pending[] = [];
+
+  /** The event matched rule `i`'s condition: keep it (B of a sequence; a counted event; a checked value). */
+  match(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
+    const c = rule.correlation!;
+    let key: string | undefined;
+    let value: string | undefined;
+    let per: string | undefined;
+    if (c.kind === 'aggregate') {
+      key = keyOf(c.groupBy, view);
+      if (c.distinct) {
+        const v = c.distinct.get(view);
+        if (v === null || v === undefined || v === '') return;
+        value = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+    } else if (c.kind === 'sequence') {
+      key = keyOf([c.key], view);
+      if (c.unseen) {
+        per = keyOf(c.unseen.per, view);
+        value = placeOf(c.unseen.value.get(view), c.unseen.ipv4Bits, c.unseen.ipv6Bits);
+        if (per === undefined || value === undefined) return;
+      }
+    } else {
+      key = keyOf(c.per, view);
+      value = placeOf(c.value.get(view), c.ipv4Bits, c.ipv6Bits);
+      if (value === undefined) return;
+    }
+    if (key === undefined) return;
+    const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) };
+    if (value !== undefined) entry.value = value;
+    if (per !== undefined) entry.per = per;
+    this.pending.push({ rule: i, role: 'match', entry });
+  }
+
+  /** The event matched a sequence's `first` (A). */
+  first(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
+    const c = rule.correlation!;
+    if (c.kind !== 'sequence') return;
+    const key = keyOf([c.firstKey], view);
+    if (key === undefined) return;
+    this.pending.push({ rule: i, role: 'first', entry: { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) } });
+  }
+
+  /** The event matched an `unseen`'s own `history` condition: its value is seen for its key from then on. */
+  history(i: number, unseen: CompiledUnseen, view: EnrichedResource, t: number): void {
+    const per = keyOf(unseen.per, view);
+    const value = placeOf(unseen.value.get(view), unseen.ipv4Bits, unseen.ipv6Bits);
+    if (per === undefined || value === undefined) return;
+    this.pending.push({ rule: i, role: 'history', mark: { per, value, t } });
+  }
+
+  /** The event was evaluated by every rule: keep what it gave. */
+  commit(): void {
+    for (const p of this.pending) {
+      if (p.role === 'history') {
+        let marks = this.earliest.get(p.rule);
+        if (!marks) this.earliest.set(p.rule, (marks = new Map()));
+        const k = `${p.mark.per}\u0000${p.mark.value}`;
+        const had = marks.get(k);
+        if (!had || p.mark.t < had.t) marks.set(k, p.mark);
+        continue;
+      }
+      const part = this.part(p.rule);
+      (p.role === 'match' ? part.matches : part.firsts).push(p.entry);
+    }
+    this.pending.length = 0;
+  }
+
+  /** A rule could not evaluate the event: what the others gave is left out too. */
+  rollback(): void {
+    this.pending.length = 0;
+  }
+
+  private part(rule: number): CorrelationPart {
+    let part = this.parts.get(rule);
+    if (!part) this.parts.set(rule, (part = { rule, matches: [], firsts: [], history: [] }));
+    return part;
+  }
+
+  finish(): CorrelationPart[] {
+    for (const [rule, marks] of this.earliest) this.part(rule).history.push(...marks.values());
+    return [...this.parts.values()];
+  }
+}
