@@ -17,6 +17,7 @@ import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-al
 import { eventFacts, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf, type RequiredText } from './rule-prefilters.js';
 import { compileAllowList, type AllowTest } from './allow-list.js';
+import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector } from './correlation/collect.js';
 import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
@@ -61,6 +62,8 @@ export interface EvaluatorConfig {
   attribution: AttributionMode;
   /** Findings kept per rule (the most recent); the failed count stays exact. */
   maxFindingsPerRule: number;
+  /** AWS's published address ranges (--aws-ip-ranges), for facts.instanceCredentials; without them AWS-ness is unknown. */
+  awsIpRanges?: AwsIpRanges;
 }
 
 export interface RuleHit {
@@ -165,7 +168,7 @@ export class EventEvaluator {
       if (names === null) this.always.push(i);
       else for (const name of names) this.byName.set(name, [...(this.byName.get(name) ?? []), i]);
     });
-    this.factsContext = { leakedKeyIds: new Set(config.leakedKeyIds) };
+    this.factsContext = { leakedKeyIds: new Set(config.leakedKeyIds), awsRanges: config.awsIpRanges ? new AwsIpIndex(config.awsIpRanges) : undefined };
     this.targets = config.attribution.mode === 'targets' ? new Set(config.attribution.keys) : undefined;
     this.ctx = { now: config.now };
     this.sinceMs = config.since ? Date.parse(config.since) : -Infinity;

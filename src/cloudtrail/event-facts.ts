@@ -1,6 +1,8 @@
 import { maskKeyId } from '../secrets/access-key-id.js';
 import type { JsonObject } from '../util/json.js';
 import type { CloudTrailRecord } from './records.js';
+import type { AwsIpIndex } from './aws-ip-ranges.js';
+import { instanceCredentialsFact } from './facts/instance-credentials.js';
 
 /**
  * Facts of one event, computed per run (the record itself stays as delivered, in `data`).
@@ -10,11 +12,19 @@ import type { CloudTrailRecord } from './records.js';
  */
 export interface EventFactsContext {
   leakedKeyIds: ReadonlySet<string>;
+  /** AWS's published address ranges, when given (--aws-ip-ranges): for facts.instanceCredentials. */
+  awsRanges?: AwsIpIndex | undefined;
 }
 
 const NOT_LEAKED: JsonObject = Object.freeze({ leakedAccessKey: false });
 
 export function eventFacts(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject {
+  const instance = instanceCredentialsFact(record, ctx.awsRanges);
+  const facts = leakFacts(record, ctx);
+  return instance ? { ...facts, instanceCredentials: instance } : facts;
+}
+
+function leakFacts(record: CloudTrailRecord, ctx: EventFactsContext): JsonObject {
   if (ctx.leakedKeyIds.size === 0) return NOT_LEAKED;
   const identity = record.userIdentity as { accessKeyId?: unknown } | undefined;
   const keyId = identity?.accessKeyId;

@@ -156,11 +156,13 @@ function judge(s: RuleState, start: number | undefined, now: number): Judged[] {
     learningDays: unseen ? unseen.learningMs / 86_400_000 : 0,
   });
   if (c.kind === 'sequence') {
-    for (const { first, then, count } of sequenceMatches(s.firsts, s.matches, c.windowMs, unseen ? isNew : undefined)) {
+    for (const { first, then, count, window } of sequenceMatches(s.firsts, s.matches, c.windowMs, unseen ? isNew : undefined)) {
+      // With `unseen`: the calls from the new place, the first one's and any later one's (the first made it "seen").
+      const calls = unseen ? window.filter((b) => b.t >= then.t && (b.value === then.value || isNew(b))).length : count;
       const correlation: JsonObject = {
         kind: 'sequence',
         key: displayKey(first.key),
-        count,
+        count: calls,
         windowMinutes: c.windowMs / 60_000,
         windowStart: first.sample.eventTime,
         windowEnd: then.sample.eventTime,

@@ -92,6 +92,8 @@ export interface SequenceMatch {
   then: Match;
   /** How many B events qualify. */
   count: number;
+  /** Every B with A's key within the window, qualifying or not (time order). */
+  window: Match[];
 }
 
 /**
@@ -114,14 +116,16 @@ export function sequenceMatches(
   for (const a of sortedUnique(firsts)) {
     let then: Match | undefined;
     let count = 0;
+    const window: Match[] = [];
     for (const b of byKey.get(a.key) ?? []) {
       if (b.t < a.t || b.id === a.id) continue;
       if (b.t > a.t + windowMs) break;
+      window.push(b);
       if (!qualifies(b)) continue;
       then ??= b;
       count++;
     }
-    if (then) out.push({ first: a, then, count });
+    if (then) out.push({ first: a, then, count, window });
   }
   return out;
 }
