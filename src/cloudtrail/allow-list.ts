@@ -49,6 +49,8 @@ function roleName(u: Identity): string | undefined {
 
 /** A problem in an allow-list entry, for the config error (a CIDR that does not parse). */
 export function allowEntryProblem(entry: AllowEntry): string | undefined {
+  const criteria = [entry.principalArns, entry.userNames, entry.roleNames, entry.sourceIps, entry.userAgents];
+  if (!criteria.some((c) => c?.length)) return 'an entry needs at least one of principalArns, userNames, roleNames, sourceIps, userAgents (an empty one would allow everything)';
   for (const cidr of entry.sourceIps ?? []) {
     if (!ipaddr.isValid(cidr) && !isCidr(cidr)) return `sourceIps: "${cidr}" is not an IP address or CIDR (e.g. 203.0.113.0/24, 2001:db8::/32)`;
   }

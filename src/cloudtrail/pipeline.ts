@@ -18,6 +18,7 @@ import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js
 import { ItemSplitter } from './split.js';
 import { CorrelationState } from './correlation/state.js';
 import type { AllowEntry } from '../ruleset/types.js';
+import type { AwsIpRanges } from './aws-ip-ranges.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
 /** The resource types whose rules CloudTrail events feed. */
@@ -90,6 +91,8 @@ export interface EvaluateEventsOptions {
   maxGaps?: number;
   /** Allow-list entries (config `allow` and each rule's own), by rule id; `*` applies to every event rule. */
   allow?: Readonly<Record<string, AllowEntry[]>>;
+  /** AWS's published address ranges (--aws-ip-ranges), for facts.instanceCredentials. */
+  awsIpRanges?: AwsIpRanges;
   /** Bound on each correlation rule's state (matching events and seen values). Default 200,000. */
   maxCorrelationEntries?: number;
   /** When to stop reading (`--timeout`): what was read by then is evaluated, the rest is a gap. */
@@ -169,6 +172,7 @@ export async function evaluateEvents(
     attribution,
     maxFindingsPerRule: maxFindings,
   };
+  if (options.awsIpRanges) config.awsIpRanges = options.awsIpRanges;
   if (options.window.since) config.since = cloudTrailTime(options.window.since);
   if (options.window.until) config.until = cloudTrailTime(options.window.until);
   const workers = options.workers ?? availableParallelism();
@@ -225,7 +229,7 @@ export async function evaluateEvents(
     r.failed.forEach((n, i) => (failed[i]! += n));
     r.allowed.forEach((n, i) => (allowed[i]! += n));
     r.undecided.forEach((n, i) => (undecided[i]! += n));
-    for (const [i, id] of r.undecidedIds) if (undecidedIds[i]!.length < 5) undecidedIds[i]!.push(id);
+    for (const [i, id] of r.undecidedIds) if (undecidedIds[i]!.length < MAX_LISTED) undecidedIds[i]!.push(id);
     for (const part of r.correlation) correlation.add(part);
     if (r.hits.length) {
       hits.push(...r.hits);
@@ -396,7 +400,8 @@ export async function evaluateEvents(
     failed: failed[i]!,
     // Events a rule's `unknownWhen` could not decide (e.g. no AWS IP ranges to tell an address by).
     undecided: undecided[i]!,
-    undecidedResources: undecidedIds[i]!,
+    // The first few by id, whichever chunk came first.
+    undecidedResources: undecidedIds[i]!.sort().slice(0, 5),
     missingTypes: [],
     gaps: gapRefs,
     partial: gapsDropped > 0 || correlated.truncated.has(i),
@@ -404,6 +409,12 @@ export async function evaluateEvents(
   }));
   const kept = new Array<number>(eventRules.length).fill(0);
   for (const h of hits) kept[h.rule]!++;
+  eventRules.forEach((rule, i) => {
+    if (undecided[i])
+      notes.push(
+        `${rule.id}: ${undecided[i]} event(s) could not be decided${options.awsIpRanges ? '' : ' (to tell AWS addresses from others, give AWS\'s ip-ranges.json with --aws-ip-ranges FILE)'}; the rule is incomplete`,
+      );
+  });
   eventRules.forEach((rule, i) => {
     // capHits keeps every copy of the events it keeps: fewer hits than failures means events were left out.
     if (failed[i]! > kept[i]!)
