@@ -8,7 +8,7 @@ import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { html, safeHref, SafeHtml } from './html-escape.js';
-import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
+import { allowedRules, describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import { usd } from './text.js';
 import type { Formatter } from './types.js';
 
@@ -210,6 +210,7 @@ ${
 function coverage(review: Review): SafeHtml {
   const notChecked = notCheckedRules(review.rules);
   const incomplete = incompleteRules(review.rules);
+  const allowed = allowedRules(review.rules);
   const expired = review.expiredSuppressions ?? [];
   const clean = !review.gaps.length && !notChecked.length && !incomplete.length;
   return html`<section id="coverage" aria-label="Coverage">
@@ -224,6 +225,7 @@ ${review.gaps.map((g) => html`<tr><td>${g.service}</td><td>${g.region}</td><td>$
     : ''
 }
 ${notChecked.length ? html`<div class="notice" id="not-checked"><b>Not checked</b> (a resource type the rule reads was not collected, so no result either way): ${notChecked.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> [${r.missing}]`)}</div>` : ''}
+${allowed.length ? html`<div class="notice" id="allowed"><b>Allow-listed events left out</b> (config <code>allow</code>: matching events not made findings nor counted by correlations): ${allowed.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> (${r.allowed} allowed)`)}</div>` : ''}
 ${incomplete.length ? html`<div class="notice"><b>Incomplete</b> (a gap touches the rule's resources, or some resources could not be decided; a pass is not a clean bill): ${incomplete.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code>${undecidedNote(r)}`)}</div>` : ''}
 ${
   expired.length

@@ -2,7 +2,7 @@ import type { ComplianceResult } from '../compliance/status.js';
 import type { Attribution } from '../engine/findings.js';
 import type { ReviewedFinding } from '../findings/review.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
+import { allowedRules, describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import type { Formatter } from './types.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok' | 'warn', string> = {
@@ -145,6 +145,17 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   if (incomplete.length) {
     lines.push(
       paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + undecidedNote(r)).join(', ')}`)),
+    );
+  }
+  const allowed = allowedRules(evaluation.rules);
+  if (allowed.length) {
+    lines.push(
+      paint(
+        'dim',
+        printable(
+          `Allow-listed events left out (config allow, not findings): ${allowed.map((r) => `${r.ruleId} (${r.allowed} allowed)`).join(', ')}`,
+        ),
+      ),
     );
   }
   if (notChecked.length) {
