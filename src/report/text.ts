@@ -149,11 +149,14 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   }
   const allowed = allowedRules(evaluation.rules);
   if (allowed.length) {
+    const some = allowed.filter((r) => r.allowed > 0);
     lines.push(
       paint(
         'dim',
         printable(
-          `Allow-listed events left out (config allow, not findings): ${allowed.map((r) => `${r.ruleId} (${r.allowed} allowed)`).join(', ')}`,
+          some.length
+            ? `Allow-listed events left out (config allow; not findings, not counted): ${some.map((r) => `${r.ruleId} (${r.allowed})`).join(', ')}`
+            : 'Allow-lists (config allow) left out no event',
         ),
       ),
     );
