@@ -24,6 +24,9 @@ export interface DeliveredRecord {
   /** Undefined when not found where expected: the record is then parsed. */
   awsRegion: string | undefined;
   recipientAccountId: string | undefined;
+  /** Where the record's `"eventTime"` key and `"awsRegion"` key (or -1) start: for light-records.ts. */
+  timeKey: number;
+  regionKey: number;
 }
 
 const HEAD = '{"Records":[';
@@ -87,7 +90,7 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
       n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2)
         ? value(text, afterTime + SOURCE.length, n)
         : undefined;
-    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId });
+    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId, timeKey: t, regionKey: r >= 0 && r < stop ? r : -1 });
   }
   return out;
 }
