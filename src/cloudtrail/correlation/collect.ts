@@ -9,7 +9,7 @@ import type { EnrichedResource } from '../../enrich/index.js';
 import type { CompiledRule } from '../../ruleset/types.js';
 import type { CompiledUnseen, KeyPath } from '../../ruleset/correlate.js';
 import { maskKeyId } from '../../secrets/access-key-id.js';
-import type { CorrelationPart, EventSample, HistoryMark, Match } from './types.js';
+import type { CorrelationPart, EventSample, Match, Sighting } from './types.js';
 
 /** The values of the key paths as one string, or undefined when one is null, missing or empty. */
 export function keyOf(paths: readonly KeyPath[], view: unknown): string | undefined {
@@ -40,6 +40,8 @@ export function maskIfKeyId(value: string): string {
  */
 export function placeOf(value: unknown, v4Bits: number, v6Bits: number): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
+  // Exact addresses: the text as CloudTrail writes it (an IPv4 address inside IPv6 aside), without parsing.
+  if (v4Bits >= 32 && v6Bits >= 128 && !(value.includes(':') && value.includes('.'))) return value;
   if (!ipaddr.isValid(value)) return value;
   let address = ipaddr.parse(value);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
@@ -102,18 +104,26 @@ export function sampleOf(data: Record<string, unknown>, id: string, account: str
 }
 
 /** What one event gave the correlation rules, committed only once every rule has run on it. */
-type Pending = { rule: number; role: 'match' | 'first'; entry: Match } | { rule: number; role: 'history'; mark: HistoryMark };
+type Pending = { rule: number; role: 'match' | 'first'; entry: Match } | { rule: number; role: 'sighting'; sighting: Sighting };
+
+/** Earliest first; at the same second, the one that matched the rule (it may be reported), then the smaller id. */
+export function earlierSighting(a: Sighting, b: Sighting): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (Boolean(a.match) !== Boolean(b.match)) return Boolean(a.match);
+  return a.id < b.id;
+}
 
 /** The correlation parts of one chunk. */
 export class CorrelationCollector {
   private readonly parts = new Map<number, CorrelationPart>();
-  /** Earliest time per rule, per `per\0value` (one mark per value and key per chunk). */
-  private readonly earliest = new Map<number, Map<string, HistoryMark>>();
+  /** Rules with `unseen`: the earliest sighting per `per\0value`. */
+  private readonly earliest = new Map<number, Map<string, Sighting>>();
   private readonly pending: Pending[] = [];
 
-  /** The event matched rule `i`'s condition: keep it (B of a sequence; a counted event; a checked value). */
+  /** The event matched rule `i`'s condition: keep it (a counted event; B of a sequence; a value to check). */
   match(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
     const c = rule.correlation!;
+    const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen : undefined;
     let key: string | undefined;
     let value: string | undefined;
     let per: string | undefined;
@@ -124,23 +134,20 @@ export class CorrelationCollector {
         if (v === null || v === undefined || v === '') return;
         value = typeof v === 'string' ? v : JSON.stringify(v);
       }
-    } else if (c.kind === 'sequence') {
-      key = keyOf([c.key], view);
-      if (c.unseen) {
-        per = keyOf(c.unseen.per, view);
-        value = placeOf(c.unseen.value.get(view), c.unseen.ipv4Bits, c.unseen.ipv6Bits);
+    } else {
+      key = c.kind === 'sequence' ? keyOf([c.key], view) : keyOf(c.per, view);
+      if (unseen) {
+        per = keyOf(unseen.per, view);
+        value = placeOf(unseen.value.get(view), unseen.ipv4Bits, unseen.ipv6Bits);
         if (per === undefined || value === undefined) return;
       }
-    } else {
-      key = keyOf(c.per, view);
-      value = placeOf(c.value.get(view), c.ipv4Bits, c.ipv6Bits);
-      if (value === undefined) return;
     }
     if (key === undefined) return;
     const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) };
     if (value !== undefined) entry.value = value;
     if (per !== undefined) entry.per = per;
-    this.pending.push({ rule: i, role: 'match', entry });
+    if (unseen) this.pending.push({ rule: i, role: 'sighting', sighting: { per: per!, value: value!, t, id: view.id, match: entry } });
+    else this.pending.push({ rule: i, role: 'match', entry });
   }
 
   /** The event matched a sequence's `first` (A). */
@@ -149,7 +156,8 @@ export class CorrelationCollector {
     if (c.kind !== 'sequence') return;
     const key = keyOf([c.firstKey], view);
     if (key === undefined) return;
-    this.pending.push({ rule: i, role: 'first', entry: { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) } });
+    const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) };
+    this.pending.push({ rule: i, role: 'first', entry });
   }
 
   /** The event matched an `unseen`'s own `history` condition: its value is seen for its key from then on. */
@@ -157,18 +165,18 @@ export class CorrelationCollector {
     const per = keyOf(unseen.per, view);
     const value = placeOf(unseen.value.get(view), unseen.ipv4Bits, unseen.ipv6Bits);
     if (per === undefined || value === undefined) return;
-    this.pending.push({ rule: i, role: 'history', mark: { per, value, t } });
+    this.pending.push({ rule: i, role: 'sighting', sighting: { per, value, t, id: view.id } });
   }
 
   /** The event was evaluated by every rule: keep what it gave. */
   commit(): void {
     for (const p of this.pending) {
-      if (p.role === 'history') {
-        let marks = this.earliest.get(p.rule);
-        if (!marks) this.earliest.set(p.rule, (marks = new Map()));
-        const k = `${p.mark.per}\u0000${p.mark.value}`;
-        const had = marks.get(k);
-        if (!had || p.mark.t < had.t) marks.set(k, p.mark);
+      if (p.role === 'sighting') {
+        let seen = this.earliest.get(p.rule);
+        if (!seen) this.earliest.set(p.rule, (seen = new Map()));
+        const k = `${p.sighting.per}\u0000${p.sighting.value}`;
+        const had = seen.get(k);
+        if (!had || earlierSighting(p.sighting, had)) seen.set(k, p.sighting);
         continue;
       }
       const part = this.part(p.rule);
@@ -184,12 +192,12 @@ export class CorrelationCollector {
 
   private part(rule: number): CorrelationPart {
     let part = this.parts.get(rule);
-    if (!part) this.parts.set(rule, (part = { rule, matches: [], firsts: [], history: [] }));
+    if (!part) this.parts.set(rule, (part = { rule, matches: [], firsts: [], sightings: [] }));
     return part;
   }
 
   finish(): CorrelationPart[] {
-    for (const [rule, marks] of this.earliest) this.part(rule).history.push(...marks.values());
+    for (const [rule, seen] of this.earliest) this.part(rule).sightings.push(...seen.values());
     return [...this.parts.values()];
   }
 }

@@ -10,9 +10,9 @@ import type { Finding } from '../../engine/findings.js';
 import type { EnrichedResource } from '../../enrich/index.js';
 import type { CompiledRule } from '../../ruleset/types.js';
 import type { JsonObject } from '../../util/json.js';
-import { displayKey } from './collect.js';
-import type { CorrelationPart, EventSample, Match } from './types.js';
-import { learn, seenBefore, sequenceMatches, sortedUnique, thresholdWindows, type History } from './windows.js';
+import { displayKey, earlierSighting } from './collect.js';
+import type { CorrelationPart, EventSample, Match, Sighting } from './types.js';
+import { sequenceMatches, sortedUnique, thresholdWindows } from './windows.js';
 
 /** Matches, firsts and history marks kept per rule before the state is truncated. */
 export const DEFAULT_MAX_CORRELATION_ENTRIES = 200_000;
@@ -23,7 +23,8 @@ interface RuleState {
   rule: CompiledRule;
   matches: Match[];
   firsts: Match[];
-  history: History;
+  /** `per\0value` -> the earliest event seen for it. */
+  sightings: Map<string, Sighting>;
   entries: number;
   dropped: number;
 }
@@ -45,7 +46,7 @@ export class CorrelationState {
     private readonly maxEntries = DEFAULT_MAX_CORRELATION_ENTRIES,
   ) {
     rules.forEach((rule, i) => {
-      if (rule.correlation) this.rules.set(i, { rule, matches: [], firsts: [], history: new Map(), entries: 0, dropped: 0 });
+      if (rule.correlation) this.rules.set(i, { rule, matches: [], firsts: [], sightings: new Map(), entries: 0, dropped: 0 });
     });
   }
 
@@ -66,11 +67,13 @@ export class CorrelationState {
     for (let k = 0; k < m; k++) s.matches.push(part.matches[k]!);
     const f = room(part.firsts.length);
     for (let k = 0; k < f; k++) s.firsts.push(part.firsts[k]!);
-    for (const mark of part.history) {
-      const known = s.history.get(mark.per)?.has(mark.value);
-      // A value already known for its key costs nothing more: it only moves its time earlier.
-      if (!known && room(1) === 0) continue;
-      learn(s.history, mark.per, mark.value, mark.t);
+    for (const sighting of part.sightings) {
+      const k = `${sighting.per}\u0000${sighting.value}`;
+      const had = s.sightings.get(k);
+      // A value already known for its key costs nothing more: it may only move its time earlier.
+      if (had) {
+        if (earlierSighting(sighting, had)) s.sightings.set(k, sighting);
+      } else if (room(1) === 1) s.sightings.set(k, sighting);
     }
   }
 
@@ -140,15 +143,11 @@ function judge(s: RuleState, start: number | undefined, now: number): Judged[] {
     return out;
   }
   const unseen = c.kind === 'unseen' ? c : c.unseen;
-  // With no history condition of its own, the history is the matching events themselves.
-  if (unseen && !unseen.history) {
-    for (const m of s.matches) if (m.value !== undefined) learn(s.history, m.per ?? m.key, m.value, m.t);
-  }
   const learnedUntil = unseen && start !== undefined ? start + unseen.learningMs : undefined;
-  const isNew = (m: Match): boolean => {
-    if (m.value === undefined || learnedUntil === undefined || m.t < learnedUntil) return false;
-    return !seenBefore(s.history, m.per ?? m.key, m.value, m.t);
-  };
+  // A matching event is new for its key exactly when it is the earliest sighting of its key and value.
+  const fresh: Match[] = [];
+  if (unseen && learnedUntil !== undefined)
+    for (const sighting of s.sightings.values()) if (sighting.match && sighting.t >= learnedUntil) fresh.push(sighting.match);
   const newPlace = (m: Match): JsonObject => ({
     value: m.value ?? null,
     historyStart: start !== undefined ? iso(start) : null,
@@ -156,13 +155,12 @@ function judge(s: RuleState, start: number | undefined, now: number): Judged[] {
     learningDays: unseen ? unseen.learningMs / 86_400_000 : 0,
   });
   if (c.kind === 'sequence') {
-    for (const { first, then, count, window } of sequenceMatches(s.firsts, s.matches, c.windowMs, unseen ? isNew : undefined)) {
-      // With `unseen`: the calls from the new place, the first one's and any later one's (the first made it "seen").
-      const calls = unseen ? window.filter((b) => b.t >= then.t && (b.value === then.value || isNew(b))).length : count;
+    for (const { first, then, count } of sequenceMatches(s.firsts, unseen ? fresh : s.matches, c.windowMs)) {
       const correlation: JsonObject = {
         kind: 'sequence',
         key: displayKey(first.key),
-        count: calls,
+        // With `unseen`: the places new for the user that the key was used from within the window.
+        count,
         windowMinutes: c.windowMs / 60_000,
         windowStart: first.sample.eventTime,
         windowEnd: then.sample.eventTime,
@@ -180,8 +178,7 @@ function judge(s: RuleState, start: number | undefined, now: number): Judged[] {
     }
     return out;
   }
-  for (const m of sortedUnique(s.matches)) {
-    if (!isNew(m)) continue;
+  for (const m of sortedUnique(fresh)) {
     const correlation: JsonObject = { kind: 'unseen', key: displayKey(m.key), firstEventID: m.id, lastEventID: m.id, ...newPlace(m) };
     out.push(finding(s.rule, m, m.sample, correlation, now, [{ path: 'facts.correlation.value', op: 'unseen', actual: m.value ?? null }]));
   }

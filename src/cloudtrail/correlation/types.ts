@@ -47,20 +47,28 @@ export interface Match {
   sample: EventSample;
 }
 
-export interface HistoryMark {
+/**
+ * The earliest event (of a chunk, then of the run) seen for a key and a value: the place a user
+ * came from first. A value is "new" for an event exactly when that event is the earliest sighting
+ * of its key and value, so this one entry per key and value is all "never seen before" needs.
+ * `match` is set when that earliest event also matched the rule (what may be reported).
+ */
+export interface Sighting {
   per: string;
   value: string;
   t: number;
+  id: string;
+  match?: Match;
 }
 
 /** One chunk's part of one correlation rule. */
 export interface CorrelationPart {
   /** Index of the rule in the evaluator's rules. */
   rule: number;
-  /** Events matching the rule's condition (B of a sequence). */
+  /** Events matching the rule's condition (counted by an aggregate; B of a sequence without `unseen`). */
   matches: Match[];
   /** Events matching a sequence's `first` (A). */
   firsts: Match[];
-  /** Values seen per key (an `unseen` with its own `history` condition). */
-  history: HistoryMark[];
+  /** Rules with `unseen`: the earliest event per key and value (history and matching events alike). */
+  sightings: Sighting[];
 }

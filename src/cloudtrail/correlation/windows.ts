@@ -70,35 +70,17 @@ export function thresholdWindows(matches: readonly Match[], threshold: number, w
   return out;
 }
 
-/** Where a value was first seen for a key: key -> value -> earliest time (ms). */
-export type History = Map<string, Map<string, number>>;
-
-export function learn(history: History, per: string, value: string, t: number): void {
-  let values = history.get(per);
-  if (!values) history.set(per, (values = new Map()));
-  const had = values.get(value);
-  if (had === undefined || t < had) values.set(value, t);
-}
-
-/** Was `value` seen for `per` in an earlier second than `t`? */
-export function seenBefore(history: History, per: string, value: string, t: number): boolean {
-  const first = history.get(per)?.get(value);
-  return first !== undefined && first < t;
-}
-
 export interface SequenceMatch {
   first: Match;
   /** The first B that qualifies. */
   then: Match;
   /** How many B events qualify. */
   count: number;
-  /** Every B with A's key within the window, qualifying or not (time order). */
-  window: Match[];
 }
 
 /**
  * Each A (one per event) followed within windowMs (A's time <= B's time <= A's time + windowMs) by
- * a B with the same key for which `qualifies` holds.
+ * a B with the same key for which `qualifies` holds (B events that are new places come in already chosen: state.ts).
  */
 export function sequenceMatches(
   firsts: readonly Match[],
@@ -116,16 +98,14 @@ export function sequenceMatches(
   for (const a of sortedUnique(firsts)) {
     let then: Match | undefined;
     let count = 0;
-    const window: Match[] = [];
     for (const b of byKey.get(a.key) ?? []) {
       if (b.t < a.t || b.id === a.id) continue;
       if (b.t > a.t + windowMs) break;
-      window.push(b);
       if (!qualifies(b)) continue;
       then ??= b;
       count++;
     }
-    if (then) out.push({ first: a, then, count, window });
+    if (then) out.push({ first: a, then, count });
   }
   return out;
 }
