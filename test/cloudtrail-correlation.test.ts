@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { compileAllowList } from '../src/cloudtrail/allow-list.js';
 import { AwsIpIndex, parseAwsIpRanges } from '../src/cloudtrail/aws-ip-ranges.js';
 import { placeOf } from '../src/cloudtrail/correlation/collect.js';
+import { scanDeliveredFile } from '../src/cloudtrail/delivered-file.js';
+import { LIGHT_FIELDS, lightRecord } from '../src/cloudtrail/light-records.js';
 import { evaluateChunksInline } from '../src/cloudtrail/correlation/inline.js';
 import type { Match } from '../src/cloudtrail/correlation/types.js';
 import { sequenceMatches, thresholdWindows } from '../src/cloudtrail/correlation/windows.js';
@@ -152,6 +154,28 @@ describe('correlation across chunks and workers', () => {
     const built = buildResults([threads.results]);
     expect(built.findings.map((f) => f.ruleId).sort()).toEqual([...ids].sort());
     expect(built).toEqual(buildResults([inline.results]));
+    // Files as CloudTrail delivers them are read light where a rule allows it; records parsed whole find the same.
+    const parsed = evaluateChunksInline(config(ids), [all]);
+    expect(built.findings.map((f) => f.fingerprint).sort()).toEqual(fingerprints(parsed));
+    expect(built.findings.map((f) => f.message).sort()).toEqual(parsed.findings.map((f) => f.message).sort());
+  });
+
+  it('a light record has exactly the fields of the record it was read from', () => {
+    const records = caseRecords('cloudtrail-new-access-key-used-from-new-place', 'fail');
+    const text = JSON.stringify({ Records: records });
+    const scanned = scanDeliveredFile(text)!;
+    expect(scanned).toHaveLength(records.length);
+    scanned.forEach((r, k) => {
+      const light = lightRecord(text, r)!;
+      expect(light).toBeDefined();
+      const whole = records[k]!;
+      expect(light).toEqual(Object.fromEntries(Object.keys(light).map((f) => [f, whole[f]])));
+      expect(Object.keys(light).sort()).toEqual([...LIGHT_FIELDS].filter((f) => f in whole).sort());
+    });
+    // Another field order: no light form (the record is parsed whole).
+    const reordered = JSON.stringify({ Records: [{ eventVersion: '1.09', eventTime: '2026-05-20T09:00:00Z', userIdentity: {}, eventName: 'X', awsRegion: 'us-east-1', recipientAccountId: '1' }] });
+    const one = scanDeliveredFile(reordered);
+    expect(one === undefined || lightRecord(reordered, one[0]!) === undefined).toBe(true);
   });
 });
 

@@ -15,12 +15,13 @@ import {
 } from './attribution.js';
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { eventFacts, type EventFactsContext } from './event-facts.js';
-import { escapeRegExp, eventNamesOf, requiredTextOf, type RequiredText } from './rule-prefilters.js';
+import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
 import { compileAllowList, type AllowTest } from './allow-list.js';
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector } from './correlation/collect.js';
 import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
+import { correlationParts, lightRecord } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import {
   FileProblem,
@@ -157,6 +158,8 @@ export class EventEvaluator {
    */
   private readonly rawFilter: RegExp[] | undefined;
   private readonly parseNames: Set<string>;
+  /** Records these patterns point at (and no other reason does) are read light: see light-records.ts. */
+  private readonly lightFilter: RegExp[] | undefined;
   /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
   private readonly attributeWrites: boolean;
 
@@ -176,12 +179,23 @@ export class EventEvaluator {
     this.parseNames = new Set([...this.byName.keys(), ...ADDRESS_EVENT_NAMES]);
     const patterns: string[] = [];
     let filterable = true;
+    const lightPatterns: string[] = [];
     for (const i of this.always) {
       const rule = this.rules[i]!;
-      const required = ruleRequiredText(rule, config.leakedKeyIds);
-      if (required === 'any') filterable = false;
-      else if (required !== 'never') patterns.push(...required);
+      // A correlation rule's parts that read only a record's top fields mark records for a light read (light-records.ts).
+      const parts = rule.correlation
+        ? correlationParts(rule)
+        : [rule.definition.condition, ...(rule.definition.unknownWhen !== undefined ? [rule.definition.unknownWhen] : [])].map((condition) => ({
+            condition,
+            light: false,
+          }));
+      for (const part of parts) {
+        const required = requiredTextOf(part.condition, rule.options, config.leakedKeyIds);
+        if (required === 'any') filterable = false;
+        else if (required !== 'never') (part.light ? lightPatterns : patterns).push(...required);
+      }
     }
+    this.lightFilter = filterable && lightPatterns.length ? lightPatterns.map((p) => new RegExp(p, 'g')) : undefined;
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
     const ids =
       config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
@@ -259,7 +273,12 @@ export class EventEvaluator {
     if (!records) return undefined;
     for (const r of records) if (!isEventTime(r.eventTime)) return undefined;
     // Records the text patterns point at (one pass of one regular expression over the file).
+    // 1: parse whole; 2: a light read is enough.
     const marked = new Uint8Array(records.length);
+    for (const pattern of this.lightFilter ?? []) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 2;
+    }
     for (const pattern of this.rawFilter) {
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 1;
@@ -271,9 +290,11 @@ export class EventEvaluator {
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined;
       if (!parseAnyway) {
         if (!this.inWindow(r.eventTime)) continue;
-        if (!marked[i] && !this.mayMatterByName(r.eventName, r.eventSource)) {
-          chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
-          continue;
+        if (marked[i] !== 1 && !this.mayMatterByName(r.eventName, r.eventSource)) {
+          const light = marked[i] === 2 ? lightRecord(text, r) : undefined;
+          if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);
+          else if (marked[i] !== 2) chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
+          if (light || marked[i] !== 2) continue;
         }
       }
       let record: unknown;
@@ -302,7 +323,15 @@ export class EventEvaluator {
    * rules' results for it are then left out (they are committed only when every rule ran), and
    * the caller counts the record as not evaluated.
    */
-  evaluateRecord(chunk: ChunkState, view: EnrichedResource, given: CloudTrailRecord, time: string, account: string, region: string): void {
+  evaluateRecord(
+    chunk: ChunkState,
+    view: EnrichedResource,
+    given: CloudTrailRecord,
+    time: string,
+    account: string,
+    region: string,
+    light = false,
+  ): void {
     const named = this.byName.get(given.eventName);
     // Only what the rules read is normalised (records parsed for the attribution alone are not).
     const record = named || this.always.length ? normalizeRequestParameters(given) : given;
@@ -328,6 +357,8 @@ export class EventEvaluator {
     }
     matched.length = 0;
     chunk.correlation.commit();
+    // A light record (light-records.ts) is none of the attribution's or the EIP correlation's business: those parse by name.
+    if (light) return;
     if (chunk.changes && isSuccessfulWrite(record)) {
       const touched = touchedResources(record);
       if (touched.length) {
@@ -457,22 +488,11 @@ export function ruleEventNames(rule: CompiledRule): Set<string> | null {
   return names;
 }
 
-/** What a record's raw text must hold for a rule (or its correlation's other conditions) to use it. */
-export function ruleRequiredText(rule: CompiledRule, leakedKeyIds: readonly string[]): RequiredText {
-  let out = requiredTextOf(rule.definition.condition, rule.options, leakedKeyIds);
-  for (const extra of correlationConditions(rule)) {
-    const more = requiredTextOf(extra, rule.options, leakedKeyIds);
-    if (out === 'any' || more === 'any') return 'any';
-    if (more === 'never') continue;
-    out = out === 'never' ? more : [...out, ...more];
-  }
-  return out;
-}
-
+/** The conditions a rule runs besides its own: `unknownWhen`, a sequence's first, an unseen's history. */
 function correlationConditions(rule: CompiledRule): unknown[] {
   const c = rule.definition.correlate;
-  if (!c) return [];
-  const out: unknown[] = [];
+  const out: unknown[] = rule.definition.unknownWhen !== undefined ? [rule.definition.unknownWhen] : [];
+  if (!c) return out;
   if (c.sequence) out.push(c.sequence.first);
   const history = c.unseen?.history ?? c.sequence?.unseen?.history;
   if (history !== undefined) out.push(history);
@@ -589,9 +609,9 @@ class ChunkState {
   }
 
   /** Evaluate a record inside the window and count it; a record a rule cannot evaluate is counted apart, with its place. */
-  evaluate(record: CloudTrailRecord, time: string, account: string, region: string, unit: PlaceUnit, n: number): void {
+  evaluate(record: CloudTrailRecord, time: string, account: string, region: string, unit: PlaceUnit, n: number, light = false): void {
     try {
-      this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
+      this.evaluator.evaluateRecord(this, this.view, record, time, account, region, light);
     } catch (error) {
       this.evaluator.forget(this);
       const result = this.result;
