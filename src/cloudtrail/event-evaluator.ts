@@ -21,7 +21,7 @@ import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector } from './correlation/collect.js';
 import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
-import { correlationParts, lightRecord } from './light-records.js';
+import { correlationParts, lightMemo, lightRecord, lightText, type RulePart } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import {
   FileProblem,
@@ -160,6 +160,14 @@ export class EventEvaluator {
   private readonly parseNames: Set<string>;
   /** Records these patterns point at (and no other reason does) are read light: see light-records.ts. */
   private readonly lightFilter: RegExp[] | undefined;
+  /**
+   * Every light part keeps only the earliest sighting of a key and value, and reads neither time nor
+   * id: a light record whose fields repeat one read earlier in the chunk, at the same time or later,
+   * can change nothing and is counted without being read.
+   */
+  private readonly lightSkippable: boolean;
+  /** The light fields the light parts (and their allow-lists) read. */
+  private readonly memoFields: ReadonlySet<string>;
   /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
   private readonly attributeWrites: boolean;
 
@@ -180,22 +188,37 @@ export class EventEvaluator {
     const patterns: string[] = [];
     let filterable = true;
     const lightPatterns: string[] = [];
+    let skippable = true;
+    const memoFields = new Set<string>();
     for (const i of this.always) {
       const rule = this.rules[i]!;
       // A correlation rule's parts that read only a record's top fields mark records for a light read (light-records.ts).
       const parts = rule.correlation
         ? correlationParts(rule)
-        : [rule.definition.condition, ...(rule.definition.unknownWhen !== undefined ? [rule.definition.unknownWhen] : [])].map((condition) => ({
-            condition,
-            light: false,
-          }));
+        : [rule.definition.condition, ...(rule.definition.unknownWhen !== undefined ? [rule.definition.unknownWhen] : [])].map(
+            (condition): RulePart => ({ condition, light: false, keeps: 'events' }),
+          );
       for (const part of parts) {
+        // A part read whole that names its events (a sequence's first) is parsed by name: no pass of a pattern over the file.
+        const names = part.light ? null : eventNamesOf(part.condition, rule.options);
+        if (names !== null && rule.correlation) {
+          for (const n of names) this.parseNames.add(n);
+          continue;
+        }
         const required = requiredTextOf(part.condition, rule.options, config.leakedKeyIds);
         if (required === 'any') filterable = false;
         else if (required !== 'never') (part.light ? lightPatterns : patterns).push(...required);
+        if (part.light && (part.keeps !== 'sightings' || part.fields!.some((f) => f === 'eventTime' || f === 'eventID'))) skippable = false;
+        if (part.light) {
+          for (const f of part.fields!) memoFields.add(f);
+          // An allow-list reads these too.
+          if (config.rules[i]!.allow?.length) for (const f of ['userIdentity', 'sourceIPAddress', 'userAgent']) memoFields.add(f);
+        }
       }
     }
-    this.lightFilter = filterable && lightPatterns.length ? lightPatterns.map((p) => new RegExp(p, 'g')) : undefined;
+    this.lightSkippable = skippable;
+    this.memoFields = memoFields;
+    this.lightFilter = filterable && lightPatterns.length ? [...new Set(lightPatterns)].map((p) => new RegExp(p, 'g')) : undefined;
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
     const ids =
       config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
@@ -203,7 +226,7 @@ export class EventEvaluator {
     const searchable = ids.length <= 64 && ids.every((id) => id !== '' && !/["\\\u0000-\u001f]/.test(id));
     this.attributeWrites = config.attribution.mode === 'all' || (config.attribution.mode === 'targets' && !searchable);
     if (config.attribution.mode === 'targets' && searchable) patterns.push(...ids.map(escapeRegExp));
-    this.rawFilter = filterable ? patterns.map((p) => new RegExp(p, 'g')) : undefined;
+    this.rawFilter = filterable ? [...new Set(patterns)].map((p) => new RegExp(p, 'g')) : undefined;
   }
 
   /**
@@ -285,13 +308,25 @@ export class EventEvaluator {
     }
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
+    const memo = this.lightSkippable ? new Map<string, string>() : undefined;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined;
       if (!parseAnyway) {
         if (!this.inWindow(r.eventTime)) continue;
         if (marked[i] !== 1 && !this.mayMatterByName(r.eventName, r.eventSource)) {
-          const light = marked[i] === 2 ? lightRecord(text, r) : undefined;
+          let light: Record<string, unknown> | undefined;
+          if (marked[i] === 2) {
+            const raw = lightText(text, r);
+            const key = raw && memo && r.eventTime.length === 20 ? lightMemo(r, raw, this.memoFields) || undefined : undefined;
+            const seen = key === undefined ? undefined : memo!.get(key);
+            if (seen !== undefined && seen <= r.eventTime) {
+              chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
+              continue;
+            }
+            light = raw ? lightRecord(text, r, raw) : undefined;
+            if (light && key !== undefined) memo!.set(key, r.eventTime);
+          }
           if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);
           else if (marked[i] !== 2) chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
           if (light || marked[i] !== 2) continue;

@@ -103,6 +103,9 @@ export function sampleOf(data: Record<string, unknown>, id: string, account: str
   return sample;
 }
 
+/** Stands for a sample not made yet (CorrelationCollector.finish makes it). */
+const UNSAMPLED = Object.freeze({}) as EventSample;
+
 /** What one event gave the correlation rules, committed only once every rule has run on it. */
 type Pending = { rule: number; role: 'match' | 'first'; entry: Match } | { rule: number; role: 'sighting'; sighting: Sighting };
 
@@ -119,6 +122,8 @@ export class CorrelationCollector {
   /** Rules with `unseen`: the earliest sighting per `per\0value`. */
   private readonly earliest = new Map<number, Map<string, Sighting>>();
   private readonly pending: Pending[] = [];
+  /** The records of sightings that matched, until finish() makes the samples of those kept. */
+  private readonly unsampled = new Map<Match, Record<string, unknown>>();
 
   /** The event matched rule `i`'s condition: keep it (a counted event; B of a sequence; a value to check). */
   match(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
@@ -143,11 +148,16 @@ export class CorrelationCollector {
       }
     }
     if (key === undefined) return;
+    if (unseen) {
+      // Most sightings are not the earliest of their place: their sample is made only for those kept (finish).
+      const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: UNSAMPLED, value: value!, per: per! };
+      this.unsampled.set(entry, view.data);
+      this.pending.push({ rule: i, role: 'sighting', sighting: { per: per!, value: value!, t, id: view.id, match: entry } });
+      return;
+    }
     const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) };
     if (value !== undefined) entry.value = value;
-    if (per !== undefined) entry.per = per;
-    if (unseen) this.pending.push({ rule: i, role: 'sighting', sighting: { per: per!, value: value!, t, id: view.id, match: entry } });
-    else this.pending.push({ rule: i, role: 'match', entry });
+    this.pending.push({ rule: i, role: 'match', entry });
   }
 
   /** The event matched a sequence's `first` (A). */
@@ -176,7 +186,10 @@ export class CorrelationCollector {
         if (!seen) this.earliest.set(p.rule, (seen = new Map()));
         const k = `${p.sighting.per}\u0000${p.sighting.value}`;
         const had = seen.get(k);
-        if (!had || earlierSighting(p.sighting, had)) seen.set(k, p.sighting);
+        if (!had || earlierSighting(p.sighting, had)) {
+          seen.set(k, p.sighting);
+          if (had?.match) this.unsampled.delete(had.match);
+        } else if (p.sighting.match) this.unsampled.delete(p.sighting.match);
         continue;
       }
       const part = this.part(p.rule);
@@ -187,6 +200,7 @@ export class CorrelationCollector {
 
   /** A rule could not evaluate the event: what the others gave is left out too. */
   rollback(): void {
+    for (const p of this.pending) if (p.role === 'sighting' && p.sighting.match) this.unsampled.delete(p.sighting.match);
     this.pending.length = 0;
   }
 
@@ -197,7 +211,15 @@ export class CorrelationCollector {
   }
 
   finish(): CorrelationPart[] {
-    for (const [rule, seen] of this.earliest) this.part(rule).sightings.push(...seen.values());
+    for (const [rule, seen] of this.earliest) {
+      for (const sighting of seen.values()) {
+        const m = sighting.match;
+        const data = m ? this.unsampled.get(m) : undefined;
+        if (m && data) m.sample = sampleOf(data, m.id, m.account, m.region);
+      }
+      this.part(rule).sightings.push(...seen.values());
+    }
+    this.unsampled.clear();
     return [...this.parts.values()];
   }
 }
