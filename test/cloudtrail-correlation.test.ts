@@ -36,13 +36,24 @@ const match = (minutes: number, id: string, value?: string, key = 'k'): Match =>
   region: 'us-east-1',
   key,
   ...(value !== undefined ? { value } : {}),
-  sample: { eventTime: new Date(T0 + minutes * MIN).toISOString(), eventID: id, eventName: 'ConsoleLogin', awsRegion: 'us-east-1', recipientAccountId: '123456789012' },
+  sample: {
+    eventTime: new Date(T0 + minutes * MIN).toISOString(),
+    eventID: id,
+    eventName: 'ConsoleLogin',
+    awsRegion: 'us-east-1',
+    recipientAccountId: '123456789012',
+  },
 });
 
 describe('sliding windows', () => {
   it('finds a span of the window holding the threshold, wherever it starts', () => {
     // 0, 8, 9, 11, 12: the first window [0,10] holds 3, the one from 8 holds 4.
-    const w = thresholdWindows([0, 8, 9, 11, 12].map((m, i) => match(m, `e${i}`)), 4, 10 * MIN, false);
+    const w = thresholdWindows(
+      [0, 8, 9, 11, 12].map((m, i) => match(m, `e${i}`)),
+      4,
+      10 * MIN,
+      false,
+    );
     expect(w).toHaveLength(1);
     expect(w[0]!.events.map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
   });
@@ -52,9 +63,19 @@ describe('sliding windows', () => {
     expect(thresholdWindows([at(0), at(300), at(601)], 3, 10 * MIN, false)).toHaveLength(0);
   });
   it('reports an event in one window only, and starts the next window after it', () => {
-    const w = thresholdWindows([0, 1, 2, 3, 4, 5].map((m, i) => match(m, `e${i}`)), 3, 10 * MIN, false);
+    const w = thresholdWindows(
+      [0, 1, 2, 3, 4, 5].map((m, i) => match(m, `e${i}`)),
+      3,
+      10 * MIN,
+      false,
+    );
     expect(w.map((x) => x.events.length)).toEqual([6]);
-    const apart = thresholdWindows([0, 1, 2, 30, 31, 32].map((m, i) => match(m, `e${i}`)), 3, 10 * MIN, false);
+    const apart = thresholdWindows(
+      [0, 1, 2, 30, 31, 32].map((m, i) => match(m, `e${i}`)),
+      3,
+      10 * MIN,
+      false,
+    );
     expect(apart.map((x) => x.events[0]!.id)).toEqual(['e0', 'e3']);
   });
   it('counts distinct values, and copies of one event once', () => {
@@ -125,7 +146,7 @@ describe('correlation across chunks and workers', () => {
     expect(fingerprints(single)).toEqual(fingerprints(whole));
     expect(split.findings[0]!.message).toBe(whole.findings[0]!.message);
   });
-  it('the fingerprint is the window\'s first event: the same whether later failures are read or not', () => {
+  it("the fingerprint is the window's first event: the same whether later failures are read or not", () => {
     const more = [...records, { ...records[0]!, eventID: 'b7f3c2a0-0000-4000-8000-000000000099', eventTime: '2026-05-20T09:05:00Z' }];
     expect(fingerprints(evaluateChunksInline(config([id]), [more]))).toEqual(fingerprints(evaluateChunksInline(config([id]), [records])));
   });
@@ -133,7 +154,9 @@ describe('correlation across chunks and workers', () => {
     const r = evaluateChunksInline(config([id]), [records], { maxCorrelationEntries: 3 });
     expect(r.findings).toHaveLength(0);
     expect(r.truncated.has(0)).toBe(true);
-    expect(r.notes[0]).toMatch(/^cloudtrail-console-brute-force: correlation state truncated: more than 3 matching events .* 2 later ones were not correlated/);
+    expect(r.notes[0]).toMatch(
+      /^cloudtrail-console-brute-force: correlation state truncated: more than 3 matching events .* 2 later ones were not correlated/,
+    );
   });
 
   it('2 worker threads over files in any order find what one thread finds (every correlation rule)', async () => {
@@ -146,10 +169,18 @@ describe('correlation across chunks and workers', () => {
     const all = ids.flatMap((i) => caseRecords(i, 'fail'));
     // Every record in a file of its own, the files named so that they are read in reverse time order.
     const dir = tmp();
-    const sorted = [...all].sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
-    sorted.forEach((r, k) => writeFileSync(path.join(dir, `${String(sorted.length - k).padStart(3, '0')}.json`), JSON.stringify({ Records: [r] })));
+    const sorted = [...all].sort((a, b) => (a.eventTime as string).localeCompare(b.eventTime as string));
+    sorted.forEach((r, k) =>
+      writeFileSync(path.join(dir, `${String(sorted.length - k).padStart(3, '0')}.json`), JSON.stringify({ Records: [r] })),
+    );
     const rules = ids.map((i) => compileRule(ruleFile(i), undefined, 'test').rule!);
-    const run = (workers: number) => evaluateEvents([fileSource([dir])], rules, { now: new Date('2026-06-01T00:00:00Z'), window: {}, workers, attribution: { mode: 'off' } });
+    const run = (workers: number) =>
+      evaluateEvents([fileSource([dir])], rules, {
+        now: new Date('2026-06-01T00:00:00Z'),
+        window: {},
+        workers,
+        attribution: { mode: 'off' },
+      });
     const [threads, inline] = await Promise.all([run(2), run(0)]);
     const built = buildResults([threads.results]);
     expect(built.findings.map((f) => f.ruleId).sort()).toEqual([...ids].sort());
@@ -173,7 +204,18 @@ describe('correlation across chunks and workers', () => {
       expect(Object.keys(light).sort()).toEqual([...LIGHT_FIELDS].filter((f) => f in whole).sort());
     });
     // Another field order: no light form (the record is parsed whole).
-    const reordered = JSON.stringify({ Records: [{ eventVersion: '1.09', eventTime: '2026-05-20T09:00:00Z', userIdentity: {}, eventName: 'X', awsRegion: 'us-east-1', recipientAccountId: '1' }] });
+    const reordered = JSON.stringify({
+      Records: [
+        {
+          eventVersion: '1.09',
+          eventTime: '2026-05-20T09:00:00Z',
+          userIdentity: {},
+          eventName: 'X',
+          awsRegion: 'us-east-1',
+          recipientAccountId: '1',
+        },
+      ],
+    });
     const one = scanDeliveredFile(reordered);
     expect(one === undefined || lightRecord(reordered, one[0]!) === undefined).toBe(true);
   });
@@ -181,8 +223,12 @@ describe('correlation across chunks and workers', () => {
 
 describe('the rules on their records', () => {
   it('root sign-in from a new place says what "new" is relative to', () => {
-    const r = evaluateChunksInline(config(['cloudtrail-root-sign-in-new-place']), [caseRecords('cloudtrail-root-sign-in-new-place', 'fail')]);
-    expect(r.findings[0]!.message).toContain('not seen for root in the records read since 2026-05-01T08:00:00Z (the first 7 day(s) only learned)');
+    const r = evaluateChunksInline(config(['cloudtrail-root-sign-in-new-place']), [
+      caseRecords('cloudtrail-root-sign-in-new-place', 'fail'),
+    ]);
+    expect(r.findings[0]!.message).toContain(
+      'not seen for root in the records read since 2026-05-01T08:00:00Z (the first 7 day(s) only learned)',
+    );
   });
   it('a new access key used from a new place: events after the window, or signed by another key, are not', () => {
     const id = 'cloudtrail-new-access-key-used-from-new-place';
@@ -219,7 +265,11 @@ describe("AWS's address ranges", () => {
     expect(index.contains(parse('2600:1f18::1'))).toBe(true);
   });
   it('tells an instance session calling from outside AWS from one inside, and says unknown without ranges', () => {
-    expect(instanceCredentialsFact(session('93.184.216.34'), index)).toEqual({ instanceId: 'i-0dbc91f429e48eeed', publicAddress: true, awsAddress: false });
+    expect(instanceCredentialsFact(session('93.184.216.34'), index)).toEqual({
+      instanceId: 'i-0dbc91f429e48eeed',
+      publicAddress: true,
+      awsAddress: false,
+    });
     expect(instanceCredentialsFact(session('3.225.16.109'), index)).toMatchObject({ awsAddress: true });
     expect(instanceCredentialsFact(session('93.184.216.34'), undefined)).toMatchObject({ awsAddress: null });
     expect(instanceCredentialsFact(session('10.0.1.5'), index)).toMatchObject({ publicAddress: false, awsAddress: null });
@@ -243,7 +293,9 @@ describe("AWS's address ranges", () => {
     const rule = compileRule(ruleFile(id), undefined, 'test').rule!;
     const result = await evaluateEvents([fileSource([dir])], [rule], { now: new Date(), window: {}, workers: 0 });
     expect(buildResults([result.results]).rules[0]).toMatchObject({ undecided: 1, status: 'incomplete', complete: false });
-    expect(result.notes.join('\n')).toContain('1 event(s) could not be decided (to tell AWS addresses from others, give AWS\'s ip-ranges.json with --aws-ip-ranges FILE)');
+    expect(result.notes.join('\n')).toContain(
+      "1 event(s) could not be decided (to tell AWS addresses from others, give AWS's ip-ranges.json with --aws-ip-ranges FILE)",
+    );
   });
 });
 
@@ -267,7 +319,12 @@ describe('allow-lists', () => {
     expect(yes([{ principalArns: ['arn:aws:iam::*:role/prod-*'] }])).toBe(false);
     expect(yes([{ roleNames: ['ci-deploy'] }])).toBe(true);
     expect(yes([{ userNames: ['ci-deploy'] }])).toBe(false);
-    expect(yes([{ userNames: ['ci-bot'] }], record({ userIdentity: { type: 'IAMUser', userName: 'ci-bot', arn: 'arn:aws:iam::123456789012:user/ci-bot' } }))).toBe(true);
+    expect(
+      yes(
+        [{ userNames: ['ci-bot'] }],
+        record({ userIdentity: { type: 'IAMUser', userName: 'ci-bot', arn: 'arn:aws:iam::123456789012:user/ci-bot' } }),
+      ),
+    ).toBe(true);
     expect(yes([{ sourceIps: ['203.0.113.0/24'] }])).toBe(true);
     expect(yes([{ sourceIps: ['2001:db8::/32'] }])).toBe(false);
     expect(yes([{ sourceIps: ['203.0.113.10'] }], record({ sourceIPAddress: '::ffff:203.0.113.10' }))).toBe(true);
@@ -302,9 +359,33 @@ describe('allow-lists', () => {
     const cfg = path.join(dir, 'cfg.json');
     writeFileSync(cfg, JSON.stringify({ allow: [{ userNames: ['alice'], reason: 'tests' }] }));
     const out = path.join(dir, 'out');
-    const run = await runCli(['scan', '--cloudtrail', logs, '--config', cfg, '--format', 'text,json', '--output-dir', out, '--fail-on', 'none', '--workers', '0', '--only', 'cloudtrail-console-brute-force']);
+    const run = await runCli([
+      'scan',
+      '--cloudtrail',
+      logs,
+      '--config',
+      cfg,
+      '--format',
+      'text,json',
+      '--output-dir',
+      out,
+      '--fail-on',
+      'none',
+      '--workers',
+      '0',
+      '--only',
+      'cloudtrail-console-brute-force',
+    ]);
     expect(run.code).toBe(0);
-    const json = JSON.parse(await readFile(path.join(out, readdirSync(out).find((f) => f.endsWith('.json'))!), 'utf8')) as {
+    const json = JSON.parse(
+      await readFile(
+        path.join(
+          out,
+          readdirSync(out).find((f) => f.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    ) as {
       rules: Array<{ ruleId: string; allowed?: number; failed: number }>;
     };
     expect(json.rules).toEqual([expect.objectContaining({ ruleId: 'cloudtrail-console-brute-force', allowed: 5, failed: 0 })]);
@@ -315,6 +396,8 @@ describe('allow-lists', () => {
     writeFileSync(cfg, JSON.stringify({ rules: { 'ec2-ebs-encryption-by-default-disabled': { allow: [{ userNames: ['x'] }] } } }));
     const resource = await runCli(['scan', '--demo', '--cloudtrail', logs, '--config', cfg, '--format', 'text', '--workers', '0']);
     expect(resource.code).toBe(2);
-    expect(resource.stderr).toMatch(/rules\.ec2-ebs-encryption-by-default-disabled\.allow: allow-lists apply to CloudTrail event rules; .* is a rule on aws\.ec2\./);
+    expect(resource.stderr).toMatch(
+      /rules\.ec2-ebs-encryption-by-default-disabled\.allow: allow-lists apply to CloudTrail event rules; .* is a rule on aws\.ec2\./,
+    );
   });
 });

@@ -106,7 +106,7 @@ describe('every rule’s failing cases print commands that run as printed', asyn
           id: c.id ?? `case-${i + 1}`,
           account,
           region: c.region ?? (scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1'),
-          data: c.data,
+          data: c.data ?? {},
         };
         if (c.facts) resource.facts = c.facts;
         const context: Resource[] = (c.context ?? []).map((r) => ({

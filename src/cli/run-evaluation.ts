@@ -64,7 +64,8 @@ function noteClock(snapshot: Snapshot, now: Date, args: EvaluationArgs): void {
 
 /** The config's allow-lists and AWS's address ranges, for the CloudTrail run; an allow-list on a resource rule is a mistake. */
 async function prepareEventRuleSettings(cloudtrail: CloudTrailRun, config: Config, rules: readonly CompiledRule[]): Promise<void> {
-  for (const id of Object.keys(config.allow)) {
+  const allow = config.allow ?? {};
+  for (const id of Object.keys(allow)) {
     const rule = rules.find((r) => r.id === id);
     if (rule && rule.definition.resource !== 'aws.cloudtrail.event')
       throw new UserError(
@@ -72,7 +73,7 @@ async function prepareEventRuleSettings(cloudtrail: CloudTrailRun, config: Confi
         'to silence findings on resources, use "suppressions"',
       );
   }
-  cloudtrail.allow = config.allow;
+  cloudtrail.allow = allow;
   const file = cloudtrail.awsIpRangesFile ?? config.awsIpRanges;
   if (file !== undefined) cloudtrail.awsIpRanges = await loadAwsIpRanges(file);
 }

@@ -50,9 +50,11 @@ function roleName(u: Identity): string | undefined {
 /** A problem in an allow-list entry, for the config error (a CIDR that does not parse). */
 export function allowEntryProblem(entry: AllowEntry): string | undefined {
   const criteria = [entry.principalArns, entry.userNames, entry.roleNames, entry.sourceIps, entry.userAgents];
-  if (!criteria.some((c) => c?.length)) return 'an entry needs at least one of principalArns, userNames, roleNames, sourceIps, userAgents (an empty one would allow everything)';
+  if (!criteria.some((c) => c?.length))
+    return 'an entry needs at least one of principalArns, userNames, roleNames, sourceIps, userAgents (an empty one would allow everything)';
   for (const cidr of entry.sourceIps ?? []) {
-    if (!ipaddr.isValid(cidr) && !isCidr(cidr)) return `sourceIps: "${cidr}" is not an IP address or CIDR (e.g. 203.0.113.0/24, 2001:db8::/32)`;
+    if (!ipaddr.isValid(cidr) && !isCidr(cidr))
+      return `sourceIps: "${cidr}" is not an IP address or CIDR (e.g. 203.0.113.0/24, 2001:db8::/32)`;
   }
   return undefined;
 }
@@ -73,7 +75,7 @@ function compileEntry(entry: AllowEntry): Test {
     const res = patterns.map(wildcard);
     tests.push((r) => read(r).some((v) => v !== undefined && res.some((re) => re.test(v))));
   };
-  const identity = (r: AllowedRecord): Identity => (r.userIdentity && typeof r.userIdentity === 'object' ? (r.userIdentity as Identity) : {});
+  const identity = (r: AllowedRecord): Identity => (r.userIdentity && typeof r.userIdentity === 'object' ? r.userIdentity : {});
   any(entry.principalArns, (r) => {
     const u = identity(r);
     return [str(u.arn), str(u.sessionContext?.sessionIssuer?.arn)];
@@ -85,7 +87,11 @@ function compileEntry(entry: AllowEntry): Test {
   any(entry.roleNames, (r) => [roleName(identity(r))]);
   any(entry.userAgents, (r) => [str(r.userAgent)]);
   if (entry.sourceIps?.length) {
-    const ranges = entry.sourceIps.map((c) => (c.includes('/') ? ipaddr.parseCIDR(c) : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number])));
+    const ranges = entry.sourceIps.map((c) =>
+      c.includes('/')
+        ? ipaddr.parseCIDR(c)
+        : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number]),
+    );
     tests.push((r) => {
       const ip = str(r.sourceIPAddress);
       if (!ip || !ipaddr.isValid(ip)) return false;
@@ -103,5 +109,5 @@ function compileEntry(entry: AllowEntry): Test {
 export function compileAllowList(entries: readonly AllowEntry[] | undefined): AllowTest | undefined {
   if (!entries?.length) return undefined;
   const tests = entries.map(compileEntry);
-  return (r) => tests.some((t) => t(r as AllowedRecord));
+  return (r) => tests.some((t) => t(r));
 }

@@ -53,7 +53,9 @@ export function parseAwsIpRanges(text: string, label: string): AwsIpRanges {
     if (last && s[0] <= last[1] + 1) last[1] = Math.max(last[1], s[1]);
     else v4.push([s[0], s[1]]);
   }
-  const v6 = (doc.ipv6_prefixes as Array<{ ipv6_prefix?: unknown }>).map((p) => p?.ipv6_prefix).filter((p): p is string => typeof p === 'string');
+  const v6 = (doc.ipv6_prefixes as Array<{ ipv6_prefix?: unknown }>)
+    .map((p) => p?.ipv6_prefix)
+    .filter((p): p is string => typeof p === 'string');
   for (const p of v6) if (!isCidr(p)) throw new UserError(`${label}: "${p}" is not a CIDR`);
   return { createDate: typeof doc.createDate === 'string' ? doc.createDate : 'unknown', v4, v6 };
 }
@@ -73,7 +75,10 @@ export async function loadAwsIpRanges(file: string): Promise<AwsIpRanges> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read AWS IP ranges ${label}: ${errorMessage(error)}`, 'download https://ip-ranges.amazonaws.com/ip-ranges.json and give its path');
+    throw new UserError(
+      `cannot read AWS IP ranges ${label}: ${errorMessage(error)}`,
+      'download https://ip-ranges.amazonaws.com/ip-ranges.json and give its path',
+    );
   }
   return parseAwsIpRanges(text, label);
 }

@@ -90,7 +90,17 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
       n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2)
         ? value(text, afterTime + SOURCE.length, n)
         : undefined;
-    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId, timeKey: t, regionKey: r >= 0 && r < stop ? r : -1 });
+    out.push({
+      start,
+      end: stop,
+      eventTime,
+      eventName,
+      eventSource,
+      awsRegion,
+      recipientAccountId,
+      timeKey: t,
+      regionKey: r >= 0 && r < stop ? r : -1,
+    });
   }
   return out;
 }

@@ -179,7 +179,10 @@ export class EventEvaluator {
       if (names === null) this.always.push(i);
       else for (const name of names) this.byName.set(name, [...(this.byName.get(name) ?? []), i]);
     });
-    this.factsContext = { leakedKeyIds: new Set(config.leakedKeyIds), awsRanges: config.awsIpRanges ? new AwsIpIndex(config.awsIpRanges) : undefined };
+    this.factsContext = {
+      leakedKeyIds: new Set(config.leakedKeyIds),
+      awsRanges: config.awsIpRanges ? new AwsIpIndex(config.awsIpRanges) : undefined,
+    };
     this.targets = config.attribution.mode === 'targets' ? new Set(config.attribution.keys) : undefined;
     this.ctx = { now: config.now };
     this.sinceMs = config.since ? Date.parse(config.since) : -Infinity;
@@ -509,7 +512,8 @@ export class EventEvaluator {
 }
 
 /** What a rule made of the record being evaluated. */
-type Outcome = { rule: number; outcome: 'failed'; finding: Finding } | { rule: number; outcome: 'allowed' | 'undecided'; finding?: undefined };
+type Outcome =
+  { rule: number; outcome: 'failed'; finding: Finding } | { rule: number; outcome: 'allowed' | 'undecided'; finding?: undefined };
 
 /** The event names a rule (with its correlation's other conditions) can use, or null for any. */
 export function ruleEventNames(rule: CompiledRule): Set<string> | null {

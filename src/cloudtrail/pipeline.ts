@@ -412,7 +412,7 @@ export async function evaluateEvents(
   eventRules.forEach((rule, i) => {
     if (undecided[i])
       notes.push(
-        `${rule.id}: ${undecided[i]} event(s) could not be decided${options.awsIpRanges || !JSON.stringify(rule.definition.unknownWhen ?? null).includes('instanceCredentials') ? '' : ' (to tell AWS addresses from others, give AWS\'s ip-ranges.json with --aws-ip-ranges FILE)'}; the rule is incomplete`,
+        `${rule.id}: ${undecided[i]} event(s) could not be decided${options.awsIpRanges || !JSON.stringify(rule.definition.unknownWhen ?? null).includes('instanceCredentials') ? '' : " (to tell AWS addresses from others, give AWS's ip-ranges.json with --aws-ip-ranges FILE)"}; the rule is incomplete`,
       );
   });
   eventRules.forEach((rule, i) => {

@@ -22,7 +22,7 @@ export interface Config {
   /** The compliance frameworks to report on (as for --compliance: cis-aws-6.0, fsbp, all). */
   compliance?: string[];
   /** CloudTrail event rules: allow-list entries by rule id, `*` for every event rule (config `allow` and each rule's `allow`). */
-  allow: Record<string, AllowEntry[]>;
+  allow?: Record<string, AllowEntry[]>;
   /** AWS's ip-ranges.json, resolved against the config file's folder. */
   awsIpRanges?: string;
 }

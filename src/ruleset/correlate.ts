@@ -106,6 +106,7 @@ export function compileCorrelation(
     if (isPlainObject(sequence.unseen)) out.unseen = unseen(sequence.unseen as unknown as UnseenDefinition, `${at}/unseen`);
     return out;
   }
-  if (isPlainObject(definition.unseen)) return { kind: 'unseen', ...unseen(definition.unseen as unknown as UnseenDefinition, `${pointer}/unseen`) };
+  if (isPlainObject(definition.unseen))
+    return { kind: 'unseen', ...unseen(definition.unseen as unknown as UnseenDefinition, `${pointer}/unseen`) };
   return undefined;
 }

@@ -155,7 +155,14 @@ export class CorrelationCollector {
       this.pending.push({ rule: i, role: 'sighting', sighting: { per: per!, value: value!, t, id: view.id, match: entry } });
       return;
     }
-    const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) };
+    const entry: Match = {
+      t,
+      id: view.id,
+      account: view.account,
+      region: view.region,
+      key,
+      sample: sampleOf(view.data, view.id, view.account, view.region),
+    };
     if (value !== undefined) entry.value = value;
     this.pending.push({ rule: i, role: 'match', entry });
   }
@@ -166,7 +173,14 @@ export class CorrelationCollector {
     if (c.kind !== 'sequence') return;
     const key = keyOf([c.firstKey], view);
     if (key === undefined) return;
-    const entry: Match = { t, id: view.id, account: view.account, region: view.region, key, sample: sampleOf(view.data, view.id, view.account, view.region) };
+    const entry: Match = {
+      t,
+      id: view.id,
+      account: view.account,
+      region: view.region,
+      key,
+      sample: sampleOf(view.data, view.id, view.account, view.region),
+    };
     this.pending.push({ rule: i, role: 'first', entry });
   }
 
@@ -183,7 +197,7 @@ export class CorrelationCollector {
     for (const p of this.pending) {
       if (p.role === 'sighting') {
         let seen = this.earliest.get(p.rule);
-        if (!seen) this.earliest.set(p.rule, (seen = new Map()));
+        if (!seen) this.earliest.set(p.rule, (seen = new Map<string, Sighting>()));
         const k = `${p.sighting.per}\u0000${p.sighting.value}`;
         const had = seen.get(k);
         if (!had || earlierSighting(p.sighting, had)) {

@@ -10,7 +10,10 @@ import type { AwsIpIndex } from '../aws-ip-ranges.js';
 
 const INSTANCE_SESSION = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/[^/]+\/(i-[0-9a-fA-F]{8}(?:[0-9a-fA-F]{9})?)$/;
 
-export function instanceCredentialsFact(record: object & { userIdentity?: unknown; sourceIPAddress?: unknown }, ranges: AwsIpIndex | undefined): JsonObject | undefined {
+export function instanceCredentialsFact(
+  record: object & { userIdentity?: unknown; sourceIPAddress?: unknown },
+  ranges: AwsIpIndex | undefined,
+): JsonObject | undefined {
   const u = record.userIdentity as { type?: unknown; arn?: unknown } | undefined;
   if (!u || u.type !== 'AssumedRole' || typeof u.arn !== 'string') return undefined;
   const instanceId = INSTANCE_SESSION.exec(u.arn)?.[1];
