@@ -162,7 +162,7 @@ export class EventEvaluator {
   private readonly lightFilter: RegExp[] | undefined;
   /**
    * Every light part keeps only the earliest sighting of a key and value, and reads neither time nor
-   * id: a light record whose fields repeat one read earlier in the chunk, at the same time or later,
+   * id: a light record whose fields repeat one read earlier in the chunk, at a later second,
    * can change nothing and is counted without being read.
    */
   private readonly lightSkippable: boolean;
@@ -323,7 +323,7 @@ export class EventEvaluator {
             const raw = lightText(text, r);
             const key = raw && memo && r.eventTime.length === 20 ? lightMemo(r, raw, this.memoFields) || undefined : undefined;
             const seen = key === undefined ? undefined : memo!.get(key);
-            if (seen !== undefined && seen <= r.eventTime) {
+            if (seen !== undefined && seen < r.eventTime) {
               chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!);
               continue;
             }

@@ -75,8 +75,6 @@ export function sampleOf(data: Record<string, unknown>, id: string, account: str
   if (ip) sample.sourceIPAddress = ip;
   const agent = str(data.userAgent);
   if (agent) sample.userAgent = agent.slice(0, 200);
-  const error = str(data.errorCode);
-  if (error) sample.errorCode = error;
   const u = data.userIdentity as Record<string, unknown> | undefined;
   if (u && typeof u === 'object') {
     const identity: NonNullable<EventSample['userIdentity']> = {};

@@ -15,7 +15,6 @@ export interface EventSample {
   recipientAccountId: string;
   sourceIPAddress?: string;
   userAgent?: string;
-  errorCode?: string;
   userIdentity?: {
     type?: string;
     arn?: string;
