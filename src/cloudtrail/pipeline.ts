@@ -239,7 +239,8 @@ export async function evaluateEvents(
     r.failedKeys.forEach((keys, i) => failedKeys[i]!.pushAll(keys));
     r.allowedKeys.forEach((keys, i) => allowedKeys[i]!.pushAll(keys));
     r.undecidedKeys.forEach((keys, i) => undecidedKeys[i]!.pushAll(keys));
-    for (const [i, id] of r.undecidedIds) if (undecidedIds[i]!.length < MAX_LISTED && !undecidedIds[i]!.includes(id)) undecidedIds[i]!.push(id);
+    for (const [i, id] of r.undecidedIds)
+      if (undecidedIds[i]!.length < MAX_LISTED && !undecidedIds[i]!.includes(id)) undecidedIds[i]!.push(id);
     for (const part of r.correlation) correlation.add(part);
     if (r.hits.length) {
       hits.push(...r.hits);
