@@ -230,7 +230,7 @@ ${review.gaps.map((g) => html`<tr>${review.organization ? html`<td><code>${g.acc
     : ''
 }
 ${notChecked.length ? html`<div class="notice" id="not-checked"><b>Not checked</b> (a resource type the rule reads was not collected, so no result either way): ${notChecked.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> [${r.missing}]`)}</div>` : ''}
-${allowed.length ? html`<div class="notice" id="allowed"><b>Allow-listed events left out</b> (config <code>allow</code>; not findings, not counted by correlations): ${allowed.some((r) => r.allowed > 0) ? allowed.filter((r) => r.allowed > 0).map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> (${r.allowed})`) : 'none'}</div>` : ''}
+${allowed.length ? html`<div class="notice" id="allowed"><b>Allow-listed events left out</b> (config <code>allow</code>; not findings, not counted by correlations; each event once): ${allowed.some((r) => r.allowed > 0) ? allowed.filter((r) => r.allowed > 0).map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> (${r.allowed})`) : 'none'}</div>` : ''}
 ${incomplete.length ? html`<div class="notice"><b>Incomplete</b> (a gap touches the rule's resources, or some resources could not be decided; a pass is not a clean bill): ${incomplete.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code>${undecidedNote(r)}`)}</div>` : ''}
 ${
   expired.length

@@ -170,7 +170,7 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
         'dim',
         printable(
           some.length
-            ? `Allow-listed events left out (config allow; not findings, not counted): ${some.map((r) => `${r.ruleId} (${r.allowed})`).join(', ')}`
+            ? `Allow-listed events left out (config allow; not findings, not counted by correlations; each event once): ${some.map((r) => `${r.ruleId} (${r.allowed})`).join(', ')}`
             : 'Allow-lists (config allow) left out no event',
         ),
       ),
