@@ -8,7 +8,24 @@ import { compilePath } from '../engine/path.js';
 import { errorMessage } from '../util/errors.js';
 import { isPlainObject } from '../util/json.js';
 import type { Problem } from '../util/schema.js';
-import type { CorrelateDefinition, UnseenDefinition } from './types.js';
+
+type NumberOrOption = number | { $option: string };
+
+/** `correlate` as written in a rule file (rules.schema.json). */
+export interface CorrelateDefinition {
+  aggregate?: { groupBy: string[]; distinct?: string; threshold: NumberOrOption; windowMinutes: NumberOrOption };
+  sequence?: { first: unknown; firstKey: string; key: string; windowMinutes: NumberOrOption; unseen?: UnseenDefinition };
+  unseen?: UnseenDefinition;
+}
+
+export interface UnseenDefinition {
+  value: string;
+  per: string[];
+  history?: unknown;
+  learningDays?: NumberOrOption;
+  ipv4PrefixBits?: NumberOrOption;
+  ipv6PrefixBits?: NumberOrOption;
+}
 
 /** A JMESPath over an event view ({ id, account, region, data, facts }), with the text it was written as. */
 export interface KeyPath {

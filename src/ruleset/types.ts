@@ -1,6 +1,6 @@
 import type { Kind, Severity } from '../model/severity.js';
 import type { CompiledCondition } from '../engine/condition.js';
-import type { CompiledCorrelation } from './correlate.js';
+import type { CompiledCorrelation, CorrelateDefinition } from './correlate.js';
 import type { ShellTemplate, Template } from '../engine/template.js';
 import type { JsonObject } from '../util/json.js';
 
@@ -65,24 +65,6 @@ export interface RuleDefinition {
   cost?: { monthlyUsd: number | { $option: string } | { path: string }; basis: string };
   tags?: string[];
   tests: { fail: FailCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
-}
-
-type NumberOrOption = number | { $option: string };
-
-/** `correlate` as written in a rule file (rules.schema.json). */
-export interface CorrelateDefinition {
-  aggregate?: { groupBy: string[]; distinct?: string; threshold: NumberOrOption; windowMinutes: NumberOrOption };
-  sequence?: { first: unknown; firstKey: string; key: string; windowMinutes: NumberOrOption; unseen?: UnseenDefinition };
-  unseen?: UnseenDefinition;
-}
-
-export interface UnseenDefinition {
-  value: string;
-  per: string[];
-  history?: unknown;
-  learningDays?: NumberOrOption;
-  ipv4PrefixBits?: NumberOrOption;
-  ipv6PrefixBits?: NumberOrOption;
 }
 
 /** One allow-list entry (config file): every field given must match; an event matching any entry is allowed. */
