@@ -182,17 +182,24 @@ describe('a source that read nothing says so', () => {
 });
 
 describe('a scan that skipped its content never reports its rules as passed', () => {
-  it('a UTF-16 text file (skipped: not UTF-8) is a gap; the key rules are incomplete', async () => {
+  it('a UTF-32 text file (not decoded) is a gap, the key rules are incomplete; UTF-16 files are decoded and scanned', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'creds.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pair(), 'utf16le')]));
     writeFileSync(path.join(dir, 'no-bom.txt'), Buffer.from(`notes\n${pair()}`, 'utf16le'));
+    const utf32 = Buffer.alloc(4 * (pair().length + 1));
+    utf32.writeUInt32LE(0xfeff, 0);
+    writeFileSync(path.join(dir, 'wide32.txt'), utf32);
     writeFileSync(path.join(dir, 'readme.md'), 'nothing secret here\n');
     const r = await runCli(['scan', '--files', dir, '--format', 'json', '--output', 'json=-', '--fail-on', 'none'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.gaps.map((g) => `${g.operation} ${g.errorCode}`)).toEqual(['read creds.txt NotUtf8Text', 'read no-bom.txt NotUtf8Text']);
-    expect(report.gaps[0]!.message).toMatch(/^looks like UTF-16LE text: not scanned/);
-    expect(report.rules.find((x) => x.ruleId === 'files-aws-access-key-pair')).toMatchObject({ status: 'incomplete', complete: false });
+    expect(report.gaps.map((g) => `${g.operation} ${g.errorCode}`)).toEqual(['read wide32.txt NotUtf8Text']);
+    expect(report.gaps[0]!.message).toMatch(/^looks like UTF-32LE text: not scanned/);
+    expect(report.rules.find((x) => x.ruleId === 'files-aws-access-key-pair')).toMatchObject({
+      status: 'fail',
+      complete: false,
+      failed: 2,
+    });
   });
 
   it('every file skipped (binary, ignored by .gitignore): a gap, never "passed"', async () => {

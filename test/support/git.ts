@@ -7,7 +7,7 @@ import path from 'node:path';
 export interface TestRepo {
   dir: string;
   git(...args: string[]): string;
-  write(file: string, body: string | Buffer): void;
+  write(file: string, body: string | Uint8Array): void;
   remove(file: string): void;
   /** Commit everything (added, changed, removed) at this date; returns the commit id. */
   commit(message: string, date?: string): string;
