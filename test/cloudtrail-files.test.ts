@@ -32,7 +32,7 @@ interface Report {
     attribution?: Record<string, string>;
     costMonthlyUsd?: number;
   }>;
-  rules: Array<{ ruleId: string; evaluated: number; failed: number; passed: number; status: string; complete: boolean }>;
+  rules: Array<{ ruleId: string; evaluated: number; failed: number; passed: number; undecided: number; status: string; complete: boolean }>;
   gaps: Array<{ service: string; operation: string; errorCode: string; message: string }>;
   scan: { source: string; notes: string[]; cloudtrail?: { events: number; records: number; chunks: number } };
 }
@@ -278,8 +278,13 @@ describe('the same events read twice (a copy of the archive, or two trails that 
     expect(twice.report.scan.cloudtrail).toMatchObject({ events: 620, distinctEvents: 310 });
     for (const r of twice.report.rules.filter((x) => x.ruleId !== 'cloudtrail-elastic-ip-allocated-not-associated')) {
       expect(r.failed, r.ruleId).toBe(byRule(twice.report)[r.ruleId] ?? 0);
-      expect(r, r.ruleId).toMatchObject({ evaluated: 310, failed: onceRules[r.ruleId]!.failed, passed: onceRules[r.ruleId]!.passed });
-      expect(r.evaluated, r.ruleId).toBe(r.failed + r.passed);
+      expect(r, r.ruleId).toMatchObject({
+        evaluated: 310,
+        failed: onceRules[r.ruleId]!.failed,
+        passed: onceRules[r.ruleId]!.passed,
+        undecided: onceRules[r.ruleId]!.undecided,
+      });
+      expect(r.evaluated, r.ruleId).toBe(r.failed + r.passed + r.undecided);
     }
     expect(twice.report.rules.find((r) => r.ruleId === 'cloudtrail-logging-tampered')).toMatchObject({
       evaluated: 310,

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { parseAwsIpRanges, type AwsIpRanges } from '../src/cloudtrail/aws-ip-ranges.js';
 import { EventEvaluator, type EventRuleSpec } from '../src/cloudtrail/event-evaluator.js';
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { BUILTIN_RULES_DIR, loadRuleFiles } from '../src/ruleset/load.js';
@@ -23,7 +24,7 @@ const TECHNIQUES: Record<string, Expected> = {
     none: 'one GetPasswordData call is routine; the signal is many calls by one principal in minutes (a count over a window: correlation rules)',
   },
   'aws.credential-access.ec2-steal-instance-credentials': {
-    none: 'an instance role session used from an address outside AWS: the correlation lane (ctcorr) adds this rule; name it here when merged',
+    none: 'cloudtrail-instance-credentials-used-outside-aws sees the stolen session, but this detonation used it from 18.236.253.47, an address in AWS (the same as the operator): stolen credentials used from another AWS host are not told apart (see the test below)',
   },
   'aws.credential-access.secretsmanager-batch-retrieve-secrets': {
     none: 'reading secrets is what applications do; the signal is one principal reading many secrets in minutes (a count over a window)',
@@ -94,13 +95,14 @@ const specs: EventRuleSpec[] = eventRules.map((r) => ({
   severity: r.definition.severity,
   options: Object.fromEntries(Object.entries(r.definition.options ?? {}).map(([k, o]) => [k, o.default])),
 }));
-const evaluator = () =>
+const evaluator = (awsIpRanges?: AwsIpRanges) =>
   new EventEvaluator({
     rules: specs,
     now: Date.parse('2026-06-01T00:00:00Z'),
     leakedKeyIds: [],
     attribution: { mode: 'off' },
     maxFindingsPerRule: 1000,
+    ...(awsIpRanges ? { awsIpRanges } : {}),
   });
 
 describe('Stratus Red Team detonations', () => {
@@ -165,4 +167,36 @@ describe('Stratus Red Team detonations', () => {
       expect(delivered.hits.map((h) => h.finding.fingerprint).sort()).toEqual(parsed.hits.map((h) => h.finding.fingerprint).sort());
     });
   }
+
+  it('aws.credential-access.ec2-steal-instance-credentials: the instance sessions are undecided without AWS ranges, found when their address is outside the ranges given, passed when inside', () => {
+    const id = 'cloudtrail-instance-credentials-used-outside-aws';
+    const index = specs.findIndex((r) => r.definition.id === id);
+    const records = JSON.parse(
+      readFileSync(path.join(DIR, 'aws.credential-access.ec2-steal-instance-credentials.json'), 'utf8'),
+    ) as unknown[];
+    const ranges = (prefix: string) =>
+      parseAwsIpRanges(
+        JSON.stringify({
+          syncToken: '1',
+          createDate: '2026-05-01-00-00-00',
+          prefixes: [{ ip_prefix: prefix, region: 'us-west-2', service: 'EC2' }],
+          ipv6_prefixes: [],
+        }),
+        'ip-ranges.json',
+      );
+    const fired = (r: { hits: Array<{ finding: { ruleId: string; message: string } }> }) => r.hits.filter((h) => h.finding.ruleId === id);
+    // GetCallerIdentity and DescribeInstances signed by the instance's role session (i-786a3A8B5C0d92eF4).
+    const without = evaluator().processBytes('d', gzipSync(JSON.stringify({ Records: records })));
+    expect(fired(without)).toHaveLength(0);
+    expect(without.undecided[index]).toBe(2);
+    const outside = evaluator(ranges('52.0.0.0/11')).processRecords('d', records);
+    expect(fired(outside).map((h) => h.finding.message)).toEqual([
+      expect.stringMatching(/^Credentials of instance i-786a3A8B5C0d92eF4 .* called GetCallerIdentity .* from 18\.236\.253\.47/),
+      expect.stringMatching(/called DescribeInstances/),
+    ]);
+    // The detonation's address is in AWS's EC2 space (the operator's calls come from it too): not flagged.
+    const inside = evaluator(ranges('18.236.0.0/15')).processRecords('d', records);
+    expect(fired(inside)).toHaveLength(0);
+    expect(inside.undecided[index]).toBe(0);
+  });
 });

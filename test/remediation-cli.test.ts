@@ -7,7 +7,7 @@ import { evaluate } from '../src/engine/evaluate.js';
 import { compileShellTemplate } from '../src/engine/template.js';
 import { resourceTypeInfo } from '../src/resources/types.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
-import { CASE_DEFAULT_NOW, caseFacts } from '../src/ruleset/tester.js';
+import { CASE_DEFAULT_NOW, caseFacts, runCase } from '../src/ruleset/tester.js';
 import type { Resource, Snapshot } from '../src/snapshot/types.js';
 import { runCliInProcess as runCli } from './support/cli.js';
 import { ShellSyntaxError, shellWords, simpleCommands } from './support/shell-words.js';
@@ -99,6 +99,12 @@ describe('every rule’s failing cases print commands that run as printed', asyn
       const compiled = compileRule(rule, undefined, definition.id).rule!;
       const rendered: string[] = [];
       definition.tests.fail.forEach((c, i) => {
+        // A correlation rule's case is a run of records: its finding comes from the rule tester's run.
+        if (c.records) {
+          const outcome = runCase(rule, c, i);
+          if ('findings' in outcome) for (const f of outcome.findings) if (f.remediation.cli) rendered.push(f.remediation.cli);
+          return;
+        }
         const scope = resourceTypeInfo(definition.resource)?.scope;
         const account = c.account ?? '123456789012';
         const resource: Resource = {
@@ -106,7 +112,7 @@ describe('every rule’s failing cases print commands that run as printed', asyn
           id: c.id ?? `case-${i + 1}`,
           account,
           region: c.region ?? (scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1'),
-          data: c.data,
+          data: c.data!,
         };
         const facts = caseFacts(definition.resource, c);
         if (facts) resource.facts = facts;

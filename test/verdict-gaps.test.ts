@@ -54,7 +54,7 @@ function caseResources(rule: RuleFile, c: RuleCase, i: number): Resource[] {
     id: c.id ?? `case-${i + 1}`,
     account: c.account ?? ACCOUNT,
     region: regionOf(rule.definition.resource, c.region),
-    data: structuredClone(c.data),
+    data: structuredClone(c.data ?? {}),
   };
   if (c.facts) main.facts = c.facts;
   return [

@@ -35,6 +35,10 @@ export async function run(args: string[]): Promise<number> {
     .example('$0 import dump/ -o snap.json', 'A snapshot from a folder of AWS CLI outputs (docs/import.md)')
     .example('$0 permissions', 'The read-only IAM policy awsaudit needs')
     .example('$0 rules list', 'List every rule')
+    .example(
+      '$0 scan --cloudtrail ./logs --aws-ip-ranges ip-ranges.json',
+      "CloudTrail rules over log files; AWS's published ranges (ip-ranges.json) tell AWS addresses from others",
+    )
     .strict()
     .demandCommand(1, 'choose a command (see --help)')
     .recommendCommands()

@@ -35,6 +35,12 @@ export function cloudTrailOptions<T>(y: Argv<T>) {
       describe: 'An access key id known to be leaked: every call signed with it is a finding (repeatable)',
       group: GROUP,
     })
+    .option('aws-ip-ranges', {
+      type: 'string',
+      describe:
+        "AWS's ip-ranges.json (download it from https://ip-ranges.amazonaws.com/ip-ranges.json): tells AWS addresses from others, e.g. for instance credentials used outside AWS [default: config awsIpRanges; without it such events are undecided]",
+      group: GROUP,
+    })
     .option('workers', {
       type: 'number',
       describe: 'Threads that parse events and run event rules [default: one per CPU; 0: none]',

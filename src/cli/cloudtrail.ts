@@ -6,7 +6,8 @@ import { nothingReadError } from '../cloudtrail/read-problems.js';
 import { openSources, sourceKind } from '../cloudtrail/sources/index.js';
 import { parseS3Url } from '../cloudtrail/sources/s3-location.js';
 import { describeWindow, resolveWindow, type TimeWindow } from '../cloudtrail/window.js';
-import type { CompiledRule } from '../ruleset/types.js';
+import type { AllowEntry, CompiledRule } from '../ruleset/types.js';
+import type { AwsIpRanges } from '../cloudtrail/aws-ip-ranges.js';
 import type { Deadline } from '../util/deadline.js';
 import { UserError } from '../util/errors.js';
 import { AWS_DEFAULTS, parseCallTimeout, runDeadline } from './aws-options.js';
@@ -21,6 +22,7 @@ export interface CloudTrailArgs {
   regions?: string[] | undefined;
   endpointUrl?: string | string[] | undefined;
   leakedKeyId?: string[] | undefined;
+  awsIpRanges?: string | string[] | undefined;
   workers?: number | undefined;
   quiet?: boolean | undefined;
   /** The AWS flags, where the command has them (scan): they apply to the sources as to collection. */
@@ -41,6 +43,12 @@ export interface CloudTrailRun {
   open(): Promise<EventSource[]>;
   window: TimeWindow;
   leakedKeyIds: string[];
+  /** `--aws-ip-ranges FILE` (the config's `awsIpRanges` is used when absent). */
+  awsIpRangesFile?: string;
+  /** AWS's published ranges, loaded by the caller (from the flag or the config). */
+  awsIpRanges?: AwsIpRanges;
+  /** Allow-list entries by rule id (`*`: every event rule), from the config file. */
+  allow?: Record<string, AllowEntry[]>;
   workers?: number;
   /** `--timeout`: reading stops there; what was read is evaluated, the rest is a gap. */
   deadline?: Deadline;
@@ -64,13 +72,20 @@ export function prepareCloudTrail(
   now: Date,
   options: { allowApi: boolean; aws?: ClientPool | undefined },
 ): CloudTrailRun | undefined {
-  const args = { ...raw, since: last(raw.since), until: last(raw.until), endpointUrl: last(raw.endpointUrl) };
+  const args = {
+    ...raw,
+    since: last(raw.since),
+    until: last(raw.until),
+    endpointUrl: last(raw.endpointUrl),
+    awsIpRanges: last(raw.awsIpRanges),
+  };
   const specs = args.cloudtrail ?? [];
   if (specs.length === 0) {
     for (const [flag, value] of [
       ['--since', args.since],
       ['--until', args.until],
       ['--max-events', args.maxEvents],
+      ['--aws-ip-ranges', args.awsIpRanges],
     ] as const) {
       if (value !== undefined) throw new UserError(`${flag} applies to CloudTrail events: add --cloudtrail SOURCE`);
     }
@@ -133,6 +148,7 @@ export function prepareCloudTrail(
     close: () => (options.aws ? undefined : aws.destroy()),
   };
   if (args.workers !== undefined) run.workers = args.workers;
+  if (args.awsIpRanges !== undefined) run.awsIpRangesFile = args.awsIpRanges;
   const deadline = runDeadline(args);
   if (deadline) run.deadline = deadline;
   return run;
@@ -159,6 +175,8 @@ export async function runCloudTrail(
       window: run.window,
       leakedKeyIds: run.leakedKeyIds,
       attribution,
+      ...(run.allow ? { allow: run.allow } : {}),
+      ...(run.awsIpRanges ? { awsIpRanges: run.awsIpRanges } : {}),
       ...(run.workers !== undefined ? { workers: run.workers } : {}),
       ...(run.deadline ? { deadline: run.deadline } : {}),
       ...(progress ? { progress: progress.update } : {}),

@@ -1,7 +1,7 @@
 import type { ClientPool } from '../aws/pool.js';
 import { isCloudTrailRule } from '../cloudtrail/pipeline.js';
 import { evaluationWithEvents, findingResourceKeys } from '../cloudtrail/merge.js';
-import { loadConfig } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { evaluate, evaluateResources } from '../engine/evaluate.js';
 import { readBaseline } from '../findings/baseline.js';
 import { exitCodeFor, reviewFindings } from '../findings/review.js';
@@ -11,7 +11,8 @@ import { selectRules } from '../ruleset/select.js';
 import type { CompiledRule } from '../ruleset/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../util/errors.js';
-import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs } from './cloudtrail.js';
+import { prepareCloudTrail, runCloudTrail, type CloudTrailArgs, type CloudTrailRun } from './cloudtrail.js';
+import { loadAwsIpRanges } from '../cloudtrail/aws-ip-ranges.js';
 import { accountComplianceView, complianceView } from './compliance.js';
 import { parseFrameworks } from '../compliance/index.js';
 import { checkOutputPlaces, parseFailOn, parseFormats, parseOutputs, useColor, writeReports } from './output.js';
@@ -67,6 +68,22 @@ function noteClock(snapshot: Snapshot, now: Date, args: EvaluationArgs): void {
     `awsaudit: note: the snapshot was collected ${at}, ${days} days before the clock this evaluation uses (the current time, ${now.toISOString()}); ages and "days since" are counted to that clock.\n` +
       `  to judge the snapshot as of its collection, add --now ${at}\n`,
   );
+}
+
+/** The config's allow-lists and AWS's address ranges, for the CloudTrail run; an allow-list on a resource rule is a mistake. */
+async function prepareEventRuleSettings(cloudtrail: CloudTrailRun, config: Config, rules: readonly CompiledRule[]): Promise<void> {
+  const allow = config.allow ?? {};
+  for (const id of Object.keys(allow)) {
+    const rule = rules.find((r) => r.id === id);
+    if (rule && rule.definition.resource !== 'aws.cloudtrail.event')
+      throw new UserError(
+        `${config.file}: rules.${id}.allow: allow-lists apply to CloudTrail event rules; ${id} is a rule on ${rule.definition.resource}`,
+        'to silence findings on resources, use "suppressions"',
+      );
+  }
+  cloudtrail.allow = allow;
+  const file = cloudtrail.awsIpRangesFile ?? config.awsIpRanges;
+  if (file !== undefined) cloudtrail.awsIpRanges = await loadAwsIpRanges(file);
 }
 
 export interface EvaluationChoices {
@@ -126,6 +143,7 @@ export async function evaluateAndReport(
       : [];
   const selected = await selectRules({ ruleDirs: args.rules, only: splitList(args.only), skip: splitList(args.skip) }, config);
   const rules = choices.ruleFilter ? selected.filter(choices.ruleFilter) : selected;
+  if (cloudtrail) await prepareEventRuleSettings(cloudtrail, config, rules);
   let evaluation: Evaluation;
   let reported: readonly CompiledRule[] = rules;
   let shardSnapshot: Snapshot | undefined;

@@ -26,6 +26,9 @@ export interface DeliveredRecord {
   recipientAccountId: string | undefined;
   /** Undefined when not found, or written with escapes: the record is then parsed. */
   eventID: string | undefined;
+  /** Where the record's `"eventTime"` key and `"awsRegion"` key (or -1) start: for light-records.ts. */
+  timeKey: number;
+  regionKey: number;
 }
 
 const HEAD = '{"Records":[';
@@ -94,7 +97,18 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
       n > afterTime + SOURCE.length && text.startsWith(SOURCE, afterTime) && text.startsWith('",', n - 2)
         ? value(text, afterTime + SOURCE.length, n)
         : undefined;
-    out.push({ start, end: stop, eventTime, eventName, eventSource, awsRegion, recipientAccountId, eventID });
+    out.push({
+      start,
+      end: stop,
+      eventTime,
+      eventName,
+      eventSource,
+      awsRegion,
+      recipientAccountId,
+      eventID,
+      timeKey: t,
+      regionKey: r >= 0 && r < stop ? r : -1,
+    });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { EnrichedResource } from '../enrich/index.js';
 import { makeFinding } from '../engine/evaluate.js';
 import type { Attribution, Finding } from '../engine/findings.js';
 import { compileRule } from '../ruleset/load.js';
-import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
+import type { AllowEntry, CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import {
   ATTRIBUTED_SOURCES,
   attributionOf,
@@ -16,7 +16,12 @@ import {
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { EventFactsPlan, factsReadBy, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
+import { compileAllowList, type AllowTest } from './allow-list.js';
+import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
+import { CorrelationCollector } from './correlation/collect.js';
+import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
+import { correlationParts, lightMemo, lightRecord, lightText, type RulePart } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import { eventKey, KeyList, recordId } from './event-key.js';
 import {
@@ -41,6 +46,8 @@ export interface EventRuleSpec {
   definition: RuleDefinition;
   severity: Severity;
   options: Record<string, unknown>;
+  /** The allow-list entries that apply to the rule (global and its own): matching events are left out and counted. */
+  allow?: AllowEntry[];
 }
 
 export type AttributionMode = { mode: 'off' } | { mode: 'all' } | { mode: 'targets'; keys: string[] };
@@ -57,6 +64,8 @@ export interface EvaluatorConfig {
   attribution: AttributionMode;
   /** Findings kept per rule (the most recent); the failed count stays exact. */
   maxFindingsPerRule: number;
+  /** AWS's published address ranges (--aws-ip-ranges), for facts.instanceCredentials; without them AWS-ness is unknown. */
+  awsIpRanges?: AwsIpRanges;
 }
 
 export interface RuleHit {
@@ -78,6 +87,17 @@ export interface ChunkResult {
   eventKeys: Float64Array;
   /** Per rule: the keys of the events that failed it. */
   failedKeys: number[][];
+  /** Per rule: events it matched that an allow-list left out (copies of one event included: see allowedKeys). */
+  allowed: number[];
+  /** Per rule: the keys of the events an allow-list left out. */
+  allowedKeys: number[][];
+  /** Per rule: events its `unknownWhen` left undecided (copies included: see undecidedKeys), and the first few of their ids. */
+  undecided: number[];
+  /** Per rule: the keys of the events it left undecided. */
+  undecidedKeys: number[][];
+  undecidedIds: Array<[number, string]>;
+  /** Correlation rules: what each kept of this chunk's events (src/cloudtrail/correlation/). */
+  correlation: CorrelationPart[];
   hits: RuleHit[];
   changes: Array<[string, Attribution]>;
   addresses: AddressEvent[];
@@ -114,6 +134,7 @@ export const PLACES_NAMED = 5;
 
 /** Compile the event rules from their specs (each worker does this once: compiled rules hold functions). */
 export function compileEventRules(specs: readonly EventRuleSpec[]): CompiledRule[] {
+  // An allow-list is applied by the evaluator, not the rule: it is not a rule setting to compile.
   return specs.map((spec) => {
     const result = compileRule(
       { file: spec.file, definition: spec.definition },
@@ -148,17 +169,31 @@ export class EventEvaluator {
    */
   private readonly rawFilter: RegExp[] | undefined;
   private readonly parseNames: Set<string>;
+  /** Records these patterns point at (and no other reason does) are read light: see light-records.ts. */
+  private readonly lightFilter: RegExp[] | undefined;
+  /**
+   * Every light part keeps only the earliest sighting of a key and value, and reads neither time nor
+   * id: a light record whose fields repeat one read earlier in the chunk, at a later second,
+   * can change nothing and is counted without being read.
+   */
+  private readonly lightSkippable: boolean;
+  /** The light fields the light parts (and their allow-lists) read. */
+  private readonly memoFields: ReadonlySet<string>;
   /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
   private readonly attributeWrites: boolean;
 
   constructor(private readonly config: EvaluatorConfig) {
     this.rules = compileEventRules(config.rules);
+    this.allowLists = config.rules.map((spec) => compileAllowList(spec.allow));
     this.rules.forEach((rule, i) => {
-      const names = eventNamesOf(rule.definition.condition, rule.options);
+      const names = ruleEventNames(rule);
       if (names === null) this.always.push(i);
       else for (const name of names) this.byName.set(name, [...(this.byName.get(name) ?? []), i]);
     });
-    this.factsContext = { leakedKeyIds: new Set(config.leakedKeyIds) };
+    this.factsContext = {
+      leakedKeyIds: new Set(config.leakedKeyIds),
+      awsRanges: config.awsIpRanges ? new AwsIpIndex(config.awsIpRanges) : null,
+    };
     this.factsPlan = new EventFactsPlan(factsReadBy(config.rules.map((r) => r.definition)));
     this.targets = config.attribution.mode === 'targets' ? new Set(config.attribution.keys) : undefined;
     this.ctx = { now: config.now };
@@ -167,12 +202,38 @@ export class EventEvaluator {
     this.parseNames = new Set([...this.byName.keys(), ...ADDRESS_EVENT_NAMES]);
     const patterns: string[] = [];
     let filterable = true;
+    const lightPatterns: string[] = [];
+    let skippable = true;
+    const memoFields = new Set<string>();
     for (const i of this.always) {
       const rule = this.rules[i]!;
-      const required = requiredTextOf(rule.definition.condition, rule.options, config.leakedKeyIds);
-      if (required === 'any') filterable = false;
-      else if (required !== 'never') patterns.push(...required);
+      // A correlation rule's parts that read only a record's top fields mark records for a light read (light-records.ts).
+      const parts = rule.correlation
+        ? correlationParts(rule)
+        : [rule.definition.condition, ...(rule.definition.unknownWhen !== undefined ? [rule.definition.unknownWhen] : [])].map(
+            (condition): RulePart => ({ condition, light: false, keeps: 'events' }),
+          );
+      for (const part of parts) {
+        // A part read whole that names its events (a sequence's first) is parsed by name: no pass of a pattern over the file.
+        const names = part.light ? null : eventNamesOf(part.condition, rule.options);
+        if (names !== null && rule.correlation) {
+          for (const n of names) this.parseNames.add(n);
+          continue;
+        }
+        const required = requiredTextOf(part.condition, rule.options, config.leakedKeyIds);
+        if (required === 'any') filterable = false;
+        else if (required !== 'never') (part.light ? lightPatterns : patterns).push(...required);
+        if (part.light && (part.keeps !== 'sightings' || part.fields!.some((f) => f === 'eventTime' || f === 'eventID'))) skippable = false;
+        if (part.light) {
+          for (const f of part.fields!) memoFields.add(f);
+          // An allow-list reads these too.
+          if (config.rules[i]!.allow?.length) for (const f of ['userIdentity', 'sourceIPAddress', 'userAgent']) memoFields.add(f);
+        }
+      }
     }
+    this.lightSkippable = skippable;
+    this.memoFields = memoFields;
+    this.lightFilter = filterable && lightPatterns.length ? [...new Set(lightPatterns)].map((p) => new RegExp(p, 'g')) : undefined;
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
     const ids =
       config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
@@ -180,7 +241,7 @@ export class EventEvaluator {
     const searchable = ids.length <= 64 && ids.every((id) => id !== '' && !/["\\\u0000-\u001f]/.test(id));
     this.attributeWrites = config.attribution.mode === 'all' || (config.attribution.mode === 'targets' && !searchable);
     if (config.attribution.mode === 'targets' && searchable) patterns.push(...ids.map(escapeRegExp));
-    this.rawFilter = filterable ? patterns.map((p) => new RegExp(p, 'g')) : undefined;
+    this.rawFilter = filterable ? [...new Set(patterns)].map((p) => new RegExp(p, 'g')) : undefined;
   }
 
   /**
@@ -250,21 +311,41 @@ export class EventEvaluator {
     if (!records) return undefined;
     for (const r of records) if (!isEventTime(r.eventTime)) return undefined;
     // Records the text patterns point at (one pass of one regular expression over the file).
+    // 1: parse whole; 2: a light read is enough.
     const marked = new Uint8Array(records.length);
+    for (const pattern of this.lightFilter ?? []) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 2;
+    }
     for (const pattern of this.rawFilter) {
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 1;
     }
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
+    const memo = this.lightSkippable ? new Map<string, string>() : undefined;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined || r.eventID === undefined;
       if (!parseAnyway) {
         if (!this.inWindow(r.eventTime)) continue;
-        if (!marked[i] && !this.mayMatterByName(r.eventName, r.eventSource)) {
-          chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!));
-          continue;
+        if (marked[i] !== 1 && !this.mayMatterByName(r.eventName, r.eventSource)) {
+          const key = eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!);
+          let light: Record<string, unknown> | undefined;
+          if (marked[i] === 2) {
+            const raw = lightText(text, r);
+            const memoKey = raw && memo && r.eventTime.length === 20 ? lightMemo(r, raw, this.memoFields) || undefined : undefined;
+            const seen = memoKey === undefined ? undefined : memo!.get(memoKey);
+            if (seen !== undefined && seen < r.eventTime) {
+              chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, key);
+              continue;
+            }
+            light = raw ? lightRecord(text, r, raw) : undefined;
+            if (light && memoKey !== undefined) memo!.set(memoKey, r.eventTime);
+          }
+          if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);
+          else if (marked[i] !== 2) chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, key);
+          if (light || marked[i] !== 2) continue;
         }
       }
       let record: unknown;
@@ -300,6 +381,7 @@ export class EventEvaluator {
     time: string,
     account: string,
     region: string,
+    light = false,
   ): number {
     const named = this.byName.get(given.eventName);
     // Only what the rules read is normalised (records parsed for the attribution alone are not).
@@ -313,15 +395,27 @@ export class EventEvaluator {
     view.facts = this.factsPlan.facts(record, this.factsContext);
     const matched = this.matched;
     matched.length = 0;
-    for (const i of this.always) this.test(i, view, matched);
-    if (named) for (const i of named) this.test(i, view, matched);
-    const { failed, failedKeys, hits } = chunk.result;
+    for (const i of this.always) this.test(i, view, matched, chunk.correlation);
+    if (named) for (const i of named) this.test(i, view, matched, chunk.correlation);
+    const { failed, failedKeys, hits, allowed, allowedKeys, undecided, undecidedKeys } = chunk.result;
     for (const hit of matched) {
-      failed[hit.rule]!++;
-      failedKeys[hit.rule]!.push(key);
-      hits.push({ rule: hit.rule, eventTime: time, finding: hit.finding });
+      if (hit.finding) {
+        failed[hit.rule]!++;
+        failedKeys[hit.rule]!.push(key);
+        hits.push({ rule: hit.rule, eventTime: time, finding: hit.finding });
+      } else if (hit.outcome === 'allowed') {
+        allowed[hit.rule]!++;
+        allowedKeys[hit.rule]!.push(key);
+      } else {
+        undecided[hit.rule]!++;
+        undecidedKeys[hit.rule]!.push(key);
+        if (chunk.result.undecidedIds.length < 4 * PLACES_NAMED) chunk.result.undecidedIds.push([hit.rule, view.id]);
+      }
     }
     matched.length = 0;
+    chunk.correlation.commit();
+    // A light record (light-records.ts) is none of the attribution's or the EIP correlation's business: those parse by name.
+    if (light) return key;
     if (chunk.changes && isSuccessfulWrite(record)) {
       const touched = touchedResources(record);
       if (touched.length) {
@@ -337,6 +431,17 @@ export class EventEvaluator {
     return key;
   }
 
+  /** A rule threw on the record: what the rules before it gave is left out. */
+  forget(chunk: ChunkState): void {
+    this.matched.length = 0;
+    chunk.correlation.rollback();
+  }
+
+  /** The compiled event rules, by index (as chunk results number them). */
+  get compiledRules(): readonly CompiledRule[] {
+    return this.rules;
+  }
+
   get ruleCount(): number {
     return this.rules.length;
   }
@@ -350,19 +455,40 @@ export class EventEvaluator {
   }
 
   /** The rules that matched the record being evaluated, with their findings (committed once every rule ran). */
-  private readonly matched: Array<{ rule: number; finding: Finding }> = [];
+  private readonly matched: Outcome[] = [];
+  private readonly allowLists: Array<AllowTest | undefined>;
 
-  private test(i: number, view: EnrichedResource, matched: Array<{ rule: number; finding: Finding }>): void {
+  private test(i: number, view: EnrichedResource, matched: Outcome[], correlation: CorrelationCollector): void {
     const rule = this.rules[i]!;
-    let finding: Finding;
     try {
-      if (!rule.condition.test(view, this.ctx)) return;
+      const c = rule.correlation;
+      if (c) {
+        // A correlation rule keeps what it needs of the event; the main thread judges (correlation/state.ts).
+        const t = Date.parse(view.data.eventTime as string);
+        if (c.kind === 'sequence' && c.first.test(view, this.ctx)) {
+          if (this.allowLists[i]?.(view.data)) matched.push({ rule: i, outcome: 'allowed' });
+          else correlation.first(i, rule, view, t);
+        }
+        const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen : undefined;
+        if (unseen?.history?.test(view, this.ctx)) correlation.history(i, unseen, view, t);
+        if (!rule.condition.test(view, this.ctx)) return;
+        if (this.allowLists[i]?.(view.data)) matched.push({ rule: i, outcome: 'allowed' });
+        else correlation.match(i, rule, view, t);
+        return;
+      }
+      if (!rule.condition.test(view, this.ctx)) {
+        if (rule.unknown?.test(view, this.ctx)) matched.push({ rule: i, outcome: 'undecided' });
+        return;
+      }
+      if (this.allowLists[i]?.(view.data)) {
+        matched.push({ rule: i, outcome: 'allowed' });
+        return;
+      }
       // The finding must not share the reused view: give it a resource of its own.
-      finding = makeFinding(rule, { ...view }, this.ctx);
+      matched.push({ rule: i, outcome: 'failed', finding: makeFinding(rule, { ...view }, this.ctx) });
     } catch (error) {
       throw new RuleError(rule.id, error);
     }
-    matched.push({ rule: i, finding });
   }
 
   get ruleIds(): string[] {
@@ -388,6 +514,12 @@ export class EventEvaluator {
       failed: new Array<number>(this.rules.length).fill(0),
       eventKeys: EMPTY_KEYS,
       failedKeys: Array.from({ length: this.rules.length }, () => []),
+      allowed: new Array<number>(this.rules.length).fill(0),
+      allowedKeys: Array.from({ length: this.rules.length }, () => []),
+      undecided: new Array<number>(this.rules.length).fill(0),
+      undecidedKeys: Array.from({ length: this.rules.length }, () => []),
+      undecidedIds: [],
+      correlation: [],
       hits: [],
       changes: [],
       addresses: [],
@@ -404,6 +536,33 @@ export class EventEvaluator {
 }
 
 const EMPTY_KEYS = new Float64Array(0);
+
+/** What a rule made of the record being evaluated. */
+type Outcome =
+  { rule: number; outcome: 'failed'; finding: Finding } | { rule: number; outcome: 'allowed' | 'undecided'; finding?: undefined };
+
+/** The event names a rule (with its correlation's other conditions) can use, or null for any. */
+export function ruleEventNames(rule: CompiledRule): Set<string> | null {
+  const names = eventNamesOf(rule.definition.condition, rule.options);
+  if (names === null) return null;
+  for (const extra of correlationConditions(rule)) {
+    const more = eventNamesOf(extra, rule.options);
+    if (more === null) return null;
+    for (const n of more) names.add(n);
+  }
+  return names;
+}
+
+/** The conditions a rule runs besides its own: `unknownWhen`, a sequence's first, an unseen's history. */
+function correlationConditions(rule: CompiledRule): unknown[] {
+  const c = rule.definition.correlate;
+  const out: unknown[] = rule.definition.unknownWhen !== undefined ? [rule.definition.unknownWhen] : [];
+  if (!c) return out;
+  if (c.sequence) out.push(c.sequence.first);
+  const history = c.unseen?.history ?? c.sequence?.unseen?.history;
+  if (history !== undefined) out.push(history);
+  return out;
+}
 
 /** A rule could not evaluate a record: which rule, and why. */
 class RuleError extends Error {
@@ -457,6 +616,7 @@ export function capHits(hits: RuleHit[], ruleCount: number, max: number): RuleHi
 /** The running counts of one chunk; both paths (parsed, raw) feed it the same way. */
 class ChunkState {
   readonly result: ChunkResult;
+  readonly correlation = new CorrelationCollector();
   readonly changes: Map<string, Attribution> | undefined;
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
@@ -516,11 +676,12 @@ class ChunkState {
   }
 
   /** Evaluate a record inside the window and count it; a record a rule cannot evaluate is counted apart, with its place. */
-  evaluate(record: CloudTrailRecord, time: string, account: string, region: string, unit: PlaceUnit, n: number): void {
+  evaluate(record: CloudTrailRecord, time: string, account: string, region: string, unit: PlaceUnit, n: number, light = false): void {
     let key: number;
     try {
-      key = this.evaluator.evaluateRecord(this, this.view, record, time, account, region);
+      key = this.evaluator.evaluateRecord(this, this.view, record, time, account, region, light);
     } catch (error) {
+      this.evaluator.forget(this);
       const result = this.result;
       result.unevaluated++;
       result.unevaluatedAt.push({
@@ -538,6 +699,7 @@ class ChunkState {
     const result = this.result;
     result.hits = capHits(result.hits, this.evaluator.ruleCount, this.evaluator.maxFindingsPerRule);
     result.eventKeys = this.keys.toArray();
+    result.correlation = this.correlation.finish();
     if (this.changes) result.changes = [...this.changes];
     result.accounts = [...this.accounts];
     result.regions = [...this.regions];

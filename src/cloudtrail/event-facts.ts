@@ -12,6 +12,7 @@ import { resourcePolicyFacts } from './facts/resource-policy.js';
 import { roleTrustFacts } from './facts/role-trust.js';
 import { sharingFacts } from './facts/sharing.js';
 import { targetUserFacts } from './facts/target-user.js';
+import { instanceCredentialsFacts } from './facts/instance-credentials.js';
 
 export type { EventFactModule, EventFactsContext } from './facts/types.js';
 
@@ -33,6 +34,7 @@ export const EVENT_FACT_MODULES: readonly EventFactModule[] = [
   sharingFacts,
   roleTrustFacts,
   targetUserFacts,
+  instanceCredentialsFacts,
 ];
 
 const NO_FACTS: JsonObject = Object.freeze({});

@@ -17,6 +17,9 @@ import { ReadProblems } from './read-problems.js';
 import { KeyList } from './event-key.js';
 import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js';
 import { ItemSplitter } from './split.js';
+import { CorrelationState } from './correlation/state.js';
+import type { AllowEntry } from '../ruleset/types.js';
+import type { AwsIpRanges } from './aws-ip-ranges.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
 
 /** The resource types whose rules CloudTrail events feed. */
@@ -87,6 +90,12 @@ export interface EvaluateEventsOptions {
   maxChanges?: number;
   /** Bound on the coverage gaps listed one by one. Default 1,000. */
   maxGaps?: number;
+  /** Allow-list entries (config `allow` and each rule's own), by rule id; `*` applies to every event rule. */
+  allow?: Readonly<Record<string, AllowEntry[]>>;
+  /** AWS's published address ranges (--aws-ip-ranges), for facts.instanceCredentials. */
+  awsIpRanges?: AwsIpRanges;
+  /** Bound on each correlation rule's state (matching events and seen values). Default 200,000. */
+  maxCorrelationEntries?: number;
   /** When to stop reading (`--timeout`): what was read by then is evaluated, the rest is a gap. */
   deadline?: Deadline | undefined;
   progress?: (p: EventProgress) => void;
@@ -158,21 +167,29 @@ export async function evaluateEvents(
   const maxGaps = options.maxGaps ?? 1000;
   const attribution = options.attribution ?? { mode: 'all' };
   const config: EvaluatorConfig = {
-    rules: eventRules.map((r) => ({ file: r.file, definition: r.definition, severity: r.severity, options: r.options })),
+    rules: eventRules.map((r) => {
+      const allow = [...(options.allow?.['*'] ?? []), ...(options.allow?.[r.id] ?? [])];
+      return { file: r.file, definition: r.definition, severity: r.severity, options: r.options, ...(allow.length ? { allow } : {}) };
+    }),
     now: options.now.getTime(),
     leakedKeyIds: options.leakedKeyIds ?? [],
     attribution,
     maxFindingsPerRule: maxFindings,
   };
+  if (options.awsIpRanges) config.awsIpRanges = options.awsIpRanges;
   if (options.window.since) config.since = cloudTrailTime(options.window.since);
   if (options.window.until) config.until = cloudTrailTime(options.window.until);
   const workers = options.workers ?? availableParallelism();
   const processor: ChunkProcessor = workers > 0 ? new WorkerPool(config, workers) : new InlineProcessor(config);
 
   const failed = new Array<number>(eventRules.length).fill(0);
-  // Every event's key, and each rule's failing events' keys: counted once each at the end (event-key.ts).
+  // Every event's key, and each rule's failing, allow-listed and undecided events' keys: counted once each at the end (event-key.ts).
   const eventKeys = new KeyList();
   const failedKeys = eventRules.map(() => new KeyList());
+  const allowedKeys = eventRules.map(() => new KeyList());
+  const undecidedKeys = eventRules.map(() => new KeyList());
+  const undecidedIds = eventRules.map(() => [] as string[]);
+  const correlation = new CorrelationState(eventRules, options.maxCorrelationEntries);
   let hits: RuleHit[] = [];
   const changes = new Map<string, Attribution>();
   let changesDropped = 0;
@@ -220,6 +237,11 @@ export async function evaluateEvents(
     r.failed.forEach((n, i) => (failed[i]! += n));
     eventKeys.pushAll(r.eventKeys);
     r.failedKeys.forEach((keys, i) => failedKeys[i]!.pushAll(keys));
+    r.allowedKeys.forEach((keys, i) => allowedKeys[i]!.pushAll(keys));
+    r.undecidedKeys.forEach((keys, i) => undecidedKeys[i]!.pushAll(keys));
+    for (const [i, id] of r.undecidedIds)
+      if (undecidedIds[i]!.length < MAX_LISTED && !undecidedIds[i]!.includes(id)) undecidedIds[i]!.push(id);
+    for (const part of r.correlation) correlation.add(part);
     if (r.hits.length) {
       hits.push(...r.hits);
       if (hits.length > 2 * maxFindings * Math.max(1, eventRules.length)) hits = capHits(hits, eventRules.length, maxFindings);
@@ -372,25 +394,44 @@ export async function evaluateEvents(
   stats.unreadable = readProblems.unreadable;
   stats.unevaluated = readProblems.unevaluated;
 
+  // Correlation rules: judged now that every chunk is in (any reading order gives the same result).
+  const correlated = correlation.finish(stats.firstEventTime, options.now.getTime());
+  for (const [i, list] of correlated.findings) {
+    // One finding per window, per first event of a sequence, per new place: each fingerprint once.
+    failed[i] = list.length;
+    for (const { finding, eventTime } of list) hits.push({ rule: i, eventTime, finding });
+  }
+  notes.push(...correlated.notes);
   // Event rules: counts from every chunk; findings capped per rule, most recent kept.
   hits = capHits(hits, eventRules.length, maxFindings);
   const gapRefs = gaps.map((g) => ({ region: g.region, operation: g.operation, errorCode: g.errorCode }));
   // One counting: a rule counts distinct events, as its findings do (an event read twice is one).
   stats.distinctEvents = eventKeys.distinct();
+  const undecided = undecidedKeys.map((keys) => keys.distinct());
+  const allowed = allowedKeys.map((keys) => keys.distinct());
   const tallies: RuleTally[] = eventRules.map((rule, i) => ({
     rule,
     evaluated: stats.distinctEvents,
-    failed: failedKeys[i]!.distinct(),
+    // A correlation rule fails once per finding (a window, a sequence, a new place: its events deduplicated by key, correlation/windows.ts).
+    failed: correlated.findings.has(i) ? failed[i]! : failedKeys[i]!.distinct(),
     distinct: true,
-    // Event rules have no `unknownWhen` (rule loading refuses it): every event is decided.
-    undecided: 0,
-    undecidedResources: [],
+    // Events a rule's `unknownWhen` could not decide (e.g. no AWS IP ranges to tell an address by), each once.
+    undecided: undecided[i]!,
+    // The first few by id, whichever chunk came first.
+    undecidedResources: undecidedIds[i]!.sort().slice(0, 5),
     missingTypes: [],
     gaps: gapRefs,
-    partial: gapsDropped > 0,
+    partial: gapsDropped > 0 || correlated.truncated.has(i),
+    ...(rule.id in (options.allow ?? {}) || (options.allow?.['*']?.length ?? 0) > 0 ? { allowed: allowed[i]! } : {}),
   }));
   const kept = new Array<number>(eventRules.length).fill(0);
   for (const h of hits) kept[h.rule]!++;
+  eventRules.forEach((rule, i) => {
+    if (undecided[i])
+      notes.push(
+        `${rule.id}: ${undecided[i]} event(s) could not be decided${options.awsIpRanges || !JSON.stringify(rule.definition.unknownWhen ?? null).includes('instanceCredentials') ? '' : " (to tell AWS addresses from others, give AWS's ip-ranges.json with --aws-ip-ranges FILE)"}; the rule is incomplete`,
+      );
+  });
   eventRules.forEach((rule, i) => {
     // capHits keeps every copy of the events it keeps: fewer hits than failures (copies counted) means events were left out.
     if (failed[i]! > kept[i]!)

@@ -95,6 +95,8 @@ export interface RuleResult {
   missingTypes: string[];
   /** Regions/operations that could not be read for what this rule reads. */
   gaps: RuleGap[];
+  /** Event rules with an allow-list (config `allow`): matching events it left out, never findings and never counted as passes' evidence of safety. */
+  allowed?: number;
 }
 
 /** What was read from CloudTrail in this run (absent when no --cloudtrail source was given). */

@@ -32,6 +32,8 @@ export interface RuleTally {
   distinct?: boolean;
   /** The source saw only part of what the rule needs for a reason that is not a listed gap (a correlation past its bound, gaps past the number listed). */
   partial?: boolean;
+  /** Events the rule matched that an allow-list left out (set when an allow-list applies to the rule). */
+  allowed?: number;
 }
 
 /** One source's part of a run: a tally per rule it evaluated, and the findings of those rules. */
@@ -100,6 +102,7 @@ function ruleResult(t: RuleTally, repeated: number): RuleResult {
     complete,
     missingTypes: t.missingTypes,
     gaps: t.gaps,
+    ...(t.allowed !== undefined ? { allowed: t.allowed } : {}),
   };
 }
 

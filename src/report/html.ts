@@ -10,7 +10,7 @@ import type { CompiledRule, RuleDefinition } from '../ruleset/types.js';
 import { TOOL_NAME, TOOL_URI, toolVersion } from '../util/version.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { escapeHtml, html, safeHref, SafeHtml } from './html-escape.js';
-import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
+import { allowedRules, describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import { scope, usd } from './text.js';
 import { accountCounts, accountSummaries, type AccountSummary } from './accounts.js';
 import type { Formatter } from './types.js';
@@ -215,6 +215,7 @@ ${
 function coverage(review: Review): SafeHtml {
   const notChecked = notCheckedRules(review.rules);
   const incomplete = incompleteRules(review.rules);
+  const allowed = allowedRules(review.rules);
   const expired = review.expiredSuppressions ?? [];
   const clean = !review.gaps.length && !notChecked.length && !incomplete.length;
   return html`<section id="coverage" aria-label="Coverage">
@@ -229,6 +230,7 @@ ${review.gaps.map((g) => html`<tr>${review.organization ? html`<td><code>${g.acc
     : ''
 }
 ${notChecked.length ? html`<div class="notice" id="not-checked"><b>Not checked</b> (a resource type the rule reads was not collected, so no result either way): ${notChecked.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> [${r.missing}]`)}</div>` : ''}
+${allowed.length ? html`<div class="notice" id="allowed"><b>Allow-listed events left out</b> (config <code>allow</code>; not findings, not counted by correlations; each event once): ${allowed.some((r) => r.allowed > 0) ? allowed.filter((r) => r.allowed > 0).map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code> (${r.allowed})`) : 'none'}</div>` : ''}
 ${incomplete.length ? html`<div class="notice"><b>Incomplete</b> (a gap touches the rule's resources, or some resources could not be decided; a pass is not a clean bill): ${incomplete.map((r, i) => html`${i ? ', ' : ''}<code>${r.ruleId}</code>${undecidedNote(r)}`)}</div>` : ''}
 ${
   expired.length

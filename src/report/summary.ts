@@ -106,3 +106,8 @@ export function undecidedNote(r: Pick<RuleResult, 'undecided' | 'undecidedResour
   if (!r.undecided) return '';
   return ` (${r.undecided} undecided: ${r.undecidedResources.join(', ')}${r.undecided > r.undecidedResources.length ? ', …' : ''})`;
 }
+
+/** Event rules with an allow-list (config `allow`) and how many matching events each left out: "rule-id (12 allowed)". */
+export function allowedRules(rules: readonly RuleResult[]): Array<{ ruleId: string; allowed: number }> {
+  return rules.filter((r) => r.allowed !== undefined).map((r) => ({ ruleId: r.ruleId, allowed: r.allowed! }));
+}

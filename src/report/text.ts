@@ -3,7 +3,7 @@ import type { Attribution } from '../engine/findings.js';
 import type { Review, ReviewedFinding } from '../findings/review.js';
 import { foldedByFingerprint } from '../engine/fold.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
+import { allowedRules, describeRuleCounts, incompleteRules, notCheckedRules, summarize, undecidedNote } from './summary.js';
 import { accountCounts, accountSummaries, type AccountSummary } from './accounts.js';
 import type { Formatter } from './types.js';
 
@@ -160,6 +160,20 @@ export const formatText: Formatter = ({ evaluation: raw, color, written, complia
   if (incomplete.length) {
     lines.push(
       paint('warn', printable(`Incomplete (not a clean result): ${incomplete.map((r) => r.ruleId + undecidedNote(r)).join(', ')}`)),
+    );
+  }
+  const allowed = allowedRules(evaluation.rules);
+  if (allowed.length) {
+    const some = allowed.filter((r) => r.allowed > 0);
+    lines.push(
+      paint(
+        'dim',
+        printable(
+          some.length
+            ? `Allow-listed events left out (config allow; not findings, not counted by correlations; each event once): ${some.map((r) => `${r.ruleId} (${r.allowed})`).join(', ')}`
+            : 'Allow-lists (config allow) left out no event',
+        ),
+      ),
     );
   }
   if (notChecked.length) {

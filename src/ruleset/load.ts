@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compileCondition, conditionDepthProblem } from '../engine/condition.js';
 import { decisionDataFields } from '../engine/data-paths.js';
 import { compilePath } from '../engine/path.js';
+import { compileCorrelation } from './correlate.js';
 import { regexProblem } from '../engine/regex-safety.js';
 import { compileShellTemplate, compileTemplate } from '../engine/template.js';
 import { isResourceType } from '../resources/types.js';
@@ -158,9 +159,11 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
   const unknownCases = isPlainObject(definition.tests) && definition.tests.unknown !== undefined;
   if (definition.unknownWhen !== undefined && !unknownCases)
     problems.push({ pointer: '/tests', message: 'a rule with "unknownWhen" needs "unknown" cases' });
-  if (definition.unknownWhen !== undefined && definition.resource === 'aws.cloudtrail.event') {
-    problems.push({ pointer: '/unknownWhen', message: 'event rules decide every event: "unknownWhen" is for resource rules' });
-  }
+  if (definition.correlate !== undefined && definition.resource !== 'aws.cloudtrail.event')
+    problems.push({ pointer: '/correlate', message: '"correlate" is for event rules (resource aws.cloudtrail.event)' });
+  if (definition.correlate !== undefined && definition.unknownWhen !== undefined)
+    problems.push({ pointer: '/unknownWhen', message: 'a correlation rule cannot have "unknownWhen"' });
+  checkCaseRecords(definition, problems);
   // A rule that decides on data alone leaves undecided a resource with none of those fields (src/engine/evaluate.ts).
   if (definition.unknownWhen === undefined && unknownCases && !decisionDataFields(definition)?.length) {
     problems.push({
@@ -170,6 +173,23 @@ export function checkSemantics(definition: RuleDefinition, file: string): Proble
     });
   }
   return problems;
+}
+
+/** A correlation rule's cases are runs of records; every other rule's cases are one resource each. */
+function checkCaseRecords(definition: RuleDefinition, problems: Problem[]): void {
+  if (!isPlainObject(definition.tests)) return;
+  const correlated = definition.correlate !== undefined;
+  for (const expect of ['fail', 'pass', 'unknown'] as const) {
+    const cases: unknown = definition.tests[expect];
+    if (!Array.isArray(cases)) continue;
+    (cases as unknown[]).forEach((c, i) => {
+      if (!isPlainObject(c)) return;
+      if (correlated && c.records === undefined)
+        problems.push({ pointer: `/tests/${expect}/${i}`, message: 'a correlation rule\'s case gives "records" (the events of the run)' });
+      if (!correlated && c.data === undefined)
+        problems.push({ pointer: `/tests/${expect}/${i}`, message: '"records" is for correlation rules; give "data"' });
+    });
+  }
 }
 
 /** A fail case's `message` or `cli` written as /regex/ must compile and be safe to run, like a rule's own. */
@@ -262,6 +282,10 @@ function compileParts(definition: RuleDefinition, options: Record<string, unknow
   });
   const compiled: Compiled = { condition, overrides, message };
   if (remediationOverrides.length) compiled.remediationOverrides = remediationOverrides;
+  if (definition.correlate !== undefined) {
+    const correlation = compileCorrelation(definition.correlate, options, problems);
+    if (correlation) compiled.correlation = correlation;
+  }
   if (unknown) compiled.unknown = unknown;
   if (remediationCli) compiled.remediationCli = remediationCli;
   if (cost) compiled.cost = cost;

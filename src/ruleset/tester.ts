@@ -5,6 +5,7 @@ import { resourceTypeInfo } from '../resources/types.js';
 import { dataProblem } from '../snapshot/check-data.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Resource, type Snapshot } from '../snapshot/types.js';
 import { compileRule, type RuleFile } from './load.js';
+import { evaluateChunksInline } from '../cloudtrail/correlation/inline.js';
 import type { Finding } from '../engine/findings.js';
 import type { FailCase, RuleCase } from './types.js';
 
@@ -27,15 +28,16 @@ export interface CaseResult {
  * computes from the record itself (src/cloudtrail/event-facts.ts), under the case's.
  */
 export function caseFacts(type: string, c: RuleCase): RuleCase['facts'] {
-  if (type !== EVENT_TYPE) return c.facts;
-  return { ...eventFacts(c.data as CloudTrailRecord, { leakedKeyIds: new Set() }), ...c.facts };
+  if (type !== EVENT_TYPE || !c.data) return c.facts;
+  // No AWS ranges in a case: a public address's AWS-ness is unknown unless the case's facts say.
+  return { ...eventFacts(c.data as CloudTrailRecord, { leakedKeyIds: new Set(), awsRanges: null }), ...c.facts };
 }
 
 function caseSnapshot(type: string, requires: readonly string[], c: RuleCase, index: number): Snapshot {
   const scope = resourceTypeInfo(type)?.scope;
   const defaultRegion = scope === 'global' ? 'global' : scope === 'local' ? 'local' : 'us-east-1';
   const account = c.account ?? CASE_ACCOUNT;
-  const resource: Resource = { type, id: c.id ?? `case-${index + 1}`, account, region: c.region ?? defaultRegion, data: c.data };
+  const resource: Resource = { type, id: c.id ?? `case-${index + 1}`, account, region: c.region ?? defaultRegion, data: c.data ?? {} };
   const facts = caseFacts(type, c);
   if (facts) resource.facts = facts;
   const context: Resource[] = (c.context ?? []).map((r) => ({
@@ -76,6 +78,20 @@ export function runCase(rule: RuleFile, c: RuleCase, index: number): CaseOutcome
   const { definition } = rule;
   const compiled = compileRule(rule, c.options ? { options: c.options } : undefined, `${definition.id} case "${c.name}"`);
   if (!compiled.rule) return { problems: compiled.problems };
+  if (c.records) {
+    // A correlation case is a run: its records go through the CloudTrail evaluator and the correlation, as files would.
+    const result = evaluateChunksInline(
+      {
+        rules: [{ file: rule.file, definition, severity: compiled.rule.severity, options: compiled.rule.options }],
+        now: Date.parse(c.now ?? CASE_DEFAULT_NOW),
+        leakedKeyIds: [],
+        attribution: { mode: 'off' },
+        maxFindingsPerRule: 1000,
+      },
+      [c.records],
+    );
+    return { findings: result.findings, undecided: result.undecided[0]! > 0 };
+  }
   const snapshot = caseSnapshot(definition.resource, definition.requires ?? [], c, index);
   const evaluation = evaluate(snapshot, [compiled.rule], { now: new Date(c.now ?? CASE_DEFAULT_NOW) });
   const id = snapshot.resources[0]!.id;
@@ -112,7 +128,8 @@ export function pinMismatch(what: string, pin: string | null, actual: string | u
 /** Where a case's resource (or one of its context resources) does not have the shape of its type's data. */
 function caseDataProblem(type: string, c: RuleCase): string | undefined {
   for (const [resourceType, data, where] of [
-    [type, c.data, 'data'],
+    ...(c.data ? [[type, c.data, 'data'] as const] : []),
+    ...(c.records ?? []).map((r, i) => [type, r, `records[${i}]`] as const),
     ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}].data`] as const),
   ] as const) {
     const problem = dataProblem(resourceType, data);

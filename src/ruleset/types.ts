@@ -1,5 +1,6 @@
 import type { Kind, Severity } from '../model/severity.js';
 import type { CompiledCondition } from '../engine/condition.js';
+import type { CompiledCorrelation, CorrelateDefinition } from './correlate.js';
 import type { ShellTemplate, Template } from '../engine/template.js';
 import type { JsonObject } from '../util/json.js';
 
@@ -11,10 +12,12 @@ export interface OptionDefinition {
 
 export interface RuleCase {
   name: string;
+  /** Correlation rules: the CloudTrail records of the case, evaluated together (`data` is then unused). */
+  records?: JsonObject[];
   id?: string;
   region?: string;
   account?: string;
-  data: JsonObject;
+  data?: JsonObject;
   facts?: JsonObject;
   context?: Array<{ type: string; id: string; region?: string; data: JsonObject }>;
   now?: string;
@@ -52,6 +55,8 @@ export interface RuleDefinition {
   severityOverrides?: Array<{ when: unknown; severity: Severity; reason: string }>;
   /** A different fix where the rule's would break the resource's evident purpose (first match wins; no `cli`: no command). */
   remediationOverrides?: Array<{ when: unknown; reason: string; text: string; cli?: string }>;
+  /** Event rules: judge matching events together over time (src/cloudtrail/correlation/). */
+  correlate?: CorrelateDefinition;
   message: string;
   remediation: { text: string; cli?: string; console?: string };
   references?: string[];
@@ -62,11 +67,23 @@ export interface RuleDefinition {
   tests: { fail: FailCase[]; pass: RuleCase[]; unknown?: RuleCase[] };
 }
 
+/** One allow-list entry (config file): every field given must match; an event matching any entry is allowed. */
+export interface AllowEntry {
+  principalArns?: string[];
+  userNames?: string[];
+  roleNames?: string[];
+  sourceIps?: string[];
+  userAgents?: string[];
+  reason?: string;
+}
+
 /** Per-rule settings from the config file. */
 export interface RuleSettings {
   enabled?: boolean;
   severity?: Severity;
   options?: Record<string, unknown>;
+  /** Event rules: events to leave out before they are judged (src/cloudtrail/allow-list.ts). */
+  allow?: AllowEntry[];
 }
 
 /** A rule ready to evaluate: validated, with its options resolved and everything compiled. */
@@ -88,4 +105,6 @@ export interface CompiledRule {
   remediationCli?: ShellTemplate;
   /** Monthly cost estimate for a failing resource, if the rule has one. */
   cost?: (templateContext: unknown) => number | undefined;
+  /** From `correlate` (event rules): how matching events are judged together. */
+  correlation?: CompiledCorrelation;
 }

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../util/json.js';
+import type { AwsIpIndex } from '../aws-ip-ranges.js';
 import type { CloudTrailRecord } from '../records.js';
 
 /** What a run hands every fact module besides the record. */
@@ -9,6 +10,12 @@ export interface EventFactsContext {
    * left to the case.
    */
   leakedKeyIds?: ReadonlySet<string>;
+  /**
+   * AWS's published address ranges (--aws-ip-ranges), for facts.instanceCredentials: null in a
+   * run without them (whether an address is AWS's is then unknown); undefined where no run is
+   * behind the facts (a snapshot's events): the fact is then left to the case.
+   */
+  awsRanges?: AwsIpIndex | null;
 }
 
 /**

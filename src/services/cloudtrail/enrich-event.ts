@@ -10,5 +10,9 @@ import type { CloudTrailRecord } from '../../cloudtrail/records.js';
  */
 export const cloudTrailEventEnricher: Enricher = {
   type: 'aws.cloudtrail.event',
-  enrich: (resource) => ({ ...eventFacts(resource.data as CloudTrailRecord, {}) }),
+  // No AWS ranges here: an instance session's public address is of unknown AWS-ness (undecided),
+  // unless the resource's own facts (a case's) already say.
+  enrich: (resource) => ({
+    ...eventFacts(resource.data as CloudTrailRecord, { awsRanges: resource.facts?.instanceCredentials !== undefined ? undefined : null }),
+  }),
 };

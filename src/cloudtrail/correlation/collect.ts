@@ -1,0 +1,250 @@
+/**
+ * Worker side of correlation: for each event, what the correlation rules keep of it (a `Match`,
+ * a `HistoryMark`), gathered per chunk. Nothing is judged here: a worker sees only some files, so
+ * windows, joins and "never seen before" are decided on the main thread (./state.ts) once every
+ * part has arrived, whatever order the files were read in.
+ */
+import ipaddr from 'ipaddr.js';
+import type { EnrichedResource } from '../../enrich/index.js';
+import type { CompiledRule } from '../../ruleset/types.js';
+import type { CompiledUnseen, KeyPath } from '../../ruleset/correlate.js';
+import { maskKeyId } from '../../secrets/access-key-id.js';
+import { eventKey } from '../event-key.js';
+import type { CorrelationPart, EventSample, Match, Sighting } from './types.js';
+
+/** The values of the key paths as one string, or undefined when one is null, missing or empty. */
+export function keyOf(paths: readonly KeyPath[], view: unknown): string | undefined {
+  const values: unknown[] = [];
+  for (const p of paths) {
+    const v = p.get(view);
+    if (v === null || v === undefined || v === '') return undefined;
+    values.push(v);
+  }
+  return JSON.stringify(values);
+}
+
+/** A key as people read it: its values joined by " / ", access key ids masked. */
+export function displayKey(key: string): string {
+  const values = JSON.parse(key) as unknown[];
+  return values.map((v) => (typeof v === 'string' ? maskIfKeyId(v) : JSON.stringify(v))).join(' / ');
+}
+
+const KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+
+export function maskIfKeyId(value: string): string {
+  return KEY_ID.test(value) ? maskKeyId(value) : value;
+}
+
+/**
+ * The place a value stands for: an IP address reduced to its network (`203.0.113.0/24` with 24
+ * bits), anything else (`AWS Internal`, a service's host name) as it is.
+ */
+export function placeOf(value: unknown, v4Bits: number, v6Bits: number): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  // Exact addresses: the text as CloudTrail writes it (an IPv4 address inside IPv6 aside), without parsing.
+  if (v4Bits >= 32 && v6Bits >= 128 && !(value.includes(':') && value.includes('.'))) return value;
+  if (!ipaddr.isValid(value)) return value;
+  let address = ipaddr.parse(value);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
+  const bits = address.kind() === 'ipv4' ? v4Bits : v6Bits;
+  const full = address.kind() === 'ipv4' ? 32 : 128;
+  if (bits >= full) return address.toString();
+  const bytes = address.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+  }
+  return `${ipaddr.fromByteArray(bytes).toString()}/${bits}`;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The fields of a record a correlation finding shows. */
+export function sampleOf(data: Record<string, unknown>, id: string, account: string, region: string): EventSample {
+  const sample: EventSample = {
+    eventTime: String(data.eventTime),
+    eventID: id,
+    eventName: String(data.eventName),
+    awsRegion: region,
+    recipientAccountId: account,
+  };
+  const source = str(data.eventSource);
+  if (source) sample.eventSource = source;
+  const ip = str(data.sourceIPAddress);
+  if (ip) sample.sourceIPAddress = ip;
+  const agent = str(data.userAgent);
+  if (agent) sample.userAgent = agent.slice(0, 200);
+  const u = data.userIdentity as Record<string, unknown> | undefined;
+  if (u && typeof u === 'object') {
+    const identity: NonNullable<EventSample['userIdentity']> = {};
+    for (const k of ['type', 'arn', 'userName', 'accountId', 'principalId'] as const) {
+      const v = str(u[k]);
+      if (v) identity[k] = v;
+    }
+    const keyId = str(u.accessKeyId);
+    if (keyId) identity.accessKeyId = maskKeyId(keyId);
+    const issuer = (u.sessionContext as { sessionIssuer?: { userName?: unknown } } | undefined)?.sessionIssuer;
+    const role = str(issuer?.userName);
+    if (role) identity.roleName = role;
+    sample.userIdentity = identity;
+  }
+  const created = (data.responseElements as { accessKey?: { userName?: unknown; accessKeyId?: unknown } } | null | undefined)?.accessKey;
+  if (created && typeof created === 'object') {
+    const createdKey: NonNullable<EventSample['createdKey']> = {};
+    const user = str(created.userName);
+    if (user) createdKey.userName = user;
+    const keyId = str(created.accessKeyId);
+    if (keyId) createdKey.accessKeyId = maskKeyId(keyId);
+    sample.createdKey = createdKey;
+  }
+  return sample;
+}
+
+/** Stands for a sample not made yet (CorrelationCollector.finish makes it). */
+const UNSAMPLED = Object.freeze({}) as EventSample;
+
+/** What one event gave the correlation rules, committed only once every rule has run on it. */
+type Pending = { rule: number; role: 'match' | 'first'; entry: Match } | { rule: number; role: 'sighting'; sighting: Sighting };
+
+/** Earliest first; at the same second, the one that matched the rule (it may be reported), then the smaller id. */
+export function earlierSighting(a: Sighting, b: Sighting): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (Boolean(a.match) !== Boolean(b.match)) return Boolean(a.match);
+  return a.id < b.id;
+}
+
+/** The correlation parts of one chunk. */
+export class CorrelationCollector {
+  private readonly parts = new Map<number, CorrelationPart>();
+  /** Rules with `unseen`: the earliest sighting per `per\0value`. */
+  private readonly earliest = new Map<number, Map<string, Sighting>>();
+  private readonly pending: Pending[] = [];
+  /** The records of sightings that matched, until finish() makes the samples of those kept. */
+  private readonly unsampled = new Map<Match, Record<string, unknown>>();
+
+  /** The event matched rule `i`'s condition: keep it (a counted event; B of a sequence; a value to check). */
+  match(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
+    const c = rule.correlation!;
+    const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen : undefined;
+    let key: string | undefined;
+    let value: string | undefined;
+    let per: string | undefined;
+    if (c.kind === 'aggregate') {
+      key = keyOf(c.groupBy, view);
+      if (c.distinct) {
+        const v = c.distinct.get(view);
+        if (v === null || v === undefined || v === '') return;
+        value = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+    } else {
+      key = c.kind === 'sequence' ? keyOf([c.key], view) : keyOf(c.per, view);
+      if (unseen) {
+        per = keyOf(unseen.per, view);
+        value = placeOf(unseen.value.get(view), unseen.ipv4Bits, unseen.ipv6Bits);
+        if (per === undefined || value === undefined) return;
+      }
+    }
+    if (key === undefined) return;
+    if (unseen) {
+      // Most sightings are not the earliest of their place: their sample is made only for those kept (finish).
+      const entry: Match = {
+        t,
+        id: view.id,
+        event: eventKey(view.id, view.account, view.region),
+        account: view.account,
+        region: view.region,
+        key,
+        sample: UNSAMPLED,
+        value: value!,
+        per: per!,
+      };
+      this.unsampled.set(entry, view.data);
+      this.pending.push({ rule: i, role: 'sighting', sighting: { per: per!, value: value!, t, id: view.id, match: entry } });
+      return;
+    }
+    const entry: Match = {
+      t,
+      id: view.id,
+      event: eventKey(view.id, view.account, view.region),
+      account: view.account,
+      region: view.region,
+      key,
+      sample: sampleOf(view.data, view.id, view.account, view.region),
+    };
+    if (value !== undefined) entry.value = value;
+    this.pending.push({ rule: i, role: 'match', entry });
+  }
+
+  /** The event matched a sequence's `first` (A). */
+  first(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
+    const c = rule.correlation!;
+    if (c.kind !== 'sequence') return;
+    const key = keyOf([c.firstKey], view);
+    if (key === undefined) return;
+    const entry: Match = {
+      t,
+      id: view.id,
+      event: eventKey(view.id, view.account, view.region),
+      account: view.account,
+      region: view.region,
+      key,
+      sample: sampleOf(view.data, view.id, view.account, view.region),
+    };
+    this.pending.push({ rule: i, role: 'first', entry });
+  }
+
+  /** The event matched an `unseen`'s own `history` condition: its value is seen for its key from then on. */
+  history(i: number, unseen: CompiledUnseen, view: EnrichedResource, t: number): void {
+    const per = keyOf(unseen.per, view);
+    const value = placeOf(unseen.value.get(view), unseen.ipv4Bits, unseen.ipv6Bits);
+    if (per === undefined || value === undefined) return;
+    this.pending.push({ rule: i, role: 'sighting', sighting: { per, value, t, id: view.id } });
+  }
+
+  /** The event was evaluated by every rule: keep what it gave. */
+  commit(): void {
+    for (const p of this.pending) {
+      if (p.role === 'sighting') {
+        let seen = this.earliest.get(p.rule);
+        if (!seen) this.earliest.set(p.rule, (seen = new Map<string, Sighting>()));
+        const k = `${p.sighting.per}\u0000${p.sighting.value}`;
+        const had = seen.get(k);
+        if (!had || earlierSighting(p.sighting, had)) {
+          seen.set(k, p.sighting);
+          if (had?.match) this.unsampled.delete(had.match);
+        } else if (p.sighting.match) this.unsampled.delete(p.sighting.match);
+        continue;
+      }
+      const part = this.part(p.rule);
+      (p.role === 'match' ? part.matches : part.firsts).push(p.entry);
+    }
+    this.pending.length = 0;
+  }
+
+  /** A rule could not evaluate the event: what the others gave is left out too. */
+  rollback(): void {
+    for (const p of this.pending) if (p.role === 'sighting' && p.sighting.match) this.unsampled.delete(p.sighting.match);
+    this.pending.length = 0;
+  }
+
+  private part(rule: number): CorrelationPart {
+    let part = this.parts.get(rule);
+    if (!part) this.parts.set(rule, (part = { rule, matches: [], firsts: [], sightings: [] }));
+    return part;
+  }
+
+  finish(): CorrelationPart[] {
+    for (const [rule, seen] of this.earliest) {
+      for (const sighting of seen.values()) {
+        const m = sighting.match;
+        const data = m ? this.unsampled.get(m) : undefined;
+        if (m && data) m.sample = sampleOf(data, m.id, m.account, m.region);
+      }
+      this.part(rule).sightings.push(...seen.values());
+    }
+    this.unsampled.clear();
+    return [...this.parts.values()];
+  }
+}
