@@ -116,10 +116,11 @@ describe('the data awsaudit ships has the shape of its type', () => {
     for (const { definition } of rules) {
       for (const [kind, cases] of Object.entries(definition.tests)) {
         for (const c of cases ?? []) {
-          for (const [type, data, where] of [
-            [definition.resource, c.data, 'data'] as const,
-            ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}]`] as const),
-          ]) {
+          // A correlation case gives several records instead of one `data`: each has the type's shape.
+          const own = c.records
+            ? c.records.map((r, i) => [definition.resource, r, `records[${i}]`] as const)
+            : [[definition.resource, c.data, 'data'] as const];
+          for (const [type, data, where] of [...own, ...(c.context ?? []).map((r, i) => [r.type, r.data, `context[${i}]`] as const)]) {
             checked++;
             const p = dataProblem(type, data);
             if (p) problems.push(`${definition.id} ${kind} "${c.name}" ${where}${p.pointer}: ${p.message}`);
