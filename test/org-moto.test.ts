@@ -6,12 +6,18 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import path from 'node:path';
-import { AllocateAddressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliInProcess as runCli } from './support/cli.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
-import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
-import { assumeInto, createOrganization, MANAGEMENT_ACCOUNT, type Credentials, type SeededOrganization } from './support/org.js';
+import { MOTO_CLI_ENV, startMoto, type MotoServer } from './support/moto.js';
+import {
+  assumeInto,
+  createOrganization,
+  MANAGEMENT_ACCOUNT,
+  type Credentials,
+  seedOpenGroupAndAddress,
+  type SeededOrganization,
+} from './support/org.js';
 import { sarifProblems } from './support/sarif.js';
 import { tempDirs } from './support/temp.js';
 
@@ -29,20 +35,7 @@ let denied: string;
 const tmp = tempDirs('awsaudit-org-');
 
 async function seedAccount(account: string, credentials: Credentials | undefined, name: string): Promise<void> {
-  const ec2 = new EC2Client({ ...sdkConfig(moto!.endpoint, REGION), ...(credentials ? { credentials } : {}) });
-  try {
-    const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `org-${name}`, Description: `ssh open in ${name}` }));
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      }),
-    );
-    await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    groups.set(account, GroupId!);
-  } finally {
-    ec2.destroy();
-  }
+  groups.set(account, await seedOpenGroupAndAddress(moto!.endpoint, REGION, credentials, name));
 }
 
 beforeAll(async () => {

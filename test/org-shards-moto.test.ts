@@ -5,12 +5,18 @@
 // missing shard a gap. The organisation is set up as in test/org-moto.test.ts.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AllocateAddressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliInProcess as runCli } from './support/cli.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
-import { MOTO_CLI_ENV, sdkConfig, startMoto, type MotoServer } from './support/moto.js';
-import { assumeInto, createOrganization, MANAGEMENT_ACCOUNT, type Credentials, type SeededOrganization } from './support/org.js';
+import { MOTO_CLI_ENV, startMoto, type MotoServer } from './support/moto.js';
+import {
+  assumeInto,
+  createOrganization,
+  MANAGEMENT_ACCOUNT,
+  type Credentials,
+  seedOpenGroupAndAddress,
+  type SeededOrganization,
+} from './support/org.js';
 import { tempDirs } from './support/temp.js';
 
 const REGIONS = ['us-east-1', 'us-west-2'];
@@ -24,19 +30,7 @@ let denied: string;
 const tmp = tempDirs('awsaudit-org-shards-');
 
 async function seed(credentials: Credentials | undefined, name: string, region: string): Promise<void> {
-  const ec2 = new EC2Client({ ...sdkConfig(moto!.endpoint, region), ...(credentials ? { credentials } : {}) });
-  try {
-    const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `org-${name}`, Description: `ssh open in ${name}` }));
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      }),
-    );
-    await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-  } finally {
-    ec2.destroy();
-  }
+  await seedOpenGroupAndAddress(moto!.endpoint, region, credentials, name);
 }
 
 interface Report {

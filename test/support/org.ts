@@ -11,6 +11,7 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { AllocateAddressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkConfig } from './moto.js';
 
@@ -66,5 +67,31 @@ export async function assumeInto(endpoint: string, account: string, role = MEMBE
     return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! };
   } finally {
     sts.destroy();
+  }
+}
+
+/**
+ * Seeds one account (through `credentials`, or the caller's) with what the org tests look for: a
+ * security group with SSH open to the internet and an unattached Elastic IP. Returns the group id.
+ */
+export async function seedOpenGroupAndAddress(
+  endpoint: string,
+  region: string,
+  credentials: Credentials | undefined,
+  name: string,
+): Promise<string> {
+  const ec2 = new EC2Client({ ...sdkConfig(endpoint, region), ...(credentials ? { credentials } : {}) });
+  try {
+    const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `org-${name}`, Description: `ssh open in ${name}` }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    return GroupId!;
+  } finally {
+    ec2.destroy();
   }
 }
