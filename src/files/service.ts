@@ -27,6 +27,19 @@ const COMMITS_TEXT =
   "`repository` (the work tree, as shown), `commit`/`commitShort`/`authorDate` of the first commit that added it (null for a blob no commit reaches, read with --all-objects), `commitCount` (commits that added it), `otherCommits` (up to 10 short ids), `reachable` (false when only objects no ref reaches hold it), `inHead` (HEAD's tree still holds it)";
 
 /** Where a file sits with respect to git (src/files/scan-files.ts). */
+/** What a Bedrock API key finding keeps (in a file or in history): where it is and what is not secret. */
+const BEDROCK_KEY_FIELDS = {
+  path: string,
+  line: integer,
+  column: integer,
+  keyKind: string,
+  ownerAccount: orNull(string),
+  serviceUserName: orNull(string),
+  keyIdMasked: orNull(string),
+  expiresAt: orNull(string),
+  context: string,
+};
+
 const REPOSITORY = { inRepository: boolean, gitIgnored: boolean, gitTracked: orNull(boolean) };
 
 const TYPES = {
@@ -65,15 +78,7 @@ const TYPES = {
     data: '`{ path, line, column, keyKind ("long-term": ABSK…, an IAM service-specific credential; "short-term": bedrock-api-key-…, a pre-signed URL valid up to 12 hours), ownerAccount (read from the key), serviceUserName (long-term: BedrockAPIKey-…), keyIdMasked (short-term: the temporary key id that signed it), expiresAt (short-term), context, inRepository, gitIgnored, gitTracked }`; see `src/secrets/bedrock-key.ts`. The key itself is never stored.',
     dataSchema: object(
       {
-        path: string,
-        line: integer,
-        column: integer,
-        keyKind: string,
-        ownerAccount: orNull(string),
-        serviceUserName: orNull(string),
-        keyIdMasked: orNull(string),
-        expiresAt: orNull(string),
-        context: string,
+        ...BEDROCK_KEY_FIELDS,
         ...REPOSITORY,
       },
       ['path', 'line', 'keyKind'],
@@ -184,15 +189,7 @@ const TYPES = {
     data: `\`{ path (where it was first committed), line, column, keyKind, ownerAccount, serviceUserName, keyIdMasked, expiresAt, context }\` as for file.bedrock-api-key, and ${COMMITS_TEXT}; one resource per key however many commits and paths hold it. The key itself is never stored.`,
     dataSchema: object(
       {
-        path: string,
-        line: integer,
-        column: integer,
-        keyKind: string,
-        ownerAccount: orNull(string),
-        serviceUserName: orNull(string),
-        keyIdMasked: orNull(string),
-        expiresAt: orNull(string),
-        context: string,
+        ...BEDROCK_KEY_FIELDS,
         ...COMMITS,
       },
       ['path', 'line', 'keyKind', 'inHead'],
