@@ -168,6 +168,31 @@ describe('correlation across chunks and workers', () => {
     );
   });
 
+  it('"never seen" is judged over every worker: a place one worker saw earlier is not new in another', () => {
+    const root = 'cloudtrail-root-sign-in-new-place';
+    const fail = caseRecords(root, 'fail');
+    // Root read the account from the new sign-in's network after the learning period, before it signed in.
+    const earlier = { ...fail[2]!, eventID: '5e1d0c9a-0000-4000-8000-000000000099', eventTime: '2026-05-10T00:00:00Z', sourceIPAddress: '198.51.100.7' };
+    expect(evaluateChunksInline(config([root]), [fail], { separateEvaluators: true }).findings).toHaveLength(1);
+    for (const chunks of [
+      [fail, [earlier]],
+      [[earlier], fail],
+    ])
+      expect(evaluateChunksInline(config([root]), chunks, { separateEvaluators: true }).findings).toHaveLength(0);
+    // The same network seen later than the sign-in changes nothing.
+    const later = { ...earlier, eventTime: '2026-05-20T00:00:00Z' };
+    const r = evaluateChunksInline(config([root]), [[later], fail], { separateEvaluators: true });
+    expect(r.findings.map((f) => f.message)).toEqual([ruleFile(root).definition.tests.fail[0]!.message]);
+  });
+  it('places past what a worker keeps are dropped and said so: the rule partial', () => {
+    const root = 'cloudtrail-root-sign-in-new-place';
+    const r = evaluateChunksInline(config([root], { maxSightings: 1 }), [caseRecords(root, 'fail')]);
+    expect(r.truncated.has(0)).toBe(true);
+    expect(r.notes).toEqual([
+      expect.stringMatching(/^cloudtrail-root-sign-in-new-place: correlation state truncated: more places seen than a worker keeps \(1\); 5 sighting\(s\) of places not kept were not compared/),
+    ]);
+  });
+
   it('2 worker threads over files in any order find what one thread finds (every correlation rule)', async () => {
     const ids = [
       'cloudtrail-console-brute-force',

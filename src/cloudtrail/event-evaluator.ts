@@ -19,6 +19,7 @@ import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js
 import { compileAllowList, type AllowTest } from './allow-list.js';
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector } from './correlation/collect.js';
+import { SightingStore, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, recordAt } from './delivered-file.js';
 import { correlationParts, lightMemo, lightRecord, lightText, type RulePart } from './light-records.js';
@@ -66,6 +67,8 @@ export interface EvaluatorConfig {
   maxFindingsPerRule: number;
   /** AWS's published address ranges (--aws-ip-ranges), for facts.instanceCredentials; without them AWS-ness is unknown. */
   awsIpRanges?: AwsIpRanges;
+  /** Places an evaluator keeps for `unseen` rules (correlation/sightings.ts); default DEFAULT_MAX_SIGHTINGS. */
+  maxSightings?: number;
 }
 
 export interface RuleHit {
@@ -182,8 +185,12 @@ export class EventEvaluator {
   /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
   private readonly attributeWrites: boolean;
 
+  /** "Never seen before" state of every chunk this evaluator reads (asked for at the end: answer()). */
+  readonly sightings: SightingStore;
+
   constructor(private readonly config: EvaluatorConfig) {
     this.rules = compileEventRules(config.rules);
+    this.sightings = new SightingStore(config.maxSightings);
     this.allowLists = config.rules.map((spec) => compileAllowList(spec.allow));
     this.rules.forEach((rule, i) => {
       const names = ruleEventNames(rule);
@@ -437,6 +444,11 @@ export class EventEvaluator {
     chunk.correlation.rollback();
   }
 
+  /** What this evaluator holds for `unseen` rules, as the main thread asks once everything is read. */
+  answer(query: SightingQuery): SightingAnswer {
+    return this.sightings.answer(query);
+  }
+
   /** The compiled event rules, by index (as chunk results number them). */
   get compiledRules(): readonly CompiledRule[] {
     return this.rules;
@@ -616,7 +628,7 @@ export function capHits(hits: RuleHit[], ruleCount: number, max: number): RuleHi
 /** The running counts of one chunk; both paths (parsed, raw) feed it the same way. */
 class ChunkState {
   readonly result: ChunkResult;
-  readonly correlation = new CorrelationCollector();
+  readonly correlation: CorrelationCollector;
   readonly changes: Map<string, Attribution> | undefined;
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
@@ -631,6 +643,7 @@ class ChunkState {
     label: string,
   ) {
     this.result = evaluator.empty(label);
+    this.correlation = new CorrelationCollector(evaluator.sightings);
     this.changes = evaluator.attributing ? new Map() : undefined;
   }
 

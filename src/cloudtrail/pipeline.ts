@@ -17,7 +17,8 @@ import { ReadProblems } from './read-problems.js';
 import { KeyList } from './event-key.js';
 import { FileProblem, gzipProblem, isGzip, type BatchLayout } from './records.js';
 import { ItemSplitter } from './split.js';
-import { CorrelationState } from './correlation/state.js';
+import { CorrelationState, fresh } from './correlation/state.js';
+import type { Match } from './correlation/types.js';
 import type { AllowEntry } from '../ruleset/types.js';
 import type { AwsIpRanges } from './aws-ip-ranges.js';
 import { cloudTrailTime, type TimeWindow } from './window.js';
@@ -189,7 +190,8 @@ export async function evaluateEvents(
   const allowedKeys = eventRules.map(() => new KeyList());
   const undecidedKeys = eventRules.map(() => new KeyList());
   const undecidedIds = eventRules.map(() => [] as string[]);
-  const correlation = new CorrelationState(eventRules, options.maxCorrelationEntries);
+  const correlation = new CorrelationState(eventRules, options.maxCorrelationEntries, config.maxSightings);
+  let freshEvents: Map<number, Match[]> | undefined;
   let hits: RuleHit[] = [];
   const changes = new Map<string, Attribution>();
   let changesDropped = 0;
@@ -386,6 +388,9 @@ export async function evaluateEvents(
         if (finished < sources.length || !evaluated) stats.stoppedBy = flag;
       }
     }
+    // "Never seen before" is held by the evaluators (correlation/sightings.ts): asked before they
+    // close; not once a deadline has cut the run (they may still be busy with what was dropped).
+    if (!closed) freshEvents = await fresh(correlation, stats.firstEventTime, (q) => processor.ask(q));
   } finally {
     await processor.close();
   }
@@ -395,7 +400,14 @@ export async function evaluateEvents(
   stats.unevaluated = readProblems.unevaluated;
 
   // Correlation rules: judged now that every chunk is in (any reading order gives the same result).
-  const correlated = correlation.finish(stats.firstEventTime, options.now.getTime());
+  const correlated = correlation.finish(stats.firstEventTime, options.now.getTime(), freshEvents);
+  if (!freshEvents)
+    eventRules.forEach((rule, i) => {
+      const c = rule.correlation;
+      if (c?.kind !== 'unseen' && !(c?.kind === 'sequence' && c.unseen)) return;
+      correlated.truncated.add(i);
+      correlated.notes.push(`${rule.id}: what was new could not be judged after ${deadline?.flag ?? 'the deadline'} expired; this rule's result is partial`);
+    });
   for (const [i, list] of correlated.findings) {
     // One finding per window, per first event of a sequence, per new place: each fingerprint once.
     failed[i] = list.length;

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { fromRoot } from '../util/paths.js';
 import { EventEvaluator, type ChunkResult, type EvaluatorConfig } from './event-evaluator.js';
 import type { BatchLayout } from './records.js';
+import type { SightingAnswer, SightingQuery } from './correlation/sightings.js';
 
 /** One unit of work: a whole file/object (`bytes`, maybe gzip) or a batch of items (`batch`, laid out by `layout`, else RS-separated). */
 export interface Chunk {
@@ -23,12 +24,20 @@ export interface WorkerTask extends Chunk {
   id: number;
 }
 
-export type WorkerReply = { id: number; result: ChunkResult } | { id: number; error: string };
+/** Once everything is read: what a worker's evaluator holds for `unseen` rules (correlation/sightings.ts). */
+export interface WorkerQuery {
+  id: number;
+  query: SightingQuery;
+}
+
+export type WorkerReply = { id: number; result: ChunkResult } | { id: number; answer: SightingAnswer } | { id: number; error: string };
 
 /** Evaluates chunks somewhere (worker threads, or this thread); `submit` waits while it is full. */
 export interface ChunkProcessor {
   /** Resolves once the chunk is accepted (backpressure); `result` resolves when it is evaluated. */
   submit(chunk: Chunk): Promise<{ result: Promise<ChunkResult> }>;
+  /** Ask every evaluator (after the last chunk's result has come back): one answer each. */
+  ask(query: SightingQuery): Promise<SightingAnswer[]>;
   close(): Promise<void>;
 }
 
@@ -65,6 +74,7 @@ export class WorkerPool implements ChunkProcessor {
   private readonly queue: WorkerTask[] = [];
   private readonly pending = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; slot?: Slot }>();
   private readonly waiters: Array<() => void> = [];
+  private readonly asks = new Map<number, { resolve: (a: SightingAnswer) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private inFlight = 0;
   private failure: Error | undefined;
@@ -112,7 +122,29 @@ export class WorkerPool implements ChunkProcessor {
     }
   }
 
+  async ask(query: SightingQuery): Promise<SightingAnswer[]> {
+    if (this.failure) throw this.failure;
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<SightingAnswer>((resolve, reject) => {
+            const id = this.nextId++;
+            this.asks.set(id, { resolve, reject });
+            const message: WorkerQuery = { id, query };
+            slot.worker.postMessage(message);
+          }),
+      ),
+    );
+  }
+
   private onReply(slot: Slot, reply: WorkerReply): void {
+    const asked = this.asks.get(reply.id);
+    if (asked) {
+      this.asks.delete(reply.id);
+      if ('answer' in reply) asked.resolve(reply.answer);
+      else asked.reject(new Error(`CloudTrail worker failed to answer: ${'error' in reply ? reply.error : 'no answer'}`));
+      return;
+    }
     slot.busy = false;
     const entry = this.pending.get(reply.id);
     this.pending.delete(reply.id);
@@ -121,7 +153,7 @@ export class WorkerPool implements ChunkProcessor {
     this.pump();
     if (!entry) return;
     if ('error' in reply) entry.reject(new Error(`CloudTrail worker failed on a chunk: ${reply.error}`));
-    else entry.resolve(reply.result);
+    else if ('result' in reply) entry.resolve(reply.result);
   }
 
   private fail(error: Error): void {
@@ -129,6 +161,8 @@ export class WorkerPool implements ChunkProcessor {
     this.failure = error;
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
+    for (const entry of this.asks.values()) entry.reject(error);
+    this.asks.clear();
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -151,6 +185,10 @@ export class InlineProcessor implements ChunkProcessor {
     // Let I/O callbacks run between chunks.
     await new Promise<void>((resolve) => setImmediate(resolve));
     return { result: Promise.resolve(result) };
+  }
+
+  async ask(query: SightingQuery): Promise<SightingAnswer[]> {
+    return [this.evaluator.answer(query)];
   }
 
   async close(): Promise<void> {}

@@ -3,17 +3,16 @@
 // worker; the bytes arrive transferred (not copied).
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventEvaluator, type EvaluatorConfig } from './event-evaluator.js';
-import { processChunk, type WorkerReply, type WorkerTask } from './pool.js';
+import { processChunk, type WorkerQuery, type WorkerReply, type WorkerTask } from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('cloudtrail/worker.js must run in a worker thread');
 const evaluator = new EventEvaluator(workerData as EvaluatorConfig);
 
-port.on('message', (task: WorkerTask) => {
+port.on('message', (task: WorkerTask | WorkerQuery) => {
   let reply: WorkerReply;
   try {
-    const result = processChunk(evaluator, task);
-    reply = { id: task.id, result };
+    reply = 'query' in task ? { id: task.id, answer: evaluator.answer(task.query) } : { id: task.id, result: processChunk(evaluator, task) };
   } catch (error) {
     reply = { id: task.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };
   }

@@ -10,7 +10,8 @@ import type { CompiledRule } from '../../ruleset/types.js';
 import type { CompiledUnseen, KeyPath } from '../../ruleset/correlate.js';
 import { maskKeyId } from '../../secrets/access-key-id.js';
 import { eventKey } from '../event-key.js';
-import type { CorrelationPart, EventSample, Match, Sighting } from './types.js';
+import type { CorrelationPart, EventSample, Match } from './types.js';
+import type { SightingStore } from './sightings.js';
 
 /** The values of the key paths as one string, or undefined when one is null, missing or empty. */
 export function keyOf(paths: readonly KeyPath[], view: unknown): string | undefined {
@@ -102,27 +103,37 @@ export function sampleOf(data: Record<string, unknown>, id: string, account: str
   return sample;
 }
 
-/** Stands for a sample not made yet (CorrelationCollector.finish makes it). */
-const UNSAMPLED = Object.freeze({}) as EventSample;
-
 /** What one event gave the correlation rules, committed only once every rule has run on it. */
-type Pending = { rule: number; role: 'match' | 'first'; entry: Match } | { rule: number; role: 'sighting'; sighting: Sighting };
+type Pending =
+  | { rule: number; role: 'match' | 'first'; entry: Match }
+  | { rule: number; role: 'sighting'; per: string; value: string; t: number; match?: HeldMatch };
 
-/** Earliest first; at the same second, the one that matched the rule (it may be reported), then the smaller id. */
-export function earlierSighting(a: Sighting, b: Sighting): boolean {
-  if (a.t !== b.t) return a.t < b.t;
-  if (Boolean(a.match) !== Boolean(b.match)) return Boolean(a.match);
-  return a.id < b.id;
+/** A matching event that may be kept as the earliest of its place (./sightings.ts makes its sample then). */
+type HeldMatch = { id: string; key: string; account: string; region: string; data: Record<string, unknown> };
+
+/** A place's earliest sighting as an evaluator reports it (./sightings.ts). */
+export interface SightingTime {
+  t: number;
+  id?: string;
+  matched: boolean;
 }
 
-/** The correlation parts of one chunk. */
+/** Earliest first; at the same second, the one that matched the rule (it may be reported), then the smaller id. */
+export function earlierSighting(a: SightingTime, b: SightingTime): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (a.matched !== b.matched) return a.matched;
+  return (a.id ?? '') < (b.id ?? '');
+}
+
+/**
+ * The correlation parts of one chunk: matches and firsts go to the main thread with the chunk;
+ * sightings (`unseen`) go to the evaluator's store, which stays in the worker (./sightings.ts).
+ */
 export class CorrelationCollector {
   private readonly parts = new Map<number, CorrelationPart>();
-  /** Rules with `unseen`: the earliest sighting per `per\0value`. */
-  private readonly earliest = new Map<number, Map<string, Sighting>>();
   private readonly pending: Pending[] = [];
-  /** The records of sightings that matched, until finish() makes the samples of those kept. */
-  private readonly unsampled = new Map<Match, Record<string, unknown>>();
+
+  constructor(private readonly sightings: SightingStore) {}
 
   /** The event matched rule `i`'s condition: keep it (a counted event; B of a sequence; a value to check). */
   match(i: number, rule: CompiledRule, view: EnrichedResource, t: number): void {
@@ -148,20 +159,9 @@ export class CorrelationCollector {
     }
     if (key === undefined) return;
     if (unseen) {
-      // Most sightings are not the earliest of their place: their sample is made only for those kept (finish).
-      const entry: Match = {
-        t,
-        id: view.id,
-        event: eventKey(view.id, view.account, view.region),
-        account: view.account,
-        region: view.region,
-        key,
-        sample: UNSAMPLED,
-        value: value!,
-        per: per!,
-      };
-      this.unsampled.set(entry, view.data);
-      this.pending.push({ rule: i, role: 'sighting', sighting: { per: per!, value: value!, t, id: view.id, match: entry } });
+      // Its sample is made only if it is kept (the earliest of its place so far).
+      const match: HeldMatch = { id: view.id, key, account: view.account, region: view.region, data: view.data };
+      this.pending.push({ rule: i, role: 'sighting', per: per!, value: value!, t, match });
       return;
     }
     const entry: Match = {
@@ -200,21 +200,14 @@ export class CorrelationCollector {
     const per = keyOf(unseen.per, view);
     const value = placeOf(unseen.value.get(view), unseen.ipv4Bits, unseen.ipv6Bits);
     if (per === undefined || value === undefined) return;
-    this.pending.push({ rule: i, role: 'sighting', sighting: { per, value, t, id: view.id } });
+    this.pending.push({ rule: i, role: 'sighting', per, value, t });
   }
 
   /** The event was evaluated by every rule: keep what it gave. */
   commit(): void {
     for (const p of this.pending) {
       if (p.role === 'sighting') {
-        let seen = this.earliest.get(p.rule);
-        if (!seen) this.earliest.set(p.rule, (seen = new Map<string, Sighting>()));
-        const k = `${p.sighting.per}\u0000${p.sighting.value}`;
-        const had = seen.get(k);
-        if (!had || earlierSighting(p.sighting, had)) {
-          seen.set(k, p.sighting);
-          if (had?.match) this.unsampled.delete(had.match);
-        } else if (p.sighting.match) this.unsampled.delete(p.sighting.match);
+        this.sightings.add(p.rule, p.per, p.value, p.t, p.match);
         continue;
       }
       const part = this.part(p.rule);
@@ -225,26 +218,16 @@ export class CorrelationCollector {
 
   /** A rule could not evaluate the event: what the others gave is left out too. */
   rollback(): void {
-    for (const p of this.pending) if (p.role === 'sighting' && p.sighting.match) this.unsampled.delete(p.sighting.match);
     this.pending.length = 0;
   }
 
   private part(rule: number): CorrelationPart {
     let part = this.parts.get(rule);
-    if (!part) this.parts.set(rule, (part = { rule, matches: [], firsts: [], sightings: [] }));
+    if (!part) this.parts.set(rule, (part = { rule, matches: [], firsts: [] }));
     return part;
   }
 
   finish(): CorrelationPart[] {
-    for (const [rule, seen] of this.earliest) {
-      for (const sighting of seen.values()) {
-        const m = sighting.match;
-        const data = m ? this.unsampled.get(m) : undefined;
-        if (m && data) m.sample = sampleOf(data, m.id, m.account, m.region);
-      }
-      this.part(rule).sightings.push(...seen.values());
-    }
-    this.unsampled.clear();
     return [...this.parts.values()];
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../engine/findings.js';
 import { EventEvaluator, capHits, type ChunkResult, type EvaluatorConfig } from '../event-evaluator.js';
-import { CorrelationState } from './state.js';
+import { CorrelationState, freshSync } from './state.js';
 
 export interface InlineResult {
   findings: Finding[];
@@ -23,11 +23,10 @@ export function evaluateChunksInline(
   options: { separateEvaluators?: boolean; maxCorrelationEntries?: number } = {},
 ): InlineResult {
   const shared = new EventEvaluator(config);
-  const results: ChunkResult[] = chunks.map((records, k) =>
-    (options.separateEvaluators ? new EventEvaluator(config) : shared).processRecords(`chunk ${k + 1}`, records),
-  );
+  const evaluators = options.separateEvaluators ? chunks.map(() => new EventEvaluator(config)) : [shared];
+  const results: ChunkResult[] = chunks.map((records, k) => evaluators[options.separateEvaluators ? k : 0]!.processRecords(`chunk ${k + 1}`, records));
   const n = config.rules.length;
-  const state = new CorrelationState(shared.compiledRules, options.maxCorrelationEntries);
+  const state = new CorrelationState(shared.compiledRules, options.maxCorrelationEntries, config.maxSightings);
   const failed = new Array<number>(n).fill(0);
   const allowed = new Array<number>(n).fill(0);
   const undecided = new Array<number>(n).fill(0);
@@ -41,7 +40,7 @@ export function evaluateChunksInline(
     hits.push(...r.hits);
     if (r.firstEventTime && (!first || r.firstEventTime < first)) first = r.firstEventTime;
   }
-  const outcome = state.finish(first, config.now);
+  const outcome = state.finish(first, config.now, freshSync(state, first, (q) => evaluators.map((e) => e.answer(q))));
   for (const [i, list] of outcome.findings) {
     failed[i] = list.length;
     for (const { finding, eventTime } of list) hits.push({ rule: i, eventTime, finding });

@@ -1,8 +1,8 @@
 /**
  * The compact state correlation rules pass from the workers to the main thread: one `Match` per
- * event that matched (never the record itself: a projection, `EventSample`, for the message), and
- * `HistoryMark`s (a value seen for a key, earliest time per chunk). Plain data: it crosses threads
- * by structured clone.
+ * event that matched (never the record itself: a projection, `EventSample`, for the message).
+ * "Never seen before" state stays in the workers and is asked for at the end (./sightings.ts).
+ * Plain data: it crosses threads by structured clone.
  */
 
 /** The few fields of an event a correlation finding shows (key ids masked). */
@@ -52,20 +52,6 @@ export interface Match {
   sample: EventSample;
 }
 
-/**
- * The earliest event (of a chunk, then of the run) seen for a key and a value: the place a user
- * came from first. A value is "new" for an event exactly when that event is the earliest sighting
- * of its key and value, so this one entry per key and value is all "never seen before" needs.
- * `match` is set when that earliest event also matched the rule (what may be reported).
- */
-export interface Sighting {
-  per: string;
-  value: string;
-  t: number;
-  id: string;
-  match?: Match;
-}
-
 /** One chunk's part of one correlation rule. */
 export interface CorrelationPart {
   /** Index of the rule in the evaluator's rules. */
@@ -74,6 +60,4 @@ export interface CorrelationPart {
   matches: Match[];
   /** Events matching a sequence's `first` (A). */
   firsts: Match[];
-  /** Rules with `unseen`: the earliest event per key and value (history and matching events alike). */
-  sightings: Sighting[];
 }
