@@ -172,7 +172,12 @@ describe('correlation across chunks and workers', () => {
     const root = 'cloudtrail-root-sign-in-new-place';
     const fail = caseRecords(root, 'fail');
     // Root read the account from the new sign-in's network after the learning period, before it signed in.
-    const earlier = { ...fail[2]!, eventID: '5e1d0c9a-0000-4000-8000-000000000099', eventTime: '2026-05-10T00:00:00Z', sourceIPAddress: '198.51.100.7' };
+    const earlier = {
+      ...fail[2]!,
+      eventID: '5e1d0c9a-0000-4000-8000-000000000099',
+      eventTime: '2026-05-10T00:00:00Z',
+      sourceIPAddress: '198.51.100.7',
+    };
     expect(evaluateChunksInline(config([root]), [fail], { separateEvaluators: true }).findings).toHaveLength(1);
     for (const chunks of [
       [fail, [earlier]],
@@ -189,7 +194,9 @@ describe('correlation across chunks and workers', () => {
     const r = evaluateChunksInline(config([root], { maxSightings: 1 }), [caseRecords(root, 'fail')]);
     expect(r.truncated.has(0)).toBe(true);
     expect(r.notes).toEqual([
-      expect.stringMatching(/^cloudtrail-root-sign-in-new-place: correlation state truncated: more places seen than a worker keeps \(1\); 5 sighting\(s\) of places not kept were not compared/),
+      expect.stringMatching(
+        /^cloudtrail-root-sign-in-new-place: correlation state truncated: more places seen than a worker keeps \(1\); 5 sighting\(s\) of places not kept were not compared/,
+      ),
     ]);
   });
 

@@ -331,6 +331,7 @@ export class EventEvaluator {
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
     const memo = this.lightSkippable ? new Map<string, string>() : undefined;
+    const identities = new Map<string, unknown>();
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined || r.eventID === undefined;
@@ -347,7 +348,7 @@ export class EventEvaluator {
               chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, key);
               continue;
             }
-            light = raw ? lightRecord(text, r, raw) : undefined;
+            light = raw ? lightRecord(text, r, raw, identities) : undefined;
             if (light && memoKey !== undefined) memo!.set(memoKey, r.eventTime);
           }
           if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);

@@ -127,14 +127,23 @@ export function lightMemo(r: DeliveredRecord, raw: LightText, fields: ReadonlySe
 }
 
 /** The light form of a delivered record, or undefined when it is not in the expected shape (parse it whole). */
-export function lightRecord(text: string, r: DeliveredRecord, given?: LightText): Record<string, unknown> | undefined {
+export function lightRecord(
+  text: string,
+  r: DeliveredRecord,
+  given?: LightText,
+  /** Identities already parsed in this file, by their text: a file holds few, and rules only read them. */
+  identities?: Map<string, unknown>,
+): Record<string, unknown> | undefined {
   const raw = given ?? lightText(text, r);
   if (!raw) return undefined;
-  let userIdentity: unknown;
-  try {
-    userIdentity = JSON.parse(raw.identity);
-  } catch {
-    return undefined;
+  let userIdentity = identities?.get(raw.identity);
+  if (userIdentity === undefined) {
+    try {
+      userIdentity = JSON.parse(raw.identity);
+    } catch {
+      return undefined;
+    }
+    identities?.set(raw.identity, userIdentity);
   }
   const light: Record<string, unknown> = {
     eventVersion: raw.version,

@@ -406,7 +406,9 @@ export async function evaluateEvents(
       const c = rule.correlation;
       if (c?.kind !== 'unseen' && !(c?.kind === 'sequence' && c.unseen)) return;
       correlated.truncated.add(i);
-      correlated.notes.push(`${rule.id}: what was new could not be judged after ${deadline?.flag ?? 'the deadline'} expired; this rule's result is partial`);
+      correlated.notes.push(
+        `${rule.id}: what was new could not be judged after ${deadline?.flag ?? 'the deadline'} expired; this rule's result is partial`,
+      );
     });
   for (const [i, list] of correlated.findings) {
     // One finding per window, per first event of a sequence, per new place: each fingerprint once.

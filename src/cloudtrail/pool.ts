@@ -187,8 +187,8 @@ export class InlineProcessor implements ChunkProcessor {
     return { result: Promise.resolve(result) };
   }
 
-  async ask(query: SightingQuery): Promise<SightingAnswer[]> {
-    return [this.evaluator.answer(query)];
+  ask(query: SightingQuery): Promise<SightingAnswer[]> {
+    return Promise.resolve([this.evaluator.answer(query)]);
   }
 
   async close(): Promise<void> {}

@@ -24,7 +24,9 @@ export function evaluateChunksInline(
 ): InlineResult {
   const shared = new EventEvaluator(config);
   const evaluators = options.separateEvaluators ? chunks.map(() => new EventEvaluator(config)) : [shared];
-  const results: ChunkResult[] = chunks.map((records, k) => evaluators[options.separateEvaluators ? k : 0]!.processRecords(`chunk ${k + 1}`, records));
+  const results: ChunkResult[] = chunks.map((records, k) =>
+    evaluators[options.separateEvaluators ? k : 0]!.processRecords(`chunk ${k + 1}`, records),
+  );
   const n = config.rules.length;
   const state = new CorrelationState(shared.compiledRules, options.maxCorrelationEntries, config.maxSightings);
   const failed = new Array<number>(n).fill(0);
@@ -40,7 +42,11 @@ export function evaluateChunksInline(
     hits.push(...r.hits);
     if (r.firstEventTime && (!first || r.firstEventTime < first)) first = r.firstEventTime;
   }
-  const outcome = state.finish(first, config.now, freshSync(state, first, (q) => evaluators.map((e) => e.answer(q))));
+  const outcome = state.finish(
+    first,
+    config.now,
+    freshSync(state, first, (q) => evaluators.map((e) => e.answer(q))),
+  );
   for (const [i, list] of outcome.findings) {
     failed[i] = list.length;
     for (const { finding, eventTime } of list) hits.push({ rule: i, eventTime, finding });

@@ -93,6 +93,8 @@ export class SightingStore {
   /** rule -> per -> place -> earliest sighting. */
   private readonly rules = new Map<number, Map<string, Map<string | number, Entry>>>();
   private readonly contexts = new Map<string, Context>();
+  /** Contexts by identity object, then by the record's other sample fields (see context()). */
+  private readonly byIdentity = new WeakMap<object, Map<string, Context>>();
   private readonly strings = new Map<string, string>();
   private entries = 0;
   private readonly dropped: Record<number, number> = {};
@@ -119,9 +121,9 @@ export class SightingStore {
     match?: { id: string; key: string; account: string; region: string; data: Record<string, unknown> },
   ): void {
     let byPer = this.rules.get(rule);
-    if (!byPer) this.rules.set(rule, (byPer = new Map()));
+    if (!byPer) this.rules.set(rule, (byPer = new Map<string, Map<string | number, Entry>>()));
     let places = byPer.get(per);
-    if (!places) byPer.set(this.intern(per), (places = new Map()));
+    if (!places) byPer.set(this.intern(per), (places = new Map<string | number, Entry>()));
     const k = placeKey(value);
     const had = places.get(k);
     if (had === undefined) {
@@ -139,21 +141,52 @@ export class SightingStore {
   }
 
   private held(t: number, m: { id: string; key: string; account: string; region: string; data: Record<string, unknown> }): Held {
-    const { eventTime, eventID: _id, sourceIPAddress, ...rest } = sampleOf(m.data, m.id, m.account, m.region);
-    const text = JSON.stringify(rest);
-    let ctx = this.contexts.get(text);
-    if (!ctx) this.contexts.set(text, (ctx = JSON.parse(text) as Context));
+    const d = m.data;
+    // As sampleOf (./collect.ts) writes them.
+    const eventTime = String(d.eventTime);
+    const ip = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? own(d.sourceIPAddress) : undefined;
     return {
       t,
       id: own(m.id),
       key: this.intern(m.key),
-      ip: sourceIPAddress === undefined ? undefined : own(sourceIPAddress),
+      ip,
       time: eventTime === iso(t) ? undefined : own(eventTime),
-      ctx,
+      ctx: this.context(m),
     };
   }
 
+  /**
+   * The shared context of a sample. Found by the record's identity object (light records of a file
+   * share one: light-records.ts) and its other fields before the sample's text is made: most
+   * matching events repeat a context seen moments before.
+   */
+  private context(m: { id: string; account: string; region: string; data: Record<string, unknown> }): Context {
+    const identity = m.data.userIdentity;
+    const byFields = identity && typeof identity === 'object' ? this.byIdentity.get(identity) : undefined;
+    const d = m.data;
+    // A created key (responseElements) is rare: its samples are found by their text.
+    const fields =
+      d.responseElements == null
+        ? `${String(d.eventName)}\u0000${String(d.eventSource)}\u0000${String(d.userAgent)}\u0000${m.account}\u0000${m.region}`
+        : undefined;
+    const known = fields === undefined ? undefined : byFields?.get(fields);
+    if (known) return known;
+    const { eventTime: _time, eventID: _id, sourceIPAddress: _ip, ...rest } = sampleOf(d, m.id, m.account, m.region);
+    const text = JSON.stringify(rest);
+    let ctx = this.contexts.get(text);
+    if (!ctx) this.contexts.set(text, (ctx = JSON.parse(text) as Context));
+    if (fields !== undefined && identity && typeof identity === 'object') {
+      if (byFields) byFields.set(fields, ctx);
+      else this.byIdentity.set(identity, new Map([[fields, ctx]]));
+    }
+    return ctx;
+  }
+
   answer(query: SightingQuery): SightingAnswer {
+    if (process.env.AWSAUDIT_DEBUG_SIGHTINGS)
+      process.stderr.write(
+        `sightings: ${this.entries} places, ${this.contexts.size} contexts, ${this.strings.size} strings, heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB\n`,
+      );
     const dropped = { ...this.dropped };
     if (query.round === 'earliest') {
       return {

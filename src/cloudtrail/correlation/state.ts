@@ -134,10 +134,11 @@ export class CorrelationState {
 
   private unkeptFrom(answers: readonly SightingAnswer[]): void {
     for (const s of this.rules.values()) s.unkept = 0;
-    for (const a of answers) for (const [rule, n] of Object.entries(a.dropped)) {
-      const s = this.rules.get(Number(rule));
-      if (s) s.unkept += n;
-    }
+    for (const a of answers)
+      for (const [rule, n] of Object.entries(a.dropped)) {
+        const s = this.rules.get(Number(rule));
+        if (s) s.unkept += n;
+      }
   }
 
   /**
@@ -287,7 +288,11 @@ function placeId(rule: number, m: Match): string {
 }
 
 /** Both rounds over evaluators on this thread (rule cases, tests). */
-export function freshSync(state: CorrelationState, firstEventTime: string | undefined, ask: (q: SightingQuery) => SightingAnswer[]): Map<number, Match[]> {
+export function freshSync(
+  state: CorrelationState,
+  firstEventTime: string | undefined,
+  ask: (q: SightingQuery) => SightingAnswer[],
+): Map<number, Match[]> {
   const query = state.candidateQuery(firstEventTime);
   if (!query) return new Map();
   const round = state.placesQuery(query, ask(query));
