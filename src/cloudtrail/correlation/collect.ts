@@ -111,6 +111,19 @@ type Pending =
 /** A matching event that may be kept as the earliest of its place (./sightings.ts makes its sample then). */
 type HeldMatch = { id: string; key: string; account: string; region: string; data: Record<string, unknown> };
 
+/** What the main thread keeps of an event a correlation rule matched. */
+function matchOf(view: EnrichedResource, t: number, key: string): Match {
+  return {
+    t,
+    id: view.id,
+    event: eventKey(view.id, view.account, view.region),
+    account: view.account,
+    region: view.region,
+    key,
+    sample: sampleOf(view.data, view.id, view.account, view.region),
+  };
+}
+
 /** A place's earliest sighting as an evaluator reports it (./sightings.ts). */
 export interface SightingTime {
   t: number;
@@ -164,15 +177,7 @@ export class CorrelationCollector {
       this.pending.push({ rule: i, role: 'sighting', per: per!, value: value!, t, match });
       return;
     }
-    const entry: Match = {
-      t,
-      id: view.id,
-      event: eventKey(view.id, view.account, view.region),
-      account: view.account,
-      region: view.region,
-      key,
-      sample: sampleOf(view.data, view.id, view.account, view.region),
-    };
+    const entry = matchOf(view, t, key);
     if (value !== undefined) entry.value = value;
     this.pending.push({ rule: i, role: 'match', entry });
   }
@@ -183,16 +188,7 @@ export class CorrelationCollector {
     if (c.kind !== 'sequence') return;
     const key = keyOf([c.firstKey], view);
     if (key === undefined) return;
-    const entry: Match = {
-      t,
-      id: view.id,
-      event: eventKey(view.id, view.account, view.region),
-      account: view.account,
-      region: view.region,
-      key,
-      sample: sampleOf(view.data, view.id, view.account, view.region),
-    };
-    this.pending.push({ rule: i, role: 'first', entry });
+    this.pending.push({ rule: i, role: 'first', entry: matchOf(view, t, key) });
   }
 
   /** The event matched an `unseen`'s own `history` condition: its value is seen for its key from then on. */
