@@ -32,15 +32,17 @@ export interface DeliveredRecord {
 }
 
 const HEAD = '{"Records":[';
-const START = '{"eventVersion":"';
+/** How a delivered record starts, and its keys as CloudTrail writes them (light-records.ts reads more of them). */
+export const START = '{"eventVersion":"';
 const TIME = '"eventTime":"';
 const NAME = '"eventName":"';
-const REGION = '"awsRegion":"';
+export const REGION = '"awsRegion":"';
 const SOURCE = '","eventSource":"';
 const ACCOUNT = '"recipientAccountId":"';
-const EVENT_ID = '"eventID":"';
+export const EVENT_ID = '"eventID":"';
 
-function value(text: string, from: number, limit: number): string | undefined {
+/** The raw string value starting at `from` (before `limit`), or undefined when it is cut or holds an escape. */
+export function value(text: string, from: number, limit: number): string | undefined {
   const close = text.indexOf('"', from);
   if (close < 0 || close >= limit) return undefined;
   const v = text.slice(from, close);

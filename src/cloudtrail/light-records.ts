@@ -11,7 +11,7 @@
  */
 import { decisionDataFields } from '../engine/data-paths.js';
 import type { CompiledRule } from '../ruleset/types.js';
-import type { DeliveredRecord } from './delivered-file.js';
+import { EVENT_ID, REGION, START, value as raw, type DeliveredRecord } from './delivered-file.js';
 
 /** The fields a light record has, with the values the whole record has. */
 export const LIGHT_FIELDS: ReadonlySet<string> = new Set([
@@ -70,20 +70,10 @@ export function correlationParts(rule: CompiledRule): RulePart[] {
   return parts;
 }
 
-const START = '{"eventVersion":"';
 const IDENTITY = '","userIdentity":';
-const REGION = '"awsRegion":"';
 const SOURCE_IP = '","sourceIPAddress":"';
 const AGENT = '","userAgent":"';
-const EVENT_ID = '"eventID":"';
 const EVENT_TYPE = '"eventType":"';
-
-function raw(text: string, from: number, limit: number): string | undefined {
-  const close = text.indexOf('"', from);
-  if (close < 0 || close >= limit) return undefined;
-  const v = text.slice(from, close);
-  return v.includes('\\') ? undefined : v;
-}
 
 /** The raw text of a delivered record's light fields, or undefined when it is not in the expected shape. */
 export interface LightText {
