@@ -8,7 +8,7 @@ import { leakedKeyFacts } from '../src/cloudtrail/facts/leaked-key.js';
 import { EventEvaluator, capHits, type AttributionMode, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
-import { FileProblem, decodeBytes, parseItems, type CloudTrailRecord } from '../src/cloudtrail/records.js';
+import { FileProblem, decodeBytes, parseItems, textOf, type CloudTrailRecord } from '../src/cloudtrail/records.js';
 import { ItemSplitter, type SplitBatch } from '../src/cloudtrail/split.js';
 import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
 import { daysOf, parseS3Url } from '../src/cloudtrail/sources/s3.js';
@@ -116,6 +116,20 @@ describe('reading records: three layouts, gzip or not', () => {
       'record 6: not a JSON object',
       'record 7: eventTime is not a date and time',
     ]);
+  });
+});
+
+describe('the text of a file', () => {
+  it('is what UTF-8 decoding gives, ASCII or not (multi-byte characters, a BOM, invalid bytes)', () => {
+    const samples = [
+      Buffer.from('{"Records":[{"eventName":"ConsoleLogin"}]}'),
+      Buffer.from('{"Records":[{"userName":"jos\u00e9 \u5f20\u4f1f \u{1f600}"}]}'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"Records":[]}')]),
+      Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x80, 0x22, 0x7d]),
+      Buffer.alloc(0),
+    ];
+    for (const b of samples) expect(textOf(b)).toBe(b.toString('utf8'));
+    expect(textOf(samples[1]!)).toContain('\u5f20');
   });
 });
 

@@ -28,6 +28,7 @@ import { eventKey, KeyList, recordId } from './event-key.js';
 import {
   FileProblem,
   decodeBytes,
+  textOf,
   isEventTime,
   notARecord,
   parseItems,
@@ -263,7 +264,7 @@ export class EventEvaluator {
     let decoded: Buffer;
     try {
       decoded = decodeBytes(bytes);
-      text = decoded.toString('utf8');
+      text = textOf(decoded);
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
       const result = this.empty(label);

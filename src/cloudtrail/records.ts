@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { isPlainObject } from '../util/json.js';
 
@@ -87,6 +88,16 @@ export function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
 function outputChunkSize(gz: Buffer, maxBytes: number): number {
   const declared = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
   return Math.min(Math.max(declared + 1, 64 * 1024), maxBytes);
+}
+
+/**
+ * The text of decoded bytes. CloudTrail files are nearly always ASCII (JSON escapes what is
+ * not), and ASCII bytes are the same text read as Latin-1, which V8 copies into a string without
+ * the UTF-8 decoder: about a quarter of the time, checked with one vector pass (isAscii). Anything
+ * else is decoded as UTF-8.
+ */
+export function textOf(buffer: Buffer): string {
+  return isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
 }
 
 /**
