@@ -232,6 +232,22 @@ describe('correlation across chunks and workers', () => {
     expect(built.findings.map((f) => f.message).sort()).toEqual(parsed.findings.map((f) => f.message).sort());
   });
 
+  it('after the deadline, what is new is not judged: the unseen rules are partial and say why', async () => {
+    const root = 'cloudtrail-root-sign-in-new-place';
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify({ Records: caseRecords(root, 'fail') }));
+    const r = await evaluateEvents([fileSource([dir])], [compileRule(ruleFile(root), undefined, 'test').rule!], {
+      now: new Date('2026-06-01T00:00:00Z'),
+      window: {},
+      workers: 1,
+      attribution: { mode: 'off' },
+      deadline: { at: Date.now() - 1, flag: '--timeout 1s' },
+    });
+    expect(r.notes).toContain(`${root}: what was new could not be judged after --timeout 1s expired; this rule's result is partial`);
+    const built = buildResults([r.results]);
+    expect(built.findings).toEqual([]);
+    expect(built.rules.find((x) => x.ruleId === root)).toMatchObject({ status: 'incomplete' });
+  });
   it('a light record has exactly the fields of the record it was read from', () => {
     const records = caseRecords('cloudtrail-new-access-key-used-from-new-place', 'fail');
     const text = JSON.stringify({ Records: records });
