@@ -1,18 +1,18 @@
 /**
  * A worker's heap, kept near what it holds. A worker turns file after file into a large string and
- * short-lived records; V8 lets such garbage grow to several times the live heap before it collects
- * the old generation, so two workers and the main thread reached 500 MB on an archive whose live
- * state is a few tens of MB. After a chunk, when the heap has grown past a bound, the worker
- * collects; the bound then follows what is still live (1.5 times it plus 32 MB, at least 64 MB), so
+ * short-lived records; V8 can let such garbage grow to several times the live heap before it
+ * collects the old generation (UTF-8-decoded files took each worker to ~130 MB on an archive whose
+ * live state is a few tens of MB). After a chunk, when the heap has grown past a bound, the worker
+ * collects; the bound then follows what is still live (1.5 times it plus 32 MB, at least 96 MB), so
  * a worker that holds much (places for `unseen` rules) is not collected after every chunk.
  *
  * Collecting on demand needs `gc`, which V8 exposes only to contexts made after the flag is set:
  * one is made for it here. Where that is refused, nothing is collected early (V8 still collects).
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const FLOOR = 64 * 1048576;
+const FLOOR = 96 * 1048576;
 const MARGIN = 32 * 1048576;
 
 function exposedGc(): (() => void) | undefined {
@@ -25,6 +25,12 @@ function exposedGc(): (() => void) | undefined {
   }
 }
 
+/** The heap in use and the memory outside it that heap objects hold (the Buffers of decoded files). */
+function held(): number {
+  const h = getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
+}
+
 export class HeapBound {
   private readonly gc = exposedGc();
   private bound = FLOOR;
@@ -33,9 +39,9 @@ export class HeapBound {
 
   /** Call between chunks. */
   check(): void {
-    if (!this.gc || process.memoryUsage().heapUsed <= this.bound) return;
+    if (!this.gc || held() <= this.bound) return;
     this.gc();
     this.collections++;
-    this.bound = Math.max(FLOOR, process.memoryUsage().heapUsed * 1.5 + MARGIN);
+    this.bound = Math.max(FLOOR, held() * 1.5 + MARGIN);
   }
 }

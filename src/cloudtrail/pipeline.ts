@@ -193,6 +193,7 @@ export async function evaluateEvents(
   const correlation = new CorrelationState(eventRules, options.maxCorrelationEntries, config.maxSightings);
   let freshEvents: Map<number, Match[]> | undefined;
   let hits: RuleHit[] = [];
+  const hitsPerRule = new Array<number>(eventRules.length).fill(0);
   const changes = new Map<string, Attribution>();
   let changesDropped = 0;
   const tracker = new AllocationTracker();
@@ -246,7 +247,14 @@ export async function evaluateEvents(
     for (const part of r.correlation) correlation.add(part);
     if (r.hits.length) {
       hits.push(...r.hits);
-      if (hits.length > 2 * maxFindings * Math.max(1, eventRules.length)) hits = capHits(hits, eventRules.length, maxFindings);
+      // Findings hold their event: each rule keeps at most twice what the report lists before they are capped again.
+      let over = false;
+      for (const h of r.hits) over = ++hitsPerRule[h.rule]! > 2 * maxFindings || over;
+      if (over) {
+        hits = capHits(hits, eventRules.length, maxFindings);
+        hitsPerRule.fill(0);
+        for (const h of hits) hitsPerRule[h.rule]!++;
+      }
     }
     for (const [key, change] of r.changes) {
       if (!changes.has(key) && attribution.mode === 'all' && changes.size >= maxChanges) changesDropped++;
