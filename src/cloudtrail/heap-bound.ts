@@ -3,7 +3,7 @@
  * short-lived records; V8 can let such garbage grow to several times the live heap before it
  * collects the old generation (UTF-8-decoded files took each worker to ~130 MB on an archive whose
  * live state is a few tens of MB). After a chunk, when the heap has grown past a bound, the worker
- * collects; the bound then follows what is still live (1.5 times it plus 32 MB, at least 96 MB), so
+ * collects; the bound then follows what is still live (twice it plus 64 MB, at least 128 MB), so
  * a worker that holds much (places for `unseen` rules) is not collected after every chunk.
  *
  * Collecting on demand needs `gc`, which V8 exposes only to contexts made after the flag is set:
@@ -12,8 +12,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const FLOOR = 96 * 1048576;
-const MARGIN = 32 * 1048576;
+const FLOOR = 128 * 1048576;
+const MARGIN = 64 * 1048576;
 
 function exposedGc(): (() => void) | undefined {
   try {
@@ -42,6 +42,6 @@ export class HeapBound {
     if (!this.gc || held() <= this.bound) return;
     this.gc();
     this.collections++;
-    this.bound = Math.max(FLOOR, held() * 1.5 + MARGIN);
+    this.bound = Math.max(FLOOR, held() * 2 + MARGIN);
   }
 }
