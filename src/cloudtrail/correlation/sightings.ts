@@ -18,7 +18,7 @@
  * where from: the same for most of a user's calls) with every other event that has the same.
  */
 import { eventKey } from '../event-key.js';
-import { sampleOf } from './collect.js';
+import { sampleOf } from './sample.js';
 import type { EventSample, Match } from './types.js';
 
 /** Places kept per evaluator (every `unseen` rule together) before new ones are dropped and said so. */
@@ -142,7 +142,7 @@ export class SightingStore {
 
   private held(t: number, m: { id: string; key: string; account: string; region: string; data: Record<string, unknown> }): Held {
     const d = m.data;
-    // As sampleOf (./collect.ts) writes them.
+    // As sampleOf (./sample.ts) writes them.
     const eventTime = String(d.eventTime);
     const ip = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? own(d.sourceIPAddress) : undefined;
     return {
