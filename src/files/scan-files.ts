@@ -221,8 +221,9 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     if (content.privateKeys.length) resources.push(privateKeyResource(filePath, absPath, mode, content, repository));
   };
 
-  // Archives are opened on the main thread, one at a time (each bounded: see archives.ts).
-  const archiveScanner = new ContentScanner();
+  // Archives are opened on the main thread, one at a time (each bounded: see archives.ts); the
+  // scanner (a megabyte and more of WebAssembly memory) is made only when there is one.
+  let archiveScanner: ContentScanner | undefined;
   const scanArchiveFile = async (file: WalkedFile) => {
     const filePath = displayFilePath(file.absPath, cwd);
     let data: Buffer;
@@ -242,7 +243,7 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     stats.files++;
     stats.archives++;
     stats.bytes += data.length;
-    const scanned = await scanArchive(data, nameText(file.absPath), archiveScanner);
+    const scanned = await scanArchive(data, nameText(file.absPath), (archiveScanner ??= new ContentScanner()));
     stats.archiveMembers += scanned.entries;
     for (const problem of scanned.problems) {
       stats.archiveProblems++;
