@@ -1,7 +1,7 @@
 // The file scanner searches bytes for candidates before it decodes anything (scan-content.ts):
-// key-id runs by sampling every 20th byte (key-id-runs.wat), private key headers by a native
-// search for a part of their literal. These tests hold it to the detectors' own patterns run
-// over the whole text.
+// key-id runs and long base64 runs in one SIMD pass (key-id-runs.wat), private key headers by a
+// native search for a part of their literal. These tests hold it to the detectors' own patterns
+// run over the whole text.
 import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -72,15 +72,15 @@ function prng(seed: number): () => number {
 }
 
 describe('the key-id run search', () => {
-  it('finds a run of exactly 20 key-id bytes at every offset against the sampled bytes, and nothing shorter or longer', () => {
+  it('finds a run of exactly 20 key-id bytes at every offset (against every 64-byte block boundary), and nothing shorter or longer', () => {
     const run = (n: number) => 'AKIA' + 'Q7'.repeat(20).slice(0, n - 4);
-    for (let at = 0; at < 2 * ACCESS_KEY_ID_LENGTH + 3; at++) {
+    for (let at = 0; at < 2 * 64 + 3; at++) {
       for (const [length, expected] of [
         [ACCESS_KEY_ID_LENGTH, [at]],
         [ACCESS_KEY_ID_LENGTH - 1, []],
         [ACCESS_KEY_ID_LENGTH + 1, []],
       ] as const) {
-        const bytes = Buffer.from(`${'x y-'.repeat(20).slice(0, at)}${run(length)}${' z,'.repeat(30)}`, 'latin1');
+        const bytes = Buffer.from(`${'x y-'.repeat(40).slice(0, at)}${run(length)}${' z,'.repeat(30)}`, 'latin1');
         expect({ at, length, out: keyIdRuns(bytes) }).toEqual({ at, length, out: expected });
         // At the very end of the bytes too (the search reads a little past them, and must not count that).
         const atEnd = bytes.subarray(0, at + length);
