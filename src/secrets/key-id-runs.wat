@@ -19,6 +19,8 @@
 ;; digits holds 3), so nearly every block ends there, with no branch per byte. Only the first
 ;; window of full groups of a run (the one before it is not full) is looked at byte by byte: its
 ;; run starts at most 3 bytes before it. So a long base64 value costs one look, not one per block.
+;; A key id's 4 groups are full of secret-key bytes too, so the key-id masks are worked out only in
+;; a block where 4 such groups in a row end (in text, a block in many thousands).
 (module
   (import "env" "memory" (memory 1))
   ;; How many bytes before `g` (at most 4, never before `first`) have the flag.
@@ -55,7 +57,7 @@
     (local $save0 v128) (local $save1 v128) (local $save2 v128) (local $save3 v128)
     ;; per block: full groups, windows found; carried over: the last groups and windows of the block before
     (local $s4 i32) (local $k4 i32) (local $bits i32) (local $r i32) (local $longs i32) (local $keys i32)
-    (local $sGroups i32) (local $kGroups i32) (local $sWindow i32) (local $kWindow i32)
+    (local $sGroups i32) (local $kGroups i32) (local $kStale i32) (local $sWindow i32) (local $kWindow i32)
     (local.set $loT (v128.load (i32.const 0)))
     (local.set $hiT (v128.load (i32.const 16)))
     (local.set $nibble (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
@@ -92,31 +94,54 @@
         (local.set $x3 (v128.and
           (i8x16.swizzle (local.get $loT) (v128.and (local.get $v) (local.get $nibble)))
           (i8x16.swizzle (local.get $hiT) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble)))))
-        ;; bit i: the 4 bytes at p + 4i are all secret-key bytes ($s4), all key-id bytes ($k4)
+        ;; bit i: the 4 bytes at p + 4i are all secret-key bytes
         (local.set $s4 (i8x16.bitmask (i8x16.eq
           (i8x16.narrow_i16x8_s
             (i8x16.narrow_i16x8_s (i8x16.eq (local.get $x0) (local.get $zero)) (i8x16.eq (local.get $x1) (local.get $zero)))
             (i8x16.narrow_i16x8_s (i8x16.eq (local.get $x2) (local.get $zero)) (i8x16.eq (local.get $x3) (local.get $zero))))
           (local.get $zero))))
-        (local.set $k4 (i8x16.bitmask (i8x16.eq
-          (i8x16.narrow_i16x8_s
-            (i8x16.narrow_i16x8_s (i8x16.eq (v128.and (local.get $x0) (local.get $keyBits)) (local.get $zero))
-                                  (i8x16.eq (v128.and (local.get $x1) (local.get $keyBits)) (local.get $zero)))
-            (i8x16.narrow_i16x8_s (i8x16.eq (v128.and (local.get $x2) (local.get $keyBits)) (local.get $zero))
-                                  (i8x16.eq (v128.and (local.get $x3) (local.get $keyBits)) (local.get $zero))))
-          (local.get $zero))))
         ;; bit j of $longs: the 6 groups ending with group j of this block are full (the 5 groups
-        ;; before the block come from the last one); of $keys: the 4 ending with group j
+        ;; before the block come from the last one)
         (local.set $bits (i32.or (i32.shl (local.get $s4) (i32.const 5)) (local.get $sGroups)))
         (local.set $sGroups (i32.shr_u (local.get $s4) (i32.const 11)))
         (local.set $r (i32.and (local.get $bits) (i32.shr_u (local.get $bits) (i32.const 1))))
         (local.set $r (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 2))))
         (local.set $longs (i32.and (i32.and (i32.and (local.get $r) (i32.shr_u (local.get $bits) (i32.const 4))) (i32.shr_u (local.get $bits) (i32.const 5)))
                                    (i32.const 0xffff)))
-        (local.set $bits (i32.or (i32.shl (local.get $k4) (i32.const 3)) (local.get $kGroups)))
-        (local.set $kGroups (i32.shr_u (local.get $k4) (i32.const 13)))
-        (local.set $r (i32.and (local.get $bits) (i32.shr_u (local.get $bits) (i32.const 1))))
-        (local.set $keys (i32.and (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 2))) (i32.const 0xffff)))
+        ;; Key-id bytes are secret-key bytes: only where 4 full groups in a row (bit j + 2 of $r)
+        ;; end in this block are the key-id groups worked out (in text, hardly ever)
+        (if (i32.and (i32.shr_u (local.get $r) (i32.const 2)) (i32.const 0xffff))
+          (then
+            (if (local.get $kStale)
+              (then
+                ;; the last block's were not: its last 3 groups, from its last 16 bytes again
+                (local.set $v (v128.load (i32.sub (local.get $p) (i32.const 16))))
+                (local.set $v (i8x16.eq (v128.and (v128.and
+                  (i8x16.swizzle (local.get $loT) (v128.and (local.get $v) (local.get $nibble)))
+                  (i8x16.swizzle (local.get $hiT) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))
+                  (local.get $keyBits)) (local.get $zero)))
+                (local.set $v (i8x16.narrow_i16x8_s (local.get $v) (local.get $v)))
+                (local.set $kGroups (i32.and (i32.shr_u (i8x16.bitmask (i8x16.eq (i8x16.narrow_i16x8_s (local.get $v) (local.get $v)) (local.get $zero)))
+                                                        (i32.const 1))
+                                             (i32.const 7)))))
+            ;; bit i: the 4 bytes at p + 4i are all key-id bytes
+            (local.set $k4 (i8x16.bitmask (i8x16.eq
+              (i8x16.narrow_i16x8_s
+                (i8x16.narrow_i16x8_s (i8x16.eq (v128.and (local.get $x0) (local.get $keyBits)) (local.get $zero))
+                                      (i8x16.eq (v128.and (local.get $x1) (local.get $keyBits)) (local.get $zero)))
+                (i8x16.narrow_i16x8_s (i8x16.eq (v128.and (local.get $x2) (local.get $keyBits)) (local.get $zero))
+                                      (i8x16.eq (v128.and (local.get $x3) (local.get $keyBits)) (local.get $zero))))
+              (local.get $zero))))
+            (local.set $kStale (i32.const 0))
+            ;; bit j of $keys: the 4 groups ending with group j are full of key-id bytes
+            (local.set $bits (i32.or (i32.shl (local.get $k4) (i32.const 3)) (local.get $kGroups)))
+            (local.set $kGroups (i32.shr_u (local.get $k4) (i32.const 13)))
+            (local.set $r (i32.and (local.get $bits) (i32.shr_u (local.get $bits) (i32.const 1))))
+            (local.set $keys (i32.and (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 2))) (i32.const 0xffff))))
+          (else
+            ;; no key id ends here (its window would be full of secret-key bytes); $kGroups is not known
+            (local.set $keys (i32.const 0))
+            (local.set $kStale (i32.const 1))))
         ;; only the first window of a run: the one a group earlier (bit j - 1) is not full
         (local.set $bits (local.get $longs))
         (local.set $longs (i32.and (local.get $longs)
