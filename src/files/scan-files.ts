@@ -10,7 +10,7 @@ import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
 import { ContentScanner, type ContentResult, type FileRead } from '../secrets/scan-content.js';
 import { readFileSync, statSync } from 'node:fs';
 import { nameText } from '../util/byte-paths.js';
-import { ARCHIVE_NAME, scanArchive } from './archives.js';
+import { isArchiveName, scanArchive } from './archives.js';
 
 /** Archives larger than this on disk are not opened (a coverage gap). */
 const MAX_ARCHIVE_BYTES = 256 << 20;
@@ -267,8 +267,8 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
           break walk;
         }
         const slice = batch.slice(i, i + MAX_BATCH);
-        const files = slice.filter((f) => !ARCHIVE_NAME.test(nameText(f.absPath)));
-        for (const f of slice) if (files.length !== slice.length && ARCHIVE_NAME.test(nameText(f.absPath))) await scanArchiveFile(f);
+        const files = slice.filter((f) => !isArchiveName(nameText(f.absPath)));
+        for (const f of slice) if (files.length !== slice.length && isArchiveName(nameText(f.absPath))) await scanArchiveFile(f);
         if (files.length === 0) continue;
         const { result } = await pool.submit(files.map((f) => f.absPath));
         const done = result.then(async (r) => {
