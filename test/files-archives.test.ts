@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { ARCHIVE_NAME, isArchiveName } from '../src/files/archives.js';
 import { scanFiles, type FileScan } from '../src/files/scan-files.js';
 import { maskKeyId } from '../src/secrets/access-key-id.js';
 import { tempDirs } from './support/temp.js';
@@ -76,6 +77,15 @@ describe('archives are opened and their members scanned', () => {
     expect(scan.gaps.map((g) => [g.errorCode, g.message])).toEqual([
       ['ArchiveLimit', 'middle.zip!/deep.zip: an archive 2 levels down, not opened'],
     ]);
+  });
+});
+
+describe('which files are archives', () => {
+  it('the quick look at the last letter says what the pattern says, in any case', () => {
+    const names = ['a.zip', 'A.ZIP', 'lib.Jar', 'x.war', 'y.EAR', 'l.gz', 'l.tgz', 'b.TAR', 'b.tar.gz', 'zip', 'a.zi', 'a.jar.txt'];
+    names.push('.gz', 'a.tap', 'a.bar', 'a.baz', 'a.txt', 'a', '', 'Makefile', 'a.gzip', 'a.Tgz', 'a.tarr');
+    for (const name of names) expect({ name, archive: isArchiveName(name) }).toEqual({ name, archive: ARCHIVE_NAME.test(name) });
+    expect(names.filter(isArchiveName)).toHaveLength(11);
   });
 });
 

@@ -1,7 +1,7 @@
 // The file scanner searches bytes for candidates before it decodes anything (scan-content.ts):
-// key-id runs by sampling every 20th byte (key-id-runs.wat), private key headers by a native
-// search for a part of their literal. These tests hold it to the detectors' own patterns run
-// over the whole text.
+// key-id runs and long base64 runs in one SIMD pass (key-id-runs.wat), private key headers by a
+// native search for a part of their literal. These tests hold it to the detectors' own patterns
+// run over the whole text.
 import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from '../src/secrets/access-key-id.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE } from '../src/secrets/private-key.js';
 import { SECRET_KEY_CHARS } from '../src/secrets/secret-key.js';
-import { KeyIdRunFinder } from '../src/secrets/key-id-runs.js';
+import { KeyIdRunFinder, LONG_RUN_MIN } from '../src/secrets/key-id-runs.js';
 import { CHUNK_BYTES, CONTEXT_BYTES, ContentScanner, type ContentResult } from '../src/secrets/scan-content.js';
 import { scanFiles } from '../src/files/scan-files.js';
 import { compileKeyIdRuns } from '../scripts/build-wasm.mjs';
@@ -59,7 +59,9 @@ function keyIdRuns(bytes: Buffer, from = 0, limit = bytes.length): number[] {
   bytes.copy(finder.bytes);
   finder.bytes.fill('Q', bytes.length);
   const out: number[] = [];
-  finder.find(from, limit, bytes.length, out);
+  finder.findRuns(from, limit, bytes.length, out, []);
+  // What follows the bytes searched is left as it was (the search borrows it).
+  expect(finder.bytes.subarray(bytes.length).every((b) => b === 'Q'.charCodeAt(0))).toBe(true);
   return out;
 }
 
@@ -70,15 +72,15 @@ function prng(seed: number): () => number {
 }
 
 describe('the key-id run search', () => {
-  it('finds a run of exactly 20 key-id bytes at every offset against the sampled bytes, and nothing shorter or longer', () => {
+  it('finds a run of exactly 20 key-id bytes at every offset (against every 64-byte block boundary), and nothing shorter or longer', () => {
     const run = (n: number) => 'AKIA' + 'Q7'.repeat(20).slice(0, n - 4);
-    for (let at = 0; at < 2 * ACCESS_KEY_ID_LENGTH + 3; at++) {
+    for (let at = 0; at < 2 * 64 + 3; at++) {
       for (const [length, expected] of [
         [ACCESS_KEY_ID_LENGTH, [at]],
         [ACCESS_KEY_ID_LENGTH - 1, []],
         [ACCESS_KEY_ID_LENGTH + 1, []],
       ] as const) {
-        const bytes = Buffer.from(`${'x y-'.repeat(20).slice(0, at)}${run(length)}${' z,'.repeat(30)}`, 'latin1');
+        const bytes = Buffer.from(`${'x y-'.repeat(40).slice(0, at)}${run(length)}${' z,'.repeat(30)}`, 'latin1');
         expect({ at, length, out: keyIdRuns(bytes) }).toEqual({ at, length, out: expected });
         // At the very end of the bytes too (the search reads a little past them, and must not count that).
         const atEnd = bytes.subarray(0, at + length);
@@ -114,46 +116,78 @@ describe('the key-id run search', () => {
 });
 
 describe('the long-run search (secret keys, Bedrock keys, base64 values)', () => {
-  // The reference: every maximal run of `min` or more secret-key bytes that starts in [from, limit).
-  const expected = (text: string, from: number, limit: number, min: number) =>
-    [...text.matchAll(new RegExp(`(?<![${SECRET_KEY_CHARS}])[${SECRET_KEY_CHARS}]{${min},}`, 'g'))]
-      .map((m) => m.index)
-      .filter((i) => i >= from && i < limit);
+  // The references: every maximal run of LONG_RUN_MIN or more secret-key bytes, and of exactly 20 key-id bytes, that starts in [from, limit).
+  const starts = (text: string, pattern: string, from: number, limit: number) =>
+    [...text.matchAll(new RegExp(pattern, 'g'))].map((m) => m.index).filter((i) => i >= from && i < limit);
+  const LONG = `(?<![${SECRET_KEY_CHARS}])[${SECRET_KEY_CHARS}]{${LONG_RUN_MIN},}`;
+  const KEY = `(?<![A-Z0-9])[A-Z0-9]{${ACCESS_KEY_ID_LENGTH}}(?![A-Z0-9])`;
   const finder = new KeyIdRunFinder(1 << 16);
-  const longRuns = (bytes: Buffer, from: number, limit: number, min: number) => {
+  const runs = (bytes: Buffer, from: number, limit: number, after = 0) => {
     bytes.copy(finder.bytes);
-    const out: number[] = [];
-    finder.findLongRuns(from, limit, bytes.length, out, min);
-    return out;
+    // What lies after the bytes (a previous file's) is not part of them, whatever it is.
+    finder.bytes.fill(after, bytes.length, bytes.length + 80);
+    const keyIds: number[] = [];
+    const longRuns: number[] = [];
+    finder.findRuns(from, limit, bytes.length, keyIds, longRuns);
+    expect(finder.bytes.subarray(bytes.length, bytes.length + 80).every((b) => b === after)).toBe(true);
+    return { keyIds, longRuns };
   };
+  const longRuns = (bytes: Buffer, from: number, limit: number) => runs(bytes, from, limit).longRuns;
 
-  it('finds the same runs as a regular expression, in text that breaks them every few bytes and in long base64', () => {
-    const breaks = ' .\n-=_:"é\u0000';
-    for (let t = 0; t < 3000; t++) {
-      const length = 1 + randomInt(700);
-      const breakRate = [0.02, 0.08, 0.3][t % 3]!;
+  it('finds the same runs as regular expressions, in text that breaks them every few bytes and in long base64', () => {
+    const breaks = ' .\n-=_:"é\u0000\u00ff';
+    const alphabets = ['aZ09+/Qx', 'AZ09Q7', 'AKIA7Q', 'a/+b'];
+    for (let t = 0; t < 6000; t++) {
+      const length = 1 + randomInt(t % 10 === 0 ? 3000 : 700);
+      const breakRate = [0, 0.01, 0.02, 0.05, 0.08, 0.3][t % 6]!;
+      const alphabet = alphabets[t % alphabets.length]!;
       let text = '';
-      for (let i = 0; i < length; i++) text += Math.random() < breakRate ? breaks[randomInt(breaks.length)] : 'aZ09+/Qx'[randomInt(8)];
+      for (let i = 0; i < length; i++)
+        text += Math.random() < breakRate ? breaks[randomInt(breaks.length)] : alphabet[randomInt(alphabet.length)];
       const bytes = Buffer.from(text, 'latin1');
       const from = randomInt(bytes.length);
       const limit = from + randomInt(bytes.length - from + 1);
-      const min = [27, 40, 113][t % 3]!;
-      const got = longRuns(bytes, from, limit, min);
-      expect({ t, from, limit, min, got }).toEqual({ t, from, limit, min, got: expected(bytes.toString('latin1'), from, limit, min) });
+      const got = runs(bytes, from, limit, t % 2 ? 0x51 : 0);
+      expect({ t, from, limit, ...got }).toEqual({
+        t,
+        from,
+        limit,
+        keyIds: starts(text, KEY, from, limit),
+        longRuns: starts(text, LONG, from, limit),
+      });
     }
   });
 
   it('a run of exactly the minimum at every offset, one byte short, and at the very end of the bytes', () => {
-    for (let at = 0; at < 70; at++) {
+    for (let at = 0; at < 140; at++) {
       for (const [length, found] of [
-        [27, true],
-        [26, false],
+        [LONG_RUN_MIN, true],
+        [LONG_RUN_MIN - 1, false],
       ] as const) {
-        const text = `${' -.:'.repeat(20).slice(0, at)}${'Q/+9'.repeat(10).slice(0, length)}`;
+        const text = `${' -.:'.repeat(40).slice(0, at)}${'Q/+9'.repeat(10).slice(0, length)}`;
         const bytes = Buffer.from(text, 'latin1');
-        expect({ at, length, out: longRuns(bytes, 0, bytes.length, 27) }).toEqual({ at, length, out: found ? [at] : [] });
+        expect({ at, length, out: longRuns(bytes, 0, bytes.length) }).toEqual({ at, length, out: found ? [at] : [] });
+        // Followed by text, and searched from every offset up to it.
+        const more = Buffer.from(`${text} tail`, 'latin1');
+        for (const from of [0, at - 1, at, at + 1].filter((f) => f >= 0))
+          expect({ at, length, from, out: longRuns(more, from, more.length) }).toEqual({
+            at,
+            length,
+            from,
+            out: found && from <= at ? [at] : [],
+          });
       }
     }
+  });
+
+  it('a base64 value of a megabyte is one run, found once', () => {
+    const big = new KeyIdRunFinder(1 << 20);
+    const value = Buffer.from(`key: ${Buffer.alloc(700_000, 7).toString('base64')}\n`, 'latin1');
+    value.copy(big.bytes);
+    const keyIds: number[] = [];
+    const found: number[] = [];
+    big.findRuns(0, value.length, value.length, keyIds, found);
+    expect(found).toEqual([5]);
   });
 });
 

@@ -135,6 +135,24 @@ describe('--files: unreadable places are gaps', () => {
       ['cl\\xE9s.env', true],
     ]);
   });
+
+  it('a valid name holding U+FFFD is read as itself, beside names that are and are not valid UTF-8', async () => {
+    // The walk lists folders as text and again as bytes when a name reads with U+FFFD (see walk.ts).
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'odd\uFFFD.env'), pair());
+    writeFileSync(latin1(dir, 'caf\u00e9.env'), pair());
+    mkdirSync(path.join(dir, 'plain'));
+    writeFileSync(path.join(dir, 'plain', '\uFFFD.env'), pair());
+    writeFileSync(path.join(dir, 'plain', 'k.env'), pair());
+    const scan = await scanFiles([dir], { cwd: dir, workers: 0 });
+    expect(scan.gaps).toEqual([]);
+    expect(scan.resources.filter((r) => r.type === 'file.access-key').map((r) => r.data.path)).toEqual([
+      'caf\\xE9.env',
+      'odd\uFFFD.env',
+      'plain/k.env',
+      'plain/\uFFFD.env',
+    ]);
+  });
 });
 
 describe('a source that read nothing says so', () => {

@@ -15,6 +15,15 @@ import type { ContentResult, ContentScanner } from '../secrets/scan-content.js';
 
 export const ARCHIVE_NAME = /\.(zip|jar|war|ear|gz|tgz|tar)$/i;
 
+/**
+ * Whether a name is an archive's (ARCHIVE_NAME). Every such name ends in p, r or z, which a look
+ * at its last letter tells for the many other files of a scan before the pattern runs.
+ */
+export function isArchiveName(name: string): boolean {
+  const last = name.charCodeAt(name.length - 1) | 0x20; // lower case
+  return (last === 0x70 /* p */ || last === 0x72 /* r */ || last === 0x7a) /* z */ && ARCHIVE_NAME.test(name);
+}
+
 export interface ArchiveLimits {
   /** Levels of archives opened (1: only the archive on disk). */
   depth: number;

@@ -10,7 +10,7 @@ import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
 import { ContentScanner, type ContentResult, type FileRead } from '../secrets/scan-content.js';
 import { readFileSync, statSync } from 'node:fs';
 import { nameText } from '../util/byte-paths.js';
-import { ARCHIVE_NAME, scanArchive } from './archives.js';
+import { isArchiveName, scanArchive } from './archives.js';
 
 /** Archives larger than this on disk are not opened (a coverage gap). */
 const MAX_ARCHIVE_BYTES = 256 << 20;
@@ -221,8 +221,9 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     if (content.privateKeys.length) resources.push(privateKeyResource(filePath, absPath, mode, content, repository));
   };
 
-  // Archives are opened on the main thread, one at a time (each bounded: see archives.ts).
-  const archiveScanner = new ContentScanner();
+  // Archives are opened on the main thread, one at a time (each bounded: see archives.ts); the
+  // scanner (a megabyte and more of WebAssembly memory) is made only when there is one.
+  let archiveScanner: ContentScanner | undefined;
   const scanArchiveFile = async (file: WalkedFile) => {
     const filePath = displayFilePath(file.absPath, cwd);
     let data: Buffer;
@@ -242,7 +243,7 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
     stats.files++;
     stats.archives++;
     stats.bytes += data.length;
-    const scanned = await scanArchive(data, nameText(file.absPath), archiveScanner);
+    const scanned = await scanArchive(data, nameText(file.absPath), (archiveScanner ??= new ContentScanner()));
     stats.archiveMembers += scanned.entries;
     for (const problem of scanned.problems) {
       stats.archiveProblems++;
@@ -266,8 +267,8 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
           break walk;
         }
         const slice = batch.slice(i, i + MAX_BATCH);
-        const files = slice.filter((f) => !ARCHIVE_NAME.test(nameText(f.absPath)));
-        for (const f of slice) if (files.length !== slice.length && ARCHIVE_NAME.test(nameText(f.absPath))) await scanArchiveFile(f);
+        const files = slice.filter((f) => !isArchiveName(nameText(f.absPath)));
+        for (const f of slice) if (files.length !== slice.length && isArchiveName(nameText(f.absPath))) await scanArchiveFile(f);
         if (files.length === 0) continue;
         const { result } = await pool.submit(files.map((f) => f.absPath));
         const done = result.then(async (r) => {

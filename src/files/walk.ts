@@ -153,10 +153,32 @@ function ignoreFilesAbove(repoRoot: string, dir: string, includeOwn: boolean): I
 
 type EntryKind = 'file' | 'directory' | 'symlink' | 'special';
 
-const GIT = Buffer.from('.git');
-const GITIGNORE = Buffer.from('.gitignore');
+type Entry = Dirent<string> | Dirent<Buffer>;
 
-function kindOf(entry: Dirent<Buffer>): EntryKind | undefined {
+/**
+ * A folder's entries, names as text when every one is valid UTF-8 (nearly always), else as
+ * bytes (see byte-paths.ts). Listing as text costs about half of listing as bytes and joining
+ * (measured on bench/files' tree: 12 against 30 ms for 20,000 files). A name that is not valid
+ * UTF-8 reads as text with U+FFFD in place of its bad bytes, so a listing holding U+FFFD is made
+ * again as bytes (a valid name with U+FFFD in it costs that second listing too, nothing more).
+ */
+function listFolder(absPath: FsPath): Entry[] {
+  if (typeof absPath === 'string') {
+    const entries = readdirSync(absPath, { withFileTypes: true });
+    if (!entries.some((e) => e.name.includes('\uFFFD'))) return entries;
+  }
+  return readdirSync(absPath, { withFileTypes: true, encoding: 'buffer' });
+}
+
+/** The entry's path in `dir`: as text when its name is (a valid UTF-8 name in a text folder), else as bytes. */
+function entryPath(dir: FsPath, name: string | Buffer): FsPath {
+  if (typeof name === 'string' && typeof dir === 'string') return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+  return joinName(dir, typeof name === 'string' ? Buffer.from(name) : name);
+}
+
+const isName = (name: string | Buffer, text: string) => (typeof name === 'string' ? name === text : name.equals(Buffer.from(text)));
+
+function kindOf(entry: Entry): EntryKind | undefined {
   if (entry.isFile()) return 'file';
   if (entry.isDirectory()) return 'directory';
   if (entry.isSymbolicLink()) return 'symlink';
@@ -207,10 +229,10 @@ export async function* walkFiles(
     ];
     while (stack.length) {
       const folder = stack.pop()!;
-      let entries: Array<Dirent<Buffer>>;
+      let entries: Entry[];
       try {
-        // Names as bytes: a name that is not valid UTF-8 is still a file to read (see byte-paths.ts).
-        entries = readdirSync(folder.absPath, { withFileTypes: true, encoding: 'buffer' });
+        // Names as bytes when one is not valid UTF-8: it is still a file to read (see byte-paths.ts).
+        entries = listFolder(folder.absPath);
       } catch (error) {
         options.onError(folder.absPath, 'list', error);
         continue;
@@ -220,8 +242,8 @@ export async function* walkFiles(
       let hasGit = false;
       let hasGitignore = false;
       for (const entry of entries) {
-        if (entry.name.equals(GIT)) hasGit = (stats.repositories++, true);
-        else if (entry.name.equals(GITIGNORE)) hasGitignore = true;
+        if (isName(entry.name, '.git')) hasGit = (stats.repositories++, true);
+        else if (isName(entry.name, '.gitignore')) hasGitignore = true;
       }
       // git metadata is read in folders whose path is text (a repository under a name that is not UTF-8 is walked as plain folders).
       const folderText = typeof folder.absPath === 'string' ? folder.absPath : undefined;
@@ -240,8 +262,8 @@ export async function* walkFiles(
       const subfolders: Folder[] = [];
       const batch: WalkedFile[] = [];
       for (const entry of entries) {
-        if (entry.name.equals(GIT)) continue;
-        const absPath = joinName(folder.absPath, entry.name);
+        if (isName(entry.name, '.git')) continue;
+        const absPath = entryPath(folder.absPath, entry.name);
         const text = nameText(absPath);
         let kind = kindOf(entry);
         if (kind === undefined) {

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { nameText, type FsPath } from '../util/byte-paths.js';
 import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_SOURCE, isPlaceholderKeyId } from './access-key-id.js';
-import { KeyIdRunFinder } from './key-id-runs.js';
+import { KeyIdRunFinder, LONG_RUN_MIN } from './key-id-runs.js';
 import { PRIVATE_KEY_HEADERS, PRIVATE_KEY_HEADER_SOURCE, describePrivateKey, type PrivateKeyInfo } from './private-key.js';
 import { SECRET_KEY_LENGTH, SECRET_KEY_SOURCE, isPlausibleSecretKey } from './secret-key.js';
 import { BEDROCK_KEY_MIN_RUN, describeBedrockKey, type BedrockKey } from './bedrock-key.js';
@@ -215,6 +215,7 @@ export class ContentScanner {
   /** The last count of a long line's start (utf16UnitsIn). */
   private readonly unitsMemo: { fd: ByteSource; from: number; to: number; units: number } = { fd: -1, from: -1, to: -1, units: 0 };
   private readonly candidates: number[] = [];
+  private readonly longRuns: number[] = [];
   private readonly lines: LineCount = { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 };
   /** Small files read into the buffer one after another and not scanned yet (see scanFiles). */
   private packed: PackedFile[] = [];
@@ -453,7 +454,10 @@ export class ContentScanner {
   private findCandidates(bytes: Buffer, from: number, limit: number): number[] {
     const found = this.candidates;
     found.length = 0;
-    this.runs.find(from, limit, bytes.length, found);
+    const longRuns = this.longRuns;
+    longRuns.length = 0;
+    // Key ids and runs of 27 or more base64 bytes (secret keys, Bedrock keys, encoded values), in one pass.
+    this.runs.findRuns(from, limit, bytes.length, found, longRuns);
     const keyIds = found.length;
     for (let h = 0; h < HEADERS.length; h++) {
       const { literal, needle, at } = HEADERS[h]!;
@@ -464,10 +468,7 @@ export class ContentScanner {
           found.push(headerCandidate(start));
       }
     }
-    // Runs of 27 or more base64 bytes: secret keys (exactly 40), Bedrock keys and encoded values, in one pass.
-    const beforeLong = found.length;
-    this.runs.findLongRuns(from, limit, bytes.length, found, BASE64_MIN_RUN);
-    for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+    for (const at of longRuns) found.push(longRunCandidate(at));
     // `%` is rare in text: a native search for `%2` (a percent-encoded `/`, `+` or `=`) costs little.
     for (let i = bytes.indexOf(PERCENT_2, from); i !== -1 && i < limit; i = bytes.indexOf(PERCENT_2, i + 1))
       found.push(percentCandidate(i));
@@ -755,7 +756,7 @@ const TOKEN_BYTE = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%') TOKEN_BYTE[c.charCodeAt(0)] = 1;
 
 /** Base64 values shorter than this are not decoded (the shortest worth it: a key id, 20 bytes, is 27 characters and a `=`). */
-export const BASE64_MIN_RUN = 27;
+export const BASE64_MIN_RUN = LONG_RUN_MIN;
 /** Encoded values longer than this are decoded only up to it (a bound on the work per value). */
 const MAX_DECODED_RUN = 64 << 10;
 /** Layers of encoding looked through (base64 inside base64 ...). */
@@ -896,15 +897,14 @@ function scanWith(runs: KeyIdRunFinder, bytes: Buffer, name: string): ContentRes
     bedrockKeys: [],
   };
   const found: number[] = [];
+  const longRuns: number[] = [];
   bytes.copy(runs.bytes);
   const view = runs.bytes.subarray(0, bytes.length);
-  runs.find(0, bytes.length, bytes.length, found);
+  runs.findRuns(0, bytes.length, bytes.length, found, longRuns);
   for (const { literal } of HEADERS) {
     for (let i = view.indexOf(literal); i !== -1; i = view.indexOf(literal, i + 1)) found.push(headerCandidate(i));
   }
-  const beforeLong = found.length;
-  runs.findLongRuns(0, bytes.length, bytes.length, found, BASE64_MIN_RUN);
-  for (let i = beforeLong; i < found.length; i++) found[i] = longRunCandidate(found[i]!);
+  for (const at of longRuns) found.push(longRunCandidate(at));
   for (let i = view.indexOf(PERCENT_2); i !== -1; i = view.indexOf(PERCENT_2, i + 1)) found.push(percentCandidate(i));
   found.sort((a, b) => candidateOffset(a) - candidateOffset(b));
   judgeCandidates(view, found, bytes.length, { fd: -1, base: 0, countedTo: 0, lines: 0, lineStart: 0 }, undefined, name, result);
