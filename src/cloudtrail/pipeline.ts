@@ -247,9 +247,9 @@ export async function evaluateEvents(
     for (const part of r.correlation) correlation.add(part);
     if (r.hits.length) {
       hits.push(...r.hits);
-      // Findings hold their event: each rule keeps at most twice what the report lists before they are capped again.
+      // Findings hold their event: each rule keeps at most 1.25 times what the report lists before they are capped again.
       let over = false;
-      for (const h of r.hits) over = ++hitsPerRule[h.rule]! > 2 * maxFindings || over;
+      for (const h of r.hits) over = ++hitsPerRule[h.rule]! > 1.25 * maxFindings || over;
       if (over) {
         hits = capHits(hits, eventRules.length, maxFindings);
         hitsPerRule.fill(0);
