@@ -53,19 +53,10 @@ export function allowEntryProblem(entry: AllowEntry): string | undefined {
   if (!criteria.some((c) => c?.length))
     return 'an entry needs at least one of principalArns, userNames, roleNames, sourceIps, userAgents (an empty one would allow everything)';
   for (const cidr of entry.sourceIps ?? []) {
-    if (!ipaddr.isValid(cidr) && !isCidr(cidr))
+    if (!ipaddr.isValid(cidr) && !ipaddr.isValidCIDR(cidr))
       return `sourceIps: "${cidr}" is not an IP address or CIDR (e.g. 203.0.113.0/24, 2001:db8::/32)`;
   }
   return undefined;
-}
-
-function isCidr(text: string): boolean {
-  try {
-    ipaddr.parseCIDR(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function compileEntry(entry: AllowEntry): Test {

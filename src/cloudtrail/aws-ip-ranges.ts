@@ -56,17 +56,8 @@ export function parseAwsIpRanges(text: string, label: string): AwsIpRanges {
   const v6 = (doc.ipv6_prefixes as Array<{ ipv6_prefix?: unknown }>)
     .map((p) => p?.ipv6_prefix)
     .filter((p): p is string => typeof p === 'string');
-  for (const p of v6) if (!isCidr(p)) throw new UserError(`${label}: "${p}" is not a CIDR`);
+  for (const p of v6) if (!ipaddr.isValidCIDR(p)) throw new UserError(`${label}: "${p}" is not a CIDR`);
   return { createDate: typeof doc.createDate === 'string' ? doc.createDate : 'unknown', v4, v6 };
-}
-
-function isCidr(text: string): boolean {
-  try {
-    ipaddr.parseCIDR(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function loadAwsIpRanges(file: string): Promise<AwsIpRanges> {
