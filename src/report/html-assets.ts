@@ -66,6 +66,22 @@ export const REPORT_SCRIPT = `
   var byId = function (id) { return document.getElementById(id); };
   function hasToken(list, token) { return (' ' + (list || '') + ' ').indexOf(' ' + token + ' ') >= 0; }
   var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+  /** A sortable header clicked: it is marked, and the rows' new order (their indexes) returned; a second click reverses. */
+  function sortOrder(table, th, rows) {
+    var key = th.getAttribute('data-sort');
+    var numeric = th.hasAttribute('data-numeric');
+    var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : th.getAttribute('aria-sort') === 'ascending' ? -1 : numeric ? -1 : 1;
+    each(table.querySelectorAll('th[data-sort]'), function (other) { other.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+    var order = rows.map(function (row, i) { return i; });
+    order.sort(function (a, b) {
+      var x = rows[a].getAttribute('data-sort-' + key) || '';
+      var y = rows[b].getAttribute('data-sort-' + key) || '';
+      var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+      return c * dir || a - b;
+    });
+    return order;
+  }
   var tabButtons = document.querySelectorAll('[data-tab]');
   function showTab(name) {
     each(tabButtons, function (b) {
@@ -87,19 +103,8 @@ export const REPORT_SCRIPT = `
     var rows = Array.prototype.slice.call(body.querySelectorAll('tr.account'));
     each(table.querySelectorAll('th[data-sort]'), function (th) {
       th.addEventListener('click', function () {
-        var key = th.getAttribute('data-sort');
-        var numeric = th.hasAttribute('data-numeric');
-        var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : th.getAttribute('aria-sort') === 'ascending' ? -1 : numeric ? -1 : 1;
-        each(table.querySelectorAll('th[data-sort]'), function (other) { other.removeAttribute('aria-sort'); });
-        th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-        var order = rows.map(function (row, i) { return { row: row, i: i }; });
-        order.sort(function (a, b) {
-          var x = a.row.getAttribute('data-sort-' + key) || '';
-          var y = b.row.getAttribute('data-sort-' + key) || '';
-          var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
-          return c * dir || a.i - b.i;
-        });
-        rows = order.map(function (o) { return o.row; });
+        var order = sortOrder(table, th, rows);
+        rows = order.map(function (i) { return rows[i]; });
         rows.forEach(function (row) { body.appendChild(row); });
       });
     });
@@ -189,21 +194,9 @@ export const REPORT_SCRIPT = `
   });
   Array.prototype.forEach.call(table.querySelectorAll('th[data-sort]'), function (th) {
     th.addEventListener('click', function () {
-      var key = th.getAttribute('data-sort');
-      var numeric = th.hasAttribute('data-numeric');
-      var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : -1;
-      if (!th.hasAttribute('aria-sort')) dir = numeric ? -1 : 1;
-      Array.prototype.forEach.call(table.querySelectorAll('th[data-sort]'), function (other) { other.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-      var order = rows.map(function (row, i) { return { row: row, text: texts[i], i: i }; });
-      order.sort(function (a, b) {
-        var x = a.row.getAttribute('data-sort-' + key) || '';
-        var y = b.row.getAttribute('data-sort-' + key) || '';
-        var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
-        return c * dir || a.i - b.i;
-      });
-      rows = order.map(function (o) { return o.row; });
-      texts = order.map(function (o) { return o.text; });
+      var order = sortOrder(table, th, rows);
+      rows = order.map(function (i) { return rows[i]; });
+      texts = order.map(function (i) { return texts[i]; });
       rows.forEach(function (row) { table.appendChild(row); });
     });
   });
