@@ -24,6 +24,7 @@ import { UserError } from '../util/errors.js';
 import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
 import {
   ContentScanner,
+  bedrockKeyFields,
   type BedrockKeyHit,
   type ContentResult,
   type KeyIdHit,
@@ -600,14 +601,7 @@ export async function scanHistory(root: string, shown: string, options: HistoryO
     const data: JsonObject = {
       repository: shown,
       path: first.path,
-      line: hit.line,
-      column: hit.column,
-      keyKind: hit.keyKind,
-      ownerAccount: hit.ownerAccount,
-      serviceUserName: hit.serviceUserName,
-      keyIdMasked: hit.keyIdMasked,
-      expiresAt: hit.expiresAt,
-      context: hit.context,
+      ...bedrockKeyFields(hit),
       ...commitFacts(first, all),
       inHead: hits.some((h) => head.has(h.blob)),
     };

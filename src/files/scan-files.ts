@@ -7,7 +7,7 @@ import type { JsonObject } from '../util/json.js';
 import { accountFromKeyId, keyKindOf, keyPrefixOf, maskKeyId } from '../secrets/access-key-id.js';
 import { analyzeBuildFile, type BuildFileKind } from './build-files.js';
 import { nameLooksLikePrivateKey } from '../secrets/private-key.js';
-import { ContentScanner, type ContentResult, type FileRead } from '../secrets/scan-content.js';
+import { ContentScanner, bedrockKeyFields, type ContentResult, type FileRead } from '../secrets/scan-content.js';
 import { readFileSync, statSync } from 'node:fs';
 import { nameText } from '../util/byte-paths.js';
 import { isArchiveName, scanArchive } from './archives.js';
@@ -205,14 +205,7 @@ export async function scanFiles(roots: readonly string[], options: FileScanOptio
         region: 'local',
         data: {
           path: filePath,
-          line: hit.line,
-          column: hit.column,
-          keyKind: hit.keyKind,
-          ownerAccount: hit.ownerAccount,
-          serviceUserName: hit.serviceUserName,
-          keyIdMasked: hit.keyIdMasked,
-          expiresAt: hit.expiresAt,
-          context: hit.context,
+          ...bedrockKeyFields(hit),
           ...repository,
         },
         location: { path: filePath, line: hit.line, column: hit.column },

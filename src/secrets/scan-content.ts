@@ -43,6 +43,12 @@ export interface BedrockKeyHit extends BedrockKey {
   context: TextContext;
 }
 
+/** What a Bedrock API key finding records of the key (file.bedrock-api-key and file.history-bedrock-api-key alike): nothing secret. */
+export function bedrockKeyFields(hit: BedrockKeyHit) {
+  const { line, column, keyKind, ownerAccount, serviceUserName, keyIdMasked, expiresAt, context } = hit;
+  return { line, column, keyKind, ownerAccount, serviceUserName, keyIdMasked, expiresAt, context };
+}
+
 export interface ContentResult {
   binary: boolean;
   bytes: number;
