@@ -15,20 +15,17 @@ export interface TestRepo {
 
 export function makeRepo(dir: string): TestRepo {
   let tick = 0;
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'Dev',
-        GIT_AUTHOR_EMAIL: 'dev@example.com',
-        GIT_COMMITTER_NAME: 'Dev',
-        GIT_COMMITTER_EMAIL: 'dev@example.com',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-      },
-    }).trim();
+  // One author, and no system or user git configuration to change what the commands do.
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Dev',
+    GIT_AUTHOR_EMAIL: 'dev@example.com',
+    GIT_COMMITTER_NAME: 'Dev',
+    GIT_COMMITTER_EMAIL: 'dev@example.com',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env }).trim();
   git('init', '-q', '-b', 'main');
   return {
     dir,
@@ -45,17 +42,7 @@ export function makeRepo(dir: string): TestRepo {
       git('add', '-A');
       execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], {
         cwd: dir,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'Dev',
-          GIT_AUTHOR_EMAIL: 'dev@example.com',
-          GIT_COMMITTER_NAME: 'Dev',
-          GIT_COMMITTER_EMAIL: 'dev@example.com',
-          GIT_AUTHOR_DATE: when,
-          GIT_COMMITTER_DATE: when,
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_CONFIG_GLOBAL: '/dev/null',
-        },
+        env: { ...env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
       });
       return git('rev-parse', 'HEAD');
     },
