@@ -183,10 +183,6 @@ export class SightingStore {
   }
 
   answer(query: SightingQuery): SightingAnswer {
-    if (process.env.AWSAUDIT_DEBUG_SIGHTINGS)
-      process.stderr.write(
-        `sightings: ${this.entries} places, ${this.contexts.size} contexts, ${this.strings.size} strings, heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB\n`,
-      );
     const dropped = { ...this.dropped };
     if (query.round === 'earliest') {
       return {

@@ -2,8 +2,8 @@
  * Main-thread side of correlation: gathers the parts every worker sent (in whatever order files
  * were read), keeps them within a bound, and once everything is read judges each correlation rule
  * (./windows.ts) and makes its findings. "Never seen before" is asked of the evaluators, which keep
- * it (./sightings.ts): `correlate` runs the two rounds. State past a bound is dropped and said so
- * ("correlation state truncated"), never silently.
+ * it (./sightings.ts): `fresh` (worker threads) and `freshSync` (this thread) run the two rounds.
+ * State past a bound is dropped and said so ("correlation state truncated"), never silently.
  */
 import { makeFinding } from '../../engine/evaluate.js';
 import type { Evidence } from '../../engine/condition.js';
