@@ -21,7 +21,8 @@ import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector } from './correlation/collect.js';
 import { SightingStore, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { scanDeliveredFile, recordAt } from './delivered-file.js';
+import { scanDeliveredFile } from './delivered-file.js';
+import { TextMarks } from './text-marks.js';
 import { correlationParts, lightMemo, lightRecord, lightText, type RulePart } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import { eventKey, KeyList, recordId } from './event-key.js';
@@ -167,14 +168,13 @@ export class EventEvaluator {
   private readonly sinceMs: number;
   private readonly untilMs: number;
   /**
-   * The raw fast path's filter: patterns, one pass each over a delivered file, marking the
-   * records that must be parsed besides those named by parseNames. Undefined when some rule could
-   * match any event (then every record is parsed).
+   * The raw fast path's filter: text patterns over a delivered file, marking the records that must
+   * be parsed besides those named by parseNames (mark 1), and those a light read is enough for
+   * (mark 2, light-records.ts). Undefined when some rule could match any event (then every record
+   * is parsed).
    */
-  private readonly rawFilter: RegExp[] | undefined;
+  private readonly textMarks: TextMarks | undefined;
   private readonly parseNames: Set<string>;
-  /** Records these patterns point at (and no other reason does) are read light: see light-records.ts. */
-  private readonly lightFilter: RegExp[] | undefined;
   /**
    * Every light part keeps only the earliest sighting of a key and value, and reads neither time nor
    * id: a light record whose fields repeat one read earlier in the chunk, at a later second,
@@ -241,7 +241,6 @@ export class EventEvaluator {
     }
     this.lightSkippable = skippable;
     this.memoFields = memoFields;
-    this.lightFilter = filterable && lightPatterns.length ? [...new Set(lightPatterns)].map((p) => new RegExp(p, 'g')) : undefined;
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
     const ids =
       config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
@@ -249,7 +248,12 @@ export class EventEvaluator {
     const searchable = ids.length <= 64 && ids.every((id) => id !== '' && !/["\\\u0000-\u001f]/.test(id));
     this.attributeWrites = config.attribution.mode === 'all' || (config.attribution.mode === 'targets' && !searchable);
     if (config.attribution.mode === 'targets' && searchable) patterns.push(...ids.map(escapeRegExp));
-    this.rawFilter = filterable ? [...new Set(patterns)].map((p) => new RegExp(p, 'g')) : undefined;
+    this.textMarks = filterable
+      ? new TextMarks([
+          ...lightPatterns.map((source) => ({ source, mark: 2 as const })),
+          ...patterns.map((source) => ({ source, mark: 1 as const })),
+        ])
+      : undefined;
   }
 
   /**
@@ -314,21 +318,13 @@ export class EventEvaluator {
    * not readable: the caller reads it all.
    */
   processDelivered(label: string, text: string): ChunkResult | undefined {
-    if (!this.rawFilter) return undefined;
+    if (!this.textMarks) return undefined;
     const records = scanDeliveredFile(text);
     if (!records) return undefined;
     for (const r of records) if (!isEventTime(r.eventTime)) return undefined;
-    // Records the text patterns point at (one pass of one regular expression over the file).
-    // 1: parse whole; 2: a light read is enough.
+    // Records the text patterns point at. 1: parse whole; 2: a light read is enough.
     const marked = new Uint8Array(records.length);
-    for (const pattern of this.lightFilter ?? []) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 2;
-    }
-    for (const pattern of this.rawFilter) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) marked[recordAt(records, m.index)] = 1;
-    }
+    this.textMarks.mark(text, records, marked);
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
     const memo = this.lightSkippable ? new Map<string, string>() : undefined;

@@ -1,0 +1,52 @@
+/**
+ * Which records of a delivered file the rules' text patterns point at (rule-prefilters.ts
+ * requiredTextOf), found in one pass over the file.
+ *
+ * A pass of a regular expression over a whole file costs about the same whatever it looks for, and
+ * several rules each ask for a pattern (`"type"\s*:\s*"Root"`, `…"AssumedRole"`, `…"IAMUser"`):
+ * one regular expression per pattern was one pass each. Here every pattern is one alternative of a
+ * single expression, with a capturing group telling which one matched. It marks every record each
+ * pattern's own expression would: the search restarts one character after each match (an
+ * alternative cannot hide another's overlapping match), and at one place the alternatives that
+ * mean "parse whole" are tried first.
+ */
+import { recordAt, type DeliveredRecord } from './delivered-file.js';
+
+/** How a record is read: 1 parsed whole, 2 read light (light-records.ts); 1 wins. */
+export type Mark = 1 | 2;
+
+/** How many capturing groups a regular-expression source has. */
+function groupsIn(source: string): number {
+  return new RegExp(`${source}|`).exec('')!.length - 1;
+}
+
+export class TextMarks {
+  private readonly pattern: RegExp | undefined;
+  /** Per alternative (in order): the index of its group in a match, and its mark. */
+  private readonly alternatives: Array<{ group: number; mark: Mark }> = [];
+
+  constructor(patterns: ReadonlyArray<{ source: string; mark: Mark }>) {
+    const marks = new Map<string, Mark>();
+    for (const { source, mark } of patterns) marks.set(source, Math.min(marks.get(source) ?? 2, mark) as Mark);
+    const ordered = [...marks].sort((a, b) => a[1] - b[1]);
+    let group = 1;
+    for (const [source, mark] of ordered) {
+      this.alternatives.push({ group, mark });
+      group += 1 + groupsIn(source);
+    }
+    this.pattern = ordered.length ? new RegExp(ordered.map(([source]) => `(${source})`).join('|'), 'g') : undefined;
+  }
+
+  /** Marks (in `marked`, by record index) the records a pattern points at. */
+  mark(text: string, records: readonly DeliveredRecord[], marked: Uint8Array): void {
+    const pattern = this.pattern;
+    if (!pattern) return;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const which = this.alternatives.find((a) => m[a.group] !== undefined)!;
+      const i = recordAt(records, m.index);
+      if (which.mark === 1 || marked[i] !== 1) marked[i] = which.mark;
+      pattern.lastIndex = m.index + 1;
+    }
+  }
+}
