@@ -96,6 +96,17 @@ function compileEntry(entry: AllowEntry): Test {
   return (r) => tests.every((t) => t(r));
 }
 
+/** The record fields an allow-list reads (kept in step with compileEntry). */
+export function allowFieldsRead(entries: readonly AllowEntry[] | undefined): string[] {
+  const fields = new Set<string>();
+  for (const e of entries ?? []) {
+    if (e.principalArns?.length || e.userNames?.length || e.roleNames?.length) fields.add('userIdentity');
+    if (e.userAgents?.length) fields.add('userAgent');
+    if (e.sourceIps?.length) fields.add('sourceIPAddress');
+  }
+  return [...fields];
+}
+
 /** Compile allow-list entries into one test: does an entry allow this record? */
 export function compileAllowList(entries: readonly AllowEntry[] | undefined): AllowTest | undefined {
   if (!entries?.length) return undefined;

@@ -16,19 +16,20 @@ import {
 import { ADDRESS_EVENT_NAMES, addressEventOf, type AddressEvent } from './eip-allocations.js';
 import { EventFactsPlan, factsReadBy, type EventFactsContext } from './event-facts.js';
 import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js';
-import { compileAllowList, type AllowTest } from './allow-list.js';
+import { allowFieldsRead, compileAllowList, type AllowTest } from './allow-list.js';
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
-import { CorrelationCollector } from './correlation/collect.js';
-import { SightingStore, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
+import { CorrelationCollector, placeOf } from './correlation/collect.js';
+import { SightingStore, type Places, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { scanDeliveredFile } from './delivered-file.js';
+import { scanDeliveredFile, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
-import { correlationParts, lightMemo, lightRecord, lightText, type RulePart } from './light-records.js';
+import { correlationParts, lightMemo, lightRecord, lightText, type LightText, type RulePart } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import { eventKey, KeyList, recordId } from './event-key.js';
 import {
   FileProblem,
   decodeBytes,
+  eventMs,
   textOf,
   isEventTime,
   notARecord,
@@ -176,13 +177,26 @@ export class EventEvaluator {
   private readonly textMarks: TextMarks | undefined;
   private readonly parseNames: Set<string>;
   /**
-   * Every light part keeps only the earliest sighting of a key and value, and reads neither time nor
-   * id: a light record whose fields repeat one read earlier in the chunk, at a later second,
-   * can change nothing and is counted without being read.
+   * When every light part keeps only sightings and reads neither time nor id: the light fields
+   * besides the identity that decide what the rules make of a light record, its source address
+   * aside (the light parts, their allow-lists). Records alike in them and in their identity are
+   * judged once (lightPlan). Undefined otherwise.
    */
-  private readonly lightSkippable: boolean;
-  /** The light fields the light parts (and their allow-lists) read. */
-  private readonly memoFields: ReadonlySet<string>;
+  private readonly planRest: ReadonlySet<string> | undefined;
+  /**
+   * Judgements of light records (null: judge each such record on its own), by their identity's
+   * text and their other deciding fields' text (planRest), found by the identity's first characters.
+   */
+  private readonly plans = new Map<string, Array<{ identity: string; rest: string; plan: LightPlan | null }>>();
+  private planCount = 0;
+  /**
+   * Identities of light records parsed so far, by their text, across files: a user's identity
+   * reads the same in every file, and sharing one object lets kept events share their context
+   * (correlation/sightings.ts).
+   */
+  private readonly identities = new Map<string, unknown>();
+  /** Where a plan is worked out, without effect. */
+  private readonly planCollector: CorrelationCollector;
   /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
   private readonly attributeWrites: boolean;
 
@@ -211,8 +225,8 @@ export class EventEvaluator {
     const patterns: string[] = [];
     let filterable = true;
     const lightPatterns: string[] = [];
-    let skippable = true;
-    const memoFields = new Set<string>();
+    let plannable = true;
+    const planFields = new Set<string>();
     for (const i of this.always) {
       const rule = this.rules[i]!;
       // A correlation rule's parts that read only a record's top fields mark records for a light read (light-records.ts).
@@ -231,16 +245,18 @@ export class EventEvaluator {
         const required = requiredTextOf(part.condition, rule.options, config.leakedKeyIds);
         if (required === 'any') filterable = false;
         else if (required !== 'never') (part.light ? lightPatterns : patterns).push(...required);
-        if (part.light && (part.keeps !== 'sightings' || part.fields!.some((f) => f === 'eventTime' || f === 'eventID'))) skippable = false;
+        if (part.light && (part.keeps !== 'sightings' || part.fields!.some((f) => f === 'eventTime' || f === 'eventID'))) plannable = false;
         if (part.light) {
-          for (const f of part.fields!) memoFields.add(f);
+          for (const f of part.decides!) planFields.add(f);
           // An allow-list reads these too.
-          if (config.rules[i]!.allow?.length) for (const f of ['userIdentity', 'sourceIPAddress', 'userAgent']) memoFields.add(f);
+          for (const f of allowFieldsRead(config.rules[i]!.allow)) planFields.add(f);
         }
       }
     }
-    this.lightSkippable = skippable;
-    this.memoFields = memoFields;
+    // The identity is always part of a plan's key: a plan is made only from an identity that parses.
+    planFields.delete('userIdentity');
+    this.planRest = plannable ? planFields : undefined;
+    this.planCollector = new CorrelationCollector(this.sightings);
     // Attribution to a few targets: an event that changed one names its id (or an ARN holding it).
     const ids =
       config.attribution.mode === 'targets' ? [...new Set(config.attribution.keys.map((k) => k.slice(k.lastIndexOf('\u0000') + 1)))] : [];
@@ -327,8 +343,8 @@ export class EventEvaluator {
     this.textMarks.mark(text, records, marked);
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
-    const memo = this.lightSkippable ? new Map<string, string>() : undefined;
-    const identities = new Map<string, unknown>();
+    const identities = this.identities;
+    if (identities.size > MAX_IDENTITIES) identities.clear();
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined || r.eventID === undefined;
@@ -339,14 +355,22 @@ export class EventEvaluator {
           let light: Record<string, unknown> | undefined;
           if (marked[i] === 2) {
             const raw = lightText(text, r);
-            const memoKey = raw && memo && r.eventTime.length === 20 ? lightMemo(r, raw, this.memoFields) || undefined : undefined;
-            const seen = memoKey === undefined ? undefined : memo!.get(memoKey);
-            if (seen !== undefined && seen < r.eventTime) {
-              chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, key);
+            // Judged once per set of deciding fields (an address and an id are needed to replay a plan).
+            let plan = raw && this.planRest && raw.sourceIPAddress !== '' && raw.eventID !== '' ? this.planOf(raw, r) : null;
+            if (plan === undefined) {
+              const record = lightRecord(text, r, raw, identities);
+              plan = record ? this.lightPlan(record as CloudTrailRecord, raw!.eventID, r.recipientAccountId!, r.awsRegion!) : null;
+              this.keepPlan(raw!, r, plan);
+            }
+            if (plan) {
+              const at = r;
+              const given = raw!;
+              chunk.replay(plan, key, given.eventID, r.eventTime, r.recipientAccountId!, r.awsRegion!, given.sourceIPAddress, () =>
+                lightRecord(text, at, given, identities)!,
+              );
               continue;
             }
             light = raw ? lightRecord(text, r, raw, identities) : undefined;
-            if (light && memoKey !== undefined) memo!.set(memoKey, r.eventTime);
           }
           if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);
           else if (marked[i] !== 2) chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, key);
@@ -364,6 +388,72 @@ export class EventEvaluator {
       else chunk.evaluate(record as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1);
     }
     return chunk.finish();
+  }
+
+  /** The plan of light records alike in deciding fields (undefined: none made yet). */
+  private planOf(raw: LightText, r: DeliveredRecord): LightPlan | null | undefined {
+    const bucket = this.plans.get(raw.identity.slice(0, PLAN_PREFIX));
+    if (!bucket) return undefined;
+    const rest = lightMemo(r, raw, this.planRest!);
+    for (const e of bucket) if (e.identity === raw.identity && e.rest === rest) return e.plan;
+    return undefined;
+  }
+
+  private keepPlan(raw: LightText, r: DeliveredRecord, plan: LightPlan | null): void {
+    if (this.planCount >= MAX_PLANS) {
+      this.plans.clear();
+      this.planCount = 0;
+    }
+    const head = raw.identity.slice(0, PLAN_PREFIX);
+    let bucket = this.plans.get(head);
+    // Copies: a slice would keep the whole file alive.
+    if (!bucket) this.plans.set(own(head), (bucket = []));
+    bucket.push({ identity: own(raw.identity), rest: own(lightMemo(r, raw, this.planRest!)), plan });
+    this.planCount++;
+  }
+
+  /**
+   * What the rules make of a light record, as a plan every light record with the same deciding
+   * fields can replay (light-plans.ts), or null when something in it depends on more than those
+   * fields (a finding, a kept event): such records are then evaluated one by one. No effect.
+   */
+  private lightPlan(record: CloudTrailRecord, id: string, account: string, region: string): LightPlan | null {
+    if (this.byName.has(record.eventName)) return null;
+    const view: EnrichedResource = { type: EVENT_TYPE, id, account, region, data: record as EnrichedResource['data'], facts: {} };
+    const matched: Outcome[] = [];
+    const collector = this.planCollector;
+    let sightings: ReturnType<CorrelationCollector['pendingSightings']>;
+    try {
+      view.facts = this.factsPlan.facts(record, this.factsContext);
+      for (const i of this.always) this.test(i, view, matched, collector);
+      sightings = collector.pendingSightings();
+    } catch {
+      return null;
+    } finally {
+      collector.rollback();
+    }
+    if (!sightings || matched.some((m) => m.outcome === 'failed')) return null;
+    return {
+      allowed: matched.filter((m) => m.outcome === 'allowed').map((m) => m.rule),
+      undecided: matched.filter((m) => m.outcome === 'undecided').map((m) => m.rule),
+      sightings: sightings
+        // A sighting the same event also gives as a match (same rule, key and place) changes nothing.
+        .filter((h) => h.key !== undefined || !sightings.some((m) => m.key !== undefined && m.rule === h.rule && m.per === h.per && m.value === h.value))
+        .map(({ rule, per, key, value }) => {
+          const c = this.rules[rule]!.correlation!;
+          const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen! : undefined;
+          // The place: the record's own address, or a value the deciding fields fix.
+          const address = unseen?.value.path === 'data.sourceIPAddress';
+          return {
+            rule,
+            key,
+            value: address ? undefined : value,
+            v4Bits: unseen?.ipv4Bits ?? 32,
+            v6Bits: unseen?.ipv6Bits ?? 128,
+            places: this.sightings.placesOf(rule, per),
+          };
+        }),
+    };
   }
 
   /** Could a rule (by event name), the EIP correlation or the attribution use an event of this name? */
@@ -474,7 +564,7 @@ export class EventEvaluator {
       const c = rule.correlation;
       if (c) {
         // A correlation rule keeps what it needs of the event; the main thread judges (correlation/state.ts).
-        const t = Date.parse(view.data.eventTime as string);
+        const t = eventMs(view.data.eventTime as string);
         if (c.kind === 'sequence' && c.first.test(view, this.ctx)) {
           if (this.allowLists[i]?.(view.data)) matched.push({ rule: i, outcome: 'allowed' });
           else correlation.first(i, rule, view, t);
@@ -546,6 +636,31 @@ export class EventEvaluator {
 }
 
 const EMPTY_KEYS = new Float64Array(0);
+
+/** Identities kept per evaluator before they are all dropped (a shortcut too). */
+const MAX_IDENTITIES = 20_000;
+
+/** How many first characters of an identity find its plans. */
+const PLAN_PREFIX = 64;
+
+/** A copy of a string that holds none of the text it was cut from. */
+function own(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+/** Plans kept per evaluator before they are all dropped (a plan is only a shortcut: dropping it changes no result). */
+const MAX_PLANS = 50_000;
+
+/**
+ * What the rules make of a light record whose deciding fields are these (light-records.ts): the
+ * rules that allow it or leave it undecided, and the sightings it gives, each at the record's own
+ * address (value undefined) or at a value the fields fix.
+ */
+interface LightPlan {
+  allowed: number[];
+  undecided: number[];
+  sightings: Array<{ rule: number; key: string | undefined; value: string | undefined; v4Bits: number; v6Bits: number; places: Places }>;
+}
 
 /** What a rule made of the record being evaluated. */
 type Outcome =
@@ -702,6 +817,42 @@ class ChunkState {
       });
       if (result.unevaluatedAt.length > 4 * PLACES_NAMED) result.unevaluatedAt = firstPlaces(result.unevaluatedAt);
       return;
+    }
+    this.count(time, account, region, key);
+  }
+
+  /**
+   * A light record judged by a plan (light-plans.ts): what evaluating it would have given, its
+   * address and time its own. `record` makes the light record if a rule keeps the event.
+   */
+  replay(
+    plan: LightPlan,
+    key: number,
+    id: string,
+    time: string,
+    account: string,
+    region: string,
+    address: string,
+    record: () => Record<string, unknown>,
+  ): void {
+    const result = this.result;
+    for (const rule of plan.allowed) {
+      result.allowed[rule]!++;
+      result.allowedKeys[rule]!.push(key);
+    }
+    for (const rule of plan.undecided) {
+      result.undecided[rule]!++;
+      result.undecidedKeys[rule]!.push(key);
+      if (result.undecidedIds.length < 4 * PLACES_NAMED) result.undecidedIds.push([rule, id]);
+    }
+    if (plan.sightings.length) {
+      const t = eventMs(time);
+      for (const s of plan.sightings) {
+        const value = s.value ?? placeOf(address, s.v4Bits, s.v6Bits);
+        if (value === undefined) continue;
+        const match = s.key === undefined ? undefined : { id, key: s.key, account, region, data: record };
+        this.evaluator.sightings.addTo(s.places, s.rule, value, t, match);
+      }
     }
     this.count(time, account, region, key);
   }

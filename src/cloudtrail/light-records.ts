@@ -11,7 +11,7 @@
  */
 import { decisionDataFields } from '../engine/data-paths.js';
 import type { CompiledRule } from '../ruleset/types.js';
-import { EVENT_ID, REGION, START, value as raw, type DeliveredRecord } from './delivered-file.js';
+import { EVENT_ID, REGION, START, type DeliveredRecord } from './delivered-file.js';
 
 /** The fields a light record has, with the values the whole record has. */
 export const LIGHT_FIELDS: ReadonlySet<string> = new Set([
@@ -38,12 +38,20 @@ function lightFieldsRead(conditions: readonly unknown[], paths: readonly string[
   return [...read];
 }
 
+/** The data path of an event's source address. */
+const ADDRESS_PATH = 'data.sourceIPAddress';
+
 /** A part of a correlation rule: a condition, and whether a light record is enough to judge it and keep what it needs. */
 export interface RulePart {
   condition: unknown;
   light: boolean;
   /** For a light part: the fields it reads. */
   fields?: string[];
+  /**
+   * For a light part: the fields its outcome depends on besides the place it keeps, when that place
+   * is the event's source address (light-plans.ts: one judgement serves every address).
+   */
+  decides?: string[];
   /** What the part keeps: sightings (earliest per key and value) or every event. */
   keeps: 'sightings' | 'events';
 }
@@ -54,19 +62,23 @@ export function correlationParts(rule: CompiledRule): RulePart[] {
   const d = rule.definition.correlate;
   if (!c || !d) return [];
   const unseen = d.unseen ?? d.sequence?.unseen;
-  const unseenPaths = unseen ? [unseen.value, ...unseen.per] : [];
+  // The place an unseen rule keeps, apart: when it is the source address, it decides nothing else.
+  const value = unseen?.value;
+  const per = unseen ? unseen.per : [];
   const own = d.aggregate
     ? [...d.aggregate.groupBy, ...(d.aggregate.distinct ? [d.aggregate.distinct] : [])]
     : d.sequence
-      ? [d.sequence.key, ...unseenPaths]
-      : unseenPaths;
-  const part = (condition: unknown, paths: string[], keeps: RulePart['keeps']): RulePart => {
-    const fields = lightFieldsRead([condition], paths);
-    return fields ? { condition, light: true, fields, keeps } : { condition, light: false, keeps };
+      ? [d.sequence.key, ...per]
+      : per;
+  const part = (condition: unknown, paths: string[], keeps: RulePart['keeps'], place?: string): RulePart => {
+    const fields = lightFieldsRead([condition], place === undefined ? paths : [place, ...paths]);
+    if (!fields) return { condition, light: false, keeps };
+    const decides = lightFieldsRead([condition], place === undefined || place === ADDRESS_PATH ? paths : [place, ...paths])!;
+    return { condition, light: true, fields, decides, keeps };
   };
-  const parts = [part(rule.definition.condition, own, unseen ? 'sightings' : 'events')];
+  const parts = [part(rule.definition.condition, own, unseen ? 'sightings' : 'events', value)];
   if (d.sequence) parts.push(part(d.sequence.first, [d.sequence.firstKey], 'events'));
-  if (unseen?.history !== undefined) parts.push(part(unseen.history, unseenPaths, 'sightings'));
+  if (unseen?.history !== undefined) parts.push(part(unseen.history, per, 'sightings', value));
   return parts;
 }
 
@@ -121,7 +133,7 @@ export function lightRecord(
   text: string,
   r: DeliveredRecord,
   given?: LightText,
-  /** Identities already parsed in this file, by their text: a file holds few, and rules only read them. */
+  /** Identities already parsed, by their text: a file holds few, and rules only read them. Kept keys own their text. */
   identities?: Map<string, unknown>,
 ): Record<string, unknown> | undefined {
   const raw = given ?? lightText(text, r);
@@ -133,7 +145,8 @@ export function lightRecord(
     } catch {
       return undefined;
     }
-    identities?.set(raw.identity, userIdentity);
+    // A copy of the text as the key: a slice would keep the whole file alive.
+    identities?.set((' ' + raw.identity).slice(1), userIdentity);
   }
   const light: Record<string, unknown> = {
     eventVersion: raw.version,
@@ -150,27 +163,78 @@ export function lightRecord(
   return light;
 }
 
-export function lightText(text: string, r: DeliveredRecord): LightText | undefined {
-  if (r.timeKey < 0 || r.regionKey < 0 || r.awsRegion === undefined || r.recipientAccountId === undefined) return undefined;
-  const version = raw(text, r.start + START.length, r.end);
-  if (version === undefined) return undefined;
-  const identityAt = r.start + START.length + version.length;
-  if (!text.startsWith(IDENTITY, identityAt) || text.charCodeAt(r.timeKey - 1) !== 0x2c /* , */) return undefined;
-  const identity = text.slice(identityAt + IDENTITY.length, r.timeKey - 1);
+/**
+ * Where a delivered record's light fields are in its text, as offsets (a string value from its
+ * first character to its closing quote): found without cutting strings, for the records a light
+ * plan judges (event-evaluator.ts). One object is reused record after record.
+ */
+export class LightSpans {
+  versionEnd = 0;
+  identityAt = 0;
+  identityEnd = 0;
+  ipAt = 0;
+  ipEnd = 0;
+  agentAt = 0;
+  agentEnd = 0;
+  idAt = 0;
+  idEnd = 0;
+}
+
+/** The closing quote of the plain string value at `from`, or -1 when it is cut (at or past `limit`) or holds an escape. */
+function plainEnd(text: string, from: number, limit: number): number {
+  const close = text.indexOf('"', from);
+  if (close < 0 || close >= limit) return -1;
+  for (let i = from; i < close; i++) if (text.charCodeAt(i) === 0x5c /* \\ */) return -1;
+  return close;
+}
+
+/** Fills `out` with the record's light fields; false when it is not in the expected shape (parse it whole). */
+export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans): boolean {
+  if (r.timeKey < 0 || r.regionKey < 0 || r.awsRegion === undefined || r.recipientAccountId === undefined) return false;
+  const versionEnd = plainEnd(text, r.start + START.length, r.end);
+  if (versionEnd < 0) return false;
+  if (!text.startsWith(IDENTITY, versionEnd) || text.charCodeAt(r.timeKey - 1) !== 0x2c /* , */) return false;
   const afterRegion = r.regionKey + REGION.length + r.awsRegion.length;
-  if (!text.startsWith(SOURCE_IP, afterRegion)) return undefined;
-  const sourceIPAddress = raw(text, afterRegion + SOURCE_IP.length, r.end);
-  if (sourceIPAddress === undefined) return undefined;
-  const afterSource = afterRegion + SOURCE_IP.length + sourceIPAddress.length;
-  if (!text.startsWith(AGENT, afterSource)) return undefined;
-  const userAgent = raw(text, afterSource + AGENT.length, r.end);
-  if (userAgent === undefined) return undefined;
+  if (!text.startsWith(SOURCE_IP, afterRegion)) return false;
+  const ipAt = afterRegion + SOURCE_IP.length;
+  const ipEnd = plainEnd(text, ipAt, r.end);
+  if (ipEnd < 0 || !text.startsWith(AGENT, ipEnd)) return false;
+  const agentAt = ipEnd + AGENT.length;
+  const agentEnd = plainEnd(text, agentAt, r.end);
+  if (agentEnd < 0) return false;
   // The record's own eventID is the last one, before its top-level eventType.
   const id = text.lastIndexOf(EVENT_ID, r.end);
-  if (id < r.start) return undefined;
-  const eventID = raw(text, id + EVENT_ID.length, r.end);
-  if (eventID === undefined) return undefined;
+  if (id < r.start) return false;
+  const idAt = id + EVENT_ID.length;
+  const idEnd = plainEnd(text, idAt, r.end);
+  if (idEnd < 0) return false;
   const type = text.indexOf(EVENT_TYPE, id);
-  if (type < 0 || type >= r.end) return undefined;
-  return { version, identity, sourceIPAddress, userAgent, eventID };
+  if (type < 0 || type >= r.end) return false;
+  out.versionEnd = versionEnd;
+  out.identityAt = versionEnd + IDENTITY.length;
+  out.identityEnd = r.timeKey - 1;
+  out.ipAt = ipAt;
+  out.ipEnd = ipEnd;
+  out.agentAt = agentAt;
+  out.agentEnd = agentEnd;
+  out.idAt = idAt;
+  out.idEnd = idEnd;
+  return true;
+}
+
+/** The light fields' text, cut at the spans lightSpans found. */
+export function lightTextAt(text: string, r: DeliveredRecord, s: LightSpans): LightText {
+  return {
+    version: text.slice(r.start + START.length, s.versionEnd),
+    identity: text.slice(s.identityAt, s.identityEnd),
+    sourceIPAddress: text.slice(s.ipAt, s.ipEnd),
+    userAgent: text.slice(s.agentAt, s.agentEnd),
+    eventID: text.slice(s.idAt, s.idEnd),
+  };
+}
+
+const SPANS = new LightSpans();
+
+export function lightText(text: string, r: DeliveredRecord): LightText | undefined {
+  return lightSpans(text, r, SPANS) ? lightTextAt(text, r, SPANS) : undefined;
 }

@@ -66,6 +66,34 @@ export function isEventTime(time: string): boolean {
   return ISO_TIME.test(time) && !Number.isNaN(Date.parse(time));
 }
 
+const TIME_DIGITS = [11, 12, 14, 15, 17, 18];
+/** The last day eventMs parsed, and its start in ms (records of a file share their day). */
+let lastDay = '';
+let lastDayMs = NaN;
+
+/**
+ * An event time in ms since the epoch, exactly as Date.parse reads it; CloudTrail's own form
+ * (`2023-07-10T11:45:03Z`) without Date.parse, its day looked up once.
+ */
+export function eventMs(time: string): number {
+  if (time.length === 20 && time.charCodeAt(19) === 0x5a /* Z */ && time.charCodeAt(10) === 0x54 /* T */ && time.charCodeAt(13) === 0x3a && time.charCodeAt(16) === 0x3a) {
+    const h = two(time, 11);
+    const m = two(time, 14);
+    const s = two(time, 17);
+    let digits = true;
+    for (const at of TIME_DIGITS) digits &&= digit(time.charCodeAt(at));
+    if (digits && h <= 23 && m <= 59 && s <= 59) {
+      const day = time.slice(0, 10);
+      if (day !== lastDay) {
+        lastDayMs = Date.parse(`${day}T00:00:00Z`);
+        lastDay = day;
+      }
+      return lastDayMs + ((h * 60 + m) * 60 + s) * 1000;
+    }
+  }
+  return Date.parse(time);
+}
+
 /** Why a parsed item is not a record this tool can read, or undefined when it is one. */
 export function notARecord(value: unknown): string | undefined {
   if (!isPlainObject(value)) return 'not a JSON object';

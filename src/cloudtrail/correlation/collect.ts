@@ -12,7 +12,7 @@ import { maskKeyId } from '../../secrets/access-key-id.js';
 import { eventKey } from '../event-key.js';
 import { sampleOf } from './sample.js';
 import type { CorrelationPart, Match } from './types.js';
-import type { SightingStore } from './sightings.js';
+import type { HeldMatch, SightingStore } from './sightings.js';
 
 /** The values of the key paths as one string, or undefined when one is null, missing or empty. */
 export function keyOf(paths: readonly KeyPath[], view: unknown): string | undefined {
@@ -64,8 +64,6 @@ type Pending =
   | { rule: number; role: 'match' | 'first'; entry: Match }
   | { rule: number; role: 'sighting'; per: string; value: string; t: number; match?: HeldMatch };
 
-/** A matching event that may be kept as the earliest of its place (./sightings.ts makes its sample then). */
-type HeldMatch = { id: string; key: string; account: string; region: string; data: Record<string, unknown> };
 
 /** What the main thread keeps of an event a correlation rule matched. */
 function matchOf(view: EnrichedResource, t: number, key: string): Match {
@@ -166,6 +164,19 @@ export class CorrelationCollector {
       (p.role === 'match' ? part.matches : part.firsts).push(p.entry);
     }
     this.pending.length = 0;
+  }
+
+  /**
+   * What the event gave so far, when it gave only sightings (per rule, in order: the `per`, the
+   * place, and the key when the event matched the rule), else undefined. Left pending.
+   */
+  pendingSightings(): Array<{ rule: number; per: string; key: string | undefined; value: string }> | undefined {
+    const out: Array<{ rule: number; per: string; key: string | undefined; value: string }> = [];
+    for (const p of this.pending) {
+      if (p.role !== 'sighting') return undefined;
+      out.push({ rule: p.rule, per: p.per, key: p.match?.key, value: p.value });
+    }
+    return out;
   }
 
   /** A rule could not evaluate the event: what the others gave is left out too. */

@@ -39,8 +39,23 @@ interface Held {
   ctx: Context;
 }
 
+/**
+ * A matching event that may be kept as the earliest of its place. `data` may be a function: the
+ * record is then made only if the event is kept.
+ */
+export interface HeldMatch {
+  id: string;
+  key: string;
+  account: string;
+  region: string;
+  data: Record<string, unknown> | (() => Record<string, unknown>);
+}
+
 /** A place's earliest sighting: a number (its time) when no matching event holds it. */
 type Entry = number | Held;
+
+/** One rule's places for one key. */
+export type Places = Map<string | number, Entry>;
 
 export type SightingQuery =
   | {
@@ -67,17 +82,40 @@ function own(s: string): string {
   return (' ' + s).slice(1);
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/**
+ * An IPv4 address in its canonical form (four decimal bytes, no leading zero) as a number, or -1.
+ * Read character by character: this runs for every event an `unseen` rule reads.
+ */
+export function ipv4Number(value: string): number {
+  const n = value.length;
+  if (n < 7 || n > 15) return -1;
+  let result = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x2e /* . */) {
+      if (digits === 0 || dots === 3) return -1;
+      result = result * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // 010.0.0.1 is not the canonical address: kept as written.
+      if (digits === 1 && part === 0) return -1;
+      part = part * 10 + (c - 0x30);
+      if (++digits > 3 || part > 255) return -1;
+    } else return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return result * 256 + part;
+}
 
 /** A place as a map key: an exact IPv4 address as a number (no string kept), anything else as text. */
 function placeKey(value: string): string | number {
-  const m = IPV4.exec(value);
-  if (m) {
-    const [a, b, c, d] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-    // 010.0.0.1 and 256.1.1.1 are not the canonical address: kept as written.
-    if (a < 256 && b < 256 && c < 256 && d < 256 && `${a}.${b}.${c}.${d}` === value) return ((a * 256 + b) * 256 + c) * 256 + d;
-  }
-  return own(value);
+  const n = ipv4Number(value);
+  return n >= 0 ? n : own(value);
 }
 
 function placeText(key: string | number): string {
@@ -89,9 +127,35 @@ function iso(t: number): string {
   return new Date(t).toISOString().replace(/\.000Z$/, 'Z');
 }
 
+const DAY = 86_400_000;
+/** The last day sameAsIso wrote (its start in ms, and `YYYY-MM-DDT`). */
+let isoDay = NaN;
+let isoDayText = '';
+
+/** Does `time` read exactly as iso(t)? Without writing the date for every event of a day. */
+function sameAsIso(time: string, t: number): boolean {
+  if (time.length !== 20 || t % 1000 !== 0) return time === iso(t);
+  const day = t - (((t % DAY) + DAY) % DAY);
+  if (day !== isoDay) {
+    isoDayText = iso(day).slice(0, 11);
+    isoDay = day;
+  }
+  if (!time.startsWith(isoDayText)) return false;
+  const seconds = (t - day) / 1000;
+  const two = (at: number, n: number) => time.charCodeAt(at) === 0x30 + Math.floor(n / 10) && time.charCodeAt(at + 1) === 0x30 + (n % 10);
+  return (
+    two(11, Math.floor(seconds / 3600)) &&
+    time.charCodeAt(13) === 0x3a &&
+    two(14, Math.floor(seconds / 60) % 60) &&
+    time.charCodeAt(16) === 0x3a &&
+    two(17, seconds % 60) &&
+    time.charCodeAt(19) === 0x5a
+  );
+}
+
 export class SightingStore {
   /** rule -> per -> place -> earliest sighting. */
-  private readonly rules = new Map<number, Map<string, Map<string | number, Entry>>>();
+  private readonly rules = new Map<number, Map<string, Places>>();
   private readonly contexts = new Map<string, Context>();
   /** Contexts by identity object, then by the record's other sample fields (see context()). */
   private readonly byIdentity = new WeakMap<object, Map<string, Context>>();
@@ -113,17 +177,12 @@ export class SightingStore {
    * reported). Keeps the earliest: earlier time first; at the same time a matching event, then the
    * smaller id (./collect.ts earlierSighting).
    */
-  add(
-    rule: number,
-    per: string,
-    value: string,
-    t: number,
-    match?: { id: string; key: string; account: string; region: string; data: Record<string, unknown> },
-  ): void {
-    let byPer = this.rules.get(rule);
-    if (!byPer) this.rules.set(rule, (byPer = new Map<string, Map<string | number, Entry>>()));
-    let places = byPer.get(per);
-    if (!places) byPer.set(this.intern(per), (places = new Map<string | number, Entry>()));
+  add(rule: number, per: string, value: string, t: number, match?: HeldMatch): void {
+    this.addTo(this.placesOf(rule, per), rule, value, t, match);
+  }
+
+  /** add() to places found already (placesOf). */
+  addTo(places: Places, rule: number, value: string, t: number, match?: HeldMatch): void {
     const k = placeKey(value);
     const had = places.get(k);
     if (had === undefined) {
@@ -140,7 +199,18 @@ export class SightingStore {
     places.set(k, match ? this.held(t, match) : t);
   }
 
-  private held(t: number, m: { id: string; key: string; account: string; region: string; data: Record<string, unknown> }): Held {
+  /** The places of one rule and key (a light plan holds them: light-plans in event-evaluator.ts). */
+  placesOf(rule: number, per: string): Places {
+    let byPer = this.rules.get(rule);
+    if (!byPer) this.rules.set(rule, (byPer = new Map<string, Places>()));
+    let places = byPer.get(per);
+    if (!places) byPer.set(this.intern(per), (places = new Map<string | number, Entry>()));
+    return places;
+  }
+
+  private held(t: number, given: HeldMatch): Held {
+    // A light read's record is made only now that the event is kept (light-plans.ts).
+    const m = typeof given.data === 'function' ? { ...given, data: given.data() } : (given as HeldMatch & { data: Record<string, unknown> });
     const d = m.data;
     // As sampleOf (./sample.ts) writes them.
     const eventTime = String(d.eventTime);
@@ -150,7 +220,7 @@ export class SightingStore {
       id: own(m.id),
       key: this.intern(m.key),
       ip,
-      time: eventTime === iso(t) ? undefined : own(eventTime),
+      time: sameAsIso(eventTime, t) ? undefined : own(eventTime),
       ctx: this.context(m),
     };
   }
