@@ -26,9 +26,10 @@ export interface DeliveredRecord {
   recipientAccountId: string | undefined;
   /** Undefined when not found, or written with escapes: the record is then parsed. */
   eventID: string | undefined;
-  /** Where the record's `"eventTime"` key and `"awsRegion"` key (or -1) start: for light-records.ts. */
+  /** Where the record's `"eventTime"` key, `"awsRegion"` key and last `"eventID"` key (or -1) start: for light-records.ts. */
   timeKey: number;
   regionKey: number;
+  idKey: number;
 }
 
 const HEAD = '{"Records":[';
@@ -110,6 +111,7 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
       eventID,
       timeKey: t,
       regionKey: r >= 0 && r < stop ? r : -1,
+      idKey: e >= start ? e : -1,
     });
   }
   return out;

@@ -19,11 +19,11 @@ import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js
 import { allowFieldsRead, compileAllowList, type AllowTest } from './allow-list.js';
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector, placeOf } from './correlation/collect.js';
-import { SightingStore, type Places, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
+import { ipv4At, placeKey, SightingStore, type HeldMatch, type Places, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { scanDeliveredFile, type DeliveredRecord } from './delivered-file.js';
+import { scanDeliveredFile, START, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
-import { correlationParts, lightMemo, lightRecord, lightText, type LightText, type RulePart } from './light-records.js';
+import { correlationParts, lightRecord, lightSpans, lightText, lightTextAt, LightSpans, type RulePart } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import { eventKey, KeyList, recordId } from './event-key.js';
 import {
@@ -185,9 +185,9 @@ export class EventEvaluator {
   private readonly planRest: ReadonlySet<string> | undefined;
   /**
    * Judgements of light records (null: judge each such record on its own), by their identity's
-   * text and their other deciding fields' text (planRest), found by the identity's first characters.
+   * text, then their other deciding fields' text (planRest).
    */
-  private readonly plans = new Map<string, Array<{ identity: string; rest: string; plan: LightPlan | null }>>();
+  private readonly plans = new Map<string, Array<{ rest: string; plan: LightPlan | null }>>();
   private planCount = 0;
   /**
    * Identities of light records parsed so far, by their text, across files: a user's identity
@@ -195,6 +195,8 @@ export class EventEvaluator {
    * (correlation/sightings.ts).
    */
   private readonly identities = new Map<string, unknown>();
+  /** Where the light record being read is (one object, reused). */
+  private readonly spans = new LightSpans();
   /** Where a plan is worked out, without effect. */
   private readonly planCollector: CorrelationCollector;
   /** Attribution that needs every event that may change something (mode `all`, or too many targets to search for). */
@@ -345,6 +347,8 @@ export class EventEvaluator {
     chunk.result.records = records.length;
     const identities = this.identities;
     if (identities.size > MAX_IDENTITIES) identities.clear();
+    const spans = this.spans;
+    const replayed = new ReplayedMatch(text, identities);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined || r.eventID === undefined;
@@ -354,22 +358,20 @@ export class EventEvaluator {
           const key = eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!);
           let light: Record<string, unknown> | undefined;
           if (marked[i] === 2) {
+            // Judged once per identity and deciding fields (an address and an id are needed to replay a plan).
+            if (this.planRest && lightSpans(text, r, spans) && spans.ipEnd > spans.ipAt && spans.idEnd > spans.idAt) {
+              let plan = this.planOf(text, r, spans);
+              if (plan === undefined) {
+                const record = lightRecord(text, r, lightTextAt(text, r, spans), identities);
+                plan = record ? this.lightPlan(record as CloudTrailRecord, record.eventID as string, r.recipientAccountId!, r.awsRegion!) : null;
+                this.keepPlan(text, r, spans, plan);
+              }
+              if (plan) {
+                chunk.replay(plan, key, text, r, spans, replayed);
+                continue;
+              }
+            }
             const raw = lightText(text, r);
-            // Judged once per set of deciding fields (an address and an id are needed to replay a plan).
-            let plan = raw && this.planRest && raw.sourceIPAddress !== '' && raw.eventID !== '' ? this.planOf(raw, r) : null;
-            if (plan === undefined) {
-              const record = lightRecord(text, r, raw, identities);
-              plan = record ? this.lightPlan(record as CloudTrailRecord, raw!.eventID, r.recipientAccountId!, r.awsRegion!) : null;
-              this.keepPlan(raw!, r, plan);
-            }
-            if (plan) {
-              const at = r;
-              const given = raw!;
-              chunk.replay(plan, key, given.eventID, r.eventTime, r.recipientAccountId!, r.awsRegion!, given.sourceIPAddress, () =>
-                lightRecord(text, at, given, identities)!,
-              );
-              continue;
-            }
             light = raw ? lightRecord(text, r, raw, identities) : undefined;
           }
           if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);
@@ -390,26 +392,49 @@ export class EventEvaluator {
     return chunk.finish();
   }
 
-  /** The plan of light records alike in deciding fields (undefined: none made yet). */
-  private planOf(raw: LightText, r: DeliveredRecord): LightPlan | null | undefined {
-    const bucket = this.plans.get(raw.identity.slice(0, PLAN_PREFIX));
-    if (!bucket) return undefined;
-    const rest = lightMemo(r, raw, this.planRest!);
-    for (const e of bucket) if (e.identity === raw.identity && e.rest === rest) return e.plan;
+  /** The plan of light records alike in identity and deciding fields (undefined: none made yet). */
+  private planOf(text: string, r: DeliveredRecord, spans: LightSpans): LightPlan | null | undefined {
+    const byRest = this.plans.get(text.slice(spans.identityAt, spans.identityEnd));
+    if (!byRest) return undefined;
+    const rest = this.restOf(text, r, spans);
+    for (const e of byRest) if (e.rest === rest) return e.plan;
     return undefined;
   }
 
-  private keepPlan(raw: LightText, r: DeliveredRecord, plan: LightPlan | null): void {
+  private keepPlan(text: string, r: DeliveredRecord, spans: LightSpans, plan: LightPlan | null): void {
     if (this.planCount >= MAX_PLANS) {
       this.plans.clear();
       this.planCount = 0;
     }
-    const head = raw.identity.slice(0, PLAN_PREFIX);
-    let bucket = this.plans.get(head);
+    const identity = text.slice(spans.identityAt, spans.identityEnd);
+    let byRest = this.plans.get(identity);
     // Copies: a slice would keep the whole file alive.
-    if (!bucket) this.plans.set(own(head), (bucket = []));
-    bucket.push({ identity: own(raw.identity), rest: own(lightMemo(r, raw, this.planRest!)), plan });
+    if (!byRest) this.plans.set(own(identity), (byRest = []));
+    byRest.push({ rest: own(this.restOf(text, r, spans)), plan });
     this.planCount++;
+  }
+
+  /** The text of a light record's deciding fields other than its identity (planRest). */
+  private restOf(text: string, r: DeliveredRecord, spans: LightSpans): string {
+    let rest = '';
+    for (const f of this.planRest!) {
+      const v =
+        f === 'sourceIPAddress'
+          ? text.slice(spans.ipAt, spans.ipEnd)
+          : f === 'userAgent'
+            ? text.slice(spans.agentAt, spans.agentEnd)
+            : f === 'eventVersion'
+              ? text.slice(r.start + START.length, spans.versionEnd)
+              : f === 'eventName'
+                ? r.eventName
+                : f === 'eventSource'
+                  ? (r.eventSource ?? '')
+                  : f === 'awsRegion'
+                    ? r.awsRegion!
+                    : r.recipientAccountId!;
+      rest = rest === '' ? v : `${rest}\u0000${v}`;
+    }
+    return rest;
   }
 
   /**
@@ -640,8 +665,36 @@ const EMPTY_KEYS = new Float64Array(0);
 /** Identities kept per evaluator before they are all dropped (a shortcut too). */
 const MAX_IDENTITIES = 20_000;
 
-/** How many first characters of an identity find its plans. */
-const PLAN_PREFIX = 64;
+/**
+ * The light record being replayed, as a kept sighting reads it (correlation/sightings.ts HeldMatch):
+ * its id cut and its light record made only when a rule keeps it. One per file, moved record by record.
+ */
+class ReplayedMatch implements HeldMatch {
+  key = '';
+  account = '';
+  region = '';
+  private r: DeliveredRecord | undefined;
+  private spans: LightSpans | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly identities: Map<string, unknown>,
+  ) {}
+
+  at(r: DeliveredRecord, spans: LightSpans): void {
+    this.r = r;
+    this.spans = spans;
+    this.account = r.recipientAccountId!;
+    this.region = r.awsRegion!;
+  }
+
+  get id(): string {
+    return this.text.slice(this.spans!.idAt, this.spans!.idEnd);
+  }
+
+  readonly data = (): Record<string, unknown> =>
+    lightRecord(this.text, this.r!, lightTextAt(this.text, this.r!, this.spans!), this.identities)!;
+}
 
 /** A copy of a string that holds none of the text it was cut from. */
 function own(s: string): string {
@@ -822,20 +875,13 @@ class ChunkState {
   }
 
   /**
-   * A light record judged by a plan (light-plans.ts): what evaluating it would have given, its
-   * address and time its own. `record` makes the light record if a rule keeps the event.
+   * A light record judged by a plan: what evaluating it would have given, with its own address,
+   * time and id. `replayed` stands for the event where a rule keeps it (its light record made then).
    */
-  replay(
-    plan: LightPlan,
-    key: number,
-    id: string,
-    time: string,
-    account: string,
-    region: string,
-    address: string,
-    record: () => Record<string, unknown>,
-  ): void {
+  replay(plan: LightPlan, key: number, text: string, r: DeliveredRecord, spans: LightSpans, replayed: ReplayedMatch): void {
     const result = this.result;
+    const account = r.recipientAccountId!;
+    const region = r.awsRegion!;
     for (const rule of plan.allowed) {
       result.allowed[rule]!++;
       result.allowedKeys[rule]!.push(key);
@@ -843,18 +889,24 @@ class ChunkState {
     for (const rule of plan.undecided) {
       result.undecided[rule]!++;
       result.undecidedKeys[rule]!.push(key);
-      if (result.undecidedIds.length < 4 * PLACES_NAMED) result.undecidedIds.push([rule, id]);
+      if (result.undecidedIds.length < 4 * PLACES_NAMED) result.undecidedIds.push([rule, text.slice(spans.idAt, spans.idEnd)]);
     }
     if (plan.sightings.length) {
-      const t = eventMs(time);
+      const t = eventMs(r.eventTime);
+      replayed.at(r, spans);
       for (const s of plan.sightings) {
-        const value = s.value ?? placeOf(address, s.v4Bits, s.v6Bits);
-        if (value === undefined) continue;
-        const match = s.key === undefined ? undefined : { id, key: s.key, account, region, data: record };
-        this.evaluator.sightings.addTo(s.places, s.rule, value, t, match);
+        let k: string | number;
+        if (s.value !== undefined) k = placeKey(s.value);
+        else {
+          // An exact IPv4 address is read as a number from the text; anything else as placeOf reads it.
+          const n = s.v4Bits >= 32 ? ipv4At(text, spans.ipAt, spans.ipEnd) : -1;
+          k = n >= 0 ? n : placeKey(placeOf(text.slice(spans.ipAt, spans.ipEnd), s.v4Bits, s.v6Bits)!);
+        }
+        replayed.key = s.key ?? '';
+        this.evaluator.sightings.addKey(s.places, s.rule, k, t, s.key === undefined ? undefined : replayed);
       }
     }
-    this.count(time, account, region, key);
+    this.count(r.eventTime, account, region, key);
   }
 
   finish(): ChunkResult {

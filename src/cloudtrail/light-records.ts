@@ -184,7 +184,10 @@ export class LightSpans {
 function plainEnd(text: string, from: number, limit: number): number {
   const close = text.indexOf('"', from);
   if (close < 0 || close >= limit) return -1;
-  for (let i = from; i < close; i++) if (text.charCodeAt(i) === 0x5c /* \\ */) return -1;
+  // A short value is looked at character by character; a longer one by native search.
+  if (close - from <= 24) {
+    for (let i = from; i < close; i++) if (text.charCodeAt(i) === 0x5c /* \\ */) return -1;
+  } else if (text.slice(from, close).includes('\\')) return -1;
   return close;
 }
 
@@ -202,8 +205,8 @@ export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans): b
   const agentAt = ipEnd + AGENT.length;
   const agentEnd = plainEnd(text, agentAt, r.end);
   if (agentEnd < 0) return false;
-  // The record's own eventID is the last one, before its top-level eventType.
-  const id = text.lastIndexOf(EVENT_ID, r.end);
+  // The record's own eventID is the last one (delivered-file.ts found it), before its top-level eventType.
+  const id = r.idKey;
   if (id < r.start) return false;
   const idAt = id + EVENT_ID.length;
   const idEnd = plainEnd(text, idAt, r.end);

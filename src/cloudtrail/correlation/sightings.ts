@@ -33,7 +33,8 @@ interface Held {
   id: string;
   /** The rule's key for the event (a sequence's join value, or the `per` key). */
   key: string;
-  ip: string | undefined;
+  /** The source address; 0 when it is the place itself (an exact IPv4 address, most events). */
+  ip: string | 0 | undefined;
   /** eventTime as written, when it is not what the time in ms prints as. */
   time: string | undefined;
   ctx: Context;
@@ -87,14 +88,18 @@ function own(s: string): string {
  * Read character by character: this runs for every event an `unseen` rule reads.
  */
 export function ipv4Number(value: string): number {
-  const n = value.length;
-  if (n < 7 || n > 15) return -1;
+  return ipv4At(value, 0, value.length);
+}
+
+/** ipv4Number of the text from `from` to `to`, without cutting it. */
+export function ipv4At(text: string, from: number, to: number): number {
+  if (to - from < 7 || to - from > 15) return -1;
   let result = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (c === 0x2e /* . */) {
       if (digits === 0 || dots === 3) return -1;
       result = result * 256 + part;
@@ -113,7 +118,7 @@ export function ipv4Number(value: string): number {
 }
 
 /** A place as a map key: an exact IPv4 address as a number (no string kept), anything else as text. */
-function placeKey(value: string): string | number {
+export function placeKey(value: string): string | number {
   const n = ipv4Number(value);
   return n >= 0 ? n : own(value);
 }
@@ -183,7 +188,11 @@ export class SightingStore {
 
   /** add() to places found already (placesOf). */
   addTo(places: Places, rule: number, value: string, t: number, match?: HeldMatch): void {
-    const k = placeKey(value);
+    this.addKey(places, rule, placeKey(value), t, match);
+  }
+
+  /** addTo() with the place as a key already (placeKey). */
+  addKey(places: Places, rule: number, k: string | number, t: number, match?: HeldMatch): void {
     const had = places.get(k);
     if (had === undefined) {
       if (this.entries >= this.maxEntries) {
@@ -196,7 +205,7 @@ export class SightingStore {
       const earlier = t < ht || (t === ht && match !== undefined && (typeof had === 'number' || match.id < had.id));
       if (!earlier) return;
     }
-    places.set(k, match ? this.held(t, match) : t);
+    places.set(k, match ? this.held(t, match, k) : t);
   }
 
   /** The places of one rule and key (a light plan holds them: light-plans in event-evaluator.ts). */
@@ -208,13 +217,14 @@ export class SightingStore {
     return places;
   }
 
-  private held(t: number, given: HeldMatch): Held {
-    // A light read's record is made only now that the event is kept (light-plans.ts).
-    const m = typeof given.data === 'function' ? { ...given, data: given.data() } : (given as HeldMatch & { data: Record<string, unknown> });
-    const d = m.data;
+  private held(t: number, given: HeldMatch, place: string | number): Held {
+    // A light read's record is made only now that the event is kept (a light plan: event-evaluator.ts).
+    const d = typeof given.data === 'function' ? given.data() : given.data;
+    const m = { id: given.id, key: given.key, account: given.account, region: given.region, data: d };
     // As sampleOf (./sample.ts) writes them.
     const eventTime = String(d.eventTime);
-    const ip = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? own(d.sourceIPAddress) : undefined;
+    const address = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? d.sourceIPAddress : undefined;
+    const ip = address === undefined ? undefined : typeof place === 'number' && ipv4Number(address) === place ? 0 : own(address);
     return {
       t,
       id: own(m.id),
@@ -290,7 +300,7 @@ export class SightingStore {
     // Fields in the order sampleOf writes them, so a sample reads the same whichever way it was kept.
     const sample: EventSample = { eventTime: h.time ?? iso(h.t), eventID: h.id, eventName, awsRegion, recipientAccountId };
     if (rest.eventSource !== undefined) sample.eventSource = rest.eventSource;
-    if (h.ip !== undefined) sample.sourceIPAddress = h.ip;
+    if (h.ip !== undefined) sample.sourceIPAddress = h.ip === 0 ? value : h.ip;
     if (rest.userAgent !== undefined) sample.userAgent = rest.userAgent;
     // Copies: the kept context is shared by many events, a finding's data is its own.
     if (rest.userIdentity !== undefined) sample.userIdentity = { ...rest.userIdentity };
