@@ -276,6 +276,84 @@ describe('correlation across chunks and workers', () => {
     const one = scanDeliveredFile(reordered);
     expect(one === undefined || lightRecord(reordered, one[0]!) === undefined).toBe(true);
   });
+
+  it('light records judged once per identity (light plans) find what evaluating every record whole finds', async () => {
+    // A generated archive around the two "never seen" rules' cases: users, keys (long-term and
+    // session), identities with and without a session, addresses of every form a place reads
+    // (exact, non-canonical, IPv6, IPv4 inside IPv6, a service name), times over three days,
+    // files of 40 records read in shuffled order; with and without an allow-list that reads the address.
+    const ids = ['cloudtrail-new-access-key-used-from-new-place', 'cloudtrail-root-sign-in-new-place'];
+    const templates = ids.flatMap((i) => [...caseRecords(i, 'fail'), ...caseRecords(i, 'pass')]);
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const addresses = [
+      '203.0.113.50',
+      '198.51.100.7',
+      '010.1.2.3',
+      '2001:db8::1',
+      '2001:db8::2',
+      '::ffff:198.51.100.7',
+      'AWS Internal',
+      'iam.amazonaws.com',
+    ];
+    const keys = ['AKIAI44QH8DHBEXAMPLE', 'AKIAIOSFODNN7EXAMPLE', 'ASIAIOSFODNN7EXAMPLE', 'AKIAJ2QEXAMPLE7NVKXQ'];
+    const records: JsonObject[] = [];
+    for (let n = 0; n < 1200; n++) {
+      const r = structuredClone(pick(templates)) as JsonObject & { userIdentity: Record<string, unknown> };
+      const user = pick(['bob', 'alice', 'carol']);
+      if (r.userIdentity.type === 'IAMUser') {
+        r.userIdentity.userName = user;
+        r.userIdentity.arn = `arn:aws:iam::123456789012:user/${user}`;
+        r.userIdentity.accessKeyId = pick(keys);
+        if (rand() < 0.3)
+          r.userIdentity.sessionContext = {
+            attributes: { creationDate: '2026-05-19T00:00:00Z', mfaAuthenticated: pick(['true', 'false']) },
+          };
+      }
+      r.sourceIPAddress = rand() < 0.5 ? `198.51.${Math.floor(rand() * 4)}.${Math.floor(rand() * 8)}` : pick(addresses);
+      if (rand() < 0.2) r.userAgent = pick(['aws-cli/2.17.0', 'Boto3/1.34.0', 'console.amazonaws.com']);
+      r.eventTime = new Date(Date.parse('2026-05-19T00:00:00Z') + Math.floor(rand() * 3 * 24 * 60) * MIN)
+        .toISOString()
+        .replace('.000Z', 'Z');
+      r.eventID = `a11c3e55-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      records.push(r);
+    }
+    // The same files as CloudTrail delivers them (read light) and indented (every record parsed whole).
+    const [dir, indented] = [tmp(), tmp()];
+    const files = Math.ceil(records.length / 40);
+    const order = Array.from({ length: files }, (_, f) => f).sort(() => rand() - 0.5);
+    order.forEach((f, k) => {
+      const name = `${String(k).padStart(3, '0')}.json`;
+      const content = { Records: records.slice(f * 40, f * 40 + 40) };
+      writeFileSync(path.join(dir, name), JSON.stringify(content));
+      writeFileSync(path.join(indented, name), JSON.stringify(content, null, 1));
+    });
+    // And a rule whose place is not the address (the user agent): one plan fixes its place.
+    const base = ruleFile('cloudtrail-new-access-key-used-from-new-place');
+    const agents = structuredClone<RuleFile>(base);
+    agents.definition.id = 'test-new-key-new-agent';
+    agents.definition.correlate!.sequence!.unseen!.value = 'data.userAgent';
+    const rules = [...ids.map((i) => compileRule(ruleFile(i), undefined, 'test').rule!), compileRule(agents, undefined, 'test').rule!];
+    const run = async (from: string, workers: number, allow: AllowEntry[] | undefined) =>
+      buildResults([
+        (
+          await evaluateEvents([fileSource([from])], rules, {
+            now: new Date('2026-06-01T00:00:00Z'),
+            window: {},
+            workers,
+            attribution: { mode: 'off' },
+            ...(allow ? { allow: { '*': allow } } : {}),
+          })
+        ).results,
+      ]);
+    for (const allow of [undefined, [{ userNames: ['alice'], sourceIps: ['198.51.1.0/24'] }, { sourceIps: ['2001:db8::2/128'] }]]) {
+      const whole = await run(indented, 0, allow);
+      expect(whole.findings.length).toBeGreaterThan(3);
+      if (allow) expect(whole.rules.every((r) => (r.allowed ?? 0) > 0)).toBe(true);
+      for (const workers of [0, 2]) expect(await run(dir, workers, allow)).toEqual(whole);
+    }
+  });
 });
 
 describe('the rules on their records', () => {

@@ -8,7 +8,8 @@ import { leakedKeyFacts } from '../src/cloudtrail/facts/leaked-key.js';
 import { EventEvaluator, capHits, type AttributionMode, type RuleHit } from '../src/cloudtrail/event-evaluator.js';
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
-import { FileProblem, decodeBytes, parseItems, textOf, type CloudTrailRecord } from '../src/cloudtrail/records.js';
+import { FileProblem, decodeBytes, eventMs, parseItems, textOf, type CloudTrailRecord } from '../src/cloudtrail/records.js';
+import { ipv4At, ipv4Number, iso, sameAsIso } from '../src/cloudtrail/correlation/sightings.js';
 import { ItemSplitter, type SplitBatch } from '../src/cloudtrail/split.js';
 import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
 import { daysOf, parseS3Url } from '../src/cloudtrail/sources/s3.js';
@@ -559,4 +560,64 @@ describe('the raw fast path for files as CloudTrail delivers them', async () => 
       });
     }
   }
+});
+
+describe('per-event arithmetic read by hand', () => {
+  /** The canonical-IPv4 test as a regular expression reads it (the form this replaced). */
+  const reference = (value: string): number => {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
+    if (!m) return -1;
+    const [a, b, c, d] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+    if (a > 255 || b > 255 || c > 255 || d > 255 || `${a}.${b}.${c}.${d}` !== value) return -1;
+    return ((a * 256 + b) * 256 + c) * 256 + d;
+  };
+  let seed = 5;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  it('an IPv4 address as a number: canonical forms only, as the regular expression read them', () => {
+    const pieces = ['0', '1', '9', '10', '01', '255', '256', '999', '1000', '.', '..', ':', 'a', ' ', ''];
+    const values = [
+      '0.0.0.0',
+      '255.255.255.255',
+      '1.2.3.4',
+      '010.1.2.3',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.4 ',
+      '::ffff:1.2.3.4',
+      '',
+      'AWS Internal',
+    ];
+    for (let n = 0; n < 20000; n++) {
+      let v = '';
+      const parts = 1 + Math.floor(rand() * 8);
+      for (let i = 0; i < parts; i++) v += pieces[Math.floor(rand() * pieces.length)];
+      values.push(v, `${Math.floor(rand() * 300)}.${Math.floor(rand() * 300)}.${Math.floor(rand() * 300)}.${Math.floor(rand() * 300)}`);
+    }
+    for (const v of values) expect(ipv4Number(v), v).toBe(reference(v));
+    // Read inside a longer text without cutting it.
+    expect(ipv4At('"198.51.100.7"', 1, 13)).toBe(reference('198.51.100.7'));
+  });
+  it('an event time in ms is what Date.parse reads, and a time reads as written when it is', () => {
+    const times = [
+      '2026-02-31T00:00:00Z',
+      '2026-02-28T23:59:60Z',
+      '2026-02-28T24:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-01-01T00:00:00.123Z',
+      '2026-01-0xT00:00:00Z',
+      '2026-01-01T0x:00:00Z',
+      '2026-01-01T00:00:00+02:00',
+    ];
+    for (let n = 0; n < 5000; n++) {
+      const t = Date.UTC(1990 + Math.floor(rand() * 60), 0, 1) + Math.floor(rand() * 366 * 86400) * 1000;
+      times.push(new Date(t).toISOString().replace('.000Z', 'Z'));
+    }
+    for (const time of times) {
+      const ms = eventMs(time);
+      expect(ms, time).toBe(Date.parse(time));
+      if (!Number.isNaN(ms)) expect(sameAsIso(time, ms), time).toBe(time === iso(ms));
+    }
+    expect(sameAsIso('2026-02-31T00:00:00Z', eventMs('2026-02-31T00:00:00Z'))).toBe(false);
+    expect(sameAsIso('2026-05-20T09:00:00Z', Date.parse('2026-05-20T09:00:01Z'))).toBe(false);
+  });
 });

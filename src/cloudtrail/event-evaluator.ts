@@ -19,7 +19,15 @@ import { escapeRegExp, eventNamesOf, requiredTextOf } from './rule-prefilters.js
 import { allowFieldsRead, compileAllowList, type AllowTest } from './allow-list.js';
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector, placeOf } from './correlation/collect.js';
-import { ipv4At, placeKey, SightingStore, type HeldMatch, type Places, type SightingAnswer, type SightingQuery } from './correlation/sightings.js';
+import {
+  ipv4At,
+  placeKey,
+  SightingStore,
+  type HeldMatch,
+  type Places,
+  type SightingAnswer,
+  type SightingQuery,
+} from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
 import { scanDeliveredFile, START, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
@@ -363,7 +371,9 @@ export class EventEvaluator {
               let plan = this.planOf(text, r, spans);
               if (plan === undefined) {
                 const record = lightRecord(text, r, lightTextAt(text, r, spans), identities);
-                plan = record ? this.lightPlan(record as CloudTrailRecord, record.eventID as string, r.recipientAccountId!, r.awsRegion!) : null;
+                plan = record
+                  ? this.lightPlan(record as CloudTrailRecord, record.eventID as string, r.recipientAccountId!, r.awsRegion!)
+                  : null;
                 this.keepPlan(text, r, spans, plan);
               }
               if (plan) {
@@ -463,7 +473,11 @@ export class EventEvaluator {
       undecided: matched.filter((m) => m.outcome === 'undecided').map((m) => m.rule),
       sightings: sightings
         // A sighting the same event also gives as a match (same rule, key and place) changes nothing.
-        .filter((h) => h.key !== undefined || !sightings.some((m) => m.key !== undefined && m.rule === h.rule && m.per === h.per && m.value === h.value))
+        .filter(
+          (h) =>
+            h.key !== undefined ||
+            !sightings.some((m) => m.key !== undefined && m.rule === h.rule && m.per === h.per && m.value === h.value),
+        )
         .map(({ rule, per, key, value }) => {
           const c = this.rules[rule]!.correlation!;
           const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen! : undefined;

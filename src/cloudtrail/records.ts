@@ -76,7 +76,13 @@ let lastDayMs = NaN;
  * (`2023-07-10T11:45:03Z`) without Date.parse, its day looked up once.
  */
 export function eventMs(time: string): number {
-  if (time.length === 20 && time.charCodeAt(19) === 0x5a /* Z */ && time.charCodeAt(10) === 0x54 /* T */ && time.charCodeAt(13) === 0x3a && time.charCodeAt(16) === 0x3a) {
+  if (
+    time.length === 20 &&
+    time.charCodeAt(19) === 0x5a /* Z */ &&
+    time.charCodeAt(10) === 0x54 /* T */ &&
+    time.charCodeAt(13) === 0x3a &&
+    time.charCodeAt(16) === 0x3a
+  ) {
     const h = two(time, 11);
     const m = two(time, 14);
     const s = two(time, 17);

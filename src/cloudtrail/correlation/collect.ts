@@ -64,7 +64,6 @@ type Pending =
   | { rule: number; role: 'match' | 'first'; entry: Match }
   | { rule: number; role: 'sighting'; per: string; value: string; t: number; match?: HeldMatch };
 
-
 /** What the main thread keeps of an event a correlation rule matched. */
 function matchOf(view: EnrichedResource, t: number, key: string): Match {
   return {

@@ -128,7 +128,7 @@ function placeText(key: string | number): string {
   return `${Math.floor(key / 16777216)}.${Math.floor(key / 65536) % 256}.${Math.floor(key / 256) % 256}.${key % 256}`;
 }
 
-function iso(t: number): string {
+export function iso(t: number): string {
   return new Date(t).toISOString().replace(/\.000Z$/, 'Z');
 }
 
@@ -138,7 +138,7 @@ let isoDay = NaN;
 let isoDayText = '';
 
 /** Does `time` read exactly as iso(t)? Without writing the date for every event of a day. */
-function sameAsIso(time: string, t: number): boolean {
+export function sameAsIso(time: string, t: number): boolean {
   if (time.length !== 20 || t % 1000 !== 0) return time === iso(t);
   const day = t - (((t % DAY) + DAY) % DAY);
   if (day !== isoDay) {
