@@ -205,12 +205,11 @@ export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans): b
   const agentAt = ipEnd + AGENT.length;
   const agentEnd = plainEnd(text, agentAt, r.end);
   if (agentEnd < 0) return false;
-  // The record's own eventID is the last one (delivered-file.ts found it), before its top-level eventType.
+  // The record's own eventID is the last one (delivered-file.ts found it, and read it when it holds no escape), before its top-level eventType.
   const id = r.idKey;
-  if (id < r.start) return false;
+  if (id < r.start || r.eventID === undefined) return false;
   const idAt = id + EVENT_ID.length;
-  const idEnd = plainEnd(text, idAt, r.end);
-  if (idEnd < 0) return false;
+  const idEnd = idAt + r.eventID.length;
   const type = text.indexOf(EVENT_TYPE, id);
   if (type < 0 || type >= r.end) return false;
   out.versionEnd = versionEnd;

@@ -13,11 +13,13 @@
  * earliest sighting of its key and value over every evaluator, so the answer is the one a single
  * thread reading everything in any order would give.
  *
- * Compact on purpose: a place seen only by history events is one number (its earliest time); a
- * matching event keeps its time, id and address and shares the rest of its sample (who, what,
- * where from: the same for most of a user's calls) with every other event that has the same.
+ * Compact on purpose (./place-table.ts): a place is its earliest time in a typed array, no object
+ * of its own; a matching event kept as a place's earliest sighting is a row of numbers (its id, its
+ * key, its address when it is not the place) and shares the rest of its sample (who, what, where
+ * from: the same for most of a user's calls) with every other event that has the same.
  */
 import { eventKey } from '../event-key.js';
+import { HeldRows, PlaceTable } from './place-table.js';
 import { sampleOf } from './sample.js';
 import type { EventSample, Match } from './types.js';
 
@@ -26,19 +28,6 @@ export const DEFAULT_MAX_SIGHTINGS = 2_000_000;
 
 /** What a matching event shares with others: its sample without time, id and address. */
 type Context = Omit<EventSample, 'eventTime' | 'eventID' | 'sourceIPAddress'>;
-
-/** A matching event held as the earliest sighting of its place. */
-interface Held {
-  t: number;
-  id: string;
-  /** The rule's key for the event (a sequence's join value, or the `per` key). */
-  key: string;
-  /** The source address; 0 when it is the place itself (an exact IPv4 address, most events). */
-  ip: string | 0 | undefined;
-  /** eventTime as written, when it is not what the time in ms prints as. */
-  time: string | undefined;
-  ctx: Context;
-}
 
 /**
  * A matching event that may be kept as the earliest of its place. `data` may be a function: the
@@ -52,11 +41,8 @@ export interface HeldMatch {
   data: Record<string, unknown> | (() => Record<string, unknown>);
 }
 
-/** A place's earliest sighting: a number (its time) when no matching event holds it. */
-type Entry = number | Held;
-
-/** One rule's places for one key. */
-export type Places = Map<string | number, Entry>;
+/** One rule's places for one key (./place-table.ts). */
+export type Places = PlaceTable;
 
 export type SightingQuery =
   | {
@@ -123,6 +109,13 @@ export function placeKey(value: string): string | number {
   return n >= 0 ? n : own(value);
 }
 
+/** An object of strings with each string copied (owning its characters). */
+function ownValues<T extends Record<string, string | undefined>>(o: T): T {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = own(v);
+  return out as T;
+}
+
 function placeText(key: string | number): string {
   if (typeof key === 'string') return key;
   return `${Math.floor(key / 16777216)}.${Math.floor(key / 65536) % 256}.${Math.floor(key / 256) % 256}.${key % 256}`;
@@ -159,11 +152,17 @@ export function sameAsIso(time: string, t: number): boolean {
 }
 
 export class SightingStore {
-  /** rule -> per -> place -> earliest sighting. */
-  private readonly rules = new Map<number, Map<string, Places>>();
-  private readonly contexts = new Map<string, Context>();
-  /** Contexts by identity object, then by the record's other sample fields (see context()). */
-  private readonly byIdentity = new WeakMap<object, Map<string, Context>>();
+  /** rule -> per -> places. */
+  private readonly rules = new Map<number, Map<string, PlaceTable>>();
+  /** The matching events kept, and rows free for reuse (a place whose earliest sighting became a history event). */
+  private readonly rows = new HeldRows();
+  private readonly free: number[] = [];
+  /** Keys and contexts kept once, by index. */
+  private readonly keys: string[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private readonly contexts: Context[] = [];
+  /** Contexts (their index) by identity object, then by the record's other sample fields (see context()). */
+  private readonly byIdentity = new WeakMap<object, Map<string, number>>();
   private readonly strings = new Map<string, string>();
   private entries = 0;
   private readonly dropped: Record<number, number> = {};
@@ -193,73 +192,93 @@ export class SightingStore {
 
   /** addTo() with the place as a key already (placeKey). */
   addKey(places: Places, rule: number, k: string | number, t: number, match?: HeldMatch): void {
-    const had = places.get(k);
-    if (had === undefined) {
+    const i = places.find(k);
+    if (i < 0) {
       if (this.entries >= this.maxEntries) {
         this.dropped[rule] = (this.dropped[rule] ?? 0) + 1;
         return;
       }
       this.entries++;
-    } else {
-      const ht = typeof had === 'number' ? had : had.t;
-      const earlier = t < ht || (t === ht && match !== undefined && (typeof had === 'number' || match.id < had.id));
-      if (!earlier) return;
+      const j = places.insert(k, t);
+      if (match) places.set(j, t, this.hold(match, t, k, -1));
+      return;
     }
-    places.set(k, match ? this.held(t, match, k) : t);
+    const ht = places.time(i);
+    const row = places.row(i);
+    const earlier = t < ht || (t === ht && match !== undefined && (row < 0 || match.id < this.rows.id(row)));
+    if (!earlier) return;
+    if (match) places.set(i, t, this.hold(match, t, k, row));
+    else {
+      if (row >= 0) this.free.push(row);
+      places.set(i, t, -1);
+    }
   }
 
   /** The places of one rule and key (a light plan holds them: light-plans in event-evaluator.ts). */
   placesOf(rule: number, per: string): Places {
     let byPer = this.rules.get(rule);
-    if (!byPer) this.rules.set(rule, (byPer = new Map<string, Places>()));
+    if (!byPer) this.rules.set(rule, (byPer = new Map<string, PlaceTable>()));
     let places = byPer.get(per);
-    if (!places) byPer.set(this.intern(per), (places = new Map<string | number, Entry>()));
+    if (!places) byPer.set(this.intern(per), (places = new PlaceTable()));
     return places;
   }
 
-  private held(t: number, given: HeldMatch, place: string | number): Held {
+  /** Keeps a matching event in a row (the place's own when it had one): its index. */
+  private hold(given: HeldMatch, t: number, place: string | number, reuse: number): number {
     // A light read's record is made only now that the event is kept (a light plan: event-evaluator.ts).
     const d = typeof given.data === 'function' ? given.data() : given.data;
     const m = { id: given.id, key: given.key, account: given.account, region: given.region, data: d };
     // As sampleOf (./sample.ts) writes them.
     const eventTime = String(d.eventTime);
     const address = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? d.sourceIPAddress : undefined;
-    const ip = address === undefined ? undefined : typeof place === 'number' && ipv4Number(address) === place ? 0 : own(address);
-    return {
-      t,
-      id: own(m.id),
-      key: this.intern(m.key),
-      ip,
-      time: sameAsIso(eventTime, t) ? undefined : own(eventTime),
-      ctx: this.context(m),
-    };
+    let addressCode = -1;
+    if (address !== undefined) {
+      if (typeof place === 'number' && ipv4Number(address) === place) addressCode = -2;
+      else addressCode = this.rows.texts.push(own(address)) - 1;
+    }
+    let key = this.keyIndex.get(m.key);
+    if (key === undefined) {
+      key = this.keys.push(own(m.key)) - 1;
+      this.keyIndex.set(this.keys[key]!, key);
+    }
+    const row = reuse >= 0 ? reuse : (this.free.pop() ?? this.rows.add());
+    this.rows.write(row, m.id, key, this.context(m), addressCode, sameAsIso(eventTime, t) ? undefined : own(eventTime));
+    return row;
   }
 
   /**
-   * The shared context of a sample. Found by the record's identity object (light records of a file
-   * share one: light-records.ts) and its other fields before the sample's text is made: most
-   * matching events repeat a context seen moments before.
+   * The shared context of a sample (its index). Found by the record's identity object (light
+   * records share one per identity text: light-records.ts) and its other fields before the sample
+   * is made: most matching events repeat a context seen moments before.
    */
-  private context(m: { id: string; account: string; region: string; data: Record<string, unknown> }): Context {
+  private context(m: { id: string; account: string; region: string; data: Record<string, unknown> }): number {
     const identity = m.data.userIdentity;
     const byFields = identity && typeof identity === 'object' ? this.byIdentity.get(identity) : undefined;
     const d = m.data;
-    // A created key (responseElements) is rare: its samples are found by their text.
+    // A created key (responseElements) is rare: its context is made each time.
     const fields =
       d.responseElements == null
         ? `${String(d.eventName)}\u0000${String(d.eventSource)}\u0000${String(d.userAgent)}\u0000${m.account}\u0000${m.region}`
         : undefined;
     const known = fields === undefined ? undefined : byFields?.get(fields);
-    if (known) return known;
-    const { eventTime: _time, eventID: _id, sourceIPAddress: _ip, ...rest } = sampleOf(d, m.id, m.account, m.region);
-    const text = JSON.stringify(rest);
-    let ctx = this.contexts.get(text);
-    if (!ctx) this.contexts.set(text, (ctx = JSON.parse(text) as Context));
+    if (known !== undefined) return known;
+    const sample = sampleOf(d, m.id, m.account, m.region);
+    // Its texts as copies owning their characters (a record's fields may be cut from a whole file), one per value.
+    const ctx: Context = {
+      eventName: this.intern(sample.eventName),
+      awsRegion: this.intern(sample.awsRegion),
+      recipientAccountId: this.intern(sample.recipientAccountId),
+    };
+    if (sample.eventSource !== undefined) ctx.eventSource = this.intern(sample.eventSource);
+    if (sample.userAgent !== undefined) ctx.userAgent = this.intern(sample.userAgent);
+    if (sample.userIdentity !== undefined) ctx.userIdentity = ownValues(sample.userIdentity);
+    if (sample.createdKey !== undefined) ctx.createdKey = ownValues(sample.createdKey);
+    const index = this.contexts.push(ctx) - 1;
     if (fields !== undefined && identity && typeof identity === 'object') {
-      if (byFields) byFields.set(fields, ctx);
-      else this.byIdentity.set(identity, new Map([[fields, ctx]]));
+      if (byFields) byFields.set(fields, index);
+      else this.byIdentity.set(identity, new Map([[fields, index]]));
     }
-    return ctx;
+    return index;
   }
 
   answer(query: SightingQuery): SightingAnswer {
@@ -268,9 +287,11 @@ export class SightingStore {
       return {
         dropped,
         earliest: query.places.map(([rule, per, value]): Earliest => {
-          const had = this.rules.get(rule)?.get(per)?.get(placeKey(value));
-          if (had === undefined) return null;
-          return typeof had === 'number' ? { t: had, matched: false } : { t: had.t, id: had.id, matched: true };
+          const places = this.rules.get(rule)?.get(per);
+          const i = places ? places.find(placeKey(value)) : -1;
+          if (i < 0) return null;
+          const row = places!.row(i);
+          return row < 0 ? { t: places!.time(i), matched: false } : { t: places!.time(i), id: this.rows.id(row), matched: true };
         }),
       };
     }
@@ -283,11 +304,13 @@ export class SightingStore {
       }
       const out: Match[] = [];
       for (const [per, places] of this.rules.get(rule) ?? []) {
-        for (const [place, entry] of places) {
-          if (typeof entry === 'number') continue;
-          if (from !== undefined && entry.t < from) continue;
-          if (windows && !byKey.get(entry.key)?.some(([a, b]) => entry.t >= a && entry.t <= b)) continue;
-          out.push(this.match(entry, per, placeText(place)));
+        for (let i = 0; i < places.size; i++) {
+          const row = places.row(i);
+          if (row < 0) continue;
+          const t = places.time(i);
+          if (from !== undefined && t < from) continue;
+          if (windows && !byKey.get(this.keys[this.rows.key(row)]!)?.some(([a, b]) => t >= a && t <= b)) continue;
+          out.push(this.match(t, row, per, placeText(places.place(i))));
         }
       }
       return out;
@@ -295,17 +318,19 @@ export class SightingStore {
     return { dropped, candidates };
   }
 
-  private match(h: Held, per: string, value: string): Match {
-    const { eventName, awsRegion, recipientAccountId, ...rest } = h.ctx;
+  private match(t: number, row: number, per: string, value: string): Match {
+    const { eventName, awsRegion, recipientAccountId, ...rest } = this.contexts[this.rows.context(row)]!;
+    const id = this.rows.id(row);
     // Fields in the order sampleOf writes them, so a sample reads the same whichever way it was kept.
-    const sample: EventSample = { eventTime: h.time ?? iso(h.t), eventID: h.id, eventName, awsRegion, recipientAccountId };
+    const sample: EventSample = { eventTime: this.rows.time(row) ?? iso(t), eventID: id, eventName, awsRegion, recipientAccountId };
     if (rest.eventSource !== undefined) sample.eventSource = rest.eventSource;
-    if (h.ip !== undefined) sample.sourceIPAddress = h.ip === 0 ? value : h.ip;
+    const address = this.rows.address(row);
+    if (address !== -1) sample.sourceIPAddress = address === -2 ? value : this.rows.texts[address]!;
     if (rest.userAgent !== undefined) sample.userAgent = rest.userAgent;
     // Copies: the kept context is shared by many events, a finding's data is its own.
     if (rest.userIdentity !== undefined) sample.userIdentity = { ...rest.userIdentity };
     if (rest.createdKey !== undefined) sample.createdKey = { ...rest.createdKey };
-    const event = eventKey(h.id, recipientAccountId, awsRegion);
-    return { t: h.t, id: h.id, event, account: recipientAccountId, region: awsRegion, key: h.key, value, per, sample };
+    const event = eventKey(id, recipientAccountId, awsRegion);
+    return { t, id, event, account: recipientAccountId, region: awsRegion, key: this.keys[this.rows.key(row)]!, value, per, sample };
   }
 }
