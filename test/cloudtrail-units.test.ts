@@ -10,6 +10,7 @@ import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
 import { FileProblem, decodeBytes, eventMs, parseItems, textOf, type CloudTrailRecord } from '../src/cloudtrail/records.js';
 import { ipv4At, ipv4Number, iso, sameAsIso } from '../src/cloudtrail/correlation/sightings.js';
+import { HeldRows, PlaceTable } from '../src/cloudtrail/correlation/place-table.js';
 import { ItemSplitter, type SplitBatch } from '../src/cloudtrail/split.js';
 import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
 import { daysOf, parseS3Url } from '../src/cloudtrail/sources/s3.js';
@@ -619,5 +620,62 @@ describe('per-event arithmetic read by hand', () => {
     }
     expect(sameAsIso('2026-02-31T00:00:00Z', eventMs('2026-02-31T00:00:00Z'))).toBe(false);
     expect(sameAsIso('2026-05-20T09:00:00Z', Date.parse('2026-05-20T09:00:01Z'))).toBe(false);
+  });
+});
+
+describe('place table and kept rows', () => {
+  it('finds what a map finds over many places of both kinds, through growth', () => {
+    const table = new PlaceTable();
+    const reference = new Map<string | number, { t: number; row: number }>();
+    let seed = 3;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 50000; n++) {
+      const place: string | number =
+        rand() < 0.9 ? Math.floor(rand() * 2 ** 32) % (rand() < 0.5 ? 4096 : 2 ** 32) : `host-${Math.floor(rand() * 500)}`;
+      const t = Math.floor(rand() * 1e12);
+      const i = table.find(place);
+      const had = reference.get(place);
+      expect(i >= 0).toBe(had !== undefined);
+      if (i < 0) {
+        table.insert(place, t);
+        reference.set(place, { t, row: -1 });
+      } else {
+        expect(table.time(i)).toBe(had!.t);
+        expect(table.row(i)).toBe(had!.row);
+        expect(table.place(i)).toBe(place);
+        table.set(i, t, n);
+        reference.set(place, { t, row: n });
+      }
+    }
+    expect(table.size).toBe(reference.size);
+  });
+  it('keeps ids as written, UUIDs as numbers and anything else as text', () => {
+    const rows = new HeldRows();
+    const ids = [
+      'a11c3e55-0000-4000-8000-000000000002',
+      '00000000-0000-0000-0000-000000000000',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      'A11C3E55-0000-4000-8000-000000000002',
+      'not-a-uuid',
+      '',
+    ];
+    const at = ids.map((id, k) => {
+      const r = rows.add();
+      rows.write(r, id, k, 2 * k, -2, k % 2 ? '2026-02-31T00:00:00Z' : undefined);
+      return r;
+    });
+    ids.forEach((id, k) => {
+      expect(rows.id(at[k]!)).toBe(id);
+      expect([rows.key(at[k]!), rows.context(at[k]!), rows.address(at[k]!), rows.time(at[k]!)]).toEqual([
+        k,
+        2 * k,
+        -2,
+        k % 2 ? '2026-02-31T00:00:00Z' : undefined,
+      ]);
+    });
+    // A row rewritten with another kind of id reads as the new one.
+    rows.write(at[4]!, ids[0]!, 0, 0, -1, undefined);
+    rows.write(at[0]!, 'other', 0, 0, -1, undefined);
+    expect([rows.id(at[4]!), rows.id(at[0]!)]).toEqual([ids[0], 'other']);
   });
 });
