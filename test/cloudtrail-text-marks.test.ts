@@ -1,7 +1,9 @@
 // One pass of one expression marks the records each pattern's own expression would (text-marks.ts).
 import { describe, expect, it } from 'vitest';
 import type { DeliveredRecord } from '../src/cloudtrail/delivered-file.js';
-import { recordAt } from '../src/cloudtrail/delivered-file.js';
+import { recordAt, scanDelivered, scanDeliveredFile } from '../src/cloudtrail/delivered-file.js';
+import { loadRuleFiles } from '../src/ruleset/load.js';
+import { ROOT } from './support/cli.js';
 import { TextMarks, type Mark } from '../src/cloudtrail/text-marks.js';
 
 /** The marks as one regular expression per pattern gives them: light patterns, then whole ones over them. */
@@ -80,6 +82,38 @@ describe('TextMarks', () => {
       new TextMarks(patterns).mark(text, records, marked);
       expect([...marked], `${JSON.stringify(text)} with ${JSON.stringify(patterns)}`).toEqual([...reference(patterns, text, records)]);
     }
+  });
+
+  it("found in the file scan's own pass, marks what it marks alone, and the scan finds the same records", async () => {
+    // Rule cases' records are in delivery order: files of 1 to 30 of them.
+    const { rules } = await loadRuleFiles([`${ROOT}/rules/cloudtrail`]);
+    const records = rules
+      .flatMap((r) => [...(r.definition.tests?.fail ?? []), ...(r.definition.tests?.pass ?? [])].flatMap((c) => c.records ?? []))
+      .filter((r) => scanDeliveredFile(JSON.stringify({ Records: [r] })) !== undefined);
+    expect(records.length).toBeGreaterThan(100);
+    const patterns: Array<{ source: string; mark: Mark }> = [
+      ...PATTERNS,
+      // Starting where a key the scan counts starts: the key must still be counted.
+      { source: '"eventName"\\s*:\\s*"ConsoleLogin"', mark: 2 },
+      { source: '"eventTime"\\s*:\\s*"2026-05-20', mark: 1 },
+      { source: 'Name"', mark: 1 },
+    ];
+    const next = random(11);
+    let files = 0;
+    for (let round = 0; round < 400; round++) {
+      const chosen = Array.from({ length: 1 + Math.floor(next() * 30) }, () => records[Math.floor(next() * records.length)]!);
+      const text = JSON.stringify({ Records: chosen });
+      const set = patterns.filter(() => next() < 0.5);
+      const alone = scanDeliveredFile(text);
+      const together = scanDelivered(text, new TextMarks(set));
+      expect(together?.records).toEqual(alone);
+      if (!alone) continue;
+      files++;
+      const marked = new Uint8Array(alone.length);
+      new TextMarks(set).mark(text, alone, marked);
+      expect([...together!.marked], JSON.stringify(set)).toEqual([...marked]);
+    }
+    expect(files).toBeGreaterThan(300);
   });
 
   it('marks nothing without patterns', () => {

@@ -51,10 +51,33 @@ export function value(text: string, from: number, limit: number): string | undef
 }
 
 /** Every raw `"eventTime"` / `"eventName"`: a key (or such a string value, which only makes a count differ). */
-const KEYS = /"event(Time|Name)"/g;
+export const KEYS_SOURCE = '"event(Time|Name)"';
+const KEYS = new RegExp(KEYS_SOURCE, 'g');
 
 /** The records of a delivered file, or undefined when the text is not exactly in that form. */
 export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
+  return scanDelivered(text)?.records;
+}
+
+/**
+ * Text patterns found in the same pass as the keys (text-marks.ts): one pass over a file
+ * instead of two.
+ */
+export interface PassMarks {
+  /** The marks' alternatives, then the keys' (`"event(Time|Name)"`, its group last); global. */
+  readonly withKeys: RegExp;
+  /** The mark a match stands for; 0 when it is a key. */
+  markOf(m: RegExpExecArray): 0 | 1 | 2;
+}
+
+const EVENT_TIME_KEY = '"eventTime"';
+const EVENT_NAME_KEY = '"eventName"';
+
+/**
+ * scanDeliveredFile, and (with `marks`) which records the marks' patterns point at: 1 or 2 by
+ * record, as TextMarks.mark finds them.
+ */
+export function scanDelivered(text: string, marks?: PassMarks): { records: DeliveredRecord[]; marked: Uint8Array } | undefined {
   if (!text.startsWith(HEAD + START)) return undefined;
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) <= 0x20) end--;
@@ -68,13 +91,27 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
   // One pass over the file: where each record's eventTime and eventName keys are, and that each has one of each.
   const times = new Array<number>(starts.length).fill(-1);
   const names = new Array<number>(starts.length).fill(-1);
+  const marked = new Uint8Array(starts.length);
   let record = 0;
-  KEYS.lastIndex = HEAD.length;
-  for (let m = KEYS.exec(text); m; m = KEYS.exec(text)) {
-    while (record + 1 < starts.length && starts[record + 1]! <= m.index) record++;
-    const slots = m[1] === 'Time' ? times : names;
+  const pattern = marks ? marks.withKeys : KEYS;
+  pattern.lastIndex = HEAD.length;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    const at = m.index;
+    while (record + 1 < starts.length && starts[record + 1]! <= at) record++;
+    let key = m[m.length - 1];
+    if (marks) {
+      // Every place a mark starts is tried (a match cannot hide another); a key where a mark starts is still a key.
+      pattern.lastIndex = at + 1;
+      const mark = marks.markOf(m);
+      if (mark !== 0) {
+        if (mark === 1 || marked[record] !== 1) marked[record] = mark;
+        key = text.startsWith(EVENT_TIME_KEY, at) ? 'Time' : text.startsWith(EVENT_NAME_KEY, at) ? 'Name' : undefined;
+        if (key === undefined) continue;
+      }
+    }
+    const slots = key === 'Time' ? times : names;
     if (slots[record] !== -1) return undefined;
-    slots[record] = m.index;
+    slots[record] = at;
   }
   const out: DeliveredRecord[] = [];
   for (let i = 0; i < starts.length; i++) {
@@ -114,7 +151,7 @@ export function scanDeliveredFile(text: string): DeliveredRecord[] | undefined {
       idKey: e >= start ? e : -1,
     });
   }
-  return out;
+  return { records: out, marked };
 }
 
 /** Index of the record whose span holds `position` (records sorted by start). */

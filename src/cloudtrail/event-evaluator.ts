@@ -29,7 +29,7 @@ import {
   type SightingQuery,
 } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { scanDeliveredFile, START, type DeliveredRecord } from './delivered-file.js';
+import { scanDelivered, START, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
 import { correlationParts, lightRecord, lightSpans, lightText, lightTextAt, LightSpans, type RulePart } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
@@ -345,12 +345,11 @@ export class EventEvaluator {
    */
   processDelivered(label: string, text: string): ChunkResult | undefined {
     if (!this.textMarks) return undefined;
-    const records = scanDeliveredFile(text);
-    if (!records) return undefined;
+    // The records, and those the text patterns point at (1: parse whole; 2: a light read is enough), in one pass.
+    const scanned = scanDelivered(text, this.textMarks);
+    if (!scanned) return undefined;
+    const { records, marked } = scanned;
     for (const r of records) if (!isEventTime(r.eventTime)) return undefined;
-    // Records the text patterns point at. 1: parse whole; 2: a light read is enough.
-    const marked = new Uint8Array(records.length);
-    this.textMarks.mark(text, records, marked);
     const chunk = new ChunkState(this, label);
     chunk.result.records = records.length;
     const identities = this.identities;

@@ -10,7 +10,7 @@
  * alternative cannot hide another's overlapping match), and at one place the alternatives that
  * mean "parse whole" are tried first.
  */
-import { recordAt, type DeliveredRecord } from './delivered-file.js';
+import { KEYS_SOURCE, recordAt, type DeliveredRecord, type PassMarks } from './delivered-file.js';
 
 /** How a record is read: 1 parsed whole, 2 read light (light-records.ts); 1 wins. */
 export type Mark = 1 | 2;
@@ -20,8 +20,10 @@ function groupsIn(source: string): number {
   return new RegExp(`${source}|`).exec('')!.length - 1;
 }
 
-export class TextMarks {
+export class TextMarks implements PassMarks {
   private readonly pattern: RegExp | undefined;
+  /** The same alternatives, then the delivered-file keys: marks found in the scan's own pass (delivered-file.ts). */
+  readonly withKeys: RegExp;
   /** Per alternative (in order): the index of its group in a match, and its mark. */
   private readonly alternatives: Array<{ group: number; mark: Mark }> = [];
 
@@ -35,6 +37,12 @@ export class TextMarks {
       group += 1 + groupsIn(source);
     }
     this.pattern = ordered.length ? new RegExp(ordered.map(([source]) => `(${source})`).join('|'), 'g') : undefined;
+    this.withKeys = new RegExp([...ordered.map(([source]) => `(${source})`), KEYS_SOURCE].join('|'), 'g');
+  }
+
+  markOf(m: RegExpExecArray): Mark | 0 {
+    for (const a of this.alternatives) if (m[a.group] !== undefined) return a.mark;
+    return 0;
   }
 
   /** Marks (in `marked`, by record index) the records a pattern points at. */
@@ -43,9 +51,9 @@ export class TextMarks {
     if (!pattern) return;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      const which = this.alternatives.find((a) => m[a.group] !== undefined)!;
+      const mark = this.markOf(m);
       const i = recordAt(records, m.index);
-      if (which.mark === 1 || marked[i] !== 1) marked[i] = which.mark;
+      if (mark === 1 || marked[i] !== 1) marked[i] = mark as Mark;
       pattern.lastIndex = m.index + 1;
     }
   }
