@@ -53,7 +53,7 @@ export class TextMarks implements PassMarks {
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const mark = this.markOf(m);
       const i = recordAt(records, m.index);
-      if (mark === 1 || marked[i] !== 1) marked[i] = mark as Mark;
+      if (mark === 1 || marked[i] !== 1) marked[i] = mark;
       pattern.lastIndex = m.index + 1;
     }
   }
