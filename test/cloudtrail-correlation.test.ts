@@ -312,12 +312,31 @@ describe('correlation across chunks and workers', () => {
           };
       }
       r.sourceIPAddress = rand() < 0.5 ? `198.51.${Math.floor(rand() * 4)}.${Math.floor(rand() * 8)}` : pick(addresses);
-      if (rand() < 0.2) r.userAgent = pick(['aws-cli/2.17.0', 'Boto3/1.34.0', 'console.amazonaws.com']);
+      if (rand() < 0.5)
+        r.userAgent = pick([
+          'agent "quoted" \\ and a backslash written with escapes',
+          'aws-cli/2.17.0',
+          'Boto3/1.34.0',
+          'console.amazonaws.com',
+          'agent "quoted" \\ and a backslash written with escapes',
+        ]);
       r.eventTime = new Date(Date.parse('2026-05-19T00:00:00Z') + Math.floor(rand() * 3 * 24 * 60) * MIN)
         .toISOString()
         .replace('.000Z', 'Z');
       r.eventID = `a11c3e55-0000-4000-8000-${String(n).padStart(12, '0')}`;
       records.push(r);
+    }
+    // And the rule's own case for a user of its own, its calls from an agent written with escapes.
+    for (const r of caseRecords('cloudtrail-new-access-key-used-from-new-place', 'fail')) {
+      const copy = structuredClone(r) as JsonObject & {
+        userIdentity: Record<string, unknown>;
+        responseElements?: { accessKey: Record<string, unknown> } | null;
+      };
+      if (copy.userIdentity.userName === 'bob') copy.userIdentity.userName = 'dave';
+      if (copy.responseElements) copy.responseElements.accessKey.userName = 'dave';
+      if (copy.eventName !== 'CreateAccessKey') copy.userAgent = 'agent "quoted" \\ and a backslash written with escapes';
+      copy.eventID = `${(copy.eventID as string).slice(0, -4)}dave`;
+      records.push(copy);
     }
     // The same files as CloudTrail delivers them (read light) and indented (every record parsed whole).
     const [dir, indented] = [tmp(), tmp()];

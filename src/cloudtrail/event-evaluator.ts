@@ -31,7 +31,18 @@ import {
 import type { CorrelationPart } from './correlation/types.js';
 import { scanDelivered, START, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
-import { correlationParts, lightRecord, lightSpans, lightText, lightTextAt, LightSpans, type RulePart } from './light-records.js';
+import {
+  agentPlain,
+  correlationParts,
+  LIGHT_FIELDS,
+  lightObject,
+  lightRecord,
+  lightSpans,
+  lightText,
+  lightTextAt,
+  LightSpans,
+  type RulePart,
+} from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
 import { eventKey, KeyList, recordId } from './event-key.js';
 import {
@@ -355,7 +366,7 @@ export class EventEvaluator {
     const identities = this.identities;
     if (identities.size > MAX_IDENTITIES) identities.clear();
     const spans = this.spans;
-    const replayed = new ReplayedMatch(text, identities);
+    const replayed = new ReplayedMatch(text);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const parseAnyway = r.awsRegion === undefined || r.recipientAccountId === undefined || r.eventID === undefined;
@@ -366,10 +377,16 @@ export class EventEvaluator {
           let light: Record<string, unknown> | undefined;
           if (marked[i] === 2) {
             // Judged once per identity and deciding fields (an address and an id are needed to replay a plan).
-            if (this.planRest && lightSpans(text, r, spans) && spans.ipEnd > spans.ipAt && spans.idEnd > spans.idAt) {
+            if (
+              this.planRest &&
+              lightSpans(text, r, spans, false) &&
+              spans.ipEnd > spans.ipAt &&
+              spans.idEnd > spans.idAt &&
+              (!this.planRest.has('userAgent') || agentPlain(text, spans))
+            ) {
               let plan = this.planOf(text, r, spans);
               if (plan === undefined) {
-                const record = lightRecord(text, r, lightTextAt(text, r, spans), identities);
+                const record = agentPlain(text, spans) ? lightRecord(text, r, lightTextAt(text, r, spans), identities) : undefined;
                 plan = record
                   ? this.lightPlan(record as CloudTrailRecord, record.eventID as string, r.recipientAccountId!, r.awsRegion!)
                   : null;
@@ -468,6 +485,7 @@ export class EventEvaluator {
     }
     if (!sightings || matched.some((m) => m.outcome === 'failed')) return null;
     return {
+      identity: record.userIdentity,
       allowed: matched.filter((m) => m.outcome === 'allowed').map((m) => m.rule),
       undecided: matched.filter((m) => m.outcome === 'undecided').map((m) => m.rule),
       sightings: sightings
@@ -688,15 +706,14 @@ class ReplayedMatch implements HeldMatch {
   region = '';
   private r: DeliveredRecord | undefined;
   private spans: LightSpans | undefined;
+  private identity: unknown;
 
-  constructor(
-    private readonly text: string,
-    private readonly identities: Map<string, unknown>,
-  ) {}
+  constructor(private readonly text: string) {}
 
-  at(r: DeliveredRecord, spans: LightSpans): void {
+  at(r: DeliveredRecord, spans: LightSpans, identity: unknown): void {
     this.r = r;
     this.spans = spans;
+    this.identity = identity;
     this.account = r.recipientAccountId!;
     this.region = r.awsRegion!;
   }
@@ -705,8 +722,13 @@ class ReplayedMatch implements HeldMatch {
     return this.text.slice(this.spans!.idAt, this.spans!.idEnd);
   }
 
-  readonly data = (): Record<string, unknown> =>
-    lightRecord(this.text, this.r!, lightTextAt(this.text, this.r!, this.spans!), this.identities)!;
+  readonly data = (): Record<string, unknown> => {
+    const r = this.r!;
+    if (agentPlain(this.text, this.spans!)) return lightObject(r, lightTextAt(this.text, r, this.spans!), this.identity);
+    // A user agent with an escape: its fields as the whole record has them.
+    const whole = JSON.parse(this.text.slice(r.start, r.end)) as Record<string, unknown>;
+    return Object.fromEntries([...LIGHT_FIELDS].filter((f) => f in whole).map((f) => [f, whole[f]]));
+  };
 }
 
 /** A copy of a string that holds none of the text it was cut from. */
@@ -723,6 +745,8 @@ const MAX_PLANS = 50_000;
  * address (value undefined) or at a value the fields fix.
  */
 interface LightPlan {
+  /** The identity (parsed) every record of the plan has. */
+  identity: unknown;
   allowed: number[];
   undecided: number[];
   sightings: Array<{ rule: number; key: string | undefined; value: string | undefined; v4Bits: number; v6Bits: number; places: Places }>;
@@ -906,7 +930,7 @@ class ChunkState {
     }
     if (plan.sightings.length) {
       const t = eventMs(r.eventTime);
-      replayed.at(r, spans);
+      replayed.at(r, spans, plan.identity);
       for (const s of plan.sightings) {
         let k: string | number;
         if (s.value !== undefined) k = placeKey(s.value);

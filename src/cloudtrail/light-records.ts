@@ -148,6 +148,11 @@ export function lightRecord(
     // A copy of the text as the key: a slice would keep the whole file alive.
     identities?.set((' ' + raw.identity).slice(1), userIdentity);
   }
+  return lightObject(r, raw, userIdentity);
+}
+
+/** A light record from its fields' text and its identity, parsed already. */
+export function lightObject(r: DeliveredRecord, raw: LightText, userIdentity: unknown): Record<string, unknown> {
   const light: Record<string, unknown> = {
     eventVersion: raw.version,
     userIdentity,
@@ -178,6 +183,21 @@ export class LightSpans {
   agentEnd = 0;
   idAt = 0;
   idEnd = 0;
+  /** Whether the user agent holds no escape: undefined until looked at (lightSpans with checkAgent false). */
+  agentPlain: boolean | undefined = true;
+}
+
+/** Whether the user agent lightSpans found holds no escape (looked at once). */
+export function agentPlain(text: string, s: LightSpans): boolean {
+  s.agentPlain ??= !(s.agentEnd - s.agentAt > 24
+    ? text.slice(s.agentAt, s.agentEnd).includes('\\')
+    : hasEscape(text, s.agentAt, s.agentEnd));
+  return s.agentPlain;
+}
+
+function hasEscape(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x5c /* \\ */) return true;
+  return false;
 }
 
 /** The closing quote of the plain string value at `from`, or -1 when it is cut (at or past `limit`) or holds an escape. */
@@ -186,13 +206,17 @@ function plainEnd(text: string, from: number, limit: number): number {
   if (close < 0 || close >= limit) return -1;
   // A short value is looked at character by character; a longer one by native search.
   if (close - from <= 24) {
-    for (let i = from; i < close; i++) if (text.charCodeAt(i) === 0x5c /* \\ */) return -1;
+    if (hasEscape(text, from, close)) return -1;
   } else if (text.slice(from, close).includes('\\')) return -1;
   return close;
 }
 
-/** Fills `out` with the record's light fields; false when it is not in the expected shape (parse it whole). */
-export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans): boolean {
+/**
+ * Fills `out` with the record's light fields; false when it is not in the expected shape (parse it
+ * whole). With `checkAgent` false, whether the user agent holds an escape is left for agentPlain
+ * (most readers of a light record never read it).
+ */
+export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans, checkAgent = true): boolean {
   if (r.timeKey < 0 || r.regionKey < 0 || r.awsRegion === undefined || r.recipientAccountId === undefined) return false;
   const versionEnd = plainEnd(text, r.start + START.length, r.end);
   if (versionEnd < 0) return false;
@@ -203,8 +227,8 @@ export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans): b
   const ipEnd = plainEnd(text, ipAt, r.end);
   if (ipEnd < 0 || !text.startsWith(AGENT, ipEnd)) return false;
   const agentAt = ipEnd + AGENT.length;
-  const agentEnd = plainEnd(text, agentAt, r.end);
-  if (agentEnd < 0) return false;
+  const agentEnd = checkAgent ? plainEnd(text, agentAt, r.end) : text.indexOf('"', agentAt);
+  if (agentEnd < 0 || agentEnd >= r.end) return false;
   // The record's own eventID is the last one (delivered-file.ts found it, and read it when it holds no escape), before its top-level eventType.
   const id = r.idKey;
   if (id < r.start || r.eventID === undefined) return false;
@@ -221,6 +245,7 @@ export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans): b
   out.agentEnd = agentEnd;
   out.idAt = idAt;
   out.idEnd = idEnd;
+  out.agentPlain = checkAgent ? true : undefined;
   return true;
 }
 

@@ -76,6 +76,17 @@ let lastDayMs = NaN;
  * (`2023-07-10T11:45:03Z`) without Date.parse, its day looked up once.
  */
 export function eventMs(time: string): number {
+  // Records of a file come by the second: the last time asked is often asked again.
+  if (time === lastTime) return lastMs;
+  lastMs = parsedMs(time);
+  lastTime = time;
+  return lastMs;
+}
+
+let lastTime = '';
+let lastMs = NaN;
+
+function parsedMs(time: string): number {
   if (
     time.length === 20 &&
     time.charCodeAt(19) === 0x5a /* Z */ &&

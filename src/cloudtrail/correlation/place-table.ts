@@ -108,8 +108,31 @@ export class PlaceTable {
   }
 }
 
-/** A lowercase canonical UUID, as CloudTrail writes event ids: kept as four 32-bit words. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * Writes a lowercase canonical UUID (as CloudTrail writes event ids) as four 32-bit words at
+ * `at`; false (nothing to use) for anything else. Read character by character: once per kept event.
+ */
+export function uuidWords(id: string, out: Uint32Array, at: number): boolean {
+  if (id.length !== 36) return false;
+  let word = 0;
+  let digits = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d /* - */) return false;
+      continue;
+    }
+    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (v < 0) return false;
+    word = word * 16 + v;
+    if (++digits === 8) {
+      out[at++] = word;
+      word = 0;
+      digits = 0;
+    }
+  }
+  return true;
+}
 
 /**
  * The matching events kept as the earliest sighting of their place, one row each: its id (as four
@@ -138,11 +161,8 @@ export class HeldRows {
   }
 
   write(r: number, id: string, key: number, context: number, address: number, time: string | undefined): void {
-    if (UUID.test(id)) {
-      const hex = id.replace(/-/g, '');
-      for (let w = 0; w < 4; w++) this.ids.values[4 * r + w] = parseInt(hex.slice(8 * w, 8 * w + 8), 16);
-      this.otherIds.delete(r);
-    } else this.otherIds.set(r, id);
+    if (!uuidWords(id, this.ids.values, 4 * r)) this.otherIds.set(r, id);
+    else if (this.otherIds.size) this.otherIds.delete(r);
     this.keys.values[r] = key;
     this.contexts.values[r] = context;
     this.addresses.values[r] = address;
