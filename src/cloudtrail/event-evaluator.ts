@@ -876,9 +876,13 @@ class ChunkState {
     this.keys.push(key);
     if (this.first === undefined || time < this.first) this.first = time;
     if (this.last === undefined || time > this.last) this.last = time;
-    this.accounts.add(account);
-    this.regions.add(region);
+    // A file is one account and region: the same texts again need no set lookup.
+    if (account !== this.lastAccount) this.accounts.add((this.lastAccount = account));
+    if (region !== this.lastRegion) this.regions.add((this.lastRegion = region));
   }
+
+  private lastAccount: string | undefined;
+  private lastRegion: string | undefined;
 
   /** A readable record: counted, and evaluated when it is inside the window. */
   add(record: CloudTrailRecord, unit: PlaceUnit, n: number, countRecord = true): void {
