@@ -100,10 +100,9 @@ function parsedMs(time: string): number {
     let digits = true;
     for (const at of TIME_DIGITS) digits &&= digit(time.charCodeAt(at));
     if (digits && h <= 23 && m <= 59 && s <= 59) {
-      const day = time.slice(0, 10);
-      if (day !== lastDay) {
-        lastDayMs = Date.parse(`${day}T00:00:00Z`);
-        lastDay = day;
+      if (lastDay === '' || !time.startsWith(lastDay)) {
+        lastDay = time.slice(0, 11);
+        lastDayMs = Date.parse(`${lastDay}00:00:00Z`);
       }
       return lastDayMs + ((h * 60 + m) * 60 + s) * 1000;
     }
