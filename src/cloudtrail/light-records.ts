@@ -96,38 +96,6 @@ export interface LightText {
   eventID: string;
 }
 
-/**
- * What decides the light parts' outcome: the light fields they read (`fields`), so that two records
- * with the same memo differ only in what the parts do not read.
- */
-export function lightMemo(r: DeliveredRecord, raw: LightText, fields: ReadonlySet<string>): string {
-  let memo = '';
-  for (const f of fields) {
-    const v =
-      f === 'userIdentity'
-        ? raw.identity
-        : f === 'sourceIPAddress'
-          ? raw.sourceIPAddress
-          : f === 'userAgent'
-            ? raw.userAgent
-            : f === 'eventName'
-              ? r.eventName
-              : f === 'eventSource'
-                ? (r.eventSource ?? '')
-                : f === 'awsRegion'
-                  ? (r.awsRegion ?? '')
-                  : f === 'recipientAccountId'
-                    ? (r.recipientAccountId ?? '')
-                    : f === 'eventVersion'
-                      ? raw.version
-                      : undefined;
-    // A field the memo cannot stand for (time, id): no memo.
-    if (v === undefined) return '';
-    memo += `${v}\u0000`;
-  }
-  return memo;
-}
-
 /** The light form of a delivered record, or undefined when it is not in the expected shape (parse it whole). */
 export function lightRecord(
   text: string,
