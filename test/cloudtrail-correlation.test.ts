@@ -310,6 +310,8 @@ describe('correlation across chunks and workers', () => {
           r.userIdentity.sessionContext = {
             attributes: { creationDate: '2026-05-19T00:00:00Z', mfaAuthenticated: pick(['true', 'false']) },
           };
+        // Calls of one service under other names: samples that differ by their name only.
+        if (r.eventSource === 's3.amazonaws.com') r.eventName = pick(['ListBuckets', 'GetBucketAcl', 'ListObjects']);
       }
       r.sourceIPAddress = rand() < 0.5 ? `198.51.${Math.floor(rand() * 4)}.${Math.floor(rand() * 8)}` : pick(addresses);
       if (rand() < 0.5)

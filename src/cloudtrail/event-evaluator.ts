@@ -20,10 +20,12 @@ import { allowFieldsRead, compileAllowList, type AllowTest } from './allow-list.
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector, placeOf } from './correlation/collect.js';
 import {
+  contextFields,
   ipv4At,
   placeKey,
   SightingStore,
   type HeldMatch,
+  type HeldParts,
   type Places,
   type SightingAnswer,
   type SightingQuery,
@@ -729,6 +731,20 @@ class ReplayedMatch implements HeldMatch {
     const whole = JSON.parse(this.text.slice(r.start, r.end)) as Record<string, unknown>;
     return Object.fromEntries([...LIGHT_FIELDS].filter((f) => f in whole).map((f) => [f, whole[f]]));
   };
+
+  parts(): HeldParts | undefined {
+    const r = this.r!;
+    const spans = this.spans!;
+    // A user agent written with escapes: the record is made (data) to read it.
+    if (!agentPlain(this.text, spans)) return undefined;
+    const agent = this.text.slice(spans.agentAt, spans.agentEnd);
+    return {
+      eventTime: r.eventTime,
+      address: this.text.slice(spans.ipAt, spans.ipEnd),
+      identity: this.identity,
+      fields: contextFields({ eventName: r.eventName, eventSource: r.eventSource, userAgent: agent }, this.account, this.region),
+    };
+  }
 }
 
 /** A copy of a string that holds none of the text it was cut from. */

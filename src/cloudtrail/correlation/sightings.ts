@@ -39,6 +39,28 @@ export interface HeldMatch {
   account: string;
   region: string;
   data: Record<string, unknown> | (() => Record<string, unknown>);
+  /** When it can: what hold() needs without the record (HeldParts); undefined to make the record. */
+  parts?(): HeldParts | undefined;
+}
+
+/** What hold() needs of a matching event besides its record: given by a light plan's event without making the record. */
+export interface HeldParts {
+  /** eventTime as written. */
+  eventTime: string;
+  /** sourceIPAddress, undefined when missing or empty. */
+  address: string | undefined;
+  /** The record's identity object, and contextFields of the record. */
+  identity: unknown;
+  fields: string;
+}
+
+/** What, besides its identity, makes a sample's context (./sample.ts): the same text for the same context. */
+export function contextFields(
+  d: { eventName?: unknown; eventSource?: unknown; userAgent?: unknown },
+  account: string,
+  region: string,
+): string {
+  return `${String(d.eventName)}\u0000${String(d.eventSource)}\u0000${String(d.userAgent)}\u0000${account}\u0000${region}`;
 }
 
 /** One rule's places for one key (./place-table.ts). */
@@ -225,44 +247,50 @@ export class SightingStore {
 
   /** Keeps a matching event in a row (the place's own when it had one): its index. */
   private hold(given: HeldMatch, t: number, place: string | number, reuse: number): number {
-    // A light read's record is made only now that the event is kept (a light plan: event-evaluator.ts).
-    const d = typeof given.data === 'function' ? given.data() : given.data;
-    const m = { id: given.id, key: given.key, account: given.account, region: given.region, data: d };
-    // As sampleOf (./sample.ts) writes them.
-    const eventTime = String(d.eventTime);
-    const address = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? d.sourceIPAddress : undefined;
+    // A light plan's event (event-evaluator.ts) gives what is needed without its record, which is
+    // made only if its context is new; any other event gives its record.
+    const parts = given.parts?.();
+    const record = (): Record<string, unknown> => (typeof given.data === 'function' ? given.data() : given.data);
+    let eventTime: string;
+    let address: string | undefined;
+    let context: number;
+    if (parts) {
+      ({ eventTime, address } = parts);
+      context = this.context(given, parts.identity, parts.fields, record);
+    } else {
+      const d = record();
+      // As sampleOf (./sample.ts) writes them.
+      eventTime = String(d.eventTime);
+      address = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? d.sourceIPAddress : undefined;
+      // A created key (responseElements) is rare: its context is made each time.
+      const fields = d.responseElements == null ? contextFields(d, given.account, given.region) : undefined;
+      context = this.context(given, d.userIdentity, fields, () => d);
+    }
     let addressCode = -1;
     if (address !== undefined) {
       if (typeof place === 'number' && ipv4Number(address) === place) addressCode = -2;
       else addressCode = this.rows.texts.push(own(address)) - 1;
     }
-    let key = this.keyIndex.get(m.key);
+    let key = this.keyIndex.get(given.key);
     if (key === undefined) {
-      key = this.keys.push(own(m.key)) - 1;
+      key = this.keys.push(own(given.key)) - 1;
       this.keyIndex.set(this.keys[key]!, key);
     }
     const row = reuse >= 0 ? reuse : (this.free.pop() ?? this.rows.add());
-    this.rows.write(row, m.id, key, this.context(m), addressCode, sameAsIso(eventTime, t) ? undefined : own(eventTime));
+    this.rows.write(row, given.id, key, context, addressCode, sameAsIso(eventTime, t) ? undefined : own(eventTime));
     return row;
   }
 
   /**
    * The shared context of a sample (its index). Found by the record's identity object (light
-   * records share one per identity text: light-records.ts) and its other fields before the sample
-   * is made: most matching events repeat a context seen moments before.
+   * records share one per identity text: light-records.ts) and its other fields (contextFields)
+   * before the sample is made: most matching events repeat a context seen moments before.
    */
-  private context(m: { id: string; account: string; region: string; data: Record<string, unknown> }): number {
-    const identity = m.data.userIdentity;
+  private context(m: HeldMatch, identity: unknown, fields: string | undefined, record: () => Record<string, unknown>): number {
     const byFields = identity && typeof identity === 'object' ? this.byIdentity.get(identity) : undefined;
-    const d = m.data;
-    // A created key (responseElements) is rare: its context is made each time.
-    const fields =
-      d.responseElements == null
-        ? `${String(d.eventName)}\u0000${String(d.eventSource)}\u0000${String(d.userAgent)}\u0000${m.account}\u0000${m.region}`
-        : undefined;
     const known = fields === undefined ? undefined : byFields?.get(fields);
     if (known !== undefined) return known;
-    const sample = sampleOf(d, m.id, m.account, m.region);
+    const sample = sampleOf(record(), m.id, m.account, m.region);
     // Its texts as copies owning their characters (a record's fields may be cut from a whole file), one per value.
     const ctx: Context = {
       eventName: this.intern(sample.eventName),
