@@ -9,7 +9,7 @@ import { EventEvaluator, capHits, type AttributionMode, type RuleHit } from '../
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
 import { FileProblem, decodeBytes, eventMs, parseItems, textOf, type CloudTrailRecord } from '../src/cloudtrail/records.js';
-import { ipv4At, ipv4Number, iso, sameAsIso } from '../src/cloudtrail/correlation/sightings.js';
+import { ipv4At, ipv4Number, iso, sameAsIso, SightingStore } from '../src/cloudtrail/correlation/sightings.js';
 import { HeldRows, PlaceTable } from '../src/cloudtrail/correlation/place-table.js';
 import { ItemSplitter, type SplitBatch } from '../src/cloudtrail/split.js';
 import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
@@ -677,5 +677,44 @@ describe('place table and kept rows', () => {
     rows.write(at[4]!, ids[0]!, 0, 0, -1, undefined);
     rows.write(at[0]!, 'other', 0, 0, -1, undefined);
     expect([rows.id(at[4]!), rows.id(at[0]!)]).toEqual([ids[0], 'other']);
+  });
+});
+
+describe('sightings kept compactly', () => {
+  const event = (id: string, address: string, t: number) => ({
+    id,
+    key: '["k"]',
+    account: '123456789012',
+    region: 'us-east-1',
+    data: {
+      eventTime: new Date(t).toISOString().replace('.000Z', 'Z'),
+      eventName: 'ConsoleLogin',
+      sourceIPAddress: address,
+      userIdentity: { type: 'Root', arn: 'arn:aws:iam::123456789012:root' },
+    },
+  });
+  const T = Date.parse('2026-05-20T09:00:00Z');
+  it("a place keeps its earliest event with that event's own address, through replaced and reused rows", () => {
+    const store = new SightingStore();
+    const seen = () =>
+      store
+        .answer({ round: 'candidates', rules: [{ rule: 0 }] })
+        .candidates![0]!.map((m) => [m.value, m.id, m.sample.sourceIPAddress])
+        .sort();
+    // Places are networks (a /24): the address is not the place, and is kept as text.
+    store.add(0, 'root', '203.0.113.0/24', T + 10_000, event('e1', '203.0.113.7', T + 10_000));
+    store.add(0, 'root', '203.0.113.0/24', T + 5_000, event('e2', '203.0.113.9', T + 5_000));
+    expect(seen()).toEqual([['203.0.113.0/24', 'e2', '203.0.113.9']]);
+    // An earlier history event frees the row; another place's event reuses it.
+    store.add(0, 'root', '203.0.113.0/24', T);
+    store.add(0, 'root', '198.51.100.0/24', T + 20_000, event('e3', '198.51.100.4', T + 20_000));
+    expect(seen()).toEqual([['198.51.100.0/24', 'e3', '198.51.100.4']]);
+    // An exact address as its place: the place itself is the address.
+    store.add(0, 'root', '192.0.2.1', T + 30_000, event('e4', '192.0.2.1', T + 30_000));
+    expect(seen()).toEqual([
+      ['192.0.2.1', 'e4', '192.0.2.1'],
+      ['198.51.100.0/24', 'e3', '198.51.100.4'],
+    ]);
+    expect(store.answer({ round: 'earliest', places: [[0, 'root', '203.0.113.0/24']] }).earliest).toEqual([{ t: T, matched: false }]);
   });
 });

@@ -266,17 +266,23 @@ export class SightingStore {
       const fields = d.responseElements == null ? contextFields(d, given.account, given.region) : undefined;
       context = this.context(given, d.userIdentity, fields, () => d);
     }
-    let addressCode = -1;
-    if (address !== undefined) {
-      if (typeof place === 'number' && ipv4Number(address) === place) addressCode = -2;
-      else addressCode = this.rows.texts.push(own(address)) - 1;
-    }
     let key = this.keyIndex.get(given.key);
     if (key === undefined) {
       key = this.keys.push(own(given.key)) - 1;
       this.keyIndex.set(this.keys[key]!, key);
     }
-    const row = reuse >= 0 ? reuse : (this.free.pop() ?? this.rows.add());
+    const free = reuse >= 0 ? reuse : this.free.pop();
+    const row = free ?? this.rows.add();
+    let addressCode = -1;
+    if (address !== undefined) {
+      if (typeof place === 'number' && ipv4Number(address) === place) addressCode = -2;
+      else {
+        // A row kept before may hold a text of its own: written over, so that texts do not pile up.
+        const had = free === undefined ? -1 : this.rows.address(row);
+        if (had >= 0) this.rows.texts[(addressCode = had)] = own(address);
+        else addressCode = this.rows.texts.push(own(address)) - 1;
+      }
+    }
     this.rows.write(row, given.id, key, context, addressCode, sameAsIso(eventTime, t) ? undefined : own(eventTime));
     return row;
   }
