@@ -209,9 +209,10 @@ function scenarioNames(s: Scenario): (id: string) => string {
   names.sort((a, b) => b[0].length - a[0].length);
   return (id) => {
     for (const [value, name] of names) id = id.split(value).join(name);
+    // UUIDs first: one whose fourth group is letters only (`…-afdf-0123…`) would read as a prefixed id.
     return id
-      .replace(/\b([a-z]+)-[0-9a-f]{8,17}\b/g, '<$1>')
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>')
+      .replace(/\b([a-z]+)-[0-9a-f]{8,17}\b/g, '<$1>')
       .replace(/\/[0-9a-f]{16}(?=\/|$)/g, '/<hex>');
   };
 }
