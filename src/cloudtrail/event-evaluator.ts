@@ -34,6 +34,7 @@ import type { CorrelationPart } from './correlation/types.js';
 import { scanDelivered, START, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
 import {
+  ADDRESS_PATH,
   agentPlain,
   correlationParts,
   LIGHT_FIELDS,
@@ -46,6 +47,7 @@ import {
   type RulePart,
 } from './light-records.js';
 import { normalizeRequestParameters } from './request-parameters.js';
+import { ownString } from '../util/own-string.js';
 import { eventKey, KeyList, recordId } from './event-key.js';
 import {
   FileProblem,
@@ -437,8 +439,8 @@ export class EventEvaluator {
     const identity = text.slice(spans.identityAt, spans.identityEnd);
     let byRest = this.plans.get(identity);
     // Copies: a slice would keep the whole file alive.
-    if (!byRest) this.plans.set(own(identity), (byRest = []));
-    byRest.push({ rest: own(this.restOf(text, r, spans)), plan });
+    if (!byRest) this.plans.set(ownString(identity), (byRest = []));
+    byRest.push({ rest: ownString(this.restOf(text, r, spans)), plan });
     this.planCount++;
   }
 
@@ -467,7 +469,7 @@ export class EventEvaluator {
 
   /**
    * What the rules make of a light record, as a plan every light record with the same deciding
-   * fields can replay (light-plans.ts), or null when something in it depends on more than those
+   * fields can replay, or null when something in it depends on more than those
    * fields (a finding, a kept event): such records are then evaluated one by one. No effect.
    */
   private lightPlan(record: CloudTrailRecord, id: string, account: string, region: string): LightPlan | null {
@@ -501,7 +503,7 @@ export class EventEvaluator {
           const c = this.rules[rule]!.correlation!;
           const unseen = c.kind === 'unseen' ? c : c.kind === 'sequence' ? c.unseen! : undefined;
           // The place: the record's own address, or a value the deciding fields fix.
-          const address = unseen?.value.path === 'data.sourceIPAddress';
+          const address = unseen?.value.path === ADDRESS_PATH;
           return {
             rule,
             key,
@@ -745,11 +747,6 @@ class ReplayedMatch implements HeldMatch {
       fields: contextFields({ eventName: r.eventName, eventSource: r.eventSource, userAgent: agent }, this.account, this.region),
     };
   }
-}
-
-/** A copy of a string that holds none of the text it was cut from. */
-function own(s: string): string {
-  return (' ' + s).slice(1);
 }
 
 /** Plans kept per evaluator before they are all dropped (a plan is only a shortcut: dropping it changes no result). */

@@ -11,7 +11,8 @@
  */
 import { decisionDataFields } from '../engine/data-paths.js';
 import type { CompiledRule } from '../ruleset/types.js';
-import { EVENT_ID, REGION, START, type DeliveredRecord } from './delivered-file.js';
+import { ownString } from '../util/own-string.js';
+import { EVENT_ID, isPlain, plainEnd, REGION, START, type DeliveredRecord } from './delivered-file.js';
 
 /** The fields a light record has, with the values the whole record has. */
 export const LIGHT_FIELDS: ReadonlySet<string> = new Set([
@@ -39,7 +40,7 @@ function lightFieldsRead(conditions: readonly unknown[], paths: readonly string[
 }
 
 /** The data path of an event's source address. */
-const ADDRESS_PATH = 'data.sourceIPAddress';
+export const ADDRESS_PATH = 'data.sourceIPAddress';
 
 /** A part of a correlation rule: a condition, and whether a light record is enough to judge it and keep what it needs. */
 export interface RulePart {
@@ -49,7 +50,7 @@ export interface RulePart {
   fields?: string[];
   /**
    * For a light part: the fields its outcome depends on besides the place it keeps, when that place
-   * is the event's source address (light-plans.ts: one judgement serves every address).
+   * is the event's source address (a light plan in event-evaluator.ts: one judgement serves every address).
    */
   decides?: string[];
   /** What the part keeps: sightings (earliest per key and value) or every event. */
@@ -114,7 +115,7 @@ export function lightRecord(
       return undefined;
     }
     // A copy of the text as the key: a slice would keep the whole file alive.
-    identities?.set((' ' + raw.identity).slice(1), userIdentity);
+    identities?.set(ownString(raw.identity), userIdentity);
   }
   return lightObject(r, raw, userIdentity);
 }
@@ -157,26 +158,8 @@ export class LightSpans {
 
 /** Whether the user agent lightSpans found holds no escape (looked at once). */
 export function agentPlain(text: string, s: LightSpans): boolean {
-  s.agentPlain ??= !(s.agentEnd - s.agentAt > 24
-    ? text.slice(s.agentAt, s.agentEnd).includes('\\')
-    : hasEscape(text, s.agentAt, s.agentEnd));
+  s.agentPlain ??= isPlain(text, s.agentAt, s.agentEnd);
   return s.agentPlain;
-}
-
-function hasEscape(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x5c /* \\ */) return true;
-  return false;
-}
-
-/** The closing quote of the plain string value at `from`, or -1 when it is cut (at or past `limit`) or holds an escape. */
-function plainEnd(text: string, from: number, limit: number): number {
-  const close = text.indexOf('"', from);
-  if (close < 0 || close >= limit) return -1;
-  // A short value is looked at character by character; a longer one by native search.
-  if (close - from <= 24) {
-    if (hasEscape(text, from, close)) return -1;
-  } else if (text.slice(from, close).includes('\\')) return -1;
-  return close;
 }
 
 /**

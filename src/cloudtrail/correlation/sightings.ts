@@ -18,6 +18,7 @@
  * key, its address when it is not the place) and shares the rest of its sample (who, what, where
  * from: the same for most of a user's calls) with every other event that has the same.
  */
+import { ownString } from '../../util/own-string.js';
 import { eventKey } from '../event-key.js';
 import { HeldRows, PlaceTable } from './place-table.js';
 import { sampleOf } from './sample.js';
@@ -86,11 +87,6 @@ export interface SightingAnswer {
   dropped: Record<number, number>;
 }
 
-/** A copy of a string that holds none of the text it was cut from (V8 keeps a slice's parent alive). */
-function own(s: string): string {
-  return (' ' + s).slice(1);
-}
-
 /**
  * An IPv4 address in its canonical form (four decimal bytes, no leading zero) as a number, or -1.
  * Read character by character: this runs for every event an `unseen` rule reads.
@@ -128,13 +124,13 @@ export function ipv4At(text: string, from: number, to: number): number {
 /** A place as a map key: an exact IPv4 address as a number (no string kept), anything else as text. */
 export function placeKey(value: string): string | number {
   const n = ipv4Number(value);
-  return n >= 0 ? n : own(value);
+  return n >= 0 ? n : ownString(value);
 }
 
 /** An object of strings with each string copied (owning its characters). */
 function ownValues<T extends Record<string, string | undefined>>(o: T): T {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = own(v);
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = ownString(v);
   return out as T;
 }
 
@@ -194,7 +190,7 @@ export class SightingStore {
   /** One copy of a string seen often (a key, a `per`): interned, and owning its characters. */
   private intern(s: string): string {
     let v = this.strings.get(s);
-    if (v === undefined) this.strings.set((v = own(s)), v);
+    if (v === undefined) this.strings.set((v = ownString(s)), v);
     return v;
   }
 
@@ -236,7 +232,7 @@ export class SightingStore {
     }
   }
 
-  /** The places of one rule and key (a light plan holds them: light-plans in event-evaluator.ts). */
+  /** The places of one rule and key (a light plan holds them: lightPlan in event-evaluator.ts). */
   placesOf(rule: number, per: string): Places {
     let byPer = this.rules.get(rule);
     if (!byPer) this.rules.set(rule, (byPer = new Map<string, PlaceTable>()));
@@ -268,7 +264,7 @@ export class SightingStore {
     }
     let key = this.keyIndex.get(given.key);
     if (key === undefined) {
-      key = this.keys.push(own(given.key)) - 1;
+      key = this.keys.push(ownString(given.key)) - 1;
       this.keyIndex.set(this.keys[key]!, key);
     }
     const free = reuse >= 0 ? reuse : this.free.pop();
@@ -279,11 +275,11 @@ export class SightingStore {
       else {
         // A row kept before may hold a text of its own: written over, so that texts do not pile up.
         const had = free === undefined ? -1 : this.rows.address(row);
-        if (had >= 0) this.rows.texts[(addressCode = had)] = own(address);
-        else addressCode = this.rows.texts.push(own(address)) - 1;
+        if (had >= 0) this.rows.texts[(addressCode = had)] = ownString(address);
+        else addressCode = this.rows.texts.push(ownString(address)) - 1;
       }
     }
-    this.rows.write(row, given.id, key, context, addressCode, sameAsIso(eventTime, t) ? undefined : own(eventTime));
+    this.rows.write(row, given.id, key, context, addressCode, sameAsIso(eventTime, t) ? undefined : ownString(eventTime));
     return row;
   }
 
