@@ -25,6 +25,7 @@ import { compileRule, loadRuleFiles, type RuleFile } from '../src/ruleset/load.j
 import type { AllowEntry } from '../src/ruleset/types.js';
 import type { JsonObject } from '../src/util/json.js';
 import { ROOT, runCliInProcess as runCli } from './support/cli.js';
+import { seededRandom } from './support/random.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'awsaudit-ctcorr-'));
 const T0 = Date.parse('2026-05-20T09:00:00Z');
@@ -284,8 +285,7 @@ describe('correlation across chunks and workers', () => {
     // files of 40 records read in shuffled order; with and without an allow-list that reads the address.
     const ids = ['cloudtrail-new-access-key-used-from-new-place', 'cloudtrail-root-sign-in-new-place'];
     const templates = ids.flatMap((i) => [...caseRecords(i, 'fail'), ...caseRecords(i, 'pass')]);
-    let seed = 11;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rand = seededRandom(11);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const addresses = [
       '203.0.113.50',

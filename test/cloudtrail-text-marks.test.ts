@@ -4,6 +4,7 @@ import type { DeliveredRecord } from '../src/cloudtrail/delivered-file.js';
 import { recordAt, scanDelivered, scanDeliveredFile } from '../src/cloudtrail/delivered-file.js';
 import { loadRuleFiles } from '../src/ruleset/load.js';
 import { ROOT } from './support/cli.js';
+import { seededRandom } from './support/random.js';
 import { TextMarks, type Mark } from '../src/cloudtrail/text-marks.js';
 
 /** The marks as one regular expression per pattern gives them: light patterns, then whole ones over them. */
@@ -20,15 +21,6 @@ function reference(patterns: Array<{ source: string; mark: Mark }>, text: string
     }
   }
   return marked;
-}
-
-/** A small random generator, seeded: the same texts on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 const PATTERNS: Array<{ source: string; mark: Mark }> = [
@@ -69,7 +61,7 @@ const PIECES = [
 
 describe('TextMarks', () => {
   it('marks what one expression per pattern marks, over random texts and pattern sets', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 3000; round++) {
       let text = '';
       const pieces = 5 + Math.floor(next() * 60);
@@ -98,7 +90,7 @@ describe('TextMarks', () => {
       { source: '"eventTime"\\s*:\\s*"2026-05-20', mark: 1 },
       { source: 'Name"', mark: 1 },
     ];
-    const next = random(11);
+    const next = seededRandom(11);
     let files = 0;
     for (let round = 0; round < 400; round++) {
       const chosen = Array.from({ length: 1 + Math.floor(next() * 30) }, () => records[Math.floor(next() * records.length)]!);

@@ -16,6 +16,7 @@ import { parseTimeArg, resolveWindow } from '../src/cloudtrail/window.js';
 import { daysOf, parseS3Url } from '../src/cloudtrail/sources/s3.js';
 import type { Finding } from '../src/engine/findings.js';
 import { BUILTIN_RULES_DIR, compileRule, loadRuleFiles } from '../src/ruleset/load.js';
+import { seededRandom } from './support/random.js';
 import { allRecords, invictusFiles, stratusFiles, type RawRecord } from './support/cloudtrail.js';
 
 const invictus = invictusFiles();
@@ -572,8 +573,7 @@ describe('per-event arithmetic read by hand', () => {
     if (a > 255 || b > 255 || c > 255 || d > 255 || `${a}.${b}.${c}.${d}` !== value) return -1;
     return ((a * 256 + b) * 256 + c) * 256 + d;
   };
-  let seed = 5;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rand = seededRandom(5);
   it('an IPv4 address as a number: canonical forms only, as the regular expression read them', () => {
     const pieces = ['0', '1', '9', '10', '01', '255', '256', '999', '1000', '.', '..', ':', 'a', ' ', ''];
     const values = [
@@ -627,8 +627,7 @@ describe('place table and kept rows', () => {
   it('finds what a map finds over many places of both kinds, through growth', () => {
     const table = new PlaceTable();
     const reference = new Map<string | number, { t: number; row: number }>();
-    let seed = 3;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rand = seededRandom(3);
     for (let n = 0; n < 50000; n++) {
       const place: string | number =
         rand() < 0.9 ? Math.floor(rand() * 2 ** 32) % (rand() < 0.5 ? 4096 : 2 ** 32) : `host-${Math.floor(rand() * 500)}`;
