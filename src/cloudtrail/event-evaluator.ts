@@ -20,7 +20,6 @@ import { allowFieldsRead, compileAllowList, type AllowTest } from './allow-list.
 import { AwsIpIndex, type AwsIpRanges } from './aws-ip-ranges.js';
 import { CorrelationCollector, placeOf } from './correlation/collect.js';
 import {
-  contextFields,
   ipv4At,
   placeKey,
   SightingStore,
@@ -210,8 +209,14 @@ export class EventEvaluator {
    * Judgements of light records (null: judge each such record on its own), by their identity's
    * text, then their other deciding fields' text (planRest).
    */
-  private readonly plans = new Map<string, Array<{ rest: string; plan: LightPlan | null }>>();
+  private readonly plans = new Map<string, IdentityPlans>();
   private planCount = 0;
+  /**
+   * The identities whose plans were asked for last, most recent first. Most records of a file come
+   * from a few callers, and comparing an identity's text with theirs (as memory) costs a fraction of
+   * hashing it (a few hundred characters) to look it up.
+   */
+  private readonly recentPlans: IdentityPlans[] = [];
   /**
    * Identities of light records parsed so far, by their text, across files: a user's identity
    * reads the same in every file, and sharing one object lets kept events share their context
@@ -424,23 +429,48 @@ export class EventEvaluator {
 
   /** The plan of light records alike in identity and deciding fields (undefined: none made yet). */
   private planOf(text: string, r: DeliveredRecord, spans: LightSpans): LightPlan | null | undefined {
-    const byRest = this.plans.get(text.slice(spans.identityAt, spans.identityEnd));
-    if (!byRest) return undefined;
+    const plans = this.identityPlans(text, spans);
+    if (!plans) return undefined;
     const rest = this.restOf(text, r, spans);
-    for (const e of byRest) if (e.rest === rest) return e.plan;
+    for (const e of plans.byRest) if (e.rest === rest) return e.plan;
     return undefined;
+  }
+
+  /** The plans of the record's identity, if any were made: among the recent ones, else looked up. */
+  private identityPlans(text: string, spans: LightSpans): IdentityPlans | undefined {
+    const recent = this.recentPlans;
+    // Compared whole: a slice equal to a flat string is compared as memory (startsWith goes character by character).
+    const identity = text.slice(spans.identityAt, spans.identityEnd);
+    for (let i = 0; i < recent.length; i++) {
+      const plans = recent[i]!;
+      if (plans.identity !== identity) continue;
+      // Moved to the front.
+      for (let j = i; j > 0; j--) recent[j] = recent[j - 1]!;
+      recent[0] = plans;
+      return plans;
+    }
+    const plans = this.plans.get(identity);
+    if (plans) {
+      recent.unshift(plans);
+      if (recent.length > RECENT_IDENTITIES) recent.pop();
+    }
+    return plans;
   }
 
   private keepPlan(text: string, r: DeliveredRecord, spans: LightSpans, plan: LightPlan | null): void {
     if (this.planCount >= MAX_PLANS) {
       this.plans.clear();
+      this.recentPlans.length = 0;
       this.planCount = 0;
     }
     const identity = text.slice(spans.identityAt, spans.identityEnd);
-    let byRest = this.plans.get(identity);
+    let plans = this.plans.get(identity);
     // Copies: a slice would keep the whole file alive.
-    if (!byRest) this.plans.set(ownString(identity), (byRest = []));
-    byRest.push({ rest: ownString(this.restOf(text, r, spans)), plan });
+    if (!plans) {
+      plans = { identity: ownString(identity), byRest: [] };
+      this.plans.set(plans.identity, plans);
+    }
+    plans.byRest.push({ rest: ownString(this.restOf(text, r, spans)), plan });
     this.planCount++;
   }
 
@@ -739,18 +769,27 @@ class ReplayedMatch implements HeldMatch {
     const spans = this.spans!;
     // A user agent written with escapes: the record is made (data) to read it.
     if (!agentPlain(this.text, spans)) return undefined;
-    const agent = this.text.slice(spans.agentAt, spans.agentEnd);
     return {
       eventTime: r.eventTime,
       address: this.text.slice(spans.ipAt, spans.ipEnd),
       identity: this.identity,
-      fields: contextFields({ eventName: r.eventName, eventSource: r.eventSource, userAgent: agent }, this.account, this.region),
+      eventName: r.eventName,
+      eventSource: r.eventSource,
+      userAgent: this.text.slice(spans.agentAt, spans.agentEnd),
     };
   }
 }
 
 /** Plans kept per evaluator before they are all dropped (a plan is only a shortcut: dropping it changes no result). */
 const MAX_PLANS = 50_000;
+/** Identities whose plans are compared before one is looked up by its text. */
+const RECENT_IDENTITIES = 16;
+
+/** The plans made for one identity (its text), by the text of their other deciding fields. */
+interface IdentityPlans {
+  identity: string;
+  byRest: Array<{ rest: string; plan: LightPlan | null }>;
+}
 
 /**
  * What the rules make of a light record whose deciding fields are these (light-records.ts): the

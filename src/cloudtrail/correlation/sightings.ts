@@ -45,23 +45,29 @@ export interface HeldMatch {
 }
 
 /** What hold() needs of a matching event besides its record: given by a light plan's event without making the record. */
-export interface HeldParts {
+export interface HeldParts extends ContextFields {
   /** eventTime as written. */
   eventTime: string;
   /** sourceIPAddress, undefined when missing or empty. */
   address: string | undefined;
-  /** The record's identity object, and contextFields of the record. */
+  /** The record's identity object. */
   identity: unknown;
-  fields: string;
 }
 
-/** What, besides its identity, makes a sample's context (./sample.ts): the same text for the same context. */
-export function contextFields(
-  d: { eventName?: unknown; eventSource?: unknown; userAgent?: unknown },
-  account: string,
-  region: string,
-): string {
-  return `${String(d.eventName)}\u0000${String(d.eventSource)}\u0000${String(d.userAgent)}\u0000${account}\u0000${region}`;
+/** What, besides its identity (and the event's account and region), makes a sample's context (./sample.ts): the record's values. */
+export interface ContextFields {
+  eventName: unknown;
+  eventSource: unknown;
+  userAgent: unknown;
+}
+
+/** A context kept (its index) and the values it was kept for, besides its identity and event name. */
+interface KnownContext {
+  eventSource: unknown;
+  userAgent: unknown;
+  account: string;
+  region: string;
+  index: number;
 }
 
 /** One rule's places for one key (./place-table.ts). */
@@ -179,8 +185,8 @@ export class SightingStore {
   private readonly keys: string[] = [];
   private readonly keyIndex = new Map<string, number>();
   private readonly contexts: Context[] = [];
-  /** Contexts (their index) by identity object, then by the record's other sample fields (see context()). */
-  private readonly byIdentity = new WeakMap<object, Map<string, number>>();
+  /** Contexts by identity object, then by event name (see context()). */
+  private readonly byIdentity = new WeakMap<object, Map<string, KnownContext[]>>();
   private readonly strings = new Map<string, string>();
   private entries = 0;
   private readonly dropped: Record<number, number> = {};
@@ -252,14 +258,14 @@ export class SightingStore {
     let context: number;
     if (parts) {
       ({ eventTime, address } = parts);
-      context = this.context(given, parts.identity, parts.fields, record);
+      context = this.context(given, parts.identity, parts, record);
     } else {
       const d = record();
       // As sampleOf (./sample.ts) writes them.
       eventTime = String(d.eventTime);
       address = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? d.sourceIPAddress : undefined;
       // A created key (responseElements) is rare: its context is made each time.
-      const fields = d.responseElements == null ? contextFields(d, given.account, given.region) : undefined;
+      const fields = d.responseElements == null ? { eventName: d.eventName, eventSource: d.eventSource, userAgent: d.userAgent } : undefined;
       context = this.context(given, d.userIdentity, fields, () => d);
     }
     let key = this.keyIndex.get(given.key);
@@ -285,13 +291,20 @@ export class SightingStore {
 
   /**
    * The shared context of a sample (its index). Found by the record's identity object (light
-   * records share one per identity text: light-records.ts) and its other fields (contextFields)
-   * before the sample is made: most matching events repeat a context seen moments before.
+   * records share one per identity text: light-records.ts), its event name, then its other fields
+   * compared one by one, before the sample is made: most matching events repeat a context seen
+   * moments before. (Looked up by all its fields joined in one text, a few hundred characters
+   * hashed for every kept event, it cost more than all the rest of keeping one.)
    */
-  private context(m: HeldMatch, identity: unknown, fields: string | undefined, record: () => Record<string, unknown>): number {
-    const byFields = identity && typeof identity === 'object' ? this.byIdentity.get(identity) : undefined;
-    const known = fields === undefined ? undefined : byFields?.get(fields);
-    if (known !== undefined) return known;
+  private context(m: HeldMatch, identity: unknown, fields: ContextFields | undefined, record: () => Record<string, unknown>): number {
+    const cacheable = fields !== undefined && typeof fields.eventName === 'string' && !!identity && typeof identity === 'object';
+    const byName = cacheable ? this.byIdentity.get(identity) : undefined;
+    const known = byName?.get(fields!.eventName as string);
+    if (known) {
+      for (const c of known)
+        if (c.region === m.region && c.account === m.account && c.eventSource === fields!.eventSource && c.userAgent === fields!.userAgent)
+          return c.index;
+    }
     const sample = sampleOf(record(), m.id, m.account, m.region);
     // Its texts as copies owning their characters (a record's fields may be cut from a whole file), one per value.
     const ctx: Context = {
@@ -304,9 +317,19 @@ export class SightingStore {
     if (sample.userIdentity !== undefined) ctx.userIdentity = ownValues(sample.userIdentity);
     if (sample.createdKey !== undefined) ctx.createdKey = ownValues(sample.createdKey);
     const index = this.contexts.push(ctx) - 1;
-    if (fields !== undefined && identity && typeof identity === 'object') {
-      if (byFields) byFields.set(fields, index);
-      else this.byIdentity.set(identity, new Map([[fields, index]]));
+    if (cacheable) {
+      const own = (v: unknown) => (typeof v === 'string' ? this.intern(v) : v);
+      const entry: KnownContext = {
+        eventSource: own(fields.eventSource),
+        userAgent: own(fields.userAgent),
+        account: this.intern(m.account),
+        region: this.intern(m.region),
+        index,
+      };
+      const name = this.intern(fields.eventName as string);
+      if (known) known.push(entry);
+      else if (byName) byName.set(name, [entry]);
+      else this.byIdentity.set(identity, new Map([[name, [entry]]]));
     }
     return index;
   }
