@@ -9,6 +9,7 @@ import { EventEvaluator, capHits, type AttributionMode, type RuleHit } from '../
 import { eventNamesOf } from '../src/cloudtrail/rule-prefilters.js';
 import { backoffDelay, RateLimiter, type Clock } from '../src/cloudtrail/rate-limit.js';
 import { FileProblem, decodeBytes, eventMs, parseItems, textOf, type CloudTrailRecord } from '../src/cloudtrail/records.js';
+import { sampleOf } from '../src/cloudtrail/correlation/sample.js';
 import { ipv4At, ipv4Number, iso, sameAsIso, SightingStore } from '../src/cloudtrail/correlation/sightings.js';
 import { HeldRows, PlaceTable } from '../src/cloudtrail/correlation/place-table.js';
 import { ItemSplitter, type SplitBatch } from '../src/cloudtrail/split.js';
@@ -715,5 +716,42 @@ describe('sightings kept compactly', () => {
       ['198.51.100.0/24', 'e3', '198.51.100.4'],
     ]);
     expect(store.answer({ round: 'earliest', places: [[0, 'root', '203.0.113.0/24']] }).earliest).toEqual([{ t: T, matched: false }]);
+  });
+
+  it('kept events share a context only when all but their time, id and address are the same, kept from the record or its parts', () => {
+    const store = new SightingStore();
+    // One identity object for all, as light records of one identity text share one.
+    const identity = { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/bob', userName: 'bob' };
+    const variants: Array<{ account: string; region: string; data: Record<string, unknown> }> = [];
+    for (const account of ['123456789012', '210987654321'])
+      for (const region of ['us-east-1', 'eu-west-1'])
+        for (const eventName of ['ListBuckets', 'GetCallerIdentity'])
+          for (const eventSource of ['s3.amazonaws.com', undefined])
+            for (const userAgent of ['aws-cli/2.17.0', 'Boto3/1.34.0', undefined])
+              variants.push({ account, region, data: { eventName, ...(eventSource ? { eventSource } : {}), ...(userAgent ? { userAgent } : {}), userIdentity: identity } });
+    const expected = new Map<string, unknown>();
+    // Twice over (the second time finding the contexts kept the first), half through parts() as a light plan's event gives them.
+    for (let round = 0; round < 2; round++)
+      variants.forEach(({ account, region, data }, k) => {
+        const id = `e${round}-${k}`;
+        const address = `192.0.2.${k}`;
+        const t = T + 1000 * (round * variants.length + k);
+        const record = { ...data, eventTime: iso(t), sourceIPAddress: address };
+        const viaParts = k % 2 === round;
+        store.add(0, `p${round}`, address, t, {
+          id,
+          key: '["k"]',
+          account,
+          region,
+          data: record,
+          parts: viaParts
+            ? () => ({ eventTime: iso(t), address, identity, eventName: data.eventName, eventSource: data.eventSource, userAgent: data.userAgent })
+            : undefined,
+        });
+        expected.set(id, sampleOf(record, id, account, region));
+      });
+    const kept = store.answer({ round: 'candidates', rules: [{ rule: 0 }] }).candidates![0]!;
+    expect(kept).toHaveLength(2 * variants.length);
+    for (const m of kept) expect(m.sample, m.id).toEqual(expected.get(m.id));
   });
 });
