@@ -728,7 +728,11 @@ describe('sightings kept compactly', () => {
         for (const eventName of ['ListBuckets', 'GetCallerIdentity'])
           for (const eventSource of ['s3.amazonaws.com', undefined])
             for (const userAgent of ['aws-cli/2.17.0', 'Boto3/1.34.0', undefined])
-              variants.push({ account, region, data: { eventName, ...(eventSource ? { eventSource } : {}), ...(userAgent ? { userAgent } : {}), userIdentity: identity } });
+              variants.push({
+                account,
+                region,
+                data: { eventName, ...(eventSource ? { eventSource } : {}), ...(userAgent ? { userAgent } : {}), userIdentity: identity },
+              });
     const expected = new Map<string, unknown>();
     // Twice over (the second time finding the contexts kept the first), half through parts() as a light plan's event gives them.
     for (let round = 0; round < 2; round++)
@@ -745,7 +749,14 @@ describe('sightings kept compactly', () => {
           region,
           data: record,
           parts: viaParts
-            ? () => ({ eventTime: iso(t), address, identity, eventName: data.eventName, eventSource: data.eventSource, userAgent: data.userAgent })
+            ? () => ({
+                eventTime: iso(t),
+                address,
+                identity,
+                eventName: data.eventName,
+                eventSource: data.eventSource,
+                userAgent: data.userAgent,
+              })
             : undefined,
         });
         expected.set(id, sampleOf(record, id, account, region));

@@ -265,7 +265,8 @@ export class SightingStore {
       eventTime = String(d.eventTime);
       address = typeof d.sourceIPAddress === 'string' && d.sourceIPAddress !== '' ? d.sourceIPAddress : undefined;
       // A created key (responseElements) is rare: its context is made each time.
-      const fields = d.responseElements == null ? { eventName: d.eventName, eventSource: d.eventSource, userAgent: d.userAgent } : undefined;
+      const fields =
+        d.responseElements == null ? { eventName: d.eventName, eventSource: d.eventSource, userAgent: d.userAgent } : undefined;
       context = this.context(given, d.userIdentity, fields, () => d);
     }
     let key = this.keyIndex.get(given.key);
