@@ -3,13 +3,8 @@
  * short-lived records; V8 can let such garbage grow to several times the live heap before it
  * collects the old generation (UTF-8-decoded files took each worker to ~130 MB on an archive whose
  * live state is a few tens of MB). After a chunk, when the heap has grown past a bound, the worker
- * collects; the bound then follows what is still live (it plus 48 MB, at least 112 MB), so a
- * worker that holds much (places for `unseen` rules) is not collected after every chunk. The
- * margin is a fixed size, not a multiple of what is live: garbage freed late is memory the C
- * library keeps, and with twice what is live (plus 64 MB, at least 128 MB), a worker holding
- * ~60 MB of places let as much again pile up: every event rule on bench/cloudtrail.mjs peaked at
- * ~530 MB; with this margin, ~495 MB, taking about 4% longer (the default selection, which holds
- * little, neither slower nor larger).
+ * collects; the bound then follows what is still live (twice it plus 64 MB, at least 128 MB), so
+ * a worker that holds much (places for `unseen` rules) is not collected after every chunk.
  *
  * Collecting on demand needs `gc`, which V8 exposes only to contexts made after the flag is set:
  * one is made for it here. Where that is refused, nothing is collected early (V8 still collects).
@@ -17,8 +12,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const FLOOR = 112 * 1048576;
-const MARGIN = 48 * 1048576;
+const FLOOR = 128 * 1048576;
+const MARGIN = 64 * 1048576;
 
 function exposedGc(): (() => void) | undefined {
   try {
@@ -47,6 +42,6 @@ export class HeapBound {
     if (!this.gc || held() <= this.bound) return;
     this.gc();
     this.collections++;
-    this.bound = Math.max(FLOOR, held() + MARGIN);
+    this.bound = Math.max(FLOOR, held() * 2 + MARGIN);
   }
 }
