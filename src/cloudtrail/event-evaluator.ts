@@ -463,11 +463,10 @@ export class EventEvaluator {
       this.recentPlans.length = 0;
       this.planCount = 0;
     }
-    const identity = text.slice(spans.identityAt, spans.identityEnd);
-    let plans = this.plans.get(identity);
+    let plans = this.identityPlans(text, spans);
     // Copies: a slice would keep the whole file alive.
     if (!plans) {
-      plans = { identity: ownString(identity), byRest: [] };
+      plans = { identity: ownString(text.slice(spans.identityAt, spans.identityEnd)), byRest: [] };
       this.plans.set(plans.identity, plans);
     }
     plans.byRest.push({ rest: ownString(this.restOf(text, r, spans)), plan });
@@ -537,7 +536,7 @@ export class EventEvaluator {
           return {
             rule,
             key,
-            value: address ? undefined : value,
+            place: address ? undefined : placeKey(value),
             v4Bits: unseen?.ipv4Bits ?? 32,
             v6Bits: unseen?.ipv6Bits ?? 128,
             places: this.sightings.placesOf(rule, per),
@@ -794,14 +793,21 @@ interface IdentityPlans {
 /**
  * What the rules make of a light record whose deciding fields are these (light-records.ts): the
  * rules that allow it or leave it undecided, and the sightings it gives, each at the record's own
- * address (value undefined) or at a value the fields fix.
+ * address (place undefined) or at a place the fields fix (as placeKey writes it).
  */
 interface LightPlan {
   /** The identity (parsed) every record of the plan has. */
   identity: unknown;
   allowed: number[];
   undecided: number[];
-  sightings: Array<{ rule: number; key: string | undefined; value: string | undefined; v4Bits: number; v6Bits: number; places: Places }>;
+  sightings: Array<{
+    rule: number;
+    key: string | undefined;
+    place: string | number | undefined;
+    v4Bits: number;
+    v6Bits: number;
+    places: Places;
+  }>;
 }
 
 /** What a rule made of the record being evaluated. */
@@ -988,9 +994,8 @@ class ChunkState {
       const t = eventMs(r.eventTime);
       replayed.at(r, spans, plan.identity);
       for (const s of plan.sightings) {
-        let k: string | number;
-        if (s.value !== undefined) k = placeKey(s.value);
-        else {
+        let k = s.place;
+        if (k === undefined) {
           // An exact IPv4 address is read as a number from the text; anything else as placeOf reads it.
           const n = s.v4Bits >= 32 ? ipv4At(text, spans.ipAt, spans.ipEnd) : -1;
           k = n >= 0 ? n : placeKey(placeOf(text.slice(spans.ipAt, spans.ipEnd), s.v4Bits, s.v6Bits)!);

@@ -206,15 +206,10 @@ export class SightingStore {
    * smaller id (./collect.ts earlierSighting).
    */
   add(rule: number, per: string, value: string, t: number, match?: HeldMatch): void {
-    this.addTo(this.placesOf(rule, per), rule, value, t, match);
+    this.addKey(this.placesOf(rule, per), rule, placeKey(value), t, match);
   }
 
-  /** add() to places found already (placesOf). */
-  addTo(places: Places, rule: number, value: string, t: number, match?: HeldMatch): void {
-    this.addKey(places, rule, placeKey(value), t, match);
-  }
-
-  /** addTo() with the place as a key already (placeKey). */
+  /** add() to places found already (placesOf), with the place as a key already (placeKey). */
   addKey(places: Places, rule: number, k: string | number, t: number, match?: HeldMatch): void {
     const i = places.find(k);
     if (i < 0) {
