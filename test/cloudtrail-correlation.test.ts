@@ -356,7 +356,7 @@ describe('correlation across chunks and workers', () => {
     agents.definition.id = 'test-new-key-new-agent';
     agents.definition.correlate!.sequence!.unseen!.value = 'data.userAgent';
     const rules = [...ids.map((i) => compileRule(ruleFile(i), undefined, 'test').rule!), compileRule(agents, undefined, 'test').rule!];
-    const run = async (from: string, workers: number, allow: AllowEntry[] | undefined) =>
+    const run = async (from: string, workers: number, allow: AllowEntry[] | undefined, partSize?: number) =>
       buildResults([
         (
           await evaluateEvents([fileSource([from])], rules, {
@@ -365,6 +365,7 @@ describe('correlation across chunks and workers', () => {
             workers,
             attribution: { mode: 'off' },
             ...(allow ? { allow: { '*': allow } } : {}),
+            ...(partSize ? { partSize } : {}),
           })
         ).results,
       ]);
@@ -373,6 +374,8 @@ describe('correlation across chunks and workers', () => {
       expect(whole.findings.length).toBeGreaterThan(3);
       if (allow) expect(whole.rules.every((r) => (r.allowed ?? 0) > 0)).toBe(true);
       for (const workers of [0, 2]) expect(await run(dir, workers, allow)).toEqual(whole);
+      // Files read in parts (a record each, or a few thousand characters: delivered-file.ts deliveredParts) find the same.
+      for (const partSize of [1, 5000]) expect(await run(dir, 0, allow, partSize)).toEqual(whole);
     }
   });
 });

@@ -1,7 +1,8 @@
 // One pass of one expression marks the records each pattern's own expression would (text-marks.ts).
+import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { DeliveredRecord } from '../src/cloudtrail/delivered-file.js';
-import { recordAt, scanDelivered, scanDeliveredFile } from '../src/cloudtrail/delivered-file.js';
+import { deliveredParts, recordAt, scanDelivered, scanDeliveredFile, scanDeliveredPart } from '../src/cloudtrail/delivered-file.js';
 import { loadRuleFiles } from '../src/ruleset/load.js';
 import { ROOT } from './support/cli.js';
 import { seededRandom } from './support/random.js';
@@ -106,6 +107,72 @@ describe('TextMarks', () => {
       expect([...together!.marked], JSON.stringify(set)).toEqual([...marked]);
     }
     expect(files).toBeGreaterThan(300);
+  });
+
+  it('a file read in parts (deliveredParts) gives the records, fields and marks of the whole text, and is refused when the whole is', async () => {
+    const { rules } = await loadRuleFiles([`${ROOT}/rules/cloudtrail`]);
+    const records = rules
+      .flatMap((r) => [...(r.definition.tests?.fail ?? []), ...(r.definition.tests?.pass ?? [])].flatMap((c) => c.records ?? []))
+      .filter((r) => scanDeliveredFile(JSON.stringify({ Records: [r] })) !== undefined);
+    const next = seededRandom(13);
+    let read = 0;
+    let refused = 0;
+    let cut = 0;
+    for (let round = 0; round < 400; round++) {
+      const chosen = Array.from({ length: 1 + Math.floor(next() * 30) }, () =>
+        structuredClone(records[Math.floor(next() * records.length)]!),
+      );
+      const odd = next();
+      // Objects nested in a record that start as a record does (a boundary's text inside a record), and a space between two records.
+      if (odd < 0.1)
+        chosen[Math.floor(next() * chosen.length)]!.requestParameters = { items: [{ eventVersion: '1' }, { eventVersion: '2' }] };
+      let text = JSON.stringify({ Records: chosen });
+      if (odd >= 0.1 && odd < 0.15) text = text.replace('},{"eventVersion"', '}, {"eventVersion"');
+      const bytes = Buffer.from(text, 'latin1');
+      // Parts are read from ASCII files only (event-evaluator.ts processBytes).
+      if (!isAscii(bytes) || bytes.toString('latin1') !== text) continue;
+      const set = PATTERNS.filter(() => next() < 0.5);
+      const whole = scanDelivered(text, new TextMarks(set));
+      const parts = deliveredParts(bytes, 1 + Math.floor(next() * 4000))!;
+      expect(parts.join('')).toBe(text);
+      if (parts.length > 1) cut++;
+      // The parts' records with their offsets in the file, and their marks, one after the other.
+      let offset = 0;
+      const got = { records: [] as DeliveredRecord[], marked: [] as number[] };
+      let refusedPart = false;
+      parts.forEach((part, k) => {
+        const scanned = scanDeliveredPart(part, new TextMarks(set), k === 0, k === parts.length - 1);
+        if (!scanned) refusedPart = true;
+        else {
+          const shift = (x: number) => (x < 0 ? x : x + offset);
+          for (const r of scanned.records)
+            got.records.push({
+              ...r,
+              start: r.start + offset,
+              end: r.end + offset,
+              timeKey: shift(r.timeKey),
+              regionKey: shift(r.regionKey),
+              idKey: shift(r.idKey),
+            });
+          got.marked.push(...scanned.marked);
+        }
+        offset += part.length;
+      });
+      if (!whole) {
+        expect(refusedPart, text).toBe(true);
+        refused++;
+        continue;
+      }
+      expect(refusedPart).toBe(false);
+      expect(got.records).toEqual(whole.records);
+      expect(got.marked).toEqual([...whole.marked]);
+      read++;
+    }
+    expect(read).toBeGreaterThan(250);
+    expect(refused).toBeGreaterThan(30);
+    expect(cut).toBeGreaterThan(200);
+    // What does not start as a delivered file is not cut.
+    expect(deliveredParts(Buffer.from('{"Records": [{"eventVersion":"1"}]}'), 4)).toBeUndefined();
   });
 
   it('marks nothing without patterns', () => {

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateEventsOutcome as evaluateEvents } from './support/cloudtrail.js';
+import { scanDeliveredFile } from '../src/cloudtrail/delivered-file.js';
 import { fileSource } from '../src/cloudtrail/sources/files.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { compileShellTemplate, compileTemplate } from '../src/engine/template.js';
@@ -236,6 +237,39 @@ describe('a rule whose path meets a value of the wrong type', () => {
       expect(result.gaps[0]!.message).toMatch(/^1 of 3 record\(s\) could not be evaluated: record 2 \(DeleteTrail\): custom-length: /);
       expect(result.stats.unevaluated).toBe(1);
       expect(result.rules[0]).toMatchObject({ evaluated: 2, failed: 2, passed: 0, complete: false });
+    }
+  });
+
+  it('on events of a file as CloudTrail delivers it, read in parts: the gap names the record by its place in the file', async () => {
+    // Named by its event: records of other names are counted, not parsed (the fast path).
+    const rule = compile(
+      definition('aws.cloudtrail.event', {
+        all: [
+          { path: 'data.eventName', op: 'eq', value: 'StopLogging' },
+          { path: 'length(data.requestParameters.name)', op: 'gte', value: 1 },
+        ],
+      }),
+    );
+    // CloudTrail's field order, which the raw fast path (delivered-file.ts) reads.
+    const order = ['eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent'];
+    const delivered = (r: RawRecord) => ({ ...Object.fromEntries(order.filter((k) => k in r).map((k) => [k, r[k]])), ...r });
+    const records = Array.from({ length: 30 }, (_, i) =>
+      delivered({ ...stratusRecord(i % 3 ? 'StopLogging' : 'DeleteTrail'), eventID: `e${i}` }),
+    );
+    (records[22]!.requestParameters as Record<string, unknown>) = { ...(records[22]!.requestParameters as object), name: 12 };
+    const text = JSON.stringify({ Records: records });
+    expect(scanDeliveredFile(text)).toHaveLength(30);
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'delivered.json'), text);
+    for (const partSize of [undefined, 1, 3000]) {
+      const result = await evaluateEvents([fileSource([dir])], [rule], {
+        now: new Date(),
+        window: {},
+        workers: 0,
+        ...(partSize ? { partSize } : {}),
+      });
+      expect(result.findings).toHaveLength(19);
+      expect(result.gaps[0]!.message).toMatch(/^1 of 30 record\(s\) could not be evaluated: record 23 \(StopLogging\): custom-length: /);
     }
   });
 });

@@ -89,13 +89,34 @@ const EVENT_NAME_KEY = '"eventName"';
  * record, as TextMarks.mark finds them.
  */
 export function scanDelivered(text: string, marks?: PassMarks): { records: DeliveredRecord[]; marked: Uint8Array } | undefined {
-  if (!text.startsWith(HEAD + START)) return undefined;
+  return scanDeliveredPart(text, marks, true, true);
+}
+
+/**
+ * scanDelivered over one part of a delivered file cut between two records (deliveredParts): the
+ * first part starts as the file does, the last ends as it does; every part but the first starts
+ * with a record, and every part but the last ends with a record and the comma after it.
+ */
+export function scanDeliveredPart(
+  text: string,
+  marks: PassMarks | undefined,
+  first: boolean,
+  last: boolean,
+): { records: DeliveredRecord[]; marked: Uint8Array } | undefined {
+  const head = first ? HEAD.length : 0;
+  if (!(first ? text.startsWith(HEAD + START) : text.startsWith(START))) return undefined;
   let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) <= 0x20) end--;
-  if (!text.startsWith(']}', end - 2)) return undefined;
-  end -= 2;
-  const starts: number[] = [HEAD.length];
-  for (let p = text.indexOf(START, HEAD.length + 1); p >= 0; p = text.indexOf(START, p + 1)) {
+  if (last) {
+    while (end > 0 && text.charCodeAt(end - 1) <= 0x20) end--;
+    if (!text.startsWith(']}', end - 2)) return undefined;
+    end -= 2;
+  } else {
+    // Up to the comma before the next part's first record, as that record's start would end it.
+    if (!text.endsWith('},')) return undefined;
+    end -= 1;
+  }
+  const starts: number[] = [head];
+  for (let p = text.indexOf(START, head + 1); p >= 0; p = text.indexOf(START, p + 1)) {
     if (p >= end || text.charCodeAt(p - 1) !== 0x2c /* , */ || text.charCodeAt(p - 2) !== 0x7d /* } */) return undefined;
     starts.push(p);
   }
@@ -105,7 +126,7 @@ export function scanDelivered(text: string, marks?: PassMarks): { records: Deliv
   const marked = new Uint8Array(starts.length);
   let record = 0;
   const pattern = marks ? marks.withKeys : KEYS;
-  pattern.lastIndex = HEAD.length;
+  pattern.lastIndex = head;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const at = m.index;
     while (record + 1 < starts.length && starts[record + 1]! <= at) record++;
@@ -163,6 +184,40 @@ export function scanDelivered(text: string, marks?: PassMarks): { records: Deliv
     });
   }
   return { records: out, marked };
+}
+
+const SEPARATOR = Buffer.from('},' + START, 'latin1');
+const FILE_START = Buffer.from(HEAD + START, 'latin1');
+
+/**
+ * The text of a delivered file whose bytes are ASCII, in parts of about `size` characters cut
+ * between two records, after the comma of a `},{"eventVersion":"`: a record boundary, or a
+ * nested object, which scanDeliveredPart finds as scanDelivered finds it in a whole file (a part
+ * holding it is not in the expected form). Undefined when the file does not start as a delivered
+ * file. The records, their fields and the marks are those of the whole text: no text pattern a
+ * rule asks for (rule-prefilters.ts requiredTextOf: `"key":"value"`, a quoted key id) can run
+ * across `},{`.
+ *
+ * Why parts: V8 keeps a text of a megabyte or more outside its heap (an external string), freed
+ * only once a full collection finds it dead; a worker reading file after file piled them up (most
+ * of its memory), and collected often because of them. Parts of tens of kilobytes live and die in
+ * the young generation: on the benchmark's archive, about 12% less time and 20% less memory.
+ */
+export function deliveredParts(ascii: Buffer, size: number): string[] | undefined {
+  if (ascii.length < FILE_START.length || ascii.compare(FILE_START, 0, FILE_START.length, 0, FILE_START.length) !== 0) return undefined;
+  const parts: string[] = [];
+  let from = 0;
+  while (from < ascii.length) {
+    const cut = ascii.length - from <= size ? -1 : ascii.indexOf(SEPARATOR, from + size);
+    if (cut < 0) {
+      parts.push(ascii.toString('latin1', from, ascii.length));
+      break;
+    }
+    // The part ends with its last record's `},`; the next starts with `{"eventVersion":"`.
+    parts.push(ascii.toString('latin1', from, cut + 2));
+    from = cut + 2;
+  }
+  return parts;
 }
 
 /** Index of the record whose span holds `position` (records sorted by start). */

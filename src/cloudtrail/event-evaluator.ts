@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Severity } from '../model/severity.js';
 import type { EnrichedResource } from '../enrich/index.js';
 import { makeFinding } from '../engine/evaluate.js';
@@ -30,7 +31,7 @@ import {
   type SightingQuery,
 } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { scanDelivered, START, type DeliveredRecord } from './delivered-file.js';
+import { deliveredParts, scanDeliveredPart, START, type DeliveredRecord } from './delivered-file.js';
 import { TextMarks } from './text-marks.js';
 import {
   ADDRESS_PATH,
@@ -94,6 +95,8 @@ export interface EvaluatorConfig {
   awsIpRanges?: AwsIpRanges;
   /** Places an evaluator keeps for `unseen` rules (correlation/sightings.ts); default DEFAULT_MAX_SIGHTINGS. */
   maxSightings?: number;
+  /** About how many characters of a delivered file are read as one text (delivered-file.ts deliveredParts); default PART_SIZE. */
+  partSize?: number;
 }
 
 export interface RuleHit {
@@ -310,19 +313,25 @@ export class EventEvaluator {
    * hold, comes back as `reread`: the caller reads it again as a stream.
    */
   processBytes(label: string, bytes: Uint8Array): ChunkResult {
-    let text: string;
     let decoded: Buffer;
     try {
       decoded = decodeBytes(bytes);
-      text = textOf(decoded);
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
       const result = this.empty(label);
       result.reread = { code: error.code, message: error.message };
       return result;
     }
-    const delivered = this.processDelivered(label, text);
+    // An ASCII file as delivered is read in parts (delivered-file.ts deliveredParts); any other as one text.
+    const ascii = isAscii(decoded);
+    const parts = ascii && this.textMarks ? deliveredParts(decoded, this.config.partSize ?? PART_SIZE) : undefined;
+    const delivered = parts ? this.processDelivered(label, parts) : undefined;
     if (delivered) return delivered;
+    const text = textOf(decoded);
+    if (!parts) {
+      const whole = this.processDelivered(label, [text]);
+      if (whole) return whole;
+    }
     const items = wholeDocumentItems(text);
     // One JSON document: its items are the splitter's items, numbered alike.
     if (items) return this.processRecords(label, items);
@@ -360,21 +369,48 @@ export class EventEvaluator {
   /**
    * A file exactly as CloudTrail delivers it: every record is counted from its raw fields and
    * only those a rule, the attribution or the EIP correlation could use are parsed (see
-   * delivered-file.ts). Undefined when the text is not in that form, or holds a record that is
-   * not readable: the caller reads it all.
+   * delivered-file.ts). Its text comes whole or in parts cut between records (deliveredParts);
+   * every part is checked before any record is evaluated. Undefined when the text is not in that
+   * form, or holds a record that is not readable: the caller reads it all.
    */
-  processDelivered(label: string, text: string): ChunkResult | undefined {
+  processDelivered(label: string, parts: readonly string[]): ChunkResult | undefined {
     if (!this.textMarks) return undefined;
-    // The records, and those the text patterns point at (1: parse whole; 2: a light read is enough), in one pass.
-    const scanned = scanDelivered(text, this.textMarks);
-    if (!scanned) return undefined;
-    const { records, marked } = scanned;
-    for (const r of records) if (!isEventTime(r.eventTime)) return undefined;
+    // The records of every part, and those the text patterns point at (1: parse whole; 2: a light read is enough), in one pass each.
+    const scans: Array<{ records: DeliveredRecord[]; marked: Uint8Array }> = [];
+    let total = 0;
+    for (let p = 0; p < parts.length; p++) {
+      const scanned = scanDeliveredPart(parts[p]!, this.textMarks, p === 0, p === parts.length - 1);
+      if (!scanned) return undefined;
+      for (const r of scanned.records) if (!isEventTime(r.eventTime)) return undefined;
+      scans.push(scanned);
+      total += scanned.records.length;
+    }
     const chunk = new ChunkState(this, label);
-    chunk.result.records = records.length;
+    chunk.result.records = total;
     const identities = this.identities;
     if (identities.size > MAX_IDENTITIES) identities.clear();
     const spans = this.spans;
+    // Records are numbered across parts, as in the file.
+    let before = 0;
+    for (let p = 0; p < parts.length; p++) {
+      const text = parts[p]!;
+      const { records, marked } = scans[p]!;
+      if (!this.processScanned(chunk, text, records, marked, before, identities, spans)) return undefined;
+      before += records.length;
+    }
+    return chunk.finish();
+  }
+
+  /** The records of one part of a delivered file (processDelivered); false when one is not readable after all. */
+  private processScanned(
+    chunk: ChunkState,
+    text: string,
+    records: DeliveredRecord[],
+    marked: Uint8Array,
+    before: number,
+    identities: Map<string, unknown>,
+    spans: LightSpans,
+  ): boolean {
     const replayed = new ReplayedMatch(text);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -409,7 +445,8 @@ export class EventEvaluator {
             const raw = lightText(text, r);
             light = raw ? lightRecord(text, r, raw, identities) : undefined;
           }
-          if (light) chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1, true);
+          if (light)
+            chunk.evaluate(light as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', before + i + 1, true);
           else if (marked[i] !== 2) chunk.count(r.eventTime, r.recipientAccountId!, r.awsRegion!, key);
           if (light || marked[i] !== 2) continue;
         }
@@ -418,13 +455,13 @@ export class EventEvaluator {
       try {
         record = JSON.parse(text.slice(r.start, r.end));
       } catch {
-        return undefined;
+        return false;
       }
-      if (notARecord(record) !== undefined) return undefined;
-      if (parseAnyway) chunk.add(record as CloudTrailRecord, 'record', i + 1, false);
-      else chunk.evaluate(record as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', i + 1);
+      if (notARecord(record) !== undefined) return false;
+      if (parseAnyway) chunk.add(record as CloudTrailRecord, 'record', before + i + 1, false);
+      else chunk.evaluate(record as CloudTrailRecord, r.eventTime, r.recipientAccountId!, r.awsRegion!, 'record', before + i + 1);
     }
-    return chunk.finish();
+    return true;
   }
 
   /** The plan of light records alike in identity and deciding fields (undefined: none made yet). */
@@ -725,6 +762,9 @@ export class EventEvaluator {
 }
 
 const EMPTY_KEYS = new Float64Array(0);
+
+/** About how many characters of a delivered file are read as one text (delivered-file.ts deliveredParts). */
+const PART_SIZE = 64 * 1024;
 
 /** Identities kept per evaluator before they are all dropped (a shortcut too). */
 const MAX_IDENTITIES = 20_000;

@@ -97,6 +97,8 @@ export interface EvaluateEventsOptions {
   awsIpRanges?: AwsIpRanges;
   /** Bound on each correlation rule's state (matching events and seen values). Default 200,000. */
   maxCorrelationEntries?: number;
+  /** About how many characters of a delivered file are read as one text (event-evaluator.ts); tests make it small. */
+  partSize?: number;
   /** When to stop reading (`--timeout`): what was read by then is evaluated, the rest is a gap. */
   deadline?: Deadline | undefined;
   progress?: (p: EventProgress) => void;
@@ -178,6 +180,7 @@ export async function evaluateEvents(
     maxFindingsPerRule: maxFindings,
   };
   if (options.awsIpRanges) config.awsIpRanges = options.awsIpRanges;
+  if (options.partSize) config.partSize = options.partSize;
   if (options.window.since) config.since = cloudTrailTime(options.window.since);
   if (options.window.until) config.until = cloudTrailTime(options.window.until);
   const workers = options.workers ?? availableParallelism();
