@@ -1,5 +1,6 @@
 /**
- * A worker's heap, kept near what it holds. A worker turns file after file into a large string and
+ * A worker's heap, kept near what it holds. A worker turns file after file into text (in parts of
+ * tens of kilobytes for delivered files, delivered-file.ts deliveredParts; whole otherwise) and
  * short-lived records; V8 can let such garbage grow to several times the live heap before it
  * collects the old generation (UTF-8-decoded files took each worker to ~130 MB on an archive whose
  * live state is a few tens of MB). After a chunk, when the heap has grown past a bound, the worker
