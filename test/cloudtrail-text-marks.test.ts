@@ -24,6 +24,14 @@ function reference(patterns: Array<{ source: string; mark: Mark }>, text: string
   return marked;
 }
 
+/** The records of the CloudTrail rules' cases that read as CloudTrail delivers them (in its field order). */
+async function deliveredCaseRecords(): Promise<Record<string, unknown>[]> {
+  const { rules } = await loadRuleFiles([`${ROOT}/rules/cloudtrail`]);
+  return rules
+    .flatMap((r) => [...(r.definition.tests?.fail ?? []), ...(r.definition.tests?.pass ?? [])].flatMap((c) => c.records ?? []))
+    .filter((r) => scanDeliveredFile(JSON.stringify({ Records: [r] })) !== undefined);
+}
+
 const PATTERNS: Array<{ source: string; mark: Mark }> = [
   { source: '"type"\\s*:\\s*"Root"', mark: 1 },
   { source: '"type"\\s*:\\s*"AssumedRole"', mark: 1 },
@@ -79,10 +87,7 @@ describe('TextMarks', () => {
 
   it("found in the file scan's own pass, marks what it marks alone, and the scan finds the same records", async () => {
     // Rule cases' records are in delivery order: files of 1 to 30 of them.
-    const { rules } = await loadRuleFiles([`${ROOT}/rules/cloudtrail`]);
-    const records = rules
-      .flatMap((r) => [...(r.definition.tests?.fail ?? []), ...(r.definition.tests?.pass ?? [])].flatMap((c) => c.records ?? []))
-      .filter((r) => scanDeliveredFile(JSON.stringify({ Records: [r] })) !== undefined);
+    const records = await deliveredCaseRecords();
     expect(records.length).toBeGreaterThan(100);
     const patterns: Array<{ source: string; mark: Mark }> = [
       ...PATTERNS,
@@ -110,10 +115,7 @@ describe('TextMarks', () => {
   });
 
   it('a file read in parts (deliveredParts) gives the records, fields and marks of the whole text, and is refused when the whole is', async () => {
-    const { rules } = await loadRuleFiles([`${ROOT}/rules/cloudtrail`]);
-    const records = rules
-      .flatMap((r) => [...(r.definition.tests?.fail ?? []), ...(r.definition.tests?.pass ?? [])].flatMap((c) => c.records ?? []))
-      .filter((r) => scanDeliveredFile(JSON.stringify({ Records: [r] })) !== undefined);
+    const records = await deliveredCaseRecords();
     const next = seededRandom(13);
     let read = 0;
     let refused = 0;

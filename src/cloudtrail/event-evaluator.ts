@@ -387,30 +387,21 @@ export class EventEvaluator {
     }
     const chunk = new ChunkState(this, label);
     chunk.result.records = total;
-    const identities = this.identities;
-    if (identities.size > MAX_IDENTITIES) identities.clear();
-    const spans = this.spans;
+    if (this.identities.size > MAX_IDENTITIES) this.identities.clear();
     // Records are numbered across parts, as in the file.
     let before = 0;
     for (let p = 0; p < parts.length; p++) {
-      const text = parts[p]!;
       const { records, marked } = scans[p]!;
-      if (!this.processScanned(chunk, text, records, marked, before, identities, spans)) return undefined;
+      if (!this.processScanned(chunk, parts[p]!, records, marked, before)) return undefined;
       before += records.length;
     }
     return chunk.finish();
   }
 
   /** The records of one part of a delivered file (processDelivered); false when one is not readable after all. */
-  private processScanned(
-    chunk: ChunkState,
-    text: string,
-    records: DeliveredRecord[],
-    marked: Uint8Array,
-    before: number,
-    identities: Map<string, unknown>,
-    spans: LightSpans,
-  ): boolean {
+  private processScanned(chunk: ChunkState, text: string, records: DeliveredRecord[], marked: Uint8Array, before: number): boolean {
+    const identities = this.identities;
+    const spans = this.spans;
     const replayed = new ReplayedMatch(text);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
