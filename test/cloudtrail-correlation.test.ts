@@ -356,7 +356,7 @@ describe('correlation across chunks and workers', () => {
     agents.definition.id = 'test-new-key-new-agent';
     agents.definition.correlate!.sequence!.unseen!.value = 'data.userAgent';
     const rules = [...ids.map((i) => compileRule(ruleFile(i), undefined, 'test').rule!), compileRule(agents, undefined, 'test').rule!];
-    const run = async (from: string, workers: number, allow: AllowEntry[] | undefined, partSize?: number) =>
+    const run = async (from: string, workers: number, allow: AllowEntry[] | undefined, partSize?: number, byteScan?: false) =>
       buildResults([
         (
           await evaluateEvents([fileSource([from])], rules, {
@@ -366,6 +366,7 @@ describe('correlation across chunks and workers', () => {
             attribution: { mode: 'off' },
             ...(allow ? { allow: { '*': allow } } : {}),
             ...(partSize ? { partSize } : {}),
+            ...(byteScan === false ? { byteScan } : {}),
           })
         ).results,
       ]);
@@ -376,6 +377,8 @@ describe('correlation across chunks and workers', () => {
       for (const workers of [0, 2]) expect(await run(dir, workers, allow)).toEqual(whole);
       // Files read in parts (a record each, or a few thousand characters: delivered-file.ts deliveredParts) find the same.
       for (const partSize of [1, 5000]) expect(await run(dir, 0, allow, partSize)).toEqual(whole);
+      // And by the TypeScript scan of delivered files (delivered-scan.ts is the WebAssembly one, read above).
+      expect(await run(dir, 0, allow, 5000, false)).toEqual(whole);
     }
   });
 });

@@ -3,8 +3,7 @@ import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { DeliveredRecord } from '../src/cloudtrail/delivered-file.js';
 import { deliveredParts, recordAt, scanDelivered, scanDeliveredFile, scanDeliveredPart } from '../src/cloudtrail/delivered-file.js';
-import { loadRuleFiles } from '../src/ruleset/load.js';
-import { ROOT } from './support/cli.js';
+import { deliveredCaseRecords, inFile } from './support/delivered.js';
 import { seededRandom } from './support/random.js';
 import { TextMarks, type Mark } from '../src/cloudtrail/text-marks.js';
 
@@ -22,14 +21,6 @@ function reference(patterns: Array<{ source: string; mark: Mark }>, text: string
     }
   }
   return marked;
-}
-
-/** The records of the CloudTrail rules' cases that read as CloudTrail delivers them (in its field order). */
-async function deliveredCaseRecords(): Promise<Record<string, unknown>[]> {
-  const { rules } = await loadRuleFiles([`${ROOT}/rules/cloudtrail`]);
-  return rules
-    .flatMap((r) => [...(r.definition.tests?.fail ?? []), ...(r.definition.tests?.pass ?? [])].flatMap((c) => c.records ?? []))
-    .filter((r) => scanDeliveredFile(JSON.stringify({ Records: [r] })) !== undefined);
 }
 
 const PATTERNS: Array<{ source: string; mark: Mark }> = [
@@ -146,16 +137,7 @@ describe('TextMarks', () => {
         const scanned = scanDeliveredPart(part, new TextMarks(set), k === 0, k === parts.length - 1);
         if (!scanned) refusedPart = true;
         else {
-          const shift = (x: number) => (x < 0 ? x : x + offset);
-          for (const r of scanned.records)
-            got.records.push({
-              ...r,
-              start: r.start + offset,
-              end: r.end + offset,
-              timeKey: shift(r.timeKey),
-              regionKey: shift(r.regionKey),
-              idKey: shift(r.idKey),
-            });
+          got.records.push(...inFile(scanned, offset));
           got.marked.push(...scanned.marked);
         }
         offset += part.length;

@@ -35,11 +35,11 @@ export interface DeliveredRecord {
 const HEAD = '{"Records":[';
 /** How a delivered record starts, and its keys as CloudTrail writes them (light-records.ts reads more of them). */
 export const START = '{"eventVersion":"';
-const TIME = '"eventTime":"';
-const NAME = '"eventName":"';
+export const TIME = '"eventTime":"';
+export const NAME = '"eventName":"';
 export const REGION = '"awsRegion":"';
-const SOURCE = '","eventSource":"';
-const ACCOUNT = '"recipientAccountId":"';
+export const SOURCE = '","eventSource":"';
+export const ACCOUNT = '"recipientAccountId":"';
 export const EVENT_ID = '"eventID":"';
 
 /** Whether the text from `from` to `to` holds no backslash (no escape): a short piece looked at character by character, a longer one by native search. */
@@ -88,21 +88,23 @@ const EVENT_NAME_KEY = '"eventName"';
  * scanDeliveredFile, and (with `marks`) which records the marks' patterns point at: 1 or 2 by
  * record, as TextMarks.mark finds them.
  */
-export function scanDelivered(text: string, marks?: PassMarks): { records: DeliveredRecord[]; marked: Uint8Array } | undefined {
+export function scanDelivered(text: string, marks?: PassMarks): ScannedPart | undefined {
   return scanDeliveredPart(text, marks, true, true);
 }
 
+/** A part's records, and which the marks' patterns point at (1 or 2 by record, as TextMarks.mark finds them). */
+export interface ScannedPart {
+  records: DeliveredRecord[];
+  marked: Uint8Array;
+}
+
 /**
- * scanDelivered over one part of a delivered file cut between two records (deliveredParts): the
- * first part starts as the file does, the last ends as it does; every part but the first starts
- * with a record, and every part but the last ends with a record and the comma after it.
+ * Where a part's first record starts and its last ends, when it starts and ends as a part of a
+ * delivered file does: the first part starts as the file does, the last ends as it does; every
+ * part but the first starts with a record, and every part but the last ends with a record and the
+ * comma after it.
  */
-export function scanDeliveredPart(
-  text: string,
-  marks: PassMarks | undefined,
-  first: boolean,
-  last: boolean,
-): { records: DeliveredRecord[]; marked: Uint8Array } | undefined {
+export function partBounds(text: string, first: boolean, last: boolean): { head: number; end: number } | undefined {
   const head = first ? HEAD.length : 0;
   if (!(first ? text.startsWith(HEAD + START) : text.startsWith(START))) return undefined;
   let end = text.length;
@@ -115,6 +117,14 @@ export function scanDeliveredPart(
     if (!text.endsWith('},')) return undefined;
     end -= 1;
   }
+  return { head, end };
+}
+
+/** scanDelivered over one part of a delivered file cut between two records (deliveredParts, partBounds). */
+export function scanDeliveredPart(text: string, marks: PassMarks | undefined, first: boolean, last: boolean): ScannedPart | undefined {
+  const bounds = partBounds(text, first, last);
+  if (!bounds) return undefined;
+  const { head, end } = bounds;
   const starts: number[] = [head];
   for (let p = text.indexOf(START, head + 1); p >= 0; p = text.indexOf(START, p + 1)) {
     if (p >= end || text.charCodeAt(p - 1) !== 0x2c /* , */ || text.charCodeAt(p - 2) !== 0x7d /* } */) return undefined;
@@ -205,20 +215,25 @@ const FILE_START = Buffer.from(HEAD + START, 'latin1');
  * event rule selected about 12-17% less time (docs/benchmarks.md).
  */
 export function deliveredParts(ascii: Buffer, size: number): string[] | undefined {
+  const ends = deliveredCuts(ascii, size);
+  return ends?.map((to, i) => ascii.toString('latin1', i === 0 ? 0 : ends[i - 1], to));
+}
+
+/** Where deliveredParts cuts: the end of each part, the last the file's. */
+export function deliveredCuts(ascii: Buffer, size: number): number[] | undefined {
   if (ascii.length < FILE_START.length || ascii.compare(FILE_START, 0, FILE_START.length, 0, FILE_START.length) !== 0) return undefined;
-  const parts: string[] = [];
+  const ends: number[] = [];
   let from = 0;
   while (from < ascii.length) {
     const cut = ascii.length - from <= size ? -1 : ascii.indexOf(SEPARATOR, from + size);
     if (cut < 0) {
-      parts.push(ascii.toString('latin1', from, ascii.length));
+      ends.push(ascii.length);
       break;
     }
     // The part ends with its last record's `},`; the next starts with `{"eventVersion":"`.
-    parts.push(ascii.toString('latin1', from, cut + 2));
-    from = cut + 2;
+    ends.push((from = cut + 2));
   }
-  return parts;
+  return ends;
 }
 
 /** Index of the record whose span holds `position` (records sorted by start). */

@@ -31,7 +31,8 @@ import {
   type SightingQuery,
 } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { deliveredParts, scanDeliveredPart, START, type DeliveredRecord } from './delivered-file.js';
+import { deliveredCuts, scanDeliveredPart, START, type DeliveredRecord } from './delivered-file.js';
+import { DeliveredScanner } from './delivered-scan.js';
 import { TextMarks } from './text-marks.js';
 import {
   ADDRESS_PATH,
@@ -97,6 +98,8 @@ export interface EvaluatorConfig {
   maxSightings?: number;
   /** About how many characters of a delivered file are read as one text (delivered-file.ts deliveredParts); default PART_SIZE. */
   partSize?: number;
+  /** False: delivered files are scanned by the TypeScript scan even where the WebAssembly one can run (delivered-scan.ts); for tests. */
+  byteScan?: boolean;
 }
 
 export interface RuleHit {
@@ -200,6 +203,8 @@ export class EventEvaluator {
    * is parsed).
    */
   private readonly textMarks: TextMarks | undefined;
+  /** The same scan over a part's bytes, when the marks' patterns allow it (delivered-scan.ts). */
+  private readonly scanner: DeliveredScanner | undefined;
   private readonly parseNames: Set<string>;
   /**
    * When every light part keeps only sightings and reads neither time nor id: the light fields
@@ -303,6 +308,7 @@ export class EventEvaluator {
           ...patterns.map((source) => ({ source, mark: 1 as const })),
         ])
       : undefined;
+    this.scanner = this.textMarks && config.byteScan !== false ? DeliveredScanner.for(this.textMarks.patterns) : undefined;
   }
 
   /**
@@ -324,8 +330,15 @@ export class EventEvaluator {
     }
     // An ASCII file as delivered is read in parts (delivered-file.ts deliveredParts); any other as one text.
     const ascii = isAscii(decoded);
-    const parts = ascii && this.textMarks ? deliveredParts(decoded, this.config.partSize ?? PART_SIZE) : undefined;
-    const delivered = parts ? this.processDelivered(label, parts) : undefined;
+    const ends = ascii && this.textMarks ? deliveredCuts(decoded, this.config.partSize ?? PART_SIZE) : undefined;
+    const parts = ends?.map((to, i) => decoded.subarray(i === 0 ? 0 : ends[i - 1], to));
+    const delivered = parts
+      ? this.processDelivered(
+          label,
+          parts.map((bytes) => bytes.toString('latin1')),
+          parts,
+        )
+      : undefined;
     if (delivered) return delivered;
     const text = textOf(decoded);
     if (!parts) {
@@ -373,13 +386,18 @@ export class EventEvaluator {
    * every part is checked before any record is evaluated. Undefined when the text is not in that
    * form, or holds a record that is not readable: the caller reads it all.
    */
-  processDelivered(label: string, parts: readonly string[]): ChunkResult | undefined {
+  processDelivered(label: string, parts: readonly string[], bytes?: readonly Uint8Array[]): ChunkResult | undefined {
     if (!this.textMarks) return undefined;
     // The records of every part, and those the text patterns point at (1: parse whole; 2: a light read is enough), in one pass each.
     const scans: Array<{ records: DeliveredRecord[]; marked: Uint8Array }> = [];
     let total = 0;
     for (let p = 0; p < parts.length; p++) {
-      const scanned = scanDeliveredPart(parts[p]!, this.textMarks, p === 0, p === parts.length - 1);
+      const first = p === 0;
+      const last = p === parts.length - 1;
+      const scanned =
+        bytes && this.scanner
+          ? this.scanner.scan(bytes[p]!, parts[p]!, first, last)
+          : scanDeliveredPart(parts[p]!, this.textMarks, first, last);
       if (!scanned) return undefined;
       for (const r of scanned.records) if (!isEventTime(r.eventTime)) return undefined;
       scans.push(scanned);

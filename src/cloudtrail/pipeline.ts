@@ -99,6 +99,8 @@ export interface EvaluateEventsOptions {
   maxCorrelationEntries?: number;
   /** About how many characters of a delivered file are read as one text (event-evaluator.ts); tests make it small. */
   partSize?: number;
+  /** False: the TypeScript scan of delivered files only (EvaluatorConfig.byteScan); for tests. */
+  byteScan?: boolean;
   /** When to stop reading (`--timeout`): what was read by then is evaluated, the rest is a gap. */
   deadline?: Deadline | undefined;
   progress?: (p: EventProgress) => void;
@@ -181,6 +183,7 @@ export async function evaluateEvents(
   };
   if (options.awsIpRanges) config.awsIpRanges = options.awsIpRanges;
   if (options.partSize) config.partSize = options.partSize;
+  if (options.byteScan === false) config.byteScan = false;
   if (options.window.since) config.since = cloudTrailTime(options.window.since);
   if (options.window.until) config.until = cloudTrailTime(options.window.until);
   const workers = options.workers ?? availableParallelism();

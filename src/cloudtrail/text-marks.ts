@@ -26,11 +26,14 @@ export class TextMarks implements PassMarks {
   readonly withKeys: RegExp;
   /** Per alternative (in order): the index of its group in a match, and its mark. */
   private readonly alternatives: Array<{ group: number; mark: Mark }> = [];
+  /** The patterns, each once with its mark, those that mean "parse whole" first. */
+  readonly patterns: ReadonlyArray<{ source: string; mark: Mark }>;
 
   constructor(patterns: ReadonlyArray<{ source: string; mark: Mark }>) {
     const marks = new Map<string, Mark>();
     for (const { source, mark } of patterns) marks.set(source, Math.min(marks.get(source) ?? 2, mark) as Mark);
     const ordered = [...marks].sort((a, b) => a[1] - b[1]);
+    this.patterns = ordered.map(([source, mark]) => ({ source, mark }));
     let group = 1;
     for (const [source, mark] of ordered) {
       this.alternatives.push({ group, mark });

@@ -1,4 +1,4 @@
-// The part of the WebAssembly JavaScript API that key-id-runs.ts uses. Node has all of it;
+// The part of the WebAssembly JavaScript API that key-id-runs.ts and cloudtrail/delivered-scan.ts use. Node has all of it;
 // TypeScript declares it only in its DOM libraries, which this project does not load.
 declare namespace WebAssembly {
   class Module {
@@ -11,5 +11,6 @@ declare namespace WebAssembly {
   class Memory {
     constructor(descriptor: { initial: number; maximum?: number });
     readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
   }
 }

@@ -1,0 +1,183 @@
+/**
+ * scanDeliveredPart (delivered-file.ts) over a part's bytes, in WebAssembly (delivered-scan.wat):
+ * the same records, fields and marks, found without a regular expression and without searching
+ * the text once per key. It runs whenever every text pattern the rules ask for is a
+ * `"key" \s* : \s* "value"` pattern (rule-prefilters.ts requiredTextOf writes them so); with any
+ * other (a leaked key id, an attribution target's id) the TypeScript scan runs.
+ *
+ * Why: the scan is run on every record of every delivered file, and in TypeScript it was a fifth of
+ * a worker's time: one regular-expression match per key and per pattern found (each an array
+ * made and handed back), a search backwards for each record's last `recipientAccountId` and
+ * `eventID`, and each value's end looked for apart. Here the quotes that may start a key are found
+ * 16 bytes at a time and each is compared in place, once.
+ */
+import { escapeRegExp } from '../util/escape-regexp.js';
+import { ACCOUNT, EVENT_ID, NAME, partBounds, REGION, SOURCE, TIME, type DeliveredRecord, type ScannedPart } from './delivered-file.js';
+import type { Mark } from './text-marks.js';
+
+// The bytes of delivered-scan.wat compiled by scripts/build-wasm.mjs.
+// wasm:begin
+const WASM = 'AGFzbQEAAAABKAVgA39/fwF/YAF/AX9gAn9/AX9gA39/fwBgC39/f39/f39/f39/AX8CDwEDZW52Bm1lbW9yeQIAAQMGBQABAgMEBwgBBHNjYW4ABAr2DAVjAQF/AkADQCADQQhqIAJLDQEgACADaikDACABIANqKQMAUgRAQQAPCyADQQhqIQMMAAsLAkADQCADIAJPDQEgACADai0AACABIANqLQAARwRAQQAPCyADQQFqIQMMAAsLQQELLQEBfwJAA0AgAC0AACEBIAFBIEYgAUEJa0EFSXJFDQEgAEEBaiEADAALCyAACzYBAX8CQANAIAAgAU8NASAALQAAIQIgAkEiRgRAIAAPCyACQdwARg0BIABBAWohAAwACwtBfwtUACAAIAI2AgAgACABakF/NgIAIAAgAUECbGpBfzYCACAAIAFBA2xqQX82AgAgACABQQRsakF/NgIAIAAgAUEFbGpBfzYCACAAIAFBBmxqQQA2AgAL1QoEC38Bfgl7Bn8gBEECdCERQSL9DyEXQeUA/Q8hGEHhAP0PIRlB8gD9DyEaIAf9DyEbIAj9DyEcIAn9DyEdIAr9DyEeIAYhECAQIBEgAhADIAAgAWohFSAAIAJBAWpqIQsCQAJAA0AgCyAVTw0BIAv9AAQBIR8gC/0ABAAgF/0jIB8gGP0jIB8gGf0j/VAgHyAa/SMgHyAb/SP9UP1QIB8gHP0jIB8gHf0jIB8gHv0j/VD9UP1Q/U79ZCEMAkADQCAMRQ0BIAsgDGhqIQ0gDCAMQQFrcSEMIA0gFU8NASANLQABIQ4gDSkDACEWIA5B5QBGBEACQCAWQZAEKQMAUQRAIA0tAAhB7QBGIA0vAQlB5cQARnEEQCAQIBFqKAIAQX9HDQggECARaiANIABrNgIACwwBCyAWQaAEKQMAUQRAIA0tAAhB7QBGIA0vAQlB5cQARnEEQCAQIBFBAXRqKAIAQX9HDQggECARQQF0aiANIABrNgIACwwBCyAWQeAEKQMAUQRAIA0oAgdB5wQoAgBGBEAgECARQQVsaiANIABrNgIACwwBCyAWQYAEKQMAUSANKQMIQYgEKQMAUXEgDUEBay0AAEH7AEYgDUEBayAAIAJqR3FxBEAgDUEBayAAIANqTw0HIA1BA2svAQBB/dgARw0HIA9BAWohDyAPIARPBEBBfg8LIBBBBGohECAQIBEgDUEBayAAaxADCwsLIA5B4QBGBEAgFkGwBCkDAFEgDSkDBUG1BCkDAFFxIBAgEUEBdGooAgBBf0cgECARQQNsaigCAEF/RnFxBEAgECARQQNsaiANIABrNgIACwsgDkHyAEYEQCAWQcAEKQMAUSANKQMIQcgEKQMAUSANKQMOQc4EKQMAUXFxBEAgECARQQJ0aiANIABrNgIACwsgDi0AAARAQQAhEgJAA0AgEiAFTw0BQYACIBJBFGxqIRMgEkEBaiESIA0gEygCACATKAIEEABFDQAgDSATKAIEahABIRQgFC0AAEE6Rw0AIBRBAWoQASEUIBQgEygCCCATKAIMEABFDQAgECARQQZsaiAQIBFBBmxqKAIAIBMoAhByNgIADAALCwsMAAsLIAtBEGohCwwACwtBACEkIAYhEAJAA0AgJCAPSw0BIAAgECgCAGohICAkIA9JBH8gACAQKAIEakEBawUgACADagshISAhQQFrLQAAQf0ARw0CIBAgEWooAgAhIiAQIBFBAXRqKAIAISMgIkEASCAjQQBIcg0CIAAgImohIiAAICNqISMgIkGQBEENEABFDQIgI0GgBEENEABFDQIgECARQQdsaiAhIABrNgIAICJBDWogIRACISUgJUEASA0CIBAgEUEIbGogJSAAazYCACAjQQ1qICEQAiEUIBRBAEgNAiAQIBFBCWxqIBQgAGs2AgAgECARQQNsaigCACEUIBRBAEgEf0F/BSAAIBRqQQ1qICEQAgshFCAQIBFBCmxqIBRBAEgEf0F/BSAUIABrCzYCACAQIBFBBGxqKAIAIRQgFEEASAR/QX8FIAAgFGpBFmogIRACCyEUIBAgEUELbGogFEEASAR/QX8FIBQgAGsLNgIAIBAgEUEFbGooAgAhFCAUQQBIBH9BfwUgACAUakELaiAhEAILIRQgECARQQxsaiAUQQBIBH9BfwUgFCAAaws2AgBBfyEUICMgJUERaksgJUHwBEEREAAgI0ECay8BAEGi2ABGcXEEQCAlQRFqICMQAiEUCyAQIBFBDWxqIBRBAEgEf0F/BSAUIABrCzYCACAkQQFqISQgEEEEaiEQDAALCyAPQQFqDwtBfwsLlAEHAEGABAsQImV2ZW50VmVyc2lvbiI6IgBBkAQLDSJldmVudFRpbWUiOiIAQaAECw0iZXZlbnROYW1lIjoiAEGwBAsNImF3c1JlZ2lvbiI6IgBBwAQLFiJyZWNpcGllbnRBY2NvdW50SWQiOiIAQeAECwsiZXZlbnRJRCI6IgBB8AQLESIsImV2ZW50U291cmNlIjoi';
+// wasm:end
+
+const module = new WebAssembly.Module(Buffer.from(WASM, 'base64'));
+
+interface Exports {
+  scan(
+    text: number,
+    n: number,
+    head: number,
+    end: number,
+    cap: number,
+    patterns: number,
+    out: number,
+    c1: number,
+    c2: number,
+    c3: number,
+    c4: number,
+  ): number;
+}
+
+/** Memory layout (delivered-scan.wat): the flags of keys' first bytes, the pattern table, the patterns' bytes, then the part. */
+const FIRST_BYTES_AT = 0;
+const PATTERNS_AT = 256;
+const PATTERN_SIZE = 20;
+const MAX_PATTERNS = 12;
+const PATTERN_BYTES_AT = 1024;
+const TEXT_AT = 4096;
+/** Zero bytes after the part: the scan reads a little past a key it compares. */
+const PADDING = 64;
+const COLUMNS = 14;
+const PAGE = 64 << 10;
+/** Bytes a key may start with after its quote besides those of the patterns: the scan's own keys. */
+const OWN_FIRST_BYTES = ['e', 'a', 'r'];
+/** How many other first bytes the scan's vector test has room for. */
+const MAX_OTHER_FIRST_BYTES = 4;
+
+/** A text pattern as `"key" \s* : \s* "value"`: the key and the value with their quotes. */
+export interface KeyValuePattern {
+  key: string;
+  value: string;
+  mark: Mark;
+}
+
+const KEY_VALUE = /^("[A-Za-z_][A-Za-z0-9_]*")\\s\*:\\s\*"(.*)"$/;
+
+/** The pattern `source` as a key and value, when it is exactly one requiredTextOf writes for a plain value; else undefined. */
+export function keyValuePattern(source: string, mark: Mark): KeyValuePattern | undefined {
+  const m = KEY_VALUE.exec(source);
+  if (!m) return undefined;
+  const value = m[2]!.replace(/\\(.)/g, '$1');
+  // Read back exactly as written, and of characters written without escapes in JSON.
+  if (`${m[1]}\\s*:\\s*"${escapeRegExp(value)}"` !== source || !/^[\x20-\x7e]*$/.test(value) || /["\\]/.test(value)) return undefined;
+  return { key: m[1]!, value: `"${value}"`, mark };
+}
+
+export class DeliveredScanner {
+  private readonly memory: WebAssembly.Memory;
+  private readonly exports: Exports;
+  private bytes: Uint8Array;
+  private words: Int32Array;
+  /** The vector test's other first bytes (repeated to fill its 4 places). */
+  private readonly others: number[];
+
+  private constructor(private readonly patterns: readonly KeyValuePattern[]) {
+    this.memory = new WebAssembly.Memory({ initial: 2 });
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.words = new Int32Array(this.memory.buffer);
+    const view = new DataView(this.memory.buffer);
+    let at = PATTERN_BYTES_AT;
+    const others = new Set<number>();
+    patterns.forEach((p, i) => {
+      const row = PATTERNS_AT + PATTERN_SIZE * i;
+      for (const [text, offset] of [
+        [p.key, 0],
+        [p.value, 8],
+      ] as const) {
+        this.bytes.set(Buffer.from(text, 'latin1'), at);
+        view.setInt32(row + offset, at, true);
+        view.setInt32(row + offset + 4, text.length, true);
+        at += text.length;
+      }
+      view.setInt32(row + 16, p.mark === 1 ? 1 : 2, true);
+      const first = p.key.charCodeAt(1);
+      this.bytes[FIRST_BYTES_AT + first] = 1;
+      if (!OWN_FIRST_BYTES.includes(p.key[1]!)) others.add(first);
+    });
+    this.others = [...others];
+    while (this.others.length < MAX_OTHER_FIRST_BYTES) this.others.push(OWN_FIRST_BYTES[0]!.charCodeAt(0));
+  }
+
+  /** A scanner for these text patterns, or undefined when one is not a key-value pattern or they do not fit its tables. */
+  static for(patterns: ReadonlyArray<{ source: string; mark: Mark }>): DeliveredScanner | undefined {
+    const kv: KeyValuePattern[] = [];
+    for (const { source, mark } of patterns) {
+      const p = keyValuePattern(source, mark);
+      if (!p) return undefined;
+      kv.push(p);
+    }
+    const bytes = kv.reduce((n, p) => n + p.key.length + p.value.length, 0);
+    const others = new Set(kv.map((p) => p.key[1]!).filter((c) => !OWN_FIRST_BYTES.includes(c)));
+    if (kv.length > MAX_PATTERNS || PATTERN_BYTES_AT + bytes > TEXT_AT || others.size > MAX_OTHER_FIRST_BYTES) return undefined;
+    // A key or value longer than the padding could be compared past it into other memory (never equal, but read).
+    if (kv.some((p) => p.key.length >= PADDING || p.value.length >= PADDING)) return undefined;
+    return new DeliveredScanner(kv);
+  }
+
+  /**
+   * scanDeliveredPart(text, marks, first, last) for the marks' patterns this scanner was made for;
+   * `bytes` are the part's bytes (ASCII: one per character of `text`).
+   */
+  scan(bytes: Uint8Array, text: string, first: boolean, last: boolean): ScannedPart | undefined {
+    const bounds = partBounds(text, first, last);
+    if (!bounds) return undefined;
+    const n = bytes.length;
+    // Two record starts (`{"eventVersion":"`) cannot overlap: room for every record that can start.
+    const cap = Math.floor(n / 17) + 2;
+    const out = Math.ceil((TEXT_AT + n + PADDING) / 8) * 8;
+    const needed = out + 4 * COLUMNS * cap;
+    if (needed > this.memory.buffer.byteLength) {
+      this.memory.grow(Math.ceil((needed - this.memory.buffer.byteLength) / PAGE));
+      this.bytes = new Uint8Array(this.memory.buffer);
+      this.words = new Int32Array(this.memory.buffer);
+    }
+    this.bytes.set(bytes, TEXT_AT);
+    this.bytes.fill(0, TEXT_AT + n, TEXT_AT + n + PADDING);
+    const o = this.others;
+    const count = this.exports.scan(TEXT_AT, n, bounds.head, bounds.end, cap, this.patterns.length, out, o[0]!, o[1]!, o[2]!, o[3]!);
+    if (count < 0) return undefined;
+    const w = this.words;
+    const c = out >> 2;
+    const records: DeliveredRecord[] = [];
+    const marked = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const t = w[c + cap + i]!;
+      const name = w[c + 2 * cap + i]!;
+      const region = w[c + 3 * cap + i]!;
+      const account = w[c + 4 * cap + i]!;
+      const id = w[c + 5 * cap + i]!;
+      const timeEnd = w[c + 8 * cap + i]!;
+      const regionEnd = w[c + 10 * cap + i]!;
+      const accountEnd = w[c + 11 * cap + i]!;
+      const idEnd = w[c + 12 * cap + i]!;
+      const sourceEnd = w[c + 13 * cap + i]!;
+      const bits = w[c + 6 * cap + i]!;
+      marked[i] = bits & 1 ? 1 : bits & 2 ? 2 : 0;
+      records.push({
+        start: w[c + i]!,
+        end: w[c + 7 * cap + i]!,
+        eventTime: text.slice(t + TIME.length, timeEnd),
+        eventName: text.slice(name + NAME.length, w[c + 9 * cap + i]),
+        eventSource: sourceEnd >= 0 ? text.slice(timeEnd + SOURCE.length, sourceEnd) : undefined,
+        awsRegion: regionEnd >= 0 ? text.slice(region + REGION.length, regionEnd) : undefined,
+        recipientAccountId: accountEnd >= 0 ? text.slice(account + ACCOUNT.length, accountEnd) : undefined,
+        eventID: idEnd >= 0 ? text.slice(id + EVENT_ID.length, idEnd) : undefined,
+        timeKey: t,
+        regionKey: region,
+        idKey: id,
+      });
+    }
+    return { records, marked };
+  }
+}
