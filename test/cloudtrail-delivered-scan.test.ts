@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deliveredCuts, scanDeliveredPart } from '../src/cloudtrail/delivered-file.js';
 import { DeliveredScanner, keyValuePattern } from '../src/cloudtrail/delivered-scan.js';
+import { eventKey } from '../src/cloudtrail/event-key.js';
+import { agentPlain, lightSpans, LightSpans, lightSpansFrom } from '../src/cloudtrail/light-records.js';
 import { requiredTextOf } from '../src/cloudtrail/rule-prefilters.js';
 import { TextMarks, type Mark } from '../src/cloudtrail/text-marks.js';
 import { loadRuleFiles } from '../src/ruleset/load.js';
@@ -69,6 +71,21 @@ const BENDS: Array<(text: string, next: () => number) => string> = [
   // A pattern's value as a prefix of a longer value, and a key as a suffix of a longer key.
   (t) => t.replace('"userName":"bob"', '"userName":"bobby"'),
   (t) => t.replace('"type":"IAMUser"', '"xtype":"IAMUser","type":"Other"'),
+  // A record whose light fields (light-records.ts lightSpans) are not where CloudTrail writes them,
+  // or hold escapes: a field between eventVersion and userIdentity, or between awsRegion and
+  // sourceIPAddress; its eventType before its eventID, or gone; its own eventTime gone and a nested
+  // one in its place; a user agent or an address written with escapes.
+  (t) => t.replace('","userIdentity":', '","x":1,"userIdentity":'),
+  (t) => t.replace(/("awsRegion":"[^"]+")(,"sourceIPAddress")/, '$1,"x":1$2'),
+  (t) => t.replace(/("eventID":"[^"]+",)(.*?)("eventType":"[A-Za-z]+",)/, '$3$1$2'),
+  (t) => t.replace(/"eventType":"[A-Za-z]+",?/, ''),
+  (t) =>
+    t
+      .replace(/,"eventTime":"([^"]+)"/, ',"eventTimes":"$1"')
+      .replace('"requestParameters":null', '"requestParameters":{"eventTime":"2026"}'),
+  (t) => t.replace(/"userAgent":"([^"]*)"/, '"userAgent":"$1 \\"quoted\\""'),
+  (t) => t.replace(/"userAgent":"([^"]*)"/, '"userAgent":"$1\\\\x"'),
+  (t) => t.replace(/"sourceIPAddress":"([^"]*)"/, '"sourceIPAddress":"$1\\u002e"'),
   // The last record followed by white space before the file's end.
   (t) => `${t}\n  `,
   // Random bytes of the text changed to a quote or a letter a key starts with.
@@ -92,6 +109,7 @@ describe('the WebAssembly scan of delivered files', () => {
     let refused = 0;
     let marked = 0;
     let unsupported = 0;
+    let light = 0;
     for (let round = 0; round < 1500; round++) {
       const chosen = Array.from({ length: 1 + Math.floor(next() * 25) }, () => records[Math.floor(next() * records.length)]!);
       let text = JSON.stringify({ Records: chosen });
@@ -125,12 +143,32 @@ describe('the WebAssembly scan of delivered files', () => {
         expect(inFile(got!, from)).toEqual(inFile(want, from));
         expect([...got!.marked], `${partText} with ${JSON.stringify(patterns)}`).toEqual([...want.marked]);
         if (want.marked.some((m) => m !== 0)) marked++;
+        // What it works out besides: each record's event key, and a light record's spans.
+        want.records.forEach((r, i) => {
+          const key = r.eventID !== undefined && r.recipientAccountId !== undefined && r.awsRegion !== undefined;
+          expect(got!.keys![i]).toBe(key ? eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!) : -1);
+          const spans = new LightSpans();
+          const found = lightSpansFrom(got!.light!, i, r, spans);
+          if (want.marked[i] !== 2) {
+            expect(found).toBeUndefined();
+            return;
+          }
+          const reference = new LightSpans();
+          expect(found, partText.slice(r.start, r.end)).toBe(lightSpans(partText, r, reference, false));
+          if (!found) return;
+          light++;
+          expect({ ...spans, agentPlain: agentPlain(partText, spans) }).toEqual({
+            ...reference,
+            agentPlain: agentPlain(partText, reference),
+          });
+        });
       });
     }
     expect(compared).toBeGreaterThan(3000);
     expect(refused).toBeGreaterThan(200);
     expect(marked).toBeGreaterThan(1000);
     expect(unsupported).toBeLessThan(100);
+    expect(light).toBeGreaterThan(1000);
   });
 
   it('one scanner reads parts of any size one after another (its memory grows; what an earlier part left is not read)', () => {
@@ -140,7 +178,9 @@ describe('the WebAssembly scan of delivered files', () => {
     for (const n of [1, 3000, 2, 40_000, 1]) {
       const text = `{"Records":[${Array.from({ length: n }, (_, i) => record(i, i % 2 ? 'IAMUser' : 'AWSService')).join(',')}]}`;
       const got = scanner.scan(Buffer.from(text, 'latin1'), text, true, true)!;
-      expect(got).toEqual(scanDeliveredPart(text, new TextMarks([kv('type', 'IAMUser', 2)]), true, true));
+      const want = scanDeliveredPart(text, new TextMarks([kv('type', 'IAMUser', 2)]), true, true)!;
+      expect(got.records).toEqual(want.records);
+      expect(got.marked).toEqual(want.marked);
       expect(got.records).toHaveLength(n);
       expect(got.records[n - 1]!.eventID).toBe(`id-${n - 1}`);
     }

@@ -96,6 +96,10 @@ export function scanDelivered(text: string, marks?: PassMarks): ScannedPart | un
 export interface ScannedPart {
   records: DeliveredRecord[];
   marked: Uint8Array;
+  /** Worked out by the WebAssembly scan (delivered-scan.ts) only: each record's event key (event-key.ts eventKey), -1 for none. */
+  keys?: Float64Array;
+  /** And, 4 numbers per record, its light spans (light-records.ts lightSpansFrom). */
+  light?: Int32Array;
 }
 
 /**

@@ -31,7 +31,7 @@ import {
   type SightingQuery,
 } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { deliveredCuts, scanDeliveredPart, START, type DeliveredRecord } from './delivered-file.js';
+import { deliveredCuts, scanDeliveredPart, START, type DeliveredRecord, type ScannedPart } from './delivered-file.js';
 import { DeliveredScanner } from './delivered-scan.js';
 import { TextMarks } from './text-marks.js';
 import {
@@ -42,6 +42,7 @@ import {
   lightObject,
   lightRecord,
   lightSpans,
+  lightSpansFrom,
   lightText,
   lightTextAt,
   LightSpans,
@@ -389,7 +390,7 @@ export class EventEvaluator {
   processDelivered(label: string, parts: readonly string[], bytes?: readonly Uint8Array[]): ChunkResult | undefined {
     if (!this.textMarks) return undefined;
     // The records of every part, and those the text patterns point at (1: parse whole; 2: a light read is enough), in one pass each.
-    const scans: Array<{ records: DeliveredRecord[]; marked: Uint8Array }> = [];
+    const scans: ScannedPart[] = [];
     let total = 0;
     for (let p = 0; p < parts.length; p++) {
       const first = p === 0;
@@ -409,15 +410,15 @@ export class EventEvaluator {
     // Records are numbered across parts, as in the file.
     let before = 0;
     for (let p = 0; p < parts.length; p++) {
-      const { records, marked } = scans[p]!;
-      if (!this.processScanned(chunk, parts[p]!, records, marked, before)) return undefined;
-      before += records.length;
+      if (!this.processScanned(chunk, parts[p]!, scans[p]!, before)) return undefined;
+      before += scans[p]!.records.length;
     }
     return chunk.finish();
   }
 
   /** The records of one part of a delivered file (processDelivered); false when one is not readable after all. */
-  private processScanned(chunk: ChunkState, text: string, records: DeliveredRecord[], marked: Uint8Array, before: number): boolean {
+  private processScanned(chunk: ChunkState, text: string, scanned: ScannedPart, before: number): boolean {
+    const { records, marked, keys, light: lightFound } = scanned;
     const identities = this.identities;
     const spans = this.spans;
     const replayed = new ReplayedMatch(text);
@@ -427,13 +428,14 @@ export class EventEvaluator {
       if (!parseAnyway) {
         if (!this.inWindow(r.eventTime)) continue;
         if (marked[i] !== 1 && !this.mayMatterByName(r.eventName, r.eventSource)) {
-          const key = eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!);
+          const found = keys ? keys[i]! : -1;
+          const key = found >= 0 ? found : eventKey(r.eventID!, r.recipientAccountId!, r.awsRegion!);
           let light: Record<string, unknown> | undefined;
           if (marked[i] === 2) {
             // Judged once per identity and deciding fields (an address and an id are needed to replay a plan).
             if (
               this.planRest &&
-              lightSpans(text, r, spans, false) &&
+              ((lightFound && lightSpansFrom(lightFound, i, r, spans)) ?? lightSpans(text, r, spans, false)) &&
               spans.ipEnd > spans.ipAt &&
               spans.idEnd > spans.idAt &&
               (!this.planRest.has('userAgent') || agentPlain(text, spans))

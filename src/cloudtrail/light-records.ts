@@ -200,6 +200,27 @@ export function lightSpans(text: string, r: DeliveredRecord, out: LightSpans, ch
   return true;
 }
 
+/**
+ * lightSpans(text, r, out, false) from what the WebAssembly scan worked out (delivered-scan.ts: 4
+ * numbers per record in `light`, the first -2 when it did not): undefined when it did not.
+ */
+export function lightSpansFrom(light: Int32Array, i: number, r: DeliveredRecord, out: LightSpans): boolean | undefined {
+  const versionEnd = light[4 * i]!;
+  if (versionEnd === -2) return undefined;
+  if (versionEnd < 0) return false;
+  out.versionEnd = versionEnd;
+  out.identityAt = versionEnd + IDENTITY.length;
+  out.identityEnd = r.timeKey - 1;
+  out.ipAt = r.regionKey + REGION.length + r.awsRegion!.length + SOURCE_IP.length;
+  out.ipEnd = light[4 * i + 1]!;
+  out.agentAt = out.ipEnd + AGENT.length;
+  out.agentEnd = light[4 * i + 2]!;
+  out.idAt = r.idKey + EVENT_ID.length;
+  out.idEnd = out.idAt + r.eventID!.length;
+  out.agentPlain = light[4 * i + 3] === 1;
+  return true;
+}
+
 /** The light fields' text, cut at the spans lightSpans found. */
 export function lightTextAt(text: string, r: DeliveredRecord, s: LightSpans): LightText {
   return {
