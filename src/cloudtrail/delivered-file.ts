@@ -13,6 +13,9 @@
  *   many raw `"eventTime"` and `"eventName"` as records and each record's span has one, each has
  *   exactly one (a record of another key order glued to the previous one, a nested key or such
  *   a string value makes the counts differ, and the file goes to the ordinary parser).
+ *
+ * This is the reference: the same scan over a part's bytes, in WebAssembly (delivered-scan.ts),
+ * runs instead whenever the rules' text patterns allow it, and is tested against this one.
  */
 export interface DeliveredRecord {
   start: number;

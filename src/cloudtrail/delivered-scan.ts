@@ -1,9 +1,9 @@
 /**
  * scanDeliveredPart (delivered-file.ts) over a part's bytes, in WebAssembly (delivered-scan.wat):
  * the same records, fields and marks, found without a regular expression and without searching
- * the text once per key. It runs whenever every text pattern the rules ask for is a
- * `"key" \s* : \s* "value"` pattern (rule-prefilters.ts requiredTextOf writes them so); with any
- * other (a leaked key id, an attribution target's id) the TypeScript scan runs.
+ * the text once per key. The text patterns the rules ask for are found in the same pass when they are
+ * `"key" \s* : \s* "value"` patterns (rule-prefilters.ts requiredTextOf writes them so); any other
+ * (a leaked key id, an attribution target's id) by a regular expression over the part's text.
  *
  * Why: the scan is run on every record of every delivered file, and in TypeScript it was a fifth of
  * a worker's time: one regular-expression match per key and per pattern found (each an array
@@ -13,7 +13,7 @@
  */
 import { escapeRegExp } from '../util/escape-regexp.js';
 import { ACCOUNT, EVENT_ID, NAME, partBounds, REGION, SOURCE, TIME, type DeliveredRecord, type ScannedPart } from './delivered-file.js';
-import type { Mark } from './text-marks.js';
+import { TextMarks, type Mark } from './text-marks.js';
 
 // The bytes of delivered-scan.wat compiled by scripts/build-wasm.mjs.
 // wasm:begin
@@ -81,7 +81,11 @@ export class DeliveredScanner {
   /** The vector test's other first bytes (repeated to fill its 4 places). */
   private readonly others: number[];
 
-  private constructor(private readonly patterns: readonly KeyValuePattern[]) {
+  private constructor(
+    private readonly patterns: readonly KeyValuePattern[],
+    /** The patterns of any other form, searched in the part's text by a regular expression. */
+    private readonly rest: TextMarks | undefined,
+  ) {
     this.memory = new WebAssembly.Memory({ initial: 2 });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
     this.bytes = new Uint8Array(this.memory.buffer);
@@ -110,19 +114,33 @@ export class DeliveredScanner {
   }
 
   /** A scanner for these text patterns, or undefined when one is not a key-value pattern or they do not fit its tables. */
-  static for(patterns: ReadonlyArray<{ source: string; mark: Mark }>): DeliveredScanner | undefined {
+  static for(patterns: ReadonlyArray<{ source: string; mark: Mark }>): DeliveredScanner {
     const kv: KeyValuePattern[] = [];
+    const rest: Array<{ source: string; mark: Mark }> = [];
+    let bytes = 0;
+    const others = new Set<string>();
     for (const { source, mark } of patterns) {
       const p = keyValuePattern(source, mark);
-      if (!p) return undefined;
+      const first = p?.key[1];
+      const other = first !== undefined && !OWN_FIRST_BYTES.includes(first) && !others.has(first);
+      // What its tables have no room for is searched by a regular expression, as is any other form.
+      // (A key or value longer than the padding would be compared past it: never equal, but read.)
+      if (
+        !p ||
+        kv.length === MAX_PATTERNS ||
+        PATTERN_BYTES_AT + bytes + p.key.length + p.value.length > TEXT_AT ||
+        (other && others.size === MAX_OTHER_FIRST_BYTES) ||
+        p.key.length >= PADDING ||
+        p.value.length >= PADDING
+      ) {
+        rest.push({ source, mark });
+        continue;
+      }
       kv.push(p);
+      bytes += p.key.length + p.value.length;
+      if (other) others.add(first);
     }
-    const bytes = kv.reduce((n, p) => n + p.key.length + p.value.length, 0);
-    const others = new Set(kv.map((p) => p.key[1]!).filter((c) => !OWN_FIRST_BYTES.includes(c)));
-    if (kv.length > MAX_PATTERNS || PATTERN_BYTES_AT + bytes > TEXT_AT || others.size > MAX_OTHER_FIRST_BYTES) return undefined;
-    // A key or value longer than the padding could be compared past it into other memory (never equal, but read).
-    if (kv.some((p) => p.key.length >= PADDING || p.value.length >= PADDING)) return undefined;
-    return new DeliveredScanner(kv);
+    return new DeliveredScanner(kv, rest.length ? new TextMarks(rest) : undefined);
   }
 
   /**
@@ -183,6 +201,8 @@ export class DeliveredScanner {
         idKey: id,
       });
     }
+    // The other patterns' marks, where the TypeScript scan's own pass looks (from the first record on).
+    this.rest?.mark(text, records, marked, bounds.head);
     return { records, marked, keys, light };
   }
 }

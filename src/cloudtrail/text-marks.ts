@@ -48,11 +48,11 @@ export class TextMarks implements PassMarks {
     return 0;
   }
 
-  /** Marks (in `marked`, by record index) the records a pattern points at. */
-  mark(text: string, records: readonly DeliveredRecord[], marked: Uint8Array): void {
+  /** Marks (in `marked`, by record index) the records a pattern points at, in the text from `from` on. */
+  mark(text: string, records: readonly DeliveredRecord[], marked: Uint8Array, from = 0): void {
     const pattern = this.pattern;
     if (!pattern) return;
-    pattern.lastIndex = 0;
+    pattern.lastIndex = from;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const mark = this.markOf(m);
       const i = recordAt(records, m.index);
