@@ -113,7 +113,7 @@ export class DeliveredScanner {
     while (this.others.length < MAX_OTHER_FIRST_BYTES) this.others.push(OWN_FIRST_BYTES[0]!.charCodeAt(0));
   }
 
-  /** A scanner for these text patterns, or undefined when one is not a key-value pattern or they do not fit its tables. */
+  /** A scanner for these text patterns: the key-value ones its tables hold in its own pass, the others by a regular expression. */
   static for(patterns: ReadonlyArray<{ source: string; mark: Mark }>): DeliveredScanner {
     const kv: KeyValuePattern[] = [];
     const rest: Array<{ source: string; mark: Mark }> = [];
