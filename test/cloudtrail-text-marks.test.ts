@@ -127,20 +127,20 @@ describe('TextMarks', () => {
       const set = PATTERNS.filter(() => next() < 0.5);
       const whole = scanDelivered(text, new TextMarks(set));
       const parts = deliveredParts(bytes, 1 + Math.floor(next() * 4000))!;
-      expect(parts.join('')).toBe(text);
+      expect(parts.map((p) => p.text).join('')).toBe(text);
       if (parts.length > 1) cut++;
       // The parts' records with their offsets in the file, and their marks, one after the other.
       let offset = 0;
       const got = { records: [] as DeliveredRecord[], marked: [] as number[] };
       let refusedPart = false;
       parts.forEach((part, k) => {
-        const scanned = scanDeliveredPart(part, new TextMarks(set), k === 0, k === parts.length - 1);
+        const scanned = scanDeliveredPart(part.text, new TextMarks(set), k === 0, k === parts.length - 1);
         if (!scanned) refusedPart = true;
         else {
           got.records.push(...inFile(scanned, offset));
           got.marked.push(...scanned.marked);
         }
-        offset += part.length;
+        offset += part.text.length;
       });
       if (!whole) {
         expect(refusedPart, text).toBe(true);

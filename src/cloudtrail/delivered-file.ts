@@ -206,8 +206,14 @@ export function scanDeliveredPart(text: string, marks: PassMarks | undefined, fi
 const SEPARATOR = Buffer.from('},' + START, 'latin1');
 const FILE_START = Buffer.from(HEAD + START, 'latin1');
 
+/** A part of a delivered file: its bytes, and the same as text (one character per byte). */
+export interface DeliveredPart {
+  bytes: Buffer;
+  text: string;
+}
+
 /**
- * The text of a delivered file whose bytes are ASCII, in parts of about `size` characters cut
+ * A delivered file whose bytes are ASCII, in parts of about `size` characters cut
  * between two records, after the comma of a `},{"eventVersion":"`: a record boundary, or a
  * nested object, which scanDeliveredPart finds as scanDelivered finds it in a whole file (a part
  * holding it is not in the expected form). Undefined when the file does not start as a delivered
@@ -221,26 +227,19 @@ const FILE_START = Buffer.from(HEAD + START, 'latin1');
  * the young generation: on the benchmark's archive, about a fifth less peak memory, and with every
  * event rule selected about 12-17% less time (docs/benchmarks.md).
  */
-export function deliveredParts(ascii: Buffer, size: number): string[] | undefined {
-  const ends = deliveredCuts(ascii, size);
-  return ends?.map((to, i) => ascii.toString('latin1', i === 0 ? 0 : ends[i - 1], to));
-}
-
-/** Where deliveredParts cuts: the end of each part, the last the file's. */
-export function deliveredCuts(ascii: Buffer, size: number): number[] | undefined {
+export function deliveredParts(ascii: Buffer, size: number): DeliveredPart[] | undefined {
   if (ascii.length < FILE_START.length || ascii.compare(FILE_START, 0, FILE_START.length, 0, FILE_START.length) !== 0) return undefined;
-  const ends: number[] = [];
+  const parts: DeliveredPart[] = [];
   let from = 0;
   while (from < ascii.length) {
     const cut = ascii.length - from <= size ? -1 : ascii.indexOf(SEPARATOR, from + size);
-    if (cut < 0) {
-      ends.push(ascii.length);
-      break;
-    }
     // The part ends with its last record's `},`; the next starts with `{"eventVersion":"`.
-    ends.push((from = cut + 2));
+    const to = cut < 0 ? ascii.length : cut + 2;
+    const bytes = ascii.subarray(from, to);
+    parts.push({ bytes, text: bytes.toString('latin1') });
+    from = to;
   }
-  return ends;
+  return parts;
 }
 
 /** Index of the record whose span holds `position` (records sorted by start). */

@@ -11,7 +11,7 @@
  * `eventID`, and each value's end looked for apart. Here the quotes that may start a key are found
  * 16 bytes at a time and each is compared in place, once.
  */
-import { escapeRegExp } from '../util/escape-regexp.js';
+import { keyValueSource } from './rule-prefilters.js';
 import { ACCOUNT, EVENT_ID, NAME, partBounds, REGION, SOURCE, TIME, type DeliveredRecord, type ScannedPart } from './delivered-file.js';
 import { TextMarks, type Mark } from './text-marks.js';
 
@@ -61,7 +61,7 @@ export interface KeyValuePattern {
   mark: Mark;
 }
 
-const KEY_VALUE = /^("[A-Za-z_][A-Za-z0-9_]*")\\s\*:\\s\*"(.*)"$/;
+const KEY_VALUE = /^"([A-Za-z_][A-Za-z0-9_]*)"\\s\*:\\s\*"(.*)"$/;
 
 /** The pattern `source` as a key and value, when it is exactly one requiredTextOf writes for a plain value; else undefined. */
 export function keyValuePattern(source: string, mark: Mark): KeyValuePattern | undefined {
@@ -69,8 +69,8 @@ export function keyValuePattern(source: string, mark: Mark): KeyValuePattern | u
   if (!m) return undefined;
   const value = m[2]!.replace(/\\(.)/g, '$1');
   // Read back exactly as written, and of characters written without escapes in JSON.
-  if (`${m[1]}\\s*:\\s*"${escapeRegExp(value)}"` !== source || !/^[\x20-\x7e]*$/.test(value) || /["\\]/.test(value)) return undefined;
-  return { key: m[1]!, value: `"${value}"`, mark };
+  if (keyValueSource(m[1]!, value) !== source || !/^[\x20-\x7e]*$/.test(value) || /["\\]/.test(value)) return undefined;
+  return { key: `"${m[1]!}"`, value: `"${value}"`, mark };
 }
 
 export class DeliveredScanner {
@@ -78,11 +78,12 @@ export class DeliveredScanner {
   private readonly exports: Exports;
   private bytes: Uint8Array;
   private words: Int32Array;
-  /** The vector test's other first bytes (repeated to fill its 4 places). */
+  /** The vector test's first bytes besides OWN_FIRST_BYTES (repeated to fill its 4 places). */
   private readonly others: number[];
 
   private constructor(
     private readonly patterns: readonly KeyValuePattern[],
+    others: ReadonlySet<string>,
     /** The patterns of any other form, searched in the part's text by a regular expression. */
     private readonly rest: TextMarks | undefined,
   ) {
@@ -92,7 +93,6 @@ export class DeliveredScanner {
     this.words = new Int32Array(this.memory.buffer);
     const view = new DataView(this.memory.buffer);
     let at = PATTERN_BYTES_AT;
-    const others = new Set<number>();
     patterns.forEach((p, i) => {
       const row = PATTERNS_AT + PATTERN_SIZE * i;
       for (const [text, offset] of [
@@ -105,11 +105,9 @@ export class DeliveredScanner {
         at += text.length;
       }
       view.setInt32(row + 16, p.mark === 1 ? 1 : 2, true);
-      const first = p.key.charCodeAt(1);
-      this.bytes[FIRST_BYTES_AT + first] = 1;
-      if (!OWN_FIRST_BYTES.includes(p.key[1]!)) others.add(first);
+      this.bytes[FIRST_BYTES_AT + p.key.charCodeAt(1)] = 1;
     });
-    this.others = [...others];
+    this.others = [...others].map((c) => c.charCodeAt(0));
     while (this.others.length < MAX_OTHER_FIRST_BYTES) this.others.push(OWN_FIRST_BYTES[0]!.charCodeAt(0));
   }
 
@@ -140,7 +138,7 @@ export class DeliveredScanner {
       bytes += p.key.length + p.value.length;
       if (other) others.add(first);
     }
-    return new DeliveredScanner(kv, rest.length ? new TextMarks(rest) : undefined);
+    return new DeliveredScanner(kv, others, rest.length ? new TextMarks(rest) : undefined);
   }
 
   /**

@@ -31,7 +31,7 @@ import {
   type SightingQuery,
 } from './correlation/sightings.js';
 import type { CorrelationPart } from './correlation/types.js';
-import { deliveredCuts, scanDeliveredPart, START, type DeliveredRecord, type ScannedPart } from './delivered-file.js';
+import { deliveredParts, scanDeliveredPart, START, type DeliveredRecord, type ScannedPart } from './delivered-file.js';
 import { DeliveredScanner } from './delivered-scan.js';
 import { TextMarks } from './text-marks.js';
 import {
@@ -331,13 +331,12 @@ export class EventEvaluator {
     }
     // An ASCII file as delivered is read in parts (delivered-file.ts deliveredParts); any other as one text.
     const ascii = isAscii(decoded);
-    const ends = ascii && this.textMarks ? deliveredCuts(decoded, this.config.partSize ?? PART_SIZE) : undefined;
-    const parts = ends?.map((to, i) => decoded.subarray(i === 0 ? 0 : ends[i - 1], to));
+    const parts = ascii && this.textMarks ? deliveredParts(decoded, this.config.partSize ?? PART_SIZE) : undefined;
     const delivered = parts
       ? this.processDelivered(
           label,
-          parts.map((bytes) => bytes.toString('latin1')),
-          parts,
+          parts.map((p) => p.text),
+          parts.map((p) => p.bytes),
         )
       : undefined;
     if (delivered) return delivered;

@@ -55,6 +55,11 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export { escapeRegExp };
 
+/** The pattern a `data.….key` leaf equal to a plain `value` needs: `"key" : "value"`, white space allowed around the colon. */
+export function keyValueSource(key: string, value: string): string {
+  return `"${key}"\\s*:\\s*"${escapeRegExp(value)}"`;
+}
+
 /**
  * Regular-expression sources, one of which a record's raw JSON must match for `condition` to
  * hold (read like eventNamesOf): a `data.….key` leaf `eq` / `in` plain strings needs
@@ -105,5 +110,5 @@ export function requiredTextOf(
   if (isPlainObject(value) && typeof value.$option === 'string') value = options[value.$option];
   const values = condition.op === 'eq' ? [value] : condition.op === 'in' && Array.isArray(value) ? value : undefined;
   if (!values || values.length === 0 || !values.every((v) => typeof v === 'string' && PLAIN.test(v))) return 'any';
-  return (values as string[]).map((v) => `"${key}"\\s*:\\s*"${escapeRegExp(v)}"`);
+  return (values as string[]).map((v) => keyValueSource(key, v));
 }
